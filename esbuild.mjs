@@ -1,0 +1,42 @@
+// Builds every bundle of Fusion Lens: the extension host, the CLI and each webview, plus the wasm files they load.
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
+
+/** Node bundles: the extension host (vscode is provided at run time) and the command-line tool. */
+const nodeBuilds = [
+  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+].map((b) => ({ ...common, platform: 'node', format: 'cjs', target: 'node20', ...b }));
+
+/** Browser bundles: one per webview, plus the layout worker. */
+const webBuilds = [
+  { entryPoints: ['webview/graphView/main.ts'], outfile: 'dist/webview/graphView.js' },
+  { entryPoints: ['webview/runPanel/main.ts'], outfile: 'dist/webview/runPanel.js' },
+].map((b) => ({ ...common, platform: 'browser', format: 'iife', target: 'es2022', ...b }));
+
+const builds = [...nodeBuilds, ...webBuilds].filter((b) => existsSync(b.entryPoints[0]));
+
+/** wasm and loader files that the bundles fetch at run time; they ship inside dist/. */
+function copyRuntimeFiles() {
+  mkdirSync('dist/wasm', { recursive: true });
+  cpSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), 'dist/wasm/tree-sitter.wasm');
+  cpSync(require.resolve('tree-sitter-python/tree-sitter-python.wasm'), 'dist/wasm/tree-sitter-python.wasm');
+  const ortDist = join(dirname(require.resolve('onnxruntime-web/package.json')), 'dist');
+  for (const f of ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs']) {
+    cpSync(join(ortDist, f), join('dist/wasm', f));
+  }
+}
+
+copyRuntimeFiles();
+if (watch) {
+  for (const b of builds) (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

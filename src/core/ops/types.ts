@@ -1,0 +1,87 @@
+// The op registry's contract: every op states its signature, shape rule, parameters, FLOPs, init and ONNX lowering.
+import { DType, Shape } from '../shape/shape';
+import { PyValue, TensorValue } from './values';
+import type { OnnxLowering } from './lowering';
+
+/** A Python parameter of a constructor, function or method, in declaration order. */
+export interface ParamSpec {
+  readonly name: string;
+  /** Default value; absent means required. */
+  readonly default?: PyValue;
+  /** `*args` collects the remaining positionals into a tuple; `**kwargs` the remaining keywords. */
+  readonly variadic?: 'args' | 'kwargs';
+  readonly keywordOnly?: boolean;
+}
+
+/** Arguments bound to a ParamSpec list by name, defaults applied. */
+export type BoundArgs = Readonly<Record<string, PyValue>>;
+
+/** What a shape rule may ask of the interpreter. */
+export interface InferContext {
+  /** A fresh tensor value (the interpreter records it in the ModelGraph). */
+  tensor(shape: Shape | null, dtype: DType): TensorValue;
+}
+
+/** A shape error found by an op's rule: the interpreter turns it into a diagnostic at the call site. */
+export class ShapeError extends Error {
+  constructor(message: string, readonly hint?: string) {
+    super(message);
+    this.name = 'ShapeError';
+  }
+}
+
+/** How a parameter tensor is initialised by PyTorch's default `reset_parameters`. */
+export type InitRule =
+  | { readonly kind: 'kaiming_uniform'; readonly a: number; readonly fanIn: number } // U(-b, b), b = gain*sqrt(3/fanIn), gain = sqrt(2/(1+a^2))
+  | { readonly kind: 'uniform'; readonly bound: number } // U(-bound, bound)
+  | { readonly kind: 'normal'; readonly std: number; readonly mean?: number }
+  | { readonly kind: 'xavier_uniform'; readonly fanIn: number; readonly fanOut: number }
+  | { readonly kind: 'ones' }
+  | { readonly kind: 'zeros' }
+  | { readonly kind: 'constant'; readonly value: number };
+
+/** One entry of a module's own state_dict (`weight`, `bias`, `running_mean`, …). */
+export interface TensorSpec {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  /** Parameters count towards `params`; buffers (BatchNorm running stats) do not. */
+  readonly role: 'param' | 'buffer';
+  readonly init: InitRule;
+}
+
+/** A leaf nn.Module type (`Conv2d`): constructor, parameters, and what a call does. */
+export interface ModuleOpDef {
+  readonly kind: 'module';
+  /** Class name as torch reports it (`Conv2d`); the registry key is `nn.<type>`. */
+  readonly type: string;
+  readonly family: string;
+  readonly ctor: readonly ParamSpec[];
+  readonly forward: readonly ParamSpec[];
+  /** Validates constructor arguments; throws ShapeError with a clear message when they are invalid. */
+  validate?(attrs: BoundArgs): void;
+  /** The module's own parameters and buffers, in state_dict order. */
+  tensors(attrs: BoundArgs): TensorSpec[];
+  /** Shape rule: the output of one call. */
+  infer(attrs: BoundArgs, args: BoundArgs, ctx: InferContext): PyValue;
+  /** Multiply-accumulate based FLOPs of one call (2 per MAC), or 0 when negligible. */
+  flops(attrs: BoundArgs, args: BoundArgs, out: PyValue): number;
+  readonly onnx?: OnnxLowering;
+}
+
+/** A function (`F.conv2d`, `torch.cat`) or a tensor method (`Tensor.view`). */
+export interface FunctionOpDef {
+  readonly kind: 'function' | 'method';
+  /** Registry key: `torch.cat`, `F.interpolate`, `Tensor.view`, `op.add` (Python operators). */
+  readonly name: string;
+  /** Other keys that resolve to this op (`torch.nn.functional.relu`, `torch.relu`, `Tensor.relu`). */
+  readonly aliases?: readonly string[];
+  readonly family: string;
+  /** For methods the first parameter is `self`. */
+  readonly signature: readonly ParamSpec[];
+  infer(args: BoundArgs, ctx: InferContext): PyValue;
+  flops?(args: BoundArgs, out: PyValue): number;
+  readonly onnx?: OnnxLowering;
+}
+
+export type OpDef = ModuleOpDef | FunctionOpDef;
