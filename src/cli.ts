@@ -1,5 +1,5 @@
 // The `fusion-lens` command line: dispatches to one module per subcommand.
-import { writeSync } from 'node:fs';
+import { writeOut } from './cli/output';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -12,20 +12,6 @@ const USAGE = `usage: fusion-lens <command> [options]
 commands:
   shapes FILE [--model EXPR] [--input SPEC]... [--input-kind tensor|list|dict] [--json]
 `;
-
-/** Writes all of `text` to stdout synchronously, so piped output is never cut short by process exit. */
-export function writeOut(text: string): void {
-  const buf = Buffer.from(text, 'utf8');
-  let off = 0;
-  while (off < buf.length) {
-    try {
-      off += writeSync(1, buf, off, buf.length - off);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue;
-      throw e;
-    }
-  }
-}
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
