@@ -21,6 +21,9 @@ export type PyValue =
   /** Mutable: the interpreter shares `items` between aliases, as Python does. */
   | { readonly kind: 'list'; items: PyValue[] }
   | { readonly kind: 'dict'; readonly entries: Map<string, PyValue>; readonly keys: PyValue[] }
+  /** `a:b:c` inside a subscript; missing parts are none. */
+  | { readonly kind: 'slice'; readonly start: PyValue; readonly stop: PyValue; readonly step: PyValue }
+  | { readonly kind: 'ellipsis' }
   | TensorValue
   | { readonly kind: 'unknown'; readonly why: string }
   /** Interpreter-specific objects (modules, functions, classes); ops never look inside. */
