@@ -1,0 +1,533 @@
+// Typed messages between the extension host and the webviews (graph view, run panel), with validators for every inbound message.
+//
+// CONTRACT
+// - Host → webview: `ToGraphView`, `ToRunPanel`. Webview → host: `FromGraphView`, `FromRunPanel`.
+// - The host calls `isFromGraphView(msg)` / `isFromRunPanel(msg)` on EVERY message before acting on it;
+//   the webviews call `isToGraphView` / `isToRunPanel` likewise.
+// - Binary data (`Bytes`) travels as Uint8Array (VS Code transfers typed arrays) or, where a channel
+//   only carries JSON, as a base64 string; `bytesOf` turns either into a Uint8Array.
+// - Boot configuration the webview needs before any message arrives is read from data attributes
+//   on <body> (see `BOOT_ATTR`), which the host writes into the HTML shell.
+
+// ───────────────────────────── boot configuration ─────────────────────────────
+
+/** Data attributes on <body> written by the host's HTML shell. */
+export const BOOT_ATTR = {
+  /** Graph view: webview URI of dist/webview/layoutWorker.js (fetched, then started as a blob: worker). */
+  layoutWorker: 'data-layout-worker',
+  /** Run panel: webview URI of dist/wasm/ with a trailing slash (onnxruntime-web's wasmPaths). */
+  wasmBase: 'data-wasm-base',
+  /** Display language of the UI (`en`, `zh-cn`). */
+  locale: 'data-locale',
+} as const;
+
+// ───────────────────────────── graph payload ─────────────────────────────
+
+/** A shape printed both ways: `[B, 64, H/2, W/2]` and `[4, 64, 128, 128]`. */
+export interface PayloadShape {
+  readonly symbolic: string;
+  readonly concrete: string;
+}
+
+export type PayloadNodeKind = 'op' | 'input' | 'output';
+
+export interface PayloadNode {
+  readonly id: string;
+  readonly kind: PayloadNodeKind;
+  /** Registry key (`nn.Conv2d`) or `input` / `output` for graph boundary nodes. */
+  readonly op: string;
+  /** Short label for the box (`Conv2d`, `cat`, `add`). */
+  readonly label: string;
+  /** Leaf module path (`layer1.0.conv1`) or null. */
+  readonly modulePath: string | null;
+  /** Group path used for collapsing (`layer1.0`, '' for the root). */
+  readonly scope: string;
+  readonly outputs: readonly PayloadShape[];
+  readonly params: number;
+  readonly flops: number;
+  /** Source file and 0-based line of the call, when known. */
+  readonly file: string | null;
+  readonly line: number | null;
+  /** Index into `GraphPayload.fusions` when this node is a fusion point. */
+  readonly fusion: number | null;
+  /** Short attribute summary (`k=3 s=2 p=1`), for the node card. */
+  readonly detail: string;
+}
+
+export interface PayloadEdge {
+  readonly source: string;
+  readonly target: string;
+  /** The value (tensor) the edge carries. */
+  readonly value: string;
+  readonly shape: PayloadShape | null;
+}
+
+/** One module scope (a Sequential, a block): the unit of collapsing. */
+export interface PayloadScope {
+  readonly path: string;
+  /** Module type (`Sequential`, `Bottleneck`), or '' when unknown. */
+  readonly type: string;
+  /** Parent scope path ('' is the root; the root itself is not listed). */
+  readonly parent: string;
+  /** Number of op nodes inside, at any depth. */
+  readonly nodeCount: number;
+}
+
+export type FusionMethod = 'concat' | 'sum' | 'residual' | 'gated' | 'weighted' | 'cross-attention' | 'attention';
+
+export interface PayloadFusionInput {
+  /** Producer node id of the input tensor (null for a graph input). */
+  readonly node: string | null;
+  readonly value: string;
+  /** Depth from the input (op count along the longest path), stride relative to the input, channels. */
+  readonly depth: number | null;
+  readonly stride: number | null;
+  readonly channels: number | null;
+  readonly shape: PayloadShape | null;
+  /** How it was resampled to meet the others (`interpolate ×2`, `maxpool /2`), empty when not. */
+  readonly resampling: readonly string[];
+}
+
+export interface PayloadFusion {
+  readonly node: string;
+  readonly method: FusionMethod;
+  readonly inputs: readonly PayloadFusionInput[];
+  readonly output: PayloadShape | null;
+  /** Levels as a short badge text (`L3+L5+L7` or `/4 /8 /16`). */
+  readonly levels: string;
+  readonly explanation: { readonly en: string; readonly 'zh-cn': string };
+  readonly params: number;
+  readonly flops: number;
+}
+
+export interface GraphPayload {
+  /** Stable identity of the model (file + class) so the view can keep state across updates. */
+  readonly key: string;
+  readonly title: string;
+  readonly file: string;
+  readonly nodes: readonly PayloadNode[];
+  readonly edges: readonly PayloadEdge[];
+  readonly scopes: readonly PayloadScope[];
+  readonly fusions: readonly PayloadFusion[];
+  readonly paramsTotal: number;
+  readonly flopsTotal: number;
+  /** True when the analysis is stale (the file does not parse right now). */
+  readonly stale: boolean;
+}
+
+// ───────────────────────────── request / response ─────────────────────────────
+
+/** A request carries an id; the reply echoes it in a `response` message. */
+export interface ResponseMessage {
+  readonly type: 'response';
+  readonly requestId: number;
+  readonly ok: boolean;
+  /** Result on success (JSON-serialisable), error text on failure. */
+  readonly result?: unknown;
+  readonly error?: string;
+}
+
+/**
+ * One side of a request/response channel: `request` posts a message with a fresh `requestId` and resolves
+ * with the matching `response`; feed every inbound message to `handle` (returns true when it consumed it).
+ */
+export class RequestChannel<Req extends { readonly requestId: number }> {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+
+  constructor(private readonly post: (msg: Req) => void) {}
+
+  request(msg: Omit<Req, 'requestId'>): Promise<unknown> {
+    const requestId = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(requestId, { resolve, reject });
+      this.post({ ...msg, requestId } as unknown as Req);
+    });
+  }
+
+  handle(msg: unknown): boolean {
+    if (!isResponse(msg)) return false;
+    const p = this.pending.get(msg.requestId);
+    if (!p) return false;
+    this.pending.delete(msg.requestId);
+    if (msg.ok) p.resolve(msg.result);
+    else p.reject(new Error(msg.error ?? 'request failed'));
+    return true;
+  }
+
+  /** Reject everything still waiting (the view was disposed). */
+  dispose(): void {
+    for (const p of this.pending.values()) p.reject(new Error('channel closed'));
+    this.pending.clear();
+  }
+}
+
+// ───────────────────────────── graph view messages ─────────────────────────────
+
+export type ToGraphView =
+  /** A new or updated model; null payload with a reason when there is nothing to show. */
+  | { readonly type: 'graph'; readonly payload: GraphPayload | null; readonly reason?: string }
+  /** Cursor moved in the editor: highlight these nodes (or the nodes of that source line) and scroll to them. */
+  | { readonly type: 'highlight'; readonly nodeIds?: readonly string[]; readonly file?: string; readonly line?: number }
+  | ResponseMessage;
+
+export type FromGraphView =
+  | { readonly type: 'ready' }
+  /** The user clicked a node: reveal its source. */
+  | { readonly type: 'revealSource'; readonly nodeId: string; readonly file: string; readonly line: number }
+  /** Save an exported picture: svg as text, png as base64; the host asks where and replies with `response`. */
+  | { readonly type: 'exportImage'; readonly requestId: number; readonly format: 'svg' | 'png'; readonly fileName: string; readonly data: string }
+  /** Layout figures for the log and benchmarks. */
+  | { readonly type: 'layoutDone'; readonly nodes: number; readonly edges: number; readonly ms: number; readonly mode: LayoutModeName }
+  | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string };
+
+export type LayoutModeName = 'full' | 'fast';
+
+// ───────────────────────────── run panel messages ─────────────────────────────
+
+/** Bytes as a Uint8Array, or base64 text where a channel only carries JSON. */
+export type Bytes = Uint8Array | string;
+
+export type InputSource =
+  /** Standard-normal values from a seeded generator (mulberry32 + Box-Muller, see webview/runPanel/seededInput.ts). */
+  | { readonly kind: 'seeded'; readonly seed: number }
+  /** Raw little-endian float32 data of exactly the tensor's size. */
+  | { readonly kind: 'data'; readonly data: Bytes }
+  /** An image file (png/jpeg/…) decoded in the webview, resized to the tensor's H×W, scaled to [0,1] then normalised per channel. */
+  | { readonly kind: 'image'; readonly data: Bytes; readonly mime: string; readonly mean: readonly number[]; readonly std: readonly number[] };
+
+export interface RunInput {
+  /** ONNX graph input name. */
+  readonly name: string;
+  readonly dims: readonly number[];
+  readonly dtype: 'float32';
+  readonly source: InputSource;
+}
+
+/** An extra graph output the ONNX encoder exposes so the panel can show intermediate tensors. */
+export interface RunTap {
+  /** ONNX output name of the tapped tensor. */
+  readonly output: string;
+  /** ModelGraph node that produced it. */
+  readonly node: string;
+  readonly label: string;
+  /** 'layer' for per-layer stats; fusion taps also get heatmaps. */
+  readonly role: 'layer' | 'fusion-input' | 'fusion-output';
+  /** For fusion taps: the index of the fusion (in the model's fusion list) and the level text. */
+  readonly fusion?: number;
+  readonly level?: string;
+}
+
+export interface RunModel {
+  /** Display name (class name) — also the key for comparisons. */
+  readonly name: string;
+  readonly onnx: Bytes;
+  /** External initializer files referenced by the ONNX model (`location` → bytes). */
+  readonly externalData?: readonly { readonly path: string; readonly data: Bytes }[];
+  /** The model's real outputs (in order); every other graph output is a tap. */
+  readonly outputs: readonly string[];
+  readonly taps: readonly RunTap[];
+  readonly params: number;
+  readonly flops: number;
+}
+
+export interface RunRequest {
+  readonly runId: number;
+  readonly models: readonly RunModel[];
+  /** The same inputs are fed to every model. */
+  readonly inputs: readonly RunInput[];
+  /** How many output values to preview. */
+  readonly previewCount?: number;
+}
+
+export interface TensorStats {
+  readonly dims: readonly number[];
+  readonly mean: number;
+  readonly std: number;
+  readonly min: number;
+  readonly max: number;
+  /** Count of NaN/Inf values (excluded from the other figures). */
+  readonly nonFinite: number;
+}
+
+export interface OutputResult {
+  readonly name: string;
+  readonly stats: TensorStats;
+  readonly preview: readonly number[];
+}
+
+export interface LayerResult {
+  readonly output: string;
+  readonly node: string;
+  readonly label: string;
+  readonly role: RunTap['role'];
+  readonly stats: TensorStats;
+}
+
+export interface ModelResult {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly outputs: readonly OutputResult[];
+  readonly layers: readonly LayerResult[];
+  readonly createMs: number;
+  readonly runMs: number;
+  readonly params: number;
+  readonly flops: number;
+}
+
+export interface Comparison {
+  readonly a: string;
+  readonly b: string;
+  /** Output index compared (outputs are compared position by position when shapes match). */
+  readonly output: number;
+  readonly maxAbsDiff: number;
+  readonly cosine: number;
+}
+
+export interface RunResult {
+  readonly runId: number;
+  readonly models: readonly ModelResult[];
+  readonly comparisons: readonly Comparison[];
+  /** Set when the whole run failed before any model (e.g. the wasm could not load) or was cancelled. */
+  readonly error?: string;
+  readonly cancelled?: boolean;
+}
+
+export type ToRunPanel =
+  | ({ readonly type: 'run' } & RunRequest)
+  | { readonly type: 'cancel'; readonly runId: number }
+  | ResponseMessage;
+
+export type RunPhase = 'loading-runtime' | 'preparing-input' | 'creating-session' | 'running' | 'summarising' | 'done';
+
+export type FromRunPanel =
+  | { readonly type: 'ready' }
+  | { readonly type: 'runProgress'; readonly runId: number; readonly model: string | null; readonly phase: RunPhase; readonly fraction: number }
+  | ({ readonly type: 'runResult' } & RunResult)
+  /** The user asked to run again (e.g. with another seed or a picked image). */
+  | { readonly type: 'rerun'; readonly seed: number | null; readonly image: { readonly data: Bytes; readonly mime: string } | null }
+  | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string };
+
+// ───────────────────────────── validators ─────────────────────────────
+
+type Rec = Record<string, unknown>;
+const MAX_TEXT = 1 << 20;
+const MAX_IMAGE_TEXT = 64 << 20;
+
+function isRec(v: unknown): v is Rec {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function isStr(v: unknown, max = MAX_TEXT): v is string {
+  return typeof v === 'string' && v.length <= max;
+}
+function isInt(v: unknown, min = 0): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
+}
+function isNum(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+function isFraction(v: unknown): v is number {
+  return isNum(v) && v >= 0 && v <= 1;
+}
+function isBytes(v: unknown): v is Bytes {
+  return v instanceof Uint8Array || (typeof v === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(v));
+}
+function isArrayOf<T>(v: unknown, item: (x: unknown) => x is T, max = 1 << 16): v is T[] {
+  return Array.isArray(v) && v.length <= max && v.every(item);
+}
+function oneOf<T extends string>(v: unknown, options: readonly T[]): v is T {
+  return typeof v === 'string' && (options as readonly string[]).includes(v);
+}
+const LOG_LEVELS = ['info', 'warn', 'error'] as const;
+const isLog = (m: Rec): boolean => oneOf(m.level, LOG_LEVELS) && isStr(m.message, 64 * 1024);
+
+export function isResponse(msg: unknown): msg is ResponseMessage {
+  return isRec(msg) && msg.type === 'response' && isInt(msg.requestId, 1) && typeof msg.ok === 'boolean' && (msg.error === undefined || isStr(msg.error));
+}
+
+/** Accepts exactly the messages the graph view may send; anything else is malformed. */
+export function isFromGraphView(msg: unknown): msg is FromGraphView {
+  if (!isRec(msg)) return false;
+  switch (msg.type) {
+    case 'ready':
+      return true;
+    case 'revealSource':
+      return isStr(msg.nodeId, 4096) && isStr(msg.file, 4096) && isInt(msg.line);
+    case 'exportImage':
+      return isInt(msg.requestId, 1) && oneOf(msg.format, ['svg', 'png'] as const) && isStr(msg.fileName, 255) && /^[\w.\- ]+$/.test(msg.fileName) && isStr(msg.data, MAX_IMAGE_TEXT);
+    case 'layoutDone':
+      return isInt(msg.nodes) && isInt(msg.edges) && isNum(msg.ms) && msg.ms >= 0 && oneOf(msg.mode, ['full', 'fast'] as const);
+    case 'log':
+      return isLog(msg);
+    default:
+      return false;
+  }
+}
+
+const PHASES: readonly RunPhase[] = ['loading-runtime', 'preparing-input', 'creating-session', 'running', 'summarising', 'done'];
+
+function isStats(v: unknown): v is TensorStats {
+  // NaN stats are legitimate (an all-NaN output); they arrive as null through JSON, so accept null-or-number.
+  const n = (x: unknown): boolean => x === null || typeof x === 'number';
+  return isRec(v) && isArrayOf(v.dims, (d): d is number => isInt(d), 16) && n(v.mean) && n(v.std) && n(v.min) && n(v.max) && isInt(v.nonFinite);
+}
+function isOutputResult(v: unknown): v is OutputResult {
+  return isRec(v) && isStr(v.name, 4096) && isStats(v.stats) && isArrayOf(v.preview, (x): x is number => typeof x === 'number' || x === null, 4096);
+}
+function isLayerResult(v: unknown): v is LayerResult {
+  return isRec(v) && isStr(v.output, 4096) && isStr(v.node, 4096) && isStr(v.label, 4096) && oneOf(v.role, ['layer', 'fusion-input', 'fusion-output'] as const) && isStats(v.stats);
+}
+function isModelResult(v: unknown): v is ModelResult {
+  return (
+    isRec(v) && isStr(v.name, 4096) && typeof v.ok === 'boolean' && (v.error === undefined || isStr(v.error)) &&
+    isArrayOf(v.outputs, isOutputResult, 1024) && isArrayOf(v.layers, isLayerResult, 100_000) &&
+    isNum(v.createMs) && isNum(v.runMs) && isNum(v.params) && isNum(v.flops)
+  );
+}
+function isComparison(v: unknown): v is Comparison {
+  const n = (x: unknown): boolean => x === null || typeof x === 'number';
+  return isRec(v) && isStr(v.a, 4096) && isStr(v.b, 4096) && isInt(v.output) && n(v.maxAbsDiff) && n(v.cosine);
+}
+
+/** Accepts exactly the messages the run panel may send; anything else is malformed. */
+export function isFromRunPanel(msg: unknown): msg is FromRunPanel {
+  if (!isRec(msg)) return false;
+  switch (msg.type) {
+    case 'ready':
+      return true;
+    case 'runProgress':
+      return isInt(msg.runId) && (msg.model === null || isStr(msg.model, 4096)) && oneOf(msg.phase, PHASES) && isFraction(msg.fraction);
+    case 'runResult':
+      return (
+        isInt(msg.runId) && isArrayOf(msg.models, isModelResult, 64) && isArrayOf(msg.comparisons, isComparison, 4096) &&
+        (msg.error === undefined || isStr(msg.error)) && (msg.cancelled === undefined || typeof msg.cancelled === 'boolean')
+      );
+    case 'rerun': {
+      const img = msg.image;
+      const imageOk = img === null || (isRec(img) && isBytes(img.data) && isStr(img.mime, 100) && /^image\/[\w.+-]+$/.test(img.mime));
+      return (msg.seed === null || isInt(msg.seed)) && imageOk;
+    }
+    case 'log':
+      return isLog(msg);
+    default:
+      return false;
+  }
+}
+
+function isPayloadShape(v: unknown): v is PayloadShape {
+  return isRec(v) && isStr(v.symbolic) && isStr(v.concrete);
+}
+
+/** Structural check of a graph payload (the webview's guard against a host bug, cheap enough for 30k nodes). */
+export function isGraphPayload(v: unknown): v is GraphPayload {
+  if (!isRec(v)) return false;
+  if (!isStr(v.key) || !isStr(v.title) || !isStr(v.file) || !isNum(v.paramsTotal) || !isNum(v.flopsTotal) || typeof v.stale !== 'boolean') return false;
+  if (!Array.isArray(v.nodes) || !Array.isArray(v.edges) || !Array.isArray(v.scopes) || !Array.isArray(v.fusions)) return false;
+  const ids = new Set<string>();
+  for (const n of v.nodes as unknown[]) {
+    if (!isRec(n) || !isStr(n.id) || !isStr(n.op) || !isStr(n.label) || !isStr(n.scope) || !oneOf(n.kind, ['op', 'input', 'output'] as const)) return false;
+    if (!(n.line === null || isInt(n.line)) || !(n.fusion === null || isInt(n.fusion)) || !Array.isArray(n.outputs) || !(n.outputs as unknown[]).every(isPayloadShape)) return false;
+    ids.add(n.id);
+  }
+  for (const e of v.edges as unknown[]) {
+    if (!isRec(e) || !isStr(e.source) || !isStr(e.target) || !ids.has(e.source) || !ids.has(e.target)) return false;
+    if (!(e.shape === null || isPayloadShape(e.shape))) return false;
+  }
+  for (const s of v.scopes as unknown[]) if (!isRec(s) || !isStr(s.path) || !isStr(s.parent) || !isInt(s.nodeCount)) return false;
+  for (const f of v.fusions as unknown[]) if (!isRec(f) || !isStr(f.node) || !ids.has(f.node) || !Array.isArray(f.inputs)) return false;
+  return true;
+}
+
+/** The graph view's check of what the host sends. */
+export function isToGraphView(msg: unknown): msg is ToGraphView {
+  if (!isRec(msg)) return false;
+  switch (msg.type) {
+    case 'graph':
+      return (msg.payload === null || isGraphPayload(msg.payload)) && (msg.reason === undefined || isStr(msg.reason));
+    case 'highlight':
+      return (msg.nodeIds === undefined || isArrayOf(msg.nodeIds, (x): x is string => isStr(x, 4096))) && (msg.file === undefined || isStr(msg.file, 4096)) && (msg.line === undefined || isInt(msg.line));
+    case 'response':
+      return isResponse(msg);
+    default:
+      return false;
+  }
+}
+
+function isRunInput(v: unknown): v is RunInput {
+  if (!isRec(v) || !isStr(v.name, 4096) || !isArrayOf(v.dims, (d): d is number => isInt(d, 1), 8) || v.dtype !== 'float32' || !isRec(v.source)) return false;
+  const s = v.source;
+  if (s.kind === 'seeded') return isInt(s.seed);
+  if (s.kind === 'data') return isBytes(s.data);
+  if (s.kind === 'image') return isBytes(s.data) && isStr(s.mime, 100) && isArrayOf(s.mean, isNum, 4) && isArrayOf(s.std, (x): x is number => isNum(x) && x > 0, 4);
+  return false;
+}
+function isRunTap(v: unknown): v is RunTap {
+  return isRec(v) && isStr(v.output, 4096) && isStr(v.node, 4096) && isStr(v.label, 4096) && oneOf(v.role, ['layer', 'fusion-input', 'fusion-output'] as const) &&
+    (v.fusion === undefined || isInt(v.fusion)) && (v.level === undefined || isStr(v.level, 256));
+}
+function isRunModel(v: unknown): v is RunModel {
+  return isRec(v) && isStr(v.name, 4096) && isBytes(v.onnx) &&
+    (v.externalData === undefined || isArrayOf(v.externalData, (x): x is { path: string; data: Bytes } => isRec(x) && isStr(x.path, 4096) && isBytes(x.data), 1024)) &&
+    isArrayOf(v.outputs, (x): x is string => isStr(x, 4096), 1024) && isArrayOf(v.taps, isRunTap, 100_000) && isNum(v.params) && isNum(v.flops);
+}
+
+/** The run panel's check of what the host sends. */
+export function isToRunPanel(msg: unknown): msg is ToRunPanel {
+  if (!isRec(msg)) return false;
+  switch (msg.type) {
+    case 'run':
+      return isInt(msg.runId) && isArrayOf(msg.models, isRunModel, 64) && msg.models.length > 0 && isArrayOf(msg.inputs, isRunInput, 64) &&
+        (msg.previewCount === undefined || (isInt(msg.previewCount) && msg.previewCount <= 4096));
+    case 'cancel':
+      return isInt(msg.runId);
+    case 'response':
+      return isResponse(msg);
+    default:
+      return false;
+  }
+}
+
+// ───────────────────────────── bytes ─────────────────────────────
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64_INDEX = new Int16Array(128).fill(-1);
+for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
+
+/** A Uint8Array view of `Bytes` (decodes base64 text; no copy for Uint8Array). */
+export function bytesOf(b: Bytes): Uint8Array {
+  if (typeof b !== 'string') return b;
+  const clean = b.replace(/=+$/, '');
+  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let acc = 0;
+  let bits = 0;
+  let o = 0;
+  for (let i = 0; i < clean.length; i++) {
+    acc = (acc << 6) | B64_INDEX[clean.charCodeAt(i) & 127]!;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 0xff;
+    }
+  }
+  return out;
+}
+
+/** Base64 text of bytes (for JSON-only channels such as exported PNGs). */
+export function base64Of(bytes: Uint8Array): string {
+  let s = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    s += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + B64[n & 63]!;
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const n = bytes[i]! << 16;
+    s += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + '==';
+  } else if (rest === 2) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
+    s += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + '=';
+  }
+  return s;
+}
