@@ -6,20 +6,20 @@
 //   the webviews call `isToGraphView` / `isToRunPanel` likewise.
 // - Binary data (`Bytes`) travels as Uint8Array (VS Code transfers typed arrays) or, where a channel
 //   only carries JSON, as a base64 string; `bytesOf` turns either into a Uint8Array.
-// - Boot configuration the webview needs before any message arrives is read from data attributes
-//   on <body> (see `BOOT_ATTR`), which the host writes into the HTML shell.
+// - Boot configuration the webview needs before any message arrives is `window.fusionLensBoot`
+//   (`WebviewBoot`), written by the host into the HTML shell.
 
 // ───────────────────────────── boot configuration ─────────────────────────────
 
-/** Data attributes on <body> written by the host's HTML shell. */
-export const BOOT_ATTR = {
-  /** Graph view: webview URI of dist/webview/layoutWorker.js (fetched, then started as a blob: worker). */
-  layoutWorker: 'data-layout-worker',
-  /** Run panel: webview URI of dist/wasm/ with a trailing slash (onnxruntime-web's wasmPaths). */
-  wasmBase: 'data-wasm-base',
-  /** Display language of the UI (`en`, `zh-cn`). */
-  locale: 'data-locale',
-} as const;
+/** Set by the host's HTML shell as `window.fusionLensBoot` before the bundle runs (src/extension/webviewHtml.ts). */
+export interface WebviewBoot {
+  /** Webview URI of dist/wasm/ with a trailing slash (onnxruntime-web's wasmPaths). */
+  readonly wasmBase: string;
+  /** Webview URI of dist/ with a trailing slash; the layout worker is `${distBase}webview/layoutWorker.js`. */
+  readonly distBase: string;
+  /** VS Code display language (`en`, `zh-cn`). */
+  readonly locale: string;
+}
 
 // ───────────────────────────── graph payload ─────────────────────────────
 
