@@ -1,0 +1,83 @@
+// The tree-sitter adapter: loads the wasm grammar once (location configurable) and parses Python text into the typed AST.
+//
+// API:
+//   await initPythonParser({ wasmDir })        // or { treeSitterWasm, pythonWasm } as paths or bytes
+//   const p = new PythonParser();              // after init; one per document for incremental parsing
+//   const { module, tree } = p.parse(text);    // module: PyModule (typed AST + syntax errors)
+//   p.parse(newText, edit)                     // incremental: pass the edit since the previous parse
+import { Language, Parser, type Edit, type Tree } from 'web-tree-sitter';
+import type { PyModule } from './ast';
+import { rawTree } from './rawTree';
+import { toAst } from './toAst';
+
+export interface ParserInitOptions {
+  /** Folder holding tree-sitter.wasm and tree-sitter-python.wasm (dist/wasm in the bundles). */
+  readonly wasmDir?: string;
+  /** Explicit locations (path or URL) or bytes, overriding wasmDir. */
+  readonly treeSitterWasm?: string;
+  readonly pythonWasm?: string | Uint8Array;
+}
+
+let language: Language | null = null;
+let loading: Promise<Language> | null = null;
+
+/** Loads web-tree-sitter and the Python grammar; safe to call several times. */
+export function initPythonParser(opts: ParserInitOptions = {}): Promise<Language> {
+  if (language) return Promise.resolve(language);
+  if (!loading) {
+    const dir = opts.wasmDir ? opts.wasmDir.replace(/[\\/]$/, '') : null;
+    const core = opts.treeSitterWasm ?? (dir ? `${dir}/tree-sitter.wasm` : undefined);
+    const grammar = opts.pythonWasm ?? (dir ? `${dir}/tree-sitter-python.wasm` : undefined);
+    if (!grammar) return Promise.reject(new Error('initPythonParser: give wasmDir or pythonWasm'));
+    loading = (async () => {
+      await Parser.init(core ? { locateFile: () => core } : undefined);
+      language = await Language.load(grammar);
+      return language;
+    })();
+    loading.catch(() => {
+      loading = null;
+    });
+  }
+  return loading;
+}
+
+export function parserReady(): boolean {
+  return language !== null;
+}
+
+export interface ParseResult {
+  readonly module: PyModule;
+  readonly tree: Tree;
+}
+
+/** Parses one document; keeps the previous tree so edits re-parse incrementally. */
+export class PythonParser {
+  private readonly parser: Parser;
+  private tree: Tree | null = null;
+
+  constructor() {
+    if (!language) throw new Error('PythonParser: call initPythonParser() first');
+    this.parser = new Parser();
+    this.parser.setLanguage(language);
+  }
+
+  parse(text: string, edit?: Edit): ParseResult {
+    let old: Tree | null = null;
+    if (edit && this.tree) {
+      this.tree.edit(edit);
+      old = this.tree;
+    }
+    const tree = this.parser.parse(text, old);
+    if (!tree) throw new Error('tree-sitter returned no tree');
+    if (this.tree && this.tree !== tree) this.tree.delete();
+    this.tree = tree;
+    return { module: toAst(rawTree(tree), text), tree };
+  }
+
+  dispose(): void {
+    this.tree?.delete();
+    this.tree = null;
+    this.parser.delete();
+  }
+}
+

@@ -1,0 +1,13 @@
+// Test helper: initialises the tree-sitter Python parser from the repository's node_modules.
+import { fileURLToPath } from 'node:url';
+import { join, dirname } from 'node:path';
+import { initPythonParser } from '../../src/core/python/pythonParser';
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export function initTestParser(): Promise<unknown> {
+  return initPythonParser({
+    treeSitterWasm: join(repoRoot, 'node_modules/web-tree-sitter/tree-sitter.wasm'),
+    pythonWasm: join(repoRoot, 'node_modules/tree-sitter-python/tree-sitter-python.wasm'),
+  });
+}
