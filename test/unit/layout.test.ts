@@ -1,0 +1,168 @@
+// Structural tests of the layered layout: no overlaps within a rank, edges point down, determinism, deep chains, cycles.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { layeredLayout } from '../../src/core/graph/layout/layeredLayout';
+import { syntheticGraph } from '../../src/core/graph/layout/syntheticGraphs';
+import { countCrossings } from '../../src/core/graph/layout/countCrossings';
+import { placeRank } from '../../src/core/graph/layout/assignCoordinates';
+import type { LayoutGraph, LayoutResult } from '../../src/core/graph/layout/layoutTypes';
+
+function graphOf(n: number, edges: [number, number][], width = (i: number) => 60 + (i % 3) * 20): LayoutGraph {
+  return { nodeCount: n, widths: Array.from({ length: n }, (_, i) => width(i)), heights: Array.from({ length: n }, () => 30), sources: edges.map((e) => e[0]), targets: edges.map((e) => e[1]) };
+}
+
+/** Boxes of one rank never overlap, and forward edges run from a higher to a lower rank (downwards). */
+function checkStructure(g: LayoutGraph, r: LayoutResult, acyclic: boolean): void {
+  const byRank = new Map<number, number[]>();
+  for (let v = 0; v < g.nodeCount; v++) {
+    assert.ok(Number.isFinite(r.x[v]!) && Number.isFinite(r.y[v]!), `node ${v} has coordinates`);
+    const list = byRank.get(r.rank[v]!) ?? [];
+    list.push(v);
+    byRank.set(r.rank[v]!, list);
+  }
+  for (const list of byRank.values()) {
+    list.sort((a, b) => r.x[a]! - r.x[b]!);
+    for (let i = 0; i + 1 < list.length; i++) {
+      const a = list[i]!;
+      const b = list[i + 1]!;
+      assert.ok(r.x[a]! + g.widths[a]! / 2 <= r.x[b]! - g.widths[b]! / 2 + 1e-6, `nodes ${a} and ${b} overlap`);
+      assert.equal(r.y[a], r.y[b]);
+    }
+  }
+  for (let e = 0; e < g.sources.length; e++) {
+    const s = g.sources[e]!;
+    const t = g.targets[e]!;
+    const pts = r.edgePoints[e]!;
+    if (s === t) {
+      assert.equal(pts.length, 0);
+      continue;
+    }
+    assert.ok(pts.length >= 4);
+    if (acyclic) {
+      assert.ok(r.rank[s]! < r.rank[t]!, `edge ${s}->${t} points down`);
+      for (let k = 3; k < pts.length; k += 2) assert.ok(pts[k]! > pts[k - 2]!, 'polyline descends');
+    }
+    // the polyline starts at the source box and ends at the target box
+    assert.equal(pts[0], r.x[s]);
+    assert.equal(pts[pts.length - 2], r.x[t]);
+  }
+  for (let v = 0; v < g.nodeCount; v++) {
+    assert.ok(r.x[v]! - g.widths[v]! / 2 >= -1e-6 && r.x[v]! + g.widths[v]! / 2 <= r.width + 1e-6);
+  }
+}
+
+const dagArb = fc.integer({ min: 1, max: 40 }).chain((n) =>
+  fc.tuple(fc.constant(n), fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1)), { maxLength: 3 * n })),
+);
+
+test('random DAGs: structure holds in both modes', () => {
+  fc.assert(
+    fc.property(dagArb, fc.constantFrom('full' as const, 'fast' as const), ([n, pairs], mode) => {
+      const edges = pairs.filter(([a, b]) => a !== b).map(([a, b]): [number, number] => (a < b ? [a, b] : [b, a]));
+      const g = graphOf(n, edges);
+      checkStructure(g, layeredLayout(g, { mode }), true);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('graphs with cycles and self loops still lay out without overlaps', () => {
+  fc.assert(
+    fc.property(dagArb, ([n, pairs]) => {
+      const g = graphOf(n, pairs);
+      checkStructure(g, layeredLayout(g), false);
+    }),
+    { numRuns: 200 },
+  );
+  const r = layeredLayout(graphOf(3, [[0, 1], [1, 2], [2, 0]]));
+  assert.deepEqual(Array.from(r.rank), [0, 1, 2]);
+  // the back edge is drawn from node 2 up to node 0
+  const back = r.edgePoints[2]!;
+  assert.ok(back[1]! > back[back.length - 1]!);
+});
+
+test('deterministic: same input, same output', () => {
+  const g = syntheticGraph('unet', 1500);
+  const a = layeredLayout(g);
+  const b = layeredLayout(g);
+  assert.deepEqual(Array.from(a.x), Array.from(b.x));
+  assert.deepEqual(Array.from(a.y), Array.from(b.y));
+  assert.deepEqual(a.edgePoints.map((p) => Array.from(p)), b.edgePoints.map((p) => Array.from(p)));
+});
+
+test('a 30k-node chain does not overflow the stack and stays one column wide', () => {
+  const n = 30000;
+  const edges: [number, number][] = [];
+  for (let i = 0; i + 1 < n; i++) edges.push([i, i + 1]);
+  const g = graphOf(n, edges, () => 100);
+  const r = layeredLayout(g, { mode: 'full' });
+  assert.equal(r.rank[n - 1], n - 1);
+  assert.equal(r.width, 100);
+  // the reversed chain (a cycle closed at the end) also survives the iterative DFS
+  edges.push([n - 1, 0]);
+  assert.doesNotThrow(() => layeredLayout(graphOf(n, edges, () => 100)));
+});
+
+test('model-shaped graphs: no crossings, no sideways drift, valid structure', () => {
+  for (const kind of ['resnet', 'unet', 'transformer'] as const) {
+    for (const size of [300, 3000]) {
+      const g = syntheticGraph(kind, size);
+      const r = layeredLayout(g);
+      checkStructure(g, r, true);
+      assert.equal(r.crossings, 0, `${kind} ${size} crossings`);
+      // these families are 2-4 boxes wide: the drawing must not staircase sideways as the graph grows
+      assert.ok(r.width < 600, `${kind} ${size} width ${r.width}`);
+    }
+  }
+});
+
+test('fast mode is chosen for large graphs and keeps the structure', () => {
+  const g = syntheticGraph('unet', 6000);
+  const r = layeredLayout(g);
+  assert.equal(r.mode, 'fast');
+  checkStructure(g, r, true);
+});
+
+test('long edges bend around boxes through their dummy nodes', () => {
+  // 0 → 1 → 2 → 3 and a skip 0 → 3: the skip must not pass through the centres of 1 and 2
+  const g = graphOf(4, [[0, 1], [1, 2], [2, 3], [0, 3]], () => 80);
+  const r = layeredLayout(g);
+  const skip = r.edgePoints[3]!;
+  assert.equal(skip.length, 8);
+  for (const v of [1, 2]) assert.ok(Math.abs(skip[2 * v]! - r.x[v]!) >= 40, 'skip edge clears the box');
+});
+
+test('countCrossings matches brute force', () => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.nat(9), fc.nat(9)), { maxLength: 30 }), (segs) => {
+      const upper = Int32Array.from(segs.map((s) => s[0]));
+      const lower = Int32Array.from(segs.map((s) => s[1]));
+      let brute = 0;
+      for (let i = 0; i < segs.length; i++)
+        for (let j = i + 1; j < segs.length; j++) if ((upper[i]! - upper[j]!) * (lower[i]! - lower[j]!) < 0) brute++;
+      assert.equal(countCrossings(upper, lower, 10), brute);
+    }),
+  );
+});
+
+test('placeRank keeps gaps and is exact when the wishes are feasible', () => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.integer({ min: -500, max: 500 }), fc.integer({ min: 1, max: 50 })), { minLength: 1, maxLength: 12 }), (items) => {
+      const n = items.length;
+      const desired = Float64Array.from(items.map((i) => i[0]));
+      const gaps = Float64Array.from(items.slice(1).map((i) => i[1]));
+      const out = new Float64Array(n);
+      placeRank(desired, new Float64Array(n).fill(1), gaps, out);
+      for (let i = 0; i + 1 < n; i++) assert.ok(out[i + 1]! - out[i]! >= gaps[i]! - 1e-9);
+      // mean position is preserved by equal-weight pooling
+      const mean = (a: Float64Array) => a.reduce((s, v) => s + v, 0) / n;
+      assert.ok(Math.abs(mean(out) - mean(desired)) < 1e-6);
+    }),
+  );
+  const out = new Float64Array(3);
+  placeRank(Float64Array.of(0, 100, 200), Float64Array.of(1, 1, 1), Float64Array.of(10, 10), out);
+  assert.deepEqual(Array.from(out), [0, 100, 200]);
+  placeRank(Float64Array.of(0, 0, 0), Float64Array.of(1, 1, 1), Float64Array.of(10, 10), out);
+  assert.deepEqual(Array.from(out), [-10, 0, 10]);
+});
