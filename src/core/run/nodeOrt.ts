@@ -1,0 +1,27 @@
+// Loads onnxruntime-web for Node (CLI, tests, extension host): its Node build runs the same wasm backend with worker threads.
+import type { OrtModule } from './ortRunner';
+
+export interface NodeOrtOptions {
+  /** Size of the wasm thread pool, fixed at the first session (default: 2, or 1 on a single core). */
+  readonly maxThreads?: number;
+  /** Folder holding `ort-wasm-simd-threaded.wasm/.mjs` when bundled (e.g. the CLI's dist/wasm/). */
+  readonly wasmDir?: string;
+}
+
+let loaded: Promise<OrtModule> | null = null;
+
+/**
+ * `onnxruntime-web/wasm` cannot start its worker threads under Node (it fetches its own script
+ * over a file: URL), so Node uses the package's `node` export, which is the same wasm build.
+ */
+export function loadNodeOrt(options: NodeOrtOptions = {}): Promise<OrtModule> {
+  loaded ??= (async () => {
+    const ort = (await import('onnxruntime-web')) as OrtModule;
+    const os = await import('node:os');
+    ort.env.wasm.numThreads = options.maxThreads ?? Math.max(1, Math.min(2, os.availableParallelism()));
+    if (options.wasmDir) ort.env.wasm.wasmPaths = options.wasmDir.endsWith('/') ? options.wasmDir : `${options.wasmDir}/`;
+    ort.env.logLevel = 'error';
+    return ort;
+  })();
+  return loaded;
+}

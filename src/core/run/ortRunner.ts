@@ -1,0 +1,72 @@
+// A Runner over onnxruntime-web's wasm backend; the caller passes the loaded `ort` module (Node build or webview build).
+import type * as Ort from 'onnxruntime-web';
+import type { DType } from '../shape/shape';
+import type { RunArray, Runner, RunnerSession, RunTensor, SessionOptions } from './runner';
+
+export type OrtModule = typeof Ort;
+
+const ORT_TYPES: Partial<Record<DType, Ort.Tensor.Type>> = {
+  float32: 'float32',
+  float64: 'float64',
+  float16: 'float16',
+  int64: 'int64',
+  int32: 'int32',
+  int16: 'int16',
+  int8: 'int8',
+  uint8: 'uint8',
+  bool: 'bool',
+};
+
+function dtypeOfOrt(t: string): DType {
+  for (const [k, v] of Object.entries(ORT_TYPES)) if (v === t) return k as DType;
+  throw new Error(`onnxruntime returned a tensor of type ${t}, which Fusion Lens does not handle`);
+}
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/**
+ * `ort.env.wasm.numThreads` sizes the wasm thread pool once, before the first session; each
+ * session then asks for `threads` intra-op threads (capped by that pool).
+ */
+export function createOrtRunner(ort: OrtModule): Runner {
+  return {
+    async createSession(onnxBytes: Uint8Array, options: SessionOptions = {}): Promise<RunnerSession> {
+      const threads = Math.max(1, Math.floor(options.threads ?? 1));
+      const t0 = now();
+      const session = await ort.InferenceSession.create(onnxBytes, {
+        executionProviders: ['wasm'],
+        intraOpNumThreads: threads,
+        graphOptimizationLevel: 'all',
+      });
+      const sessionCreateMs = now() - t0;
+      let lastRunMs: number | null = null;
+      return {
+        inputNames: session.inputNames,
+        outputNames: session.outputNames,
+        sessionCreateMs,
+        get lastRunMs() {
+          return lastRunMs;
+        },
+        async run(feeds, outputs) {
+          const ortFeeds: Record<string, Ort.Tensor> = {};
+          for (const [name, t] of Object.entries(feeds)) {
+            const type = ORT_TYPES[t.dtype];
+            if (!type) throw new Error(`input '${name}': dtype ${t.dtype} cannot be fed to onnxruntime-web`);
+            ortFeeds[name] = new ort.Tensor(type, t.data as Float32Array, [...t.shape]);
+          }
+          const t1 = now();
+          const result = outputs ? await session.run(ortFeeds, [...outputs]) : await session.run(ortFeeds);
+          lastRunMs = now() - t1;
+          const out: Record<string, RunTensor> = {};
+          for (const [name, v] of Object.entries(result)) {
+            out[name] = { dtype: dtypeOfOrt(v.type), shape: [...v.dims], data: v.data as RunArray };
+          }
+          return out;
+        },
+        async dispose() {
+          await session.release();
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,39 @@
+// Summary statistics of a tensor (mean, std, min, max, non-finite count), computed in float64.
+import type { RunArray } from './runner';
+
+export interface TensorStats {
+  readonly count: number;
+  readonly mean: number;
+  /** Population standard deviation (as `torch.std(unbiased=False)`). */
+  readonly std: number;
+  readonly min: number;
+  readonly max: number;
+  /** NaN and ±Infinity elements, excluded from the other figures. */
+  readonly nonFinite: number;
+}
+
+export function tensorStats(data: RunArray): TensorStats {
+  let n = 0;
+  let mean = 0;
+  let m2 = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  let nonFinite = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = Number(data[i]);
+    if (!Number.isFinite(v)) {
+      nonFinite++;
+      continue;
+    }
+    // Welford's update: stable for large tensors with a big mean.
+    n++;
+    const d = v - mean;
+    mean += d / n;
+    m2 += d * (v - mean);
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return n === 0
+    ? { count: 0, mean: NaN, std: NaN, min: NaN, max: NaN, nonFinite }
+    : { count: n, mean, std: Math.sqrt(m2 / n), min, max, nonFinite };
+}
