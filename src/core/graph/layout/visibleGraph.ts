@@ -1,0 +1,131 @@
+// The part of a graph payload that is on screen: nodes of expanded module scopes, collapsed scopes as single boxes, edges merged between them.
+import type { GraphPayload } from '../../../protocol';
+import { scopeChain } from '../graphPayload';
+import type { LayoutGraph } from './layoutTypes';
+
+export interface VisibleItem {
+  /** Payload node id, or `scope:<path>` for a collapsed group. */
+  readonly id: string;
+  readonly kind: 'node' | 'group';
+  /** Index into payload.nodes (kind 'node'). */
+  readonly node: number;
+  /** Scope path (kind 'group'). */
+  readonly scope: string;
+  readonly label: string;
+  readonly sublabel: string;
+  readonly width: number;
+  readonly height: number;
+  /** Fusion index for nodes; for groups, whether any node inside is a fusion point (first index or null). */
+  readonly fusion: number | null;
+}
+
+export interface VisibleEdge {
+  readonly source: number;
+  readonly target: number;
+  /** Payload edge indices drawn by this edge (several when a collapsed group merges them). */
+  readonly edges: readonly number[];
+}
+
+export interface VisibleGraph {
+  readonly items: readonly VisibleItem[];
+  readonly edges: readonly VisibleEdge[];
+  /** Item index per payload node (the node itself or its collapsed group). */
+  readonly itemOfNode: Int32Array;
+}
+
+export const NODE_HEIGHT = 44;
+
+/** Box width for two lines of text: ~7 px per character of the label, ~6 px of the smaller second line. */
+export function boxWidth(label: string, sublabel: string): number {
+  return Math.round(Math.min(280, Math.max(72, label.length * 7.2 + 20, sublabel.length * 6.2 + 20)));
+}
+
+export function visibleGraph(payload: GraphPayload, expanded: ReadonlySet<string>): VisibleGraph {
+  const items: VisibleItem[] = [];
+  const groupItem = new Map<string, number>();
+  const scopeInfo = new Map(payload.scopes.map((s) => [s.path, s]));
+  const itemOfNode = new Int32Array(payload.nodes.length);
+  const nodeIndex = new Map<string, number>();
+  payload.nodes.forEach((n, i) => {
+    nodeIndex.set(n.id, i);
+    const collapsed = scopeChain(n.scope).find((s) => !expanded.has(s));
+    if (collapsed === undefined) {
+      const sub = n.outputs[0]?.concrete ?? '';
+      itemOfNode[i] = items.length;
+      items.push({ id: n.id, kind: 'node', node: i, scope: n.scope, label: n.label, sublabel: sub, width: boxWidth(n.label, sub), height: NODE_HEIGHT, fusion: n.fusion });
+      return;
+    }
+    let g = groupItem.get(collapsed);
+    if (g === undefined) {
+      g = items.length;
+      groupItem.set(collapsed, g);
+      const info = scopeInfo.get(collapsed);
+      const label = info?.type ? `${collapsed} · ${info.type}` : collapsed;
+      const sub = `${info?.nodeCount ?? 0} ops`;
+      items.push({ id: `scope:${collapsed}`, kind: 'group', node: -1, scope: collapsed, label, sublabel: sub, width: boxWidth(label, sub), height: NODE_HEIGHT, fusion: null });
+    }
+    if (n.fusion !== null && items[g]!.fusion === null) items[g] = { ...items[g]!, fusion: n.fusion };
+    itemOfNode[i] = g;
+  });
+  const edges: VisibleEdge[] = [];
+  const pairIndex = new Map<string, number>();
+  payload.edges.forEach((e, k) => {
+    const s = nodeIndex.get(e.source);
+    const t = nodeIndex.get(e.target);
+    if (s === undefined || t === undefined) return;
+    const a = itemOfNode[s]!;
+    const b = itemOfNode[t]!;
+    if (a === b) return;
+    const key = `${a}>${b}`;
+    const existing = pairIndex.get(key);
+    if (existing !== undefined) (edges[existing]!.edges as number[]).push(k);
+    else {
+      pairIndex.set(key, edges.length);
+      edges.push({ source: a, target: b, edges: [k] });
+    }
+  });
+  return { items, edges, itemOfNode };
+}
+
+export function toLayoutGraph(v: VisibleGraph): LayoutGraph {
+  return {
+    nodeCount: v.items.length,
+    widths: Float64Array.from(v.items, (i) => i.width),
+    heights: Float64Array.from(v.items, (i) => i.height),
+    sources: Int32Array.from(v.edges, (e) => e.source),
+    targets: Int32Array.from(v.edges, (e) => e.target),
+  };
+}
+
+/**
+ * Scopes to expand at first sight: breadth-first (outer scopes first) while the number of boxes on screen stays
+ * within `budget`. A model smaller than the budget opens fully.
+ */
+export function defaultExpanded(payload: GraphPayload, budget: number): Set<string> {
+  const children = new Map<string, string[]>();
+  const direct = new Map<string, number>();
+  for (const s of payload.scopes) {
+    const list = children.get(s.parent) ?? [];
+    list.push(s.path);
+    children.set(s.parent, list);
+  }
+  for (const n of payload.nodes) direct.set(n.scope, (direct.get(n.scope) ?? 0) + 1);
+  const expanded = new Set<string>();
+  // boxes when only the root is open: its own nodes plus one box per top-level scope
+  let visible = (direct.get('') ?? 0) + (children.get('')?.length ?? 0);
+  const queue = [...(children.get('') ?? [])];
+  for (let head = 0; head < queue.length; head++) {
+    const s = queue[head]!;
+    const inner = (direct.get(s) ?? 0) + (children.get(s)?.length ?? 0);
+    if (visible - 1 + inner > budget) continue;
+    visible += inner - 1;
+    expanded.add(s);
+    queue.push(...(children.get(s) ?? []));
+  }
+  return expanded;
+}
+
+/** The scopes to open so that a node is visible (its collapsed ancestors). */
+export function scopesToReveal(scope: string, expanded: ReadonlySet<string>): string[] {
+  return scopeChain(scope).filter((s) => !expanded.has(s));
+}
