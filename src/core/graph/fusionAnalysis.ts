@@ -1,0 +1,111 @@
+// Fusion analysis entry point: levels of every tensor, then every merge of different levels or branches, with costs.
+import { formatShapeSymbolic } from '../shape/shape';
+import type { ModelGraph } from './modelGraph';
+import { branchCosts } from './fusionCost';
+import { FusionGraphIndex } from './fusionGraphIndex';
+import { isLayerClass } from './fusionOps';
+import { matchMerge, type Anchors, type RawMerge } from './fusionPatterns';
+import { walkToLevel } from './fusionResampling';
+import { summarizeFusion } from './fusionSummary';
+import type { FusionAnalysis, FusionInput, FusionPoint, Level } from './fusionTypes';
+import { computeLevels } from './levels';
+
+const NO_LEVEL: Level = { depth: 0, stride: null, channels: null };
+
+/** For every data value, a key naming the layer outputs (or inputs) it is computed from without crossing a layer. */
+function computeAnchors(index: FusionGraphIndex): Anchors {
+  const sets = new Map<string, string[]>();
+  for (const inp of index.graph.inputs) sets.set(inp.value, [inp.value]);
+  for (const n of index.graph.nodes) {
+    const data = index.dataInputs(n);
+    if (data.length === 0) continue;
+    const layer = isLayerClass(index.opClass(n));
+    const union = layer ? [] : [...new Set(data.flatMap((v) => sets.get(v) ?? [v]))].sort();
+    for (const o of n.outputs) sets.set(o, layer ? [o] : union);
+  }
+  const keys = new Map<string, string>();
+  for (const [v, s] of sets) keys.set(v, s.join(','));
+  return keys;
+}
+
+function arithmetic(index: FusionGraphIndex, raw: RawMerge, outLevel: Level): string | null {
+  const out = index.value(raw.root.outputs[0] ?? '')?.shape ?? null;
+  if ((raw.method === 'concat') && raw.dim !== null && raw.dim !== undefined && out) {
+    const d = raw.dim;
+    if (index.opClass(raw.root) === 'stack') {
+      const first = index.value(raw.operands[0]?.value ?? '')?.shape;
+      return first ? `${raw.operands.length} × ${formatShapeSymbolic(first)} stacked on dim ${d} → ${formatShapeSymbolic(out)}` : null;
+    }
+    const sizes = raw.operands.map((o) => index.value(o.value)?.shape?.[d]?.value ?? null);
+    const total = out[d]?.value ?? null;
+    if (sizes.some((s) => s === null) || total === null) return null;
+    const label = d === 1 || (out.length <= 3 && d === out.length - 1) ? 'C' : `size on dim ${d}`;
+    return `${label} = ${sizes.join(' + ')} = ${total}`;
+  }
+  return outLevel.channels !== null ? `C = ${outLevel.channels}` : null;
+}
+
+function buildPoint(index: FusionGraphIndex, levels: ReadonlyMap<string, Level>, raw: RawMerge): FusionPoint {
+  const scope = raw.root.scope;
+  const costs = branchCosts(index, raw.nodes, raw.operands.map((o) => o.value));
+  const inputs: FusionInput[] = raw.operands.map((o, i): FusionInput => {
+    const walk = walkToLevel(index, o.value);
+    const levelVar = index.varName(walk.levelValue, scope);
+    const operandVar = index.varName(o.value, scope);
+    const cost = costs.perOperand[i] ?? { nodes: [], params: 0, flops: 0 };
+    return {
+      value: o.value,
+      levelValue: walk.levelValue,
+      var: levelVar,
+      operandVar: operandVar !== levelVar ? operandVar : null,
+      role: o.role,
+      shape: index.value(walk.levelValue)?.shape ?? null,
+      level: levels.get(walk.levelValue) ?? NO_LEVEL,
+      resampling: walk.steps,
+      atFusion: { shape: index.value(o.value)?.shape ?? null, stride: levels.get(o.value)?.stride ?? null },
+      branch: cost,
+    };
+  });
+  const outValue = raw.root.outputs[0] ?? '';
+  const outLevel = levels.get(outValue) ?? NO_LEVEL;
+  const params = inputs.reduce((s, x) => s + x.branch.params, costs.internal.params);
+  const flops = inputs.reduce((s, x) => s + x.branch.flops, costs.internal.flops);
+  return {
+    method: raw.method,
+    node: raw.root.id,
+    nodes: raw.nodes,
+    op: raw.root.op,
+    line: raw.root.range?.startLine ?? null,
+    file: raw.root.range?.file ?? null,
+    scope,
+    inputs,
+    out: { value: outValue, shape: index.value(outValue)?.shape ?? null, level: outLevel, var: index.varName(outValue, scope) },
+    dim: raw.dim ?? null,
+    arithmetic: arithmetic(index, raw, outLevel),
+    ...(raw.gate ? { gate: raw.gate } : {}),
+    ...(raw.weights ? { weights: raw.weights } : {}),
+    params,
+    flops,
+  };
+}
+
+/** Finds, classifies and measures every fusion point of a model graph. */
+export function analyzeFusion(graph: ModelGraph): FusionAnalysis {
+  const index = new FusionGraphIndex(graph);
+  const levels = computeLevels(index);
+  const anchors = computeAnchors(index);
+  const claimed = new Set<string>();
+  const raws: RawMerge[] = [];
+  // Latest first, so the outermost node of a merge (the last add of `a + b + c`) claims the inner ones.
+  for (let i = graph.nodes.length - 1; i >= 0; i--) {
+    const node = graph.nodes[i];
+    if (!node || claimed.has(node.id)) continue;
+    const m = matchMerge(index, node, anchors, claimed);
+    if (!m) continue;
+    raws.push(m);
+    for (const id of m.nodes) claimed.add(id);
+  }
+  raws.reverse();
+  const points = raws.map((r) => buildPoint(index, levels, r));
+  return { points, summary: summarizeFusion(graph, points), levels };
+}

@@ -1,0 +1,129 @@
+// Lookup tables over a ModelGraph for the fusion analysis: producers, consumers, data-dependence, ancestry, variable names.
+import type { AttrValue, GraphNode, GraphValue, LineRecord, ModelGraph } from './modelGraph';
+import { classifyOp, type OpClass } from './fusionOps';
+
+export class FusionGraphIndex {
+  readonly nodeById = new Map<string, GraphNode>();
+  readonly nodeOrder = new Map<string, number>();
+  readonly classOf = new Map<string, OpClass>();
+  private readonly consumerMap = new Map<string, GraphNode[]>();
+  private readonly dataValues = new Set<string>();
+  private readonly lineRecords = new Map<string, LineRecord[]>();
+  private readonly outputSet: Set<string>;
+
+  constructor(readonly graph: ModelGraph) {
+    this.outputSet = new Set(graph.outputs);
+    for (const inp of graph.inputs) this.dataValues.add(inp.value);
+    for (const v of graph.values.values()) if (v.source === 'input') this.dataValues.add(v.id);
+    graph.nodes.forEach((n, i) => {
+      this.nodeById.set(n.id, n);
+      this.nodeOrder.set(n.id, i);
+      this.classOf.set(n.id, classifyOp(n.op));
+      const seen = new Set<string>();
+      for (const v of n.inputs) {
+        if (seen.has(v)) continue;
+        seen.add(v);
+        const list = this.consumerMap.get(v) ?? [];
+        list.push(n);
+        this.consumerMap.set(v, list);
+      }
+      // Nodes come in execution order, so a node's inputs are classified before it.
+      if (n.inputs.some((v) => this.dataValues.has(v))) for (const o of n.outputs) this.dataValues.add(o);
+    });
+    for (const rec of graph.lines) {
+      const list = this.lineRecords.get(rec.value) ?? [];
+      list.push(rec);
+      this.lineRecords.set(rec.value, list);
+    }
+  }
+
+  value(id: string): GraphValue | undefined {
+    return this.graph.values.get(id);
+  }
+
+  producer(valueId: string): GraphNode | undefined {
+    const v = this.graph.values.get(valueId);
+    return v && v.source === 'node' && v.producer ? this.nodeById.get(v.producer) : undefined;
+  }
+
+  consumers(valueId: string): readonly GraphNode[] {
+    return this.consumerMap.get(valueId) ?? [];
+  }
+
+  isOutput(valueId: string): boolean {
+    return this.outputSet.has(valueId);
+  }
+
+  opClass(node: GraphNode): OpClass {
+    return this.classOf.get(node.id) ?? 'other';
+  }
+
+  /** True when the tensor depends on a model input (parameters, buffers and constants do not). */
+  isData(valueId: string): boolean {
+    return this.dataValues.has(valueId);
+  }
+
+  /** The node's distinct data-dependent tensor inputs, in argument order. */
+  dataInputs(node: GraphNode): string[] {
+    const out: string[] = [];
+    for (const v of node.inputs) if (this.isData(v) && !out.includes(v)) out.push(v);
+    return out;
+  }
+
+  /** A tensor-valued argument by name (`query`, `input`), when the node bound one. */
+  tensorArg(node: GraphNode, ...names: string[]): string | null {
+    for (const name of names) {
+      const a = node.args[name];
+      if (a && typeof a === 'object' && !Array.isArray(a) && 'tensor' in a && typeof a.tensor === 'string') return a.tensor;
+    }
+    return null;
+  }
+
+  /** Argument or constructor attribute by name (args first). */
+  attr(node: GraphNode, ...names: string[]): AttrValue | undefined {
+    for (const name of names) {
+      if (name in node.args) return node.args[name];
+      if (name in node.attrs) return node.attrs[name];
+    }
+    return undefined;
+  }
+
+  /** Is `a` an ancestor of (or equal to) `b` in the value graph? */
+  isAncestor(a: string, b: string): boolean {
+    if (a === b) return true;
+    const limit = this.orderOfValue(a);
+    const seen = new Set<string>();
+    const stack = [b];
+    while (stack.length > 0) {
+      const cur = stack.pop() as string;
+      if (cur === a) return true;
+      if (seen.has(cur)) continue;
+      seen.add(cur);
+      const p = this.producer(cur);
+      // Values made before `a` cannot descend from it.
+      if (!p || (this.nodeOrder.get(p.id) ?? 0) < limit) continue;
+      for (const v of p.inputs) stack.push(v);
+    }
+    return false;
+  }
+
+  private orderOfValue(valueId: string): number {
+    const p = this.producer(valueId);
+    return p ? (this.nodeOrder.get(p.id) ?? 0) : -1;
+  }
+
+  /** True when some statement binds the value to a variable (so `x = a + b` is a merge of its own). */
+  isBound(valueId: string): boolean {
+    return (this.lineRecords.get(valueId) ?? []).some((r) => r.kind !== 'return');
+  }
+
+  /** Variable bound to a value, preferring a binding in `scope` and assignments over returns. */
+  varName(valueId: string, scope: string | null): string | null {
+    const recs = (this.lineRecords.get(valueId) ?? []).filter((r) => !r.var.startsWith('<') && !r.var.includes('['));
+    const rank = (r: LineRecord): number => (scope !== null && r.owner === scope ? 0 : 2) + (r.kind === 'return' ? 1 : 0);
+    const best = [...recs].sort((x, y) => rank(x) - rank(y))[0];
+    if (best) return best.var;
+    const v = this.graph.values.get(valueId);
+    return v && (v.source === 'input' || v.source === 'node') && v.name ? v.name : null;
+  }
+}
