@@ -54,6 +54,8 @@ export interface OnnxLoweringContext {
   dtype(name: string): DType;
   /** ONNX name of the tensor bound to argument `arg`, or null when that argument is not a tensor. */
   tensorArg(arg: string): string | null;
+  /** ONNX names of a list/tuple-of-tensors argument (`torch.cat(tensors)`), or null when it is not one. */
+  tensorList(arg: string): string[] | null;
   /** Initializer name of the module's own state tensor (`weight` → `conv1.weight`), null when it has none. */
   param(local: string): string | null;
   /**
@@ -75,3 +77,26 @@ export interface OnnxLoweringContext {
 }
 
 export type OnnxLowering = (ctx: OnnxLoweringContext) => void;
+
+/** The concrete number of an argument (`3`, `{ symbolic: 'H/2', value: 16 }`, `True`), or null. */
+export function argNumber(v: LoweringArg | undefined): number | null {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (v && typeof v === 'object' && !Array.isArray(v) && 'symbolic' in v && typeof v.value === 'number') return v.value;
+  return null;
+}
+
+/** An int-or-tuple argument (`kernel_size=3`, `stride=(2, 1)`) as `n` numbers, or null when it is not one. */
+export function argInts(v: LoweringArg | undefined, n: number): number[] | null {
+  const one = argNumber(v);
+  if (one !== null) return Array(n).fill(one);
+  if (!Array.isArray(v)) return null;
+  const nums = (v as readonly LoweringArg[]).map(argNumber);
+  if (nums.some((x) => x === null)) return null;
+  return nums.length === 1 ? Array(n).fill(nums[0]) : (nums as number[]);
+}
+
+/** A dimension index normalised against `rank` (Python's negative indexing). */
+export function normDim(d: number, rank: number): number {
+  return d < 0 ? d + rank : d;
+}

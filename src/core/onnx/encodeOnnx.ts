@@ -1,0 +1,282 @@
+// ModelGraph → ONNX ModelProto bytes (opset 17, static shapes), each node lowered by its op registry entry.
+import type { GraphNode, GraphValue, ModelGraph } from '../graph/modelGraph';
+import type { LoweringArg, OnnxAttr, OnnxLoweringContext } from '../ops/lowering';
+import { functionOp, moduleOp } from '../ops/registry';
+import type { OnnxLowering } from '../ops/lowering';
+import type { DType } from '../shape/shape';
+import { concreteShape } from '../shape/shape';
+import { OnnxAttrType, modelProtoType } from './onnxSchema';
+import { onnxElemType, TensorData } from './onnxTensor';
+
+export const EXPORT_OPSET = 17;
+const IR_VERSION = 8;
+
+/** The export was refused; `ops` names every op that has no lowering (or failed to lower). */
+export class OnnxExportError extends Error {
+  constructor(message: string, readonly ops: readonly string[] = []) {
+    super(message);
+    this.name = 'OnnxExportError';
+  }
+}
+
+export interface ExportOptions {
+  /** State tensors by state_dict name (seeded init or loaded safetensors). */
+  readonly weights: ReadonlyMap<string, TensorData>;
+  /** Value ids to expose as extra graph outputs (for per-layer statistics). */
+  readonly extraOutputs?: readonly string[];
+}
+
+export interface ExportedModel {
+  readonly bytes: Uint8Array;
+  /** `input.0`, `input.1`, … in graph input order (the oracle io layout). */
+  readonly inputNames: readonly string[];
+  /** `output.0`, … in graph output order. */
+  readonly outputNames: readonly string[];
+  /** Value id → ONNX output name, for the requested extra outputs. */
+  readonly extraOutputs: ReadonlyMap<string, string>;
+  readonly nodeCount: number;
+}
+
+interface NodeMsgOut {
+  input: string[];
+  output: string[];
+  name: string;
+  opType: string;
+  attribute: Record<string, unknown>[];
+}
+
+interface TensorMsgOut {
+  name: string;
+  dims: number[];
+  dataType: number;
+  rawData: Uint8Array;
+}
+
+function rawBytes(data: TensorData): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+function constData(values: readonly number[], dtype: DType): TensorData {
+  switch (dtype) {
+    case 'int64': return BigInt64Array.from(values, (v) => BigInt(Math.trunc(v)));
+    case 'int32': return Int32Array.from(values);
+    case 'float64': return Float64Array.from(values);
+    case 'bool':
+    case 'uint8': return Uint8Array.from(values);
+    case 'float32': return Float32Array.from(values);
+    default: throw new OnnxExportError(`constants of dtype ${dtype} are not supported`);
+  }
+}
+
+function attributeMsg(name: string, a: OnnxAttr): Record<string, unknown> {
+  const enc = new TextEncoder();
+  switch (a.type) {
+    case 'int': return { name, type: OnnxAttrType.INT, i: a.value };
+    case 'ints': return { name, type: OnnxAttrType.INTS, ints: [...a.value] };
+    case 'float': return { name, type: OnnxAttrType.FLOAT, f: a.value };
+    case 'floats': return { name, type: OnnxAttrType.FLOATS, floats: [...a.value] };
+    case 'string': return { name, type: OnnxAttrType.STRING, s: enc.encode(a.value) };
+    case 'strings': return { name, type: OnnxAttrType.STRINGS, strings: a.value.map((s) => enc.encode(s)) };
+  }
+}
+
+function valueInfo(name: string, dtype: DType, shape: readonly number[]): Record<string, unknown> {
+  return { name, type: { tensorType: { elemType: onnxElemType(dtype), shape: { dim: shape.map((d) => ({ dimValue: d })) } } } };
+}
+
+function loweringOf(op: string): OnnxLowering | undefined {
+  if (op.startsWith('nn.')) return moduleOp(op.slice(3))?.onnx;
+  return functionOp(op)?.onnx;
+}
+
+/** Ops in the graph that have no ONNX lowering (registry key and node count), without exporting. */
+export function unsupportedOps(graph: ModelGraph): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const n of graph.nodes) if (!loweringOf(n.op)) out.set(n.op, (out.get(n.op) ?? 0) + 1);
+  return out;
+}
+
+/** Exports `graph` with `weights`; throws OnnxExportError naming every op (or value) that cannot be expressed. */
+export function exportOnnx(graph: ModelGraph, options: ExportOptions): ExportedModel {
+  const missing = unsupportedOps(graph);
+  if (missing.size > 0) {
+    const list = [...missing].map(([op, n]) => (n > 1 ? `${op} (${n}×)` : op)).join(', ');
+    throw new OnnxExportError(`cannot export to ONNX: no lowering for ${list}`, [...missing.keys()]);
+  }
+  const names = new Map<string, string>();
+  const shapes = new Map<string, readonly number[]>();
+  const dtypes = new Map<string, DType>();
+  const nodes: NodeMsgOut[] = [];
+  const initializers: TensorMsgOut[] = [];
+  const initialized = new Set<string>();
+  const stateByName = new Map(graph.stateDict.map((e) => [e.name, e]));
+
+  const staticShape = (v: GraphValue): number[] => {
+    const s = v.shape ? concreteShape(v.shape) : null;
+    if (!s) throw new OnnxExportError(`cannot export to ONNX: value ${v.name ?? v.id} has no static shape`);
+    return s;
+  };
+  const addInitializer = (name: string, dtype: DType, dims: readonly number[], data: TensorData): string => {
+    if (!initialized.has(name)) {
+      initialized.add(name);
+      initializers.push({ name, dims: [...dims], dataType: onnxElemType(dtype), rawData: rawBytes(data) });
+      shapes.set(name, dims);
+      dtypes.set(name, dtype);
+    }
+    return name;
+  };
+  /** State tensor by state_dict name (following shared-parameter aliases), added once as an initializer. */
+  const stateInitializer = (stateName: string): string => {
+    const entry = stateByName.get(stateName);
+    const name = entry?.aliasOf ?? stateName;
+    if (initialized.has(name)) return name;
+    const data = options.weights.get(name);
+    if (!data) throw new OnnxExportError(`cannot export to ONNX: no weights for '${name}'`);
+    const dims = entry ? entry.shape : [data.length];
+    const dtype = entry ? entry.dtype : data instanceof BigInt64Array ? 'int64' : 'float32';
+    const n = dims.reduce((a, b) => a * b, 1);
+    if (data.length !== n) throw new OnnxExportError(`weights for '${name}' have ${data.length} elements, the model expects [${dims.join(', ')}]`);
+    return addInitializer(name, dtype, dims, data);
+  };
+
+  // Graph inputs take the oracle io names so that io files feed them directly.
+  const inputs = graph.inputs.map((inp, i) => {
+    const name = `input.${i}`;
+    const v = graph.values.get(inp.value);
+    const shape = concreteShape(inp.shape);
+    if (!shape) throw new OnnxExportError(`cannot export to ONNX: input '${inp.name}' has no static shape`);
+    names.set(inp.value, name);
+    shapes.set(name, shape);
+    dtypes.set(name, v?.dtype ?? inp.dtype);
+    return valueInfo(name, inp.dtype, shape);
+  });
+
+  /** ONNX name of a graph value, materialising parameters and constants on first use. */
+  const nameOf = (id: string): string => {
+    const known = names.get(id);
+    if (known) return known;
+    const v = graph.values.get(id);
+    if (!v) throw new OnnxExportError(`cannot export to ONNX: unknown value ${id}`);
+    let name: string;
+    if (v.source === 'param' || v.source === 'buffer') name = stateInitializer(v.name ?? id);
+    else if (v.source === 'const') {
+      if (v.constValue === undefined) throw new OnnxExportError(`cannot export to ONNX: constant ${id} has no value`);
+      const vals = typeof v.constValue === 'number' ? [v.constValue] : [...v.constValue];
+      name = addInitializer(`const.${id}`, v.dtype, staticShape(v), constData(vals, v.dtype));
+    } else {
+      name = id;
+      shapes.set(name, staticShape(v));
+      dtypes.set(name, v.dtype);
+    }
+    names.set(id, name);
+    return name;
+  };
+
+  let constCount = 0;
+  for (const node of graph.nodes) lowerNode(node);
+
+  function lowerNode(node: GraphNode): void {
+    const lowering = loweringOf(node.op)!;
+    let fresh = 0;
+    const prefix = node.modulePath ? `${node.modulePath}/${node.id}` : node.id;
+    const fail = (message: string): never => {
+      throw new OnnxExportError(`cannot export ${node.op}${node.modulePath ? ` (${node.modulePath})` : ''} to ONNX: ${message}`, [node.op]);
+    };
+    const tensorIdOf = (a: LoweringArg | undefined): string | null =>
+      a !== null && a !== undefined && typeof a === 'object' && !Array.isArray(a) && 'tensor' in a && typeof a.tensor === 'string' ? a.tensor : null;
+    const inputNames = node.inputs.map(nameOf);
+    const outputNames = node.outputs.map(nameOf);
+    const produced = new Set<string>();
+    const ctx: OnnxLoweringContext = {
+      op: node.op,
+      modulePath: node.modulePath,
+      attrs: node.attrs,
+      args: node.args,
+      inputs: inputNames,
+      outputs: outputNames,
+      shape(name) {
+        const s = shapes.get(name);
+        if (!s) return fail(`the shape of '${name}' is not known`);
+        return s;
+      },
+      dtype(name) {
+        return dtypes.get(name) ?? fail(`the dtype of '${name}' is not known`);
+      },
+      tensorArg(arg) {
+        const id = tensorIdOf(node.args[arg]);
+        return id === null ? null : nameOf(id);
+      },
+      tensorList(arg) {
+        const v = node.args[arg];
+        if (!Array.isArray(v)) return null;
+        const ids = (v as readonly LoweringArg[]).map(tensorIdOf);
+        return ids.every((x): x is string => x !== null) ? ids.map(nameOf) : null;
+      },
+      param(local) {
+        const stateName = node.modulePath ? `${node.modulePath}.${local}` : local;
+        return stateByName.has(stateName) ? stateInitializer(stateName) : null;
+      },
+      node(opType, ins, attrs = {}, outs = 1) {
+        const outNames = typeof outs === 'number' ? Array.from({ length: outs }, () => `${prefix}/${opType}_${fresh++}`) : [...outs];
+        nodes.push({
+          input: [...ins],
+          output: outNames,
+          name: `${prefix}/${opType}_${nodes.length}`,
+          opType,
+          attribute: Object.entries(attrs).map(([k, a]) => attributeMsg(k, a)),
+        });
+        for (const o of outNames) produced.add(o);
+        return outNames;
+      },
+      constInt64(values, dims) {
+        return addInitializer(`${prefix}/const_${constCount++}`, 'int64', dims ?? [values.length], constData(values, 'int64'));
+      },
+      constFloat(values, dims, dtype = 'float32') {
+        return addInitializer(`${prefix}/const_${constCount++}`, dtype, dims ?? [values.length], constData(values, dtype));
+      },
+      operand(arg, dtype) {
+        const t = ctx.tensorArg(arg);
+        if (t) return t;
+        const v = node.args[arg];
+        if (typeof v === 'number' || typeof v === 'boolean') return ctx.constFloat([Number(v)], [], dtype);
+        if (v && typeof v === 'object' && 'symbolic' in v && typeof v.value === 'number') return ctx.constFloat([v.value], [], dtype);
+        return fail(`argument '${arg}' is neither a tensor nor a number`);
+      },
+      fail,
+    };
+    lowering(ctx);
+    for (const o of outputNames) {
+      if (!produced.has(o) && !initialized.has(o) && !inputNames.includes(o)) fail(`the lowering did not produce output '${o}'`);
+    }
+  }
+
+  // Graph outputs: an Identity per output gives them stable names, even when a value is an input or repeats.
+  const outputs: Record<string, unknown>[] = [];
+  const outputNames: string[] = [];
+  const addOutput = (id: string, name: string): void => {
+    const src = nameOf(id);
+    nodes.push({ input: [src], output: [name], name: `output/${name}`, opType: 'Identity', attribute: [] });
+    outputs.push(valueInfo(name, dtypes.get(src)!, shapes.get(src)!));
+  };
+  graph.outputs.forEach((id, i) => {
+    addOutput(id, `output.${i}`);
+    outputNames.push(`output.${i}`);
+  });
+  const extra = new Map<string, string>();
+  for (const id of options.extraOutputs ?? []) {
+    if (extra.has(id) || !graph.values.has(id)) continue;
+    const name = `value.${id}`;
+    addOutput(id, name);
+    extra.set(id, name);
+  }
+
+  const model = {
+    irVersion: IR_VERSION,
+    producerName: 'fusion-lens',
+    producerVersion: '0.1.0',
+    opsetImport: [{ domain: '', version: EXPORT_OPSET }],
+    graph: { name: graph.className || 'model', node: nodes, initializer: initializers, input: inputs, output: outputs },
+  };
+  const bytes = modelProtoType().encode(model).finish();
+  return { bytes, inputNames: inputs.map((_, i) => `input.${i}`), outputNames, extraOutputs: extra, nodeCount: nodes.length };
+}
