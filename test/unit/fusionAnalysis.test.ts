@@ -2,29 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeFusion } from '../../src/core/graph/fusionAnalysis';
-import { TestGraph } from './fusionTestGraph';
-
-const conv = (k: number, s = 1, params = 100) => ({ attrs: { kernel_size: k, stride: s }, params, flops: params * 10 });
-
-/** FusionModel of the seed file: three levels, max-pool ×4 and interpolate ×0.5, concatenated. */
-function fusionModel(): TestGraph {
-  const g = new TestGraph();
-  const x = g.input('x', [4, 3, 256, 256]);
-  const c1 = g.op('nn.Conv2d', [x], [4, 64, 256, 256], conv(3, 1, 1792));
-  const feat1 = g.op('torch.relu', [c1], [4, 64, 256, 256], { var: 'feat1', line: 40 });
-  const p2 = g.op('nn.MaxPool2d', [feat1], [4, 64, 128, 128], { attrs: { kernel_size: 2 } });
-  const c2 = g.op('nn.Conv2d', [p2], [4, 128, 128, 128], conv(3, 1, 73856));
-  const feat2 = g.op('torch.relu', [c2], [4, 128, 128, 128], { var: 'feat2', line: 41 });
-  const p3 = g.op('nn.MaxPool2d', [feat2], [4, 128, 64, 64], { attrs: { kernel_size: 2 } });
-  const c3 = g.op('nn.Conv2d', [p3], [4, 256, 64, 64], conv(3, 1, 295168));
-  const feat3 = g.op('torch.relu', [c3], [4, 256, 64, 64], { var: 'feat3', line: 42 });
-  const d1 = g.op('F.max_pool2d', [feat1], [4, 64, 64, 64], { args: { input: { tensor: feat1 }, kernel_size: 4 }, var: 'feat1_down', line: 45 });
-  const d2 = g.op('F.interpolate', [feat2], [4, 128, 64, 64], { args: { input: { tensor: feat2 }, scale_factor: 0.5 }, var: 'feat2_down', line: 46 });
-  const fused = g.op('torch.cat', [d1, d2, feat3], [4, 448, 64, 64], { args: { tensors: [{ tensor: d1 }, { tensor: d2 }, { tensor: feat3 }], dim: 1 }, var: 'fused', line: 48 });
-  const y = g.op('nn.Conv2d', [fused], [4, 256, 64, 64], conv(1, 1, 114944));
-  g.output(y);
-  return g;
-}
+import { TestGraph, conv, seedFusionModel as fusionModel } from './fusionTestGraph';
 
 test('FusionModel: one concat of three levels at strides 1, 2, 4 with C = 64 + 128 + 256 = 448', () => {
   const a = analyzeFusion(fusionModel().build());

@@ -1,0 +1,46 @@
+// Explanations (en, zh-cn), one-line texts and the JSON form of fusion points.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeFusion } from '../../src/core/graph/fusionAnalysis';
+import { fusionAnalysisJson } from '../../src/core/graph/fusionJson';
+import { explainFusion, explainSummary, fusionOneLine } from '../../src/core/graph/fusionText';
+import { seedFusionModel } from './fusionTestGraph';
+
+test('concat explanation names the levels, their resampling and the channel sum, in both languages', () => {
+  const p = analyzeFusion(seedFusionModel().build()).points[0]!;
+  const en = explainFusion(p, 'en');
+  assert.match(en, /^Concatenation of 3 levels \(C = 64 \+ 128 \+ 256 = 448\) at stride 4/);
+  assert.match(en, /feat1 \(stride 1, depth 1\) max-pooled ÷4/);
+  assert.match(en, /feat2 \(stride 2, depth 2\) interpolated ×0\.5 \(nearest\)/);
+  assert.ok(en.length < 400, `hover-sized: ${en.length} chars`);
+  const zh = explainFusion(p, 'zh-cn');
+  assert.match(zh, /^拼接融合 3 个层级（C = 64 \+ 128 \+ 256 = 448）/);
+  assert.match(zh, /feat1（步长 1，深度 1）最大池化 ÷4/);
+  assert.match(zh, /插值 ×0\.5（nearest）/);
+  assert.equal(fusionOneLine(p), 'concat · 3 inputs: feat1 (/1, 64ch) + feat2 (/2, 128ch) + feat3 (/4, 256ch)');
+});
+
+test('JSON: 1-based lines, per-input var, shape, stride, depth, resampling; summary with both languages', () => {
+  const j = fusionAnalysisJson(analyzeFusion(seedFusionModel().build())) as any;
+  assert.equal(j.summary.points, 1);
+  assert.deepEqual(j.summary.methods, { concat: 1 });
+  assert.match(j.summary.text['zh-cn'], /1 个融合点/);
+  const p = j.points[0];
+  assert.equal(p.line, 49);
+  assert.equal(p.method, 'concat');
+  assert.deepEqual(p.out.shape, [4, 448, 64, 64]);
+  assert.deepEqual(p.inputs.map((i: any) => [i.var, i.operand ?? null, i.stride, i.depth]), [
+    ['feat1', 'feat1_down', [1, 1], 1], ['feat2', 'feat2_down', [2, 2], 2], ['feat3', null, [4, 4], 3],
+  ]);
+  assert.deepEqual(p.inputs[0].shape, [4, 64, 256, 256]);
+  assert.equal(p.inputs[0].resampling[0].line, 46);
+  assert.equal(p.inputs[0].resampling[0].text, 'max-pooled ÷4');
+  assert.equal(typeof p.explanation['zh-cn'], 'string');
+  assert.doesNotThrow(() => JSON.stringify(j));
+});
+
+test('summary of a model without fusion says so', () => {
+  const s = analyzeFusion(seedFusionModel().build()).summary;
+  assert.match(explainSummary(s, 'en'), /1 fusion point \(1 concat\) over 3 levels at strides 1, 2, 4/);
+  assert.match(explainSummary({ ...s, points: 0 }, 'zh-cn'), /没有多层级特征融合点/);
+});
