@@ -160,3 +160,19 @@ test('cross-attention between two modalities, self-attention on one', () => {
   assert.equal(a.points[2]!.arithmetic, 'C = 64 + 64 = 128');
   assert.deepEqual(a.points[2]!.inputs.map((i) => i.resampling.map((s) => s.kind)), [['reduce'], ['reduce']]);
 });
+
+test('CBAM channel attention: the shared MLP on avg- and max-pooled descriptors is not a fusion, the gate is', () => {
+  const g = new TestGraph();
+  const x = g.input('x', [2, 24, 8, 8]);
+  const mlp = (v: string) => {
+    const f = g.op('nn.Flatten', [v], [2, 24], { modulePath: 'mlp.0' });
+    const h = g.op('nn.Linear', [f], [2, 6], { modulePath: 'mlp.1', params: 150 });
+    return g.op('nn.Linear', [g.op('nn.ReLU', [h], [2, 6], { modulePath: 'mlp.2' })], [2, 24], { modulePath: 'mlp.3', params: 168 });
+  };
+  const avg = mlp(g.op('F.adaptive_avg_pool2d', [x], [2, 24, 1, 1]));
+  const mx = mlp(g.op('F.adaptive_max_pool2d', [x], [2, 24, 1, 1]));
+  const w = g.op('op.getitem', [g.op('torch.sigmoid', [g.op('op.add', [avg, mx], [2, 24])], [2, 24])], [2, 24, 1, 1], { var: 'weights' });
+  g.output(g.op('op.mul', [x, w], [2, 24, 8, 8]));
+  const a = analyzeFusion(g.build());
+  assert.deepEqual(a.points.map((p) => [p.method, p.gate?.kind]), [['gated', 'channel']]);
+});

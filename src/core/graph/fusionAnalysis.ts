@@ -21,7 +21,8 @@ function computeAnchors(index: FusionGraphIndex): Anchors {
     if (data.length === 0) continue;
     const layer = isLayerClass(index.opClass(n));
     const union = layer ? [] : [...new Set(data.flatMap((v) => sets.get(v) ?? [v]))].sort();
-    for (const o of n.outputs) sets.set(o, layer ? [o] : union);
+    // Calls of one shared module (CBAM's MLP on the avg- and max-pooled descriptors) are one computation, not two levels.
+    for (const o of n.outputs) sets.set(o, layer ? [n.modulePath !== null ? `module:${n.modulePath}` : o] : union);
   }
   const keys = new Map<string, string>();
   for (const [v, s] of sets) keys.set(v, s.join(','));
