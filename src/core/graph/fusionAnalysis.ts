@@ -47,7 +47,9 @@ function arithmetic(index: FusionGraphIndex, raw: RawMerge, outLevel: Level): st
 }
 
 function buildPoint(index: FusionGraphIndex, levels: ReadonlyMap<string, Level>, raw: RawMerge): FusionPoint {
-  const scope = raw.root.scope;
+  // A leaf module call's scope is its own path; its variables live in the forward that called it.
+  const root = raw.root;
+  const scope = root.modulePath !== null && root.scope === root.modulePath ? root.callPath[root.callPath.length - 2] ?? '' : root.scope;
   const costs = branchCosts(index, raw.nodes, raw.operands.map((o) => o.value));
   const inputs: FusionInput[] = raw.operands.map((o, i): FusionInput => {
     const walk = walkToLevel(index, o.value);
