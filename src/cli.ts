@@ -5,6 +5,7 @@ type Command = (argv: string[]) => Promise<number>;
 
 const commands: Record<string, () => Promise<Command>> = {
   shapes: async () => (await import('./cli/shapesCommand')).shapesCommand,
+  run: async () => (await import('./cli/runCommand')).runCommand,
 };
 
 const USAGE = `usage: fusion-lens <command> [options]

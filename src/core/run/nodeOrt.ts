@@ -16,7 +16,9 @@ let loaded: Promise<OrtModule> | null = null;
  */
 export function loadNodeOrt(options: NodeOrtOptions = {}): Promise<OrtModule> {
   loaded ??= (async () => {
-    const ort = (await import('onnxruntime-web')) as OrtModule;
+    // require (not import): bundled into the CommonJS CLI/extension, the ESM build would lose import.meta.url.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const ort = require('onnxruntime-web') as OrtModule;
     const os = await import('node:os');
     ort.env.wasm.numThreads = options.maxThreads ?? Math.max(1, Math.min(2, os.availableParallelism()));
     if (options.wasmDir) ort.env.wasm.wasmPaths = options.wasmDir.endsWith('/') ? options.wasmDir : `${options.wasmDir}/`;

@@ -1,0 +1,244 @@
+// `fusion-lens run`: forward passes of one or several models (Python classes or .onnx files) on the same input, with stats and comparisons.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { ModelGraph } from '../core/graph/modelGraph';
+import { decodeOnnx } from '../core/onnx/decodeOnnx';
+import { compareTensors, sameShape } from '../core/run/compareTensors';
+import { formatTensor } from '../core/run/formatTensor';
+import { checkRunMemory, DEFAULT_MEMORY_LIMIT_BYTES, formatBytes, type MemoryEstimate } from '../core/run/memoryGuard';
+import { loadNodeOrt } from '../core/run/nodeOrt';
+import { createOrtRunner } from '../core/run/ortRunner';
+import type { RunTensor } from '../core/run/runner';
+import { tensorStats, type TensorStats } from '../core/run/tensorStats';
+import { concreteShape, type DType } from '../core/shape/shape';
+import { readSafetensors } from '../core/weights/readSafetensors';
+import { Rng } from '../core/weights/rng';
+import { writeSafetensors } from '../core/weights/writeSafetensors';
+import { writeOut } from './output';
+
+const USAGE = `usage: fusion-lens run FILE [--model EXPR]... [--input SPEC]... [--weights F.safetensors]
+                        [--inputs F.safetensors] [--save-outputs OUT.safetensors] [--seed N]
+                        [--threads N] [--memory-limit MB] [--json]
+  FILE is a Python model file or an .onnx file.`;
+
+export interface RunOptions {
+  file: string;
+  models: string[];
+  inputSpecs: string[];
+  weights: string | null;
+  inputs: string | null;
+  saveOutputs: string | null;
+  seed: number;
+  threads: number;
+  memoryLimit: number;
+  json: boolean;
+}
+
+export function parseRunArgs(argv: readonly string[]): RunOptions | string {
+  const o: RunOptions = { file: '', models: [], inputSpecs: [], weights: null, inputs: null, saveOutputs: null, seed: 0, threads: 1, memoryLimit: DEFAULT_MEMORY_LIMIT_BYTES, json: false };
+  const files: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    const int = (min: number): number => {
+      const v = value();
+      const n = Number(v);
+      if (!Number.isSafeInteger(n) || n < min) throw new Error(`${a} needs an integer ≥ ${min}, got '${v}'`);
+      return n;
+    };
+    try {
+      switch (a) {
+        case '--model': o.models.push(value()); break;
+        case '--input': o.inputSpecs.push(value()); break;
+        case '--weights': o.weights = value(); break;
+        case '--inputs': o.inputs = value(); break;
+        case '--save-outputs': o.saveOutputs = value(); break;
+        case '--seed': o.seed = int(0); break;
+        case '--threads': o.threads = int(1); break;
+        case '--memory-limit': {
+          const v = value();
+          const mb = Number(v);
+          if (!(mb > 0)) throw new Error(`--memory-limit needs a positive number of MiB, got '${v}'`);
+          o.memoryLimit = mb * 1024 * 1024;
+          break;
+        }
+        case '--json': o.json = true; break;
+        default:
+          if (a.startsWith('-')) return `unknown option ${a}`;
+          files.push(a);
+      }
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
+  if (files.length !== 1) return 'give exactly one FILE';
+  o.file = files[0]!;
+  if (o.saveOutputs && o.models.length > 1) return '--save-outputs needs a single model';
+  return o;
+}
+
+/** One model ready to run: ONNX bytes plus the graph the memory guard reads. */
+export interface RunnableModel {
+  readonly label: string;
+  readonly bytes: Uint8Array;
+  readonly graph: ModelGraph;
+  /** ONNX input/output names in graph order. */
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+}
+
+interface ModelResult {
+  readonly label: string;
+  readonly memory: MemoryEstimate;
+  readonly sessionCreateMs: number;
+  readonly runMs: number;
+  readonly outputs: { readonly name: string; readonly tensor: RunTensor; readonly stats: TensorStats }[];
+}
+
+/** The wasm files next to the bundled CLI (dist/wasm/); under tsx the package's own copy is used. */
+function bundledWasmDir(): string | undefined {
+  const dir = join(__dirname, 'wasm');
+  return existsSync(join(dir, 'ort-wasm-simd-threaded.wasm')) ? dir : undefined;
+}
+
+function loadOnnxModel(file: string): RunnableModel {
+  const bytes = new Uint8Array(readFileSync(file));
+  const d = decodeOnnx(bytes, basename(file));
+  return { label: basename(file), bytes, graph: d.graph, inputNames: d.graph.inputs.map((i) => i.name), outputNames: d.graph.outputs };
+}
+
+function seededInput(shape: readonly number[], dtype: DType, seed: number, stream: string): RunTensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const rng = new Rng(seed, stream);
+  if (dtype === 'int64') return { dtype, shape, data: BigInt64Array.from({ length: n }, () => BigInt(Math.floor(rng.uniform(0, 10)))) };
+  if (dtype !== 'float32') throw new Error(`cannot make seeded inputs of dtype ${dtype}; pass --inputs`);
+  return { dtype, shape, data: Float32Array.from({ length: n }, () => rng.normal()) };
+}
+
+/** Inputs for a model, in graph input order: from an io file (`input.0`, …) or seeded. */
+function inputsFor(m: RunnableModel, o: RunOptions, io: ReadonlyMap<string, RunTensor> | null): RunTensor[] {
+  return m.graph.inputs.map((decl, i) => {
+    const shape = concreteShape(decl.shape);
+    if (io) {
+      const t = io.get(`input.${i}`);
+      if (!t) throw new Error(`${o.inputs}: no tensor 'input.${i}' for input '${decl.name}'`);
+      if (shape && !sameShape(shape, t.shape)) {
+        throw new Error(`${o.inputs}: input.${i} has shape [${t.shape.join(', ')}], model input '${decl.name}' needs [${shape.join(', ')}]`);
+      }
+      return t;
+    }
+    if (!shape) throw new Error(`input '${decl.name}' of ${m.label} has no static shape; give --input or --inputs`);
+    return seededInput(shape, decl.dtype, o.seed, `input.${i}`);
+  });
+}
+
+const fmtStats = (s: TensorStats): string =>
+  `mean ${s.mean.toPrecision(6)}  std ${s.std.toPrecision(6)}  min ${s.min.toPrecision(6)}  max ${s.max.toPrecision(6)}${s.nonFinite ? `  non-finite ${s.nonFinite}` : ''}`;
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const parsed = parseRunArgs(argv);
+  if (typeof parsed === 'string') {
+    process.stderr.write(`fusion-lens run: ${parsed}\n${USAGE}\n`);
+    return 2;
+  }
+  const o = parsed;
+  try {
+    if (!o.file.toLowerCase().endsWith('.onnx')) throw new Error('running Python model files is not wired up yet; run an .onnx file');
+    const models = [loadOnnxModel(o.file)];
+    const io = o.inputs ? readSafetensors(new Uint8Array(readFileSync(o.inputs)), o.inputs).tensors : null;
+    const runner = createOrtRunner(await loadNodeOrt({ wasmDir: bundledWasmDir(), maxThreads: Math.max(2, o.threads) }));
+    const results: ModelResult[] = [];
+    for (const m of models) {
+      const memory = checkRunMemory(m.graph, o.memoryLimit);
+      const feeds = inputsFor(m, o, io);
+      const session = await runner.createSession(m.bytes, { threads: o.threads });
+      try {
+        const names = session.inputNames;
+        const out = await session.run(Object.fromEntries(names.map((n, i) => [n, feeds[i]!])));
+        results.push({
+          label: m.label,
+          memory,
+          sessionCreateMs: session.sessionCreateMs,
+          runMs: session.lastRunMs ?? NaN,
+          outputs: session.outputNames.map((name) => ({ name, tensor: out[name]!, stats: tensorStats(out[name]!.data) })),
+        });
+      } finally {
+        await session.dispose();
+      }
+    }
+    if (o.saveOutputs) {
+      const r = results[0]!;
+      writeFileSync(o.saveOutputs, writeSafetensors(r.outputs.map((x, i) => [`output.${i}`, x.tensor] as const)));
+    }
+    const comparisons = compareAll(results);
+    if (o.json) writeOut(`${JSON.stringify(toJson(results, comparisons, o), null, 2)}\n`);
+    else writeOut(toText(results, comparisons, o));
+    return 0;
+  } catch (e) {
+    process.stderr.write(`fusion-lens run: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}
+
+interface Comparison {
+  readonly a: string;
+  readonly b: string;
+  readonly output: number;
+  readonly maxAbsDiff: number;
+  readonly cosine: number;
+}
+
+/** Every pair of models, output by output, where the shapes agree. */
+function compareAll(results: readonly ModelResult[]): Comparison[] {
+  const out: Comparison[] = [];
+  for (let i = 0; i < results.length; i++) {
+    for (let j = i + 1; j < results.length; j++) {
+      const a = results[i]!;
+      const b = results[j]!;
+      for (let k = 0; k < Math.min(a.outputs.length, b.outputs.length); k++) {
+        const ta = a.outputs[k]!.tensor;
+        const tb = b.outputs[k]!.tensor;
+        if (!sameShape(ta.shape, tb.shape)) continue;
+        const c = compareTensors(ta, tb);
+        out.push({ a: a.label, b: b.label, output: k, maxAbsDiff: c.maxAbsDiff, cosine: c.cosine });
+      }
+    }
+  }
+  return out;
+}
+
+function toText(results: readonly ModelResult[], comparisons: readonly Comparison[], o: RunOptions): string {
+  const lines: string[] = [];
+  for (const r of results) {
+    lines.push(`== ${r.label}`);
+    lines.push(`session create ${r.sessionCreateMs.toFixed(1)} ms, run ${r.runMs.toFixed(1)} ms (${o.threads} thread${o.threads > 1 ? 's' : ''}); estimated memory ${formatBytes(r.memory.totalBytes)}`);
+    for (const x of r.outputs) {
+      lines.push(`${x.name}: shape [${x.tensor.shape.join(', ')}] ${x.tensor.dtype}  ${fmtStats(x.stats)}`);
+      lines.push(formatTensor(x.tensor));
+    }
+    lines.push('');
+  }
+  for (const c of comparisons) {
+    lines.push(`${c.a} vs ${c.b} (output.${c.output}): max-abs-diff ${c.maxAbsDiff.toPrecision(6)}, cosine ${c.cosine.toFixed(6)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function toJson(results: readonly ModelResult[], comparisons: readonly Comparison[], o: RunOptions): unknown {
+  return {
+    threads: o.threads,
+    seed: o.seed,
+    models: results.map((r) => ({
+      label: r.label,
+      sessionCreateMs: r.sessionCreateMs,
+      runMs: r.runMs,
+      memoryBytes: r.memory.totalBytes,
+      outputs: r.outputs.map((x) => ({ name: x.name, shape: x.tensor.shape, dtype: x.tensor.dtype, ...x.stats, preview: formatTensor(x.tensor) })),
+    })),
+    comparisons,
+  };
+}
