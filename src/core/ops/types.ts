@@ -30,12 +30,25 @@ export class ShapeError extends Error {
   }
 }
 
+/**
+ * Thrown by a rule when an argument it needs is an unknown value (or a size it needs is not known):
+ * the result is unknown, and the diagnostic belongs to whatever made the argument unknown.
+ */
+export class UnknownArgError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnknownArgError';
+  }
+}
+
 /** How a parameter tensor is initialised by PyTorch's default `reset_parameters`. */
 export type InitRule =
   | { readonly kind: 'kaiming_uniform'; readonly a: number; readonly fanIn: number } // U(-b, b), b = gain*sqrt(3/fanIn), gain = sqrt(2/(1+a^2))
   | { readonly kind: 'uniform'; readonly bound: number } // U(-bound, bound)
-  | { readonly kind: 'normal'; readonly std: number; readonly mean?: number }
+  /** `zeroRow`: Embedding's padding_idx row, zeroed after the normal draw. */
+  | { readonly kind: 'normal'; readonly std: number; readonly mean?: number; readonly zeroRow?: number }
   | { readonly kind: 'xavier_uniform'; readonly fanIn: number; readonly fanOut: number }
+  | { readonly kind: 'xavier_normal'; readonly fanIn: number; readonly fanOut: number } // N(0, std), std = sqrt(2/(fanIn+fanOut))
   | { readonly kind: 'ones' }
   | { readonly kind: 'zeros' }
   | { readonly kind: 'constant'; readonly value: number };
@@ -66,6 +79,11 @@ export interface ModuleOpDef {
   infer(attrs: BoundArgs, args: BoundArgs, ctx: InferContext): PyValue;
   /** Multiply-accumulate based FLOPs of one call (2 per MAC), or 0 when negligible. */
   flops(attrs: BoundArgs, args: BoundArgs, out: PyValue): number;
+  /**
+   * Child modules the constructor creates itself (MultiheadAttention's `out_proj`), in registration
+   * order; they appear in named_modules()/state_dict but their tensors are not in `tensors()`.
+   */
+  submodules?(attrs: BoundArgs): { name: string; type: string; tensors: TensorSpec[] }[];
   readonly onnx?: OnnxLowering;
 }
 
@@ -81,6 +99,8 @@ export interface FunctionOpDef {
   readonly signature: readonly ParamSpec[];
   infer(args: BoundArgs, ctx: InferContext): PyValue;
   flops?(args: BoundArgs, out: PyValue): number;
+  /** The op mutates its first argument (`self`) in place and returns it (`Tensor.add_`, `op.iadd`). */
+  readonly inPlace?: boolean;
   readonly onnx?: OnnxLowering;
 }
 

@@ -1,0 +1,199 @@
+// Activations: nn.ReLU … nn.LogSoftmax, their F.* / torch.* / Tensor.* forms and in-place variants.
+import { dimEquals } from '../shape/dim';
+import { floatArg, isNone, numArg, optNumArg, strArg, tensorArg } from './args';
+import { normalizeAxis } from './axes';
+import { numelOf } from './flopsCount';
+import { registerOps } from './registry';
+import { factoryKwargs, kw, opt, req, vBool, vFloat, vInt, vNone, vStr } from './sig';
+import { showShape } from './showShape';
+import { BoundArgs, FunctionOpDef, ModuleOpDef, OpDef, ParamSpec, ShapeError } from './types';
+import { TensorValue } from './values';
+
+interface ActivationSpec {
+  /** nn class name, or null when there is no module form. */
+  readonly module: string | null;
+  /** Module constructor parameters (PyTorch's, in order). */
+  readonly ctor: readonly ParamSpec[];
+  /** F.<fn> name and its parameters after `input`, or null. */
+  readonly fn: string | null;
+  readonly fnParams: readonly ParamSpec[];
+  /** Also `torch.<name>` (same params as F) and `Tensor.<name>`; plus `_` in-place forms when true. */
+  readonly torch?: boolean;
+  readonly method?: boolean;
+  readonly inPlaceForms?: boolean;
+  /** Arithmetic steps per element (see flopsCount.ts). */
+  readonly cost: number;
+  readonly check?: (x: TensorValue, attrs: BoundArgs, op: string) => void;
+}
+
+const inplace = opt('inplace', vBool(false));
+
+/** Softmax's legacy implicit dim (torch's `_get_softmax_dim`): 0 for 0-, 1- and 3-d inputs, else 1. */
+function softmaxDim(x: TensorValue, args: BoundArgs, op: string): void {
+  if (!x.shape) return;
+  const d = isNone(args.dim) ? (x.shape.length <= 1 || x.shape.length === 3 ? 0 : 1) : numArg(args, 'dim', op);
+  normalizeAxis(d, x.shape.length, op);
+}
+
+function preluCheck(x: TensorValue, attrs: BoundArgs, op: string): void {
+  const n = numArg(attrs, 'num_parameters', op);
+  if (n === 1 || !x.shape || x.shape.length < 2) return;
+  if (dimEquals(x.shape[1], n) === false) {
+    throw new ShapeError(`${op}: ${n} parameters (num_parameters) but the input ${showShape(x.shape)} has ${x.shape[1].value} channels in dim 1`);
+  }
+}
+
+const SPECS: readonly ActivationSpec[] = [
+  { module: 'ReLU', ctor: [inplace], fn: 'relu', fnParams: [inplace], torch: true, method: true, inPlaceForms: true, cost: 1 },
+  { module: 'ReLU6', ctor: [inplace], fn: 'relu6', fnParams: [inplace], cost: 1 },
+  { module: 'LeakyReLU', ctor: [opt('negative_slope', vFloat(0.01)), inplace], fn: 'leaky_relu', fnParams: [opt('negative_slope', vFloat(0.01)), inplace], cost: 1 },
+  { module: 'ELU', ctor: [opt('alpha', vFloat(1)), inplace], fn: 'elu', fnParams: [opt('alpha', vFloat(1)), inplace], cost: 1 },
+  { module: 'CELU', ctor: [opt('alpha', vFloat(1)), inplace], fn: 'celu', fnParams: [opt('alpha', vFloat(1)), inplace], cost: 1 },
+  { module: 'SELU', ctor: [inplace], fn: 'selu', fnParams: [inplace], cost: 1 },
+  { module: 'GELU', ctor: [opt('approximate', vStr('none'))], fn: 'gelu', fnParams: [opt('approximate', vStr('none'))], cost: 1 },
+  { module: 'SiLU', ctor: [inplace], fn: 'silu', fnParams: [inplace], cost: 1 },
+  { module: 'Mish', ctor: [inplace], fn: 'mish', fnParams: [inplace], cost: 1 },
+  { module: 'Hardswish', ctor: [inplace], fn: 'hardswish', fnParams: [inplace], cost: 1 },
+  { module: 'Hardsigmoid', ctor: [inplace], fn: 'hardsigmoid', fnParams: [inplace], cost: 1 },
+  { module: 'Hardtanh', ctor: [opt('min_val', vFloat(-1)), opt('max_val', vFloat(1)), inplace], fn: 'hardtanh', fnParams: [opt('min_val', vFloat(-1)), opt('max_val', vFloat(1)), inplace], cost: 1 },
+  { module: 'Softplus', ctor: [opt('beta', vInt(1)), opt('threshold', vInt(20))], fn: 'softplus', fnParams: [opt('beta', vInt(1)), opt('threshold', vInt(20))], cost: 1 },
+  { module: 'Sigmoid', ctor: [], fn: 'sigmoid', fnParams: [], torch: true, method: true, inPlaceForms: true, cost: 1 },
+  { module: 'Tanh', ctor: [], fn: 'tanh', fnParams: [], torch: true, method: true, inPlaceForms: true, cost: 1 },
+  { module: 'Softsign', ctor: [], fn: 'softsign', fnParams: [], cost: 1 },
+  { module: 'Tanhshrink', ctor: [], fn: 'tanhshrink', fnParams: [], cost: 1 },
+  {
+    module: 'PReLU', ctor: [opt('num_parameters', vInt(1)), opt('init', vFloat(0.25)), ...factoryKwargs],
+    fn: null, fnParams: [], cost: 1, check: preluCheck,
+  },
+];
+
+/** Softmax-like ops take `dim` (and an optional `dtype`) and normalise along it. */
+const SOFTMAX_LIKE = ['softmax', 'log_softmax', 'softmin'];
+
+function moduleDef(spec: ActivationSpec): ModuleOpDef {
+  const type = spec.module as string;
+  return {
+    kind: 'module',
+    type,
+    family: 'activation',
+    ctor: spec.ctor,
+    forward: [req('input')],
+    validate(attrs) {
+      if (type === 'GELU') {
+        const a = strArg(attrs, 'approximate', type);
+        if (a !== 'none' && a !== 'tanh') throw new ShapeError(`GELU: approximate must be 'none' or 'tanh', got '${a}'`);
+      }
+      if (type === 'PReLU' && numArg(attrs, 'num_parameters', type) < 1) throw new ShapeError('PReLU: num_parameters must be at least 1');
+    },
+    tensors(attrs) {
+      if (type !== 'PReLU') return [];
+      return [{ name: 'weight', shape: [numArg(attrs, 'num_parameters', type)], dtype: 'float32', role: 'param', init: { kind: 'constant', value: floatArg(attrs, 'init', type) } }];
+    },
+    infer(attrs, args, ctx) {
+      const x = tensorArg(args, 'input', type);
+      spec.check?.(x, attrs, type);
+      return ctx.tensor(x.shape, x.dtype);
+    },
+    flops(_attrs, _args, out) {
+      return spec.cost * numelOf(out);
+    },
+  };
+}
+
+function functionDefs(spec: ActivationSpec): FunctionOpDef[] {
+  if (!spec.fn) return [];
+  const fn = spec.fn;
+  const defs: FunctionOpDef[] = [];
+  const make = (name: string, aliases: string[], kind: 'function' | 'method', signature: ParamSpec[], inPlace: boolean): FunctionOpDef => ({
+    kind,
+    name,
+    aliases,
+    family: 'activation',
+    signature,
+    inPlace,
+    infer(args, ctx) {
+      const x = tensorArg(args, kind === 'method' ? 'self' : 'input', name);
+      return ctx.tensor(x.shape, x.dtype);
+    },
+    flops(_args, out) {
+      return spec.cost * numelOf(out);
+    },
+  });
+  // torch.sigmoid / Tensor.sigmoid etc. take no extra options (F.relu's `inplace` is F-only).
+  defs.push(make(`F.${fn}`, [`torch.nn.functional.${fn}`], 'function', [req('input'), ...spec.fnParams], false));
+  if (spec.torch) defs.push(make(`torch.${fn}`, [], 'function', [req('input'), kw('out', vNone)], false));
+  if (spec.method) defs.push(make(`Tensor.${fn}`, [], 'method', [req('self')], false));
+  if (spec.inPlaceForms) {
+    defs.push(make(`torch.${fn}_`, fn === 'relu' ? ['F.relu_', 'torch.nn.functional.relu_'] : [], 'function', [req('input')], true));
+    defs.push(make(`Tensor.${fn}_`, [], 'method', [req('self')], true));
+  } else if (spec.fnParams.some((p) => p.name === 'inplace')) {
+    defs.push(make(`F.${fn}_`, [`torch.nn.functional.${fn}_`], 'function', [req('input'), ...spec.fnParams.filter((p) => p.name !== 'inplace')], true));
+  }
+  return defs;
+}
+
+function softmaxModule(type: string): ModuleOpDef {
+  return {
+    kind: 'module',
+    type,
+    family: 'activation',
+    ctor: [opt('dim', vNone)],
+    forward: [req('input')],
+    tensors: () => [],
+    infer(attrs, args, ctx) {
+      const x = tensorArg(args, 'input', type);
+      softmaxDim(x, attrs, type);
+      return ctx.tensor(x.shape, x.dtype);
+    },
+    flops: (_a, _b, out) => 3 * numelOf(out),
+  };
+}
+
+function softmaxFunctions(fn: string): FunctionOpDef[] {
+  const build = (name: string, aliases: string[], kind: 'function' | 'method', signature: ParamSpec[]): FunctionOpDef => ({
+    kind,
+    name,
+    aliases,
+    family: 'activation',
+    signature,
+    infer(args, ctx) {
+      const x = tensorArg(args, kind === 'method' ? 'self' : 'input', name);
+      if (kind === 'function' && name.startsWith('torch.')) optNumArg(args, 'dim', name);
+      softmaxDim(x, args, name);
+      return ctx.tensor(x.shape, x.dtype);
+    },
+    flops: (_a, out) => 3 * numelOf(out),
+  });
+  const defs = [build(`F.${fn}`, [`torch.nn.functional.${fn}`], 'function', [req('input'), opt('dim', vNone), opt('_stacklevel', vInt(3)), opt('dtype', vNone)])];
+  if (fn !== 'softmin') {
+    defs.push(build(`torch.${fn}`, [], 'function', [req('input'), req('dim'), opt('dtype', vNone)]));
+    defs.push(build(`Tensor.${fn}`, [], 'method', [req('self'), req('dim'), opt('dtype', vNone)]));
+  }
+  return defs;
+}
+
+const prelu: FunctionOpDef = {
+  kind: 'function',
+  name: 'F.prelu',
+  aliases: ['torch.nn.functional.prelu', 'torch.prelu'],
+  family: 'activation',
+  signature: [req('input'), req('weight')],
+  infer(args, ctx) {
+    const x = tensorArg(args, 'input', 'F.prelu');
+    const w = tensorArg(args, 'weight', 'F.prelu');
+    const n = w.shape && w.shape.length === 1 ? w.shape[0].value : null;
+    if (n !== null && n !== 1 && x.shape && x.shape.length >= 2 && dimEquals(x.shape[1], n) === false) {
+      throw new ShapeError(`F.prelu: weight has ${n} elements but the input ${showShape(x.shape)} has ${x.shape[1].value} channels in dim 1`);
+    }
+    return ctx.tensor(x.shape, x.dtype);
+  },
+  flops: (_a, out) => numelOf(out),
+};
+
+const defs: OpDef[] = [
+  ...SPECS.flatMap((s) => [...(s.module ? [moduleDef(s)] : []), ...functionDefs(s)]),
+  softmaxModule('Softmax'), softmaxModule('LogSoftmax'), softmaxModule('Softmin'),
+  ...SOFTMAX_LIKE.flatMap(softmaxFunctions),
+  prelu,
+];
+registerOps(defs);

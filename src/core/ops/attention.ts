@@ -1,0 +1,170 @@
+// Attention: nn.MultiheadAttention (with its out_proj child) and F.scaled_dot_product_attention.
+import { Dim, dim, dimAdd, dimEquals } from '../shape/dim';
+import { Shape } from '../shape/shape';
+import { boolArg, floatArg, isNone, numArg, optNumArg, tensorArg } from './args';
+import { linearTensors } from './linear';
+import { matmulShape } from './matmul';
+import { registerOps } from './registry';
+import { factoryKwargs, kw, opt, req, vBool, vFloat, vNone } from './sig';
+import { showShape } from './showShape';
+import { BoundArgs, FunctionOpDef, ModuleOpDef, ShapeError, TensorSpec } from './types';
+import { PyValue } from './values';
+
+const T = 'MultiheadAttention';
+
+interface MhaConfig {
+  readonly e: number;
+  readonly heads: number;
+  readonly kdim: number;
+  readonly vdim: number;
+  readonly bias: boolean;
+  readonly biasKv: boolean;
+  readonly zeroAttn: boolean;
+  readonly batchFirst: boolean;
+}
+
+function config(attrs: BoundArgs): MhaConfig {
+  const e = numArg(attrs, 'embed_dim', T);
+  return {
+    e,
+    heads: numArg(attrs, 'num_heads', T),
+    kdim: optNumArg(attrs, 'kdim', T) ?? e,
+    vdim: optNumArg(attrs, 'vdim', T) ?? e,
+    bias: boolArg(attrs, 'bias', T),
+    biasKv: boolArg(attrs, 'add_bias_kv', T),
+    zeroAttn: boolArg(attrs, 'add_zero_attn', T),
+    batchFirst: boolArg(attrs, 'batch_first', T),
+  };
+}
+
+function mhaTensors(c: MhaConfig): TensorSpec[] {
+  const specs: TensorSpec[] = [];
+  const xavier = (name: string, rows: number, cols: number): TensorSpec => ({
+    name, shape: [rows, cols], dtype: 'float32', role: 'param', init: { kind: 'xavier_uniform', fanIn: cols, fanOut: rows },
+  });
+  if (c.kdim === c.e && c.vdim === c.e) specs.push(xavier('in_proj_weight', 3 * c.e, c.e));
+  else specs.push(xavier('q_proj_weight', c.e, c.e), xavier('k_proj_weight', c.e, c.kdim), xavier('v_proj_weight', c.e, c.vdim));
+  if (c.bias) specs.push({ name: 'in_proj_bias', shape: [3 * c.e], dtype: 'float32', role: 'param', init: { kind: 'zeros' } });
+  if (c.biasKv) {
+    for (const name of ['bias_k', 'bias_v']) {
+      // xavier_normal_ on a [1, 1, E] tensor: fan_in = 1 * E, fan_out = 1 * E.
+      specs.push({ name, shape: [1, 1, c.e], dtype: 'float32', role: 'param', init: { kind: 'xavier_normal', fanIn: c.e, fanOut: c.e } });
+    }
+  }
+  return specs;
+}
+
+/** Splits a query/key/value shape into (seq, batch | null, features) following batch_first. */
+function parts(s: Shape, batched: boolean, batchFirst: boolean): { seq: Dim; batch: Dim | null; feat: Dim } {
+  if (!batched) return { seq: s[0], batch: null, feat: s[1] };
+  return batchFirst ? { seq: s[1], batch: s[0], feat: s[2] } : { seq: s[0], batch: s[1], feat: s[2] };
+}
+
+function mhaInfer(c: MhaConfig, args: BoundArgs, ctx: Parameters<ModuleOpDef['infer']>[2]): PyValue {
+  const q = tensorArg(args, 'query', T);
+  const k = tensorArg(args, 'key', T);
+  const v = tensorArg(args, 'value', T);
+  const needWeights = boolArg(args, 'need_weights', T);
+  const average = boolArg(args, 'average_attn_weights', T);
+  if (!q.shape || !k.shape || !v.shape) {
+    return { kind: 'tuple', items: [ctx.tensor(null, q.dtype), needWeights ? ctx.tensor(null, q.dtype) : vNone] };
+  }
+  const rank = q.shape.length;
+  if (rank !== 2 && rank !== 3) throw new ShapeError(`${T}: query should be unbatched 2D or batched 3D, but got ${showShape(q.shape)}`);
+  if (k.shape.length !== rank || v.shape.length !== rank) {
+    throw new ShapeError(`${T}: for a ${rank}D query, key and value must be ${rank}D too, got key ${showShape(k.shape)} and value ${showShape(v.shape)}`);
+  }
+  const batched = rank === 3;
+  const pq = parts(q.shape, batched, c.batchFirst);
+  const pk = parts(k.shape, batched, c.batchFirst);
+  const pv = parts(v.shape, batched, c.batchFirst);
+  const layout = batched ? (c.batchFirst ? '[batch, seq, features]' : '[seq, batch, features]') : '[seq, features]';
+  if (dimEquals(pq.feat, c.e) === false) throw new ShapeError(`${T}: expects query with embed_dim=${c.e} features but got ${pq.feat.value} (query ${showShape(q.shape)}, layout ${layout})`);
+  if (dimEquals(pk.feat, c.kdim) === false) throw new ShapeError(`${T}: expects key with kdim=${c.kdim} features but got ${pk.feat.value} (key ${showShape(k.shape)})`);
+  if (dimEquals(pv.feat, c.vdim) === false) throw new ShapeError(`${T}: expects value with vdim=${c.vdim} features but got ${pv.feat.value} (value ${showShape(v.shape)})`);
+  if (dimEquals(pk.seq, pv.seq) === false) throw new ShapeError(`${T}: key ${showShape(k.shape)} and value ${showShape(v.shape)} must have the same sequence length`);
+  if (batched && (dimEquals(pq.batch as Dim, pk.batch as Dim) === false || dimEquals(pk.batch as Dim, pv.batch as Dim) === false)) {
+    throw new ShapeError(`${T}: query, key and value must have the same batch size, got ${showShape(q.shape)}, ${showShape(k.shape)} and ${showShape(v.shape)} (layout ${layout})`);
+  }
+  const s = dimAdd(pk.seq, (c.biasKv ? 1 : 0) + (c.zeroAttn ? 1 : 0));
+  const out = ctx.tensor([...q.shape.slice(0, -1), dim(c.e)], q.dtype);
+  if (!needWeights) return { kind: 'tuple', items: [out, vNone] };
+  const lead = batched ? [pq.batch as Dim] : [];
+  const weights = average ? [...lead, pq.seq, s] : [...lead, dim(c.heads), pq.seq, s];
+  return { kind: 'tuple', items: [out, ctx.tensor(weights, q.dtype)] };
+}
+
+function mhaFlops(c: MhaConfig, args: BoundArgs): number {
+  const q = args.query;
+  const k = args.key;
+  if (!q || q.kind !== 'tensor' || !q.shape || !k || k.kind !== 'tensor' || !k.shape) return 0;
+  const batched = q.shape.length === 3;
+  const pq = parts(q.shape, batched, c.batchFirst);
+  const pk = parts(k.shape, batched, c.batchFirst);
+  const n = pq.batch?.value ?? 1;
+  const l = pq.seq.value ?? 0;
+  const s = pk.seq.value ?? 0;
+  // Projections (q, k, v, out), scores Q·Kᵀ and the weighted sum, 2 FLOPs per MAC each.
+  return 2 * n * (l * c.e * c.e + s * c.e * c.kdim + s * c.e * c.vdim + 2 * l * s * c.e + l * c.e * c.e);
+}
+
+const mha: ModuleOpDef = {
+  kind: 'module',
+  type: T,
+  family: 'attention',
+  ctor: [
+    req('embed_dim'), req('num_heads'), opt('dropout', vFloat(0)), opt('bias', vBool(true)), opt('add_bias_kv', vBool(false)),
+    opt('add_zero_attn', vBool(false)), opt('kdim', vNone), opt('vdim', vNone), opt('batch_first', vBool(false)), ...factoryKwargs,
+  ],
+  forward: [
+    req('query'), req('key'), req('value'), opt('key_padding_mask', vNone), opt('need_weights', vBool(true)), opt('attn_mask', vNone),
+    opt('average_attn_weights', vBool(true)),
+  ],
+  validate(attrs) {
+    const c = config(attrs);
+    if (c.heads < 1 || c.e % c.heads !== 0) throw new ShapeError(`${T}: embed_dim must be divisible by num_heads (${c.e} % ${c.heads} != 0)`);
+    const p = floatArg(attrs, 'dropout', T);
+    if (p < 0 || p > 1) throw new ShapeError(`${T}: dropout must be between 0 and 1, got ${p}`);
+  },
+  tensors: (attrs) => mhaTensors(config(attrs)),
+  submodules(attrs) {
+    const c = config(attrs);
+    // out_proj is applied through its weight inside the attention function, never called as a module.
+    const tensors = linearTensors(c.e, c.e, c.bias).map((t): TensorSpec => (t.name === 'bias' ? { ...t, init: { kind: 'zeros' } } : t));
+    return [{ name: 'out_proj', type: 'NonDynamicallyQuantizableLinear', tensors }];
+  },
+  infer: (attrs, args, ctx) => mhaInfer(config(attrs), args, ctx),
+  flops: (attrs, args) => mhaFlops(config(attrs), args),
+};
+
+const sdpa: FunctionOpDef = {
+  kind: 'function',
+  name: 'F.scaled_dot_product_attention',
+  aliases: ['torch.nn.functional.scaled_dot_product_attention'],
+  family: 'attention',
+  signature: [req('query'), req('key'), req('value'), opt('attn_mask', vNone), opt('dropout_p', vFloat(0)), opt('is_causal', vBool(false)), kw('scale', vNone)],
+  infer(args, ctx) {
+    const op = 'F.scaled_dot_product_attention';
+    const q = tensorArg(args, 'query', op);
+    const k = tensorArg(args, 'key', op);
+    const v = tensorArg(args, 'value', op);
+    if (!isNone(args.attn_mask)) tensorArg(args, 'attn_mask', op);
+    if (!q.shape || !k.shape || !v.shape) return ctx.tensor(null, q.dtype);
+    // softmax(Q Kᵀ) V: [..., L, E] x [..., E, S] → [..., L, S], then x [..., S, Ev].
+    const kt = [...k.shape.slice(0, -2), k.shape[k.shape.length - 1], k.shape[k.shape.length - 2]];
+    const scores = matmulShape(`${op} (query @ key^T)`, q.shape, kt);
+    return ctx.tensor(matmulShape(`${op} (weights @ value)`, scores, v.shape), q.dtype);
+  },
+  flops(args) {
+    const q = args.query;
+    const k = args.key;
+    if (!q || q.kind !== 'tensor' || !q.shape || !k || k.kind !== 'tensor' || !k.shape || q.shape.length < 2) return 0;
+    const l = q.shape[q.shape.length - 2].value ?? 0;
+    const e = q.shape[q.shape.length - 1].value ?? 0;
+    const s = k.shape[k.shape.length - 2].value ?? 0;
+    const batch = q.shape.slice(0, -2).reduce((a, d) => a * (d.value ?? 0), 1);
+    return 2 * 2 * batch * l * s * e;
+  },
+};
+
+registerOps([mha, sdpa]);

@@ -1,0 +1,299 @@
+// Convolutions: nn.Conv1d/2d/3d, nn.ConvTranspose1d/2d/3d and their F.* forms.
+import { Dim, dim, dimEquals } from '../shape/dim';
+import { Shape } from '../shape/shape';
+import { concreteOf, dimsOf, isNone, numArg, optTensorArg, strArg, tensorArg, tupleArg } from './args';
+import { numelOf, prod } from './flopsCount';
+import { registerOps } from './registry';
+import { factoryKwargs, opt, req, vBool, vInt, vNone, vStr } from './sig';
+import { showShape } from './showShape';
+import { BoundArgs, FunctionOpDef, InferContext, ModuleOpDef, ShapeError, TensorSpec } from './types';
+import { PyValue, TensorValue } from './values';
+import { slidingOut, transposedOut } from './windowSize';
+
+interface ConvGeometry {
+  readonly op: string;
+  readonly nd: number;
+  readonly inChannels: number | null;
+  readonly outChannels: number;
+  readonly kernel: readonly number[];
+  readonly stride: readonly number[];
+  /** Explicit per-dim padding, or torch's string modes. */
+  readonly padding: readonly number[] | 'same' | 'valid';
+  readonly dilation: readonly number[];
+  readonly groups: number;
+}
+
+/** Checks the input's rank and channels; returns the spatial dims and whether there is a batch dim. */
+function splitInput(g: ConvGeometry, x: TensorValue, inChannels: number | null): { lead: Dim[]; spatial: Dim[] } | null {
+  if (!x.shape) return null;
+  const r = x.shape.length;
+  if (r !== g.nd + 1 && r !== g.nd + 2) {
+    throw new ShapeError(
+      `${g.op} expects a ${g.nd + 1}D (unbatched) or ${g.nd + 2}D (batched) input, but got input ${showShape(x.shape)} of rank ${r}`,
+    );
+  }
+  const c = x.shape[r - g.nd - 1];
+  if (inChannels !== null && dimEquals(c, inChannels) === false) {
+    const more = g.groups > 1 ? ` (groups=${g.groups})` : '';
+    throw new ShapeError(
+      `${g.op} expects ${inChannels} input channels${more} but got ${c.value} (input ${showShape(x.shape)})`,
+      `the channel dimension is dim ${r - g.nd - 1} of the input`,
+    );
+  }
+  return { lead: x.shape.slice(0, r - g.nd - 1) as Dim[], spatial: x.shape.slice(r - g.nd) as Dim[] };
+}
+
+function convOutShape(g: ConvGeometry, x: TensorValue): Shape | null {
+  const parts = splitInput(g, x, g.inChannels);
+  if (!parts) return null;
+  const spatial = parts.spatial.map((n, i) => {
+    if (g.padding === 'same') return n;
+    const p = g.padding === 'valid' ? 0 : g.padding[i];
+    const out = slidingOut(n, g.kernel[i], g.stride[i], p, g.dilation[i], false);
+    if (out.value !== null && out.value < 1) {
+      const padded = n.value === null ? '?' : n.value + 2 * p;
+      const eff = g.dilation[i] * (g.kernel[i] - 1) + 1;
+      throw new ShapeError(
+        `${g.op}: input ${showShape(x.shape)} is too small: spatial dim ${i} is ${padded} after padding, ` +
+          `smaller than the (dilated) kernel size ${eff}`,
+      );
+    }
+    return out;
+  });
+  return [...parts.lead, dim(g.outChannels), ...spatial];
+}
+
+function convTransposeOutShape(g: ConvGeometry, x: TensorValue, outputPadding: readonly number[], outputSize: Dim[] | null): Shape | null {
+  const parts = splitInput(g, x, g.inChannels);
+  if (!parts) return null;
+  const pads = g.padding as readonly number[];
+  const spatial = parts.spatial.map((n, i) => {
+    const base = transposedOut(n, g.kernel[i], g.stride[i], pads[i], g.dilation[i], 0);
+    if (outputSize) {
+      const want = outputSize[outputSize.length - g.nd + i];
+      if (base.value !== null && want.value !== null && (want.value < base.value || want.value > base.value + g.stride[i] - 1)) {
+        throw new ShapeError(
+          `${g.op}: requested output size ${want.value} for spatial dim ${i} is outside the reachable range ` +
+            `[${base.value}, ${base.value + g.stride[i] - 1}] for input size ${n.value}`,
+        );
+      }
+      return want;
+    }
+    const out = transposedOut(n, g.kernel[i], g.stride[i], pads[i], g.dilation[i], outputPadding[i]);
+    if (out.value !== null && out.value < 1) {
+      throw new ShapeError(`${g.op}: output spatial dim ${i} would be ${out.value} for input ${showShape(x.shape)}`);
+    }
+    return out;
+  });
+  return [...parts.lead, dim(g.outChannels), ...spatial];
+}
+
+function paddingArg(args: BoundArgs, nd: number, op: string): readonly number[] | 'same' | 'valid' {
+  const v = args.padding;
+  if (v && v.kind === 'str') {
+    if (v.value !== 'same' && v.value !== 'valid') {
+      throw new ShapeError(`${op}: invalid padding string '${v.value}', should be one of {'valid', 'same'}`);
+    }
+    return v.value;
+  }
+  return tupleArg(args, 'padding', nd, op);
+}
+
+function validateGeometry(g: ConvGeometry): void {
+  if (g.groups < 1) throw new ShapeError(`${g.op}: groups must be a positive integer`);
+  if (g.inChannels !== null && g.inChannels % g.groups !== 0) throw new ShapeError(`${g.op}: in_channels must be divisible by groups (${g.inChannels} % ${g.groups} != 0)`);
+  if (g.outChannels % g.groups !== 0) throw new ShapeError(`${g.op}: out_channels must be divisible by groups (${g.outChannels} % ${g.groups} != 0)`);
+  if (g.stride.some((s) => s < 1)) throw new ShapeError(`${g.op}: stride must be positive, got ${g.stride.join('x')}`);
+  if (g.dilation.some((s) => s < 1)) throw new ShapeError(`${g.op}: dilation must be positive, got ${g.dilation.join('x')}`);
+  if (g.kernel.some((k) => k < 1)) throw new ShapeError(`${g.op}: kernel_size must be positive, got ${g.kernel.join('x')}`);
+  if (Array.isArray(g.padding) && g.padding.some((p) => p < 0)) throw new ShapeError(`${g.op}: negative padding is not supported`);
+  if (g.padding === 'same' && g.stride.some((s) => s !== 1)) {
+    throw new ShapeError(`${g.op}: padding='same' is not supported for strided convolutions`);
+  }
+}
+
+function moduleGeometry(attrs: BoundArgs, nd: number, type: string): ConvGeometry {
+  return {
+    op: type,
+    nd,
+    inChannels: numArg(attrs, 'in_channels', type),
+    outChannels: numArg(attrs, 'out_channels', type),
+    kernel: tupleArg(attrs, 'kernel_size', nd, type),
+    stride: tupleArg(attrs, 'stride', nd, type),
+    padding: paddingArg(attrs, nd, type),
+    dilation: tupleArg(attrs, 'dilation', nd, type),
+    groups: numArg(attrs, 'groups', type),
+  };
+}
+
+function convTensors(weightShape: number[], fanIn: number, bias: boolean, outChannels: number): TensorSpec[] {
+  // reset_parameters: kaiming_uniform_(a=sqrt(5)) on the weight, bias ~ U(±1/sqrt(fan_in)).
+  const specs: TensorSpec[] = [
+    { name: 'weight', shape: weightShape, dtype: 'float32', role: 'param', init: { kind: 'kaiming_uniform', a: Math.sqrt(5), fanIn } },
+  ];
+  if (bias) {
+    specs.push({ name: 'bias', shape: [outChannels], dtype: 'float32', role: 'param', init: { kind: 'uniform', bound: fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0 } });
+  }
+  return specs;
+}
+
+function boolAttr(attrs: BoundArgs, name: string): boolean {
+  const v = attrs[name];
+  return !v || v.kind !== 'bool' || v.value;
+}
+
+function tensorOut(ctx: InferContext, shape: Shape | null, x: TensorValue): PyValue {
+  return ctx.tensor(shape, x.dtype);
+}
+
+const PADDING_MODES = ['zeros', 'reflect', 'replicate', 'circular'];
+
+function convModule(nd: number): ModuleOpDef {
+  const type = `Conv${nd}d`;
+  return {
+    kind: 'module',
+    type,
+    family: 'conv',
+    ctor: [
+      req('in_channels'), req('out_channels'), req('kernel_size'), opt('stride', vInt(1)), opt('padding', vInt(0)),
+      opt('dilation', vInt(1)), opt('groups', vInt(1)), opt('bias', vBool(true)), opt('padding_mode', vStr('zeros')), ...factoryKwargs,
+    ],
+    forward: [req('input')],
+    validate(attrs) {
+      validateGeometry(moduleGeometry(attrs, nd, type));
+      const mode = strArg(attrs, 'padding_mode', type);
+      if (!PADDING_MODES.includes(mode)) throw new ShapeError(`${type}: padding_mode must be one of ${PADDING_MODES.map((m) => `'${m}'`).join(', ')}, but got '${mode}'`);
+    },
+    tensors(attrs) {
+      const g = moduleGeometry(attrs, nd, type);
+      const inPerGroup = (g.inChannels ?? 0) / g.groups;
+      return convTensors([g.outChannels, inPerGroup, ...g.kernel], inPerGroup * prod(g.kernel), boolAttr(attrs, 'bias'), g.outChannels);
+    },
+    infer(attrs, args, ctx) {
+      const x = tensorArg(args, 'input', type);
+      return tensorOut(ctx, convOutShape(moduleGeometry(attrs, nd, type), x), x);
+    },
+    flops(attrs, _args, out) {
+      const g = moduleGeometry(attrs, nd, type);
+      return 2 * numelOf(out) * ((g.inChannels ?? 0) / g.groups) * prod(g.kernel);
+    },
+  };
+}
+
+function convTransposeModule(nd: number): ModuleOpDef {
+  const type = `ConvTranspose${nd}d`;
+  const geometry = (attrs: BoundArgs): ConvGeometry => ({ ...moduleGeometry(attrs, nd, type), padding: tupleArg(attrs, 'padding', nd, type) });
+  return {
+    kind: 'module',
+    type,
+    family: 'conv',
+    ctor: [
+      req('in_channels'), req('out_channels'), req('kernel_size'), opt('stride', vInt(1)), opt('padding', vInt(0)),
+      opt('output_padding', vInt(0)), opt('groups', vInt(1)), opt('bias', vBool(true)), opt('dilation', vInt(1)),
+      opt('padding_mode', vStr('zeros')), ...factoryKwargs,
+    ],
+    forward: [req('input'), opt('output_size', vNone)],
+    validate(attrs) {
+      const g = geometry(attrs);
+      validateGeometry(g);
+      if (strArg(attrs, 'padding_mode', type) !== 'zeros') throw new ShapeError(`${type}: only "zeros" padding mode is supported`);
+      const op = tupleArg(attrs, 'output_padding', nd, type);
+      op.forEach((p, i) => {
+        if (p >= g.stride[i] && p >= g.dilation[i]) {
+          throw new ShapeError(`${type}: output_padding (${p}) must be smaller than either stride (${g.stride[i]}) or dilation (${g.dilation[i]})`);
+        }
+      });
+    },
+    tensors(attrs) {
+      const g = geometry(attrs);
+      const outPerGroup = g.outChannels / g.groups;
+      // The weight is [in, out/groups, *k]; torch's fan_in is computed from dim 1, i.e. out/groups * k.
+      return convTensors([g.inChannels ?? 0, outPerGroup, ...g.kernel], outPerGroup * prod(g.kernel), boolAttr(attrs, 'bias'), g.outChannels);
+    },
+    infer(attrs, args, ctx) {
+      const x = tensorArg(args, 'input', type);
+      const size = isNone(args.output_size) ? null : dimsOf(args.output_size, type, 'output_size');
+      const outPad = tupleArg(attrs, 'output_padding', nd, type);
+      return tensorOut(ctx, convTransposeOutShape(geometry(attrs), x, outPad, size), x);
+    },
+    flops(attrs, args, _out) {
+      const g = geometry(attrs);
+      return 2 * numelOf(args.input) * (g.outChannels / g.groups) * prod(g.kernel);
+    },
+  };
+}
+
+/** Geometry of F.conv* from the weight tensor's shape. */
+function functionalGeometry(args: BoundArgs, nd: number, op: string, transposed: boolean): ConvGeometry | null {
+  const w = tensorArg(args, 'weight', op);
+  if (!w.shape) return null;
+  if (w.shape.length !== nd + 2) throw new ShapeError(`${op}: weight must be ${nd + 2}-dimensional, got ${showShape(w.shape)}`);
+  const ws = w.shape.map((d, i) => concreteOf(d, op, `weight.shape[${i}]`));
+  const groups = numArg(args, 'groups', op);
+  const kernel = ws.slice(2);
+  const g: ConvGeometry = {
+    op,
+    nd,
+    inChannels: transposed ? ws[0] : ws[1] * groups,
+    outChannels: transposed ? ws[1] * groups : ws[0],
+    kernel,
+    stride: tupleArg(args, 'stride', nd, op),
+    padding: transposed ? tupleArg(args, 'padding', nd, op) : paddingArg(args, nd, op),
+    dilation: tupleArg(args, 'dilation', nd, op),
+    groups,
+  };
+  validateGeometry(g);
+  const b = optTensorArg(args, 'bias', op);
+  if (b && b.shape && (b.shape.length !== 1 || dimEquals(b.shape[0], g.outChannels) === false)) {
+    throw new ShapeError(`${op}: bias must have shape [${g.outChannels}] to match the weight, got ${showShape(b.shape)}`);
+  }
+  return g;
+}
+
+function convFunction(nd: number): FunctionOpDef {
+  const name = `F.conv${nd}d`;
+  return {
+    kind: 'function',
+    name,
+    aliases: [`torch.conv${nd}d`, `torch.nn.functional.conv${nd}d`],
+    family: 'conv',
+    signature: [req('input'), req('weight'), opt('bias', vNone), opt('stride', vInt(1)), opt('padding', vInt(0)), opt('dilation', vInt(1)), opt('groups', vInt(1))],
+    infer(args, ctx) {
+      const x = tensorArg(args, 'input', name);
+      const g = functionalGeometry(args, nd, name, false);
+      return ctx.tensor(g ? convOutShape(g, x) : null, x.dtype);
+    },
+    flops(args, out) {
+      const w = args.weight;
+      const ws = w && w.kind === 'tensor' && w.shape ? w.shape.map((d) => d.value ?? 0) : [];
+      return ws.length ? 2 * numelOf(out) * prod(ws.slice(1)) : 0;
+    },
+  };
+}
+
+function convTransposeFunction(nd: number): FunctionOpDef {
+  const name = `F.conv_transpose${nd}d`;
+  return {
+    kind: 'function',
+    name,
+    aliases: [`torch.conv_transpose${nd}d`, `torch.nn.functional.conv_transpose${nd}d`],
+    family: 'conv',
+    signature: [
+      req('input'), req('weight'), opt('bias', vNone), opt('stride', vInt(1)), opt('padding', vInt(0)),
+      opt('output_padding', vInt(0)), opt('groups', vInt(1)), opt('dilation', vInt(1)),
+    ],
+    infer(args, ctx) {
+      const x = tensorArg(args, 'input', name);
+      const g = functionalGeometry(args, nd, name, true);
+      const outPad = tupleArg(args, 'output_padding', nd, name);
+      return ctx.tensor(g ? convTransposeOutShape(g, x, outPad, null) : null, x.dtype);
+    },
+    flops(args, _out) {
+      const w = args.weight;
+      const ws = w && w.kind === 'tensor' && w.shape ? w.shape.map((d) => d.value ?? 0) : [];
+      return ws.length ? 2 * numelOf(args.input) * prod(ws.slice(1)) : 0;
+    },
+  };
+}
+
+registerOps([1, 2, 3].flatMap((nd) => [convModule(nd), convTransposeModule(nd), convFunction(nd), convTransposeFunction(nd)]));

@@ -1,0 +1,89 @@
+// Fully connected layers: nn.Linear (and MultiheadAttention's NonDynamicallyQuantizableLinear), F.linear.
+import { Dim, dim, dimEquals } from '../shape/dim';
+import { Shape } from '../shape/shape';
+import { numArg, optTensorArg, tensorArg } from './args';
+import { numelOf } from './flopsCount';
+import { registerOps } from './registry';
+import { factoryKwargs, opt, req, vBool, vNone } from './sig';
+import { showShape } from './showShape';
+import { FunctionOpDef, ModuleOpDef, ShapeError, TensorSpec } from './types';
+
+/** `[..., in] → [..., out]`, with a message that says which in_features the input would need. */
+export function linearOutShape(op: string, x: Shape | null, inFeatures: number, outFeatures: number): Shape | null {
+  if (!x) return null;
+  if (x.length === 0) throw new ShapeError(`${op}: input must have at least 1 dimension, got a 0-d tensor`);
+  const last = x[x.length - 1];
+  if (dimEquals(last, inFeatures) === false) {
+    let hint = `in_features=${last.value} would fit this input`;
+    if (x.length >= 3) {
+      const flat = x.slice(1).reduce<number | null>((a, d) => (a === null || d.value === null ? null : a * d.value), 1);
+      if (flat === inFeatures) hint = `flatten the input from dim 1 first: its ${x.length - 1} trailing dims hold exactly ${flat} elements`;
+      else if (flat !== null) hint += ` (after flattening from dim 1 it would need in_features=${flat})`;
+    }
+    throw new ShapeError(
+      `${op} expects in_features=${inFeatures} but the input's last dimension is ${last.value} (input ${showShape(x)}); ${hint}`,
+      hint,
+    );
+  }
+  return [...x.slice(0, -1), dim(outFeatures)] as Dim[];
+}
+
+export function linearTensors(inF: number, outF: number, bias: boolean): TensorSpec[] {
+  // reset_parameters: kaiming_uniform_(a=sqrt(5)) weight, bias ~ U(±1/sqrt(in_features)).
+  const specs: TensorSpec[] = [
+    { name: 'weight', shape: [outF, inF], dtype: 'float32', role: 'param', init: { kind: 'kaiming_uniform', a: Math.sqrt(5), fanIn: inF } },
+  ];
+  if (bias) specs.push({ name: 'bias', shape: [outF], dtype: 'float32', role: 'param', init: { kind: 'uniform', bound: inF > 0 ? 1 / Math.sqrt(inF) : 0 } });
+  return specs;
+}
+
+function linearModule(type: string): ModuleOpDef {
+  return {
+    kind: 'module',
+    type,
+    family: 'linear',
+    ctor: [req('in_features'), req('out_features'), opt('bias', vBool(true)), ...factoryKwargs],
+    forward: [req('input')],
+    validate(attrs) {
+      const i = numArg(attrs, 'in_features', type);
+      const o = numArg(attrs, 'out_features', type);
+      if (i < 0 || o < 0) throw new ShapeError(`${type}: in_features and out_features must be non-negative, got (${i}, ${o})`);
+    },
+    tensors(attrs) {
+      const b = attrs.bias;
+      return linearTensors(numArg(attrs, 'in_features', type), numArg(attrs, 'out_features', type), !b || b.kind !== 'bool' || b.value);
+    },
+    infer(attrs, args, ctx) {
+      const x = tensorArg(args, 'input', type);
+      return ctx.tensor(linearOutShape(type, x.shape, numArg(attrs, 'in_features', type), numArg(attrs, 'out_features', type)), x.dtype);
+    },
+    flops(attrs, _args, out) {
+      return 2 * numelOf(out) * numArg(attrs, 'in_features', type);
+    },
+  };
+}
+
+const linearFn: FunctionOpDef = {
+  kind: 'function',
+  name: 'F.linear',
+  aliases: ['torch.nn.functional.linear'],
+  family: 'linear',
+  signature: [req('input'), req('weight'), opt('bias', vNone)],
+  infer(args, ctx) {
+    const x = tensorArg(args, 'input', 'F.linear');
+    const w = tensorArg(args, 'weight', 'F.linear');
+    optTensorArg(args, 'bias', 'F.linear');
+    if (!w.shape || !x.shape) return ctx.tensor(null, x.dtype);
+    if (w.shape.length !== 2) throw new ShapeError(`F.linear: weight must be 2-D [out_features, in_features], got ${showShape(w.shape)}`);
+    const [o, i] = w.shape;
+    if (o.value === null || i.value === null) return ctx.tensor(null, x.dtype);
+    return ctx.tensor(linearOutShape('F.linear', x.shape, i.value, o.value), x.dtype);
+  },
+  flops(args, out) {
+    const x = args.input;
+    const last = x && x.kind === 'tensor' && x.shape && x.shape.length ? x.shape[x.shape.length - 1].value ?? 0 : 0;
+    return 2 * numelOf(out) * last;
+  },
+};
+
+registerOps([linearModule('Linear'), linearModule('NonDynamicallyQuantizableLinear'), linearFn]);

@@ -1,0 +1,235 @@
+// Shape manipulation: view/reshape/flatten/unflatten/permute/transpose/unsqueeze/squeeze/expand/repeat, nn.Flatten/Unflatten.
+import { Dim, dim, dimEquals, dimMul } from '../shape/dim';
+import { Shape } from '../shape/shape';
+import { dimsOf, isDtypeValue, isNone, numArg, numsOf, seqItems, tensorArg, varIntsArg, varNumsArg } from './args';
+import { normalizeAxes, normalizeAxis } from './axes';
+import { registerOps } from './registry';
+import { dimProduct, reshapeTarget } from './reshapeTarget';
+import { opt, req, star, vInt, vNone } from './sig';
+import { showShape } from './showShape';
+import { tensorFn } from './tensorFn';
+import { InferContext, ModuleOpDef, OpDef, ShapeError } from './types';
+import { PyValue, TensorValue } from './values';
+
+function same(ctx: InferContext, x: TensorValue, shape: Shape | null): PyValue {
+  return ctx.tensor(shape, x.dtype);
+}
+
+export function flattenShape(op: string, s: Shape, start: number, end: number): Shape {
+  if (s.length === 0) return [dim(1)];
+  const a = normalizeAxis(start, s.length, op);
+  const b = normalizeAxis(end, s.length, op);
+  if (a > b) throw new ShapeError(`${op}: start_dim (${start}) cannot come after end_dim (${end}) for input ${showShape(s)}`);
+  return [...s.slice(0, a), dimProduct(s.slice(a, b + 1)), ...s.slice(b + 1)];
+}
+
+function unflattenShape(op: string, s: Shape, d: number, sizes: Dim[]): Shape {
+  const axis = normalizeAxis(d, s.length, op);
+  if (sizes.length === 0) throw new ShapeError(`${op}: unflattened_size must be non-empty`);
+  const resolved = reshapeTarget(op, [s[axis]], sizes);
+  return [...s.slice(0, axis), ...resolved, ...s.slice(axis + 1)];
+}
+
+export function unsqueezeShape(op: string, s: Shape, d: number): Shape {
+  const axis = normalizeAxis(d, s.length + 1, op);
+  return [...s.slice(0, axis), dim(1), ...s.slice(axis)];
+}
+
+function squeezeShape(op: string, s: Shape, dims: number[] | null): Shape {
+  if (dims === null) return s.filter((d) => d.value !== 1);
+  const axes = new Set(normalizeAxes(dims, s.length, op));
+  return s.filter((d, i) => !(axes.has(i) && d.value === 1));
+}
+
+export function transposeShape(op: string, s: Shape, d0: number, d1: number): Shape {
+  if (s.length === 0) {
+    normalizeAxis(d0, 0, op);
+    normalizeAxis(d1, 0, op);
+    return s;
+  }
+  const a = normalizeAxis(d0, s.length, op);
+  const b = normalizeAxis(d1, s.length, op);
+  const out = [...s];
+  [out[a], out[b]] = [out[b], out[a]];
+  return out;
+}
+
+function permuteShape(op: string, s: Shape, dims: number[]): Shape {
+  if (dims.length !== s.length) {
+    throw new ShapeError(`${op}: number of dims in the permutation (${dims.length}) doesn't match the input's rank ${s.length} (input ${showShape(s)})`);
+  }
+  return normalizeAxes(dims, s.length, op).map((i) => s[i]);
+}
+
+function expandShape(op: string, s: Shape, sizes: Dim[]): Shape {
+  if (sizes.length < s.length) {
+    throw new ShapeError(`${op}: the number of sizes provided (${sizes.length}) must be greater or equal to the number of dimensions in the tensor (${s.length})`);
+  }
+  const lead = sizes.length - s.length;
+  return sizes.map((want, i) => {
+    if (i < lead) {
+      if (want.value === -1) throw new ShapeError(`${op}: the expanded size -1 isn't allowed in a leading, non-existing dimension ${i}`);
+      return want;
+    }
+    const have = s[i - lead];
+    if (want.value === -1) return have;
+    if (have.value === 1 && !(have.expr && dimEquals(have, want) === true)) return want;
+    if (dimEquals(have, want) === false) {
+      throw new ShapeError(
+        `${op}: the expanded size (${want.value}) must match the existing size (${have.value}) at non-singleton dimension ${i}; ` +
+          `target sizes ${showShape(sizes)}, tensor sizes ${showShape(s)}`,
+      );
+    }
+    return have;
+  });
+}
+
+function repeatShape(op: string, s: Shape, reps: Dim[]): Shape {
+  if (reps.length < s.length) {
+    throw new ShapeError(`${op}: number of dimensions of repeat dims (${reps.length}) can not be smaller than number of dimensions of tensor (${s.length})`);
+  }
+  const padded = [...Array.from({ length: reps.length - s.length }, () => dim(1)), ...s];
+  return padded.map((d, i) => dimMul(d, reps[i]));
+}
+
+/** `view(*shape)`, or `view(dtype)` which reinterprets the bytes (same-size dtypes keep the shape). */
+function viewLike(op: string): (x: TensorValue, args: Record<string, PyValue>, ctx: InferContext) => PyValue {
+  return (x, args, ctx) => {
+    const items = seqItems(args.shape ?? vNone) ?? [];
+    if (items.length === 1 && isDtypeValue(items[0])) {
+      throw new ShapeError(`${op}(dtype) reinterprets the tensor's bytes; this is not analysed`);
+    }
+    const target = varIntsArg(args, 'shape', op);
+    return same(ctx, x, x.shape ? reshapeTarget(op, x.shape, target) : null);
+  };
+}
+
+const defs: OpDef[] = [
+  ...tensorFn({ keys: ['Tensor.view'], family: 'tensor', params: [star('shape')], infer: (x, a, c) => viewLike('Tensor.view')(x, a, c) }),
+  ...tensorFn({ keys: ['Tensor.reshape'], family: 'tensor', params: [star('shape')], infer: (x, a, c) => viewLike('Tensor.reshape')(x, a, c) }),
+  ...tensorFn({
+    keys: ['torch.reshape'], family: 'tensor', params: [req('shape')],
+    infer: (x, a, c, op) => same(c, x, x.shape ? reshapeTarget(op, x.shape, dimsOf(a.shape, op, 'shape')) : null),
+  }),
+  ...tensorFn({
+    keys: ['Tensor.view_as', 'Tensor.reshape_as'], family: 'tensor', params: [req('other')],
+    infer: (x, a, c, op) => {
+      const o = tensorArg(a, 'other', op);
+      return same(c, x, x.shape && o.shape ? reshapeTarget(op, x.shape, o.shape) : o.shape);
+    },
+  }),
+  ...tensorFn({
+    keys: ['torch.flatten', 'Tensor.flatten'], family: 'tensor', params: [opt('start_dim', vInt(0)), opt('end_dim', vInt(-1))],
+    infer: (x, a, c, op) => same(c, x, x.shape ? flattenShape(op, x.shape, numArg(a, 'start_dim', op), numArg(a, 'end_dim', op)) : null),
+  }),
+  ...tensorFn({
+    keys: ['Tensor.unflatten'], family: 'tensor', params: [req('dim'), req('sizes')],
+    infer: (x, a, c, op) => same(c, x, x.shape ? unflattenShape(op, x.shape, numArg(a, 'dim', op), dimsOf(a.sizes, op, 'sizes')) : null),
+  }),
+  ...tensorFn({
+    keys: ['Tensor.permute'], family: 'tensor', params: [star('dims')],
+    infer: (x, a, c, op) => same(c, x, x.shape ? permuteShape(op, x.shape, varNumsArg(a, 'dims', op)) : null),
+  }),
+  ...tensorFn({
+    keys: ['torch.permute'], family: 'tensor', params: [req('dims')],
+    infer: (x, a, c, op) => same(c, x, x.shape ? permuteShape(op, x.shape, numsOf(a.dims, op, 'dims')) : null),
+  }),
+  ...tensorFn({
+    keys: ['torch.transpose', 'Tensor.transpose', 'torch.swapaxes', 'Tensor.swapaxes', 'torch.swapdims', 'Tensor.swapdims'], family: 'tensor',
+    params: [req('dim0'), req('dim1')],
+    infer: (x, a, c, op) => same(c, x, x.shape ? transposeShape(op, x.shape, numArg(a, 'dim0', op), numArg(a, 'dim1', op)) : null),
+  }),
+  ...tensorFn({
+    keys: ['Tensor.transpose_'], family: 'tensor', params: [req('dim0'), req('dim1')], inPlace: true,
+    infer: (x, a, c, op) => same(c, x, x.shape ? transposeShape(op, x.shape, numArg(a, 'dim0', op), numArg(a, 'dim1', op)) : null),
+  }),
+  ...tensorFn({
+    keys: ['torch.t', 'Tensor.t', 'Tensor.T'], family: 'tensor', params: [],
+    infer: (x, _a, c, op) => {
+      if (!x.shape) return same(c, x, null);
+      if (op === 'Tensor.T') return same(c, x, [...x.shape].reverse());
+      if (x.shape.length > 2) throw new ShapeError(`${op} expects a tensor with <= 2 dimensions, but the input ${showShape(x.shape)} has ${x.shape.length}`);
+      return same(c, x, [...x.shape].reverse());
+    },
+  }),
+  ...tensorFn({
+    keys: ['torch.unsqueeze', 'Tensor.unsqueeze'], family: 'tensor', params: [req('dim')],
+    infer: (x, a, c, op) => same(c, x, x.shape ? unsqueezeShape(op, x.shape, numArg(a, 'dim', op)) : null),
+  }),
+  ...tensorFn({
+    keys: ['Tensor.unsqueeze_'], family: 'tensor', params: [req('dim')], inPlace: true,
+    infer: (x, a, c, op) => same(c, x, x.shape ? unsqueezeShape(op, x.shape, numArg(a, 'dim', op)) : null),
+  }),
+  ...tensorFn({
+    keys: ['torch.squeeze', 'Tensor.squeeze'], family: 'tensor', params: [opt('dim', vNone)],
+    infer: (x, a, c, op) =>
+      same(c, x, x.shape ? squeezeShape(op, x.shape, isNone(a.dim) ? null : numsOf(a.dim, op, 'dim')) : null),
+  }),
+  ...tensorFn({
+    keys: ['Tensor.squeeze_'], family: 'tensor', params: [opt('dim', vNone)], inPlace: true,
+    infer: (x, a, c, op) =>
+      same(c, x, x.shape ? squeezeShape(op, x.shape, isNone(a.dim) ? null : numsOf(a.dim, op, 'dim')) : null),
+  }),
+  ...tensorFn({
+    keys: ['Tensor.expand'], family: 'tensor', params: [star('size')],
+    infer: (x, a, c, op) => same(c, x, x.shape ? expandShape(op, x.shape, varIntsArg(a, 'size', op)) : null),
+  }),
+  ...tensorFn({
+    keys: ['Tensor.expand_as'], family: 'tensor', params: [req('other')],
+    infer: (x, a, c, op) => {
+      const o = tensorArg(a, 'other', op);
+      return same(c, x, x.shape && o.shape ? expandShape(op, x.shape, [...o.shape]) : o.shape);
+    },
+  }),
+  ...tensorFn({
+    keys: ['Tensor.repeat'], family: 'tensor', params: [star('repeats')],
+    infer: (x, a, c, op) => same(c, x, x.shape ? repeatShape(op, x.shape, varIntsArg(a, 'repeats', op)) : null),
+  }),
+  ...tensorFn({
+    keys: ['torch.tile', 'Tensor.tile'], family: 'tensor', params: [req('dims')],
+    infer: (x, a, c, op) => {
+      if (!x.shape) return same(c, x, null);
+      const reps = dimsOf(a.dims, op, 'dims');
+      // tile pads the repeats with leading 1s when shorter than the rank.
+      const full = [...Array.from({ length: Math.max(0, x.shape.length - reps.length) }, () => dim(1)), ...reps];
+      return same(c, x, repeatShape(op, x.shape, full));
+    },
+  }),
+  ...tensorFn({
+    keys: ['Tensor.contiguous'], family: 'tensor', params: [opt('memory_format', vNone)],
+    infer: (x, _a, c) => same(c, x, x.shape),
+  }),
+  ...tensorFn({ keys: ['Tensor.detach', 'torch.detach', 'Tensor.cpu', 'Tensor.cuda'], family: 'tensor', params: [], infer: (x, _a, c) => same(c, x, x.shape) }),
+  ...tensorFn({ keys: ['Tensor.clone', 'torch.clone'], family: 'tensor', params: [opt('memory_format', vNone)], infer: (x, _a, c) => same(c, x, x.shape) }),
+];
+
+const flattenModule: ModuleOpDef = {
+  kind: 'module',
+  type: 'Flatten',
+  family: 'tensor',
+  ctor: [opt('start_dim', vInt(1)), opt('end_dim', vInt(-1))],
+  forward: [req('input')],
+  tensors: () => [],
+  infer(attrs, args, ctx) {
+    const x = tensorArg(args, 'input', 'Flatten');
+    return same(ctx, x, x.shape ? flattenShape('Flatten', x.shape, numArg(attrs, 'start_dim', 'Flatten'), numArg(attrs, 'end_dim', 'Flatten')) : null);
+  },
+  flops: () => 0,
+};
+
+const unflattenModule: ModuleOpDef = {
+  kind: 'module',
+  type: 'Unflatten',
+  family: 'tensor',
+  ctor: [req('dim'), req('unflattened_size')],
+  forward: [req('input')],
+  tensors: () => [],
+  infer(attrs, args, ctx) {
+    const x = tensorArg(args, 'input', 'Unflatten');
+    const sizes = dimsOf(attrs.unflattened_size, 'Unflatten', 'unflattened_size');
+    return same(ctx, x, x.shape ? unflattenShape('Unflatten', x.shape, numArg(attrs, 'dim', 'Unflatten'), sizes) : null);
+  },
+  flops: () => 0,
+};
+
+registerOps([...defs, flattenModule, unflattenModule]);

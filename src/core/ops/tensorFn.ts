@@ -1,0 +1,33 @@
+// Defines an op once for its `torch.<f>(input, …)` and `Tensor.<f>(self, …)` spellings.
+import { tensorArg } from './args';
+import { BoundArgs, FunctionOpDef, InferContext, ParamSpec } from './types';
+import { PyValue, TensorValue } from './values';
+
+export interface TensorFnSpec {
+  /** Registry keys; `Tensor.*` keys become methods whose first parameter is `self`. */
+  readonly keys: readonly string[];
+  readonly family: string;
+  /** Parameters after the tensor, identical for every key. */
+  readonly params: readonly ParamSpec[];
+  /** Name of the first parameter of the function forms (torch uses `input`, sometimes `tensor`). */
+  readonly first?: string;
+  readonly inPlace?: boolean;
+  infer(x: TensorValue, args: BoundArgs, ctx: InferContext, op: string): PyValue;
+  flops?(args: BoundArgs, out: PyValue): number;
+}
+
+export function tensorFn(spec: TensorFnSpec): FunctionOpDef[] {
+  return spec.keys.map((key): FunctionOpDef => {
+    const method = key.startsWith('Tensor.');
+    const first = method ? 'self' : spec.first ?? 'input';
+    return {
+      kind: method ? 'method' : 'function',
+      name: key,
+      family: spec.family,
+      signature: [{ name: first }, ...spec.params],
+      inPlace: spec.inPlace,
+      infer: (args, ctx) => spec.infer(tensorArg(args, first, key), args, ctx, key),
+      flops: spec.flops,
+    };
+  });
+}
