@@ -12,6 +12,8 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 /** Node bundles: the extension host (vscode is provided at run time) and the command-line tool. */
 const nodeBuilds = [
   { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // The extension's analysis engine, loaded on first use so activation stays fast.
+  { entryPoints: ['src/extension/engine.ts'], outfile: 'dist/engine.js' },
   { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ].map((b) => ({ ...common, platform: 'node', format: 'cjs', target: 'node20', ...b }));
 
@@ -26,11 +28,12 @@ const builds = [...nodeBuilds, ...webBuilds].filter((b) => existsSync(b.entryPoi
 /** wasm and loader files that the bundles fetch at run time; they ship inside dist/. */
 function copyRuntimeFiles() {
   mkdirSync('dist/wasm', { recursive: true });
-  cpSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), 'dist/wasm/tree-sitter.wasm');
+  // web-tree-sitter's exports map does not list its wasm: take it from the package folder.
+  cpSync(join(dirname(require.resolve('web-tree-sitter')), 'tree-sitter.wasm'), 'dist/wasm/tree-sitter.wasm');
   cpSync(require.resolve('tree-sitter-python/tree-sitter-python.wasm'), 'dist/wasm/tree-sitter-python.wasm');
-  const ortDist = join(dirname(require.resolve('onnxruntime-web/package.json')), 'dist');
+  // onnxruntime-web exports its wasm and loader files by name (but not its package.json).
   for (const f of ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs']) {
-    cpSync(join(ortDist, f), join('dist/wasm', f));
+    cpSync(require.resolve(`onnxruntime-web/${f}`), join('dist/wasm', f));
   }
 }
 
