@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { analyzeFusion } from '../../src/core/graph/fusionAnalysis';
 import { TestGraph, conv, seedFusionModel as fusionModel } from './fusionTestGraph';
 
+const seedFusionModelGraph = () => fusionModel().build('FusionModel');
+
 test('FusionModel: one concat of three levels at strides 1, 2, 4 with C = 64 + 128 + 256 = 448', () => {
   const a = analyzeFusion(fusionModel().build());
   assert.equal(a.points.length, 1);
@@ -175,4 +177,72 @@ test('CBAM channel attention: the shared MLP on avg- and max-pooled descriptors 
   g.output(g.op('op.mul', [x, w], [2, 24, 8, 8]));
   const a = analyzeFusion(g.build());
   assert.deepEqual(a.points.map((p) => [p.method, p.gate?.kind]), [['gated', 'channel']]);
+});
+
+test('U-Net decoder stage: concat skip with the transposed conv and the pad recorded', () => {
+  const g = new TestGraph();
+  const x = g.input('x', [1, 3, 72, 72]);
+  const x4 = g.op('nn.Conv2d', [x], [1, 32, 9, 9], { ...conv(3, 8), var: 'x4' });
+  const p = g.op('nn.MaxPool2d', [x4], [1, 32, 4, 4], { attrs: { kernel_size: 2 } });
+  const x5 = g.op('nn.Conv2d', [p], [1, 64, 4, 4], { ...conv(3), var: 'x5' });
+  const up = g.op('nn.ConvTranspose2d', [x5], [1, 32, 8, 8], { attrs: { kernel_size: 2, stride: 2 }, params: 8224, scope: 'up1', var: 'x1' });
+  const padded = g.op('F.pad', [up], [1, 32, 9, 9], { args: { input: { tensor: up }, pad: [0, 1, 0, { symbolic: 'diffY - diffY // 2', value: 1 }] }, scope: 'up1', var: 'x1' });
+  const cat = g.op('torch.cat', [x4, padded], [1, 64, 9, 9], { args: { tensors: [{ tensor: x4 }, { tensor: padded }], dim: 1 }, scope: 'up1' });
+  g.output(cat);
+  const a = analyzeFusion(g.build());
+  assert.equal(a.points.length, 1);
+  const pt = a.points[0]!;
+  assert.equal(pt.method, 'concat');
+  assert.equal(pt.arithmetic, 'C = 32 + 32 = 64');
+  assert.deepEqual(pt.inputs.map((i) => i.level.stride), [[8, 8], [16, 16]]);
+  const steps = pt.inputs[1]!.resampling;
+  assert.deepEqual(steps.map((s) => s.kind), ['transposed-conv', 'pad']);
+  assert.deepEqual(steps[1]!.kind === 'pad' && steps[1]!.pad, [0, 1, 0, 1]);
+  assert.deepEqual(pt.inputs[1]!.atFusion.stride, [8, 8]);
+  assert.equal(pt.inputs[1]!.branch.params, 8224 + 100);
+});
+
+test('attention-weighted sum over stacked levels, and matmul + softmax self-attention', () => {
+  const g = new TestGraph();
+  const x = g.input('x', [2, 3, 16, 16]);
+  const f1 = g.op('nn.Conv2d', [x], [2, 8, 16, 16], { ...conv(3), var: 'f1' });
+  const f2 = g.op('nn.Conv2d', [f1], [2, 8, 16, 16], { ...conv(3), var: 'f2' });
+  const cat = g.op('torch.cat', [f1, f2], [2, 16, 16, 16], { args: { tensors: [{ tensor: f1 }, { tensor: f2 }], dim: 1 } });
+  const scores = g.op('nn.Conv2d', [cat], [2, 2, 16, 16], conv(3));
+  const w = g.op('Tensor.unsqueeze', [g.op('Tensor.softmax', [scores], [2, 2, 16, 16])], [2, 2, 1, 16, 16], { var: 'weights' });
+  const stacked = g.op('torch.stack', [f1, f2], [2, 2, 8, 16, 16], { args: { tensors: [{ tensor: f1 }, { tensor: f2 }], dim: 1 }, var: 'stacked' });
+  const fused = g.op('Tensor.sum', [g.op('op.mul', [w, stacked], [2, 2, 8, 16, 16])], [2, 8, 16, 16], { args: { dim: 1 }, var: 'fused' });
+  const tokens = g.op('Tensor.transpose', [g.op('Tensor.flatten', [fused], [2, 8, 256])], [2, 256, 8], { var: 't' });
+  const q = g.op('nn.Linear', [tokens], [2, 256, 8], { params: 72 });
+  const k = g.op('nn.Linear', [tokens], [2, 256, 8], { params: 72 });
+  const v = g.op('nn.Linear', [tokens], [2, 256, 8], { params: 72 });
+  const s = g.op('op.matmul', [q, g.op('Tensor.transpose', [k], [2, 8, 256])], [2, 256, 256]);
+  const attn = g.op('Tensor.softmax', [g.op('op.mul', [s], [2, 256, 256], { args: { self: { tensor: s }, other: 0.35 } })], [2, 256, 256]);
+  const out = g.op('op.matmul', [attn, v], [2, 256, 8]);
+  g.output(out);
+  const a = analyzeFusion(g.build());
+  assert.deepEqual(a.points.map((p) => p.method), ['concat', 'weighted', 'attention']);
+  assert.deepEqual(a.points[1]!.weights, { source: 'softmax(data)', count: 2 });
+  assert.deepEqual(a.points[1]!.inputs.map((i) => i.var), ['f1', 'f2']);
+  assert.deepEqual(a.points[2]!.inputs.map((i) => i.role), ['query', 'key', 'value']);
+});
+
+test('baseline comparison pairs a fusion model with a fusion-free model of the same signature', async () => {
+  const { compareWithBaselines } = await import('../../src/core/graph/fusionSummary');
+  const fusion = seedFusionModelGraph();
+  const b = new TestGraph();
+  const x = b.input('x', [4, 3, 256, 256]);
+  b.output(b.op('nn.Conv2d', [b.op('nn.Conv2d', [x], [4, 64, 128, 128], conv(3, 2, 1792))], [4, 256, 64, 64], conv(3, 2, 5000)));
+  const baseline = b.build('BaselineModel');
+  const other = new TestGraph();
+  other.output(other.op('nn.Conv2d', [other.input('x', [1, 3, 8, 8])], [1, 4, 8, 8], conv(3)));
+  const rows = compareWithBaselines([
+    { graph: fusion, points: analyzeFusion(fusion).points.length },
+    { graph: baseline, points: 0 },
+    { graph: other.build('Other'), points: 0 },
+  ]);
+  assert.equal(rows.length, 1);
+  assert.equal(rows[0]!.baseline, 'BaselineModel()');
+  assert.equal(rows[0]!.baselineParams, 6792);
+  assert.equal(rows[0]!.params, fusion.paramsTotal);
 });

@@ -83,8 +83,10 @@ function stepOf(index: FusionGraphIndex, node: GraphNode, cls: OpClass, input: s
     case 'conv': {
       const kernel = convKernel(index, node, n);
       const stride = intList(index.attr(node, 'stride'), n) ?? [1];
-      // A strided conv whose result the code names (`f3 = self.down(f2)`) is a level of its own, not a resampler.
-      if (stride.some((s) => s > 1) && !isOneByOne(kernel) && output !== operand && index.isBound(output)) return null;
+      // A strided conv whose result the code names (`f3 = self.down(f2)`) is a level of its own, not a resampler,
+      // unless it feeds the merge directly from a tensor that is also used elsewhere (a learned downsampling branch).
+      const branchesOff = output === operand && index.consumers(input).length > 1;
+      if (stride.some((s) => s > 1) && !isOneByOne(kernel) && index.isBound(output) && !branchesOff) return null;
       if (stride.some((s) => s > 1)) return { kind: 'strided-conv', op: node.op, kernel, stride, scale: scaleOf(index, input, output), line };
       if (isOneByOne(kernel)) return projection(index, node, input, output, line);
       return null;
