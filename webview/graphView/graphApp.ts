@@ -1,0 +1,369 @@
+// The graph view: toolbar, stage and node card; turns payloads into laid-out scenes, keeps selection and view state, talks to the host.
+import type { FromGraphView, GraphPayload, PayloadNode, ToGraphView } from '../../src/protocol';
+import { RequestChannel } from '../../src/protocol';
+import { scopeFrames } from '../../src/core/graph/layout/scopeFrames';
+import { defaultExpanded, scopesToReveal, toLayoutGraph, visibleGraph, type VisibleGraph } from '../../src/core/graph/layout/visibleGraph';
+import { button, textField } from '../shared/controls';
+import { h } from '../shared/dom';
+import { compact } from '../shared/format';
+import type { Strings } from '../shared/strings';
+import type { WebviewHost } from '../shared/vscodeApi';
+import { CanvasRenderer } from './canvasRenderer';
+import { exportPng, exportSvg } from './exportImage';
+import { LayoutCancelled, LayoutClient } from './layoutClient';
+import { nodeCard } from './nodeCard';
+import type { Renderer } from './renderer';
+import { itemRect, makeScene, sceneBounds, type Scene } from './scene';
+import { searchItems } from './searchNodes';
+import { SvgRenderer } from './svgRenderer';
+import { onThemeChange, readThemeColors } from './themeColors';
+import { Viewport, type View } from './viewport';
+
+/** Boxes on screen when a model opens (more are shown as collapsed groups). */
+const EXPAND_BUDGET = 400;
+/** Above this many boxes the canvas renderer takes over from SVG. */
+const SVG_MAX_ITEMS = 2500;
+/** Payloads up to this size are kept in the webview state so a restored view draws at once. */
+const STATE_MAX_NODES = 3000;
+
+export interface SavedState {
+  readonly key: string | null;
+  readonly expanded: readonly string[];
+  readonly selected: string | null;
+  readonly view: View | null;
+  readonly query: string;
+  readonly payload?: GraphPayload;
+}
+
+type ExportRequest = Extract<FromGraphView, { type: 'exportImage' }>;
+
+export class GraphApp {
+  private payload: GraphPayload | null = null;
+  private expanded = new Set<string>();
+  private visible: VisibleGraph | null = null;
+  private scene: Scene | null = null;
+  private renderer: Renderer | null = null;
+  private selected: string | null = null;
+  private highlighted: string[] = [];
+  private matches: number[] = [];
+  private matchCursor = -1;
+  private query = '';
+  private colors = readThemeColors();
+  private layoutSeq = 0;
+  private readonly viewport: Viewport;
+  private readonly layout: LayoutClient;
+  private readonly requests: RequestChannel<ExportRequest>;
+  private readonly stage = h('div', { class: 'stage', 'data-testid': 'graph-stage' });
+  private readonly main = h('div', { class: 'main' });
+  private readonly title = h('span', { class: 'title', 'data-testid': 'graph-title' });
+  private readonly stats = h('span', { class: 'stat', 'data-testid': 'graph-stats' });
+  private readonly matchInfo = h('span', { class: 'stat', 'data-testid': 'search-count' });
+  private card: HTMLElement | null = null;
+  private progress: HTMLElement | null = null;
+  private message: HTMLElement | null = null;
+
+  constructor(root: HTMLElement, private readonly host: WebviewHost<FromGraphView, SavedState>, private readonly s: Strings, private readonly lang: 'en' | 'zh-cn', workerUrl: string) {
+    this.layout = new LayoutClient(workerUrl, (m) => this.log('warn', m));
+    this.requests = new RequestChannel<ExportRequest>((m) => host.post(m));
+    const search = textField((v) => this.setQuery(v), { placeholder: s.search, testId: 'graph-search', value: '' });
+    search.addEventListener('keydown', (e) => {
+      if ((e as KeyboardEvent).key === 'Enter') this.nextMatch((e as KeyboardEvent).shiftKey ? -1 : 1);
+    });
+    const toolbar = h('div', { class: 'toolbar', role: 'toolbar' },
+      this.title, this.stats, h('span', { class: 'spacer' }), search, this.matchInfo,
+      button('−', () => this.viewport.zoomBy(0.8), { appearance: 'icon', title: s.zoomOut, testId: 'zoom-out' }),
+      button('+', () => this.viewport.zoomBy(1.25), { appearance: 'icon', title: s.zoomIn, testId: 'zoom-in' }),
+      button(s.fit, () => this.fit(), { testId: 'fit' }),
+      button(s.expandAll, () => this.setExpanded(new Set(this.payload?.scopes.map((sc) => sc.path) ?? [])), { testId: 'expand-all' }),
+      button(s.collapseAll, () => this.setExpanded(new Set()), { testId: 'collapse-all' }),
+      button(s.exportSvg, () => void this.export('svg'), { title: s.exportTitle, testId: 'export-svg' }),
+      button(s.exportPng, () => void this.export('png'), { title: s.exportTitle, testId: 'export-png' }),
+    );
+    this.main.append(this.stage);
+    root.append(toolbar, this.main);
+    this.viewport = new Viewport(this.stage, {
+      onChange: (v) => {
+        this.renderer?.setView(v);
+        this.save();
+      },
+      onClick: (target, x, y) => this.click(target, x, y),
+      onKey: (key) => {
+        if (key === 'f') this.fit();
+        else if (key === 'Escape') this.closeCard();
+        else if (key === '/') search.focus();
+      },
+    });
+    onThemeChange(() => {
+      this.colors = readThemeColors();
+      this.renderer?.setColors(this.colors);
+    });
+    new ResizeObserver(() => this.renderer?.setView(this.viewport.current)).observe(this.stage);
+    this.restore(host.getState());
+  }
+
+  /** Every message from the host, already validated. */
+  receive(msg: ToGraphView): void {
+    if (msg.type === 'response') this.requests.handle(msg);
+    else if (msg.type === 'graph') {
+      if (msg.payload) void this.setPayload(msg.payload);
+      else this.showEmpty(msg.reason ?? this.s.noModel);
+    } else if (msg.type === 'highlight') void this.highlight(msg.nodeIds, msg.file, msg.line);
+  }
+
+  private restore(state: SavedState | undefined): void {
+    if (!state) {
+      this.showEmpty(this.s.noModel);
+      return;
+    }
+    this.selected = state.selected;
+    this.query = state.query;
+    if (state.payload && state.key === state.payload.key) void this.setPayload(state.payload, state);
+    else this.showEmpty(this.s.noModel);
+  }
+
+  private save(): void {
+    const p = this.payload;
+    this.host.setState({
+      key: p?.key ?? null, expanded: [...this.expanded], selected: this.selected, view: this.viewport.current, query: this.query,
+      ...(p && p.nodes.length <= STATE_MAX_NODES ? { payload: p } : {}),
+    });
+  }
+
+  private async setPayload(p: GraphPayload, restored?: SavedState): Promise<void> {
+    const prev = restored ?? this.host.getState();
+    const sameModel = prev?.key === p.key && (this.payload !== null || restored !== undefined);
+    const scopes = new Set(p.scopes.map((sc) => sc.path));
+    this.expanded = sameModel && prev ? new Set(prev.expanded.filter((x) => scopes.has(x))) : defaultExpanded(p, EXPAND_BUDGET);
+    if (!sameModel) {
+      this.selected = null;
+      this.closeCard();
+    }
+    this.payload = p;
+    this.title.textContent = p.title;
+    this.title.title = p.file;
+    this.stats.textContent = `${p.nodes.length} ${this.s.nodes} · ${compact(p.paramsTotal)} ${this.s.params} · ${compact(p.flopsTotal)} ${this.s.flops}`;
+    if (p.stale) this.stats.append(' · ', h('span', { class: 'stale' }, this.s.stale));
+    await this.relayout(sameModel && prev?.view ? prev.view : null);
+  }
+
+  private async setExpanded(next: Set<string>, keepView = true): Promise<void> {
+    this.expanded = next;
+    await this.relayout(keepView ? this.viewport.current : null);
+  }
+
+  /** Lays out what is visible now and swaps the scene in; `view` null means fit. */
+  private async relayout(view: View | null): Promise<boolean> {
+    const p = this.payload;
+    if (!p) return false;
+    const seq = ++this.layoutSeq;
+    const visible = visibleGraph(p, this.expanded);
+    const graph = toLayoutGraph(visible);
+    this.hideMessage();
+    const showProgress = setTimeout(() => this.showProgress(0, ''), graph.nodeCount > 2000 ? 0 : 200);
+    try {
+      const out = await this.layout.run(graph, (phase, fraction) => {
+        if (this.progress) this.updateProgress(fraction, phase);
+      });
+      if (seq !== this.layoutSeq) return false;
+      this.visible = visible;
+      this.scene = makeScene(p, visible, out.result, scopeFrames(visible, out.result, this.expanded));
+      this.ensureRenderer(visible.items.length).setScene(this.scene);
+      if (view) this.viewport.set(view);
+      else this.fit();
+      this.recomputeMatches();
+      this.paintMarks();
+      this.refreshCard();
+      this.save();
+      this.host.post({ type: 'layoutDone', nodes: graph.nodeCount, edges: graph.sources.length, ms: Math.round(out.ms * 10) / 10, mode: out.result.mode });
+      return true;
+    } catch (err) {
+      if (seq !== this.layoutSeq) return false;
+      if (err instanceof LayoutCancelled) this.showMessage(this.s.layoutCancelled);
+      else {
+        const text = err instanceof Error ? err.message : String(err);
+        this.showMessage(`${this.s.layoutFailed}: ${text}`);
+        this.log('error', `layout failed: ${text}`);
+      }
+      return false;
+    } finally {
+      clearTimeout(showProgress);
+      if (seq === this.layoutSeq) this.hideProgress();
+    }
+  }
+
+  private ensureRenderer(items: number): Renderer {
+    const want = items > SVG_MAX_ITEMS ? 'canvas' : 'svg';
+    if (this.renderer?.kind !== want) {
+      this.renderer?.dispose();
+      this.renderer = want === 'svg' ? new SvgRenderer(this.stage) : new CanvasRenderer(this.stage, this.colors);
+      this.renderer.setView(this.viewport.current);
+    }
+    return this.renderer;
+  }
+
+  private fit(): void {
+    if (this.scene) this.viewport.fit(sceneBounds(this.scene));
+  }
+
+  private click(target: EventTarget | null, x: number, y: number): void {
+    const hit = this.renderer?.hit(target, x, y);
+    if (!hit || !this.scene) return;
+    if (hit.kind === 'frame') {
+      const next = new Set(this.expanded);
+      for (const sc of next) if (sc === hit.scope || sc.startsWith(`${hit.scope}.`)) next.delete(sc);
+      void this.setExpanded(next);
+      return;
+    }
+    const item = this.scene.visible.items[hit.index]!;
+    if (item.kind === 'group') {
+      void this.setExpanded(new Set([...this.expanded, item.scope]));
+      return;
+    }
+    this.selected = item.id;
+    this.paintMarks();
+    this.refreshCard();
+    this.save();
+    const node = this.scene.payload.nodes[item.node]!;
+    if (node.line !== null && node.file) this.reveal(node);
+  }
+
+  private reveal(node: PayloadNode): void {
+    if (node.line !== null && node.file) this.host.post({ type: 'revealSource', nodeId: node.id, file: node.file, line: node.line });
+  }
+
+  /** Host-driven highlight (cursor moved): opens collapsed groups when needed, then scrolls the first node into view. */
+  private async highlight(nodeIds: readonly string[] | undefined, file: string | undefined, line: number | undefined): Promise<void> {
+    const p = this.payload;
+    if (!p) return;
+    const ids = nodeIds ? new Set(nodeIds) : null;
+    const nodes = p.nodes.filter((n) => (ids ? ids.has(n.id) : line !== undefined && n.line === line && (file === undefined || n.file === file)));
+    this.highlighted = nodes.map((n) => n.id);
+    if (nodes.length === 0) {
+      this.paintMarks();
+      return;
+    }
+    const toOpen = new Set(nodes.flatMap((n) => scopesToReveal(n.scope, this.expanded)));
+    if (toOpen.size > 0 && !(await this.setExpandedAndWait(new Set([...this.expanded, ...toOpen])))) return;
+    this.paintMarks();
+    const scene = this.scene;
+    const first = scene?.visible.items.findIndex((it) => it.id === nodes[0]!.id) ?? -1;
+    if (scene && first >= 0) this.viewport.reveal(itemRect(scene, first), Math.min(1, this.viewport.current.k));
+  }
+
+  private async setExpandedAndWait(next: Set<string>): Promise<boolean> {
+    this.expanded = next;
+    return this.relayout(this.viewport.current);
+  }
+
+  private setQuery(q: string): void {
+    this.query = q;
+    this.recomputeMatches();
+    this.paintMarks();
+    this.save();
+  }
+
+  private recomputeMatches(): void {
+    this.matches = this.payload && this.visible ? searchItems(this.payload, this.visible, this.query) : [];
+    this.matchCursor = -1;
+    this.matchInfo.textContent = this.query.trim() ? `${this.matches.length} ${this.s.matches}` : '';
+  }
+
+  private nextMatch(dir: number): void {
+    if (!this.scene || this.matches.length === 0) return;
+    this.matchCursor = (this.matchCursor + dir + this.matches.length) % this.matches.length;
+    const i = this.matches[this.matchCursor]!;
+    this.viewport.reveal(itemRect(this.scene, i));
+  }
+
+  private paintMarks(): void {
+    const scene = this.scene;
+    if (!scene || !this.renderer) return;
+    const index = new Map(scene.visible.items.map((it, i) => [it.id, i]));
+    const selected = this.selected === null ? null : index.get(this.selected) ?? null;
+    const highlighted = new Set(this.highlighted.map((id) => index.get(id)).filter((i): i is number => i !== undefined));
+    this.renderer.setMarks({ selected, highlighted, matches: new Set(this.matches) });
+  }
+
+  private refreshCard(): void {
+    this.closeCard(false);
+    const scene = this.scene;
+    if (!scene || this.selected === null) return;
+    const item = scene.visible.items.find((it) => it.id === this.selected);
+    if (!item) return;
+    this.card = nodeCard(scene.payload, item, this.s, this.lang, {
+      goToSource: (n) => this.reveal(n),
+      expand: (scope) => void this.setExpanded(new Set([...this.expanded, scope])),
+      close: () => this.closeCard(),
+    });
+    this.main.append(this.card);
+  }
+
+  private closeCard(clearSelection = true): void {
+    this.card?.remove();
+    this.card = null;
+    if (clearSelection && this.selected !== null) {
+      this.selected = null;
+      this.paintMarks();
+      this.save();
+    }
+  }
+
+  private async export(format: 'svg' | 'png'): Promise<void> {
+    const scene = this.scene;
+    if (!scene) return;
+    try {
+      const data = format === 'svg' ? exportSvg(scene, this.colors) : await exportPng(scene, this.colors);
+      const fileName = `${scene.payload.title.replace(/[^\w.\- ]+/g, '_').slice(0, 80) || 'graph'}.${format}`;
+      await this.requests.request({ type: 'exportImage', format, fileName, data });
+    } catch (err) {
+      this.log('error', `export ${format} failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private showEmpty(text: string): void {
+    this.payload = null;
+    this.scene = null;
+    this.renderer?.dispose();
+    this.renderer = null;
+    this.closeCard(false);
+    this.title.textContent = '';
+    this.stats.textContent = '';
+    this.showMessage(text);
+  }
+
+  private showMessage(text: string): void {
+    this.hideMessage();
+    this.message = h('div', { class: 'message', 'data-testid': 'graph-message' }, text);
+    this.main.append(this.message);
+  }
+
+  private hideMessage(): void {
+    this.message?.remove();
+    this.message = null;
+  }
+
+  private showProgress(fraction: number, phase: string): void {
+    if (this.progress) return;
+    const bar = h('div', { class: 'bar' }, h('div', { style: `width:${Math.round(fraction * 100)}%` }));
+    this.progress = h('div', { class: 'progress', 'data-testid': 'layout-progress' },
+      h('span', { class: 'phase' }, `${this.s.layingOut}… ${phase}`), bar,
+      button(this.s.cancel, () => this.layout.cancel(), { testId: 'layout-cancel' }));
+    this.main.append(this.progress);
+  }
+
+  private updateProgress(fraction: number, phase: string): void {
+    const fill = this.progress?.querySelector<HTMLElement>('.bar > div');
+    if (fill) fill.style.width = `${Math.round(fraction * 100)}%`;
+    const label = this.progress?.querySelector('.phase');
+    if (label) label.textContent = `${this.s.layingOut}… ${phase}`;
+  }
+
+  private hideProgress(): void {
+    this.progress?.remove();
+    this.progress = null;
+  }
+
+  private log(level: 'info' | 'warn' | 'error', message: string): void {
+    this.host.post({ type: 'log', level, message });
+  }
+}

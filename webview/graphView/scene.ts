@@ -1,0 +1,78 @@
+// What the renderers draw: the payload, its visible part, their layout and frames, plus per-item geometry helpers.
+import type { GraphPayload, PayloadEdge } from '../../src/protocol';
+import type { LayoutResult } from '../../src/core/graph/layout/layoutTypes';
+import type { ScopeFrame } from '../../src/core/graph/layout/scopeFrames';
+import type { VisibleGraph } from '../../src/core/graph/layout/visibleGraph';
+
+export interface Scene {
+  readonly payload: GraphPayload;
+  readonly visible: VisibleGraph;
+  readonly layout: LayoutResult;
+  readonly frames: readonly ScopeFrame[];
+  /** Visible edges that end in a fusion node (drawn in the fusion colour). */
+  readonly fusionEdge: Uint8Array;
+}
+
+/** Selection state painted over the scene (item indices). */
+export interface Marks {
+  readonly selected: number | null;
+  readonly highlighted: ReadonlySet<number>;
+  readonly matches: ReadonlySet<number>;
+}
+
+export const NO_MARKS: Marks = { selected: null, highlighted: new Set(), matches: new Set() };
+
+export interface Rect {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+export function makeScene(payload: GraphPayload, visible: VisibleGraph, layout: LayoutResult, frames: readonly ScopeFrame[]): Scene {
+  const fusionEdge = new Uint8Array(visible.edges.length);
+  visible.edges.forEach((e, i) => {
+    const target = visible.items[e.target]!;
+    if (target.kind === 'node' && target.fusion !== null) fusionEdge[i] = 1;
+  });
+  return { payload, visible, layout, frames, fusionEdge };
+}
+
+export function itemRect(scene: Scene, i: number): Rect {
+  const it = scene.visible.items[i]!;
+  return { x: scene.layout.x[i]! - it.width / 2, y: scene.layout.y[i]! - it.height / 2, width: it.width, height: it.height };
+}
+
+/** The whole drawing, frames included, with a margin. */
+export function sceneBounds(scene: Scene, margin = 24): Rect {
+  let x0 = 0;
+  let y0 = 0;
+  let x1 = scene.layout.width;
+  let y1 = scene.layout.height;
+  for (const f of scene.frames) {
+    x0 = Math.min(x0, f.x);
+    y0 = Math.min(y0, f.y);
+    x1 = Math.max(x1, f.x + f.width);
+    y1 = Math.max(y1, f.y + f.height + 8);
+  }
+  // badges sit above their box
+  y0 -= 12;
+  return { x: x0 - margin, y: y0 - margin, width: x1 - x0 + 2 * margin, height: y1 - y0 + 2 * margin };
+}
+
+/** The payload edge whose shape labels a visible edge (the first one it carries). */
+export function labelEdge(scene: Scene, visibleEdge: number): PayloadEdge | undefined {
+  const k = scene.visible.edges[visibleEdge]!.edges[0];
+  return k === undefined ? undefined : scene.payload.edges[k];
+}
+
+/** Text of a fusion badge: `concat · L3+L5+L7`. */
+export function badgeText(scene: Scene, fusion: number): string {
+  const f = scene.payload.fusions[fusion];
+  return f ? `${f.method} · ${f.levels}` : '';
+}
+
+/** Where an edge's shape label goes: beside the middle of its first segment. */
+export function edgeLabelPoint(pts: Float64Array): [number, number] {
+  return [(pts[0]! + pts[2]!) / 2 + 5, (pts[1]! + pts[3]!) / 2];
+}
