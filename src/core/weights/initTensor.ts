@@ -2,16 +2,6 @@
 import type { InitRule } from '../ops/types';
 import type { Rng } from './rng';
 
-/**
- * The rules this layer implements: the registry's InitRule, plus the xavier_normal rule and the
- * normal rule's `zeroRow` (Embedding padding_idx) that the registry's contract is gaining, so that
- * both versions of the contract type-check here.
- */
-type KnownInitRule =
-  | InitRule
-  | { readonly kind: 'xavier_normal'; readonly fanIn: number; readonly fanOut: number }
-  | { readonly kind: 'normal'; readonly std: number; readonly mean?: number; readonly zeroRow?: number };
-
 export interface InitStats {
   /** Values lie in [mean - bound, mean + bound]; Infinity for normal, 0 for constants. */
   readonly bound: number;
@@ -30,8 +20,7 @@ function positive(n: number, what: string): number {
 }
 
 /** Theoretical bound, std and mean of the distribution a rule draws from. */
-export function initStats(initRule: InitRule): InitStats {
-  const rule = initRule as KnownInitRule;
+export function initStats(rule: InitRule): InitStats {
   switch (rule.kind) {
     case 'kaiming_uniform': {
       const bound = leakyReluGain(rule.a) * Math.sqrt(3 / positive(rule.fanIn, 'fanIn'));
@@ -72,12 +61,11 @@ function unknownRule(rule: never): never {
 }
 
 /** Float32 values of a tensor of `shape`, drawn per the rule from `rng`. */
-export function initTensor(initRule: InitRule, shape: readonly number[], rng: Rng): Float32Array {
-  const rule = initRule as KnownInitRule;
+export function initTensor(rule: InitRule, shape: readonly number[], rng: Rng): Float32Array {
   const numel = shape.reduce((a, b) => a * b, 1);
   const out = new Float32Array(numel);
   if (numel === 0) return out; // torch: initialising a zero-element tensor is a no-op
-  const { bound, std, mean } = initStats(initRule);
+  const { bound, std, mean } = initStats(rule);
   switch (rule.kind) {
     case 'kaiming_uniform':
     case 'uniform':
@@ -87,7 +75,7 @@ export function initTensor(initRule: InitRule, shape: readonly number[], rng: Rn
     case 'normal':
     case 'xavier_normal':
       for (let i = 0; i < numel; i++) out[i] = mean + std * rng.normal();
-      if ('zeroRow' in rule && rule.zeroRow !== undefined) zeroRow(out, shape, rule.zeroRow);
+      if (rule.kind === 'normal' && rule.zeroRow !== undefined) zeroRow(out, shape, rule.zeroRow);
       break;
     case 'ones':
     case 'zeros':
