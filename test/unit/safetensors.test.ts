@@ -7,6 +7,7 @@ import { readSafetensors, SafetensorsError } from '../../src/core/weights/readSa
 import { writeSafetensors } from '../../src/core/weights/writeSafetensors';
 import { halfToNumber, toFloat32 } from '../../src/core/weights/toFloat32';
 import type { TensorData } from '../../src/core/weights/tensorData';
+import fc from 'fast-check';
 
 const ORACLE = join(__dirname, '../../../shared/oracle');
 const FIXTURES = join(__dirname, '../fixtures');
@@ -191,4 +192,33 @@ test("the project's own fixtures read and rewrite byte for byte", () => {
   assert.ok(checkFolder(join(FIXTURES, 'io')) > 0);
   assert.ok(checkFolder(join(FIXTURES, 'weights')) > 0);
   checkIo(FIXTURES);
+});
+
+test('random corruption gives a valid file or a SafetensorsError, never another failure', () => {
+  const good = writeSafetensors(sample(), { id: 'fuzz' });
+  const headerEnd = 8 + Number(new DataView(good.buffer).getBigUint64(0, true));
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        fc.record({ kind: fc.constant('truncate' as const), at: fc.nat(good.length) }),
+        fc.record({ kind: fc.constant('flip' as const), at: fc.nat(headerEnd - 1), bit: fc.nat(7) }),
+        fc.record({ kind: fc.constant('byte' as const), at: fc.nat(headerEnd - 1), value: fc.nat(255) }),
+        fc.record({ kind: fc.constant('length' as const), value: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }) }),
+      ),
+      (m) => {
+        let bytes = good.slice();
+        if (m.kind === 'truncate') bytes = bytes.subarray(0, m.at);
+        else if (m.kind === 'flip') bytes[m.at] = bytes[m.at]! ^ (1 << m.bit);
+        else if (m.kind === 'byte') bytes[m.at] = m.value;
+        else new DataView(bytes.buffer).setBigUint64(0, m.value, true);
+        try {
+          const file = readSafetensors(bytes);
+          for (const t of file.tensors.values()) assert.equal(t.data.length, t.shape.reduce((a, b) => a * b, 1));
+        } catch (e) {
+          assert.ok(e instanceof SafetensorsError, `${m.kind}: ${String(e)}`);
+        }
+      },
+    ),
+    { numRuns: 2000, seed: 42 },
+  );
 });
