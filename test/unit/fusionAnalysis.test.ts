@@ -106,13 +106,13 @@ test('softmax-weighted sum of three levels, and a sum of three projected levels'
   const a1 = g.op('F.adaptive_avg_pool2d', [g.op('nn.Conv2d', [f1], [2, 32, 64, 64], conv(1))], [2, 32, 16, 16], { var: 'a' });
   const b1 = g.op('F.interpolate', [g.op('nn.Conv2d', [f2], [2, 32, 32, 32], conv(1))], [2, 32, 16, 16], { args: { mode: 'bilinear', size: [16, 16] }, var: 'b' });
   const c1 = g.op('nn.Conv2d', [f3], [2, 32, 16, 16], { ...conv(1), var: 'c' });
-  const ab = g.op('op.add', [a1, b1], [2, 32, 16, 16]);
-  const sum = g.op('op.add', [ab, c1], [2, 32, 16, 16], { var: 'x' });
+  const ab = g.op('op.add', [a1, b1], [2, 32, 16, 16], { line: 50 });
+  const sum = g.op('op.add', [ab, c1], [2, 32, 16, 16], { var: 'x', line: 50 });
   const logits = g.param('level_logits', [3]);
   const w = g.op('torch.softmax', [logits], [3], { var: 'w' });
-  const terms = [a1, b1, c1].map((v, i) => g.op('op.mul', [g.op('op.getitem', [w], [], { args: { self: { tensor: w }, index: i } }), v], [2, 32, 16, 16]));
-  const t01 = g.op('op.add', [terms[0]!, terms[1]!], [2, 32, 16, 16]);
-  const weighted = g.op('op.add', [t01, terms[2]!], [2, 32, 16, 16], { var: 'fused' });
+  const terms = [a1, b1, c1].map((v, i) => g.op('op.mul', [g.op('op.getitem', [w], [], { args: { self: { tensor: w }, index: i }, line: 60 }), v], [2, 32, 16, 16], { line: 60 }));
+  const t01 = g.op('op.add', [terms[0]!, terms[1]!], [2, 32, 16, 16], { line: 60 });
+  const weighted = g.op('op.add', [t01, terms[2]!], [2, 32, 16, 16], { var: 'fused', line: 60 });
   g.output(sum, weighted);
   const a = analyzeFusion(g.build());
   assert.deepEqual(a.points.map((p) => p.method), ['sum', 'weighted']);

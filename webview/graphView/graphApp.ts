@@ -169,7 +169,7 @@ export class GraphApp {
       this.scene = makeScene(p, visible, out.result, scopeFrames(visible, out.result, this.expanded));
       this.ensureRenderer(visible.items.length).setScene(this.scene);
       if (view) this.viewport.set(view);
-      else this.fit();
+      else if (this.scene) this.viewport.fit(sceneBounds(this.scene), true);
       this.recomputeMatches();
       this.paintMarks();
       this.refreshCard();

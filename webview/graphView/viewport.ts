@@ -52,11 +52,16 @@ export class Viewport {
     return { x: -tx / k, y: -ty / k, width: width / k, height: height / k };
   }
 
-  /** Whole drawing in view; never zooms in past 1 so small graphs keep their natural size. */
-  fit(bounds: Rect): void {
+  /**
+   * Whole drawing in view (never zooming in past 1). With `readable`, a tall narrow drawing is shown at the
+   * width-fitting zoom (up to 0.6) from its top instead of shrunk to an unreadable strip.
+   */
+  fit(bounds: Rect, readable = false): void {
     const { width, height } = this.size();
-    const k = clamp(Math.min(width / bounds.width, height / bounds.height, 1), MIN_K, MAX_K);
-    this.set({ k, tx: (width - bounds.width * k) / 2 - bounds.x * k, ty: Math.max(0, (height - bounds.height * k) / 2) - bounds.y * k });
+    const whole = Math.min(width / bounds.width, height / bounds.height, 1);
+    const k = clamp(readable ? Math.max(whole, Math.min(width / bounds.width, 0.6)) : whole, MIN_K, MAX_K);
+    const ty = bounds.height * k <= height ? (height - bounds.height * k) / 2 : 0;
+    this.set({ k, tx: (width - bounds.width * k) / 2 - bounds.x * k, ty: ty - bounds.y * k });
   }
 
   /** Centres a rectangle, zooming in to at least `minK` so the node is readable. */

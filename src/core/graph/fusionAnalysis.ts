@@ -52,7 +52,7 @@ function buildPoint(index: FusionGraphIndex, levels: ReadonlyMap<string, Level>,
   const scope = root.modulePath !== null && root.scope === root.modulePath ? root.callPath[root.callPath.length - 2] ?? '' : root.scope;
   const costs = branchCosts(index, raw.nodes, raw.operands.map((o) => o.value));
   const inputs: FusionInput[] = raw.operands.map((o, i): FusionInput => {
-    const walk = walkToLevel(index, o.value);
+    const walk = o.asIs ? { levelValue: o.value, steps: [] } : walkToLevel(index, o.value);
     const levelVar = index.varName(walk.levelValue, scope);
     const operandVar = index.varName(o.value, scope);
     const cost = costs.perOperand[i] ?? { nodes: [], params: 0, flops: 0 };
@@ -70,7 +70,13 @@ function buildPoint(index: FusionGraphIndex, levels: ReadonlyMap<string, Level>,
     };
   });
   const outValue = raw.root.outputs[0] ?? '';
-  const outLevel = levels.get(outValue) ?? NO_LEVEL;
+  let outLevel = levels.get(outValue) ?? NO_LEVEL;
+  // A sum over stacked levels loses the spatial trail in the stack; the result sits where its inputs met.
+  const first = inputs[0];
+  const outShape = index.value(outValue)?.shape ?? null;
+  if (!outLevel.stride && first?.atFusion.stride && first.atFusion.shape && outShape && first.atFusion.shape.length === outShape.length) {
+    outLevel = { ...outLevel, stride: first.atFusion.stride, channels: outShape[1]?.value ?? outLevel.channels };
+  }
   const params = inputs.reduce((s, x) => s + x.branch.params, costs.internal.params);
   const flops = inputs.reduce((s, x) => s + x.branch.flops, costs.internal.flops);
   return {

@@ -18,7 +18,10 @@ export class FusionGraphIndex {
     graph.nodes.forEach((n, i) => {
       this.nodeById.set(n.id, n);
       this.nodeOrder.set(n.id, i);
-      this.classOf.set(n.id, classifyOp(n.op));
+      const cls = classifyOp(n.op);
+      // `x @ W` with a weight tensor (an exported Linear) is a layer, not a merge of two tensors.
+      const weightMatmul = cls === 'matmul' && n.inputs.some((v) => !this.dataValues.has(v)) && n.inputs.some((v) => this.dataValues.has(v));
+      this.classOf.set(n.id, weightMatmul ? 'linear' : cls);
       const seen = new Set<string>();
       for (const v of n.inputs) {
         if (seen.has(v)) continue;
@@ -27,8 +30,10 @@ export class FusionGraphIndex {
         list.push(n);
         this.consumerMap.set(v, list);
       }
-      // Nodes come in execution order, so a node's inputs are classified before it.
-      if (n.inputs.some((v) => this.dataValues.has(v))) for (const o of n.outputs) this.dataValues.add(o);
+      // Nodes come in execution order, so a node's inputs are classified before it. A tensor's shape
+      // (ONNX `Shape`, and what is computed from it) is metadata, not data.
+      const isShape = /^(onnx\.shape|tensor\.size|onnx\.size)$/i.test(n.op);
+      if (!isShape && n.inputs.some((v) => this.dataValues.has(v))) for (const o of n.outputs) this.dataValues.add(o);
     });
     for (const rec of graph.lines) {
       const list = this.lineRecords.get(rec.value) ?? [];

@@ -48,9 +48,24 @@ export function opBaseName(op: string): string {
   return name;
 }
 
+/** ONNX op types (decoded `.onnx` graphs name nodes `onnx.<OpType>`), lower-cased. */
+const ONNX: Record<string, OpClass> = {
+  concat: 'concat', add: 'add', sub: 'sub', mul: 'mul', div: 'div', sum: 'add', matmul: 'matmul',
+  softmax: 'softmax', sigmoid: 'sigmoid', hardsigmoid: 'sigmoid',
+  conv: 'conv', convtranspose: 'convT', gemm: 'linear', gather: 'layout',
+  maxpool: 'pool', averagepool: 'pool', globalaveragepool: 'pool', globalmaxpool: 'pool', lppool: 'pool',
+  resize: 'interpolate', upsample: 'interpolate', pad: 'pad', depthtospace: 'shuffle', spacetodepth: 'shuffle',
+  reshape: 'layout', flatten: 'layout', transpose: 'layout', unsqueeze: 'layout', squeeze: 'layout', expand: 'layout',
+  identity: 'dropout', dropout: 'dropout', cast: 'layout', slice: 'layout',
+  reducemean: 'reduce', reducemax: 'reduce', reducesum: 'sum',
+  batchnormalization: 'norm', layernormalization: 'norm', instancenormalization: 'norm', groupnormalization: 'norm',
+  lstm: 'weighted', gru: 'weighted', rnn: 'weighted',
+};
+
 export function classifyOp(op: string): OpClass {
   const base = opBaseName(op);
   if (op.startsWith('op.')) return OPERATORS[base] ?? 'other';
+  if (op.startsWith('onnx.')) return ONNX[base] ?? 'other';
   const named = NAMES[base];
   if (named) return named;
   if (/^conv_?transpose\d?d?$/.test(base) || /^convtranspose\dd$/.test(base)) return 'convT';

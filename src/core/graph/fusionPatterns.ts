@@ -8,6 +8,8 @@ import type { FusionMethod, FusionPoint } from './fusionTypes';
 export interface Operand {
   readonly value: string;
   readonly role: string | null;
+  /** The operand is its own level (an identity shortcut): no walk back through resampling. */
+  readonly asIs?: boolean;
 }
 
 /** A recognised merge before levels, resampling and costs are attached. */
@@ -105,7 +107,9 @@ function addLeaves(index: FusionGraphIndex, root: GraphNode, claimed: ReadonlySe
   const nodes = [root.id];
   const visit = (v: string): void => {
     const p = index.producer(v);
-    const inner = p && index.opClass(p) === 'add' && !claimed.has(p.id) && !index.isBound(v) && !index.isOutput(v) && index.consumers(v).length === 1;
+    // Only adds of the same expression (`a + b + c`): same forward, same statement line, result never named.
+    const sameStatement = p !== undefined && p.scope === root.scope && p.range?.startLine === root.range?.startLine && p.range?.file === root.range?.file;
+    const inner = p && sameStatement && index.opClass(p) === 'add' && !claimed.has(p.id) && !index.isBound(v) && !index.isOutput(v) && index.consumers(v).length === 1;
     if (inner && p) {
       nodes.push(p.id);
       for (const x of p.inputs) visit(x);
@@ -144,14 +148,17 @@ function addMerge(index: FusionGraphIndex, node: GraphNode, anchors: Anchors, cl
 
 /** `f(x) + x`, or `f(x) + proj(x)` with a projection shortcut (1×1/strided conv, pool; no upsampling on either side). */
 function residualRoles(index: FusionGraphIndex, a: string, b: string): Operand[] | null {
-  const roles = (shortcut: string, branch: string): Operand[] =>
-    [a, b].map((value) => ({ value, role: value === shortcut ? 'shortcut' : value === branch ? 'branch' : null }));
-  if (index.isAncestor(a, b)) return roles(a, b);
-  if (index.isAncestor(b, a)) return roles(b, a);
+  const roles = (shortcut: string, branch: string, identity = false): Operand[] =>
+    [a, b].map((value) => ({ value, role: value === shortcut ? 'shortcut' : value === branch ? 'branch' : null, ...(identity && value === shortcut ? { asIs: true } : {}) }));
+  // An identity shortcut is the block's input itself: nothing was resampled on its way.
+  if (index.isAncestor(a, b)) return roles(a, b, true);
+  if (index.isAncestor(b, a)) return roles(b, a, true);
   const upsamples = (v: string): boolean => walkToLevel(index, v).steps.some((s) => s.kind === 'interpolate' || s.kind === 'transposed-conv');
   for (const [s, other] of [[a, b], [b, a]] as const) {
     const walk = walkToLevel(index, s);
-    if (walk.levelValue === s || !walk.steps.every((st) => st.kind === 'projection' || st.kind === 'strided-conv' || st.kind === 'pool')) continue;
+    // A shortcut is a projection (1×1 or strided conv, maybe after a pool); a pooled copy alone is another level.
+    const projected = walk.steps.some((st) => st.kind === 'projection' || st.kind === 'strided-conv');
+    if (!projected || !walk.steps.every((st) => st.kind === 'projection' || st.kind === 'strided-conv' || st.kind === 'pool')) continue;
     if (index.isAncestor(walk.levelValue, other) && !upsamples(other)) return roles(s, other);
   }
   return null;
@@ -163,26 +170,31 @@ function stackSumMerge(index: FusionGraphIndex, node: GraphNode, anchors: Anchor
   if (data.length !== 1) return null;
   const inner = index.producer(data[0] as string);
   if (!inner) return null;
-  const stackOf = (v: string): GraphNode | null => {
+  const stackOf = (v: string): { node: GraphNode; levels: string[]; nodes: string[] } | null => {
     const p = index.producer(through(index, v, LAYOUT));
-    return p && index.opClass(p) === 'stack' ? p : null;
+    if (!p) return null;
+    if (index.opClass(p) === 'stack') return { node: p, levels: index.dataInputs(p), nodes: [p.id] };
+    // An exported stack: Concat of Unsqueezes.
+    if (index.opClass(p) !== 'concat') return null;
+    const parts = index.dataInputs(p).map((x) => index.producer(x));
+    if (parts.length < 2 || !parts.every((q) => q && opName(q.op) === 'unsqueeze' && index.dataInputs(q).length === 1)) return null;
+    const us = parts as GraphNode[];
+    return { node: p, levels: us.map((q) => index.dataInputs(q)[0] as string), nodes: [p.id, ...us.map((q) => q.id)] };
   };
   const direct = stackOf(data[0] as string);
   if (direct) {
-    const levels = index.dataInputs(direct);
-    if (!isRealMerge(levels, anchors)) return null;
-    return { method: 'sum', root: node, nodes: [node.id, direct.id], operands: levels.map((value) => ({ value, role: null })) };
+    if (!isRealMerge(direct.levels, anchors)) return null;
+    return { method: 'sum', root: node, nodes: [node.id, ...direct.nodes], operands: direct.levels.map((value) => ({ value, role: null })) };
   }
   if (index.opClass(inner) !== 'mul' || inner.inputs.length !== 2) return null;
   for (const [s, w] of [[inner.inputs[0], inner.inputs[1]], [inner.inputs[1], inner.inputs[0]]] as [string, string][]) {
     const st = stackOf(s);
     if (!st) continue;
-    const levels = index.dataInputs(st);
-    if (!isRealMerge(levels, anchors)) return null;
+    if (!isRealMerge(st.levels, anchors)) return null;
     return {
-      method: 'weighted', root: node, nodes: [node.id, inner.id, st.id],
-      operands: levels.map((value) => ({ value, role: 'weighted' })),
-      weights: { source: weightSource(index, w), count: levels.length },
+      method: 'weighted', root: node, nodes: [node.id, inner.id, ...st.nodes],
+      operands: st.levels.map((value) => ({ value, role: 'weighted' })),
+      weights: { source: weightSource(index, w), count: st.levels.length },
     };
   }
   return null;

@@ -45,13 +45,22 @@ function spatialRank(shape: Shape | null | undefined): number {
 
 /** Kernel size of a conv: the module's `kernel_size`, else the weight tensor's trailing dims. */
 function convKernel(index: FusionGraphIndex, node: GraphNode, n: number): number[] | null {
-  const k = intList(index.attr(node, 'kernel_size'), n);
+  const k = intList(index.attr(node, 'kernel_size', 'kernel_shape'), n);
   if (k) return k;
   const w = index.tensorArg(node, 'weight');
   const shape = w ? index.value(w)?.shape : null;
   if (!shape || shape.length < 3) return null;
   const out = shape.slice(2).map((d) => d.value);
   return out.every((v): v is number => v !== null) ? out : null;
+}
+
+/** Pads given as a constant tensor input (ONNX `Pad`). */
+function constPads(index: FusionGraphIndex, node: GraphNode): number[] | null {
+  for (const v of node.inputs) {
+    const c = index.value(v)?.constValue;
+    if (Array.isArray(c)) return [...c];
+  }
+  return null;
 }
 
 function isOneByOne(kernel: number[] | null): boolean {
@@ -65,7 +74,7 @@ function stepOf(index: FusionGraphIndex, node: GraphNode, cls: OpClass, input: s
   const n = spatialRank(inShape);
   switch (cls) {
     case 'pool':
-      return { kind: 'pool', op: node.op, pool: poolKind(node.op), kernel: intList(index.attr(node, 'kernel_size', 'output_size'), n), scale: scaleOf(index, input, output), line };
+      return { kind: 'pool', op: node.op, pool: poolKind(node.op), kernel: intList(index.attr(node, 'kernel_size', 'output_size', 'kernel_shape'), n), scale: scaleOf(index, input, output), line };
     case 'interpolate': {
       const mode = index.attr(node, 'mode');
       const size = intList(index.attr(node, 'size'), n);
@@ -77,12 +86,12 @@ function stepOf(index: FusionGraphIndex, node: GraphNode, cls: OpClass, input: s
     case 'shuffle':
       return { kind: 'interpolate', op: node.op, mode: 'pixel-shuffle', scaleFactor: null, size: null, scale: scaleOf(index, input, output), line };
     case 'convT':
-      return { kind: 'transposed-conv', op: node.op, kernel: convKernel(index, node, n), stride: intList(index.attr(node, 'stride'), n) ?? [], scale: scaleOf(index, input, output), line };
+      return { kind: 'transposed-conv', op: node.op, kernel: convKernel(index, node, n), stride: intList(index.attr(node, 'stride', 'strides'), n) ?? [], scale: scaleOf(index, input, output), line };
     case 'pad':
-      return { kind: 'pad', op: node.op, pad: intList(index.attr(node, 'pad', 'padding'), 1), line };
+      return { kind: 'pad', op: node.op, pad: intList(index.attr(node, 'pad', 'padding', 'pads'), 1) ?? constPads(index, node), line };
     case 'conv': {
       const kernel = convKernel(index, node, n);
-      const stride = intList(index.attr(node, 'stride'), n) ?? [1];
+      const stride = intList(index.attr(node, 'stride', 'strides'), n) ?? [1];
       // A strided conv whose result the code names (`f3 = self.down(f2)`) is a level of its own, not a resampler,
       // unless it feeds the merge directly from a tensor that is also used elsewhere (a learned downsampling branch).
       const branchesOff = output === operand && index.consumers(input).length > 1;

@@ -50,7 +50,7 @@ export function computeLevels(index: FusionGraphIndex): Map<string, Level> {
   const levels = new Map<string, Level>();
   const channelsOf = (shape: Shape | null, spatial: boolean): number | null => {
     if (!shape || shape.length === 0) return null;
-    const d = spatial ? shape[1] : shape[shape.length - 1];
+    const d = spatial || shape.length >= 4 ? shape[1] : shape[shape.length - 1];
     return d?.value ?? null;
   };
 
