@@ -22,8 +22,9 @@ export class FusionGraphIndex {
       // `x @ W` with a weight tensor (an exported Linear) is a layer, not a merge of two tensors.
       const weightMatmul = cls === 'matmul' && n.inputs.some((v) => !this.dataValues.has(v)) && n.inputs.some((v) => this.dataValues.has(v));
       this.classOf.set(n.id, weightMatmul ? 'linear' : cls);
+      // Shape queries (`x.size()`) read a tensor without using its data: they are not consumers.
       const seen = new Set<string>();
-      for (const v of n.inputs) {
+      for (const v of n.outputs.length === 0 ? [] : n.inputs) {
         if (seen.has(v)) continue;
         seen.add(v);
         const list = this.consumerMap.get(v) ?? [];

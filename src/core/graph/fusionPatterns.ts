@@ -260,9 +260,10 @@ function attentionMethod(index: FusionGraphIndex, query: string, key: string): F
   return trunk(index, query) === trunk(index, key) ? 'attention' : 'cross-attention';
 }
 
+/** Attention inputs are token sequences as given (reshapes into tokens are not resampling). */
 function attentionOperands(query: string, key: string, value: string): Operand[] {
-  if (key === value) return [{ value: query, role: 'query' }, { value: key, role: 'key/value' }];
-  return [{ value: query, role: 'query' }, { value: key, role: 'key' }, { value, role: 'value' }];
+  if (key === value) return [{ value: query, role: 'query', asIs: true }, { value: key, role: 'key/value', asIs: true }];
+  return [{ value: query, role: 'query', asIs: true }, { value: key, role: 'key', asIs: true }, { value, role: 'value', asIs: true }];
 }
 
 /** `nn.MultiheadAttention(q, k, v)` and `F.scaled_dot_product_attention(q, k, v)`. */
