@@ -123,6 +123,28 @@ export class FusionGraphIndex {
     return (this.lineRecords.get(valueId) ?? []).some((r) => r.kind !== 'return');
   }
 
+  /**
+   * A readable name for an unnamed tensor: the module call (relative to `scope`) that made it, looking
+   * through a few parameter-free steps (`self.body(x) * self.res_scale` → `self.body(…)`), else the op.
+   */
+  callLabel(valueId: string, scope: string): string | null {
+    let cur = valueId;
+    let first: string | null = null;
+    for (let step = 0; step < 4; step++) {
+      const p = this.producer(cur);
+      if (!p) break;
+      const prefix = scope === '' ? '' : `${scope}.`;
+      const inner = p.callPath.find((c) => c.startsWith(prefix) && c.length > prefix.length);
+      if (inner) return `self.${inner.slice(prefix.length)}(…)`;
+      const short = p.op.slice(p.op.lastIndexOf('.') + 1);
+      first ??= `${short}(…)`;
+      const data = this.dataInputs(p);
+      if (data.length !== 1) break;
+      cur = data[0] as string;
+    }
+    return first;
+  }
+
   /** Variable bound to a value, preferring a binding in `scope` and assignments over returns. */
   varName(valueId: string, scope: string | null): string | null {
     const recs = (this.lineRecords.get(valueId) ?? []).filter((r) => !r.var.startsWith('<') && !r.var.includes('['));

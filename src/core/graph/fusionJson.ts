@@ -23,6 +23,7 @@ function inputJson(inp: FusionInput): JsonValue {
   return {
     ...(inp.var !== null ? { var: inp.var } : {}),
     ...(inp.operandVar !== null ? { operand: inp.operandVar } : {}),
+    label: inp.label,
     ...(inp.role !== null ? { role: inp.role } : {}),
     shape: shapeJson(inp.shape),
     shapeSymbolic: inp.shape ? formatShapeSymbolic(inp.shape) : null,

@@ -149,7 +149,8 @@ function addMerge(index: FusionGraphIndex, node: GraphNode, anchors: Anchors, cl
 /** `f(x) + x`, or `f(x) + proj(x)` with a projection shortcut (1×1/strided conv, pool; no upsampling on either side). */
 function residualRoles(index: FusionGraphIndex, a: string, b: string): Operand[] | null {
   const roles = (shortcut: string, branch: string, identity = false): Operand[] =>
-    [a, b].map((value) => ({ value, role: value === shortcut ? 'shortcut' : value === branch ? 'branch' : null, ...(identity && value === shortcut ? { asIs: true } : {}) }));
+    // The branch is reported as it arrives (its own projection is part of the block, not a resampling).
+    [a, b].map((value) => ({ value, role: value === shortcut ? 'shortcut' : value === branch ? 'branch' : null, ...((identity && value === shortcut) || value === branch ? { asIs: true } : {}) }));
   // An identity shortcut is the block's input itself: nothing was resampled on its way.
   if (index.isAncestor(a, b)) return roles(a, b, true);
   if (index.isAncestor(b, a)) return roles(b, a, true);

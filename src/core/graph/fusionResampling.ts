@@ -123,7 +123,9 @@ function stepOf(index: FusionGraphIndex, node: GraphNode, cls: OpClass, input: s
 function projection(index: FusionGraphIndex, node: GraphNode, input: string, output: string, line: number | null): ResampleStep {
   const a = index.value(input)?.shape;
   const b = index.value(output)?.shape;
-  const chan = (s: Shape | null | undefined): number | null => (s && s.length >= 4 ? s[1]?.value ?? null : s?.[s.length - 1]?.value ?? null);
+  // Convs carry channels on dim 1 (also 1-d ones); linear layers on the last dim.
+  const onDim1 = index.opClass(node) === 'conv';
+  const chan = (s: Shape | null | undefined): number | null => (s && (onDim1 || s.length >= 4) ? s[1]?.value ?? null : s?.[s.length - 1]?.value ?? null);
   return { kind: 'projection', op: node.op, inChannels: chan(a), outChannels: chan(b), line };
 }
 

@@ -26,7 +26,11 @@ export function resampleText(step: ResampleStep, lang: FusionLang): string {
       return `${zh ? cn : en} ${how}`.trim();
     }
     case 'interpolate': {
-      const how = step.scaleFactor && step.scaleFactor.length > 0 && step.scaleFactor.every((s) => s === step.scaleFactor?.[0]) ? `×${num(step.scaleFactor[0] as number)}` : factor(step.scale);
+      // A resize by less than a whole factor (8 → 9 to match a skip) reads better as its target size.
+      const nearOne = step.scale !== null && step.scale.every((s) => s === 1) && step.size !== null;
+      const how = step.scaleFactor && step.scaleFactor.length > 0 && step.scaleFactor.every((s) => s === step.scaleFactor?.[0])
+        ? `×${num(step.scaleFactor[0] as number)}`
+        : nearOne ? (zh ? `到 ${step.size?.join('×')}` : `to ${step.size?.join('×')}`) : factor(step.scale);
       return zh ? `插值 ${how}（${step.mode}）` : `interpolated ${how} (${step.mode})`;
     }
     case 'strided-conv': {
@@ -50,7 +54,8 @@ export function resampleText(step: ResampleStep, lang: FusionLang): string {
 }
 
 function inputName(inp: FusionInput, i: number, lang: FusionLang): string {
-  return inp.var ?? inp.operandVar ?? (lang === 'zh-cn' ? `输入 ${i + 1}` : `input ${i + 1}`);
+  if (inp.label && !/^input \d+$/.test(inp.label)) return inp.label;
+  return lang === 'zh-cn' ? `输入 ${i + 1}` : `input ${i + 1}`;
 }
 
 /** `feat1 (stride 1, depth 1) max-pooled ÷4` */

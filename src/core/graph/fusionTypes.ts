@@ -32,6 +32,8 @@ export interface FusionInput {
   readonly var: string | null;
   /** Variable bound to the operand itself, when different from `var`. */
   readonly operandVar: string | null;
+  /** What to call the input in text: `var`, else `operandVar`, else the call that made it (`self.attn(…)`). */
+  readonly label: string;
   /** Role of the input inside the merge: `query`, `key`, `value`, `gate`, `features`, `shortcut`, `branch`, or null. */
   readonly role: string | null;
   readonly shape: Shape | null;
