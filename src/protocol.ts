@@ -189,7 +189,7 @@ export type LayoutModeName = 'full' | 'fast';
 export type Bytes = Uint8Array | string;
 
 export type InputSource =
-  /** Standard-normal values from a seeded generator (mulberry32 + Box-Muller, see webview/runPanel/seededInput.ts). */
+  /** Standard-normal values: input i draws `new Rng(seed, 'input.<i>').normal()` (src/core/weights/rng.ts), the same values as `fusion-lens run --seed`. */
   | { readonly kind: 'seeded'; readonly seed: number }
   /** Raw little-endian float32 data of exactly the tensor's size. */
   | { readonly kind: 'data'; readonly data: Bytes }
