@@ -75,6 +75,16 @@ test('layout: header padded to 8, tensors by decreasing element size, each align
   assert.equal(8 + n + cursor, bytes.length);
 });
 
+test('integer-like tensor names keep their place in the header', () => {
+  const t = (v: number): TensorData => ({ dtype: 'float32', shape: [1], data: new Float32Array([v]) });
+  const bytes = writeSafetensors([['b', t(1)], ['10', t(2)], ['2', t(3)]]);
+  const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+  const text = new TextDecoder().decode(bytes.subarray(8, 8 + n));
+  assert.ok(text.indexOf('"b"') < text.indexOf('"10"') && text.indexOf('"10"') < text.indexOf('"2"'), text);
+  const file = readSafetensors(bytes);
+  assert.deepEqual([...file.tensors.get('10')!.data, ...file.tensors.get('2')!.data, ...file.tensors.get('b')!.data], [2, 3, 1]);
+});
+
 test('misaligned buffers are copied, not viewed', () => {
   const bytes = writeSafetensors(sample());
   const shifted = new Uint8Array(bytes.length + 1);

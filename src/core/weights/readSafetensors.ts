@@ -10,7 +10,7 @@ export interface StoredTensor extends TensorData {
 }
 
 export interface SafetensorsFile {
-  /** In header order. */
+  /** In header order, except that integer-like names come first (JavaScript object key order). */
   readonly tensors: ReadonlyMap<string, StoredTensor>;
   readonly metadata: Readonly<Record<string, string>> | null;
 }

@@ -34,15 +34,17 @@ export function writeSafetensors(
   }
   items.sort((a, b) => b.size - a.size || a.index - b.index);
 
-  const header: Record<string, unknown> = {};
-  if (metadata && Object.keys(metadata).length > 0) header.__metadata__ = { ...metadata };
+  // built as text, not as an object, so integer-like tensor names keep their place in the order
+  const fields: string[] = [];
+  if (metadata && Object.keys(metadata).length > 0) fields.push(`"__metadata__":${pythonJson({ ...metadata })}`);
   let offset = 0;
   for (const it of items) {
     const bytes = it.t.data.byteLength;
-    header[it.name] = { dtype: codeFromDtype(it.t.dtype), shape: [...it.t.shape], data_offsets: [offset, offset + bytes] };
+    const info = { dtype: codeFromDtype(it.t.dtype), shape: [...it.t.shape], data_offsets: [offset, offset + bytes] };
+    fields.push(`${pythonJson(it.name)}:${pythonJson(info)}`);
     offset += bytes;
   }
-  const json = new TextEncoder().encode(pythonJson(header));
+  const json = new TextEncoder().encode(`{${fields.join(',')}}`);
   const padded = Math.ceil(json.length / 8) * 8;
   const out = new Uint8Array(8 + padded + offset);
   new DataView(out.buffer).setBigUint64(0, BigInt(padded), true);
