@@ -69,12 +69,16 @@ const arange: FunctionOpDef = {
       const [s, e, st] = values.map((v, i) => intOf(v, op, ['start', 'end', 'step'][i]));
       if (st.value === 0) throw new ShapeError(`${op}: step must be nonzero`);
       if (st.value === null) throw new UnknownArgError(`${op}: the step is not known`);
+      if (s.value !== null && e.value !== null && ((st.value > 0 && e.value < s.value) || (st.value < 0 && e.value > s.value))) {
+        throw new ShapeError(`${op}: upper bound and lower bound are inconsistent with the step sign (start ${s.value}, end ${e.value}, step ${st.value})`);
+      }
       const span = dimSub(e, s);
       len = st.value > 0 ? dimCeilDiv(span, st.value) : dimCeilDiv(dimSub(s, e), -st.value);
       if (len.value !== null && len.value < 0) len = dim(0);
     } else {
       const [s, e, st] = values.map((v, i) => floatOf(v, op, ['start', 'end', 'step'][i]));
       if (st === 0) throw new ShapeError(`${op}: step must be nonzero`);
+      if ((st > 0 && e < s) || (st < 0 && e > s)) throw new ShapeError(`${op}: upper bound and lower bound are inconsistent with the step sign`);
       len = dim(Math.max(0, Math.ceil((e - s) / st)));
     }
     return ctx.tensor([len], dt);

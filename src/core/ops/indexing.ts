@@ -75,8 +75,8 @@ export function indexShape(op: string, s: Shape, index: PyValue): Shape {
   const raw = index.kind === 'tuple' ? index.items : [index];
   const items = raw.map((v) => toItem(v, op));
   const consumed = (it: Item): number => (it.kind === 'int' || it.kind === 'slice' ? 1 : it.kind === 'advanced' ? it.consumes : 0);
-  const ellipses = items.filter((it) => it.kind === 'ellipsis').length;
-  if (ellipses > 1) throw new ShapeError(`${op}: an index can only have a single ellipsis ('...')`);
+  // torch 1.13 accepts repeated `...`: the first one absorbs the free dims, later ones none.
+  let ellipsisSeen = false;
   const used = items.reduce((a, it) => a + consumed(it), 0);
   if (used > s.length) throw new ShapeError(`${op}: too many indices for tensor of dimension ${s.length} (input ${showShape(s)}, ${used} indexed)`);
   const out: Dim[] = [];
@@ -90,7 +90,8 @@ export function indexShape(op: string, s: Shape, index: PyValue): Shape {
     switch (it.kind) {
       case 'none': out.push(dim(1)); break;
       case 'ellipsis': {
-        const fill = s.length - used;
+        const fill = ellipsisSeen ? 0 : s.length - used;
+        ellipsisSeen = true;
         for (let k = 0; k < fill; k++) out.push(s[axis++]);
         break;
       }
