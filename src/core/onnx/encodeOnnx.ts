@@ -206,6 +206,9 @@ export function exportOnnx(graph: ModelGraph, options: ExportOptions): ExportedM
         const id = tensorIdOf(node.args[arg]);
         return id === null ? null : nameOf(id);
       },
+      value(id) {
+        return nameOf(id);
+      },
       tensorList(arg) {
         const v = node.args[arg];
         if (!Array.isArray(v)) return null;

@@ -54,6 +54,8 @@ export interface OnnxLoweringContext {
   dtype(name: string): DType;
   /** ONNX name of the tensor bound to argument `arg`, or null when that argument is not a tensor. */
   tensorArg(arg: string): string | null;
+  /** ONNX name of a graph value by its id (tensors nested in arguments, e.g. inside an index tuple). */
+  value(id: string): string;
   /** ONNX names of a list/tuple-of-tensors argument (`torch.cat(tensors)`), or null when it is not one. */
   tensorList(arg: string): string[] | null;
   /** Initializer name of the module's own state tensor (`weight` → `conv1.weight`), null when it has none. */

@@ -1,0 +1,92 @@
+// ONNX lowerings of reductions: sum/mean/amax…, var/std, argmax/argmin, max/min, cumsum, norms.
+import { argNumber, attr, normDim, OnnxLowering } from './lowering';
+import { castTo, isFloat, mainInput, opt, optBool, optNumber, reduceAxes, reduceNode, scalar, shapeConst } from './lowerCommon';
+
+/** sum / mean / amax / amin / prod / logsumexp over `dim` with `keepdim`. */
+export function reduceLowering(opType: string): OnnxLowering {
+  return (ctx) => {
+    const out = ctx.outputs[0]!;
+    const outDt = ctx.dtype(out);
+    const x = castTo(ctx, mainInput(ctx), isFloat(outDt) || opType !== 'ReduceMean' ? outDt : 'float32');
+    const rank = ctx.shape(x).length;
+    if (rank === 0) {
+      ctx.node('Identity', [x], {}, ctx.outputs);
+      return;
+    }
+    reduceNode(ctx, opType, x, reduceAxes(ctx, rank), optBool(ctx, 'keepdim', false), ctx.outputs);
+  };
+}
+
+/** var / std with `correction` (or legacy `unbiased`). */
+export function varianceLowering(std: boolean): OnnxLowering {
+  return (ctx) => {
+    const x = mainInput(ctx);
+    const dt = ctx.dtype(x);
+    const shape = ctx.shape(x);
+    const axes = reduceAxes(ctx, shape.length);
+    const n = axes.reduce((a, ax) => a * shape[ax]!, 1);
+    const corrArg = opt(ctx, 'correction');
+    const correction = corrArg !== null && corrArg !== undefined ? argNumber(corrArg) ?? 1 : optBool(ctx, 'unbiased', true) ? 1 : 0;
+    const mean = reduceNode(ctx, 'ReduceMean', x, axes, true);
+    const d = ctx.node('Sub', [x, mean])[0]!;
+    const sq = ctx.node('Mul', [d, d])[0]!;
+    const sum = reduceNode(ctx, 'ReduceSum', sq, axes, optBool(ctx, 'keepdim', false));
+    const v = ctx.node('Div', [sum, scalar(ctx, Math.max(n - correction, 0), dt)])[0]!;
+    ctx.node(std ? 'Sqrt' : 'Identity', [v], {}, ctx.outputs);
+  };
+}
+
+/** argmax / argmin over `dim` (None: over the flattened tensor). */
+export function argReduceLowering(opType: 'ArgMax' | 'ArgMin'): OnnxLowering {
+  return (ctx) => {
+    let x = mainInput(ctx);
+    const d = opt(ctx, 'dim');
+    const keep = optBool(ctx, 'keepdim', false);
+    if (d === null || d === undefined) {
+      x = ctx.node('Reshape', [x, shapeConst(ctx, [-1])])[0]!;
+      ctx.node(opType, [x], { axis: attr.int(0), keepdims: attr.int(0) }, ctx.outputs);
+      return;
+    }
+    const axis = normDim(argNumber(d) ?? ctx.fail('dim must be known'), ctx.shape(x).length);
+    ctx.node(opType, [x], { axis: attr.int(axis), keepdims: attr.int(keep ? 1 : 0) }, ctx.outputs);
+  };
+}
+
+/** torch.max/min: over everything, (values, indices) along `dim`, or element-wise with `other`. */
+export function maxMinLowering(which: 'max' | 'min'): OnnxLowering {
+  const [reduce, arg, elementwise] = which === 'max' ? ['ReduceMax', 'ArgMax', 'Max'] : ['ReduceMin', 'ArgMin', 'Min'];
+  return (ctx) => {
+    const x = mainInput(ctx);
+    if (ctx.tensorArg('other')) {
+      const dt = ctx.dtype(ctx.outputs[0]!);
+      ctx.node(elementwise, [castTo(ctx, x, dt), castTo(ctx, ctx.tensorArg('other')!, dt)], {}, ctx.outputs);
+      return;
+    }
+    const d = opt(ctx, 'dim');
+    const rank = ctx.shape(x).length;
+    if (d === null || d === undefined) {
+      reduceNode(ctx, reduce, x, Array.from({ length: rank }, (_, i) => i), false, ctx.outputs);
+      return;
+    }
+    const axis = normDim(argNumber(d) ?? ctx.fail('dim must be known'), rank);
+    const keep = optBool(ctx, 'keepdim', false);
+    reduceNode(ctx, reduce, x, [axis], keep, [ctx.outputs[0]!]);
+    if (ctx.outputs[1]) ctx.node(arg, [x], { axis: attr.int(axis), keepdims: attr.int(keep ? 1 : 0) }, [ctx.outputs[1]]);
+  };
+}
+
+/** cumsum(dim). */
+export const cumsumLowering: OnnxLowering = (ctx) => {
+  const x = mainInput(ctx);
+  const axis = normDim(optNumber(ctx, 'dim', 0), ctx.shape(x).length);
+  ctx.node('CumSum', [castTo(ctx, x, ctx.dtype(ctx.outputs[0]!)), ctx.constInt64([axis], [])], {}, ctx.outputs);
+};
+
+/** Vector p-norm over `dim` (p = 2 or 1; 'fro' is 2). */
+export const normLowering: OnnxLowering = (ctx) => {
+  const p = opt(ctx, 'p');
+  const pv = p === 'fro' || p === null || p === undefined ? 2 : argNumber(p);
+  if (pv !== 1 && pv !== 2) ctx.fail(`only p=1 and p=2 norms lower to ONNX, got p=${String(p)}`);
+  const x = mainInput(ctx);
+  reduceNode(ctx, pv === 2 ? 'ReduceL2' : 'ReduceL1', x, reduceAxes(ctx, ctx.shape(x).length), optBool(ctx, 'keepdim', false), ctx.outputs);
+};

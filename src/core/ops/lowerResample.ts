@@ -1,0 +1,104 @@
+// ONNX lowerings of padding, interpolation (torch coordinate conventions) and pixel (un)shuffle.
+import { argInts, argNumber, attr, LoweringArg, OnnxAttr, OnnxLowering } from './lowering';
+import { mainInput, opt, optBool, optNumber, optString, shapeConst } from './lowerCommon';
+import { adaptiveAvgPoolLowering } from './lowerConvPool';
+
+/** torch pad list (last dim first, [left, right] pairs) → ONNX Pad. */
+export function padLowering(modeOverride?: string): OnnxLowering {
+  return (ctx) => {
+    const x = mainInput(ctx);
+    const rank = ctx.shape(x).length;
+    const raw = opt(ctx, 'pad') ?? opt(ctx, 'padding');
+    const mode = modeOverride ?? optString(ctx, 'mode', 'constant');
+    const inShape = ctx.shape(x);
+    const outShape = ctx.shape(ctx.outputs[0]!);
+    let list = Array.isArray(raw) ? argInts(raw, raw.length) : null;
+    if (!list) {
+      // Module forms with an int padding pad every padded dim equally; infer how many from the shapes.
+      const one = argNumber(raw ?? null);
+      if (one === null) return ctx.fail('padding must be known');
+      const padded = inShape.filter((d, i) => d !== outShape[i]).length || 1;
+      const dims = Math.max(padded, outShape.length - (outShape.length > 2 ? 2 : 1));
+      list = Array(2 * dims).fill(one);
+    }
+    const begins = Array(rank).fill(0);
+    const ends = Array(rank).fill(0);
+    for (let k = 0; k < list.length / 2; k++) {
+      begins[rank - 1 - k] = list[2 * k]!;
+      ends[rank - 1 - k] = list[2 * k + 1]!;
+    }
+    const onnxMode = mode === 'constant' ? 'constant' : mode === 'reflect' ? 'reflect' : mode === 'replicate' ? 'edge' : ctx.fail(`pad mode '${mode}' is not in ONNX opset 17`);
+    const ins = [x, ctx.constInt64([...begins, ...ends])];
+    if (onnxMode === 'constant') {
+      const v = optNumber(ctx, 'value', 0);
+      if (v !== 0) ins.push(ctx.constFloat([v], [], ctx.dtype(x)));
+    }
+    ctx.node('Pad', ins, { mode: attr.string(onnxMode) }, ctx.outputs);
+  };
+}
+
+/** F.interpolate / nn.Upsample: Resize with torch's coordinate conventions for each mode. */
+export function resizeLowering(fixedMode?: string, fixedAlign?: boolean): OnnxLowering {
+  return (ctx) => {
+    const x = mainInput(ctx);
+    const inShape = ctx.shape(x);
+    const outShape = ctx.shape(ctx.outputs[0]!);
+    const nd = inShape.length - 2;
+    const mode = fixedMode ?? optString(ctx, 'mode', 'nearest');
+    const align = fixedAlign ?? optBool(ctx, 'align_corners', false);
+    if (mode === 'area') {
+      adaptiveAvgPoolLowering(nd)(ctx);
+      return;
+    }
+    const attrs: Record<string, OnnxAttr> = {};
+    if (mode === 'nearest') {
+      attrs.mode = attr.string('nearest');
+      attrs.coordinate_transformation_mode = attr.string('asymmetric');
+      attrs.nearest_mode = attr.string('floor');
+    } else if (mode === 'nearest-exact') {
+      attrs.mode = attr.string('nearest');
+      attrs.coordinate_transformation_mode = attr.string('half_pixel');
+      attrs.nearest_mode = attr.string('round_prefer_ceil');
+    } else if (mode === 'linear' || mode === 'bilinear' || mode === 'trilinear' || mode === 'bicubic') {
+      attrs.mode = attr.string(mode === 'bicubic' ? 'cubic' : 'linear');
+      attrs.coordinate_transformation_mode = attr.string(align ? 'align_corners' : 'pytorch_half_pixel');
+      if (mode === 'bicubic') attrs.cubic_coeff_a = attr.float(-0.75);
+    } else ctx.fail(`interpolation mode '${mode}' is not supported`);
+    // With a scale factor (and no recompute), torch maps coordinates with the given scale, not out/in.
+    const sf = opt(ctx, 'scale_factor');
+    const recompute = optBool(ctx, 'recompute_scale_factor', false);
+    const size = opt(ctx, 'size');
+    if (sf !== null && sf !== undefined && (size === null || size === undefined) && !recompute && !align) {
+      const scales = argInts(sf, nd);
+      const fs = Array.isArray(sf) ? (sf as LoweringArg[]).map(argNumber) : Array(nd).fill(argNumber(sf));
+      if (!scales || fs.some((v) => v === null)) ctx.fail('scale_factor must be known');
+      ctx.node('Resize', [x, '', ctx.constFloat([1, 1, ...(fs as number[])])], attrs, ctx.outputs);
+      return;
+    }
+    ctx.node('Resize', [x, '', '', ctx.constInt64(outShape)], attrs, ctx.outputs);
+  };
+}
+
+/** pixel_shuffle / pixel_unshuffle as Reshape → Transpose → Reshape (torch's channel order). */
+export function pixelShuffleLowering(unshuffle: boolean): OnnxLowering {
+  return (ctx) => {
+    const x = mainInput(ctx);
+    const s = ctx.shape(x);
+    const r = optNumber(ctx, unshuffle ? 'downscale_factor' : 'upscale_factor', 1);
+    const lead = s.slice(0, s.length - 3);
+    const [c, h, w] = s.slice(-3) as [number, number, number];
+    const L = lead.length;
+    let mid: number[];
+    let perm: number[];
+    if (!unshuffle) {
+      mid = [...lead, c / (r * r), r, r, h, w];
+      perm = [...lead.map((_, i) => i), L, L + 3, L + 1, L + 4, L + 2];
+    } else {
+      mid = [...lead, c, h / r, r, w / r, r];
+      perm = [...lead.map((_, i) => i), L, L + 2, L + 4, L + 1, L + 3];
+    }
+    const a = ctx.node('Reshape', [x, shapeConst(ctx, mid)])[0]!;
+    const t = ctx.node('Transpose', [a], { perm: attr.ints(perm) })[0]!;
+    ctx.node('Reshape', [t, shapeConst(ctx, ctx.shape(ctx.outputs[0]!))], {}, ctx.outputs);
+  };
+}
