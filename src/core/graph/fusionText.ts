@@ -175,18 +175,21 @@ export function fusionOneLine(point: FusionPoint, lang: FusionLang = 'en'): stri
   return `${point.method} · ${count}: ${parts.join(' + ')}`;
 }
 
-function methodsText(s: FusionSummary): string {
-  return Object.entries(s.methods).map(([m, c]) => `${c} ${m}`).join(', ');
+const METHOD_ZH: Record<string, string> = { concat: '拼接', sum: '相加', residual: '残差', gated: '门控', weighted: '加权', 'cross-attention': '交叉注意力', attention: '自注意力' };
+
+function methodsText(s: FusionSummary, lang: FusionLang): string {
+  return Object.entries(s.methods).map(([m, c]) => (lang === 'zh-cn' ? `${c} 个${METHOD_ZH[m] ?? m}` : `${c} ${m}`)).join(lang === 'zh-cn' ? '，' : ', ');
 }
 
 /** A model's fusion summary in one or two sentences. */
 export function explainSummary(s: FusionSummary, lang: FusionLang = 'en'): string {
   const zh = lang === 'zh-cn';
   if (s.points === 0) return zh ? `${s.className}：没有多层级特征融合点。` : `${s.className}: no multi-level fusion point.`;
-  const scales = s.scales.length > 0 ? s.scales.join(', ') : '?';
+  const scales = s.scales.join(', ');
+  const params = s.fusionParams.toLocaleString('en-US');
   return zh
-    ? `${s.className}：${s.points} 个融合点（${methodsText(s)}），共融合 ${s.levels} 个层级，步长 ${scales}；仅为融合服务的分支含 ${s.fusionParams.toLocaleString('en-US')} 个参数。`
-    : `${s.className}: ${s.points} fusion point${s.points === 1 ? '' : 's'} (${methodsText(s)}) over ${s.levels} levels at strides ${scales}; branches that only feed fusion hold ${s.fusionParams.toLocaleString('en-US')} params.`;
+    ? `${s.className}：${s.points} 个融合点（${methodsText(s, lang)}），共融合 ${s.levels} 个层级${scales ? `，步长 ${scales}` : ''}；仅为融合服务的分支含 ${params} 个参数。`
+    : `${s.className}: ${s.points} fusion point${s.points === 1 ? '' : 's'} (${methodsText(s, lang)}) over ${s.levels} levels${scales ? ` at strides ${scales}` : ''}; branches that only feed fusion hold ${params} params.`;
 }
 
 function ratio(a: number, b: number): string {
