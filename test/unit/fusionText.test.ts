@@ -44,3 +44,19 @@ test('summary of a model without fusion says so', () => {
   assert.match(explainSummary(s, 'en'), /1 fusion point \(1 concat\) over 3 levels at strides 1, 2, 4/);
   assert.match(explainSummary({ ...s, points: 0 }, 'zh-cn'), /没有多层级特征融合点/);
 });
+
+test('graph-view payload of fusion points validates as part of a GraphPayload', async () => {
+  const { fusionPayload, fusionEditorSummary } = await import('../../src/core/graph/fusionPayload');
+  const { graphPayload } = await import('../../src/core/graph/graphPayload');
+  const { isGraphPayload } = await import('../../src/protocol');
+  const graph = seedFusionModel().build('FusionModel');
+  const a = analyzeFusion(graph);
+  const fusions = a.points.map((p) => fusionPayload(graph, p));
+  assert.equal(fusions[0]!.levels, '/1 /2 /4');
+  assert.deepEqual(fusions[0]!.inputs.map((i) => i.resampling), [['max-pooled ÷4'], ['interpolated ×0.5 (nearest)'], []]);
+  assert.deepEqual(fusions[0]!.inputs.map((i) => i.stride), [1, 2, 4]);
+  const payload = graphPayload(graph, fusions);
+  assert.ok(isGraphPayload(payload));
+  assert.equal(payload.nodes.find((n) => n.id === a.points[0]!.node)?.fusion, 0);
+  assert.deepEqual(fusionEditorSummary(a.points[0]!).line, 48);
+});
