@@ -15,7 +15,12 @@ const nodeBuilds = [
   // The extension's analysis engine, loaded on first use so activation stays fast.
   { entryPoints: ['src/extension/engine.ts'], outfile: 'dist/engine.js' },
   { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-].map((b) => ({ ...common, platform: 'node', format: 'cjs', target: 'node20', ...b }));
+].map((b) => ({
+  ...common, platform: 'node', format: 'cjs', target: 'node20', ...b,
+  // web-tree-sitter's ESM loader calls createRequire(import.meta.url), which CJS output leaves undefined.
+  define: { 'import.meta.url': '__fusionLensImportMetaUrl' },
+  banner: { js: [b.banner?.js, "var __fusionLensImportMetaUrl = require('url').pathToFileURL(__filename).href;"].filter(Boolean).join('\n') },
+}));
 
 /** Browser bundles: one per webview, plus the layout worker. */
 const webBuilds = [
