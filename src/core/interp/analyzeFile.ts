@@ -1,0 +1,395 @@
+// File analysis API for the extension and the CLI: every nn.Module class of a file (or explicit model expressions), analysed.
+//
+// API (after `await initPythonParser(...)` from src/core/python/pythonParser):
+//   analyzeSource(req: AnalyzeRequest, parser?: PythonParser): FileAnalysis
+//     req.text / req.file           the document and its path (used for imports and ranges)
+//     req.readFile(path)            other files of the workspace (open documents first); null when absent
+//     req.searchRoots               folders where absolute imports may resolve (workspace folders)
+//     req.models                    explicit models [{ expr: 'UNet(base=4)', inputs?, inputKind? }] (CLI --model);
+//                                   without it, every nn.Module class of the file is analysed
+//     req.inputOverrides[class]     input specs from the user's setting / last choice (second in precedence)
+//     req.symbols                   values of symbolic dims used in specs ({ B: 4, H: 256, W: 256 })
+//     req.budget                    { maxSteps, timeMs } per model run (defaults 2e6 steps, 2000 ms)
+//   FileAnalysis: { classes: ClassAnalysis[], models: ModelAnalysis[], syntaxErrors, diagnostics }
+//   ClassAnalysis: { name, range, isModel, buildable, broken, expr, inputSpec, graph, diagnostics, stale }
+//     inputSpec.source is 'comment' | 'option' | 'example' | 'constraint' | 'default'; inputSpec.note states
+//     constraints the layers put on the input (e.g. "Linear(262144, 10) … only admits 256×256 inputs").
+//   See analysisCache.ts for the incremental, per-document cache and the position queries used by hovers.
+import '../ops/index';
+import type { ClassDef, FuncDef, PyModule, Range, Stmt } from '../python/ast';
+import { PythonParser } from '../python/pythonParser';
+import type { Diagnostic, ModelGraph } from '../graph/modelGraph';
+import type { Shape } from '../shape/shape';
+import { exprEval } from '../shape/expr';
+import type { InterpOptions, Interpreter } from './interpreter';
+import { asObject, instanceOf, type Instance, type ModuleScope } from './objects';
+import { buildModel, forwardModel, loadFile, moduleClasses, type ModelInput } from './runModel';
+import { formatInputSpec, parseInputSpecs, specShape, type InputKind, type InputSpec, type SpecSource } from './inputSpec';
+import { exampleSpecs } from './exampleSpecs';
+import { namedModules } from './moduleRuntime';
+
+export interface ModelRequest {
+  readonly expr: string;
+  readonly inputs?: readonly InputSpec[];
+  readonly inputKind?: InputKind;
+}
+
+export interface AnalyzeRequest {
+  readonly text: string;
+  readonly file: string;
+  readonly readFile?: (path: string) => string | null;
+  readonly searchRoots?: readonly string[];
+  readonly models?: readonly ModelRequest[];
+  readonly inputOverrides?: Readonly<Record<string, readonly InputSpec[]>>;
+  readonly symbols?: Readonly<Record<string, number>>;
+  readonly budget?: { readonly maxSteps?: number; readonly timeMs?: number };
+  /** Analyse only these classes (others are listed without a graph). */
+  readonly onlyClasses?: readonly string[];
+}
+
+export interface ChosenSpec {
+  readonly specs: readonly InputSpec[];
+  readonly source: SpecSource;
+  readonly text: string;
+  readonly symbols: Readonly<Record<string, number>>;
+  /** A constraint the layers put on the input size, stated in words. */
+  readonly note?: string;
+}
+
+export interface ModelAnalysis {
+  readonly expr: string;
+  readonly className: string | null;
+  readonly inputSpec: ChosenSpec | null;
+  readonly graph: ModelGraph | null;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export interface ClassAnalysis extends ModelAnalysis {
+  readonly name: string;
+  readonly range: Range;
+  readonly nameRange: Range;
+  readonly isModel: boolean;
+  readonly buildable: boolean;
+  /** A syntax error lies inside the class (the editor keeps its last good analysis, marked stale). */
+  readonly broken: boolean;
+  /** True when this result is an older analysis kept while the class does not parse. */
+  readonly stale: boolean;
+}
+
+export interface FileAnalysis {
+  readonly file: string;
+  readonly classes: readonly ClassAnalysis[];
+  readonly models: readonly ModelAnalysis[];
+  readonly syntaxErrors: readonly Diagnostic[];
+  /** Diagnostics of the module level (imports, top-level code). */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+// ---------------------------------------------------------------- parsing of imported files
+
+const parseCache = new Map<string, { text: string; mod: PyModule }>();
+
+function parseOther(text: string, file: string): PyModule {
+  const hit = parseCache.get(file);
+  if (hit && hit.text === text) return hit.mod;
+  const p = new PythonParser();
+  try {
+    const mod = p.parse(text).module;
+    if (parseCache.size > 200) parseCache.clear();
+    parseCache.set(file, { text, mod });
+    return mod;
+  } finally {
+    p.dispose();
+  }
+}
+
+// ---------------------------------------------------------------- analysis
+
+export class FileAnalyzer {
+  private readonly lines: string[];
+  private examples: Map<string, InputSpec[]> | null = null;
+
+  constructor(
+    readonly req: AnalyzeRequest,
+    readonly mod: PyModule,
+  ) {
+    this.lines = req.text.split('\n');
+  }
+
+  options(): InterpOptions {
+    const b = this.req.budget ?? {};
+    return {
+      file: this.req.file,
+      maxSteps: b.maxSteps ?? 2_000_000,
+      deadline: performance.now() + (b.timeMs ?? 2000),
+      readFile: this.req.readFile,
+      parse: (text, file) => (file === this.req.file && text === this.req.text ? this.mod : parseOther(text, file)),
+      searchRoots: this.req.searchRoots ?? [],
+    };
+  }
+
+  load(): { ip: Interpreter; scope: ModuleScope } {
+    return loadFile(this.options(), this.mod, moduleNameOf(this.req.file));
+  }
+
+  exampleSpecs(scope: ModuleScope): Map<string, InputSpec[]> {
+    if (!this.examples) this.examples = exampleSpecs(this.mod.body, scope.globals);
+    return this.examples;
+  }
+
+  /** `# fusion-lens: input=SPEC, …` on the line above the class (or its decorators). */
+  commentSpec(cls: ClassDef): InputSpec[] | string | null {
+    const above = this.lines[cls.r.startLine - 1];
+    if (above === undefined) return null;
+    const m = /#\s*fusion-lens:\s*input\s*=\s*(.+?)\s*$/.exec(above);
+    return m ? parseInputSpecs(m[1]) : null;
+  }
+
+  analyzeClass(cls: ClassDef, scope: ModuleScope): ClassAnalysis {
+    const base = { name: cls.name, range: cls.r, nameRange: cls.nameRange, broken: cls.broken, stale: false, className: cls.name };
+    const value = scope.globals.get(cls.name);
+    const o = value ? asObject(value) : null;
+    const isModel = !!o && o.t === 'class' && o.cls.t === 'user' && o.cls.cls.mro.some((c) => c.t === 'torch');
+    if (!isModel || !o || o.t !== 'class' || o.cls.t !== 'user') {
+      return { ...base, isModel: false, buildable: false, expr: null as unknown as string, inputSpec: null, graph: null, diagnostics: [] };
+    }
+    const init = findInit(o.cls.cls.mro);
+    const buildable = init === null || init.params.slice(1).every((p) => p.default !== null || p.kind !== 'normal');
+    const expr = `${cls.name}()`;
+    if (!buildable || (this.req.onlyClasses && !this.req.onlyClasses.includes(cls.name))) {
+      const diags: Diagnostic[] = buildable ? [] : [{ severity: 'info', code: 'needs-args', message: `${cls.name} needs constructor arguments; give a model expression to analyse it`, range: toRange(this.req.file, cls.nameRange) }];
+      return { ...base, isModel, buildable, expr, inputSpec: null, graph: null, diagnostics: diags };
+    }
+    const r = this.analyzeModel({ expr }, cls);
+    return { ...base, ...r, isModel, buildable };
+  }
+
+  /** Builds and runs one model: chooses its input spec (first match wins) and runs forward on it. */
+  analyzeModel(m: ModelRequest, clsHint: ClassDef | null): ModelAnalysis {
+    const { ip, scope } = this.load();
+    const root = buildModel(ip, scope, m.expr);
+    if (!root) return { expr: m.expr, className: clsHint?.name ?? null, inputSpec: null, graph: null, diagnostics: ip.rec.diagnostics };
+    const cls = clsHint ?? this.classDefOf(root);
+    const fwd = forwardParams(root);
+    const spec = this.chooseSpec(m, cls, root, fwd, scope);
+    const extra: Diagnostic[] = [];
+    if (typeof spec === 'string') {
+      extra.push({ severity: 'error', code: 'input-spec', message: spec, range: cls ? toRange(this.req.file, cls.nameRange) : null });
+      return { expr: m.expr, className: root.typeName, inputSpec: null, graph: null, diagnostics: [...extra, ...ip.rec.diagnostics] };
+    }
+    if (!spec) {
+      extra.push({ severity: 'info', code: 'no-input-spec', message: `no input shape for ${root.typeName}: add '# fusion-lens: input=SPEC' above the class or pass --input`, range: cls ? toRange(this.req.file, cls.nameRange) : null });
+      return { expr: m.expr, className: root.typeName, inputSpec: null, graph: null, diagnostics: [...extra, ...ip.rec.diagnostics] };
+    }
+    const note = spec.source === 'constraint' ? spec.note : this.constraintNote(m.expr, spec, root, cls);
+    const chosen: ChosenSpec = note ? { ...spec, note } : spec;
+    if (note) extra.push({ severity: 'info', code: 'input-constraint', message: note, range: cls ? toRange(this.req.file, cls.nameRange) : null });
+    const inputs = specInputs(chosen, fwd);
+    const res = forwardModel(ip, root, { expr: m.expr, inputs, inputKind: m.inputKind ?? 'args', classRange: cls?.r ?? null });
+    const graph = res.graph ? { ...res.graph, diagnostics: [...extra, ...res.graph.diagnostics] } : null;
+    return { expr: m.expr, className: root.typeName, inputSpec: chosen, graph, diagnostics: graph ? graph.diagnostics : [...extra, ...res.diagnostics] };
+  }
+
+  private classDefOf(root: Instance): ClassDef | null {
+    if (root.cls.t !== 'user') return null;
+    const def = root.cls.cls.def;
+    return def && root.cls.cls.scope.file === this.req.file ? def : null;
+  }
+
+  private chooseSpec(m: ModelRequest, cls: ClassDef | null, root: Instance, fwd: string[], scope: ModuleScope): ChosenSpec | string | null {
+    const symbols = this.req.symbols ?? {};
+    const make = (specs: readonly InputSpec[], source: SpecSource): ChosenSpec => ({ specs, source, text: specs.map(formatInputSpec).join(', '), symbols });
+    if (m.inputs && m.inputs.length) return make(m.inputs, 'option');
+    if (cls) {
+      const c = this.commentSpec(cls);
+      if (typeof c === 'string') return c;
+      if (c && c.length) return make(c, 'comment');
+      const o = this.req.inputOverrides?.[cls.name];
+      if (o && o.length) return make(o, 'option');
+    }
+    const ex = this.exampleSpecs(scope).get(root.typeName);
+    if (ex) return make(ex, 'example');
+    if (fwd.length !== 1) return null;
+    return this.constraintSpec(m.expr, root, cls);
+  }
+
+  /** The input the first layer implies, with spatial sizes solved from Linear constraints. */
+  private constraintSpec(expr: string, root: Instance, cls: ClassDef | null): ChosenSpec | null {
+    const first = firstLayer(root);
+    if (!first) return null;
+    const symbols: Record<string, number> = { ...(this.req.symbols ?? {}) };
+    const spec = first;
+    if (symbols.B === undefined) symbols.B = 1;
+    const spatial = spec.dims.filter((d) => typeof d === 'string' && d !== 'B') as string[];
+    let note: string | undefined;
+    if (spatial.length) {
+      const solved = this.solveSpatial(expr, spec, cls);
+      const size = solved?.size ?? (spatial.length === 1 ? 256 : spatial.length === 3 ? 32 : 224);
+      for (const s of spatial) if (symbols[s] === undefined) symbols[s] = size;
+      note = solved?.note;
+    }
+    return { specs: [spec], source: 'constraint', text: formatInputSpec(spec), symbols, ...(note ? { note } : {}) };
+  }
+
+  /** Runs forward with unknown spatial sizes; Linear layers then record which flattened size they need. */
+  private solveSpatial(expr: string, spec: InputSpec, cls: ClassDef | null): { size: number; note: string } | null {
+    const { ip, scope } = this.load();
+    const root = buildModel(ip, scope, expr);
+    if (!root || !namedModules(root).some(([, mm]) => mm.leaf?.type === 'Linear')) return null;
+    const symbols: Record<string, number> = {};
+    const probe: InputSpec = { ...spec, dims: spec.dims.map((d, i) => (i === 0 ? 1 : d)) };
+    const shape = specShape(probe, symbols, false);
+    forwardModel(ip, root, { expr, inputs: [{ name: 'x', shape, dtype: spec.dtype }], inputKind: 'args' });
+    const cons = ip.constraints;
+    if (!cons.length) return null;
+    const names = spec.dims.filter((d): d is string => typeof d === 'string' && d !== 'B');
+    const fits: number[] = [];
+    for (let s = 1; s <= 4096; s++) {
+      const env = new Map(names.map((n) => [n, s] as [string, number]));
+      env.set('B', 1);
+      if (cons.every((c) => exprEval(c.expr, env) === c.equals)) fits.push(s);
+    }
+    if (!fits.length) return null;
+    // Prefer the size the strided layers divide exactly (a multiple of the largest power of two).
+    const best = [...fits].sort((a, b) => twoAdic(b) - twoAdic(a) || a - b)[0];
+    const c = cons[0];
+    const range = fits.length > 1 ? ` (sizes ${fits[0]}–${fits[fits.length - 1]} give the same flattened size)` : '';
+    const dimsText = names.length > 1 ? names.map(() => String(best)).join('×') : String(best);
+    void cls;
+    return { size: best, note: `Linear(in_features=${c.equals}) only admits ${dimsText} inputs${range}` };
+  }
+
+  /** The same statement for a chosen spec, when the model has a Linear whose input depends on the spatial size. */
+  private constraintNote(expr: string, spec: ChosenSpec, root: Instance, cls: ClassDef | null): string | undefined {
+    if (spec.specs.length !== 1) return undefined;
+    const s = spec.specs[0];
+    if (s.dims.length < 3 || !namedModules(root).some(([, mm]) => mm.leaf?.type === 'Linear')) return undefined;
+    const generic: InputSpec = { ...s, dims: s.dims.map((d, i) => (i === 0 ? 'B' : i === 1 ? d : ['H', 'W', 'D', 'L'][i - 2] ?? `S${i}`)) };
+    return this.solveSpatial(expr, generic, cls)?.note;
+  }
+}
+
+function twoAdic(n: number): number {
+  let k = 0;
+  while (n % 2 === 0 && n > 0) (n /= 2), k++;
+  return k;
+}
+
+function findInit(mro: readonly import('./objects').ClassRef[]): FuncDef | null {
+  for (const c of mro) {
+    if (c.t !== 'user') return null;
+    const init = c.cls.ns.get('__init__');
+    const o = init ? asObject(init) : null;
+    if (o && o.t === 'func' && 'stmts' in o.fn.body) return { params: o.fn.params } as FuncDef;
+  }
+  return null;
+}
+
+/** Names of forward's tensor parameters (after self). */
+function forwardParams(root: Instance): string[] {
+  if (root.cls.t === 'user') {
+    for (const c of root.cls.cls.mro) {
+      if (c.t !== 'user') break;
+      const f = c.cls.ns.get('forward');
+      const o = f ? asObject(f) : null;
+      if (o && o.t === 'func') return o.fn.params.slice(1).filter((p) => p.kind === 'normal' && !p.default).map((p) => p.name);
+    }
+  }
+  return ['input'];
+}
+
+/** The input spec the first parameterised layer implies (`Bx3xHxW` for a Conv2d with 3 input channels). */
+function firstLayer(root: Instance): InputSpec | null {
+  for (const [, m] of namedModules(root)) {
+    const t = m.leaf?.type;
+    const a = m.leafAttrs;
+    if (!t || !a) continue;
+    const int = (k: string) => {
+      const v = a[k];
+      return v && v.kind === 'int' ? v.dim.value : null;
+    };
+    const conv = /^Conv(Transpose)?([123])d$/.exec(t);
+    if (conv) {
+      const c = int('in_channels');
+      if (c === null) return null;
+      const sp = conv[2] === '1' ? ['L'] : conv[2] === '2' ? ['H', 'W'] : ['D', 'H', 'W'];
+      return { name: null, dims: ['B', c, ...sp], dtype: 'float32' };
+    }
+    if (t === 'Linear') {
+      const f = int('in_features');
+      return f === null ? null : { name: null, dims: ['B', f], dtype: 'float32' };
+    }
+    if (t === 'Embedding') return { name: null, dims: ['B', 'T'], dtype: 'int64' };
+    const bn = /^(BatchNorm|InstanceNorm)([123])d$/.exec(t);
+    if (bn) {
+      const c = int('num_features');
+      if (c === null) return null;
+      return { name: null, dims: ['B', c, ...(bn[2] === '1' ? ['L'] : bn[2] === '2' ? ['H', 'W'] : ['D', 'H', 'W'])], dtype: 'float32' };
+    }
+  }
+  return null;
+}
+
+/** Concrete model inputs for a chosen spec, named after forward's parameters. */
+export function specInputs(spec: ChosenSpec, fwd: readonly string[]): ModelInput[] {
+  const single = spec.specs.length === 1;
+  return spec.specs.map((s, i) => {
+    const symbols = { ...spec.symbols };
+    if (s.dims.includes('T') && symbols.T === undefined) symbols.T = 16;
+    const shape: Shape = specShape(s, symbols, single);
+    return { name: s.name ?? fwd[i] ?? `input${i}`, shape, dtype: s.dtype };
+  });
+}
+
+function moduleNameOf(file: string): string {
+  const base = file.replace(/\\/g, '/').split('/').pop() ?? file;
+  return base.replace(/\.py$/, '');
+}
+
+export function toRange(file: string, r: Range) {
+  return { file, startLine: r.startLine, startCol: r.startCol, endLine: r.endLine, endCol: r.endCol };
+}
+
+function syntaxDiagnostics(file: string, mod: PyModule): Diagnostic[] {
+  return mod.syntaxErrors.map((e) => ({ severity: 'error' as const, code: 'syntax', message: e.message, range: toRange(file, e.range) }));
+}
+
+/** Analyses one document (see the API summary at the top of this file). */
+export function analyzeSource(req: AnalyzeRequest, parser?: PythonParser, parsed?: PyModule): FileAnalysis {
+  let mod = parsed;
+  if (!mod) {
+    const p = parser ?? new PythonParser();
+    try {
+      mod = p.parse(req.text).module;
+    } finally {
+      if (!parser) p.dispose();
+    }
+  }
+  const fa = new FileAnalyzer(req, mod);
+  const { ip, scope } = fa.load();
+  const moduleDiags = [...ip.rec.diagnostics];
+  const models = (req.models ?? []).map((m) => fa.analyzeModel(m, null));
+  const classes: ClassAnalysis[] = [];
+  if (!req.models) {
+    const defs = topLevelClasses(mod.body);
+    const known = moduleClasses(scope);
+    for (const def of defs) {
+      if (!known.has(def.name) && !scope.globals.has(def.name)) continue;
+      classes.push(fa.analyzeClass(def, scope));
+    }
+  }
+  return { file: req.file, classes, models, syntaxErrors: syntaxDiagnostics(req.file, mod), diagnostics: moduleDiags };
+}
+
+export function topLevelClasses(body: readonly Stmt[]): ClassDef[] {
+  const out: ClassDef[] = [];
+  for (const s of body) {
+    if (s.k === 'class') out.push(s);
+    else if (s.k === 'if' || s.k === 'try') {
+      for (const inner of s.k === 'if' ? [...s.body, ...s.orelse] : s.body) if (inner.k === 'class') out.push(inner);
+    }
+  }
+  return out;
+}
+
+export { instanceOf };

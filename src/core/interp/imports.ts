@@ -1,0 +1,186 @@
+// `import` and `from … import`: library namespaces, and other Python files of the package or workspace (read via a callback).
+import type { Range, Stmt } from '../python/ast';
+import type { PyValue } from '../ops/values';
+import type { Frame } from './frame';
+import type { Interpreter } from './interpreter';
+import { asObject, obj, unknown, type ModuleScope } from './objects';
+import { isKnownLibrary, namespaceAttr } from './torchNamespace';
+
+const norm = (p: string): string => p.replace(/\\/g, '/');
+
+export function dirname(p: string): string {
+  const s = norm(p);
+  const i = s.lastIndexOf('/');
+  return i <= 0 ? (i === 0 ? '/' : '.') : s.slice(0, i);
+}
+
+export function joinPath(...parts: string[]): string {
+  const s = parts.filter(Boolean).map(norm).join('/');
+  const out: string[] = [];
+  for (const seg of s.split('/')) {
+    if (seg === '..' && out.length && out[out.length - 1] !== '..' && out[out.length - 1] !== '') out.pop();
+    else if (seg !== '.' && !(seg === '' && out.length)) out.push(seg);
+  }
+  return out.join('/') || '/';
+}
+
+/** The folder above the outermost package containing `file` (where absolute imports of the package start). */
+export function packageRoot(ip: Interpreter, file: string): string {
+  let dir = dirname(file);
+  for (let i = 0; i < 32; i++) {
+    if (ip.opts.readFile?.(joinPath(dir, '__init__.py')) == null) return dir;
+    const up = dirname(dir);
+    if (up === dir) return dir;
+    dir = up;
+  }
+  return dir;
+}
+
+/** Finds `a/b/c.py` or `a/b/c/__init__.py` below one of the bases. */
+function findModuleFile(ip: Interpreter, bases: readonly string[], dotted: string): string | null {
+  if (!ip.opts.readFile) return null;
+  const rel = dotted.split('.').join('/');
+  for (const base of bases) {
+    for (const cand of [joinPath(base, `${rel}.py`), joinPath(base, rel, '__init__.py')]) {
+      if (ip.opts.readFile(cand) != null) return cand;
+    }
+  }
+  return null;
+}
+
+/** Parses and runs another file once per analysis (a partially initialised module is reused on cycles). */
+export function loadModuleFile(ip: Interpreter, path: string, name: string): ModuleScope | null {
+  const done = ip.modulesByFile.get(path);
+  if (done) return done;
+  const text = ip.opts.readFile?.(path);
+  if (text == null) return null;
+  const mod = ip.opts.parse(text, path);
+  return ip.runModule(mod, path, name);
+}
+
+function searchBases(ip: Interpreter, frame: Frame): string[] {
+  const bases = [packageRoot(ip, frame.scope.file), dirname(frame.scope.file), ...ip.opts.searchRoots];
+  return [...new Set(bases)];
+}
+
+function resolveFile(ip: Interpreter, dotted: string, frame: Frame): ModuleScope | null {
+  const file = findModuleFile(ip, searchBases(ip, frame), dotted);
+  return file ? loadModuleFile(ip, file, dotted) : null;
+}
+
+function libraryValue(ip: Interpreter, path: string, r: Range | null): PyValue {
+  const parts = path.split('.');
+  let v: PyValue = obj({ t: 'namespace', path: parts[0] }, 'module');
+  for (let i = 1; i < parts.length; i++) {
+    const o = asObject(v);
+    if (!o || o.t !== 'namespace') return unknown(path);
+    v = namespaceAttr(ip, o.path, parts[i], r);
+  }
+  return v;
+}
+
+export function importModule(ip: Interpreter, name: string, asname: string | null, frame: Frame, r: Range): void {
+  if (isKnownLibrary(name)) {
+    ip.setName(frame, asname ?? name.split('.')[0], asname ? libraryValue(ip, name, r) : obj({ t: 'namespace', path: name.split('.')[0] }, 'module'));
+    return;
+  }
+  const scope = resolveFile(ip, name, frame);
+  if (scope) {
+    if (asname) ip.setName(frame, asname, obj({ t: 'pymodule', scope }, 'module'));
+    else {
+      const top = name.split('.')[0];
+      const topScope = top === name ? scope : resolveFile(ip, top, frame) ?? { file: `<package ${top}>`, name: top, globals: new Map() };
+      // `import a.b` binds `a` and makes `a.b` reachable.
+      let cur = topScope;
+      const parts = name.split('.');
+      for (let i = 1; i < parts.length; i++) {
+        const dotted = parts.slice(0, i + 1).join('.');
+        const next = i === parts.length - 1 ? scope : resolveFile(ip, dotted, frame) ?? { file: `<package ${dotted}>`, name: dotted, globals: new Map() };
+        cur.globals.set(parts[i], obj({ t: 'pymodule', scope: next }, 'module'));
+        cur = next;
+      }
+      ip.setName(frame, top, obj({ t: 'pymodule', scope: topScope }, 'module'));
+    }
+    return;
+  }
+  ip.diag('warning', 'unknown-import', `cannot resolve import '${name}'; values from it are unknown`, r);
+  ip.setName(frame, asname ?? name.split('.')[0], unknown(`unresolved import ${name}`));
+}
+
+export function importFrom(ip: Interpreter, s: Extract<Stmt, { k: 'importfrom' }>, frame: Frame): void {
+  if (s.level === 0 && isKnownLibrary(s.module)) {
+    const base = libraryValue(ip, s.module, s.r);
+    const o = asObject(base);
+    for (const n of s.names) {
+      let v: PyValue;
+      if (o && o.t === 'namespace') v = namespaceAttr(ip, o.path, n.name, s.r);
+      else v = unknown(`${s.module}.${n.name}`);
+      ip.setName(frame, n.asname ?? n.name, v);
+    }
+    return;
+  }
+  let scope: ModuleScope | null = null;
+  let dotted = s.module;
+  if (s.level > 0) {
+    let dir = dirname(frame.scope.file);
+    for (let i = 1; i < s.level; i++) dir = dirname(dir);
+    const file = s.module ? findModuleFile(ip, [dir], s.module) : ip.opts.readFile?.(joinPath(dir, '__init__.py')) != null ? joinPath(dir, '__init__.py') : null;
+    dotted = s.module || dir.split('/').pop() || '';
+    if (file) scope = loadModuleFile(ip, file, dotted);
+    else if (!s.module) scope = { file: joinPath(dir, '__init__.py'), name: dotted, globals: new Map() };
+    // `from . import mod`: names may be submodules of the folder.
+    if (scope) {
+      for (const n of s.names) {
+        const v = scope.globals.get(n.name) ?? subModule(ip, s.module ? joinPath(dir, ...s.module.split('.')) : dir, n.name);
+        bindImported(ip, frame, n.asname ?? n.name, v, `${'.'.repeat(s.level)}${s.module}`, n.name, s.r);
+      }
+      if (s.star) starImport(ip, frame, scope);
+      return;
+    }
+  } else scope = resolveFile(ip, s.module, frame);
+  if (!scope) {
+    ip.diag('warning', 'unknown-import', `cannot resolve import '${'.'.repeat(s.level)}${s.module}'; values from it are unknown`, s.r);
+    for (const n of s.names) ip.setName(frame, n.asname ?? n.name, unknown(`unresolved import ${s.module}.${n.name}`));
+    return;
+  }
+  if (s.star) {
+    starImport(ip, frame, scope);
+    return;
+  }
+  for (const n of s.names) {
+    let v = scope.globals.get(n.name) ?? null;
+    if (!v) {
+      const sub = resolveFile(ip, `${s.module}.${n.name}`, frame);
+      if (sub) v = obj({ t: 'pymodule', scope: sub }, 'module');
+    }
+    bindImported(ip, frame, n.asname ?? n.name, v, s.module, n.name, s.r);
+  }
+}
+
+function subModule(ip: Interpreter, dir: string, name: string): PyValue | null {
+  for (const cand of [joinPath(dir, `${name}.py`), joinPath(dir, name, '__init__.py')]) {
+    if (ip.opts.readFile?.(cand) != null) {
+      const scope = loadModuleFile(ip, cand, name);
+      if (scope) return obj({ t: 'pymodule', scope }, 'module');
+    }
+  }
+  return null;
+}
+
+function bindImported(ip: Interpreter, frame: Frame, as: string, v: PyValue | null, module: string, name: string, r: Range): void {
+  if (v) {
+    ip.setName(frame, as, v);
+    return;
+  }
+  ip.diag('warning', 'unknown-import', `cannot import '${name}' from '${module}'`, r);
+  ip.setName(frame, as, unknown(`unresolved import ${module}.${name}`));
+}
+
+function starImport(ip: Interpreter, frame: Frame, scope: ModuleScope): void {
+  const all = scope.globals.get('__all__');
+  const names = all && (all.kind === 'list' || all.kind === 'tuple') ? all.items.flatMap((x) => (x.kind === 'str' ? [x.value] : [])) : [...scope.globals.keys()].filter((k) => !k.startsWith('_'));
+  for (const n of names) {
+    const v = scope.globals.get(n);
+    if (v) ip.setName(frame, n, v);
+  }
+}

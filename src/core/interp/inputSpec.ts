@@ -1,0 +1,71 @@
+// Input SPECs (`[NAME=]D0xD1x…[:DTYPE]`, dims numbers or symbolic names) and their tensor shapes.
+import { dim, symDim, type Dim } from '../shape/dim';
+import type { DType, Shape } from '../shape/shape';
+
+export interface InputSpec {
+  /** The forward parameter it feeds (null: by position). */
+  readonly name: string | null;
+  /** Numbers, or symbolic names (`B`, `H`) whose values come from `symbols`. */
+  readonly dims: readonly (number | string)[];
+  readonly dtype: DType;
+}
+
+export type InputKind = 'args' | 'list' | 'dict';
+
+/** Where an input spec came from, first match wins in this order. */
+export type SpecSource = 'comment' | 'option' | 'example' | 'constraint' | 'default';
+
+const DTYPES: Record<string, DType> = {
+  float32: 'float32', float: 'float32', f32: 'float32', float64: 'float64', double: 'float64', float16: 'float16', half: 'float16',
+  bfloat16: 'bfloat16', int64: 'int64', long: 'int64', int32: 'int32', int: 'int32', int16: 'int16', int8: 'int8', uint8: 'uint8', bool: 'bool',
+};
+
+/** Parses one SPEC; returns an error message string when it is malformed. */
+export function parseInputSpec(text: string): InputSpec | string {
+  const t = text.trim();
+  const m = /^(?:([A-Za-z_]\w*)=)?([A-Za-z_0-9]+(?:[x×][A-Za-z_0-9]+)*|\[\])(?::([A-Za-z0-9]+))?$/.exec(t);
+  if (!m) return `invalid input spec '${text}' (expected [NAME=]D0xD1x…[:DTYPE], e.g. 4x3x256x256 or tokens=2x12:int64)`;
+  const dtype = m[3] ? DTYPES[m[3]] : 'float32';
+  if (!dtype) return `unknown dtype '${m[3]}' in input spec '${text}'`;
+  const dims = m[2] === '[]' ? [] : m[2].split(/[x×]/).map((d) => (/^\d+$/.test(d) ? Number(d) : d));
+  return { name: m[1] ?? null, dims, dtype };
+}
+
+/** Splits `A, B` lists of SPECs (as in the `# fusion-lens: input=` comment). */
+export function parseInputSpecs(text: string): InputSpec[] | string {
+  const out: InputSpec[] = [];
+  for (const part of text.split(/[,;]/).map((s) => s.trim()).filter(Boolean)) {
+    const s = parseInputSpec(part);
+    if (typeof s === 'string') return s;
+    out.push(s);
+  }
+  return out;
+}
+
+export function formatInputSpec(s: InputSpec): string {
+  return `${s.name ? `${s.name}=` : ''}${s.dims.length ? s.dims.join('x') : '[]'}${s.dtype !== 'float32' ? `:${s.dtype}` : ''}`;
+}
+
+/** Conventional symbolic names by position, for numeric specs (`4x3x256x256` → B, 3, H, W). */
+function autoSymbol(rank: number, i: number): string | null {
+  if (i === 0 && rank >= 2) return 'B';
+  if (rank === 4 && i === 2) return 'H';
+  if (rank === 4 && i === 3) return 'W';
+  if (rank === 5 && i >= 2) return ['D', 'H', 'W'][i - 2];
+  if (rank === 3 && i === 2) return 'L';
+  return null;
+}
+
+/**
+ * The shape of a spec: named dims are symbolic with the value from `symbols` (null when absent);
+ * numeric dims of float inputs get conventional symbols so shapes print both ways.
+ */
+export function specShape(s: InputSpec, symbols: Readonly<Record<string, number>> = {}, symbolize = true): Shape {
+  const rank = s.dims.length;
+  const intInput = !s.dtype.startsWith('float') && s.dtype !== 'bfloat16';
+  return s.dims.map((d, i): Dim => {
+    if (typeof d === 'string') return symDim(d, symbols[d] ?? null);
+    const sym = symbolize ? (intInput ? (i === 0 && rank >= 2 ? 'B' : i === 1 && rank === 2 ? 'T' : null) : autoSymbol(rank, i)) : null;
+    return sym ? symDim(sym, d) : dim(d);
+  });
+}

@@ -1,0 +1,548 @@
+// torch.nn.Module semantics: construction, attribute registration (_parameters/_buffers/_modules), containers and calls.
+import type { Range } from '../python/ast';
+import { dim } from '../shape/dim';
+import { ShapeError, type BoundArgs, type ModuleOpDef } from '../ops/types';
+import { NONE, type PyValue } from '../ops/values';
+import { numel } from '../shape/shape';
+import type { Interpreter } from './interpreter';
+import { Instance, asObject, instanceOf, obj, unknown, type ClassRef, type ContainerKind, type Tensor } from './objects';
+import { pyBool, pyInt, pyStr } from './pyOps';
+import { dictKey } from './tensorLeaves';
+
+export const CONTAINERS: ReadonlySet<string> = new Set(['Sequential', 'ModuleList', 'ModuleDict', 'ParameterList', 'ParameterDict']);
+
+/** `cls(*args, **kwargs)` for user classes and torch module classes. */
+export function instantiate(ip: Interpreter, cls: ClassRef, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null): PyValue {
+  if (cls.t === 'torch') {
+    const inst = new Instance(cls, cls.type, true);
+    inst.ctorRange = r;
+    initTorchBase(ip, cls, inst, args, kwargs, r);
+    return inst.value;
+  }
+  const mro = cls.cls.mro;
+  const isModule = mro.some((c) => c.t === 'torch');
+  const inst = new Instance(cls, cls.cls.name, isModule);
+  inst.ctorRange = r;
+  for (const c of mro) {
+    if (c.t === 'user') {
+      const init = c.cls.ns.get('__init__');
+      if (init) {
+        ip.call(ip.bindFromClass(init, inst.value, c), args, kwargs, r);
+        return inst.value;
+      }
+    } else {
+      initTorchBase(ip, c, inst, args, kwargs, r);
+      return inst.value;
+    }
+  }
+  return inst.value;
+}
+
+/** The constructor of a torch base class run on `inst` (directly or via super().__init__). */
+export function initTorchBase(ip: Interpreter, c: Extract<ClassRef, { t: 'torch' }>, inst: Instance, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null): PyValue {
+  if (c.type === 'Module') return NONE;
+  if (CONTAINERS.has(c.type)) {
+    inst.container = c.type as ContainerKind;
+    const src = args[0];
+    if (!src) return NONE;
+    if (c.type === 'Sequential') {
+      if (args.length === 1 && src.kind === 'dict') {
+        for (const k of src.keys) addChild(ip, inst, k.kind === 'str' ? k.value : String(dictKey(k)), src.entries.get(dictKey(k))!, r);
+      } else args.forEach((a, i) => addChild(ip, inst, String(i), a, r));
+    } else if (c.type === 'ModuleDict' || c.type === 'ParameterDict') {
+      const pairs = dictPairs(ip, src, r);
+      for (const [k, v] of pairs) (c.type === 'ModuleDict' ? addChild(ip, inst, k, v, r) : addParam(ip, inst, k, v));
+    } else {
+      const items = ip.iterate(src, r) ?? [];
+      items.forEach((a, i) => (c.type === 'ModuleList' ? addChild(ip, inst, String(i), a, r) : addParam(ip, inst, String(i), a)));
+    }
+    return NONE;
+  }
+  const def = c.leaf;
+  if (!def) return NONE;
+  const bound = ip.bindSpec(def.ctor, args, kwargs, `nn.${def.type}`);
+  if (typeof bound === 'string') {
+    ip.diag('error', 'call-args', bound, r);
+    return NONE;
+  }
+  inst.leaf = def;
+  inst.leafAttrs = bound;
+  try {
+    def.validate?.(bound);
+    buildLeafTensors(ip, inst, def, bound);
+  } catch (e) {
+    if (e instanceof ShapeError) ip.diag('error', 'invalid-args', e.message, r);
+    else ip.opFailure(e, `nn.${def.type}`, r);
+  }
+  return NONE;
+}
+
+function buildLeafTensors(ip: Interpreter, inst: Instance, def: ModuleOpDef, attrs: BoundArgs): void {
+  for (const t of def.tensors(attrs)) {
+    const tensor = ip.rec.tensor(t.shape.map((n) => dim(n)), t.dtype);
+    ip.initOf.set(tensor.obj, t.init);
+    if (t.role === 'param') {
+      ip.paramObjs.add(tensor.obj);
+      inst.params.set(t.name, tensor);
+    } else inst.buffers.set(t.name, tensor);
+  }
+  for (const sub of def.submodules?.(attrs) ?? []) {
+    const child = new Instance({ t: 'torch', type: sub.type, leaf: null }, sub.type, true);
+    for (const t of sub.tensors) {
+      const tensor = ip.rec.tensor(t.shape.map((n) => dim(n)), t.dtype);
+      ip.initOf.set(tensor.obj, t.init);
+      if (t.role === 'param') {
+        ip.paramObjs.add(tensor.obj);
+        child.params.set(t.name, tensor);
+      } else child.buffers.set(t.name, tensor);
+    }
+    inst.modules.set(sub.name, child);
+  }
+}
+
+function dictPairs(ip: Interpreter, v: PyValue, r: Range | null): [string, PyValue][] {
+  if (v.kind === 'dict') return v.keys.map((k) => [k.kind === 'str' ? k.value : dictKey(k), v.entries.get(dictKey(k))!]);
+  const items = ip.iterate(v, r) ?? [];
+  const out: [string, PyValue][] = [];
+  for (const it of items) {
+    const kv = ip.iterate(it, r);
+    if (kv && kv.length === 2 && kv[0].kind === 'str') out.push([kv[0].value, kv[1]]);
+  }
+  return out;
+}
+
+function addChild(ip: Interpreter, inst: Instance, name: string, v: PyValue, r: Range | null): void {
+  const child = instanceOf(v);
+  if (child && child.isModule) inst.modules.set(name, child);
+  else if (v.kind === 'none') inst.modules.set(name, null);
+  else if (v.kind === 'unknown') ip.diag('info', 'unknown-module', `module '${name}' is not known to the analysis (${v.why})`, r);
+  else ip.diag('error', 'not-a-module', `${inst.typeName} entry '${name}' is not an nn.Module`, r);
+}
+
+function addParam(ip: Interpreter, inst: Instance, name: string, v: PyValue): void {
+  if (v.kind === 'tensor') {
+    ip.paramObjs.add((v as Tensor).obj);
+    inst.params.set(name, v as Tensor);
+  }
+}
+
+/** Own parameter elements (`parameters(recurse=False)`). */
+export function ownParams(inst: Instance): number {
+  let n = 0;
+  for (const p of inst.params.values()) if (p && p.shape) n += numel(p.shape) ?? 0;
+  return n;
+}
+
+/** Calling a module: hooks (module call records) around forward. */
+export function callModule(ip: Interpreter, inst: Instance, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null): PyValue {
+  const path = ip.rec.active ? ip.paths.get(inst) : undefined;
+  const call = path !== undefined ? ip.rec.openCall(path, inst.typeName, { kind: 'tuple', items: args }, ownParams(inst), ip.rec.range(r)) : null;
+  let out: PyValue = unknown('module call did not finish');
+  try {
+    out = moduleForward(ip, inst, args, kwargs, r, path ?? null);
+    return out;
+  } finally {
+    if (call) ip.rec.closeCall(call, out);
+  }
+}
+
+function moduleForward(ip: Interpreter, inst: Instance, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null, path: string | null): PyValue {
+  if (inst.cls.t === 'user') {
+    for (const c of inst.cls.cls.mro) {
+      if (c.t !== 'user') break;
+      const f = c.cls.ns.get('forward');
+      if (f) return ip.call(ip.bindFromClass(f, inst.value, c), args, kwargs, r);
+    }
+  }
+  return builtinForward(ip, inst, args, kwargs, r, path);
+}
+
+function builtinForward(ip: Interpreter, inst: Instance, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null, path: string | null): PyValue {
+  if (inst.leaf && inst.leafAttrs) return leafForward(ip, inst, inst.leaf, inst.leafAttrs, args, kwargs, r, path);
+  if (inst.container === 'Sequential') {
+    if (args.length !== 1 || kwargs.size) {
+      ip.diag('error', 'call-args', 'nn.Sequential.forward takes exactly one input', r);
+      return unknown('bad Sequential call');
+    }
+    let x = args[0];
+    for (const child of inst.modules.values()) if (child) x = ip.call(child.value, [x], new Map(), r);
+    return x;
+  }
+  if (inst.leaf === null && inst.cls.t === 'torch' && !CONTAINERS.has(inst.typeName) && inst.typeName !== 'Module') {
+    ip.diag('warning', 'unsupported', `module type ${inst.typeName} is not known to the analysis`, r);
+    return unknown(`unsupported module ${inst.typeName}`);
+  }
+  ip.diag('error', 'not-callable', `${inst.typeName} has no forward()`, r);
+  return unknown(`${inst.typeName} has no forward`);
+}
+
+function leafForward(ip: Interpreter, inst: Instance, def: ModuleOpDef, attrs: BoundArgs, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null, path: string | null): PyValue {
+  const bound = ip.bindSpec(def.forward, args, kwargs, def.type);
+  if (typeof bound === 'string') {
+    ip.diag('error', 'call-args', bound, r);
+    return unknown(bound);
+  }
+  if (def.type === 'Linear') noteLinearConstraint(ip, attrs, bound, r);
+  let out: PyValue;
+  try {
+    out = def.infer(attrs, bound, ip.inferContext());
+  } catch (e) {
+    return ip.opFailure(e, `nn.${def.type}`, r, linearFix(ip, inst, def, bound));
+  }
+  out = ip.ensureTensors(out);
+  if (attrs.inplace && attrs.inplace.kind === 'bool' && attrs.inplace.value) {
+    const first = def.forward[0] ? bound[def.forward[0].name] : undefined;
+    out = ip.markInPlace(out, first);
+  }
+  if (ip.rec.active) {
+    let flops = 0;
+    try {
+      flops = def.flops(attrs, bound, out);
+    } catch {
+      flops = 0;
+    }
+    ip.addNode(`nn.${def.type}`, path, attrs, bound, out, ownParams(inst), flops, r);
+  }
+  return out;
+}
+
+function noteLinearConstraint(ip: Interpreter, attrs: BoundArgs, bound: BoundArgs, r: Range | null): void {
+  const x = Object.values(bound)[0];
+  const want = attrs.in_features;
+  if (!x || x.kind !== 'tensor' || !x.shape || !x.shape.length || !want || want.kind !== 'int' || want.dim.value === null) return;
+  const last = x.shape[x.shape.length - 1];
+  if (last.value === null && last.expr) ip.constraints.push({ expr: last.expr, equals: want.dim.value, range: r });
+}
+
+/** For a Linear whose in_features does not fit, a quick fix replacing the literal in the constructor call. */
+function linearFix(ip: Interpreter, inst: Instance, def: ModuleOpDef, bound: BoundArgs) {
+  if (def.type !== 'Linear') return {};
+  const x = Object.values(bound)[0];
+  const last = x && x.kind === 'tensor' && x.shape ? x.shape[x.shape.length - 1]?.value : null;
+  if (last === null || last === undefined) return {};
+  const lit = ip.ctorLiterals.get(inst)?.get('in_features');
+  const hint = `in_features=${last} would fit this input`;
+  if (!lit) return { hint };
+  return { hint, fix: { title: `Set in_features to ${last}`, range: ip.rec.range(lit)!, text: String(last) } };
+}
+
+// ---------------------------------------------------------------- attributes
+
+const MODULE_METHODS = new Set([
+  'forward', 'parameters', 'named_parameters', 'buffers', 'named_buffers', 'children', 'named_children', 'modules', 'named_modules',
+  'register_buffer', 'register_parameter', 'add_module', 'register_module', 'apply', 'eval', 'train', 'to', 'cuda', 'cpu', 'float',
+  'double', 'half', 'requires_grad_', 'zero_grad', 'state_dict', 'load_state_dict', 'append', 'extend', 'insert', 'keys', 'values',
+  'items', 'update', 'get_submodule', 'get_parameter', 'type', 'extra_repr', 'register_forward_hook', 'register_forward_pre_hook', 'pop',
+]);
+
+export function instanceGetAttr(ip: Interpreter, inst: Instance, name: string, r: Range | null, torchOnly = false, quiet = false): PyValue {
+  if (!torchOnly && inst.cls.t === 'user') {
+    for (const c of inst.cls.cls.mro) {
+      const raw = ip.lookupInClass(c, name);
+      if (raw) {
+        const o = asObject(raw);
+        if (o && o.t === 'property') return ip.bindFromClass(raw, inst.value, c);
+        break;
+      }
+    }
+    const own = inst.dict.get(name);
+    if (own) return own;
+    for (const c of inst.cls.cls.mro) {
+      const raw = ip.lookupInClass(c, name);
+      if (raw) return ip.bindFromClass(raw, inst.value, c);
+    }
+  } else if (!torchOnly) {
+    const own = inst.dict.get(name);
+    if (own) return own;
+  }
+  if (inst.isModule) {
+    if (inst.params.has(name)) return inst.params.get(name) ?? NONE;
+    if (inst.buffers.has(name)) return inst.buffers.get(name) ?? NONE;
+    if (inst.modules.has(name)) return inst.modules.get(name)?.value ?? NONE;
+    if (MODULE_METHODS.has(name)) return obj({ t: 'builtin', name, call: (args, kwargs, site) => moduleMethod(ip, inst, name, args, kwargs, site.range) }, 'method');
+    if (inst.leafAttrs && name in inst.leafAttrs) return inst.leafAttrs[name];
+    if (name === '__class__') return obj({ t: 'class', cls: inst.cls }, 'type');
+    if (name === 'training') return pyBool(true);
+  }
+  if (name === '__class__') return obj({ t: 'class', cls: inst.cls }, 'type');
+  if (!quiet) ip.diag('warning', 'unknown-attr', `'${inst.typeName}' object has no attribute '${name}' (as far as the analysis knows)`, r);
+  return unknown(`attribute ${name}`);
+}
+
+/** `self.name = v` with torch.nn.Module.__setattr__ semantics. */
+export function instanceSetAttr(ip: Interpreter, inst: Instance, name: string, v: PyValue, r: Range | null): void {
+  if (!inst.isModule) {
+    inst.dict.set(name, v);
+    return;
+  }
+  if (inst.cls.t === 'user') {
+    for (const c of inst.cls.cls.mro) {
+      const raw = ip.lookupInClass(c, name);
+      const o = raw ? asObject(raw) : null;
+      if (o && o.t === 'property') return; // property setters are not analysed
+    }
+  }
+  const child = instanceOf(v);
+  if (v.kind === 'tensor' && ip.paramObjs.has((v as Tensor).obj)) {
+    inst.dict.delete(name);
+    inst.buffers.delete(name);
+    inst.modules.delete(name);
+    inst.params.set(name, v as Tensor);
+  } else if (inst.params.has(name)) {
+    if (v.kind === 'none') inst.params.set(name, null);
+    else if (v.kind === 'tensor') ip.diag('error', 'param-assign', `cannot assign a plain tensor as parameter '${name}' (torch.nn.Parameter or None expected)`, r);
+    else inst.dict.set(name, v);
+  } else if (child && child.isModule) {
+    inst.dict.delete(name);
+    inst.params.delete(name);
+    inst.buffers.delete(name);
+    inst.modules.set(name, child);
+  } else if (inst.modules.has(name)) {
+    if (v.kind === 'none') inst.modules.set(name, null);
+    else if (v.kind === 'unknown') inst.modules.delete(name), inst.dict.set(name, v);
+    else ip.diag('error', 'module-assign', `cannot assign a non-module as child module '${name}'`, r);
+  } else if (inst.buffers.has(name)) {
+    if (v.kind === 'tensor' || v.kind === 'none') inst.buffers.set(name, v.kind === 'none' ? null : (v as Tensor));
+    else inst.dict.set(name, v);
+  } else inst.dict.set(name, v);
+}
+
+// ---------------------------------------------------------------- containers
+
+function childAt(ip: Interpreter, inst: Instance, i: number, r: Range | null): PyValue {
+  const entries = [...inst.modules.values()];
+  const j = i < 0 ? entries.length + i : i;
+  if (j < 0 || j >= entries.length) {
+    ip.diag('error', 'index', `index ${i} is out of range for ${inst.typeName} of length ${entries.length}`, r);
+    return unknown('index out of range');
+  }
+  return entries[j]?.value ?? NONE;
+}
+
+export function moduleGetItem(ip: Interpreter, inst: Instance, index: PyValue, r: Range | null): PyValue {
+  if (inst.container === 'Sequential' || inst.container === 'ModuleList') {
+    if (index.kind === 'int' && index.dim.value !== null) return childAt(ip, inst, index.dim.value, r);
+    if (index.kind === 'slice') {
+      const keys = [...inst.modules.keys()];
+      const idx = ip.sliceIndices(index, keys.length);
+      if (!idx) return unknown('slice with unknown bounds');
+      const out = new Instance(inst.cls.t === 'torch' ? inst.cls : { t: 'torch', type: inst.container, leaf: null }, inst.container === 'Sequential' && inst.cls.t === 'torch' ? 'Sequential' : inst.typeName, true);
+      out.container = inst.container;
+      // Sequential slices keep their keys; ModuleList slices are renumbered.
+      idx.forEach((i, n) => out.modules.set(inst.container === 'Sequential' ? keys[i] : String(n), inst.modules.get(keys[i]) ?? null));
+      return out.value;
+    }
+    return index.kind === 'unknown' ? index : unknown('module index not known');
+  }
+  if (inst.container === 'ModuleDict') {
+    if (index.kind === 'str') {
+      const m = inst.modules.get(index.value);
+      if (m) return m.value;
+      ip.diag('error', 'key', `ModuleDict has no key '${index.value}'`, r);
+      return unknown('missing key');
+    }
+    return unknown('ModuleDict key not known');
+  }
+  if (inst.container === 'ParameterList' || inst.container === 'ParameterDict') {
+    const key = index.kind === 'int' && index.dim.value !== null ? String(index.dim.value < 0 ? inst.params.size + index.dim.value : index.dim.value) : index.kind === 'str' ? index.value : null;
+    const p = key !== null ? inst.params.get(key) : undefined;
+    return p ?? unknown('parameter not found');
+  }
+  const m = instanceGetAttr(ip, inst, '__getitem__', r, false, true);
+  if (m.kind !== 'unknown') return ip.call(m, [index], new Map(), r);
+  return ip.unsupported(`subscript of ${inst.typeName}`, r);
+}
+
+export function moduleSetItem(ip: Interpreter, inst: Instance, index: PyValue, v: PyValue, r: Range | null): void {
+  if (inst.container === 'ModuleDict' && index.kind === 'str') return addChild(ip, inst, index.value, v, r);
+  if ((inst.container === 'Sequential' || inst.container === 'ModuleList') && index.kind === 'int' && index.dim.value !== null) {
+    const keys = [...inst.modules.keys()];
+    const i = index.dim.value < 0 ? keys.length + index.dim.value : index.dim.value;
+    if (keys[i] !== undefined) addChild(ip, inst, keys[i], v, r);
+    return;
+  }
+  if (inst.dict.size && !inst.isModule) return;
+  ip.unsupported(`item assignment on ${inst.typeName}`, r);
+}
+
+export function moduleIter(ip: Interpreter, inst: Instance, r: Range | null): PyValue[] | null {
+  if (inst.container === 'Sequential' || inst.container === 'ModuleList') return [...inst.modules.values()].map((m) => m?.value ?? NONE);
+  if (inst.container === 'ModuleDict') return [...inst.modules.keys()].map(pyStr);
+  if (inst.container === 'ParameterList') return [...inst.params.values()].map((p) => p ?? NONE);
+  if (inst.container === 'ParameterDict') return [...inst.params.keys()].map(pyStr);
+  const m = instanceGetAttr(ip, inst, '__iter__', r, false, true);
+  if (m.kind !== 'unknown') return ip.iterate(ip.call(m, [], new Map(), r), r);
+  ip.unsupported(`iteration over ${inst.typeName}`, r);
+  return null;
+}
+
+export function moduleLen(ip: Interpreter, inst: Instance, r: Range | null): PyValue {
+  if (inst.container === 'ParameterList' || inst.container === 'ParameterDict') return pyInt(inst.params.size);
+  if (inst.container) return pyInt(inst.modules.size);
+  const m = instanceGetAttr(ip, inst, '__len__', r, false, true);
+  if (m.kind !== 'unknown') return ip.call(m, [], new Map(), r);
+  return ip.unsupported(`len() of ${inst.typeName}`, r);
+}
+
+/** named_modules(): paths in registration order, each module once (the first path wins). */
+export function namedModules(root: Instance): [string, Instance][] {
+  const out: [string, Instance][] = [];
+  const seen = new Set<Instance>();
+  const walk = (m: Instance, prefix: string) => {
+    if (seen.has(m)) return;
+    seen.add(m);
+    out.push([prefix, m]);
+    for (const [name, child] of m.modules) if (child) walk(child, prefix ? `${prefix}.${name}` : name);
+  };
+  walk(root, '');
+  return out;
+}
+
+function paramList(inst: Instance, recurse: boolean): [string, Tensor][] {
+  const out: [string, Tensor][] = [];
+  const seen = new Set<number>();
+  const mods = recurse ? namedModules(inst) : ([['', inst]] as [string, Instance][]);
+  for (const [path, m] of mods) {
+    for (const [n, p] of m.params) {
+      if (p && !seen.has(p.obj)) {
+        seen.add(p.obj);
+        out.push([path ? `${path}.${n}` : n, p]);
+      }
+    }
+  }
+  return out;
+}
+
+function moduleMethod(ip: Interpreter, inst: Instance, name: string, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null): PyValue {
+  const arg = (i: number, k: string): PyValue | undefined => args[i] ?? kwargs.get(k);
+  switch (name) {
+    case 'forward':
+      return builtinForward(ip, inst, args, kwargs, r, ip.rec.active ? ip.paths.get(inst) ?? null : null);
+    case 'parameters':
+      return { kind: 'list', items: paramList(inst, arg(0, 'recurse')?.kind !== 'bool' || (arg(0, 'recurse') as { value: boolean }).value).map(([, p]) => p) };
+    case 'named_parameters':
+      return { kind: 'list', items: paramList(inst, true).map(([n, p]) => ({ kind: 'tuple', items: [pyStr(n), p] })) };
+    case 'buffers':
+      return { kind: 'list', items: namedModules(inst).flatMap(([, m]) => [...m.buffers.values()].filter((b): b is Tensor => !!b)) };
+    case 'named_buffers':
+      return { kind: 'list', items: namedModules(inst).flatMap(([path, m]) => [...m.buffers].filter(([, b]) => b).map(([n, b]) => ({ kind: 'tuple' as const, items: [pyStr(path ? `${path}.${n}` : n), b!] }))) };
+    case 'children':
+      return { kind: 'list', items: [...new Set([...inst.modules.values()].filter((m): m is Instance => !!m))].map((m) => m.value) };
+    case 'named_children':
+      return { kind: 'list', items: [...inst.modules].filter(([, m]) => m).map(([n, m]) => ({ kind: 'tuple' as const, items: [pyStr(n), m!.value] })) };
+    case 'modules':
+      return { kind: 'list', items: namedModules(inst).map(([, m]) => m.value) };
+    case 'named_modules':
+      return { kind: 'list', items: namedModules(inst).map(([n, m]) => ({ kind: 'tuple' as const, items: [pyStr(n), m.value] })) };
+    case 'register_buffer': {
+      const n = arg(0, 'name');
+      const t = arg(1, 'tensor') ?? NONE;
+      const persistent = arg(2, 'persistent');
+      if (n?.kind !== 'str') return ip.unsupported('register_buffer with a non-literal name', r);
+      inst.dict.delete(n.value);
+      inst.buffers.set(n.value, t.kind === 'tensor' ? (t as Tensor) : null);
+      if (persistent?.kind === 'bool' && !persistent.value) inst.nonPersistent.add(n.value);
+      return NONE;
+    }
+    case 'register_parameter': {
+      const n = arg(0, 'name');
+      const p = arg(1, 'param') ?? NONE;
+      if (n?.kind !== 'str') return ip.unsupported('register_parameter with a non-literal name', r);
+      if (p.kind === 'tensor') ip.paramObjs.add((p as Tensor).obj);
+      inst.params.set(n.value, p.kind === 'tensor' ? (p as Tensor) : null);
+      return NONE;
+    }
+    case 'add_module':
+    case 'register_module': {
+      const n = arg(0, 'name');
+      if (n?.kind !== 'str') return ip.unsupported(`${name} with a non-literal name`, r);
+      addChild(ip, inst, n.value, arg(1, 'module') ?? NONE, r);
+      return NONE;
+    }
+    case 'apply': {
+      const fn = arg(0, 'fn');
+      if (!fn) return inst.value;
+      // Module.apply visits children first, then the module itself.
+      const visit = (m: Instance, seen: Set<Instance>) => {
+        for (const c of m.modules.values()) if (c && !seen.has(c)) (seen.add(c), visit(c, seen));
+        ip.call(fn, [m.value], new Map(), r);
+      };
+      visit(inst, new Set());
+      return inst.value;
+    }
+    case 'eval':
+    case 'train': {
+      const mode = name === 'eval' ? false : arg(0, 'mode')?.kind === 'bool' ? (arg(0, 'mode') as { value: boolean }).value : true;
+      for (const [, m] of namedModules(inst)) m.dict.set('training', pyBool(mode));
+      return inst.value;
+    }
+    case 'to':
+    case 'cuda':
+    case 'cpu':
+    case 'float':
+    case 'double':
+    case 'half':
+    case 'requires_grad_':
+    case 'type':
+      return inst.value;
+    case 'zero_grad':
+    case 'load_state_dict':
+    case 'register_forward_hook':
+    case 'register_forward_pre_hook':
+      return NONE;
+    case 'state_dict':
+      return unknown('state_dict');
+    case 'extra_repr':
+      return pyStr('');
+    case 'append':
+      addChild(ip, inst, String(inst.modules.size), arg(0, 'module') ?? NONE, r);
+      return inst.value;
+    case 'extend': {
+      const items = ip.iterate(arg(0, 'modules') ?? NONE, r) ?? [];
+      for (const it of items) addChild(ip, inst, String(inst.modules.size), it, r);
+      return inst.value;
+    }
+    case 'insert': {
+      const i = arg(0, 'index');
+      const m = arg(1, 'module') ?? NONE;
+      const n = inst.modules.size;
+      let at = i?.kind === 'int' && i.dim.value !== null ? i.dim.value : n;
+      if (at < 0) at += n;
+      at = Math.max(0, Math.min(at, n));
+      const values = [...inst.modules.values()];
+      values.splice(at, 0, instanceOf(m));
+      inst.modules.clear();
+      values.forEach((v, k) => inst.modules.set(String(k), v));
+      return NONE;
+    }
+    case 'keys':
+      return { kind: 'list', items: [...inst.modules.keys()].map(pyStr) };
+    case 'values':
+      return { kind: 'list', items: [...inst.modules.values()].map((m) => m?.value ?? NONE) };
+    case 'items':
+      return { kind: 'list', items: [...inst.modules].map(([k, m]) => ({ kind: 'tuple' as const, items: [pyStr(k), m?.value ?? NONE] })) };
+    case 'update':
+      for (const [k, v] of dictPairs(ip, arg(0, 'modules') ?? NONE, r)) addChild(ip, inst, k, v, r);
+      return NONE;
+    case 'pop': {
+      const k = arg(0, 'key');
+      if (k?.kind === 'str') {
+        const m = inst.modules.get(k.value);
+        inst.modules.delete(k.value);
+        return m?.value ?? NONE;
+      }
+      return unknown('pop');
+    }
+    case 'get_submodule': {
+      const t = arg(0, 'target');
+      if (t?.kind !== 'str') return unknown('get_submodule');
+      let m: Instance | null = inst;
+      for (const part of t.value.split('.').filter(Boolean)) m = m?.modules.get(part) ?? null;
+      return m?.value ?? unknown('no such submodule');
+    }
+    default:
+      return unknown(name);
+  }
+}
+
+export { dictKey };

@@ -1,0 +1,325 @@
+// Attribute resolution in library namespaces: torch, torch.nn, torch.nn.functional, math, functools, typing, logging, copy, …
+import type { Range } from '../python/ast';
+import { functionOp, moduleOp } from '../ops/registry';
+import { NONE, type PyValue } from '../ops/values';
+import type { Interpreter } from './interpreter';
+import { obj, unknown, type Tensor } from './objects';
+import { builtin } from './builtins';
+import { CONTAINERS } from './moduleRuntime';
+import { deepCopy } from './deepCopy';
+import { num, pyBool, pyInt, pyStr } from './pyOps';
+
+/** Python modules the analysis understands (imports of anything else must resolve to workspace files). */
+const KNOWN_ROOTS = new Set(['torch', 'math', 'collections', 'functools', 'typing', 'typing_extensions', 'logging', 'warnings', 'os', 'sys', 'copy', 'itertools', 'numpy', 'abc', 'dataclasses', 'enum', 'numbers', 'operator', 'inspect', 're', 'json', 'time', 'random', '__future__', 'types']);
+
+export function isKnownLibrary(path: string): boolean {
+  return KNOWN_ROOTS.has(path.split('.')[0]);
+}
+
+const DTYPES: Record<string, string> = {
+  float32: 'float32', float: 'float32', float64: 'float64', double: 'float64', float16: 'float16', half: 'float16', bfloat16: 'bfloat16',
+  int64: 'int64', long: 'int64', int32: 'int32', int: 'int32', int16: 'int16', short: 'int16', int8: 'int8', uint8: 'uint8', bool: 'bool',
+};
+
+const TORCH_SUBMODULES = new Set(['nn', 'jit', 'cuda', 'backends', 'utils', 'autograd', 'fx', 'onnx', 'distributed', 'hub', 'linalg', 'fft', 'special', 'amp', 'cpu', 'mps', 'overrides', 'testing']);
+const NN_SUBMODULES = new Set(['functional', 'init', 'utils', 'modules', 'parameter', 'common_types']);
+
+const ns = (path: string): PyValue => obj({ t: 'namespace', path }, 'module');
+const opaque = (what: string): PyValue => obj({ t: 'opaque', what }, what);
+const identity = (name: string) => builtin(name, (a) => a[0] ?? NONE);
+/** A decorator factory (`functools.wraps(f)`, `lru_cache(maxsize=None)`) whose decorator returns the function. */
+const decoratorFactory = (name: string) =>
+  builtin(name, (a) => {
+    const first = a[0];
+    if (first && first.kind === 'object' && (first.typeName === 'function' || first.typeName === 'method')) return first;
+    return identity(name);
+  });
+
+/** Op keys of a namespace path: `torch.nn.functional` ops are registered as `F.*`. */
+function opPrefix(path: string): string | null {
+  if (path === 'torch.nn.functional') return 'F';
+  if (path === 'torch' || path === 'torch.linalg' || path === 'torch.fft' || path === 'torch.special') return path;
+  return null;
+}
+
+export function namespaceAttr(ip: Interpreter, path: string, name: string, r: Range | null): PyValue {
+  const full = `${path}.${name}`;
+  const prefix = opPrefix(path);
+  if (prefix) {
+    const key = `${prefix}.${name}`;
+    const def = functionOp(key);
+    if (def) return obj({ t: 'op', def, key }, 'builtin_function_or_method');
+  }
+  switch (path) {
+    case 'torch':
+      if (name in DTYPES) return { kind: 'object', typeName: 'torch.dtype', ref: DTYPES[name] };
+      if (TORCH_SUBMODULES.has(name)) return ns(full);
+      switch (name) {
+        case 'Tensor':
+          return ip.builtins.get('Tensor') ?? builtin('Tensor', () => unknown('torch.Tensor()'));
+        case 'Size':
+          return builtin('Size', (a) => {
+            const items = a[0] ? ip.iterate(a[0], r) : [];
+            return items ? { kind: 'tuple', items, isSize: true } : unknown('torch.Size of an unknown value');
+          });
+        case 'no_grad':
+        case 'enable_grad':
+        case 'inference_mode':
+        case 'set_grad_enabled':
+        case 'autocast':
+          return builtin(name, () => opaque('grad mode'));
+        case 'device':
+          return builtin(name, () => opaque('torch.device'));
+        case 'manual_seed':
+        case 'set_default_dtype':
+        case 'set_printoptions':
+        case '_assert':
+          return builtin(name, () => NONE);
+        case 'is_tensor':
+          return builtin(name, (a) => pyBool(a[0]?.kind === 'tensor'));
+        case 'is_floating_point':
+          return builtin(name, (a) => pyBool(a[0]?.kind === 'tensor' && (a[0] as Tensor).dtype.startsWith('float')));
+        case 'finfo':
+        case 'iinfo':
+          return builtin(name, () => opaque(name));
+        case 'Generator':
+          return builtin(name, () => opaque('torch.Generator'));
+        case '__version__':
+          return pyStr('1.13.0');
+      }
+      break;
+    case 'torch.nn':
+    case 'torch.nn.modules':
+      if (NN_SUBMODULES.has(name)) return ns(`torch.nn.${name}`);
+      if (name === 'Parameter') return parameterCtor(ip);
+      if (name === 'Module' || CONTAINERS.has(name)) return obj({ t: 'class', cls: { t: 'torch', type: name, leaf: null } }, 'type');
+      {
+        const def = moduleOp(name);
+        if (def) return obj({ t: 'class', cls: { t: 'torch', type: name, leaf: def } }, 'type');
+      }
+      break;
+    case 'torch.nn.parameter':
+      if (name === 'Parameter') return parameterCtor(ip);
+      break;
+    case 'torch.nn.init':
+      if (name === 'calculate_gain') return builtin(name, () => ({ kind: 'float', value: 1 }));
+      return identity(name);
+    case 'torch.nn.utils':
+      if (name === 'weight_norm' || name === 'spectral_norm' || name === 'remove_weight_norm') return identity(name);
+      if (name === 'parametrizations') return ns(full);
+      break;
+    case 'torch.nn.utils.parametrizations':
+      return identity(name);
+    case 'torch.utils':
+      if (name === 'checkpoint') return ns(full);
+      break;
+    case 'torch.utils.checkpoint':
+      if (name === 'checkpoint' || name === 'checkpoint_sequential') {
+        // checkpoint(fn, *args) computes fn(*args) (recomputation does not change shapes).
+        return builtin(name, (a, k) => {
+          const rest = new Map([...k].filter(([key]) => key !== 'use_reentrant' && key !== 'preserve_rng_state'));
+          return a[0] ? ip.call(a[0], a.slice(1), rest, ip.site.range) : unknown('checkpoint');
+        });
+      }
+      break;
+    case 'torch.jit':
+      if (['script', 'ignore', 'unused', 'export', 'trace', 'script_method', 'is_scripting', 'is_tracing'].includes(name)) {
+        if (name === 'is_scripting' || name === 'is_tracing') return builtin(name, () => pyBool(false));
+        return decoratorFactory(name);
+      }
+      if (name === 'Final' || name === 'Attribute') return opaque('typing');
+      break;
+    case 'torch.cuda':
+      if (name === 'is_available') return builtin(name, () => pyBool(false));
+      if (name === 'device_count') return builtin(name, () => pyInt(0));
+      return builtin(name, () => NONE);
+    case 'torch.backends':
+      return opaque(full);
+    case 'torch.fx':
+      if (name === 'wrap') return identity(name);
+      break;
+    case 'math':
+      return mathAttr(ip, name, r);
+    case 'collections':
+      if (name === 'OrderedDict' || name === 'defaultdict') return ip.builtins.get(name)!;
+      if (name === 'abc') return opaque('collections.abc');
+      break;
+    case 'functools':
+      if (name === 'partial') {
+        return builtin(name, (a, k) => (a[0] ? obj({ t: 'partial', fn: a[0], args: a.slice(1), kwargs: k }, 'functools.partial') : unknown('partial')));
+      }
+      if (name === 'reduce') {
+        return builtin(name, (a) => {
+          const items = a[1] ? ip.iterate(a[1], r) : null;
+          if (!items || !a[0]) return unknown('reduce of an unknown value');
+          let acc = a[2] ?? items.shift();
+          if (!acc) return unknown('reduce of an empty sequence');
+          for (const x of items) acc = ip.call(a[0], [acc, x], new Map(), r);
+          return acc;
+        });
+      }
+      if (['wraps', 'lru_cache', 'cache', 'cached_property', 'total_ordering', 'singledispatch'].includes(name)) return decoratorFactory(name);
+      break;
+    case 'typing':
+    case 'typing_extensions':
+    case 'numbers':
+    case 'abc':
+    case 'types':
+    case '__future__':
+      if (name === 'abstractmethod') return identity(name);
+      if (name === 'cast') return builtin(name, (a) => a[1] ?? NONE);
+      return opaque('typing');
+    case 'dataclasses':
+      if (name === 'field') return builtin(name, (_a, k) => k.get('default') ?? NONE);
+      return decoratorFactory(name);
+    case 'logging':
+      return builtin(name, () => opaque('logger'));
+    case 'warnings':
+      return builtin(name, () => NONE);
+    case 'copy':
+      if (name === 'deepcopy' || name === 'copy') return builtin(name, (a) => (a[0] ? deepCopy(ip, a[0]) : NONE));
+      break;
+    case 'itertools':
+      if (name === 'chain') {
+        return builtin(name, (a) => {
+          const items: PyValue[] = [];
+          for (const x of a) {
+            const it = ip.iterate(x, r);
+            if (!it) return unknown('chain of an unknown value');
+            items.push(...it);
+          }
+          return { kind: 'list', items };
+        });
+      }
+      if (name === 'repeat') {
+        return builtin(name, (a) => {
+          const n = a[1] ? num(a[1]) : null;
+          return n === null ? unknown('itertools.repeat without a count') : { kind: 'list', items: Array.from({ length: n }, () => a[0] ?? NONE) };
+        });
+      }
+      break;
+    case 'operator':
+      if (['add', 'mul', 'sub', 'truediv', 'floordiv', 'matmul'].includes(name)) {
+        const op = { add: '+', mul: '*', sub: '-', truediv: '/', floordiv: '//', matmul: '@' }[name]!;
+        return builtin(name, (a) => ip.binary(op, a[0] ?? NONE, a[1] ?? NONE, r));
+      }
+      break;
+    case 'numpy':
+      return numpyAttr(ip, name, r);
+    case 'os':
+    case 'sys':
+    case 'inspect':
+    case 're':
+    case 'json':
+    case 'time':
+    case 'random':
+    case 'enum':
+      return opaque(full);
+    default:
+      if (path.startsWith('os.') || path.startsWith('sys.')) return opaque(full);
+      break;
+  }
+  if (path.startsWith('torch')) {
+    ip.diag('warning', 'unsupported', `${full} is not supported by the analysis yet`, r);
+    return unknown(`unsupported ${full}`);
+  }
+  ip.diag('warning', 'unknown-name', `${full} is not known to the analysis`, r);
+  return unknown(full);
+}
+
+/** nn.Parameter(data): a parameter tensor with the data's shape, dtype and initialisation. */
+function parameterCtor(ip: Interpreter): PyValue {
+  return builtin('Parameter', (a, k) => {
+    const data = a[0] ?? k.get('data');
+    if (!data || data.kind !== 'tensor') return data ?? unknown('Parameter without data');
+    const src = data as Tensor;
+    const t = ip.rec.tensor(src.shape, src.dtype);
+    ip.paramObjs.add(t.obj);
+    const init = ip.initOf.get(src.obj);
+    if (init) ip.initOf.set(t.obj, init);
+    return t;
+  });
+}
+
+function mathAttr(ip: Interpreter, name: string, r: Range | null): PyValue {
+  const consts: Record<string, number> = { pi: Math.PI, e: Math.E, inf: Infinity, nan: NaN, tau: 2 * Math.PI };
+  if (name in consts) return { kind: 'float', value: consts[name] };
+  const unary = (f: (x: number) => number, toInt = false) =>
+    builtin(name, (a) => {
+      const x = a[0] ? num(a[0]) : null;
+      if (x === null) return unknown(`math.${name} of an unknown value`);
+      const y = f(x);
+      return toInt ? pyInt(y) : { kind: 'float', value: y };
+    });
+  switch (name) {
+    case 'sqrt':
+      return unary(Math.sqrt);
+    case 'ceil':
+      return unary(Math.ceil, true);
+    case 'floor':
+      return unary(Math.floor, true);
+    case 'trunc':
+      return unary(Math.trunc, true);
+    case 'isqrt':
+      return unary((x) => Math.floor(Math.sqrt(x)), true);
+    case 'log':
+      return builtin(name, (a) => {
+        const x = a[0] ? num(a[0]) : null;
+        const base = a[1] ? num(a[1]) : null;
+        if (x === null) return unknown('math.log of an unknown value');
+        return { kind: 'float', value: base ? Math.log(x) / Math.log(base) : Math.log(x) };
+      });
+    case 'log2':
+      return unary(Math.log2);
+    case 'log10':
+      return unary(Math.log10);
+    case 'exp':
+      return unary(Math.exp);
+    case 'cos':
+      return unary(Math.cos);
+    case 'sin':
+      return unary(Math.sin);
+    case 'tan':
+      return unary(Math.tan);
+    case 'atan':
+      return unary(Math.atan);
+    case 'fabs':
+      return unary(Math.abs);
+    case 'pow':
+      return builtin(name, (a) => {
+        const x = a[0] ? num(a[0]) : null;
+        const y = a[1] ? num(a[1]) : null;
+        return x === null || y === null ? unknown('math.pow') : { kind: 'float', value: x ** y };
+      });
+    case 'gcd':
+      return builtin(name, (a) => {
+        let x = a[0] ? num(a[0]) : null;
+        let y = a[1] ? num(a[1]) : null;
+        if (x === null || y === null) return unknown('math.gcd');
+        x = Math.abs(x);
+        y = Math.abs(y);
+        while (y) [x, y] = [y, x % y];
+        return pyInt(x);
+      });
+    case 'prod':
+      return builtin(name, (a) => {
+        const items = a[0] ? ip.iterate(a[0], r) : null;
+        if (!items) return unknown('math.prod of an unknown value');
+        let acc: PyValue = pyInt(1);
+        for (const x of items) acc = ip.binary('*', acc, x, r);
+        return acc;
+      });
+    case 'isfinite':
+      return builtin(name, (a) => pyBool(Number.isFinite(num(a[0] ?? NONE) ?? NaN)));
+  }
+  ip.diag('warning', 'unknown-name', `math.${name} is not known to the analysis`, r);
+  return unknown(`math.${name}`);
+}
+
+function numpyAttr(ip: Interpreter, name: string, r: Range | null): PyValue {
+  if (name === 'prod') return mathAttr(ip, 'prod', r);
+  if (['sqrt', 'ceil', 'floor', 'log', 'log2', 'exp'].includes(name)) return mathAttr(ip, name, r);
+  if (name === 'pi' || name === 'e' || name === 'inf') return mathAttr(ip, name, r);
+  ip.diag('warning', 'unsupported', `numpy.${name} is not supported by the analysis`, r);
+  return unknown(`numpy.${name}`);
+}
