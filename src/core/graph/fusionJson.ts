@@ -1,6 +1,8 @@
 // The JSON form of fusion points and summaries (`fusion --json`, the `fusion` field of `shapes --json`); lines are 1-based.
 import { formatShapeSymbolic, type Shape } from '../shape/shape';
 import { explainComparison, explainFusion, explainSummary, resampleText } from './fusionText';
+import { analyzeFusion } from './fusionAnalysis';
+import type { ModelGraph } from './modelGraph';
 import type { BaselineComparison, FusionAnalysis, FusionInput, FusionPoint, ResampleStep } from './fusionTypes';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -79,4 +81,13 @@ export function fusionAnalysisJson(a: FusionAnalysis): JsonValue {
 
 export function comparisonJson(c: BaselineComparison): JsonValue {
   return { ...c, text: { en: explainComparison(c, 'en'), 'zh-cn': explainComparison(c, 'zh-cn') } };
+}
+
+/** The `fusion` field of `shapes --json`: the model's fusion points (an analysis failure leaves it empty, never the shapes). */
+export function fusionFieldJson(graph: ModelGraph): JsonValue[] {
+  try {
+    return analyzeFusion(graph).points.map(fusionPointJson);
+  } catch {
+    return [];
+  }
 }
