@@ -1,4 +1,4 @@
-// Every oracle ONNX file decodes: node count and op types match an independent wire scan, output shapes match the manifest.
+// Every oracle and fixture ONNX file decodes: node count and op types match an independent wire scan, output shapes match the manifest.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { decodeOnnx } from '../../src/core/onnx/decodeOnnx';
 import { concreteShape, formatShapeConcrete } from '../../src/core/shape/shape';
 
 const ORACLE = process.env.FUSION_LENS_ORACLE ?? resolve(__dirname, '../../../shared/oracle');
+const FIXTURES = resolve(__dirname, '../fixtures');
 
 interface Case {
   id: string;
@@ -49,14 +50,16 @@ function scanOpTypes(buf: Uint8Array): string[] {
     .map(([, node]) => new TextDecoder().decode(fields(node as Uint8Array).find(([f]) => f === 4)![1] as Uint8Array));
 }
 
-const manifestPath = join(ORACLE, 'manifest.json');
-const cases: Case[] = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')) : [];
+function casesOf(root: string): Case[] {
+  const m = join(root, 'manifest.json');
+  return existsSync(m) ? JSON.parse(readFileSync(m, 'utf8')) : [];
+}
 
-test('oracle ONNX files decode with matching nodes and output shapes', { skip: cases.length === 0 && 'no ../shared/oracle' }, () => {
+function checkAll(root: string, cases: Case[]): number {
   let checked = 0;
   for (const c of cases) {
     if (!c.onnx) continue;
-    const bytes = readFileSync(join(ORACLE, c.onnx));
+    const bytes = readFileSync(join(root, c.onnx));
     const d = decodeOnnx(bytes, c.onnx);
     const ops = scanOpTypes(bytes);
     assert.equal(d.graph.nodes.length, ops.length, c.id);
@@ -73,5 +76,17 @@ test('oracle ONNX files decode with matching nodes and output shapes', { skip: c
     }
     checked++;
   }
-  assert.equal(checked, 23);
+  return checked;
+}
+
+const oracleCases = casesOf(ORACLE);
+
+test('oracle ONNX files decode with matching nodes and output shapes', { skip: oracleCases.length === 0 && 'no ../shared/oracle' }, () => {
+  assert.equal(checkAll(ORACLE, oracleCases), 23);
+});
+
+test('fixture ONNX files decode with matching nodes and output shapes', () => {
+  const cases = casesOf(FIXTURES);
+  assert.equal(checkAll(FIXTURES, cases), cases.filter((c) => c.onnx).length);
+  assert.ok(cases.filter((c) => c.onnx).length >= 20);
 });

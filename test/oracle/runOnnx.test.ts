@@ -1,4 +1,4 @@
-// PyTorch's own ONNX exports run in onnxruntime-web (Node) on the oracle inputs and reproduce the oracle outputs.
+// PyTorch's own ONNX exports (oracle and fixtures) run in onnxruntime-web (Node) on the recorded inputs and reproduce PyTorch's outputs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,17 +10,19 @@ import type { RunTensor } from '../../src/core/run/runner';
 import { readSafetensors } from '../../src/core/weights/readSafetensors';
 
 const ORACLE = process.env.FUSION_LENS_ORACLE ?? resolve(__dirname, '../../../shared/oracle');
-const manifestPath = join(ORACLE, 'manifest.json');
-const cases: { id: string; onnx?: string; io?: string }[] = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')) : [];
+const FIXTURES = resolve(__dirname, '../fixtures');
+type Case = { id: string; onnx?: string; io?: string };
+const casesOf = (root: string): Case[] => (existsSync(join(root, 'manifest.json')) ? JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')) : []);
 
-test('oracle ONNX files run in onnxruntime-web and match PyTorch outputs', { skip: cases.length === 0 && 'no ../shared/oracle' }, async () => {
+/** Runs every case with an ONNX file and io; returns how many ran and the worst relative deviation. */
+async function runAll(root: string, cases: Case[]): Promise<{ ran: number; worst: number }> {
   const runner = createOrtRunner(await loadNodeOrt());
   let ran = 0;
   let worst = 0;
   for (const c of cases) {
     if (!c.onnx || !c.io) continue;
-    const io = readSafetensors(readFileSync(join(ORACLE, c.io)), c.io).tensors;
-    const session = await runner.createSession(readFileSync(join(ORACLE, c.onnx)), { threads: 1 });
+    const io = readSafetensors(readFileSync(join(root, c.io)), c.io).tensors;
+    const session = await runner.createSession(readFileSync(join(root, c.onnx)), { threads: 1 });
     const feeds: Record<string, RunTensor> = {};
     for (const name of session.inputNames) {
       const t = io.get(name);
@@ -38,6 +40,20 @@ test('oracle ONNX files run in onnxruntime-web and match PyTorch outputs', { ski
     await session.dispose();
     ran++;
   }
+  return { ran, worst };
+}
+
+const oracleCases = casesOf(ORACLE);
+
+test('oracle ONNX files run in onnxruntime-web and match PyTorch outputs', { skip: oracleCases.length === 0 && 'no ../shared/oracle' }, async () => {
+  const { ran, worst } = await runAll(ORACLE, oracleCases);
   assert.equal(ran, 23);
   console.log(`# ${ran} oracle ONNX files ran; worst relative deviation ${worst.toExponential(2)}`);
+});
+
+test('fixture ONNX files run in onnxruntime-web and match PyTorch outputs', async () => {
+  const cases = casesOf(FIXTURES);
+  const { ran, worst } = await runAll(FIXTURES, cases);
+  assert.equal(ran, cases.filter((c) => c.onnx && c.io).length);
+  console.log(`# ${ran} fixture ONNX files ran; worst relative deviation ${worst.toExponential(2)}`);
 });

@@ -450,7 +450,36 @@ const identity: Rule = (ins) => [ins[0] ?? UNKNOWN];
 /** The first output has the input's shape; optional extra outputs (mean, inv_std_dev, mask) are left unknown. */
 const firstSame: Rule = (ins) => [ins[0] ? { shape: ins[0].shape, dtype: ins[0].dtype } : UNKNOWN, null, null];
 
-const where: Rule = (ins) => [{ shape: broadcast(ins.map((v) => v?.shape ?? null)), dtype: ins[1]?.dtype ?? null }];
+const where: Rule = (ins) => {
+  const shape = broadcast(ins.map((v) => v?.shape ?? null));
+  const dtype = ins[1]?.dtype ?? null;
+  if (!shape) return [{ shape: null, dtype }];
+  // Fold small constant selects (torch.onnx builds Expand shapes this way).
+  const [c, a, b] = ins;
+  let value: number[] | undefined;
+  const picked = foldBinary(c ?? null, a ?? null, (cond, x) => (cond ? x : NaN));
+  const other = foldBinary(c ?? null, b ?? null, (cond, y) => (cond ? NaN : y));
+  if (picked && other && picked.length === other.length) value = picked.map((v, i) => (Number.isNaN(v) ? other[i]! : v));
+  return [withValue(shape, dtype, value)];
+};
+
+const depthToSpace: Rule = (ins, attrs) => {
+  const x = ins[0];
+  const r = attrInt(attrs, 'blocksize', 1);
+  if (!x?.shape || x.shape.length !== 4) return [{ shape: null, dtype: x?.dtype ?? null }];
+  const [n, c, h, w] = x.shape;
+  const mul = (d: number | null | undefined, k: number): number | null => (d === null || d === undefined ? null : d * k);
+  return [{ shape: [n ?? null, c === null || c === undefined ? null : c / (r * r), mul(h, r), mul(w, r)], dtype: x.dtype }];
+};
+
+const spaceToDepth: Rule = (ins, attrs) => {
+  const x = ins[0];
+  const r = attrInt(attrs, 'blocksize', 1);
+  if (!x?.shape || x.shape.length !== 4) return [{ shape: null, dtype: x?.dtype ?? null }];
+  const [n, c, h, w] = x.shape;
+  const div = (d: number | null | undefined): number | null => (d === null || d === undefined ? null : Math.floor(d / r));
+  return [{ shape: [n ?? null, c === null || c === undefined ? null : c * r * r, div(h), div(w)], dtype: x.dtype }];
+};
 
 const rules: Record<string, Rule> = {
   Conv: conv,
@@ -505,11 +534,13 @@ const rules: Record<string, Rule> = {
   Sum: binary(null),
   Mean: binary(null),
   PRelu: same,
-  Equal: binary(null, 'bool'),
-  Less: binary(null, 'bool'),
-  Greater: binary(null, 'bool'),
-  LessOrEqual: binary(null, 'bool'),
-  GreaterOrEqual: binary(null, 'bool'),
+  Equal: binary((x, y) => Number(x === y), 'bool'),
+  Less: binary((x, y) => Number(x < y), 'bool'),
+  Greater: binary((x, y) => Number(x > y), 'bool'),
+  LessOrEqual: binary((x, y) => Number(x <= y), 'bool'),
+  GreaterOrEqual: binary((x, y) => Number(x >= y), 'bool'),
+  DepthToSpace: depthToSpace,
+  SpaceToDepth: spaceToDepth,
   And: binary(null, 'bool'),
   Or: binary(null, 'bool'),
   Not: same,
