@@ -40,6 +40,7 @@ function mirroredRule(r: StatRecord): InitRule {
   switch (r.layer) {
     case 'Conv1d':
     case 'Conv2d':
+    case 'Conv3d':
     case 'Linear':
     case 'ConvTranspose1d':
     case 'ConvTranspose2d': {
@@ -49,13 +50,16 @@ function mirroredRule(r: StatRecord): InitRule {
         r.layer === 'Linear'
           ? weight![1]!
           : (r.layer.startsWith('ConvTranspose') ? k.out_channels! : k.in_channels!) / (k.groups ?? 1) *
-            prod(Array(r.layer.endsWith('1d') ? 1 : 2).fill(k.kernel_size!));
+            prod(Array(Number(r.layer.slice(-2, -1))).fill(k.kernel_size!));
       return r.tensor === 'weight' ? { kind: 'kaiming_uniform', a: SQRT5, fanIn } : { kind: 'uniform', bound: 1 / Math.sqrt(fanIn) };
     }
     case 'Embedding':
       return k.padding_idx === undefined ? { kind: 'normal', std: 1 } : { kind: 'normal', std: 1, zeroRow: k.padding_idx };
     case 'MultiheadAttention':
       if (r.tensor === 'in_proj_weight') return { kind: 'xavier_uniform', fanIn: k.embed_dim!, fanOut: 3 * k.embed_dim! };
+      // separate projections when kdim/vdim differ from embed_dim: [embed_dim, kdim or vdim]
+      if (r.tensor.endsWith('proj_weight') && r.tensor !== 'out_proj.weight') return { kind: 'xavier_uniform', fanIn: r.shape[1]!, fanOut: r.shape[0]! };
+      if (r.tensor === 'bias_k' || r.tensor === 'bias_v') return { kind: 'xavier_normal', fanIn: k.embed_dim!, fanOut: k.embed_dim! };
       if (r.tensor === 'out_proj.weight') return { kind: 'kaiming_uniform', a: SQRT5, fanIn: k.embed_dim! };
       return { kind: 'zeros' };
     case 'PReLU':
@@ -136,7 +140,7 @@ function checkAgainstTorch(r: StatRecord, rule: InitRule): void {
 
 test('init_stats.json covers the layers the brief names', () => {
   const layers = new Set(STATS.tensors.map((r) => r.layer));
-  for (const l of ['Conv2d', 'Linear', 'ConvTranspose2d', 'Embedding', 'LayerNorm', 'BatchNorm2d', 'MultiheadAttention', 'PReLU']) {
+  for (const l of ['Conv2d', 'Linear', 'ConvTranspose2d', 'Embedding', 'LayerNorm', 'BatchNorm2d', 'MultiheadAttention', 'PReLU', 'GroupNorm', 'Conv3d']) {
     assert.ok(layers.has(l), l);
   }
   assert.ok(STATS.tensors.length >= 30);
