@@ -120,3 +120,14 @@ test('heatmaps average |x| over channels and block-average large maps', () => {
   assert.deepEqual(rampColor(0), [68, 1, 84]);
   assert.deepEqual(rampColor(1), [253, 231, 37]);
 });
+
+test('the hand-encoded warm-up model is valid ONNX that onnxruntime runs', async () => {
+  const { identityModel, warmUp } = await import('../../webview/runPanel/warmUp');
+  const runner = createOrtRunner(await loadNodeOrt());
+  const s = await runner.createSession(identityModel());
+  const out = await s.run({ x: { dtype: 'float32', shape: [1], data: Float32Array.of(2.5) } });
+  assert.equal((out.y!.data as Float32Array)[0], 2.5);
+  await s.dispose();
+  assert.ok((await warmUp(runner)) > 0);
+  assert.equal(await warmUp(runner), 0);
+});

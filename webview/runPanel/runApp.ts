@@ -1,0 +1,139 @@
+// The run panel: receives models and inputs from the host, runs them in onnxruntime-web, shows and posts the results; seed and image can be changed for a rerun.
+import type { FromRunPanel, RunInput, RunPhase, ToRunPanel } from '../../src/protocol';
+import { createOrtRunner } from '../../src/core/run/ortRunner';
+import type { RunTensor } from '../../src/core/run/runner';
+import { bytesOf } from '../../src/protocol';
+import { button, textField } from '../shared/controls';
+import { h } from '../shared/dom';
+import type { Strings, StringKey } from '../shared/strings';
+import type { WebviewHost } from '../shared/vscodeApi';
+import { imageTensor } from './imageInput';
+import { webOrt } from './ortLoader';
+import { resultsView } from './resultsView';
+import { runModels } from './runModels';
+import { tensorFor } from './seededInputs';
+import { warmUp } from './warmUp';
+
+type RunMessage = Extract<ToRunPanel, { type: 'run' }>;
+
+export interface RunPanelState {
+  readonly seed: number | null;
+}
+
+/** ImageNet statistics: the usual normalisation for image models. */
+const IMAGE_MEAN = [0.485, 0.456, 0.406];
+const IMAGE_STD = [0.229, 0.224, 0.225];
+
+export class RunApp {
+  private request: RunMessage | null = null;
+  private running = false;
+  private cancelledRun: number | null = null;
+  private readonly status = h('div', { class: 'status', role: 'status', 'data-testid': 'run-status' });
+  private readonly inputInfo = h('div', { class: 'muted', 'data-testid': 'run-inputs' });
+  private readonly results = h('div');
+  private readonly seedField;
+  private readonly filePicker = h('input', { type: 'file', accept: 'image/png,image/jpeg,image/webp,image/gif,image/bmp', hidden: '' });
+
+  constructor(root: HTMLElement, private readonly host: WebviewHost<FromRunPanel, RunPanelState>, private readonly s: Strings, private readonly wasmBase: string) {
+    const saved = host.getState();
+    this.seedField = textField(() => undefined, { testId: 'seed', value: saved?.seed != null ? String(saved.seed) : '', size: 8 });
+    this.filePicker.addEventListener('change', () => void this.pickImage());
+    root.append(
+      h('header', {},
+        h('h2', {}, s.runTitle),
+        h('div', { class: 'controls' },
+          h('span', {}, `${s.seed}:`), this.seedField,
+          button(s.rerun, () => void this.rerunWithSeed(), { appearance: 'primary', testId: 'rerun' }),
+          button(s.pickImage, () => this.filePicker.click(), { testId: 'pick-image' }),
+          this.filePicker),
+        this.inputInfo, this.status),
+      this.results,
+    );
+    this.status.textContent = s.waiting;
+  }
+
+  receive(msg: ToRunPanel): void {
+    if (msg.type === 'run') {
+      this.request = msg;
+      const seeded = msg.inputs.find((i) => i.source.kind === 'seeded');
+      if (seeded?.source.kind === 'seeded') this.seedField.value = String(seeded.source.seed);
+      void this.run(msg);
+    } else if (msg.type === 'cancel') {
+      this.cancelledRun = msg.runId;
+    }
+  }
+
+  private async run(req: RunMessage): Promise<void> {
+    if (this.running) this.cancelledRun = this.request?.runId ?? null;
+    while (this.running) await new Promise((r) => setTimeout(r, 50));
+    this.running = true;
+    this.cancelledRun = null;
+    this.results.replaceChildren();
+    this.inputInfo.textContent = `${this.s.input}: ${req.inputs.map(describeInput).join(', ')}`;
+    const progress = (model: string | null, phase: RunPhase, fraction: number): void => {
+      this.status.textContent = `${model ? `${model}: ` : ''}${this.s[`phase_${phase.replace('-', '_')}` as StringKey]}… ${Math.round(fraction * 100)}%`;
+      this.host.post({ type: 'runProgress', runId: req.runId, model, phase, fraction: Math.min(1, Math.max(0, fraction)) });
+    };
+    try {
+      progress(null, 'loading-runtime', 0);
+      const runner = createOrtRunner(webOrt(this.wasmBase));
+      const startMs = await warmUp(runner);
+      if (startMs > 0) this.host.post({ type: 'log', level: 'info', message: `onnxruntime-web started in ${Math.round(startMs)} ms` });
+      progress(null, 'preparing-input', 0);
+      const inputs = await Promise.all(req.inputs.map(async (inp, i) => ({ name: inp.name, tensor: await this.tensor(inp, i) })));
+      const local = await runModels(req.runId, req.models, inputs, runner, { progress, cancelled: () => this.cancelledRun === req.runId }, req.previewCount ?? 8);
+      progress(null, 'done', 1);
+      this.status.textContent = '';
+      this.results.replaceChildren(resultsView(local, this.s));
+      this.host.post({ type: 'runResult', ...local.result });
+    } catch (err) {
+      const text = err instanceof Error ? err.message : String(err);
+      this.status.textContent = '';
+      this.results.replaceChildren(h('p', { class: 'error', 'data-testid': 'run-error' }, text));
+      this.host.post({ type: 'runResult', runId: req.runId, models: [], comparisons: [], error: text });
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async tensor(input: RunInput, index: number): Promise<RunTensor> {
+    const t = tensorFor(input, index);
+    if (t) return t;
+    if (input.source.kind !== 'image') throw new Error(`input '${input.name}': unknown source`);
+    return imageTensor(bytesOf(input.source.data), input.source.mime, input.dims, input.source.mean, input.source.std);
+  }
+
+  private async rerunWithSeed(): Promise<void> {
+    const req = this.request;
+    const seed = Number(this.seedField.value.trim());
+    if (!req || !Number.isSafeInteger(seed) || seed < 0) {
+      this.status.textContent = `${this.s.seed}: 0, 1, 2, …`;
+      return;
+    }
+    this.host.setState({ seed });
+    this.host.post({ type: 'rerun', seed, image: null });
+    await this.run({ ...req, inputs: req.inputs.map((i) => ({ ...i, source: { kind: 'seeded', seed } })) });
+  }
+
+  /** The picked image feeds the first input shaped like an image batch; other inputs keep their source. */
+  private async pickImage(): Promise<void> {
+    const file = this.filePicker.files?.[0];
+    const req = this.request;
+    this.filePicker.value = '';
+    if (!file || !req) return;
+    const target = req.inputs.findIndex((i) => i.dims.length === 4 && (i.dims[1] === 3 || i.dims[1] === 1));
+    if (target < 0) {
+      this.status.textContent = 'No image-shaped input ([N, 3, H, W]) in these models.';
+      return;
+    }
+    const data = new Uint8Array(await file.arrayBuffer());
+    this.host.post({ type: 'rerun', seed: null, image: { data, mime: file.type || 'image/png' } });
+    const inputs = req.inputs.map((i, k) => (k === target ? { ...i, source: { kind: 'image' as const, data, mime: file.type || 'image/png', mean: IMAGE_MEAN, std: IMAGE_STD } } : i));
+    await this.run({ ...req, inputs });
+  }
+}
+
+function describeInput(i: RunInput): string {
+  const src = i.source.kind === 'seeded' ? `seed ${i.source.seed}` : i.source.kind === 'image' ? 'image' : 'data';
+  return `${i.name} [${i.dims.join(', ')}] (${src})`;
+}
