@@ -6,12 +6,14 @@ type Command = (argv: string[]) => Promise<number>;
 const commands: Record<string, () => Promise<Command>> = {
   shapes: async () => (await import('./cli/shapesCommand')).shapesCommand,
   run: async () => (await import('./cli/runCommand')).runCommand,
+  fusion: async () => (await import('./cli/fusionCommand')).fusionCommand,
 };
 
 const USAGE = `usage: fusion-lens <command> [options]
 
 commands:
   shapes FILE [--model EXPR] [--input SPEC]... [--input-kind tensor|list|dict] [--json]
+  fusion FILE [--model EXPR] [--input SPEC]... [--lang en|zh-cn] [--json]
 `;
 
 async function main(argv: string[]): Promise<number> {
