@@ -62,7 +62,7 @@ test('interpolate: scale 0.5 halves, size taken from another tensor keeps its sy
   // `size = feat.shape[-2:]`: the interpreter slices the Size tuple; its items are the other tensor's dims.
   const small = call('Tensor.shape', [tensor([B, C, symDim('h', 32), symDim('w', 32)])]);
   assert.equal(small.kind, 'tuple');
-  const target = tuple(...(small as { items: PyValue[] }).items.slice(-2));
+  const target = tuple(...(small as { items: readonly PyValue[] }).items.slice(-2));
   assert.equal(shapeOf(call('F.interpolate', [x], { size: target, mode: { kind: 'str', value: 'bilinear' }, align_corners: { kind: 'bool', value: false } })), '[B, C, h, w] = [4, 64, 32, 32]');
 });
 
