@@ -92,7 +92,7 @@ function loweringOf(op: string): OnnxLowering | undefined {
 /** Ops in the graph that have no ONNX lowering (registry key and node count), without exporting. */
 export function unsupportedOps(graph: ModelGraph): Map<string, number> {
   const out = new Map<string, number>();
-  for (const n of graph.nodes) if (!loweringOf(n.op)) out.set(n.op, (out.get(n.op) ?? 0) + 1);
+  for (const n of graph.nodes) if (n.outputs.length > 0 && !loweringOf(n.op)) out.set(n.op, (out.get(n.op) ?? 0) + 1);
   return out;
 }
 
@@ -173,7 +173,8 @@ export function exportOnnx(graph: ModelGraph, options: ExportOptions): ExportedM
   };
 
   let constCount = 0;
-  for (const node of graph.nodes) lowerNode(node);
+  // Nodes without tensor outputs (`x.size(0)`, `x.dim()`) compute Python values only: nothing to emit.
+  for (const node of graph.nodes) if (node.outputs.length > 0) lowerNode(node);
 
   function lowerNode(node: GraphNode): void {
     const lowering = loweringOf(node.op)!;

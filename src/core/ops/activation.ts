@@ -8,6 +8,10 @@ import { factoryKwargs, kw, opt, req, vBool, vFloat, vInt, vNone, vStr } from '.
 import { showShape } from './showShape';
 import { BoundArgs, FunctionOpDef, ModuleOpDef, OpDef, ParamSpec, ShapeError } from './types';
 import { TensorValue } from './values';
+import type { OnnxLowering } from './lowering';
+import { optNumber, unary } from './lowerCommon';
+import { clipLowering, geluLowering, mishLowering, preluLowering, siluLowering, softmaxLowering, softplusLowering, tanhshrinkLowering } from './lowerElementwise';
+import { attr } from './lowering';
 
 interface ActivationSpec {
   /** nn class name, or null when there is no module form. */
@@ -24,6 +28,8 @@ interface ActivationSpec {
   /** Arithmetic steps per element (see flopsCount.ts). */
   readonly cost: number;
   readonly check?: (x: TensorValue, attrs: BoundArgs, op: string) => void;
+  /** ONNX lowering shared by the module and function forms (options come from attrs or args). */
+  readonly onnx?: OnnxLowering;
 }
 
 const inplace = opt('inplace', vBool(false));
@@ -44,26 +50,26 @@ function preluCheck(x: TensorValue, attrs: BoundArgs, op: string): void {
 }
 
 const SPECS: readonly ActivationSpec[] = [
-  { module: 'ReLU', ctor: [inplace], fn: 'relu', fnParams: [inplace], torch: true, method: true, inPlaceForms: true, cost: 1 },
-  { module: 'ReLU6', ctor: [inplace], fn: 'relu6', fnParams: [inplace], cost: 1 },
-  { module: 'LeakyReLU', ctor: [opt('negative_slope', vFloat(0.01)), inplace], fn: 'leaky_relu', fnParams: [opt('negative_slope', vFloat(0.01)), inplace], cost: 1 },
-  { module: 'ELU', ctor: [opt('alpha', vFloat(1)), inplace], fn: 'elu', fnParams: [opt('alpha', vFloat(1)), inplace], cost: 1 },
-  { module: 'CELU', ctor: [opt('alpha', vFloat(1)), inplace], fn: 'celu', fnParams: [opt('alpha', vFloat(1)), inplace], cost: 1 },
-  { module: 'SELU', ctor: [inplace], fn: 'selu', fnParams: [inplace], cost: 1 },
-  { module: 'GELU', ctor: [opt('approximate', vStr('none'))], fn: 'gelu', fnParams: [opt('approximate', vStr('none'))], cost: 1 },
-  { module: 'SiLU', ctor: [inplace], fn: 'silu', fnParams: [inplace], cost: 1 },
-  { module: 'Mish', ctor: [inplace], fn: 'mish', fnParams: [inplace], cost: 1 },
-  { module: 'Hardswish', ctor: [inplace], fn: 'hardswish', fnParams: [inplace], cost: 1 },
-  { module: 'Hardsigmoid', ctor: [inplace], fn: 'hardsigmoid', fnParams: [inplace], cost: 1 },
-  { module: 'Hardtanh', ctor: [opt('min_val', vFloat(-1)), opt('max_val', vFloat(1)), inplace], fn: 'hardtanh', fnParams: [opt('min_val', vFloat(-1)), opt('max_val', vFloat(1)), inplace], cost: 1 },
-  { module: 'Softplus', ctor: [opt('beta', vInt(1)), opt('threshold', vInt(20))], fn: 'softplus', fnParams: [opt('beta', vInt(1)), opt('threshold', vInt(20))], cost: 1 },
-  { module: 'Sigmoid', ctor: [], fn: 'sigmoid', fnParams: [], torch: true, method: true, inPlaceForms: true, cost: 1 },
-  { module: 'Tanh', ctor: [], fn: 'tanh', fnParams: [], torch: true, method: true, inPlaceForms: true, cost: 1 },
-  { module: 'Softsign', ctor: [], fn: 'softsign', fnParams: [], cost: 1 },
-  { module: 'Tanhshrink', ctor: [], fn: 'tanhshrink', fnParams: [], cost: 1 },
+  { module: 'ReLU', ctor: [inplace], fn: 'relu', fnParams: [inplace], torch: true, method: true, inPlaceForms: true, onnx: unary('Relu'), cost: 1 },
+  { module: 'ReLU6', ctor: [inplace], fn: 'relu6', fnParams: [inplace], onnx: clipLowering(0, 6), cost: 1 },
+  { module: 'LeakyReLU', ctor: [opt('negative_slope', vFloat(0.01)), inplace], fn: 'leaky_relu', fnParams: [opt('negative_slope', vFloat(0.01)), inplace], onnx: unary('LeakyRelu', (c) => ({ alpha: attr.float(optNumber(c, 'negative_slope', 0.01)) })), cost: 1 },
+  { module: 'ELU', ctor: [opt('alpha', vFloat(1)), inplace], fn: 'elu', fnParams: [opt('alpha', vFloat(1)), inplace], onnx: unary('Elu', (c) => ({ alpha: attr.float(optNumber(c, 'alpha', 1)) })), cost: 1 },
+  { module: 'CELU', ctor: [opt('alpha', vFloat(1)), inplace], fn: 'celu', fnParams: [opt('alpha', vFloat(1)), inplace], onnx: unary('Celu', (c) => ({ alpha: attr.float(optNumber(c, 'alpha', 1)) })), cost: 1 },
+  { module: 'SELU', ctor: [inplace], fn: 'selu', fnParams: [inplace], onnx: unary('Selu'), cost: 1 },
+  { module: 'GELU', ctor: [opt('approximate', vStr('none'))], fn: 'gelu', fnParams: [opt('approximate', vStr('none'))], onnx: geluLowering, cost: 1 },
+  { module: 'SiLU', ctor: [inplace], fn: 'silu', fnParams: [inplace], onnx: siluLowering, cost: 1 },
+  { module: 'Mish', ctor: [inplace], fn: 'mish', fnParams: [inplace], onnx: mishLowering, cost: 1 },
+  { module: 'Hardswish', ctor: [inplace], fn: 'hardswish', fnParams: [inplace], onnx: unary('HardSwish'), cost: 1 },
+  { module: 'Hardsigmoid', ctor: [inplace], fn: 'hardsigmoid', fnParams: [inplace], onnx: unary('HardSigmoid', () => ({ alpha: attr.float(1 / 6), beta: attr.float(0.5) })), cost: 1 },
+  { module: 'Hardtanh', ctor: [opt('min_val', vFloat(-1)), opt('max_val', vFloat(1)), inplace], fn: 'hardtanh', fnParams: [opt('min_val', vFloat(-1)), opt('max_val', vFloat(1)), inplace], onnx: clipLowering('min_val', 'max_val'), cost: 1 },
+  { module: 'Softplus', ctor: [opt('beta', vInt(1)), opt('threshold', vInt(20))], fn: 'softplus', fnParams: [opt('beta', vInt(1)), opt('threshold', vInt(20))], onnx: softplusLowering, cost: 1 },
+  { module: 'Sigmoid', ctor: [], fn: 'sigmoid', fnParams: [], torch: true, method: true, inPlaceForms: true, onnx: unary('Sigmoid'), cost: 1 },
+  { module: 'Tanh', ctor: [], fn: 'tanh', fnParams: [], torch: true, method: true, inPlaceForms: true, onnx: unary('Tanh'), cost: 1 },
+  { module: 'Softsign', ctor: [], fn: 'softsign', fnParams: [], onnx: unary('Softsign'), cost: 1 },
+  { module: 'Tanhshrink', ctor: [], fn: 'tanhshrink', fnParams: [], onnx: tanhshrinkLowering, cost: 1 },
   {
     module: 'PReLU', ctor: [opt('num_parameters', vInt(1)), opt('init', vFloat(0.25)), ...factoryKwargs],
-    fn: null, fnParams: [], cost: 1, check: preluCheck,
+    fn: null, fnParams: [], cost: 1, check: preluCheck, onnx: preluLowering,
   },
 ];
 
@@ -97,6 +103,7 @@ function moduleDef(spec: ActivationSpec): ModuleOpDef {
     flops(_attrs, _args, out) {
       return spec.cost * numelOf(out);
     },
+    onnx: spec.onnx,
   };
 }
 
@@ -118,6 +125,7 @@ function functionDefs(spec: ActivationSpec): FunctionOpDef[] {
     flops(_args, out) {
       return spec.cost * numelOf(out);
     },
+    onnx: spec.onnx,
   });
   // torch.sigmoid / Tensor.sigmoid etc. take no extra options (F.relu's `inplace` is F-only).
   defs.push(make(`F.${fn}`, [`torch.nn.functional.${fn}`], 'function', [req('input'), ...spec.fnParams], false));
@@ -131,6 +139,15 @@ function functionDefs(spec: ActivationSpec): FunctionOpDef[] {
   }
   return defs;
 }
+
+const SOFTMAX_ONNX: Record<string, OnnxLowering> = {
+  Softmax: softmaxLowering('Softmax'),
+  LogSoftmax: softmaxLowering('LogSoftmax'),
+  Softmin: softmaxLowering('Softmax', true),
+  softmax: softmaxLowering('Softmax'),
+  log_softmax: softmaxLowering('LogSoftmax'),
+  softmin: softmaxLowering('Softmax', true),
+};
 
 function softmaxModule(type: string): ModuleOpDef {
   return {
@@ -146,6 +163,7 @@ function softmaxModule(type: string): ModuleOpDef {
       return ctx.tensor(x.shape, x.dtype);
     },
     flops: (_a, _b, out) => 3 * numelOf(out),
+    onnx: SOFTMAX_ONNX[type],
   };
 }
 
@@ -163,6 +181,7 @@ function softmaxFunctions(fn: string): FunctionOpDef[] {
       return ctx.tensor(x.shape, x.dtype);
     },
     flops: (_a, out) => 3 * numelOf(out),
+    onnx: SOFTMAX_ONNX[fn],
   });
   const defs = [build(`F.${fn}`, [`torch.nn.functional.${fn}`], 'function', [req('input'), opt('dim', vNone), opt('_stacklevel', vInt(3)), opt('dtype', vNone)])];
   if (fn !== 'softmin') {
@@ -188,6 +207,7 @@ const prelu: FunctionOpDef = {
     return ctx.tensor(x.shape, x.dtype);
   },
   flops: (_a, out) => numelOf(out),
+  onnx: preluLowering,
 };
 
 const defs: OpDef[] = [
