@@ -238,6 +238,11 @@ export interface RunRequest {
   readonly inputs: readonly RunInput[];
   /** How many output values to preview. */
   readonly previewCount?: number;
+  /**
+   * Who answers the panel's "Run again" (new seed or picked image): by default the panel posts `rerun` and the
+   * host sends a fresh `run`; with `localRerun: true` the panel re-runs these same models itself (and still posts `rerun`).
+   */
+  readonly localRerun?: boolean;
 }
 
 export interface TensorStats {
@@ -478,7 +483,7 @@ export function isToRunPanel(msg: unknown): msg is ToRunPanel {
   switch (msg.type) {
     case 'run':
       return isInt(msg.runId) && isArrayOf(msg.models, isRunModel, 64) && msg.models.length > 0 && isArrayOf(msg.inputs, isRunInput, 64) &&
-        (msg.previewCount === undefined || (isInt(msg.previewCount) && msg.previewCount <= 4096));
+        (msg.previewCount === undefined || (isInt(msg.previewCount) && msg.previewCount <= 4096)) && (msg.localRerun === undefined || typeof msg.localRerun === 'boolean');
     case 'cancel':
       return isInt(msg.runId);
     case 'response':

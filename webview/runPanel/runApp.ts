@@ -112,7 +112,8 @@ export class RunApp {
     }
     this.host.setState({ seed });
     this.host.post({ type: 'rerun', seed, image: null });
-    await this.run({ ...req, inputs: req.inputs.map((i) => ({ ...i, source: { kind: 'seeded', seed } })) });
+    if (req.localRerun) await this.run({ ...req, inputs: req.inputs.map((i) => ({ ...i, source: { kind: 'seeded', seed } })) });
+    else this.status.textContent = `${this.s.seed} ${seed}: ${this.s.waiting}`;
   }
 
   /** The picked image feeds the first input shaped like an image batch; other inputs keep their source. */
@@ -128,6 +129,10 @@ export class RunApp {
     }
     const data = new Uint8Array(await file.arrayBuffer());
     this.host.post({ type: 'rerun', seed: null, image: { data, mime: file.type || 'image/png' } });
+    if (!req.localRerun) {
+      this.status.textContent = `${file.name}: ${this.s.waiting}`;
+      return;
+    }
     const inputs = req.inputs.map((i, k) => (k === target ? { ...i, source: { kind: 'image' as const, data, mime: file.type || 'image/png', mean: IMAGE_MEAN, std: IMAGE_STD } } : i));
     await this.run({ ...req, inputs });
   }
