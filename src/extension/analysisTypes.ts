@@ -2,6 +2,15 @@
 import type { Diagnostic, ModelGraph, SourceRange } from '../core/graph/modelGraph';
 import type { PayloadFusion } from '../protocol';
 
+/** A fusion point as the editor prints it (hover, status bar). */
+export interface FusionNote {
+  readonly nodeId: string;
+  readonly method: string;
+  readonly line: number | null;
+  /** `concat · 3 inputs: feat1 (/1, 64ch) + feat2 (/2, 128ch) + feat3 (/4, 256ch)` */
+  readonly text: string;
+}
+
 export type SpecSource = 'comment' | 'remembered' | 'setting' | 'example' | 'layers';
 
 export interface ModelEntry {
@@ -17,6 +26,7 @@ export interface ModelEntry {
   readonly graph: ModelGraph | null;
   /** Fusion points of the graph, as the graph view shows them. */
   readonly fusion: readonly PayloadFusion[];
+  readonly fusionNotes: readonly FusionNote[];
   /** Why there is no graph (unsupported construct, missing input, …). */
   readonly error: string | null;
   /** True when the class does not parse now and this entry is the last good analysis of it. */

@@ -152,13 +152,9 @@ function classHover(m: ModelEntry): string {
   const outputs = g.outputs.map((o) => `\`${bothShapes(g.values.get(o)?.shape ?? null)}\``).join(', ');
   const spec = m.inputSpec ? `input spec \`${m.inputSpec}\`${m.specSource ? ` (${m.specSource})` : ''}` : '';
   const lines = [head, `${inputs} → ${outputs}`, `${formatCount(g.paramsTotal)} params · ${formatFlops(g.flopsTotal)}${spec ? ` · ${spec}` : ''}`];
-  if (m.fusion.length > 0) {
-    lines.push('', `**Fusion points (${m.fusion.length})**`);
-    for (const f of m.fusion) {
-      const line = g.nodes.find((n) => n.id === f.node)?.range?.startLine;
-      const levels = f.inputs.map((i) => `${i.shape ? `\`${i.shape.symbolic}\`` : '?'}${i.resampling.length ? ` (${i.resampling.join(', ')})` : ''}`).join(' + ');
-      lines.push(`- **${f.method}** of ${f.inputs.length} levels${line !== undefined ? ` (line ${line + 1})` : ''}: ${levels} → \`${f.output?.symbolic ?? '?'}\``);
-    }
+  if (m.fusionNotes.length > 0) {
+    lines.push('', `**Fusion points (${m.fusionNotes.length})**`);
+    for (const f of m.fusionNotes) lines.push(`- ${f.line !== null ? `line ${f.line + 1}: ` : ''}${f.text}`);
   } else {
     lines.push('', 'No fusion points.');
   }

@@ -5,6 +5,8 @@ export type RunnerLocation = 'webview' | 'extensionHost';
 
 export interface FusionLensSettings {
   readonly defaultInput: string;
+  /** True when the user set `defaultInput` (it then outranks specs inferred from example calls and layers). */
+  readonly defaultInputSet: boolean;
   readonly dimensions: Readonly<Record<string, number>>;
   readonly batch: number;
   readonly seed: number;
@@ -35,8 +37,11 @@ export function readSettings(scope?: vscode.ConfigurationScope): FusionLensSetti
   if (dims.B === undefined) dims.B = batch;
   const runner = c.get('runner') === 'extensionHost' ? 'extensionHost' : 'webview';
   const input = c.get('defaultInput');
+  const inspected = c.inspect('defaultInput');
+  const defaultInputSet = [inspected?.globalValue, inspected?.workspaceValue, inspected?.workspaceFolderValue].some((v) => typeof v === 'string' && v.trim() !== '');
   return {
     defaultInput: typeof input === 'string' && input.trim() !== '' ? input.trim() : 'Bx3xHxW',
+    defaultInputSet,
     dimensions: dims,
     batch,
     seed: positiveInt(c.get('seed'), 0),

@@ -1,0 +1,93 @@
+// Fusion Lens extension entry: registers providers, views and commands; the engine loads on first use.
+import * as vscode from 'vscode';
+import { AnalysisStore } from './analysisStore';
+import type { DocumentAnalysis } from './analysisTypes';
+import { ModelCodeLensProvider } from './codeLensProvider';
+import { exportOnnx } from './commands/exportOnnx';
+import { runFusionModel } from './commands/runFusionModel';
+import { setInputShape } from './commands/setInputShape';
+import { showGraph } from './commands/showGraph';
+import { registerDiagnostics } from './diagnostics';
+import type { Engine } from './engine';
+import { loadEngine } from './engineLoader';
+import { GraphViewProvider } from './graphViewProvider';
+import { ShapeHoverProvider } from './hoverProvider';
+import { ShapeInlayHintsProvider } from './inlayHintsProvider';
+import { InputSpecMemory } from './inputSpecs';
+import { OnnxEditorProvider } from './onnxEditorProvider';
+import { QuickFixProvider } from './quickFixProvider';
+import { readSettings } from './settings';
+import { registerStatusBar } from './statusBar';
+
+const moduleLoaded = performance.now();
+
+/** What activate returns: used by the @vscode/test-electron suite to wait for analyses. */
+export interface FusionLensApi {
+  analysisOf(doc: vscode.TextDocument): Promise<DocumentAnalysis>;
+}
+
+export function activate(context: vscode.ExtensionContext): FusionLensApi {
+  const t0 = performance.now();
+  const log = vscode.window.createOutputChannel('Fusion Lens', { log: true });
+  const engine = (): Promise<Engine> => loadEngine(context.extensionUri, log);
+  const memory = new InputSpecMemory(context.workspaceState);
+
+  const store = new AnalysisStore(async (doc) => {
+    // Text and version are read together, before any await, so the result is tagged with the right version.
+    const text = doc.getText();
+    const version = doc.version;
+    const settings = readSettings(doc.uri);
+    const e = await engine();
+    const start = performance.now();
+    const r = e.analyze({
+      text,
+      file: doc.uri.fsPath,
+      specOverrides: memory.forFile(doc.uri),
+      defaultInput: settings.defaultInputSet ? settings.defaultInput : null,
+      dimensions: settings.dimensions,
+      searchRoots: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
+      openTexts: Object.fromEntries(vscode.workspace.textDocuments.filter((d) => d.languageId === 'python' && d.uri.scheme === 'file' && d !== doc).map((d) => [d.uri.fsPath, d.getText()])),
+    });
+    return { uri: doc.uri.toString(), version, ...r, ms: performance.now() - start };
+  }, log);
+
+  const isPython = (d: vscode.TextDocument): boolean => d.languageId === 'python' && d.uri.scheme !== 'git' && d.uri.scheme !== 'output';
+  const graphView = GraphViewProvider.register(context, store, log);
+  const onnxEditor = OnnxEditorProvider.register(context, engine, log);
+  const runDeps = { extensionUri: context.extensionUri, store, engine, log };
+
+  context.subscriptions.push(
+    log,
+    store,
+    ShapeHoverProvider.register(store),
+    ShapeInlayHintsProvider.register(store),
+    ModelCodeLensProvider.register(store),
+    QuickFixProvider.register(store),
+    registerDiagnostics(store),
+    registerStatusBar(store),
+    vscode.workspace.onDidOpenTextDocument((d) => isPython(d) && store.schedule(d, true)),
+    vscode.workspace.onDidChangeTextDocument((e) => isPython(e.document) && e.contentChanges.length > 0 && store.schedule(e.document)),
+    vscode.workspace.onDidCloseTextDocument((d) => store.forget(d)),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('fusionLens') && store.invalidateAll()),
+    vscode.commands.registerCommand('fusionLens.runFusionModel', (uri?: unknown, cls?: unknown) => {
+      // From the palette with an .onnx editor in front, run that file.
+      if (uri === undefined && onnxEditor.activeDocument && vscode.window.activeTextEditor === undefined) return onnxEditor.runActive();
+      return runFusionModel(runDeps, uri, cls);
+    }),
+    vscode.commands.registerCommand('fusionLens.setInputShape', (uri?: unknown, cls?: unknown) => setInputShape(store, memory, uri, cls)),
+    vscode.commands.registerCommand('fusionLens.exportOnnx', (uri?: unknown, cls?: unknown) => exportOnnx(store, engine, log, uri, cls)),
+    vscode.commands.registerCommand('fusionLens.showGraph', (uri?: unknown, cls?: unknown) => showGraph(store, graphView, uri, cls)),
+    vscode.commands.registerCommand('fusionLens.showLog', () => log.show()),
+  );
+
+  // Documents already open when we activate are analysed after activation returns.
+  setTimeout(() => {
+    for (const d of vscode.workspace.textDocuments) if (isPython(d)) store.schedule(d, true);
+  }, 0);
+
+  const activationMs = performance.now() - t0;
+  log.info(`activated in ${activationMs.toFixed(1)} ms (extension.js evaluated ${(t0 - moduleLoaded).toFixed(1)} ms before activate)`);
+  return { analysisOf: (doc) => store.ensure(doc) };
+}
+
+export function deactivate(): void {}
