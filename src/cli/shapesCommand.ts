@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { analyzeSource, type ModelAnalysis } from '../core/interp/analyzeFile';
 import { initPythonParser } from '../core/python/pythonParser';
 import type { Diagnostic } from '../core/graph/modelGraph';
+import { fusionFieldJson } from '../core/graph/fusionJson';
 import { writeOut } from './output';
 import { diagnosticJson, shapesJson } from './oracleJson';
 import { parseShapesArgs, SHAPES_USAGE } from './shapesArgs';
@@ -23,8 +24,8 @@ function readOrNull(path: string): string | null {
 }
 
 function modelJson(m: ModelAnalysis) {
-  if (m.graph) return { ...shapesJson(m.graph), input_spec: m.inputSpec ? { text: m.inputSpec.text, source: m.inputSpec.source, ...(m.inputSpec.note ? { note: m.inputSpec.note } : {}) } : null };
-  return { model: m.expr, class: m.className, modules: [], lines: [], params_total: null, outputs: [], output_kind: null, diagnostics: m.diagnostics.map(diagnosticJson) };
+  if (m.graph) return { ...shapesJson(m.graph), fusion: fusionFieldJson(m.graph), input_spec: m.inputSpec ? { text: m.inputSpec.text, source: m.inputSpec.source, ...(m.inputSpec.note ? { note: m.inputSpec.note } : {}) } : null };
+  return { model: m.expr, class: m.className, modules: [], lines: [], params_total: null, outputs: [], output_kind: null, fusion: [], diagnostics: m.diagnostics.map(diagnosticJson) };
 }
 
 const hasError = (ds: readonly Diagnostic[]) => ds.some((d) => d.severity === 'error');

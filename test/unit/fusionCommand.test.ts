@@ -7,10 +7,11 @@ import { join, resolve } from 'node:path';
 const ROOT = resolve(__dirname, '../..');
 const EXAMPLE = join(ROOT, 'examples/fusion_cnn.py');
 
-function cli(...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'fusion', ...args], { cwd: ROOT, encoding: 'utf8' });
+function run(command: string, ...args: string[]): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), command, ...args], { cwd: ROOT, encoding: 'utf8' });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
+const cli = (...args: string[]) => run('fusion', ...args);
 
 test('text report: the concat, its inputs, and the comparison with the baseline', () => {
   const r = cli(EXAMPLE);
@@ -46,4 +47,17 @@ test('Chinese text and bad usage', () => {
   assert.match(zh.out, /feat1（步长 1，深度 1）最大池化 ÷4/);
   assert.equal(cli(EXAMPLE, '--lang', 'fr').code, 2);
   assert.equal(cli().code, 2);
+});
+
+test('shapes --json carries the same fusion points in its fusion field', () => {
+  const r = run('shapes', EXAMPLE, '--json');
+  assert.equal(r.code, 0, r.err);
+  const doc = JSON.parse(r.out);
+  assert.deepEqual(doc.models.BaselineModel.fusion, []);
+  const [p, ...rest] = doc.models.FusionModel.fusion;
+  assert.equal(rest.length, 0);
+  assert.equal(p.line, 61);
+  assert.equal(p.method, 'concat');
+  assert.deepEqual(p.inputs.map((i: { var: string; resampling: { kind: string }[] }) => [i.var, i.resampling.map((s) => s.kind)]), [['feat1', ['pool']], ['feat2', ['interpolate']], ['feat3', []]]);
+  assert.deepEqual(p.out.shape, [4, 448, 64, 64]);
 });
