@@ -1,0 +1,99 @@
+// Hover and inlay-hint text computed from a real analysis of the bundled example, and stale handling of broken classes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyzeText, type AnalyzeRequest } from '../../../src/extension/engineAnalyze';
+import type { DocumentAnalysis } from '../../../src/extension/analysisTypes';
+import { hoverMarkdown } from '../../../src/extension/hoverContent';
+import { inlayItems } from '../../../src/extension/inlayContent';
+import { sourceContext } from '../../../src/extension/sourceContext';
+import { mergeStale } from '../../../src/extension/staleMerge';
+import { initTestParser, repoRoot } from '../pythonWasm';
+
+const FILE = join(repoRoot, 'examples/fusion_cnn.py');
+const TEXT = readFileSync(FILE, 'utf8');
+
+function analyse(text: string, version: number): DocumentAnalysis {
+  const req: AnalyzeRequest = { text, file: FILE, specOverrides: {}, defaultInput: null, dimensions: { B: 4, H: 256, W: 256 }, searchRoots: [join(repoRoot, 'examples')], openTexts: {} };
+  return { uri: 'file://' + FILE, version, ...analyzeText(req), ms: 0 };
+}
+
+function hoverAt(a: DocumentAnalysis, text: string, lineText: string, word: string): string | null {
+  const lines = text.split('\n');
+  const line = lines.findIndex((l) => l.includes(lineText));
+  assert.ok(line >= 0, lineText);
+  const col = lines[line]!.indexOf(word) + 1;
+  const ctx = sourceContext((i) => lines[i] ?? '', line);
+  return hoverMarkdown(a, { line, col, word, lineText: lines[line]!, ...ctx });
+}
+
+test('the example has two models with graphs; FusionModel has the 3-level concat fusion', async () => {
+  await initTestParser();
+  const a = analyse(TEXT, 1);
+  assert.deepEqual(a.models.map((m) => m.className), ['BaselineModel', 'FusionModel']);
+  const fusion = a.models[1]!;
+  assert.ok(fusion.graph, fusion.error ?? '');
+  assert.equal(fusion.fusion.length, 1);
+  assert.equal(fusion.fusion[0]!.method, 'concat');
+  assert.equal(fusion.fusion[0]!.inputs.length, 3);
+  assert.equal(fusion.inputSpec, '4x3x256x256');
+  assert.equal(fusion.specSource, 'comment');
+});
+
+test('hover on a forward variable shows symbolic and concrete shapes, dtype and op', async () => {
+  await initTestParser();
+  const a = analyse(TEXT, 1);
+  const md = hoverAt(a, TEXT, 'feat2_down = F.interpolate', 'feat2_down');
+  assert.ok(md);
+  assert.match(md, /\[B, 128, H\/4, W\/4\]/);
+  assert.match(md, /\[4, 128, 64, 64\]/);
+  assert.match(md, /float32/);
+  assert.match(md, /2,097,152 elements/);
+  assert.match(md, /interpolate/);
+  // A later use of the variable shows the same binding.
+  const use = hoverAt(a, TEXT, 'fused = torch.cat', 'feat2_down');
+  assert.match(use ?? '', /\[4, 128, 64, 64\]/);
+});
+
+test('hover on the class shows input → output, params and the fusion summary', async () => {
+  await initTestParser();
+  const a = analyse(TEXT, 1);
+  const md = hoverAt(a, TEXT, 'class FusionModel', 'FusionModel') ?? '';
+  assert.match(md, /\[B, 3, H, W\].*→.*\[B, 10\]/s);
+  assert.match(md, /params/);
+  assert.match(md, /concat · 3 inputs/);
+});
+
+test('hover on a module attribute in __init__ shows its type, params and the shapes it sees', async () => {
+  await initTestParser();
+  const a = analyse(TEXT, 1);
+  const md = hoverAt(a, TEXT, 'self.conv1 = nn.Conv2d(3, 64', 'conv1') ?? '';
+  assert.match(md, /Conv2d/);
+  assert.match(md, /1\.79K params/);
+  assert.match(md, /\[4, 3, 256, 256\].*→.*\[4, 64, 256, 256\]/s);
+});
+
+test('inlay hints: the cat line carries the fused shape', async () => {
+  await initTestParser();
+  const a = analyse(TEXT, 1);
+  const catLine = TEXT.split('\n').findIndex((l) => l.includes('fused = torch.cat'));
+  const item = inlayItems(a, 0, 1000).find((i) => i.line === catLine);
+  assert.ok(item);
+  assert.equal(item.label, '[B, 448, H/4, W/4]');
+  assert.match(item.tooltip, /\[4, 448, 64, 64\]/);
+});
+
+test('a class that stops parsing keeps its last good analysis, marked stale', async () => {
+  await initTestParser();
+  const good = analyse(TEXT, 1);
+  const brokenText = TEXT.replace('x = self.fusion(fused)', 'x = self.fusion(fused');
+  const broken = mergeStale(analyse(brokenText, 2), good);
+  const fusion = broken.models.find((m) => m.className === 'FusionModel');
+  assert.ok(fusion, 'FusionModel still listed');
+  assert.equal(fusion.stale, true);
+  assert.ok(fusion.graph, 'with its last good graph');
+  const md = hoverAt(broken, brokenText, 'feat2_down = F.interpolate', 'feat2_down') ?? '';
+  assert.match(md, /stale/);
+  assert.match(md, /\[4, 128, 64, 64\]/);
+});
