@@ -9,6 +9,7 @@ import { showShape } from './showShape';
 import { BoundArgs, FunctionOpDef, InferContext, ModuleOpDef, ShapeError, TensorSpec } from './types';
 import { PyValue, TensorValue } from './values';
 import { slidingOut, transposedOut } from './windowSize';
+import { convLowering, convTransposeLowering } from './lowerConvPool';
 
 interface ConvGeometry {
   readonly op: string;
@@ -177,6 +178,7 @@ function convModule(nd: number): ModuleOpDef {
       const g = moduleGeometry(attrs, nd, type);
       return 2 * numelOf(out) * ((g.inChannels ?? 0) / g.groups) * prod(g.kernel);
     },
+    onnx: convLowering(nd),
   };
 }
 
@@ -220,6 +222,7 @@ function convTransposeModule(nd: number): ModuleOpDef {
       const g = geometry(attrs);
       return 2 * numelOf(args.input) * (g.outChannels / g.groups) * prod(g.kernel);
     },
+    onnx: convTransposeLowering(nd),
   };
 }
 
@@ -268,6 +271,7 @@ function convFunction(nd: number): FunctionOpDef {
       const ws = w && w.kind === 'tensor' && w.shape ? w.shape.map((d) => d.value ?? 0) : [];
       return ws.length ? 2 * numelOf(out) * prod(ws.slice(1)) : 0;
     },
+    onnx: convLowering(nd),
   };
 }
 
@@ -293,6 +297,7 @@ function convTransposeFunction(nd: number): FunctionOpDef {
       const ws = w && w.kind === 'tensor' && w.shape ? w.shape.map((d) => d.value ?? 0) : [];
       return ws.length ? 2 * numelOf(args.input) * prod(ws.slice(1)) : 0;
     },
+    onnx: convTransposeLowering(nd),
   };
 }
 

@@ -3,6 +3,7 @@ import { floatArg, tensorArg } from './args';
 import { registerOps } from './registry';
 import { opt, req, star, starstar, vBool, vFloat } from './sig';
 import { FunctionOpDef, ModuleOpDef, OpDef, ShapeError } from './types';
+import { identity, optBool, optNumber } from './lowerCommon';
 
 const DROPOUTS = ['Dropout', 'Dropout1d', 'Dropout2d', 'Dropout3d', 'AlphaDropout', 'FeatureAlphaDropout'];
 
@@ -23,6 +24,8 @@ function dropoutModule(type: string): ModuleOpDef {
       return ctx.tensor(x.shape, x.dtype);
     },
     flops: () => 0,
+    // Modules are exported in eval mode, where dropout passes its input through.
+    onnx: identity,
   };
 }
 
@@ -41,10 +44,14 @@ function dropoutFunction(fn: string): FunctionOpDef {
       return ctx.tensor(x.shape, x.dtype);
     },
     flops: () => 0,
+    onnx: (c) => {
+      if (optBool(c, 'training', false) && optNumber(c, 'p', 0.5) > 0) c.fail('dropout with training=True is random; pass training=self.training to export in eval mode');
+      identity(c);
+    },
   };
 }
 
-const identity: ModuleOpDef = {
+const identityModule: ModuleOpDef = {
   kind: 'module',
   type: 'Identity',
   family: 'dropout',
@@ -57,11 +64,12 @@ const identity: ModuleOpDef = {
     return ctx.tensor(x.shape, x.dtype);
   },
   flops: () => 0,
+  onnx: identity,
 };
 
 const defs: OpDef[] = [
   ...DROPOUTS.map(dropoutModule),
   ...['dropout', 'dropout1d', 'dropout2d', 'dropout3d', 'alpha_dropout', 'feature_alpha_dropout'].map(dropoutFunction),
-  identity,
+  identityModule,
 ];
 registerOps(defs);

@@ -7,6 +7,7 @@ import { factoryKwargs, opt, req, vBool, vFloat, vNone } from './sig';
 import { showShape } from './showShape';
 import { FunctionOpDef, ModuleOpDef, ShapeError } from './types';
 import { TensorValue } from './values';
+import { embeddingLowering } from './lowerLinear';
 
 function checkIndices(op: string, x: TensorValue): void {
   if (x.dtype !== 'int64' && x.dtype !== 'int32') {
@@ -50,6 +51,7 @@ const embedding: ModuleOpDef = {
   },
   // A gather: no arithmetic.
   flops: () => 0,
+  onnx: embeddingLowering,
 };
 
 const embeddingFn: FunctionOpDef = {
@@ -67,6 +69,7 @@ const embeddingFn: FunctionOpDef = {
     if (w.shape.length !== 2) throw new ShapeError(`F.embedding: weight must be 2-D, got ${showShape(w.shape)}`);
     return ctx.tensor([...x.shape, w.shape[1]], w.dtype);
   },
+  onnx: embeddingLowering,
 };
 
 registerOps([embedding, embeddingFn]);

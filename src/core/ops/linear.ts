@@ -7,6 +7,7 @@ import { registerOps } from './registry';
 import { factoryKwargs, opt, req, vBool, vNone } from './sig';
 import { showShape } from './showShape';
 import { FunctionOpDef, ModuleOpDef, ShapeError, TensorSpec } from './types';
+import { linearLowering } from './lowerLinear';
 
 /** `[..., in] → [..., out]`, with a message that says which in_features the input would need. */
 export function linearOutShape(op: string, x: Shape | null, inFeatures: number, outFeatures: number): Shape | null {
@@ -60,6 +61,7 @@ function linearModule(type: string): ModuleOpDef {
     flops(attrs, _args, out) {
       return 2 * numelOf(out) * numArg(attrs, 'in_features', type);
     },
+    onnx: linearLowering,
   };
 }
 
@@ -84,6 +86,7 @@ const linearFn: FunctionOpDef = {
     const last = x && x.kind === 'tensor' && x.shape && x.shape.length ? x.shape[x.shape.length - 1].value ?? 0 : 0;
     return 2 * numelOf(out) * last;
   },
+  onnx: linearLowering,
 };
 
 registerOps([linearModule('Linear'), linearModule('NonDynamicallyQuantizableLinear'), linearFn]);

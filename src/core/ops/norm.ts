@@ -9,6 +9,8 @@ import { factoryKwargs, opt, req, vBool, vFloat, vInt, vNone } from './sig';
 import { showShape } from './showShape';
 import { BoundArgs, FunctionOpDef, ModuleOpDef, ShapeError, TensorSpec } from './types';
 import { TensorValue } from './values';
+import type { OnnxLowering } from './lowering';
+import { batchNormLowering, groupNormLowering, instanceNormLowering, layerNormLowering, normalizeLowering } from './lowerNorm';
 
 // FLOPs: eval-mode BatchNorm folds to one scale and one shift per element (2); the others compute
 // statistics and normalise per call (counted as 5 per element: mean, variance, subtract, divide, affine).
@@ -63,6 +65,7 @@ function batchNormModule(nd: number): ModuleOpDef {
       return ctx.tensor(x.shape, x.dtype);
     },
     flops: (_a, _b, out) => BN_COST * numelOf(out),
+    onnx: batchNormLowering,
   };
 }
 
@@ -89,6 +92,7 @@ function instanceNormModule(nd: number): ModuleOpDef {
       return ctx.tensor(x.shape, x.dtype);
     },
     flops: (_a, _b, out) => STATS_COST * numelOf(out),
+    onnx: instanceNormLowering,
   };
 }
 
@@ -127,6 +131,7 @@ const layerNorm: ModuleOpDef = {
     return ctx.tensor(x.shape, x.dtype);
   },
   flops: (_a, _b, out) => STATS_COST * numelOf(out),
+  onnx: layerNormLowering,
 };
 
 function checkGroups(op: string, x: Shape, groups: number, channels: number | null): void {
@@ -160,6 +165,15 @@ const groupNorm: ModuleOpDef = {
     return ctx.tensor(x.shape, x.dtype);
   },
   flops: (_a, _b, out) => STATS_COST * numelOf(out),
+  onnx: groupNormLowering,
+};
+
+const FN_NORM_ONNX: Record<string, OnnxLowering> = {
+  'F.batch_norm': batchNormLowering,
+  'F.instance_norm': instanceNormLowering,
+  'F.layer_norm': layerNormLowering,
+  'F.group_norm': groupNormLowering,
+  'F.normalize': normalizeLowering,
 };
 
 /** Shape-preserving F.* norms: validation per function, output = input. */
@@ -176,6 +190,7 @@ function fnNorm(name: string, signature: FunctionOpDef['signature'], check: (x: 
       return ctx.tensor(x.shape, x.dtype);
     },
     flops: (_a, out) => cost * numelOf(out),
+    onnx: FN_NORM_ONNX[name],
   };
 }
 

@@ -9,6 +9,7 @@ import { showShape } from './showShape';
 import { BoundArgs, FunctionOpDef, InferContext, ModuleOpDef, OpDef, ParamSpec, ShapeError } from './types';
 import { PyValue, TensorValue } from './values';
 import { slidingOut } from './windowSize';
+import { adaptiveAvgPoolLowering, adaptiveMaxPoolLowering, avgPoolLowering, maxPoolLowering } from './lowerConvPool';
 
 type PoolKind = 'max' | 'avg';
 
@@ -99,6 +100,7 @@ function windowModule(kind: PoolKind, nd: number): ModuleOpDef {
       return withIndices(ctx, shape, x, kind === 'max' && boolArg(attrs, 'return_indices', type));
     },
     flops: (attrs, _args, out) => windowFlops(type, nd, attrs, out),
+    onnx: kind === 'max' ? maxPoolLowering(nd) : avgPoolLowering(nd),
   };
 }
 
@@ -118,6 +120,7 @@ function adaptiveModule(kind: PoolKind, nd: number): ModuleOpDef {
     },
     // Every input element is read once (overlapping windows aside).
     flops: (_attrs, args) => numelOf(args.input),
+    onnx: kind === 'max' ? adaptiveMaxPoolLowering(nd) : adaptiveAvgPoolLowering(nd),
   };
 }
 
@@ -138,6 +141,7 @@ function windowFunction(kind: PoolKind, nd: number): FunctionOpDef {
       return withIndices(ctx, shape, x, kind === 'max' && boolArg(args, 'return_indices', name));
     },
     flops: (args, out) => windowFlops(name, nd, args, out),
+    onnx: kind === 'max' ? maxPoolLowering(nd) : avgPoolLowering(nd),
   };
 }
 
@@ -155,6 +159,7 @@ function adaptiveFunction(kind: PoolKind, nd: number): FunctionOpDef {
       return withIndices(ctx, shape, x, kind === 'max' && boolArg(args, 'return_indices', name));
     },
     flops: (args) => numelOf(args.input),
+    onnx: kind === 'max' ? adaptiveMaxPoolLowering(nd) : adaptiveAvgPoolLowering(nd),
   };
 }
 
