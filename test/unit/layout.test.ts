@@ -166,3 +166,21 @@ test('placeRank keeps gaps and is exact when the wishes are feasible', () => {
   placeRank(Float64Array.of(0, 0, 0), Float64Array.of(1, 1, 1), Float64Array.of(10, 10), out);
   assert.deepEqual(Array.from(out), [-10, 0, 10]);
 });
+
+test('fast mode sends very long edges down lanes right of every box', () => {
+  // a 60-node chain with a skip from the first to the last node: too long for dummies in fast mode
+  const edges: [number, number][] = [];
+  for (let i = 0; i + 1 < 60; i++) edges.push([i, i + 1]);
+  edges.push([0, 59]);
+  const g = graphOf(60, edges, () => 100);
+  const r = layeredLayout(g, { mode: 'fast' });
+  checkStructure(g, r, true);
+  const skip = r.edgePoints[59]!;
+  assert.equal(skip.length, 8);
+  let right = 0;
+  for (let v = 0; v < 60; v++) right = Math.max(right, r.x[v]! + 50);
+  assert.ok(skip[2]! > right && skip[4]! > right, 'the lane clears every box');
+  assert.ok(r.width >= skip[2]!);
+  // full mode routes the same edge through dummies instead
+  assert.equal(layeredLayout(g, { mode: 'full' }).edgePoints[59]!.length, 2 * 60);
+});

@@ -12,6 +12,9 @@ const MODE_SETTINGS: Record<LayoutMode, { sweeps: number; keepBest: boolean; pas
   fast: { sweeps: 2, keepBest: false, passes: 4, maxSpan: 24 },
 };
 
+/** Horizontal spacing of the lanes that carry long edges in fast mode. */
+const LANE_GAP = 10;
+
 export function layeredLayout(graph: LayoutGraph, options: LayoutOptions = {}): LayoutResult {
   const n = graph.nodeCount;
   const m = graph.sources.length;
@@ -64,13 +67,32 @@ export function layeredLayout(graph: LayoutGraph, options: LayoutOptions = {}): 
   const y = new Float64Array(proper.count);
   for (let v = 0; v < proper.count; v++) y[v] = rankTop[proper.rank[v]!]! + rankHeight[proper.rank[v]!]! / 2;
 
+  let width = 0;
+  for (let v = 0; v < n; v++) width = Math.max(width, x[v]! + graph.widths[v]! / 2);
   const edgePoints: Float64Array[] = new Array(m);
+  let lanes = 0;
   for (let e = 0; e < m; e++) {
     if (up[e]! < 0) {
       edgePoints[e] = new Float64Array(0);
       continue;
     }
-    const chain = proper.chains[e] ?? Int32Array.of(up[e]!, down[e]!);
+    const chain = proper.chains[e];
+    if (!chain && rank[down[e]!]! - rank[up[e]!]! > 1) {
+      // a long edge without dummies (fast mode) runs down its own lane right of the drawing instead of through the boxes
+      const a = up[e]!;
+      const b = down[e]!;
+      const laneX = width + nodeSep + LANE_GAP * lanes++;
+      const pts = Float64Array.of(x[a]!, y[a]! + graph.heights[a]! / 2, laneX, y[a]! + graph.heights[a]! / 2 + rankSep / 2, laneX, y[b]! - graph.heights[b]! / 2 - rankSep / 2, x[b]!, y[b]! - graph.heights[b]! / 2);
+      edgePoints[e] = back[e] === 1 ? reversePoints(pts) : pts;
+      continue;
+    }
+    if (!chain) {
+      const a = up[e]!;
+      const b = down[e]!;
+      const pts = Float64Array.of(x[a]!, y[a]! + graph.heights[a]! / 2, x[b]!, y[b]! - graph.heights[b]! / 2);
+      edgePoints[e] = back[e] === 1 ? reversePoints(pts) : pts;
+      continue;
+    }
     const pts = new Float64Array(chain.length * 2);
     for (let k = 0; k < chain.length; k++) {
       const v = chain[k]!;
@@ -82,8 +104,7 @@ export function layeredLayout(graph: LayoutGraph, options: LayoutOptions = {}): 
     edgePoints[e] = back[e] === 1 ? reversePoints(pts) : pts;
   }
 
-  let width = 0;
-  for (let v = 0; v < n; v++) width = Math.max(width, x[v]! + graph.widths[v]! / 2);
+  if (lanes > 0) width += nodeSep + LANE_GAP * (lanes - 1);
   progress('done', 1);
   return {
     mode,
