@@ -15,7 +15,9 @@ function trim(x: number): string {
 }
 
 export function formatFlops(n: number): string {
-  return `${formatCount(n)}FLOPs`;
+  // `24.1 GFLOPs`: the unit prefix belongs to FLOPs, not to the number.
+  const [, num, unit] = /^(.*?)([KMGT]?)$/.exec(formatCount(n))!;
+  return `${num} ${unit}FLOPs`;
 }
 
 /** Element counts with thousands separators, so 4,194,304 reads at a glance. */

@@ -136,7 +136,9 @@ function attributeHover(g: ModelGraph, cls: string, modelClass: string, attr: st
   const nodeIds = new Set(calls.flatMap((c) => c.nodes));
   const flops = g.nodes.filter((n) => nodeIds.has(n.id)).reduce((s, n) => s + n.flops, 0);
   const paths = [...new Set(calls.map((c) => c.path))];
-  const params = paths.reduce((s, p) => s + (calls.find((c) => c.path === p)?.params ?? 0), 0);
+  // Containers own no parameters themselves: count the leaves of one call per instance (shared modules once).
+  const nodeParams = new Map(g.nodes.map((n) => [n.id, n.params]));
+  const params = paths.reduce((s, p) => s + (calls.find((c) => c.path === p)?.nodes ?? []).reduce((t, id) => t + (nodeParams.get(id) ?? 0), 0), 0);
   const head = `**self.${attr}** · \`${first.type}\` · ${formatCount(params)} params · ${formatFlops(flops)}${paths.length > 1 ? ` (${paths.length} instances)` : ''}`;
   const io = (c: ModuleCall): string => `${c.in.map((s) => `\`${bothShapes(s)}\``).join(', ')} → ${c.out.map((s) => `\`${bothShapes(s)}\``).join(', ')}`;
   if (calls.length === 1) return `${head}  \n${io(first)}`;
