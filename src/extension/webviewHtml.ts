@@ -30,7 +30,9 @@ export function buildWebviewHtml(webview: vscode.Webview, extensionUri: vscode.U
     `img-src ${src} data: blob:`,
     `style-src ${src} 'unsafe-inline'`,
     `font-src ${src}`,
-    `script-src 'nonce-${nonce}'${opts.wasm ? " 'wasm-unsafe-eval'" : ''}`,
+    // onnxruntime-web imports its loader (dist/wasm/*.mjs) with import(), which nonces do not cover: the run panel
+    // may also load scripts from the extension's own dist/ (localResourceRoots keeps everything else out).
+    `script-src 'nonce-${nonce}'${opts.wasm ? ` ${src} 'wasm-unsafe-eval'` : ''}`,
     // onnxruntime-web fetches its .wasm/.mjs from dist/wasm; the graph view's layout worker is a blob.
     `connect-src ${src}`,
     `worker-src ${src} blob:`,
