@@ -25,12 +25,16 @@ export function nodeCard(payload: GraphPayload, item: VisibleItem, s: Strings, l
   }
   const node = payload.nodes[item.node]!;
   const outputs = h('div', {}, ...node.outputs.map((o) => h('div', {}, h('code', {}, o.symbolic), ' · ', h('code', {}, o.concrete))));
+  const labelOf = new Map(payload.nodes.map((n) => [n.id, n.label]));
+  const incoming = payload.edges.filter((e) => e.target === node.id);
+  const inputs = h('div', {}, ...incoming.map((e) => h('div', {}, `${labelOf.get(e.source) ?? e.source}: `, e.shape ? h('code', { title: e.shape.symbolic }, e.shape.concrete) : '?')));
   card.append(
     h('h3', {}, node.label),
     propertyTable([
       [s.op, h('code', {}, node.op)],
       [s.module, node.modulePath ? h('code', {}, node.modulePath) : ''],
       [s.scope, node.scope ? h('code', {}, node.scope) : ''],
+      [s.inputs, incoming.length ? inputs : ''],
       [s.output, outputs],
       [s.attributes, node.detail ? h('code', {}, node.detail) : ''],
       [s.params, node.params ? compact(node.params) : ''],
