@@ -10,6 +10,7 @@ import { showShape } from './showShape';
 import { tensorFn } from './tensorFn';
 import { BoundArgs, FunctionOpDef, InferContext, OpDef, ShapeError, UnknownArgError } from './types';
 import { PyValue, TensorValue } from './values';
+import { concatLowering, splitLowering, stackLowering } from './lowerShape';
 
 function tensorList(args: BoundArgs, op: string): TensorValue[] {
   const v = args.tensors;
@@ -84,6 +85,7 @@ function joinDef(name: string, stack: boolean): FunctionOpDef {
       return ctx.tensor(stack ? stackShape(name, ts, d) : catShape(name, ts, d), listDtype(ts));
     },
     flops: () => 0,
+    onnx: stack ? stackLowering : concatLowering,
   };
 }
 
@@ -141,11 +143,11 @@ function splitInfer(param: string) {
 
 const defs: OpDef[] = [
   joinDef('torch.cat', false), joinDef('torch.concat', false), joinDef('torch.concatenate', false), joinDef('torch.stack', true),
-  ...tensorFn({ keys: ['torch.chunk', 'Tensor.chunk'], family: 'join', params: [req('chunks'), opt('dim', vInt(0))], infer: chunkInfer }),
-  ...tensorFn({ keys: ['torch.split'], first: 'tensor', family: 'join', params: [req('split_size_or_sections'), opt('dim', vInt(0))], infer: splitInfer('split_size_or_sections') }),
-  ...tensorFn({ keys: ['Tensor.split'], family: 'join', params: [req('split_size'), opt('dim', vInt(0))], infer: splitInfer('split_size') }),
+  ...tensorFn({ keys: ['torch.chunk', 'Tensor.chunk'], family: 'join', params: [req('chunks'), opt('dim', vInt(0))], infer: chunkInfer, onnx: splitLowering() }),
+  ...tensorFn({ keys: ['torch.split'], first: 'tensor', family: 'join', params: [req('split_size_or_sections'), opt('dim', vInt(0))], infer: splitInfer('split_size_or_sections'), onnx: splitLowering() }),
+  ...tensorFn({ keys: ['Tensor.split'], family: 'join', params: [req('split_size'), opt('dim', vInt(0))], infer: splitInfer('split_size'), onnx: splitLowering() }),
   ...tensorFn({
-    keys: ['torch.unbind', 'Tensor.unbind'], family: 'join', params: [opt('dim', vInt(0))],
+    keys: ['torch.unbind', 'Tensor.unbind'], family: 'join', params: [opt('dim', vInt(0))], onnx: splitLowering(true),
     infer(x, args, ctx, op): PyValue {
       if (!x.shape) throw new UnknownArgError(`${op}: the number of pieces depends on the unknown input shape`);
       const axis = normalizeAxis(numArg(args, 'dim', op), x.shape.length, op);

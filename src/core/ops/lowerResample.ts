@@ -1,39 +1,45 @@
 // ONNX lowerings of padding, interpolation (torch coordinate conventions) and pixel (un)shuffle.
-import { argInts, argNumber, attr, LoweringArg, OnnxAttr, OnnxLowering } from './lowering';
+import { argInts, argNumber, attr, LoweringArg, OnnxAttr, OnnxLowering, OnnxLoweringContext } from './lowering';
 import { mainInput, opt, optBool, optNumber, optString, shapeConst } from './lowerCommon';
 import { adaptiveAvgPoolLowering } from './lowerConvPool';
 
-/** torch pad list (last dim first, [left, right] pairs) → ONNX Pad. */
-export function padLowering(modeOverride?: string): OnnxLowering {
+type Ctx = OnnxLoweringContext;
+
+/** Pad with torch's pad list (last dim first, [before, after] pairs; negative values crop). */
+function emitPad(ctx: Ctx, list: readonly number[], mode: string): void {
+  const x = mainInput(ctx);
+  const rank = ctx.shape(x).length;
+  const begins = Array(rank).fill(0);
+  const ends = Array(rank).fill(0);
+  for (let k = 0; k < list.length / 2; k++) {
+    begins[rank - 1 - k] = list[2 * k]!;
+    ends[rank - 1 - k] = list[2 * k + 1]!;
+  }
+  const onnxMode = mode === 'constant' ? 'constant' : mode === 'reflect' ? 'reflect' : mode === 'replicate' ? 'edge' : ctx.fail(`pad mode '${mode}' is not in ONNX opset 17`);
+  const ins = [x, ctx.constInt64([...begins, ...ends])];
+  if (onnxMode === 'constant') {
+    const v = optNumber(ctx, 'value', 0);
+    if (v !== 0) ins.push(ctx.constFloat([v], [], ctx.dtype(x)));
+  }
+  ctx.node('Pad', ins, { mode: attr.string(onnxMode) }, ctx.outputs);
+}
+
+/** F.pad(input, pad, mode, value). */
+export function padLowering(): OnnxLowering {
   return (ctx) => {
-    const x = mainInput(ctx);
-    const rank = ctx.shape(x).length;
-    const raw = opt(ctx, 'pad') ?? opt(ctx, 'padding');
-    const mode = modeOverride ?? optString(ctx, 'mode', 'constant');
-    const inShape = ctx.shape(x);
-    const outShape = ctx.shape(ctx.outputs[0]!);
-    let list = Array.isArray(raw) ? argInts(raw, raw.length) : null;
-    if (!list) {
-      // Module forms with an int padding pad every padded dim equally; infer how many from the shapes.
-      const one = argNumber(raw ?? null);
-      if (one === null) return ctx.fail('padding must be known');
-      const padded = inShape.filter((d, i) => d !== outShape[i]).length || 1;
-      const dims = Math.max(padded, outShape.length - (outShape.length > 2 ? 2 : 1));
-      list = Array(2 * dims).fill(one);
-    }
-    const begins = Array(rank).fill(0);
-    const ends = Array(rank).fill(0);
-    for (let k = 0; k < list.length / 2; k++) {
-      begins[rank - 1 - k] = list[2 * k]!;
-      ends[rank - 1 - k] = list[2 * k + 1]!;
-    }
-    const onnxMode = mode === 'constant' ? 'constant' : mode === 'reflect' ? 'reflect' : mode === 'replicate' ? 'edge' : ctx.fail(`pad mode '${mode}' is not in ONNX opset 17`);
-    const ins = [x, ctx.constInt64([...begins, ...ends])];
-    if (onnxMode === 'constant') {
-      const v = optNumber(ctx, 'value', 0);
-      if (v !== 0) ins.push(ctx.constFloat([v], [], ctx.dtype(x)));
-    }
-    ctx.node('Pad', ins, { mode: attr.string(onnxMode) }, ctx.outputs);
+    const raw = opt(ctx, 'pad');
+    const list = Array.isArray(raw) ? argInts(raw, raw.length) : null;
+    if (!list) ctx.fail('pad must be a list of known ints');
+    emitPad(ctx, list!, optString(ctx, 'mode', 'constant'));
+  };
+}
+
+/** ZeroPad2d, ConstantPadNd, ReflectionPadNd, ReplicationPadNd: `padding` is an int or 2·nd ints. */
+export function padModuleLowering(nd: number, mode: string): OnnxLowering {
+  return (ctx) => {
+    const list = argInts(opt(ctx, 'padding') ?? null, 2 * nd);
+    if (!list) ctx.fail('padding must be known');
+    emitPad(ctx, list!, mode);
   };
 }
 

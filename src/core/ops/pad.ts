@@ -7,6 +7,7 @@ import { opt, req, vNone, vStr } from './sig';
 import { showShape } from './showShape';
 import { FunctionOpDef, ModuleOpDef, OpDef, ShapeError } from './types';
 import { TensorValue } from './values';
+import { padModuleLowering, padLowering } from './lowerResample';
 
 const MODES = ['constant', 'reflect', 'replicate', 'circular'];
 
@@ -52,6 +53,7 @@ const padFn: FunctionOpDef = {
     const pad = dimsOf(args.pad, 'F.pad', 'pad');
     return ctx.tensor(padShape('F.pad', x, pad, strArg(args, 'mode', 'F.pad')), x.dtype);
   },
+  onnx: padLowering(),
 };
 
 function padModule(type: string, nd: number, mode: string, withValue: boolean): ModuleOpDef {
@@ -68,6 +70,7 @@ function padModule(type: string, nd: number, mode: string, withValue: boolean): 
       return ctx.tensor(padShape(type, x, pad, mode), x.dtype);
     },
     flops: () => 0,
+    onnx: padModuleLowering(nd, mode),
   };
 }
 

@@ -8,6 +8,7 @@ import { opt, req, vBool, vNone, vStr } from './sig';
 import { showShape } from './showShape';
 import { BoundArgs, FunctionOpDef, ModuleOpDef, ShapeError } from './types';
 import { PyValue, TensorValue } from './values';
+import { pixelShuffleLowering, resizeLowering } from './lowerResample';
 
 /** Rank each interpolation mode needs (null: any of 3/4/5). */
 const MODE_RANK: Readonly<Record<string, number | null>> = {
@@ -128,6 +129,7 @@ function interpolateFn(name: string, aliases: string[], withExtras: boolean): Fu
       return ctx.tensor(shape, x.dtype);
     },
     flops: (args, out) => interpolateFlops(args.mode && args.mode.kind === 'str' ? args.mode.value : 'nearest', out),
+    onnx: resizeLowering(),
   };
 }
 
@@ -154,6 +156,8 @@ function upsampleModule(type: string, fixedMode: string | null): ModuleOpDef {
       return ctx.tensor(shape, x.dtype);
     },
     flops: (attrs, _args, out) => interpolateFlops(modeOf(attrs), out),
+    // UpsamplingBilinear2d is bilinear with align_corners=True; UpsamplingNearest2d is nearest.
+    onnx: resizeLowering(fixedMode ?? undefined, fixedMode === 'bilinear' ? true : undefined),
   };
 }
 
@@ -192,6 +196,7 @@ function pixelShuffleModule(type: string, param: string, inverse: boolean): Modu
       return ctx.tensor(pixelShuffleShape(type, x, numArg(attrs, param, type), inverse), x.dtype);
     },
     flops: () => 0,
+    onnx: pixelShuffleLowering(inverse),
   };
 }
 
@@ -207,6 +212,7 @@ function pixelShuffleFn(fn: string, param: string, inverse: boolean): FunctionOp
       const x = tensorArg(args, 'input', name);
       return ctx.tensor(pixelShuffleShape(name, x, numArg(args, param, name), inverse), x.dtype);
     },
+    onnx: pixelShuffleLowering(inverse),
   };
 }
 

@@ -2,6 +2,7 @@
 import { tensorArg } from './args';
 import { BoundArgs, FunctionOpDef, InferContext, ParamSpec } from './types';
 import { PyValue, TensorValue } from './values';
+import type { OnnxLowering } from './lowering';
 
 export interface TensorFnSpec {
   /** Registry keys; `Tensor.*` keys become methods whose first parameter is `self`. */
@@ -14,6 +15,7 @@ export interface TensorFnSpec {
   readonly inPlace?: boolean;
   infer(x: TensorValue, args: BoundArgs, ctx: InferContext, op: string): PyValue;
   flops?(args: BoundArgs, out: PyValue): number;
+  readonly onnx?: OnnxLowering;
 }
 
 export function tensorFn(spec: TensorFnSpec): FunctionOpDef[] {
@@ -28,6 +30,7 @@ export function tensorFn(spec: TensorFnSpec): FunctionOpDef[] {
       inPlace: spec.inPlace,
       infer: (args, ctx) => spec.infer(tensorArg(args, first, key), args, ctx, key),
       flops: spec.flops,
+      onnx: spec.onnx,
     };
   });
 }
