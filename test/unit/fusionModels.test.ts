@@ -146,3 +146,15 @@ test('examples/multimodal_fusion.py: late concat of two modalities; cross-attent
   assert.equal(cross.points[0]!.method, 'cross-attention');
   assert.ok(cross.points.some((p) => p.method === 'gated'));
 });
+
+test('fixture models: VGG has none; ResNet residuals; CBAM gates without a false sum; ViT self-attention and residuals', () => {
+  const dir = join(repoRoot, 'test', 'fixtures', 'models');
+  assert.deepEqual(methods(analyzePy(join(dir, 'vgg_style.py'), 'vgg_a()', img(2, 3, 32, 32)).fusion), []);
+  const resnet = analyzePy(join(dir, 'resnet_style.py'), 'resnet_tiny()', img(1, 3, 45, 45)).fusion;
+  assert.deepEqual(methods(resnet), ['residual', 'residual', 'residual']);
+  assert.deepEqual(resnet.points.map((p) => p.inputs.find((i) => i.role === 'shortcut')!.resampling.map((s) => s.kind)), [[], ['strided-conv'], ['strided-conv']]);
+  const cbam = analyzePy(join(dir, 'attention_gates.py'), 'CBAM(16)', img(2, 16, 9, 11)).fusion;
+  assert.deepEqual(cbam.points.map((p) => `${p.method}:${p.gate?.kind}`), ['gated:channel', 'gated:spatial']);
+  const vit = analyzePy(join(dir, 'vit_tiny.py'), 'vit_tiny()', img(2, 3, 32, 32)).fusion;
+  assert.deepEqual(methods(vit), ['attention', 'residual', 'residual', 'attention', 'residual', 'residual']);
+});
