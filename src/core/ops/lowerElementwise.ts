@@ -250,3 +250,106 @@ export function fillLowering(valueArg: string | number): OnnxLowering {
     ctx.node('Expand', [s, shapeConst(ctx, ctx.shape(out))], {}, ctx.outputs);
   };
 }
+
+/** Unary math computed in the output's dtype (torch promotes integer inputs of exp/log/sqrt… to float32). */
+export function floatUnary(opType: string): OnnxLowering {
+  return (ctx) => {
+    ctx.node(opType, [castTo(ctx, mainInput(ctx), ctx.dtype(ctx.outputs[0]!))], {}, ctx.outputs);
+  };
+}
+
+/** `&`, `|`, `^` on bool tensors; integer bitwise ops need opset 18 and are refused. */
+export function bitwiseLowering(opType: 'And' | 'Or' | 'Xor'): OnnxLowering {
+  const logicalOp = logical(opType);
+  return (ctx) => {
+    if (ctx.dtype(ctx.outputs[0]!) !== 'bool') ctx.fail('bitwise ops on integer tensors need ONNX opset 18');
+    logicalOp(ctx);
+  };
+}
+
+/** `~x`: logical not for bool tensors (integer bitwise not needs opset 18). */
+export const invertLowering: OnnxLowering = (ctx) => {
+  if (ctx.dtype(ctx.outputs[0]!) !== 'bool') ctx.fail('bitwise not on integer tensors needs ONNX opset 18');
+  ctx.node('Not', [mainInput(ctx)], {}, ctx.outputs);
+};
+
+/** Lowerings of the arithmetic and comparison operators by torch name (`add`, `truediv`, `ge` …). */
+export const BINARY_LOWERINGS: Readonly<Record<string, OnnxLowering>> = {
+  add: binary('Add', { alpha: true }),
+  sub: binary('Sub', { alpha: true }),
+  subtract: binary('Sub', { alpha: true }),
+  mul: binary('Mul'),
+  multiply: binary('Mul'),
+  truediv: divLowering,
+  div: divLowering,
+  divide: divLowering,
+  true_divide: divLowering,
+  floordiv: floorDivLowering,
+  floor_divide: floorDivLowering,
+  mod: remainderLowering(false),
+  remainder: remainderLowering(false),
+  fmod: remainderLowering(true),
+  pow: binary('Pow'),
+  maximum: binary('Max'),
+  minimum: binary('Min'),
+  fmax: binary('Max'),
+  fmin: binary('Min'),
+  eq: binary('Equal', { boolOut: true }),
+  ne: notOf('Equal'),
+  not_equal: notOf('Equal'),
+  lt: binary('Less', { boolOut: true }),
+  less: binary('Less', { boolOut: true }),
+  le: binary('LessOrEqual', { boolOut: true }),
+  less_equal: binary('LessOrEqual', { boolOut: true }),
+  gt: binary('Greater', { boolOut: true }),
+  greater: binary('Greater', { boolOut: true }),
+  ge: binary('GreaterOrEqual', { boolOut: true }),
+  greater_equal: binary('GreaterOrEqual', { boolOut: true }),
+  logical_and: logical('And'),
+  logical_or: logical('Or'),
+  logical_xor: logical('Xor'),
+  and_: bitwiseLowering('And'),
+  or_: bitwiseLowering('Or'),
+  xor: bitwiseLowering('Xor'),
+  bitwise_and: bitwiseLowering('And'),
+  bitwise_or: bitwiseLowering('Or'),
+  bitwise_xor: bitwiseLowering('Xor'),
+};
+
+/** Lowerings of unary math by torch name (`exp`, `rsqrt`, `isfinite` …). */
+export const UNARY_LOWERINGS: Readonly<Record<string, OnnxLowering>> = {
+  exp: floatUnary('Exp'),
+  exp2: exp2Lowering,
+  expm1: expm1Lowering,
+  log: floatUnary('Log'),
+  log2: logBase(2),
+  log10: logBase(10),
+  log1p: log1pLowering,
+  sqrt: floatUnary('Sqrt'),
+  rsqrt: rsqrtLowering,
+  sin: floatUnary('Sin'),
+  cos: floatUnary('Cos'),
+  tan: floatUnary('Tan'),
+  asin: floatUnary('Asin'),
+  acos: floatUnary('Acos'),
+  atan: floatUnary('Atan'),
+  sinh: floatUnary('Sinh'),
+  cosh: floatUnary('Cosh'),
+  erf: floatUnary('Erf'),
+  erfc: erfcLowering,
+  reciprocal: floatUnary('Reciprocal'),
+  abs: unary('Abs'),
+  neg: unary('Neg'),
+  negative: unary('Neg'),
+  sign: unary('Sign'),
+  floor: unary('Floor'),
+  ceil: unary('Ceil'),
+  round: unary('Round'),
+  trunc: truncLowering,
+  frac: fracLowering,
+  square: squareLowering,
+  isnan: unary('IsNaN'),
+  isinf: unary('IsInf'),
+  isfinite: isFiniteLowering,
+  logical_not: logicalNotLowering,
+};

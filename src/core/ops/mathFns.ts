@@ -12,6 +12,7 @@ import { showShape } from './showShape';
 import { tensorFn } from './tensorFn';
 import { BoundArgs, InferContext, OpDef, ParamSpec, ShapeError } from './types';
 import { PyValue, TensorValue } from './values';
+import { BINARY_LOWERINGS, clampLowering, fillLowering, maskedFillLowering, UNARY_LOWERINGS, whereLowering } from './lowerElementwise';
 
 /** In-place forms keep self's shape and dtype; the other operand must broadcast to it. */
 function inPlaceResult(op: string, x: TensorValue, out: TensorValue, ctx: InferContext): PyValue {
@@ -41,13 +42,15 @@ function binary(spec: BinarySpec): OpDef[] {
       if (kind === 'truediv' && rm && rm.kind === 'str') kind = 'floordiv';
       return elementwise(op, [x, args[spec.other]], kind, ctx);
     };
-    out.push(...tensorFn({ keys: [`torch.${n}`], family: 'elementwise', params: [req(spec.other), ...(spec.extra ?? []), kw('out', vNone)], infer, flops: (_a, o) => numelOf(o) }));
-    out.push(...tensorFn({ keys: [`Tensor.${n}`], family: 'elementwise', params: [req(spec.other), ...(spec.extra ?? [])], infer, flops: (_a, o) => numelOf(o) }));
+    const onnx = BINARY_LOWERINGS[n];
+    out.push(...tensorFn({ keys: [`torch.${n}`], family: 'elementwise', params: [req(spec.other), ...(spec.extra ?? []), kw('out', vNone)], infer, flops: (_a, o) => numelOf(o), onnx }));
+    out.push(...tensorFn({ keys: [`Tensor.${n}`], family: 'elementwise', params: [req(spec.other), ...(spec.extra ?? [])], infer, flops: (_a, o) => numelOf(o), onnx }));
     if (spec.inPlace) {
       out.push(...tensorFn({
         keys: [`Tensor.${n}_`], family: 'elementwise', params: [req(spec.other), ...(spec.extra ?? [])], inPlace: true,
         infer: (x, args, ctx, op) => inPlaceResult(op, x, infer(x, args, ctx, op), ctx),
         flops: (_a, o) => numelOf(o),
+        onnx,
       }));
     }
   }
@@ -58,8 +61,8 @@ function binary(spec: BinarySpec): OpDef[] {
 function unary(names: readonly string[], rule: 'float' | 'keep' | 'bool'): OpDef[] {
   const dtypeOf = (x: TensorValue): DType => (rule === 'bool' ? 'bool' : rule === 'float' && category(x.dtype) < 2 ? 'float32' : x.dtype);
   return names.flatMap((n) => [
-    ...tensorFn({ keys: [`torch.${n}`], family: 'elementwise', params: [kw('out', vNone)], infer: (x, _a, c) => c.tensor(x.shape, dtypeOf(x)), flops: (_a, o) => numelOf(o) }),
-    ...tensorFn({ keys: [`Tensor.${n}`], family: 'elementwise', params: [], infer: (x, _a, c) => c.tensor(x.shape, dtypeOf(x)), flops: (_a, o) => numelOf(o) }),
+    ...tensorFn({ keys: [`torch.${n}`], family: 'elementwise', params: [kw('out', vNone)], infer: (x, _a, c) => c.tensor(x.shape, dtypeOf(x)), flops: (_a, o) => numelOf(o), onnx: UNARY_LOWERINGS[n] }),
+    ...tensorFn({ keys: [`Tensor.${n}`], family: 'elementwise', params: [], infer: (x, _a, c) => c.tensor(x.shape, dtypeOf(x)), flops: (_a, o) => numelOf(o), onnx: UNARY_LOWERINGS[n] }),
     ...(rule === 'bool' ? [] : tensorFn({
       keys: [`Tensor.${n}_`], family: 'elementwise', params: [], inPlace: true,
       infer: (x, _a, c, op) => {
@@ -67,6 +70,7 @@ function unary(names: readonly string[], rule: 'float' | 'keep' | 'bool'): OpDef
         return c.tensor(x.shape, x.dtype);
       },
       flops: (_a, o) => numelOf(o),
+      onnx: UNARY_LOWERINGS[n],
     })),
   ]);
 }
@@ -94,6 +98,7 @@ const defs: OpDef[] = [
       if (!cond.shape || !out.shape) return ctx.tensor(null, out.dtype);
       return ctx.tensor(broadcastShapes(cond.shape, out.shape, op), out.dtype);
     },
+    onnx: whereLowering,
   }),
   ...['torch.clamp', 'Tensor.clamp', 'torch.clip', 'Tensor.clip', 'Tensor.clamp_'].flatMap((key) => tensorFn({
     keys: [key], family: 'elementwise', params: [opt('min', vNone), opt('max', vNone)], inPlace: key.endsWith('_'),
@@ -109,6 +114,7 @@ const defs: OpDef[] = [
       return key.endsWith('_') ? inPlaceResult(op, x, out, ctx) : out;
     },
     flops: (_a, o) => numelOf(o),
+    onnx: clampLowering,
   })),
   ...['Tensor.masked_fill', 'Tensor.masked_fill_', 'torch.masked_fill'].flatMap((key) => tensorFn({
     keys: [key], family: 'elementwise', params: [req('mask'), req('value')], inPlace: key.endsWith('_'),
@@ -125,8 +131,9 @@ const defs: OpDef[] = [
       if (v && v.kind !== 'tensor' && !scalarOrNone(v)) throw new ShapeError(`${op}: value must be a number or a 0-d tensor, not ${describe(v)}`);
       return ctx.tensor(x.shape, x.dtype);
     },
+    onnx: maskedFillLowering,
   })),
-  ...tensorFn({ keys: ['Tensor.fill_'], family: 'elementwise', params: [req('value')], inPlace: true, infer: (x, _a, c) => c.tensor(x.shape, x.dtype) }),
-  ...tensorFn({ keys: ['Tensor.zero_'], family: 'elementwise', params: [], inPlace: true, infer: (x, _a, c) => c.tensor(x.shape, x.dtype) }),
+  ...tensorFn({ keys: ['Tensor.fill_'], family: 'elementwise', params: [req('value')], inPlace: true, infer: (x, _a, c) => c.tensor(x.shape, x.dtype), onnx: fillLowering('value') }),
+  ...tensorFn({ keys: ['Tensor.zero_'], family: 'elementwise', params: [], inPlace: true, infer: (x, _a, c) => c.tensor(x.shape, x.dtype), onnx: fillLowering(0) }),
 ];
 registerOps(defs);

@@ -10,6 +10,8 @@ import { req } from './sig';
 import { showShape } from './showShape';
 import { FunctionOpDef, InferContext, OpDef, ShapeError, UnknownArgError } from './types';
 import { PyValue, TensorValue } from './values';
+import { identity, unary as unaryLowering } from './lowerCommon';
+import { BINARY_LOWERINGS, invertLowering } from './lowerElementwise';
 
 /** How an operator treats dtypes. */
 export type BinaryKind = 'arith' | 'truediv' | 'floordiv' | 'compare' | 'bitwise';
@@ -175,6 +177,7 @@ function binaryDef(name: string): FunctionOpDef {
     signature: [req('a'), req('b')],
     infer: (args, ctx) => binaryInfer(name, key, args.a, args.b, ctx),
     flops: (_args, out) => numelOf(out),
+    onnx: BINARY_LOWERINGS[name],
   };
 }
 
@@ -200,6 +203,7 @@ function inPlaceDef(name: string): FunctionOpDef {
       return ctx.tensor(a.shape, a.dtype);
     },
     flops: (_args, out) => numelOf(out),
+    onnx: BINARY_LOWERINGS[name],
   };
 }
 
@@ -227,6 +231,7 @@ function unaryDef(name: string): FunctionOpDef {
       throw new ShapeError(`bad operand type for unary ${name === 'neg' ? '-' : name === 'pos' ? '+' : '~'}: ${describe(a)}`);
     },
     flops: (_args, out) => numelOf(out),
+    onnx: name === 'neg' ? unaryLowering('Neg') : name === 'pos' ? identity : invertLowering,
   };
 }
 
