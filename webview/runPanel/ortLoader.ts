@@ -2,15 +2,28 @@
 import * as ort from 'onnxruntime-web/wasm';
 import type { OrtModule } from '../../src/core/run/ortRunner';
 
-let configured = false;
+const WASM_FILE = 'ort-wasm-simd-threaded.wasm';
+let loading: Promise<OrtModule> | null = null;
 
-export function webOrt(wasmBase: string): OrtModule {
-  if (!configured) {
-    configured = true;
-    ort.env.wasm.wasmPaths = wasmBase.endsWith('/') ? wasmBase : `${wasmBase}/`;
+/**
+ * The wasm binary is fetched here and handed over as bytes: the webview's resource server need not serve it
+ * with the `application/wasm` type that streaming compilation insists on. `wasmPaths` stays set as the fallback.
+ */
+export function loadWebOrt(wasmBase: string, log: (msg: string) => void): Promise<OrtModule> {
+  loading ??= (async () => {
+    const base = wasmBase.endsWith('/') ? wasmBase : `${wasmBase}/`;
+    ort.env.wasm.wasmPaths = base;
     ort.env.wasm.numThreads = 1;
     ort.env.wasm.proxy = false;
     ort.env.logLevel = 'error';
-  }
-  return ort as unknown as OrtModule;
+    try {
+      const res = await fetch(`${base}${WASM_FILE}`);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      ort.env.wasm.wasmBinary = new Uint8Array(await res.arrayBuffer());
+    } catch (err) {
+      log(`could not prefetch ${WASM_FILE} (${err instanceof Error ? err.message : String(err)}); onnxruntime-web will load it itself`);
+    }
+    return ort as unknown as OrtModule;
+  })();
+  return loading;
 }

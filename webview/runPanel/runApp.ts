@@ -8,7 +8,7 @@ import { h } from '../shared/dom';
 import type { Strings, StringKey } from '../shared/strings';
 import type { WebviewHost } from '../shared/vscodeApi';
 import { imageTensor } from './imageInput';
-import { webOrt } from './ortLoader';
+import { loadWebOrt } from './ortLoader';
 import { resultsView } from './resultsView';
 import { runModels } from './runModels';
 import { tensorFor } from './seededInputs';
@@ -76,7 +76,7 @@ export class RunApp {
     };
     try {
       progress(null, 'loading-runtime', 0);
-      const runner = createOrtRunner(webOrt(this.wasmBase));
+      const runner = createOrtRunner(await loadWebOrt(this.wasmBase, (m) => this.host.post({ type: 'log', level: 'warn', message: m })));
       const startMs = await warmUp(runner);
       if (startMs > 0) this.host.post({ type: 'log', level: 'info', message: `onnxruntime-web started in ${Math.round(startMs)} ms` });
       progress(null, 'preparing-input', 0);
