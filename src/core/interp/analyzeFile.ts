@@ -20,7 +20,7 @@ import type { ClassDef, FuncDef, PyModule, Range, Stmt } from '../python/ast';
 import { PythonParser } from '../python/pythonParser';
 import type { Diagnostic, ModelGraph } from '../graph/modelGraph';
 import type { Shape } from '../shape/shape';
-import { exprEval } from '../shape/expr';
+import { exprEval, exprSymbols } from '../shape/expr';
 import type { InterpOptions, Interpreter } from './interpreter';
 import { asObject, instanceOf, type Instance, type ModuleScope } from './objects';
 import { buildModel, forwardModel, loadFile, moduleClasses, type ModelInput } from './runModel';
@@ -181,13 +181,22 @@ export class FileAnalyzer {
       extra.push({ severity: 'info', code: 'no-input-spec', message: `no input shape for ${root.typeName}: add '# fusion-lens: input=SPEC' above the class or pass --input`, range: cls ? toRange(this.req.file, cls.nameRange) : null });
       return { expr: m.expr, className: root.typeName, inputSpec: null, graph: null, diagnostics: [...extra, ...ip.rec.diagnostics] };
     }
-    const note = spec.source === 'constraint' ? spec.note : this.constraintNote(m.expr, spec, root, cls);
-    const chosen: ChosenSpec = note ? { ...spec, note } : spec;
-    if (note) extra.push({ severity: 'info', code: 'input-constraint', message: note, range: cls ? toRange(this.req.file, cls.nameRange) : null });
-    const inputs = specInputs(chosen, fwd);
-    const res = forwardModel(ip, root, { expr: m.expr, inputs, inputKind: m.inputKind ?? 'args', classRange: cls?.r ?? null });
-    const graph = res.graph ? { ...res.graph, diagnostics: [...extra, ...res.graph.diagnostics] } : null;
-    return { expr: m.expr, className: root.typeName, inputSpec: chosen, graph, diagnostics: graph ? graph.diagnostics : [...extra, ...res.diagnostics] };
+    let run = forwardModel(ip, root, { expr: m.expr, inputs: specInputs(spec, fwd), inputKind: m.inputKind ?? 'args', classRange: cls?.r ?? null });
+    let chosen: ChosenSpec = spec;
+    const solved = solveSizes(ip.constraints, spec);
+    if (solved) {
+      chosen = { ...spec, note: solved.note };
+      extra.push({ severity: 'info', code: 'input-constraint', message: solved.note, range: toRange(this.req.file, solved.range ?? cls?.nameRange ?? ZERO) });
+      // A spec guessed from the first layer is re-run with the sizes the Linear layers admit.
+      if (spec.source === 'constraint' && solved.symbols.some(([k, v]) => spec.symbols[k] !== v)) {
+        chosen = { ...chosen, symbols: { ...spec.symbols, ...Object.fromEntries(solved.symbols) } };
+        const again = this.load();
+        const root2 = buildModel(again.ip, again.scope, m.expr);
+        if (root2) run = forwardModel(again.ip, root2, { expr: m.expr, inputs: specInputs(chosen, fwd), inputKind: m.inputKind ?? 'args', classRange: cls?.r ?? null });
+      }
+    }
+    const graph = run.graph ? { ...run.graph, diagnostics: [...extra, ...run.graph.diagnostics] } : null;
+    return { expr: m.expr, className: root.typeName, inputSpec: chosen, graph, diagnostics: graph ? graph.diagnostics : [...extra, ...run.diagnostics] };
   }
 
   private classDefOf(root: Instance): ClassDef | null {
@@ -210,63 +219,51 @@ export class FileAnalyzer {
     const ex = this.exampleSpecs(scope).get(root.typeName);
     if (ex) return make(ex, 'example');
     if (fwd.length !== 1) return null;
-    return this.constraintSpec(m.expr, root, cls);
+    return this.constraintSpec(root);
   }
 
-  /** The input the first layer implies, with spatial sizes solved from Linear constraints. */
-  private constraintSpec(expr: string, root: Instance, cls: ClassDef | null): ChosenSpec | null {
-    const first = firstLayer(root);
-    if (!first) return null;
+  /** The input the first layer implies (`Bx3xHxW`); spatial sizes start at a default and are solved after the run. */
+  private constraintSpec(root: Instance): ChosenSpec | null {
+    const spec = firstLayer(root);
+    if (!spec) return null;
     const symbols: Record<string, number> = { ...(this.req.symbols ?? {}) };
-    const spec = first;
+    const spatial = spec.dims.filter((d): d is string => typeof d === 'string' && d !== 'B' && d !== 'T');
+    const size = spatial.length === 1 ? 256 : spatial.length === 3 ? 32 : 224;
     if (symbols.B === undefined) symbols.B = 1;
-    const spatial = spec.dims.filter((d) => typeof d === 'string' && d !== 'B') as string[];
-    let note: string | undefined;
-    if (spatial.length) {
-      const solved = this.solveSpatial(expr, spec, cls);
-      const size = solved?.size ?? (spatial.length === 1 ? 256 : spatial.length === 3 ? 32 : 224);
-      for (const s of spatial) if (symbols[s] === undefined) symbols[s] = size;
-      note = solved?.note;
-    }
-    return { specs: [spec], source: 'constraint', text: formatInputSpec(spec), symbols, ...(note ? { note } : {}) };
+    for (const d of spatial) if (symbols[d] === undefined) symbols[d] = size;
+    return { specs: [spec], source: 'constraint', text: formatInputSpec(spec), symbols };
   }
+}
 
-  /** Runs forward with unknown spatial sizes; Linear layers then record which flattened size they need. */
-  private solveSpatial(expr: string, spec: InputSpec, cls: ClassDef | null): { size: number; note: string } | null {
-    const { ip, scope } = this.load();
-    const root = buildModel(ip, scope, expr);
-    if (!root || !namedModules(root).some(([, mm]) => mm.leaf?.type === 'Linear')) return null;
-    const symbols: Record<string, number> = {};
-    const probe: InputSpec = { ...spec, dims: spec.dims.map((d, i) => (i === 0 ? 1 : d)) };
-    const shape = specShape(probe, symbols, false);
-    forwardModel(ip, root, { expr, inputs: [{ name: 'x', shape, dtype: spec.dtype }], inputKind: 'args' });
-    const cons = ip.constraints;
-    if (!cons.length) return null;
-    const names = spec.dims.filter((d): d is string => typeof d === 'string' && d !== 'B');
-    const fits: number[] = [];
-    for (let s = 1; s <= 4096; s++) {
-      const env = new Map(names.map((n) => [n, s] as [string, number]));
-      env.set('B', 1);
-      if (cons.every((c) => exprEval(c.expr, env) === c.equals)) fits.push(s);
-    }
-    if (!fits.length) return null;
-    // Prefer the size the strided layers divide exactly (a multiple of the largest power of two).
-    const best = [...fits].sort((a, b) => twoAdic(b) - twoAdic(a) || a - b)[0];
-    const c = cons[0];
-    const range = fits.length > 1 ? ` (sizes ${fits[0]}–${fits[fits.length - 1]} give the same flattened size)` : '';
-    const dimsText = names.length > 1 ? names.map(() => String(best)).join('×') : String(best);
-    void cls;
-    return { size: best, note: `Linear(in_features=${c.equals}) only admits ${dimsText} inputs${range}` };
-  }
+const ZERO: Range = { startLine: 0, startCol: 0, endLine: 0, endCol: 0 };
 
-  /** The same statement for a chosen spec, when the model has a Linear whose input depends on the spatial size. */
-  private constraintNote(expr: string, spec: ChosenSpec, root: Instance, cls: ClassDef | null): string | undefined {
-    if (spec.specs.length !== 1) return undefined;
-    const s = spec.specs[0];
-    if (s.dims.length < 3 || !namedModules(root).some(([, mm]) => mm.leaf?.type === 'Linear')) return undefined;
-    const generic: InputSpec = { ...s, dims: s.dims.map((d, i) => (i === 0 ? 'B' : i === 1 ? d : ['H', 'W', 'D', 'L'][i - 2] ?? `S${i}`)) };
-    return this.solveSpatial(expr, generic, cls)?.note;
+/**
+ * Solves the Linear constraints recorded during a run (feature size as an expression of the input's symbolic
+ * dims = in_features) for one common spatial size; states the result in words.
+ */
+export function solveSizes(cons: readonly { expr: import('../shape/expr').Expr; equals: number; range: Range | null }[], spec: ChosenSpec): { note: string; symbols: [string, number][]; range: Range | null } | null {
+  if (!cons.length) return null;
+  const names = [...new Set(cons.flatMap((c) => exprSymbols(c.expr)))];
+  const spatial = names.filter((n) => n !== 'B');
+  if (!spatial.length) return null;
+  const fixed = new Map<string, number>();
+  for (const n of names) if (n === 'B') fixed.set(n, spec.symbols.B ?? 1);
+  const fits: number[] = [];
+  for (let s = 1; s <= 4096; s++) {
+    const env = new Map(fixed);
+    for (const n of spatial) env.set(n, s);
+    if (cons.every((c) => exprEval(c.expr, env) === c.equals)) fits.push(s);
   }
+  const c = cons[0];
+  const label = spatial.length === 2 ? `${spatial.join('×')}` : spatial.join(', ');
+  if (!fits.length) {
+    return { note: `Linear(in_features=${c.equals}) admits no input with equal ${label}`, symbols: [], range: c.range };
+  }
+  // Prefer the size the strided layers divide exactly (a multiple of the largest power of two).
+  const best = [...fits].sort((a, b) => twoAdic(b) - twoAdic(a) || a - b)[0];
+  const sizeText = spatial.map(() => String(best)).join('×');
+  const others = fits.length > 1 ? ` (sizes ${fits[0]}–${fits[fits.length - 1]} give the same flattened size)` : '';
+  return { note: `Linear(in_features=${c.equals}) only admits ${sizeText} inputs${others}`, symbols: spatial.map((n) => [n, best]), range: c.range };
 }
 
 function twoAdic(n: number): number {
@@ -355,7 +352,12 @@ function syntaxDiagnostics(file: string, mod: PyModule): Diagnostic[] {
 }
 
 /** Analyses one document (see the API summary at the top of this file). */
-export function analyzeSource(req: AnalyzeRequest, parser?: PythonParser, parsed?: PyModule): FileAnalysis {
+export interface ClassMemo {
+  get(def: ClassDef): ClassAnalysis | undefined;
+  set(def: ClassDef, value: ClassAnalysis): void;
+}
+
+export function analyzeSource(req: AnalyzeRequest, parser?: PythonParser, parsed?: PyModule, memo?: ClassMemo): FileAnalysis {
   let mod = parsed;
   if (!mod) {
     const p = parser ?? new PythonParser();
@@ -375,7 +377,9 @@ export function analyzeSource(req: AnalyzeRequest, parser?: PythonParser, parsed
     const known = moduleClasses(scope);
     for (const def of defs) {
       if (!known.has(def.name) && !scope.globals.has(def.name)) continue;
-      classes.push(fa.analyzeClass(def, scope));
+      const r = memo?.get(def) ?? fa.analyzeClass(def, scope);
+      memo?.set(def, r);
+      classes.push(r);
     }
   }
   return { file: req.file, classes, models, syntaxErrors: syntaxDiagnostics(req.file, mod), diagnostics: moduleDiags };

@@ -211,7 +211,8 @@ function noteLinearConstraint(ip: Interpreter, attrs: BoundArgs, bound: BoundArg
   const want = attrs.in_features;
   if (!x || x.kind !== 'tensor' || !x.shape || !x.shape.length || !want || want.kind !== 'int' || want.dim.value === null) return;
   const last = x.shape[x.shape.length - 1];
-  if (last.value === null && last.expr) ip.constraints.push({ expr: last.expr, equals: want.dim.value, range: r });
+  // Recorded whenever the feature size depends on symbolic input dims, so specs can be solved without re-running.
+  if (last.expr && last.expr.kind !== 'const') ip.constraints.push({ expr: last.expr, equals: want.dim.value, range: r });
 }
 
 /** For a Linear whose in_features does not fit, a quick fix replacing the literal in the constructor call. */

@@ -85,7 +85,8 @@ export class Recorder {
   }
 
   line(rec: LineRecord): void {
-    const key = `${rec.kind}|${rec.owner}|${rec.qualname}|${rec.line}|${rec.var}|${rec.dtype}|${rec.shape.map(formatDim).join(',')}|${rec.shape.map((d) => d.value).join(',')}`;
+    let key = `${rec.kind}|${rec.owner}|${rec.qualname}|${rec.line}|${rec.var}|${rec.dtype}|`;
+    for (const d of rec.shape) key += `${d.value},`;
     if (this.seenLines.has(key)) return;
     this.seenLines.add(key);
     this.lines.push(rec);

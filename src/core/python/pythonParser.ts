@@ -7,8 +7,9 @@
 //   p.parse(newText, edit)                     // incremental: pass the edit since the previous parse
 import { Language, Parser, type Edit, type Tree } from 'web-tree-sitter';
 import type { PyModule } from './ast';
-import { rawTree } from './rawTree';
-import { toAst } from './toAst';
+import type { Stmt, SyntaxError } from './ast';
+import { RawTreeReader } from './rawTree';
+import { toAstTopLevel } from './toAst';
 
 export interface ParserInitOptions {
   /** Folder holding tree-sitter.wasm and tree-sitter-python.wasm (dist/wasm in the bundles). */
@@ -54,6 +55,8 @@ export interface ParseResult {
 export class PythonParser {
   private readonly parser: Parser;
   private tree: Tree | null = null;
+  /** Converted top-level statements by position and text: unchanged statements are not converted again. */
+  private converted = new Map<string, { stmts: Stmt[]; errors: SyntaxError[] }>();
 
   constructor() {
     if (!language) throw new Error('PythonParser: call initPythonParser() first');
@@ -71,7 +74,42 @@ export class PythonParser {
     if (!tree) throw new Error('tree-sitter returned no tree');
     if (this.tree && this.tree !== tree) this.tree.delete();
     this.tree = tree;
-    return { module: toAst(rawTree(tree), text), tree };
+    return { module: this.convert(tree, text), tree };
+  }
+
+  private convert(tree: Tree, text: string): PyModule {
+    const body: Stmt[] = [];
+    const syntaxErrors: SyntaxError[] = [];
+    const next = new Map<string, { stmts: Stmt[]; errors: SyntaxError[] }>();
+    const c = tree.walk();
+    const reader = new RawTreeReader(language!, text);
+    try {
+      if (c.nodeType === 'ERROR') {
+        // The whole file failed to parse into statements: keep only definitions found inside.
+        const part = toAstTopLevel(reader.copy(c), text);
+        this.converted = next;
+        return { body: part.stmts, syntaxErrors: part.errors };
+      }
+      if (c.gotoFirstChild()) {
+        do {
+          if (c.nodeType === 'comment' || !c.nodeIsNamed) {
+            if (c.nodeIsMissing) syntaxErrors.push({ message: `missing '${c.nodeType}'`, range: { startLine: c.startPosition.row, startCol: c.startPosition.column, endLine: c.endPosition.row, endCol: c.endPosition.column } });
+            continue;
+          }
+          const sp = c.startPosition;
+          const key = `${sp.row}:${sp.column}:${c.nodeType}:${text.slice(c.startIndex, c.endIndex)}`;
+          let part = this.converted.get(key);
+          if (!part) part = toAstTopLevel(reader.copy(c), text);
+          next.set(key, part);
+          body.push(...part.stmts);
+          syntaxErrors.push(...part.errors);
+        } while (c.gotoNextSibling());
+      }
+    } finally {
+      c.delete();
+    }
+    this.converted = next;
+    return { body, syntaxErrors };
   }
 
   dispose(): void {

@@ -1,11 +1,13 @@
-// A plain-JS copy of a tree-sitter subtree, read with one cursor walk (node objects cost a wasm call per property).
-import type { Tree, TreeCursor } from 'web-tree-sitter';
+// A plain-JS copy of a tree-sitter subtree, read with one cursor walk (each cursor property is a wasm call, so few are read).
+import type { Language, TreeCursor } from 'web-tree-sitter';
 
 export interface RawNode {
   readonly type: string;
   readonly field: string | null;
   readonly named: boolean;
   readonly missing: boolean;
+  /** The subtree contains an ERROR or MISSING node. */
+  readonly hasError: boolean;
   readonly startIndex: number;
   readonly endIndex: number;
   readonly startLine: number;
@@ -15,38 +17,78 @@ export interface RawNode {
   readonly children: RawNode[];
 }
 
-/** Copies the whole tree; comments are dropped. */
-export function rawTree(tree: Tree): RawNode {
-  const cursor = tree.walk();
-  try {
-    return copy(cursor);
-  } finally {
-    cursor.delete();
-  }
-}
+const ERROR_TYPE_ID = 65535;
 
-function copy(c: TreeCursor): RawNode {
-  const sp = c.startPosition;
-  const ep = c.endPosition;
-  const node: RawNode = {
-    type: c.nodeType,
-    field: c.currentFieldName,
-    named: c.nodeIsNamed,
-    missing: c.nodeIsMissing,
-    startIndex: c.startIndex,
-    endIndex: c.endIndex,
-    startLine: sp.row,
-    startCol: sp.column,
-    endLine: ep.row,
-    endCol: ep.column,
-    children: [],
-  };
-  if (c.gotoFirstChild()) {
-    do {
-      if (c.nodeType === 'comment') continue;
-      node.children.push(copy(c));
-    } while (c.gotoNextSibling());
-    c.gotoParent();
+/** Per-language lookup tables and per-text line starts, so positions come from indices without wasm calls. */
+export class RawTreeReader {
+  private readonly named: (boolean | undefined)[] = [];
+  private readonly lineStarts: number[] = [0];
+
+  constructor(
+    private readonly lang: Language,
+    text: string,
+  ) {
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
   }
-  return node;
+
+  private lineOf(index: number): number {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid] <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  private isNamed(id: number): boolean {
+    let v = this.named[id];
+    if (v === undefined) v = this.named[id] = id === ERROR_TYPE_ID ? true : this.lang.nodeTypeIsNamed(id);
+    return v;
+  }
+
+  /** Copies the subtree at the cursor's current node (the cursor ends where it started). Comments are dropped. */
+  copy(c: TreeCursor): RawNode {
+    const typeId = c.nodeTypeId;
+    const type = typeId === ERROR_TYPE_ID ? 'ERROR' : this.lang.types[typeId] ?? 'ERROR';
+    const fieldId = c.currentFieldId;
+    const start = c.startIndex;
+    const end = c.endIndex;
+    // MISSING nodes are zero-width; only those need the (costly) check.
+    const missing = start === end && c.nodeIsMissing;
+    const startLine = this.lineOf(start);
+    const endLine = end === start ? startLine : this.lineOf(end);
+    const children: RawNode[] = [];
+    let hasError = missing || type === 'ERROR';
+    if (c.gotoFirstChild()) {
+      do {
+        if (c.nodeTypeId === this.commentId()) continue;
+        const child = this.copy(c);
+        if (child.hasError) hasError = true;
+        children.push(child);
+      } while (c.gotoNextSibling());
+      c.gotoParent();
+    }
+    return {
+      type,
+      field: fieldId ? this.lang.fields[fieldId] ?? null : null,
+      named: this.isNamed(typeId),
+      missing,
+      hasError,
+      startIndex: start,
+      endIndex: end,
+      startLine,
+      startCol: start - this.lineStarts[startLine],
+      endLine,
+      endCol: end - this.lineStarts[endLine],
+      children,
+    };
+  }
+
+  private comment = -1;
+  private commentId(): number {
+    if (this.comment < 0) this.comment = this.lang.types.indexOf('comment');
+    return this.comment;
+  }
 }

@@ -1,11 +1,15 @@
 // Converts tree-sitter-python's concrete syntax (as RawNodes) into the small typed AST; unknown constructs become `unsupported`.
-import type { Arg, ClassDef, CompFor, DictItem, ExceptHandler, Expr, FuncDef, ImportName, Param, PyModule, Range, Stmt, SyntaxError } from './ast';
+import type { Arg, ClassDef, CompFor, DictItem, ExceptHandler, Expr, FuncDef, ImportName, Param, Range, Stmt, SyntaxError } from './ast';
 import type { RawNode } from './rawTree';
 
-export function toAst(root: RawNode, text: string): PyModule {
+/** Converts one top-level node (statement or ERROR region) to statements, with the syntax errors inside it. */
+export function toAstTopLevel(node: RawNode, text: string): { stmts: Stmt[]; errors: SyntaxError[] } {
   const conv = new Converter(text);
-  const body = conv.block(root);
-  return { body, syntaxErrors: conv.errors };
+  const stmts = conv.block({ ...node, type: '<wrapper>', children: [node] });
+  // One scan reports each ERROR/MISSING node once (conversion may meet some of them twice).
+  conv.errors.length = 0;
+  conv.collect(node);
+  return { stmts, errors: conv.errors };
 }
 
 const rangeOf = (n: RawNode): Range => ({ startLine: n.startLine, startCol: n.startCol, endLine: n.endLine, endCol: n.endCol });
@@ -24,6 +28,7 @@ class Converter {
 
   /** Collects syntax errors (ERROR and MISSING nodes) below `n`; true when there are any. */
   private scanErrors(n: RawNode): boolean {
+    if (!n.hasError) return false;
     let found = false;
     if (n.type === 'ERROR') {
       this.errors.push({ message: `syntax error near '${this.src(n).slice(0, 30).split('\n')[0]}'`, range: rangeOf(n) });
@@ -34,6 +39,10 @@ class Converter {
     }
     for (const c of n.children) if (this.scanErrors(c)) found = true;
     return found;
+  }
+
+  collect(n: RawNode): void {
+    this.scanErrors(n);
   }
 
   block(n: RawNode): Stmt[] {
@@ -252,7 +261,6 @@ class Converter {
 
   private funcDef(n: RawNode, decorators: Expr[], r: Range): FuncDef {
     const nameNode = field(n, 'name')!;
-    this.scanErrors(n);
     return {
       k: 'def',
       r,
@@ -268,7 +276,7 @@ class Converter {
   private classDef(n: RawNode, decorators: Expr[], r: Range): ClassDef {
     const nameNode = field(n, 'name')!;
     const before = this.errors.length;
-    const hasErr = this.hasError(n);
+    const hasErr = n.hasError;
     const bases: Expr[] = [];
     const keywords: Arg[] = [];
     const sup = field(n, 'superclasses');
@@ -281,12 +289,6 @@ class Converter {
     const body = this.body(field(n, 'body'));
     if (hasErr && this.errors.length === before) this.scanErrors(n);
     return { k: 'class', r, name: this.src(nameNode), nameRange: rangeOf(nameNode), bases, keywords, body, decorators, broken: hasErr };
-  }
-
-  private hasError(n: RawNode): boolean {
-    if (n.type === 'ERROR' || n.missing) return true;
-    for (const c of n.children) if (this.hasError(c)) return true;
-    return false;
   }
 
   private args(n: RawNode): Arg[] {
