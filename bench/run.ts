@@ -1,0 +1,25 @@
+// `npm run bench`: every figure the issues ask for, each beside a baseline measured in the same run; a table and JSON.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { formatTable, ratio, type BenchRow } from './benchRow';
+import { engineBench } from './engineBench';
+
+const quick = process.argv.includes('--quick');
+const runs = quick ? 3 : 9;
+
+async function main(): Promise<void> {
+  const rows: BenchRow[] = [];
+  const sections: [string, () => Promise<BenchRow[]>][] = [['engine', () => engineBench(runs)]];
+  for (const [name, run] of sections) {
+    process.stderr.write(`bench: ${name}…\n`);
+    rows.push(...(await run()));
+  }
+  console.log(formatTable(rows));
+  mkdirSync('.bench', { recursive: true });
+  writeFileSync('.bench/report.json', JSON.stringify({ date: new Date().toISOString(), node: process.version, rows: rows.map((r) => ({ ...r, ratio: ratio(r) })) }, null, 2));
+  console.log('\nJSON: .bench/report.json');
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
