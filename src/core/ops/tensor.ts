@@ -10,6 +10,8 @@ import { showShape } from './showShape';
 import { tensorFn } from './tensorFn';
 import { InferContext, ModuleOpDef, OpDef, ShapeError } from './types';
 import { PyValue, TensorValue } from './values';
+import { identity, reshapeToOutput, unary } from './lowerCommon';
+import { expandLowering, permuteLowering, swapLowering, tileLowering } from './lowerShape';
 
 function same(ctx: InferContext, x: TensorValue, shape: Shape | null): PyValue {
   return ctx.tensor(shape, x.dtype);
@@ -105,46 +107,46 @@ function viewLike(op: string): (x: TensorValue, args: Record<string, PyValue>, c
 }
 
 const defs: OpDef[] = [
-  ...tensorFn({ keys: ['Tensor.view'], family: 'tensor', params: [star('shape')], infer: (x, a, c) => viewLike('Tensor.view')(x, a, c) }),
-  ...tensorFn({ keys: ['Tensor.reshape'], family: 'tensor', params: [star('shape')], infer: (x, a, c) => viewLike('Tensor.reshape')(x, a, c) }),
+  ...tensorFn({ keys: ['Tensor.view'], family: 'tensor', onnx: reshapeToOutput, params: [star('shape')], infer: (x, a, c) => viewLike('Tensor.view')(x, a, c) }),
+  ...tensorFn({ keys: ['Tensor.reshape'], family: 'tensor', onnx: reshapeToOutput, params: [star('shape')], infer: (x, a, c) => viewLike('Tensor.reshape')(x, a, c) }),
   ...tensorFn({
-    keys: ['torch.reshape'], family: 'tensor', params: [req('shape')],
+    keys: ['torch.reshape'], family: 'tensor', onnx: reshapeToOutput, params: [req('shape')],
     infer: (x, a, c, op) => same(c, x, x.shape ? reshapeTarget(op, x.shape, dimsOf(a.shape, op, 'shape')) : null),
   }),
   ...tensorFn({
-    keys: ['Tensor.view_as', 'Tensor.reshape_as'], family: 'tensor', params: [req('other')],
+    keys: ['Tensor.view_as', 'Tensor.reshape_as'], family: 'tensor', onnx: reshapeToOutput, params: [req('other')],
     infer: (x, a, c, op) => {
       const o = tensorArg(a, 'other', op);
       return same(c, x, x.shape && o.shape ? reshapeTarget(op, x.shape, o.shape) : o.shape);
     },
   }),
   ...tensorFn({
-    keys: ['torch.flatten', 'Tensor.flatten'], family: 'tensor', params: [opt('start_dim', vInt(0)), opt('end_dim', vInt(-1))],
+    keys: ['torch.flatten', 'Tensor.flatten'], family: 'tensor', onnx: reshapeToOutput, params: [opt('start_dim', vInt(0)), opt('end_dim', vInt(-1))],
     infer: (x, a, c, op) => same(c, x, x.shape ? flattenShape(op, x.shape, numArg(a, 'start_dim', op), numArg(a, 'end_dim', op)) : null),
   }),
   ...tensorFn({
-    keys: ['Tensor.unflatten'], family: 'tensor', params: [req('dim'), req('sizes')],
+    keys: ['Tensor.unflatten'], family: 'tensor', onnx: reshapeToOutput, params: [req('dim'), req('sizes')],
     infer: (x, a, c, op) => same(c, x, x.shape ? unflattenShape(op, x.shape, numArg(a, 'dim', op), dimsOf(a.sizes, op, 'sizes')) : null),
   }),
   ...tensorFn({
-    keys: ['Tensor.permute'], family: 'tensor', params: [star('dims')],
+    keys: ['Tensor.permute'], family: 'tensor', onnx: permuteLowering, params: [star('dims')],
     infer: (x, a, c, op) => same(c, x, x.shape ? permuteShape(op, x.shape, varNumsArg(a, 'dims', op)) : null),
   }),
   ...tensorFn({
-    keys: ['torch.permute'], family: 'tensor', params: [req('dims')],
+    keys: ['torch.permute'], family: 'tensor', onnx: permuteLowering, params: [req('dims')],
     infer: (x, a, c, op) => same(c, x, x.shape ? permuteShape(op, x.shape, numsOf(a.dims, op, 'dims')) : null),
   }),
   ...tensorFn({
-    keys: ['torch.transpose', 'Tensor.transpose', 'torch.swapaxes', 'Tensor.swapaxes', 'torch.swapdims', 'Tensor.swapdims'], family: 'tensor',
+    keys: ['torch.transpose', 'Tensor.transpose', 'torch.swapaxes', 'Tensor.swapaxes', 'torch.swapdims', 'Tensor.swapdims'], family: 'tensor', onnx: swapLowering('dim0', 'dim1'),
     params: [req('dim0'), req('dim1')],
     infer: (x, a, c, op) => same(c, x, x.shape ? transposeShape(op, x.shape, numArg(a, 'dim0', op), numArg(a, 'dim1', op)) : null),
   }),
   ...tensorFn({
-    keys: ['Tensor.transpose_'], family: 'tensor', params: [req('dim0'), req('dim1')], inPlace: true,
+    keys: ['Tensor.transpose_'], family: 'tensor', onnx: swapLowering('dim0', 'dim1'), params: [req('dim0'), req('dim1')], inPlace: true,
     infer: (x, a, c, op) => same(c, x, x.shape ? transposeShape(op, x.shape, numArg(a, 'dim0', op), numArg(a, 'dim1', op)) : null),
   }),
   ...tensorFn({
-    keys: ['torch.t', 'Tensor.t', 'Tensor.T'], family: 'tensor', params: [],
+    keys: ['torch.t', 'Tensor.t', 'Tensor.T'], family: 'tensor', onnx: unary('Transpose'), params: [],
     infer: (x, _a, c, op) => {
       if (!x.shape) return same(c, x, null);
       if (op === 'Tensor.T') return same(c, x, [...x.shape].reverse());
@@ -153,40 +155,40 @@ const defs: OpDef[] = [
     },
   }),
   ...tensorFn({
-    keys: ['torch.unsqueeze', 'Tensor.unsqueeze'], family: 'tensor', params: [req('dim')],
+    keys: ['torch.unsqueeze', 'Tensor.unsqueeze'], family: 'tensor', onnx: reshapeToOutput, params: [req('dim')],
     infer: (x, a, c, op) => same(c, x, x.shape ? unsqueezeShape(op, x.shape, numArg(a, 'dim', op)) : null),
   }),
   ...tensorFn({
-    keys: ['Tensor.unsqueeze_'], family: 'tensor', params: [req('dim')], inPlace: true,
+    keys: ['Tensor.unsqueeze_'], family: 'tensor', onnx: reshapeToOutput, params: [req('dim')], inPlace: true,
     infer: (x, a, c, op) => same(c, x, x.shape ? unsqueezeShape(op, x.shape, numArg(a, 'dim', op)) : null),
   }),
   ...tensorFn({
-    keys: ['torch.squeeze', 'Tensor.squeeze'], family: 'tensor', params: [opt('dim', vNone)],
+    keys: ['torch.squeeze', 'Tensor.squeeze'], family: 'tensor', onnx: reshapeToOutput, params: [opt('dim', vNone)],
     infer: (x, a, c, op) =>
       same(c, x, x.shape ? squeezeShape(op, x.shape, isNone(a.dim) ? null : numsOf(a.dim, op, 'dim')) : null),
   }),
   ...tensorFn({
-    keys: ['Tensor.squeeze_'], family: 'tensor', params: [opt('dim', vNone)], inPlace: true,
+    keys: ['Tensor.squeeze_'], family: 'tensor', onnx: reshapeToOutput, params: [opt('dim', vNone)], inPlace: true,
     infer: (x, a, c, op) =>
       same(c, x, x.shape ? squeezeShape(op, x.shape, isNone(a.dim) ? null : numsOf(a.dim, op, 'dim')) : null),
   }),
   ...tensorFn({
-    keys: ['Tensor.expand'], family: 'tensor', params: [star('size')],
+    keys: ['Tensor.expand'], family: 'tensor', onnx: expandLowering, params: [star('size')],
     infer: (x, a, c, op) => same(c, x, x.shape ? expandShape(op, x.shape, varIntsArg(a, 'size', op)) : null),
   }),
   ...tensorFn({
-    keys: ['Tensor.expand_as'], family: 'tensor', params: [req('other')],
+    keys: ['Tensor.expand_as'], family: 'tensor', onnx: expandLowering, params: [req('other')],
     infer: (x, a, c, op) => {
       const o = tensorArg(a, 'other', op);
       return same(c, x, x.shape && o.shape ? expandShape(op, x.shape, [...o.shape]) : o.shape);
     },
   }),
   ...tensorFn({
-    keys: ['Tensor.repeat'], family: 'tensor', params: [star('repeats')],
+    keys: ['Tensor.repeat'], family: 'tensor', onnx: tileLowering, params: [star('repeats')],
     infer: (x, a, c, op) => same(c, x, x.shape ? repeatShape(op, x.shape, varIntsArg(a, 'repeats', op)) : null),
   }),
   ...tensorFn({
-    keys: ['torch.tile', 'Tensor.tile'], family: 'tensor', params: [req('dims')],
+    keys: ['torch.tile', 'Tensor.tile'], family: 'tensor', onnx: tileLowering, params: [req('dims')],
     infer: (x, a, c, op) => {
       if (!x.shape) return same(c, x, null);
       const reps = dimsOf(a.dims, op, 'dims');
@@ -196,11 +198,11 @@ const defs: OpDef[] = [
     },
   }),
   ...tensorFn({
-    keys: ['Tensor.contiguous'], family: 'tensor', params: [opt('memory_format', vNone)],
+    keys: ['Tensor.contiguous'], family: 'tensor', onnx: identity, params: [opt('memory_format', vNone)],
     infer: (x, _a, c) => same(c, x, x.shape),
   }),
-  ...tensorFn({ keys: ['Tensor.detach', 'torch.detach', 'Tensor.cpu', 'Tensor.cuda'], family: 'tensor', params: [], infer: (x, _a, c) => same(c, x, x.shape) }),
-  ...tensorFn({ keys: ['Tensor.clone', 'torch.clone'], family: 'tensor', params: [opt('memory_format', vNone)], infer: (x, _a, c) => same(c, x, x.shape) }),
+  ...tensorFn({ keys: ['Tensor.detach', 'torch.detach', 'Tensor.cpu', 'Tensor.cuda'], family: 'tensor', onnx: identity, params: [], infer: (x, _a, c) => same(c, x, x.shape) }),
+  ...tensorFn({ keys: ['Tensor.clone', 'torch.clone'], family: 'tensor', onnx: identity, params: [opt('memory_format', vNone)], infer: (x, _a, c) => same(c, x, x.shape) }),
 ];
 
 const flattenModule: ModuleOpDef = {
@@ -215,6 +217,7 @@ const flattenModule: ModuleOpDef = {
     return same(ctx, x, x.shape ? flattenShape('Flatten', x.shape, numArg(attrs, 'start_dim', 'Flatten'), numArg(attrs, 'end_dim', 'Flatten')) : null);
   },
   flops: () => 0,
+  onnx: reshapeToOutput,
 };
 
 const unflattenModule: ModuleOpDef = {
@@ -230,6 +233,7 @@ const unflattenModule: ModuleOpDef = {
     return same(ctx, x, x.shape ? unflattenShape('Unflatten', x.shape, numArg(attrs, 'dim', 'Unflatten'), sizes) : null);
   },
   flops: () => 0,
+  onnx: reshapeToOutput,
 };
 
 registerOps([...defs, flattenModule, unflattenModule]);
