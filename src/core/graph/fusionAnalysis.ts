@@ -70,6 +70,14 @@ function buildPoint(index: FusionGraphIndex, levels: ReadonlyMap<string, Level>,
       branch: cost,
     };
   });
+  // A loop variable names every level the same (`for proj, feat in zip(...)`): fall back to element names (`feats[0]`).
+  const labels = inputs.map((i) => i.label);
+  const named = inputs.map((inp) => {
+    if (labels.filter((l) => l === inp.label).length < 2) return inp;
+    const alt = index.varName(inp.levelValue, scope, true);
+    return alt ? { ...inp, var: alt, label: alt } : inp;
+  });
+  inputs.splice(0, inputs.length, ...named);
   const outValue = raw.root.outputs[0] ?? '';
   let outLevel = levels.get(outValue) ?? NO_LEVEL;
   // A sum over stacked levels loses the spatial trail in the stack; the result sits where its inputs met.

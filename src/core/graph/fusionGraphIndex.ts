@@ -145,12 +145,12 @@ export class FusionGraphIndex {
     return first;
   }
 
-  /** Variable bound to a value, preferring a binding in `scope` and assignments over returns. */
-  varName(valueId: string, scope: string | null): string | null {
-    const recs = (this.lineRecords.get(valueId) ?? []).filter((r) => !r.var.startsWith('<') && !r.var.includes('['));
+  /** Variable bound to a value, preferring a binding in `scope` and assignments over returns; `indexed` asks for an element name (`feats[0]`). */
+  varName(valueId: string, scope: string | null, indexed = false): string | null {
+    const recs = (this.lineRecords.get(valueId) ?? []).filter((r) => !r.var.startsWith('<') && r.var.includes('[') === indexed);
     const rank = (r: LineRecord): number => (scope !== null && r.owner === scope ? 0 : 2) + (r.kind === 'return' ? 1 : 0);
     const best = [...recs].sort((x, y) => rank(x) - rank(y))[0];
-    if (best) return best.var;
+    if (best || indexed) return best?.var ?? null;
     const v = this.graph.values.get(valueId);
     return v && (v.source === 'input' || v.source === 'node') && v.name ? v.name : null;
   }
