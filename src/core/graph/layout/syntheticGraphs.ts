@@ -1,4 +1,5 @@
 // Generated model-shaped graphs (ResNet, U-Net, transformer) of a requested size, for layout tests and benchmarks.
+import type { GraphPayload, PayloadFusion, PayloadNode } from '../../../protocol';
 import type { LayoutGraph } from './layoutTypes';
 
 export type SyntheticKind = 'resnet' | 'unet' | 'transformer';
@@ -106,4 +107,38 @@ export function syntheticGraph(kind: SyntheticKind, nodes: number): SyntheticGra
   if (kind === 'resnet') return resnet(nodes);
   if (kind === 'unet') return unet(nodes);
   return transformer(nodes);
+}
+
+/**
+ * A graph-view payload around a synthetic graph: ops grouped into `stageN.blockM` scopes of `blockSize` nodes
+ * (so collapsing has something to do), `add`/`cat` nodes marked as fusion points.
+ */
+export function syntheticPayload(kind: SyntheticKind, nodes: number, blockSize = 8): GraphPayload {
+  const g = syntheticGraph(kind, nodes);
+  const shape = { symbolic: '[B, 64, H/4, W/4]', concrete: '[4, 64, 56, 56]' };
+  const fusions: PayloadFusion[] = [];
+  const scopeOf = (i: number): string => (i === 0 ? '' : `stage${Math.floor(i / (blockSize * 8))}.block${Math.floor(i / blockSize) % 8}`);
+  const payloadNodes: PayloadNode[] = g.labels.map((label, i) => {
+    const merge = label === 'add' || label === 'cat';
+    if (merge) {
+      fusions.push({
+        node: `n${i}`, method: label === 'cat' ? 'concat' : 'residual', inputs: [], output: shape, levels: 'L1+L2',
+        explanation: { en: `${label} of two levels`, 'zh-cn': `两个层级的${label}` }, params: 0, flops: 0,
+      });
+    }
+    return {
+      id: `n${i}`, kind: i === 0 ? 'input' : 'op', op: i === 0 ? 'input' : `op.${label}`, label, modulePath: null, scope: scopeOf(i),
+      outputs: [shape], params: 0, flops: 0, file: null, line: null, fusion: merge ? fusions.length - 1 : null, detail: '',
+    };
+  });
+  const counts = new Map<string, number>();
+  for (const n of payloadNodes) {
+    if (!n.scope) continue;
+    const stage = n.scope.split('.')[0]!;
+    counts.set(stage, (counts.get(stage) ?? 0) + 1);
+    counts.set(n.scope, (counts.get(n.scope) ?? 0) + 1);
+  }
+  const scopes = [...counts.keys()].sort().map((path) => ({ path, type: path.includes('.') ? 'Block' : 'Sequential', parent: path.includes('.') ? path.split('.')[0]! : '', nodeCount: counts.get(path)! }));
+  const edges = Array.from({ length: g.sources.length }, (_, k) => ({ source: `n${g.sources[k]}`, target: `n${g.targets[k]}`, value: `v${g.sources[k]}`, shape }));
+  return { key: `synthetic:${kind}:${nodes}`, title: `${kind} (${g.nodeCount} nodes)`, file: '', nodes: payloadNodes, edges, scopes, fusions, paramsTotal: 0, flopsTotal: 0, stale: false };
 }
