@@ -54,14 +54,14 @@ const GATE_PATH = new Set<OpClass>(['layout', 'dropout', 'sub', 'mul', 'div']);
 const SCORE_PATH = new Set<OpClass>(['layout', 'dropout', 'mul', 'div', 'add', 'sub']);
 
 /** The activation a gate or weight tensor comes from (`sigmoid`, `softmax`), or null. */
-function gateActivation(index: FusionGraphIndex, value: string, nodes?: string[]): { kind: 'softmax' | 'sigmoid'; input: GraphNode } | null {
+function gateActivation(index: FusionGraphIndex, value: string, nodes?: string[]): { kind: 'softmax' | 'sigmoid'; node: GraphNode } | null {
   const origin = through(index, value, GATE_PATH, nodes);
   const p = index.producer(origin);
   if (!p) return null;
   const c = index.opClass(p);
   if (c !== 'softmax' && c !== 'sigmoid') return null;
   nodes?.push(p.id);
-  return { kind: c, input: p };
+  return { kind: c, node: p };
 }
 
 function weightSource(index: FusionGraphIndex, weight: string): NonNullable<RawMerge['weights']>['source'] {
@@ -218,7 +218,7 @@ function gateMerge(index: FusionGraphIndex, node: GraphNode, anchors: Anchors): 
   return {
     method: 'gated', root: node, nodes: [node.id],
     operands: [{ value: feature, role: 'features' }, { value: gate, role: 'gate' }],
-    gate: { kind: gateKind(index, feature, gate), activation: opName(act.input.op) },
+    gate: { kind: gateKind(index, feature, gate), activation: opName(act.node.op) },
   };
 }
 
@@ -284,7 +284,7 @@ function matmulAttentionMerge(index: FusionGraphIndex, node: GraphNode): RawMerg
     const path: string[] = [];
     const act = gateActivation(index, p, path);
     if (!act || act.kind !== 'softmax') continue;
-    const scores = index.dataInputs(act.input)[0];
+    const scores = index.dataInputs(act.node)[0];
     if (!scores) continue;
     const origin = through(index, scores, SCORE_PATH, path);
     const m1 = index.producer(origin);
