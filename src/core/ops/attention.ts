@@ -9,6 +9,7 @@ import { factoryKwargs, kw, opt, req, vBool, vFloat, vNone } from './sig';
 import { showShape } from './showShape';
 import { BoundArgs, FunctionOpDef, ModuleOpDef, ShapeError, TensorSpec } from './types';
 import { PyValue } from './values';
+import { multiheadAttentionLowering, sdpaLowering } from './lowerLinear';
 
 const T = 'MultiheadAttention';
 
@@ -135,6 +136,7 @@ const mha: ModuleOpDef = {
   },
   infer: (attrs, args, ctx) => mhaInfer(config(attrs), args, ctx),
   flops: (attrs, args) => mhaFlops(config(attrs), args),
+  onnx: multiheadAttentionLowering,
 };
 
 const sdpa: FunctionOpDef = {
@@ -165,6 +167,7 @@ const sdpa: FunctionOpDef = {
     const batch = q.shape.slice(0, -2).reduce((a, d) => a * (d.value ?? 0), 1);
     return 2 * 2 * batch * l * s * e;
   },
+  onnx: sdpaLowering,
 };
 
 registerOps([mha, sdpa]);

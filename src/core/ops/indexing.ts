@@ -9,6 +9,7 @@ import { showShape } from './showShape';
 import { tensorFn } from './tensorFn';
 import { OpDef, ShapeError, UnknownArgError } from './types';
 import { PyValue } from './values';
+import { getitemLowering } from './lowerShape';
 
 /** Length of `n[start:stop:step]` with Python's clamping; symbolic when the bounds pick a simple branch. */
 export function sliceLength(n: Dim, start: Dim | null, stop: Dim | null, step: number, op: string): Dim {
@@ -124,7 +125,7 @@ export function indexShape(op: string, s: Shape, index: PyValue): Shape {
 
 const defs: OpDef[] = [
   ...tensorFn({
-    keys: ['Tensor.__getitem__'], family: 'index', params: [req('index')],
+    keys: ['Tensor.__getitem__'], family: 'index', params: [req('index')], onnx: getitemLowering,
     infer: (x, args, ctx, op) => ctx.tensor(x.shape ? indexShape(op, x.shape, args.index) : null, x.dtype),
   }),
   ...tensorFn({

@@ -57,9 +57,11 @@ export function maxMinLowering(which: 'max' | 'min'): OnnxLowering {
   const [reduce, arg, elementwise] = which === 'max' ? ['ReduceMax', 'ArgMax', 'Max'] : ['ReduceMin', 'ArgMin', 'Min'];
   return (ctx) => {
     const x = mainInput(ctx);
-    if (ctx.tensorArg('other')) {
+    // torch.max(a, b) puts the second tensor in `dim` (positional) or `other`: element-wise.
+    const other = ctx.tensorArg('other') ?? ctx.tensorArg('dim');
+    if (other) {
       const dt = ctx.dtype(ctx.outputs[0]!);
-      ctx.node(elementwise, [castTo(ctx, x, dt), castTo(ctx, ctx.tensorArg('other')!, dt)], {}, ctx.outputs);
+      ctx.node(elementwise, [castTo(ctx, x, dt), castTo(ctx, other, dt)], {}, ctx.outputs);
       return;
     }
     const d = opt(ctx, 'dim');

@@ -11,6 +11,7 @@ import { showShape } from './showShape';
 import { tensorFn } from './tensorFn';
 import { BoundArgs, FunctionOpDef, OpDef, ShapeError } from './types';
 import { PyValue } from './values';
+import { matmulLowering } from './lowerLinear';
 
 function innerMismatch(op: string, a: Shape, b: Shape, k1: Dim, k2: Dim): ShapeError {
   return new ShapeError(
@@ -71,6 +72,7 @@ const matmulOp: FunctionOpDef = {
   signature: [req('a'), req('b')],
   infer: (args, ctx) => product('a', 'b', 'matmul')(args, 'op.matmul (@)', ctx),
   flops: (args, out) => matmulFlops(args.a, out),
+  onnx: matmulLowering,
 };
 
 function fnPair(torchName: string, second: string, mode: 'matmul' | 'mm' | 'bmm'): OpDef[] {
@@ -80,6 +82,7 @@ function fnPair(torchName: string, second: string, mode: 'matmul' | 'mm' | 'bmm'
     params: [req(second), kw('out', vNone)],
     infer: (_x, args, ctx, op) => product(args.self ? 'self' : 'input', second, mode)(args, op, ctx),
     flops: (args, out) => matmulFlops(args.input ?? args.self, out),
+    onnx: matmulLowering,
   }).map((d) => (d.kind === 'method' ? { ...d, signature: d.signature.filter((p) => p.name !== 'out') } : d));
 }
 

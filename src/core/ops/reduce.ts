@@ -12,6 +12,8 @@ import { showShape } from './showShape';
 import { tensorFn } from './tensorFn';
 import { BoundArgs, InferContext, OpDef, ParamSpec, ShapeError } from './types';
 import { PyValue, TensorValue } from './values';
+import type { OnnxLowering } from './lowering';
+import { argReduceLowering, cumsumLowering, maxMinLowering, normLowering, reduceLowering, varianceLowering } from './lowerReduce';
 
 /** Output shape of reducing `dims` (null or empty: every dim). */
 export function reduceShape(op: string, s: Shape, dims: number[] | null, keepdim: boolean): Shape {
@@ -51,10 +53,25 @@ interface ReduceSpec {
   readonly singleDim?: boolean;
 }
 
+const REDUCE_ONNX: Readonly<Record<string, OnnxLowering>> = {
+  sum: reduceLowering('ReduceSum'),
+  mean: reduceLowering('ReduceMean'),
+  amax: reduceLowering('ReduceMax'),
+  amin: reduceLowering('ReduceMin'),
+  prod: reduceLowering('ReduceProd'),
+  logsumexp: reduceLowering('ReduceLogSumExp'),
+  std: varianceLowering(true),
+  var: varianceLowering(false),
+  argmax: argReduceLowering('ArgMax'),
+  argmin: argReduceLowering('ArgMin'),
+  norm: normLowering,
+};
+
 function reduction(spec: ReduceSpec): OpDef[] {
-  return tensorFn({
-    keys: spec.names.flatMap((n) => [`torch.${n}`, `Tensor.${n}`]),
+  return spec.names.flatMap((n) => tensorFn({
+    keys: [`torch.${n}`, `Tensor.${n}`],
     family: 'reduce',
+    onnx: REDUCE_ONNX[n],
     params: spec.params,
     infer(x, args, ctx, op) {
       const dt = outDtype(op, x, spec.dtype, args);
@@ -63,7 +80,7 @@ function reduction(spec: ReduceSpec): OpDef[] {
       return ctx.tensor(reduceShape(op, x.shape, dims, boolArg(args, 'keepdim', op)), dt);
     },
     flops: (args) => numelOf(args.input ?? args.self),
-  });
+  }));
 }
 
 /** max/min: no dim → 0-d; dim → (values, indices); a tensor in place of dim → elementwise maximum/minimum. */
@@ -71,6 +88,7 @@ function maxMin(name: string): OpDef[] {
   return tensorFn({
     keys: [`torch.${name}`, `Tensor.${name}`],
     family: 'reduce',
+    onnx: maxMinLowering(name === 'max' ? 'max' : 'min'),
     params: [opt('dim', vNone), opt('keepdim', vBool(false)), kw('other', vNone)],
     infer(x, args, ctx, op): PyValue {
       const other = args.dim && args.dim.kind === 'tensor' ? args.dim : args.other && args.other.kind === 'tensor' ? args.other : null;
@@ -135,6 +153,7 @@ const defs: OpDef[] = [
   }),
   ...tensorFn({
     keys: ['torch.cumsum', 'Tensor.cumsum', 'torch.cumprod', 'Tensor.cumprod'], family: 'reduce', params: [req('dim'), kw('dtype', vNone)],
+    onnx: (c) => (c.op.endsWith('cumprod') ? c.fail('cumprod has no ONNX operator') : cumsumLowering(c)),
     infer(x, args, ctx, op) {
       if (x.shape) normalizeAxis(numArg(args, 'dim', op), x.shape.length, op);
       return ctx.tensor(x.shape, outDtype(op, x, 'sum', args));
