@@ -76,6 +76,8 @@ export class Interpreter {
   /** The innermost call expression being evaluated, for diagnostics of ops. */
   site: CallSite = { range: null };
   currentFile: string;
+  /** The innermost executing user-function frame (in-place ops rebind its aliases). */
+  frame: Frame | null = null;
 
   constructor(readonly opts: InterpOptions) {
     this.rec = new Recorder(opts.file);
@@ -824,7 +826,9 @@ export class Interpreter {
     const argNames = fn.params.map((p) => p.name);
     this.depth++;
     const prevFile = this.currentFile;
+    const prevFrame = this.frame;
     this.currentFile = fn.scope.file;
+    this.frame = frame;
     try {
       this.tracer.enter(frame, argNames, fn.defLine);
       if ('expr' in fn.body) {
@@ -842,6 +846,7 @@ export class Interpreter {
     } finally {
       this.depth--;
       this.currentFile = prevFile;
+      this.frame = prevFrame;
     }
   }
 
@@ -923,6 +928,14 @@ export class Interpreter {
     if (out.kind !== 'tensor' || !self || self.kind !== 'tensor') return out;
     const s = self as Tensor;
     const t: Tensor = { ...(out as Tensor), obj: s.obj, version: s.version + 1 };
+    // Every local of the running frame that holds this object now sees the mutated tensor, as in Python.
+    const f = this.frame;
+    if (f) {
+      for (const [k, v] of f.locals) {
+        if (v.kind === 'tensor' && (v as Tensor).obj === s.obj) f.locals.set(k, t);
+        else if (v.kind === 'list') for (let i = 0; i < v.items.length; i++) if (v.items[i].kind === 'tensor' && (v.items[i] as Tensor).obj === s.obj) v.items[i] = t;
+      }
+    }
     return t;
   }
 
