@@ -914,7 +914,7 @@ export class Interpreter {
 
   opFailure(e: unknown, op: string, r: Range | null, extra: Partial<Pick<Diagnostic, 'hint' | 'fix'>> = {}): PyValue {
     if (e instanceof ShapeError) {
-      this.diag('error', errorCode(op), e.message, r, { ...(e.hint ? { hint: e.hint } : {}), ...extra });
+      this.diag('error', errorCode(op, e.message), e.message, r, { ...(e.hint ? { hint: e.hint } : {}), ...extra });
       return unknown(`${op} failed: ${e.message}`);
     }
     if (e instanceof UnknownArgError) return unknown(e.message);
@@ -1391,9 +1391,9 @@ function collectTensorIds(v: PyValue, out: string[], depth: number): void {
 }
 
 /** Stable diagnostic codes by op family. */
-export function errorCode(op: string): string {
+export function errorCode(op: string, message = ''): string {
   if (/(^|\.)(cat|stack|concat|concatenate|hstack|vstack)$/.test(op)) return 'cat-mismatch';
-  if (/Conv/i.test(op) || /conv\d?d$/.test(op)) return 'conv-channels';
+  if (/Conv/i.test(op) || /conv\d?d$/.test(op)) return /channel/i.test(message) ? 'conv-channels' : 'shape-error';
   if (/Linear$|\.linear$/.test(op)) return 'linear-in-features';
   if (/\.(view|reshape|flatten|unflatten|view_as|reshape_as)$/.test(op)) return 'view-mismatch';
   if (op.startsWith('op.') || /\.(add|sub|mul|div|where|maximum|minimum)$/.test(op)) return 'broadcast';
