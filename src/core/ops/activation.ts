@@ -1,5 +1,5 @@
 // Activations: nn.ReLU … nn.LogSoftmax, their F.* / torch.* / Tensor.* forms and in-place variants.
-import { dimEquals } from '../shape/dim';
+import { dimEquals, dimFloorDiv } from '../shape/dim';
 import { floatArg, isNone, numArg, optNumArg, strArg, tensorArg } from './args';
 import { normalizeAxis } from './axes';
 import { numelOf } from './flopsCount';
@@ -67,6 +67,10 @@ const SPECS: readonly ActivationSpec[] = [
   { module: 'Tanh', ctor: [], fn: 'tanh', fnParams: [], torch: true, method: true, inPlaceForms: true, onnx: unary('Tanh'), cost: 1 },
   { module: 'Softsign', ctor: [], fn: 'softsign', fnParams: [], onnx: unary('Softsign'), cost: 1 },
   { module: 'Tanhshrink', ctor: [], fn: 'tanhshrink', fnParams: [], onnx: tanhshrinkLowering, cost: 1 },
+  { module: 'LogSigmoid', ctor: [], fn: 'logsigmoid', fnParams: [], cost: 1 },
+  { module: 'Threshold', ctor: [req('threshold'), req('value'), inplace], fn: 'threshold', fnParams: [req('threshold'), req('value'), inplace], cost: 1 },
+  { module: 'Hardshrink', ctor: [opt('lambd', vFloat(0.5))], fn: 'hardshrink', fnParams: [opt('lambd', vFloat(0.5))], cost: 1 },
+  { module: 'Softshrink', ctor: [opt('lambd', vFloat(0.5))], fn: 'softshrink', fnParams: [opt('lambd', vFloat(0.5))], cost: 1 },
   {
     module: 'PReLU', ctor: [opt('num_parameters', vInt(1)), opt('init', vFloat(0.25)), ...factoryKwargs],
     fn: null, fnParams: [], cost: 1, check: preluCheck, onnx: preluLowering,
@@ -210,7 +214,46 @@ const prelu: FunctionOpDef = {
   onnx: preluLowering,
 };
 
+/** GLU splits `dim` in half: a * sigmoid(b). */
+function gluShape(op: string, x: TensorValue, d: number): TensorValue['shape'] {
+  if (!x.shape) return null;
+  if (x.shape.length === 0) throw new ShapeError(`${op} does not support scalars because halving size must be even`);
+  const axis = normalizeAxis(d, x.shape.length, op);
+  const n = x.shape[axis];
+  if (n.value !== null && n.value % 2 !== 0) throw new ShapeError(`${op}: halving dimension must be even, but dimension ${axis} is size ${n.value} (input ${showShape(x.shape)})`);
+  return x.shape.map((s, i) => (i === axis ? dimFloorDiv(s, 2) : s));
+}
+
+const glu: OpDef[] = [
+  {
+    kind: 'module', type: 'GLU', family: 'activation', ctor: [opt('dim', vInt(-1))], forward: [req('input')], tensors: () => [],
+    infer(attrs, args, ctx) {
+      const x = tensorArg(args, 'input', 'GLU');
+      return ctx.tensor(gluShape('GLU', x, numArg(attrs, 'dim', 'GLU')), x.dtype);
+    },
+    flops: (_a, _b, out) => 2 * numelOf(out),
+  },
+  {
+    kind: 'function', name: 'F.glu', aliases: ['torch.nn.functional.glu'], family: 'activation', signature: [req('input'), opt('dim', vInt(-1))],
+    infer(args, ctx) {
+      const x = tensorArg(args, 'input', 'F.glu');
+      return ctx.tensor(gluShape('F.glu', x, numArg(args, 'dim', 'F.glu')), x.dtype);
+    },
+    flops: (_a, out) => 2 * numelOf(out),
+  },
+  {
+    kind: 'module', type: 'Softmax2d', family: 'activation', ctor: [], forward: [req('input')], tensors: () => [],
+    infer(_attrs, args, ctx) {
+      const x = tensorArg(args, 'input', 'Softmax2d');
+      if (x.shape && x.shape.length !== 3 && x.shape.length !== 4) throw new ShapeError(`Softmax2d: expected input to be 3D or 4D, got ${x.shape.length}D input ${showShape(x.shape)}`);
+      return ctx.tensor(x.shape, x.dtype);
+    },
+    flops: (_a, _b, out) => 3 * numelOf(out),
+  },
+];
+
 const defs: OpDef[] = [
+  ...glu,
   ...SPECS.flatMap((s) => [...(s.module ? [moduleDef(s)] : []), ...functionDefs(s)]),
   softmaxModule('Softmax'), softmaxModule('LogSoftmax'), softmaxModule('Softmin'),
   ...SOFTMAX_LIKE.flatMap(softmaxFunctions),

@@ -7,6 +7,7 @@ import { registerOps } from './registry';
 import { factoryKwargs, opt, req, vBool, vNone } from './sig';
 import { showShape } from './showShape';
 import { FunctionOpDef, ModuleOpDef, ShapeError, TensorSpec } from './types';
+import { TensorValue } from './values';
 import { linearLowering } from './lowerLinear';
 
 /** `[..., in] → [..., out]`, with a message that says which in_features the input would need. */
@@ -89,4 +90,47 @@ const linearFn: FunctionOpDef = {
   onnx: linearLowering,
 };
 
-registerOps([linearModule('Linear'), linearModule('NonDynamicallyQuantizableLinear'), linearFn]);
+/** x1 [*, in1], x2 [*, in2] → [*, out]; the leading dims must agree. */
+function bilinearShape(op: string, a: TensorValue, b: TensorValue, in1: number, in2: number, out: number): Shape | null {
+  if (!a.shape || !b.shape) return null;
+  const check = (s: Shape, n: number, which: string) => {
+    if (s.length === 0 || dimEquals(s[s.length - 1], n) === false) {
+      throw new ShapeError(`${op} expects ${which} with ${n} features in the last dim, got ${showShape(s)}`);
+    }
+  };
+  check(a.shape, in1, 'input1');
+  check(b.shape, in2, 'input2');
+  if (a.shape.length !== b.shape.length || a.shape.slice(0, -1).some((d, i) => dimEquals(d, b.shape![i]) === false)) {
+    throw new ShapeError(`${op}: input1 ${showShape(a.shape)} and input2 ${showShape(b.shape)} must have the same leading dims`);
+  }
+  return [...a.shape.slice(0, -1), dim(out)];
+}
+
+const bilinear: ModuleOpDef = {
+  kind: 'module',
+  type: 'Bilinear',
+  family: 'linear',
+  ctor: [req('in1_features'), req('in2_features'), req('out_features'), opt('bias', vBool(true)), ...factoryKwargs],
+  forward: [req('input1'), req('input2')],
+  tensors(attrs) {
+    const [i1, i2, o] = ['in1_features', 'in2_features', 'out_features'].map((n) => numArg(attrs, n, 'Bilinear'));
+    // reset_parameters: weight and bias ~ U(±1/sqrt(in1_features)).
+    const init = { kind: 'uniform' as const, bound: 1 / Math.sqrt(i1) };
+    const b = attrs.bias;
+    const specs: TensorSpec[] = [{ name: 'weight', shape: [o, i1, i2], dtype: 'float32', role: 'param', init }];
+    if (!b || b.kind !== 'bool' || b.value) specs.push({ name: 'bias', shape: [o], dtype: 'float32', role: 'param', init });
+    return specs;
+  },
+  infer(attrs, args, ctx) {
+    const a = tensorArg(args, 'input1', 'Bilinear');
+    const b = tensorArg(args, 'input2', 'Bilinear');
+    const [i1, i2, o] = ['in1_features', 'in2_features', 'out_features'].map((n) => numArg(attrs, n, 'Bilinear'));
+    return ctx.tensor(bilinearShape('Bilinear', a, b, i1, i2, o), a.dtype);
+  },
+  flops(attrs, _args, out) {
+    const [i1, i2] = ['in1_features', 'in2_features'].map((n) => numArg(attrs, n, 'Bilinear'));
+    return 2 * numelOf(out) * i1 * i2;
+  },
+};
+
+registerOps([linearModule('Linear'), linearModule('NonDynamicallyQuantizableLinear'), linearFn, bilinear]);

@@ -6,11 +6,11 @@ import { broadcastShapes } from './broadcast';
 import { numelOf } from './flopsCount';
 import { promoteTypes } from './promote';
 import { registerOps } from './registry';
-import { kw, req, vNone } from './sig';
+import { kw, req, vInt, vNone } from './sig';
 import { showShape } from './showShape';
 import { tensorFn } from './tensorFn';
 import { BoundArgs, FunctionOpDef, OpDef, ShapeError } from './types';
-import { PyValue } from './values';
+import { PyValue, TensorValue } from './values';
 import { matmulLowering } from './lowerLinear';
 
 function innerMismatch(op: string, a: Shape, b: Shape, k1: Dim, k2: Dim): ShapeError {
@@ -86,4 +86,51 @@ function fnPair(torchName: string, second: string, mode: 'matmul' | 'mm' | 'bmm'
   }).map((d) => (d.kind === 'method' ? { ...d, signature: d.signature.filter((p) => p.name !== 'out') } : d));
 }
 
+/** `a @= b`: tensors have no __imatmul__, so Python rebinds `a = a @ b` (a new tensor, not in place). */
+const imatmulOp: FunctionOpDef = { ...matmulOp, name: 'op.imatmul', infer: (args, ctx) => product('a', 'b', 'matmul')(args, 'op.imatmul (@=)', ctx) };
+
+/** addmm / baddbmm: the product's shape, with `input` broadcast onto it. */
+function addProduct(name: string, m1: string, m2: string, mode: 'mm' | 'bmm'): OpDef[] {
+  return tensorFn({
+    keys: [`torch.${name}`, `Tensor.${name}`],
+    family: 'matmul',
+    params: [req(m1), req(m2), kw('beta', vInt(1)), kw('alpha', vInt(1))],
+    infer(x, args, ctx, op) {
+      const prod = product(m1, m2, mode)(args, op, ctx) as TensorValue;
+      if (!x.shape || !prod.shape) return prod;
+      const b = broadcastShapes(x.shape, prod.shape, op);
+      if (b.length !== prod.shape.length || b.some((d, i) => dimEquals(d, prod.shape![i]) === false)) {
+        throw new ShapeError(`${op}: input ${showShape(x.shape)} cannot be broadcast to the product's shape ${showShape(prod.shape)}`);
+      }
+      return ctx.tensor(prod.shape, promoteTypes(x.dtype, prod.dtype));
+    },
+    flops: (args, out) => matmulFlops(args[m1], out),
+  });
+}
+
+const vectorProducts: OpDef[] = [
+  ...tensorFn({
+    keys: ['torch.outer', 'Tensor.outer', 'torch.ger', 'Tensor.ger'], family: 'matmul', params: [req('vec2')],
+    infer(x, args, ctx, op) {
+      const v = tensorArg(args, 'vec2', op);
+      if (!x.shape || !v.shape) return ctx.tensor(null, promoteTypes(x.dtype, v.dtype));
+      if (x.shape.length !== 1 || v.shape.length !== 1) throw new ShapeError(`${op}: expects two 1-D vectors, got ${showShape(x.shape)} and ${showShape(v.shape)}`);
+      return ctx.tensor([x.shape[0], v.shape[0]], promoteTypes(x.dtype, v.dtype));
+    },
+  }),
+  ...tensorFn({
+    keys: ['torch.dot', 'Tensor.dot'], family: 'matmul', params: [req('other')],
+    infer(x, args, ctx, op) {
+      const v = tensorArg(args, 'other', op);
+      if (x.dtype !== v.dtype) throw new ShapeError(`${op}: expected both vectors to have the same dtype, but found ${x.dtype} and ${v.dtype}`);
+      if (x.shape && v.shape) {
+        if (x.shape.length !== 1 || v.shape.length !== 1) throw new ShapeError(`${op}: 1D tensors expected, but got ${x.shape.length}D and ${v.shape.length}D tensors`);
+        if (dimEquals(x.shape[0], v.shape[0]) === false) throw new ShapeError(`${op}: inconsistent tensor size, expected tensor [${x.shape[0].value}] and src [${v.shape[0].value}] to have the same number of elements`);
+      }
+      return ctx.tensor([], x.dtype);
+    },
+  }),
+];
+
+registerOps([imatmulOp, ...addProduct('addmm', 'mat1', 'mat2', 'mm'), ...addProduct('baddbmm', 'batch1', 'batch2', 'bmm'), ...vectorProducts]);
 registerOps([matmulOp, ...fnPair('matmul', 'other', 'matmul'), ...fnPair('mm', 'mat2', 'mm'), ...fnPair('bmm', 'mat2', 'bmm')]);

@@ -223,5 +223,36 @@ const fns: FunctionOpDef[] = [
   }, 3),
 ];
 
+/** SyncBatchNorm: BatchNorm over any input with at least 2 dims (single-process: identical shapes). */
+const syncBatchNorm: ModuleOpDef = {
+  ...batchNormModule(2),
+  type: 'SyncBatchNorm',
+  ctor: [req('num_features'), opt('eps', vFloat(1e-5)), opt('momentum', vFloat(0.1)), opt('affine', vBool(true)), opt('track_running_stats', vBool(true)), opt('process_group', vNone), ...factoryKwargs],
+  infer(attrs, args, ctx) {
+    const x = tensorArg(args, 'input', 'SyncBatchNorm');
+    if (x.shape) {
+      if (x.shape.length < 2) throw new ShapeError(`SyncBatchNorm expects at least 2D input (got ${x.shape.length}D input)`);
+      if (boolArg(attrs, 'affine', 'SyncBatchNorm') || boolArg(attrs, 'track_running_stats', 'SyncBatchNorm')) checkChannels('SyncBatchNorm', x.shape, 1, numArg(attrs, 'num_features', 'SyncBatchNorm'));
+    }
+    return ctx.tensor(x.shape, x.dtype);
+  },
+};
+
+const localResponseNorm: ModuleOpDef = {
+  kind: 'module',
+  type: 'LocalResponseNorm',
+  family: 'norm',
+  ctor: [req('size'), opt('alpha', vFloat(1e-4)), opt('beta', vFloat(0.75)), opt('k', vFloat(1))],
+  forward: [req('input')],
+  tensors: () => [],
+  infer(_attrs, args, ctx) {
+    const x = tensorArg(args, 'input', 'LocalResponseNorm');
+    if (x.shape && x.shape.length < 3) throw new ShapeError(`LocalResponseNorm: expected 3D or higher dimensionality input (got ${x.shape.length} dimensions)`);
+    return ctx.tensor(x.shape, x.dtype);
+  },
+  flops: (_a, _b, out) => STATS_COST * numelOf(out),
+};
+
 registerOps([1, 2, 3].flatMap((nd) => [batchNormModule(nd), instanceNormModule(nd)]));
+registerOps([syncBatchNorm, localResponseNorm]);
 registerOps([layerNorm, groupNorm, ...fns]);

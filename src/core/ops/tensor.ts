@@ -236,4 +236,28 @@ const unflattenModule: ModuleOpDef = {
   onnx: reshapeToOutput,
 };
 
-registerOps([...defs, flattenModule, unflattenModule]);
+function channelShuffleShape(op: string, x: TensorValue, groups: number): Shape | null {
+  if (groups < 1) throw new ShapeError(`${op}: number of groups to divide channels in must be positive, got ${groups}`);
+  if (!x.shape) return null;
+  if (x.shape.length < 3) throw new ShapeError(`${op} expects input with > 2 dims, but got input ${showShape(x.shape)}`);
+  const c = x.shape[1];
+  if (c.value !== null && c.value % groups !== 0) throw new ShapeError(`${op}: number of channels (${c.value}) must be divisible by groups (${groups})`);
+  return x.shape;
+}
+
+const channelShuffle: OpDef[] = [
+  {
+    kind: 'module', type: 'ChannelShuffle', family: 'tensor', ctor: [req('groups')], forward: [req('input')], tensors: () => [],
+    infer(attrs, args, ctx) {
+      const x = tensorArg(args, 'input', 'ChannelShuffle');
+      return same(ctx, x, channelShuffleShape('ChannelShuffle', x, numArg(attrs, 'groups', 'ChannelShuffle')));
+    },
+    flops: () => 0,
+  },
+  ...tensorFn({
+    keys: ['torch.channel_shuffle'], family: 'tensor', params: [req('groups')],
+    infer: (x, a, c, op) => same(c, x, channelShuffleShape(op, x, numArg(a, 'groups', op))),
+  }),
+];
+
+registerOps([...defs, flattenModule, unflattenModule, ...channelShuffle]);
