@@ -12,21 +12,22 @@ import { computeLevels } from './levels';
 
 const NO_LEVEL: Level = { depth: 0, stride: null, channels: null };
 
-/** For every data value, a key naming the layer outputs (or inputs) it is computed from without crossing a layer. */
+/** For every data value, a key naming the layer output, merge or input it is computed from without crossing a layer. */
 function computeAnchors(index: FusionGraphIndex): Anchors {
-  const sets = new Map<string, string[]>();
-  for (const inp of index.graph.inputs) sets.set(inp.value, [inp.value]);
+  const anchors = new Map<string, string>();
+  for (const inp of index.graph.inputs) anchors.set(inp.value, inp.value);
   for (const n of index.graph.nodes) {
     const data = index.dataInputs(n);
     if (data.length === 0) continue;
-    const layer = isLayerClass(index.opClass(n));
-    const union = layer ? [] : [...new Set(data.flatMap((v) => sets.get(v) ?? [v]))].sort();
-    // Calls of one shared module (CBAM's MLP on the avg- and max-pooled descriptors) are one computation, not two levels.
-    for (const o of n.outputs) sets.set(o, layer ? [n.modulePath !== null ? `module:${n.modulePath}` : o] : union);
+    const keys = new Set(data.map((v) => anchors.get(v) ?? v));
+    for (const o of n.outputs) {
+      // Calls of one shared module (CBAM's MLP on the avg- and max-pooled descriptors) are one computation, not two levels.
+      if (isLayerClass(index.opClass(n))) anchors.set(o, n.modulePath !== null ? `module:${n.modulePath}` : o);
+      // A merge of different anchors starts a new one; anything else keeps its input's.
+      else anchors.set(o, keys.size > 1 ? o : ([...keys][0] as string));
+    }
   }
-  const keys = new Map<string, string>();
-  for (const [v, s] of sets) keys.set(v, s.join(','));
-  return keys;
+  return anchors;
 }
 
 function arithmetic(index: FusionGraphIndex, raw: RawMerge, outLevel: Level): string | null {
