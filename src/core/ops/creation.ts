@@ -7,6 +7,7 @@ import { kw, opt, req, star, vBool, vNone } from './sig';
 import { tensorFn } from './tensorFn';
 import { BoundArgs, FunctionOpDef, OpDef, ParamSpec, ShapeError, UnknownArgError } from './types';
 import { PyValue } from './values';
+import { arangeLowering, eyeLowering, filledLowering, linspaceLowering, literalLowering } from './lowerCreation';
 
 const factoryKw: readonly ParamSpec[] = [kw('out', vNone), kw('dtype', vNone), kw('layout', vNone), kw('device', vNone), kw('requires_grad', vBool(false))];
 const likeKw: readonly ParamSpec[] = [kw('dtype', vNone), kw('layout', vNone), kw('device', vNone), kw('requires_grad', vBool(false)), kw('memory_format', vNone)];
@@ -36,6 +37,8 @@ function sizedFactory(name: string, dflt: DType | null): FunctionOpDef {
       const shape = checkSizes(op, varIntsArg(args, 'size', op));
       return ctx.tensor(shape, explicitDtype(args, op) ?? dflt ?? 'float32');
     },
+    // Random tensors have no deterministic ONNX form; zeros/ones/empty become filled constants.
+    onnx: name === 'ones' ? filledLowering(1) : name === 'zeros' || name === 'empty' ? filledLowering(0) : undefined,
   };
 }
 
@@ -48,6 +51,7 @@ const full: FunctionOpDef = {
     const shape = checkSizes('torch.full', dimsOf(args.size, 'torch.full', 'size'));
     return ctx.tensor(shape, explicitDtype(args, 'torch.full') ?? scalarDtype(args.fill_value));
   },
+  onnx: filledLowering('fill_value'),
 };
 
 const arange: FunctionOpDef = {
@@ -56,6 +60,7 @@ const arange: FunctionOpDef = {
   family: 'creation',
   // torch.arange(end) or torch.arange(start, end, step): the binder sees (start, end=None, step=1).
   signature: [req('start'), opt('end', vNone), opt('step', { kind: 'int', dim: dim(1) }), ...factoryKw],
+  onnx: arangeLowering,
   infer(args, ctx) {
     const op = 'torch.arange';
     const hasEnd = !isNone(args.end);
@@ -117,6 +122,7 @@ const tensorLiteral: FunctionOpDef = {
     const { shape, dtype } = literalShape(args.data, 'torch.tensor');
     return ctx.tensor(shape, explicitDtype(args, 'torch.tensor') ?? dtype);
   },
+  onnx: literalLowering,
 };
 
 const eye: FunctionOpDef = {
@@ -129,6 +135,7 @@ const eye: FunctionOpDef = {
     const m = isNone(args.m) ? n : intOf(args.m, 'torch.eye', 'm');
     return ctx.tensor(checkSizes('torch.eye', [n, m]), explicitDtype(args, 'torch.eye') ?? 'float32');
   },
+  onnx: eyeLowering,
 };
 
 const linspace: FunctionOpDef = {
@@ -140,6 +147,7 @@ const linspace: FunctionOpDef = {
     const steps = intOf(args.steps, 'torch.linspace', 'steps');
     return ctx.tensor(checkSizes('torch.linspace', [steps]), explicitDtype(args, 'torch.linspace') ?? 'float32');
   },
+  onnx: linspaceLowering,
 };
 
 const randint: FunctionOpDef = {
@@ -158,6 +166,7 @@ const randint: FunctionOpDef = {
 function likeFactory(name: string, withFill: boolean): OpDef[] {
   return tensorFn({
     keys: [`torch.${name}`], family: 'creation', params: [...(withFill ? [req('fill_value')] : []), ...likeKw],
+    onnx: withFill ? filledLowering('fill_value') : name.startsWith('ones') ? filledLowering(1) : name.startsWith('zeros') || name.startsWith('empty') ? filledLowering(0) : undefined,
     infer: (x, args, ctx, op) => ctx.tensor(x.shape, explicitDtype(args, op) ?? x.dtype),
   });
 }
@@ -165,6 +174,7 @@ function likeFactory(name: string, withFill: boolean): OpDef[] {
 function newFactory(name: string, withFill: boolean): OpDef[] {
   return tensorFn({
     keys: [`Tensor.${name}`], family: 'creation', params: [req('size'), ...(withFill ? [req('fill_value')] : []), ...factoryKw.slice(1)],
+    onnx: withFill ? filledLowering('fill_value') : name === 'new_ones' ? filledLowering(1) : filledLowering(0),
     infer: (x, args, ctx, op) => ctx.tensor(checkSizes(op, dimsOf(args.size, op, 'size')), explicitDtype(args, op) ?? x.dtype),
   });
 }

@@ -113,6 +113,83 @@ function indexItem(ctx: Ctx, v: LoweringArg): IndexItem {
   return ctx.fail(`index item ${JSON.stringify(v)} is not supported for export`);
 }
 
+interface IndexPlan {
+  readonly slices: { axis: number; start: number; end: number; step: number }[];
+  readonly gathers: { axis: number; item: IndexItem }[];
+  /** The result's shape under this reading of the index. */
+  readonly shape: number[];
+}
+
+/** Where each item applies and what shape results (Python's basic indexing, one advanced index). */
+function planIndex(ctx: Ctx, items: readonly IndexItem[], shape: readonly number[]): IndexPlan | null {
+  const consumes = (it: IndexItem): number => (it.kind === 'none' || it.kind === 'ellipsis' ? 0 : 1);
+  const used = items.reduce((a, it) => a + consumes(it), 0);
+  if (used > shape.length) return null;
+  const slices: IndexPlan['slices'] = [];
+  const gathers: IndexPlan['gathers'] = [];
+  const out: number[] = [];
+  let axis = 0;
+  for (const it of items) {
+    if (it.kind === 'ellipsis') {
+      const k = shape.length - used;
+      out.push(...shape.slice(axis, axis + k));
+      axis += k;
+      continue;
+    }
+    if (it.kind === 'none') {
+      out.push(1);
+      continue;
+    }
+    const n = shape[axis]!;
+    if (it.kind === 'int') {
+      const i = it.i < 0 ? it.i + n : it.i;
+      if (i < 0 || i >= n) return null;
+      slices.push({ axis, start: i, end: i + 1, step: 1 });
+    } else if (it.kind === 'slice') {
+      if (it.step <= 0) return null;
+      const clamp = (v: number): number => Math.min(Math.max(v < 0 ? v + n : v, 0), n);
+      const start = clamp(it.start ?? 0);
+      const end = clamp(it.stop ?? n);
+      slices.push({ axis, start, end, step: it.step });
+      out.push(Math.max(0, Math.ceil((end - start) / it.step)));
+    } else {
+      gathers.push({ axis, item: it });
+      out.push(...(it.kind === 'list' ? [it.values.length] : ctx.shape(it.name)));
+    }
+    axis++;
+  }
+  out.push(...shape.slice(axis));
+  return { slices, gathers, shape: out };
+}
+
+/**
+ * The graph records both `None` and slices as null (slice bounds are not serialised yet). Read
+ * every null as a full slice or as None and keep the readings that give the output's shape; they
+ * must agree on where the ints and index tensors apply, else the export is refused.
+ */
+function resolveNulls(ctx: Ctx, raw: readonly LoweringArg[], shape: readonly number[], outShape: readonly number[]): IndexPlan {
+  const nulls = raw.flatMap((v, i) => (v === null ? [i] : []));
+  if (nulls.length > 10) ctx.fail('too many None/slice items in the index');
+  const base = raw.map((v) => (v === null ? null : indexItem(ctx, v)));
+  let chosen: IndexPlan | null = null;
+  let signature: string | null = null;
+  for (let mask = 0; mask < 1 << nulls.length; mask++) {
+    const items = base.map((it, i): IndexItem => {
+      if (it) return it;
+      const bit = nulls.indexOf(i);
+      return mask & (1 << bit) ? { kind: 'none' } : { kind: 'slice', start: null, stop: null, step: 1 };
+    });
+    const plan = planIndex(ctx, items, shape);
+    if (!plan || plan.shape.length !== outShape.length || plan.shape.some((d, i) => d !== outShape[i])) continue;
+    const sig = JSON.stringify([plan.slices.filter((s) => s.end - s.start !== shape[s.axis]), plan.gathers.map((g) => g.axis)]);
+    if (signature !== null && sig !== signature) ctx.fail('the index mixes None and slices ambiguously (slice bounds are not recorded in the graph)');
+    signature = sig;
+    chosen ??= plan;
+  }
+  if (!chosen) return ctx.fail('the index has a partial slice whose bounds are not recorded in the graph');
+  return chosen;
+}
+
 /**
  * `x[...]` with ints, slices (`{ slice: [start, stop, step] }`), None, Ellipsis and one integer
  * index tensor or list: one Slice, at most one Gather, then a Reshape to the output's shape
@@ -121,46 +198,35 @@ function indexItem(ctx: Ctx, v: LoweringArg): IndexItem {
 export const getitemLowering: OnnxLowering = (ctx) => {
   const x = mainInput(ctx);
   const shape = ctx.shape(x);
+  const outShape = ctx.shape(ctx.outputs[0]!);
   const raw = ctx.args.index;
-  const items = (Array.isArray(raw) ? (raw as readonly LoweringArg[]) : [raw ?? null]).map((v) => indexItem(ctx, v));
-  const consumes = (it: IndexItem): number => (it.kind === 'none' || it.kind === 'ellipsis' ? 0 : 1);
-  const used = items.reduce((a, it) => a + consumes(it), 0);
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const axes: number[] = [];
-  const steps: number[] = [];
-  const gathers: { axis: number; index: string }[] = [];
-  let axis = 0;
-  for (const it of items) {
-    if (it.kind === 'ellipsis') {
-      axis += shape.length - used;
-      continue;
-    }
-    if (it.kind === 'none') continue;
-    const n = shape[axis]!;
-    if (it.kind === 'int') {
-      const i = it.i < 0 ? it.i + n : it.i;
-      starts.push(i);
-      ends.push(i + 1);
-      axes.push(axis);
-      steps.push(1);
-    } else if (it.kind === 'slice') {
-      if (it.step <= 0) ctx.fail('slice steps must be positive');
-      starts.push(it.start ?? 0);
-      ends.push(it.stop ?? n);
-      axes.push(axis);
-      steps.push(it.step);
-    } else if (it.kind === 'list') gathers.push({ axis, index: ctx.constInt64(it.values.map((v) => (v < 0 ? v + n : v))) });
-    else {
-      const t = it.name;
-      if (ctx.dtype(t) === 'bool' || ctx.dtype(t) === 'uint8') ctx.fail('boolean mask indexing has a data-dependent shape; not exported');
-      gathers.push({ axis, index: castTo(ctx, t, 'int64') });
-    }
-    axis++;
-  }
-  if (gathers.length > 1) ctx.fail('more than one advanced (tensor/list) index is not exported');
+  const list = Array.isArray(raw) ? (raw as readonly LoweringArg[]) : [raw ?? null];
+  // A bare list of ints is one advanced index, not a tuple of items.
+  const rawItems = Array.isArray(raw) && list.every((v) => typeof v === 'number') && list.length > 0 && !isTupleIndex(ctx, list, shape, outShape) ? [raw] : list;
+  const plan = rawItems.some((v) => v === null)
+    ? resolveNulls(ctx, rawItems, shape, outShape)
+    : planIndex(ctx, rawItems.map((v) => indexItem(ctx, v)), shape) ?? ctx.fail('the index does not fit the tensor');
+  if (plan.gathers.length > 1) ctx.fail('more than one advanced (tensor/list) index is not exported');
   let y = x;
-  if (axes.length) y = ctx.node('Slice', [y, ctx.constInt64(starts), ctx.constInt64(ends), ctx.constInt64(axes), ctx.constInt64(steps)])[0]!;
-  for (const g of gathers) y = ctx.node('Gather', [y, g.index], { axis: attr.int(g.axis) })[0]!;
-  ctx.node('Reshape', [y, shapeConst(ctx, ctx.shape(ctx.outputs[0]!))], {}, ctx.outputs);
+  const sl = plan.slices;
+  if (sl.length) {
+    y = ctx.node('Slice', [y, ctx.constInt64(sl.map((s) => s.start)), ctx.constInt64(sl.map((s) => s.end)), ctx.constInt64(sl.map((s) => s.axis)), ctx.constInt64(sl.map((s) => s.step))])[0]!;
+  }
+  for (const g of plan.gathers) {
+    const n = shape[g.axis]!;
+    let index: string;
+    if (g.item.kind === 'list') index = ctx.constInt64(g.item.values.map((v) => (v < 0 ? v + n : v)));
+    else if (g.item.kind === 'tensor') {
+      if (ctx.dtype(g.item.name) === 'bool' || ctx.dtype(g.item.name) === 'uint8') ctx.fail('boolean mask indexing has a data-dependent shape; not exported');
+      index = castTo(ctx, g.item.name, 'int64');
+    } else continue;
+    y = ctx.node('Gather', [y, index], { axis: attr.int(g.axis) })[0]!;
+  }
+  ctx.node('Reshape', [y, shapeConst(ctx, outShape)], {}, ctx.outputs);
 };
+
+/** `x[1, 2]` (a tuple of ints) and `x[[1, 2]]` (one list index) both serialise as [1, 2]; the output rank tells them apart. */
+function isTupleIndex(ctx: Ctx, list: readonly LoweringArg[], shape: readonly number[], outShape: readonly number[]): boolean {
+  const asTuple = planIndex(ctx, list.map((v) => indexItem(ctx, v)), shape);
+  return asTuple !== null && asTuple.shape.length === outShape.length;
+}

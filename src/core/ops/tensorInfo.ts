@@ -8,6 +8,7 @@ import { opt, req, star, starstar, vBool, vNone } from './sig';
 import { tensorFn } from './tensorFn';
 import { BoundArgs, OpDef, ShapeError, UnknownArgError } from './types';
 import { PyValue, TensorValue } from './values';
+import { castToOutput } from './lowerCommon';
 
 function knownShape(x: TensorValue, op: string) {
   if (!x.shape) throw new UnknownArgError(`${op}: the tensor's rank is unknown`);
@@ -65,14 +66,14 @@ const defs: OpDef[] = [
   }),
   ...tensorFn({ keys: ['Tensor.dtype'], family: 'tensor', params: [], infer: (x) => pyDtype(x.dtype) }),
   ...Object.entries(CASTS).flatMap(([name, dt]) =>
-    tensorFn({ keys: [`Tensor.${name}`], family: 'tensor', params: [opt('memory_format', vNone)], infer: (x, _a, c) => c.tensor(x.shape, dt) }),
+    tensorFn({ keys: [`Tensor.${name}`], family: 'tensor', params: [opt('memory_format', vNone)], infer: (x, _a, c) => c.tensor(x.shape, dt), onnx: castToOutput }),
   ),
   ...tensorFn({
-    keys: ['Tensor.to'], family: 'tensor', params: [star('args'), starstar('kwargs')],
+    keys: ['Tensor.to'], family: 'tensor', params: [star('args'), starstar('kwargs')], onnx: castToOutput,
     infer: (x, a, c, op) => c.tensor(x.shape, toDtype(x, a, op)),
   }),
   ...tensorFn({
-    keys: ['Tensor.type'], family: 'tensor', params: [opt('dtype', vNone), opt('non_blocking', vBool(false)), starstar('kwargs')],
+    keys: ['Tensor.type'], family: 'tensor', params: [opt('dtype', vNone), opt('non_blocking', vBool(false)), starstar('kwargs')], onnx: castToOutput,
     infer: (x, a, c, op): PyValue => {
       const t = a.dtype;
       if (!t || t.kind === 'none') return pyStr(`torch.${LEGACY_NAME[x.dtype]}`);
@@ -86,7 +87,7 @@ const defs: OpDef[] = [
     },
   }),
   ...tensorFn({
-    keys: ['Tensor.type_as'], family: 'tensor', params: [req('other')],
+    keys: ['Tensor.type_as'], family: 'tensor', params: [req('other')], onnx: castToOutput,
     infer: (x, a, c, op) => c.tensor(x.shape, tensorArg(a, 'other', op).dtype),
   }),
 ];
