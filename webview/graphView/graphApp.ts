@@ -2,7 +2,7 @@
 import type { FromGraphView, GraphPayload, PayloadNode, ToGraphView } from '../../src/protocol';
 import { RequestChannel } from '../../src/protocol';
 import { scopeFrames } from '../../src/core/graph/layout/scopeFrames';
-import { defaultExpanded, scopesToReveal, toLayoutGraph, visibleGraph, type VisibleGraph } from '../../src/core/graph/layout/visibleGraph';
+import { defaultExpanded, toLayoutGraph, visibleGraph, type VisibleGraph } from '../../src/core/graph/layout/visibleGraph';
 import { button, textField } from '../shared/controls';
 import { h } from '../shared/dom';
 import { compact } from '../shared/format';
@@ -44,7 +44,8 @@ export class GraphApp {
   private scene: Scene | null = null;
   private renderer: Renderer | null = null;
   private selected: string | null = null;
-  private highlighted: string[] = [];
+  /** Payload node indices the host asked to highlight. */
+  private highlightedNodes: number[] = [];
   private matches: number[] = [];
   private matchCursor = -1;
   private query = '';
@@ -107,7 +108,7 @@ export class GraphApp {
     else if (msg.type === 'graph') {
       if (msg.payload) void this.setPayload(msg.payload);
       else this.showEmpty(msg.reason ?? this.s.noModel);
-    } else if (msg.type === 'highlight') void this.highlight(msg.nodeIds, msg.file, msg.line);
+    } else if (msg.type === 'highlight') this.highlight(msg.nodeIds, msg.file, msg.line);
   }
 
   private restore(state: SavedState | undefined): void {
@@ -139,6 +140,7 @@ export class GraphApp {
       this.closeCard();
     }
     this.payload = p;
+    this.highlightedNodes = [];
     this.title.textContent = p.title;
     this.title.title = p.file;
     this.stats.textContent = `${p.nodes.length} ${this.s.nodes} · ${compact(p.paramsTotal)} ${this.s.params} · ${compact(p.flopsTotal)} ${this.s.flops}`;
@@ -231,28 +233,29 @@ export class GraphApp {
     if (node.line !== null && node.file) this.host.post({ type: 'revealSource', nodeId: node.id, file: node.file, line: node.line });
   }
 
-  /** Host-driven highlight (cursor moved): opens collapsed groups when needed, then scrolls the first node into view. */
-  private async highlight(nodeIds: readonly string[] | undefined, file: string | undefined, line: number | undefined): Promise<void> {
+  /**
+   * Host-driven highlight (cursor moved): the nodes of that line, or the collapsed groups holding them, are marked
+   * and the first is scrolled into view. Groups are not opened here: the drawing should not jump while the user types.
+   */
+  private highlight(nodeIds: readonly string[] | undefined, file: string | undefined, line: number | undefined): void {
     const p = this.payload;
     if (!p) return;
     const ids = nodeIds ? new Set(nodeIds) : null;
-    const nodes = p.nodes.filter((n) => (ids ? ids.has(n.id) : line !== undefined && n.line === line && (file === undefined || n.file === file)));
-    this.highlighted = nodes.map((n) => n.id);
-    if (nodes.length === 0) {
-      this.paintMarks();
-      return;
-    }
-    const toOpen = new Set(nodes.flatMap((n) => scopesToReveal(n.scope, this.expanded)));
-    if (toOpen.size > 0 && !(await this.setExpandedAndWait(new Set([...this.expanded, ...toOpen])))) return;
+    const nodes: number[] = [];
+    p.nodes.forEach((n, i) => {
+      if (ids ? ids.has(n.id) : line !== undefined && n.line === line && (file === undefined || n.file === file)) nodes.push(i);
+    });
+    this.highlightedNodes = nodes;
     this.paintMarks();
     const scene = this.scene;
-    const first = scene?.visible.items.findIndex((it) => it.id === nodes[0]!.id) ?? -1;
-    if (scene && first >= 0) this.viewport.reveal(itemRect(scene, first), Math.min(1, this.viewport.current.k));
-  }
-
-  private async setExpandedAndWait(next: Set<string>): Promise<boolean> {
-    this.expanded = next;
-    return this.relayout(this.viewport.current);
+    if (!scene || nodes.length === 0) return;
+    const first = scene.visible.itemOfNode[nodes[0]!]!;
+    const r = itemRect(scene, first);
+    const view = this.viewport.visibleWorld();
+    // scroll only when the box is not already on screen
+    if (r.x < view.x || r.y < view.y || r.x + r.width > view.x + view.width || r.y + r.height > view.y + view.height) {
+      this.viewport.reveal(r, Math.min(1, this.viewport.current.k));
+    }
   }
 
   private setQuery(q: string): void {
@@ -280,7 +283,7 @@ export class GraphApp {
     if (!scene || !this.renderer) return;
     const index = new Map(scene.visible.items.map((it, i) => [it.id, i]));
     const selected = this.selected === null ? null : index.get(this.selected) ?? null;
-    const highlighted = new Set(this.highlighted.map((id) => index.get(id)).filter((i): i is number => i !== undefined));
+    const highlighted = new Set(this.highlightedNodes.filter((i) => i < scene.visible.itemOfNode.length).map((i) => scene.visible.itemOfNode[i]!));
     this.renderer.setMarks({ selected, highlighted, matches: new Set(this.matches) });
   }
 
