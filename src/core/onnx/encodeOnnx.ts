@@ -98,6 +98,10 @@ export function unsupportedOps(graph: ModelGraph): Map<string, number> {
 
 /** Exports `graph` with `weights`; throws OnnxExportError naming every op (or value) that cannot be expressed. */
 export function exportOnnx(graph: ModelGraph, options: ExportOptions): ExportedModel {
+  if (graph.outputs.length === 0) {
+    const why = graph.diagnostics.find((d) => d.severity === 'error')?.message;
+    throw new OnnxExportError(`cannot export to ONNX: the model has no known tensor outputs${why ? ` (${why})` : ''}`);
+  }
   const missing = unsupportedOps(graph);
   if (missing.size > 0) {
     const list = [...missing].map(([op, n]) => (n > 1 ? `${op} (${n}×)` : op)).join(', ');
