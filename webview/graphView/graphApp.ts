@@ -75,8 +75,8 @@ export class GraphApp {
       button('−', () => this.viewport.zoomBy(0.8), { appearance: 'icon', title: s.zoomOut, testId: 'zoom-out' }),
       button('+', () => this.viewport.zoomBy(1.25), { appearance: 'icon', title: s.zoomIn, testId: 'zoom-in' }),
       button(s.fit, () => this.fit(), { testId: 'fit' }),
-      button(s.expandAll, () => this.setExpanded(new Set(this.payload?.scopes.map((sc) => sc.path) ?? [])), { testId: 'expand-all' }),
-      button(s.collapseAll, () => this.setExpanded(new Set()), { testId: 'collapse-all' }),
+      button(s.expandAll, () => this.setExpanded(new Set(this.payload?.scopes.map((sc) => sc.path) ?? []), false), { testId: 'expand-all' }),
+      button(s.collapseAll, () => this.setExpanded(new Set(), false), { testId: 'collapse-all' }),
       button(s.exportSvg, () => void this.export('svg'), { title: s.exportTitle, testId: 'export-svg' }),
       button(s.exportPng, () => void this.export('png'), { title: s.exportTitle, testId: 'export-png' }),
     );

@@ -62,7 +62,8 @@ export function visibleGraph(payload: GraphPayload, expanded: ReadonlySet<string
       const info = scopeInfo.get(collapsed);
       const label = info?.type ? `${collapsed} · ${info.type}` : collapsed;
       const sub = `${info?.nodeCount ?? 0} ops`;
-      items.push({ id: `scope:${collapsed}`, kind: 'group', node: -1, scope: collapsed, label, sublabel: sub, width: boxWidth(label, sub), height: NODE_HEIGHT, fusion: null });
+      // two more characters for the expand marker the views draw before a group's label
+      items.push({ id: `scope:${collapsed}`, kind: 'group', node: -1, scope: collapsed, label, sublabel: sub, width: boxWidth(`${label}  `, sub), height: NODE_HEIGHT, fusion: null });
     }
     if (n.fusion !== null && items[g]!.fusion === null) items[g] = { ...items[g]!, fusion: n.fusion };
     itemOfNode[i] = g;
