@@ -68,7 +68,7 @@ export class Interpreter {
   /** Tensor objects that are nn.Parameters. */
   readonly paramObjs = new Set<number>();
   /** Source ranges of literal constructor arguments of torch modules (for quick fixes). */
-  readonly ctorLiterals = new Map<Instance, Map<string, Range>>();
+  readonly ctorLiterals = new Map<Instance, Map<string, { range: Range; file: string }>>();
   /** Linear in_features checks that met an input size not known at analysis time (solved for input specs). */
   readonly constraints: { expr: import('../shape/expr').Expr; equals: number; range: Range | null }[] = [];
   private steps = 0;
@@ -670,13 +670,14 @@ export class Interpreter {
   private noteLiterals(ctor: readonly ParamSpec[], args: readonly Arg[], out: PyValue): void {
     const inst = instanceOf(out);
     if (!inst) return;
-    const lits = new Map<string, Range>();
+    const lits = new Map<string, { range: Range; file: string }>();
+    const file = this.currentFile;
     let i = 0;
     for (const a of args) {
       if (a.kind === 'pos') {
         const p = ctor[i++];
-        if (p && isLiteralInt(a.value)) lits.set(p.name, a.value.r);
-      } else if (a.kind === 'kw' && isLiteralInt(a.value)) lits.set(a.name, a.value.r);
+        if (p && isLiteralInt(a.value)) lits.set(p.name, { range: a.value.r, file });
+      } else if (a.kind === 'kw' && isLiteralInt(a.value)) lits.set(a.name, { range: a.value.r, file });
       else if (a.kind === 'star') break;
     }
     if (lits.size) this.ctorLiterals.set(inst, lits);
@@ -977,7 +978,7 @@ export class Interpreter {
       outputs,
       params,
       flops: Number.isFinite(flops) ? flops : 0,
-      range: this.rec.range(r),
+      range: this.rec.range(r, this.currentFile),
       callPath: this.rec.stack.map((c) => c.path),
     });
   }

@@ -136,7 +136,7 @@ export function ownParams(inst: Instance): number {
 /** Calling a module: hooks (module call records) around forward. */
 export function callModule(ip: Interpreter, inst: Instance, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null): PyValue {
   const path = ip.rec.active ? ip.paths.get(inst) : undefined;
-  const call = path !== undefined ? ip.rec.openCall(path, inst.typeName, { kind: 'tuple', items: args }, ownParams(inst), ip.rec.range(r)) : null;
+  const call = path !== undefined ? ip.rec.openCall(path, inst.typeName, { kind: 'tuple', items: args }, ownParams(inst), ip.rec.range(r, ip.currentFile)) : null;
   let out: PyValue = unknown('module call did not finish');
   try {
     out = moduleForward(ip, inst, args, kwargs, r, path ?? null);
@@ -224,7 +224,7 @@ function linearFix(ip: Interpreter, inst: Instance, def: ModuleOpDef, bound: Bou
   const lit = ip.ctorLiterals.get(inst)?.get('in_features');
   const hint = `in_features=${last} would fit this input`;
   if (!lit) return { hint };
-  return { hint, fix: { title: `Set in_features to ${last}`, range: ip.rec.range(lit)!, text: String(last) } };
+  return { hint, fix: { title: `Set in_features to ${last}`, range: ip.rec.range(lit.range, lit.file)!, text: String(last) } };
 }
 
 // ---------------------------------------------------------------- attributes
