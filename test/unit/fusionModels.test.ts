@@ -135,6 +135,9 @@ test('examples/unet_fpn.py: U-Net skips, FPN top-down sums, attention-weighted f
   assert.deepEqual(methods(att), ['concat', 'weighted']);
   assert.deepEqual(att.points[1]!.weights, { source: 'softmax(data)', count: 3 });
   assert.deepEqual(att.points[1]!.inputs.map((i) => i.level.stride?.[0]), [1, 2, 4]);
+  // the concat only feeds the scorer of the weights
+  assert.deepEqual(att.points[0]!.feeds, { node: att.points[1]!.node, method: 'weighted', line: att.points[1]!.line });
+  assert.equal(att.points[1]!.feeds, undefined);
   assert.deepEqual(methods(analyzePy(file, 'DoubleConv(3, 8)', img(1, 3, 16, 16)).fusion), []);
 });
 

@@ -103,9 +103,18 @@ function buildPoint(index: FusionGraphIndex, levels: ReadonlyMap<string, Level>,
     arithmetic: arithmetic(index, raw, outLevel),
     ...(raw.gate ? { gate: raw.gate } : {}),
     ...(raw.weights ? { weights: raw.weights } : {}),
+    ...(raw.gate || raw.weights ? { weightNodes: [...costs.internal.nodes, ...inputs.filter((i) => i.role === 'gate').flatMap((i) => i.branch.nodes)] } : {}),
     params,
     flops,
   };
+}
+
+/** Marks merges that exist only to compute another merge's gate or weights (AttentionFusionNet's concat before its scorer). */
+function linkWeightFeeders(points: FusionPoint[]): FusionPoint[] {
+  return points.map((p) => {
+    const user = points.find((q) => q !== p && q.weightNodes?.includes(p.node));
+    return user ? { ...p, feeds: { node: user.node, method: user.method, line: user.line } } : p;
+  });
 }
 
 /** Finds, classifies and measures every fusion point of a model graph. */
@@ -125,6 +134,6 @@ export function analyzeFusion(graph: ModelGraph): FusionAnalysis {
     for (const id of m.nodes) claimed.add(id);
   }
   raws.reverse();
-  const points = raws.map((r) => buildPoint(index, levels, r));
+  const points = linkWeightFeeders(raws.map((r) => buildPoint(index, levels, r)));
   return { points, summary: summarizeFusion(graph, points), levels };
 }

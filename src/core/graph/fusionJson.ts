@@ -59,6 +59,7 @@ export function fusionPointJson(p: FusionPoint): JsonValue {
     arithmetic: p.arithmetic,
     ...(p.gate ? { gate: { ...p.gate } } : {}),
     ...(p.weights ? { weights: { ...p.weights } } : {}),
+    ...(p.feeds ? { feeds: { node: p.feeds.node, method: p.feeds.method, line: line1(p.feeds.line) } } : {}),
     params: p.params,
     flops: p.flops,
     explanation: { en: explainFusion(p, 'en'), 'zh-cn': explainFusion(p, 'zh-cn') },

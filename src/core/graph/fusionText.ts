@@ -11,7 +11,7 @@ function num(x: number): string {
 
 /** `÷4` for a reduction to a quarter, `×2` for a doubling (first spatial dim; `×2x4` when they differ). */
 function factor(scale: readonly number[] | null): string {
-  if (!scale || scale.length === 0) return '';
+  if (!scale || scale.length === 0 || scale.every((s) => s === 1)) return '';
   const f = (s: number): string => (s < 1 ? `÷${num(1 / s)}` : `×${num(s)}`);
   return scale.every((s) => s === scale[0]) ? f(scale[0] as number) : scale.map(f).join('/');
 }
@@ -20,7 +20,9 @@ export function resampleText(step: ResampleStep, lang: FusionLang): string {
   const zh = lang === 'zh-cn';
   switch (step.kind) {
     case 'pool': {
-      const how = factor(step.scale) || (step.kernel ? `k=${step.kernel.join('×')}` : '');
+      const adaptive = step.pool.startsWith('adaptive');
+      const size = step.kernel ? step.kernel.join('×') : null;
+      const how = factor(step.scale) || (size === null ? '' : adaptive ? (lang === 'zh-cn' ? `到 ${size}` : `to ${size}`) : `k=${size}`);
       const en = { max: 'max-pooled', avg: 'avg-pooled', 'adaptive-max': 'adaptive max-pooled', 'adaptive-avg': 'adaptive avg-pooled', lp: 'LP-pooled' }[step.pool];
       const cn = { max: '最大池化', avg: '平均池化', 'adaptive-max': '自适应最大池化', 'adaptive-avg': '自适应平均池化', lp: 'LP 池化' }[step.pool];
       return `${zh ? cn : en} ${how}`.trim();
@@ -159,9 +161,16 @@ function zhText(p: FusionPoint): string {
   }
 }
 
+function feedsText(p: FusionPoint, lang: FusionLang): string {
+  if (!p.feeds) return '';
+  const line = p.feeds.line === null ? '' : lang === 'zh-cn' ? `（第 ${p.feeds.line + 1} 行）` : ` (line ${p.feeds.line + 1})`;
+  if (lang === 'zh-cn') return `其结果只用于计算${p.feeds.method === 'gated' ? '门控' : '加权融合的权重'}${line}。`;
+  return ` It only serves to compute the ${p.feeds.method === 'gated' ? 'gate' : 'weights'} of the ${p.feeds.method} fusion${line}.`;
+}
+
 /** A hover-sized explanation of one fusion point. */
 export function explainFusion(point: FusionPoint, lang: FusionLang = 'en'): string {
-  return lang === 'zh-cn' ? zhText(point) : enText(point);
+  return (lang === 'zh-cn' ? zhText(point) : enText(point)) + feedsText(point, lang);
 }
 
 /** One line for lists and CodeLens: `concat · 3 levels: feat1 (/1, 64ch) + feat2 (/2, 128ch) + feat3 (/4, 256ch)`. */

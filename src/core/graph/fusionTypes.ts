@@ -65,6 +65,10 @@ export interface FusionPoint {
   readonly gate?: { readonly kind: 'channel' | 'spatial' | 'element' | 'token'; readonly activation: string };
   /** Weighted sums: where the weights come from. */
   readonly weights?: { readonly source: 'parameter' | 'softmax(parameter)' | 'softmax(data)' | 'sigmoid(data)' | 'data'; readonly count: number };
+  /** Nodes that compute a gated or weighted merge's gate / weights and nothing else. */
+  readonly weightNodes?: readonly string[];
+  /** This merge only serves to compute the gate or weights of another one (e.g. levels concatenated for a scorer). */
+  readonly feeds?: { readonly node: string; readonly method: FusionMethod; readonly line: number | null };
   /** Sum of the branch costs of the inputs. */
   readonly params: number;
   readonly flops: number;
