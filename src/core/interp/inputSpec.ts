@@ -22,12 +22,19 @@ const DTYPES: Record<string, DType> = {
 
 /** Parses one SPEC; returns an error message string when it is malformed. */
 export function parseInputSpec(text: string): InputSpec | string {
-  const t = text.trim();
-  const m = /^(?:([A-Za-z_]\w*)=)?([A-Za-z_0-9]+(?:[x×][A-Za-z_0-9]+)*|\[\])(?::([A-Za-z0-9]+))?$/.exec(t);
-  if (!m) return `invalid input spec '${text}' (expected [NAME=]D0xD1x…[:DTYPE], e.g. 4x3x256x256 or tokens=2x12:int64)`;
+  const bad = `invalid input spec '${text}' (expected [NAME=]D0xD1x…[:DTYPE], e.g. 4x3x256x256 or tokens=2x12:int64)`;
+  const m = /^(?:([A-Za-z_]\w*)=)?([^:=]+)(?::([A-Za-z0-9]+))?$/.exec(text.trim());
+  if (!m) return bad;
   const dtype = m[3] ? DTYPES[m[3]] : 'float32';
   if (!dtype) return `unknown dtype '${m[3]}' in input spec '${text}'`;
-  const dims = m[2] === '[]' ? [] : m[2].split(/[x×]/).map((d) => (/^\d+$/.test(d) ? Number(d) : d));
+  if (m[2] === '[]') return { name: m[1] ?? null, dims: [], dtype };
+  const dims: (number | string)[] = [];
+  // Dims are separated by 'x' (or '×'): numbers, or symbolic names (which therefore never contain an 'x').
+  for (const d of m[2].split(/[x×]/)) {
+    if (/^\d+$/.test(d)) dims.push(Number(d));
+    else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(d)) dims.push(d);
+    else return bad;
+  }
   return { name: m[1] ?? null, dims, dtype };
 }
 
