@@ -24,7 +24,28 @@ interface RunSetup {
   weights: WeightsChoice;
 }
 
-export async function runFusionModel(deps: RunDeps, uriArg?: unknown, classArg?: unknown): Promise<RunResult | undefined> {
+const IMAGE_MIME: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', bmp: 'image/bmp', gif: 'image/gif' };
+
+/** An image of the workspace, picked by the user; it is decoded, resized and normalised in the run panel. */
+async function pickWorkspaceImage(): Promise<RerunRequest['image'] | undefined> {
+  const files = await vscode.workspace.findFiles('**/*.{png,jpg,jpeg,webp,bmp,gif}', '**/node_modules/**', 500);
+  if (files.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('No image (png, jpeg, webp, bmp, gif) in the workspace.'));
+    return undefined;
+  }
+  const pick = await vscode.window.showQuickPick(files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })), { placeHolder: vscode.l10n.t('Image to feed the models') });
+  if (!pick) return undefined;
+  const ext = pick.uri.path.split('.').pop()!.toLowerCase();
+  return { data: await vscode.workspace.fs.readFile(pick.uri), mime: IMAGE_MIME[ext] ?? 'image/png' };
+}
+
+/** Run Fusion Model on Image…: the same run, with an image of the workspace as input. */
+export async function runOnImage(deps: RunDeps, uriArg?: unknown, classArg?: unknown): Promise<RunResult | undefined> {
+  const image = await pickWorkspaceImage();
+  return image ? runFusionModel(deps, uriArg, classArg, image) : undefined;
+}
+
+export async function runFusionModel(deps: RunDeps, uriArg?: unknown, classArg?: unknown, image: RerunRequest['image'] = null): Promise<RunResult | undefined> {
   const t = await targetDocument(deps.store, uriArg);
   if (!t) return undefined;
   const models = await pickModels(t, classArg);
@@ -34,7 +55,7 @@ export async function runFusionModel(deps: RunDeps, uriArg?: unknown, classArg?:
   if (runnable.length === 0) return undefined;
   const weights = await chooseWeights(readSettings(t.doc.uri).seed);
   if (!weights) return undefined;
-  const setup: RunSetup = { seed: readSettings(t.doc.uri).seed, image: null, weights };
+  const setup: RunSetup = { seed: readSettings(t.doc.uri).seed, image, weights };
   const panel = RunPanel.show(deps.extensionUri, deps.log);
   panel.onRerun = (r) => {
     // A rerun from the panel uses the models' current analysis, so edits since the first run count.

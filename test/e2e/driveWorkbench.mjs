@@ -1,0 +1,266 @@
+// Drives code-server in Chromium as a person would: hover, inlay hints, Run Fusion Model, graph view, .onnx editor.
+// Usage: node test/e2e/driveWorkbench.mjs <workbenchUrl> <screenshotDir> <workspaceDir>
+import { chromium } from 'playwright-core';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+
+const [url, outDir, wsDir] = process.argv.slice(2);
+if (!url || !outDir || !wsDir) {
+  console.error('usage: driveWorkbench.mjs <workbenchUrl> <screenshotDir> <workspaceDir>');
+  process.exit(2);
+}
+const T0 = Date.now();
+const log = (...a) => console.log(`[${((Date.now() - T0) / 1000).toFixed(1)}s]`, ...a);
+
+// Lines of the example the checks refer to, read from the file itself (0-based).
+const source = readFileSync(join(wsDir, 'fusion_cnn.py'), 'utf8').split('\n');
+const lineOf = (re, from = 0) => source.findIndex((l, i) => i >= from && re.test(l));
+const fusionClassLine = lineOf(/^class FusionModel\b/);
+const catLine = lineOf(/torch\.cat\(/, fusionClassLine);
+if (fusionClassLine < 0 || catLine < 0) throw new Error('fusion_cnn.py no longer has FusionModel with a torch.cat fusion');
+
+let failures = 0;
+const results = [];
+const check = (ok, what) => {
+  log(ok ? 'PASS' : 'FAIL', what);
+  results.push(`${ok ? 'PASS' : 'FAIL'} ${what}`);
+  if (!ok) failures++;
+};
+
+mkdirSync(outDir, { recursive: true });
+const profile = mkdtempSync(join(process.env.TMPDIR || tmpdir(), 'chromium-profile-'));
+const ctx = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1600, height: 1000 },
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const page = ctx.pages()[0] ?? (await ctx.newPage());
+page.on('pageerror', (e) => log('pageerror:', e.message.slice(0, 300)));
+page.on('console', (m) => {
+  if (m.type() === 'error' && !/Failed to load resource|favicon|ERR_BLOCKED|workbench.*contrib/i.test(m.text())) log('console.error:', m.text().slice(0, 300));
+});
+let shotNo = 0;
+const shot = async (name) => {
+  const p = join(outDir, `${String(++shotNo).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: p });
+  log('screenshot', p);
+};
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs one step; a failure is recorded with a screenshot and the next step still runs. */
+async function step(name, fn) {
+  log(`--- ${name}`);
+  try {
+    await fn();
+  } catch (e) {
+    check(false, `${name}: ${e instanceof Error ? e.message.split('\n')[0] : e}`);
+    await shot(`${name}-error`).catch(() => {});
+  }
+}
+
+const quickInput = page.locator('.quick-input-widget .quick-input-box input');
+async function palette(command) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  await quickInput.waitFor({ state: 'visible', timeout: 15000 });
+  await quickInput.fill(`>${command}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: command }).first().waitFor({ timeout: 15000 });
+  await page.keyboard.press('Enter');
+}
+
+/** The 0-based line of the cursor, read from the status bar ("Ln 62, Col 9"). */
+async function cursorLine() {
+  const text = await page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first().innerText();
+  return Number(/Ln (\d+)/.exec(text)[1]) - 1;
+}
+
+/** Puts the cursor on a line with Ctrl+G. */
+async function gotoLine(line0) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+g');
+  await quickInput.waitFor({ state: 'visible', timeout: 10000 });
+  await quickInput.fill(`:${line0 + 1}`);
+  await page.keyboard.press('Enter');
+  await sleep(300);
+}
+
+/** The body text of the first frame (webview documents included) whose text matches `re`. */
+async function frameWithText(re, timeout = 60000, content = false) {
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    for (const f of page.frames()) {
+      // textContent also covers SVG labels, which innerText leaves out.
+      const text = await f.evaluate((c) => (c ? document.body?.textContent : document.body?.innerText) ?? '', content).catch(() => '');
+      if (re.test(text)) return { frame: f, text };
+    }
+    await sleep(500);
+  }
+  throw new Error(`no frame shows ${re}`);
+}
+
+/** The first frame holding an element that matches `selector` (webviews are nested iframes). */
+async function frameWithSelector(selector, timeout = 60000) {
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    for (const f of page.frames()) {
+      if ((await f.locator(selector).count().catch(() => 0)) > 0) return f;
+    }
+    await sleep(500);
+  }
+  throw new Error(`no frame has ${selector}`);
+}
+
+/** Hovers `word` on the editor line containing `lineText` until a hover matching `re` shows. */
+async function hoverText(lineText, word, re) {
+  const line = page.locator('.editor-instance .view-line', { hasText: lineText }).first();
+  await line.scrollIntoViewIfNeeded();
+  const span = line.locator('span', { hasText: new RegExp(`^${word}$`) }).first();
+  let box = (await span.count()) > 0 ? await span.boundingBox() : null;
+  if (!box) {
+    // The word may share a span with neighbours: aim at its offset inside the line instead.
+    const lb = await line.boundingBox();
+    const full = await line.innerText();
+    const charW = lb.width / Math.max(full.length, 1);
+    box = { x: lb.x + full.indexOf(word) * charW, y: lb.y, width: word.length * charW, height: lb.height };
+  }
+  const hover = page.locator('.monaco-hover:visible');
+  for (let i = 0; i < 8; i++) {
+    await page.mouse.move(5, 5);
+    await sleep(200);
+    await page.mouse.move(box.x + Math.min(box.width / 2, 12), box.y + box.height / 2);
+    try {
+      await hover.filter({ hasText: re }).first().waitFor({ timeout: 4000 });
+      return await hover.filter({ hasText: re }).first().innerText();
+    } catch {
+      log(`hover on ${word} not there yet (${i + 1})`);
+    }
+  }
+  throw new Error(`no hover matching ${re} on ${word}; last: ${JSON.stringify(await hover.first().innerText().catch(() => ''))}`);
+}
+
+try {
+  await step('workbench', async () => {
+    await page.goto(url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'fusion_cnn.py' }).waitFor({ timeout: 90000 });
+    await shot('workbench');
+  });
+
+  await step('open-model', async () => {
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'fusion_cnn.py' }).click();
+    await page.locator('.editor-instance .view-line', { hasText: 'class FusionModel' }).waitFor({ timeout: 30000 });
+    // The CodeLens appears once the extension has activated and analysed the file.
+    const lens = page.locator('.contentWidgets .codelens-decoration', { hasText: 'Run Fusion Model' }).first();
+    await lens.waitFor({ timeout: 90000 });
+    check(true, 'CodeLens "▶ Run Fusion Model" shown above the model classes');
+    const lenses = await page.locator('.contentWidgets .codelens-decoration').allInnerTexts();
+    const fusionLens = lenses.find((t) => /params/.test(t) && /FLOPs/.test(t));
+    check(!!fusionLens, `CodeLens shows params and FLOPs: ${JSON.stringify(lenses.slice(0, 3))}`);
+    await shot('model-open-codelens');
+  });
+
+  await step('set-input-shape', async () => {
+    // A symbolic input spec, so shapes read both ways: [B, 64, H, W] · [4, 64, 256, 256].
+    await gotoLine(fusionClassLine + 2);
+    await palette('Fusion Lens: Set Input Shape');
+    await quickInput.waitFor({ state: 'visible', timeout: 10000 });
+    await quickInput.fill('Bx3xHxW');
+    await page.keyboard.press('Enter');
+    await page.locator('.editor-instance .view-line', { hasText: 'fusion-lens: input=Bx3xHxW' }).waitFor({ timeout: 15000 });
+    check(true, 'Set Input Shape… rewrote the FusionModel input comment to Bx3xHxW');
+    await page.keyboard.press('Control+s');
+    await sleep(1500);
+  });
+
+  await step('hover', async () => {
+    const text = await hoverText('feat2_down = F.interpolate', 'feat2_down', /\[B, 128, H\/4, W\/4\]/);
+    check(/\[B, 128, H\/4, W\/4\]/.test(text) && /\[4, 128, 64, 64\]/.test(text), `hover on feat2_down shows symbolic and concrete shape: ${JSON.stringify(text)}`);
+    await shot('hover-shape');
+    const cls = await hoverText('class FusionModel', 'FusionModel', /params/);
+    check(/→/.test(cls) && /concat/i.test(cls), `hover on the class shows input → output and the concat fusion: ${JSON.stringify(cls.slice(0, 300))}`);
+    await shot('hover-class');
+    await page.mouse.move(5, 5);
+    await page.keyboard.press('Escape');
+  });
+
+  await step('inlay-hint', async () => {
+    const line = page.locator('.editor-instance .view-line', { hasText: 'fused = torch.cat' }).first();
+    await line.scrollIntoViewIfNeeded();
+    // Editor text uses non-breaking spaces.
+    const text = (await line.innerText()).replace(/\u00a0/g, ' ');
+    check(/\[B, 448, H\/4, W\/4\]/.test(text), `inlay hint at the end of the cat line: ${JSON.stringify(text)}`);
+    await shot('inlay-hints');
+  });
+
+  await step('run-fusion-model', async () => {
+    await palette('Fusion Lens: Run Fusion Model');
+    // Quick pick of the file's models, all picked: accept it.
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'BaselineModel' }).first().waitFor({ timeout: 15000 });
+    await shot('run-pick-models');
+    await page.keyboard.press('Enter');
+    const { text } = await frameWithText(/BaselineModel[\s\S]*FusionModel[\s\S]*(cosine|max.abs)/i, 180000);
+    check(/BaselineModel/.test(text) && /FusionModel/.test(text), 'run panel lists BaselineModel and FusionModel');
+    check(/cosine/i.test(text) && /max.?abs/i.test(text), `run panel compares the outputs: ${JSON.stringify(text.slice(0, 600))}`);
+    await sleep(1000);
+    await shot('run-panel');
+  });
+
+  await step('graph-view', async () => {
+    await page.locator('.editor-instance .view-line', { hasText: 'fused = torch.cat' }).first().click();
+    await palette('Fusion Lens: Show Fusion Graph');
+    const frame = await frameWithSelector('[data-fusion-method="concat"]', 60000);
+    const label = await frame.locator('[data-fusion-method="concat"]').first().textContent();
+    check(true, `graph view shows the concat fusion node (${JSON.stringify(label)})`);
+    await sleep(1500);
+    await shot('graph-view');
+    // Put the cursor elsewhere, click the fusion node, and the editor must move to the torch.cat line.
+    await page.locator('.editor-instance .view-line', { hasText: 'class FusionModel' }).first().click();
+    await sleep(300);
+    const before = await cursorLine();
+    const node = frame.locator('[data-fusion-method="concat"]').first();
+    await node.click({ timeout: 15000 });
+    await sleep(1000);
+    const after = await cursorLine();
+    check(before !== catLine && after === catLine, `clicking the fusion node moved the cursor from line ${before + 1} to ${after + 1} (torch.cat is line ${catLine + 1})`);
+    await shot('graph-node-clicked');
+  });
+
+  await step('onnx-editor', async () => {
+    // An ONNX file exported by PyTorch (test fixture), opened from the Explorer in the read-only custom editor.
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'example_fpn_segmenter.onnx' }).click({ timeout: 30000 });
+    const { text } = await frameWithText(/\bAdd\b/, 60000, true);
+    check(/Conv/.test(text) && /\bAdd\b/.test(text), 'the .onnx custom editor shows the decoded FPN graph with Conv and Add nodes');
+    await sleep(1500);
+    await shot('onnx-editor');
+    await palette('Fusion Lens: Run Fusion Model');
+    const run = await frameWithText(/example_fpn_segmenter[\s\S]*(mean|std)/i, 120000);
+    check(/example_fpn_segmenter/.test(run.text), `Run on the .onnx editor shows its outputs: ${JSON.stringify(run.text.slice(0, 300))}`);
+    await shot('onnx-run');
+  });
+
+  await step('export-onnx', async () => {
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'fusion_cnn.py' }).click();
+    await page.locator('.editor-instance .view-line', { hasText: 'class FusionModel' }).first().click();
+    await palette('Fusion Lens: Export Model to ONNX');
+    // The simple save dialog proposes <Class>.onnx next to the model file: accept it.
+    await quickInput.waitFor({ state: 'visible', timeout: 15000 });
+    await sleep(500);
+    await page.keyboard.press('Enter');
+    const deadline = Date.now() + 30000;
+    while (!existsSync(join(wsDir, 'FusionModel.onnx')) && Date.now() < deadline) await sleep(500);
+    check(existsSync(join(wsDir, 'FusionModel.onnx')), 'Export Model to ONNX… wrote FusionModel.onnx');
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'FusionModel.onnx' }).click({ timeout: 30000 });
+    const { text } = await frameWithText(/Concat/, 60000, true);
+    check(/Conv/.test(text) && /Concat/.test(text), 'the exported FusionModel.onnx opens with its Conv and Concat nodes');
+    await sleep(1000);
+    await shot('exported-onnx');
+  });
+} finally {
+  await ctx.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+log('summary:\n' + results.join('\n'));
+log(failures ? `FAILED (${failures})` : 'ALL PASSED');
+process.exit(failures ? 1 : 0);
