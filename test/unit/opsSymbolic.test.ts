@@ -130,3 +130,19 @@ test('Python int arithmetic on sizes stays symbolic', () => {
   const eq = call('op.ne', [call('Tensor.shape', [x]), tuple(int(B), int(C), int(H), int(W))]);
   assert.deepEqual(eq, { kind: 'bool', value: false });
 });
+
+test('slices of a size known only symbolically assume in-range bounds', () => {
+  const L = symDim('L', null);
+  const x = tensor([2, L]);
+  const slice = (start: number | null, stop: number | null, step: number | null = null): PyValue => ({
+    kind: 'slice',
+    start: start === null ? { kind: 'none' } : int(start),
+    stop: stop === null ? { kind: 'none' } : int(stop),
+    step: step === null ? { kind: 'none' } : int(step),
+  });
+  const last = (v: PyValue) => formatDim((v as TensorValue).shape![1]);
+  assert.equal(last(call('Tensor.__getitem__', [x, tuple(slice(null, null), slice(1, null))])), 'L-1');
+  assert.equal(last(call('Tensor.__getitem__', [x, tuple(slice(null, null), slice(-3, null))])), '3');
+  assert.equal(last(call('Tensor.__getitem__', [x, tuple(slice(null, null), slice(null, -1))])), 'L-1');
+  assert.equal(last(call('Tensor.__getitem__', [x, tuple(slice(null, null), slice(null, null, 2))])), 'floor((L-1)/2)+1');
+});

@@ -125,3 +125,15 @@ test('plain numbers stay plain', () => {
   assert.equal(d.expr, null);
   assert.equal(formatDim(d), '7');
 });
+
+test('symbols that cancel give a known number even when their values are unknown', () => {
+  const L = symDim('L', null);
+  const three = dimSub(L, dimSub(L, 3));
+  assert.equal(three.expr, null);
+  assert.equal(three.value, 3);
+  const half = dimFloorDiv(L, 2);
+  assert.equal(half.value, null);
+  assert.equal(formatDim(half), 'floor(L/2)');
+  // floor(L/2)*2 + L mod 2 is L again.
+  assert.equal(formatDim(dimAdd(dimMul(half, 2), dimMod(L, 2))), 'L');
+});

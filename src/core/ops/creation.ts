@@ -172,10 +172,12 @@ function likeFactory(name: string, withFill: boolean): OpDef[] {
 }
 
 function newFactory(name: string, withFill: boolean): OpDef[] {
+  // new_zeros((2, 3)) and new_zeros(2, 3) both work; new_full takes the size as one sequence.
+  const sizeParam = withFill ? req('size') : star('size');
   return tensorFn({
-    keys: [`Tensor.${name}`], family: 'creation', params: [req('size'), ...(withFill ? [req('fill_value')] : []), ...factoryKw.slice(1)],
+    keys: [`Tensor.${name}`], family: 'creation', params: [sizeParam, ...(withFill ? [req('fill_value')] : []), ...factoryKw.slice(1)],
     onnx: withFill ? filledLowering('fill_value') : name === 'new_ones' ? filledLowering(1) : filledLowering(0),
-    infer: (x, args, ctx, op) => ctx.tensor(checkSizes(op, dimsOf(args.size, op, 'size')), explicitDtype(args, op) ?? x.dtype),
+    infer: (x, args, ctx, op) => ctx.tensor(checkSizes(op, withFill ? dimsOf(args.size, op, 'size') : varIntsArg(args, 'size', op)), explicitDtype(args, op) ?? x.dtype),
   });
 }
 

@@ -14,14 +14,21 @@ import { getitemLowering } from './lowerShape';
 /** Length of `n[start:stop:step]` with Python's clamping; symbolic when the bounds pick a simple branch. */
 export function sliceLength(n: Dim, start: Dim | null, stop: Dim | null, step: number, op: string): Dim {
   if (step <= 0) throw new ShapeError(`${op}: slice step must be greater than zero, got ${step}`);
-  if (n.value === null) return unknownDim();
+  for (const b of [start, stop]) if (b && b.value === null) throw new UnknownArgError(`${op}: a slice bound is not known`);
+  if (n.value === null) {
+    // Size known only symbolically: assume the bounds fall inside it (no clamping), as they do in model code.
+    if (!n.expr) return unknownDim();
+    const pos = (b: Dim | null, dflt: Dim): Dim => (b === null ? dflt : (b.value as number) < 0 ? dimAdd(n, b) : b);
+    const len = dimSub(pos(stop, n), pos(start, dim(0)));
+    return step === 1 ? len : dimCeilDiv(len, step);
+  }
   const N = n.value;
   // Resolve one bound to a position in [0, N] (Dim kept symbolic where possible).
   const bound = (b: Dim | null, dflt: Dim): Dim => {
     if (b === null) return dflt;
-    if (b.value === null) throw new UnknownArgError(`${op}: a slice bound is not known`);
-    if (b.value < 0) return b.value + N < 0 ? dim(0) : dimAdd(n, b);
-    return b.value > N ? n : b;
+    const v = b.value as number;
+    if (v < 0) return v + N < 0 ? dim(0) : dimAdd(n, b);
+    return v > N ? n : b;
   };
   const a = bound(start, dim(0));
   const b = bound(stop, n);

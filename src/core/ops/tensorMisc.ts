@@ -153,6 +153,18 @@ const defs: OpDef[] = [
     keys: ['Tensor.unfold'], family: 'tensor', params: [req('dimension'), req('size'), req('step')],
     infer: (x, args, ctx, op) => ctx.tensor(x.shape ? unfoldShape(op, x.shape, numArg(args, 'dimension', op), numArg(args, 'size', op), numArg(args, 'step', op)) : null, x.dtype),
   }),
+  ...['torch.scatter', 'Tensor.scatter', 'Tensor.scatter_', 'torch.scatter_add', 'Tensor.scatter_add', 'Tensor.scatter_add_'].flatMap((key) => tensorFn({
+    keys: [key], family: 'index', params: [req('dim'), req('index'), req('src')], inPlace: key.endsWith('_'),
+    infer(x, args, ctx, op) {
+      const index = tensorArg(args, 'index', op);
+      if (index.dtype !== 'int64') throw new ShapeError(`${op}: expected dtype int64 for index, got ${index.dtype}`);
+      if (x.shape && index.shape) {
+        normalizeAxis(numArg(args, 'dim', op), x.shape.length, op);
+        if (index.shape.length !== x.shape.length && x.shape.length > 0) throw new ShapeError(`${op}: index tensor must have the same number of dimensions as self tensor (self ${showShape(x.shape)}, index ${showShape(index.shape)})`);
+      }
+      return keep(x, ctx);
+    },
+  })),
   {
     kind: 'function', name: 'torch.meshgrid', family: 'creation', signature: [star('tensors'), kw('indexing', vNone)], infer: meshgridInfer,
   },

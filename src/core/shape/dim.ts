@@ -44,7 +44,9 @@ function combine(a: DimLike, b: DimLike, num: (x: number, y: number) => number |
   const eb = exprOf(db);
   if (!ea || !eb) return { value, expr: null };
   const expr = sym(ea, eb);
-  return { value, expr: expr.kind === 'const' ? null : expr };
+  // Symbols that cancel leave a plain number, known even when the symbols' values are not (L - (L-3) = 3).
+  if (expr.kind === 'const') return { value: value ?? expr.value, expr: null };
+  return { value, expr };
 }
 
 export const dimAdd = (a: DimLike, b: DimLike): Dim => combine(a, b, (x, y) => x + y, exprAdd);
