@@ -1,8 +1,17 @@
 // `fusion-lens run`: forward passes of one or several models (Python classes or .onnx files) on the same input, with stats and comparisons.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { ModelGraph } from '../core/graph/modelGraph';
+import { analyzeSource } from '../core/interp/analyzeFile';
+import { parseInputSpec, type InputSpec } from '../core/interp/inputSpec';
+import { initPythonParser } from '../core/python/pythonParser';
 import { decodeOnnx } from '../core/onnx/decodeOnnx';
+import { exportOnnx } from '../core/onnx/encodeOnnx';
+import { initStateDict } from '../core/weights/initStateDict';
+import { loadStateDict } from '../core/weights/loadStateDict';
+import type { StateDict } from '../core/weights/stateTensor';
+import { nodeParserOptions } from './wasmLocation';
 import { compareTensors, sameShape } from '../core/run/compareTensors';
 import { formatTensor } from '../core/run/formatTensor';
 import { checkRunMemory, DEFAULT_MEMORY_LIMIT_BYTES, formatBytes, type MemoryEstimate } from '../core/run/memoryGuard';
@@ -111,6 +120,60 @@ function loadOnnxModel(file: string): RunnableModel {
   return { label: basename(file), bytes, graph: d.graph, inputNames: d.graph.inputs.map((i) => i.name), outputNames: d.graph.outputs };
 }
 
+function readOrNull(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Interprets `file` and returns one graph per model expression (default: every nn.Module class
+ * that builds without arguments). Models that do not interpret are errors naming the cause.
+ */
+export async function analyzeModels(file: string, models: readonly string[], inputSpecs: readonly string[]): Promise<ModelGraph[]> {
+  const path = resolve(file);
+  const text = readOrNull(path);
+  if (text === null) throw new Error(`cannot read ${file}`);
+  const inputs: InputSpec[] = inputSpecs.map((t) => {
+    const s = parseInputSpec(t);
+    if (typeof s === 'string') throw new Error(`--input ${t}: ${s}`);
+    return s;
+  });
+  await initPythonParser(nodeParserOptions());
+  const fa = analyzeSource({
+    text,
+    file: path,
+    readFile: readOrNull,
+    searchRoots: [dirname(path), process.cwd()],
+    ...(models.length ? { models: models.map((expr) => ({ expr, ...(inputs.length ? { inputs } : {}) })) } : {}),
+    ...(!models.length && inputs.length ? { inputOverrides: new Proxy({}, { get: () => inputs }) } : {}),
+  });
+  const runs = models.length ? fa.models : fa.classes.filter((c) => c.isModel && c.buildable);
+  if (runs.length === 0) throw new Error(`no nn.Module class of ${file} can be built without arguments; use --model EXPR`);
+  return runs.map((r) => {
+    const errors = (r.graph ? r.graph.diagnostics : r.diagnostics).filter((d) => d.severity === 'error');
+    if (!r.graph || errors.length) throw new Error(`${r.expr}: ${errors.map((d) => d.message).join('; ') || 'not analysed'}`);
+    return r.graph;
+  });
+}
+
+/** The state dict a model runs with: loaded from safetensors by name, or PyTorch-default init from the seed. */
+export function weightsFor(graph: ModelGraph, weightsFile: string | null, seed: number): StateDict {
+  if (!weightsFile) return initStateDict(graph.stateDict, seed);
+  return loadStateDict(graph.stateDict, readSafetensors(new Uint8Array(readFileSync(weightsFile)), weightsFile), weightsFile).tensors;
+}
+
+/** Python model files: interpret, take weights, export to ONNX. */
+async function loadPythonModels(o: RunOptions): Promise<RunnableModel[]> {
+  const graphs = await analyzeModels(o.file, o.models, o.inputSpecs);
+  return graphs.map((graph) => {
+    const exported = exportOnnx(graph, { weights: weightsFor(graph, o.weights, o.seed) });
+    return { label: graph.expr, bytes: exported.bytes, graph, inputNames: exported.inputNames, outputNames: exported.outputNames };
+  });
+}
+
 function seededInput(shape: readonly number[], dtype: DType, seed: number, stream: string): RunTensor {
   const n = shape.reduce((a, b) => a * b, 1);
   const rng = new Rng(seed, stream);
@@ -147,8 +210,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   const o = parsed;
   try {
-    if (!o.file.toLowerCase().endsWith('.onnx')) throw new Error('running Python model files is not wired up yet; run an .onnx file');
-    const models = [loadOnnxModel(o.file)];
+    const models = o.file.toLowerCase().endsWith('.onnx') ? [loadOnnxModel(o.file)] : await loadPythonModels(o);
     const io = o.inputs ? readSafetensors(new Uint8Array(readFileSync(o.inputs)), o.inputs).tensors : null;
     const runner = createOrtRunner(await loadNodeOrt({ wasmDir: bundledWasmDir(), maxThreads: Math.max(2, o.threads) }));
     const results: ModelResult[] = [];
