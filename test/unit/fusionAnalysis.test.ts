@@ -246,3 +246,23 @@ test('baseline comparison pairs a fusion model with a fusion-free model of the s
   assert.equal(rows[0]!.baselineParams, 6792);
   assert.equal(rows[0]!.params, fusion.paramsTotal);
 });
+
+test('strides survive a channels-last round trip (permute, LayerNorm, Linear, permute back)', () => {
+  const g = new TestGraph();
+  const x = g.input('x', [2, 3, 32, 32]);
+  const stem = g.op('nn.Conv2d', [x], [2, 16, 8, 8], { ...conv(4, 4), var: 'x' });
+  const dw = g.op('nn.Conv2d', [stem], [2, 16, 8, 8], conv(7));
+  const last = g.op('Tensor.permute', [dw], [2, 8, 8, 16], { args: { self: { tensor: dw }, dims: [0, 2, 3, 1] } });
+  const ln = g.op('nn.LayerNorm', [last], [2, 8, 8, 16], { params: 32 });
+  const fc = g.op('nn.Linear', [ln], [2, 8, 8, 64], { params: 1088 });
+  const fc2 = g.op('nn.Linear', [g.op('nn.GELU', [fc], [2, 8, 8, 64])], [2, 8, 8, 16], { params: 1040 });
+  const back = g.op('Tensor.permute', [fc2], [2, 16, 8, 8], { args: { self: { tensor: fc2 }, dims: [0, 3, 1, 2] } });
+  g.output(g.op('op.add', [stem, back], [2, 16, 8, 8]));
+  const a = analyzeFusion(g.build());
+  assert.deepEqual(a.points.map((p) => p.method), ['residual']);
+  const branch = a.points[0]!.inputs.find((i) => i.role === 'branch')!;
+  assert.deepEqual(branch.level.stride, [4, 4]);
+  assert.equal(branch.level.channels, 16);
+  assert.deepEqual(a.levels.get(fc)?.stride, [4, 4]);
+  assert.equal(a.levels.get(fc)?.channels, 64);
+});

@@ -10,6 +10,7 @@
 // - channels: dim 1 of spatial maps, the last dim of other tensors.
 import { dimEquals } from '../shape/dim';
 import type { Shape } from '../shape/shape';
+import type { GraphNode } from './modelGraph';
 import type { FusionGraphIndex } from './fusionGraphIndex';
 import { isLayerClass, opBaseName, type OpClass } from './fusionOps';
 import type { Level } from './fusionTypes';
@@ -45,13 +46,44 @@ function spatialProduct(shape: Shape): number {
   return p;
 }
 
+/** Axis order after `permute(dims)` / `transpose(d0, d1)`, or null when the node is neither or its dims are unknown. */
+function axisOrder(index: FusionGraphIndex, node: GraphNode, rank: number): number[] | null {
+  const base = opBaseName(node.op);
+  const norm = (d: number): number => (d < 0 ? d + rank : d);
+  if (base === 'permute' || (base === 'transpose' && index.attr(node, 'perm') !== undefined)) {
+    const dims = index.attr(node, 'dims', 'perm');
+    const list = Array.isArray(dims) ? dims.filter((d): d is number => typeof d === 'number') : null;
+    return list && list.length === rank ? list.map(norm) : null;
+  }
+  if (base === 'transpose' || base === 'swapaxes') {
+    const a = index.attr(node, 'dim0', 'axis0');
+    const b = index.attr(node, 'dim1', 'axis1');
+    if (typeof a !== 'number' || typeof b !== 'number') return null;
+    const order = Array.from({ length: rank }, (_, i) => i);
+    [order[norm(a)], order[norm(b)]] = [norm(b), norm(a)];
+    return order;
+  }
+  return null;
+}
+
+/**
+ * Per value, the stride of each axis that is a spatial axis of the input (null for batch, channel and
+ * token axes). Tracking axes, not positions, keeps strides through channels-last permutes (ConvNeXt).
+ */
 export function computeLevels(index: FusionGraphIndex): Map<string, Level> {
   const graph = index.graph;
   const levels = new Map<string, Level>();
-  const channelsOf = (shape: Shape | null, spatial: boolean): number | null => {
-    if (!shape || shape.length === 0) return null;
-    const d = spatial || shape.length >= 4 ? shape[1] : shape[shape.length - 1];
-    return d?.value ?? null;
+  const axesOf = new Map<string, (number | null)[]>();
+  const levelOf = (shape: Shape | null, axes: (number | null)[] | null, depth: number): Level => {
+    const spatial = axes ? axes.filter((a): a is number => a !== null) : [];
+    const stride = spatial.length > 0 ? spatial : null;
+    let channels: number | null = null;
+    if (shape && shape.length > 0) {
+      // Channels sit on dim 1 of NCHW maps, on the last dim of channels-last maps and of token sequences.
+      const chanAxis = stride && axes ? (axes[1] === null ? 1 : shape.length - 1) : shape.length >= 4 ? 1 : shape.length - 1;
+      channels = shape[chanAxis]?.value ?? null;
+    }
+    return { depth, stride, channels };
   };
 
   // Spatial inputs and the reference size their strides are measured against.
@@ -64,16 +96,13 @@ export function computeLevels(index: FusionGraphIndex): Map<string, Level> {
   }
   const reference = [...spatialInputs].sort((a, b) => spatialProduct(b.shape) - spatialProduct(a.shape))[0];
   for (const inp of graph.inputs) {
-    const sp = spatialInputs.find((s) => s.value === inp.value);
-    let stride: number[] | null = null;
+    const sp = spatialInputs.find((x) => x.value === inp.value);
+    let axes: (number | null)[] | null = null;
     if (sp && reference) {
-      stride = [];
-      for (let axis = 2; axis < sp.shape.length; axis++) {
-        const r = reference.shape.length === sp.shape.length ? dimRatio(reference.shape, sp.shape, axis) : 1;
-        stride.push(r ?? 1);
-      }
+      axes = sp.shape.map((_, axis) => (axis < 2 ? null : (reference.shape.length === sp.shape.length ? dimRatio(reference.shape, sp.shape, axis) : 1) ?? 1));
+      axesOf.set(inp.value, axes);
     }
-    levels.set(inp.value, { depth: 0, stride, channels: channelsOf(inp.shape, stride !== null) });
+    levels.set(inp.value, levelOf(inp.shape, axes, 0));
   }
 
   for (const node of graph.nodes) {
@@ -82,27 +111,29 @@ export function computeLevels(index: FusionGraphIndex): Map<string, Level> {
     let depth = 0;
     for (const v of data) depth = Math.max(depth, levels.get(v)?.depth ?? 0);
     if (data.length > 0 && isLayerClass(cls)) depth += 1;
-    const mainId = data.find((v) => levels.get(v)?.stride);
-    const main = mainId ? levels.get(mainId) : undefined;
+    const mainId = data.find((v) => axesOf.has(v));
+    const main = mainId ? axesOf.get(mainId) ?? null : null;
     const mainShape = mainId ? index.value(mainId)?.shape ?? null : null;
     for (const out of node.outputs) {
       const outShape = index.value(out)?.shape ?? null;
-      let stride: number[] | null = null;
-      if (main?.stride && mainShape && outShape && outShape.length === mainShape.length) {
-        if (!NON_SPATIAL.has(cls)) {
-          const next: number[] = [];
-          for (let axis = 2; axis < outShape.length; axis++) {
+      let axes: (number | null)[] | null = null;
+      if (main && mainShape && outShape && outShape.length === mainShape.length) {
+        const order = cls === 'layout' ? axisOrder(index, node, outShape.length) : null;
+        if (order) axes = order.map((a) => main[a] ?? null);
+        else if (sameShape(mainShape, outShape)) axes = [...main];
+        // A linear map on the last (channel) axis of a channels-last map keeps its spatial axes.
+        else if (cls === 'linear' && main[main.length - 1] === null) axes = [...main];
+        else if (!NON_SPATIAL.has(cls)) {
+          const next = main.map((s, axis) => {
+            if (s === null) return null;
             const r = dimRatio(mainShape, outShape, axis);
-            const s = main.stride[axis - 2];
-            if (r === null || s === undefined) break;
-            next.push(snapFactor(s * r));
-          }
-          stride = next.length === outShape.length - 2 ? next : null;
-        } else if (sameShape(mainShape, outShape)) {
-          stride = [...main.stride];
+            return r === null ? undefined : snapFactor(s * r);
+          });
+          axes = next.includes(undefined) ? null : (next as (number | null)[]);
         }
       }
-      levels.set(out, { depth: data.length > 0 ? depth : 0, stride, channels: channelsOf(outShape, stride !== null) });
+      if (axes && axes.some((a) => a !== null)) axesOf.set(out, axes);
+      levels.set(out, levelOf(outShape, axes, data.length > 0 ? depth : 0));
     }
   }
   return levels;
