@@ -3,7 +3,7 @@ import { Dim, dimAdd, dimFloorDiv, dimCeilDiv, dimMul, dimSub } from '../shape/d
 
 /** floor((n + 2p - d(k-1) - 1)/s) + 1, or with ceil when `ceilMode` (pooling). */
 export function slidingOut(n: Dim, k: number, s: number, p: number, d: number, ceilMode: boolean): Dim {
-  const span = dimSub(dimAdd(n, 2 * p), d * (k - 1) + 1);
+  const span = dimAdd(n, 2 * p - d * (k - 1) - 1);
   if (!ceilMode) return dimAdd(dimFloorDiv(span, s), 1);
   let out = dimAdd(dimCeilDiv(span, s), 1);
   // torch: with ceil_mode the last window must start inside the input or its left padding.

@@ -62,16 +62,39 @@ function ratOf(x: number): Rat {
 
 // ---------- keys and ordering ----------
 
+// Keys are memoised per (immutable) object: shape rules build many expressions from the same parts.
+const atomKeys = new WeakMap<Atom, string>();
+const monoKeys = new WeakMap<readonly Factor[], string>();
+const polyKeys = new WeakMap<Poly, string>();
+
 function atomKey(a: Atom): string {
-  return a.kind === 'sym' ? `0:${a.name}` : `1:floor(${polyKey(a.num)}/${polyKey(a.den)})`;
+  if (a.kind === 'sym') return `0:${a.name}`;
+  let k = atomKeys.get(a);
+  if (k === undefined) {
+    k = `1:floor(${polyKey(a.num)}/${polyKey(a.den)})`;
+    atomKeys.set(a, k);
+  }
+  return k;
 }
 
 function monoKey(fs: readonly Factor[]): string {
-  return fs.map((f) => (f.exp === 1 ? atomKey(f.atom) : `${atomKey(f.atom)}^${f.exp}`)).join('*');
+  if (fs.length === 0) return '';
+  if (fs.length === 1 && fs[0].exp === 1) return atomKey(fs[0].atom);
+  let k = monoKeys.get(fs);
+  if (k === undefined) {
+    k = fs.map((f) => (f.exp === 1 ? atomKey(f.atom) : `${atomKey(f.atom)}^${f.exp}`)).join('*');
+    monoKeys.set(fs, k);
+  }
+  return k;
 }
 
 function polyKey(p: Poly): string {
-  return p.map((t) => `${t.coef.n}/${t.coef.d}*${monoKey(t.factors)}`).join('+');
+  let k = polyKeys.get(p);
+  if (k === undefined) {
+    k = p.map((t) => `${t.coef.n}/${t.coef.d}*${monoKey(t.factors)}`).join('+');
+    polyKeys.set(p, k);
+  }
+  return k;
 }
 
 function cmp(a: string, b: string): number {
@@ -81,23 +104,34 @@ function cmp(a: string, b: string): number {
 // ---------- polynomial arithmetic ----------
 
 function normalize(terms: readonly Term[]): Poly {
+  if (terms.length === 0) return terms;
+  if (terms.length === 1) return terms[0].coef.n === 0 ? [] : terms;
   const byKey = new Map<string, Term>();
   for (const t of terms) {
     const k = monoKey(t.factors);
     const prev = byKey.get(k);
     byKey.set(k, prev ? { coef: ratAdd(prev.coef, t.coef), factors: t.factors } : t);
   }
-  return [...byKey.entries()]
-    .filter(([, t]) => t.coef.n !== 0)
-    .sort(([a], [b]) => cmp(a, b))
-    .map(([, t]) => t);
+  const out: Term[] = [];
+  for (const k of [...byKey.keys()].sort()) {
+    const t = byKey.get(k) as Term;
+    if (t.coef.n !== 0) out.push(t);
+  }
+  return out;
 }
 
 const constPoly = (r: Rat): Poly => (r.n === 0 ? [] : [{ coef: r, factors: [] }]);
-const polyAdd = (a: Poly, b: Poly): Poly => normalize([...a, ...b]);
-const polyScale = (p: Poly, r: Rat): Poly => normalize(p.map((t) => ({ coef: ratMul(t.coef, r), factors: t.factors })));
+const polyAdd = (a: Poly, b: Poly): Poly => (a.length === 0 ? b : b.length === 0 ? a : normalize([...a, ...b]));
+function polyScale(p: Poly, r: Rat): Poly {
+  if (r.n === 0) return [];
+  if (r.n === 1 && r.d === 1) return p;
+  // Scaling by a non-zero number keeps the terms distinct and sorted.
+  return p.map((t) => ({ coef: ratMul(t.coef, r), factors: t.factors }));
+}
 
-function mulFactors(a: readonly Factor[], b: readonly Factor[]): Factor[] {
+function mulFactors(a: readonly Factor[], b: readonly Factor[]): readonly Factor[] {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
   const m = new Map<string, Factor>();
   for (const f of [...a, ...b]) {
     const k = atomKey(f.atom);
@@ -108,6 +142,10 @@ function mulFactors(a: readonly Factor[], b: readonly Factor[]): Factor[] {
 }
 
 function polyMul(a: Poly, b: Poly): Poly {
+  const ca = constantOf(a);
+  if (ca) return polyScale(b, ca);
+  const cb = constantOf(b);
+  if (cb) return polyScale(a, cb);
   const out: Term[] = [];
   for (const x of a) for (const y of b) out.push({ coef: ratMul(x.coef, y.coef), factors: mulFactors(x.factors, y.factors) });
   return normalize(out);
