@@ -13,9 +13,10 @@ export interface StmtInfo {
 }
 
 export interface SnapEntry {
-  /** The list/tuple/dict object, or null for a tensor local. */
-  readonly container: object | null;
-  readonly leaves: Map<string, Tensor>;
+  /** The local's value: a tensor, or the list/tuple/dict object holding tensors. */
+  readonly value: PyValue;
+  /** Tensor leaves of a container (null for a tensor local). */
+  readonly leaves: Map<string, Tensor> | null;
 }
 
 export class Frame implements FrameLike {

@@ -45,6 +45,8 @@ export interface InterpOptions {
   readonly searchRoots: readonly string[];
 }
 
+const NO_KWARGS: Map<string, PyValue> = new Map();
+
 const BIN_KEYS: Record<string, string> = {
   '+': 'op.add', '-': 'op.sub', '*': 'op.mul', '/': 'op.truediv', '//': 'op.floordiv', '%': 'op.mod', '**': 'op.pow',
   '@': 'op.matmul', '&': 'op.and_', '|': 'op.or_', '^': 'op.xor', '<<': 'op.lshift', '>>': 'op.rshift',
@@ -685,7 +687,8 @@ export class Interpreter {
 
   evalArgs(list: readonly Arg[], frame: Frame): { args: PyValue[]; kwargs: Map<string, PyValue> } {
     const args: PyValue[] = [];
-    const kwargs = new Map<string, PyValue>();
+    // Calls without keywords share one empty map (callees only read it).
+    const kwargs = list.some((a) => a.kind === 'kw' || a.kind === 'dstar') ? new Map<string, PyValue>() : NO_KWARGS;
     for (const a of list) {
       if (a.kind === 'pos') args.push(this.eval(a.value, frame));
       else if (a.kind === 'kw') kwargs.set(a.name, this.eval(a.value, frame));
@@ -961,8 +964,12 @@ export class Interpreter {
       argAttrs[k] = attrValue(v);
       collectTensorIds(v, inputs, 0);
     }
-    const attrOut: Record<string, import('../graph/modelGraph').AttrValue> = {};
-    for (const [k, v] of Object.entries(attrs)) attrOut[k] = attrValue(v);
+    let attrOut = attrCache.get(attrs);
+    if (!attrOut) {
+      attrOut = {};
+      for (const [k, v] of Object.entries(attrs)) attrOut[k] = attrValue(v);
+      attrCache.set(attrs, attrOut);
+    }
     const outputs: string[] = [];
     collectTensorIds(out, outputs, 0);
     const fresh = outputs.filter((o) => !inputs.includes(o));
@@ -1367,6 +1374,9 @@ export class Interpreter {
 }
 
 import { initTorchBase } from './moduleRuntime';
+
+/** Serialised constructor arguments per module (they never change after construction). */
+const attrCache = new WeakMap<BoundArgs, Record<string, import('../graph/modelGraph').AttrValue>>();
 
 function isLiteralInt(e: Expr): boolean {
   if (e.k === 'int') return true;

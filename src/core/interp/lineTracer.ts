@@ -7,10 +7,11 @@ import type { Tensor } from './objects';
 import type { Recorder } from './recorder';
 import { tensorLeaves } from './tensorLeaves';
 
-const infoCache = new WeakMap<Stmt, StmtInfo>();
+const INFO = Symbol('stmtInfo');
 
 export function stmtInfo(stmt: Stmt): StmtInfo {
-  let info = infoCache.get(stmt);
+  const holder = stmt as unknown as { [INFO]?: StmtInfo };
+  let info = holder[INFO];
   if (!info) {
     const bound = new Set<string>();
     const assigned = new Set<string>();
@@ -52,7 +53,7 @@ export function stmtInfo(stmt: Stmt): StmtInfo {
     }
     for (const r of roots) innerBindings(r, bound);
     info = { stmt, line: stmt.r.startLine, bound, assigned: [...assigned].sort() };
-    infoCache.set(stmt, info);
+    holder[INFO] = info;
   }
   return info;
 }
@@ -123,11 +124,11 @@ function innerBindings(e: Expr, out: Set<string>): void {
 function snapshot(locals: Map<string, PyValue>): Map<string, SnapEntry> {
   const snap = new Map<string, SnapEntry>();
   for (const [name, v] of locals) {
-    if (v.kind === 'tensor') snap.set(name, { container: null, leaves: new Map([['', v as Tensor]]) });
+    if (v.kind === 'tensor') snap.set(name, { value: v, leaves: null });
     else if (v.kind === 'tuple' || v.kind === 'list' || v.kind === 'dict') {
       const leaves = new Map<string, Tensor>();
       for (const [s, t] of tensorLeaves(v)) if (t) leaves.set(s, t);
-      if (leaves.size) snap.set(name, { container: v, leaves });
+      if (leaves.size) snap.set(name, { value: v, leaves });
     }
   }
   return snap;
@@ -200,19 +201,30 @@ export class LineTracer {
   }
 
   private diff(frame: Frame, info: StmtInfo, snap: Map<string, SnapEntry>): void {
-    const before = frame.snap ?? new Map<string, SnapEntry>();
+    const before = frame.snap;
     for (const [name, entry] of snap) {
-      const old = before.get(name);
-      const fresh = !old || old.container !== entry.container;
+      const old = before?.get(name);
+      if (!entry.leaves) {
+        const t = entry.value as Tensor;
+        const kind = this.change(old && !old.leaves ? (old.value as Tensor) : undefined, t, info.bound.has(name));
+        if (kind) this.emit(frame, kind, info.line, name, t, info.stmt);
+        continue;
+      }
+      const fresh = !old || old.value !== entry.value || !old.leaves;
       for (const [suffix, t] of entry.leaves) {
-        let kind: LineRecord['kind'] | null = null;
-        const prev = fresh ? undefined : old!.leaves.get(suffix);
-        if (fresh || !prev || prev.obj !== t.obj) kind = 'assign';
-        else if (!sameShape(prev, t)) kind = info.bound.has(name) ? 'assign' : 'mutate';
-        else if (prev.version !== t.version && info.bound.has(name)) kind = 'assign';
+        const kind = this.change(fresh ? undefined : old!.leaves!.get(suffix), t, info.bound.has(name));
         if (kind) this.emit(frame, kind, info.line, name + suffix, t, info.stmt);
       }
     }
+  }
+
+  /** The oracle's rule for one tensor slot: new object → assign; same object, new shape → assign/mutate; version bump → assign if bound. */
+  private change(prev: Tensor | undefined, t: Tensor, bound: boolean): LineRecord['kind'] | null {
+    if (!prev || prev.obj !== t.obj) return 'assign';
+    if (prev === t) return null;
+    if (!sameShape(prev, t)) return bound ? 'assign' : 'mutate';
+    if (prev.version !== t.version && bound) return 'assign';
+    return null;
   }
 
   private complete(frame: Frame, info: StmtInfo): void {
