@@ -146,3 +146,14 @@ test('slices of a size known only symbolically assume in-range bounds', () => {
   assert.equal(last(call('Tensor.__getitem__', [x, tuple(slice(null, null), slice(null, -1))])), 'L-1');
   assert.equal(last(call('Tensor.__getitem__', [x, tuple(slice(null, null), slice(null, null, 2))])), 'floor((L-1)/2)+1');
 });
+
+test('max/min/topk with a dim return torch.return_types named tuples (values, indices)', () => {
+  const x = tensor([B, C, 7]);
+  for (const out of [call('Tensor.max', [x, int(1)]), call('torch.topk', [x, int(3)]), call('torch.sort', [x])]) {
+    assert.equal(out.kind, 'tuple');
+    if (out.kind === 'tuple') {
+      assert.deepEqual(out.fields, ['values', 'indices']);
+      assert.equal((out.items[1] as TensorValue).dtype, 'int64');
+    }
+  }
+});

@@ -96,14 +96,15 @@ function maxMin(name: string): OpDef[] {
       if (isNone(args.dim)) return ctx.tensor(x.shape ? [] : null, x.dtype);
       const d = numArg(args, 'dim', op);
       const shape = x.shape ? reduceShape(op, x.shape, [d], boolArg(args, 'keepdim', op)) : null;
-      return { kind: 'tuple', items: [ctx.tensor(shape, x.dtype), ctx.tensor(shape, 'int64')] };
+      return pairOut(ctx, shape, x);
     },
     flops: (args) => numelOf(args.input ?? args.self),
   });
 }
 
+/** torch.return_types.* named tuples: `(values, indices)`. */
 function pairOut(ctx: InferContext, shape: Shape | null, x: TensorValue): PyValue {
-  return { kind: 'tuple', items: [ctx.tensor(shape, x.dtype), ctx.tensor(shape, 'int64')] };
+  return { kind: 'tuple', items: [ctx.tensor(shape, x.dtype), ctx.tensor(shape, 'int64')], fields: ['values', 'indices'] };
 }
 
 const defs: OpDef[] = [

@@ -17,7 +17,8 @@ export type PyValue =
   | { readonly kind: 'int'; readonly dim: Dim }
   | { readonly kind: 'float'; readonly value: number }
   | { readonly kind: 'str'; readonly value: string }
-  | { readonly kind: 'tuple'; readonly items: readonly PyValue[]; readonly isSize?: boolean }
+  /** `fields`: attribute names of a named tuple (torch.return_types.max has `values`, `indices`). */
+  | { readonly kind: 'tuple'; readonly items: readonly PyValue[]; readonly isSize?: boolean; readonly fields?: readonly string[] }
   /** Mutable: the interpreter shares `items` between aliases, as Python does. */
   | { readonly kind: 'list'; items: PyValue[] }
   | { readonly kind: 'dict'; readonly entries: Map<string, PyValue>; readonly keys: PyValue[] }
