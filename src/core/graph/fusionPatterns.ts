@@ -272,7 +272,8 @@ function attentionModuleMerge(index: FusionGraphIndex, node: GraphNode): RawMerg
   const q = index.tensorArg(node, 'query', 'q') ?? node.inputs[0];
   const k = index.tensorArg(node, 'key', 'k') ?? node.inputs[1] ?? q;
   const v = index.tensorArg(node, 'value', 'v') ?? node.inputs[2] ?? k;
-  if (!q || !k || !v || !index.isData(q) || !index.isData(k)) return null;
+  // Learned queries or memories (parameters) attend, but they do not bring a second branch to fuse.
+  if (!q || !k || !v || !index.isData(q) || !index.isData(k) || !index.isData(v)) return null;
   return { method: attentionMethod(index, q, k), root: node, nodes: [node.id], operands: attentionOperands(q, k, v) };
 }
 
