@@ -6,6 +6,7 @@ type Command = (argv: string[]) => Promise<number>;
 const commands: Record<string, () => Promise<Command>> = {
   shapes: async () => (await import('./cli/shapesCommand')).shapesCommand,
   run: async () => (await import('./cli/runCommand')).runCommand,
+  export: async () => (await import('./cli/exportCommand')).exportCommand,
   fusion: async () => (await import('./cli/fusionCommand')).fusionCommand,
 };
 
@@ -14,6 +15,8 @@ const USAGE = `usage: fusion-lens <command> [options]
 commands:
   shapes FILE [--model EXPR] [--input SPEC]... [--input-kind tensor|list|dict] [--json]
   fusion FILE [--model EXPR] [--input SPEC]... [--lang en|zh-cn] [--json]
+  run FILE|FILE.onnx [--model EXPR]... [--input SPEC]... [--weights F] [--inputs F] [--save-outputs F] [--seed N] [--threads N] [--json]
+  export FILE --model EXPR [--input SPEC]... -o OUT.onnx [--weights F] [--seed N] [--all-values]
 `;
 
 async function main(argv: string[]): Promise<number> {
