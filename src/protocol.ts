@@ -40,7 +40,7 @@ export interface PayloadNode {
   readonly label: string;
   /** Leaf module path (`layer1.0.conv1`) or null. */
   readonly modulePath: string | null;
-  /** Group path used for collapsing (`layer1.0`, '' for the root). */
+  /** Group path used for collapsing: the module whose forward made the call (`layer1.0`, '' for the root); a leaf module call belongs to its parent module. */
   readonly scope: string;
   readonly outputs: readonly PayloadShape[];
   readonly params: number;

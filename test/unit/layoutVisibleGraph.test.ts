@@ -47,9 +47,9 @@ test('collapsed scope: members merge into one box, inner edges vanish, parallel 
   // a fusion inside a collapsed group marks the group
   const withFusion = visibleGraph({ ...payload, nodes: payload.nodes.map((p) => (p.id === 'c2' ? { ...p, fusion: 0 } : p)) }, new Set());
   assert.equal(withFusion.items.find((i) => i.id === 'scope:a')!.fusion, 0);
-  // an expanded outer scope with a collapsed inner one shows the inner as a box
+  // an expanded outer scope with a collapsed inner one shows the inner as a box; single-op scopes (a.1, b) never become boxes
   const partly = visibleGraph(payload, new Set(['a']));
-  assert.deepEqual(partly.items.map((i) => i.id), ['x', 'scope:a.0', 'scope:a.1', 'scope:b', 'cat']);
+  assert.deepEqual(partly.items.map((i) => i.id), ['x', 'scope:a.0', 'd1', 'm', 'cat']);
 });
 
 test('default expansion stays within the budget, outer scopes first', () => {
@@ -70,13 +70,33 @@ test('frames enclose the members of expanded scopes', () => {
   const v = visibleGraph(payload, expanded);
   const layout = layeredLayout(toLayoutGraph(v));
   const frames = scopeFrames(v, layout, expanded);
-  assert.deepEqual(frames.map((f) => f.scope), ['a', 'b', 'a.0', 'a.1']);
+  // scopes with one visible member get no frame
+  assert.deepEqual(frames.map((f) => f.scope), ['a', 'a.0']);
   const a = frames[0]!;
   for (const id of ['c1', 'c2', 'd1']) {
     const i = v.items.findIndex((it) => it.id === id);
     assert.ok(layout.x[i]! - v.items[i]!.width / 2 >= a.x && layout.x[i]! + v.items[i]!.width / 2 <= a.x + a.width);
     assert.ok(layout.y[i]! >= a.y && layout.y[i]! <= a.y + a.height);
   }
-  const a0 = frames[2]!;
+  const a0 = frames[1]!;
   assert.ok(a0.x > a.x && a0.width < a.width, 'inner frame sits inside the outer one');
+});
+
+test('a scope that only wraps another is framed once, and nested frames leave room for titles', () => {
+  const nested: GraphPayload = {
+    ...payload,
+    nodes: [n('x', ''), n('c1', 'p.q'), n('c2', 'p.q'), n('c3', 'p')],
+    edges: [{ source: 'x', target: 'c1', value: 'v', shape: null }, { source: 'c1', target: 'c2', value: 'v', shape: null }, { source: 'c2', target: 'c3', value: 'v', shape: null }],
+    scopes: [{ path: 'p', type: 'Up', parent: '', nodeCount: 3 }, { path: 'p.q', type: 'DoubleConv', parent: 'p', nodeCount: 2 }, { path: 'p.q.r', type: 'Sequential', parent: 'p.q', nodeCount: 0 }],
+  };
+  const expanded = new Set(['p', 'p.q']);
+  const v = visibleGraph(nested, expanded);
+  const layout = layeredLayout(toLayoutGraph(v));
+  const frames = scopeFrames(v, layout, expanded);
+  assert.deepEqual(frames.map((f) => [f.scope, f.depth]), [['p', 0], ['p.q', 1]]);
+  assert.ok(frames[1]!.y - frames[0]!.y >= 14, 'the outer title sits above the inner one');
+  // without c3, p frames exactly what p.q frames: only p is drawn
+  const only = { ...nested, nodes: nested.nodes.slice(0, 3), edges: nested.edges.slice(0, 2) };
+  const v2 = visibleGraph(only, expanded);
+  assert.deepEqual(scopeFrames(v2, layeredLayout(toLayoutGraph(v2)), expanded).map((f) => f.scope), ['p']);
 });

@@ -1,7 +1,7 @@
 // Tests for the ModelGraph → GraphPayload conversion (src/core/graph/graphPayload.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { graphPayload, attrSummary, scopeChain, shortOpName } from '../../src/core/graph/graphPayload';
+import { graphPayload, attrSummary, scopeChain, shortOpName, groupScope } from '../../src/core/graph/graphPayload';
 import { isGraphPayload, type PayloadFusion } from '../../src/protocol';
 import type { GraphNode, GraphValue, ModelGraph } from '../../src/core/graph/modelGraph';
 import { dim, symDim } from '../../src/core/shape/dim';
@@ -60,4 +60,16 @@ test('helpers', () => {
   assert.deepEqual(scopeChain(''), []);
   assert.equal(shortOpName('F.interpolate'), 'interpolate');
   assert.equal(attrSummary({ kernel_size: [3, 3], long: 'x'.repeat(40), sym: { symbolic: 'H/2', value: 4 } }), 'kernel_size=(3,3) sym=H/2');
+});
+
+test('a leaf module call groups under its parent module', () => {
+  assert.equal(groupScope({ scope: 'conv2.0', modulePath: 'conv2.0' }), 'conv2');
+  assert.equal(groupScope({ scope: 'conv1', modulePath: 'conv1' }), '');
+  assert.equal(groupScope({ scope: 'layer1.0', modulePath: 'layer1.0.conv1' }), 'layer1.0');
+  assert.equal(groupScope({ scope: 'up1', modulePath: null }), 'up1');
+  const g = sample();
+  const leaf = { ...g.nodes[0]!, modulePath: 'block.0', scope: 'block.0' };
+  const p = graphPayload({ ...g, nodes: [leaf, ...g.nodes.slice(1)] });
+  assert.equal(p.nodes.find((n) => n.id === 'fc1')!.scope, 'block');
+  assert.deepEqual(p.scopes.map((s) => [s.path, s.nodeCount]), [['block', 2], ['block.1', 1]]);
 });

@@ -171,7 +171,7 @@ export class GraphApp {
       this.scene = makeScene(p, visible, out.result, scopeFrames(visible, out.result, this.expanded));
       this.ensureRenderer(visible.items.length).setScene(this.scene);
       if (view) this.viewport.set(view);
-      else if (this.scene) this.viewport.fit(sceneBounds(this.scene), true);
+      else this.initialView(this.scene);
       this.recomputeMatches();
       this.paintMarks();
       this.refreshCard();
@@ -191,6 +191,16 @@ export class GraphApp {
       clearTimeout(showProgress);
       if (seq === this.layoutSeq) this.hideProgress();
     }
+  }
+
+  /** Readable fit from the top; when the first fusion point is then off screen, it is brought into view instead. */
+  private initialView(scene: Scene): void {
+    this.viewport.fit(sceneBounds(scene), true);
+    const first = scene.visible.items.findIndex((it) => it.fusion !== null);
+    if (first < 0) return;
+    const r = itemRect(scene, first);
+    const w = this.viewport.visibleWorld();
+    if (r.y < w.y || r.y + r.height > w.y + w.height) this.viewport.reveal(r, this.viewport.current.k);
   }
 
   private ensureRenderer(items: number): Renderer {

@@ -68,7 +68,7 @@ function fusionSection(f: PayloadFusion, s: Strings, lang: 'en' | 'zh-cn'): HTML
     h('h3', {}, `${s.fusion}: `, h('span', { class: 'fusion-method' }, f.method), ` · ${f.levels}`),
     propertyTable([[s.output, f.output ? h('code', { title: f.output.symbolic }, f.output.concrete) : ''], [s.params, f.params ? compact(f.params) : ''], [s.flops, f.flops ? compact(f.flops) : '']]),
     h('div', {}, h('strong', {}, s.inputs)),
-    inputs,
+    h('div', { class: 'scroll-x' }, inputs),
     h('p', { 'data-testid': 'fusion-explanation' }, f.explanation[lang] || f.explanation.en),
   );
 }

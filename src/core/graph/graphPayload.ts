@@ -79,7 +79,7 @@ export function graphPayload(graph: ModelGraph, fusions: readonly PayloadFusion[
   };
   for (const n of graph.nodes) {
     nodes.push({
-      id: n.id, kind: 'op', op: n.op, label: shortOpName(n.op), modulePath: n.modulePath, scope: n.scope,
+      id: n.id, kind: 'op', op: n.op, label: shortOpName(n.op), modulePath: n.modulePath, scope: groupScope(n),
       outputs: n.outputs.map((o) => payloadShape(graph.values.get(o)?.shape ?? null)),
       params: n.params, flops: n.flops, file: n.range?.file ?? null, line: n.range?.startLine ?? null,
       fusion: fusionIndex.get(n.id) ?? null, detail: attrSummary(n.attrs),
@@ -115,12 +115,20 @@ export function graphPayload(graph: ModelGraph, fusions: readonly PayloadFusion[
   };
 }
 
+/**
+ * The group a node is drawn in: the module whose forward made the call. A leaf module call carries its own path as
+ * scope; its group is the parent (so `conv2.0` and `conv2.1` group under the Sequential `conv2`).
+ */
+export function groupScope(n: { readonly scope: string; readonly modulePath: string | null }): string {
+  return n.modulePath !== null && n.scope === n.modulePath ? parentScope(n.scope) : n.scope;
+}
+
 /** Every scope that holds an op node (and its ancestors), with module types and total node counts. */
 function buildScopes(graph: ModelGraph): PayloadScope[] {
   const types = new Map<string, string>();
   for (const m of graph.modules) if (!types.has(m.path)) types.set(m.path, shortOpName(m.type));
   const counts = new Map<string, number>();
-  for (const n of graph.nodes) for (const s of scopeChain(n.scope)) counts.set(s, (counts.get(s) ?? 0) + 1);
+  for (const n of graph.nodes) for (const s of scopeChain(groupScope(n))) counts.set(s, (counts.get(s) ?? 0) + 1);
   const paths = [...counts.keys()].sort();
   return paths.map((path) => ({ path, type: types.get(path) ?? '', parent: parentScope(path), nodeCount: counts.get(path) ?? 0 }));
 }

@@ -1,10 +1,14 @@
 // Frames drawn around expanded module scopes: the bounding box of their visible members, padded more for outer scopes.
-import { scopeChain } from '../graphPayload';
+import { parentScope, scopeChain } from '../graphPayload';
 import type { LayoutResult } from './layoutTypes';
 import type { VisibleGraph } from './visibleGraph';
 
+/** Vertical room per nesting level: enough for a frame's one-line title. */
+const TITLE_STEP = 14;
+
 export interface ScopeFrame {
   readonly scope: string;
+  /** Nesting level among the drawn frames (0 = outermost). */
   readonly depth: number;
   readonly x: number;
   readonly y: number;
@@ -12,9 +16,10 @@ export interface ScopeFrame {
   readonly height: number;
 }
 
-/** One frame per expanded scope with visible members, outermost first (so inner frames paint on top). */
+/** One frame per expanded scope with two or more visible members (unless its framed parent holds the same), outermost first (so inner frames paint on top). */
 export function scopeFrames(v: VisibleGraph, layout: LayoutResult, expanded: ReadonlySet<string>, pad = 8): ScopeFrame[] {
   const box = new Map<string, [number, number, number, number]>();
+  const members = new Map<string, number>();
   v.items.forEach((item, i) => {
     const chain = item.kind === 'group' ? scopeChain(item.scope).slice(0, -1) : scopeChain(item.scope);
     const x0 = layout.x[i]! - item.width / 2;
@@ -23,6 +28,7 @@ export function scopeFrames(v: VisibleGraph, layout: LayoutResult, expanded: Rea
     const y1 = layout.y[i]! + item.height / 2;
     for (const s of chain) {
       if (!expanded.has(s)) continue;
+      members.set(s, (members.get(s) ?? 0) + 1);
       const b = box.get(s);
       if (!b) box.set(s, [x0, y0, x1, y1]);
       else {
@@ -33,11 +39,33 @@ export function scopeFrames(v: VisibleGraph, layout: LayoutResult, expanded: Rea
       }
     }
   });
-  const maxDepth = Math.max(0, ...[...box.keys()].map((s) => s.split('.').length));
-  const frames = [...box.entries()].map(([scope, [x0, y0, x1, y1]]) => {
-    const depth = scope.split('.').length;
-    const p = pad * (maxDepth - depth + 1);
-    return { scope, depth, x: x0 - p, y: y0 - p - 12, width: x1 - x0 + 2 * p, height: y1 - y0 + 2 * p + 12 };
+  // a frame around one box adds ink and no information
+  for (const [s, count] of members) if (count < 2) box.delete(s);
+  // a scope that frames exactly what its framed parent frames (a block that only wraps a Sequential) is drawn once, as the parent
+  const framedParent = (s: string): string | null => {
+    for (let p = parentScope(s); p !== ''; p = parentScope(p)) if (box.has(p)) return p;
+    return null;
+  };
+  for (const s of [...box.keys()].sort((a, b) => b.length - a.length)) {
+    const p = framedParent(s);
+    if (p !== null && members.get(p) === members.get(s)) box.delete(s);
+  }
+  const kept = [...box.keys()];
+  const level = new Map<string, number>();
+  for (const s of kept.sort((a, b) => a.length - b.length)) {
+    const p = framedParent(s);
+    level.set(s, p === null ? 0 : level.get(p)! + 1);
+  }
+  // frames nested inside a frame push its border and title outwards, one step per nesting level
+  const below = new Map<string, number>(kept.map((s) => [s, 0]));
+  for (const t of kept) {
+    for (let p = framedParent(t); p !== null; p = framedParent(p)) below.set(p, Math.max(below.get(p)!, level.get(t)! - level.get(p)!));
+  }
+  const frames = kept.map((scope) => {
+    const [x0, y0, x1, y1] = box.get(scope)!;
+    const h = pad * (below.get(scope)! + 1);
+    const v = TITLE_STEP * (below.get(scope)! + 1);
+    return { scope, depth: level.get(scope)!, x: x0 - h, y: y0 - v, width: x1 - x0 + 2 * h, height: y1 - y0 + v + h };
   });
   return frames.sort((a, b) => a.depth - b.depth || (a.scope < b.scope ? -1 : 1));
 }

@@ -48,7 +48,8 @@ export function visibleGraph(payload: GraphPayload, expanded: ReadonlySet<string
   const nodeIndex = new Map<string, number>();
   payload.nodes.forEach((n, i) => {
     nodeIndex.set(n.id, i);
-    const collapsed = scopeChain(n.scope).find((s) => !expanded.has(s));
+    // a scope holding a single op is never drawn as a box: it would hide the op and save nothing
+    const collapsed = scopeChain(n.scope).find((s) => !expanded.has(s) && (scopeInfo.get(s)?.nodeCount ?? 2) > 1);
     if (collapsed === undefined) {
       const sub = n.outputs[0]?.concrete ?? '';
       itemOfNode[i] = items.length;
