@@ -41,6 +41,19 @@ export async function shapesCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const file = resolve(args.file);
+  if (file.toLowerCase().endsWith('.onnx')) {
+    // ONNX files are decoded, not interpreted (src/core/onnx).
+    const { decodeOnnx } = await import('../core/onnx/decodeOnnx');
+    const { onnxShapesJson, onnxShapesText } = await import('../core/onnx/onnxShapesReport');
+    try {
+      const d = decodeOnnx(new Uint8Array(readFileSync(file)), args.file);
+      writeOut(args.json ? `${JSON.stringify(onnxShapesJson(d))}\n` : onnxShapesText(d));
+      return hasError(d.graph.diagnostics) ? 1 : 0;
+    } catch (e) {
+      process.stderr.write(`fusion-lens shapes: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 1;
+    }
+  }
   const text = readOrNull(file);
   if (text === null) {
     process.stderr.write(`fusion-lens shapes: cannot read ${args.file}\n`);
