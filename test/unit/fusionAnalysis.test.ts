@@ -223,6 +223,10 @@ test('attention-weighted sum over stacked levels, and matmul + softmax self-atte
   const a = analyzeFusion(g.build());
   assert.deepEqual(a.points.map((p) => p.method), ['concat', 'weighted', 'attention']);
   assert.deepEqual(a.points[1]!.weights, { source: 'softmax(data)', count: 2 });
+  // stacking adds a non-spatial axis and the sum over it removes it again: the strides stay
+  assert.deepEqual(a.levels.get(stacked)?.stride, [1, 1]);
+  assert.deepEqual(a.levels.get(fused)?.stride, [1, 1]);
+  assert.equal(a.levels.get(fused)?.channels, 8);
   assert.deepEqual(a.points[1]!.inputs.map((i) => i.var), ['f1', 'f2']);
   assert.deepEqual(a.points[2]!.inputs.map((i) => i.role), ['query', 'key', 'value']);
 });

@@ -66,6 +66,32 @@ function axisOrder(index: FusionGraphIndex, node: GraphNode, rank: number): numb
   return null;
 }
 
+function intArg(index: FusionGraphIndex, node: GraphNode, ...names: string[]): number[] | null {
+  const v = index.attr(node, ...names);
+  if (typeof v === 'number') return [v];
+  if (Array.isArray(v) && v.every((x) => typeof x === 'number')) return v as number[];
+  return null;
+}
+
+/** Axes after ops that add or drop axes (stack, unsqueeze, squeeze, reductions without keepdim); null when not such an op. */
+function axesAfterRankChange(index: FusionGraphIndex, node: GraphNode, cls: OpClass, main: readonly (number | null)[], inShape: Shape, outRank: number): (number | null)[] | null {
+  const base = opBaseName(node.op);
+  const insert = (d: number): (number | null)[] => {
+    const at = d < 0 ? d + outRank : d;
+    return [...main.slice(0, at), null, ...main.slice(at)];
+  };
+  if (cls === 'stack' || base === 'unsqueeze') {
+    const d = intArg(index, node, 'dim', 'axis') ?? (cls === 'stack' ? [0] : null);
+    return d && d.length === 1 && outRank === main.length + 1 ? insert(d[0] as number) : null;
+  }
+  const dropping = base === 'squeeze' || ((cls === 'sum' || cls === 'reduce') && index.attr(node, 'keepdim') !== true);
+  if (!dropping || outRank >= main.length) return null;
+  const dims = intArg(index, node, 'dim', 'axis');
+  const drop = new Set((dims ?? (base === 'squeeze' ? inShape.flatMap((d, i) => (d.value === 1 ? [i] : [])) : [])).map((d) => (d < 0 ? d + main.length : d)));
+  const kept = main.filter((_, i) => !drop.has(i));
+  return kept.length === outRank ? kept : null;
+}
+
 /**
  * Per value, the stride of each axis that is a spatial axis of the input (null for batch, channel and
  * token axes). Tracking axes, not positions, keeps strides through channels-last permutes (ConvNeXt).
@@ -117,7 +143,9 @@ export function computeLevels(index: FusionGraphIndex): Map<string, Level> {
     for (const out of node.outputs) {
       const outShape = index.value(out)?.shape ?? null;
       let axes: (number | null)[] | null = null;
-      if (main && mainShape && outShape && outShape.length === mainShape.length) {
+      if (main && mainShape && outShape && outShape.length !== mainShape.length) {
+        axes = axesAfterRankChange(index, node, cls, main, mainShape, outShape.length);
+      } else if (main && mainShape && outShape) {
         const order = cls === 'layout' ? axisOrder(index, node, outShape.length) : null;
         if (order) axes = order.map((a) => main[a] ?? null);
         else if (sameShape(mainShape, outShape)) axes = [...main];
