@@ -87,12 +87,38 @@ function mhaInfer(c: MhaConfig, args: BoundArgs, ctx: Parameters<ModuleOpDef['in
   if (batched && (dimEquals(pq.batch as Dim, pk.batch as Dim) === false || dimEquals(pk.batch as Dim, pv.batch as Dim) === false)) {
     throw new ShapeError(`${T}: query, key and value must have the same batch size, got ${showShape(q.shape)}, ${showShape(k.shape)} and ${showShape(v.shape)} (layout ${layout})`);
   }
+  checkMasks(c, args, pq.seq, pk.seq, pq.batch);
   const s = dimAdd(pk.seq, (c.biasKv ? 1 : 0) + (c.zeroAttn ? 1 : 0));
   const out = ctx.tensor([...q.shape.slice(0, -1), dim(c.e)], q.dtype);
   if (!needWeights) return { kind: 'tuple', items: [out, vNone] };
   const lead = batched ? [pq.batch as Dim] : [];
   const weights = average ? [...lead, pq.seq, s] : [...lead, dim(c.heads), pq.seq, s];
   return { kind: 'tuple', items: [out, ctx.tensor(weights, q.dtype)] };
+}
+
+/** attn_mask is [L, S] or [N*heads, L, S]; key_padding_mask is [N, S] (or [S] unbatched). */
+function checkMasks(c: MhaConfig, args: BoundArgs, l: Dim, s: Dim, batch: Dim | null): void {
+  const same = (a: Shape, b: readonly (Dim | number)[]) => a.length === b.length && a.every((d, i) => dimEquals(d, b[i]) !== false);
+  const am = args.attn_mask;
+  if (am && am.kind === 'tensor' && am.shape) {
+    if (am.shape.length === 2 && !same(am.shape, [l, s])) {
+      throw new ShapeError(`${T}: the 2D attn_mask is ${showShape(am.shape)}, but should be [${l.value}, ${s.value}] (target length, source length)`);
+    }
+    if (am.shape.length === 3) {
+      const nh = batch && batch.value !== null ? batch.value * c.heads : null;
+      if (!same(am.shape, [nh ?? am.shape[0], l, s])) {
+        throw new ShapeError(`${T}: the 3D attn_mask is ${showShape(am.shape)}, but should be [${nh ?? 'batch*num_heads'}, ${l.value}, ${s.value}]`);
+      }
+    }
+    if (am.shape.length !== 2 && am.shape.length !== 3) throw new ShapeError(`${T}: attn_mask's dimension ${am.shape.length} is not supported (expected 2D or 3D)`);
+  }
+  const kpm = args.key_padding_mask;
+  if (kpm && kpm.kind === 'tensor' && kpm.shape) {
+    const want = batch ? [batch, s] : [s];
+    if (!same(kpm.shape, want)) {
+      throw new ShapeError(`${T}: expecting key_padding_mask shape of [${want.map((d) => d.value).join(', ')}] (batch, source length), but got ${showShape(kpm.shape)}`);
+    }
+  }
 }
 
 function mhaFlops(c: MhaConfig, args: BoundArgs): number {
