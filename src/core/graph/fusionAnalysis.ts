@@ -32,7 +32,7 @@ function computeAnchors(index: FusionGraphIndex): Anchors {
 
 function arithmetic(index: FusionGraphIndex, raw: RawMerge, outLevel: Level): string | null {
   const out = index.value(raw.root.outputs[0] ?? '')?.shape ?? null;
-  if ((raw.method === 'concat') && raw.dim !== null && raw.dim !== undefined && out) {
+  if (raw.method === 'concat' && raw.dim !== null && raw.dim !== undefined && out) {
     const d = raw.dim;
     if (index.opClass(raw.root) === 'stack') {
       const first = index.value(raw.operands[0]?.value ?? '')?.shape;
@@ -41,7 +41,9 @@ function arithmetic(index: FusionGraphIndex, raw: RawMerge, outLevel: Level): st
     const sizes = raw.operands.map((o) => index.value(o.value)?.shape?.[d]?.value ?? null);
     const total = out[d]?.value ?? null;
     if (sizes.some((s) => s === null) || total === null) return null;
-    const label = d === 1 || (out.length <= 3 && d === out.length - 1) ? 'C' : `size on dim ${d}`;
+    // Channels: dim 1 of NCHW maps, the last dim of sequences, vectors and channels-last maps.
+    const lastIsChannels = d === out.length - 1 && (out.length <= 3 || total === outLevel.channels);
+    const label = d === 1 || lastIsChannels ? 'C' : `size on dim ${d}`;
     return `${label} = ${sizes.join(' + ')} = ${total}`;
   }
   return outLevel.channels !== null ? `C = ${outLevel.channels}` : null;
