@@ -166,7 +166,7 @@ export class RequestChannel<Req extends { readonly requestId: number }> {
 
 export type ToGraphView =
   /** A new or updated model; null payload with a reason when there is nothing to show. */
-  | { readonly type: 'graph'; readonly payload: GraphPayload | null; readonly reason?: string }
+  | { readonly type: 'graph'; readonly payload: GraphPayload | null; readonly reason?: string; /** Show a Run button that posts `runModel` (the .onnx editor). */ readonly canRun?: boolean }
   /** Cursor moved in the editor: highlight these nodes (or the nodes of that source line) and scroll to them. */
   | { readonly type: 'highlight'; readonly nodeIds?: readonly string[]; readonly file?: string; readonly line?: number }
   | ResponseMessage;
@@ -177,6 +177,8 @@ export type FromGraphView =
   | { readonly type: 'revealSource'; readonly nodeId: string; readonly file: string; readonly line: number }
   /** Save an exported picture: svg as text, png as base64; the host asks where and replies with `response`. */
   | { readonly type: 'exportImage'; readonly requestId: number; readonly format: 'svg' | 'png'; readonly fileName: string; readonly data: string }
+  /** The Run button (shown when the graph message set `canRun`): run the shown model in the run panel. */
+  | { readonly type: 'runModel'; readonly key: string }
   /** Layout figures for the log and benchmarks. */
   | { readonly type: 'layoutDone'; readonly nodes: number; readonly edges: number; readonly ms: number; readonly mode: LayoutModeName }
   | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string };
@@ -361,6 +363,8 @@ export function isFromGraphView(msg: unknown): msg is FromGraphView {
       return isStr(msg.nodeId, 4096) && isStr(msg.file, 4096) && isInt(msg.line);
     case 'exportImage':
       return isInt(msg.requestId, 1) && oneOf(msg.format, ['svg', 'png'] as const) && isStr(msg.fileName, 255) && /^[\w.\- ]+$/.test(msg.fileName) && isStr(msg.data, MAX_IMAGE_TEXT);
+    case 'runModel':
+      return isStr(msg.key, 4096);
     case 'layoutDone':
       return isInt(msg.nodes) && isInt(msg.edges) && isNum(msg.ms) && msg.ms >= 0 && oneOf(msg.mode, ['full', 'fast'] as const);
     case 'log':
@@ -449,7 +453,7 @@ export function isToGraphView(msg: unknown): msg is ToGraphView {
   if (!isRec(msg)) return false;
   switch (msg.type) {
     case 'graph':
-      return (msg.payload === null || isGraphPayload(msg.payload)) && (msg.reason === undefined || isStr(msg.reason));
+      return (msg.payload === null || isGraphPayload(msg.payload)) && (msg.reason === undefined || isStr(msg.reason)) && (msg.canRun === undefined || typeof msg.canRun === 'boolean');
     case 'highlight':
       return (msg.nodeIds === undefined || isArrayOf(msg.nodeIds, (x): x is string => isStr(x, 4096))) && (msg.file === undefined || isStr(msg.file, 4096)) && (msg.line === undefined || isInt(msg.line));
     case 'response':

@@ -100,3 +100,10 @@ test('request channel pairs responses with requests', async () => {
   assert.equal(await p1, 'yes');
   await assert.rejects(p2, /no/);
 });
+
+test('run button messages', () => {
+  assert.ok(isFromGraphView({ type: 'runModel', key: '/w/m.onnx' }));
+  assert.equal(isFromGraphView({ type: 'runModel' }), false);
+  assert.ok(isToGraphView({ type: 'graph', payload, canRun: true }));
+  assert.equal(isToGraphView({ type: 'graph', payload, canRun: 'yes' }), false);
+});

@@ -59,6 +59,7 @@ export class GraphApp {
   private readonly title = h('span', { class: 'title', 'data-testid': 'graph-title' });
   private readonly stats = h('span', { class: 'stat', 'data-testid': 'graph-stats' });
   private readonly matchInfo = h('span', { class: 'stat', 'data-testid': 'search-count' });
+  private readonly runButton: HTMLElement;
   private card: HTMLElement | null = null;
   private progress: HTMLElement | null = null;
   private message: HTMLElement | null = null;
@@ -66,6 +67,9 @@ export class GraphApp {
   constructor(root: HTMLElement, private readonly host: WebviewHost<FromGraphView, SavedState>, private readonly s: Strings, private readonly lang: 'en' | 'zh-cn', workerUrl: string) {
     this.layout = new LayoutClient(workerUrl, (m) => this.log('warn', m));
     this.requests = new RequestChannel<ExportRequest>((m) => host.post(m));
+    this.runButton = button(s.runModel, () => {
+      if (this.payload) host.post({ type: 'runModel', key: this.payload.key });
+    }, { appearance: 'primary', title: s.runModelTitle, testId: 'run-model' });
     const search = textField((v) => this.setQuery(v), { placeholder: s.search, testId: 'graph-search', value: '' });
     search.addEventListener('keydown', (e) => {
       if ((e as KeyboardEvent).key === 'Enter') this.nextMatch((e as KeyboardEvent).shiftKey ? -1 : 1);
@@ -79,7 +83,9 @@ export class GraphApp {
       button(s.collapseAll, () => this.setExpanded(new Set(), false), { testId: 'collapse-all' }),
       button(s.exportSvg, () => void this.export('svg'), { title: s.exportTitle, testId: 'export-svg' }),
       button(s.exportPng, () => void this.export('png'), { title: s.exportTitle, testId: 'export-png' }),
+      this.runButton,
     );
+    this.runButton.hidden = true;
     this.main.append(this.stage);
     root.append(toolbar, this.main);
     this.viewport = new Viewport(this.stage, {
@@ -106,6 +112,7 @@ export class GraphApp {
   receive(msg: ToGraphView): void {
     if (msg.type === 'response') this.requests.handle(msg);
     else if (msg.type === 'graph') {
+      this.runButton.hidden = !(msg.canRun && msg.payload);
       if (msg.payload) void this.setPayload(msg.payload);
       else this.showEmpty(msg.reason ?? this.s.noModel);
     } else if (msg.type === 'highlight') this.highlight(msg.nodeIds, msg.file, msg.line);
@@ -132,7 +139,8 @@ export class GraphApp {
 
   private async setPayload(p: GraphPayload, restored?: SavedState): Promise<void> {
     const prev = restored ?? this.host.getState();
-    const sameModel = prev?.key === p.key && (this.payload !== null || restored !== undefined);
+    // the saved state is the memory of one model: grouping, view and selection carry over when the same model comes back
+    const sameModel = prev !== undefined && prev.key === p.key;
     const scopes = new Set(p.scopes.map((sc) => sc.path));
     this.expanded = sameModel && prev ? new Set(prev.expanded.filter((x) => scopes.has(x))) : defaultExpanded(p, EXPAND_BUDGET);
     if (!sameModel) {

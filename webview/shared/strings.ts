@@ -38,6 +38,8 @@ const EN = {
   layoutFailed: 'Layout failed',
   group: 'group',
   expand: 'Expand',
+  runModel: '▶ Run',
+  runModelTitle: 'Run this model in the run panel',
   // run panel
   runTitle: 'Fusion Lens — model run',
   waiting: 'Waiting for models from the editor…',
@@ -110,6 +112,8 @@ const ZH: Record<StringKey, string> = {
   layoutFailed: '布局失败',
   group: '分组',
   expand: '展开',
+  runModel: '▶ 运行',
+  runModelTitle: '在运行面板中运行此模型',
   runTitle: 'Fusion Lens — 模型运行',
   waiting: '正在等待编辑器发送模型…',
   seed: '随机种子',
