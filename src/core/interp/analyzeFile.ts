@@ -21,7 +21,7 @@ import { PythonParser } from '../python/pythonParser';
 import type { Diagnostic, ModelGraph } from '../graph/modelGraph';
 import type { Shape } from '../shape/shape';
 import { exprEval, exprSymbols } from '../shape/expr';
-import type { InterpOptions, Interpreter } from './interpreter';
+import { BudgetExceeded, type InterpOptions, type Interpreter } from './interpreter';
 import { asObject, instanceOf, type Instance, type ModuleScope } from './objects';
 import { buildModel, forwardModel, loadFile, moduleClasses, type ModelInput } from './runModel';
 import { formatInputSpec, parseInputSpecs, specShape, type InputKind, type InputSpec, type SpecSource } from './inputSpec';
@@ -370,19 +370,42 @@ export function analyzeSource(req: AnalyzeRequest, parser?: PythonParser, parsed
   const fa = new FileAnalyzer(req, mod);
   const { ip, scope } = fa.load();
   const moduleDiags = [...ip.rec.diagnostics];
-  const models = (req.models ?? []).map((m) => fa.analyzeModel(m, null));
+  const models = (req.models ?? []).map((m) => safeAnalyzeModel(fa, m));
   const classes: ClassAnalysis[] = [];
   if (!req.models) {
     const defs = topLevelClasses(mod.body);
     const known = moduleClasses(scope);
     for (const def of defs) {
       if (!known.has(def.name) && !scope.globals.has(def.name)) continue;
-      const r = memo?.get(def) ?? fa.analyzeClass(def, scope);
+      const r = memo?.get(def) ?? safeAnalyzeClass(fa, def, scope);
       memo?.set(def, r);
       classes.push(r);
     }
   }
   return { file: req.file, classes, models, syntaxErrors: syntaxDiagnostics(req.file, mod), diagnostics: moduleDiags };
+}
+
+/** Budget overruns and defects of the analysis become diagnostics of the class, never exceptions. */
+function failure(e: unknown, file: string, r: Range | null): Diagnostic {
+  const budget = e instanceof BudgetExceeded;
+  return { severity: budget ? 'warning' : 'error', code: budget ? 'budget' : 'internal', message: `${budget ? '' : 'analysis error: '}${e instanceof Error ? e.message : String(e)}`, range: r ? toRange(file, r) : null };
+}
+
+function safeAnalyzeClass(fa: FileAnalyzer, def: ClassDef, scope: ModuleScope): ClassAnalysis {
+  try {
+    return fa.analyzeClass(def, scope);
+  } catch (e) {
+    const d = failure(e, fa.req.file, def.nameRange);
+    return { name: def.name, range: def.r, nameRange: def.nameRange, broken: def.broken, stale: false, className: def.name, isModel: true, buildable: true, expr: `${def.name}()`, inputSpec: null, graph: null, diagnostics: [d] };
+  }
+}
+
+function safeAnalyzeModel(fa: FileAnalyzer, m: ModelRequest): ModelAnalysis {
+  try {
+    return fa.analyzeModel(m, null);
+  } catch (e) {
+    return { expr: m.expr, className: null, inputSpec: null, graph: null, diagnostics: [failure(e, fa.req.file, null)] };
+  }
 }
 
 export function topLevelClasses(body: readonly Stmt[]): ClassDef[] {

@@ -126,7 +126,12 @@ export class Interpreter {
             this.diag('warning', 'raise', `module-level code raised ${e.excType}: ${e.message}`, e.range, {}, e.file);
             continue;
           }
-          throw e;
+          if (e instanceof BudgetExceeded) {
+            this.diag('warning', 'budget', `module-level code of ${name}: ${e.message}; the rest of the file's top level was skipped`, s.r, {}, file);
+            break;
+          }
+          // A defect of the analysis must not take the editor down: report it and go on with the next statement.
+          this.diag('warning', 'internal', `analysis error: ${e instanceof Error ? e.message : String(e)}`, s.r, {}, file);
         }
       }
     } finally {
