@@ -97,6 +97,7 @@ export class GraphApp {
       onKey: (key) => {
         if (key === 'f') this.fit();
         else if (key === 'Escape') this.closeCard();
+        else if (key === 'Enter' && document.activeElement?.closest('[data-item]')) this.click(document.activeElement, 0, 0);
         else if (key === '/') search.focus();
       },
     });

@@ -67,7 +67,9 @@ export function nodesMarkup(scene: Scene): string {
     const testId = it.kind === 'group' ? 'graph-group' : it.fusion !== null ? 'fusion-node' : 'graph-node';
     const attrs = it.kind === 'group' ? `data-scope="${escapeXml(it.scope)}"` : `data-node-id="${escapeXml(it.id)}"${node?.line != null ? ` data-line="${node.line}"` : ''}`;
     const fusionAttr = it.fusion !== null ? ` data-fusion-method="${escapeXml(scene.payload.fusions[it.fusion]?.method ?? '')}"` : '';
-    out += `<g class="${classes.join(' ')}" data-item="${i}" data-testid="${testId}" ${attrs}${fusionAttr} transform="translate(${r1(r.x)},${r1(r.y)})">`;
+    // focusable with Tab, opened with Enter (graphApp), named for screen readers
+    const aria = escapeXml(`${it.kind === 'group' ? 'group ' : ''}${it.label} ${it.sublabel}${it.fusion !== null ? ` · ${badgeText(scene, it.fusion)}` : ''}`);
+    out += `<g class="${classes.join(' ')}" data-item="${i}" data-testid="${testId}" ${attrs}${fusionAttr} tabindex="0" role="button" aria-label="${aria}" transform="translate(${r1(r.x)},${r1(r.y)})">`;
     const tip = node ? `${node.op}${node.modulePath ? ` (${node.modulePath})` : ''}\n${node.outputs.map((o) => `${o.symbolic} · ${o.concrete}`).join('\n')}` : `${it.label} — ${it.sublabel}`;
     out += `<title>${escapeXml(tip)}</title>`;
     out += `<rect class="box" width="${r.width}" height="${r.height}" rx="${it.kind === 'group' ? 8 : 4}"/>`;
