@@ -270,3 +270,15 @@ test('strides survive a channels-last round trip (permute, LayerNorm, Linear, pe
   assert.deepEqual(a.levels.get(fc)?.stride, [4, 4]);
   assert.equal(a.levels.get(fc)?.channels, 64);
 });
+
+test("a decoder's skip + upsampled deeper map is a sum even though the skip is an ancestor of it", () => {
+  const g = new TestGraph();
+  const x = g.input('x', [1, 3, 32, 32]);
+  const e3 = g.op('nn.Conv2d', [x], [1, 16, 16, 16], { ...conv(3, 2), var: 'e3' });
+  const e4 = g.op('nn.Conv2d', [e3], [1, 16, 8, 8], { ...conv(3, 2), var: 'e4' });
+  const up = g.op('F.interpolate', [e4], [1, 16, 16, 16], { args: { input: { tensor: e4 }, scale_factor: 2, mode: 'nearest' } });
+  g.output(g.op('op.add', [e3, up], [1, 16, 16, 16], { var: 'd3' }));
+  const a = analyzeFusion(g.build());
+  assert.deepEqual(a.points.map((p) => p.method), ['sum']);
+  assert.deepEqual(a.points[0]!.inputs.map((i) => i.level.stride?.[0]), [2, 4]);
+});

@@ -151,10 +151,11 @@ function residualRoles(index: FusionGraphIndex, a: string, b: string): Operand[]
   const roles = (shortcut: string, branch: string, identity = false): Operand[] =>
     // The branch is reported as it arrives (its own projection is part of the block, not a resampling).
     [a, b].map((value) => ({ value, role: value === shortcut ? 'shortcut' : value === branch ? 'branch' : null, ...((identity && value === shortcut) || value === branch ? { asIs: true } : {}) }));
-  // An identity shortcut is the block's input itself: nothing was resampled on its way.
-  if (index.isAncestor(a, b)) return roles(a, b, true);
-  if (index.isAncestor(b, a)) return roles(b, a, true);
+  // A branch that was upsampled to meet went down and up: a decoder's `skip + up(deeper)` is a multi-level sum.
   const upsamples = (v: string): boolean => walkToLevel(index, v).steps.some((s) => s.kind === 'interpolate' || s.kind === 'transposed-conv');
+  // An identity shortcut is the block's input itself: nothing was resampled on its way.
+  if (index.isAncestor(a, b)) return upsamples(b) ? null : roles(a, b, true);
+  if (index.isAncestor(b, a)) return upsamples(a) ? null : roles(b, a, true);
   for (const [s, other] of [[a, b], [b, a]] as const) {
     const walk = walkToLevel(index, s);
     // A shortcut is a projection (1×1 or strided conv, maybe after a pool); a pooled copy alone is another level.
