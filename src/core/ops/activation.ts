@@ -77,6 +77,9 @@ const SPECS: readonly ActivationSpec[] = [
   },
 ];
 
+/** The F.<name>_ in-place functions torch actually defines (F.relu6_ or F.silu_ do not exist). */
+const F_INPLACE = new Set(['leaky_relu', 'elu', 'celu', 'selu', 'hardtanh', 'threshold']);
+
 /** Softmax-like ops take `dim` (and an optional `dtype`) and normalise along it. */
 const SOFTMAX_LIKE = ['softmax', 'log_softmax', 'softmin'];
 
@@ -138,7 +141,7 @@ function functionDefs(spec: ActivationSpec): FunctionOpDef[] {
   if (spec.inPlaceForms) {
     defs.push(make(`torch.${fn}_`, fn === 'relu' ? ['F.relu_', 'torch.nn.functional.relu_'] : [], 'function', [req('input')], true));
     defs.push(make(`Tensor.${fn}_`, [], 'method', [req('self')], true));
-  } else if (spec.fnParams.some((p) => p.name === 'inplace')) {
+  } else if (F_INPLACE.has(fn)) {
     defs.push(make(`F.${fn}_`, [`torch.nn.functional.${fn}_`], 'function', [req('input'), ...spec.fnParams.filter((p) => p.name !== 'inplace')], true));
   }
   return defs;

@@ -58,15 +58,19 @@ function binary(spec: BinarySpec): OpDef[] {
 }
 
 /** Unary math: `float` ops turn integer inputs into float32; `keep` ops keep the dtype. */
-function unary(names: readonly string[], rule: 'float' | 'keep' | 'bool'): OpDef[] {
-  const dtypeOf = (x: TensorValue): DType => (rule === 'bool' ? 'bool' : rule === 'float' && category(x.dtype) < 2 ? 'float32' : x.dtype);
+function unary(names: readonly string[], rule: 'float' | 'keep' | 'bool' | 'floatOnly'): OpDef[] {
+  const dtypeOf = (x: TensorValue, op: string): DType => {
+    // frac has no integer kernel.
+    if (rule === 'floatOnly' && category(x.dtype) < 2) throw new ShapeError(`${op} is not implemented for ${x.dtype} tensors`);
+    return rule === 'bool' ? 'bool' : rule === 'float' && category(x.dtype) < 2 ? 'float32' : x.dtype;
+  };
   return names.flatMap((n) => [
-    ...tensorFn({ keys: [`torch.${n}`], family: 'elementwise', params: [kw('out', vNone)], infer: (x, _a, c) => c.tensor(x.shape, dtypeOf(x)), flops: (_a, o) => numelOf(o), onnx: UNARY_LOWERINGS[n] }),
-    ...tensorFn({ keys: [`Tensor.${n}`], family: 'elementwise', params: [], infer: (x, _a, c) => c.tensor(x.shape, dtypeOf(x)), flops: (_a, o) => numelOf(o), onnx: UNARY_LOWERINGS[n] }),
+    ...tensorFn({ keys: [`torch.${n}`], family: 'elementwise', params: [kw('out', vNone)], infer: (x, _a, c, op) => c.tensor(x.shape, dtypeOf(x, op)), flops: (_a, o) => numelOf(o), onnx: UNARY_LOWERINGS[n] }),
+    ...tensorFn({ keys: [`Tensor.${n}`], family: 'elementwise', params: [], infer: (x, _a, c, op) => c.tensor(x.shape, dtypeOf(x, op)), flops: (_a, o) => numelOf(o), onnx: UNARY_LOWERINGS[n] }),
     ...(rule === 'bool' ? [] : tensorFn({
       keys: [`Tensor.${n}_`], family: 'elementwise', params: [], inPlace: true,
       infer: (x, _a, c, op) => {
-        if (rule === 'float' && category(x.dtype) < 2) throw new ShapeError(`${op}: result type Float can't be cast to the desired output type ${x.dtype}`);
+        if ((rule === 'float' || rule === 'floatOnly') && category(x.dtype) < 2) throw new ShapeError(`${op}: result type Float can't be cast to the desired output type ${x.dtype}`);
         return c.tensor(x.shape, x.dtype);
       },
       flops: (_a, o) => numelOf(o),
@@ -89,7 +93,8 @@ const defs: OpDef[] = [
   ...binary({ names: ['logical_and', 'logical_or', 'logical_xor'], other: 'other', kind: 'compare' }),
   ...binary({ names: ['bitwise_and', 'bitwise_or', 'bitwise_xor'], other: 'other', kind: 'bitwise' }),
   ...unary(['exp', 'exp2', 'expm1', 'log', 'log2', 'log10', 'log1p', 'sqrt', 'rsqrt', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'erf', 'erfc', 'reciprocal'], 'float'),
-  ...unary(['abs', 'neg', 'negative', 'sign', 'floor', 'ceil', 'round', 'trunc', 'frac', 'square'], 'keep'),
+  ...unary(['abs', 'neg', 'negative', 'sign', 'floor', 'ceil', 'round', 'trunc', 'square'], 'keep'),
+  ...unary(['frac'], 'floatOnly'),
   ...unary(['isnan', 'isinf', 'isfinite', 'logical_not'], 'bool'),
   ...tensorFn({
     keys: ['torch.where'], first: 'condition', family: 'elementwise', params: [req('input'), req('other')],
