@@ -10,6 +10,7 @@ import { BoundArgs, FunctionOpDef, ModuleOpDef, OpDef, ParamSpec, ShapeError } f
 import { TensorValue } from './values';
 import type { OnnxLowering } from './lowering';
 import { optNumber, unary } from './lowerCommon';
+import { gluLowering, hardshrinkLowering, logsigmoidLowering, softmax2dLowering, softshrinkLowering, thresholdLowering } from './lowerElementwise';
 import { clipLowering, geluLowering, mishLowering, preluLowering, siluLowering, softmaxLowering, softplusLowering, tanhshrinkLowering } from './lowerElementwise';
 import { attr } from './lowering';
 
@@ -67,10 +68,10 @@ const SPECS: readonly ActivationSpec[] = [
   { module: 'Tanh', ctor: [], fn: 'tanh', fnParams: [], torch: true, method: true, inPlaceForms: true, onnx: unary('Tanh'), cost: 1 },
   { module: 'Softsign', ctor: [], fn: 'softsign', fnParams: [], onnx: unary('Softsign'), cost: 1 },
   { module: 'Tanhshrink', ctor: [], fn: 'tanhshrink', fnParams: [], onnx: tanhshrinkLowering, cost: 1 },
-  { module: 'LogSigmoid', ctor: [], fn: 'logsigmoid', fnParams: [], cost: 1 },
-  { module: 'Threshold', ctor: [req('threshold'), req('value'), inplace], fn: 'threshold', fnParams: [req('threshold'), req('value'), inplace], cost: 1 },
-  { module: 'Hardshrink', ctor: [opt('lambd', vFloat(0.5))], fn: 'hardshrink', fnParams: [opt('lambd', vFloat(0.5))], cost: 1 },
-  { module: 'Softshrink', ctor: [opt('lambd', vFloat(0.5))], fn: 'softshrink', fnParams: [opt('lambd', vFloat(0.5))], cost: 1 },
+  { module: 'LogSigmoid', ctor: [], fn: 'logsigmoid', fnParams: [], onnx: logsigmoidLowering, cost: 1 },
+  { module: 'Threshold', ctor: [req('threshold'), req('value'), inplace], fn: 'threshold', fnParams: [req('threshold'), req('value'), inplace], onnx: thresholdLowering, cost: 1 },
+  { module: 'Hardshrink', ctor: [opt('lambd', vFloat(0.5))], fn: 'hardshrink', fnParams: [opt('lambd', vFloat(0.5))], onnx: hardshrinkLowering, cost: 1 },
+  { module: 'Softshrink', ctor: [opt('lambd', vFloat(0.5))], fn: 'softshrink', fnParams: [opt('lambd', vFloat(0.5))], onnx: softshrinkLowering, cost: 1 },
   {
     module: 'PReLU', ctor: [opt('num_parameters', vInt(1)), opt('init', vFloat(0.25)), ...factoryKwargs],
     fn: null, fnParams: [], cost: 1, check: preluCheck, onnx: preluLowering,
@@ -235,6 +236,7 @@ const glu: OpDef[] = [
       return ctx.tensor(gluShape('GLU', x, numArg(attrs, 'dim', 'GLU')), x.dtype);
     },
     flops: (_a, _b, out) => 2 * numelOf(out),
+    onnx: gluLowering,
   },
   {
     kind: 'function', name: 'F.glu', aliases: ['torch.nn.functional.glu'], family: 'activation', signature: [req('input'), opt('dim', vInt(-1))],
@@ -243,6 +245,7 @@ const glu: OpDef[] = [
       return ctx.tensor(gluShape('F.glu', x, numArg(args, 'dim', 'F.glu')), x.dtype);
     },
     flops: (_a, out) => 2 * numelOf(out),
+    onnx: gluLowering,
   },
   {
     kind: 'module', type: 'Softmax2d', family: 'activation', ctor: [], forward: [req('input')], tensors: () => [],
@@ -252,6 +255,7 @@ const glu: OpDef[] = [
       return ctx.tensor(x.shape, x.dtype);
     },
     flops: (_a, _b, out) => 3 * numelOf(out),
+    onnx: softmax2dLowering,
   },
 ];
 

@@ -353,3 +353,37 @@ export const UNARY_LOWERINGS: Readonly<Record<string, OnnxLowering>> = {
   isfinite: isFiniteLowering,
   logical_not: logicalNotLowering,
 };
+
+/** log(sigmoid(x)) = −softplus(−x), stable for large |x|. */
+export const logsigmoidLowering: OnnxLowering = composite((ctx, x) => ctx.node('Neg', [ctx.node('Softplus', [ctx.node('Neg', [x])[0]!])[0]!])[0]!);
+
+/** Threshold(threshold, value): x where x > threshold, else value. */
+export const thresholdLowering: OnnxLowering = composite((ctx, x, dt) => {
+  const keep = ctx.node('Greater', [x, scalar(ctx, optNumber(ctx, 'threshold', 0), dt)])[0]!;
+  return ctx.node('Where', [keep, x, scalar(ctx, optNumber(ctx, 'value', 0), dt)])[0]!;
+});
+
+/** Hardshrink(λ): x where |x| > λ, else 0. */
+export const hardshrinkLowering: OnnxLowering = composite((ctx, x, dt) => {
+  const keep = ctx.node('Greater', [ctx.node('Abs', [x])[0]!, scalar(ctx, optNumber(ctx, 'lambd', 0.5), dt)])[0]!;
+  return ctx.node('Where', [keep, x, scalar(ctx, 0, dt)])[0]!;
+});
+
+/** Softshrink(λ): x − clip(x, −λ, λ). */
+export const softshrinkLowering: OnnxLowering = composite((ctx, x, dt) => {
+  const l = optNumber(ctx, 'lambd', 0.5);
+  return ctx.node('Sub', [x, ctx.node('Clip', [x, scalar(ctx, -l, dt), scalar(ctx, l, dt)])[0]!])[0]!;
+});
+
+/** GLU(dim): first half · sigmoid(second half). */
+export const gluLowering: OnnxLowering = (ctx) => {
+  const x = mainInput(ctx);
+  const rank = ctx.shape(x).length;
+  const axis = normDim(optNumber(ctx, 'dim', -1), rank);
+  const half = ctx.shape(x)[axis]! / 2;
+  const [a, b] = ctx.node('Split', [x, ctx.constInt64([half, half])], { axis: attr.int(axis) }, 2) as [string, string];
+  ctx.node('Mul', [a, ctx.node('Sigmoid', [b])[0]!], {}, ctx.outputs);
+};
+
+/** Softmax2d: softmax over the channel dim (−3). */
+export const softmax2dLowering: OnnxLowering = unary('Softmax', () => ({ axis: attr.int(-3) }));

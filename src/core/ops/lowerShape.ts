@@ -163,21 +163,24 @@ function planIndex(ctx: Ctx, items: readonly IndexItem[], shape: readonly number
 }
 
 /**
- * The graph records both `None` and slices as null (slice bounds are not serialised yet). Read
- * every null as a full slice or as None and keep the readings that give the output's shape; they
- * must agree on where the ints and index tensors apply, else the export is refused.
+ * The graph records `None`, `...` and slices all as null (slice bounds are not serialised yet).
+ * Read every null as a full slice, None or the (single) Ellipsis and keep the readings that give
+ * the output's shape; they must agree on where the ints and index tensors apply, else the export
+ * is refused.
  */
 function resolveNulls(ctx: Ctx, raw: readonly LoweringArg[], shape: readonly number[], outShape: readonly number[]): IndexPlan {
   const nulls = raw.flatMap((v, i) => (v === null ? [i] : []));
-  if (nulls.length > 10) ctx.fail('too many None/slice items in the index');
+  if (nulls.length > 8) ctx.fail('too many None/slice items in the index');
   const base = raw.map((v) => (v === null ? null : indexItem(ctx, v)));
   let chosen: IndexPlan | null = null;
   let signature: string | null = null;
-  for (let mask = 0; mask < 1 << nulls.length; mask++) {
+  for (let code = 0; code < 3 ** nulls.length; code++) {
+    const choice = nulls.map((_, k) => Math.floor(code / 3 ** k) % 3);
+    if (choice.filter((c) => c === 2).length > 1) continue;
     const items = base.map((it, i): IndexItem => {
       if (it) return it;
-      const bit = nulls.indexOf(i);
-      return mask & (1 << bit) ? { kind: 'none' } : { kind: 'slice', start: null, stop: null, step: 1 };
+      const c = choice[nulls.indexOf(i)];
+      return c === 1 ? { kind: 'none' } : c === 2 ? { kind: 'ellipsis' } : { kind: 'slice', start: null, stop: null, step: 1 };
     });
     const plan = planIndex(ctx, items, shape);
     if (!plan || plan.shape.length !== outShape.length || plan.shape.some((d, i) => d !== outShape[i])) continue;
@@ -230,3 +233,84 @@ function isTupleIndex(ctx: Ctx, list: readonly LoweringArg[], shape: readonly nu
   const asTuple = planIndex(ctx, list.map((v) => indexItem(ctx, v)), shape);
   return asTuple !== null && asTuple.shape.length === outShape.length;
 }
+
+// more tensor ops
+
+/** flip(dims): a reversed Slice per flipped dim. */
+export const flipLowering: OnnxLowering = (ctx) => {
+  const x = mainInput(ctx);
+  const shape = ctx.shape(x);
+  const raw = opt(ctx, 'dims');
+  const flat = Array.isArray(raw) && raw.length === 1 && Array.isArray(raw[0]) ? raw[0] : raw;
+  const dims = (argInts(flat ?? null, 1) ?? ctx.fail('dims must be known')).map((d) => normDim(d, shape.length));
+  ctx.node('Slice', [x, ctx.constInt64(dims.map(() => -1)), ctx.constInt64(dims.map((d) => -(shape[d]! + 1))), ctx.constInt64(dims), ctx.constInt64(dims.map(() => -1))], {}, ctx.outputs);
+};
+
+/** roll(shifts, dims): per dim, the last k entries moved to the front (dims=None rolls the flattened tensor). */
+export const rollLowering: OnnxLowering = (ctx) => {
+  let x = mainInput(ctx);
+  const shape = ctx.shape(x);
+  const dimsArg = opt(ctx, 'dims');
+  const flatRoll = dimsArg === null || dimsArg === undefined;
+  const n0 = shape.reduce((a, b) => a * b, 1);
+  const dims = flatRoll ? [0] : (argInts(dimsArg, 1) ?? ctx.fail('dims must be known')).map((d) => normDim(d, shape.length));
+  const shifts = argInts(opt(ctx, 'shifts') ?? null, dims.length) ?? ctx.fail('shifts must be known');
+  const sizes = flatRoll ? [n0] : shape;
+  if (flatRoll) x = ctx.node('Reshape', [x, shapeConst(ctx, [n0])])[0]!;
+  dims.forEach((d, i) => {
+    const n = sizes[d]!;
+    const k = ((shifts[i]! % n) + n) % n;
+    if (k === 0) return;
+    const ax = ctx.constInt64([d]);
+    const tail = ctx.node('Slice', [x, ctx.constInt64([n - k]), ctx.constInt64([n]), ax])[0]!;
+    const head = ctx.node('Slice', [x, ctx.constInt64([0]), ctx.constInt64([n - k]), ax])[0]!;
+    x = ctx.node('Concat', [tail, head], { axis: attr.int(d) })[0]!;
+  });
+  ctx.node('Reshape', [x, shapeConst(ctx, ctx.shape(ctx.outputs[0]!))], {}, ctx.outputs);
+};
+
+/** triu / tril(diagonal). */
+export const triluLowering: OnnxLowering = (ctx) => {
+  const upper = ctx.op.endsWith('triu') ? 1 : 0;
+  ctx.node('Trilu', [mainInput(ctx), ctx.constInt64([optNumber(ctx, 'diagonal', 0)], [])], { upper: attr.int(upper) }, ctx.outputs);
+};
+
+/** torch.gather(dim, index): GatherElements. */
+export const gatherElementsLowering: OnnxLowering = (ctx) => {
+  const x = mainInput(ctx);
+  const index = castTo(ctx, ctx.tensorArg('index') ?? ctx.fail('gather needs an index tensor'), 'int64');
+  ctx.node('GatherElements', [x, index], { axis: attr.int(normDim(optNumber(ctx, 'dim', 0), ctx.shape(x).length)) }, ctx.outputs);
+};
+
+/** index_select(dim, index): Gather along dim. */
+export const indexSelectLowering: OnnxLowering = (ctx) => {
+  const x = mainInput(ctx);
+  const index = castTo(ctx, ctx.tensorArg('index') ?? ctx.fail('index_select needs an index tensor'), 'int64');
+  const g = ctx.node('Gather', [x, index], { axis: attr.int(normDim(optNumber(ctx, 'dim', 0), ctx.shape(x).length)) })[0]!;
+  ctx.node('Reshape', [g, shapeConst(ctx, ctx.shape(ctx.outputs[0]!))], {}, ctx.outputs);
+};
+
+/** repeat_interleave with an int count: Unsqueeze after dim, Expand, Reshape (dim=None flattens first). */
+export const repeatInterleaveLowering: OnnxLowering = (ctx) => {
+  if (ctx.tensorArg('repeats')) ctx.fail('repeat_interleave with a repeats tensor has a data-dependent shape');
+  let x = mainInput(ctx);
+  const r = optNumber(ctx, 'repeats', 1);
+  const dimArg = opt(ctx, 'dim');
+  let shape = [...ctx.shape(x)];
+  if (dimArg === null || dimArg === undefined) {
+    shape = [shape.reduce((a, b) => a * b, 1)];
+    x = ctx.node('Reshape', [x, shapeConst(ctx, shape)])[0]!;
+  }
+  const axis = dimArg === null || dimArg === undefined ? 0 : normDim(argNumber(dimArg) ?? 0, shape.length);
+  const u = ctx.node('Unsqueeze', [x, ctx.constInt64([axis + 1])])[0]!;
+  const expanded = [...shape.slice(0, axis + 1), r, ...shape.slice(axis + 1)];
+  const e = ctx.node('Expand', [u, shapeConst(ctx, expanded)])[0]!;
+  ctx.node('Reshape', [e, shapeConst(ctx, ctx.shape(ctx.outputs[0]!))], {}, ctx.outputs);
+};
+
+/** F.one_hot(tensor, num_classes): OneHot with int64 [0, 1] values. */
+export const oneHotLowering: OnnxLowering = (ctx) => {
+  const x = castTo(ctx, mainInput(ctx), 'int64');
+  const depth = ctx.shape(ctx.outputs[0]!).at(-1)!;
+  ctx.node('OneHot', [x, ctx.constInt64([depth], []), ctx.constInt64([0, 1])], { axis: attr.int(-1) }, ctx.outputs);
+};

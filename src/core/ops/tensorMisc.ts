@@ -10,6 +10,7 @@ import { showShape } from './showShape';
 import { tensorFn } from './tensorFn';
 import { FunctionOpDef, OpDef, ShapeError, UnknownArgError } from './types';
 import { PyValue, TensorValue } from './values';
+import { expandLowering, flipLowering, gatherElementsLowering, indexSelectLowering, oneHotLowering, repeatInterleaveLowering, rollLowering, triluLowering } from './lowerShape';
 
 const keep = (x: TensorValue, ctx: Parameters<FunctionOpDef['infer']>[1]): PyValue => ctx.tensor(x.shape, x.dtype);
 
@@ -59,7 +60,7 @@ function unfoldShape(op: string, s: Shape, d: number, size: number, step: number
 
 const defs: OpDef[] = [
   ...tensorFn({
-    keys: ['torch.roll', 'Tensor.roll'], family: 'tensor', params: [req('shifts'), opt('dims', vNone)],
+    keys: ['torch.roll', 'Tensor.roll'], family: 'tensor', params: [req('shifts'), opt('dims', vNone)], onnx: rollLowering,
     infer(x, args, ctx, op) {
       if (x.shape && !isNone(args.dims)) {
         const dims = numsOf(args.dims, op, 'dims');
@@ -72,21 +73,21 @@ const defs: OpDef[] = [
   }),
   ...(['torch.flip', 'Tensor.flip'] as const).flatMap((key) => tensorFn({
     // torch.flip(input, dims) takes a list; x.flip(0, 1) and x.flip((0, 1)) both work on tensors.
-    keys: [key], family: 'tensor', params: [key === 'torch.flip' ? req('dims') : star('dims')],
+    keys: [key], family: 'tensor', params: [key === 'torch.flip' ? req('dims') : star('dims')], onnx: flipLowering,
     infer(x, args, ctx, op) {
       if (x.shape) normalizeAxes(varNumsArg(args, 'dims', op), x.shape.length, op);
       return keep(x, ctx);
     },
   })),
   ...tensorFn({
-    keys: ['torch.triu', 'Tensor.triu', 'torch.tril', 'Tensor.tril'], family: 'tensor', params: [opt('diagonal', vInt(0))],
+    keys: ['torch.triu', 'Tensor.triu', 'torch.tril', 'Tensor.tril'], family: 'tensor', params: [opt('diagonal', vInt(0))], onnx: triluLowering,
     infer(x, _args, ctx, op) {
       if (x.shape && x.shape.length < 2) throw new ShapeError(`${op}: input tensor must have at least 2 dimensions, got ${showShape(x.shape)}`);
       return keep(x, ctx);
     },
   }),
   ...tensorFn({
-    keys: ['torch.gather', 'Tensor.gather'], family: 'index', params: [req('dim'), req('index'), kw('sparse_grad', { kind: 'bool', value: false })],
+    keys: ['torch.gather', 'Tensor.gather'], family: 'index', params: [req('dim'), req('index'), kw('sparse_grad', { kind: 'bool', value: false })], onnx: gatherElementsLowering,
     infer(x, args, ctx, op) {
       const index = tensorArg(args, 'index', op);
       if (index.dtype !== 'int64') throw new ShapeError(`${op}: expected dtype int64 for index, got ${index.dtype}`);
@@ -95,7 +96,7 @@ const defs: OpDef[] = [
     },
   }),
   ...tensorFn({
-    keys: ['torch.index_select', 'Tensor.index_select'], family: 'index', params: [req('dim'), req('index')],
+    keys: ['torch.index_select', 'Tensor.index_select'], family: 'index', params: [req('dim'), req('index')], onnx: indexSelectLowering,
     infer(x, args, ctx, op) {
       const index = tensorArg(args, 'index', op);
       if (index.dtype !== 'int64' && index.dtype !== 'int32') throw new ShapeError(`${op}: index must be an int64 or int32 tensor, got ${index.dtype}`);
@@ -107,7 +108,7 @@ const defs: OpDef[] = [
     },
   }),
   ...tensorFn({
-    keys: ['torch.broadcast_to', 'Tensor.broadcast_to'], family: 'tensor', params: [req('size')],
+    keys: ['torch.broadcast_to', 'Tensor.broadcast_to'], family: 'tensor', params: [req('size')], onnx: expandLowering,
     infer(x, args, ctx, op) {
       const target = dimsOf(args.size, op, 'size');
       if (!x.shape) return ctx.tensor(null, x.dtype);
@@ -126,7 +127,7 @@ const defs: OpDef[] = [
     },
   }),
   ...tensorFn({
-    keys: ['torch.repeat_interleave', 'Tensor.repeat_interleave'], family: 'tensor', params: [req('repeats'), opt('dim', vNone), kw('output_size', vNone)],
+    keys: ['torch.repeat_interleave', 'Tensor.repeat_interleave'], family: 'tensor', params: [req('repeats'), opt('dim', vNone), kw('output_size', vNone)], onnx: repeatInterleaveLowering,
     infer(x, args, ctx, op) {
       if (!x.shape) return ctx.tensor(null, x.dtype);
       const reps = args.repeats;
@@ -141,7 +142,7 @@ const defs: OpDef[] = [
     },
   }),
   ...tensorFn({
-    keys: ['F.one_hot'], first: 'tensor', family: 'index', params: [opt('num_classes', vInt(-1))],
+    keys: ['F.one_hot'], first: 'tensor', family: 'index', params: [opt('num_classes', vInt(-1))], onnx: oneHotLowering,
     infer(x, args, ctx, op) {
       if (x.dtype !== 'int64') throw new ShapeError(`${op} is only applicable to index tensor (int64), got ${x.dtype}`);
       const n = numArg(args, 'num_classes', op);

@@ -1,0 +1,113 @@
+// Numeric checks of individual lowerings: tiny Python models are interpreted, exported, run in onnxruntime-web and compared with torch semantics computed here.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeSource } from '../../src/core/interp/analyzeFile';
+import { parseInputSpec, type InputSpec } from '../../src/core/interp/inputSpec';
+import { exportOnnx, OnnxExportError } from '../../src/core/onnx/encodeOnnx';
+import { loadNodeOrt } from '../../src/core/run/nodeOrt';
+import { createOrtRunner } from '../../src/core/run/ortRunner';
+import type { RunTensor } from '../../src/core/run/runner';
+import { initStateDict } from '../../src/core/weights/initStateDict';
+import { initTestParser } from './pythonWasm';
+
+/** x = [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]] − 5.5 (values with both signs). */
+const X: RunTensor = { dtype: 'float32', shape: [3, 4], data: Float32Array.from({ length: 12 }, (_, i) => i - 5.5) };
+const xs = Array.from(X.data as Float32Array);
+
+async function runForward(body: string, inputs: RunTensor[] = [X], specs = ['3x4']): Promise<RunTensor> {
+  await initTestParser();
+  const args = inputs.map((_, i) => `x${i}`).join(', ');
+  const text = `import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\nclass M(nn.Module):\n    def forward(self, ${args}):\n        return ${body}\n`;
+  const fa = analyzeSource({ text, file: '/tmp/m.py', models: [{ expr: 'M()', inputs: specs.map((s) => parseInputSpec(s) as InputSpec) }] });
+  const g = fa.models[0]?.graph;
+  assert.ok(g, `not interpreted: ${fa.models[0]?.diagnostics.map((d) => d.message).join('; ')}`);
+  const m = exportOnnx(g, { weights: initStateDict(g.stateDict, 0) });
+  const s = await createOrtRunner(await loadNodeOrt()).createSession(m.bytes);
+  const out = await s.run(Object.fromEntries(m.inputNames.map((n, i) => [n, inputs[i]!])));
+  await s.dispose();
+  return out[m.outputNames[0]!]!;
+}
+
+function close(actual: RunTensor, shape: number[], expected: number[], tol = 1e-5): void {
+  assert.deepEqual(actual.shape, shape);
+  const got = Array.from(actual.data as ArrayLike<number | bigint>, Number);
+  assert.equal(got.length, expected.length);
+  got.forEach((v, i) => assert.ok(Math.abs(v - expected[i]!) <= tol * Math.max(1, Math.abs(expected[i]!)), `[${i}] ${v} vs ${expected[i]}`));
+}
+
+const at = (r: number, c: number): number => xs[r * 4 + c]!;
+const grid = (rows: number, cols: number, f: (r: number, c: number) => number): number[] => Array.from({ length: rows * cols }, (_, k) => f(Math.floor(k / cols), k % cols));
+
+test('flip and roll', async () => {
+  close(await runForward('torch.flip(x0, [1])'), [3, 4], grid(3, 4, (r, c) => at(r, 3 - c)));
+  close(await runForward('torch.roll(x0, 1, 0)'), [3, 4], grid(3, 4, (r, c) => at((r + 2) % 3, c)));
+  close(await runForward('torch.roll(x0, -1, 1)'), [3, 4], grid(3, 4, (r, c) => at(r, (c + 1) % 4)));
+  close(await runForward('torch.roll(x0, 5)'), [3, 4], grid(3, 4, (r, c) => xs[(r * 4 + c - 5 + 12) % 12]!));
+});
+
+test('triu, tril, index_select, repeat_interleave, indexing', async () => {
+  close(await runForward('torch.triu(x0, 1)'), [3, 4], grid(3, 4, (r, c) => (c - r >= 1 ? at(r, c) : 0)));
+  close(await runForward('torch.tril(x0)'), [3, 4], grid(3, 4, (r, c) => (c <= r ? at(r, c) : 0)));
+  close(await runForward('x0.repeat_interleave(2, dim=0)'), [6, 4], grid(6, 4, (r, c) => at(Math.floor(r / 2), c)));
+  close(await runForward('x0[:, 1]'), [3], [at(0, 1), at(1, 1), at(2, 1)]);
+  close(await runForward('x0[None, 2]'), [1, 4], grid(1, 4, (_r, c) => at(2, c)));
+  close(await runForward('x0[..., None]'), [3, 4, 1], xs);
+});
+
+test('activations: glu, logsigmoid, threshold, hardshrink, softshrink, gelu(tanh), hardtanh', async () => {
+  const sig = (v: number): number => 1 / (1 + Math.exp(-v));
+  close(await runForward('F.glu(x0, dim=1)'), [3, 2], grid(3, 2, (r, c) => at(r, c) * sig(at(r, c + 2))));
+  close(await runForward('F.logsigmoid(x0)'), [3, 4], xs.map((v) => Math.log(sig(v))));
+  close(await runForward('F.threshold(x0, 1.0, -2.0)'), [3, 4], xs.map((v) => (v > 1 ? v : -2)));
+  close(await runForward('F.hardshrink(x0, 2.0)'), [3, 4], xs.map((v) => (Math.abs(v) > 2 ? v : 0)));
+  close(await runForward('F.softshrink(x0, 2.0)'), [3, 4], xs.map((v) => (v > 2 ? v - 2 : v < -2 ? v + 2 : 0)));
+  const gt = (v: number): number => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3)));
+  close(await runForward("F.gelu(x0, approximate='tanh')"), [3, 4], xs.map(gt));
+  close(await runForward('F.hardtanh(x0, -2.0, 3.0)'), [3, 4], xs.map((v) => Math.min(3, Math.max(-2, v))));
+  close(await runForward('F.softplus(x0, beta=2.0, threshold=3.0)'), [3, 4], xs.map((v) => (2 * v > 3 ? v : Math.log1p(Math.exp(2 * v)) / 2)));
+});
+
+test('arithmetic with promotion, division modes and comparisons', async () => {
+  close(await runForward('x0 // 2'), [3, 4], xs.map((v) => Math.floor(v / 2)));
+  close(await runForward('x0 % 3'), [3, 4], xs.map((v) => v - Math.floor(v / 3) * 3));
+  close(await runForward('torch.fmod(x0, 3)'), [3, 4], xs.map((v) => v % 3));
+  close(await runForward("torch.div(x0, 2, rounding_mode='trunc')"), [3, 4], xs.map((v) => Math.trunc(v / 2)));
+  close(await runForward('torch.add(x0, x0, alpha=3)'), [3, 4], xs.map((v) => 4 * v));
+  close(await runForward('(x0 >= 0.5).float()'), [3, 4], xs.map((v) => (v >= 0.5 ? 1 : 0)));
+  close(await runForward('2 ** x0'), [3, 4], xs.map((v) => 2 ** v), 1e-5);
+  close(await runForward('torch.clamp(x0, min=-1.0)'), [3, 4], xs.map((v) => Math.max(-1, v)));
+  close(await runForward('torch.where(x0 > 0, x0, 0.5)'), [3, 4], xs.map((v) => (v > 0 ? v : 0.5)));
+});
+
+test('reductions: var/std (unbiased), amax, argmax, logsumexp, cumsum', async () => {
+  const rowVar = (r: number): number => {
+    const row = [0, 1, 2, 3].map((c) => at(r, c));
+    const m = row.reduce((a, b) => a + b, 0) / 4;
+    return row.reduce((a, b) => a + (b - m) ** 2, 0) / 3;
+  };
+  close(await runForward('x0.var(dim=1)'), [3], [0, 1, 2].map(rowVar));
+  close(await runForward('x0.std(dim=1, keepdim=True)'), [3, 1], [0, 1, 2].map((r) => Math.sqrt(rowVar(r))));
+  close(await runForward('x0.amax(dim=0)'), [4], [0, 1, 2, 3].map((c) => at(2, c)));
+  close(await runForward('torch.argmax(x0, dim=1)'), [3], [3, 3, 3]);
+  close(await runForward('torch.logsumexp(x0, dim=1)'), [3], [0, 1, 2].map((r) => Math.log([0, 1, 2, 3].reduce((a, c) => a + Math.exp(at(r, c)), 0))));
+  close(await runForward('torch.cumsum(x0, dim=1)'), [3, 4], grid(3, 4, (r, c) => [0, 1, 2, 3].filter((k) => k <= c).reduce((a, k) => a + at(r, k), 0)));
+});
+
+test('adaptive average pooling with overlapping windows matches torch window bounds', async () => {
+  const img: RunTensor = { dtype: 'float32', shape: [1, 1, 5, 7], data: Float32Array.from({ length: 35 }, (_, i) => (i * 7) % 11) };
+  const v = Array.from(img.data as Float32Array);
+  const out = await runForward('F.adaptive_avg_pool2d(x0, (3, 4))', [img], ['1x1x5x7']);
+  const win = (j: number, inS: number, outS: number): [number, number] => [Math.floor((j * inS) / outS), Math.ceil(((j + 1) * inS) / outS)];
+  const expected = grid(3, 4, (r, c) => {
+    const [r0, r1] = win(r, 5, 3);
+    const [c0, c1] = win(c, 7, 4);
+    let s = 0;
+    for (let i = r0; i < r1; i++) for (let k = c0; k < c1; k++) s += v[i * 7 + k]!;
+    return s / ((r1 - r0) * (c1 - c0));
+  });
+  close(out, [1, 1, 3, 4], expected);
+});
+
+test('random tensors are refused with the op named', async () => {
+  await assert.rejects(runForward('x0 + torch.randn(3, 4)'), (e: unknown) => e instanceof OnnxExportError && /torch\.randn/.test(e.message));
+});
