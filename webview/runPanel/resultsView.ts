@@ -59,8 +59,11 @@ function layerTables(r: RunResult, s: Strings): HTMLElement | null {
   const sec = h('section', { 'data-testid': 'layer-stats' }, h('h3', {}, s.layers));
   for (const m of withLayers) {
     const table = h('table', {}, h('tr', {}, h('th', {}, 'layer'), h('th', {}, s.shape), h('th', {}, s.mean), h('th', {}, s.std), h('th', {}, s.min), h('th', {}, s.max)));
-    for (const l of m.layers) table.append(h('tr', { 'data-node': l.node }, h('td', {}, l.label, l.role === 'layer' ? '' : ` (${s.fusion})`), h('td', {}, h('code', {}, dimsText(l.stats.dims))), ...statsCells(l.stats)));
-    sec.append(h('details', { open: withLayers.length === 1 ? '' : undefined }, h('summary', {}, `${m.name} — ${m.layers.length}`), table));
+    // a tensor tapped both as a layer output and as a fusion input is listed once, as the layer
+    const layerOutputs = new Set(m.layers.filter((l) => l.role === 'layer').map((l) => l.output));
+    const rows = m.layers.filter((l) => l.role === 'layer' || !layerOutputs.has(l.output));
+    for (const l of rows) table.append(h('tr', { 'data-node': l.node }, h('td', {}, l.label, l.role === 'layer' ? '' : ` (${s.fusion})`), h('td', {}, h('code', {}, dimsText(l.stats.dims))), ...statsCells(l.stats)));
+    sec.append(h('details', { open: withLayers.length === 1 ? '' : undefined }, h('summary', {}, `${m.name} — ${rows.length}`), table));
   }
   return sec;
 }

@@ -28,6 +28,7 @@ export class RunApp {
   private request: RunMessage | null = null;
   private running = false;
   private cancelledRun: number | null = null;
+  private thumbUrl: string | null = null;
   private readonly status = h('div', { class: 'status', role: 'status', 'data-testid': 'run-status' });
   private readonly inputInfo = h('div', { class: 'muted', 'data-testid': 'run-inputs' });
   private readonly results = h('div');
@@ -70,6 +71,7 @@ export class RunApp {
     this.cancelledRun = null;
     this.results.replaceChildren();
     this.inputInfo.textContent = `${this.s.input}: ${req.inputs.map(describeInput).join(', ')}`;
+    this.showImageThumb(req.inputs);
     const progress = (model: string | null, phase: RunPhase, fraction: number): void => {
       this.status.textContent = `${model ? `${model}: ` : ''}${this.s[`phase_${phase.replace('-', '_')}` as StringKey]}… ${Math.round(fraction * 100)}%`;
       this.host.post({ type: 'runProgress', runId: req.runId, model, phase, fraction: Math.min(1, Math.max(0, fraction)) });
@@ -94,6 +96,16 @@ export class RunApp {
     } finally {
       this.running = false;
     }
+  }
+
+  /** A thumbnail of the picture fed to the models, so the feature maps can be read against it. */
+  private showImageThumb(inputs: readonly RunInput[]): void {
+    if (this.thumbUrl) URL.revokeObjectURL(this.thumbUrl);
+    this.thumbUrl = null;
+    const img = inputs.find((i) => i.source.kind === 'image')?.source;
+    if (img?.kind !== 'image') return;
+    this.thumbUrl = URL.createObjectURL(new Blob([bytesOf(img.data) as Uint8Array<ArrayBuffer>], { type: img.mime }));
+    this.inputInfo.append(' ', h('img', { src: this.thumbUrl, alt: 'input image', height: '48', 'data-testid': 'input-image', style: 'vertical-align: middle' }));
   }
 
   private async tensor(input: RunInput, index: number): Promise<RunTensor> {
