@@ -195,3 +195,29 @@ class Block(nn.Module):
   assert.deepEqual(g.stateDict.map((e) => `${e.name}:${e.role}`), ['alpha:param', 'mask:buffer', 'conv.weight:param']);
   assert.deepEqual(g.modules.map((m) => m.path), ['', 'conv', 'relu', 'gate']);
 });
+
+test('registration order follows torch: reassignment keeps the position, None entries are skipped, late modules go last', () => {
+  const src = `
+import torch.nn as nn
+
+
+class Order(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(3, 3, 1)
+        self.gone = nn.ReLU()
+        self.late = None
+        self.b = nn.Conv2d(3, 3, 1)
+        self.a = nn.Conv2d(3, 3, 3, padding=1)
+        self.gone = None
+        self.late = nn.Sigmoid()
+        self.shared = self.b
+
+    def forward(self, x):
+        return self.late(self.shared(self.b(self.a(x))))
+`;
+  const g = graphOf(runModelSrc(src, 'Order()', ['1x3x4x4']));
+  assert.deepEqual(g.modules.map((m) => m.path), ['', 'a', 'b', 'b', 'late']);
+  assert.deepEqual(g.stateDict.map((e) => `${e.name}${e.aliasOf ? `=${e.aliasOf}` : ''}`), ['a.weight', 'a.bias', 'b.weight', 'b.bias', 'shared.weight=b.weight', 'shared.bias=b.bias']);
+  assert.equal(g.paramsTotal, 3 * 3 * 9 + 3 + 3 * 3 + 3);
+});

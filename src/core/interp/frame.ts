@@ -34,7 +34,7 @@ export class Frame implements FrameLike {
     readonly scope: ModuleScope,
     readonly funcName: string,
     readonly qualname: string,
-    readonly owner: string | null,
+    public owner: string | null,
     readonly traced: boolean,
     readonly fn: UserFunction | null,
     /** For class bodies: the class being defined (methods get it as ownerClass). */

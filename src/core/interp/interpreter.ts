@@ -426,11 +426,11 @@ export class Interpreter {
   makeFunction(name: string, qualname: string, params: readonly Param[], body: UserFunction['body'], defLine: number, r: Range, frame: Frame, closure: FrameLike | null): UserFunction {
     const defaults = new Map<string, PyValue>();
     for (const p of params) if (p.default) defaults.set(p.name, this.eval(p.default, frame));
-    return { name, qualname, params, defaults, body, defLine, range: r, scope: frame.scope, closure, ownerClass: null, decorators: new Set() };
+    return { name, qualname, params, defaults, body, defLine, range: r, scope: frame.scope, closure, ownerClass: null, decorators: new Set(), defStmt: null };
   }
 
   private decorate(d: Expr, fnv: PyValue, frame: Frame): PyValue {
-    const name = d.k === 'name' ? d.id : d.k === 'attr' ? d.name : d.k === 'call' && d.func.k === 'attr' ? d.func.name : d.k === 'call' && d.func.k === 'name' ? d.func.id : '';
+    const name = decoratorName(d);
     if (name === 'staticmethod') return obj({ t: 'staticmethod', fn: fnv }, 'staticmethod');
     if (name === 'classmethod') return obj({ t: 'classmethod', fn: fnv }, 'classmethod');
     if (name === 'property' || name === 'cached_property') return obj({ t: 'property', fn: fnv }, 'property');
@@ -464,7 +464,24 @@ export class Interpreter {
       this.diag('warning', 'raise', `class body raised ${e.excType}: ${e.message}`, e.range, {}, e.file);
     }
     for (const [k, v] of ns) cls.ns.set(k, v);
+    if (s.decorators.some((d) => decoratorName(d) === 'dataclass') && !cls.ns.has('__init__')) this.dataclassInit(cls, s);
     return obj({ t: 'class', cls: { t: 'user', cls } }, 'type');
+  }
+
+  /** The __init__ that @dataclass generates: annotated fields in order, with their defaults. */
+  private dataclassInit(cls: UserClass, s: ClassDef): void {
+    const fields = s.body.flatMap((st) => (st.k === 'annassign' && st.target.k === 'name' ? [st.target.id] : []));
+    const defaults = new Map(fields.filter((f) => cls.ns.has(f)).map((f) => [f, cls.ns.get(f)!]));
+    const init: PyValue = obj({ t: 'builtin', name: '__init__', call: (args, kwargs, site) => {
+      const self = args[0] ?? NONE;
+      fields.forEach((f, i) => {
+        const v = args[i + 1] ?? kwargs.get(f) ?? defaults.get(f);
+        if (v) this.setAttr(self, f, v, site.range);
+        else this.diag('error', 'call-args', `${cls.name}() missing required argument '${f}'`, site.range);
+      });
+      return NONE;
+    } }, 'builtin_function_or_method');
+    cls.ns.set('__init__', init);
   }
 
   // ---------------------------------------------------------------- expressions
@@ -573,6 +590,7 @@ export class Interpreter {
         const closure = frame.classBody ? frame.parent : frame.funcName === '<module>' ? null : frame;
         const prefix = frame.classBody ? `${frame.qualname}.` : frame.funcName === '<module>' ? '' : `${frame.qualname}.<locals>.`;
         const fn = this.makeFunction('<lambda>', `${prefix}<lambda>`, e.params, { expr: e.body }, e.r.startLine, e.r, frame, closure);
+        fn.defStmt = frame.current;
         return obj({ t: 'func', fn }, 'function');
       }
       case 'starred':
@@ -822,16 +840,10 @@ export class Interpreter {
       this.diag('warning', 'recursion', `call nesting deeper than 150 at ${fn.qualname}; result unknown`, r);
       return unknown('recursion limit');
     }
-    const selfV = fn.params[0] ? (fn.params[0].kind === 'normal' ? args[0] : undefined) : undefined;
-    const selfInst = selfV ? instanceOf(selfV) : null;
     const traced = this.rec.active && fn.scope.file === this.opts.file;
-    let owner: string | null = null;
-    if (traced) {
-      if (fn.params[0]?.name === 'self' && selfInst?.isModule) owner = this.paths.get(selfInst) ?? null;
-      else if (selfInst?.isModule && fn.params[0]) owner = this.paths.get(selfInst) ?? null;
-    }
-    const frame = new Frame(fn.closure, fn.scope, fn.name, fn.qualname, owner, traced, fn);
+    const frame = new Frame(fn.closure, fn.scope, fn.name, fn.qualname, null, traced, fn);
     this.bindParams(fn, args, kwargs, frame, r);
+    if (traced) frame.owner = this.ownerOf(fn, frame);
     const argNames = fn.params.map((p) => p.name);
     this.depth++;
     const prevFile = this.currentFile;
@@ -841,6 +853,8 @@ export class Interpreter {
     try {
       this.tracer.enter(frame, argNames, fn.defLine);
       if ('expr' in fn.body) {
+        // A lambda's line events belong to the statement that defined it.
+        if (fn.defStmt) this.tracer.line(frame, fn.defStmt);
         const v = this.eval(fn.body.expr, frame);
         this.tracer.leave(frame, v);
         return v;
@@ -857,6 +871,21 @@ export class Interpreter {
       this.currentFile = prevFile;
       this.frame = prevFrame;
     }
+  }
+
+  /**
+   * The oracle's `owner`: the path of the local `self` (a parameter, or a free variable the function uses)
+   * when it is a module; for lambdas and comprehensions, the owner of the traced caller.
+   */
+  private ownerOf(fn: UserFunction, frame: Frame): string | null {
+    let selfV = frame.locals.get('self');
+    if (!selfV && usesName(fn, 'self')) {
+      for (let f = frame.parent; f && !selfV; f = f.parent) selfV = f.locals.get('self');
+    }
+    const inst = selfV ? instanceOf(selfV) : null;
+    if (inst?.isModule) return this.paths.get(inst) ?? null;
+    if (fn.name.startsWith('<')) return this.frame?.traced ? this.frame.owner : null;
+    return null;
   }
 
   /** Binds arguments to an op's ParamSpec list, as Python would. */
@@ -1069,7 +1098,8 @@ export class Interpreter {
   bindFromClass(raw: PyValue, self: PyValue, cls: ClassRef): PyValue {
     const o = asObject(raw);
     if (!o) return raw;
-    if (o.t === 'func') return obj({ t: 'bound', self, fn: raw }, 'method');
+    // Python functions bind as methods; so does the __init__ that @dataclass generates (other builtins do not).
+    if (o.t === 'func' || (o.t === 'builtin' && o.name === '__init__')) return obj({ t: 'bound', self, fn: raw }, 'method');
     if (o.t === 'staticmethod') return o.fn;
     if (o.t === 'classmethod') {
       const inst = instanceOf(self);
@@ -1382,6 +1412,34 @@ import { initTorchBase } from './moduleRuntime';
 
 /** Serialised constructor arguments per module (they never change after construction). */
 const attrCache = new WeakMap<BoundArgs, Record<string, import('../graph/modelGraph').AttrValue>>();
+
+function decoratorName(d: Expr): string {
+  return d.k === 'name' ? d.id : d.k === 'attr' ? d.name : d.k === 'call' && d.func.k === 'attr' ? d.func.name : d.k === 'call' && d.func.k === 'name' ? d.func.id : '';
+}
+
+const namesCache = new WeakMap<object, Set<string>>();
+
+/** Whether a function's body mentions `name` (free variables appear in Python's f_locals only when used). */
+function usesName(fn: UserFunction, name: string): boolean {
+  const key = 'expr' in fn.body ? fn.body.expr : fn.body.stmts;
+  let names = namesCache.get(key);
+  if (!names) {
+    names = new Set();
+    const walk = (v: unknown): void => {
+      if (!v || typeof v !== 'object') return;
+      if (Array.isArray(v)) {
+        for (const x of v) walk(x);
+        return;
+      }
+      const o = v as { k?: string; id?: string };
+      if (o.k === 'name' && typeof o.id === 'string') names!.add(o.id);
+      for (const [k, x] of Object.entries(o)) if (k !== 'r' && k !== 'nameRange' && typeof x === 'object') walk(x);
+    };
+    walk(key);
+    namesCache.set(key, names);
+  }
+  return names.has(name);
+}
 
 function isLiteralInt(e: Expr): boolean {
   if (e.k === 'int') return true;

@@ -33,6 +33,8 @@ export interface UserFunction {
   /** The class whose body defined it (for zero-argument super()). */
   ownerClass: UserClass | null;
   readonly decorators: ReadonlySet<string>;
+  /** For lambdas: the statement that created them (their line records are reported there). */
+  defStmt: import('./frame').StmtInfo | null;
 }
 
 /** What closures need of a frame (the interpreter's Frame implements it). */

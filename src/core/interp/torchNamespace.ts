@@ -170,7 +170,12 @@ export function namespaceAttr(ip: Interpreter, path: string, name: string, r: Ra
       if (name === 'cast') return builtin(name, (a) => a[1] ?? NONE);
       return opaque('typing');
     case 'dataclasses':
-      if (name === 'field') return builtin(name, (_a, k) => k.get('default') ?? NONE);
+      if (name === 'field') {
+        return builtin(name, (_a, k) => {
+          const factory = k.get('default_factory');
+          return k.get('default') ?? (factory ? ip.call(factory, [], new Map(), r) : NONE);
+        });
+      }
       return decoratorFactory(name);
     case 'logging':
       return builtin(name, () => opaque('logger'));
