@@ -157,3 +157,12 @@ test('max/min/topk with a dim return torch.return_types named tuples (values, in
     }
   }
 });
+
+test('F.scaled_dot_product_attention (torch 2 API): [..., L, E] x [..., S, E] x [..., S, Ev] → [..., L, Ev]', () => {
+  const T = symDim('T', 12);
+  const q = tensor([B, 4, T, 16]);
+  const k = tensor([B, 4, symDim('S', 20), 16]);
+  const v = tensor([B, 4, symDim('S', 20), 32]);
+  assert.equal(shapeOf(call('F.scaled_dot_product_attention', [q, k, v], { is_causal: { kind: 'bool', value: true } })), '[B, 4, T, 32] = [4, 4, 12, 32]');
+  assert.throws(() => call('F.scaled_dot_product_attention', [q, tensor([B, 4, 20, 8]), v]), /cannot be multiplied/);
+});
