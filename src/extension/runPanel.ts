@@ -1,6 +1,6 @@
 // Hosts the run-panel webview beside the editor: sends run requests, relays progress, validates every reply.
 import * as vscode from 'vscode';
-import { type FromRunPanel, type RunRequest, type RunResult, type ToRunPanel, isFromRunPanel } from '../protocol';
+import { type Bytes, type FromRunPanel, type RunRequest, type RunResult, type ToRunPanel, isFromRunPanel } from '../protocol';
 import { buildWebviewHtml, webviewOptions } from './webviewHtml';
 
 export type RerunRequest = Extract<FromRunPanel, { type: 'rerun' }>;
@@ -62,7 +62,7 @@ export class RunPanel implements vscode.Disposable {
         this.post({ type: 'cancel', runId });
         sub.dispose();
       });
-      this.post({ type: 'run', runId, ...req });
+      this.post({ type: 'run', runId, ...plainRequest(req) });
     });
   }
 
@@ -109,6 +109,22 @@ export class RunPanel implements vscode.Disposable {
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }
+}
+
+/**
+ * Node Buffers (protobufjs output, workspace.fs reads) are Uint8Array subclasses that VS Code's webview
+ * serialisation does not rebuild on the other side: send plain Uint8Array views of the same memory.
+ */
+function plainBytes(b: Bytes): Bytes {
+  return typeof b === 'string' || b.constructor === Uint8Array ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+function plainRequest(req: Omit<RunRequest, 'runId'>): Omit<RunRequest, 'runId'> {
+  return {
+    ...req,
+    models: req.models.map((m) => ({ ...m, onnx: plainBytes(m.onnx), ...(m.externalData ? { externalData: m.externalData.map((e) => ({ ...e, data: plainBytes(e.data) })) } : {}) })),
+    inputs: req.inputs.map((i) => (i.source.kind === 'seeded' ? i : { ...i, source: { ...i.source, data: plainBytes(i.source.data) } })),
+  };
 }
 
 /** A short description of a rejected message for the log (never its content). */
