@@ -50,9 +50,14 @@ test('oracle ONNX exports: fusion points of each model', { skip: existsSync(ORAC
   assert.equal(down.method, 'residual');
   assert.deepEqual(down.inputs.find((i) => i.role === 'shortcut')!.resampling.map((s) => s.kind), ['strided-conv']);
 
-  const vt = methods(analyze(ORACLE, 'vision_text'));
+  const vision = analyze(ORACLE, 'vision_text');
+  const vt = methods(vision);
   assert.equal(vt[0], 'cross-attention');
   assert.equal(vt[vt.length - 1], 'concat');
+  // the exported Embedding (a Gather from a weight table) counts as a layer; ONNX value names become labels
+  assert.equal(vision.points[1]!.inputs.find((i) => i.role === 'shortcut')?.level.depth, 1);
+  const fusion2 = analyze(ORACLE, 'fusion_4x256').points[0]!;
+  assert.deepEqual(fusion2.inputs.map((i) => [i.var, i.label]), [[null, 'Relu'], [null, 'Relu_1'], [null, 'Relu_2']]);
 });
 
 test('fixture ONNX exports: plain CNNs have none; U-Net, FPN and attention fusion are found', () => {

@@ -21,7 +21,9 @@ export class FusionGraphIndex {
       const cls = classifyOp(n.op);
       // `x @ W` with a weight tensor (an exported Linear) is a layer, not a merge of two tensors.
       const weightMatmul = cls === 'matmul' && n.inputs.some((v) => !this.dataValues.has(v)) && n.inputs.some((v) => this.dataValues.has(v));
-      this.classOf.set(n.id, weightMatmul ? 'linear' : cls);
+      // An exported Embedding is a Gather from a weight table.
+      const tableGather = n.op === 'onnx.Gather' && n.inputs.length === 2 && !this.dataValues.has(n.inputs[0] as string) && this.dataValues.has(n.inputs[1] as string);
+      this.classOf.set(n.id, weightMatmul ? 'linear' : tableGather ? 'embedding' : cls);
       // Shape queries (`x.size()`) read a tensor without using its data: they are not consumers.
       const seen = new Set<string>();
       for (const v of n.outputs.length === 0 ? [] : n.inputs) {
@@ -128,6 +130,9 @@ export class FusionGraphIndex {
    * through a few parameter-free steps (`self.body(x) * self.res_scale` → `self.body(…)`), else the op.
    */
   callLabel(valueId: string, scope: string): string | null {
+    // Exported graphs name values after their node path: `/layer1/relu/Relu_output_0` → `layer1/relu/Relu`.
+    const name = this.graph.values.get(valueId)?.name;
+    if (name && name.startsWith('/')) return name.slice(1).replace(/_output_\d+$/, '');
     let cur = valueId;
     let first: string | null = null;
     for (let step = 0; step < 4; step++) {
@@ -152,6 +157,8 @@ export class FusionGraphIndex {
     const best = [...recs].sort((x, y) => rank(x) - rank(y))[0];
     if (best || indexed) return best?.var ?? null;
     const v = this.graph.values.get(valueId);
-    return v && (v.source === 'input' || v.source === 'node') && v.name ? v.name : null;
+    // Only Python identifiers are variables (ONNX value names like `/conv1/Relu_output_0` are not).
+    if (!v?.name) return null;
+    return v.source === 'input' || (v.source === 'node' && /^[A-Za-z_]\w*$/.test(v.name)) ? v.name : null;
   }
 }
