@@ -22,10 +22,9 @@ export function linearOutShape(op: string, x: Shape | null, inFeatures: number, 
       if (flat === inFeatures) hint = `flatten the input from dim 1 first: its ${x.length - 1} trailing dims hold exactly ${flat} elements`;
       else if (flat !== null) hint += ` (after flattening from dim 1 it would need in_features=${flat})`;
     }
-    throw new ShapeError(
-      `${op} expects in_features=${inFeatures} but the input's last dimension is ${last.value} (input ${showShape(x)}); ${hint}`,
-      hint,
-    );
+    // The hint is the fix, the message the cause (consumers print both).
+    const fix = last.value === null ? undefined : `set in_features=${last.value}, or reshape the input so that its last dimension is ${inFeatures}`;
+    throw new ShapeError(`${op} expects in_features=${inFeatures} but the input's last dimension is ${last.value} (input ${showShape(x)}); ${hint}`, fix);
   }
   return [...x.slice(0, -1), dim(outFeatures)] as Dim[];
 }
