@@ -51,6 +51,7 @@ export class GraphApp {
   private query = '';
   private colors = readThemeColors();
   private layoutSeq = 0;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly viewport: Viewport;
   private readonly layout: LayoutClient;
   private readonly requests: RequestChannel<ExportRequest>;
@@ -91,7 +92,7 @@ export class GraphApp {
     this.viewport = new Viewport(this.stage, {
       onChange: (v) => {
         this.renderer?.setView(v);
-        this.save();
+        this.saveSoon();
       },
       onClick: (target, x, y) => this.click(target, x, y),
       onKey: (key) => {
@@ -130,7 +131,14 @@ export class GraphApp {
     else this.showEmpty(this.s.noModel);
   }
 
+  /** Pan and zoom fire many times a second; the state (which may hold the payload) is written once they settle. */
+  private saveSoon(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => this.save(), 400);
+  }
+
   private save(): void {
+    clearTimeout(this.saveTimer);
     const p = this.payload;
     this.host.setState({
       key: p?.key ?? null, expanded: [...this.expanded], selected: this.selected, view: this.viewport.current, query: this.query,
