@@ -75,7 +75,7 @@ function toItem(v: PyValue, op: string): Item {
       throw new ShapeError(`${op}: unsupported list index ${describe(v)}`);
     }
     case 'unknown': throw new UnknownArgError(`${op}: the index is unknown`);
-    default: throw new ShapeError(`${op}: unsupported index ${describe(v)}`);
+    default: throw new ShapeError(`${op}: a tensor cannot be indexed with ${describe(v)}; only integers, slices (:), None, ... and integer or boolean tensors are valid indices`);
   }
 }
 
