@@ -212,7 +212,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   try {
     const models = o.file.toLowerCase().endsWith('.onnx') ? [loadOnnxModel(o.file)] : await loadPythonModels(o);
     const io = o.inputs ? readSafetensors(new Uint8Array(readFileSync(o.inputs)), o.inputs).tensors : null;
-    const runner = createOrtRunner(await loadNodeOrt({ wasmDir: bundledWasmDir(), maxThreads: Math.max(2, o.threads) }));
+    const runner = createOrtRunner(await loadNodeOrt({ wasmDir: bundledWasmDir(), threads: o.threads }));
     const results: ModelResult[] = [];
     for (const m of models) {
       const memory = checkRunMemory(m.graph, o.memoryLimit);

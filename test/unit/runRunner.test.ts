@@ -51,3 +51,10 @@ test('a bad feed is reported by name', async () => {
   await assert.rejects(s.run({ x: { dtype: 'bfloat16', shape: [3, 2], data: new Uint16Array(6) } }), /input 'x'/);
   await s.dispose();
 });
+
+test('the thread count is fixed by the first session; a different request is refused', async () => {
+  const runner = createOrtRunner(await loadNodeOrt());
+  const s = await runner.createSession(tinyModel(), { threads: 1 });
+  await s.dispose();
+  await assert.rejects(runner.createSession(tinyModel(), { threads: 2 }), /already runs with 1 thread/);
+});

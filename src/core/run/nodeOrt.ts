@@ -2,8 +2,8 @@
 import type { OrtModule } from './ortRunner';
 
 export interface NodeOrtOptions {
-  /** Size of the wasm thread pool, fixed at the first session (default: 2, or 1 on a single core). */
-  readonly maxThreads?: number;
+  /** Default wasm thread count (a session's `threads` option may set it before the first session; default: 2, or 1 on one core). */
+  readonly threads?: number;
   /** Folder holding `ort-wasm-simd-threaded.wasm/.mjs` when bundled (e.g. the CLI's dist/wasm/). */
   readonly wasmDir?: string;
 }
@@ -20,7 +20,7 @@ export function loadNodeOrt(options: NodeOrtOptions = {}): Promise<OrtModule> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const ort = require('onnxruntime-web') as OrtModule;
     const os = await import('node:os');
-    ort.env.wasm.numThreads = options.maxThreads ?? Math.max(1, Math.min(2, os.availableParallelism()));
+    ort.env.wasm.numThreads = options.threads ?? Math.max(1, Math.min(2, os.availableParallelism()));
     if (options.wasmDir) ort.env.wasm.wasmPaths = options.wasmDir.endsWith('/') ? options.wasmDir : `${options.wasmDir}/`;
     ort.env.logLevel = 'error';
     return ort;

@@ -24,20 +24,30 @@ function dtypeOfOrt(t: string): DType {
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
+/** Thread count each ort module started its wasm with (set by the first session). */
+const startedThreads = new WeakMap<OrtModule, number>();
+
 /**
- * `ort.env.wasm.numThreads` sizes the wasm thread pool once, before the first session; each
- * session then asks for `threads` intra-op threads (capped by that pool).
+ * onnxruntime-web reads `env.wasm.numThreads` once, when its wasm starts, and ignores per-session
+ * thread options; so the first session fixes the count and a later, different request is an error
+ * rather than a silently wrong measurement.
  */
+function ensureThreads(ort: OrtModule, requested: number | undefined): void {
+  const started = startedThreads.get(ort);
+  if (started === undefined) {
+    if (requested !== undefined) ort.env.wasm.numThreads = Math.max(1, Math.floor(requested));
+    startedThreads.set(ort, ort.env.wasm.numThreads ?? 1);
+  } else if (requested !== undefined && Math.max(1, Math.floor(requested)) !== started) {
+    throw new Error(`onnxruntime-web already runs with ${started} thread(s) in this process; ${requested} needs a new process`);
+  }
+}
+
 export function createOrtRunner(ort: OrtModule): Runner {
   return {
     async createSession(onnxBytes: Uint8Array, options: SessionOptions = {}): Promise<RunnerSession> {
-      const threads = Math.max(1, Math.floor(options.threads ?? 1));
+      ensureThreads(ort, options.threads);
       const t0 = now();
-      const session = await ort.InferenceSession.create(onnxBytes, {
-        executionProviders: ['wasm'],
-        intraOpNumThreads: threads,
-        graphOptimizationLevel: 'all',
-      });
+      const session = await ort.InferenceSession.create(onnxBytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
       const sessionCreateMs = now() - t0;
       let lastRunMs: number | null = null;
       return {

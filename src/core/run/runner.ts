@@ -11,7 +11,10 @@ export interface RunTensor {
 }
 
 export interface SessionOptions {
-  /** Intra-op threads; 1 in a webview (not cross-origin isolated). Default 1. */
+  /**
+   * Wasm threads; 1 in a webview (not cross-origin isolated). onnxruntime-web fixes the count when
+   * its wasm starts (the first session), so later sessions must ask for the same count or none.
+   */
   readonly threads?: number;
 }
 
