@@ -197,6 +197,12 @@ export class GraphApp {
       return true;
     } catch (err) {
       if (seq !== this.layoutSeq) return false;
+      if (this.scene?.payload !== p) {
+        // what is drawn belongs to another model: take it down rather than show it under this one's title
+        this.scene = null;
+        this.renderer?.dispose();
+        this.renderer = null;
+      }
       if (err instanceof LayoutCancelled) this.showMessage(this.s.layoutCancelled);
       else {
         const text = err instanceof Error ? err.message : String(err);
@@ -230,8 +236,10 @@ export class GraphApp {
     return this.renderer;
   }
 
+  /** Whole drawing in view; after a cancelled layout (no scene yet) it lays out again. */
   private fit(): void {
     if (this.scene) this.viewport.fit(sceneBounds(this.scene));
+    else if (this.payload) void this.relayout(null);
   }
 
   private click(target: EventTarget | null, x: number, y: number): void {
