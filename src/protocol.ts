@@ -224,7 +224,7 @@ export interface RunModel {
   /** Display name (class name) — also the key for comparisons. */
   readonly name: string;
   readonly onnx: Bytes;
-  /** External initializer files referenced by the ONNX model (`location` → bytes). */
+  /** External initializer files referenced by the ONNX model (`location` → bytes); the run panel reports such models as not runnable yet. */
   readonly externalData?: readonly { readonly path: string; readonly data: Bytes }[];
   /** The model's real outputs (in order); every other graph output is a tap. */
   readonly outputs: readonly string[];

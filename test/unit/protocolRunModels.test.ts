@@ -86,6 +86,15 @@ test('taps give per-layer stats and fusion heatmaps; different models compare by
   assert.deepEqual(result.comparisons.map((c) => [c.a, c.b, c.output, c.maxAbsDiff]), [['T', 'P', 0, 0]]);
 });
 
+test('a model with external data files fails alone with a clear message', async () => {
+  const runner = createOrtRunner(await loadNodeOrt());
+  const x = { dtype: 'float32' as const, shape: [3, 2], data: new Float32Array(6) };
+  const m: RunModel = { name: 'T', onnx: tappedModel(), outputs: ['y'], taps: [], params: 0, flops: 0 };
+  const { result } = await runModels(3, [{ ...m, name: 'E', externalData: [{ path: 'w.bin', data: new Uint8Array(4) }] }, m], [{ name: 'x', tensor: x }], runner, noHooks);
+  assert.deepEqual(result.models.map((r) => [r.name, r.ok]), [['E', false], ['T', true]]);
+  assert.match(result.models[0]!.error!, /external data/);
+});
+
 test('cancel stops before the next model', async () => {
   const runner = createOrtRunner(await loadNodeOrt());
   const x = { dtype: 'float32' as const, shape: [3, 2], data: new Float32Array(6) };

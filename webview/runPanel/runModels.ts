@@ -52,6 +52,11 @@ export async function runModels(runId: number, models: readonly RunModel[], inpu
     if (hooks.cancelled()) return { result: { runId, models: results, comparisons: [], cancelled: true }, featureMaps };
     const base = m / models.length;
     hooks.progress(model.name, 'creating-session', base);
+    if (model.externalData?.length) {
+      // the shared Runner takes one byte buffer; initializers stored in separate files cannot be handed to it
+      results.push(failed(model, new Error(`${model.name} keeps its weights in ${model.externalData.length} external data file(s), which the run panel cannot load yet`), 0, 0));
+      continue;
+    }
     let session;
     try {
       session = await runner.createSession(bytesOf(model.onnx));
