@@ -63,3 +63,9 @@ test('edge paths: straight segments stay lines, bends become vertical-tangent cu
   assert.equal(edgePathData(Float64Array.of(10, 0, 10, 50)), 'M10,0L10,50');
   assert.equal(edgePathData(Float64Array.of(0, 0, 20, 40)), 'M0,0C0,20 20,20 20,40');
 });
+
+test('a tensor fanning out to several boxes is labelled once', () => {
+  const s = scene(new Set(['enc']));
+  // edges a→b and a→c both carry v1: only the first is labelled
+  assert.deepEqual(Array.from(s.labelled), [1, 1, 0]);
+});

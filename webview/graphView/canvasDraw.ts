@@ -75,7 +75,7 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, marks: Ma
     ctx.font = `9.5px ${c.font}`;
     ctx.textAlign = 'left';
     scene.layout.edgePoints.forEach((pts, i) => {
-      if (pts.length < 4 || !overlaps(world, boxes[4 * i]!, boxes[4 * i + 1]!, boxes[4 * i + 2]!, boxes[4 * i + 3]!)) return;
+      if (pts.length < 4 || scene.labelled[i] !== 1 || !overlaps(world, boxes[4 * i]!, boxes[4 * i + 1]!, boxes[4 * i + 2]!, boxes[4 * i + 3]!)) return;
       const s = labelEdge(scene, i)?.shape;
       if (!s) return;
       const [lx, ly] = edgeLabelPoint(pts);

@@ -11,6 +11,8 @@ export interface Scene {
   readonly frames: readonly ScopeFrame[];
   /** Visible edges that end in a fusion node (drawn in the fusion colour). */
   readonly fusionEdge: Uint8Array;
+  /** Visible edges that carry a shape label: one per tensor leaving a box (fan-out edges repeat it otherwise). */
+  readonly labelled: Uint8Array;
 }
 
 /** Selection state painted over the scene (item indices). */
@@ -35,7 +37,18 @@ export function makeScene(payload: GraphPayload, visible: VisibleGraph, layout: 
     const target = visible.items[e.target]!;
     if (target.kind === 'node' && target.fusion !== null) fusionEdge[i] = 1;
   });
-  return { payload, visible, layout, frames, fusionEdge };
+  const labelled = new Uint8Array(visible.edges.length);
+  const seen = new Set<string>();
+  visible.edges.forEach((e, i) => {
+    const first = e.edges[0];
+    const value = first === undefined ? '' : payload.edges[first]?.value ?? '';
+    const key = `${e.source}\u0000${value}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      labelled[i] = 1;
+    }
+  });
+  return { payload, visible, layout, frames, fusionEdge, labelled };
 }
 
 export function itemRect(scene: Scene, i: number): Rect {

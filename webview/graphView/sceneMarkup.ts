@@ -45,7 +45,7 @@ export function edgesMarkup(scene: Scene, withLabels: boolean): string {
     out += `<path class="g-edge${fusion ? ' fusion-in' : ''}" d="${edgePathData(pts)}" marker-end="url(#${fusion ? 'fl-arrow-fusion' : 'fl-arrow'})">`;
     if (e?.shape) out += `<title>${escapeXml(`${e.shape.symbolic}  ·  ${e.shape.concrete}`)}</title>`;
     out += '</path>';
-    if (withLabels && e?.shape) {
+    if (withLabels && e?.shape && scene.labelled[i] === 1) {
       const [lx, ly] = edgeLabelPoint(pts);
       out += `<text class="g-edge-label" x="${r1(lx)}" y="${r1(ly)}">${escapeXml(e.shape.concrete)}</text>`;
     }
