@@ -13,6 +13,7 @@ import { optNumber, unary } from './lowerCommon';
 import { gluLowering, hardshrinkLowering, logsigmoidLowering, softmax2dLowering, softshrinkLowering, thresholdLowering } from './lowerElementwise';
 import { clipLowering, geluLowering, mishLowering, preluLowering, siluLowering, softmaxLowering, softplusLowering, tanhshrinkLowering } from './lowerElementwise';
 import { attr } from './lowering';
+import { withParamDtype } from './paramDtype';
 
 interface ActivationSpec {
   /** nn class name, or null when there is no module form. */
@@ -101,7 +102,7 @@ function moduleDef(spec: ActivationSpec): ModuleOpDef {
     },
     tensors(attrs) {
       if (type !== 'PReLU') return [];
-      return [{ name: 'weight', shape: [numArg(attrs, 'num_parameters', type)], dtype: 'float32', role: 'param', init: { kind: 'constant', value: floatArg(attrs, 'init', type) } }];
+      return withParamDtype([{ name: 'weight', shape: [numArg(attrs, 'num_parameters', type)], dtype: 'float32', role: 'param', init: { kind: 'constant', value: floatArg(attrs, 'init', type) } }], attrs, type);
     },
     infer(attrs, args, ctx) {
       const x = tensorArg(args, 'input', type);

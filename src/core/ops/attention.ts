@@ -1,6 +1,6 @@
 // Attention: nn.MultiheadAttention (with its out_proj child) and F.scaled_dot_product_attention.
 import { Dim, dim, dimAdd, dimEquals } from '../shape/dim';
-import { Shape } from '../shape/shape';
+import { DType, Shape } from '../shape/shape';
 import { boolArg, floatArg, isNone, numArg, optNumArg, tensorArg } from './args';
 import { linearTensors } from './linear';
 import { matmulShape } from './matmul';
@@ -10,6 +10,7 @@ import { showShape } from './showShape';
 import { BoundArgs, FunctionOpDef, ModuleOpDef, ShapeError, TensorSpec } from './types';
 import { PyValue } from './values';
 import { multiheadAttentionLowering, sdpaLowering } from './lowerLinear';
+import { paramDtype, requireInputDtype, withParamDtype } from './paramDtype';
 
 const T = 'MultiheadAttention';
 
@@ -61,10 +62,11 @@ function parts(s: Shape, batched: boolean, batchFirst: boolean): { seq: Dim; bat
   return batchFirst ? { seq: s[1], batch: s[0], feat: s[2] } : { seq: s[0], batch: s[1], feat: s[2] };
 }
 
-function mhaInfer(c: MhaConfig, args: BoundArgs, ctx: Parameters<ModuleOpDef['infer']>[2]): PyValue {
+function mhaInfer(c: MhaConfig, args: BoundArgs, ctx: Parameters<ModuleOpDef['infer']>[2], dtype: DType): PyValue {
   const q = tensorArg(args, 'query', T);
   const k = tensorArg(args, 'key', T);
   const v = tensorArg(args, 'value', T);
+  requireInputDtype(T, q, dtype);
   const needWeights = boolArg(args, 'need_weights', T);
   const average = boolArg(args, 'average_attn_weights', T);
   if (!q.shape || !k.shape || !v.shape) {
@@ -153,14 +155,14 @@ const mha: ModuleOpDef = {
     const p = floatArg(attrs, 'dropout', T);
     if (p < 0 || p > 1) throw new ShapeError(`${T}: dropout must be between 0 and 1, got ${p}`);
   },
-  tensors: (attrs) => mhaTensors(config(attrs)),
+  tensors: (attrs) => withParamDtype(mhaTensors(config(attrs)), attrs, T),
   submodules(attrs) {
     const c = config(attrs);
     // out_proj is applied through its weight inside the attention function, never called as a module.
     const tensors = linearTensors(c.e, c.e, c.bias).map((t): TensorSpec => (t.name === 'bias' ? { ...t, init: { kind: 'zeros' } } : t));
-    return [{ name: 'out_proj', type: 'NonDynamicallyQuantizableLinear', tensors }];
+    return [{ name: 'out_proj', type: 'NonDynamicallyQuantizableLinear', tensors: withParamDtype(tensors, attrs, T) }];
   },
-  infer: (attrs, args, ctx) => mhaInfer(config(attrs), args, ctx),
+  infer: (attrs, args, ctx) => mhaInfer(config(attrs), args, ctx, paramDtype(attrs, T)),
   flops: (attrs, args) => mhaFlops(config(attrs), args),
   onnx: multiheadAttentionLowering,
 };

@@ -10,6 +10,7 @@ import { BoundArgs, FunctionOpDef, InferContext, ModuleOpDef, ShapeError, Tensor
 import { PyValue, TensorValue } from './values';
 import { slidingOut, transposedOut } from './windowSize';
 import { convLowering, convTransposeLowering } from './lowerConvPool';
+import { paramDtype, requireInputDtype, withParamDtype } from './paramDtype';
 
 interface ConvGeometry {
   readonly op: string;
@@ -168,10 +169,11 @@ function convModule(nd: number): ModuleOpDef {
     tensors(attrs) {
       const g = moduleGeometry(attrs, nd, type);
       const inPerGroup = (g.inChannels ?? 0) / g.groups;
-      return convTensors([g.outChannels, inPerGroup, ...g.kernel], inPerGroup * prod(g.kernel), boolAttr(attrs, 'bias'), g.outChannels);
+      return withParamDtype(convTensors([g.outChannels, inPerGroup, ...g.kernel], inPerGroup * prod(g.kernel), boolAttr(attrs, 'bias'), g.outChannels), attrs, type);
     },
     infer(attrs, args, ctx) {
       const x = tensorArg(args, 'input', type);
+      requireInputDtype(type, x, paramDtype(attrs, type));
       return tensorOut(ctx, convOutShape(moduleGeometry(attrs, nd, type), x), x);
     },
     flops(attrs, _args, out) {
@@ -210,10 +212,11 @@ function convTransposeModule(nd: number): ModuleOpDef {
       const g = geometry(attrs);
       const outPerGroup = g.outChannels / g.groups;
       // The weight is [in, out/groups, *k]; torch's fan_in is computed from dim 1, i.e. out/groups * k.
-      return convTensors([g.inChannels ?? 0, outPerGroup, ...g.kernel], outPerGroup * prod(g.kernel), boolAttr(attrs, 'bias'), g.outChannels);
+      return withParamDtype(convTensors([g.inChannels ?? 0, outPerGroup, ...g.kernel], outPerGroup * prod(g.kernel), boolAttr(attrs, 'bias'), g.outChannels), attrs, type);
     },
     infer(attrs, args, ctx) {
       const x = tensorArg(args, 'input', type);
+      requireInputDtype(type, x, paramDtype(attrs, type));
       const size = isNone(args.output_size) ? null : dimsOf(args.output_size, type, 'output_size');
       const outPad = tupleArg(attrs, 'output_padding', nd, type);
       return tensorOut(ctx, convTransposeOutShape(geometry(attrs), x, outPad, size), x);
@@ -263,6 +266,7 @@ function convFunction(nd: number): FunctionOpDef {
     signature: [req('input'), req('weight'), opt('bias', vNone), opt('stride', vInt(1)), opt('padding', vInt(0)), opt('dilation', vInt(1)), opt('groups', vInt(1))],
     infer(args, ctx) {
       const x = tensorArg(args, 'input', name);
+      requireInputDtype(name, x, tensorArg(args, 'weight', name).dtype);
       const g = functionalGeometry(args, nd, name, false);
       return ctx.tensor(g ? convOutShape(g, x) : null, x.dtype);
     },
@@ -288,6 +292,7 @@ function convTransposeFunction(nd: number): FunctionOpDef {
     ],
     infer(args, ctx) {
       const x = tensorArg(args, 'input', name);
+      requireInputDtype(name, x, tensorArg(args, 'weight', name).dtype);
       const g = functionalGeometry(args, nd, name, true);
       const outPad = tupleArg(args, 'output_padding', nd, name);
       return ctx.tensor(g ? convTransposeOutShape(g, x, outPad, null) : null, x.dtype);

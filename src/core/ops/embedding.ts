@@ -8,6 +8,7 @@ import { showShape } from './showShape';
 import { FunctionOpDef, ModuleOpDef, ShapeError } from './types';
 import { TensorValue } from './values';
 import { embeddingLowering } from './lowerLinear';
+import { paramDtype, withParamDtype } from './paramDtype';
 
 function checkIndices(op: string, x: TensorValue): void {
   if (x.dtype !== 'int64' && x.dtype !== 'int32') {
@@ -39,15 +40,15 @@ const embedding: ModuleOpDef = {
     const p = optNumArg(attrs, 'padding_idx', 'Embedding');
     const zeroRow = p === null ? undefined : p < 0 ? p + n : p;
     // reset_parameters: normal_(0, 1), then the padding_idx row is zeroed.
-    return [{
+    return withParamDtype([{
       name: 'weight', shape: [n, numArg(attrs, 'embedding_dim', 'Embedding')], dtype: 'float32', role: 'param',
       init: zeroRow === undefined ? { kind: 'normal', std: 1 } : { kind: 'normal', std: 1, zeroRow },
-    }];
+    }], attrs, 'Embedding');
   },
   infer(attrs, args, ctx) {
     const x = tensorArg(args, 'input', 'Embedding');
     checkIndices('Embedding', x);
-    return ctx.tensor(lookupShape(x, numArg(attrs, 'embedding_dim', 'Embedding')), 'float32');
+    return ctx.tensor(lookupShape(x, numArg(attrs, 'embedding_dim', 'Embedding')), paramDtype(attrs, 'Embedding'));
   },
   // A gather: no arithmetic.
   flops: () => 0,

@@ -9,6 +9,7 @@ import { showShape } from './showShape';
 import { FunctionOpDef, ModuleOpDef, ShapeError, TensorSpec } from './types';
 import { TensorValue } from './values';
 import { linearLowering } from './lowerLinear';
+import { paramDtype, requireInputDtype, withParamDtype } from './paramDtype';
 
 /** `[..., in] → [..., out]`, with a message that says which in_features the input would need. */
 export function linearOutShape(op: string, x: Shape | null, inFeatures: number, outFeatures: number): Shape | null {
@@ -52,10 +53,11 @@ function linearModule(type: string): ModuleOpDef {
     },
     tensors(attrs) {
       const b = attrs.bias;
-      return linearTensors(numArg(attrs, 'in_features', type), numArg(attrs, 'out_features', type), !b || b.kind !== 'bool' || b.value);
+      return withParamDtype(linearTensors(numArg(attrs, 'in_features', type), numArg(attrs, 'out_features', type), !b || b.kind !== 'bool' || b.value), attrs, type);
     },
     infer(attrs, args, ctx) {
       const x = tensorArg(args, 'input', type);
+      requireInputDtype(type, x, paramDtype(attrs, type));
       return ctx.tensor(linearOutShape(type, x.shape, numArg(attrs, 'in_features', type), numArg(attrs, 'out_features', type)), x.dtype);
     },
     flops(attrs, _args, out) {
@@ -74,6 +76,7 @@ const linearFn: FunctionOpDef = {
   infer(args, ctx) {
     const x = tensorArg(args, 'input', 'F.linear');
     const w = tensorArg(args, 'weight', 'F.linear');
+    requireInputDtype('F.linear', x, w.dtype);
     optTensorArg(args, 'bias', 'F.linear');
     if (!w.shape || !x.shape) return ctx.tensor(null, x.dtype);
     if (w.shape.length !== 2) throw new ShapeError(`F.linear: weight must be 2-D [out_features, in_features], got ${showShape(w.shape)}`);
@@ -118,10 +121,11 @@ const bilinear: ModuleOpDef = {
     const b = attrs.bias;
     const specs: TensorSpec[] = [{ name: 'weight', shape: [o, i1, i2], dtype: 'float32', role: 'param', init }];
     if (!b || b.kind !== 'bool' || b.value) specs.push({ name: 'bias', shape: [o], dtype: 'float32', role: 'param', init });
-    return specs;
+    return withParamDtype(specs, attrs, 'Bilinear');
   },
   infer(attrs, args, ctx) {
     const a = tensorArg(args, 'input1', 'Bilinear');
+    requireInputDtype('Bilinear', a, paramDtype(attrs, 'Bilinear'));
     const b = tensorArg(args, 'input2', 'Bilinear');
     const [i1, i2, o] = ['in1_features', 'in2_features', 'out_features'].map((n) => numArg(attrs, n, 'Bilinear'));
     return ctx.tensor(bilinearShape('Bilinear', a, b, i1, i2, o), a.dtype);

@@ -11,6 +11,7 @@ import { BoundArgs, FunctionOpDef, ModuleOpDef, ShapeError, TensorSpec } from '.
 import { TensorValue } from './values';
 import type { OnnxLowering } from './lowering';
 import { batchNormLowering, groupNormLowering, instanceNormLowering, layerNormLowering, normalizeLowering } from './lowerNorm';
+import { paramDtype, requireInputDtype, withParamDtype } from './paramDtype';
 
 // FLOPs: eval-mode BatchNorm folds to one scale and one shift per element (2); the others compute
 // statistics and normalise per call (counted as 5 per element: mean, variance, subtract, divide, affine).
@@ -54,10 +55,11 @@ function batchNormModule(nd: number): ModuleOpDef {
     forward: [req('input')],
     tensors(attrs) {
       const c = numArg(attrs, 'num_features', type);
-      return [...(boolArg(attrs, 'affine', type) ? affineTensors(c) : []), ...(boolArg(attrs, 'track_running_stats', type) ? runningStats(c) : [])];
+      return withParamDtype([...(boolArg(attrs, 'affine', type) ? affineTensors(c) : []), ...(boolArg(attrs, 'track_running_stats', type) ? runningStats(c) : [])], attrs, type);
     },
     infer(attrs, args, ctx) {
       const x = tensorArg(args, 'input', type);
+      if (boolArg(attrs, 'affine', type) || boolArg(attrs, 'track_running_stats', type)) requireInputDtype(type, x, paramDtype(attrs, type));
       if (x.shape) {
         if (!ranks.includes(x.shape.length)) throw rankError(type, ranks, x.shape);
         if (boolArg(attrs, 'affine', type) || boolArg(attrs, 'track_running_stats', type)) checkChannels(type, x.shape, 1, numArg(attrs, 'num_features', type));
@@ -80,10 +82,11 @@ function instanceNormModule(nd: number): ModuleOpDef {
     forward: [req('input')],
     tensors(attrs) {
       const c = numArg(attrs, 'num_features', type);
-      return [...(boolArg(attrs, 'affine', type) ? affineTensors(c) : []), ...(boolArg(attrs, 'track_running_stats', type) ? runningStats(c) : [])];
+      return withParamDtype([...(boolArg(attrs, 'affine', type) ? affineTensors(c) : []), ...(boolArg(attrs, 'track_running_stats', type) ? runningStats(c) : [])], attrs, type);
     },
     infer(attrs, args, ctx) {
       const x = tensorArg(args, 'input', type);
+      if (boolArg(attrs, 'affine', type)) requireInputDtype(type, x, paramDtype(attrs, type));
       if (x.shape) {
         if (!ranks.includes(x.shape.length)) throw rankError(type, ranks, x.shape);
         // torch only warns about a channel mismatch when there are no per-channel tensors.
@@ -120,13 +123,14 @@ const layerNorm: ModuleOpDef = {
   tensors(attrs) {
     const ns = normalizedShape(attrs, 'LayerNorm');
     if (!boolArg(attrs, 'elementwise_affine', 'LayerNorm')) return [];
-    return [
+    return withParamDtype([
       { name: 'weight', shape: ns, dtype: 'float32', role: 'param', init: { kind: 'ones' } },
       { name: 'bias', shape: ns, dtype: 'float32', role: 'param', init: { kind: 'zeros' } },
-    ];
+    ], attrs, 'LayerNorm');
   },
   infer(attrs, args, ctx) {
     const x = tensorArg(args, 'input', 'LayerNorm');
+    if (boolArg(attrs, 'elementwise_affine', 'LayerNorm')) requireInputDtype('LayerNorm', x, paramDtype(attrs, 'LayerNorm'));
     if (x.shape) checkNormalizedShape('LayerNorm', x.shape, normalizedShape(attrs, 'LayerNorm'));
     return ctx.tensor(x.shape, x.dtype);
   },
@@ -157,10 +161,11 @@ const groupNorm: ModuleOpDef = {
     if (g < 1 || c % g !== 0) throw new ShapeError(`GroupNorm: num_channels must be divisible by num_groups (${c} % ${g} != 0)`);
   },
   tensors(attrs) {
-    return boolArg(attrs, 'affine', 'GroupNorm') ? affineTensors(numArg(attrs, 'num_channels', 'GroupNorm')) : [];
+    return boolArg(attrs, 'affine', 'GroupNorm') ? withParamDtype(affineTensors(numArg(attrs, 'num_channels', 'GroupNorm')), attrs, 'GroupNorm') : [];
   },
   infer(attrs, args, ctx) {
     const x = tensorArg(args, 'input', 'GroupNorm');
+    if (boolArg(attrs, 'affine', 'GroupNorm')) requireInputDtype('GroupNorm', x, paramDtype(attrs, 'GroupNorm'));
     if (x.shape) checkGroups('GroupNorm', x.shape, numArg(attrs, 'num_groups', 'GroupNorm'), numArg(attrs, 'num_channels', 'GroupNorm'));
     return ctx.tensor(x.shape, x.dtype);
   },

@@ -56,3 +56,4 @@ export function resultType(operands: readonly PyValue[]): DType {
   }
   return out ?? 'float32';
 }
+

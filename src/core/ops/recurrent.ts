@@ -1,11 +1,13 @@
 // Recurrent layers: nn.RNN, nn.LSTM (with proj_size), nn.GRU — parameters per layer/direction and output shapes.
 import { Dim, dim, dimEquals } from '../shape/dim';
+import { DType } from '../shape/shape';
 import { boolArg, floatArg, isNone, numArg, strArg, tensorArg } from './args';
 import { registerOps } from './registry';
 import { kw, opt, req, vBool, vFloat, vInt, vNone, vStr } from './sig';
 import { showShape } from './showShape';
 import { BoundArgs, ModuleOpDef, ParamSpec, ShapeError, TensorSpec } from './types';
 import { PyValue } from './values';
+import { paramDtype, requireInputDtype, withParamDtype } from './paramDtype';
 
 type Mode = 'RNN' | 'LSTM' | 'GRU';
 const GATES: Readonly<Record<Mode, number>> = { RNN: 1, LSTM: 4, GRU: 3 };
@@ -54,8 +56,9 @@ function rnnTensors(c: RnnConfig, mode: Mode): TensorSpec[] {
   return specs;
 }
 
-function rnnInfer(c: RnnConfig, mode: Mode, args: BoundArgs, ctx: Parameters<ModuleOpDef['infer']>[2]): PyValue {
+function rnnInfer(c: RnnConfig, mode: Mode, args: BoundArgs, ctx: Parameters<ModuleOpDef['infer']>[2], dtype: DType): PyValue {
   const x = tensorArg(args, 'input', mode);
+  requireInputDtype(mode, x, dtype);
   const out = c.proj > 0 ? c.proj : c.hidden;
   if (!x.shape) {
     const unknownState = mode === 'LSTM' ? { kind: 'tuple' as const, items: [ctx.tensor(null, x.dtype), ctx.tensor(null, x.dtype)] } : ctx.tensor(null, x.dtype);
@@ -113,8 +116,8 @@ function rnnModule(mode: Mode): ModuleOpDef {
         if (nl !== 'tanh' && nl !== 'relu') throw new ShapeError(`RNN: unknown nonlinearity '${nl}'`);
       }
     },
-    tensors: (attrs) => rnnTensors(config(attrs, mode), mode),
-    infer: (attrs, args, ctx) => rnnInfer(config(attrs, mode), mode, args, ctx),
+    tensors: (attrs) => withParamDtype(rnnTensors(config(attrs, mode), mode), attrs, mode),
+    infer: (attrs, args, ctx) => rnnInfer(config(attrs, mode), mode, args, ctx, paramDtype(attrs, mode)),
     flops(attrs, args) {
       const c = config(attrs, mode);
       const x = args.input;
