@@ -2,13 +2,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { formatTable, ratio, type BenchRow } from './benchRow';
 import { engineBench } from './engineBench';
+import { runnerBench } from './runnerBench';
 
 const quick = process.argv.includes('--quick');
 const runs = quick ? 3 : 9;
 
 async function main(): Promise<void> {
   const rows: BenchRow[] = [];
-  const sections: [string, () => Promise<BenchRow[]>][] = [['engine', () => engineBench(runs)]];
+  const sections: [string, () => Promise<BenchRow[]>][] = [['engine', () => engineBench(runs)], ['runner', () => runnerBench(runs)]];
   for (const [name, run] of sections) {
     process.stderr.write(`bench: ${name}…\n`);
     rows.push(...(await run()));
