@@ -126,3 +126,33 @@ test('lying sizes: raw_data shorter than the dims, huge dims, huge length prefix
   const c = new Uint8Array([0x3a, 0xff, 0xff, 0xff, 0xff, 0x07, 1, 2, 3]);
   assert.throws(() => decodeOnnx(c), OnnxFormatError);
 });
+
+test('a real exported model: every truncation and random bit flips end in a decode or an OnnxFormatError', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const bytes = new Uint8Array(readFileSync(join(__dirname, '../fixtures/onnx/cbam_9x11.onnx')));
+  for (let k = 0; k < 300; k++) {
+    const cut = Math.floor((k / 300) * bytes.length);
+    try {
+      decodeOnnx(bytes.subarray(0, cut));
+    } catch (e) {
+      assert.ok(e instanceof OnnxFormatError, `cut ${cut}: ${String(e)}`);
+    }
+  }
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  let failures = 0;
+  for (let trial = 0; trial < 300; trial++) {
+    const copy = new Uint8Array(bytes);
+    // Structure (graph nodes, names, dims) sits outside the weight bytes: flip in the first 2 KB and anywhere.
+    copy[Math.floor(rand() * Math.min(2048, copy.length))]! ^= 1 << Math.floor(rand() * 8);
+    copy[Math.floor(rand() * copy.length)]! ^= 1 << Math.floor(rand() * 8);
+    try {
+      decodeOnnx(copy);
+    } catch (e) {
+      assert.ok(e instanceof OnnxFormatError, `trial ${trial}: ${String(e)}`);
+      failures++;
+    }
+  }
+  assert.ok(failures > 0);
+});
