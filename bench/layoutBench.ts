@@ -2,6 +2,7 @@
 import { layeredLayout } from '../src/core/graph/layout/layeredLayout';
 import { syntheticGraph, type SyntheticKind } from '../src/core/graph/layout/syntheticGraphs';
 import type { LayoutMode } from '../src/core/graph/layout/layoutTypes';
+import { medianMs, type BenchRow } from './benchRow';
 
 export interface LayoutBenchRow {
   readonly graph: string;
@@ -41,4 +42,55 @@ export function formatLayoutBench(rows: readonly LayoutBenchRow[]): string {
   return lines.join('\n');
 }
 
-if (process.argv[1]?.endsWith('layoutBench.ts')) console.log(formatLayoutBench(layoutBench()));
+
+/** Median ms of elkjs's layered layout on the same graph, or NaN with the error when it fails (it recurses: deep graphs overflow the stack). */
+async function elkMs(g: ReturnType<typeof syntheticGraph>, runs: number): Promise<{ ms: number; error: string | null }> {
+  const { default: ELK } = await import('elkjs/lib/elk.bundled.js');
+  const graph = {
+    id: 'root',
+    layoutOptions: { 'elk.algorithm': 'layered', 'elk.direction': 'DOWN' },
+    children: Array.from({ length: g.nodeCount }, (_, i) => ({ id: `n${i}`, width: g.widths[i]!, height: g.heights[i]! })),
+    edges: Array.from({ length: g.sources.length }, (_, k) => ({ id: `e${k}`, sources: [`n${g.sources[k]}`], targets: [`n${g.targets[k]}`] })),
+  };
+  const times: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    try {
+      await new ELK().layout(structuredClone(graph));
+    } catch (err) {
+      return { ms: Number.NaN, error: err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 60) : String(err).slice(0, 60) };
+    }
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(times.length / 2)]!, error: null };
+}
+
+/** Rows for `npm run bench` (bench/benchRow.ts format): our layout per size and family, elkjs layered on the same graph as the baseline. */
+export async function layoutBenchRows(runs = 5, sizes: readonly number[] = [1000, 10000, 30000], kinds: readonly SyntheticKind[] = ['resnet', 'unet', 'transformer']): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const kind of kinds) {
+    for (const size of sizes) {
+      const g = syntheticGraph(kind, size);
+      let mode: LayoutMode = 'full';
+      const value = await medianMs(() => (mode = layeredLayout(g).mode), runs);
+      // elkjs takes seconds per run at 10k+: fewer repetitions there
+      const elk = await elkMs(g, size >= 10000 ? 1 : Math.min(runs, 3));
+      rows.push({
+        section: 'layout',
+        figure: `layout ${kind} ${g.nodeCount} nodes / ${g.sources.length} edges (${mode} mode)`,
+        value,
+        unit: 'ms',
+        baseline: elk.error ? `elkjs 0.11 layered: failed (${elk.error})` : 'elkjs 0.11 layered, same graph',
+        baselineValue: elk.ms,
+        ...(size === 10000 ? { target: '≤ 2000 ms laid out and interactive (issue 6)' } : {}),
+      });
+    }
+  }
+  return rows;
+}
+
+if (process.argv[1]?.endsWith('layoutBench.ts')) {
+  if (process.argv.includes('--rows')) void layoutBenchRows(3).then((rows) => console.log(JSON.stringify(rows, null, 1)));
+  else console.log(formatLayoutBench(layoutBench()));
+}
