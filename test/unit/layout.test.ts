@@ -184,3 +184,15 @@ test('fast mode sends very long edges down lanes right of every box', () => {
   // full mode routes the same edge through dummies instead
   assert.equal(layeredLayout(g, { mode: 'full' }).edgePoints[59]!.length, 2 * 60);
 });
+
+test('a layout packed for the worker transfer unpacks to the same result', async () => {
+  const { packLayout, unpackLayout, transferList } = await import('../../webview/graphView/layoutJob');
+  const g = syntheticGraph('unet', 400);
+  const r = layeredLayout(g);
+  const packed = packLayout(r);
+  assert.equal(transferList(packed).length, 5);
+  const back = unpackLayout(structuredClone(packed));
+  assert.deepEqual(Array.from(back.x), Array.from(r.x));
+  assert.deepEqual(back.edgePoints.map((p) => Array.from(p)), r.edgePoints.map((p) => Array.from(p)));
+  assert.equal(back.crossings, r.crossings);
+});
