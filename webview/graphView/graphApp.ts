@@ -15,6 +15,7 @@ import { nodeCard } from './nodeCard';
 import type { Renderer } from './renderer';
 import { itemRect, makeScene, sceneBounds, type Scene } from './scene';
 import { searchItems } from './searchNodes';
+import { StageOverlay } from './stageOverlay';
 import { SvgRenderer } from './svgRenderer';
 import { onThemeChange, readThemeColors } from './themeColors';
 import { Viewport, type View } from './viewport';
@@ -62,8 +63,7 @@ export class GraphApp {
   private readonly matchInfo = h('span', { class: 'stat', 'data-testid': 'search-count' });
   private readonly runButton: HTMLElement;
   private card: HTMLElement | null = null;
-  private progress: HTMLElement | null = null;
-  private message: HTMLElement | null = null;
+  private readonly overlay: StageOverlay;
 
   constructor(root: HTMLElement, private readonly host: WebviewHost<FromGraphView, SavedState>, private readonly s: Strings, private readonly lang: 'en' | 'zh-cn', workerUrl: string) {
     this.layout = new LayoutClient(workerUrl, (m) => this.log('warn', m));
@@ -88,6 +88,7 @@ export class GraphApp {
     );
     this.runButton.hidden = true;
     this.main.append(this.stage);
+    this.overlay = new StageOverlay(this.main, s, () => this.layout.cancel());
     root.append(toolbar, this.main);
     this.viewport = new Viewport(this.stage, {
       onChange: (v) => {
@@ -177,11 +178,11 @@ export class GraphApp {
     const seq = ++this.layoutSeq;
     const visible = visibleGraph(p, this.expanded);
     const graph = toLayoutGraph(visible);
-    this.hideMessage();
-    const showProgress = setTimeout(() => this.showProgress(0, ''), graph.nodeCount > 2000 ? 0 : 200);
+    this.overlay.hideMessage();
+    const showProgress = setTimeout(() => this.overlay.showProgress(), graph.nodeCount > 2000 ? 0 : 200);
     try {
       const out = await this.layout.run(graph, (phase, fraction) => {
-        if (this.progress) this.updateProgress(fraction, phase);
+        this.overlay.updateProgress(fraction, phase);
       });
       if (seq !== this.layoutSeq) return false;
       this.visible = visible;
@@ -203,16 +204,16 @@ export class GraphApp {
         this.renderer?.dispose();
         this.renderer = null;
       }
-      if (err instanceof LayoutCancelled) this.showMessage(this.s.layoutCancelled);
+      if (err instanceof LayoutCancelled) this.overlay.showMessage(this.s.layoutCancelled);
       else {
         const text = err instanceof Error ? err.message : String(err);
-        this.showMessage(`${this.s.layoutFailed}: ${text}`);
+        this.overlay.showMessage(`${this.s.layoutFailed}: ${text}`);
         this.log('error', `layout failed: ${text}`);
       }
       return false;
     } finally {
       clearTimeout(showProgress);
-      if (seq === this.layoutSeq) this.hideProgress();
+      if (seq === this.layoutSeq) this.overlay.hideProgress();
     }
   }
 
@@ -366,39 +367,7 @@ export class GraphApp {
     this.closeCard(false);
     this.title.textContent = '';
     this.stats.textContent = '';
-    this.showMessage(text);
-  }
-
-  private showMessage(text: string): void {
-    this.hideMessage();
-    this.message = h('div', { class: 'message', 'data-testid': 'graph-message' }, text);
-    this.main.append(this.message);
-  }
-
-  private hideMessage(): void {
-    this.message?.remove();
-    this.message = null;
-  }
-
-  private showProgress(fraction: number, phase: string): void {
-    if (this.progress) return;
-    const bar = h('div', { class: 'bar' }, h('div', { style: `width:${Math.round(fraction * 100)}%` }));
-    this.progress = h('div', { class: 'progress', 'data-testid': 'layout-progress' },
-      h('span', { class: 'phase' }, `${this.s.layingOut}… ${phase}`), bar,
-      button(this.s.cancel, () => this.layout.cancel(), { testId: 'layout-cancel' }));
-    this.main.append(this.progress);
-  }
-
-  private updateProgress(fraction: number, phase: string): void {
-    const fill = this.progress?.querySelector<HTMLElement>('.bar > div');
-    if (fill) fill.style.width = `${Math.round(fraction * 100)}%`;
-    const label = this.progress?.querySelector('.phase');
-    if (label) label.textContent = `${this.s.layingOut}… ${phase}`;
-  }
-
-  private hideProgress(): void {
-    this.progress?.remove();
-    this.progress = null;
+    this.overlay.showMessage(text);
   }
 
   private log(level: 'info' | 'warn' | 'error', message: string): void {
