@@ -19,6 +19,7 @@ import { loadNodeOrt } from '../core/run/nodeOrt';
 import { createOrtRunner } from '../core/run/ortRunner';
 import type { RunTensor } from '../core/run/runner';
 import { tensorStats, type TensorStats } from '../core/run/tensorStats';
+import { layerStats, layerValueIds, type LayerStat } from '../core/run/layerStats';
 import { concreteShape, type DType } from '../core/shape/shape';
 import { readSafetensors } from '../core/weights/readSafetensors';
 import { Rng } from '../core/weights/rng';
@@ -27,7 +28,7 @@ import { writeOut } from './output';
 
 const USAGE = `usage: fusion-lens run FILE [--model EXPR]... [--input SPEC]... [--weights F.safetensors]
                         [--inputs F.safetensors] [--save-outputs OUT.safetensors] [--seed N]
-                        [--threads N] [--memory-limit MB] [--json]
+                        [--threads N] [--memory-limit MB] [--layer-stats] [--json]
   FILE is a Python model file or an .onnx file.`;
 
 export interface RunOptions {
@@ -41,10 +42,11 @@ export interface RunOptions {
   threads: number;
   memoryLimit: number;
   json: boolean;
+  layerStats: boolean;
 }
 
 export function parseRunArgs(argv: readonly string[]): RunOptions | string {
-  const o: RunOptions = { file: '', models: [], inputSpecs: [], weights: null, inputs: null, saveOutputs: null, seed: 0, threads: 1, memoryLimit: DEFAULT_MEMORY_LIMIT_BYTES, json: false };
+  const o: RunOptions = { file: '', models: [], inputSpecs: [], weights: null, inputs: null, saveOutputs: null, seed: 0, threads: 1, memoryLimit: DEFAULT_MEMORY_LIMIT_BYTES, json: false, layerStats: false };
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -76,6 +78,7 @@ export function parseRunArgs(argv: readonly string[]): RunOptions | string {
           break;
         }
         case '--json': o.json = true; break;
+        case '--layer-stats': o.layerStats = true; break;
         default:
           if (a.startsWith('-')) return `unknown option ${a}`;
           files.push(a);
@@ -98,6 +101,8 @@ export interface RunnableModel {
   /** ONNX input/output names in graph order. */
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
+  /** Value id → extra output name, for per-layer statistics. */
+  readonly exposed?: ReadonlyMap<string, string>;
 }
 
 interface ModelResult {
@@ -106,6 +111,7 @@ interface ModelResult {
   readonly sessionCreateMs: number;
   readonly runMs: number;
   readonly outputs: { readonly name: string; readonly tensor: RunTensor; readonly stats: TensorStats }[];
+  readonly layers: LayerStat[];
 }
 
 /** The wasm files next to the bundled CLI (dist/wasm/); under tsx the package's own copy is used. */
@@ -169,8 +175,9 @@ export function weightsFor(graph: ModelGraph, weightsFile: string | null, seed: 
 async function loadPythonModels(o: RunOptions): Promise<RunnableModel[]> {
   const graphs = await analyzeModels(o.file, o.models, o.inputSpecs);
   return graphs.map((graph) => {
-    const exported = exportOnnx(graph, { weights: weightsFor(graph, o.weights, o.seed) });
-    return { label: graph.expr, bytes: exported.bytes, graph, inputNames: exported.inputNames, outputNames: exported.outputNames };
+    const extraOutputs = o.layerStats ? layerValueIds(graph) : [];
+    const exported = exportOnnx(graph, { weights: weightsFor(graph, o.weights, o.seed), extraOutputs });
+    return { label: graph.expr, bytes: exported.bytes, graph, inputNames: exported.inputNames, outputNames: exported.outputNames, exposed: exported.extraOutputs };
   });
 }
 
@@ -226,7 +233,8 @@ export async function runCommand(argv: string[]): Promise<number> {
           memory,
           sessionCreateMs: session.sessionCreateMs,
           runMs: session.lastRunMs ?? NaN,
-          outputs: session.outputNames.map((name) => ({ name, tensor: out[name]!, stats: tensorStats(out[name]!.data) })),
+          outputs: m.outputNames.map((name) => ({ name, tensor: out[name]!, stats: tensorStats(out[name]!.data) })),
+          layers: m.exposed ? layerStats(m.graph, m.exposed, out) : [],
         });
       } finally {
         await session.dispose();
@@ -282,6 +290,12 @@ function toText(results: readonly ModelResult[], comparisons: readonly Compariso
       lines.push(`${x.name}: shape [${x.tensor.shape.join(', ')}] ${x.tensor.dtype}  ${fmtStats(x.stats)}`);
       lines.push(formatTensor(x.tensor));
     }
+    if (r.layers.length) {
+      lines.push('per-layer statistics:');
+      for (const l of r.layers) {
+        lines.push(`  ${l.node.padEnd(5)} ${l.op.padEnd(22)} ${(l.where || '-').padEnd(18)} [${l.shape.join(', ')}]  ${fmtStats(l.stats)}`);
+      }
+    }
     lines.push('');
   }
   for (const c of comparisons) {
@@ -300,6 +314,7 @@ function toJson(results: readonly ModelResult[], comparisons: readonly Compariso
       runMs: r.runMs,
       memoryBytes: r.memory.totalBytes,
       outputs: r.outputs.map((x) => ({ name: x.name, shape: x.tensor.shape, dtype: x.tensor.dtype, ...x.stats, preview: formatTensor(x.tensor) })),
+      ...(r.layers.length ? { layers: r.layers.map((l) => ({ value: l.value, node: l.node, op: l.op, where: l.where, shape: l.shape, ...l.stats })) } : {}),
     })),
     comparisons,
   };

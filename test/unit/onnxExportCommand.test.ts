@@ -44,10 +44,15 @@ test('CBAM fixture: export with PyTorch weights, run on PyTorch inputs, outputs 
 });
 
 test('the Python model runs directly, and --all-values exposes intermediates', () => {
-  const r = cli('run', join(FIX, 'models/attention_gates.py'), '--model', 'CBAM(channels=16)', '--input', '2x16x9x11', '--weights', join(FIX, 'weights/cbam_9x11.safetensors'), '--inputs', join(FIX, 'io/cbam_9x11.safetensors'), '--json');
+  const r = cli('run', join(FIX, 'models/attention_gates.py'), '--model', 'CBAM(channels=16)', '--input', '2x16x9x11', '--weights', join(FIX, 'weights/cbam_9x11.safetensors'), '--inputs', join(FIX, 'io/cbam_9x11.safetensors'), '--layer-stats', '--json');
   assert.equal(r.code, 0, r.err);
   const j = JSON.parse(r.out);
   assert.deepEqual(j.models[0].outputs[0].shape, [2, 16, 9, 11]);
+  // Per-layer statistics: one record per node output, the last one being the model output itself.
+  const layers = j.models[0].layers as { shape: number[]; mean: number }[];
+  assert.ok(layers.length > 5);
+  assert.deepEqual(layers.at(-1)!.shape, [2, 16, 9, 11]);
+  assert.ok(Math.abs(layers.at(-1)!.mean - j.models[0].outputs[0].mean) < 1e-9);
   const all = join(dir, 'all.onnx');
   const e = cli('export', join(FIX, 'models/attention_gates.py'), '--model', 'CBAM(channels=16)', '--input', '2x16x9x11', '-o', all, '--all-values');
   assert.equal(e.code, 0, e.err);
