@@ -167,7 +167,7 @@ export class RequestChannel<Req extends { readonly requestId: number }> {
 export type ToGraphView =
   /** A new or updated model; null payload with a reason when there is nothing to show. */
   | { readonly type: 'graph'; readonly payload: GraphPayload | null; readonly reason?: string; /** Show a Run button that posts `runModel` (the .onnx editor). */ readonly canRun?: boolean }
-  /** Cursor moved in the editor: highlight these nodes (or the nodes of that source line) and scroll to them. */
+  /** Cursor moved in the editor: highlight these nodes (or the nodes of that source line; a collapsed group stands in for its nodes) and scroll to them. */
   | { readonly type: 'highlight'; readonly nodeIds?: readonly string[]; readonly file?: string; readonly line?: number }
   | ResponseMessage;
 
