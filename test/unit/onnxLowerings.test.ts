@@ -111,3 +111,17 @@ test('adaptive average pooling with overlapping windows matches torch window bou
 test('random tensors are refused with the op named', async () => {
   await assert.rejects(runForward('x0 + torch.randn(3, 4)'), (e: unknown) => e instanceof OnnxExportError && /torch\.randn/.test(e.message));
 });
+
+test('einsum, addmm, outer, dot', async () => {
+  const A: RunTensor = { dtype: 'float32', shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) };
+  const B: RunTensor = { dtype: 'float32', shape: [3, 2], data: Float32Array.from([1, -1, 0, 2, 3, 1]) };
+  const prod = [1 * 1 + 2 * 0 + 3 * 3, -1 + 4 + 3, 4 + 0 + 18, -4 + 10 + 6];
+  close(await runForward("torch.einsum('ij,jk->ik', x0, x1)", [A, B], ['2x3', '3x2']), [2, 2], prod);
+  close(await runForward("torch.einsum('ij->j', x0)", [A], ['2x3']), [3], [5, 7, 9]);
+  const C: RunTensor = { dtype: 'float32', shape: [2, 2], data: Float32Array.from([1, 1, 1, 1]) };
+  close(await runForward('torch.addmm(x2, x0, x1, beta=0.5, alpha=2.0)', [A, B, C], ['2x3', '3x2', '2x2']), [2, 2], prod.map((v) => 2 * v + 0.5));
+  const u: RunTensor = { dtype: 'float32', shape: [3], data: Float32Array.from([1, 2, 3]) };
+  const w: RunTensor = { dtype: 'float32', shape: [3], data: Float32Array.from([4, 5, 6]) };
+  close(await runForward('torch.outer(x0, x1)', [u, w], ['3', '3']), [3, 3], [4, 5, 6, 8, 10, 12, 12, 15, 18]);
+  close(await runForward('torch.dot(x0, x1)', [u, w], ['3', '3']), [], [32]);
+});

@@ -10,6 +10,7 @@ import { req, star } from './sig';
 import { showShape } from './showShape';
 import { FunctionOpDef, ShapeError, UnknownArgError } from './types';
 import { PyValue, TensorValue } from './values';
+import { einsumLowering } from './lowerLinear';
 
 interface Term {
   readonly letters: string[];
@@ -95,6 +96,7 @@ const einsum: FunctionOpDef = {
   name: 'torch.einsum',
   family: 'matmul',
   signature: [req('equation'), star('operands')],
+  onnx: einsumLowering,
   infer(args, ctx) {
     const op = 'torch.einsum';
     const ts = operands(args, op);

@@ -1,4 +1,4 @@
-// ONNX lowerings of matmul, linear, embedding and attention (scaled dot-product and nn.MultiheadAttention).
+// ONNX lowerings of matmul, addmm, outer/dot, einsum, linear, embedding and attention (scaled dot-product and nn.MultiheadAttention).
 import type { DType } from '../shape/shape';
 import { argNumber, attr, OnnxLowering, OnnxLoweringContext } from './lowering';
 import { castTo, mainInput, opt, optBool, optNumber, reduceNode, scalar, shapeConst } from './lowerCommon';
@@ -141,4 +141,50 @@ export const multiheadAttentionLowering: OnnxLowering = (ctx) => {
     if (avg) reduceNode(ctx, 'ReduceMean', weights, [1], false, [ctx.outputs[1]]);
     else ctx.node('Identity', [weights], {}, [ctx.outputs[1]]);
   }
+};
+
+// more products
+
+/** torch.einsum(equation, *operands): ONNX Einsum takes the same equation syntax. */
+export const einsumLowering: OnnxLowering = (ctx) => {
+  const eq = opt(ctx, 'equation');
+  if (typeof eq !== 'string') ctx.fail('the equation must be a known string');
+  // einsum(eq, a, b) and einsum(eq, [a, b]): the node's tensor inputs are the operands, in order.
+  const list = ctx.inputs;
+  const dt = ctx.dtype(ctx.outputs[0]!);
+  ctx.node('Einsum', list.map((t) => castTo(ctx, t, dt)), { equation: attr.string((eq as string).replace(/\s+/g, '')) }, ctx.outputs);
+};
+
+/** addmm / baddbmm: beta·input + alpha·(m1 @ m2). */
+export function addProductLowering(m1: string, m2: string): OnnxLowering {
+  return (ctx) => {
+    const dt = ctx.dtype(ctx.outputs[0]!);
+    const input = castTo(ctx, mainInput(ctx), dt);
+    const a = castTo(ctx, ctx.tensorArg(m1) ?? ctx.fail(`no ${m1}`), dt);
+    const b = castTo(ctx, ctx.tensorArg(m2) ?? ctx.fail(`no ${m2}`), dt);
+    const beta = optNumber(ctx, 'beta', 1);
+    const alpha = optNumber(ctx, 'alpha', 1);
+    let prod = ctx.node('MatMul', [a, b])[0]!;
+    if (alpha !== 1) prod = ctx.node('Mul', [prod, scalar(ctx, alpha, dt)])[0]!;
+    if (beta === 0) {
+      ctx.node('Identity', [prod], {}, ctx.outputs);
+      return;
+    }
+    const scaled = beta === 1 ? input : ctx.node('Mul', [input, scalar(ctx, beta, dt)])[0]!;
+    ctx.node('Add', [prod, scaled], {}, ctx.outputs);
+  };
+}
+
+/** outer / ger: x[:, None] · v[None, :]. */
+export const outerLowering: OnnxLowering = (ctx) => {
+  const dt = ctx.dtype(ctx.outputs[0]!);
+  const x = castTo(ctx, mainInput(ctx), dt);
+  const v = castTo(ctx, ctx.tensorArg('vec2') ?? ctx.fail('no vec2'), dt);
+  const col = ctx.node('Unsqueeze', [x, ctx.constInt64([1])])[0]!;
+  ctx.node('Mul', [col, v], {}, ctx.outputs);
+};
+
+/** dot of two 1-D vectors: MatMul gives the 0-d result. */
+export const dotLowering: OnnxLowering = (ctx) => {
+  ctx.node('MatMul', [mainInput(ctx), ctx.tensorArg('other') ?? ctx.fail('no other')], {}, ctx.outputs);
 };

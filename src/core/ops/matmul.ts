@@ -11,7 +11,7 @@ import { showShape } from './showShape';
 import { tensorFn } from './tensorFn';
 import { BoundArgs, FunctionOpDef, OpDef, ShapeError } from './types';
 import { PyValue, TensorValue } from './values';
-import { matmulLowering } from './lowerLinear';
+import { addProductLowering, dotLowering, matmulLowering, outerLowering } from './lowerLinear';
 
 function innerMismatch(op: string, a: Shape, b: Shape, k1: Dim, k2: Dim): ShapeError {
   return new ShapeError(
@@ -95,6 +95,7 @@ function addProduct(name: string, m1: string, m2: string, mode: 'mm' | 'bmm'): O
     keys: [`torch.${name}`, `Tensor.${name}`],
     family: 'matmul',
     params: [req(m1), req(m2), kw('beta', vInt(1)), kw('alpha', vInt(1))],
+    onnx: addProductLowering(m1, m2),
     infer(x, args, ctx, op) {
       const prod = product(m1, m2, mode)(args, op, ctx) as TensorValue;
       if (!x.shape || !prod.shape) return prod;
@@ -110,7 +111,7 @@ function addProduct(name: string, m1: string, m2: string, mode: 'mm' | 'bmm'): O
 
 const vectorProducts: OpDef[] = [
   ...tensorFn({
-    keys: ['torch.outer', 'Tensor.outer', 'torch.ger', 'Tensor.ger'], family: 'matmul', params: [req('vec2')],
+    keys: ['torch.outer', 'Tensor.outer', 'torch.ger', 'Tensor.ger'], family: 'matmul', params: [req('vec2')], onnx: outerLowering,
     infer(x, args, ctx, op) {
       const v = tensorArg(args, 'vec2', op);
       if (!x.shape || !v.shape) return ctx.tensor(null, promoteTypes(x.dtype, v.dtype));
@@ -119,7 +120,7 @@ const vectorProducts: OpDef[] = [
     },
   }),
   ...tensorFn({
-    keys: ['torch.dot', 'Tensor.dot'], family: 'matmul', params: [req('other')],
+    keys: ['torch.dot', 'Tensor.dot'], family: 'matmul', params: [req('other')], onnx: dotLowering,
     infer(x, args, ctx, op) {
       const v = tensorArg(args, 'other', op);
       if (x.dtype !== v.dtype) throw new ShapeError(`${op}: expected both vectors to have the same dtype, but found ${x.dtype} and ${v.dtype}`);
