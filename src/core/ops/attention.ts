@@ -180,6 +180,9 @@ const sdpa: FunctionOpDef = {
     const v = tensorArg(args, 'value', op);
     if (!isNone(args.attn_mask)) tensorArg(args, 'attn_mask', op);
     if (!q.shape || !k.shape || !v.shape) return ctx.tensor(null, q.dtype);
+    for (const [name, t] of [['query', q], ['key', k], ['value', v]] as const) {
+      if ((t.shape as Shape).length < 2) throw new ShapeError(`${op}: ${name} must have at least 2 dims [..., L, E], got ${showShape(t.shape)}`);
+    }
     // softmax(Q Kᵀ) V: [..., L, E] x [..., E, S] → [..., L, S], then x [..., S, Ev].
     const kt = [...k.shape.slice(0, -2), k.shape[k.shape.length - 1], k.shape[k.shape.length - 2]];
     const scores = matmulShape(`${op} (query @ key^T)`, q.shape, kt);
@@ -188,7 +191,7 @@ const sdpa: FunctionOpDef = {
   flops(args) {
     const q = args.query;
     const k = args.key;
-    if (!q || q.kind !== 'tensor' || !q.shape || !k || k.kind !== 'tensor' || !k.shape || q.shape.length < 2) return 0;
+    if (!q || q.kind !== 'tensor' || !q.shape || !k || k.kind !== 'tensor' || !k.shape || q.shape.length < 2 || k.shape.length < 2) return 0;
     const l = q.shape[q.shape.length - 2].value ?? 0;
     const e = q.shape[q.shape.length - 1].value ?? 0;
     const s = k.shape[k.shape.length - 2].value ?? 0;

@@ -150,6 +150,7 @@ const defs: OpDef[] = [
     keys: ['torch.unbind', 'Tensor.unbind'], family: 'join', params: [opt('dim', vInt(0))], onnx: splitLowering(true),
     infer(x, args, ctx, op): PyValue {
       if (!x.shape) throw new UnknownArgError(`${op}: the number of pieces depends on the unknown input shape`);
+      if (x.shape.length === 0) throw new ShapeError(`${op}: dimension specified as ${numArg(args, 'dim', op)} but tensor has no dimensions`);
       const axis = normalizeAxis(numArg(args, 'dim', op), x.shape.length, op);
       const n = x.shape[axis].value;
       if (n === null) throw new UnknownArgError(`${op}: the size of dim ${axis} is unknown`);
