@@ -94,7 +94,7 @@ export class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider<O
       name: inp.name,
       dims: inp.shape.map((d) => d.value ?? settings.dimensions[formatDim(d)] ?? 1),
       dtype: 'float32',
-      source: { kind: 'seeded', seed: settings.seed + i },
+      source: { kind: 'seeded', seed: settings.seed },
     }));
     const name = vscode.workspace.asRelativePath(doc.uri);
     const panel = RunPanel.show(this.extensionUri, this.log);

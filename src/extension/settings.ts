@@ -1,8 +1,6 @@
 // Typed reading of the `fusionLens.*` settings, with the defaults of package.json as fallbacks.
 import * as vscode from 'vscode';
 
-export type RunnerLocation = 'webview' | 'extensionHost';
-
 export interface FusionLensSettings {
   readonly defaultInput: string;
   /** True when the user set `defaultInput` (it then outranks specs inferred from example calls and layers). */
@@ -12,7 +10,6 @@ export interface FusionLensSettings {
   readonly seed: number;
   readonly memoryLimitMB: number;
   readonly inlayHints: boolean;
-  readonly runner: RunnerLocation;
 }
 
 function positiveInt(v: unknown, fallback: number): number {
@@ -35,7 +32,6 @@ export function readSettings(scope?: vscode.ConfigurationScope): FusionLensSetti
   const batch = Math.max(1, positiveInt(c.get('batch'), 4));
   const dims = dimensionMap(c.get('dimensions'));
   if (dims.B === undefined) dims.B = batch;
-  const runner = c.get('runner') === 'extensionHost' ? 'extensionHost' : 'webview';
   const input = c.get('defaultInput');
   const inspected = c.inspect('defaultInput');
   const defaultInputSet = [inspected?.globalValue, inspected?.workspaceValue, inspected?.workspaceFolderValue].some((v) => typeof v === 'string' && v.trim() !== '');
@@ -47,6 +43,5 @@ export function readSettings(scope?: vscode.ConfigurationScope): FusionLensSetti
     seed: positiveInt(c.get('seed'), 0),
     memoryLimitMB: Math.max(16, positiveInt(c.get('memoryLimitMB'), 1024)),
     inlayHints: c.get('inlayHints.enabled') !== false,
-    runner,
   };
 }

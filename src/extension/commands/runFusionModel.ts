@@ -125,7 +125,7 @@ async function execute(deps: RunDeps, panel: RunPanel, models: readonly ModelEnt
         dtype: 'float32',
         source: setup.image && i === 0
           ? { kind: 'image', data: setup.image.data, mime: setup.image.mime, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] }
-          : { kind: 'seeded', seed: setup.seed + i },
+          : { kind: 'seeded', seed: setup.seed },
       }));
       let last = 0;
       const result = await panel.run({ models: runModels, inputs, previewCount: 10 }, token, (p) => {
