@@ -5,7 +5,7 @@
 //   const p = new PythonParser();              // after init; one per document for incremental parsing
 //   const { module, tree } = p.parse(text);    // module: PyModule (typed AST + syntax errors)
 //   p.parse(newText, edit)                     // incremental: pass the edit since the previous parse
-import { Language, Parser, type Edit, type Tree } from 'web-tree-sitter';
+import { Language, Parser, type Edit, type Tree, type TreeCursor } from 'web-tree-sitter';
 import type { PyModule } from './ast';
 import type { Stmt, SyntaxError } from './ast';
 import { RawTreeReader } from './rawTree';
@@ -86,7 +86,7 @@ export class PythonParser {
     try {
       if (c.nodeType === 'ERROR') {
         // The whole file failed to parse into statements: keep only definitions found inside.
-        const part = toAstTopLevel(reader.copy(c), text);
+        const part = convertGuarded(c, reader, text);
         this.converted = next;
         return { body: part.stmts, syntaxErrors: part.errors };
       }
@@ -99,7 +99,7 @@ export class PythonParser {
           const sp = c.startPosition;
           const key = `${sp.row}:${sp.column}:${c.nodeType}:${text.slice(c.startIndex, c.endIndex)}`;
           let part = this.converted.get(key);
-          if (!part) part = toAstTopLevel(reader.copy(c), text);
+          if (!part) part = convertGuarded(c, reader, text);
           next.set(key, part);
           body.push(...part.stmts);
           syntaxErrors.push(...part.errors);
@@ -119,3 +119,18 @@ export class PythonParser {
   }
 }
 
+/**
+ * Converts the statement at the cursor; a statement nested too deeply for the call stack (thousands of
+ * brackets) becomes a syntax error instead of a RangeError, and the cursor is put back on the statement.
+ */
+function convertGuarded(c: TreeCursor, reader: RawTreeReader, text: string): { stmts: Stmt[]; errors: SyntaxError[] } {
+  const depth = c.currentDepth;
+  const range = { startLine: c.startPosition.row, startCol: c.startPosition.column, endLine: c.endPosition.row, endCol: c.endPosition.column };
+  try {
+    return toAstTopLevel(reader.copy(c), text);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    while (c.currentDepth > depth && c.gotoParent());
+    return { stmts: [], errors: [{ message: 'statement nested too deeply to analyse', range }] };
+  }
+}
