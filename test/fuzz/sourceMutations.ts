@@ -85,3 +85,59 @@ export const mutationsArb = fc.array(mutationArb, { minLength: 1, maxLength: 6 }
 export function applyMutations(text: string, ms: readonly Mutation[]): string {
   return ms.reduce(applyMutation, text);
 }
+
+// ---------------------------------------------------------------- further damage used by the fuzz runner
+
+export type RichMutation =
+  | Mutation
+  | { kind: 'insertChar'; at: number; ch: string }
+  | { kind: 'reindent'; at: number; spaces: number }
+  | { kind: 'nest'; at: number; depth: number; open: string }
+  | { kind: 'hugeLiteral'; at: number; digits: number };
+
+const damageChars = ['(', ')', '[', ']', '{', '}', ':', ',', '"', "'", '\\', '#', '=', '.', '*', '@', '\t', '\n', ' ', '\u00e9', '\u{1F600}', '\0'];
+
+export const richMutationArb: fc.Arbitrary<RichMutation> = fc.oneof(
+  { arbitrary: mutationArb, weight: 6 },
+  { arbitrary: fc.record({ kind: fc.constant('insertChar' as const), at: fc.nat(), ch: fc.constantFrom(...damageChars) }), weight: 2 },
+  { arbitrary: fc.record({ kind: fc.constant('reindent' as const), at: fc.nat(), spaces: fc.integer({ min: 0, max: 13 }) }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant('nest' as const), at: fc.nat(), depth: fc.integer({ min: 1, max: 3000 }), open: fc.constantFrom('(', '[', '{', 'not ', '-', 'x.', 'f(') }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant('hugeLiteral' as const), at: fc.nat(), digits: fc.integer({ min: 20, max: 20000 }) }), weight: 1 },
+);
+
+export const richMutationsArb = fc.array(richMutationArb, { minLength: 1, maxLength: 6 });
+
+const closer: Record<string, string> = { '(': ')', '[': ']', '{': '}', 'f(': ')' };
+
+/** Applies one mutation of the wider set (the lead's kinds go through applyMutation). */
+export function applyRichMutation(text: string, m: RichMutation): string {
+  const lines = text.split('\n');
+  switch (m.kind) {
+    case 'insertChar': {
+      const i = m.at % (text.length + 1);
+      return text.slice(0, i) + m.ch + text.slice(i);
+    }
+    case 'reindent': {
+      const i = m.at % lines.length;
+      lines[i] = ' '.repeat(m.spaces) + lines[i]!.trimStart();
+      return lines.join('\n');
+    }
+    case 'nest': {
+      // A deeply nested expression in a forward-like line: unbalanced when the opener has no closer.
+      const expr = m.open.repeat(m.depth) + 'x' + (closer[m.open] ?? '').repeat(m.depth);
+      lines.splice(m.at % (lines.length + 1), 0, `        x = ${expr}`);
+      return lines.join('\n');
+    }
+    case 'hugeLiteral': {
+      const lit = '7'.repeat(m.digits);
+      lines.splice(m.at % (lines.length + 1), 0, m.at % 2 ? `        x = x.view(${lit}, -1)` : `N = ${lit}`);
+      return lines.join('\n');
+    }
+    default:
+      return applyMutation(text, m);
+  }
+}
+
+export function applyRichMutations(text: string, ms: readonly RichMutation[]): string {
+  return ms.reduce(applyRichMutation, text);
+}
