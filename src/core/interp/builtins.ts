@@ -336,6 +336,33 @@ export function isInstance(ip: Interpreter, v: PyValue, cls: PyValue): boolean |
         return v.kind === 'tensor';
       case 'object':
         return true;
+      case 'abc.Sequence':
+      case 'abc.MutableSequence':
+      case 'abc.List':
+      case 'abc.Tuple':
+        return v.kind === 'list' || v.kind === 'tuple' || (o.name === 'abc.Sequence' && v.kind === 'str');
+      case 'abc.Iterable':
+      case 'abc.Collection':
+        return v.kind === 'list' || v.kind === 'tuple' || v.kind === 'dict' || v.kind === 'str' || v.kind === 'tensor';
+      case 'abc.Iterator':
+        return false;
+      case 'abc.Mapping':
+      case 'abc.MutableMapping':
+      case 'abc.Dict':
+        return v.kind === 'dict';
+      case 'abc.Number':
+      case 'abc.Real':
+        return v.kind === 'int' || v.kind === 'float' || v.kind === 'bool';
+      case 'abc.Integral':
+        return v.kind === 'int' || v.kind === 'bool';
+      case 'abc.Callable':
+      case 'abc.FunctionType':
+      case 'abc.MethodType':
+      case 'abc.LambdaType': {
+        const f = asObject(v);
+        if (o.name !== 'abc.Callable') return !!f && (f.t === 'func' || f.t === 'bound');
+        return !!f && (['func', 'bound', 'builtin', 'class', 'op', 'partial'].includes(f.t) || (f.t === 'instance' && f.inst.isModule));
+      }
       default:
         return false;
     }
@@ -348,7 +375,13 @@ export function isInstance(ip: Interpreter, v: PyValue, cls: PyValue): boolean |
     if (o.cls.t === 'torch' && o.cls.type === 'Module') return inst.isModule;
     return mro.some((m) => sameRef(m, o.cls));
   }
-  if (o.t === 'opaque' || o.t === 'namespace') return null;
+  if (o.t === 'opaque' || o.t === 'namespace') {
+    // An object of a fully known class cannot be an instance of an unknown library type.
+    const inst = instanceOf(v);
+    if (inst && inst.cls.t === 'user' && inst.cls.cls.bases.length === (inst.cls.cls.def?.bases.length ?? 0)) return false;
+    if (inst || v.kind === 'tensor' || v.kind === 'int' || v.kind === 'float' || v.kind === 'str' || v.kind === 'none' || v.kind === 'list' || v.kind === 'tuple' || v.kind === 'dict') return false;
+    return null;
+  }
   return null;
 }
 

@@ -119,41 +119,51 @@ export function importFrom(ip: Interpreter, s: Extract<Stmt, { k: 'importfrom' }
     }
     return;
   }
-  let scope: ModuleScope | null = null;
   let dotted = s.module;
+  let file: string | null = null;
   if (s.level > 0) {
     let dir = dirname(frame.scope.file);
     for (let i = 1; i < s.level; i++) dir = dirname(dir);
-    const file = s.module ? findModuleFile(ip, [dir], s.module) : ip.opts.readFile?.(joinPath(dir, '__init__.py')) != null ? joinPath(dir, '__init__.py') : null;
-    dotted = s.module || dir.split('/').pop() || '';
-    if (file) scope = loadModuleFile(ip, file, dotted);
-    else if (!s.module) scope = { file: joinPath(dir, '__init__.py'), name: dotted, globals: new Map() };
-    // `from . import mod`: names may be submodules of the folder.
-    if (scope) {
+    if (!s.module) {
+      // `from . import a, b`: names of the package's __init__ or its submodules.
+      const init = joinPath(dir, '__init__.py');
+      const scope = ip.opts.readFile?.(init) != null ? loadModuleFile(ip, init, dir.split('/').pop() || '') : null;
       for (const n of s.names) {
-        const v = scope.globals.get(n.name) ?? subModule(ip, s.module ? joinPath(dir, ...s.module.split('.')) : dir, n.name);
-        bindImported(ip, frame, n.asname ?? n.name, v, `${'.'.repeat(s.level)}${s.module}`, n.name, s.r);
+        const v = (scope ? scope.globals.get(n.name) : undefined) ?? subModule(ip, dir, n.name);
+        bindImported(ip, frame, n.asname ?? n.name, v ?? null, '.'.repeat(s.level), n.name, s.r);
       }
-      if (s.star) starImport(ip, frame, scope);
+      if (s.star && scope) starImport(ip, frame, scope);
       return;
     }
-  } else scope = resolveFile(ip, s.module, frame);
-  if (!scope) {
-    ip.diag('warning', 'unknown-import', `cannot resolve import '${'.'.repeat(s.level)}${s.module}'; values from it are unknown`, s.r);
+    file = findModuleFile(ip, [dir], s.module);
+    dotted = s.module;
+  } else file = findModuleFile(ip, searchBases(ip, frame), s.module);
+  const shown = `${'.'.repeat(s.level)}${s.module}`;
+  if (!file) {
+    ip.diag('warning', 'unknown-import', `cannot resolve import '${shown}'; values from it are unknown`, s.r);
     for (const n of s.names) ip.setName(frame, n.asname ?? n.name, unknown(`unresolved import ${s.module}.${n.name}`));
     return;
   }
+  const found = file;
   if (s.star) {
-    starImport(ip, frame, scope);
+    const scope = loadModuleFile(ip, found, dotted);
+    if (scope) starImport(ip, frame, scope);
     return;
   }
+  // Names are bound lazily: the other file is parsed and run only when one of them is used.
+  const importer = frame.scope.file;
+  const moduleDir = found.endsWith('/__init__.py') ? dirname(found) : null;
   for (const n of s.names) {
-    let v = scope.globals.get(n.name) ?? null;
-    if (!v) {
-      const sub = resolveFile(ip, `${s.module}.${n.name}`, frame);
-      if (sub) v = obj({ t: 'pymodule', scope: sub }, 'module');
-    }
-    bindImported(ip, frame, n.asname ?? n.name, v, s.module, n.name, s.r);
+    const load = (): PyValue => {
+      const scope = loadModuleFile(ip, found, dotted);
+      const got = scope?.globals.get(n.name);
+      if (scope && got) return ip.forceIn(scope.globals, n.name, got);
+      const sub = moduleDir ? subModule(ip, moduleDir, n.name) : null;
+      if (sub) return sub;
+      ip.diag('warning', 'unknown-import', `cannot import '${n.name}' from '${shown}'`, s.r, {}, importer);
+      return unknown(`unresolved import ${s.module}.${n.name}`);
+    };
+    ip.setName(frame, n.asname ?? n.name, obj({ t: 'lazy', load }, 'lazy import'));
   }
 }
 

@@ -78,6 +78,8 @@ export class Interpreter {
   /** The innermost call expression being evaluated, for diagnostics of ops. */
   site: CallSite = { range: null };
   currentFile: string;
+  /** > 0 while the top level of an imported file runs. */
+  private quiet = 0;
   /** The innermost executing user-function frame (in-place ops rebind its aliases). */
   frame: Frame | null = null;
 
@@ -97,6 +99,9 @@ export class Interpreter {
   }
 
   diag(severity: Severity, code: string, message: string, range: Range | null, extra: Partial<Pick<Diagnostic, 'hint' | 'fix'>> = {}, file = this.currentFile): void {
+    // The top level of imported files is not the user's concern: what it fails to define shows up where it is used.
+    if (this.quiet > 0 && severity !== 'error') return;
+    if (severity === 'info' && file !== this.opts.file) return;
     this.rec.diag({ severity, code, message, range: this.rec.range(range, file), ...extra });
   }
 
@@ -115,7 +120,11 @@ export class Interpreter {
     this.modulesByFile.set(file, scope);
     const frame = new Frame(null, scope, '<module>', '<module>', null, false, null);
     const prevFile = this.currentFile;
+    const prevFrame = this.frame;
+    const imported = file !== this.opts.file;
     this.currentFile = file;
+    this.frame = null;
+    if (imported) this.quiet++;
     try {
       for (const s of mod.body) {
         try {
@@ -136,6 +145,8 @@ export class Interpreter {
       }
     } finally {
       this.currentFile = prevFile;
+      this.frame = prevFrame;
+      if (imported) this.quiet--;
     }
     return scope;
   }
@@ -349,21 +360,38 @@ export class Interpreter {
   lookup(name: string, frame: Frame, r: Range | null): PyValue {
     if (frame.funcName === '<module>') {
       const g = frame.scope.globals.get(name);
-      if (g) return g;
+      if (g) return this.forceIn(frame.scope.globals, name, g);
     } else if (!frame.globalNames?.has(name)) {
       let f: FrameLike | null = frame;
       while (f) {
         const v = f.locals.get(name);
-        if (v) return v;
+        if (v) return this.forceIn(f.locals, name, v);
         f = f.parent;
       }
     }
     const g = frame.scope.globals.get(name);
-    if (g) return g;
+    if (g) return this.forceIn(frame.scope.globals, name, g);
     const b = this.builtins.get(name);
     if (b) return b;
     this.diag('warning', 'unknown-name', `name '${name}' is not defined (or not known to the analysis)`, r);
     return unknown(`undefined name ${name}`);
+  }
+
+  /** Resolves a lazily imported name on first use and stores the result where it was bound. */
+  forceIn(map: Map<string, PyValue>, name: string, v: PyValue): PyValue {
+    const o = v.kind === 'object' ? asObject(v) : null;
+    if (!o || o.t !== 'lazy') return v;
+    map.set(name, unknown(`import cycle through ${name}`));
+    const wasActive = this.rec.active;
+    this.rec.active = false;
+    let out: PyValue;
+    try {
+      out = o.load();
+    } finally {
+      this.rec.active = wasActive;
+    }
+    map.set(name, out);
+    return out;
   }
 
   /** Binds `v` to an assignment target (names, tuples with a starred element, attributes, subscripts). */
@@ -426,7 +454,7 @@ export class Interpreter {
   makeFunction(name: string, qualname: string, params: readonly Param[], body: UserFunction['body'], defLine: number, r: Range, frame: Frame, closure: FrameLike | null): UserFunction {
     const defaults = new Map<string, PyValue>();
     for (const p of params) if (p.default) defaults.set(p.name, this.eval(p.default, frame));
-    return { name, qualname, params, defaults, body, defLine, range: r, scope: frame.scope, closure, ownerClass: null, decorators: new Set(), defStmt: null };
+    return { name, qualname, params, defaults, body, defLine, range: r, scope: frame.scope, closure, ownerClass: null, decorators: new Set(), defStmt: null, attrs: new Map() };
   }
 
   private decorate(d: Expr, fnv: PyValue, frame: Frame): PyValue {
@@ -436,7 +464,7 @@ export class Interpreter {
     if (name === 'property' || name === 'cached_property') return obj({ t: 'property', fn: fnv }, 'property');
     if (d.k === 'attr' && (d.name === 'setter' || d.name === 'deleter')) return this.eval(d.obj, frame);
     // Decorators that return the function unchanged for analysis purposes.
-    if (['no_grad', 'enable_grad', 'inference_mode', 'wraps', 'lru_cache', 'cache', 'ignore', 'unused', 'export', 'script', 'abstractmethod', 'autocast', 'overload', 'final', 'override', 'jit', 'register_to_config', 'torch_function'].includes(name)) return fnv;
+    if (['no_grad', 'enable_grad', 'inference_mode', 'lru_cache', 'cache', 'ignore', 'unused', 'export', 'script', 'abstractmethod', 'autocast', 'overload', 'final', 'override', 'jit', 'register_to_config', 'torch_function'].includes(name)) return fnv;
     const dec = this.eval(d, frame);
     if (dec.kind === 'unknown') return fnv;
     const out = this.call(dec, [fnv], new Map(), d.r);
@@ -718,8 +746,8 @@ export class Interpreter {
       else if (a.kind === 'star') {
         const v = this.eval(a.value, frame);
         const items = this.iterate(v, a.value.r);
+        // An unknown *args contributes nothing rather than a bogus argument (its origin is already reported).
         if (items) args.push(...items);
-        else args.push(unknown('*args of an unknown value'));
       } else {
         const v = this.eval(a.value, frame);
         if (v.kind === 'dict') for (const k of v.keys) if (k.kind === 'str') kwargs.set(k.value, v.entries.get(dictKey(k))!);
@@ -787,6 +815,8 @@ export class Interpreter {
         return this.unsupported(`calling ${o.t}`, r);
       case 'opaque':
         return unknown(`call of ${o.what}`);
+      case 'lazy':
+        return this.call(o.load(), args, kwargs, r);
     }
   }
 
@@ -1059,7 +1089,7 @@ export class Interpreter {
             return namespaceAttr(this, o.path, name, r);
           case 'pymodule': {
             const g = o.scope.globals.get(name);
-            if (g) return g;
+            if (g) return this.forceIn(o.scope.globals, name, g);
             this.diag('warning', 'unknown-name', `module '${o.scope.name}' has no attribute '${name}'`, r);
             return unknown(`${o.scope.name}.${name}`);
           }
@@ -1073,10 +1103,14 @@ export class Interpreter {
             }
             return this.unsupported(`super().${name}`, r);
           }
-          case 'func':
+          case 'func': {
+            const set = o.fn.attrs.get(name);
+            if (set) return set;
             if (name === '__name__') return pyStr(o.fn.name);
             if (name === '__qualname__') return pyStr(o.fn.qualname);
+            if (name === '__module__') return pyStr(o.fn.scope.name);
             return unknown(`function attribute ${name}`);
+          }
           case 'opaque':
             return obj({ t: 'builtin', name, call: () => NONE }, 'builtin_function_or_method');
           default:
@@ -1161,6 +1195,10 @@ export class Interpreter {
       o.scope.globals.set(name, v);
       return;
     }
+    if (o && o.t === 'func') {
+      o.fn.attrs.set(name, v);
+      return;
+    }
     if (target.kind === 'unknown') return;
     this.diag('info', 'unsupported', `attribute assignment on ${target.kind === 'object' ? target.typeName : target.kind} is ignored`, r);
   }
@@ -1204,6 +1242,7 @@ export class Interpreter {
       case 'object': {
         const o = asObject(v);
         if (o?.t === 'instance') return moduleGetItem(this, o.inst, index, r);
+        if (o?.t === 'builtin' && (v.typeName === 'type' || o.name.startsWith('abc.'))) return v; // List[int], Sequence[Tensor]: the type itself
         if (o?.t === 'class' || o?.t === 'namespace' || o?.t === 'opaque') return obj({ t: 'opaque', what: 'typing construct' }, 'typing');
         if (v.typeName === 'typing') return v;
         return this.unsupported(`subscript of ${v.typeName}`, r);

@@ -266,6 +266,7 @@ export function instanceGetAttr(ip: Interpreter, inst: Instance, name: string, r
     if (name === 'training') return pyBool(true);
   }
   if (name === '__class__') return obj({ t: 'class', cls: inst.cls }, 'type');
+  if (name === '__module__') return pyStr(inst.cls.t === 'user' ? inst.cls.cls.scope.name : 'torch.nn');
   if (!quiet) ip.diag('warning', 'unknown-attr', `'${inst.typeName}' object has no attribute '${name}' (as far as the analysis knows)`, r);
   return unknown(`attribute ${name}`);
 }

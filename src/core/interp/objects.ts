@@ -35,6 +35,8 @@ export interface UserFunction {
   readonly decorators: ReadonlySet<string>;
   /** For lambdas: the statement that created them (their line records are reported there). */
   defStmt: import('./frame').StmtInfo | null;
+  /** Attributes set on the function object (`__name__` copied by functools.wraps, …). */
+  readonly attrs: Map<string, PyValue>;
 }
 
 /** What closures need of a frame (the interpreter's Frame implements it). */
@@ -95,6 +97,8 @@ export type InterpObject =
   | { readonly t: 'partial'; readonly fn: PyValue; readonly args: readonly PyValue[]; readonly kwargs: ReadonlyMap<string, PyValue> }
   | { readonly t: 'super'; readonly cls: UserClass; readonly self: PyValue }
   | { readonly t: 'pymodule'; readonly scope: ModuleScope }
+  /** A name imported from another file, loaded on first use. */
+  | { readonly t: 'lazy'; readonly load: () => PyValue }
   /** Values the analysis need not look into (devices, loggers, context managers, typing constructs). */
   | { readonly t: 'opaque'; readonly what: string };
 

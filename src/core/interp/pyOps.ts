@@ -223,7 +223,7 @@ export function pyBinary(op: string, a: PyValue, b: PyValue): PyValue | null {
     }
   }
   if (a.kind === 'str' && b.kind === 'str' && op === '+') return pyStr(a.value + b.value);
-  if (a.kind === 'str' && op === '%') return pyStr(a.value);
+  if (a.kind === 'str' && op === '%') return percentFormat(a.value, b);
   if (a.kind === 'str' && isIntLike(b) && op === '*') {
     const n = asIntDim(b).value;
     return n === null ? unknown('string repeat by unknown count') : pyStr(a.value.repeat(Math.max(0, n)));
@@ -276,4 +276,36 @@ export function pyStrOf(v: PyValue): string {
     default:
       return `<${v.kind}>`;
   }
+}
+
+/** printf-style `'%d-%s' % (1, 'a')` for the conversions model code uses in names and messages. */
+function percentFormat(fmt: string, arg: PyValue): PyValue {
+  const args = arg.kind === 'tuple' ? arg.items : [arg];
+  let i = 0;
+  let failed = false;
+  const out = fmt.replace(/%(?:\(([^)]*)\))?([-+ 0#]*)(\d+)?(?:\.(\d+))?([diouxXeEfFgGcrsa%])/g, (_m, key: string | undefined, flags: string, width: string | undefined, prec: string | undefined, conv: string) => {
+    if (conv === '%') return '%';
+    let v: PyValue | undefined;
+    if (key !== undefined && arg.kind === 'dict') v = arg.entries.get(key);
+    else v = args[i++];
+    if (!v) {
+      failed = true;
+      return '';
+    }
+    let text: string;
+    const n = num(v);
+    if ('diouxX'.includes(conv)) {
+      if (n === null) return (failed = true), '';
+      const k = Math.trunc(n);
+      text = conv === 'x' ? k.toString(16) : conv === 'X' ? k.toString(16).toUpperCase() : conv === 'o' ? k.toString(8) : String(k);
+    } else if ('eEfFgG'.includes(conv)) {
+      if (n === null) return (failed = true), '';
+      const p = prec === undefined ? 6 : Number(prec);
+      text = conv === 'e' || conv === 'E' ? n.toExponential(p) : conv === 'g' || conv === 'G' ? String(Number(n.toPrecision(p || 1))) : n.toFixed(p);
+    } else text = pyStrOf(v);
+    const w = width ? Number(width) : 0;
+    if (text.length < w) text = flags.includes('-') ? text.padEnd(w) : flags.includes('0') && !'sr'.includes(conv) ? text.padStart(w, '0') : text.padStart(w);
+    return text;
+  });
+  return failed ? unknown('string formatting with values not known at analysis time') : pyStr(out);
 }

@@ -10,7 +10,13 @@ import { deepCopy } from './deepCopy';
 import { num, pyBool, pyInt, pyStr } from './pyOps';
 
 /** Python modules the analysis understands (imports of anything else must resolve to workspace files). */
-const KNOWN_ROOTS = new Set(['torch', 'math', 'collections', 'functools', 'typing', 'typing_extensions', 'logging', 'warnings', 'os', 'sys', 'copy', 'itertools', 'numpy', 'abc', 'dataclasses', 'enum', 'numbers', 'operator', 'inspect', 're', 'json', 'time', 'random', '__future__', 'types']);
+const KNOWN_ROOTS = new Set(['torch', 'math', 'collections', 'functools', 'typing', 'typing_extensions', 'logging', 'warnings', 'os', 'sys', 'copy', 'itertools', 'numpy', 'abc', 'dataclasses', 'enum', 'numbers', 'operator', 'inspect', 're', 'json', 'time', 'random', '__future__', 'types', ...STDLIB_OPAQUE()]);
+
+/** Standard-library modules that model files import for things the analysis does not need (paths, I/O, hashing). */
+function STDLIB_OPAQUE(): string[] {
+  return ['pathlib', 'io', 'struct', 'tempfile', 'atexit', 'builtins', 'weakref', 'contextlib', 'textwrap', 'urllib', 'hashlib', 'string', 'glob', 'shutil', 'pickle', 'argparse', 'datetime', 'threading', 'multiprocessing', 'subprocess', 'platform', 'traceback', 'uuid', 'csv', 'zipfile', 'tarfile', 'gzip', 'base64', 'errno', 'signal', 'socket', 'queue', 'heapq', 'bisect', 'decimal', 'fractions', 'statistics', 'pprint', 'shlex', 'fnmatch', 'importlib', 'pkgutil', 'unittest', 'yaml', 'tqdm', 'PIL', 'matplotlib', 'scipy', 'pandas', 'cv2', 'accimage', 'defusedxml', 'cffi'];
+}
+const OPAQUE_ROOTS = new Set(STDLIB_OPAQUE());
 
 export function isKnownLibrary(path: string): boolean {
   return KNOWN_ROOTS.has(path.split('.')[0]);
@@ -21,7 +27,9 @@ const DTYPES: Record<string, string> = {
   int64: 'int64', long: 'int64', int32: 'int32', int: 'int32', int16: 'int16', short: 'int16', int8: 'int8', uint8: 'uint8', bool: 'bool',
 };
 
-const TORCH_SUBMODULES = new Set(['nn', 'jit', 'cuda', 'backends', 'utils', 'autograd', 'fx', 'onnx', 'distributed', 'hub', 'linalg', 'fft', 'special', 'amp', 'cpu', 'mps', 'overrides', 'testing']);
+const ABSTRACT_TYPES = new Set(['Sequence', 'MutableSequence', 'List', 'Tuple', 'Dict', 'Mapping', 'MutableMapping', 'Iterable', 'Iterator', 'Collection', 'Callable', 'Set', 'FrozenSet', 'Number', 'Integral', 'Real', 'FunctionType', 'MethodType', 'LambdaType']);
+
+const TORCH_SUBMODULES = new Set(['_C', 'nn', 'jit', 'cuda', 'backends', 'utils', 'autograd', 'fx', 'onnx', 'distributed', 'hub', 'linalg', 'fft', 'special', 'amp', 'cpu', 'mps', 'overrides', 'testing']);
 const NN_SUBMODULES = new Set(['functional', 'init', 'utils', 'modules', 'parameter', 'common_types']);
 
 const ns = (path: string): PyValue => obj({ t: 'namespace', path }, 'module');
@@ -123,7 +131,7 @@ export function namespaceAttr(ip: Interpreter, path: string, name: string, r: Ra
       }
       break;
     case 'torch.jit':
-      if (['script', 'ignore', 'unused', 'export', 'trace', 'script_method', 'is_scripting', 'is_tracing'].includes(name)) {
+      if (['script', 'ignore', 'unused', 'export', 'trace', 'script_method', 'is_scripting', 'is_tracing', '_overload_method', '_overload'].includes(name)) {
         if (name === 'is_scripting' || name === 'is_tracing') return builtin(name, () => pyBool(false));
         return decoratorFactory(name);
       }
@@ -134,6 +142,7 @@ export function namespaceAttr(ip: Interpreter, path: string, name: string, r: Ra
       if (name === 'device_count') return builtin(name, () => pyInt(0));
       return builtin(name, () => NONE);
     case 'torch.backends':
+    case 'torch._C':
       return opaque(full);
     case 'torch.fx':
       if (name === 'wrap') return identity(name);
@@ -142,7 +151,7 @@ export function namespaceAttr(ip: Interpreter, path: string, name: string, r: Ra
       return mathAttr(ip, name, r);
     case 'collections':
       if (name === 'OrderedDict' || name === 'defaultdict') return ip.builtins.get(name)!;
-      if (name === 'abc') return opaque('collections.abc');
+      if (name === 'abc') return ns('collections.abc');
       break;
     case 'functools':
       if (name === 'partial') {
@@ -158,7 +167,20 @@ export function namespaceAttr(ip: Interpreter, path: string, name: string, r: Ra
           return acc;
         });
       }
-      if (['wraps', 'lru_cache', 'cache', 'cached_property', 'total_ordering', 'singledispatch'].includes(name)) return decoratorFactory(name);
+      if (name === 'wraps' || name === 'update_wrapper') {
+        // wraps(wrapped)(wrapper): the wrapper takes the wrapped function's name and docs (its code keeps its own).
+        const copy = (wrapper: PyValue, wrapped: PyValue): PyValue => {
+          for (const k of ['__name__', '__qualname__', '__doc__', '__module__']) {
+            const v = ip.getAttr(wrapped, k, r);
+            if (v.kind !== 'unknown') ip.setAttr(wrapper, k, v, r);
+          }
+          ip.setAttr(wrapper, '__wrapped__', wrapped, r);
+          return wrapper;
+        };
+        if (name === 'update_wrapper') return builtin(name, (a) => (a[0] && a[1] ? copy(a[0], a[1]) : a[0] ?? NONE));
+        return builtin(name, (a) => (a[0] ? builtin('wraps.decorator', (b) => (b[0] ? copy(b[0], a[0]!) : NONE)) : unknown('wraps()')));
+      }
+      if (['lru_cache', 'cache', 'cached_property', 'total_ordering', 'singledispatch'].includes(name)) return decoratorFactory(name);
       break;
     case 'typing':
     case 'typing_extensions':
@@ -166,7 +188,10 @@ export function namespaceAttr(ip: Interpreter, path: string, name: string, r: Ra
     case 'abc':
     case 'types':
     case '__future__':
+    case 'collections.abc':
       if (name === 'abstractmethod') return identity(name);
+      // Abstract container types answer isinstance() like Python does for builtin values.
+      if (ABSTRACT_TYPES.has(name)) return builtin(`abc.${name}`, () => unknown(`${name}()`));
       if (name === 'cast') return builtin(name, (a) => a[1] ?? NONE);
       return opaque('typing');
     case 'dataclasses':
@@ -211,6 +236,11 @@ export function namespaceAttr(ip: Interpreter, path: string, name: string, r: Ra
       break;
     case 'numpy':
       return numpyAttr(ip, name, r);
+    default:
+      if (OPAQUE_ROOTS.has(path.split('.')[0])) return opaque(full);
+      break;
+  }
+  switch (path) {
     case 'os':
     case 'sys':
     case 'inspect':
