@@ -76,16 +76,35 @@ function inputsText(p: FusionPoint, lang: FusionLang): string {
 
 const byRole = (p: FusionPoint, role: string): FusionInput | undefined => p.inputs.find((i) => i.role === role);
 
-function enText(p: FusionPoint): string {
+const upsampled = (i: FusionInput): boolean => i.resampling.some((s) => s.kind === 'transposed-conv' || (s.kind === 'interpolate' && (s.scale ?? []).some((x) => x > 1)));
+
+/** The classic shape of a two-input merge: a shallow map meets a deeper one brought up to its size (U-Net skip, FPN top-down). */
+function patternText(p: FusionPoint, lang: FusionLang): string {
+  if (p.inputs.length !== 2 || (p.method !== 'concat' && p.method !== 'sum')) return '';
+  const up = p.inputs.find(upsampled);
+  const skip = p.inputs.find((i) => i !== up && !upsampled(i));
+  if (!up || !skip) return '';
+  const [u, k] = [inputName(up, p.inputs.indexOf(up), lang), inputName(skip, p.inputs.indexOf(skip), lang)];
+  if (lang === 'zh-cn') {
+    return p.method === 'concat'
+      ? `跳跃连接（U-Net 式）：浅层的 ${k} 保留细节，与上采样后的深层 ${u} 拼接。`
+      : `自顶向下通路（FPN 式）：深层的 ${u} 上采样后与 ${k} 相加，把语义带到高分辨率。`;
+  }
+  return p.method === 'concat'
+    ? ` Skip connection (U-Net style): the shallow ${k} keeps the detail, the upsampled deeper ${u} brings the context.`
+    : ` Top-down pathway (FPN style): the deeper ${u} is upsampled and added to ${k}, carrying semantics to the finer resolution.`;
+}
+
+function enText(p: FusionPoint, pattern: string): string {
   const n = p.inputs.length;
   const at = strideText(p.out.level.stride);
   const where = at !== null ? ` at stride ${at}` : '';
   const arith = p.arithmetic ? ` (${p.arithmetic})` : '';
   switch (p.method) {
     case 'concat':
-      return `Concatenation of ${n} levels${arith}${where}: ${inputsText(p, 'en')}. Keeps every channel of every level; the next layer learns how to mix them.`;
+      return `Concatenation of ${n} levels${arith}${where}: ${inputsText(p, 'en')}.${pattern || ' Keeps every channel of every level; the next layer learns how to mix them.'}`;
     case 'sum':
-      return `Element-wise sum of ${n} levels${arith}${where}: ${inputsText(p, 'en')}. Needs equal shapes; cheaper than concatenation, but the levels share one channel space.`;
+      return `Element-wise sum of ${n} levels${arith}${where}: ${inputsText(p, 'en')}.${pattern || ' Needs equal shapes; cheaper than concatenation, but the levels share one channel space.'}`;
     case 'residual': {
       const sc = byRole(p, 'shortcut');
       const br = byRole(p, 'branch');
@@ -118,16 +137,16 @@ function enText(p: FusionPoint): string {
   }
 }
 
-function zhText(p: FusionPoint): string {
+function zhText(p: FusionPoint, pattern: string): string {
   const n = p.inputs.length;
   const at = strideText(p.out.level.stride);
   const where = at !== null ? `，输出步长 ${at}` : '';
   const arith = p.arithmetic ? `（${p.arithmetic}）` : '';
   switch (p.method) {
     case 'concat':
-      return `拼接融合 ${n} 个层级${arith}${where}：${inputsText(p, 'zh-cn')}。保留各层级的全部通道，由后续层学习如何组合。`;
+      return `拼接融合 ${n} 个层级${arith}${where}：${inputsText(p, 'zh-cn')}。${pattern || '保留各层级的全部通道，由后续层学习如何组合。'}`;
     case 'sum':
-      return `逐元素相加融合 ${n} 个层级${arith}${where}：${inputsText(p, 'zh-cn')}。要求形状一致；比拼接省参数，但各层级共用同一通道空间。`;
+      return `逐元素相加融合 ${n} 个层级${arith}${where}：${inputsText(p, 'zh-cn')}。${pattern || '要求形状一致；比拼接省参数，但各层级共用同一通道空间。'}`;
     case 'residual': {
       const sc = byRole(p, 'shortcut');
       const br = byRole(p, 'branch');
@@ -170,7 +189,9 @@ function feedsText(p: FusionPoint, lang: FusionLang): string {
 
 /** A hover-sized explanation of one fusion point. */
 export function explainFusion(point: FusionPoint, lang: FusionLang = 'en'): string {
-  return (lang === 'zh-cn' ? zhText(point) : enText(point)) + feedsText(point, lang);
+  // A recognised U-Net / FPN shape replaces the generic remark about the method.
+  const pattern = patternText(point, lang);
+  return (lang === 'zh-cn' ? zhText(point, pattern) : enText(point, pattern)) + feedsText(point, lang);
 }
 
 /** One line for lists and CodeLens: `concat · 3 levels: feat1 (/1, 64ch) + feat2 (/2, 128ch) + feat3 (/4, 256ch)`. */
