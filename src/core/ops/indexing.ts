@@ -83,8 +83,9 @@ export function indexShape(op: string, s: Shape, index: PyValue): Shape {
   const raw = index.kind === 'tuple' ? index.items : [index];
   const items = raw.map((v) => toItem(v, op));
   const consumed = (it: Item): number => (it.kind === 'int' || it.kind === 'slice' ? 1 : it.kind === 'advanced' ? it.consumes : 0);
-  // torch 1.13 accepts repeated `...`: the first one absorbs the free dims, later ones none.
-  let ellipsisSeen = false;
+  const inRange = (): void => {
+    if (axis >= s.length) throw new ShapeError(`${op}: dimension out of range (expected to be in range of [${-s.length}, ${s.length - 1}], but got ${axis})`);
+  };
   const used = items.reduce((a, it) => a + consumed(it), 0);
   if (used > s.length) throw new ShapeError(`${op}: too many indices for tensor of dimension ${s.length} (input ${showShape(s)}, ${used} indexed)`);
   const out: Dim[] = [];
@@ -98,12 +99,15 @@ export function indexShape(op: string, s: Shape, index: PyValue): Shape {
     switch (it.kind) {
       case 'none': out.push(dim(1)); break;
       case 'ellipsis': {
-        const fill = ellipsisSeen ? 0 : s.length - used;
-        ellipsisSeen = true;
-        for (let k = 0; k < fill; k++) out.push(s[axis++]);
+        // Each `...` skips the unindexed dims; torch 1.13 lets a repeated one skip past the end (then any
+        // later index is out of range).
+        const fill = s.length - used;
+        for (let k = axis; k < Math.min(axis + fill, s.length); k++) out.push(s[k]);
+        axis += fill;
         break;
       }
       case 'int': {
+        inRange();
         const n = s[axis];
         const i = it.d.value;
         if (i !== null && n.value !== null && (i >= n.value || i < -n.value)) {
@@ -112,8 +116,12 @@ export function indexShape(op: string, s: Shape, index: PyValue): Shape {
         axis++;
         break;
       }
-      case 'slice': out.push(sliceLength(s[axis++], it.start, it.stop, it.step, op)); break;
+      case 'slice':
+        inRange();
+        out.push(sliceLength(s[axis++], it.start, it.stop, it.step, op));
+        break;
       case 'advanced': {
+        if (it.consumes > 0) inRange();
         if (gap) adjacent = false;
         advanced.push({ shape: it.shape, at: out.length });
         axis += it.consumes;
@@ -121,7 +129,7 @@ export function indexShape(op: string, s: Shape, index: PyValue): Shape {
       }
     }
   });
-  out.push(...s.slice(axis));
+  if (axis < s.length) out.push(...s.slice(axis));
   if (advanced.length === 0) return out;
   const shapes = advanced.map((a) => a.shape);
   const joint: Shape = shapes.some((x) => x === null) ? [unknownDim()] : broadcastAll(shapes as Shape[], `${op} (advanced indices)`);

@@ -25,6 +25,9 @@ export function padShape(op: string, x: TensorValue, pad: readonly Dim[], mode: 
     }
   }
   const out = [...x.shape];
+  // torch crops negative pads first (each crop must leave >= 0 elements); when some pad is positive,
+  // every padded dim must end up non-empty.
+  const anyPositive = pad.some((p) => p.value !== null && p.value > 0);
   for (let i = 0; i < padded; i++) {
     const axis = r - 1 - i;
     const n = out[axis];
@@ -33,8 +36,13 @@ export function padShape(op: string, x: TensorValue, pad: readonly Dim[], mode: 
       throw new ShapeError(`${op}: reflect padding (${lo.value}, ${hi.value}) must be smaller than the input size ${n.value} in dim ${axis} (input ${showShape(x.shape)})`);
     }
     const size = dimAdd(dimAdd(n, lo), hi);
-    if (size.value !== null && size.value < 0) {
-      throw new ShapeError(`${op}: the input size ${n.value} plus padding ${lo.value} and ${hi.value} gives a negative size in dim ${axis} (input ${showShape(x.shape)})`);
+    if (n.value !== null && lo.value !== null && hi.value !== null) {
+      const afterLo = n.value + Math.min(lo.value, 0);
+      const cropped = afterLo + Math.min(hi.value, 0);
+      const tooSmall = afterLo < 0 || cropped < 0 || (mode === 'constant' && anyPositive && (size.value as number) <= 0) || (size.value as number) < 0;
+      if (tooSmall) {
+        throw new ShapeError(`${op}: the input size ${n.value} in dim ${axis} plus padding ${lo.value} and ${hi.value} leaves ${size.value} elements (input ${showShape(x.shape)})`);
+      }
     }
     out[axis] = size;
   }
