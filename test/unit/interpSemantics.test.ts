@@ -193,6 +193,7 @@ class Block(nn.Module):
   assert.deepEqual(mutate.map((r) => `${r.var}@${r.line + 1}`), ['out@21', 'out@22']);
   assert.equal(g.paramsTotal, 8 * 8 * 9 + 8);
   assert.deepEqual(g.stateDict.map((e) => `${e.name}:${e.role}`), ['alpha:param', 'mask:buffer', 'conv.weight:param']);
+  assert.deepEqual(g.stateDict.map((e) => e.init.kind), ['zeros', 'ones', 'kaiming_uniform']);
   assert.deepEqual(g.modules.map((m) => m.path), ['', 'conv', 'relu', 'gate']);
 });
 

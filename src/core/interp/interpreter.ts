@@ -47,6 +47,18 @@ export interface InterpOptions {
 
 const NO_KWARGS: Map<string, PyValue> = new Map();
 
+/** How tensors made by factories start out, so nn.Parameter(torch.ones(n)) gets the right initialisation. */
+const CREATION_INIT: Record<string, (a: BoundArgs) => import('../ops/types').InitRule> = {
+  'torch.zeros': () => ({ kind: 'zeros' }),
+  'torch.zeros_like': () => ({ kind: 'zeros' }),
+  'torch.empty': () => ({ kind: 'zeros' }),
+  'torch.ones': () => ({ kind: 'ones' }),
+  'torch.ones_like': () => ({ kind: 'ones' }),
+  'torch.randn': () => ({ kind: 'normal', std: 1 }),
+  'torch.randn_like': () => ({ kind: 'normal', std: 1 }),
+  'torch.full': (a) => ({ kind: 'constant', value: a.fill_value?.kind === 'float' ? a.fill_value.value : a.fill_value?.kind === 'int' ? a.fill_value.dim.value ?? 0 : 0 }),
+};
+
 const BIN_KEYS: Record<string, string> = {
   '+': 'op.add', '-': 'op.sub', '*': 'op.mul', '/': 'op.truediv', '//': 'op.floordiv', '%': 'op.mod', '**': 'op.pow',
   '@': 'op.matmul', '&': 'op.and_', '|': 'op.or_', '^': 'op.xor', '<<': 'op.lshift', '>>': 'op.rshift',
@@ -976,6 +988,8 @@ export class Interpreter {
     }
     if (def.inPlace) out = this.markInPlace(out, bound[def.signature[0]?.name ?? '']);
     out = this.ensureTensors(out);
+    const init = CREATION_INIT[def.name];
+    if (init && out.kind === 'tensor') this.initOf.set((out as Tensor).obj, init(bound));
     if (this.rec.active) this.addNode(def.name, null, {}, bound, out, 0, def.flops ? safeFlops(() => def.flops!(bound, out)) : 0, r);
     return out;
   }
