@@ -1,5 +1,6 @@
 // Test helper: runs the real interpreter on a Python model file and returns the model graph with its fusion analysis.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { analyzeFusion } from '../../src/core/graph/fusionAnalysis';
 import type { FusionAnalysis } from '../../src/core/graph/fusionTypes';
 import type { ModelGraph } from '../../src/core/graph/modelGraph';
@@ -20,7 +21,9 @@ export function analyzePy(file: string, expr: string, inputs: readonly PyInput[]
   const fa = analyzeSource({
     text: readFileSync(file, 'utf8'),
     file,
-    readFile: () => null,
+    // Package-relative imports (torchvision's `from ..ops.misc import …`) read sibling files.
+    readFile: (path) => (existsSync(path) ? readFileSync(path, 'utf8') : null),
+    searchRoots: [dirname(file)],
     budget: { maxSteps: 5_000_000, timeMs: 60_000 },
     models: [{ expr, inputs: inputs.map((i) => ({ name: i.name, dims: [...i.shape], dtype: i.dtype ?? 'float32' })), inputKind }],
   });

@@ -165,3 +165,24 @@ test('fixture models: VGG has none; ResNet residuals; CBAM gates without a false
   const vit = analyzePy(join(dir, 'vit_tiny.py'), 'vit_tiny()', img(2, 3, 32, 32)).fusion;
   assert.deepEqual(methods(vit), ['attention', 'residual', 'residual', 'attention', 'residual', 'residual']);
 });
+
+const TORCHVISION = process.env.TORCHVISION ?? '/usr/lib/python3/dist-packages/torchvision';
+const skipTv = existsSync(join(TORCHVISION, 'models', 'resnet.py')) ? false : `torchvision sources not found at ${TORCHVISION} (install python3-torchvision or set TORCHVISION)`;
+if (skipTv) console.log(`# skipping torchvision fusion tests: ${skipTv}`);
+
+test('torchvision models: ResNet residuals, DenseNet concats, MobileNetV3 SE gates, ViT attention, VGG none', { skip: skipTv }, () => {
+  const tv = (file: string, expr: string, size = 64) => analyzePy(join(TORCHVISION, 'models', file), expr, img(1, 3, size, size)).fusion;
+  const resnet = tv('resnet.py', 'resnet18()');
+  assert.deepEqual(methods(resnet), Array(8).fill('residual'));
+  assert.deepEqual(resnet.points.map((p) => p.inputs.find((i) => i.role === 'shortcut')!.resampling.map((s) => s.kind).join('')), ['', '', 'strided-conv', '', 'strided-conv', '', 'strided-conv', '']);
+  const dense = tv('densenet.py', 'densenet121()');
+  assert.equal(dense.points.length, 58);
+  assert.ok(dense.points.every((p) => p.method === 'concat'));
+  assert.equal(dense.points[1]!.arithmetic, 'C = 64 + 32 + 32 = 128');
+  const mobile = tv('mobilenetv3.py', 'mobilenet_v3_small()');
+  assert.ok(mobile.points.filter((p) => p.method === 'gated').every((p) => p.gate?.kind === 'channel' && p.gate.activation === 'hardsigmoid'));
+  assert.deepEqual([...new Set(methods(mobile))].sort(), ['gated', 'residual']);
+  const vit = tv('vision_transformer.py', 'vit_b_16(image_size=32)', 32);
+  assert.deepEqual(vit.summary.methods, { attention: 12, residual: 24 });
+  assert.deepEqual(methods(tv('vgg.py', 'vgg11_bn()', 32)), []);
+});
