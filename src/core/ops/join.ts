@@ -109,7 +109,8 @@ function chunkInfer(x: TensorValue, args: BoundArgs, ctx: InferContext, op: stri
   if (n.value === null) throw new UnknownArgError(`${op}: the size of dim ${axis} is unknown`);
   const size = dimCeilDiv(n, chunks);
   const count = size.value === 0 ? 1 : Math.ceil(n.value / (size.value as number));
-  return splitInto(ctx, x, axis, size.value === 0 ? [n] : pieces(n, size, count));
+  // An empty dim splits into `chunks` empty pieces.
+  return splitInto(ctx, x, axis, size.value === 0 ? Array.from({ length: chunks }, () => n) : pieces(n, size, count));
 }
 
 function splitInfer(param: string) {

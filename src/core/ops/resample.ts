@@ -92,7 +92,9 @@ export function interpolateShape(op: string, x: TensorValue, a: InterpolateArgs)
     const scales = (items ?? spatialIn.map(() => a.scale)).map((v, i) => floatOf(v, op, `scale_factor[${i}]`));
     spatialOut = spatialIn.map((n, i) => scaleDim(n, scales[i]));
   }
-  if (spatialOut.some((d) => d.value !== null && d.value <= 0)) {
+  // 'area' is adaptive average pooling, which accepts empty outputs; the interpolation kernels do not.
+  const minimum = a.mode === 'area' ? 0 : 1;
+  if (spatialOut.some((d) => d.value !== null && d.value < minimum)) {
     throw new ShapeError(
       `${op}: input and output sizes should be greater than 0, but got input ${showShape(spatialIn)} and output ${showShape(spatialOut)}`,
     );
