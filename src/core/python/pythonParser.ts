@@ -127,7 +127,8 @@ function convertGuarded(c: TreeCursor, reader: RawTreeReader, text: string): { s
   const depth = c.currentDepth;
   const range = { startLine: c.startPosition.row, startCol: c.startPosition.column, endLine: c.endPosition.row, endCol: c.endPosition.column };
   try {
-    return toAstTopLevel(reader.copy(c), text);
+    // Only statements tree-sitter flags as containing errors pay for the MISSING-token checks.
+    return toAstTopLevel(reader.copy(c, c.currentNode.hasError), text);
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     while (c.currentDepth > depth && c.gotoParent());

@@ -48,23 +48,39 @@ export class RawTreeReader {
     return v;
   }
 
-  /** Copies the subtree at the cursor's current node (the cursor ends where it started). Comments are dropped. */
-  copy(c: TreeCursor): RawNode {
+  /**
+   * Copies the subtree at the cursor's current node (the cursor ends where it started). Comments are dropped.
+   * Anonymous tokens (punctuation, keywords, operators) keep only their type unless `mayHaveErrors`, which
+   * also reads their positions to find zero-width MISSING tokens: every cursor read is a wasm round trip.
+   */
+  copy(c: TreeCursor, mayHaveErrors = true): RawNode {
     const typeId = c.nodeTypeId;
+    const named = this.isNamed(typeId);
     const type = typeId === ERROR_TYPE_ID ? 'ERROR' : this.lang.types[typeId] ?? 'ERROR';
-    const fieldId = c.currentFieldId;
+    if (!named && !mayHaveErrors) {
+      return { type, field: null, named, missing: false, hasError: false, startIndex: -1, endIndex: -1, startLine: -1, startCol: -1, endLine: -1, endCol: -1, children: [] };
+    }
+    const fieldId = named ? c.currentFieldId : 0;
     const start = c.startIndex;
     const end = c.endIndex;
     // MISSING nodes are zero-width; only those need the (costly) check.
-    const missing = start === end && c.nodeIsMissing;
+    const missing = mayHaveErrors && start === end && c.nodeIsMissing;
     const startLine = this.lineOf(start);
     const endLine = end === start ? startLine : this.lineOf(end);
     const children: RawNode[] = [];
     let hasError = missing || type === 'ERROR';
-    if (c.gotoFirstChild()) {
+    if (named && c.gotoFirstChild()) {
       do {
         if (c.nodeTypeId === this.commentId()) continue;
-        const child = this.copy(c);
+        const child = this.copy(c, mayHaveErrors);
+        if (child.hasError) hasError = true;
+        children.push(child);
+      } while (c.gotoNextSibling());
+      c.gotoParent();
+    } else if (!named && mayHaveErrors && c.gotoFirstChild()) {
+      // Tokens have no children, but an anonymous node inside an error region might.
+      do {
+        const child = this.copy(c, mayHaveErrors);
         if (child.hasError) hasError = true;
         children.push(child);
       } while (c.gotoNextSibling());
@@ -73,7 +89,7 @@ export class RawTreeReader {
     return {
       type,
       field: fieldId ? this.lang.fields[fieldId] ?? null : null,
-      named: this.isNamed(typeId),
+      named,
       missing,
       hasError,
       startIndex: start,

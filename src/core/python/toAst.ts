@@ -385,17 +385,17 @@ class Converter {
         return { k: 'call', r, func, args: this.args(argsNode) };
       }
       case 'binary_operator': {
-        const op = n.children.find((c) => c.field === 'operator');
+        const op = n.children.find((c) => !c.named);
         return { k: 'bin', r, op: op ? op.type : '?', left: this.expr(field(n, 'left')!), right: this.expr(field(n, 'right')!) };
       }
       case 'unary_operator': {
-        const op = n.children.find((c) => c.field === 'operator');
+        const op = n.children.find((c) => !c.named);
         return { k: 'unary', r, op: (op?.type ?? '-') as '-' | '+' | '~', operand: this.expr(field(n, 'argument')!) };
       }
       case 'not_operator':
         return { k: 'unary', r, op: 'not', operand: this.expr(field(n, 'argument')!) };
       case 'boolean_operator': {
-        const op = n.children.find((c) => c.field === 'operator');
+        const op = n.children.find((c) => !c.named);
         return { k: 'boolop', r, op: op?.type === 'or' ? 'or' : 'and', left: this.expr(field(n, 'left')!), right: this.expr(field(n, 'right')!) };
       }
       case 'comparison_operator': {
