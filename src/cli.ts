@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./cli/runCommand')).runCommand,
   export: async () => (await import('./cli/exportCommand')).exportCommand,
   fusion: async () => (await import('./cli/fusionCommand')).fusionCommand,
+  demo: async () => (await import('./cli/demoCommand')).demoCommand,
 };
 
 const USAGE = `usage: fusion-lens <command> [options]
@@ -16,6 +17,7 @@ commands:
   shapes FILE [--model EXPR] [--input SPEC]... [--input-kind tensor|list|dict] [--json]
   fusion FILE [--model EXPR] [--input SPEC]... [--lang en|zh-cn] [--json]
   run FILE|FILE.onnx [--model EXPR]... [--input SPEC]... [--weights F] [--inputs F] [--save-outputs F] [--seed N] [--threads N] [--json]
+  demo [FILE]   shapes, fusion points and a compared run of the bundled example (examples/fusion_cnn.py)
   export FILE --model EXPR [--input SPEC]... -o OUT.onnx [--weights F] [--seed N] [--all-values]
 `;
 
