@@ -104,6 +104,7 @@ const at = <T>(list: T[] | undefined, i: number): T | undefined => (list && list
 
 /** Re-encodes a valid ONNX file with one structural lie (sizes, types, names, nesting). */
 export function applyOnnxLie(file: Uint8Array, lie: OnnxLie): Uint8Array {
+  if (lie.kind === 'nestGraphs') return appendNestedGraph(file, lie.depth);
   const type = modelProtoType();
   const m = type.decode(file) as unknown as Obj;
   const g = m.graph as Obj;
@@ -145,13 +146,6 @@ export function applyOnnxLie(file: Uint8Array, lie: OnnxLie): Uint8Array {
       if (n) n.attribute = [...((n.attribute as Obj[]) ?? []), { name: 'value', type: 4, t: { dims: lie.dims, dataType: 1, rawData: new Uint8Array(8) } }];
       break;
     }
-    case 'nestGraphs': {
-      // An If node whose then_branch holds an If node … `depth` levels deep.
-      let inner: Obj = { name: 'leaf', node: [] };
-      for (let d = 0; d < lie.depth; d++) inner = { name: `g${d}`, node: [{ opType: 'If', input: ['c'], output: ['o'], attribute: [{ name: 'then_branch', type: 5, g: inner }] }] };
-      nodes.splice(lie.at % (nodes.length + 1), 0, ...(inner.node as Obj[]));
-      break;
-    }
     case 'valueDims': {
       const v = at([...(g.input as Obj[]), ...(g.output as Obj[])], lie.at);
       const tt = (v?.type as Obj | undefined)?.tensorType as Obj | undefined;
@@ -163,4 +157,41 @@ export function applyOnnxLie(file: Uint8Array, lie: OnnxLie): Uint8Array {
       break;
   }
   return type.encode(m).finish();
+}
+
+// ---------------------------------------------------------------- deep nesting, written by hand (protobufjs refuses to encode it)
+
+function varint(n: number): number[] {
+  const out: number[] = [];
+  while (n > 127) out.push((n & 127) | 128), (n = Math.floor(n / 128));
+  out.push(n);
+  return out;
+}
+
+const ascii = (s: string): number[] => [...s].map((c) => c.charCodeAt(0));
+
+/**
+ * Appends a second `graph` field to the ModelProto (the decoder keeps the last one): one If node whose
+ * then_branch graph holds an If node, `depth` levels deep. Field numbers as in onnx.proto. Every nested
+ * message is the last field of its parent, so each level is a header in front of the next level's bytes.
+ */
+export function appendNestedGraph(file: Uint8Array, depth: number): Uint8Array {
+  const headers: number[][] = [];
+  let inner = 0; // length of the graph nested at the current level
+  for (let d = 0; d < depth; d++) {
+    const attrHead = [0x0a, 11, ...ascii('then_branch'), 0xa0, 0x01, 5, 0x32, ...varint(inner)];
+    const nodeHeadFields = [0x0a, 1, ...ascii('c'), 0x12, 1, ...ascii('o'), 0x22, 2, ...ascii('If'), 0x2a];
+    const attrLen = attrHead.length + inner;
+    const nodeLen = nodeHeadFields.length + varint(attrLen).length + attrLen;
+    const graphHead = [0x0a, ...varint(nodeLen)];
+    headers.push([...graphHead, ...nodeHeadFields, ...varint(attrLen), ...attrHead]);
+    inner = graphHead.length + nodeLen;
+  }
+  const tail = [0x3a, ...varint(inner)];
+  const out = new Uint8Array(file.length + tail.length + inner);
+  out.set(file);
+  out.set(tail, file.length);
+  let at = file.length + tail.length;
+  for (let d = headers.length - 1; d >= 0; d--) out.set(headers[d]!, at), (at += headers[d]!.length);
+  return out;
 }
