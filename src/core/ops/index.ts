@@ -28,6 +28,7 @@ import './pool';
 import './recurrent';
 import './reduce';
 import './resample';
+import './sampling';
 import './tensor';
 import './tensorInfo';
 import './tensorMisc';
