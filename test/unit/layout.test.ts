@@ -196,3 +196,17 @@ test('a layout packed for the worker transfer unpacks to the same result', async
   assert.deepEqual(back.edgePoints.map((p) => Array.from(p)), r.edgePoints.map((p) => Array.from(p)));
   assert.equal(back.crossings, r.crossings);
 });
+
+test('full mode caps dummy nodes when a few inputs feed every layer of a deep chain', () => {
+  // 3000-node chain, and a "mask" input (node 3000) feeding every 10th node: 300 edges spanning up to 3000 ranks
+  const n = 3001;
+  const edges: [number, number][] = [];
+  for (let i = 0; i + 1 < 3000; i++) edges.push([i, i + 1]);
+  for (let i = 10; i < 3000; i += 10) edges.push([3000, i]);
+  const g = graphOf(n, edges, () => 80);
+  const r = layeredLayout(g, { mode: 'full' });
+  checkStructure(g, r, true);
+  // the mask sits right above its first user; its long edges run in lanes (4 points) instead of thousands of dummies
+  const longest = r.edgePoints[edges.length - 1]!;
+  assert.equal(longest.length, 8);
+});

@@ -50,7 +50,7 @@ export function layeredLayout(graph: LayoutGraph, options: LayoutOptions = {}): 
   const rank = assignRanks(n, keptU, keptV);
 
   progress('ordering', 0.15);
-  const proper = buildProperGraph(n, rank, up, down, settings.maxSpan);
+  const proper = buildProperGraph(n, rank, up, down, spanLimit(n, rank, up, down, settings.maxSpan));
   const adj = adjacency(proper);
   const order = orderLayers(proper, adj, settings.sweeps, settings.keepBest);
 
@@ -116,6 +116,20 @@ export function layeredLayout(graph: LayoutGraph, options: LayoutOptions = {}): 
     edgePoints,
     crossings: order.crossings,
   };
+}
+
+/**
+ * The longest edge that still gets dummy nodes. A few inputs feeding every layer of a deep model (masks, positions)
+ * would otherwise add span × edges dummies; past a budget of 20 per node such edges go to lanes as in fast mode.
+ */
+function spanLimit(n: number, rank: Int32Array, up: Int32Array, down: Int32Array, maxSpan: number): number {
+  let dummies = 0;
+  for (let e = 0; e < up.length; e++) {
+    if (up[e]! < 0) continue;
+    const span = rank[down[e]!]! - rank[up[e]!]!;
+    if (span <= maxSpan) dummies += span - 1;
+  }
+  return dummies > 20 * n + 10000 ? Math.min(maxSpan, MODE_SETTINGS.fast.maxSpan) : maxSpan;
 }
 
 function reversePoints(pts: Float64Array): Float64Array {
