@@ -41,7 +41,9 @@ test('JSON: 1-based lines, per-input var, shape, stride, depth, resampling; summ
 
 test('summary of a model without fusion says so', () => {
   const s = analyzeFusion(seedFusionModel().build()).summary;
-  assert.match(explainSummary(s, 'en'), /1 fusion point \(1 concat\) over 3 levels at strides 1, 2, 4/);
+  assert.match(explainSummary(s, 'en'), /1 fusion point \(1 concat\) over 3 levels at strides 1, 2, 4; branches that only feed fusion hold 295,168 params \(\d+% of the model\)\./);
+  assert.match(explainSummary(s, 'zh-cn'), /1 个融合点（1 个拼接）/);
+  assert.equal(fusionOneLine(analyzeFusion(seedFusionModel().build()).points[0]!, 'zh-cn').split(' · ')[0], '拼接');
   assert.match(explainSummary({ ...s, points: 0 }, 'zh-cn'), /没有多层级特征融合点/);
 });
 

@@ -5,6 +5,8 @@ import type { BaselineComparison, FusionInput, FusionPoint, FusionSummary, Resam
 
 export type FusionLang = 'en' | 'zh-cn';
 
+const METHOD_ZH: Record<string, string> = { concat: '拼接', sum: '相加', residual: '残差', gated: '门控', weighted: '加权', 'cross-attention': '交叉注意力', attention: '自注意力' };
+
 function num(x: number): string {
   return String(Math.round(x * 1000) / 1000);
 }
@@ -202,10 +204,8 @@ export function fusionOneLine(point: FusionPoint, lang: FusionLang = 'en'): stri
     return facts ? `${inputName(inp, i, lang)} (${facts})` : inputName(inp, i, lang);
   });
   const count = lang === 'zh-cn' ? `${point.inputs.length} 个输入` : `${point.inputs.length} inputs`;
-  return `${point.method} · ${count}: ${parts.join(' + ')}`;
+  return `${lang === 'zh-cn' ? METHOD_ZH[point.method] ?? point.method : point.method} · ${count}: ${parts.join(' + ')}`;
 }
-
-const METHOD_ZH: Record<string, string> = { concat: '拼接', sum: '相加', residual: '残差', gated: '门控', weighted: '加权', 'cross-attention': '交叉注意力', attention: '自注意力' };
 
 function methodsText(s: FusionSummary, lang: FusionLang): string {
   return Object.entries(s.methods).map(([m, c]) => (lang === 'zh-cn' ? `${c} 个${METHOD_ZH[m] ?? m}` : `${c} ${m}`)).join(lang === 'zh-cn' ? '，' : ', ');
@@ -216,10 +216,11 @@ export function explainSummary(s: FusionSummary, lang: FusionLang = 'en'): strin
   const zh = lang === 'zh-cn';
   if (s.points === 0) return zh ? `${s.className}：没有多层级特征融合点。` : `${s.className}: no multi-level fusion point.`;
   const scales = s.scales.join(', ');
+  const pct = s.paramsTotal > 0 ? Math.round((s.fusionParams / s.paramsTotal) * 100) : null;
   const params = s.fusionParams.toLocaleString('en-US');
   return zh
-    ? `${s.className}：${s.points} 个融合点（${methodsText(s, lang)}），共融合 ${s.levels} 个层级${scales ? `，步长 ${scales}` : ''}；仅为融合服务的分支含 ${params} 个参数。`
-    : `${s.className}: ${s.points} fusion point${s.points === 1 ? '' : 's'} (${methodsText(s, lang)}) over ${s.levels} levels${scales ? ` at strides ${scales}` : ''}; branches that only feed fusion hold ${params} params.`;
+    ? `${s.className}：${s.points} 个融合点（${methodsText(s, lang)}），共融合 ${s.levels} 个层级${scales ? `，步长 ${scales}` : ''}；仅为融合服务的分支含 ${params} 个参数${pct !== null ? `（占模型 ${pct}%）` : ''}。`
+    : `${s.className}: ${s.points} fusion point${s.points === 1 ? '' : 's'} (${methodsText(s, lang)}) over ${s.levels} levels${scales ? ` at strides ${scales}` : ''}; branches that only feed fusion hold ${params} params${pct !== null ? ` (${pct}% of the model)` : ''}.`;
 }
 
 function ratio(a: number, b: number): string {
