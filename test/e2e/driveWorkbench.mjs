@@ -218,6 +218,31 @@ try {
     await shot('inlay-hints');
   });
 
+  await step('typing-stale', async () => {
+    // Break FusionModel while typing: hovers keep the last good analysis, marked stale; undo brings it back.
+    const line = page.locator('.editor-instance .view-line', { hasText: 'x = self.fusion(fused)' }).first();
+    await line.click();
+    await page.keyboard.press('End');
+    // A dangling operator is a syntax error (a bracket would be auto-closed into valid code).
+    await page.keyboard.type(' +');
+    await sleep(1500);
+    const stale = await hoverText('feat2_down = F.interpolate', 'feat2_down', /stale/);
+    check(/stale/.test(stale) && /\[4, 128, 64, 64\]/.test(stale), `while the class does not parse, the hover shows the last good shape marked stale: ${JSON.stringify(stale.slice(0, 160))}`);
+    await shot('stale-hover');
+    await page.mouse.move(5, 5);
+    await page.keyboard.press('Escape');
+    await line.click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Control+s');
+    await sleep(1500);
+    const fresh = await hoverText('feat2_down = F.interpolate', 'feat2_down', /\[4, 128, 64, 64\]/);
+    check(!/stale/.test(fresh), 'after undo the hover is fresh again');
+    await page.mouse.move(5, 5);
+    await page.keyboard.press('Escape');
+  });
+
   await step('run-fusion-model', async () => {
     await palette('Fusion Lens: Run Fusion Model');
     // Quick pick of the file's models, all picked: accept it.

@@ -37,7 +37,6 @@ if [ ! -x "$CS" ] || [ ! -f "$CS_DIR/.complete" ]; then
       npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false \
       npm install --no-save "code-server@$CS_VERSION" > "$CS_DIR/install.log" 2>&1 ) \
     || { tail -40 "$CS_DIR/install.log"; exit 1; }
-  rm -rf "$CS_DIR/npm-cache" "$CS_DIR/tmp"
   touch "$CS_DIR/.complete"
 fi
 step "code-server $("$CS" --version --config /dev/null 2>/dev/null | head -1)"
@@ -54,7 +53,6 @@ cd "$ROOT"
 npm run --silent package > "$W/package.log" 2>&1 || { tail -40 "$W/package.log"; exit 1; }
 VSIX=$ROOT/fusion-lens.vsix
 echo "VSIX $(du -h "$VSIX" | cut -f1) ($(stat -c %s "$VSIX") bytes)"
-unzip -l "$VSIX" | tail -1
 
 CSARGS=(--config "$W/cs-config.yaml" --user-data-dir "$W/ud" --extensions-dir "$W/ext")
 step "install the VSIX into code-server"
