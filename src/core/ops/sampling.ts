@@ -8,7 +8,6 @@ import { registerOps } from './registry';
 import { opt, req, vBool, vFloat, vInt, vNone, vStr } from './sig';
 import { showShape } from './showShape';
 import { FunctionOpDef, OpDef, ShapeError } from './types';
-import { PyValue } from './values';
 
 const GRID_MODES = ['bilinear', 'nearest', 'bicubic'];
 const GRID_PADDING = ['zeros', 'border', 'reflection'];
