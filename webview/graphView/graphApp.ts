@@ -71,7 +71,12 @@ export class GraphApp {
     this.runButton = button(s.runModel, () => {
       if (this.payload) host.post({ type: 'runModel', key: this.payload.key });
     }, { appearance: 'primary', title: s.runModelTitle, testId: 'run-model' });
-    const search = textField((v) => this.setQuery(v), { placeholder: s.search, testId: 'graph-search', value: '' });
+    // typing in a big graph searches once the keys pause
+    let searchTimer: ReturnType<typeof setTimeout> | undefined;
+    const search = textField((v) => {
+      clearTimeout(searchTimer);
+      searchTimer = setTimeout(() => this.setQuery(v), (this.payload?.nodes.length ?? 0) > 3000 ? 150 : 0);
+    }, { placeholder: s.search, testId: 'graph-search', value: '' });
     search.addEventListener('keydown', (e) => {
       if ((e as KeyboardEvent).key === 'Enter') this.nextMatch((e as KeyboardEvent).shiftKey ? -1 : 1);
     });
