@@ -1240,18 +1240,15 @@ export class Interpreter {
           return this.unsupported(`indexing a ${v.kind} with ${index.kind}`, r);
         }
         const j = i < 0 ? len + i : i;
-        if (j < 0 || j >= len) {
-          this.diag('error', 'index', `index ${i} is out of range for a ${v.kind} of length ${len}`, r);
-          throw new PyRaise(`index ${i} out of range`, r, this.currentFile, 'IndexError');
-        }
+        // Raised, not reported: a try/except may expect it; uncaught, it becomes the diagnostic of the run.
+        if (j < 0 || j >= len) throw new PyRaise(`index ${i} is out of range for a ${v.kind} of length ${len}`, r, this.currentFile, 'IndexError');
         return v.kind === 'str' ? pyStr(v.value[j]) : v.items[j];
       }
       case 'dict': {
         const got = v.entries.get(dictKey(index));
         if (got) return got;
         if (index.kind === 'unknown') return unknown('dict key not known');
-        this.diag('error', 'key', `key ${pyStrOf(index)} is not in the dict`, r);
-        throw new PyRaise(`KeyError ${pyStrOf(index)}`, r, this.currentFile, 'KeyError');
+        throw new PyRaise(`key ${pyStrOf(index)} is not in the dict`, r, this.currentFile, 'KeyError');
       }
       case 'object': {
         const o = asObject(v);
@@ -1268,22 +1265,23 @@ export class Interpreter {
 
   sliceIndices(s: Extract<PyValue, { kind: 'slice' }>, len: number): number[] | null {
     const n = (x: PyValue): number | null | undefined => (x.kind === 'none' ? undefined : x.kind === 'int' ? x.dim.value : null);
-    const step = n(s.step) ?? 1;
+    const st = n(s.step);
+    const step = st === undefined ? 1 : st;
     const start0 = n(s.start);
     const stop0 = n(s.stop);
     if (step === null || start0 === null || stop0 === null || step === 0) return null;
-    const norm = (x: number, def: number, lo: number, hi: number) => {
+    const norm = (x: number, lo: number, hi: number) => {
       if (x < 0) x += len;
       return Math.min(Math.max(x, lo), hi);
     };
     const out: number[] = [];
     if (step > 0) {
-      const a = start0 === undefined ? 0 : norm(start0, 0, 0, len);
-      const b = stop0 === undefined ? len : norm(stop0, len, 0, len);
+      const a = start0 === undefined ? 0 : norm(start0, 0, len);
+      const b = stop0 === undefined ? len : norm(stop0, 0, len);
       for (let i = a; i < b; i += step) out.push(i);
     } else {
-      const a = start0 === undefined ? len - 1 : norm(start0, len - 1, -1, len - 1);
-      const b = stop0 === undefined ? -1 : norm(stop0, -1, -1, len - 1);
+      const a = start0 === undefined ? len - 1 : norm(start0, -1, len - 1);
+      const b = stop0 === undefined ? -1 : norm(stop0, -1, len - 1);
       for (let i = a; i > b; i += step) out.push(i);
     }
     return out;
