@@ -76,7 +76,7 @@ export class GraphApp {
     const search = textField((v) => {
       clearTimeout(searchTimer);
       searchTimer = setTimeout(() => this.setQuery(v), (this.payload?.nodes.length ?? 0) > 3000 ? 150 : 0);
-    }, { placeholder: s.search, testId: 'graph-search', value: '' });
+    }, { placeholder: s.search, testId: 'graph-search', value: host.getState()?.query ?? '' });
     search.addEventListener('keydown', (e) => {
       if ((e as KeyboardEvent).key === 'Enter') this.nextMatch((e as KeyboardEvent).shiftKey ? -1 : 1);
     });
