@@ -1,7 +1,7 @@
 // Shape manipulation: view/reshape/flatten/unflatten/permute/transpose/unsqueeze/squeeze/expand/repeat, nn.Flatten/Unflatten.
-import { Dim, dim, dimEquals, dimMul } from '../shape/dim';
-import { Shape } from '../shape/shape';
-import { dimsOf, isDtypeValue, isNone, numArg, numsOf, seqItems, tensorArg, varIntsArg, varNumsArg } from './args';
+import { Dim, dim, dimEquals, dimFloorDiv, dimMul } from '../shape/dim';
+import { DType, Shape } from '../shape/shape';
+import { dimsOf, dtypeOf, isDtypeValue, isNone, numArg, numsOf, seqItems, tensorArg, varIntsArg, varNumsArg } from './args';
 import { normalizeAxes, normalizeAxis } from './axes';
 import { registerOps } from './registry';
 import { dimProduct, reshapeTarget } from './reshapeTarget';
@@ -94,12 +94,32 @@ function repeatShape(op: string, s: Shape, reps: Dim[]): Shape {
   return padded.map((d, i) => dimMul(d, reps[i]));
 }
 
+const ITEM_BYTES: Readonly<Record<DType, number>> = {
+  float64: 8, int64: 8, float32: 4, int32: 4, float16: 2, bfloat16: 2, int16: 2, int8: 1, uint8: 1, bool: 1,
+};
+
+/** `x.view(dtype)` reinterprets the bytes: the last dim scales by the ratio of element sizes. */
+function viewAsDtype(op: string, s: Shape, from: DType, to: DType): Shape {
+  const a = ITEM_BYTES[from];
+  const b = ITEM_BYTES[to];
+  if (a === b) return s;
+  if (s.length === 0) throw new ShapeError(`${op}: a 0-d tensor cannot be viewed as ${to} (element size ${a} → ${b} bytes)`);
+  const last = s[s.length - 1];
+  if (a > b) return [...s.slice(0, -1), dimMul(last, a / b)];
+  if (last.value !== null && (last.value * a) % b !== 0) {
+    throw new ShapeError(`${op}: the last dimension (${last.value}) times ${a} bytes must be divisible by ${b} to view ${from} as ${to} (input ${showShape(s)})`);
+  }
+  return [...s.slice(0, -1), dimFloorDiv(dimMul(last, a), b)];
+}
+
 /** `view(*shape)`, or `view(dtype)` which reinterprets the bytes (same-size dtypes keep the shape). */
 function viewLike(op: string): (x: TensorValue, args: Record<string, PyValue>, ctx: InferContext) => PyValue {
   return (x, args, ctx) => {
     const items = seqItems(args.shape ?? vNone) ?? [];
     if (items.length === 1 && isDtypeValue(items[0])) {
-      throw new ShapeError(`${op}(dtype) reinterprets the tensor's bytes; this is not analysed`);
+      if (op !== 'Tensor.view') throw new ShapeError(`${op}: expected a shape, not a dtype`);
+      const to = dtypeOf(items[0], op, 'dtype') as DType;
+      return ctx.tensor(x.shape ? viewAsDtype(op, x.shape, x.dtype, to) : null, to);
     }
     const target = varIntsArg(args, 'shape', op);
     return same(ctx, x, x.shape ? reshapeTarget(op, x.shape, target) : null);
