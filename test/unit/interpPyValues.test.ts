@@ -101,3 +101,27 @@ wide = Cfg.wide() + Cfg.twice(1) + len(Cfg.depths)
   assert.equal(v('n'), '30');
   assert.equal(v('wide'), '20');
 });
+
+test('except clauses catch by exception class, with the builtin hierarchy', () => {
+  const g = globalsOf(`
+def pick(d, k):
+    try:
+        return d[k]
+    except (TypeError, LookupError):
+        return "missing"
+
+def outer():
+    try:
+        try:
+            [][3]
+        except KeyError:
+            return "wrong"
+    except IndexError:
+        return "index"
+
+a = pick({"x": 1}, "y")
+b = outer()
+`);
+  assert.equal(pyRepr(g.get('a')!), "'missing'");
+  assert.equal(pyRepr(g.get('b')!), "'index'");
+});

@@ -261,7 +261,7 @@ export class Interpreter {
           sig = this.execBlock(s.body, frame);
         } catch (e) {
           if (!(e instanceof PyRaise)) throw e;
-          const h = s.handlers[0];
+          const h = s.handlers.find((x) => handles(x.type, e.excType));
           if (!h) throw e;
           if (h.name) frame.locals.set(h.name, obj({ t: 'opaque', what: e.excType }, e.excType));
           sig = this.execBlock(h.body, frame);
@@ -1463,6 +1463,18 @@ import { initTorchBase } from './moduleRuntime';
 
 /** Serialised constructor arguments per module (they never change after construction). */
 const attrCache = new WeakMap<BoundArgs, Record<string, import('../graph/modelGraph').AttrValue>>();
+
+const EXC_PARENTS: Record<string, string> = { IndexError: 'LookupError', KeyError: 'LookupError', ZeroDivisionError: 'ArithmeticError', ModuleNotFoundError: 'ImportError', FileNotFoundError: 'OSError', NotImplementedError: 'RuntimeError' };
+
+/** Whether an `except` clause catches an exception of this class (by name, with the builtin hierarchy). */
+function handles(type: Expr | null, exc: string): boolean {
+  if (!type) return true;
+  if (type.k === 'tuple') return type.elts.some((t) => handles(t, exc));
+  const name = type.k === 'name' ? type.id : type.k === 'attr' ? type.name : '';
+  if (name === 'Exception' || name === 'BaseException' || name === '') return true;
+  for (let e: string | undefined = exc; e; e = EXC_PARENTS[e]) if (e === name) return true;
+  return false;
+}
 
 function decoratorName(d: Expr): string {
   return d.k === 'name' ? d.id : d.k === 'attr' ? d.name : d.k === 'call' && d.func.k === 'attr' ? d.func.name : d.k === 'call' && d.func.k === 'name' ? d.func.id : '';
