@@ -362,7 +362,7 @@ export function isFromGraphView(msg: unknown): msg is FromGraphView {
     case 'revealSource':
       return isStr(msg.nodeId, 4096) && isStr(msg.file, 4096) && isInt(msg.line);
     case 'exportImage':
-      return isInt(msg.requestId, 1) && oneOf(msg.format, ['svg', 'png'] as const) && isStr(msg.fileName, 255) && /^[\w.\- ]+$/.test(msg.fileName) && isStr(msg.data, MAX_IMAGE_TEXT);
+      return isInt(msg.requestId, 1) && oneOf(msg.format, ['svg', 'png'] as const) && isStr(msg.fileName, 255) && /^[\w.\- ]+$/.test(msg.fileName) && !/^\.+$/.test(msg.fileName) && isStr(msg.data, MAX_IMAGE_TEXT);
     case 'runModel':
       return isStr(msg.key, 4096);
     case 'layoutDone':
