@@ -1,5 +1,5 @@
 // Analyses one Python document with the interpreter: its models, their input specs, graphs, fusion points and diagnostics.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import type { Diagnostic, SourceRange } from '../core/graph/modelGraph';
 import { analyzeSource, type ChosenSpec } from '../core/interp/analyzeFile';
@@ -59,12 +59,16 @@ const SOURCE: Record<ChosenSpec['source'], SpecSource> = { comment: 'comment', o
 /** Imported files are read only below the workspace folders (or the document's own folder). */
 function fileReader(req: AnalyzeRequest): (path: string) => string | null {
   const roots = [...req.searchRoots, dirname(req.file)].map((r) => resolve(r) + sep);
+  // Symbolic links are followed before the check, so a link inside a folder cannot reach a file outside it.
+  const realRoots = roots.map((r) => (existsSync(r) ? realpathSync(r) + sep : r).replace(/[\\/]+$/, sep));
   return (path) => {
     const abs = resolve(path);
     if (!abs.endsWith('.py') || !roots.some((r) => abs.startsWith(r))) return null;
     if (req.openTexts[abs] !== undefined) return req.openTexts[abs]!;
     try {
       if (!existsSync(abs) || statSync(abs).size > MAX_IMPORTED_BYTES) return null;
+      const real = realpathSync(abs);
+      if (!realRoots.some((r) => real.startsWith(r))) return null;
       return readFileSync(abs, 'utf8');
     } catch {
       return null;
