@@ -15,6 +15,7 @@ import { nodeCard } from './nodeCard';
 import type { Renderer } from './renderer';
 import { itemRect, makeScene, sceneBounds, type Scene } from './scene';
 import { searchItems } from './searchNodes';
+import { Minimap } from './minimap';
 import { StageOverlay } from './stageOverlay';
 import { SvgRenderer } from './svgRenderer';
 import { onThemeChange, readThemeColors } from './themeColors';
@@ -24,6 +25,8 @@ import { Viewport, type View } from './viewport';
 const EXPAND_BUDGET = 400;
 /** Above this many boxes the canvas renderer takes over from SVG. */
 const SVG_MAX_ITEMS = 2500;
+/** Graphs with more boxes than this get the overview strip. */
+const MINIMAP_MIN_ITEMS = 150;
 /** Payloads up to this size are kept in the webview state so a restored view draws at once. */
 const STATE_MAX_NODES = 3000;
 
@@ -64,6 +67,7 @@ export class GraphApp {
   private readonly runButton: HTMLElement;
   private card: HTMLElement | null = null;
   private readonly overlay: StageOverlay;
+  private readonly minimap: Minimap;
 
   constructor(root: HTMLElement, private readonly host: WebviewHost<FromGraphView, SavedState>, private readonly s: Strings, private readonly lang: 'en' | 'zh-cn', workerUrl: string) {
     this.layout = new LayoutClient(workerUrl, (m) => this.log('warn', m));
@@ -94,10 +98,16 @@ export class GraphApp {
     this.runButton.hidden = true;
     this.main.append(this.stage);
     this.overlay = new StageOverlay(this.main, s, () => this.layout.cancel());
+    this.minimap = new Minimap(this.main, this.colors, (x, y) => {
+      const v = this.viewport.current;
+      const { width, height } = this.viewport.size();
+      this.viewport.set({ k: v.k, tx: width / 2 - x * v.k, ty: height / 2 - y * v.k });
+    });
     root.append(toolbar, this.main);
     this.viewport = new Viewport(this.stage, {
       onChange: (v) => {
         this.renderer?.setView(v);
+        this.drawMinimap();
         this.saveSoon();
       },
       onClick: (target, x, y) => this.click(target, x, y),
@@ -111,8 +121,13 @@ export class GraphApp {
     onThemeChange(() => {
       this.colors = readThemeColors();
       this.renderer?.setColors(this.colors);
+      this.minimap.setColors(this.colors);
+      this.drawMinimap();
     });
-    new ResizeObserver(() => this.renderer?.setView(this.viewport.current)).observe(this.stage);
+    new ResizeObserver(() => {
+      this.renderer?.setView(this.viewport.current);
+      this.drawMinimap();
+    }).observe(this.stage);
     this.restore(host.getState());
   }
 
@@ -193,6 +208,7 @@ export class GraphApp {
       this.visible = visible;
       this.scene = makeScene(p, visible, out.result, scopeFrames(visible, out.result, this.expanded));
       this.ensureRenderer(visible.items.length).setScene(this.scene);
+      this.minimap.setScene(this.scene, visible.items.length > MINIMAP_MIN_ITEMS);
       if (view) this.viewport.set(view);
       else this.initialView(this.scene);
       this.recomputeMatches();
@@ -208,6 +224,7 @@ export class GraphApp {
         this.scene = null;
         this.renderer?.dispose();
         this.renderer = null;
+        this.minimap.setScene(null, false);
       }
       if (err instanceof LayoutCancelled) this.overlay.showMessage(this.s.layoutCancelled);
       else {
@@ -240,6 +257,11 @@ export class GraphApp {
       this.renderer.setView(this.viewport.current);
     }
     return this.renderer;
+  }
+
+  private drawMinimap(): void {
+    const { width, height } = this.viewport.size();
+    this.minimap.draw(this.viewport.current, width, height);
   }
 
   /** Whole drawing in view; after a cancelled layout (no scene yet) it lays out again. */
@@ -367,6 +389,7 @@ export class GraphApp {
   private showEmpty(text: string): void {
     this.payload = null;
     this.scene = null;
+    this.minimap.setScene(null, false);
     this.renderer?.dispose();
     this.renderer = null;
     this.closeCard(false);
