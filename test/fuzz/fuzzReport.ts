@@ -69,8 +69,8 @@ export function summarise(job: JobName, results: readonly ChunkResult[], failure
 
 const mb = (n: number): string => `${(n / 2 ** 20).toFixed(1)} MB`;
 
-export function formatReport(r: { wallMs: number; seed: number; workers: number; jobs: readonly JobSummary[] }): string {
-  const out: string[] = [`Fusion Lens fuzz report (seed ${r.seed}, ${r.workers} workers, ${(r.wallMs / 1000).toFixed(0)} s wall)`, ''];
+export function formatReport(r: { wallMs: number; seed: number; workers: number; partial?: boolean; jobs: readonly JobSummary[] }): string {
+  const out: string[] = [`Fusion Lens fuzz report${r.partial ? " (PARTIAL)" : ""} (seed ${r.seed}, ${r.workers} workers, ${(r.wallMs / 1000).toFixed(0)} s wall)`, ''];
   out.push('job          cases  executions  failures  max ms/case  heap growth  max alloc/case  peak rss   wall s');
   for (const j of r.jobs) {
     out.push(

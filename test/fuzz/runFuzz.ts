@@ -102,10 +102,25 @@ async function runPool(tasks: WorkerTask[]): Promise<void> {
   await Promise.all(slots);
 }
 
+function writeReport(t0: number, partial: boolean): { text: string; failed: boolean } {
+  const summaries: JobSummary[] = [...jobs].map(([job, s]) => summarise(job, s.results, s.failures, s.heap, s.peakRss, (s.ended || performance.now()) - s.started));
+  const report = { date: new Date().toISOString(), partial, seed: baseSeed, chunkSize, workers, config: DEFAULT_CONFIG, wallMs: performance.now() - t0, jobs: summaries };
+  const dir = join(repoRoot, '.bench');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'fuzz-report.json'), JSON.stringify(report, null, 2));
+  return { text: formatReport(report), failed: summaries.some((s) => s.failures.length > 0 || s.memoryGrowthFailure) };
+}
+
 async function main(): Promise<void> {
   const t0 = performance.now();
   if (!(globalThis as { gc?: unknown }).gc) process.stderr.write('note: run with --expose-gc for exact heap samples\n');
   process.stderr.write(`fuzz: ${sourceCases} source + ${cacheCases} edit-sequence cases, ${binaryCases} per binary format, ${workers} workers, seed ${baseSeed}\n`);
+  // A long run keeps a partial report on disk, and an interrupted one prints what it has.
+  const saver = setInterval(() => writeReport(t0, true), 30_000);
+  process.once('SIGINT', () => {
+    console.log(writeReport(t0, true).text, '\n(interrupted: partial report written to .bench/fuzz-report.json)');
+    process.exit(130);
+  });
   // Binary readers first (one worker per format: heap and arrayBuffers figures are per thread), then the sources.
   await runPool([
     ...split('onnx', binaryCases, 1),
@@ -113,14 +128,11 @@ async function main(): Promise<void> {
     ...split('source', sourceCases, workers),
     ...split('cache', cacheCases, workers),
   ]);
-  const summaries: JobSummary[] = [...jobs].map(([job, s]) => summarise(job, s.results, s.failures, s.heap, s.peakRss, s.ended - s.started));
-  const report = { date: new Date().toISOString(), seed: baseSeed, chunkSize, workers, config: DEFAULT_CONFIG, wallMs: performance.now() - t0, jobs: summaries };
-  const dir = join(repoRoot, '.bench');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'fuzz-report.json'), JSON.stringify(report, null, 2));
-  console.log(formatReport(report));
-  console.log(`report written to .bench/fuzz-report.json`);
-  process.exitCode = summaries.some((s) => s.failures.length > 0 || s.memoryGrowthFailure) ? 1 : 0;
+  clearInterval(saver);
+  const { text, failed } = writeReport(t0, false);
+  console.log(text);
+  console.log('report written to .bench/fuzz-report.json');
+  process.exitCode = failed ? 1 : 0;
 }
 
 void main();
