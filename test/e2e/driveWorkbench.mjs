@@ -76,7 +76,7 @@ async function quickOpen() {
 async function palette(command) {
   await quickOpen();
   await quickInput.fill(`>${command}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: command }).first().waitFor({ timeout: 15000 });
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: command }).first().waitFor({ timeout: 15000 });
   await page.keyboard.press('Enter');
 }
 
@@ -84,7 +84,8 @@ async function palette(command) {
 async function openFile(name) {
   await quickOpen();
   // A file created a moment ago reaches Quick Open's index a little later: type the name again until it shows.
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+  // Enter picks the focused row: wait until the filtered list has put the file there (not a stale 'recently opened' row).
+  const row = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first();
   for (let i = 0; i < 10; i++) {
     await quickInput.fill('');
     await quickInput.fill(name);
@@ -278,6 +279,13 @@ try {
     const after = await cursorLine();
     check(before !== catLine && after === catLine, `clicking the fusion node moved the cursor from line ${before + 1} to ${after + 1} (torch.cat is line ${catLine + 1})`);
     await shot('graph-node-clicked');
+    // The other way round: the cursor on a line of forward highlights that line's nodes in the graph.
+    const convLine = lineOf(/feat1 = torch\.relu\(self\.conv1/, fusionClassLine);
+    await page.locator('.editor-instance .view-line', { hasText: 'feat1 = torch.relu(self.conv1' }).first().click();
+    const lit = frame.locator(`.highlight[data-line="${convLine}"]`);
+    const ok = await lit.first().waitFor({ timeout: 10000 }).then(() => true, () => false);
+    check(ok, `moving the cursor to line ${convLine + 1} highlights ${await lit.count()} node(s) of that line in the graph`);
+    await shot('graph-cursor-highlight');
   });
 
   await step('onnx-editor', async () => {
