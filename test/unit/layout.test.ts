@@ -210,3 +210,13 @@ test('full mode caps dummy nodes when a few inputs feed every layer of a deep ch
   const longest = r.edgePoints[edges.length - 1]!;
   assert.equal(longest.length, 8);
 });
+
+test('a side chain (like an ONNX shape computation) is ranked right above its user, not at the top', () => {
+  // main chain 0..9; side chain 10 → 11 → 12 feeds node 8
+  const edges: [number, number][] = [];
+  for (let i = 0; i < 9; i++) edges.push([i, i + 1]);
+  edges.push([10, 11], [11, 12], [12, 8]);
+  const r = layeredLayout(graphOf(13, edges));
+  assert.deepEqual([r.rank[10], r.rank[11], r.rank[12]], [5, 6, 7]);
+  assert.equal(r.rank[0], 0);
+});

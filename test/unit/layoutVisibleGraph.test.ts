@@ -100,3 +100,15 @@ test('a scope that only wraps another is framed once, and nested frames leave ro
   const v2 = visibleGraph(only, expanded);
   assert.deepEqual(scopeFrames(v2, layeredLayout(toLayoutGraph(v2)), expanded).map((f) => f.scope), ['p']);
 });
+
+test('ONNX Constant nodes without inputs fold into their users', () => {
+  const withConst: GraphPayload = {
+    ...payload,
+    nodes: [...payload.nodes, { ...n('k', ''), label: 'Constant', op: 'onnx.Constant' }],
+    edges: [...payload.edges, { source: 'k', target: 'cat', value: 'kv', shape: null }],
+  };
+  const v = visibleGraph(withConst, new Set(['a', 'a.0', 'a.1', 'b']));
+  assert.equal(v.items.length, 6);
+  assert.equal(v.itemOfNode[6], -1);
+  assert.equal(v.edges.length, 7, 'the constant edge is not drawn');
+});

@@ -312,7 +312,8 @@ export class GraphApp {
     this.paintMarks();
     const scene = this.scene;
     if (!scene || nodes.length === 0) return;
-    const first = scene.visible.itemOfNode[nodes[0]!]!;
+    const first = nodes.map((i) => scene.visible.itemOfNode[i]!).find((i) => i >= 0);
+    if (first === undefined) return;
     const r = itemRect(scene, first);
     const view = this.viewport.visibleWorld();
     // scroll only when the box is not already on screen
@@ -346,7 +347,7 @@ export class GraphApp {
     if (!scene || !this.renderer) return;
     const index = new Map(scene.visible.items.map((it, i) => [it.id, i]));
     const selected = this.selected === null ? null : index.get(this.selected) ?? null;
-    const highlighted = new Set(this.highlightedNodes.filter((i) => i < scene.visible.itemOfNode.length).map((i) => scene.visible.itemOfNode[i]!));
+    const highlighted = new Set(this.highlightedNodes.filter((i) => i < scene.visible.itemOfNode.length).map((i) => scene.visible.itemOfNode[i]!).filter((i) => i >= 0));
     this.renderer.setMarks({ selected, highlighted, matches: new Set(this.matches) });
   }
 

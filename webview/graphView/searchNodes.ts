@@ -9,7 +9,8 @@ export function searchItems(payload: GraphPayload, visible: VisibleGraph, query:
   const hits = new Set<number>();
   payload.nodes.forEach((n, i) => {
     const text = `${n.label} ${n.op} ${n.modulePath ?? ''} ${n.id} ${n.outputs.map((o) => `${o.symbolic} ${o.concrete}`).join(' ')}`.toLowerCase();
-    if (text.includes(q)) hits.add(visible.itemOfNode[i]!);
+    const item = visible.itemOfNode[i]!;
+    if (item >= 0 && text.includes(q)) hits.add(item);
   });
   visible.items.forEach((it, i) => {
     if (it.kind === 'group' && it.label.toLowerCase().includes(q)) hits.add(i);

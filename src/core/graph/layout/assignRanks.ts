@@ -3,7 +3,8 @@
 /**
  * Ranks for nodes 0..n-1 given acyclic edges (u[i] → v[i]): every edge points to a strictly larger rank.
  * Longest-path ranking puts everything as high as possible; a second pass in reverse topological order moves
- * a node down when it has more outgoing than incoming edges (sources such as constants sit right above their user).
+ * a node down when it has at least as many outgoing as incoming edges, so the total edge length does not grow:
+ * sources such as constants, and whole side chains (an ONNX shape computation), end right above their user.
  */
 export function assignRanks(n: number, u: ArrayLike<number>, v: ArrayLike<number>): Int32Array {
   const m = u.length;
@@ -38,7 +39,7 @@ export function assignRanks(n: number, u: ArrayLike<number>, v: ArrayLike<number
 
   for (let i = n - 1; i >= 0; i--) {
     const a = order[i]!;
-    if (start[a] === start[a + 1] || outdeg[a]! <= indeg[a]!) continue;
+    if (start[a] === start[a + 1] || outdeg[a]! < indeg[a]!) continue;
     let lowest = Infinity;
     for (let k = start[a]!; k < start[a + 1]!; k++) lowest = Math.min(lowest, rank[succ[k]!]!);
     if (lowest - 1 > rank[a]!) rank[a] = lowest - 1;

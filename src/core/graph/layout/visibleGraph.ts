@@ -29,7 +29,7 @@ export interface VisibleEdge {
 export interface VisibleGraph {
   readonly items: readonly VisibleItem[];
   readonly edges: readonly VisibleEdge[];
-  /** Item index per payload node (the node itself or its collapsed group). */
+  /** Item index per payload node (the node itself or its collapsed group); -1 for a folded constant. */
   readonly itemOfNode: Int32Array;
 }
 
@@ -46,8 +46,14 @@ export function visibleGraph(payload: GraphPayload, expanded: ReadonlySet<string
   const scopeInfo = new Map(payload.scopes.map((s) => [s.path, s]));
   const itemOfNode = new Int32Array(payload.nodes.length);
   const nodeIndex = new Map<string, number>();
+  const fed = new Set(payload.edges.map((e) => e.target));
   payload.nodes.forEach((n, i) => {
     nodeIndex.set(n.id, i);
+    // ONNX files carry literals as Constant nodes; as boxes they crowd out the real ops, so they fold into their users
+    if (n.kind === 'op' && n.label === 'Constant' && !fed.has(n.id)) {
+      itemOfNode[i] = -1;
+      return;
+    }
     // a scope holding a single op is never drawn as a box: it would hide the op and save nothing
     const collapsed = scopeChain(n.scope).find((s) => !expanded.has(s) && (scopeInfo.get(s)?.nodeCount ?? 2) > 1);
     if (collapsed === undefined) {
@@ -77,7 +83,7 @@ export function visibleGraph(payload: GraphPayload, expanded: ReadonlySet<string
     if (s === undefined || t === undefined) return;
     const a = itemOfNode[s]!;
     const b = itemOfNode[t]!;
-    if (a === b) return;
+    if (a === b || a < 0 || b < 0) return;
     const key = `${a}>${b}`;
     const existing = pairIndex.get(key);
     if (existing !== undefined) (edges[existing]!.edges as number[]).push(k);
