@@ -158,21 +158,28 @@ function constantOf(p: Poly): Rat | null {
 
 // ---------- integrality under the power-of-two assumption ----------
 
-/** The power of two every value of the atom is assumed to be a multiple of. */
-function atomMultiple(a: Atom): number {
-  if (a.kind !== 'sym' || a.value === null || a.value === 0) return 1;
+/** log2 of the power of two every value of the atom is assumed to be a multiple of. */
+function atomTwos(a: Atom): number {
+  if (a.kind !== 'sym' || a.value === null || a.value === 0) return 0;
   let v = Math.abs(a.value);
-  let m = 1;
-  while (v % 2 === 0 && m < 1 << 20) {
+  let e = 0;
+  while (v % 2 === 0 && e < 30) {
     v /= 2;
-    m *= 2;
+    e++;
   }
-  return m;
+  return e;
 }
 
+/** coef·monomial is an integer when the coefficient's denominator is a power of two the monomial's factors cover. */
 function termIsIntegral(t: Term): boolean {
-  const m = t.factors.reduce((acc, f) => acc * atomMultiple(f.atom) ** f.exp, 1);
-  return m % t.coef.d === 0;
+  let d = t.coef.d;
+  let need = 0;
+  while (d % 2 === 0) {
+    d /= 2;
+    need++;
+  }
+  if (d !== 1) return false;
+  return t.factors.reduce((acc, f) => acc + atomTwos(f.atom) * f.exp, 0) >= need;
 }
 
 /** floor(q) for a rational polynomial q, simplified where exact. */
