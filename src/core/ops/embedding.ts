@@ -33,7 +33,7 @@ const embedding: ModuleOpDef = {
     const n = numArg(attrs, 'num_embeddings', 'Embedding');
     const p = optNumArg(attrs, 'padding_idx', 'Embedding');
     if (p !== null && (p >= n || p < -n)) throw new ShapeError(`Embedding: padding_idx must be within num_embeddings (got ${p} for ${n} embeddings)`);
-    void boolArg(attrs, 'sparse', 'Embedding');
+    boolArg(attrs, 'sparse', 'Embedding'); // a non-bool flag is a constructor error
   },
   tensors(attrs) {
     const n = numArg(attrs, 'num_embeddings', 'Embedding');
