@@ -3,14 +3,21 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { formatTable, ratio, type BenchRow } from './benchRow';
 import { engineBench } from './engineBench';
 import { runnerBench } from './runnerBench';
+import { layoutBenchRows } from './layoutBench';
 
 const quick = process.argv.includes('--quick');
 const runs = quick ? 3 : 9;
 
 async function main(): Promise<void> {
   const rows: BenchRow[] = [];
-  const sections: [string, () => Promise<BenchRow[]>][] = [['engine', () => engineBench(runs)], ['runner', () => runnerBench(runs)]];
-  for (const [name, run] of sections) {
+  const sections: [string, () => Promise<BenchRow[]>][] = [
+    ['engine', () => engineBench(runs)],
+    ['runner', () => runnerBench(runs)],
+    ['layout', () => layoutBenchRows(quick ? 1 : 3)],
+  ];
+  // `--only engine,layout` runs a subset.
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+  for (const [name, run] of sections.filter(([n]) => !only || only.includes(n))) {
     process.stderr.write(`bench: ${name}…\n`);
     rows.push(...(await run()));
   }
