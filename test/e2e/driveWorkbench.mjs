@@ -202,9 +202,11 @@ try {
   await step('hover', async () => {
     const text = await hoverText('feat2_down = F.interpolate', 'feat2_down', /\[B, 128, H\/4, W\/4\]/);
     check(/\[B, 128, H\/4, W\/4\]/.test(text) && /\[4, 128, 64, 64\]/.test(text), `hover on feat2_down shows symbolic and concrete shape: ${JSON.stringify(text)}`);
+    await sleep(600); // let the hover finish fading in before the picture
     await shot('hover-shape');
     const cls = await hoverText('class FusionModel', 'FusionModel', /params/);
     check(/→/.test(cls) && /concat/i.test(cls), `hover on the class shows input → output and the concat fusion: ${JSON.stringify(cls.slice(0, 300))}`);
+    await sleep(600);
     await shot('hover-class');
     await page.mouse.move(5, 5);
     await page.keyboard.press('Escape');
@@ -229,6 +231,7 @@ try {
     await sleep(1500);
     const stale = await hoverText('feat2_down = F.interpolate', 'feat2_down', /stale/);
     check(/stale/.test(stale) && /\[4, 128, 64, 64\]/.test(stale), `while the class does not parse, the hover shows the last good shape marked stale: ${JSON.stringify(stale.slice(0, 160))}`);
+    await sleep(600);
     await shot('stale-hover');
     await page.mouse.move(5, 5);
     await page.keyboard.press('Escape');
