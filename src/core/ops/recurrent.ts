@@ -134,4 +134,62 @@ function rnnModule(mode: Mode): ModuleOpDef {
   };
 }
 
-registerOps([rnnModule('RNN'), rnnModule('LSTM'), rnnModule('GRU')]);
+/** nn.RNNCell / LSTMCell / GRUCell: one time step; input [N, in] (or [in]) → h [N, H] (LSTM: (h, c)). */
+function cellModule(mode: Mode): ModuleOpDef {
+  const type = `${mode}Cell`;
+  return {
+    kind: 'module',
+    type,
+    family: 'recurrent',
+    ctor: [req('input_size'), req('hidden_size'), opt('bias', vBool(true)), ...(mode === 'RNN' ? [opt('nonlinearity', vStr('tanh'))] : []), opt('device', vNone), opt('dtype', vNone)],
+    forward: [req('input'), opt('hx', vNone)],
+    validate(attrs) {
+      if (mode === 'RNN') {
+        const nl = strArg(attrs, 'nonlinearity', type);
+        if (nl !== 'tanh' && nl !== 'relu') throw new ShapeError(`RNNCell: unknown nonlinearity '${nl}'`);
+      }
+    },
+    tensors(attrs) {
+      const inSize = numArg(attrs, 'input_size', type);
+      const h = numArg(attrs, 'hidden_size', type);
+      const g = GATES[mode] * h;
+      const init = { kind: 'uniform' as const, bound: 1 / Math.sqrt(h) };
+      const specs: TensorSpec[] = [
+        { name: 'weight_ih', shape: [g, inSize], dtype: 'float32', role: 'param', init },
+        { name: 'weight_hh', shape: [g, h], dtype: 'float32', role: 'param', init },
+      ];
+      if (boolArg(attrs, 'bias', type)) {
+        specs.push({ name: 'bias_ih', shape: [g], dtype: 'float32', role: 'param', init }, { name: 'bias_hh', shape: [g], dtype: 'float32', role: 'param', init });
+      }
+      return withParamDtype(specs, attrs, type);
+    },
+    infer(attrs, args, ctx) {
+      const x = tensorArg(args, 'input', type);
+      requireInputDtype(type, x, paramDtype(attrs, type));
+      const inSize = numArg(attrs, 'input_size', type);
+      const h = numArg(attrs, 'hidden_size', type);
+      let shape: Dim[] | null = null;
+      if (x.shape) {
+        if (x.shape.length !== 1 && x.shape.length !== 2) throw new ShapeError(`${type}: expected input to be 1D or 2D, got ${x.shape.length}D input ${showShape(x.shape)}`);
+        const feat = x.shape[x.shape.length - 1];
+        if (dimEquals(feat, inSize) === false) throw new ShapeError(`${type} expects input_size=${inSize} features but got ${feat.value} (input ${showShape(x.shape)})`);
+        shape = x.shape.length === 2 ? [x.shape[0], dim(h)] : [dim(h)];
+      }
+      const hx = args.hx;
+      const h0 = hx && hx.kind === 'tuple' ? hx.items[0] : hx;
+      if (shape && h0 && h0.kind === 'tensor' && h0.shape && (h0.shape.length !== shape.length || h0.shape.some((d, i) => dimEquals(d, shape![i]) === false))) {
+        throw new ShapeError(`${type}: hidden state ${showShape(h0.shape)} does not match the expected ${showShape(shape)}`);
+      }
+      const out = ctx.tensor(shape, x.dtype);
+      return mode === 'LSTM' ? { kind: 'tuple', items: [out, ctx.tensor(shape, x.dtype)] } : out;
+    },
+    flops(attrs, args) {
+      const x = args.input;
+      const n = x && x.kind === 'tensor' && x.shape && x.shape.length === 2 ? x.shape[0].value ?? 0 : 1;
+      const h = numArg(attrs, 'hidden_size', type);
+      return n * 2 * GATES[mode] * h * (numArg(attrs, 'input_size', type) + h);
+    },
+  };
+}
+
+registerOps([rnnModule('RNN'), rnnModule('LSTM'), rnnModule('GRU'), cellModule('RNN'), cellModule('LSTM'), cellModule('GRU')]);
