@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { formatTable, ratio, type BenchRow } from './benchRow';
 import { engineBench } from './engineBench';
 import { runnerBench } from './runnerBench';
+import { onnxBench } from './onnxBench';
 import { layoutBenchRows } from './layoutBench';
 
 const quick = process.argv.includes('--quick');
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   const sections: [string, () => Promise<BenchRow[]>][] = [
     ['engine', () => engineBench(runs)],
     ['runner', () => runnerBench(runs)],
+    ['onnx', () => onnxBench(runs)],
     ['layout', () => layoutBenchRows(quick ? 1 : 3)],
   ];
   // `--only engine,layout` runs a subset.
