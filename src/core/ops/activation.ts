@@ -74,13 +74,17 @@ const SPECS: readonly ActivationSpec[] = [
   { module: 'Hardshrink', ctor: [opt('lambd', vFloat(0.5))], fn: 'hardshrink', fnParams: [opt('lambd', vFloat(0.5))], onnx: hardshrinkLowering, cost: 1 },
   { module: 'Softshrink', ctor: [opt('lambd', vFloat(0.5))], fn: 'softshrink', fnParams: [opt('lambd', vFloat(0.5))], onnx: softshrinkLowering, cost: 1 },
   {
+    module: 'RReLU', ctor: [opt('lower', vFloat(1 / 8)), opt('upper', vFloat(1 / 3)), inplace],
+    fn: 'rrelu', fnParams: [opt('lower', vFloat(1 / 8)), opt('upper', vFloat(1 / 3)), opt('training', vBool(false)), inplace], cost: 1,
+  },
+  {
     module: 'PReLU', ctor: [opt('num_parameters', vInt(1)), opt('init', vFloat(0.25)), ...factoryKwargs],
     fn: null, fnParams: [], cost: 1, check: preluCheck, onnx: preluLowering,
   },
 ];
 
 /** The F.<name>_ in-place functions torch actually defines (F.relu6_ or F.silu_ do not exist). */
-const F_INPLACE = new Set(['leaky_relu', 'elu', 'celu', 'selu', 'hardtanh', 'threshold']);
+const F_INPLACE = new Set(['leaky_relu', 'elu', 'celu', 'selu', 'hardtanh', 'threshold', 'rrelu']);
 
 /** Softmax-like ops take `dim` (and an optional `dtype`) and normalise along it. */
 const SOFTMAX_LIKE = ['softmax', 'log_softmax', 'softmin'];
