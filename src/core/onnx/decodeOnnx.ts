@@ -5,7 +5,7 @@ import type { AttrValue, Diagnostic, GraphNode, GraphValue, InputDecl, ModelGrap
 import { OnnxAttrValue, readAttributes } from './onnxAttributes';
 import { GraphMsg, int64, ModelMsg, OnnxFormatError, ValueInfoMsg } from './onnxProto';
 import { decodeTensor, DecodedTensor, dtypeOfOnnx } from './onnxTensor';
-import { hasShapeRule, inferOnnxNode, InferValue, MAX_CONST_ELEMENTS } from './onnxShapeInference';
+import { hasShapeRule, inferOnnxNode, InferValue, keepsConstValue } from './onnxShapeInference';
 import { OnnxReadLimits, readModelProto } from './readModelProto';
 
 export interface OnnxDecodeOptions extends OnnxReadLimits {
@@ -128,7 +128,7 @@ function buildGraph(model: ModelMsg, file: string, maxElements: number, inferAll
     if (d.external) {
       diag('warning', 'onnx-external-data', `initializer '${t.name}' (${d.dims.join('x')} ${d.dtype}) stores its data in an external file '${d.external.location}' (offset ${d.external.offset}); it is not loaded`);
     }
-    const value = d.data && d.numel <= MAX_CONST_ELEMENTS ? Array.from(d.data as ArrayLike<number | bigint>, Number) : undefined;
+    const value = d.data && keepsConstValue(d.dtype, d.numel) ? Array.from(d.data as ArrayLike<number | bigint>, Number) : undefined;
     known.set(t.name, { shape: d.dims, dtype: d.dtype, ...(value ? { value } : {}) });
     values.set(t.name, { id: t.name, shape: d.dims.map(dim), dtype: d.dtype, source: 'param', producer: null, name: t.name });
     if (d.dtype.startsWith('float') || d.dtype === 'bfloat16') paramsTotal += d.numel;

@@ -17,6 +17,14 @@ type Rule = (ins: readonly (InferValue | null)[], attrs: Attrs, opset: number) =
 /** Constant folding stops above this many elements: only shape arithmetic needs it. */
 export const MAX_CONST_ELEMENTS = 4096;
 
+/**
+ * Whether a constant tensor's values are worth keeping for folding: integer tensors (shapes, axes,
+ * pads) up to MAX_CONST_ELEMENTS, float tensors only when tiny (Resize scales) — weights are not.
+ */
+export function keepsConstValue(dtype: string, numel: number): boolean {
+  return numel <= (dtype.startsWith('float') || dtype === 'bfloat16' ? 16 : MAX_CONST_ELEMENTS);
+}
+
 const UNKNOWN: InferValue = { shape: null, dtype: null };
 
 function numelOf(shape: readonly (number | null)[] | null): number | null {
@@ -391,7 +399,7 @@ const split: Rule = (ins, attrs) => {
 const constant: Rule = (_ins, attrs) => {
   const t = attrTensor(attrs, 'value');
   if (t) {
-    const value = t.data && t.numel <= MAX_CONST_ELEMENTS ? Array.from(t.data as ArrayLike<number | bigint>, Number) : undefined;
+    const value = t.data && keepsConstValue(t.dtype, t.numel) ? Array.from(t.data as ArrayLike<number | bigint>, Number) : undefined;
     return [withValue(t.dims, t.dtype, value)];
   }
   const f = attrs.get('value_float');
