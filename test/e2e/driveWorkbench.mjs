@@ -267,6 +267,16 @@ try {
   await step('graph-view', async () => {
     await page.locator('.editor-instance .view-line', { hasText: 'fused = torch.cat' }).first().click();
     await palette('Fusion Lens: Show Fusion Graph');
+    // Widen the side bar so the graph's labels are readable in the screenshots.
+    const side = await page.locator('.part.sidebar').boundingBox();
+    if (side) {
+      const x = side.x + side.width - 1;
+      const y = side.y + side.height / 2;
+      await page.mouse.move(x, y);
+      await page.mouse.down();
+      await page.mouse.move(x + 260, y, { steps: 8 });
+      await page.mouse.up();
+    }
     const frame = await frameWithSelector('[data-fusion-method="concat"]', 60000);
     const label = await frame.locator('[data-fusion-method="concat"]').first().textContent();
     check(true, `graph view shows the concat fusion node (${JSON.stringify(label)})`);
