@@ -91,3 +91,9 @@ test('invalid constructor arguments are rejected by validate', () => {
   assert.match(failure(() => callModule('MultiheadAttention', [int(64), int(5)], [])).message, /embed_dim must be divisible by num_heads/);
   assert.match(failure(() => callModule('GroupNorm', [int(3), int(16)], [])).message, /num_channels must be divisible by num_groups/);
 });
+
+test('hints state the fix: the constructor argument that would fit', () => {
+  assert.equal(failure(() => callModule('Conv2d', [int(64), int(128), int(3)], [tensor([2, 128, 16, 16])])).hint, 'set in_channels=128, or make the previous layer output 64 channels');
+  assert.equal(failure(() => callModule('BatchNorm2d', [int(8)], [tensor([2, 16, 4, 4])])).hint, 'set num_features=16');
+  assert.equal(failure(() => callModule('LayerNorm', [int(64)], [tensor([2, 12, 32])])).hint, 'set normalized_shape=32');
+});

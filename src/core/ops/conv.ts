@@ -39,7 +39,7 @@ function splitInput(g: ConvGeometry, x: TensorValue, inChannels: number | null):
     const more = g.groups > 1 ? ` (groups=${g.groups})` : '';
     throw new ShapeError(
       `${g.op} expects ${inChannels} input channels${more} but got ${c.value} (input ${showShape(x.shape)})`,
-      `the channel dimension is dim ${r - g.nd - 1} of the input`,
+      c.value === null ? undefined : `set in_channels=${g.groups > 1 ? `${c.value} (divisible by groups=${g.groups})` : c.value}, or make the previous layer output ${inChannels} channels`,
     );
   }
   return { lead: x.shape.slice(0, r - g.nd - 1) as Dim[], spatial: x.shape.slice(r - g.nd) as Dim[] };

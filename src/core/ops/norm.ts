@@ -40,7 +40,8 @@ function rankError(op: string, ranks: readonly number[], x: Shape): ShapeError {
 
 function checkChannels(op: string, x: Shape, channelDim: number, c: number): void {
   if (dimEquals(x[channelDim], c) === false) {
-    throw new ShapeError(`${op} expects ${c} channels (num_features) but got ${x[channelDim].value} in dim ${channelDim} (input ${showShape(x)})`);
+    const got = x[channelDim].value;
+    throw new ShapeError(`${op} expects ${c} channels (num_features) but got ${got} in dim ${channelDim} (input ${showShape(x)})`, got === null ? undefined : `set num_features=${got}`);
   }
 }
 
@@ -106,6 +107,9 @@ function checkNormalizedShape(op: string, x: Shape, ns: readonly number[]): void
   if (!ok) {
     throw new ShapeError(
       `${op}: normalized_shape=[${ns.join(', ')}] requires the input to end in [${ns.join(', ')}], but the input is ${showShape(x)}`,
+      x.length >= ns.length && x.slice(x.length - ns.length).every((d) => d.value !== null)
+        ? `set normalized_shape=${ns.length === 1 ? x[x.length - 1].value : `[${x.slice(x.length - ns.length).map((d) => d.value).join(', ')}]`}`
+        : undefined,
     );
   }
 }
