@@ -125,3 +125,79 @@ test('einsum, addmm, outer, dot', async () => {
   close(await runForward('torch.outer(x0, x1)', [u, w], ['3', '3']), [3, 3], [4, 5, 6, 8, 10, 12, 12, 15, 18]);
   close(await runForward('torch.dot(x0, x1)', [u, w], ['3', '3']), [], [32]);
 });
+
+/** torch.nn.LSTM / GRU reference for one layer, one direction, batch_first input [N, T, I]. */
+function recurrentReference(mode: 'LSTM' | 'GRU', x: number[][][], w: Map<string, Float32Array>, hidden: number): { out: number[]; h: number[]; c: number[] } {
+  const wih = w.get('rnn.weight_ih_l0')!;
+  const whh = w.get('rnn.weight_hh_l0')!;
+  const bih = w.get('rnn.bias_ih_l0')!;
+  const bhh = w.get('rnn.bias_hh_l0')!;
+  const inSize = x[0]![0]!.length;
+  const sig = (v: number): number => 1 / (1 + Math.exp(-v));
+  const out: number[] = [];
+  const hN: number[] = [];
+  const cN: number[] = [];
+  const gates = mode === 'LSTM' ? 4 : 3;
+  for (const seq of x) {
+    let h = Array(hidden).fill(0);
+    let c = Array(hidden).fill(0);
+    const rows: number[][] = [];
+    for (const xt of seq) {
+      const gi = Array.from({ length: gates * hidden }, (_, r) => bih[r]! + xt.reduce((a, v, k) => a + wih[r * inSize + k]! * v, 0));
+      const gh = Array.from({ length: gates * hidden }, (_, r) => bhh[r]! + h.reduce((a, v, k) => a + whh[r * hidden + k]! * v, 0));
+      const g = (k: number, j: number, src: number[]): number => src[k * hidden + j]!;
+      if (mode === 'LSTM') {
+        const nc = c.map((cv, j) => sig(g(1, j, gi) + g(1, j, gh)) * cv + sig(g(0, j, gi) + g(0, j, gh)) * Math.tanh(g(2, j, gi) + g(2, j, gh)));
+        h = nc.map((cv, j) => sig(g(3, j, gi) + g(3, j, gh)) * Math.tanh(cv));
+        c = nc;
+      } else {
+        const r = h.map((_, j) => sig(g(0, j, gi) + g(0, j, gh)));
+        const z = h.map((_, j) => sig(g(1, j, gi) + g(1, j, gh)));
+        const n = h.map((_, j) => Math.tanh(g(2, j, gi) + r[j]! * g(2, j, gh)));
+        h = h.map((hv, j) => (1 - z[j]!) * n[j]! + z[j]! * hv);
+      }
+      rows.push([...h]);
+    }
+    out.push(...rows.flat());
+    hN.push(...h);
+    cN.push(...c);
+  }
+  return { out, h: hN, c: cN };
+}
+
+test('LSTM and GRU (batch_first) match a direct implementation of torch semantics', async () => {
+  await initTestParser();
+  for (const mode of ['LSTM', 'GRU'] as const) {
+    const text = `import torch\nimport torch.nn as nn\n\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.rnn = nn.${mode}(3, 4, batch_first=True)\n\n    def forward(self, x):\n        out, state = self.rnn(x)\n        return out\n`;
+    const fa = analyzeSource({ text, file: '/tmp/r.py', models: [{ expr: 'M()', inputs: [parseInputSpec('2x5x3') as InputSpec] }] });
+    const g = fa.models[0]!.graph!;
+    const weights = initStateDict(g.stateDict, 3);
+    const m = exportOnnx(g, { weights });
+    const x: RunTensor = { dtype: 'float32', shape: [2, 5, 3], data: Float32Array.from({ length: 30 }, (_, i) => Math.sin(i)) };
+    const s = await createOrtRunner(await loadNodeOrt()).createSession(m.bytes);
+    const got = (await s.run({ 'input.0': x }))['output.0']!;
+    await s.dispose();
+    const xs3 = [0, 1].map((b) => [0, 1, 2, 3, 4].map((t) => [0, 1, 2].map((k) => (x.data as Float32Array)[b * 15 + t * 3 + k]!)));
+    const ref = recurrentReference(mode, xs3, weights as Map<string, Float32Array>, 4);
+    close(got, [2, 5, 4], ref.out, 1e-5);
+  }
+});
+
+test('a 2-layer bidirectional LSTM with initial states exports with torch-shaped outputs and states', async () => {
+  await initTestParser();
+  const text = `import torch\nimport torch.nn as nn\n\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.rnn = nn.LSTM(3, 4, num_layers=2, bidirectional=True)\n\n    def forward(self, x, h0, c0):\n        out, (h, c) = self.rnn(x, (h0, c0))\n        return out, h, c\n`;
+  const fa = analyzeSource({ text, file: '/tmp/r2.py', models: [{ expr: 'M()', inputs: ['5x2x3', '4x2x4', '4x2x4'].map((t) => parseInputSpec(t) as InputSpec) }] });
+  const g = fa.models[0]!.graph!;
+  const m = exportOnnx(g, { weights: initStateDict(g.stateDict, 1) });
+  const s = await createOrtRunner(await loadNodeOrt()).createSession(m.bytes);
+  const t = (shape: number[]): RunTensor => ({ dtype: 'float32', shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.cos(i)) });
+  const out = await s.run({ 'input.0': t([5, 2, 3]), 'input.1': t([4, 2, 4]), 'input.2': t([4, 2, 4]) });
+  await s.dispose();
+  assert.deepEqual(out['output.0']!.shape, [5, 2, 8]);
+  assert.deepEqual(out['output.1']!.shape, [4, 2, 4]);
+  assert.deepEqual(out['output.2']!.shape, [4, 2, 4]);
+  // The last layer's forward h_n is the forward half of the output at the last step.
+  const o = out['output.0']!.data as Float32Array;
+  const h = out['output.1']!.data as Float32Array;
+  for (let b = 0; b < 2; b++) for (let j = 0; j < 4; j++) assert.ok(Math.abs(h[2 * 8 + b * 4 + j]! - o[4 * 16 + b * 8 + j]!) < 1e-6);
+});

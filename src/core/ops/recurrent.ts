@@ -8,6 +8,7 @@ import { showShape } from './showShape';
 import { BoundArgs, ModuleOpDef, ParamSpec, ShapeError, TensorSpec } from './types';
 import { PyValue } from './values';
 import { paramDtype, requireInputDtype, withParamDtype } from './paramDtype';
+import { rnnLowering } from './lowerRecurrent';
 
 type Mode = 'RNN' | 'LSTM' | 'GRU';
 const GATES: Readonly<Record<Mode, number>> = { RNN: 1, LSTM: 4, GRU: 3 };
@@ -131,6 +132,7 @@ function rnnModule(mode: Mode): ModuleOpDef {
       }
       return steps * total;
     },
+    onnx: rnnLowering(mode),
   };
 }
 
