@@ -316,6 +316,8 @@ const slice: Rule = (ins) => {
   const step = x.shape.map(() => 1);
   for (let i = 0; i < starts.length; i++) {
     const ax = normAxis(axes[i]!, x.shape.length);
+    // An axis outside the rank (a corrupt file) would index a sparse array billions long.
+    if (!(ax >= 0 && ax < x.shape.length)) return [{ shape: null, dtype }];
     const dimSize = x.shape[ax];
     if (dimSize === null || dimSize === undefined) {
       out[ax] = null;
@@ -387,6 +389,7 @@ const split: Rule = (ins, attrs) => {
   const n = attrInt(attrs, '__outputs', 1);
   if (!x?.shape) return Array.from({ length: n }, () => ({ shape: null, dtype }));
   const axis = normAxis(attrInt(attrs, 'axis', 0), x.shape.length);
+  if (!(axis >= 0 && axis < x.shape.length)) return Array.from({ length: n }, () => ({ shape: null, dtype }));
   const sizes = ins[1]?.value ?? attrInts(attrs, 'split');
   const total = x.shape[axis] ?? null;
   return Array.from({ length: n }, (_, i) => {
