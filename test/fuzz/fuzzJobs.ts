@@ -19,7 +19,7 @@ export interface FuzzConfig {
 
 export const DEFAULT_CONFIG: FuzzConfig = {
   smallSources: true,
-  sourceBudget: { maxSteps: 20_000, timeMs: 100, slackMs: 400 },
+  sourceBudget: { maxSteps: 20_000, timeMs: 100, slackMs: 1000 },
   binaryLimits: { maxMs: 2000, maxBytes: 64 << 20, perInputByte: 16 },
   binarySeedCount: 6,
 };

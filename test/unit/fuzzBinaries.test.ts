@@ -6,6 +6,7 @@ import { OnnxFormatError } from '../../src/core/onnx/onnxProto';
 import { readSafetensors, SafetensorsError } from '../../src/core/weights/readSafetensors';
 import { DEFAULT_CONFIG, makeContext, runChunk, type ChunkResult } from '../fuzz/fuzzJobs';
 import { applyHeaderLie, applyOnnxLie } from '../fuzz/headerMutations';
+import { modelProtoType } from '../../src/core/onnx/onnxSchema';
 
 // No wall-clock limit in tests (the memory bound and the error class still hold).
 const ctx = makeContext({ ...DEFAULT_CONFIG, binaryLimits: { ...DEFAULT_CONFIG.binaryLimits, maxMs: Number.POSITIVE_INFINITY } });
@@ -64,4 +65,29 @@ test('deeply nested ONNX subgraphs end in a clear error or a decode, never a Ran
       assert.ok(e instanceof OnnxFormatError, `depth ${depth}: ${String(e)}`);
     }
   }
+});
+
+test('a Slice or Split axis far outside the rank gives an unknown shape instead of a sparse array billions long (found by fuzzing: a hang)', { timeout: 120_000 }, () => {
+  const i64 = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, int64Data: values });
+  const vi = (name: string, dims: number[]) => ({ name, type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
+  const bytes = modelProtoType()
+    .encode({
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 17 }],
+      graph: {
+        name: 'axes',
+        input: [vi('x', [3, 3, 15, 16])],
+        output: [{ name: 's' }, { name: 'p0' }],
+        initializer: [i64('starts', [0]), i64('ends', [2]), i64('axes', [3976200192])],
+        node: [
+          { opType: 'Shape', input: ['x'], output: ['shape'] },
+          { opType: 'Slice', input: ['shape', 'starts', 'ends', 'axes'], output: ['s'] },
+          { opType: 'Split', input: ['x'], output: ['p0', 'p1'], attribute: [{ name: 'axis', type: 2, i: 3976200192 }] },
+        ],
+      },
+    })
+    .finish();
+  const d = decodeOnnx(bytes, 'axes.onnx');
+  assert.equal(d.graph.values.get('s')!.shape, null);
+  assert.equal(d.graph.values.get('p0')!.shape, null);
 });
