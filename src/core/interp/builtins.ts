@@ -6,6 +6,7 @@ import { asObject, instanceOf, obj, unknown, type BuiltinFn, type ClassRef, type
 import { num, pyBool, pyEquals, pyInt, pyOrder, pyStr, pyStrOf, truthy } from './pyOps';
 import { dictKey, pyRepr } from './tensorLeaves';
 import { instanceGetAttr } from './moduleRuntime';
+import { makeSet, setItems } from './pySet';
 
 const MAX_RANGE = 100000;
 
@@ -88,8 +89,12 @@ export function makeBuiltins(ip: Interpreter): Map<string, PyValue> {
   def('dict', dictCtor);
   def('OrderedDict', dictCtor);
   def('defaultdict', () => ({ kind: 'dict', entries: new Map(), keys: [] }));
-  def('set', () => obj({ t: 'opaque', what: 'set' }, 'set'));
-  def('frozenset', () => obj({ t: 'opaque', what: 'frozenset' }, 'frozenset'));
+  const setCtor = (frozen: boolean): BuiltinFn => (a) => {
+    const items = a[0] ? iter(a[0]) : [];
+    return items ? makeSet(items, frozen) : unknown('set of an unknown value');
+  };
+  def('set', setCtor(false));
+  def('frozenset', setCtor(true));
   def('object', () => obj({ t: 'opaque', what: 'object' }, 'object'));
   def('int', (a) => {
     const v = a[0] ?? pyInt(0);
@@ -334,6 +339,9 @@ export function isInstance(ip: Interpreter, v: PyValue, cls: PyValue): boolean |
         return v.kind === 'dict';
       case 'Tensor':
         return v.kind === 'tensor';
+      case 'set':
+      case 'frozenset':
+        return setItems(v) !== null;
       case 'object':
         return true;
       case 'abc.Sequence':
@@ -419,6 +427,8 @@ function addValueMethods(ip: Interpreter, b: Map<string, PyValue>): void {
     const j = i < 0 ? l.items.length + i : i;
     return l.items.splice(j, 1)[0] ?? unknown('pop index out of range');
   });
+  // numpy arrays are modelled as lists: `.tolist()` gives the list itself.
+  m('list.tolist', (a) => a[0] ?? NONE);
   m('list.copy', (a) => ({ kind: 'list', items: [...(listSelf(a[0])?.items ?? [])] }));
   m('list.reverse', (a) => {
     listSelf(a[0])?.items.reverse();

@@ -16,6 +16,7 @@ import { makeBuiltins } from './builtins';
 import { namespaceAttr } from './torchNamespace';
 import { callModule, instantiate, instanceGetAttr, instanceSetAttr, moduleGetItem, moduleIter, moduleLen, moduleSetItem } from './moduleRuntime';
 import { importFrom, importModule } from './imports';
+import { makeSet, setItems, setMethod } from './pySet';
 
 /** A Python exception raised by the analysed code (or by a failed operation inside it). */
 export class PyRaise extends Error {
@@ -611,7 +612,7 @@ export class Interpreter {
             else return unknown('starred unknown value');
           } else items.push(this.eval(x, frame));
         }
-        return e.k === 'list' ? { kind: 'list', items } : e.k === 'tuple' ? { kind: 'tuple', items } : obj({ t: 'opaque', what: 'set' }, 'set');
+        return e.k === 'list' ? { kind: 'list', items } : e.k === 'tuple' ? { kind: 'tuple', items } : makeSet(items);
       }
       case 'dict': {
         const entries = new Map<string, PyValue>();
@@ -709,7 +710,7 @@ export class Interpreter {
       this.tracer.leave(cf, null);
       return { kind: 'list', items: out };
     }
-    const result: PyValue = e.kind === 'list' ? { kind: 'list', items: out } : obj({ t: 'opaque', what: 'set' }, 'set');
+    const result: PyValue = e.kind === 'list' ? { kind: 'list', items: out } : makeSet(out);
     this.tracer.leave(cf, result);
     return result;
   }
@@ -829,6 +830,8 @@ export class Interpreter {
         return unknown(`call of ${o.what}`);
       case 'lazy':
         return this.call(o.load(), args, kwargs, r);
+      case 'set':
+        return this.unsupported('calling a set', r);
     }
   }
 
@@ -1127,6 +1130,8 @@ export class Interpreter {
           }
           case 'opaque':
             return obj({ t: 'builtin', name, call: () => NONE }, 'builtin_function_or_method');
+          case 'set':
+            return obj({ t: 'builtin', name, call: (args) => setMethod(v, name, args, (x) => this.iterate(x, r)) }, 'builtin_function_or_method');
           default:
             return unknown(`attribute ${name} of ${v.typeName}`);
         }
@@ -1357,6 +1362,12 @@ export class Interpreter {
     if (a.kind === 'tensor' || b.kind === 'tensor') return this.callOpKey(BIN_KEYS[op] ?? `op.${op}`, [a, b], new Map(), r);
     const v = pyBinary(op, a, b);
     if (v) return v;
+    const sa = setItems(a);
+    const sb = setItems(b);
+    if (sa && sb && (op === '|' || op === '&' || op === '-' || op === '^')) {
+      const name = op === '|' ? 'union' : op === '&' ? 'intersection' : op === '-' ? 'difference' : 'symmetric_difference';
+      return setMethod(a, name, [b], (x) => this.iterate(x, r));
+    }
     const ia = instanceOf(a);
     if (ia) {
       const dunder = { '+': '__add__', '*': '__mul__', '-': '__sub__', '@': '__matmul__' }[op];
@@ -1374,6 +1385,13 @@ export class Interpreter {
       const def = key ? functionOp(key) : undefined;
       if (def) return this.callOp(def, key, [cur, rhs], new Map(), r);
       return this.markInPlace(this.binary(op, cur, rhs, r), cur);
+    }
+    const ci = instanceOf(cur);
+    if (ci && ci.container === 'ModuleList' && op === '+') {
+      // ModuleList.__iadd__ extends in place.
+      const m = instanceGetAttr(this, ci, 'extend', r);
+      this.call(m, [rhs], NO_KWARGS, r);
+      return cur;
     }
     if (cur.kind === 'list' && op === '+') {
       const items = this.iterate(rhs, r);
@@ -1428,6 +1446,7 @@ export class Interpreter {
       case 'object': {
         const o = asObject(v);
         if (o?.t === 'instance') return moduleIter(this, o.inst, r);
+        if (o?.t === 'set') return [...o.items];
         if (o?.t === 'opaque') return null;
         this.unsupported(`iteration over ${v.typeName}`, r);
         return null;
@@ -1445,6 +1464,8 @@ export class Interpreter {
     if (v.kind === 'tensor') return v.shape && v.shape.length ? { kind: 'int', dim: v.shape[0] } : unknown('len of a tensor');
     const inst = instanceOf(v);
     if (inst) return moduleLen(this, inst, r);
+    const si = setItems(v);
+    if (si) return pyInt(si.length);
     if (v.kind === 'unknown') return v;
     return this.unsupported(`len() of ${v.kind}`, r);
   }

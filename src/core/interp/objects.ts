@@ -97,6 +97,8 @@ export type InterpObject =
   | { readonly t: 'partial'; readonly fn: PyValue; readonly args: readonly PyValue[]; readonly kwargs: ReadonlyMap<string, PyValue> }
   | { readonly t: 'super'; readonly cls: UserClass; readonly self: PyValue }
   | { readonly t: 'pymodule'; readonly scope: ModuleScope }
+  /** A Python set or frozenset (items deduplicated by value). */
+  | { readonly t: 'set'; readonly items: PyValue[]; readonly frozen: boolean }
   /** A name imported from another file, loaded on first use. */
   | { readonly t: 'lazy'; readonly load: () => PyValue }
   /** Values the analysis need not look into (devices, loggers, context managers, typing constructs). */

@@ -35,6 +35,7 @@ export function truthy(v: PyValue): boolean | null {
     case 'object': {
       const o = asObject(v);
       if (o && o.t === 'instance' && o.inst.container) return o.inst.modules.size > 0 || o.inst.params.size > 0;
+      if (o && o.t === 'set') return o.items.length > 0;
       return true;
     }
     default:
@@ -160,6 +161,16 @@ export function pyContains(container: PyValue, item: PyValue): boolean | null {
   }
   if (container.kind === 'dict') return container.entries.has(dictKey(item));
   if (container.kind === 'str' && item.kind === 'str') return container.value.includes(item.value);
+  const o = asObject(container);
+  if (o && o.t === 'set') {
+    let r: boolean | null = false;
+    for (const x of o.items) {
+      const e = pyEquals(x, item);
+      if (e) return true;
+      if (e === null) r = null;
+    }
+    return r;
+  }
   return null;
 }
 

@@ -190,6 +190,7 @@ export function namespaceAttr(ip: Interpreter, path: string, name: string, r: Ra
     case '__future__':
     case 'collections.abc':
       if (name === 'abstractmethod') return identity(name);
+      if (name === 'OrderedDict' || name === 'DefaultDict') return ip.builtins.get(name === 'OrderedDict' ? 'OrderedDict' : 'defaultdict')!;
       // Abstract container types answer isinstance() like Python does for builtin values.
       if (ABSTRACT_TYPES.has(name)) return builtin(`abc.${name}`, () => unknown(`${name}()`));
       if (name === 'cast') return builtin(name, (a) => a[1] ?? NONE);
@@ -353,6 +354,18 @@ function mathAttr(ip: Interpreter, name: string, r: Range | null): PyValue {
 
 function numpyAttr(ip: Interpreter, name: string, r: Range | null): PyValue {
   if (name === 'prod') return mathAttr(ip, 'prod', r);
+  if (name === 'linspace') {
+    // Arrays are modelled as Python lists of floats (enough for `np.linspace(0, p, n).tolist()`).
+    return builtin(name, (a, k) => {
+      const start = num(a[0] ?? NONE);
+      const stop = num(a[1] ?? NONE);
+      const n = num(a[2] ?? k.get('num') ?? pyInt(50));
+      if (start === null || stop === null || n === null || n < 0 || n > 100000) return unknown('numpy.linspace with unknown bounds');
+      const items: PyValue[] = [];
+      for (let i = 0; i < n; i++) items.push({ kind: 'float', value: n === 1 ? start : start + ((stop - start) * i) / (n - 1) });
+      return { kind: 'list', items };
+    });
+  }
   if (['sqrt', 'ceil', 'floor', 'log', 'log2', 'exp'].includes(name)) return mathAttr(ip, name, r);
   if (name === 'pi' || name === 'e' || name === 'inf') return mathAttr(ip, name, r);
   ip.diag('warning', 'unsupported', `numpy.${name} is not supported by the analysis`, r);
