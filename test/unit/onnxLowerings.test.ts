@@ -201,3 +201,14 @@ test('a 2-layer bidirectional LSTM with initial states exports with torch-shaped
   const h = out['output.1']!.data as Float32Array;
   for (let b = 0; b < 2; b++) for (let j = 0; j < 4; j++) assert.ok(Math.abs(h[2 * 8 + b * 4 + j]! - o[4 * 16 + b * 8 + j]!) < 1e-6);
 });
+
+test('topk, sort, argsort, all, any', async () => {
+  const v: RunTensor = { dtype: 'float32', shape: [2, 4], data: Float32Array.from([3, -1, 7, 0, 2, 9, -4, 5]) };
+  close(await runForward('torch.topk(x0, 2, dim=1)[0]', [v], ['2x4']), [2, 2], [7, 3, 9, 5]);
+  close(await runForward('torch.topk(x0, 2, dim=1, largest=False)[1]', [v], ['2x4']), [2, 2], [1, 3, 2, 0]);
+  close(await runForward('torch.sort(x0, dim=1, descending=True)[0]', [v], ['2x4']), [2, 4], [7, 3, 0, -1, 9, 5, 2, -4]);
+  close(await runForward('torch.argsort(x0, dim=1)', [v], ['2x4']), [2, 4], [1, 3, 0, 2, 2, 0, 3, 1]);
+  close(await runForward('(x0 > 0).all(dim=1).float()', [v], ['2x4']), [2], [0, 0]);
+  close(await runForward('(x0 > -2).all(dim=1).float()', [v], ['2x4']), [2], [1, 0]);
+  close(await runForward('torch.any(x0 > 8, dim=1).float()', [v], ['2x4']), [2], [0, 1]);
+});

@@ -1,4 +1,4 @@
-// ONNX lowerings of reductions: sum/mean/amax…, var/std, argmax/argmin, max/min, cumsum, norms.
+// ONNX lowerings of reductions: sum/mean/amax…, var/std, argmax/argmin, max/min, all/any, cumsum, norms, topk/sort.
 import { argNumber, attr, normDim, OnnxLowering } from './lowering';
 import { castTo, isFloat, mainInput, opt, optBool, optNumber, reduceAxes, reduceNode, scalar, shapeConst } from './lowerCommon';
 
@@ -92,3 +92,31 @@ export const normLowering: OnnxLowering = (ctx) => {
   const x = mainInput(ctx);
   reduceNode(ctx, pv === 2 ? 'ReduceL2' : 'ReduceL1', x, reduceAxes(ctx, ctx.shape(x).length), optBool(ctx, 'keepdim', false), ctx.outputs);
 };
+
+/** all / any: non-zero tests reduced with Min / Max over int32 (Reduce* has no bool form in opset 17). */
+export function allAnyLowering(which: 'all' | 'any'): OnnxLowering {
+  return (ctx) => {
+    const x = mainInput(ctx);
+    const rank = ctx.shape(x).length;
+    const nz = ctx.dtype(x) === 'bool' ? x : ctx.node('Not', [ctx.node('Equal', [x, castTo(ctx, ctx.constInt64([0], []), ctx.dtype(x))])[0]!])[0]!;
+    const asInt = ctx.node('Cast', [nz], { to: attr.int(6) })[0]!;
+    const reduced = rank === 0 ? asInt : reduceNode(ctx, which === 'all' ? 'ReduceMin' : 'ReduceMax', asInt, reduceAxes(ctx, rank), optBool(ctx, 'keepdim', false));
+    ctx.node('Cast', [reduced], { to: attr.int(9) }, ctx.outputs);
+  };
+}
+
+/** topk / sort / argsort through TopK (sort: k = the dim's size; argsort keeps the indices only). */
+export function topkLowering(kind: 'topk' | 'sort' | 'argsort'): OnnxLowering {
+  return (ctx) => {
+    const x = mainInput(ctx);
+    const shape = ctx.shape(x);
+    const axis = normDim(optNumber(ctx, 'dim', -1), shape.length);
+    const k = kind === 'topk' ? optNumber(ctx, 'k', 1) : shape[axis]!;
+    const largest = kind === 'topk' ? optBool(ctx, 'largest', true) : optBool(ctx, 'descending', false);
+    const attrs = { axis: attr.int(axis), largest: attr.int(largest ? 1 : 0), sorted: attr.int(1) };
+    if (kind === 'argsort') {
+      const [, indices] = ctx.node('TopK', [x, ctx.constInt64([k])], attrs, 2);
+      ctx.node('Identity', [indices!], {}, ctx.outputs);
+    } else ctx.node('TopK', [x, ctx.constInt64([k])], attrs, ctx.outputs);
+  };
+}

@@ -13,7 +13,7 @@ import { tensorFn } from './tensorFn';
 import { BoundArgs, InferContext, OpDef, ParamSpec, ShapeError } from './types';
 import { PyValue, TensorValue } from './values';
 import type { OnnxLowering } from './lowering';
-import { argReduceLowering, cumsumLowering, maxMinLowering, normLowering, reduceLowering, varianceLowering } from './lowerReduce';
+import { allAnyLowering, argReduceLowering, cumsumLowering, maxMinLowering, normLowering, reduceLowering, topkLowering, varianceLowering } from './lowerReduce';
 
 /** Output shape of reducing `dims` (null or empty: every dim). */
 export function reduceShape(op: string, s: Shape, dims: number[] | null, keepdim: boolean): Shape {
@@ -65,6 +65,8 @@ const REDUCE_ONNX: Readonly<Record<string, OnnxLowering>> = {
   argmax: argReduceLowering('ArgMax'),
   argmin: argReduceLowering('ArgMin'),
   norm: normLowering,
+  all: allAnyLowering('all'),
+  any: allAnyLowering('any'),
 };
 
 function reduction(spec: ReduceSpec): OpDef[] {
@@ -127,7 +129,7 @@ const defs: OpDef[] = [
     },
   }),
   ...tensorFn({
-    keys: ['torch.topk', 'Tensor.topk'], family: 'reduce', params: [req('k'), opt('dim', vInt(-1)), opt('largest', vBool(true)), opt('sorted', vBool(true))],
+    keys: ['torch.topk', 'Tensor.topk'], family: 'reduce', params: [req('k'), opt('dim', vInt(-1)), opt('largest', vBool(true)), opt('sorted', vBool(true))], onnx: topkLowering('topk'),
     infer(x, args, ctx, op) {
       if (!x.shape) return pairOut(ctx, null, x);
       const k = numArg(args, 'k', op);
@@ -139,14 +141,14 @@ const defs: OpDef[] = [
     },
   }),
   ...tensorFn({
-    keys: ['torch.sort', 'Tensor.sort'], family: 'reduce', params: [opt('dim', vInt(-1)), opt('descending', vBool(false)), kw('stable', vBool(false))],
+    keys: ['torch.sort', 'Tensor.sort'], family: 'reduce', params: [opt('dim', vInt(-1)), opt('descending', vBool(false)), kw('stable', vBool(false))], onnx: topkLowering('sort'),
     infer(x, args, ctx, op) {
       if (x.shape) normalizeAxis(numArg(args, 'dim', op), x.shape.length, op);
       return pairOut(ctx, x.shape, x);
     },
   }),
   ...tensorFn({
-    keys: ['torch.argsort', 'Tensor.argsort'], family: 'reduce', params: [opt('dim', vInt(-1)), opt('descending', vBool(false))],
+    keys: ['torch.argsort', 'Tensor.argsort'], family: 'reduce', params: [opt('dim', vInt(-1)), opt('descending', vBool(false))], onnx: topkLowering('argsort'),
     infer(x, args, ctx, op) {
       if (x.shape) normalizeAxis(numArg(args, 'dim', op), x.shape.length, op);
       return ctx.tensor(x.shape, 'int64');
