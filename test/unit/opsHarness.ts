@@ -41,10 +41,17 @@ export function bind(params: readonly ParamSpec[], args: readonly PyValue[], kwa
   if (pos < args.length) throw new TypeError(`too many positional arguments (${args.length})`);
   const extra = new Map<string, PyValue>();
   for (const [k, v] of Object.entries(kwargs)) {
-    const p = params.find((q) => q.name === k && !q.variadic);
+    const aliased = params.find((q) => q.aliases?.includes(k));
+    if (aliased && aliased.variadic === 'args') {
+      // `x.view(size=(2, 3))`: the keyword holds the whole sequence.
+      if ((out[aliased.name] as { items: unknown[] } | undefined)?.items.length) throw new TypeError(`multiple values for argument '${k}'`);
+      out[aliased.name] = { kind: 'tuple', items: [v] };
+      continue;
+    }
+    const p = aliased ?? params.find((q) => q.name === k && !q.variadic);
     if (p) {
-      if (k in out) throw new TypeError(`multiple values for argument '${k}'`);
-      out[k] = v;
+      if (p.name in out) throw new TypeError(`multiple values for argument '${k}'`);
+      out[p.name] = v;
     } else if (params.some((q) => q.variadic === 'kwargs')) extra.set(k, v);
     else throw new TypeError(`unexpected keyword argument '${k}'`);
   }

@@ -14,6 +14,7 @@ import { gluLowering, hardshrinkLowering, logsigmoidLowering, softmax2dLowering,
 import { clipLowering, geluLowering, mishLowering, preluLowering, siluLowering, softmaxLowering, softplusLowering, tanhshrinkLowering } from './lowerElementwise';
 import { attr } from './lowering';
 import { withParamDtype } from './paramDtype';
+import { withNativeAliases } from './tensorFn';
 
 interface ActivationSpec {
   /** nn class name, or null when there is no module form. */
@@ -198,8 +199,8 @@ function softmaxFunctions(fn: string): FunctionOpDef[] {
   });
   const defs = [build(`F.${fn}`, [`torch.nn.functional.${fn}`], 'function', [req('input'), opt('dim', vNone), opt('_stacklevel', vInt(3)), opt('dtype', vNone)])];
   if (fn !== 'softmin') {
-    defs.push(build(`torch.${fn}`, [], 'function', [req('input'), req('dim'), opt('dtype', vNone)]));
-    defs.push(build(`Tensor.${fn}`, [], 'method', [req('self'), req('dim'), opt('dtype', vNone)]));
+    defs.push(build(`torch.${fn}`, [], 'function', withNativeAliases(`torch.${fn}`, [req('input'), req('dim'), opt('dtype', vNone)])));
+    defs.push(build(`Tensor.${fn}`, [], 'method', withNativeAliases(`Tensor.${fn}`, [req('self'), req('dim'), opt('dtype', vNone)])));
   }
   return defs;
 }

@@ -4,7 +4,7 @@ import { DType, Shape } from '../shape/shape';
 import { describe, dimsOf, dtypeOf, floatOf, intOf, isNone, seqItems, varIntsArg } from './args';
 import { registerOps } from './registry';
 import { kw, opt, req, star, vBool, vNone } from './sig';
-import { tensorFn } from './tensorFn';
+import { tensorFn, withNativeAliases } from './tensorFn';
 import { BoundArgs, FunctionOpDef, OpDef, ParamSpec, ShapeError, UnknownArgError } from './types';
 import { PyValue } from './values';
 import { arangeLowering, eyeLowering, filledLowering, linspaceLowering, literalLowering } from './lowerCreation';
@@ -31,7 +31,7 @@ function sizedFactory(name: string, dflt: DType | null): FunctionOpDef {
     kind: 'function',
     name: `torch.${name}`,
     family: 'creation',
-    signature: [star('size'), ...factoryKw],
+    signature: withNativeAliases(`torch.${name}`, [star('size'), ...factoryKw]),
     infer(args, ctx) {
       const op = `torch.${name}`;
       const shape = checkSizes(op, varIntsArg(args, 'size', op));

@@ -7,7 +7,7 @@ import { promoteTypes } from './promote';
 import { registerOps } from './registry';
 import { kw, opt, req, vInt, vNone } from './sig';
 import { showShape } from './showShape';
-import { tensorFn } from './tensorFn';
+import { tensorFn, withNativeAliases } from './tensorFn';
 import { BoundArgs, FunctionOpDef, InferContext, OpDef, ShapeError, UnknownArgError } from './types';
 import { PyValue, TensorValue } from './values';
 import { concatLowering, splitLowering, stackLowering } from './lowerShape';
@@ -78,7 +78,7 @@ function joinDef(name: string, stack: boolean): FunctionOpDef {
     kind: 'function',
     name,
     family: 'join',
-    signature: [req('tensors'), opt('dim', vInt(0)), kw('out', vNone)],
+    signature: withNativeAliases(name, [req('tensors'), opt('dim', vInt(0)), kw('out', vNone)]),
     infer(args, ctx) {
       const ts = tensorList(args, name);
       const d = numArg(args, 'dim', name);

@@ -113,22 +113,22 @@ function viewAsDtype(op: string, s: Shape, from: DType, to: DType): Shape {
 }
 
 /** `view(*shape)`, or `view(dtype)` which reinterprets the bytes (same-size dtypes keep the shape). */
-function viewLike(op: string): (x: TensorValue, args: Record<string, PyValue>, ctx: InferContext) => PyValue {
+function viewLike(op: string, param: string): (x: TensorValue, args: Record<string, PyValue>, ctx: InferContext) => PyValue {
   return (x, args, ctx) => {
-    const items = seqItems(args.shape ?? vNone) ?? [];
+    const items = seqItems(args[param] ?? vNone) ?? [];
     if (items.length === 1 && isDtypeValue(items[0])) {
       if (op !== 'Tensor.view') throw new ShapeError(`${op}: expected a shape, not a dtype`);
       const to = dtypeOf(items[0], op, 'dtype') as DType;
       return ctx.tensor(x.shape ? viewAsDtype(op, x.shape, x.dtype, to) : null, to);
     }
-    const target = varIntsArg(args, 'shape', op);
+    const target = varIntsArg(args, param, op);
     return same(ctx, x, x.shape ? reshapeTarget(op, x.shape, target) : null);
   };
 }
 
 const defs: OpDef[] = [
-  ...tensorFn({ keys: ['Tensor.view'], family: 'tensor', onnx: reshapeToOutput, params: [star('shape')], infer: (x, a, c) => viewLike('Tensor.view')(x, a, c) }),
-  ...tensorFn({ keys: ['Tensor.reshape'], family: 'tensor', onnx: reshapeToOutput, params: [star('shape')], infer: (x, a, c) => viewLike('Tensor.reshape')(x, a, c) }),
+  ...tensorFn({ keys: ['Tensor.view'], family: 'tensor', onnx: reshapeToOutput, params: [star('size')], infer: (x, a, c) => viewLike('Tensor.view', 'size')(x, a, c) }),
+  ...tensorFn({ keys: ['Tensor.reshape'], family: 'tensor', onnx: reshapeToOutput, params: [star('shape')], infer: (x, a, c) => viewLike('Tensor.reshape', 'shape')(x, a, c) }),
   ...tensorFn({
     keys: ['torch.reshape'], family: 'tensor', onnx: reshapeToOutput, params: [req('shape')],
     infer: (x, a, c, op) => same(c, x, x.shape ? reshapeTarget(op, x.shape, dimsOf(a.shape, op, 'shape')) : null),

@@ -11,6 +11,12 @@ export interface ParamSpec {
   /** `*args` collects the remaining positionals into a tuple; `**kwargs` the remaining keywords. */
   readonly variadic?: 'args' | 'kwargs';
   readonly keywordOnly?: boolean;
+  /**
+   * Other keywords that bind this parameter: torch's numpy-style spellings (`axis` for `dim`, `keepdims`
+   * for `keepdim`), and for a `*size`-style parameter of a native op its own name, which then holds the
+   * whole sequence (`x.view(size=(2, 3))`, `torch.zeros(size=(2, 3))`).
+   */
+  readonly aliases?: readonly string[];
 }
 
 /** Arguments bound to a ParamSpec list by name, defaults applied. */
