@@ -1,6 +1,11 @@
 // Numeric checks of individual lowerings: tiny Python models are interpreted, exported, run in onnxruntime-web and compared with torch semantics computed here.
+// FUSION_LENS_ONNX_CHECK=1 also passes every exported model through onnx.checker (needs /usr/bin/python3 with onnx).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { analyzeSource } from '../../src/core/interp/analyzeFile';
 import { parseInputSpec, type InputSpec } from '../../src/core/interp/inputSpec';
 import { exportOnnx, OnnxExportError } from '../../src/core/onnx/encodeOnnx';
@@ -14,6 +19,14 @@ import { initTestParser } from './pythonWasm';
 const X: RunTensor = { dtype: 'float32', shape: [3, 4], data: Float32Array.from({ length: 12 }, (_, i) => i - 5.5) };
 const xs = Array.from(X.data as Float32Array);
 
+function checkModel(bytes: Uint8Array): void {
+  if (process.env.FUSION_LENS_ONNX_CHECK !== '1') return;
+  const f = join(mkdtempSync(join(tmpdir(), 'fl-lower-')), 'm.onnx');
+  writeFileSync(f, bytes);
+  const r = spawnSync('/usr/bin/python3', ['-c', 'import onnx,sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)', f], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+}
+
 async function runForward(body: string, inputs: RunTensor[] = [X], specs = ['3x4']): Promise<RunTensor> {
   await initTestParser();
   const args = inputs.map((_, i) => `x${i}`).join(', ');
@@ -22,6 +35,7 @@ async function runForward(body: string, inputs: RunTensor[] = [X], specs = ['3x4
   const g = fa.models[0]?.graph;
   assert.ok(g, `not interpreted: ${fa.models[0]?.diagnostics.map((d) => d.message).join('; ')}`);
   const m = exportOnnx(g, { weights: initStateDict(g.stateDict, 0) });
+  checkModel(m.bytes);
   const s = await createOrtRunner(await loadNodeOrt()).createSession(m.bytes);
   const out = await s.run(Object.fromEntries(m.inputNames.map((n, i) => [n, inputs[i]!])));
   await s.dispose();
@@ -173,6 +187,7 @@ test('LSTM and GRU (batch_first) match a direct implementation of torch semantic
     const g = fa.models[0]!.graph!;
     const weights = initStateDict(g.stateDict, 3);
     const m = exportOnnx(g, { weights });
+    checkModel(m.bytes);
     const x: RunTensor = { dtype: 'float32', shape: [2, 5, 3], data: Float32Array.from({ length: 30 }, (_, i) => Math.sin(i)) };
     const s = await createOrtRunner(await loadNodeOrt()).createSession(m.bytes);
     const got = (await s.run({ 'input.0': x }))['output.0']!;
@@ -189,6 +204,7 @@ test('a 2-layer bidirectional LSTM with initial states exports with torch-shaped
   const fa = analyzeSource({ text, file: '/tmp/r2.py', models: [{ expr: 'M()', inputs: ['5x2x3', '4x2x4', '4x2x4'].map((t) => parseInputSpec(t) as InputSpec) }] });
   const g = fa.models[0]!.graph!;
   const m = exportOnnx(g, { weights: initStateDict(g.stateDict, 1) });
+  checkModel(m.bytes);
   const s = await createOrtRunner(await loadNodeOrt()).createSession(m.bytes);
   const t = (shape: number[]): RunTensor => ({ dtype: 'float32', shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.cos(i)) });
   const out = await s.run({ 'input.0': t([5, 2, 3]), 'input.1': t([4, 2, 4]), 'input.2': t([4, 2, 4]) });
