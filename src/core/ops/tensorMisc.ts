@@ -132,6 +132,7 @@ const defs: OpDef[] = [
       if (!x.shape) return ctx.tensor(null, x.dtype);
       const reps = args.repeats;
       const flat = isNone(args.dim);
+      if (!flat && x.shape.length === 0) throw new ShapeError(`${op}: dimension specified as ${numArg(args, 'dim', op)} but tensor has no dimensions`);
       const base: Shape = flat ? [x.shape.reduce<Dim>((a, d) => dimMul(a, d), dim(1))] : x.shape;
       const axis = flat ? 0 : normalizeAxis(numArg(args, 'dim', op), x.shape.length, op);
       let size: Dim;
