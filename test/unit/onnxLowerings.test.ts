@@ -228,3 +228,18 @@ test('topk, sort, argsort, all, any', async () => {
   close(await runForward('(x0 > -2).all(dim=1).float()', [v], ['2x4']), [2], [1, 0]);
   close(await runForward('torch.any(x0 > 8, dim=1).float()', [v], ['2x4']), [2], [0, 1]);
 });
+
+test('cosine similarity, pairwise distance, local response norm', async () => {
+  const a: RunTensor = { dtype: 'float32', shape: [2, 3], data: Float32Array.from([1, 2, 2, 0, 3, 4]) };
+  const b: RunTensor = { dtype: 'float32', shape: [2, 3], data: Float32Array.from([2, 0, 1, 0, 3, -4]) };
+  close(await runForward('F.cosine_similarity(x0, x1)', [a, b], ['2x3', '2x3']), [2], [4 / (3 * Math.sqrt(5)), -7 / 25]);
+  const d = (u: number[], v: number[]): number => Math.sqrt(u.reduce((s, x, i) => s + (x - v[i]! + 1e-6) ** 2, 0));
+  close(await runForward('F.pairwise_distance(x0, x1)', [a, b], ['2x3', '2x3']), [2], [d([1, 2, 2], [2, 0, 1]), d([0, 3, 4], [0, 3, -4])]);
+  const img: RunTensor = { dtype: 'float32', shape: [1, 4, 1, 1], data: Float32Array.from([1, 2, 3, 4]) };
+  const sq = [1, 4, 9, 16];
+  const lrn = [0, 1, 2, 3].map((c) => {
+    const s = [c - 1, c, c + 1].filter((k) => k >= 0 && k < 4).reduce((acc, k) => acc + sq[k]!, 0);
+    return (c + 1) / (2 + (0.1 / 3) * s) ** 0.75;
+  });
+  close(await runForward('nn.LocalResponseNorm(3, alpha=0.1, beta=0.75, k=2.0)(x0)', [img], ['1x4x1x1']), [1, 4, 1, 1], lrn);
+});

@@ -8,6 +8,7 @@ import { registerOps } from './registry';
 import { opt, req, vBool, vFloat, vInt } from './sig';
 import { FunctionOpDef, ModuleOpDef, OpDef, ShapeError } from './types';
 import { TensorValue } from './values';
+import { cosineSimilarityLowering, pairwiseDistanceLowering } from './lowerNorm';
 
 function cosineShape(op: string, a: TensorValue, b: TensorValue, d: number): Shape | null {
   if (!a.shape || !b.shape) return null;
@@ -33,6 +34,7 @@ const cosineFn: FunctionOpDef = {
     return ctx.tensor(cosineShape('F.cosine_similarity', a, b, numArg(args, 'dim', 'F.cosine_similarity')), a.dtype);
   },
   flops: (args) => 3 * numelOf(args.x1),
+  onnx: cosineSimilarityLowering,
 };
 
 const pairwiseFn: FunctionOpDef = {
@@ -44,6 +46,7 @@ const pairwiseFn: FunctionOpDef = {
     return ctx.tensor(pairwiseShape('F.pairwise_distance', a, b, boolArg(args, 'keepdim', 'F.pairwise_distance')), a.dtype);
   },
   flops: (args) => 3 * numelOf(args.x1),
+  onnx: pairwiseDistanceLowering,
 };
 
 const cosineModule: ModuleOpDef = {
@@ -55,6 +58,7 @@ const cosineModule: ModuleOpDef = {
     return ctx.tensor(cosineShape('CosineSimilarity', a, b, numArg(attrs, 'dim', 'CosineSimilarity')), a.dtype);
   },
   flops: (_a, args) => 3 * numelOf(args.x1),
+  onnx: cosineSimilarityLowering,
 };
 
 const pairwiseModule: ModuleOpDef = {
@@ -66,6 +70,7 @@ const pairwiseModule: ModuleOpDef = {
     return ctx.tensor(pairwiseShape('PairwiseDistance', a, b, boolArg(attrs, 'keepdim', 'PairwiseDistance')), a.dtype);
   },
   flops: (_a, args) => 3 * numelOf(args.x1),
+  onnx: pairwiseDistanceLowering,
 };
 
 const defs: OpDef[] = [cosineFn, pairwiseFn, cosineModule, pairwiseModule];

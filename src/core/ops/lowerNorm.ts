@@ -1,7 +1,7 @@
-// ONNX lowerings of batch/instance/layer/group normalisation and F.normalize.
+// ONNX lowerings of batch/instance/layer/group normalisation, F.normalize, LocalResponseNorm, cosine similarity and pairwise distance.
 import type { DType } from '../shape/shape';
 import { attr, normDim, OnnxLowering, OnnxLoweringContext } from './lowering';
-import { mainInput, opt, optNumber, reduceNode, scalar, shapeConst } from './lowerCommon';
+import { mainInput, opt, optBool, optNumber, reduceNode, scalar, shapeConst } from './lowerCommon';
 
 type Ctx = OnnxLoweringContext;
 
@@ -99,4 +99,41 @@ export const normalizeLowering: OnnxLowering = (ctx) => {
   const n = reduceNode(ctx, p === 2 ? 'ReduceL2' : 'ReduceL1', x, [axis], true);
   const denom = ctx.node('Max', [n, scalar(ctx, optNumber(ctx, 'eps', 1e-12), dt)])[0]!;
   ctx.node('Div', [x, denom], {}, ctx.outputs);
+};
+
+/** LocalResponseNorm (odd sizes: torch's channel window then equals ONNX LRN's). */
+export const lrnLowering: OnnxLowering = (ctx) => {
+  const size = optNumber(ctx, 'size', 1);
+  if (size % 2 === 0) ctx.fail('an even LocalResponseNorm size centres its window differently in ONNX LRN');
+  ctx.node('LRN', [mainInput(ctx)], {
+    size: attr.int(size),
+    alpha: attr.float(optNumber(ctx, 'alpha', 1e-4)),
+    beta: attr.float(optNumber(ctx, 'beta', 0.75)),
+    bias: attr.float(optNumber(ctx, 'k', 1)),
+  }, ctx.outputs);
+};
+
+/** cosine_similarity(x1, x2, dim, eps): x1·x2 / max(‖x1‖·‖x2‖, eps). */
+export const cosineSimilarityLowering: OnnxLowering = (ctx) => {
+  const a = ctx.tensorArg('x1') ?? ctx.fail('no x1');
+  const b = ctx.tensorArg('x2') ?? ctx.fail('no x2');
+  const dt = ctx.dtype(a);
+  const rank = Math.max(ctx.shape(a).length, ctx.shape(b).length);
+  const axes = [normDim(optNumber(ctx, 'dim', 1), rank)];
+  const dot = reduceNode(ctx, 'ReduceSum', ctx.node('Mul', [a, b])[0]!, axes, false);
+  const na = reduceNode(ctx, 'ReduceSum', ctx.node('Mul', [a, a])[0]!, axes, false);
+  const nb = reduceNode(ctx, 'ReduceSum', ctx.node('Mul', [b, b])[0]!, axes, false);
+  const denom = ctx.node('Max', [ctx.node('Sqrt', [ctx.node('Mul', [na, nb])[0]!])[0]!, scalar(ctx, optNumber(ctx, 'eps', 1e-8), dt)])[0]!;
+  ctx.node('Div', [dot, denom], {}, ctx.outputs);
+};
+
+/** pairwise_distance(x1, x2, p, eps, keepdim): ‖x1 − x2 + eps‖_p over the last dim (p = 1 or 2). */
+export const pairwiseDistanceLowering: OnnxLowering = (ctx) => {
+  const a = ctx.tensorArg('x1') ?? ctx.fail('no x1');
+  const b = ctx.tensorArg('x2') ?? ctx.fail('no x2');
+  const p = optNumber(ctx, 'p', 2);
+  if (p !== 1 && p !== 2) ctx.fail(`only p=1 and p=2 are exported, got ${p}`);
+  const rank = Math.max(ctx.shape(a).length, ctx.shape(b).length);
+  const d = ctx.node('Add', [ctx.node('Sub', [a, b])[0]!, scalar(ctx, optNumber(ctx, 'eps', 1e-6), ctx.dtype(a))])[0]!;
+  reduceNode(ctx, p === 2 ? 'ReduceL2' : 'ReduceL1', d, [rank - 1], optBool(ctx, 'keepdim', false), ctx.outputs);
 };

@@ -10,7 +10,7 @@ import { showShape } from './showShape';
 import { BoundArgs, FunctionOpDef, ModuleOpDef, ShapeError, TensorSpec } from './types';
 import { TensorValue } from './values';
 import type { OnnxLowering } from './lowering';
-import { batchNormLowering, groupNormLowering, instanceNormLowering, layerNormLowering, normalizeLowering } from './lowerNorm';
+import { batchNormLowering, groupNormLowering, instanceNormLowering, layerNormLowering, lrnLowering, normalizeLowering } from './lowerNorm';
 import { paramDtype, requireInputDtype, withParamDtype } from './paramDtype';
 
 // FLOPs: eval-mode BatchNorm folds to one scale and one shift per element (2); the others compute
@@ -260,6 +260,7 @@ const localResponseNorm: ModuleOpDef = {
     return ctx.tensor(x.shape, x.dtype);
   },
   flops: (_a, _b, out) => STATS_COST * numelOf(out),
+  onnx: lrnLowering,
 };
 
 registerOps([1, 2, 3].flatMap((nd) => [batchNormModule(nd), instanceNormModule(nd)]));
