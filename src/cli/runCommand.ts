@@ -29,10 +29,12 @@ import { writeOut } from './output';
 const USAGE = `usage: fusion-lens run FILE [--model EXPR]... [--input SPEC]... [--weights F.safetensors]
                         [--inputs F.safetensors] [--save-outputs OUT.safetensors] [--seed N]
                         [--threads N] [--memory-limit MB] [--layer-stats] [--json]
-  FILE is a Python model file or an .onnx file.`;
+  FILE is a Python model file, or one or more .onnx files (run on the same inputs and compared).`;
 
 export interface RunOptions {
   file: string;
+  /** Further .onnx files to run on the same inputs and compare (when FILE is an .onnx file too). */
+  moreOnnx: string[];
   models: string[];
   inputSpecs: string[];
   weights: string | null;
@@ -46,7 +48,7 @@ export interface RunOptions {
 }
 
 export function parseRunArgs(argv: readonly string[]): RunOptions | string {
-  const o: RunOptions = { file: '', models: [], inputSpecs: [], weights: null, inputs: null, saveOutputs: null, seed: 0, threads: 1, memoryLimit: DEFAULT_MEMORY_LIMIT_BYTES, json: false, layerStats: false };
+  const o: RunOptions = { file: '', moreOnnx: [], models: [], inputSpecs: [], weights: null, inputs: null, saveOutputs: null, seed: 0, threads: 1, memoryLimit: DEFAULT_MEMORY_LIMIT_BYTES, json: false, layerStats: false };
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -87,8 +89,11 @@ export function parseRunArgs(argv: readonly string[]): RunOptions | string {
       return (e as Error).message;
     }
   }
-  if (files.length !== 1) return 'give exactly one FILE';
+  if (files.length === 0) return 'missing FILE';
+  const isOnnx = (f: string): boolean => f.toLowerCase().endsWith('.onnx');
+  if (files.length > 1 && !files.every(isOnnx)) return 'give one Python FILE, or one or more .onnx files';
   o.file = files[0]!;
+  o.moreOnnx = files.slice(1);
   if (o.saveOutputs && o.models.length > 1) return '--save-outputs needs a single model';
   return o;
 }
@@ -217,7 +222,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   const o = parsed;
   try {
-    const models = o.file.toLowerCase().endsWith('.onnx') ? [loadOnnxModel(o.file)] : await loadPythonModels(o);
+    const models = o.file.toLowerCase().endsWith('.onnx') ? [o.file, ...o.moreOnnx].map(loadOnnxModel) : await loadPythonModels(o);
     const io = o.inputs ? readSafetensors(new Uint8Array(readFileSync(o.inputs)), o.inputs).tensors : null;
     const runner = createOrtRunner(await loadNodeOrt({ wasmDir: bundledWasmDir(), threads: o.threads }));
     const results: ModelResult[] = [];

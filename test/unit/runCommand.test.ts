@@ -43,7 +43,8 @@ test('argument parsing', () => {
   assert.deepEqual(o.models, ['A()', 'B(2)']);
   assert.equal(o.threads, 2);
   assert.equal(o.seed, 7);
-  assert.equal(typeof parseRunArgs(['a.onnx', 'b.onnx']), 'string');
+  assert.deepEqual((parseRunArgs(['a.onnx', 'b.onnx']) as { moreOnnx: string[] }).moreOnnx, ['b.onnx']);
+  assert.match(parseRunArgs(['m.py', 'b.onnx']) as string, /one Python FILE/);
   assert.match(parseRunArgs(['a.onnx', '--threads', '0']) as string, /integer ≥ 1/);
   assert.match(parseRunArgs(['a.onnx', '--bogus']) as string, /unknown option/);
 });
