@@ -176,6 +176,17 @@ export function exportOnnx(graph: ModelGraph, options: ExportOptions): ExportedM
     return name;
   };
 
+  // A node-produced output that appears once among the outputs is written under its output name
+  // directly; inputs, parameters, constants and repeated outputs get an Identity below.
+  graph.outputs.forEach((id, i) => {
+    const v = graph.values.get(id);
+    if (v?.source === 'node' && graph.outputs.indexOf(id) === graph.outputs.lastIndexOf(id) && !names.has(id)) {
+      names.set(id, `output.${i}`);
+      shapes.set(`output.${i}`, staticShape(v));
+      dtypes.set(`output.${i}`, v.dtype);
+    }
+  });
+
   let constCount = 0;
   // Nodes without tensor outputs (`x.size(0)`, `x.dim()`) compute Python values only: nothing to emit.
   for (const node of graph.nodes) if (node.outputs.length > 0) lowerNode(node);
@@ -258,12 +269,12 @@ export function exportOnnx(graph: ModelGraph, options: ExportOptions): ExportedM
     }
   }
 
-  // Graph outputs: an Identity per output gives them stable names, even when a value is an input or repeats.
+  // Graph outputs under stable names (`output.0`, `value.<id>`): an Identity where the value carries another name.
   const outputs: Record<string, unknown>[] = [];
   const outputNames: string[] = [];
   const addOutput = (id: string, name: string): void => {
     const src = nameOf(id);
-    nodes.push({ input: [src], output: [name], name: `output/${name}`, opType: 'Identity', attribute: [] });
+    if (src !== name) nodes.push({ input: [src], output: [name], name: `output/${name}`, opType: 'Identity', attribute: [] });
     outputs.push(valueInfo(name, dtypes.get(src)!, shapes.get(src)!));
   };
   graph.outputs.forEach((id, i) => {
