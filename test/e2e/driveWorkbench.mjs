@@ -247,6 +247,31 @@ try {
     await page.keyboard.press('Escape');
   });
 
+  await step('quick-fix', async () => {
+    // A Linear that no longer fits: the error sits on the call, and the quick fix writes the in_features that fits.
+    const fcLine = lineOf(/self\.fc = nn\.Linear\(256 \* 8 \* 8/, fusionClassLine);
+    const callLine = lineOf(/return self\.fc\(x\)/, fusionClassLine);
+    await gotoLine(fcLine);
+    await page.keyboard.press('End');
+    await page.keyboard.press('Shift+Home');
+    await page.keyboard.type('self.fc = nn.Linear(256 * 4 * 4, num_classes');
+    await page.keyboard.press('Control+s');
+    await page.locator('.statusbar-item', { hasText: /^\s*1\s/ }).first().waitFor({ timeout: 15000 }).catch(() => {});
+    await sleep(1500);
+    await gotoLine(callLine);
+    await page.keyboard.press('End');
+    await page.keyboard.press('Control+.');
+    const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Set in_features to 16384' }).first();
+    await fix.waitFor({ timeout: 15000 });
+    await shot('quick-fix');
+    await page.keyboard.press('Enter'); // the fix is the focused (only) action
+    const fixed = page.locator('.editor-instance .view-line', { hasText: 'nn.Linear(16384, num_classes)' });
+    const ok = await fixed.first().waitFor({ timeout: 10000 }).then(() => true, () => false);
+    check(ok, 'the quick fix "Set in_features to 16384" rewrote the Linear of FusionModel');
+    await page.keyboard.press('Control+s');
+    await sleep(1000);
+  });
+
   await step('run-fusion-model', async () => {
     await palette('Fusion Lens: Run Fusion Model');
     // Quick pick of the file's models, all picked: accept it.
@@ -265,7 +290,7 @@ try {
   });
 
   await step('graph-view', async () => {
-    await page.locator('.editor-instance .view-line', { hasText: 'fused = torch.cat' }).first().click();
+    await gotoLine(catLine);
     await palette('Fusion Lens: Show Fusion Graph');
     // Widen the side bar so the graph's labels are readable in the screenshots.
     const side = await page.locator('.part.sidebar').boundingBox();
@@ -283,7 +308,7 @@ try {
     await sleep(1500);
     await shot('graph-view');
     // Put the cursor elsewhere, click the fusion node, and the editor must move to the torch.cat line.
-    await page.locator('.editor-instance .view-line', { hasText: 'class FusionModel' }).first().click();
+    await gotoLine(fusionClassLine);
     await sleep(300);
     const before = await cursorLine();
     const node = frame.locator('[data-fusion-method="concat"]').first();
@@ -294,7 +319,7 @@ try {
     await shot('graph-node-clicked');
     // The other way round: the cursor on a line of forward highlights that line's nodes in the graph.
     const convLine = lineOf(/feat1 = torch\.relu\(self\.conv1/, fusionClassLine);
-    await page.locator('.editor-instance .view-line', { hasText: 'feat1 = torch.relu(self.conv1' }).first().click();
+    await gotoLine(convLine);
     const lit = frame.locator(`.highlight[data-line="${convLine}"]`);
     const ok = await lit.first().waitFor({ timeout: 10000 }).then(() => true, () => false);
     check(ok, `moving the cursor to line ${convLine + 1} highlights ${await lit.count()} node(s) of that line in the graph`);
@@ -316,7 +341,7 @@ try {
 
   await step('export-onnx', async () => {
     await openFile('fusion_cnn.py');
-    await page.locator('.editor-instance .view-line', { hasText: 'class FusionModel' }).first().click();
+    await gotoLine(fusionClassLine);
     await palette('Fusion Lens: Export Model to ONNX');
     // The simple save dialog proposes <Class>.onnx next to the model file: accept it.
     await quickInput.waitFor({ state: 'visible', timeout: 15000 });
