@@ -114,3 +114,23 @@ test('a forward with several inputs and no spec says how to give one', () => {
   const bad = analyzeSrc(MODEL.replace('input=Bx3xHxW', 'input=Bx3xHx'));
   assert.ok(bad.classes.find((x) => x.name === 'Commented')!.diagnostics.some((d) => d.code === 'input-spec'));
 });
+
+test('shape errors under a guessed input are warnings that say how to set the input', () => {
+  const src = `import torch.nn as nn
+
+
+class Takes(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.convs = nn.ModuleList([nn.Conv2d(4, 8, 1), nn.Conv2d(16, 8, 1)])
+
+    def forward(self, feats):
+        return self.convs[-1](feats[-1])
+`;
+  const c = analyzeSrc(src).classes.find((x) => x.name === 'Takes')!;
+  assert.equal(c.inputSpec?.source, 'constraint');
+  const d = c.diagnostics.find((x) => x.code === 'conv-channels');
+  assert.ok(d && d.severity === 'warning' && /guessed input Bx4xHxW/.test(d.message), JSON.stringify(c.diagnostics));
+  const given = analyzeSrc(src, { inputOverrides: { Takes: [spec('2x4x8x8')] } }).classes.find((x) => x.name === 'Takes')!;
+  assert.equal(given.diagnostics.find((x) => x.code === 'conv-channels')?.severity, 'error');
+});

@@ -195,7 +195,10 @@ export class FileAnalyzer {
         if (root2) run = forwardModel(again.ip, root2, { expr: m.expr, inputs: specInputs(chosen, fwd), inputKind: m.inputKind ?? 'args', classRange: cls?.r ?? null });
       }
     }
-    const graph = run.graph ? { ...run.graph, diagnostics: [...extra, ...run.graph.diagnostics] } : null;
+    // With an input guessed from the first layer, a shape error may be the guess's fault, not the code's.
+    const guessed = chosen.source === 'constraint' && !solved;
+    const own = run.graph ? run.graph.diagnostics.map((d) => (guessed && d.severity === 'error' ? { ...d, severity: 'warning' as const, message: `${d.message} (with the guessed input ${chosen.text}; set the input with '# fusion-lens: input=SPEC' above the class)` } : d)) : [];
+    const graph = run.graph ? { ...run.graph, diagnostics: [...extra, ...own] } : null;
     return { expr: m.expr, className: root.typeName, inputSpec: chosen, graph, diagnostics: graph ? graph.diagnostics : [...extra, ...run.diagnostics] };
   }
 
