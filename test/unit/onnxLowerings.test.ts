@@ -243,3 +243,24 @@ test('cosine similarity, pairwise distance, local response norm', async () => {
   });
   close(await runForward('nn.LocalResponseNorm(3, alpha=0.1, beta=0.75, k=2.0)(x0)', [img], ['1x4x1x1']), [1, 4, 1, 1], lrn);
 });
+
+test('LSTMCell and GRUCell steps equal the sequence ops over one step', async () => {
+  await initTestParser();
+  for (const mode of ['LSTM', 'GRU'] as const) {
+    const text = `import torch\nimport torch.nn as nn\n\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.rnn = nn.${mode}Cell(3, 4)\n\n    def forward(self, x):\n        s = self.rnn(x)\n        return s[0] if isinstance(s, tuple) else s\n`;
+    const fa = analyzeSource({ text, file: '/tmp/c.py', models: [{ expr: 'M()', inputs: [parseInputSpec('2x3') as InputSpec] }] });
+    const g = fa.models[0]?.graph;
+    assert.ok(g, fa.models[0]?.diagnostics.map((d) => d.message).join('; '));
+    // The cell's tensors are named like layer 0 of the sequence module, so the same reference applies.
+    const weights = initStateDict(g.stateDict, 5);
+    const m = exportOnnx(g, { weights });
+    checkModel(m.bytes);
+    const x: RunTensor = { dtype: 'float32', shape: [2, 3], data: Float32Array.from([0.5, -1, 2, 1, 0, -0.5]) };
+    const s = await createOrtRunner(await loadNodeOrt()).createSession(m.bytes);
+    const got = (await s.run({ 'input.0': x }))['output.0']!;
+    await s.dispose();
+    const renamed = new Map([...weights].map(([k, v]) => [k.replace(/^rnn\.(weight|bias)_(ih|hh)$/, 'rnn.$1_$2_l0'), v as Float32Array]));
+    const ref = recurrentReference(mode, [[[0.5, -1, 2]], [[1, 0, -0.5]]], renamed, 4);
+    close(got, [2, 4], ref.h, 1e-5);
+  }
+});

@@ -1,4 +1,4 @@
-// ONNX lowering of nn.RNN / nn.LSTM / nn.GRU (eval mode, no projections): one ONNX node per layer, torch gate order mapped to ONNX's.
+// ONNX lowering of nn.RNN / LSTM / GRU and their cells (eval mode, no projections): one ONNX node per layer or step, torch gate order mapped to ONNX's.
 import { attr, OnnxLowering, OnnxLoweringContext } from './lowering';
 import { mainInput, optBool, optNumber, optString, shapeConst } from './lowerCommon';
 
@@ -74,5 +74,37 @@ export function rnnLowering(mode: Mode): OnnxLowering {
     };
     if (ctx.outputs[1]) concat(hAll, ctx.outputs[1]);
     if (ctx.outputs[2]) concat(cAll, ctx.outputs[2]);
+  };
+}
+
+/** nn.RNNCell / LSTMCell / GRUCell: one time step, as the sequence op over a length-1 sequence. */
+export function cellLowering(mode: Mode): OnnxLowering {
+  return (ctx) => {
+    const hidden = optNumber(ctx, 'hidden_size', 0);
+    const x0 = mainInput(ctx);
+    const xs = ctx.shape(x0);
+    if (xs.length !== 2) ctx.fail('unbatched cell input is not exported');
+    const batch = xs[0]!;
+    const zero = ctx.constInt64([0]);
+    const x = ctx.node('Unsqueeze', [x0, zero])[0]!; // [1, N, I]
+    const hx = ctx.args.hx;
+    const ids = hx === null || hx === undefined ? [] : Array.isArray(hx) ? (hx as readonly unknown[]) : [hx];
+    const state = ids.map((v) => (v && typeof v === 'object' && 'tensor' in v ? ctx.node('Unsqueeze', [ctx.value(String((v as { tensor: string }).tensor)), zero])[0]! : ctx.fail('hx must be tensors')));
+    const W = stackDirs(ctx, [reorder(ctx, ctx.param('weight_ih') ?? ctx.fail('no weight_ih'), mode, hidden)]);
+    const R = stackDirs(ctx, [reorder(ctx, ctx.param('weight_hh') ?? ctx.fail('no weight_hh'), mode, hidden)]);
+    const bih = ctx.param('bias_ih');
+    const B = bih ? stackDirs(ctx, [ctx.node('Concat', [reorder(ctx, bih, mode, hidden), reorder(ctx, ctx.param('bias_hh')!, mode, hidden)], { axis: attr.int(0) })[0]!]) : '';
+    const ins = [x, W, R, B, '', state[0] ?? ''];
+    if (mode === 'LSTM') ins.push(state[1] ?? '');
+    while (ins.length > 3 && ins[ins.length - 1] === '') ins.pop();
+    const attrs = {
+      hidden_size: attr.int(hidden),
+      ...(mode === 'GRU' ? { linear_before_reset: attr.int(1) } : {}),
+      ...(mode === 'RNN' ? { activations: attr.strings([optString(ctx, 'nonlinearity', 'tanh') === 'relu' ? 'Relu' : 'Tanh']) } : {}),
+    };
+    const outs = ctx.node(mode, ins, attrs, mode === 'LSTM' ? 3 : 2);
+    const flat = shapeConst(ctx, [batch, hidden]);
+    ctx.node('Reshape', [outs[1]!, flat], {}, [ctx.outputs[0]!]);
+    if (mode === 'LSTM' && ctx.outputs[1]) ctx.node('Reshape', [outs[2]!, flat], {}, [ctx.outputs[1]]);
   };
 }

@@ -8,7 +8,7 @@ import { showShape } from './showShape';
 import { BoundArgs, ModuleOpDef, ParamSpec, ShapeError, TensorSpec } from './types';
 import { PyValue } from './values';
 import { paramDtype, requireInputDtype, withParamDtype } from './paramDtype';
-import { rnnLowering } from './lowerRecurrent';
+import { cellLowering, rnnLowering } from './lowerRecurrent';
 
 type Mode = 'RNN' | 'LSTM' | 'GRU';
 const GATES: Readonly<Record<Mode, number>> = { RNN: 1, LSTM: 4, GRU: 3 };
@@ -191,6 +191,7 @@ function cellModule(mode: Mode): ModuleOpDef {
       const h = numArg(attrs, 'hidden_size', type);
       return n * 2 * GATES[mode] * h * (numArg(attrs, 'input_size', type) + h);
     },
+    onnx: cellLowering(mode),
   };
 }
 
