@@ -7,6 +7,7 @@ import { analyzeSource } from '../../src/core/interp/analyzeFile';
 import { parseInputSpec, type InputSpec } from '../../src/core/interp/inputSpec';
 import { shapesJson } from '../../src/cli/oracleJson';
 import { initTestParser } from '../unit/pythonWasm';
+import { checkGraph } from '../unit/interpHarness';
 
 export interface Case {
   id: string;
@@ -76,6 +77,7 @@ export function manifestTest(title: string, manifestPath: string, fileOf: (f: st
         });
         const g = fa.models[0].graph;
         assert.ok(g, `${c.id}: no graph: ${fa.models[0].diagnostics.map((d) => d.message).join('; ')}`);
+        checkGraph(g);
         const got = shapesJson(g);
         assert.deepEqual([...modKeys(got.modules)], [...modKeys(expected.modules)], `${c.id}: module records`);
         assert.deepEqual([...lineSet(got.lines)].sort(), [...lineSet(expected.lines)].sort(), `${c.id}: line records`);

@@ -36,7 +36,18 @@ export function analyzeSrc(src: string, extra: Partial<AnalyzeRequest> = {}): Fi
 
 export function graphOf(m: ModelAnalysis): ModelGraph {
   assert.ok(m.graph, `no graph for ${m.expr}: ${m.diagnostics.map((d) => `${d.code}: ${d.message}`).join('; ')}`);
+  checkGraph(m.graph);
   return m.graph;
+}
+
+/** The graph is closed: every value a node or the model uses is declared, every node's outputs name it as producer. */
+export function checkGraph(g: ModelGraph): void {
+  for (const n of g.nodes) {
+    for (const id of [...n.inputs, ...n.outputs]) assert.ok(g.values.has(id), `${n.op} (${n.id}) uses undeclared value ${id}`);
+  }
+  for (const id of [...g.outputs, ...g.inputs.map((i) => i.value)]) assert.ok(g.values.has(id), `model value ${id} undeclared`);
+  const producers = new Map(g.nodes.flatMap((n) => n.outputs.filter((o) => !n.inputs.includes(o)).map((o) => [o, n.id] as const)));
+  for (const [id, v] of g.values) if (v.source === 'node' && v.producer) assert.equal(producers.get(id) ?? v.producer, v.producer, `producer of ${id}`);
 }
 
 /** Checks every `# @` marker of `src` against the graph's line records. */

@@ -1043,7 +1043,10 @@ export class Interpreter {
     const argAttrs: Record<string, import('../graph/modelGraph').AttrValue> = {};
     for (const [k, v] of Object.entries(args)) {
       argAttrs[k] = attrValue(v);
-      collectTensorIds(v, inputs, 0);
+      // Tensors made before the traced run (plain tensor attributes set in __init__) enter the graph as constants.
+      collectTensorIds(v, inputs, 0, (t) => {
+        if (!this.rec.values.has(t.id)) this.rec.values.set(t.id, { id: t.id, shape: t.shape, dtype: t.dtype, source: this.paramObjs.has(t.obj) ? 'param' : 'const', producer: null });
+      });
     }
     let attrOut = attrCache.get(attrs);
     if (!attrOut) {
@@ -1541,11 +1544,12 @@ function safeFlops(f: () => number): number {
   }
 }
 
-function collectTensorIds(v: PyValue, out: string[], depth: number): void {
+function collectTensorIds(v: PyValue, out: string[], depth: number, seen?: (t: Tensor) => void): void {
   if (v.kind === 'tensor') {
     if (!out.includes(v.id)) out.push(v.id);
-  } else if ((v.kind === 'tuple' || v.kind === 'list') && depth < 4) for (const x of v.items) collectTensorIds(x, out, depth + 1);
-  else if (v.kind === 'dict' && depth < 4) for (const x of v.entries.values()) collectTensorIds(x, out, depth + 1);
+    seen?.(v as Tensor);
+  } else if ((v.kind === 'tuple' || v.kind === 'list') && depth < 4) for (const x of v.items) collectTensorIds(x, out, depth + 1, seen);
+  else if (v.kind === 'dict' && depth < 4) for (const x of v.entries.values()) collectTensorIds(x, out, depth + 1, seen);
 }
 
 /** Stable diagnostic codes by op family. */
