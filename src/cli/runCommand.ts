@@ -128,6 +128,8 @@ function bundledWasmDir(): string | undefined {
 function loadOnnxModel(file: string): RunnableModel {
   const bytes = new Uint8Array(readFileSync(file));
   const d = decodeOnnx(bytes, basename(file));
+  const external = d.graph.diagnostics.filter((x) => x.code === 'onnx-external-data');
+  if (external.length) throw new Error(`${basename(file)} keeps ${external.length} initializer(s) in external data files, which are not loaded: ${external[0]!.message}`);
   return { label: basename(file), bytes, graph: d.graph, inputNames: d.graph.inputs.map((i) => i.name), outputNames: d.graph.outputs };
 }
 

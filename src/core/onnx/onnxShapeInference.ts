@@ -348,13 +348,14 @@ const pad: Rule = (ins, attrs) => {
   return [{ shape: x.shape.map((d, i) => (d === null ? null : d + pads[i]! + pads[i + r]!)), dtype }];
 };
 
-const resize: Rule = (ins) => {
+const resize: Rule = (ins, _attrs, opset) => {
   const x = ins[0];
   const dtype = x?.dtype ?? null;
   if (!x?.shape) return [{ shape: null, dtype }];
   const sizes = ins[3]?.value;
   if (sizes && sizes.length === x.shape.length) return [{ shape: [...sizes], dtype }];
-  const scales = ins[2]?.value;
+  // Opset 10 Resize (and Upsample) take the scales as the second input.
+  const scales = opset < 11 ? ins[1]?.value : ins[2]?.value;
   if (scales && scales.length === x.shape.length) return [{ shape: x.shape.map((d, i) => (d === null ? null : Math.floor(d * scales[i]!))), dtype }];
   return [{ shape: null, dtype }];
 };
@@ -514,6 +515,7 @@ const rules: Record<string, Rule> = {
   Slice: slice,
   Pad: pad,
   Resize: resize,
+  Upsample: (ins, attrs, opset) => resize(ins, attrs, Math.min(opset, 10)),
   ReduceMean: reduce(18),
   ReduceMax: reduce(18),
   ReduceMin: reduce(18),
