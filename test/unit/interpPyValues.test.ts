@@ -125,3 +125,26 @@ b = outer()
   assert.equal(pyRepr(g.get('a')!), "'missing'");
   assert.equal(pyRepr(g.get('b')!), "'index'");
 });
+
+test('super() follows the MRO of the instance (diamond inheritance)', () => {
+  const g = globalsOf(`
+class A:
+    def f(self):
+        return "A"
+
+class B(A):
+    def f(self):
+        return "B" + super().f()
+
+class C(A):
+    def f(self):
+        return "C" + super().f()
+
+class D(B, C):
+    def f(self):
+        return "D" + super().f()
+
+order = D().f()
+`);
+  assert.equal(pyRepr(g.get('order')!), "'DBCA'");
+});

@@ -962,8 +962,10 @@ export class Interpreter {
     return out;
   }
 
+  private ctx: InferContext | null = null;
+
   inferContext(): InferContext {
-    return { tensor: (shape: Shape | null, dtype: DType) => this.rec.tensor(shape, dtype) };
+    return (this.ctx ??= { tensor: (shape: Shape | null, dtype: DType) => this.rec.tensor(shape, dtype) });
   }
 
   callOpKey(key: string, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null): PyValue {
@@ -1114,9 +1116,12 @@ export class Interpreter {
             return unknown(`${o.scope.name}.${name}`);
           }
           case 'super': {
-            const mro = computeMro(o.cls);
-            const start = 1;
-            for (const c of mro.slice(start)) {
+            // super(cls, self) searches type(self)'s MRO after cls.
+            const selfInst = instanceOf(o.self);
+            const full = selfInst && selfInst.cls.t === 'user' ? selfInst.cls.cls.mro : o.cls.mro;
+            const at = full.findIndex((c) => c.t === 'user' && c.cls === o.cls);
+            const mro = at >= 0 ? full.slice(at + 1) : o.cls.mro.slice(1);
+            for (const c of mro) {
               const found = this.lookupInClass(c, name);
               if (found) return this.bindFromClass(found, o.self, c);
               if (c.t === 'torch') return this.torchClassMember(c, name, o.self, r);
