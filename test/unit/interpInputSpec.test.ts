@@ -134,3 +134,26 @@ class Takes(nn.Module):
   const given = analyzeSrc(src, { inputOverrides: { Takes: [spec('2x4x8x8')] } }).classes.find((x) => x.name === 'Takes')!;
   assert.equal(given.diagnostics.find((x) => x.code === 'conv-channels')?.severity, 'error');
 });
+
+test('a forward with several inputs gets one guessed input per entry layer kind (image conv, token embedding)', () => {
+  const src = `import torch
+import torch.nn as nn
+
+
+class Fuse(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.img = nn.Sequential(nn.Conv2d(3, 8, 3, stride=2, padding=1), nn.AdaptiveAvgPool2d(1))
+        self.emb = nn.Embedding(100, 8)
+        self.head = nn.Linear(16, 2)
+
+    def forward(self, image, tokens):
+        a = self.img(image).flatten(1)
+        b = self.emb(tokens).mean(1)
+        return self.head(torch.cat([a, b], 1))
+`;
+  const c = analyzeSrc(src).classes.find((x) => x.name === 'Fuse')!;
+  assert.equal(c.inputSpec?.text, 'Bx3xHxW, BxT:int64');
+  assert.deepEqual(c.graph!.inputs.map((i) => `${i.name}:${formatShapeSymbolic(i.shape)}:${i.dtype}`), ['image:[B, 3, H, W]:float32', 'tokens:[B, T]:int64']);
+  assert.equal(formatShapeConcrete(c.graph!.values.get(c.graph!.outputs[0])!.shape!), '[1, 2]');
+});

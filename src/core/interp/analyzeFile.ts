@@ -221,20 +221,21 @@ export class FileAnalyzer {
     }
     const ex = this.exampleSpecs(scope).get(root.typeName);
     if (ex) return make(ex, 'example');
-    if (fwd.length !== 1) return null;
-    return this.constraintSpec(root);
+    return this.constraintSpec(root, fwd.length);
   }
 
   /** The input the first layer implies (`Bx3xHxW`); spatial sizes start at a default and are solved after the run. */
-  private constraintSpec(root: Instance): ChosenSpec | null {
-    const spec = firstLayer(root);
-    if (!spec) return null;
+  private constraintSpec(root: Instance, inputs: number): ChosenSpec | null {
+    const specs = entryLayers(root, inputs);
+    if (!specs) return null;
     const symbols: Record<string, number> = { ...(this.req.symbols ?? {}) };
-    const spatial = spec.dims.filter((d): d is string => typeof d === 'string' && d !== 'B' && d !== 'T');
-    const size = spatial.length === 1 ? 256 : spatial.length === 3 ? 32 : 224;
     if (symbols.B === undefined) symbols.B = 1;
-    for (const d of spatial) if (symbols[d] === undefined) symbols[d] = size;
-    return { specs: [spec], source: 'constraint', text: formatInputSpec(spec), symbols };
+    for (const spec of specs) {
+      const spatial = spec.dims.filter((d): d is string => typeof d === 'string' && d !== 'B' && d !== 'T');
+      const size = spatial.length === 1 ? 256 : spatial.length === 3 ? 32 : 224;
+      for (const d of spatial) if (symbols[d] === undefined) symbols[d] = size;
+    }
+    return { specs, source: 'constraint', text: specs.map(formatInputSpec).join(', '), symbols };
   }
 }
 
@@ -299,33 +300,49 @@ function forwardParams(root: Instance): string[] {
 }
 
 /** The input spec the first parameterised layer implies (`Bx3xHxW` for a Conv2d with 3 input channels). */
-function firstLayer(root: Instance): InputSpec | null {
+/** The input a parameterised layer implies (`Bx3xHxW` for a Conv2d with 3 input channels) and its kind. */
+function layerInput(m: Instance): { kind: string; spec: InputSpec } | null {
+  const t = m.leaf?.type;
+  const a = m.leafAttrs;
+  if (!t || !a) return null;
+  const int = (k: string) => {
+    const v = a[k];
+    return v && v.kind === 'int' ? v.dim.value : null;
+  };
+  const spatial = (nd: string) => (nd === '1' ? ['L'] : nd === '2' ? ['H', 'W'] : ['D', 'H', 'W']);
+  const conv = /^Conv(Transpose)?([123])d$/.exec(t);
+  if (conv) {
+    const c = int('in_channels');
+    return c === null ? null : { kind: `map${conv[2]}`, spec: { name: null, dims: ['B', c, ...spatial(conv[2])], dtype: 'float32' } };
+  }
+  const bn = /^(BatchNorm|InstanceNorm)([123])d$/.exec(t);
+  if (bn) {
+    const c = int('num_features');
+    return c === null ? null : { kind: `map${bn[2]}`, spec: { name: null, dims: ['B', c, ...spatial(bn[2])], dtype: 'float32' } };
+  }
+  if (t === 'Linear') {
+    const f = int('in_features');
+    return f === null ? null : { kind: 'vector', spec: { name: null, dims: ['B', f], dtype: 'float32' } };
+  }
+  if (t === 'Embedding') return { kind: 'tokens', spec: { name: null, dims: ['B', 'T'], dtype: 'int64' } };
+  return null;
+}
+
+/**
+ * Inputs implied by the model's entry layers: the first parameterised layer in registration order, and
+ * for a forward with several inputs, the first layer of each further kind (an image encoder's conv,
+ * then a text encoder's embedding).
+ */
+function entryLayers(root: Instance, n: number): InputSpec[] | null {
+  if (n < 1) return null;
+  const out: InputSpec[] = [];
+  const kinds = new Set<string>();
   for (const [, m] of namedModules(root)) {
-    const t = m.leaf?.type;
-    const a = m.leafAttrs;
-    if (!t || !a) continue;
-    const int = (k: string) => {
-      const v = a[k];
-      return v && v.kind === 'int' ? v.dim.value : null;
-    };
-    const conv = /^Conv(Transpose)?([123])d$/.exec(t);
-    if (conv) {
-      const c = int('in_channels');
-      if (c === null) return null;
-      const sp = conv[2] === '1' ? ['L'] : conv[2] === '2' ? ['H', 'W'] : ['D', 'H', 'W'];
-      return { name: null, dims: ['B', c, ...sp], dtype: 'float32' };
-    }
-    if (t === 'Linear') {
-      const f = int('in_features');
-      return f === null ? null : { name: null, dims: ['B', f], dtype: 'float32' };
-    }
-    if (t === 'Embedding') return { name: null, dims: ['B', 'T'], dtype: 'int64' };
-    const bn = /^(BatchNorm|InstanceNorm)([123])d$/.exec(t);
-    if (bn) {
-      const c = int('num_features');
-      if (c === null) return null;
-      return { name: null, dims: ['B', c, ...(bn[2] === '1' ? ['L'] : bn[2] === '2' ? ['H', 'W'] : ['D', 'H', 'W'])], dtype: 'float32' };
-    }
+    const e = layerInput(m);
+    if (!e || kinds.has(e.kind)) continue;
+    kinds.add(e.kind);
+    out.push(e.spec);
+    if (out.length === n) return out;
   }
   return null;
 }
