@@ -2,7 +2,7 @@
 import type { Expr, Stmt } from '../python/ast';
 import type { PyValue } from '../ops/values';
 import type { LineRecord } from '../graph/modelGraph';
-import type { Frame, SnapEntry, StmtInfo } from './frame';
+import type { Frame, StmtInfo } from './frame';
 import type { Tensor } from './objects';
 import type { Recorder } from './recorder';
 import { tensorLeaves } from './tensorLeaves';
@@ -121,18 +121,6 @@ function innerBindings(e: Expr, out: Set<string>): void {
   }
 }
 
-function snapshot(locals: Map<string, PyValue>): Map<string, SnapEntry> {
-  const snap = new Map<string, SnapEntry>();
-  for (const [name, v] of locals) {
-    if (v.kind === 'tensor') snap.set(name, { value: v, leaves: null });
-    else if (v.kind === 'tuple' || v.kind === 'list' || v.kind === 'dict') {
-      const leaves = new Map<string, Tensor>();
-      for (const [s, t] of tensorLeaves(v)) if (t) leaves.set(s, t);
-      if (leaves.size) snap.set(name, { value: v, leaves });
-    }
-  }
-  return snap;
-}
 
 function sameShape(a: Tensor, b: Tensor): boolean {
   if (a.dtype !== b.dtype) return false;
@@ -168,7 +156,8 @@ export class LineTracer {
   /** The 'call' event: the initial snapshot and `arg` records at the def line. */
   enter(frame: Frame, argNames: readonly string[], defLine: number): void {
     if (!frame.traced) return;
-    frame.snap = snapshot(frame.locals);
+    frame.snap = new Map();
+    this.sync(frame, null);
     for (const name of argNames) {
       const v = frame.locals.get(name);
       if (v && !name.startsWith('.')) this.emitValue(frame, 'arg', defLine, name, v, null);
@@ -179,43 +168,55 @@ export class LineTracer {
   line(frame: Frame, info: StmtInfo): void {
     frame.current = info;
     if (!frame.traced) return;
-    const snap = snapshot(frame.locals);
-    if (frame.lastStmt) {
-      this.diff(frame, frame.lastStmt, snap);
-      if (frame.lastStmt.line !== info.line) this.complete(frame, frame.lastStmt);
-    }
+    const prev = frame.lastStmt;
+    this.sync(frame, prev);
+    if (prev && prev.line !== info.line) this.complete(frame, prev);
     frame.lastStmt = info;
-    frame.snap = snap;
   }
 
   /** The 'return' event: last diff, completion of an assignment, and the `<return>` records. */
   leave(frame: Frame, value: PyValue | null): void {
     if (!frame.traced) return;
-    const snap = snapshot(frame.locals);
-    if (frame.lastStmt) {
-      this.diff(frame, frame.lastStmt, snap);
-      this.complete(frame, frame.lastStmt);
-    }
-    if (value && frame.lastStmt) this.emitValue(frame, 'return', frame.lastStmt.line, '<return>', value, frame.lastStmt.stmt);
-    frame.snap = snap;
+    const prev = frame.lastStmt;
+    this.sync(frame, prev);
+    if (prev) this.complete(frame, prev);
+    if (value && prev) this.emitValue(frame, 'return', prev.line, '<return>', value, prev.stmt);
   }
 
-  private diff(frame: Frame, info: StmtInfo, snap: Map<string, SnapEntry>): void {
-    const before = frame.snap;
-    for (const [name, entry] of snap) {
-      const old = before?.get(name);
-      if (!entry.leaves) {
-        const t = entry.value as Tensor;
-        const kind = this.change(old && !old.leaves ? (old.value as Tensor) : undefined, t, info.bound.has(name));
-        if (kind) this.emit(frame, kind, info.line, name, t, info.stmt);
-        continue;
-      }
-      const fresh = !old || old.value !== entry.value || !old.leaves;
-      for (const [suffix, t] of entry.leaves) {
-        const kind = this.change(fresh ? undefined : old!.leaves!.get(suffix), t, info.bound.has(name));
-        if (kind) this.emit(frame, kind, info.line, name + suffix, t, info.stmt);
-      }
+  /**
+   * Compares the frame's tensor-valued locals with the snapshot of the previous line event, reports what
+   * changed at `info` (when given), and updates the snapshot in place (unchanged tensors allocate nothing).
+   */
+  private sync(frame: Frame, info: StmtInfo | null): void {
+    const snap = (frame.snap ??= new Map());
+    for (const [name, v] of frame.locals) {
+      const old = snap.get(name);
+      if (v.kind === 'tensor') {
+        if (old && old.value === v) continue;
+        const t = v as Tensor;
+        if (info) {
+          const kind = this.change(old && !old.leaves ? (old.value as Tensor) : undefined, t, info.bound.has(name));
+          if (kind) this.emit(frame, kind, info.line, name, t, info.stmt);
+        }
+        snap.set(name, { value: v, leaves: null });
+      } else if (v.kind === 'tuple' || v.kind === 'list' || v.kind === 'dict') {
+        let leaves: Map<string, Tensor> | null = null;
+        for (const [sfx, t] of tensorLeaves(v)) if (t) (leaves ??= new Map()).set(sfx, t);
+        if (!leaves) {
+          if (old) snap.delete(name);
+          continue;
+        }
+        if (info) {
+          const fresh = !old || old.value !== v || !old.leaves;
+          for (const [suffix, t] of leaves) {
+            const kind = this.change(fresh ? undefined : old!.leaves!.get(suffix), t, info.bound.has(name));
+            if (kind) this.emit(frame, kind, info.line, name + suffix, t, info.stmt);
+          }
+        }
+        snap.set(name, { value: v, leaves });
+      } else if (old) snap.delete(name);
     }
+    if (snap.size > frame.locals.size) for (const name of snap.keys()) if (!frame.locals.has(name)) snap.delete(name);
   }
 
   /** The oracle's rule for one tensor slot: new object → assign; same object, new shape → assign/mutate; version bump → assign if bound. */
