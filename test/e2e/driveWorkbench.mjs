@@ -103,9 +103,7 @@ async function cursorLine() {
 
 /** Puts the cursor on a line with Ctrl+G. */
 async function gotoLine(line0) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+g');
-  await quickInput.waitFor({ state: 'visible', timeout: 10000 });
+  await quickOpen();
   await quickInput.fill(`:${line0 + 1}`);
   await page.keyboard.press('Enter');
   await sleep(300);
@@ -287,9 +285,18 @@ try {
     log('run panel text:', JSON.stringify(text.slice(0, 800)));
     await sleep(1000);
     await shot('run-panel');
+    // Run again with another seed from the panel: the host lowers the models again and sends a new run.
+    await frame.locator('[data-testid="seed"] input').fill('3');
+    await frame.locator('[data-testid="rerun"]').click();
+    const rerun = await frame.locator('[data-testid="run-inputs"]', { hasText: 'seed 3' }).waitFor({ timeout: 60000 }).then(() => true, () => false);
+    await frame.locator('[data-testid="cosine"]').first().waitFor({ timeout: 120000 });
+    const cosine3 = await frame.locator('[data-testid="cosine"]').first().innerText();
+    check(rerun && /\d/.test(cosine3) && cosine3 !== cosine, `Run again with seed 3 compares new outputs: cosine ${cosine3}`);
   });
 
   await step('graph-view', async () => {
+    // Back to the code (the run panel had the focus).
+    await page.locator('.tabs-container .tab', { hasText: 'fusion_cnn.py' }).first().click();
     await gotoLine(catLine);
     await palette('Fusion Lens: Show Fusion Graph');
     // Widen the side bar so the graph's labels are readable in the screenshots.
