@@ -29,7 +29,7 @@ import { writeOut } from './output';
 const USAGE = `usage: fusion-lens run FILE [--model EXPR]... [--input SPEC]... [--weights F.safetensors]
                         [--inputs F.safetensors] [--save-outputs OUT.safetensors] [--seed N]
                         [--threads N] [--memory-limit MB] [--layer-stats] [--json]
-  FILE is a Python model file, or one or more .onnx files (run on the same inputs and compared).`;
+  FILE is a Python model file or an .onnx file; further .onnx files run on the same inputs and are compared.`;
 
 export interface RunOptions {
   file: string;
@@ -91,7 +91,7 @@ export function parseRunArgs(argv: readonly string[]): RunOptions | string {
   }
   if (files.length === 0) return 'missing FILE';
   const isOnnx = (f: string): boolean => f.toLowerCase().endsWith('.onnx');
-  if (files.length > 1 && !files.every(isOnnx)) return 'give one Python FILE, or one or more .onnx files';
+  if (!files.slice(1).every(isOnnx)) return 'give one Python FILE, or one or more .onnx files';
   o.file = files[0]!;
   o.moreOnnx = files.slice(1);
   if (o.saveOutputs && o.models.length > 1) return '--save-outputs needs a single model';
@@ -224,7 +224,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   const o = parsed;
   try {
-    const models = o.file.toLowerCase().endsWith('.onnx') ? [o.file, ...o.moreOnnx].map(loadOnnxModel) : await loadPythonModels(o);
+    const first = o.file.toLowerCase().endsWith('.onnx') ? [loadOnnxModel(o.file)] : await loadPythonModels(o);
+    const models = [...first, ...o.moreOnnx.map(loadOnnxModel)];
     const io = o.inputs ? readSafetensors(new Uint8Array(readFileSync(o.inputs)), o.inputs).tensors : null;
     const runner = createOrtRunner(await loadNodeOrt({ wasmDir: bundledWasmDir(), threads: o.threads }));
     const results: ModelResult[] = [];

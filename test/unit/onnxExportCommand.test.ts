@@ -64,3 +64,12 @@ test('a model that does not interpret is refused with its diagnostic', () => {
   assert.notEqual(r.code, 0);
   assert.match(r.err, /NoSuchClass/);
 });
+
+test('a Python model and an .onnx file run on the same inputs and are compared', () => {
+  const r = cli('run', join(FIX, 'models/attention_gates.py'), '--model', 'CBAM(channels=16)', '--input', '2x16x9x11', '--weights', join(FIX, 'weights/cbam_9x11.safetensors'), join(FIX, 'onnx/cbam_9x11.onnx'), '--seed', '4', '--json');
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  assert.equal(j.models.length, 2);
+  assert.equal(j.comparisons.length, 1);
+  assert.ok(j.comparisons[0].maxAbsDiff < 1e-4 && j.comparisons[0].cosine > 0.99999);
+});

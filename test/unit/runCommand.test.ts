@@ -44,7 +44,8 @@ test('argument parsing', () => {
   assert.equal(o.threads, 2);
   assert.equal(o.seed, 7);
   assert.deepEqual((parseRunArgs(['a.onnx', 'b.onnx']) as { moreOnnx: string[] }).moreOnnx, ['b.onnx']);
-  assert.match(parseRunArgs(['m.py', 'b.onnx']) as string, /one Python FILE/);
+  assert.deepEqual((parseRunArgs(['m.py', 'b.onnx']) as { moreOnnx: string[] }).moreOnnx, ['b.onnx']);
+  assert.match(parseRunArgs(['a.onnx', 'm.py']) as string, /one Python FILE/);
   assert.match(parseRunArgs(['a.onnx', '--threads', '0']) as string, /integer ≥ 1/);
   assert.match(parseRunArgs(['a.onnx', '--bogus']) as string, /unknown option/);
 });
