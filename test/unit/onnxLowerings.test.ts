@@ -264,3 +264,21 @@ test('LSTMCell and GRUCell steps equal the sequence ops over one step', async ()
     close(got, [2, 4], ref.h, 1e-5);
   }
 });
+
+test('rrelu (eval), nansum/nanmean, median, channel_shuffle, scatter_add, grid_sample', async () => {
+  close(await runForward('F.rrelu(x0, 0.1, 0.3)'), [3, 4], xs.map((v) => (v >= 0 ? v : 0.2 * v)));
+  const n: RunTensor = { dtype: 'float32', shape: [2, 3], data: Float32Array.from([1, NaN, 3, NaN, NaN, 4]) };
+  close(await runForward('torch.nansum(x0, dim=1)', [n], ['2x3']), [2], [4, 4]);
+  close(await runForward('torch.nanmean(x0, dim=1)', [n], ['2x3']), [2], [2, 4]);
+  const m: RunTensor = { dtype: 'float32', shape: [2, 4], data: Float32Array.from([3, -1, 7, 0, 2, 9, -4, 5]) };
+  close(await runForward('torch.median(x0, dim=1)[0]', [m], ['2x4']), [2], [0, 2]);
+  close(await runForward('torch.median(x0, dim=1)[1]', [m], ['2x4']), [2], [3, 0]);
+  close(await runForward('torch.median(x0)', [m], ['2x4']), [], [2]);
+  const c: RunTensor = { dtype: 'float32', shape: [1, 6, 1, 1], data: Float32Array.from([0, 1, 2, 3, 4, 5]) };
+  close(await runForward('torch.channel_shuffle(x0, 2)', [c], ['1x6x1x1']), [1, 6, 1, 1], [0, 3, 1, 4, 2, 5]);
+  const idx: RunTensor = { dtype: 'int64', shape: [1, 3], data: BigInt64Array.from([0n, 1n, 0n]) };
+  close(await runForward('torch.zeros(2, 3).scatter_add(0, x1, x0)', [{ dtype: 'float32', shape: [1, 3], data: Float32Array.from([1, 2, 3]) }, idx], ['1x3', '1x3:int64']), [2, 3], [1, 0, 3, 0, 2, 0]);
+  const img: RunTensor = { dtype: 'float32', shape: [1, 1, 2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) };
+  const grid: RunTensor = { dtype: 'float32', shape: [1, 2, 3, 2], data: Float32Array.from([-1, -1, 0, -1, 1, -1, -1, 1, 0, 1, 1, 1]) };
+  close(await runForward('F.grid_sample(x0, x1, align_corners=True)', [img, grid], ['1x1x2x3', '1x2x3x2']), [1, 1, 2, 3], [1, 2, 3, 4, 5, 6]);
+});

@@ -10,6 +10,7 @@ import { BoundArgs, FunctionOpDef, ModuleOpDef, OpDef, ParamSpec, ShapeError } f
 import { TensorValue } from './values';
 import type { OnnxLowering } from './lowering';
 import { optNumber, unary } from './lowerCommon';
+import { rreluLowering } from './lowerElementwise';
 import { gluLowering, hardshrinkLowering, logsigmoidLowering, softmax2dLowering, softshrinkLowering, thresholdLowering } from './lowerElementwise';
 import { clipLowering, geluLowering, mishLowering, preluLowering, siluLowering, softmaxLowering, softplusLowering, tanhshrinkLowering } from './lowerElementwise';
 import { attr } from './lowering';
@@ -76,7 +77,7 @@ const SPECS: readonly ActivationSpec[] = [
   { module: 'Softshrink', ctor: [opt('lambd', vFloat(0.5))], fn: 'softshrink', fnParams: [opt('lambd', vFloat(0.5))], onnx: softshrinkLowering, cost: 1 },
   {
     module: 'RReLU', ctor: [opt('lower', vFloat(1 / 8)), opt('upper', vFloat(1 / 3)), inplace],
-    fn: 'rrelu', fnParams: [opt('lower', vFloat(1 / 8)), opt('upper', vFloat(1 / 3)), opt('training', vBool(false)), inplace], cost: 1,
+    fn: 'rrelu', fnParams: [opt('lower', vFloat(1 / 8)), opt('upper', vFloat(1 / 3)), opt('training', vBool(false)), inplace], cost: 1, onnx: rreluLowering,
   },
   {
     module: 'PReLU', ctor: [opt('num_parameters', vInt(1)), opt('init', vFloat(0.25)), ...factoryKwargs],

@@ -1,7 +1,7 @@
 // ONNX lowerings of element-wise ops: activations, arithmetic and comparisons with torch promotion, unary math, clamp/where/fill.
 import type { DType } from '../shape/shape';
 import { argNumber, attr, normDim, OnnxLowering, OnnxLoweringContext } from './lowering';
-import { castTo, composite, isFloat, mainInput, ONNX_TYPE, opt, optNumber, optString, scalar, shapeConst, unary } from './lowerCommon';
+import { castTo, composite, isFloat, mainInput, ONNX_TYPE, opt, optBool, optNumber, optString, scalar, shapeConst, unary } from './lowerCommon';
 
 type Ctx = OnnxLoweringContext;
 
@@ -387,3 +387,10 @@ export const gluLowering: OnnxLowering = (ctx) => {
 
 /** Softmax2d: softmax over the channel dim (−3). */
 export const softmax2dLowering: OnnxLowering = unary('Softmax', () => ({ axis: attr.int(-3) }));
+
+/** RReLU in eval mode: a leaky ReLU with slope (lower + upper) / 2 (training mode is random and refused). */
+export const rreluLowering: OnnxLowering = (ctx) => {
+  if (optBool(ctx, 'training', false)) ctx.fail('rrelu with training=True draws random slopes');
+  const slope = (optNumber(ctx, 'lower', 1 / 8) + optNumber(ctx, 'upper', 1 / 3)) / 2;
+  ctx.node('LeakyRelu', [mainInput(ctx)], { alpha: attr.float(slope) }, ctx.outputs);
+};

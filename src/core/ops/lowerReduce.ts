@@ -1,6 +1,6 @@
 // ONNX lowerings of reductions: sum/mean/amax…, var/std, argmax/argmin, max/min, all/any, cumsum, norms, topk/sort.
 import { argNumber, attr, normDim, OnnxLowering } from './lowering';
-import { castTo, isFloat, mainInput, opt, optBool, optNumber, reduceAxes, reduceNode, scalar, shapeConst } from './lowerCommon';
+import { castTo, isFloat, mainInput, ONNX_TYPE, opt, optBool, optNumber, reduceAxes, reduceNode, scalar, shapeConst } from './lowerCommon';
 
 /** sum / mean / amax / amin / prod / logsumexp over `dim` with `keepdim`. */
 export function reduceLowering(opType: string): OnnxLowering {
@@ -120,3 +120,40 @@ export function topkLowering(kind: 'topk' | 'sort' | 'argsort'): OnnxLowering {
     } else ctx.node('TopK', [x, ctx.constInt64([k])], attrs, ctx.outputs);
   };
 }
+
+/** nansum / nanmean: NaNs count as zero in the sum; nanmean divides by the non-NaN count. */
+export function nanReduceLowering(which: 'sum' | 'mean'): OnnxLowering {
+  return (ctx) => {
+    const x = mainInput(ctx);
+    const dt = ctx.dtype(ctx.outputs[0]!);
+    const rank = ctx.shape(x).length;
+    const axes = reduceAxes(ctx, rank);
+    const keep = optBool(ctx, 'keepdim', false);
+    const nan = ctx.node('IsNaN', [x])[0]!;
+    const clean = ctx.node('Where', [nan, scalar(ctx, 0, dt), castTo(ctx, x, dt)])[0]!;
+    const sum = reduceNode(ctx, 'ReduceSum', clean, axes, keep, which === 'sum' ? ctx.outputs : undefined);
+    if (which === 'sum') return;
+    const count = reduceNode(ctx, 'ReduceSum', ctx.node('Cast', [ctx.node('Not', [nan])[0]!], { to: attr.int(ONNX_TYPE[dt]) })[0]!, axes, keep);
+    ctx.node('Div', [sum, count], {}, ctx.outputs);
+  };
+}
+
+/** median: the lower middle value (torch's choice) via an ascending TopK over the whole dim; dim=None flattens. */
+export const medianLowering: OnnxLowering = (ctx) => {
+  let x = mainInput(ctx);
+  const shape = ctx.shape(x);
+  const d = opt(ctx, 'dim');
+  const flat = d === null || d === undefined;
+  if (flat) x = ctx.node('Reshape', [x, shapeConst(ctx, [-1])])[0]!;
+  const n = flat ? shape.reduce((a, b) => a * b, 1) : shape[normDim(argNumber(d) ?? 0, shape.length)]!;
+  const axis = flat ? 0 : normDim(argNumber(d) ?? 0, shape.length);
+  const [vals, idx] = ctx.node('TopK', [x, ctx.constInt64([n])], { axis: attr.int(axis), largest: attr.int(0), sorted: attr.int(1) }, 2);
+  const mid = ctx.constInt64([Math.floor((n - 1) / 2)], []);
+  // The Reshape to the output's shape covers keepdim and dim=None alike.
+  const pick = (t: string, out: string): void => {
+    const g = ctx.node('Gather', [t, mid], { axis: attr.int(axis) })[0]!;
+    ctx.node('Reshape', [g, shapeConst(ctx, ctx.shape(out))], {}, [out]);
+  };
+  pick(vals!, ctx.outputs[0]!);
+  if (ctx.outputs[1]) pick(idx!, ctx.outputs[1]);
+};

@@ -108,3 +108,16 @@ export function pixelShuffleLowering(unshuffle: boolean): OnnxLowering {
     ctx.node('Reshape', [t, shapeConst(ctx, ctx.shape(ctx.outputs[0]!))], {}, ctx.outputs);
   };
 }
+
+/** F.grid_sample on 4-D inputs: ONNX GridSample (opset 16) with torch's modes and align_corners (default False). */
+export const gridSampleLowering: OnnxLowering = (ctx) => {
+  const x = mainInput(ctx);
+  if (ctx.shape(x).length !== 4) ctx.fail('only 4-D grid_sample is in ONNX opset 17');
+  const grid = ctx.tensorArg('grid') ?? ctx.fail('no grid');
+  const mode = optString(ctx, 'mode', 'bilinear');
+  ctx.node('GridSample', [x, grid], {
+    mode: attr.string(mode),
+    padding_mode: attr.string(optString(ctx, 'padding_mode', 'zeros')),
+    align_corners: attr.int(optBool(ctx, 'align_corners', false) ? 1 : 0),
+  }, ctx.outputs);
+};

@@ -314,3 +314,26 @@ export const oneHotLowering: OnnxLowering = (ctx) => {
   const depth = ctx.shape(ctx.outputs[0]!).at(-1)!;
   ctx.node('OneHot', [x, ctx.constInt64([depth], []), ctx.constInt64([0, 1])], { axis: attr.int(-1) }, ctx.outputs);
 };
+
+/** channel_shuffle(groups): [N, g, C/g, …] → swap the two channel factors → [N, C, …]. */
+export const channelShuffleLowering: OnnxLowering = (ctx) => {
+  const x = mainInput(ctx);
+  const s = ctx.shape(x);
+  const g = optNumber(ctx, 'groups', 1);
+  const rest = s.slice(2);
+  const split = ctx.node('Reshape', [x, shapeConst(ctx, [s[0]!, g, s[1]! / g, ...rest])])[0]!;
+  const perm = [0, 2, 1, ...rest.map((_, i) => 3 + i)];
+  const t = ctx.node('Transpose', [split], { perm: attr.ints(perm) })[0]!;
+  ctx.node('Reshape', [t, shapeConst(ctx, s)], {}, ctx.outputs);
+};
+
+/** scatter / scatter_add(dim, index, src): ScatterElements (reduction 'add' for scatter_add); a number src fills. */
+export const scatterLowering: OnnxLowering = (ctx) => {
+  const x = mainInput(ctx);
+  const dt = ctx.dtype(x);
+  const index = castTo(ctx, ctx.tensorArg('index') ?? ctx.fail('scatter needs an index tensor'), 'int64');
+  let src = ctx.tensorArg('src');
+  if (!src) src = ctx.node('Expand', [ctx.operand('src', dt), shapeConst(ctx, ctx.shape(index))])[0]!;
+  const add = ctx.op.includes('scatter_add');
+  ctx.node('ScatterElements', [x, index, castTo(ctx, src, dt)], { axis: attr.int(normDim(optNumber(ctx, 'dim', 0), ctx.shape(x).length)), ...(add ? { reduction: attr.string('add') } : {}) }, ctx.outputs);
+};

@@ -13,6 +13,7 @@ import { tensorFn } from './tensorFn';
 import { BoundArgs, InferContext, OpDef, ParamSpec, ShapeError } from './types';
 import { PyValue, TensorValue } from './values';
 import type { OnnxLowering } from './lowering';
+import { medianLowering, nanReduceLowering } from './lowerReduce';
 import { allAnyLowering, argReduceLowering, cumsumLowering, maxMinLowering, normLowering, reduceLowering, topkLowering, varianceLowering } from './lowerReduce';
 
 /** Output shape of reducing `dims` (null or empty: every dim). */
@@ -65,6 +66,8 @@ const REDUCE_ONNX: Readonly<Record<string, OnnxLowering>> = {
   argmax: argReduceLowering('ArgMax'),
   argmin: argReduceLowering('ArgMin'),
   norm: normLowering,
+  nansum: nanReduceLowering('sum'),
+  nanmean: nanReduceLowering('mean'),
   all: allAnyLowering('all'),
   any: allAnyLowering('any'),
 };
@@ -122,7 +125,7 @@ const defs: OpDef[] = [
   ...maxMin('max'),
   ...maxMin('min'),
   ...tensorFn({
-    keys: ['torch.median', 'Tensor.median'], family: 'reduce', params: [opt('dim', vNone), opt('keepdim', vBool(false))],
+    keys: ['torch.median', 'Tensor.median'], family: 'reduce', params: [opt('dim', vNone), opt('keepdim', vBool(false))], onnx: medianLowering,
     infer(x, args, ctx, op): PyValue {
       if (isNone(args.dim)) return ctx.tensor(x.shape ? [] : null, x.dtype);
       return pairOut(ctx, x.shape ? reduceShape(op, x.shape, [numArg(args, 'dim', op)], boolArg(args, 'keepdim', op)) : null, x);

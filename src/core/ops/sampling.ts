@@ -8,6 +8,7 @@ import { registerOps } from './registry';
 import { opt, req, vBool, vFloat, vInt, vNone, vStr } from './sig';
 import { showShape } from './showShape';
 import { FunctionOpDef, OpDef, ShapeError } from './types';
+import { gridSampleLowering } from './lowerResample';
 
 const GRID_MODES = ['bilinear', 'nearest', 'bicubic'];
 const GRID_PADDING = ['zeros', 'border', 'reflection'];
@@ -37,6 +38,7 @@ const gridSample: FunctionOpDef = {
     return ctx.tensor([x.shape[0], x.shape[1], ...g.shape.slice(1, -1)], x.dtype);
   },
   flops: (_a, out) => 8 * numelOf(out),
+  onnx: gridSampleLowering,
 };
 
 /** theta [N, 2, 3] with size (N, C, H, W) → grid [N, H, W, 2]; [N, 3, 4] with 5-D sizes → [N, D, H, W, 3]. */

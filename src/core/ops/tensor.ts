@@ -11,7 +11,7 @@ import { tensorFn } from './tensorFn';
 import { InferContext, ModuleOpDef, OpDef, ShapeError } from './types';
 import { PyValue, TensorValue } from './values';
 import { identity, reshapeToOutput, unary } from './lowerCommon';
-import { expandLowering, permuteLowering, swapLowering, tileLowering } from './lowerShape';
+import { channelShuffleLowering, expandLowering, permuteLowering, swapLowering, tileLowering } from './lowerShape';
 
 function same(ctx: InferContext, x: TensorValue, shape: Shape | null): PyValue {
   return ctx.tensor(shape, x.dtype);
@@ -273,9 +273,10 @@ const channelShuffle: OpDef[] = [
       return same(ctx, x, channelShuffleShape('ChannelShuffle', x, numArg(attrs, 'groups', 'ChannelShuffle')));
     },
     flops: () => 0,
+    onnx: channelShuffleLowering,
   },
   ...tensorFn({
-    keys: ['torch.channel_shuffle'], family: 'tensor', params: [req('groups')],
+    keys: ['torch.channel_shuffle'], family: 'tensor', params: [req('groups')], onnx: channelShuffleLowering,
     infer: (x, a, c, op) => same(c, x, channelShuffleShape(op, x, numArg(a, 'groups', op))),
   }),
 ];

@@ -10,6 +10,7 @@ import { showShape } from './showShape';
 import { tensorFn } from './tensorFn';
 import { FunctionOpDef, OpDef, ShapeError, UnknownArgError } from './types';
 import { PyValue, TensorValue } from './values';
+import { scatterLowering } from './lowerShape';
 import { expandLowering, flipLowering, gatherElementsLowering, indexSelectLowering, oneHotLowering, repeatInterleaveLowering, rollLowering, triluLowering } from './lowerShape';
 
 const keep = (x: TensorValue, ctx: Parameters<FunctionOpDef['infer']>[1]): PyValue => ctx.tensor(x.shape, x.dtype);
@@ -156,7 +157,7 @@ const defs: OpDef[] = [
     infer: (x, args, ctx, op) => ctx.tensor(x.shape ? unfoldShape(op, x.shape, numArg(args, 'dimension', op), numArg(args, 'size', op), numArg(args, 'step', op)) : null, x.dtype),
   }),
   ...['torch.scatter', 'Tensor.scatter', 'Tensor.scatter_', 'torch.scatter_add', 'Tensor.scatter_add', 'Tensor.scatter_add_'].flatMap((key) => tensorFn({
-    keys: [key], family: 'index', params: [req('dim'), req('index'), req('src')], inPlace: key.endsWith('_'),
+    keys: [key], family: 'index', params: [req('dim'), req('index'), req('src')], inPlace: key.endsWith('_'), onnx: scatterLowering,
     infer(x, args, ctx, op) {
       const index = tensorArg(args, 'index', op);
       if (index.dtype !== 'int64') throw new ShapeError(`${op}: expected dtype int64 for index, got ${index.dtype}`);
