@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { AnalysisStore } from './analysisStore';
 import type { DocumentAnalysis } from './analysisTypes';
 import { ModelCodeLensProvider } from './codeLensProvider';
+import { compareOnnx } from './commands/compareOnnx';
 import { exportOnnx } from './commands/exportOnnx';
 import { runFusionModel, runOnImage } from './commands/runFusionModel';
 import { setInputShape } from './commands/setInputShape';
@@ -77,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): FusionLensApi {
     vscode.commands.registerCommand('fusionLens.setInputShape', (uri?: unknown, cls?: unknown) => setInputShape(store, memory, uri, cls)),
     vscode.commands.registerCommand('fusionLens.exportOnnx', (uri?: unknown, cls?: unknown) => exportOnnx(store, engine, log, uri, cls)),
     vscode.commands.registerCommand('fusionLens.showGraph', (uri?: unknown, cls?: unknown) => showGraph(store, graphView, uri, cls)),
+    vscode.commands.registerCommand('fusionLens.compareOnnx', () => compareOnnx(onnxEditor, store, engine, log)),
     vscode.commands.registerCommand('fusionLens.showLog', () => log.show()),
   );
 

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { graphPayload } from '../core/graph/graphPayload';
 import type { ModelGraph } from '../core/graph/modelGraph';
 import { formatDim } from '../core/shape/dim';
-import type { RunInput, RunResult } from '../protocol';
+import type { RunInput, RunModel, RunResult } from '../protocol';
 import type { Engine } from './engine';
 import { formatBytes } from './format';
 import { GraphWebviewHost } from './graphWebviewHost';
@@ -83,27 +83,38 @@ export class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider<O
     return this.active;
   }
 
-  /** Runs the front .onnx model on a seeded input in the run panel. */
-  async runActive(): Promise<RunResult | undefined> {
+  /** The front .onnx model as the run panel takes it, with seeded inputs of its input shapes. */
+  activeRunModel(): { model: RunModel; inputs: RunInput[] } | undefined {
     const doc = this.active;
     if (!doc?.bytes || !doc.graph) return undefined;
     const graph = doc.graph;
     const settings = readSettings(doc.uri);
     // Symbolic dims of an exported model (batch `N`) take their value from the settings, else 1.
-    const inputs: RunInput[] = graph.inputs.map((inp, i) => ({
+    const inputs: RunInput[] = graph.inputs.map((inp) => ({
       name: inp.name,
       dims: inp.shape.map((d) => d.value ?? settings.dimensions[formatDim(d)] ?? 1),
       dtype: 'float32',
       source: { kind: 'seeded', seed: settings.seed },
     }));
-    const name = vscode.workspace.asRelativePath(doc.uri);
+    const model: RunModel = {
+      name: vscode.workspace.asRelativePath(doc.uri),
+      onnx: doc.bytes,
+      outputs: graph.outputs.map((o) => graph.values.get(o)?.name ?? o),
+      taps: [],
+      params: graph.paramsTotal,
+      flops: graph.flopsTotal,
+    };
+    return { model, inputs };
+  }
+
+  /** Runs the front .onnx model (and any models to compare it with) on one seeded input in the run panel. */
+  async runActive(others: readonly RunModel[] = []): Promise<RunResult | undefined> {
+    const front = this.activeRunModel();
+    if (!front) return undefined;
+    const models = [front.model, ...others];
     const panel = RunPanel.show(this.extensionUri, this.log);
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Fusion Lens: running {0}', name), cancellable: true }, (progress, token) =>
-      panel.run(
-        { models: [{ name, onnx: doc.bytes!, outputs: graph.outputs.map((o) => graph.values.get(o)?.name ?? o), taps: [], params: graph.paramsTotal, flops: graph.flopsTotal }], inputs, previewCount: 10 },
-        token,
-        (p) => progress.report({ message: p.phase }),
-      ),
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Fusion Lens: running {0}', models.map((m) => m.name).join(', ')), cancellable: true }, (progress, token) =>
+      panel.run({ models, inputs: front.inputs, previewCount: 10 }, token, (p) => progress.report({ message: p.phase })),
     );
   }
 }

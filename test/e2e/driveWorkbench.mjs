@@ -363,6 +363,17 @@ try {
     check(/Conv/.test(text) && /Concat/.test(text), 'the exported FusionModel.onnx opens with its Conv and Concat nodes');
     await sleep(1000);
     await shot('exported-onnx');
+    // The exported file against the Python model it came from, same seed: the outputs must agree.
+    await palette('Fusion Lens: Compare ONNX Model With');
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'fusion_cnn.py' }).filter({ hasText: 'FusionModel' }).first();
+    await row.waitFor({ timeout: 30000 });
+    await row.locator('.quick-input-list-checkbox, input[type="checkbox"], .monaco-checkbox').first().click();
+    await page.keyboard.press('Enter');
+    const cmp = await frameWithText(/FusionModel\.onnx[\s\S]*FusionModel \(fusion_cnn\.py\)[\s\S]*cosine similarity\s+FusionModel\.onnx/, 120000);
+    const cells = await cmp.frame.locator('[data-testid="cosine"], [data-testid="max-abs-diff"]').allInnerTexts();
+    const [diffText, cosText] = [await cmp.frame.locator('[data-testid="max-abs-diff"]').first().innerText(), await cmp.frame.locator('[data-testid="cosine"]').first().innerText()];
+    check(Number(diffText) < 1e-4 && Math.abs(Number(cosText) - 1) < 1e-4, `exported FusionModel.onnx vs the Python FusionModel on one input: max |a − b| ${diffText}, cosine ${cosText} (${cells.length / 2} comparison)`);
+    await shot('compare-onnx-python');
   });
 } finally {
   await ctx.close();
