@@ -104,3 +104,15 @@ test('queryAt returns the records of a line per call site and the calls made the
   assert.deepEqual(block?.records.map((r) => r.shape.map((d) => d.value)), [[1, 8, 4, 4]]);
   assert.deepEqual(cache.queryAt('doc', 0, 0), []);
 });
+
+test('lines inserted above a class move its line records with it', () => {
+  const cache = new AnalysisCache();
+  cache.update('doc', { text: SRC, file: '/v/m.py', inputOverrides: overrides });
+  const moved = `"""A docstring."""\n\n${SRC}`;
+  const fa = cache.update('doc', { text: moved, file: '/v/m.py', inputOverrides: overrides });
+  const line = moved.split('\n').findIndex((l) => l.includes('y = self.conv(x)'));
+  const block = fa.classes.find((c) => c.name === 'Block')!;
+  assert.deepEqual(block.graph!.lines.filter((r) => r.var === 'y').map((r) => r.line), [line]);
+  assert.equal(block.range.startLine, moved.split('\n').findIndex((l) => l.startsWith('class Block')));
+  assert.ok(cache.queryAt('doc', line, 10).some((i) => i.className === 'Net' && i.records.length === 2));
+});

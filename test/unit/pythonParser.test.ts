@@ -73,3 +73,21 @@ test('comparison chains, f-strings and incremental re-parse', () => {
   const r2 = m2.body[0];
   assert.ok(r2.k === 'assign' && r2.value.k === 'compare' && r2.value.rights[2].k === 'name' && r2.value.rights[2].id === 'dd');
 });
+
+test('statements that only moved are reused and shifted, not re-read', () => {
+  const p = new PythonParser();
+  const src = 'import torch\n\nclass A:\n    def f(self, x):\n        return x\n\nclass B:\n    pass\n';
+  const m1 = p.parse(src).module;
+  const a1 = m1.body.find((s) => s.k === 'class' && s.name === 'A');
+  const m2 = p.parse(`# new line\n# another\n${src}`).module;
+  const a2 = m2.body.find((s) => s.k === 'class' && s.name === 'A');
+  assert.equal(a2, a1);
+  assert.ok(a2 && a2.k === 'class');
+  assert.equal(a2.r.startLine, 4);
+  const f = a2.body[0];
+  assert.ok(f.k === 'def' && f.defLine === 5 && f.nameRange.startLine === 5 && f.body[0].r.startLine === 6);
+  // Two identical statements in one file are two nodes.
+  const m3 = p.parse('x = 1\nx = 1\n').module;
+  assert.notEqual(m3.body[0], m3.body[1]);
+  assert.deepEqual(m3.body.map((s) => s.r.startLine), [0, 1]);
+});

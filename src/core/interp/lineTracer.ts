@@ -12,7 +12,8 @@ const INFO = Symbol('stmtInfo');
 export function stmtInfo(stmt: Stmt): StmtInfo {
   const holder = stmt as unknown as { [INFO]?: StmtInfo };
   let info = holder[INFO];
-  if (!info) {
+  // A statement moved by an edit above it keeps its node but not its line.
+  if (!info || info.line !== stmt.r.startLine) {
     const bound = new Set<string>();
     const assigned = new Set<string>();
     const roots: Expr[] = [];

@@ -10,6 +10,7 @@ import type { PyModule } from './ast';
 import type { Stmt, SyntaxError } from './ast';
 import { RawTreeReader } from './rawTree';
 import { toAstTopLevel } from './toAst';
+import { shiftLines } from './shiftLines';
 
 export interface ParserInitOptions {
   /** Folder holding tree-sitter.wasm and tree-sitter-python.wasm (dist/wasm in the bundles). */
@@ -56,7 +57,7 @@ export class PythonParser {
   private readonly parser: Parser;
   private tree: Tree | null = null;
   /** Converted top-level statements by position and text: unchanged statements are not converted again. */
-  private converted = new Map<string, { stmts: Stmt[]; errors: SyntaxError[] }>();
+  private converted = new Map<string, { stmts: Stmt[]; errors: SyntaxError[]; row: number }>();
 
   constructor() {
     if (!language) throw new Error('PythonParser: call initPythonParser() first');
@@ -80,7 +81,7 @@ export class PythonParser {
   private convert(tree: Tree, text: string): PyModule {
     const body: Stmt[] = [];
     const syntaxErrors: SyntaxError[] = [];
-    const next = new Map<string, { stmts: Stmt[]; errors: SyntaxError[] }>();
+    const next = new Map<string, { stmts: Stmt[]; errors: SyntaxError[]; row: number }>();
     const c = tree.walk();
     const reader = new RawTreeReader(language!, text);
     try {
@@ -97,10 +98,15 @@ export class PythonParser {
             continue;
           }
           const sp = c.startPosition;
-          const key = `${sp.row}:${sp.column}:${c.nodeType}:${text.slice(c.startIndex, c.endIndex)}`;
-          let part = this.converted.get(key);
-          if (!part) part = convertGuarded(c, reader, text);
-          next.set(key, part);
+          // Keyed without the row: a statement that only moved (lines inserted above) is shifted, not re-read.
+          const key = `${sp.column}:${c.nodeType}:${text.slice(c.startIndex, c.endIndex)}`;
+          let part = next.has(key) ? undefined : this.converted.get(key);
+          if (part && part.row !== sp.row) {
+            shiftLines(part.stmts, part.errors, sp.row - part.row);
+            part.row = sp.row;
+          }
+          if (!part) part = { ...convertGuarded(c, reader, text), row: sp.row };
+          if (!next.has(key)) next.set(key, part);
           body.push(...part.stmts);
           syntaxErrors.push(...part.errors);
         } while (c.gotoNextSibling());
