@@ -282,3 +282,32 @@ test('rrelu (eval), nansum/nanmean, median, channel_shuffle, scatter_add, grid_s
   const grid: RunTensor = { dtype: 'float32', shape: [1, 2, 3, 2], data: Float32Array.from([-1, -1, 0, -1, 1, -1, -1, 1, 0, 1, 1, 1]) };
   close(await runForward('F.grid_sample(x0, x1, align_corners=True)', [img, grid], ['1x1x2x3', '1x2x3x2']), [1, 1, 2, 3], [1, 2, 3, 4, 5, 6]);
 });
+
+test('unfold (im2col) and Bilinear', async () => {
+  const img: RunTensor = { dtype: 'float32', shape: [1, 2, 3, 3], data: Float32Array.from({ length: 18 }, (_, i) => i) };
+  // kernel 2, stride 1: L = 4 patches; row c·4 + i·2 + j holds x[c, r + i, q + j] for patch (r, q).
+  const expected: number[] = [];
+  for (let c = 0; c < 2; c++) for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) for (let r = 0; r < 2; r++) for (let q = 0; q < 2; q++) expected.push(c * 9 + (r + i) * 3 + (q + j));
+  close(await runForward('F.unfold(x0, kernel_size=2)', [img], ['1x2x3x3']), [1, 8, 4], expected);
+  await initTestParser();
+  const text = `import torch\nimport torch.nn as nn\n\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.bil = nn.Bilinear(2, 3, 2)\n\n    def forward(self, a, b):\n        return self.bil(a, b)\n`;
+  const fa = analyzeSource({ text, file: '/tmp/b.py', models: [{ expr: 'M()', inputs: ['4x2', '4x3'].map((t) => parseInputSpec(t) as InputSpec) }] });
+  const g = fa.models[0]!.graph!;
+  const weights = initStateDict(g.stateDict, 2);
+  const m = exportOnnx(g, { weights });
+  checkModel(m.bytes);
+  const A = Float32Array.from({ length: 8 }, (_, i) => Math.sin(i));
+  const B = Float32Array.from({ length: 12 }, (_, i) => Math.cos(i));
+  const s = await createOrtRunner(await loadNodeOrt()).createSession(m.bytes);
+  const got = (await s.run({ 'input.0': { dtype: 'float32', shape: [4, 2], data: A }, 'input.1': { dtype: 'float32', shape: [4, 3], data: B } }))['output.0']!;
+  await s.dispose();
+  const W = weights.get('bil.weight') as Float32Array;
+  const bias = weights.get('bil.bias') as Float32Array;
+  const ref: number[] = [];
+  for (let b = 0; b < 4; b++) for (let o = 0; o < 2; o++) {
+    let v = bias[o]!;
+    for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) v += A[b * 2 + i]! * W[o * 6 + i * 3 + j]! * B[b * 3 + j]!;
+    ref.push(v);
+  }
+  close(got, [4, 2], ref);
+});

@@ -8,7 +8,7 @@ import { factoryKwargs, opt, req, vBool, vNone } from './sig';
 import { showShape } from './showShape';
 import { FunctionOpDef, ModuleOpDef, ShapeError, TensorSpec } from './types';
 import { TensorValue } from './values';
-import { linearLowering } from './lowerLinear';
+import { bilinearLowering, linearLowering } from './lowerLinear';
 import { paramDtype, requireInputDtype, withParamDtype } from './paramDtype';
 
 /** `[..., in] → [..., out]`, with a message that says which in_features the input would need. */
@@ -134,6 +134,7 @@ const bilinear: ModuleOpDef = {
     const [i1, i2] = ['in1_features', 'in2_features'].map((n) => numArg(attrs, n, 'Bilinear'));
     return 2 * numelOf(out) * i1 * i2;
   },
+  onnx: bilinearLowering,
 };
 
 registerOps([linearModule('Linear'), linearModule('NonDynamicallyQuantizableLinear'), linearFn, bilinear]);

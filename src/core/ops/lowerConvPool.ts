@@ -1,6 +1,6 @@
-// ONNX lowerings of convolutions (incl. transposed) and max/avg/adaptive pooling.
+// ONNX lowerings of convolutions (incl. transposed), max/avg/adaptive pooling and unfold (im2col).
 import { argInts, attr, OnnxLowering, OnnxLoweringContext } from './lowering';
-import { mainInput, opt, optBool, optNumber, optString } from './lowerCommon';
+import { mainInput, opt, optBool, optNumber, optString, shapeConst } from './lowerCommon';
 
 type Ctx = OnnxLoweringContext;
 
@@ -197,3 +197,25 @@ export function adaptiveMaxPoolLowering(nd: number): OnnxLowering {
     } else ctx.fail(`adaptive max pooling ${ins.join('x')} → ${outs.join('x')} has overlapping windows; not exported`);
   };
 }
+
+/** F.unfold / nn.Unfold (im2col) on [N, C, H, W]: a Conv with one-hot kernels, then [N, C·kh·kw, L]. */
+export const unfoldLowering: OnnxLowering = (ctx) => {
+  const x = mainInput(ctx);
+  const s = ctx.shape(x);
+  if (s.length !== 4) ctx.fail('only batched 4-D unfold is exported');
+  const c = s[1]!;
+  const [kh, kw] = argInts(opt(ctx, 'kernel_size') ?? null, 2) ?? ctx.fail('kernel_size must be known');
+  const k = kh! * kw!;
+  // Output channel c·k + i·kw + j copies input channel c at kernel offset (i, j): torch's unfold order.
+  const w: number[] = Array(c * k * c * k).fill(0);
+  for (let ch = 0; ch < c; ch++) for (let p = 0; p < k; p++) w[(ch * k + p) * c * k + ch * k + p] = 1;
+  const weight = ctx.constFloat(w, [c * k, c, kh!, kw!], ctx.dtype(x));
+  const pad = argInts(opt(ctx, 'padding') ?? 0, 2) ?? ctx.fail('padding must be known');
+  const y = ctx.node('Conv', [x, weight], {
+    kernel_shape: attr.ints([kh!, kw!]),
+    strides: attr.ints(argInts(opt(ctx, 'stride') ?? 1, 2) ?? ctx.fail('stride must be known')),
+    dilations: attr.ints(argInts(opt(ctx, 'dilation') ?? 1, 2) ?? ctx.fail('dilation must be known')),
+    pads: attr.ints([...pad, ...pad]),
+  })[0]!;
+  ctx.node('Reshape', [y, shapeConst(ctx, ctx.shape(ctx.outputs[0]!))], {}, ctx.outputs);
+};

@@ -188,3 +188,17 @@ export const outerLowering: OnnxLowering = (ctx) => {
 export const dotLowering: OnnxLowering = (ctx) => {
   ctx.node('MatMul', [mainInput(ctx), ctx.tensorArg('other') ?? ctx.fail('no other')], {}, ctx.outputs);
 };
+
+/** nn.Bilinear: y[b, o] = x1[b, i] · W[o, i, j] · x2[b, j] + bias[o] (leading dims flattened). */
+export const bilinearLowering: OnnxLowering = (ctx) => {
+  const a = ctx.tensorArg('input1') ?? ctx.fail('no input1');
+  const b = ctx.tensorArg('input2') ?? ctx.fail('no input2');
+  const w = ctx.param('weight') ?? ctx.fail('no weight');
+  const [, i1, i2] = ctx.shape(w) as [number, number, number];
+  const a2 = ctx.node('Reshape', [a, shapeConst(ctx, [-1, i1])])[0]!;
+  const b2 = ctx.node('Reshape', [b, shapeConst(ctx, [-1, i2])])[0]!;
+  let y = ctx.node('Einsum', [a2, w, b2], { equation: attr.string('bi,oij,bj->bo') })[0]!;
+  const bias = ctx.param('bias');
+  if (bias) y = ctx.node('Add', [y, bias])[0]!;
+  ctx.node('Reshape', [y, shapeConst(ctx, ctx.shape(ctx.outputs[0]!))], {}, ctx.outputs);
+};

@@ -9,6 +9,7 @@ import { showShape } from './showShape';
 import { BoundArgs, FunctionOpDef, ModuleOpDef, OpDef, ShapeError } from './types';
 import { TensorValue } from './values';
 import { slidingOut } from './windowSize';
+import { unfoldLowering } from './lowerConvPool';
 
 interface Geometry {
   readonly k: number[];
@@ -63,6 +64,7 @@ const unfoldFn: FunctionOpDef = {
     const x = tensorArg(args, 'input', 'F.unfold');
     return ctx.tensor(unfoldShape('F.unfold', x, geometry(args, 'F.unfold')), x.dtype);
   },
+  onnx: unfoldLowering,
 };
 
 const foldFn: FunctionOpDef = {
@@ -81,6 +83,7 @@ const unfoldModule: ModuleOpDef = {
     return ctx.tensor(unfoldShape('Unfold', x, geometry(attrs, 'Unfold')), x.dtype);
   },
   flops: () => 0,
+  onnx: unfoldLowering,
 };
 
 const foldModule: ModuleOpDef = {
