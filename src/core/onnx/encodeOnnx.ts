@@ -168,7 +168,8 @@ export function exportOnnx(graph: ModelGraph, options: ExportOptions): ExportedM
       const vals = typeof v.constValue === 'number' ? [v.constValue] : [...v.constValue];
       name = addInitializer(`const.${id}`, v.dtype, staticShape(v), constData(vals, v.dtype));
     } else {
-      name = id;
+      // Value ids (`v12`) could equal a state_dict name (`self.v12 = nn.Parameter(…)`): keep them apart.
+      name = stateByName.has(id) ? `${id}:value` : id;
       shapes.set(name, staticShape(v));
       dtypes.set(name, v.dtype);
     }
