@@ -19,6 +19,9 @@ export interface RawNode {
 
 const ERROR_TYPE_ID = 65535;
 
+/** Named node types that never have children: no need to ask the cursor (one wasm call per identifier saved). */
+const LEAF_TYPES: ReadonlySet<string> = new Set(['identifier', 'integer', 'float', 'true', 'false', 'none', 'ellipsis', 'string_start', 'string_content', 'string_end', 'escape_sequence', 'keyword_separator', 'positional_separator', 'line_continuation', 'type_conversion']);
+
 /** Per-language lookup tables and per-text line starts, so positions come from indices without wasm calls. */
 export class RawTreeReader {
   private readonly named: (boolean | undefined)[] = [];
@@ -69,7 +72,7 @@ export class RawTreeReader {
     const endLine = end === start ? startLine : this.lineOf(end);
     const children: RawNode[] = [];
     let hasError = missing || type === 'ERROR';
-    if (named && c.gotoFirstChild()) {
+    if (named && !LEAF_TYPES.has(type) && c.gotoFirstChild()) {
       do {
         if (c.nodeTypeId === this.commentId()) continue;
         const child = this.copy(c, mayHaveErrors);
