@@ -88,11 +88,13 @@ export async function shapesCommand(argv: string[]): Promise<number> {
   }
 
   const parts: string[] = [];
+  // Module-level diagnostics (imports, top-level code) are listed once at the end, not under every model.
+  const fileLevel = new Set(fileDiags.map(formatDiagnostic));
   for (const r of runs) {
     if (r.graph) parts.push(shapesTable(r.graph, r.inputSpec));
     else parts.push(`${r.expr}: not analysed`);
-    const diags = r.graph ? r.graph.diagnostics : r.diagnostics;
-    if (diags.length) parts.push(diags.map(formatDiagnostic).join('\n'));
+    const diags = (r.graph ? r.graph.diagnostics : r.diagnostics).map(formatDiagnostic).filter((d) => !fileLevel.has(d));
+    if (diags.length) parts.push(diags.join('\n'));
   }
   if (!runs.length) parts.push(`no nn.Module class of ${args.file} can be built without arguments; use --model EXPR`);
   const skipped = args.model ? [] : fa.classes.filter((c) => c.isModel && !c.buildable).map((c) => c.name);
