@@ -16,29 +16,30 @@ async function main(): Promise<void> {
     ? configureWebviewOrt((await import('onnxruntime-web/wasm')) as unknown as OrtModule, pathToFileURL(join(__dirname, '../node_modules/onnxruntime-web/dist')).href)
     : await loadNodeOrt({ threads });
   const runner = createOrtRunner(ort);
-  const result: { model: string; firstCreateMs: number; createMs: number; runMs: number }[] = [];
+  // FusionModel-style single image input; deterministic values.
+  const image: RunTensor = { dtype: 'float32', shape: [4, 3, 256, 256], data: Float32Array.from({ length: 4 * 3 * 256 * 256 }, (_, i) => Math.sin(i * 0.37)) };
+  const sessions = [];
   for (const file of models) {
     const bytes = readFileSync(file);
     // The first session also starts the wasm runtime; the second measures session creation alone.
     const first = await runner.createSession(bytes, { threads });
     await first.dispose();
     const s = await runner.createSession(bytes, { threads });
-    const feeds: Record<string, RunTensor> = {};
-    for (const name of s.inputNames) {
-      // FusionModel-style single image input; deterministic values.
-      const shape = [4, 3, 256, 256];
-      feeds[name] = { dtype: 'float32', shape, data: Float32Array.from({ length: 4 * 3 * 256 * 256 }, (_, i) => Math.sin(i * 0.37)) };
-    }
-    await s.run(feeds);
-    const times: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      await s.run(feeds);
-      times.push(s.lastRunMs!);
-    }
-    times.sort((a, b) => a - b);
-    result.push({ model: file, firstCreateMs: first.sessionCreateMs, createMs: s.sessionCreateMs, runMs: times[Math.floor(times.length / 2)]! });
-    await s.dispose();
+    await s.run({ [s.inputNames[0]!]: image });
+    sessions.push({ file, first: first.sessionCreateMs, s, times: [] as number[] });
   }
+  // Runs interleave across models so that load changes on a shared machine hit all of them alike.
+  for (let i = 0; i < runs; i++) {
+    for (const m of sessions) {
+      await m.s.run({ [m.s.inputNames[0]!]: image });
+      m.times.push(m.s.lastRunMs!);
+    }
+  }
+  const result = sessions.map((m) => {
+    const sorted = [...m.times].sort((a, b) => a - b);
+    return { model: m.file, firstCreateMs: m.first, createMs: m.s.sessionCreateMs, runMs: sorted[Math.floor(sorted.length / 2)]! };
+  });
+  for (const m of sessions) await m.s.dispose();
   process.stdout.write(`${JSON.stringify(result)}\n`);
   process.exit(0);
 }
