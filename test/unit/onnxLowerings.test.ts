@@ -311,3 +311,27 @@ test('unfold (im2col) and Bilinear', async () => {
   }
   close(got, [4, 2], ref);
 });
+
+test('losses: mse, l1, smooth_l1, bce, bce_with_logits, kl_div, cross_entropy, nll', async () => {
+  const p: RunTensor = { dtype: 'float32', shape: [2, 3], data: Float32Array.from([0.2, 0.9, 0.5, 0.7, 0.1, 0.4]) };
+  const q: RunTensor = { dtype: 'float32', shape: [2, 3], data: Float32Array.from([0, 1, 1, 1, 0, 0]) };
+  const pv = Array.from(p.data as Float32Array);
+  const qv = Array.from(q.data as Float32Array);
+  const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / a.length;
+  const sum = (a: number[]): number => a.reduce((s, v) => s + v, 0);
+  const specs = ['2x3', '2x3'];
+  close(await runForward('F.mse_loss(x0, x1)', [p, q], specs), [], [mean(pv.map((v, i) => (v - qv[i]!) ** 2))]);
+  close(await runForward("F.l1_loss(x0, x1, reduction='sum')", [p, q], specs), [], [sum(pv.map((v, i) => Math.abs(v - qv[i]!)))]);
+  close(await runForward("F.smooth_l1_loss(x0, x1, reduction='none', beta=0.5)", [p, q], specs), [2, 3], pv.map((v, i) => {
+    const d = Math.abs(v - qv[i]!);
+    return d < 0.5 ? (0.5 * d * d) / 0.5 : d - 0.25;
+  }));
+  close(await runForward('F.binary_cross_entropy(x0, x1)', [p, q], specs), [], [mean(pv.map((v, i) => -(qv[i]! * Math.log(v) + (1 - qv[i]!) * Math.log(1 - v))))]);
+  const sig = (v: number): number => 1 / (1 + Math.exp(-v));
+  close(await runForward('F.binary_cross_entropy_with_logits(x0, x1)', [p, q], specs), [], [mean(pv.map((v, i) => -(qv[i]! * Math.log(sig(v)) + (1 - qv[i]!) * Math.log(1 - sig(v)))))]);
+  close(await runForward("F.kl_div(x0, x1, reduction='sum')", [p, q], specs), [], [sum(pv.map((v, i) => (qv[i]! > 0 ? qv[i]! * Math.log(qv[i]!) : 0) - qv[i]! * v))]);
+  const target: RunTensor = { dtype: 'int64', shape: [2], data: BigInt64Array.from([1n, 0n]) };
+  const lse = (r: number): number => Math.log(sum([0, 1, 2].map((k) => Math.exp(pv[r * 3 + k]!))));
+  close(await runForward('F.cross_entropy(x0, x1)', [p, target], ['2x3', '2:int64']), [], [mean([lse(0) - pv[1]!, lse(1) - pv[3]!])]);
+  close(await runForward("F.nll_loss(x0, x1, reduction='sum')", [p, target], ['2x3', '2:int64']), [], [-(pv[1]! + pv[3]!)]);
+});

@@ -10,6 +10,8 @@ import { opt, req, vFloat, vInt, vNone, vStr } from './sig';
 import { showShape } from './showShape';
 import { BoundArgs, FunctionOpDef, InferContext, ModuleOpDef, OpDef, ParamSpec, ShapeError } from './types';
 import { PyValue, TensorValue } from './values';
+import type { OnnxLowering } from './lowering';
+import { classLossLowering, pointwiseLossLowering } from './lowerLoss';
 
 type LossKind = 'class' | 'pointwise' | 'same';
 
@@ -86,6 +88,17 @@ const SPECS: readonly LossSpec[] = [
   },
 ];
 
+const LOSS_ONNX: Readonly<Record<string, OnnxLowering>> = {
+  cross_entropy: classLossLowering('cross_entropy'),
+  nll_loss: classLossLowering('nll'),
+  mse_loss: pointwiseLossLowering('mse'),
+  l1_loss: pointwiseLossLowering('l1'),
+  smooth_l1_loss: pointwiseLossLowering('smooth_l1'),
+  kl_div: pointwiseLossLowering('kl_div'),
+  binary_cross_entropy: pointwiseLossLowering('bce'),
+  binary_cross_entropy_with_logits: pointwiseLossLowering('bce_logits'),
+};
+
 function effectiveReduction(args: BoundArgs, op: string): string {
   // The deprecated size_average/reduce flags override `reduction` when given.
   const sa = args.size_average;
@@ -112,6 +125,7 @@ function fnDef(spec: LossSpec): FunctionOpDef {
       return reduce(name, lossShape(name, spec.kind, x, t), effectiveReduction(args, name), x, ctx);
     },
     flops: (args) => 3 * numelOf(args.input),
+    onnx: LOSS_ONNX[spec.fn],
   };
 }
 
@@ -131,6 +145,7 @@ function moduleDef(spec: LossSpec): ModuleOpDef {
       return reduce(type, lossShape(type, spec.kind, x, t), effectiveReduction(attrs, type), x, ctx);
     },
     flops: (_a, args) => 3 * numelOf(args.input),
+    onnx: LOSS_ONNX[spec.fn],
   };
 }
 
