@@ -335,3 +335,17 @@ test('losses: mse, l1, smooth_l1, bce, bce_with_logits, kl_div, cross_entropy, n
   close(await runForward('F.cross_entropy(x0, x1)', [p, target], ['2x3', '2:int64']), [], [mean([lse(0) - pv[1]!, lse(1) - pv[3]!])]);
   close(await runForward("F.nll_loss(x0, x1, reduction='sum')", [p, target], ['2x3', '2:int64']), [], [-(pv[1]! + pv[3]!)]);
 });
+
+test('atan2, meshgrid, Tensor.unfold', async () => {
+  const y: RunTensor = { dtype: 'float32', shape: [6], data: Float32Array.from([1, 1, -1, -1, 1, 0]) };
+  const x: RunTensor = { dtype: 'float32', shape: [6], data: Float32Array.from([1, -1, -1, 1, 0, -2]) };
+  const yv = Array.from(y.data as Float32Array);
+  const xv = Array.from(x.data as Float32Array);
+  close(await runForward('torch.atan2(x0, x1)', [y, x], ['6', '6']), [6], yv.map((v, i) => Math.atan2(v, xv[i]!)));
+  const a: RunTensor = { dtype: 'float32', shape: [2], data: Float32Array.from([1, 2]) };
+  const b: RunTensor = { dtype: 'float32', shape: [3], data: Float32Array.from([5, 6, 7]) };
+  close(await runForward("torch.meshgrid(x0, x1, indexing='ij')[1]", [a, b], ['2', '3']), [2, 3], [5, 6, 7, 5, 6, 7]);
+  close(await runForward("torch.meshgrid(x0, x1, indexing='xy')[0]", [a, b], ['2', '3']), [3, 2], [1, 2, 1, 2, 1, 2]);
+  close(await runForward('x0.unfold(1, 2, 2)'), [3, 2, 2], grid(3, 4, (r, c) => at(r, c)));
+  close(await runForward('x0.unfold(0, 2, 1)'), [2, 4, 2], [0, 1].flatMap((w) => [0, 1, 2, 3].flatMap((c) => [at(w, c), at(w + 1, c)])));
+});

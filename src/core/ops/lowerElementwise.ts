@@ -273,6 +273,20 @@ export const invertLowering: OnnxLowering = (ctx) => {
   ctx.node('Not', [mainInput(ctx)], {}, ctx.outputs);
 };
 
+/** atan2(y, x): atan(y/x) moved to the right quadrant; x = 0 gives ±π/2 (or 0 when y = 0). */
+export const atan2Lowering: OnnxLowering = (ctx) => {
+  const dt = ctx.dtype(ctx.outputs[0]!);
+  const [y, x] = binaryOperands(ctx, dt);
+  const zero = scalar(ctx, 0, dt);
+  const base = ctx.node('Atan', [ctx.node('Div', [y, x])[0]!])[0]!;
+  const xNeg = ctx.node('Less', [x, zero])[0]!;
+  const yNeg = ctx.node('Less', [y, zero])[0]!;
+  const shift = ctx.node('Where', [yNeg, scalar(ctx, -Math.PI, dt), scalar(ctx, Math.PI, dt)])[0]!;
+  const adjusted = ctx.node('Where', [xNeg, ctx.node('Add', [base, shift])[0]!, base])[0]!;
+  const onAxis = ctx.node('Mul', [ctx.node('Sign', [y])[0]!, scalar(ctx, Math.PI / 2, dt)])[0]!;
+  ctx.node('Where', [ctx.node('Equal', [x, zero])[0]!, onAxis, adjusted], {}, ctx.outputs);
+};
+
 /** Lowerings of the arithmetic and comparison operators by torch name (`add`, `truediv`, `ge` …). */
 export const BINARY_LOWERINGS: Readonly<Record<string, OnnxLowering>> = {
   add: binary('Add', { alpha: true }),
@@ -293,6 +307,7 @@ export const BINARY_LOWERINGS: Readonly<Record<string, OnnxLowering>> = {
   maximum: binary('Max'),
   minimum: binary('Min'),
   fmax: binary('Max'),
+  atan2: atan2Lowering,
   fmin: binary('Min'),
   eq: binary('Equal', { boolOut: true }),
   ne: notOf('Equal'),

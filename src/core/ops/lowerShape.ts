@@ -1,6 +1,6 @@
 // ONNX lowerings of shape ops: transpose/permute, expand/tile, cat/stack/split, and tensor indexing.
 import { argInts, argNumber, attr, LoweringArg, normDim, OnnxLowering, OnnxLoweringContext } from './lowering';
-import { castTo, mainInput, opt, optNumber, shapeConst } from './lowerCommon';
+import { castTo, mainInput, opt, optNumber, optString, shapeConst } from './lowerCommon';
 
 type Ctx = OnnxLoweringContext;
 
@@ -336,4 +336,34 @@ export const scatterLowering: OnnxLowering = (ctx) => {
   if (!src) src = ctx.node('Expand', [ctx.operand('src', dt), shapeConst(ctx, ctx.shape(index))])[0]!;
   const add = ctx.op.includes('scatter_add');
   ctx.node('ScatterElements', [x, index, castTo(ctx, src, dt)], { axis: attr.int(normDim(optNumber(ctx, 'dim', 0), ctx.shape(x).length)), ...(add ? { reduction: attr.string('add') } : {}) }, ctx.outputs);
+};
+
+/** torch.meshgrid(*tensors, indexing): each 1-D input reshaped along its axis and expanded to the common shape. */
+export const meshgridLowering: OnnxLowering = (ctx) => {
+  const list = ctx.inputs;
+  const outShape = ctx.shape(ctx.outputs[0]!);
+  const xy = optString(ctx, 'indexing', 'ij') === 'xy' && list.length >= 2;
+  list.forEach((t, i) => {
+    // With 'xy' the first two inputs swap roles: input 0 varies along dim 1, input 1 along dim 0.
+    const axis = xy && i < 2 ? 1 - i : i;
+    const shape = outShape.map((d, k) => (k === axis ? d : 1));
+    const r = ctx.node('Reshape', [t, shapeConst(ctx, shape)])[0]!;
+    ctx.node('Expand', [r, shapeConst(ctx, outShape)], {}, [ctx.outputs[i]!]);
+  });
+};
+
+/** Tensor.unfold(dimension, size, step): Gather of the window index matrix, window dim moved last. */
+export const slidingWindowLowering: OnnxLowering = (ctx) => {
+  const x = mainInput(ctx);
+  const s = ctx.shape(x);
+  const axis = s.length === 0 ? 0 : normDim(optNumber(ctx, 'dimension', 0), s.length);
+  const size = optNumber(ctx, 'size', 1);
+  const step = optNumber(ctx, 'step', 1);
+  const n = s.length === 0 ? 1 : Math.floor((s[axis]! - size) / step) + 1;
+  const idx: number[] = [];
+  for (let w = 0; w < n; w++) for (let k = 0; k < size; k++) idx.push(w * step + k);
+  const g = ctx.node('Gather', [x, ctx.constInt64(idx, [n, size])], { axis: attr.int(axis) })[0]!; // [..., n, size, ...]
+  const rank = s.length + 1;
+  const perm = Array.from({ length: rank }, (_, i) => i).filter((i) => i !== axis + 1);
+  ctx.node('Transpose', [g], { perm: attr.ints([...perm, axis + 1]) }, ctx.outputs);
 };

@@ -10,7 +10,7 @@ import { showShape } from './showShape';
 import { tensorFn } from './tensorFn';
 import { FunctionOpDef, OpDef, ShapeError, UnknownArgError } from './types';
 import { PyValue, TensorValue } from './values';
-import { scatterLowering } from './lowerShape';
+import { meshgridLowering, scatterLowering, slidingWindowLowering } from './lowerShape';
 import { expandLowering, flipLowering, gatherElementsLowering, indexSelectLowering, oneHotLowering, repeatInterleaveLowering, rollLowering, triluLowering } from './lowerShape';
 
 const keep = (x: TensorValue, ctx: Parameters<FunctionOpDef['infer']>[1]): PyValue => ctx.tensor(x.shape, x.dtype);
@@ -153,7 +153,7 @@ const defs: OpDef[] = [
     },
   }),
   ...tensorFn({
-    keys: ['Tensor.unfold'], family: 'tensor', params: [req('dimension'), req('size'), req('step')],
+    keys: ['Tensor.unfold'], family: 'tensor', params: [req('dimension'), req('size'), req('step')], onnx: slidingWindowLowering,
     infer: (x, args, ctx, op) => ctx.tensor(x.shape ? unfoldShape(op, x.shape, numArg(args, 'dimension', op), numArg(args, 'size', op), numArg(args, 'step', op)) : null, x.dtype),
   }),
   ...['torch.scatter', 'Tensor.scatter', 'Tensor.scatter_', 'torch.scatter_add', 'Tensor.scatter_add', 'Tensor.scatter_add_'].flatMap((key) => tensorFn({
@@ -169,7 +169,7 @@ const defs: OpDef[] = [
     },
   })),
   {
-    kind: 'function', name: 'torch.meshgrid', family: 'creation', signature: [star('tensors'), kw('indexing', vNone)], infer: meshgridInfer,
+    kind: 'function', name: 'torch.meshgrid', family: 'creation', signature: [star('tensors'), kw('indexing', vNone)], infer: meshgridInfer, onnx: meshgridLowering,
   },
   ...['bernoulli_', 'uniform_', 'normal_', 'random_', 'exponential_', 'log_normal_', 'geometric_', 'cauchy_'].flatMap((n) => tensorFn({
     keys: [`Tensor.${n}`], family: 'creation', params: [star('args'), { name: 'kwargs', variadic: 'kwargs' }], inPlace: true, infer: (x, _a, c) => keep(x, c),
