@@ -349,3 +349,15 @@ test('atan2, meshgrid, Tensor.unfold', async () => {
   close(await runForward('x0.unfold(1, 2, 2)'), [3, 2, 2], grid(3, 4, (r, c) => at(r, c)));
   close(await runForward('x0.unfold(0, 2, 1)'), [2, 4, 2], [0, 1].flatMap((w) => [0, 1, 2, 3].flatMap((c) => [at(w, c), at(w + 1, c)])));
 });
+
+test('cdist and affine_grid (+ grid_sample round trip)', async () => {
+  const a: RunTensor = { dtype: 'float32', shape: [2, 2], data: Float32Array.from([0, 0, 3, 4]) };
+  const b: RunTensor = { dtype: 'float32', shape: [3, 2], data: Float32Array.from([0, 0, 1, 1, 3, 0]) };
+  close(await runForward('torch.cdist(x0, x1)', [a, b], ['2x2', '3x2']), [2, 3], [0, Math.SQRT2, 3, 5, Math.sqrt(13), 4]);
+  close(await runForward('torch.cdist(x0, x1, p=1.0)', [a, b], ['2x2', '3x2']), [2, 3], [0, 2, 3, 7, 5, 4]);
+  // The identity transform samples every pixel at its own centre: grid_sample gives the image back.
+  const theta: RunTensor = { dtype: 'float32', shape: [1, 2, 3], data: Float32Array.from([1, 0, 0, 0, 1, 0]) };
+  const img: RunTensor = { dtype: 'float32', shape: [1, 1, 2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) };
+  close(await runForward('F.grid_sample(x1, F.affine_grid(x0, [1, 1, 2, 3], align_corners=False), align_corners=False)', [theta, img], ['1x2x3', '1x1x2x3']), [1, 1, 2, 3], [1, 2, 3, 4, 5, 6]);
+  close(await runForward('F.affine_grid(x0, [1, 1, 2, 3], align_corners=True)', [theta], ['1x2x3']), [1, 2, 3, 2], [-1, -1, 0, -1, 1, -1, -1, 1, 0, 1, 1, 1]);
+});

@@ -1,4 +1,4 @@
-// ONNX lowerings of batch/instance/layer/group normalisation, F.normalize, LocalResponseNorm, cosine similarity and pairwise distance.
+// ONNX lowerings of batch/instance/layer/group normalisation, F.normalize, LocalResponseNorm, cosine similarity, pairwise distance and cdist.
 import type { DType } from '../shape/shape';
 import { attr, normDim, OnnxLowering, OnnxLoweringContext } from './lowering';
 import { mainInput, opt, optBool, optNumber, reduceNode, scalar, shapeConst } from './lowerCommon';
@@ -136,4 +136,25 @@ export const pairwiseDistanceLowering: OnnxLowering = (ctx) => {
   const rank = Math.max(ctx.shape(a).length, ctx.shape(b).length);
   const d = ctx.node('Add', [ctx.node('Sub', [a, b])[0]!, scalar(ctx, optNumber(ctx, 'eps', 1e-6), ctx.dtype(a))])[0]!;
   reduceNode(ctx, p === 2 ? 'ReduceL2' : 'ReduceL1', d, [rank - 1], optBool(ctx, 'keepdim', false), ctx.outputs);
+};
+
+/** torch.cdist(x1, x2, p): ‖x1_i − x2_j‖_p by broadcasting [.., P, 1, M] against [.., 1, R, M]. */
+export const cdistLowering: OnnxLowering = (ctx) => {
+  const a = ctx.tensorArg('x1') ?? ctx.fail('no x1');
+  const b = ctx.tensorArg('x2') ?? ctx.fail('no x2');
+  const dt = ctx.dtype(a);
+  const p = optNumber(ctx, 'p', 2);
+  const ra = ctx.shape(a).length;
+  const rb = ctx.shape(b).length;
+  const ua = ctx.node('Unsqueeze', [a, ctx.constInt64([ra - 1])])[0]!;
+  const ub = ctx.node('Unsqueeze', [b, ctx.constInt64([rb - 2])])[0]!;
+  const d = ctx.node('Abs', [ctx.node('Sub', [ua, ub])[0]!])[0]!;
+  const rank = Math.max(ra, rb) + 1;
+  if (p === 1) reduceNode(ctx, 'ReduceSum', d, [rank - 1], false, ctx.outputs);
+  else if (p === 2) reduceNode(ctx, 'ReduceL2', d, [rank - 1], false, ctx.outputs);
+  else if (p === Infinity) reduceNode(ctx, 'ReduceMax', d, [rank - 1], false, ctx.outputs);
+  else {
+    const s = reduceNode(ctx, 'ReduceSum', ctx.node('Pow', [d, scalar(ctx, p, dt)])[0]!, [rank - 1], false);
+    ctx.node('Pow', [s, scalar(ctx, 1 / p, dt)], {}, ctx.outputs);
+  }
 };

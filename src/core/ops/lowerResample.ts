@@ -1,4 +1,4 @@
-// ONNX lowerings of padding, interpolation (torch coordinate conventions) and pixel (un)shuffle.
+// ONNX lowerings of padding, interpolation (torch coordinate conventions), pixel (un)shuffle, grid_sample and affine_grid.
 import { argInts, argNumber, attr, LoweringArg, OnnxAttr, OnnxLowering, OnnxLoweringContext } from './lowering';
 import { mainInput, opt, optBool, optNumber, optString, shapeConst } from './lowerCommon';
 import { adaptiveAvgPoolLowering } from './lowerConvPool';
@@ -120,4 +120,34 @@ export const gridSampleLowering: OnnxLowering = (ctx) => {
     padding_mode: attr.string(optString(ctx, 'padding_mode', 'zeros')),
     align_corners: attr.int(optBool(ctx, 'align_corners', false) ? 1 : 0),
   }, ctx.outputs);
+};
+
+/** F.affine_grid(theta, size, align_corners): the normalised base grid [x, y(, z), 1] times θᵀ. */
+export const affineGridLowering: OnnxLowering = (ctx) => {
+  const theta = ctx.tensorArg('theta') ?? ctx.fail('no theta');
+  const out = ctx.shape(ctx.outputs[0]!); // [N, (D,) H, W, k]
+  const k = out[out.length - 1]!;
+  const spatial = out.slice(1, -1); // (D,) H, W
+  const align = optBool(ctx, 'align_corners', false);
+  const coord = (i: number, n: number): number => (n === 1 ? 0 : align ? -1 + (2 * i) / (n - 1) : (2 * i + 1) / n - 1);
+  // Rows in C order over (D,) H, W; columns x (along W), y (along H), z (along D), then 1.
+  const rows: number[] = [];
+  const total = spatial.reduce((a, b) => a * b, 1);
+  for (let flat = 0; flat < total; flat++) {
+    let rest = flat;
+    const idx: number[] = [];
+    for (let d = spatial.length - 1; d >= 0; d--) {
+      idx[d] = rest % spatial[d]!;
+      rest = Math.floor(rest / spatial[d]!);
+    }
+    for (let c = 0; c < k; c++) {
+      const d = spatial.length - 1 - c;
+      rows.push(coord(idx[d]!, spatial[d]!));
+    }
+    rows.push(1);
+  }
+  const base = ctx.constFloat(rows, [total, k + 1], ctx.dtype(theta));
+  const thetaT = ctx.node('Transpose', [theta], { perm: attr.ints([0, 2, 1]) })[0]!;
+  const g = ctx.node('MatMul', [base, thetaT])[0]!;
+  ctx.node('Reshape', [g, shapeConst(ctx, out)], {}, ctx.outputs);
 };

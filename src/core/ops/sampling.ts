@@ -8,7 +8,8 @@ import { registerOps } from './registry';
 import { opt, req, vBool, vFloat, vInt, vNone, vStr } from './sig';
 import { showShape } from './showShape';
 import { FunctionOpDef, OpDef, ShapeError } from './types';
-import { gridSampleLowering } from './lowerResample';
+import { affineGridLowering, gridSampleLowering } from './lowerResample';
+import { cdistLowering } from './lowerNorm';
 
 const GRID_MODES = ['bilinear', 'nearest', 'bicubic'];
 const GRID_PADDING = ['zeros', 'border', 'reflection'];
@@ -63,6 +64,7 @@ const affineGrid: FunctionOpDef = {
     }
     return ctx.tensor([size[0], ...size.slice(2), dim(k)], theta.dtype);
   },
+  onnx: affineGridLowering,
 };
 
 const cdist: FunctionOpDef = {
@@ -87,6 +89,7 @@ const cdist: FunctionOpDef = {
     const f = a && a.kind === 'tensor' && a.shape && a.shape.length ? a.shape[a.shape.length - 1].value ?? 0 : 0;
     return 3 * numelOf(out) * f;
   },
+  onnx: cdistLowering,
 };
 
 const gumbelSoftmax: FunctionOpDef = {
