@@ -1,7 +1,8 @@
 // File analysis API for the extension and the CLI: every nn.Module class of a file (or explicit model expressions), analysed.
 //
 // API (after `await initPythonParser(...)` from src/core/python/pythonParser):
-//   analyzeSource(req: AnalyzeRequest, parser?: PythonParser): FileAnalysis
+//   analyzeSource(req: AnalyzeRequest, parser?: PythonParser, parsed?: PyModule, memo?: ClassMemo): FileAnalysis
+//     (pass `parsed` when the document is already parsed; `memo` lets a cache reuse per-class results)
 //     req.text / req.file           the document and its path (used for imports and ranges)
 //     req.readFile(path)            other files of the workspace (open documents first); null when absent
 //     req.searchRoots               folders where absolute imports may resolve (workspace folders)
@@ -10,10 +11,13 @@
 //     req.inputOverrides[class]     input specs from the user's setting / last choice (second in precedence)
 //     req.symbols                   values of symbolic dims used in specs ({ B: 4, H: 256, W: 256 })
 //     req.budget                    { maxSteps, timeMs } per model run (defaults 2e6 steps, 2000 ms)
+//     req.onlyClasses               analyse only these classes (the others are listed without a graph)
 //   FileAnalysis: { classes: ClassAnalysis[], models: ModelAnalysis[], syntaxErrors, diagnostics }
 //   ClassAnalysis: { name, range, isModel, buildable, broken, expr, inputSpec, graph, diagnostics, stale }
-//     inputSpec.source is 'comment' | 'option' | 'example' | 'constraint' | 'default'; inputSpec.note states
-//     constraints the layers put on the input (e.g. "Linear(262144, 10) … only admits 256×256 inputs").
+//     inputSpec.source is 'comment' | 'option' | 'example' | 'constraint' (guessed from the entry layers);
+//     inputSpec.note states what the layers require (e.g. "Linear(in_features=262144) only admits 256×256
+//     inputs"), also given as an `input-constraint` info diagnostic. Errors under a guessed input are warnings.
+//   Never throws for bad Python: budgets, unsupported constructs and analysis defects become diagnostics.
 //   See analysisCache.ts for the incremental, per-document cache and the position queries used by hovers.
 import '../ops/index';
 import type { ClassDef, FuncDef, PyModule, Range, Stmt } from '../python/ast';
