@@ -1,7 +1,8 @@
 // Drives code-server in Chromium as a person would: hover, inlay hints, Run Fusion Model, graph view, .onnx editor.
 // Usage: node test/e2e/driveWorkbench.mjs <workbenchUrl> <screenshotDir> <workspaceDir>
 import { chromium } from 'playwright-core';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 
@@ -76,8 +77,11 @@ async function quickOpen() {
 async function palette(command) {
   await quickOpen();
   await quickInput.fill(`>${command}`);
-  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: command }).first().waitFor({ timeout: 15000 });
-  await page.keyboard.press('Enter');
+  // The row whose label is exactly the command (… allowed): 'Run Fusion Model' must not pick 'Run Fusion Model on Image…'.
+  const exact = new RegExp(`^${command.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}…?$`);
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+  await row.waitFor({ timeout: 15000 });
+  await row.click();
 }
 
 /** Opens a workspace file with Quick Open (the Explorer may be hidden behind the Fusion Lens view). */
@@ -367,13 +371,59 @@ try {
     await palette('Fusion Lens: Compare ONNX Model With');
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'fusion_cnn.py' }).filter({ hasText: 'FusionModel' }).first();
     await row.waitFor({ timeout: 30000 });
-    await row.locator('.quick-input-list-checkbox, input[type="checkbox"], .monaco-checkbox').first().click();
+    // Clicking the row ticks it; go on once the counter says one is selected.
+    await row.locator('.label-name').first().click();
+    await page.locator('.quick-input-count', { hasText: '1' }).first().waitFor({ timeout: 10000 });
     await page.keyboard.press('Enter');
     const cmp = await frameWithText(/FusionModel\.onnx[\s\S]*FusionModel \(fusion_cnn\.py\)[\s\S]*cosine similarity\s+FusionModel\.onnx/, 120000);
     const cells = await cmp.frame.locator('[data-testid="cosine"], [data-testid="max-abs-diff"]').allInnerTexts();
     const [diffText, cosText] = [await cmp.frame.locator('[data-testid="max-abs-diff"]').first().innerText(), await cmp.frame.locator('[data-testid="cosine"]').first().innerText()];
     check(Number(diffText) < 1e-4 && Math.abs(Number(cosText) - 1) < 1e-4, `exported FusionModel.onnx vs the Python FusionModel on one input: max |a − b| ${diffText}, cosine ${cosText} (${cells.length / 2} comparison)`);
     await shot('compare-onnx-python');
+  });
+  await step('run-on-image', async () => {
+    // A workspace image as the input of both models, then a .safetensors checkpoint as the weights of one model.
+    await openFile('fusion_cnn.py');
+    await palette('Fusion Lens: Run Fusion Model on Image');
+    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'sample.png' }).first().waitFor({ timeout: 15000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'BaselineModel' }).first().waitFor({ timeout: 15000 });
+    await page.keyboard.press('Enter');
+    const frame = await frameWithSelector('[data-testid="run-inputs"]:has-text("(image)")', 120000);
+    await frame.locator('[data-testid="cosine"]').first().waitFor({ timeout: 120000 });
+    const inputs = await frame.locator('[data-testid="run-inputs"]').innerText();
+    check(/\[4, 3, 256, 256\] \(image\)/.test(inputs), `the picked image fed both models: ${JSON.stringify(inputs)}`);
+    await shot('run-on-image');
+  });
+
+  await step('run-with-safetensors', async () => {
+    // Added only now, so the earlier runs were not asked to choose weights.
+    // The checkpoint was saved from AttentionFusionNet(width=8): a small file of the workspace imports the
+    // example and fixes that argument (imports between workspace files resolve without running Python).
+    copyFileSync(fileURLToPath(new URL('../fixtures/weights/example_attention_fusion.safetensors', import.meta.url)), join(wsDir, 'example_attention_fusion.safetensors'));
+    writeFileSync(join(wsDir, 'attention_w8.py'), [
+      'from unet_fpn import AttentionFusionNet',
+      '',
+      '',
+      '# fusion-lens: input=2x3x40x40',
+      'class AttentionFusionNetW8(AttentionFusionNet):',
+      '    def __init__(self):',
+      '        super().__init__(width=8)',
+      '',
+    ].join('\n'));
+    await openFile('attention_w8.py');
+    await page.locator('.tabs-container .tab.active', { hasText: 'attention_w8.py' }).waitFor({ timeout: 30000 });
+    // The CodeLens runs that model alone; then the checkpoint is picked as its weights.
+    const lens = page.locator('.contentWidgets .codelens-decoration', { hasText: 'Run Fusion Model' }).first();
+    await lens.waitFor({ timeout: 30000 });
+    await lens.locator('a', { hasText: 'Run Fusion Model' }).first().click();
+    const weights = page.locator('.quick-input-list .monaco-list-row', { hasText: 'example_attention_fusion.safetensors' }).first();
+    await weights.waitFor({ timeout: 15000 });
+    await weights.click();
+    const frame = await frameWithSelector('[data-testid="run-results"]:has-text("AttentionFusionNetW8")', 120000);
+    const text = await frame.locator('[data-testid="run-results"]').innerText();
+    check(/AttentionFusionNetW8/.test(text) && /output\.0/.test(text) && !/error/i.test(text), `AttentionFusionNetW8 ran with the weights of example_attention_fusion.safetensors: ${JSON.stringify(text.slice(0, 200))}`);
+    await shot('run-with-safetensors');
   });
 } finally {
   await ctx.close();

@@ -82,6 +82,8 @@ cat > "$W/ud/User/settings.json" <<'JSON'
 JSON
 cp "$ROOT"/examples/*.py "$W/ws/"
 cp "$ROOT"/test/fixtures/onnx/example_fpn_segmenter.onnx "$W/ws/"
+# An image to feed the models; a checkpoint for AttentionFusionNet, added by the driver once the seeded runs are done.
+cp "$ROOT"/media/icon.png "$W/ws/sample.png"
 
 step "start code-server on 127.0.0.1:$PORT"
 "$CS" "${CSARGS[@]}" --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry --disable-update-check \
