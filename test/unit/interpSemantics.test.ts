@@ -222,3 +222,38 @@ class Order(nn.Module):
   assert.deepEqual(g.stateDict.map((e) => `${e.name}${e.aliasOf ? `=${e.aliasOf}` : ''}`), ['a.weight', 'a.bias', 'b.weight', 'b.bias', 'shared.weight=b.weight', 'shared.bias=b.bias']);
   assert.equal(g.paramsTotal, 3 * 3 * 9 + 3 + 3 * 3 + 3);
 });
+
+test('named-tuple results (.values/.indices) and values of constant tensors (linspace drop-path rates with .item())', () => {
+  const src = `
+import torch
+import torch.nn as nn
+
+
+class Block(nn.Module):
+    def __init__(self, rate):
+        super().__init__()
+        self.drop = nn.Dropout(rate) if rate > 0.0 else nn.Identity()
+
+    def forward(self, x):
+        return self.drop(x)
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        rates = [r.item() for r in torch.linspace(0, 0.5, 3)]
+        self.blocks = nn.Sequential(*[Block(r) for r in rates])
+        self.ids = torch.arange(2, 8, 2).tolist()
+        self.pick = torch.tensor([[1, 2], [3, 4]])[1].tolist()
+
+    def forward(self, x):
+        m = x.max(dim=1).values  # @ m=[2,5]
+        i = torch.max(x, 1).indices  # @ i=[2,5]
+        y = self.blocks(x)  # @ y=[2,4,5]
+        return m[:, : self.ids[1]] + i[:, : self.pick[1]]
+`;
+  const g = graphOf(runModelSrc(src, 'Net()', ['2x4x5']));
+  assert.equal(checkMarkers(src, g), 3);
+  assert.deepEqual(g.modules.filter((m) => m.path.endsWith('.drop')).map((m) => `${m.path}:${m.type}`), ['blocks.0.drop:Identity', 'blocks.1.drop:Dropout', 'blocks.2.drop:Dropout']);
+  assert.deepEqual(g.values.get(g.outputs[0]!)!.shape!.map((d) => d.value), [2, 4]);
+});

@@ -7,6 +7,7 @@ import { num, pyBool, pyEquals, pyInt, pyOrder, pyStr, pyStrOf, truthy } from '.
 import { dictKey, pyRepr } from './tensorLeaves';
 import { instanceGetAttr } from './moduleRuntime';
 import { makeSet, setItems } from './pySet';
+import { pyNumber, toPyList } from './tensorConsts';
 
 const MAX_RANGE = 100000;
 
@@ -574,8 +575,16 @@ function addValueMethods(ip: Interpreter, b: Map<string, PyValue>): void {
   m('Tensor.numel', numelFn);
   m('Tensor.nelement', numelFn);
   m('Tensor.get_device', () => pyInt(-1));
-  m('Tensor.item', () => unknown('the value of a tensor element'));
-  m('Tensor.tolist', () => unknown('tensor values'));
+  m('Tensor.item', (a) => {
+    const t = tensorSelf(a[0]);
+    const vals = t && ip.constValues.get(t);
+    return vals && vals.length === 1 ? pyNumber(vals[0]!, t.dtype) : unknown('the value of a tensor element');
+  });
+  m('Tensor.tolist', (a) => {
+    const t = tensorSelf(a[0]);
+    const vals = t && ip.constValues.get(t);
+    return vals && t.shape ? toPyList(vals, t.shape, t.dtype) : unknown('tensor values');
+  });
   m('Tensor.is_contiguous', () => pyBool(true));
   m('Tensor.is_floating_point', (a) => pyBool(!!tensorSelf(a[0])?.dtype.startsWith('float') || tensorSelf(a[0])?.dtype === 'bfloat16'));
   void dim;

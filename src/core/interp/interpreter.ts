@@ -16,6 +16,7 @@ import { makeBuiltins } from './builtins';
 import { namespaceAttr } from './torchNamespace';
 import { callModule, instantiate, instanceGetAttr, instanceSetAttr, moduleGetItem, moduleIter, moduleLen, moduleSetItem } from './moduleRuntime';
 import { importFrom, importModule } from './imports';
+import { creationValues, rowValues, shapeNumel } from './tensorConsts';
 import { makeSet, setItems, setMethod } from './pySet';
 
 /** A Python exception raised by the analysed code (or by a failed operation inside it). */
@@ -80,6 +81,8 @@ export class Interpreter {
   paths = new Map<Instance, string>();
   /** How parameters created by torch factories are initialised (by tensor object id). */
   readonly initOf = new Map<number, import('../ops/types').InitRule>();
+  /** Element values of small constant tensors (by tensor value; an in-place op makes a new value without them). */
+  readonly constValues = new WeakMap<Tensor, readonly number[]>();
   /** Tensor objects that are nn.Parameters. */
   readonly paramObjs = new Set<number>();
   /** Source ranges of literal constructor arguments of torch modules (for quick fixes). */
@@ -995,6 +998,10 @@ export class Interpreter {
     out = this.ensureTensors(out);
     const init = CREATION_INIT[def.name];
     if (init && out.kind === 'tensor') this.initOf.set((out as Tensor).obj, init(bound));
+    if (out.kind === 'tensor') {
+      const vals = creationValues(def.name, bound, out.dtype);
+      if (vals && vals.length === shapeNumel(out.shape)) this.constValues.set(out as Tensor, vals);
+    }
     if (this.rec.active) this.addNode(def.name, null, {}, bound, out, 0, def.flops ? safeFlops(() => def.flops!(bound, out)) : 0, r);
     return out;
   }
@@ -1234,8 +1241,12 @@ export class Interpreter {
     switch (v.kind) {
       case 'unknown':
         return v;
-      case 'tensor':
-        return this.callOpKey(functionOp('op.getitem') ? 'op.getitem' : 'Tensor.__getitem__', [v, index], new Map(), r);
+      case 'tensor': {
+        const out = this.callOpKey(functionOp('op.getitem') ? 'op.getitem' : 'Tensor.__getitem__', [v, index], new Map(), r);
+        const row = rowValues(this.constValues.get(v as Tensor), (v as Tensor).shape, index);
+        if (row && out.kind === 'tensor') this.constValues.set(out as Tensor, row);
+        return out;
+      }
       case 'tuple':
       case 'list':
       case 'str': {
@@ -1355,6 +1366,11 @@ export class Interpreter {
 
   /** Methods of Python lists, dicts, strings and ints (the ones model code uses). */
   valueMethod(v: PyValue, name: string, r: Range | null): PyValue {
+    // Named tuples (torch.return_types.max …): a field name reads the item at its position.
+    if (v.kind === 'tuple' && v.fields) {
+      const at = v.fields.indexOf(name);
+      if (at >= 0 && at < v.items.length) return v.items[at]!;
+    }
     const m = this.builtins.get(`${v.kind}.${name}`);
     if (m) return obj({ t: 'bound', self: v, fn: m }, 'method');
     if (v.kind === 'tuple' && v.isSize) {
