@@ -12,6 +12,8 @@ import { checkGraph } from '../unit/interpHarness';
 export interface Case {
   id: string;
   file: string;
+  /** Dotted module name the case imports (`pkg.net`): its package root is an import search root. */
+  module?: string;
   class?: string;
   builder?: string;
   kwargs?: Record<string, unknown>;
@@ -21,6 +23,13 @@ export interface Case {
 }
 
 /** The Python literal compare_cli.py writes for a kwargs value. */
+/** The folder a dotted module name is imported from (`models/pkg/net.py` as `pkg.net` → `models`). */
+export function packageRoot(file: string, module: string | undefined): string {
+  let root = dirname(file);
+  for (let i = 1; i < (module?.split('.').length ?? 1); i++) root = dirname(root);
+  return root;
+}
+
 export function pyLiteral(v: unknown): string {
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (v === null) return 'None';
@@ -72,7 +81,7 @@ export function manifestTest(title: string, manifestPath: string, fileOf: (f: st
           text: readFileSync(file, 'utf8'),
           file,
           readFile: (p) => (existsSync(p) ? readFileSync(p, 'utf8') : null),
-          searchRoots: [dirname(file)],
+          searchRoots: [...new Set([dirname(file), packageRoot(file, c.module)])],
           models: [{ expr, inputs, inputKind: kind }],
         });
         const g = fa.models[0].graph;
