@@ -136,6 +136,11 @@ export function attrValue(v: PyValue, depth = 0): AttrValue {
     }
     case 'object':
       return typeof v.ref === 'string' ? v.ref : v.typeName;
+    // Slice bounds are kept (the ONNX lowering of indexing needs them); null stays None only.
+    case 'slice':
+      return { slice: [attrValue(v.start, depth + 1), attrValue(v.stop, depth + 1), attrValue(v.step, depth + 1)] };
+    case 'ellipsis':
+      return '...';
     default:
       return null;
   }
