@@ -163,37 +163,6 @@ function planIndex(ctx: Ctx, items: readonly IndexItem[], shape: readonly number
 }
 
 /**
- * The graph records `None`, `...` and slices all as null (slice bounds are not serialised yet).
- * Read every null as a full slice, None or the (single) Ellipsis and keep the readings that give
- * the output's shape; they must agree on where the ints and index tensors apply, else the export
- * is refused.
- */
-function resolveNulls(ctx: Ctx, raw: readonly LoweringArg[], shape: readonly number[], outShape: readonly number[]): IndexPlan {
-  const nulls = raw.flatMap((v, i) => (v === null ? [i] : []));
-  if (nulls.length > 8) ctx.fail('too many None/slice items in the index');
-  const base = raw.map((v) => (v === null ? null : indexItem(ctx, v)));
-  let chosen: IndexPlan | null = null;
-  let signature: string | null = null;
-  for (let code = 0; code < 3 ** nulls.length; code++) {
-    const choice = nulls.map((_, k) => Math.floor(code / 3 ** k) % 3);
-    if (choice.filter((c) => c === 2).length > 1) continue;
-    const items = base.map((it, i): IndexItem => {
-      if (it) return it;
-      const c = choice[nulls.indexOf(i)];
-      return c === 1 ? { kind: 'none' } : c === 2 ? { kind: 'ellipsis' } : { kind: 'slice', start: null, stop: null, step: 1 };
-    });
-    const plan = planIndex(ctx, items, shape);
-    if (!plan || plan.shape.length !== outShape.length || plan.shape.some((d, i) => d !== outShape[i])) continue;
-    const sig = JSON.stringify([plan.slices.filter((s) => s.end - s.start !== shape[s.axis]), plan.gathers.map((g) => g.axis)]);
-    if (signature !== null && sig !== signature) ctx.fail('the index mixes None and slices ambiguously (slice bounds are not recorded in the graph)');
-    signature = sig;
-    chosen ??= plan;
-  }
-  if (!chosen) return ctx.fail('the index has a partial slice whose bounds are not recorded in the graph');
-  return chosen;
-}
-
-/**
  * `x[...]` with ints, slices (`{ slice: [start, stop, step] }`), None, Ellipsis and one integer
  * index tensor or list: one Slice, at most one Gather, then a Reshape to the output's shape
  * (which drops int-indexed dims and inserts None dims).
@@ -206,9 +175,8 @@ export const getitemLowering: OnnxLowering = (ctx) => {
   const list = Array.isArray(raw) ? (raw as readonly LoweringArg[]) : [raw ?? null];
   // A bare list of ints is one advanced index, not a tuple of items.
   const rawItems = Array.isArray(raw) && list.every((v) => typeof v === 'number') && list.length > 0 && !isTupleIndex(ctx, list, shape, outShape) ? [raw] : list;
-  const plan = rawItems.some((v) => v === null)
-    ? resolveNulls(ctx, rawItems, shape, outShape)
-    : planIndex(ctx, rawItems.map((v) => indexItem(ctx, v)), shape) ?? ctx.fail('the index does not fit the tensor');
+  const plan = planIndex(ctx, rawItems.map((v) => indexItem(ctx, v)), shape) ?? ctx.fail('the index does not fit the tensor');
+  if (plan.shape.length !== outShape.length || plan.shape.some((d, i) => d !== outShape[i])) ctx.fail(`the index gives [${plan.shape}] here but the graph says [${outShape}]`);
   if (plan.gathers.length > 1) ctx.fail('more than one advanced (tensor/list) index is not exported');
   let y = x;
   const sl = plan.slices;
