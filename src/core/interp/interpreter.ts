@@ -202,6 +202,15 @@ export class Interpreter {
         return null;
       case 'augassign': {
         this.lineEvent(frame, s);
+        if (s.target.k === 'sub') {
+          // `x[i] += y` evaluates x and i once: x.__setitem__(i, x.__getitem__(i).__iadd__(y)).
+          const target = this.eval(s.target.obj, frame);
+          const index = this.eval(s.target.index, frame);
+          const cur = this.getItem(target, index, s.target.r);
+          const rhs = this.eval(s.value, frame);
+          this.setItem(target, index, this.augmented(s.op, cur, rhs, s.r), s.target.r);
+          return null;
+        }
         const cur = this.eval(s.target, frame);
         const rhs = this.eval(s.value, frame);
         this.assign(s.target, this.augmented(s.op, cur, rhs, s.r), frame);
@@ -1328,7 +1337,12 @@ export class Interpreter {
       moduleSetItem(this, o.inst, index, v, r);
       return;
     }
-    if (target.kind === 'tensor' || target.kind === 'unknown') return; // in-place element writes keep the shape
+    if (target.kind === 'tensor') {
+      // A graph node, so the write is not lost: export lowers Tensor.__setitem__ or refuses it by name.
+      this.callOpKey('Tensor.__setitem__', [target, index, v], NO_KWARGS, r);
+      return;
+    }
+    if (target.kind === 'unknown') return;
     this.unsupported(`item assignment on ${target.kind}`, r);
   }
 
