@@ -10,6 +10,7 @@ import { tensorFn } from './tensorFn';
 import { OpDef, ShapeError, UnknownArgError } from './types';
 import { PyValue } from './values';
 import { getitemLowering } from './lowerShape';
+import { setitemLowering } from './lowerSetitem';
 
 /** Length of `n[start:stop:step]` with Python's clamping; symbolic when the bounds pick a simple branch. */
 export function sliceLength(n: Dim, start: Dim | null, stop: Dim | null, step: number, op: string): Dim {
@@ -144,7 +145,7 @@ const defs: OpDef[] = [
     infer: (x, args, ctx, op) => ctx.tensor(x.shape ? indexShape(op, x.shape, args.index) : null, x.dtype),
   }),
   ...tensorFn({
-    keys: ['Tensor.__setitem__'], family: 'index', params: [req('index'), req('value')], inPlace: true,
+    keys: ['Tensor.__setitem__'], family: 'index', params: [req('index'), req('value')], inPlace: true, onnx: setitemLowering,
     infer: (x, args, ctx, op) => {
       if (x.shape) indexShape(op, x.shape, args.index);
       return ctx.tensor(x.shape, x.dtype);

@@ -84,7 +84,7 @@ export function splitLowering(squeeze = false): OnnxLowering {
 
 // indexing
 
-type IndexItem =
+export type IndexItem =
   | { kind: 'int'; i: number }
   | { kind: 'slice'; start: number | null; stop: number | null; step: number }
   | { kind: 'none' }
@@ -92,7 +92,7 @@ type IndexItem =
   | { kind: 'tensor'; name: string }
   | { kind: 'list'; values: number[] };
 
-function indexItem(ctx: Ctx, v: LoweringArg): IndexItem {
+export function indexItem(ctx: Ctx, v: LoweringArg): IndexItem {
   if (v === null) return { kind: 'none' };
   if (v === '...') return { kind: 'ellipsis' };
   const n = argNumber(v);
@@ -113,7 +113,7 @@ function indexItem(ctx: Ctx, v: LoweringArg): IndexItem {
   return ctx.fail(`index item ${JSON.stringify(v)} is not supported for export`);
 }
 
-interface IndexPlan {
+export interface IndexPlan {
   readonly slices: { axis: number; start: number; end: number; step: number }[];
   readonly gathers: { axis: number; item: IndexItem }[];
   /** The result's shape under this reading of the index. */
@@ -121,7 +121,7 @@ interface IndexPlan {
 }
 
 /** Where each item applies and what shape results (Python's basic indexing, one advanced index). */
-function planIndex(ctx: Ctx, items: readonly IndexItem[], shape: readonly number[]): IndexPlan | null {
+export function planIndex(ctx: Ctx, items: readonly IndexItem[], shape: readonly number[]): IndexPlan | null {
   const consumes = (it: IndexItem): number => (it.kind === 'none' || it.kind === 'ellipsis' ? 0 : 1);
   const used = items.reduce((a, it) => a + consumes(it), 0);
   if (used > shape.length) return null;
