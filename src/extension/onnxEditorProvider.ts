@@ -114,7 +114,7 @@ export class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider<O
     const models = [front.model, ...others];
     const panel = RunPanel.show(this.extensionUri, this.log);
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Fusion Lens: running {0}', models.map((m) => m.name).join(', ')), cancellable: true }, (progress, token) =>
-      panel.run({ models, inputs: front.inputs, previewCount: 10 }, token, (p) => progress.report({ message: p.phase })),
+      panel.run({ models, inputs: front.inputs, previewCount: 10 }, token, (p) => progress.report({ message: `${p.model ?? ''} ${p.phase.replace(/-/g, ' ')}…`.trim() })),
     );
   }
 }

@@ -75,6 +75,7 @@ cat > "$W/ud/User/settings.json" <<'JSON'
   "editor.hover.delay": 150,
   "editor.minimap.enabled": false,
   "files.simpleDialog.enable": true,
+  "git.openRepositoryInParentFolders": "never",
   "window.dialogStyle": "custom",
   "fusionLens.dimensions": { "B": 4, "H": 256, "W": 256 },
   "fusionLens.seed": 7

@@ -130,7 +130,7 @@ async function execute(deps: RunDeps, panel: RunPanel, models: readonly ModelEnt
       let last = 0;
       const result = await panel.run({ models: runModels, inputs, previewCount: 10 }, token, (p) => {
         const done = Math.round(p.fraction * 100);
-        progress.report({ message: `${p.model ?? ''} ${p.phase}`.trim(), increment: Math.max(0, done - last) });
+        progress.report({ message: `${p.model ?? ''} ${p.phase.replace(/-/g, ' ')}…`.trim(), increment: Math.max(0, done - last) });
         last = Math.max(last, done);
       });
       report(deps.log, result);
