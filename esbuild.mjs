@@ -14,6 +14,7 @@ const nodeBuilds = [
   { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   // The extension's analysis engine, loaded on first use so activation stays fast.
   { entryPoints: ['src/extension/engine.ts'], outfile: 'dist/engine.js' },
+  { entryPoints: ['src/extension/analysisWorker.ts'], outfile: 'dist/analysisWorker.js' },
   { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ].map((b) => ({
   ...common, platform: 'node', format: 'cjs', target: 'node20', ...b,

@@ -3,8 +3,8 @@ import * as vscode from 'vscode';
 import type { DocumentAnalysis } from './analysisTypes';
 import { mergeStale } from './staleMerge';
 
-/** Runs the engine on one document text; resolves with a fresh analysis (no stale merging). */
-export type Analyzer = (doc: vscode.TextDocument) => Promise<DocumentAnalysis>;
+/** Runs the engine on one document text; resolves with a fresh analysis (no stale merging), or null when a newer version superseded it. */
+export type Analyzer = (doc: vscode.TextDocument) => Promise<DocumentAnalysis | null>;
 
 const TYPING_DELAY_MS = 350;
 
@@ -38,7 +38,7 @@ export class AnalysisStore implements vscode.Disposable {
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = setTimeout(() => {
       slot.timer = undefined;
-      void this.run(doc, slot);
+      this.run(doc, slot).catch((e: unknown) => this.log.warn(`analysis of ${vscode.workspace.asRelativePath(doc.uri)} failed: ${e instanceof Error ? e.message : String(e)}`));
     }, immediate ? 0 : TYPING_DELAY_MS);
   }
 
@@ -86,27 +86,33 @@ export class AnalysisStore implements vscode.Disposable {
     return s;
   }
 
-  private async run(doc: vscode.TextDocument, slot: Slot): Promise<DocumentAnalysis> {
-    // One analysis at a time per document; a newer request waits for the running one, then re-runs.
-    while (slot.running && slot.runningVersion !== doc.version) await slot.running.catch(() => undefined);
-    if (slot.running) return slot.running;
+  private run(doc: vscode.TextDocument, slot: Slot): Promise<DocumentAnalysis> {
+    // A newer version is requested at once (no waiting for the running one): the analyzer drops the older request.
     const version = doc.version;
-    slot.runningVersion = version;
-    slot.running = (async () => {
-      try {
-        const fresh = await this.analyze(doc);
-        const merged = mergeStale(fresh, slot.current);
-        if (this.slots.get(doc.uri.toString()) === slot) {
-          slot.current = merged;
-          this.emitter.fire(doc.uri);
-        }
-        this.log.debug(`analysed ${vscode.workspace.asRelativePath(doc.uri)} v${version} in ${merged.ms.toFixed(1)} ms: ${merged.models.map((m) => m.className + (m.stale ? ' (stale)' : '')).join(', ') || 'no models'}`);
-        return merged;
-      } finally {
-        slot.running = undefined;
-        slot.runningVersion = undefined;
+    const job: Promise<DocumentAnalysis> = this.analyze(doc).then((fresh) => {
+      if (!fresh) {
+        // Superseded: whoever waits for this version gets the newer one's result.
+        if (slot.running && slot.running !== job) return slot.running;
+        throw new Error(`the analysis of version ${version} was superseded`);
       }
-    })();
-    return slot.running;
+      // Never replace a newer stored analysis with an older one.
+      if (slot.current && slot.current.version > fresh.version) return slot.current;
+      const merged = mergeStale(fresh, slot.current);
+      if (this.slots.get(doc.uri.toString()) === slot) {
+        slot.current = merged;
+        this.emitter.fire(doc.uri);
+      }
+      this.log.debug(`analysed ${vscode.workspace.asRelativePath(doc.uri)} v${version} in ${merged.ms.toFixed(1)} ms: ${merged.models.map((m) => m.className + (m.stale ? ' (stale)' : '')).join(', ') || 'no models'}`);
+      return merged;
+    });
+    slot.running = job;
+    slot.runningVersion = version;
+    const settle = (): void => {
+      if (slot.running !== job) return;
+      slot.running = undefined;
+      slot.runningVersion = undefined;
+    };
+    job.then(settle, settle);
+    return job;
   }
 }

@@ -4,6 +4,7 @@ import type { ModelGraph } from '../core/graph/modelGraph';
 import { initPythonParser } from '../core/python/pythonParser';
 import { decodeOnnx } from '../core/onnx/decodeOnnx';
 import type { PayloadFusion } from '../protocol';
+import { DocumentAnalyzer } from './documentAnalyzer';
 import { analyzeText, type AnalyzeRequest, type EngineAnalysis } from './engineAnalyze';
 import { fusionAnalysis } from './engineFusion';
 import { exportOnnx, prepareRun, type PreparedRun, type WeightsChoice } from './engineRun';
@@ -19,6 +20,9 @@ export interface DecodedModel {
 export interface Engine {
   /** Analyses every model class of one Python document. */
   analyze(req: AnalyzeRequest): EngineAnalysis;
+  /** The same, incrementally per document (in-thread fallback of the analysis worker); `forget` when it closes. */
+  analyzeDocument(uri: string, req: AnalyzeRequest): EngineAnalysis;
+  forgetDocument(uri: string): void;
   /** ONNX bytes with weights (seeded or loaded) and taps for per-layer statistics; refuses runs above `limitBytes`. */
   prepareRun(graph: ModelGraph, weights: WeightsChoice, limitBytes: number): PreparedRun;
   /** A clean ONNX file (no taps) with weights, for Export Model to ONNX…. */
@@ -29,8 +33,11 @@ export interface Engine {
 
 export async function createEngine(distDir: string): Promise<Engine> {
   await initPythonParser({ wasmDir: `${distDir}/wasm` });
+  const documents = new DocumentAnalyzer();
   return {
     analyze: analyzeText,
+    analyzeDocument: (uri, req) => documents.analyze(uri, req),
+    forgetDocument: (uri) => documents.forget(uri),
     prepareRun,
     exportOnnx,
     decodeOnnx(bytes, file) {

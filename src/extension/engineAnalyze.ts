@@ -2,13 +2,14 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import type { Diagnostic, SourceRange } from '../core/graph/modelGraph';
-import { analyzeSource, type ChosenSpec } from '../core/interp/analyzeFile';
+import type { AnalysisCache } from '../core/interp/analysisCache';
+import { analyzeSource, type ChosenSpec, type FileAnalysis } from '../core/interp/analyzeFile';
 import { parseInputSpecs, type InputSpec } from '../core/interp/inputSpec';
-import type { Range } from '../core/python/ast';
+import type { PyModule, Range } from '../core/python/ast';
 import { PythonParser } from '../core/python/pythonParser';
 import type { ModelEntry, SpecSource } from './analysisTypes';
 import { fusionAnalysis } from './engineFusion';
-import { moduleClasses } from './modelClasses';
+import { moduleClasses, type ModuleClassInfo } from './modelClasses';
 
 export interface AnalyzeRequest {
   readonly text: string;
@@ -57,7 +58,7 @@ function srcRange(file: string, r: Range): SourceRange {
 const SOURCE: Record<ChosenSpec['source'], SpecSource> = { comment: 'comment', option: 'remembered', example: 'example', constraint: 'layers', default: 'setting' };
 
 /** Imported files are read only below the workspace folders (or the document's own folder). */
-function fileReader(req: AnalyzeRequest): (path: string) => string | null {
+export function fileReader(req: AnalyzeRequest): (path: string) => string | null {
   const roots = [...req.searchRoots, dirname(req.file)].map((r) => resolve(r) + sep);
   // Symbolic links are followed before the check, so a link inside a folder cannot reach a file outside it.
   const realRoots = roots.map((r) => (existsSync(r) ? realpathSync(r) + sep : r).replace(/[\\/]+$/, sep));
@@ -76,8 +77,13 @@ function fileReader(req: AnalyzeRequest): (path: string) => string | null {
   };
 }
 
-export function analyzeText(req: AnalyzeRequest): EngineAnalysis {
-  const { module } = parserFor(req.file).parse(req.text);
+interface Prepared {
+  readonly info: Map<string, ModuleClassInfo>;
+  readonly overrides: Record<string, InputSpec[]>;
+}
+
+/** Class facts of the parsed file and the input specs chosen per class (remembered, else the setting for non-blocks). */
+function prepare(req: AnalyzeRequest, module: PyModule): Prepared {
   const info = new Map(moduleClasses(module, req.text.split('\n')).map((c) => [c.name, c]));
   const overrides: Record<string, InputSpec[]> = {};
   const defaultSpecs = req.defaultInput ? parseInputSpecs(req.defaultInput) : null;
@@ -86,11 +92,40 @@ export function analyzeText(req: AnalyzeRequest): EngineAnalysis {
     const chosen = Array.isArray(remembered) ? remembered : c.isBlock ? null : defaultSpecs;
     if (Array.isArray(chosen)) overrides[name] = chosen;
   }
+  return { info, overrides };
+}
+
+export function analyzeText(req: AnalyzeRequest): EngineAnalysis {
+  const { module } = parserFor(req.file).parse(req.text);
+  const prep = prepare(req, module);
   const fa = analyzeSource(
-    { text: req.text, file: req.file, readFile: fileReader(req), searchRoots: req.searchRoots, inputOverrides: overrides, symbols: req.dimensions },
+    { text: req.text, file: req.file, readFile: fileReader(req), searchRoots: req.searchRoots, inputOverrides: prep.overrides, symbols: req.dimensions },
     undefined,
     module,
   );
+  return engineAnalysis(req, fa, prep);
+}
+
+/**
+ * The same analysis through an incremental per-document cache (the analysis worker's path). `importsSalt` must
+ * change whenever a file the document imports changed; `readFile` defaults to the workspace-only reader.
+ */
+export function analyzeTextCached(req: AnalyzeRequest, cache: AnalysisCache, uri: string, importsSalt: string, readFile = fileReader(req)): EngineAnalysis {
+  let prep: Prepared | undefined;
+  const fa = cache.update(
+    uri,
+    { text: req.text, file: req.file, readFile, searchRoots: req.searchRoots, symbols: req.dimensions, cacheSalt: `imports:${importsSalt}` },
+    (module, r) => {
+      prep = prepare(req, module);
+      return { ...r, inputOverrides: prep.overrides };
+    },
+  );
+  if (!prep) throw new Error('analysis cache skipped its refine step');
+  return engineAnalysis(req, fa, prep);
+}
+
+/** The extension's view of a file analysis: model entries (blocks hidden), fusion notes, deduplicated diagnostics. */
+function engineAnalysis(req: AnalyzeRequest, fa: FileAnalysis, { info, overrides }: Prepared): EngineAnalysis {
   const diagnostics: Diagnostic[] = [...fa.syntaxErrors, ...fa.diagnostics];
   const seen = new Set(diagnostics.map(diagKey));
   const models: ModelEntry[] = [];

@@ -1,5 +1,6 @@
 // Fusion Lens extension entry: registers providers, views and commands; the engine loads on first use.
 import * as vscode from 'vscode';
+import { AnalysisHost } from './analysisHost';
 import { AnalysisStore } from './analysisStore';
 import type { DocumentAnalysis } from './analysisTypes';
 import { ModelCodeLensProvider } from './codeLensProvider';
@@ -31,15 +32,15 @@ export function activate(context: vscode.ExtensionContext): FusionLensApi {
   const log = vscode.window.createOutputChannel('Fusion Lens', { log: true });
   const engine = (): Promise<Engine> => loadEngine(context.extensionUri, log);
   const memory = new InputSpecMemory(context.workspaceState);
+  const analyses = new AnalysisHost(context.extensionUri, log, engine);
 
   const store = new AnalysisStore(async (doc) => {
     // Text and version are read together, before any await, so the result is tagged with the right version.
     const text = doc.getText();
     const version = doc.version;
     const settings = readSettings(doc.uri);
-    const e = await engine();
-    const start = performance.now();
-    const r = e.analyze({
+    // In the analysis worker: the extension host's thread stays free for hovers and keystrokes.
+    return analyses.analyze(doc.uri.toString(), version, {
       text,
       file: doc.uri.fsPath,
       specOverrides: memory.forFile(doc.uri),
@@ -48,7 +49,6 @@ export function activate(context: vscode.ExtensionContext): FusionLensApi {
       searchRoots: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
       openTexts: Object.fromEntries(vscode.workspace.textDocuments.filter((d) => d.languageId === 'python' && d.uri.scheme === 'file' && d !== doc).map((d) => [d.uri.fsPath, d.getText()])),
     });
-    return { uri: doc.uri.toString(), version, ...r, ms: performance.now() - start };
   }, log);
 
   const isPython = (d: vscode.TextDocument): boolean => d.languageId === 'python' && d.uri.scheme !== 'git' && d.uri.scheme !== 'output';
@@ -59,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): FusionLensApi {
   context.subscriptions.push(
     log,
     store,
+    analyses,
     ShapeHoverProvider.register(store),
     ShapeInlayHintsProvider.register(store),
     ModelCodeLensProvider.register(store),
@@ -67,7 +68,10 @@ export function activate(context: vscode.ExtensionContext): FusionLensApi {
     registerStatusBar(store),
     vscode.workspace.onDidOpenTextDocument((d) => isPython(d) && store.schedule(d, true)),
     vscode.workspace.onDidChangeTextDocument((e) => isPython(e.document) && e.contentChanges.length > 0 && store.schedule(e.document)),
-    vscode.workspace.onDidCloseTextDocument((d) => store.forget(d)),
+    vscode.workspace.onDidCloseTextDocument((d) => {
+      store.forget(d);
+      analyses.forget(d.uri.toString());
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('fusionLens') && store.invalidateAll()),
     vscode.commands.registerCommand('fusionLens.runFusionModel', (uri?: unknown, cls?: unknown) => {
       // From the palette with an .onnx editor in front, run that file.

@@ -88,11 +88,23 @@ function specifiers(text: string): string[] {
   return out;
 }
 
-test('no shipped file loads process, VM or native-code modules', () => {
+test('no shipped file loads process, VM or native-code modules; worker_threads only at the two ends of the analysis worker', () => {
   const banned = /^(node:)?(child_process|cluster|vm|worker_threads|inspector|repl|net|dgram|http|https|http2|tls)$/;
   const hits = sources.flatMap((s) => specifiers(s.text).filter((m) => banned.test(m)).map((m) => `${s.file}: ${m}`));
-  assert.deepEqual(hits, []);
+  // The analysis worker (src/extension/analysisWorker.ts) and the host-side client that starts it.
+  assert.deepEqual(hits, ['src/extension/analysisWorker.ts: node:worker_threads', 'src/extension/analysisWorkerClient.ts: node:worker_threads']);
   assert.deepEqual(specifiers(`import { spawn } from 'node:child_process';\nconst vm = require("vm");`), ['node:child_process', 'vm']);
+});
+
+test('the only Worker started is the bundled analysis worker, from a file and never from a string', () => {
+  const starters = sources.filter((s) => /\bnew\s+Worker\s*\(/.test(codeOnly(s.text)) && s.file.startsWith('src/'));
+  assert.deepEqual(starters.map((s) => s.file), ['src/extension/analysisWorkerClient.ts']);
+  const client = starters[0]!.text;
+  assert.match(client, /new Worker\(this\.options\.workerFile, \{/);
+  // `eval: true` would make the first argument JavaScript source instead of a file name.
+  assert.ok(!sources.some((s) => /\beval\s*:\s*true\b/.test(codeOnly(s.text))));
+  const host = sources.find((s) => s.file === 'src/extension/analysisHost.ts')!.text;
+  assert.match(host, /workerFile: path\.join\(dist, 'analysisWorker\.js'\)/);
 });
 
 test('require() with a computed argument appears only where the extension loads its own engine bundle', () => {

@@ -4,12 +4,14 @@
 //   const cache = new AnalysisCache();
 //   cache.update(uri, req)            → FileAnalysis (req as for analyzeSource; `req.cacheSalt` invalidates
 //                                       results that depend on other files, e.g. bump it when an import changes)
+//   cache.update(uri, req, refine)    → the same, with `refine(module, req)` completing the request from the parsed
+//                                       module (e.g. input overrides that depend on the file's classes)
 //   cache.queryAt(uri, line, col)     → PositionInfo[]: per analysed class graph, the line records at that line
 //                                       grouped by call site, the graph nodes and module calls made there
 //   cache.forget(uri)
 // A class is re-analysed only when its own text or position, the file's module-level code, or a class it
 // refers to changed. A class whose text no longer parses keeps its last good analysis with `stale: true`.
-import type { ClassDef, Stmt } from '../python/ast';
+import type { ClassDef, PyModule, Stmt } from '../python/ast';
 import type { Edit } from 'web-tree-sitter';
 import { PythonParser } from '../python/pythonParser';
 import type { GraphNode, LineRecord, ModelGraph, ModuleCall } from '../graph/modelGraph';
@@ -107,12 +109,14 @@ export class AnalysisCache {
     this.docs.delete(uri);
   }
 
-  update(uri: string, req: CachedRequest): FileAnalysis {
+  update(uri: string, req: CachedRequest, refine?: (module: PyModule, req: CachedRequest) => CachedRequest): FileAnalysis {
     let doc = this.docs.get(uri);
-    if (doc && doc.text === req.text && !req.cacheSalt) return doc.analysis;
+    if (doc && doc.text === req.text && !req.cacheSalt && !refine) return doc.analysis;
     const parser = doc?.parser ?? new PythonParser();
     const edit = doc ? diffEdit(doc.text, req.text) : null;
     const { module } = parser.parse(req.text, edit ?? undefined);
+    // Callers that derive options from the classes of the file get the parse without a second one.
+    if (refine) req = refine(module, req);
     const keys = classKeys(req, module.body);
     const prev = doc?.results ?? new Map<string, ClassAnalysis>();
     const results = new Map<string, ClassAnalysis>();
