@@ -257,3 +257,44 @@ class Net(nn.Module):
   assert.deepEqual(g.modules.filter((m) => m.path.endsWith('.drop')).map((m) => `${m.path}:${m.type}`), ['blocks.0.drop:Identity', 'blocks.1.drop:Dropout', 'blocks.2.drop:Dropout']);
   assert.deepEqual(g.values.get(g.outputs[0]!)!.shape!.map((d) => d.value), [2, 4]);
 });
+
+test('keyword aliases of native ops: size=/shape=/dims= for *size parameters, axis=/keepdims=', () => {
+  const src = `
+import torch
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def forward(self, x):
+        z = torch.zeros(size=(2, 3))  # @ z=[2,3]
+        o = torch.ones(size=[4])  # @ o=[4]
+        v = x.view(size=(2, -1))  # @ v=[2,20]
+        r = x.reshape(shape=(5, 8))  # @ r=[5,8]
+        p = x.permute(dims=(2, 0, 1))  # @ p=[5,2,4]
+        t = x.repeat(repeats=(1, 2, 1))  # @ t=[2,8,5]
+        s = x.sum(axis=1, keepdims=True)  # @ s=[2,1,5]
+        m = torch.mean(x, axis=-1)  # @ m=[2,4]
+        return z, o, v, r, p, t, s, m
+`;
+  const g = graphOf(runModelSrc(src, 'Net()', ['2x4x5']));
+  assert.equal(checkMarkers(src, g), 8);
+});
+
+test('binding errors: a parameter given twice (by position and keyword, or by name and alias) is reported', () => {
+  const src = `
+import torch
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def forward(self, x):
+        a = x.sum(1, dim=1)
+        b = x.sum(dim=1, axis=1)
+        c = torch.zeros(2, size=(2, 3))
+        return x
+`;
+  const m = runModelSrc(src, 'Net()', ['2x4x5']);
+  const msgs = m.diagnostics.filter((d) => d.code === 'call-args').map((d) => d.message);
+  assert.equal(msgs.length, 3, msgs.join('; '));
+  assert.ok(msgs.every((t) => /multiple values for argument '(dim|size)'/.test(t)), msgs.join('; '));
+});

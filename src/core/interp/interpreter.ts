@@ -950,26 +950,43 @@ export class Interpreter {
     const out: Record<string, PyValue> = {};
     let ai = 0;
     const used = new Set<string>();
+    /** The keyword that binds `p` (its name or one of torch's aliases), or an error when several do. */
+    const keywordOf = (p: ParamSpec): string | null | { error: string } => {
+      const given = [...new Set([p.name, ...(p.aliases ?? [])])].filter((k) => kwargs.has(k));
+      if (given.length > 1) return { error: `${what}() got multiple values for argument '${p.name}' (${given.map((k) => `${k}=`).join(', ')})` };
+      return given[0] ?? null;
+    };
     for (const p of spec) {
       if (p.variadic === 'args') {
-        out[p.name] = { kind: 'tuple', items: args.slice(ai) };
+        const rest = args.slice(ai);
         ai = args.length;
+        // Native ops take a `*size` sequence as one keyword too: `torch.zeros(size=(2, 3))` is `torch.zeros((2, 3))`.
+        const k = p.aliases?.length ? keywordOf(p) : null;
+        if (k && typeof k === 'object') return k.error;
+        if (k && rest.length) return `${what}() got multiple values for argument '${p.name}'`;
+        if (k) used.add(k);
+        out[p.name] = { kind: 'tuple', items: k ? [kwargs.get(k)!] : rest };
       } else if (p.variadic === 'kwargs') {
         const entries = new Map<string, PyValue>();
         const keys: PyValue[] = [];
         for (const [k, v] of kwargs) if (!used.has(k)) (entries.set(k, v), keys.push(pyStr(k)));
         out[p.name] = { kind: 'dict', entries, keys };
-      } else if (!p.keywordOnly && ai < args.length) {
-        out[p.name] = args[ai++];
-      } else if (kwargs.has(p.name)) {
-        out[p.name] = kwargs.get(p.name)!;
-        used.add(p.name);
-      } else if (p.default !== undefined) out[p.name] = p.default;
-      else return `${what}() missing required argument '${p.name}'`;
+      } else {
+        const k = keywordOf(p);
+        if (k && typeof k === 'object') return k.error;
+        if (!p.keywordOnly && ai < args.length) {
+          if (k) return `${what}() got multiple values for argument '${p.name}'`;
+          out[p.name] = args[ai++];
+        } else if (k) {
+          out[p.name] = kwargs.get(k)!;
+          used.add(k);
+        } else if (p.default !== undefined) out[p.name] = p.default;
+        else return `${what}() missing required argument '${p.name}'`;
+      }
     }
     if (ai < args.length) return `${what}() takes ${ai} positional arguments but ${args.length} were given`;
     if (!spec.some((p) => p.variadic === 'kwargs')) {
-      for (const k of kwargs.keys()) if (!spec.some((p) => p.name === k)) return `${what}() got an unexpected keyword argument '${k}'`;
+      for (const k of kwargs.keys()) if (!used.has(k)) return `${what}() got an unexpected keyword argument '${k}'`;
     }
     return out;
   }
