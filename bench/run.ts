@@ -5,6 +5,7 @@ import { engineBench } from './engineBench';
 import { runnerBench } from './runnerBench';
 import { onnxBench } from './onnxBench';
 import { layoutBenchRows } from './layoutBench';
+import { eventLoopBench } from './eventLoopBench';
 
 const quick = process.argv.includes('--quick');
 const runs = quick ? 3 : 9;
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
     ['runner', () => runnerBench(runs)],
     ['onnx', () => onnxBench(runs)],
     ['layout', () => layoutBenchRows(quick ? 1 : 3)],
+    ['editor', () => eventLoopBench(quick ? 3 : 7)],
   ];
   // `--only engine,layout` runs a subset.
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
