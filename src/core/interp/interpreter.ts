@@ -952,9 +952,14 @@ export class Interpreter {
     const used = new Set<string>();
     /** The keyword that binds `p` (its name or one of torch's aliases), or an error when several do. */
     const keywordOf = (p: ParamSpec): string | null | { error: string } => {
-      const given = [...new Set([p.name, ...(p.aliases ?? [])])].filter((k) => kwargs.has(k));
-      if (given.length > 1) return { error: `${what}() got multiple values for argument '${p.name}' (${given.map((k) => `${k}=`).join(', ')})` };
-      return given[0] ?? null;
+      if (kwargs.size === 0) return null; // the common case: no allocation
+      let found: string | null = kwargs.has(p.name) ? p.name : null;
+      for (const a of p.aliases ?? []) {
+        if (a === p.name || !kwargs.has(a)) continue;
+        if (found) return { error: `${what}() got multiple values for argument '${p.name}' (${found}=, ${a}=)` };
+        found = a;
+      }
+      return found;
     };
     for (const p of spec) {
       if (p.variadic === 'args') {
