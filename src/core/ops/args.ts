@@ -126,7 +126,8 @@ export function seqItems(v: PyValue): readonly PyValue[] | null {
 export function dimsOf(v: PyValue, op: string, name: string): Dim[] {
   unknownCheck(v, op, name);
   const items = seqItems(v);
-  if (items) return items.map((x, i) => intOf(x, op, `${name}[${i}]`));
+  // Labels for error messages are built only on the error path (this runs for every conv/pool call).
+  if (items) return items.map((x, i) => (x.kind === 'int' ? x.dim : intOf(x, op, `${name}[${i}]`)));
   return [intOf(v, op, name)];
 }
 
@@ -137,7 +138,7 @@ export function dimsOf(v: PyValue, op: string, name: string): Dim[] {
 export function tupleArg(args: BoundArgs, name: string, n: number, op: string): number[] {
   const v = get(args, name);
   const ds = dimsOf(v, op, name);
-  const nums = ds.map((d, i) => concreteOf(d, op, `${name}[${i}]`));
+  const nums = ds.map((d, i) => d.value ?? concreteOf(d, op, `${name}[${i}]`));
   if (seqItems(v)) {
     if (nums.length !== n) throw new ShapeError(`${op}: ${name} must have ${n} elements, got ${nums.length}`);
     return nums;
