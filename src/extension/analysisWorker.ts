@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { initPythonParser } from '../core/python/pythonParser';
 import { isAnalysisWorkerData, isToAnalysisWorker, type FromAnalysisWorker, type ToAnalysisWorker } from './analysisWorkerProtocol';
+import { toSlices } from './analysisSlices';
 import { DocumentAnalyzer } from './documentAnalyzer';
 
 const port = parentPort;
@@ -19,7 +20,7 @@ function handle(m: ToAnalysisWorker): void {
   const t0 = performance.now();
   try {
     const analysis = analyzer.analyze(m.uri, m.request);
-    post({ type: 'result', id: m.id, analysis, ms: performance.now() - t0 });
+    post({ type: 'result', id: m.id, slices: toSlices(analysis), ms: performance.now() - t0 });
   } catch (e) {
     post({ type: 'failed', id: m.id, message: e instanceof Error ? e.message : String(e) });
   }

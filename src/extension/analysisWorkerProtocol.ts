@@ -6,9 +6,9 @@ export type ToAnalysisWorker =
   | { readonly type: 'analyze'; readonly id: number; readonly uri: string; readonly version: number; readonly request: AnalyzeRequest }
   | { readonly type: 'forget'; readonly uri: string };
 
-/** Worker → host. `ms` is the analysis time inside the worker. */
+/** Worker → host. `ms` is the analysis time inside the worker; the analysis comes in slices (analysisSlices.ts). */
 export type FromAnalysisWorker =
-  | { readonly type: 'result'; readonly id: number; readonly analysis: EngineAnalysis; readonly ms: number }
+  | { readonly type: 'result'; readonly id: number; readonly slices: readonly Uint8Array[]; readonly ms: number }
   | { readonly type: 'failed'; readonly id: number; readonly message: string };
 
 /** What the worker receives at start (`workerData`). */
@@ -44,8 +44,8 @@ export function isToAnalysisWorker(m: unknown): m is ToAnalysisWorker {
   return m.type === 'analyze' && isId(m.id) && isString(m.uri) && Number.isSafeInteger(m.version) && isAnalyzeRequest(m.request);
 }
 
-/** The envelope and the top level of the analysis; graphs come from our own engine through structured clone. */
-function isEngineAnalysis(v: unknown): v is EngineAnalysis {
+/** The top level of an analysis rebuilt from slices; graphs come from our own engine. */
+export function isEngineAnalysis(v: unknown): v is EngineAnalysis {
   return (
     isRecord(v) &&
     Array.isArray(v.models) &&
@@ -59,7 +59,7 @@ function isEngineAnalysis(v: unknown): v is EngineAnalysis {
 export function isFromAnalysisWorker(m: unknown): m is FromAnalysisWorker {
   if (!isRecord(m) || !isId(m.id)) return false;
   if (m.type === 'failed') return isString(m.message);
-  return m.type === 'result' && typeof m.ms === 'number' && Number.isFinite(m.ms) && isEngineAnalysis(m.analysis);
+  return m.type === 'result' && typeof m.ms === 'number' && Number.isFinite(m.ms) && Array.isArray(m.slices) && m.slices.length > 0 && m.slices.every((b) => b instanceof Uint8Array);
 }
 
 export function isAnalysisWorkerData(v: unknown): v is AnalysisWorkerData {

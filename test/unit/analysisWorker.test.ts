@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { syntheticModelFile } from '../../bench/syntheticModel';
+import { fromSlices, toSlices } from '../../src/extension/analysisSlices';
 import { AnalysisWorkerClient, type AnalysisOutcome, type AnalysisWorkerOptions } from '../../src/extension/analysisWorkerClient';
 import { DocumentAnalyzer } from '../../src/extension/documentAnalyzer';
 import { analyzeText, type AnalyzeRequest, type EngineAnalysis } from '../../src/extension/engineAnalyze';
@@ -170,4 +172,18 @@ test('imports: the worker reads only inside the workspace, and a changed importe
   assert.deepEqual(outChannels(d.analyze('m', req('widths'))), [5]);
   writeFileSync(join(ws, 'widths.py'), 'WIDTH = 8\n');
   assert.deepEqual(outChannels(d.analyze('m', req('widths'))), [8]);
+});
+
+test('a large analysis travels in many slices and is rebuilt exactly; slices that do not match their plan are refused', async () => {
+  const text = syntheticModelFile(2000);
+  const a = analyzeText({ ...request(text), file: '/bench/model_2000.py', searchRoots: [] });
+  const g = a.models[0]?.graph;
+  assert.ok(g && g.nodes.length > 300, `nodes: ${g?.nodes.length}`);
+  const slices = toSlices(a);
+  assert.ok(slices.length > 6, `${slices.length} slices`);
+  let pauses = 0;
+  const back = await fromSlices(slices, async () => void pauses++);
+  assert.equal(pauses, slices.length - 1);
+  assert.deepStrictEqual(back, a);
+  await assert.rejects(fromSlices(slices.slice(0, -1), async () => undefined), /do not match/);
 });
