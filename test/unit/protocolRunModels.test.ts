@@ -7,7 +7,7 @@ import { loadNodeOrt } from '../../src/core/run/nodeOrt';
 import { createOrtRunner } from '../../src/core/run/ortRunner';
 import { readSafetensors } from '../../src/core/weights/readSafetensors';
 import { isFromRunPanel, type RunModel } from '../../src/protocol';
-import { runModels } from '../../webview/runPanel/runModels';
+import { runModels, steadyState } from '../../webview/runPanel/runModels';
 import { seededTensor, tensorFor } from '../../webview/runPanel/seededInputs';
 import { heatmap, rampColor } from '../../webview/runPanel/featureMap';
 import { Rng } from '../../src/core/weights/rng';
@@ -139,4 +139,26 @@ test('the hand-encoded warm-up model is valid ONNX that onnxruntime runs', async
   await s.dispose();
   assert.ok((await warmUp(runner)) > 0);
   assert.equal(await warmUp(runner), 0);
+});
+
+test('a model with undeclared taps fetches only its own outputs; steadyState times one session (cold run + N warm runs)', async () => {
+  const runner = createOrtRunner(await loadNodeOrt());
+  const x = { name: 'x', tensor: { dtype: 'float32' as const, shape: [3, 2], data: Float32Array.from([1, 2, -3, 4, 0.5, -1]) } };
+  const model: RunModel = { name: 'T', onnx: tappedModel(), outputs: ['y'], taps: [], params: 6, flops: 1 };
+  const seen: (readonly string[] | undefined)[] = [];
+  const spy: typeof runner = {
+    async createSession(bytes, o) {
+      const s = await runner.createSession(bytes, o);
+      return { ...s, inputNames: s.inputNames, outputNames: s.outputNames, sessionCreateMs: s.sessionCreateMs, get lastRunMs() { return s.lastRunMs; }, run: (f, outs) => (seen.push(outs), s.run(f, outs)), dispose: () => s.dispose() };
+    },
+  };
+  const { result } = await runModels(1, [model], [x], spy, noHooks);
+  assert.equal(result.models[0]!.ok, true);
+  assert.deepEqual(seen, [['y']], 'the tap output g is not fetched when the request lists no taps');
+  seen.length = 0;
+  const timed = await steadyState([model], [x], spy, 3, () => false);
+  assert.equal(timed.length, 1);
+  assert.equal(timed[0]!.warmMs.length, 3);
+  assert.ok(timed[0]!.warmMs.includes(timed[0]!.medianMs));
+  assert.deepEqual(seen, [['y'], ['y'], ['y'], ['y']], 'one cold run and three warm runs, outputs only');
 });

@@ -10,7 +10,7 @@ import type { WebviewHost } from '../shared/vscodeApi';
 import { imageTensor } from './imageInput';
 import { loadWebOrt } from './ortLoader';
 import { resultsView } from './resultsView';
-import { runModels } from './runModels';
+import { runModels, steadyState } from './runModels';
 import { tensorFor } from './seededInputs';
 import { warmUp } from './warmUp';
 
@@ -32,6 +32,9 @@ export class RunApp {
   private readonly status = h('div', { class: 'status', role: 'status', 'data-testid': 'run-status' });
   private readonly inputInfo = h('div', { class: 'muted', 'data-testid': 'run-inputs' });
   private readonly results = h('div');
+  private readonly steady = h('div', { class: 'muted', 'data-testid': 'steady-state' });
+  /** The last run's models and input tensors, for Time 5 runs. */
+  private lastRun: { req: RunMessage; inputs: { name: string; tensor: RunTensor }[] } | null = null;
   private readonly seedField;
   private readonly filePicker = h('input', { type: 'file', accept: 'image/png,image/jpeg,image/webp,image/gif,image/bmp', hidden: '' });
 
@@ -46,8 +49,9 @@ export class RunApp {
           h('span', {}, `${s.seed}:`), this.seedField,
           button(s.rerun, () => void this.rerunWithSeed(), { appearance: 'primary', testId: 'rerun' }),
           button(s.pickImage, () => this.filePicker.click(), { testId: 'pick-image' }),
+          button(s.measure, () => void this.measure(), { testId: 'measure', title: s.measureTitle }),
           this.filePicker),
-        this.inputInfo, this.status),
+        this.inputInfo, this.status, this.steady),
       this.results,
     );
     this.status.textContent = s.waiting;
@@ -83,6 +87,8 @@ export class RunApp {
       if (startMs > 0) this.host.post({ type: 'log', level: 'info', message: `onnxruntime-web started in ${Math.round(startMs)} ms` });
       progress(null, 'preparing-input', 0);
       const inputs = await Promise.all(req.inputs.map(async (inp, i) => ({ name: inp.name, tensor: await this.tensor(inp, i) })));
+      this.lastRun = { req, inputs };
+      this.steady.replaceChildren();
       const local = await runModels(req.runId, req.models, inputs, runner, { progress, cancelled: () => this.cancelledRun === req.runId }, req.previewCount ?? 8);
       progress(null, 'done', 1);
       this.status.textContent = '';
@@ -93,6 +99,28 @@ export class RunApp {
       this.status.textContent = '';
       this.results.replaceChildren(h('p', { class: 'error', 'data-testid': 'run-error' }, text));
       this.host.post({ type: 'runResult', runId: req.runId, models: [], comparisons: [], error: text });
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Steady-state time of each model of the last run (same session, warm, outputs only), shown and logged. */
+  private async measure(): Promise<void> {
+    const last = this.lastRun;
+    if (!last || this.running) return;
+    this.running = true;
+    this.cancelledRun = null;
+    try {
+      this.steady.textContent = `${this.s.measure}…`;
+      const runner = createOrtRunner(await loadWebOrt(this.wasmBase, (m) => this.host.post({ type: 'log', level: 'warn', message: m })));
+      const runs = await steadyState(last.req.models, last.inputs, runner, 5, () => this.cancelledRun === last.req.runId);
+      this.steady.replaceChildren(...runs.map((r) => h('div', { 'data-model': r.model, 'data-median-ms': r.medianMs.toFixed(1), 'data-cold-ms': r.coldMs.toFixed(1) },
+        `${r.model}: ${this.s.steadyState} ${Math.round(r.medianMs)} ms (${r.warmMs.map((t) => Math.round(t)).join(', ')}); ${this.s.coldRun} ${Math.round(r.coldMs)} ms`)));
+      for (const r of runs) {
+        this.host.post({ type: 'log', level: 'info', message: `steady state ${r.model}: warm median ${r.medianMs.toFixed(0)} ms of ${r.warmMs.length} runs [${r.warmMs.map((t) => t.toFixed(0)).join(', ')}], cold run ${r.coldMs.toFixed(0)} ms (1 thread, outputs only)` });
+      }
+    } catch (err) {
+      this.steady.textContent = err instanceof Error ? err.message : String(err);
     } finally {
       this.running = false;
     }

@@ -66,11 +66,13 @@ export async function runModels(runId: number, models: readonly RunModel[], inpu
     }
     try {
       hooks.progress(model.name, 'running', base + 0.4 / models.length);
-      const out = await session.run(feedsFor(session.inputNames, inputs));
+      const outputNames = modelOutputs(model, session.outputNames);
+      // Fetch only what is shown: a lowered model may declare more tap outputs than this request lists,
+      // and every fetched output is copied out of the wasm heap.
+      const out = await session.run(feedsFor(session.inputNames, inputs), [...new Set([...outputNames, ...model.taps.map((t) => t.output)])].filter((n) => session.outputNames.includes(n)));
       hooks.progress(model.name, 'summarising', base + 0.8 / models.length);
       const outputs: OutputResult[] = [];
       const tensors: RunTensor[] = [];
-      const outputNames = model.outputs.length > 0 ? model.outputs : session.outputNames.filter((n) => !model.taps.some((t) => t.output === n));
       for (const name of outputNames) {
         const t = out[name];
         if (!t) throw new Error(`the session did not return output '${name}'`);
@@ -96,6 +98,49 @@ export async function runModels(runId: number, models: readonly RunModel[], inpu
     }
   }
   return { result: { runId, models: results, comparisons: compareAll(models, outputsByModel) }, featureMaps };
+}
+
+/** The model's own outputs (not its per-layer taps). */
+function modelOutputs(model: RunModel, sessionOutputs: readonly string[]): readonly string[] {
+  return model.outputs.length > 0 ? model.outputs : sessionOutputs.filter((n) => !model.taps.some((t) => t.output === n));
+}
+
+export interface SteadyState {
+  readonly model: string;
+  /** First run of a fresh session (wasm code and the session's buffers still cold). */
+  readonly coldMs: number;
+  /** Later runs of the same session, in order. */
+  readonly warmMs: readonly number[];
+  readonly medianMs: number;
+}
+
+/**
+ * Steady-state forward time of each model, like the Node bench: one fresh session, one cold run, then
+ * `runs` timed runs, fetching the model's own outputs only (no per-layer taps), so the figure compares
+ * with the Node runner on the same bytes.
+ */
+export async function steadyState(models: readonly RunModel[], inputs: readonly { name: string; tensor: RunTensor }[], runner: Runner, runs: number, cancelled: () => boolean): Promise<SteadyState[]> {
+  const out: SteadyState[] = [];
+  for (const model of models) {
+    if (cancelled() || model.externalData?.length) continue;
+    const session = await runner.createSession(bytesOf(model.onnx));
+    try {
+      const feeds = feedsFor(session.inputNames, inputs);
+      const fetch = modelOutputs(model, session.outputNames);
+      await session.run(feeds, fetch);
+      const coldMs = session.lastRunMs ?? 0;
+      const warmMs: number[] = [];
+      for (let i = 0; i < runs && !cancelled(); i++) {
+        await session.run(feeds, fetch);
+        warmMs.push(session.lastRunMs ?? 0);
+      }
+      const sorted = [...warmMs].sort((a, b) => a - b);
+      out.push({ model: model.name, coldMs, warmMs, medianMs: sorted.length ? sorted[Math.floor(sorted.length / 2)]! : coldMs });
+    } finally {
+      await session.dispose();
+    }
+  }
+  return out;
 }
 
 function failed(model: RunModel, err: unknown, createMs: number, runMs: number): ModelResult {
