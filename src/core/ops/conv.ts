@@ -114,7 +114,18 @@ function validateGeometry(g: ConvGeometry): void {
   }
 }
 
+/** Geometry by constructor arguments: validate, tensors, infer and flops of every call ask for it (attrs are immutable). */
+const geometryCache = new WeakMap<BoundArgs, ConvGeometry>();
+
 function moduleGeometry(attrs: BoundArgs, nd: number, type: string): ConvGeometry {
+  const hit = geometryCache.get(attrs);
+  if (hit && hit.nd === nd && hit.op === type) return hit;
+  const g = readGeometry(attrs, nd, type);
+  geometryCache.set(attrs, g);
+  return g;
+}
+
+function readGeometry(attrs: BoundArgs, nd: number, type: string): ConvGeometry {
   return {
     op: type,
     nd,
