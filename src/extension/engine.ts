@@ -3,6 +3,7 @@
 import type { ModelGraph } from '../core/graph/modelGraph';
 import { initPythonParser } from '../core/python/pythonParser';
 import { decodeOnnx } from '../core/onnx/decodeOnnx';
+import { checkRunMemory, type MemoryEstimate } from '../core/run/memoryGuard';
 import type { PayloadFusion } from '../protocol';
 import { DocumentAnalyzer } from './documentAnalyzer';
 import { analyzeText, type AnalyzeRequest, type EngineAnalysis } from './engineAnalyze';
@@ -27,6 +28,8 @@ export interface Engine {
   prepareRun(graph: ModelGraph, weights: WeightsChoice, limitBytes: number): PreparedRun;
   /** A clean ONNX file (no taps) with weights, for Export Model to ONNX…. */
   exportOnnx(graph: ModelGraph, weights: WeightsChoice): Uint8Array;
+  /** The run memory guard alone (for `.onnx` files, which need no lowering): throws MemoryLimitError above `limitBytes`. */
+  checkRunMemory(graph: ModelGraph, limitBytes: number): MemoryEstimate;
   /** `.onnx` bytes → the same ModelGraph the Python side produces. */
   decodeOnnx(bytes: Uint8Array, file: string): DecodedModel;
 }
@@ -40,6 +43,7 @@ export async function createEngine(distDir: string): Promise<Engine> {
     forgetDocument: (uri) => documents.forget(uri),
     prepareRun,
     exportOnnx,
+    checkRunMemory,
     decodeOnnx(bytes, file) {
       const d = decodeOnnx(bytes, file);
       const summary = `ONNX IR ${d.irVersion}, opset ${d.opset}${d.producer ? `, by ${d.producer}` : ''}: ${d.graph.nodes.length} nodes`;

@@ -112,6 +112,17 @@ export class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider<O
     const front = this.activeRunModel();
     if (!front) return undefined;
     const models = [front.model, ...others];
+    // The same memory guard as Run Fusion Model: refuse before the panel allocates anything.
+    const doc = this.active!;
+    try {
+      const est = (await this.engine()).checkRunMemory(doc.graph!, readSettings(doc.uri).memoryLimitMB * 1024 * 1024);
+      this.log.info(`${front.model.name}: estimated memory ${formatBytes(est.totalBytes)}`);
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      this.log.error(`${front.model.name}: ${msg}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('{0} cannot run: {1}', front.model.name, msg));
+      return undefined;
+    }
     const panel = RunPanel.show(this.extensionUri, this.log);
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Fusion Lens: running {0}', models.map((m) => m.name).join(', ')), cancellable: true }, (progress, token) =>
       panel.run({ models, inputs: front.inputs, previewCount: 10 }, token, (p) => progress.report({ message: `${p.model ?? ''} ${p.phase.replace(/-/g, ' ')}…`.trim() })),

@@ -4,6 +4,9 @@ import assert from 'node:assert/strict';
 import type { GraphValue, ModelGraph } from '../../src/core/graph/modelGraph';
 import { dim } from '../../src/core/shape/dim';
 import { checkRunMemory, estimateRunMemory, MemoryLimitError } from '../../src/core/run/memoryGuard';
+import { decodeOnnx } from '../../src/core/onnx/decodeOnnx';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 function graph(): ModelGraph {
   const v = (id: string, source: GraphValue['source'], dims: number[]): GraphValue => ({ id, shape: dims.map(dim), dtype: 'float32', source, producer: null });
@@ -35,4 +38,12 @@ test('estimate adds inputs, activations and twice the weights', () => {
 test('refuses above the limit with the estimate in the message', () => {
   assert.ok(checkRunMemory(graph(), 1024 ** 3).totalBytes > 0);
   assert.throws(() => checkRunMemory(graph(), 10 * 1024 ** 2), (e: unknown) => e instanceof MemoryLimitError && /estimated memory 67\.\d MiB/.test(e.message) && /limit of 10\.0 MiB/.test(e.message));
+});
+
+test('a decoded .onnx file (the .onnx editor\'s Run) is guarded the same way: weights and activations counted, refused below them', () => {
+  const bytes = new Uint8Array(readFileSync(join(__dirname, '../fixtures/onnx/example_fpn_segmenter.onnx')));
+  const g = decodeOnnx(bytes, 'example_fpn_segmenter.onnx').graph;
+  const est = checkRunMemory(g, 1024 ** 3);
+  assert.ok(est.weightBytes > 0 && est.activationBytes > 0, JSON.stringify(est));
+  assert.throws(() => checkRunMemory(g, Math.floor(est.totalBytes / 2)), (e: unknown) => e instanceof MemoryLimitError && /refusing to run/.test(e.message));
 });

@@ -42,7 +42,9 @@ export async function compareOnnx(editor: OnnxEditorProvider, store: AnalysisSto
       description: '.onnx',
       load: async () => {
         const bytes = await vscode.workspace.fs.readFile(uri);
-        const g = (await engine()).decodeOnnx(bytes, vscode.workspace.asRelativePath(uri)).graph;
+        const e = await engine();
+        const g = e.decodeOnnx(bytes, vscode.workspace.asRelativePath(uri)).graph;
+        e.checkRunMemory(g, readSettings(uri).memoryLimitMB * 1024 * 1024);
         return { name: vscode.workspace.asRelativePath(uri), onnx: bytes, outputs: g.outputs.map((o) => g.values.get(o)?.name ?? o), taps: [], params: g.paramsTotal, flops: g.flopsTotal };
       },
     });
