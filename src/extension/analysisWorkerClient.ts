@@ -166,11 +166,15 @@ export class AnalysisWorkerClient {
     this.armWatchdog();
   }
 
-  /** Restarts the worker once; after a second crash every analysis runs in-thread (with a warning). */
-  private crashed(w: Worker, why: string): void {
+  /**
+   * Restarts the worker once; after a second crash every analysis runs in-thread (with a warning). A hung worker
+   * (`hung`) is always replaced by a new one: the same analysis in-thread would hang the extension host instead.
+   */
+  private crashed(w: Worker, why: string, hung = false): void {
     if (w !== this.worker || this.disposed) return;
     this.worker = undefined;
-    if (!this.restarted) {
+    if (hung) this.options.log('error', `analysis worker stopped (${why}); a new one takes the next request`);
+    else if (!this.restarted) {
       this.restarted = true;
       this.options.log('error', `analysis worker crashed (${why}); restarting it`);
     } else {
@@ -196,7 +200,7 @@ export class AnalysisWorkerClient {
     const w = this.worker;
     if (!w || this.sent.size === 0) return;
     this.watchdog = setTimeout(() => {
-      this.crashed(w, `no answer within ${this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`);
+      this.crashed(w, `no answer within ${this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`, true);
       void w.terminate();
     }, this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   }

@@ -140,7 +140,7 @@ test('a request waiting behind a crashed one still runs, on the restarted worker
   assert.equal(c.mode, 'worker');
 });
 
-test('a worker that answers with a malformed message is treated as crashed, and a hung one is stopped by the timeout', async () => {
+test('a worker that answers with a malformed message is treated as crashed, and a hung one is stopped by the timeout and replaced (never moved in-thread)', async () => {
   const lying = join(tmp, 'lyingWorker.js');
   writeFileSync(lying, "const { parentPort } = require('node:worker_threads');\nparentPort.on('message', (m) => parentPort.postMessage({ type: 'result', id: m.id, analysis: { models: 'none' }, ms: 1 }));\n");
   const o = await client({ workerFile: lying }).analyze(URI, 1, request(TEXT));
@@ -148,9 +148,14 @@ test('a worker that answers with a malformed message is treated as crashed, and 
   assert.match((o as { message: string }).message, /malformed/);
   const hung = join(tmp, 'hungWorker.js');
   writeFileSync(hung, "require('node:worker_threads').parentPort.on('message', () => { for (;;) {} });\n");
-  const h = await client({ workerFile: hung, timeoutMs: 300 }).analyze(URI, 1, request(TEXT));
-  assert.equal(h.kind, 'failed');
-  assert.match((h as { message: string }).message, /no answer within 300 ms/);
+  const hc = client({ workerFile: hung, timeoutMs: 300 });
+  for (let v = 1; v <= 3; v++) {
+    const h = await hc.analyze(URI, v, request(TEXT));
+    assert.equal(h.kind, 'failed');
+    assert.match((h as { message: string }).message, /no answer within 300 ms/);
+    // A hang is never moved onto the host's thread: each time a fresh worker takes over.
+    assert.equal(hc.mode, 'worker');
+  }
 });
 
 test('imports: the worker reads only inside the workspace, and a changed imported file re-analyses the cached document', async () => {
