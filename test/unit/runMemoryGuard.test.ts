@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GraphValue, ModelGraph } from '../../src/core/graph/modelGraph';
 import { dim } from '../../src/core/shape/dim';
-import { checkRunMemory, estimateRunMemory, MemoryLimitError } from '../../src/core/run/memoryGuard';
+import { checkRunMemory, checkWeightsFileSize, estimateRunMemory, MemoryLimitError } from '../../src/core/run/memoryGuard';
 import { decodeOnnx } from '../../src/core/onnx/decodeOnnx';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,4 +46,10 @@ test('a decoded .onnx file (the .onnx editor\'s Run) is guarded the same way: we
   const est = checkRunMemory(g, 1024 ** 3);
   assert.ok(est.weightBytes > 0 && est.activationBytes > 0, JSON.stringify(est));
   assert.throws(() => checkRunMemory(g, Math.floor(est.totalBytes / 2)), (e: unknown) => e instanceof MemoryLimitError && /refusing to run/.test(e.message));
+});
+
+test('a .safetensors file larger than the memory limit is refused by its size, before it is read', () => {
+  assert.doesNotThrow(() => checkWeightsFileSize(1024 ** 2, 16 * 1024 ** 2, 'w.safetensors'));
+  assert.doesNotThrow(() => checkWeightsFileSize(16 * 1024 ** 2, 16 * 1024 ** 2, 'w.safetensors'));
+  assert.throws(() => checkWeightsFileSize(3 * 1024 ** 3, 1024 ** 3, 'big.safetensors'), /refusing to read big\.safetensors: the file is 3\.00 GiB, above the memory limit of 1\.00 GiB \(setting fusionLens\.memoryLimitMB\)/);
 });

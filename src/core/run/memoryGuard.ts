@@ -61,3 +61,13 @@ export function checkRunMemory(graph: ModelGraph, limitBytes = DEFAULT_MEMORY_LI
   if (est.totalBytes > limitBytes) throw new MemoryLimitError(est, limitBytes);
   return est;
 }
+
+/**
+ * A weights file is read whole before any check of its contents, so its size alone is capped: a file larger than the
+ * memory limit cannot run anyway (the guard counts weights twice). Throws with the sizes and the setting to change.
+ */
+export function checkWeightsFileSize(sizeBytes: number, limitBytes: number, name: string): void {
+  if (sizeBytes > limitBytes) {
+    throw new Error(`refusing to read ${name}: the file is ${formatBytes(sizeBytes)}, above the memory limit of ${formatBytes(limitBytes)} (setting fusionLens.memoryLimitMB)`);
+  }
+}

@@ -1,5 +1,6 @@
 // Compare ONNX Model With…: runs the .onnx file in front next to another .onnx file or a Python model, on one input.
 import * as vscode from 'vscode';
+import { checkWeightsFileSize } from '../../core/run/memoryGuard';
 import { concreteShape } from '../../core/shape/shape';
 import type { RunModel, RunResult } from '../../protocol';
 import type { AnalysisStore } from '../analysisStore';
@@ -41,6 +42,7 @@ export async function compareOnnx(editor: OnnxEditorProvider, store: AnalysisSto
       label: vscode.workspace.asRelativePath(uri),
       description: '.onnx',
       load: async () => {
+        checkWeightsFileSize((await vscode.workspace.fs.stat(uri)).size, readSettings(uri).memoryLimitMB * 1024 * 1024, vscode.workspace.asRelativePath(uri));
         const bytes = await vscode.workspace.fs.readFile(uri);
         const e = await engine();
         const g = e.decodeOnnx(bytes, vscode.workspace.asRelativePath(uri)).graph;

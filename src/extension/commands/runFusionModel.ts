@@ -1,5 +1,6 @@
 // Run Fusion Model: lowers the chosen models to ONNX, runs them on one input in the run panel and reports.
 import * as vscode from 'vscode';
+import { checkWeightsFileSize } from '../../core/run/memoryGuard';
 import { concreteShape } from '../../core/shape/shape';
 import type { RunInput, RunModel, RunResult } from '../../protocol';
 import type { AnalysisStore } from '../analysisStore';
@@ -53,7 +54,7 @@ export async function runFusionModel(deps: RunDeps, uriArg?: unknown, classArg?:
   const runnable = models.filter((m) => m.graph !== null);
   for (const m of models.filter((x) => !x.graph)) void vscode.window.showWarningMessage(vscode.l10n.t('{0} cannot run: {1}', m.className, m.error ?? 'not analysed'));
   if (runnable.length === 0) return undefined;
-  const weights = await chooseWeights(readSettings(t.doc.uri).seed);
+  const weights = await chooseWeights(readSettings(t.doc.uri).seed, readSettings(t.doc.uri).memoryLimitMB * 1024 * 1024);
   if (!weights) return undefined;
   const setup: RunSetup = { seed: readSettings(t.doc.uri).seed, image, weights };
   const panel = RunPanel.show(deps.extensionUri, deps.log);
@@ -70,7 +71,7 @@ export async function runFusionModel(deps: RunDeps, uriArg?: unknown, classArg?:
 }
 
 /** Seeded default init, or a .safetensors file of the workspace when there is one to offer. */
-async function chooseWeights(seed: number): Promise<WeightsChoice | undefined> {
+async function chooseWeights(seed: number, limitBytes: number): Promise<WeightsChoice | undefined> {
   const files = await vscode.workspace.findFiles('**/*.safetensors', '**/node_modules/**', 50);
   if (files.length === 0) return { kind: 'seeded', seed };
   type Item = vscode.QuickPickItem & { uri?: vscode.Uri };
@@ -81,7 +82,15 @@ async function chooseWeights(seed: number): Promise<WeightsChoice | undefined> {
   const pick = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Weights') });
   if (!pick) return undefined;
   if (!pick.uri) return { kind: 'seeded', seed };
-  return { kind: 'safetensors', bytes: await vscode.workspace.fs.readFile(pick.uri), source: vscode.workspace.asRelativePath(pick.uri) };
+  const source = vscode.workspace.asRelativePath(pick.uri);
+  try {
+    // Read whole, so its size is checked first.
+    checkWeightsFileSize((await vscode.workspace.fs.stat(pick.uri)).size, limitBytes, source);
+  } catch (e) {
+    void vscode.window.showErrorMessage(e instanceof Error ? e.message : String(e));
+    return undefined;
+  }
+  return { kind: 'safetensors', bytes: await vscode.workspace.fs.readFile(pick.uri), source };
 }
 
 async function execute(deps: RunDeps, panel: RunPanel, models: readonly ModelEntry[], setup: RunSetup): Promise<RunResult | undefined> {
