@@ -163,3 +163,10 @@ test('untrusted and virtual workspaces are declared supported in package.json', 
   assert.equal(pkg.capabilities?.untrustedWorkspaces?.supported, true);
   assert.equal(pkg.capabilities?.virtualWorkspaces, true);
 });
+
+test('in Restricted Mode the memory limit comes from the user, not from the untrusted workspace', () => {
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { capabilities: { untrustedWorkspaces: { restrictedConfigurations?: string[] } }; contributes: { configuration: { properties: Record<string, unknown> } } };
+  const restricted = pkg.capabilities.untrustedWorkspaces.restrictedConfigurations ?? [];
+  assert.ok(restricted.includes('fusionLens.memoryLimitMB'));
+  for (const key of restricted) assert.ok(key in pkg.contributes.configuration.properties, `${key} is a contributed setting`);
+});
