@@ -56,12 +56,14 @@ export class RunPanel implements vscode.Disposable {
     if (this.disposed) return { runId: 0, models: [], comparisons: [], cancelled: true, error: 'the run panel was closed' };
     if (this.pending) this.post({ type: 'cancel', runId: this.pending.runId });
     const runId = this.nextRunId++;
+    if (token.isCancellationRequested) return { runId, models: [], comparisons: [], cancelled: true };
     return new Promise<RunResult>((resolve) => {
-      this.pending = { runId, resolve, progress };
       const sub = token.onCancellationRequested(() => {
         this.post({ type: 'cancel', runId });
         sub.dispose();
       });
+      // the subscription ends with the run, whichever way it ends
+      this.pending = { runId, resolve: (r) => { sub.dispose(); resolve(r); }, progress };
       this.post({ type: 'run', runId, ...plainRequest(req) });
     });
   }

@@ -100,9 +100,33 @@ test('cancel stops before the next model', async () => {
   const x = { dtype: 'float32' as const, shape: [3, 2], data: new Float32Array(6) };
   const m: RunModel = { name: 'T', onnx: tappedModel(), outputs: ['y'], taps: [], params: 0, flops: 0 };
   let calls = 0;
-  const { result } = await runModels(2, [m, { ...m, name: 'U' }], [{ name: 'x', tensor: x }], runner, { progress: () => undefined, cancelled: () => calls++ > 0 });
+  // asked before T's session, after it, then before U
+  const { result } = await runModels(2, [m, { ...m, name: 'U' }], [{ name: 'x', tensor: x }], runner, { progress: () => undefined, cancelled: () => calls++ > 1 });
   assert.equal(result.cancelled, true);
   assert.deepEqual(result.models.map((r) => r.name), ['T']);
+});
+
+test('cancel while a session is being created: it is released without running, and every session created is disposed', async () => {
+  const runner = createOrtRunner(await loadNodeOrt());
+  const x = { dtype: 'float32' as const, shape: [3, 2], data: new Float32Array(6) };
+  const m: RunModel = { name: 'T', onnx: tappedModel(), outputs: ['y'], taps: [], params: 0, flops: 0 };
+  let cancelled = false;
+  const live = new Set<object>();
+  let runs = 0;
+  const spy: typeof runner = {
+    async createSession(bytes, o) {
+      const s = await runner.createSession(bytes, o);
+      const handle = {};
+      live.add(handle);
+      cancelled = true; // the user pressed Cancel while this session was created
+      return { ...s, inputNames: s.inputNames, outputNames: s.outputNames, sessionCreateMs: s.sessionCreateMs, lastRunMs: null, run: (f, outs) => (runs++, s.run(f, outs)), dispose: async () => (live.delete(handle), s.dispose()) };
+    },
+  };
+  const { result } = await runModels(3, [m, { ...m, name: 'U' }], [{ name: 'x', tensor: x }], spy, { progress: () => undefined, cancelled: () => cancelled });
+  assert.equal(result.cancelled, true);
+  assert.deepEqual(result.models, []);
+  assert.equal(runs, 0, 'no run after the cancel');
+  assert.equal(live.size, 0, 'no session left open');
 });
 
 test('seeded inputs use the CLI streams and look standard normal', () => {

@@ -72,7 +72,8 @@ export class RunApp {
     if (this.running) this.cancelledRun = this.request?.runId ?? null;
     while (this.running) await new Promise((r) => setTimeout(r, 50));
     this.running = true;
-    this.cancelledRun = null;
+    // a cancel for this run may have come while the previous one finished
+    if (this.cancelledRun !== req.runId) this.cancelledRun = null;
     this.results.replaceChildren();
     this.inputInfo.textContent = `${this.s.input}: ${req.inputs.map(describeInput).join(', ')}`;
     this.showImageThumb(req.inputs);

@@ -64,6 +64,11 @@ export async function runModels(runId: number, models: readonly RunModel[], inpu
       results.push(failed(model, err, 0, 0));
       continue;
     }
+    if (hooks.cancelled()) {
+      // cancelled while the session was being created: release it without running
+      await session.dispose();
+      return { result: { runId, models: results, comparisons: [], cancelled: true }, featureMaps };
+    }
     try {
       hooks.progress(model.name, 'running', base + 0.4 / models.length);
       const outputNames = modelOutputs(model, session.outputNames);
