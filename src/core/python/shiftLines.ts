@@ -7,22 +7,23 @@ type Mutable = { startLine: number; endLine: number };
 export function shiftLines(stmts: readonly Stmt[], errors: readonly SyntaxError[], delta: number): void {
   if (delta === 0) return;
   const seen = new Set<object>();
-  const visit = (v: unknown): void => {
-    if (!v || typeof v !== 'object' || seen.has(v)) return;
-    seen.add(v);
+  // Runs over everything below an edit on each keystroke: for-in (no key arrays), primitives skipped early.
+  const visit = (v: object): void => {
     if (Array.isArray(v)) {
-      for (const x of v) visit(x);
+      for (const x of v) if (x !== null && typeof x === 'object') visit(x);
       return;
     }
+    if (seen.has(v)) return;
+    seen.add(v);
     const o = v as Record<string, unknown>;
-    for (const key of Object.keys(o)) {
+    for (const key in o) {
       const x = o[key];
-      if (key === 'r' || key === 'nameRange' || key === 'range') {
-        const r = x as Mutable;
-        r.startLine += delta;
-        r.endLine += delta;
-      } else if (key === 'defLine' && typeof x === 'number') o[key] = x + delta;
-      else if (x && typeof x === 'object') visit(x);
+      if (x === null || typeof x !== 'object') {
+        if (key === 'defLine' && typeof x === 'number') o[key] = x + delta;
+      } else if (key === 'r' || key === 'nameRange' || key === 'range') {
+        (x as Mutable).startLine += delta;
+        (x as Mutable).endLine += delta;
+      } else visit(x);
     }
   };
   visit(stmts);
