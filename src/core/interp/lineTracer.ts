@@ -12,8 +12,12 @@ const INFO = Symbol('stmtInfo');
 export function stmtInfo(stmt: Stmt): StmtInfo {
   const holder = stmt as unknown as { [INFO]?: StmtInfo };
   let info = holder[INFO];
-  // A statement moved by an edit above it keeps its node but not its line.
-  if (!info || info.line !== stmt.r.startLine) {
+  // A statement moved by an edit above it keeps its node but not its line: its names are the same.
+  if (info && info.line !== stmt.r.startLine) {
+    info = { ...info, line: stmt.r.startLine };
+    holder[INFO] = info;
+  }
+  if (!info) {
     const bound = new Set<string>();
     const assigned = new Set<string>();
     const roots: Expr[] = [];
