@@ -91,3 +91,16 @@ test('statements that only moved are reused and shifted, not re-read', () => {
   assert.notEqual(m3.body[0], m3.body[1]);
   assert.deepEqual(m3.body.map((s) => s.r.startLine), [0, 1]);
 });
+
+test('a moved statement with a multi-item subscript has every range on its new line', () => {
+  const p = new PythonParser();
+  const src = 'y = x[:, :, None, 0]\n';
+  p.parse(src);
+  const m = p.parse(`# one\n# two\n# three\n${src}`).module;
+  const s = m.body[0];
+  assert.ok(s && s.k === 'assign' && s.value.k === 'sub' && s.value.index.k === 'tuple');
+  assert.equal(s.r.startLine, 3);
+  assert.equal(s.value.r.startLine, 3);
+  assert.equal(s.value.index.r.startLine, 3);
+  assert.ok(s.value.index.elts.every((e) => e.r.startLine === 3));
+});

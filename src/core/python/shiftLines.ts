@@ -21,6 +21,9 @@ export function shiftLines(stmts: readonly Stmt[], errors: readonly SyntaxError[
       if (x === null || typeof x !== 'object') {
         if (key === 'defLine' && typeof x === 'number') o[key] = x + delta;
       } else if (key === 'r' || key === 'nameRange' || key === 'range') {
+        // A range object reachable twice must still move once.
+        if (seen.has(x)) continue;
+        seen.add(x);
         (x as Mutable).startLine += delta;
         (x as Mutable).endLine += delta;
       } else visit(x);

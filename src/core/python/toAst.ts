@@ -365,7 +365,8 @@ class Converter {
       }
       case 'subscript': {
         const subs = fields(n, 'subscript');
-        const index = subs.length === 1 ? this.expr(subs[0]) : ({ k: 'tuple', r, elts: subs.map((s) => this.expr(s)) } as Expr);
+        // The implied tuple gets its own range object: ranges are shifted in place when lines move (shiftLines).
+        const index = subs.length === 1 ? this.expr(subs[0]) : ({ k: 'tuple', r: { ...r }, elts: subs.map((s) => this.expr(s)) } as Expr);
         return { k: 'sub', r, obj: this.expr(field(n, 'value')!), index };
       }
       case 'slice': {
