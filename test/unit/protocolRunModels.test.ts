@@ -186,3 +186,14 @@ test('a model with undeclared taps fetches only its own outputs; steadyState tim
   assert.ok(timed[0]!.warmMs.includes(timed[0]!.medianMs));
   assert.deepEqual(seen, [['y'], ['y'], ['y'], ['y']], 'one cold run and three warm runs, outputs only');
 });
+
+test('a cancel that comes while the last model runs marks the run cancelled and keeps the finished results', async () => {
+  const runner = createOrtRunner(await loadNodeOrt());
+  const x = { dtype: 'float32' as const, shape: [3, 2], data: new Float32Array(6) };
+  const m: RunModel = { name: 'T', onnx: tappedModel(), outputs: ['y'], taps: [], params: 0, flops: 0 };
+  let calls = 0;
+  // asked before the session, after it, and once more after the run
+  const { result } = await runModels(4, [m], [{ name: 'x', tensor: x }], runner, { progress: () => undefined, cancelled: () => calls++ > 1 });
+  assert.equal(result.cancelled, true);
+  assert.deepEqual(result.models.map((r) => [r.name, r.ok]), [['T', true]]);
+});

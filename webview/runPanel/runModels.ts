@@ -102,7 +102,8 @@ export async function runModels(runId: number, models: readonly RunModel[], inpu
       await session.dispose();
     }
   }
-  return { result: { runId, models: results, comparisons: compareAll(models, outputsByModel) }, featureMaps };
+  // a cancel that came during the last model's run (a wasm run cannot be interrupted) still marks the run cancelled
+  return { result: { runId, models: results, comparisons: compareAll(models, outputsByModel), ...(hooks.cancelled() ? { cancelled: true } : {}) }, featureMaps };
 }
 
 /** The model's own outputs (not its per-layer taps). */
