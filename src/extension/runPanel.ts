@@ -54,7 +54,13 @@ export class RunPanel implements vscode.Disposable {
   async run(req: Omit<RunRequest, 'runId'>, token: vscode.CancellationToken, progress?: PendingRun['progress']): Promise<RunResult> {
     await this.readyPromise;
     if (this.disposed) return { runId: 0, models: [], comparisons: [], cancelled: true, error: 'the run panel was closed' };
-    if (this.pending) this.post({ type: 'cancel', runId: this.pending.runId });
+    if (this.pending) {
+      // a newer run supersedes the pending one: stop it, and end its caller's wait (its progress notification) now
+      const old = this.pending;
+      this.pending = undefined;
+      this.post({ type: 'cancel', runId: old.runId });
+      old.resolve({ runId: old.runId, models: [], comparisons: [], cancelled: true });
+    }
     const runId = this.nextRunId++;
     if (token.isCancellationRequested) return { runId, models: [], comparisons: [], cancelled: true };
     return new Promise<RunResult>((resolve) => {
