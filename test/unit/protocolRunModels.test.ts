@@ -197,3 +197,20 @@ test('a cancel that comes while the last model runs marks the run cancelled and 
   assert.equal(result.cancelled, true);
   assert.deepEqual(result.models.map((r) => [r.name, r.ok]), [['T', true]]);
 });
+
+test('a cancel delivered as an event (a host message) between models is seen before the next model starts', async () => {
+  const runner = createOrtRunner(await loadNodeOrt());
+  const x = { dtype: 'float32' as const, shape: [3, 2], data: new Float32Array(6) };
+  const m: RunModel = { name: 'T', onnx: tappedModel(), outputs: ['y'], taps: [], params: 0, flops: 0 };
+  let cancelled = false;
+  // the message arrives as a macrotask while the first model runs, as a webview 'message' event does
+  const spy: typeof runner = {
+    async createSession(bytes, o) {
+      const s = await runner.createSession(bytes, o);
+      return { ...s, inputNames: s.inputNames, outputNames: s.outputNames, sessionCreateMs: s.sessionCreateMs, lastRunMs: 1, run: (f, outs) => (setTimeout(() => (cancelled = true), 0), s.run(f, outs)), dispose: () => s.dispose() };
+    },
+  };
+  const { result } = await runModels(5, [m, { ...m, name: 'U' }], [{ name: 'x', tensor: x }], spy, { progress: () => undefined, cancelled: () => cancelled });
+  assert.equal(result.cancelled, true);
+  assert.deepEqual(result.models.map((r) => r.name), ['T']);
+});

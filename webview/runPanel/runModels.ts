@@ -43,13 +43,22 @@ function feedsFor(names: readonly string[], inputs: readonly { name: string; ten
   return feeds;
 }
 
+/**
+ * Asks `hooks.cancelled()` after a macrotask: the runtime's promises settle as microtasks, so without this
+ * pause a 'cancel' message from the host would wait in the queue until every model had run.
+ */
+async function cancelledNow(hooks: RunHooks): Promise<boolean> {
+  await new Promise<void>((r) => setTimeout(r, 0));
+  return hooks.cancelled();
+}
+
 export async function runModels(runId: number, models: readonly RunModel[], inputs: readonly { name: string; tensor: RunTensor }[], runner: Runner, hooks: RunHooks, previewCount = 8): Promise<LocalRunResult> {
   const results: ModelResult[] = [];
   const outputsByModel = new Map<string, RunTensor[]>();
   const featureMaps: FeatureMap[] = [];
   for (let m = 0; m < models.length; m++) {
     const model = models[m]!;
-    if (hooks.cancelled()) return { result: { runId, models: results, comparisons: [], cancelled: true }, featureMaps };
+    if (await cancelledNow(hooks)) return { result: { runId, models: results, comparisons: [], cancelled: true }, featureMaps };
     const base = m / models.length;
     hooks.progress(model.name, 'creating-session', base);
     if (model.externalData?.length) {
@@ -64,7 +73,7 @@ export async function runModels(runId: number, models: readonly RunModel[], inpu
       results.push(failed(model, err, 0, 0));
       continue;
     }
-    if (hooks.cancelled()) {
+    if (await cancelledNow(hooks)) {
       // cancelled while the session was being created: release it without running
       await session.dispose();
       return { result: { runId, models: results, comparisons: [], cancelled: true }, featureMaps };
@@ -103,7 +112,8 @@ export async function runModels(runId: number, models: readonly RunModel[], inpu
     }
   }
   // a cancel that came during the last model's run (a wasm run cannot be interrupted) still marks the run cancelled
-  return { result: { runId, models: results, comparisons: compareAll(models, outputsByModel), ...(hooks.cancelled() ? { cancelled: true } : {}) }, featureMaps };
+  const cancelledLate = await cancelledNow(hooks);
+  return { result: { runId, models: results, comparisons: compareAll(models, outputsByModel), ...(cancelledLate ? { cancelled: true } : {}) }, featureMaps };
 }
 
 /** The model's own outputs (not its per-layer taps). */
