@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   }
   const result = sessions.map((m) => {
     const sorted = [...m.times].sort((a, b) => a - b);
-    return { model: m.file, firstCreateMs: m.first, createMs: m.s.sessionCreateMs, runMs: sorted[Math.floor(sorted.length / 2)]! };
+    return { model: m.file, firstCreateMs: m.first, createMs: m.s.sessionCreateMs, runMs: sorted[Math.floor(sorted.length / 2)]!, times: m.times };
   });
   for (const m of sessions) await m.s.dispose();
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -65,6 +65,7 @@ export class RunPanel implements vscode.Disposable {
     if (token.isCancellationRequested) return { runId, models: [], comparisons: [], cancelled: true };
     return new Promise<RunResult>((resolve) => {
       const sub = token.onCancellationRequested(() => {
+        this.log.info(`run ${runId}: cancel requested`);
         this.post({ type: 'cancel', runId });
         sub.dispose();
       });

@@ -115,7 +115,7 @@ export class RunApp {
       this.steady.textContent = `${this.s.measure}…`;
       const runner = createOrtRunner(await loadWebOrt(this.wasmBase, (m) => this.host.post({ type: 'log', level: 'warn', message: m })));
       const runs = await steadyState(last.req.models, last.inputs, runner, 5, () => this.cancelledRun === last.req.runId);
-      this.steady.replaceChildren(...runs.map((r) => h('div', { 'data-model': r.model, 'data-median-ms': r.medianMs.toFixed(1), 'data-cold-ms': r.coldMs.toFixed(1) },
+      this.steady.replaceChildren(...runs.map((r) => h('div', { 'data-model': r.model, 'data-median-ms': r.medianMs.toFixed(1), 'data-cold-ms': r.coldMs.toFixed(1), 'data-warm-ms': JSON.stringify(r.warmMs.map((t) => Math.round(t * 10) / 10)) },
         `${r.model}: ${this.s.steadyState} ${Math.round(r.medianMs)} ms (${r.warmMs.map((t) => Math.round(t)).join(', ')}); ${this.s.coldRun} ${Math.round(r.coldMs)} ms`)));
       for (const r of runs) {
         this.host.post({ type: 'log', level: 'info', message: `steady state ${r.model}: warm median ${r.medianMs.toFixed(0)} ms of ${r.warmMs.length} runs [${r.warmMs.map((t) => t.toFixed(0)).join(', ')}], cold run ${r.coldMs.toFixed(0)} ms (1 thread, outputs only)` });
