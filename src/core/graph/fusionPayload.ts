@@ -1,5 +1,5 @@
 // Fusion points in the graph view's payload form (PayloadFusion of src/protocol.ts), and the editor's one-line form.
-import type { PayloadFusion } from '../../protocol';
+import type { PayloadFusion } from './graphPayloadTypes';
 import { payloadShape } from './graphPayload';
 import type { ModelGraph } from './modelGraph';
 import { explainFusion, fusionOneLine, resampleText } from './fusionText';

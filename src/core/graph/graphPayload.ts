@@ -1,5 +1,5 @@
 // Converts a ModelGraph (plus its fusion points) into the serialisable GraphPayload the graph view draws.
-import type { GraphPayload, PayloadEdge, PayloadFusion, PayloadNode, PayloadScope, PayloadShape } from '../../protocol';
+import type { GraphPayload, PayloadEdge, PayloadFusion, PayloadNode, PayloadScope, PayloadShape } from './graphPayloadTypes';
 import { formatShapeConcrete, formatShapeSymbolic, type Shape } from '../shape/shape';
 import type { AttrValue, GraphValue, ModelGraph } from './modelGraph';
 

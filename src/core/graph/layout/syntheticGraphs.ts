@@ -1,5 +1,5 @@
 // Generated model-shaped graphs (ResNet, U-Net, transformer) of a requested size, for layout tests and benchmarks.
-import type { GraphPayload, PayloadFusion, PayloadNode } from '../../../protocol';
+import type { GraphPayload, PayloadFusion, PayloadNode } from '../graphPayloadTypes';
 import type { LayoutGraph } from './layoutTypes';
 
 export type SyntheticKind = 'resnet' | 'unet' | 'transformer';

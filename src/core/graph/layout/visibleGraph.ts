@@ -1,5 +1,5 @@
 // The part of a graph payload that is on screen: nodes of expanded module scopes, collapsed scopes as single boxes, edges merged between them.
-import type { GraphPayload } from '../../../protocol';
+import type { GraphPayload } from '../graphPayloadTypes';
 import { scopeChain } from '../graphPayload';
 import type { LayoutGraph } from './layoutTypes';
 
