@@ -6,7 +6,6 @@ import { nodeParserOptions } from '../src/cli/wasmLocation';
 import { syntheticModelFile } from './syntheticModel';
 import { medianMs, type BenchRow } from './benchRow';
 
-const SPEC = { BigModel: [{ name: 'x', shape: ['B', 3, 'H', 'W'], dtype: 'float32' }] };
 const SYMBOLS = { B: 2, H: 64, W: 64 };
 
 export async function engineBench(runs: number): Promise<BenchRow[]> {
@@ -44,4 +43,3 @@ export async function engineBench(runs: number): Promise<BenchRow[]> {
   }
   return rows;
 }
-void SPEC;
