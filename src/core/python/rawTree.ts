@@ -17,10 +17,33 @@ export interface RawNode {
   readonly children: RawNode[];
 }
 
+type MutableRawNode = { -readonly [K in keyof RawNode]: RawNode[K] };
+
 const ERROR_TYPE_ID = 65535;
 
 /** Named node types that never have children: no need to ask the cursor (one wasm call per identifier saved). */
 const LEAF_TYPES: ReadonlySet<string> = new Set(['identifier', 'integer', 'float', 'true', 'false', 'none', 'ellipsis', 'string_start', 'string_content', 'string_end', 'escape_sequence', 'keyword_separator', 'positional_separator', 'line_continuation', 'type_conversion']);
+
+/** Leaves whose length follows from the text, so their end needs no wasm call. */
+const FIXED_LENGTH: ReadonlyMap<string, number> = new Map([['true', 4], ['false', 5], ['none', 4]]);
+const IDENTIFIER_REST = /[_\p{XID_Continue}]*/uy;
+
+/**
+ * Parents whose children's fields the grammar fixes by position among the named children (the last name repeats),
+ * in a tree without errors: their fields are not read from the cursor. Taken from tree-sitter-python's grammar.
+ */
+const POSITIONAL_FIELDS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['attribute', ['object', 'attribute']],
+  ['call', ['function', 'arguments']],
+  ['keyword_argument', ['name', 'value']],
+  ['binary_operator', ['left', 'right']],
+  ['boolean_operator', ['left', 'right']],
+  ['pair', ['key', 'value']],
+  ['subscript', ['value', 'subscript']],
+]);
+
+/** Parents whose children's fields the AST conversion never asks for. */
+const FIELDLESS: ReadonlySet<string> = new Set(['module', 'block', 'argument_list', 'expression_statement', 'parameters', 'list', 'tuple', 'set', 'dictionary', 'expression_list', 'pattern_list', 'tuple_pattern', 'list_pattern', 'string', 'concatenated_string', 'comparison_operator', 'parenthesized_expression', 'return_statement', 'decorator', 'typed_parameter', 'list_splat', 'dictionary_splat', 'list_splat_pattern', 'dictionary_splat_pattern', 'conditional_expression', 'slice', 'type']);
 
 /** Per-language lookup tables and per-text line starts, so positions come from indices without wasm calls. */
 export class RawTreeReader {
@@ -29,7 +52,7 @@ export class RawTreeReader {
 
   constructor(
     private readonly lang: Language,
-    text: string,
+    private readonly text: string,
   ) {
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
   }
@@ -53,56 +76,98 @@ export class RawTreeReader {
 
   /**
    * Copies the subtree at the cursor's current node (the cursor ends where it started). Comments are dropped.
-   * Anonymous tokens (punctuation, keywords, operators) keep only their type unless `mayHaveErrors`, which
-   * also reads their positions to find zero-width MISSING tokens: every cursor read is a wasm round trip.
+   * With `mayHaveErrors` every property of every node is read from the cursor. Without it (a subtree tree-sitter
+   * reports error-free), anonymous tokens keep only their type, and what the grammar already implies is not read:
+   * fields fixed by position, a parent's start and end where its first and last children are named, identifier
+   * lengths. Every cursor read is a wasm round trip; a test checks both modes give the same AST.
    */
   copy(c: TreeCursor, mayHaveErrors = true): RawNode {
-    const typeId = c.nodeTypeId;
+    return mayHaveErrors ? this.copyFull(c, c.nodeTypeId) : this.copyFast(c, c.nodeTypeId, true);
+  }
+
+  private copyFull(c: TreeCursor, typeId: number): RawNode {
     const named = this.isNamed(typeId);
-    const type = typeId === ERROR_TYPE_ID ? 'ERROR' : this.lang.types[typeId] ?? 'ERROR';
-    if (!named && !mayHaveErrors) {
-      return { type, field: null, named, missing: false, hasError: false, startIndex: -1, endIndex: -1, startLine: -1, startCol: -1, endLine: -1, endCol: -1, children: [] };
-    }
+    const type = this.typeName(typeId);
     const fieldId = named ? c.currentFieldId : 0;
     const start = c.startIndex;
     const end = c.endIndex;
     // MISSING nodes are zero-width; only those need the (costly) check.
-    const missing = mayHaveErrors && start === end && c.nodeIsMissing;
-    const startLine = this.lineOf(start);
-    const endLine = end === start ? startLine : this.lineOf(end);
+    const missing = start === end && c.nodeIsMissing;
     const children: RawNode[] = [];
     let hasError = missing || type === 'ERROR';
-    if (named && !LEAF_TYPES.has(type) && c.gotoFirstChild()) {
+    // Tokens have no children, but an anonymous node inside an error region might.
+    if ((!named || !LEAF_TYPES.has(type)) && c.gotoFirstChild()) {
       do {
-        if (c.nodeTypeId === this.commentId()) continue;
-        const child = this.copy(c, mayHaveErrors);
-        if (child.hasError) hasError = true;
-        children.push(child);
-      } while (c.gotoNextSibling());
-      c.gotoParent();
-    } else if (!named && mayHaveErrors && c.gotoFirstChild()) {
-      // Tokens have no children, but an anonymous node inside an error region might.
-      do {
-        const child = this.copy(c, mayHaveErrors);
+        const childType = c.nodeTypeId;
+        if (named && childType === this.commentId()) continue;
+        const child = this.copyFull(c, childType);
         if (child.hasError) hasError = true;
         children.push(child);
       } while (c.gotoNextSibling());
       c.gotoParent();
     }
-    return {
-      type,
-      field: fieldId ? this.lang.fields[fieldId] ?? null : null,
-      named,
-      missing,
-      hasError,
-      startIndex: start,
-      endIndex: end,
-      startLine,
-      startCol: start - this.lineStarts[startLine],
-      endLine,
-      endCol: end - this.lineStarts[endLine],
-      children,
-    };
+    return this.node(type, fieldId ? this.lang.fields[fieldId] ?? null : null, named, missing, hasError, start, end, children);
+  }
+
+  /** `readField`: false when the parent states its children's fields itself (or never asks for them). */
+  private copyFast(c: TreeCursor, typeId: number, readField: boolean): MutableRawNode {
+    const named = this.isNamed(typeId);
+    const type = this.typeName(typeId);
+    if (!named) return this.node(type, null, false, false, false, -1, -1, []);
+    const fieldId = readField ? c.currentFieldId : 0;
+    const field = fieldId ? this.lang.fields[fieldId] ?? null : null;
+    if (LEAF_TYPES.has(type)) {
+      const start = c.startIndex;
+      return this.node(type, field, true, false, false, start, this.leafEnd(c, type, start), []);
+    }
+    const children: MutableRawNode[] = [];
+    const positional = POSITIONAL_FIELDS.get(type);
+    const childFields = !positional && !FIELDLESS.has(type);
+    // The first and last cursor children bound the node when they are named (comments are dropped, so not those).
+    let firstBounds = false;
+    let lastBounds = false;
+    if (c.gotoFirstChild()) {
+      let first = true;
+      do {
+        const childType = c.nodeTypeId;
+        const child = childType === this.commentId() ? null : this.copyFast(c, childType, childFields);
+        // Extras (comments, line continuations) may sit anywhere: they bound nothing and hold no field.
+        const bounds = !!child && child.named && child.type !== 'line_continuation';
+        if (first) firstBounds = bounds;
+        first = false;
+        lastBounds = bounds;
+        if (child) children.push(child);
+      } while (c.gotoNextSibling());
+      c.gotoParent();
+    }
+    if (positional) {
+      let i = 0;
+      for (const child of children) if (child.named && child.type !== 'line_continuation') child.field = positional[Math.min(i++, positional.length - 1)];
+    }
+    const start = firstBounds ? children[0].startIndex : c.startIndex;
+    const end = lastBounds ? children[children.length - 1].endIndex : c.endIndex;
+    return this.node(type, field, true, false, false, start, end, children);
+  }
+
+  private leafEnd(c: TreeCursor, type: string, start: number): number {
+    if (type === 'identifier') {
+      IDENTIFIER_REST.lastIndex = start + 1;
+      IDENTIFIER_REST.exec(this.text);
+      return IDENTIFIER_REST.lastIndex;
+    }
+    const fixed = FIXED_LENGTH.get(type);
+    return fixed !== undefined ? start + fixed : c.endIndex;
+  }
+
+  private node(type: string, field: string | null, named: boolean, missing: boolean, hasError: boolean, start: number, end: number, children: RawNode[]): MutableRawNode {
+    if (start < 0) return { type, field, named, missing, hasError, startIndex: -1, endIndex: -1, startLine: -1, startCol: -1, endLine: -1, endCol: -1, children };
+    const startLine = this.lineOf(start);
+    const endLine = end === start ? startLine : this.lineOf(end);
+    return { type, field, named, missing, hasError, startIndex: start, endIndex: end, startLine, startCol: start - this.lineStarts[startLine], endLine, endCol: end - this.lineStarts[endLine], children };
+  }
+
+  private typeName(typeId: number): string {
+    return typeId === ERROR_TYPE_ID ? 'ERROR' : this.lang.types[typeId] ?? 'ERROR';
   }
 
   private comment = -1;
