@@ -1,4 +1,5 @@
 // The one row format of `npm run bench`: a figure, the baseline measured in the same run, and their ratio.
+import { writeSync } from 'node:fs';
 
 export interface BenchRow {
   readonly section: string;
@@ -16,15 +17,17 @@ export function ratio(r: BenchRow): number {
   return r.baselineValue === 0 ? Number.NaN : r.value / r.baselineValue;
 }
 
-/** Median of `runs` timed calls of `fn`, after one warm-up call. */
-export async function medianMs(fn: () => unknown | Promise<unknown>, runs: number): Promise<number> {
-  await fn();
+/** Median of `runs` timed calls of `fn`, after `warmup` untimed calls (one by default). */
+export async function medianMs(fn: () => unknown | Promise<unknown>, runs: number, warmup = 1): Promise<number> {
+  for (let i = 0; i < warmup; i++) await fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     await fn();
     times.push(performance.now() - t0);
   }
+  // BENCH_TIMES=1 prints every timing (to see noise and warm-up, not only the median).
+  if (process.env.BENCH_TIMES) writeSync(2, times.map((t) => t.toFixed(1)).join(' ') + '\n');
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)]!;
 }
