@@ -51,16 +51,29 @@ export function nodeCard(payload: GraphPayload, item: VisibleItem, s: Strings, l
 }
 
 function fusionSection(f: PayloadFusion, s: Strings, lang: 'en' | 'zh-cn'): HTMLElement {
-  const inputs = h('table', { 'data-testid': 'fusion-inputs' },
-    h('tr', {}, h('th', {}, '#'), h('th', {}, s.depth), h('th', {}, s.stride), h('th', {}, s.channels), h('th', {}, s.shape), h('th', {}, s.resampling)),
-    ...f.inputs.map((inp, i) =>
+  // One group of rows per level, in operand order (no row number: the depth names the level). The numbers sit in narrow
+  // columns, the shape stays on one line, and the resampling steps go on a line of their own under the shape, where they
+  // can wrap between words: a sixth column does not fit a card of about 300px.
+  const num = (v: number | null, text: (n: number) => string): HTMLTableCellElement => h('td', { class: 'num' }, v === null ? '?' : text(v));
+  const inputs = h('table', { class: 'fusion-inputs', 'data-testid': 'fusion-inputs' },
+    h('thead', {},
       h('tr', {},
-        h('td', {}, String(i + 1)),
-        h('td', {}, inp.depth === null ? '?' : String(inp.depth)),
-        h('td', {}, inp.stride === null ? '?' : `/${inp.stride}`),
-        h('td', {}, inp.channels === null ? '?' : String(inp.channels)),
-        h('td', {}, inp.shape ? h('code', { title: inp.shape.symbolic }, inp.shape.concrete) : '?'),
-        h('td', {}, inp.resampling.join(', ') || '—'),
+        h('th', { class: 'num', scope: 'col' }, s.depth),
+        h('th', { class: 'num', scope: 'col' }, s.stride),
+        h('th', { class: 'num', scope: 'col' }, h('abbr', { title: s.channels }, s.channelsShort)),
+        h('th', { scope: 'col' }, s.shape),
+      ),
+      h('tr', { class: 'resampling' }, h('td', { colspan: '3' }), h('th', { scope: 'col' }, s.resampling)),
+    ),
+    ...f.inputs.map((inp) =>
+      h('tbody', {},
+        h('tr', {},
+          num(inp.depth, String),
+          num(inp.stride, (n) => `/${n}`),
+          num(inp.channels, String),
+          h('td', {}, inp.shape ? h('code', { title: inp.shape.symbolic }, inp.shape.concrete) : '?'),
+        ),
+        inp.resampling.length > 0 && h('tr', { class: 'resampling' }, h('td', { colspan: '3' }), h('td', { title: s.resampling }, ...inp.resampling.map((r) => h('div', {}, r)))),
       ),
     ),
   );
