@@ -258,6 +258,38 @@ class Net(nn.Module):
   assert.deepEqual(g.values.get(g.outputs[0]!)!.shape!.map((d) => d.value), [2, 4]);
 });
 
+test('values of constant tensor arithmetic (RegNet stage widths), torch.diff, round half to even, Conv attributes as tuples', () => {
+  const src = `
+import math
+import torch
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        widths_cont = torch.arange(6) * 36.44 + 24
+        cap = torch.round(torch.log(widths_cont / 24) / math.log(2.49))
+        self.widths = (torch.round(torch.divide(24 * torch.pow(2.49, cap), 8)) * 8).int().tolist()
+        self.steps = torch.diff(torch.tensor([0, 1, 3, 6])).tolist()
+        self.second = torch.diff(torch.tensor([[1, 4, 9], [2, 2, 7]]), n=2).tolist()
+        self.even = torch.round(torch.tensor([0.5, 1.5, 2.5, 3.5])).int().tolist()
+        self.mixed = (torch.tensor([7, -7]) // 2).tolist() + (2 ** torch.arange(4)).tolist() + (torch.arange(3) - torch.tensor([[1], [2]]))[1].tolist()
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+        self.k = self.conv.kernel_size[0] * self.conv.kernel_size[1] + self.conv.padding[1]
+
+    def forward(self, x):
+        w = torch.zeros(self.widths)  # @ w=[24,56,152,152,152,152]
+        s = torch.zeros(self.steps + self.second[1])  # @ s=[1,2,3,5]
+        e = torch.zeros(self.even)  # @ e=[0,2,2,4]
+        m = torch.zeros([abs(v) for v in self.mixed])  # @ m=[3,4,1,2,4,8,2,1,0]
+        k = torch.zeros(self.k)  # @ k=[10]
+        return w, s, e, m, k
+`;
+  const g = graphOf(runModelSrc(src, 'Net()', ['2x4x5']));
+  assert.equal(checkMarkers(src, g), 5);
+});
+
 test('keyword aliases of native ops: size=/shape=/dims= for *size parameters, axis=/keepdims=', () => {
   const src = `
 import torch

@@ -361,3 +361,17 @@ test('cdist and affine_grid (+ grid_sample round trip)', async () => {
   close(await runForward('F.grid_sample(x1, F.affine_grid(x0, [1, 1, 2, 3], align_corners=False), align_corners=False)', [theta, img], ['1x2x3', '1x1x2x3']), [1, 1, 2, 3], [1, 2, 3, 4, 5, 6]);
   close(await runForward('F.affine_grid(x0, [1, 1, 2, 3], align_corners=True)', [theta], ['1x2x3']), [1, 2, 3, 2], [-1, -1, 0, -1, 1, -1, -1, 1, 0, 1, 1, 1]);
 });
+
+test('diff, tensor_split and pow(Number, Tensor)', async () => {
+  close(await runForward('torch.diff(x0)'), [3, 3], grid(3, 3, (r, c) => at(r, c + 1) - at(r, c)));
+  // prepend joins x0 before itself along dim 0 (rows 0..5 cycle through x0's rows); two rounds of differences.
+  const row = (r: number, c: number): number => at(r % 3, c);
+  const d1 = (r: number, c: number): number => row(r + 1, c) - row(r, c);
+  close(await runForward('torch.diff(x0, n=2, dim=0, prepend=x0)'), [4, 4], grid(4, 4, (r, c) => d1(r + 1, c) - d1(r, c)));
+  close(await runForward('x0.diff(5, 1)'), [3, 0], []);
+  close(await runForward('torch.tensor_split(x0, 3, 1)[0]'), [3, 2], grid(3, 2, (r, c) => at(r, c)));
+  close(await runForward('torch.tensor_split(x0, indices=(1,), dim=1)[1]'), [3, 3], grid(3, 3, (r, c) => at(r, c + 1)));
+  // Unordered indices: pieces [:3], [3:1] (empty) and [1:], joined again.
+  close(await runForward('torch.cat(torch.tensor_split(x0, [3, 1], 1), 1)'), [3, 6], grid(3, 6, (r, c) => (c < 3 ? at(r, c) : at(r, c - 2))));
+  close(await runForward('torch.pow(2.0, x0)'), [3, 4], grid(3, 4, (r, c) => 2 ** at(r, c)));
+});

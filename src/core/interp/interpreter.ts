@@ -16,7 +16,7 @@ import { makeBuiltins } from './builtins';
 import { namespaceAttr } from './torchNamespace';
 import { callModule, instantiate, instanceGetAttr, instanceSetAttr, moduleGetItem, moduleIter, moduleLen, moduleSetItem } from './moduleRuntime';
 import { importFrom, importModule } from './imports';
-import { creationValues, rowValues, shapeNumel } from './tensorConsts';
+import { creationValues, derivedValues, rowValues, shapeNumel } from './tensorConsts';
 import { makeSet, setItems, setMethod } from './pySet';
 
 /** A Python exception raised by the analysed code (or by a failed operation inside it). */
@@ -1025,12 +1025,17 @@ export class Interpreter {
     } catch (e) {
       return this.opFailure(e, def.name, r);
     }
-    if (def.inPlace) out = this.markInPlace(out, bound[def.signature[0]?.name ?? '']);
+    if (def.inPlace) {
+      const self = bound[def.signature[0]?.name ?? ''];
+      // Values tracked for the mutated tensor are stale for every alias of it.
+      if (self?.kind === 'tensor') this.constValues.delete(self as Tensor);
+      out = this.markInPlace(out, self);
+    }
     out = this.ensureTensors(out);
     const init = CREATION_INIT[def.name];
     if (init && out.kind === 'tensor') this.initOf.set((out as Tensor).obj, init(bound));
     if (out.kind === 'tensor') {
-      const vals = creationValues(def.name, bound, out.dtype);
+      const vals = creationValues(def.name, bound, out.dtype) ?? derivedValues(def.name, bound, out, (t) => (t.kind === 'tensor' ? this.constValues.get(t as Tensor) : undefined));
       if (vals && vals.length === shapeNumel(out.shape)) this.constValues.set(out as Tensor, vals);
     }
     if (this.rec.active) this.addNode(def.name, null, {}, bound, out, 0, def.flops ? safeFlops(() => def.flops!(bound, out)) : 0, r);

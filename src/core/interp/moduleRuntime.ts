@@ -261,7 +261,7 @@ export function instanceGetAttr(ip: Interpreter, inst: Instance, name: string, r
     if (inst.buffers.has(name)) return inst.buffers.get(name) ?? NONE;
     if (inst.modules.has(name)) return inst.modules.get(name)?.value ?? NONE;
     if (MODULE_METHODS.has(name)) return obj({ t: 'builtin', name, call: (args, kwargs, site) => moduleMethod(ip, inst, name, args, kwargs, site.range) }, 'method');
-    if (inst.leafAttrs && name in inst.leafAttrs) return inst.leafAttrs[name];
+    if (inst.leafAttrs && name in inst.leafAttrs) return inst.leaf?.attr?.(inst.leafAttrs, name) ?? inst.leafAttrs[name];
     if (name === '__class__') return obj({ t: 'class', cls: inst.cls }, 'type');
     if (name === 'training') return pyBool(true);
   }

@@ -161,6 +161,19 @@ function tensorOut(ctx: InferContext, shape: Shape | null, x: TensorValue): PyVa
 
 const PADDING_MODES = ['zeros', 'reflect', 'replicate', 'circular'];
 
+/** Conv modules store these arguments as nd-tuples (`_pair(3)` → `(3, 3)`); a padding string stays as given. */
+const TUPLE_ATTRS = new Set(['kernel_size', 'stride', 'padding', 'dilation', 'output_padding']);
+
+function tupleAttr(nd: number) {
+  return (attrs: BoundArgs, name: string): PyValue | undefined => {
+    const v = attrs[name];
+    if (!TUPLE_ATTRS.has(name) || !v) return undefined;
+    if (v.kind === 'int') return { kind: 'tuple', items: Array.from({ length: nd }, () => v) };
+    if (v.kind === 'list') return { kind: 'tuple', items: v.items };
+    return undefined;
+  };
+}
+
 function convModule(nd: number): ModuleOpDef {
   const type = `Conv${nd}d`;
   return {
@@ -191,6 +204,7 @@ function convModule(nd: number): ModuleOpDef {
       const g = moduleGeometry(attrs, nd, type);
       return 2 * numelOf(out) * ((g.inChannels ?? 0) / g.groups) * prod(g.kernel);
     },
+    attr: tupleAttr(nd),
     onnx: convLowering(nd),
   };
 }
@@ -236,6 +250,7 @@ function convTransposeModule(nd: number): ModuleOpDef {
       const g = geometry(attrs);
       return 2 * numelOf(args.input) * (g.outChannels / g.groups) * prod(g.kernel);
     },
+    attr: tupleAttr(nd),
     onnx: convTransposeLowering(nd),
   };
 }

@@ -1,5 +1,5 @@
-// Joining and splitting: torch.cat/concat/stack, chunk, split, unbind (tensor and method forms).
-import { Dim, dim, dimAdd, dimCeilDiv, dimEquals, dimMul, dimSub } from '../shape/dim';
+// Joining and splitting: torch.cat/concat/stack, chunk, split, tensor_split, unbind (tensor and method forms).
+import { Dim, dim, dimAdd, dimCeilDiv, dimEquals, dimFloorDiv, dimMul, dimSub } from '../shape/dim';
 import { Shape } from '../shape/shape';
 import { describe, dimsOf, numArg, seqItems } from './args';
 import { normalizeAxis } from './axes';
@@ -10,7 +10,7 @@ import { showShape } from './showShape';
 import { tensorFn, withNativeAliases } from './tensorFn';
 import { BoundArgs, FunctionOpDef, InferContext, OpDef, ShapeError, UnknownArgError } from './types';
 import { PyValue, TensorValue } from './values';
-import { concatLowering, splitLowering, stackLowering } from './lowerShape';
+import { concatLowering, splitLowering, stackLowering, tensorSplitLowering } from './lowerShape';
 
 function tensorList(args: BoundArgs, op: string): TensorValue[] {
   const v = args.tensors;
@@ -142,11 +142,50 @@ function splitInfer(param: string) {
   };
 }
 
+/** A `tensor_split` index as a slice bound on a dim of size `n` (Python slice semantics: negative counts from the end, clamped to [0, n]). */
+function sliceBound(i: number, n: Dim): Dim {
+  const len = n.value as number;
+  if (i < 0) return i + len <= 0 ? dim(0) : dimAdd(n, i);
+  return i >= len ? n : dim(i);
+}
+
+/** torch.tensor_split: `sections` near-equal pieces (the first n % sections one longer), or pieces between `indices`. */
+function tensorSplitInfer(x: TensorValue, args: BoundArgs, ctx: InferContext, op: string): PyValue {
+  const given = ['indices', 'sections', 'tensor_indices_or_sections'].filter((k) => args[k] && args[k].kind !== 'none');
+  if (given.length !== 1) throw new ShapeError(`${op}() received an invalid combination of arguments: pass exactly one of indices, sections or tensor_indices_or_sections`);
+  const v = args[given[0]];
+  if (v.kind === 'unknown') throw new UnknownArgError(`${op}: the split points are unknown`);
+  if (v.kind === 'tensor') throw new UnknownArgError(`${op}: the split points come from a tensor's values`);
+  if (!x.shape) throw new UnknownArgError(`${op}: the number of pieces depends on the unknown input shape`);
+  if (x.shape.length === 0) throw new ShapeError(`${op} expected at least a 1-dimensional tensor, but got a tensor with 0 dims`);
+  const axis = normalizeAxis(numArg(args, 'dim', op), x.shape.length, op);
+  const n = x.shape[axis];
+  if (seqItems(v)) {
+    const idx = dimsOf(v, op, given[0]).map((d) => {
+      if (d.value === null) throw new UnknownArgError(`${op}: a split index is unknown`);
+      return d.value;
+    });
+    if (n.value === null) throw new UnknownArgError(`${op}: the size of dim ${axis} is unknown`);
+    const bounds = [dim(0), ...idx.map((i) => sliceBound(i, n)), n];
+    const sizes = bounds.slice(1).map((end, k) => ((end.value as number) > (bounds[k].value as number) ? dimSub(end, bounds[k]) : dim(0)));
+    return splitInto(ctx, x, axis, sizes);
+  }
+  const sections = numArg(args, given[0], op);
+  if (sections <= 0) throw new ShapeError(`${op}: number of sections must be larger than 0, got ${sections}`);
+  // Piece i has floor((n + sections - 1 - i) / sections) elements.
+  return splitInto(ctx, x, axis, Array.from({ length: sections }, (_, i) => dimFloorDiv(dimAdd(n, sections - 1 - i), sections)));
+}
+
 const defs: OpDef[] = [
   joinDef('torch.cat', false), joinDef('torch.concat', false), joinDef('torch.concatenate', false), joinDef('torch.stack', true),
   ...tensorFn({ keys: ['torch.chunk', 'Tensor.chunk'], family: 'join', params: [req('chunks'), opt('dim', vInt(0))], infer: chunkInfer, onnx: splitLowering() }),
   ...tensorFn({ keys: ['torch.split'], first: 'tensor', family: 'join', params: [req('split_size_or_sections'), opt('dim', vInt(0))], infer: splitInfer('split_size_or_sections'), onnx: splitLowering() }),
   ...tensorFn({ keys: ['Tensor.split'], family: 'join', params: [req('split_size'), opt('dim', vInt(0))], infer: splitInfer('split_size'), onnx: splitLowering() }),
+  ...tensorFn({
+    keys: ['torch.tensor_split', 'Tensor.tensor_split'], family: 'join',
+    params: [opt('indices', vNone), opt('dim', vInt(0)), kw('sections', vNone), kw('tensor_indices_or_sections', vNone)],
+    infer: tensorSplitInfer, onnx: tensorSplitLowering,
+  }),
   ...tensorFn({
     keys: ['torch.unbind', 'Tensor.unbind'], family: 'join', params: [opt('dim', vInt(0))], onnx: splitLowering(true),
     infer(x, args, ctx, op): PyValue {

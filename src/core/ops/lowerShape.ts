@@ -82,6 +82,50 @@ export function splitLowering(squeeze = false): OnnxLowering {
   };
 }
 
+/** tensor_split: one Split when the pieces tile the dim, else one Slice per piece (empty or clamped pieces). */
+export const tensorSplitLowering: OnnxLowering = (ctx) => {
+  const x = mainInput(ctx);
+  const shape = ctx.shape(x);
+  const axis = normDim(optNumber(ctx, 'dim', 0), shape.length);
+  const n = shape[axis]!;
+  const sizes = ctx.outputs.map((o) => ctx.shape(o)[axis]!);
+  if (sizes.every((s) => s > 0) && sizes.reduce((a, b) => a + b, 0) === n) {
+    ctx.node('Split', [x, ctx.constInt64(sizes)], { axis: attr.int(axis) }, ctx.outputs);
+    return;
+  }
+  const raw = opt(ctx, 'indices');
+  const idx = Array.isArray(raw) ? (raw as readonly LoweringArg[]).map(argNumber) : null;
+  if (!idx || idx.some((i) => i === null)) ctx.fail('split points are not constants');
+  const clamp = (i: number): number => Math.min(Math.max(i < 0 ? i + n : i, 0), n);
+  const bounds = [0, ...(idx as number[]).map(clamp), n];
+  const ax = ctx.constInt64([axis]);
+  ctx.outputs.forEach((o, k) => {
+    const start = bounds[k]!;
+    ctx.node('Slice', [x, ctx.constInt64([start]), ctx.constInt64([Math.max(start, bounds[k + 1]!)]), ax], {}, [o]);
+  });
+};
+
+/** torch.diff: prepend/append joined along `dim`, then `n` rounds of x[1:] - x[:-1] (Xor for bool). */
+export const diffLowering: OnnxLowering = (ctx) => {
+  const out = ctx.outputs[0]!;
+  const dt = ctx.dtype(out);
+  const x = mainInput(ctx);
+  const rank = ctx.shape(x).length;
+  const axis = normDim(optNumber(ctx, 'dim', -1), rank);
+  const parts = ['prepend', 'input', 'append'].map((a) => (a === 'input' ? x : ctx.tensorArg(a))).filter((t): t is string => !!t).map((t) => castTo(ctx, t, dt));
+  let cur = parts.length > 1 ? ctx.node('Concat', parts, { axis: attr.int(axis) })[0]! : parts[0]!;
+  let len = parts.reduce((a, t) => a + ctx.shape(t)[axis]!, 0);
+  const rounds = Math.min(Math.max(optNumber(ctx, 'n', 1), 0), len);
+  const ax = ctx.constInt64([axis]);
+  for (let r = 0; r < rounds; r++) {
+    const hi = ctx.node('Slice', [cur, ctx.constInt64([1]), ctx.constInt64([len]), ax])[0]!;
+    const lo = ctx.node('Slice', [cur, ctx.constInt64([0]), ctx.constInt64([len - 1]), ax])[0]!;
+    cur = ctx.node(dt === 'bool' ? 'Xor' : 'Sub', [hi, lo], {}, r === rounds - 1 ? [out] : 1)[0]!;
+    len -= 1;
+  }
+  if (rounds === 0) ctx.node('Identity', [cur], {}, [out]);
+};
+
 // indexing
 
 export type IndexItem =

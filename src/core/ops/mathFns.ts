@@ -10,7 +10,8 @@ import { registerOps } from './registry';
 import { kw, opt, req, vInt, vNone } from './sig';
 import { showShape } from './showShape';
 import { tensorFn } from './tensorFn';
-import { BoundArgs, InferContext, OpDef, ParamSpec, ShapeError } from './types';
+import { BoundArgs, FunctionOpDef, InferContext, OpDef, ParamSpec, ShapeError, UnknownArgError } from './types';
+import type { OnnxLowering } from './lowering';
 import { PyValue, TensorValue } from './values';
 import { BINARY_LOWERINGS, clampLowering, fillLowering, maskedFillLowering, UNARY_LOWERINGS, whereLowering } from './lowerElementwise';
 
@@ -30,6 +31,28 @@ interface BinarySpec {
   /** Keyword-only options after `other` (alpha, rounding_mode). */
   readonly extra?: readonly ParamSpec[];
   readonly inPlace?: boolean;
+  /** `torch.<name>(Number, Tensor)` is an overload too (`torch.pow(2.0, t)`). */
+  readonly scalarSelf?: boolean;
+}
+
+/** The function form of an op whose first operand may be a Python number when the other is a tensor. */
+function scalarSelfFn(n: string, spec: BinarySpec, onnx: OnnxLowering | undefined): FunctionOpDef {
+  const key = `torch.${n}`;
+  return {
+    kind: 'function',
+    name: key,
+    family: 'elementwise',
+    signature: [req('input'), req(spec.other), ...(spec.extra ?? []), kw('out', vNone)],
+    infer(args, ctx) {
+      const x = args.input;
+      const y = args[spec.other];
+      if (x.kind === 'unknown' || y.kind === 'unknown') throw new UnknownArgError(`${key}: an operand is unknown`);
+      if (x.kind !== 'tensor' && y.kind !== 'tensor') throw new ShapeError(`${key}: one of 'input' and '${spec.other}' must be a Tensor, got ${describe(x)} and ${describe(y)}`);
+      return elementwise(key, [x, y], spec.kind, ctx);
+    },
+    flops: (_a, o) => numelOf(o),
+    onnx,
+  };
 }
 
 function binary(spec: BinarySpec): OpDef[] {
@@ -43,7 +66,8 @@ function binary(spec: BinarySpec): OpDef[] {
       return elementwise(op, [x, args[spec.other]], kind, ctx);
     };
     const onnx = BINARY_LOWERINGS[n];
-    out.push(...tensorFn({ keys: [`torch.${n}`], family: 'elementwise', params: [req(spec.other), ...(spec.extra ?? []), kw('out', vNone)], infer, flops: (_a, o) => numelOf(o), onnx }));
+    if (spec.scalarSelf) out.push(scalarSelfFn(n, spec, onnx));
+    else out.push(...tensorFn({ keys: [`torch.${n}`], family: 'elementwise', params: [req(spec.other), ...(spec.extra ?? []), kw('out', vNone)], infer, flops: (_a, o) => numelOf(o), onnx }));
     out.push(...tensorFn({ keys: [`Tensor.${n}`], family: 'elementwise', params: [req(spec.other), ...(spec.extra ?? [])], infer, flops: (_a, o) => numelOf(o), onnx }));
     if (spec.inPlace) {
       out.push(...tensorFn({
@@ -87,7 +111,7 @@ const defs: OpDef[] = [
   ...binary({ names: ['div', 'divide'], other: 'other', kind: 'truediv', extra: [kw('rounding_mode', vNone)], inPlace: true }),
   ...binary({ names: ['true_divide'], other: 'other', kind: 'truediv' }),
   ...binary({ names: ['floor_divide', 'remainder', 'fmod'], other: 'other', kind: 'arith' }),
-  ...binary({ names: ['pow'], other: 'exponent', kind: 'arith', inPlace: true }),
+  ...binary({ names: ['pow'], other: 'exponent', kind: 'arith', inPlace: true, scalarSelf: true }),
   ...binary({ names: ['maximum', 'minimum', 'fmax', 'fmin', 'atan2'], other: 'other', kind: 'arith' }),
   ...binary({ names: ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'greater', 'less', 'greater_equal', 'less_equal', 'not_equal'], other: 'other', kind: 'compare' }),
   ...binary({ names: ['logical_and', 'logical_or', 'logical_xor'], other: 'other', kind: 'compare' }),

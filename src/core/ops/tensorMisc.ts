@@ -1,16 +1,18 @@
-// More tensor ops: roll/flip/triu/tril, gather/index_select, broadcast_to, repeat_interleave, one_hot, unfold, meshgrid, random fills.
+// More tensor ops: roll/flip/triu/tril, diff, gather/index_select, broadcast_to, repeat_interleave, one_hot, unfold, meshgrid, random fills.
 import { Dim, dim, dimAdd, dimEquals, dimFloorDiv, dimMul, dimSub, unknownDim } from '../shape/dim';
 import { Shape } from '../shape/shape';
 import { describe, dimsOf, isNone, numArg, numsOf, seqItems, tensorArg, varNumsArg } from './args';
 import { normalizeAxes, normalizeAxis } from './axes';
 import { broadcastShapes } from './broadcast';
+import { numelOf } from './flopsCount';
+import { promoteTypes } from './promote';
 import { registerOps } from './registry';
 import { kw, opt, req, star, vInt, vNone } from './sig';
 import { showShape } from './showShape';
 import { tensorFn } from './tensorFn';
 import { FunctionOpDef, OpDef, ShapeError, UnknownArgError } from './types';
 import { PyValue, TensorValue } from './values';
-import { meshgridLowering, scatterLowering, slidingWindowLowering } from './lowerShape';
+import { diffLowering, meshgridLowering, scatterLowering, slidingWindowLowering } from './lowerShape';
 import { expandLowering, flipLowering, gatherElementsLowering, indexSelectLowering, oneHotLowering, repeatInterleaveLowering, rollLowering, triluLowering } from './lowerShape';
 
 const keep = (x: TensorValue, ctx: Parameters<FunctionOpDef['infer']>[1]): PyValue => ctx.tensor(x.shape, x.dtype);
@@ -57,6 +59,43 @@ function unfoldShape(op: string, s: Shape, d: number, size: number, step: number
   const count = dimAdd(dimFloorDiv(dimSub(n, size), step), 1);
   if (s.length === 0) return [dim(size)];
   return [...s.slice(0, axis), count, ...s.slice(axis + 1), dim(size)];
+}
+
+/** torch.diff: the dim shrinks by `n` (not below 0) after prepend/append are joined to it; bool differences are xor. */
+function diffInfer(x: TensorValue, args: Readonly<Record<string, PyValue>>, ctx: Parameters<FunctionOpDef['infer']>[1], op: string): PyValue {
+  if (x.shape && x.shape.length === 0) throw new ShapeError(`${op} expects input to be at least one-dimensional`);
+  const n = numArg(args, 'n', op);
+  const extra: TensorValue[] = [];
+  for (const name of ['prepend', 'append']) {
+    const v = args[name];
+    if (!v || v.kind === 'none') continue;
+    if (v.kind === 'unknown') throw new UnknownArgError(`${op}: ${name} is unknown`);
+    if (v.kind !== 'tensor') throw new ShapeError(`${op}(): argument '${name}' must be Tensor, not ${describe(v)}`);
+    extra.push(v);
+  }
+  let dtype = x.dtype;
+  for (const t of extra) dtype = promoteTypes(dtype, t.dtype);
+  if (!x.shape || extra.some((t) => !t.shape)) return ctx.tensor(null, dtype);
+  const rank = x.shape.length;
+  const axis = normalizeAxis(numArg(args, 'dim', op), rank, op);
+  let len = x.shape[axis];
+  for (const t of extra) {
+    const s = t.shape as Shape;
+    if (s.length !== rank) throw new ShapeError(`${op} expects prepend or append to be the same dimension as input`);
+    s.forEach((d, k) => {
+      if (k !== axis && dimEquals(d, x.shape![k]) === false) {
+        throw new ShapeError(`${op} expects the shape of tensor to prepend or append to match that of input except along the differencing dimension; input.size(${k}) = ${x.shape![k].value}, but got tensor.size(${k}) = ${d.value}`);
+      }
+    });
+    len = dimAdd(len, s[axis]);
+  }
+  const steps = Math.max(n, 0);
+  let size = len;
+  if (steps > 0) {
+    if (len.value === null) size = unknownDim();
+    else size = len.value <= steps ? dim(0) : dimSub(len, steps);
+  }
+  return ctx.tensor(x.shape.map((d, k) => (k === axis ? size : d)), dtype);
 }
 
 const defs: OpDef[] = [
@@ -168,6 +207,10 @@ const defs: OpDef[] = [
       return keep(x, ctx);
     },
   })),
+  ...tensorFn({
+    keys: ['torch.diff', 'Tensor.diff'], family: 'elementwise', params: [opt('n', vInt(1)), opt('dim', vInt(-1)), opt('prepend', vNone), opt('append', vNone)],
+    infer: diffInfer, flops: (a, o) => numelOf(o) * Math.max(a.n && a.n.kind === 'int' ? a.n.dim.value ?? 1 : 1, 0), onnx: diffLowering,
+  }),
   {
     kind: 'function', name: 'torch.meshgrid', family: 'creation', signature: [star('tensors'), kw('indexing', vNone)], infer: meshgridInfer, onnx: meshgridLowering,
   },

@@ -90,6 +90,8 @@ export interface ModuleOpDef {
    * order; they appear in named_modules()/state_dict but their tensors are not in `tensors()`.
    */
   submodules?(attrs: BoundArgs): { name: string; type: string; tensors: TensorSpec[] }[];
+  /** An attribute as the module stores it when that differs from the constructor argument (Conv2d's `kernel_size` is always a tuple), else undefined. */
+  attr?(attrs: BoundArgs, name: string): PyValue | undefined;
   readonly onnx?: OnnxLowering;
 }
 
