@@ -62,8 +62,13 @@ function commentAbove(r: Range, lines: readonly string[]): { spec: string; line:
   return null;
 }
 
+/** Per class body: a class the user did not edit keeps its AST objects between parses, so its names are reused. */
+const calledCache = new WeakMap<readonly Stmt[], Set<string>>();
+
 /** Names called anywhere in a class body (`DoubleConv(...)`, `[Block(c) for c in …]`). */
 function calledNames(body: readonly Stmt[]): Set<string> {
+  const cached = calledCache.get(body);
+  if (cached) return cached;
   const out = new Set<string>();
   const visit = (v: unknown): void => {
     if (Array.isArray(v)) {
@@ -76,5 +81,6 @@ function calledNames(body: readonly Stmt[]): Set<string> {
     for (const [key, value] of Object.entries(v)) if (key !== 'r' && key !== 'nameRange') visit(value);
   };
   visit(body);
+  calledCache.set(body, out);
   return out;
 }
