@@ -55,7 +55,9 @@ test('graph-view payload of fusion points validates as part of a GraphPayload', 
   const a = analyzeFusion(graph);
   const fusions = a.points.map((p) => fusionPayload(graph, p));
   assert.equal(fusions[0]!.levels, '/1 /2 /4');
-  assert.deepEqual(fusions[0]!.inputs.map((i) => i.resampling), [['max-pooled ÷4'], ['interpolated ×0.5 (nearest)'], []]);
+  assert.deepEqual(fusions[0]!.inputs.map((i) => i.resampling.map((r) => r.en)), [['max-pooled ÷4'], ['interpolated ×0.5 (nearest)'], []]);
+  // The card shows the steps in the UI's language, like the explanation.
+  assert.deepEqual(fusions[0]!.inputs.map((i) => i.resampling.map((r) => r['zh-cn'])), [['最大池化 ÷4'], ['插值 ×0.5（nearest）'], []]);
   assert.deepEqual(fusions[0]!.inputs.map((i) => i.stride), [1, 2, 4]);
   const payload = graphPayload(graph, fusions);
   assert.ok(isGraphPayload(payload));

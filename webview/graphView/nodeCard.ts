@@ -73,7 +73,7 @@ function fusionSection(f: PayloadFusion, s: Strings, lang: 'en' | 'zh-cn'): HTML
           num(inp.channels, String),
           h('td', {}, inp.shape ? h('code', { title: inp.shape.symbolic }, inp.shape.concrete) : '?'),
         ),
-        inp.resampling.length > 0 && h('tr', { class: 'resampling' }, h('td', { colspan: '3' }), h('td', { title: s.resampling }, ...inp.resampling.map((r) => h('div', {}, r)))),
+        inp.resampling.length > 0 && h('tr', { class: 'resampling' }, h('td', { colspan: '3' }), h('td', { title: s.resampling }, ...inp.resampling.map((r) => h('div', {}, r[lang] || r.en)))),
       ),
     ),
   );

@@ -23,7 +23,7 @@ export function fusionPayload(graph: ModelGraph, p: FusionPoint): PayloadFusion 
         stride: i.level.stride?.[0] ?? null,
         channels: i.level.channels,
         shape: payloadShape(i.shape),
-        resampling: i.resampling.map((st) => resampleText(st, 'en')),
+        resampling: i.resampling.map((st) => ({ en: resampleText(st, 'en'), 'zh-cn': resampleText(st, 'zh-cn') })),
       };
     }),
     output: payloadShape(p.out.shape),

@@ -61,8 +61,8 @@ export interface PayloadFusionInput {
   readonly stride: number | null;
   readonly channels: number | null;
   readonly shape: PayloadShape | null;
-  /** How it was resampled to meet the others (`interpolate ×2`, `maxpool /2`), empty when not. */
-  readonly resampling: readonly string[];
+  /** How it was resampled to meet the others (`interpolated ×2`, `max-pooled ÷2`), one step each, empty when not. */
+  readonly resampling: readonly { readonly en: string; readonly 'zh-cn': string }[];
 }
 
 export interface PayloadFusion {
