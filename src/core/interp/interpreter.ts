@@ -16,7 +16,7 @@ import { makeBuiltins } from './builtins';
 import { namespaceAttr } from './torchNamespace';
 import { callModule, instantiate, instanceGetAttr, instanceSetAttr, moduleGetItem, moduleIter, moduleLen, moduleSetItem } from './moduleRuntime';
 import { importFrom, importModule } from './imports';
-import { creationValues, derivedValues, rowValues, shapeNumel } from './tensorConsts';
+import { creationValues, derivedValues, initRuleValues, rowValues, shapeNumel } from './tensorConsts';
 import { makeSet, setItems, setMethod } from './pySet';
 
 /** A Python exception raised by the analysed code (or by a failed operation inside it). */
@@ -79,6 +79,8 @@ export class Interpreter {
   readonly modulesByFile = new Map<string, ModuleScope>();
   /** named_modules() paths of the model being traced. */
   paths = new Map<Instance, string>();
+  /** Which of the traced model's modules hold each tensor object (see `moduleHolders`); built for one `paths`. */
+  private held: { readonly paths: Map<Instance, string>; readonly by: Map<number, Instance[]> } | null = null;
   /** How parameters created by torch factories are initialised (by tensor object id). */
   readonly initOf = new Map<number, import('../ops/types').InitRule>();
   /** Element values of small constant tensors (by tensor value; an in-place op makes a new value without them). */
@@ -1025,10 +1027,10 @@ export class Interpreter {
     } catch (e) {
       return this.opFailure(e, def.name, r);
     }
+    let mutated: Tensor | null = null;
     if (def.inPlace) {
       const self = bound[def.signature[0]?.name ?? ''];
-      // Values tracked for the mutated tensor are stale for every alias of it.
-      if (self?.kind === 'tensor') this.constValues.delete(self as Tensor);
+      if (self?.kind === 'tensor') mutated = self as Tensor;
       out = this.markInPlace(out, self);
     }
     out = this.ensureTensors(out);
@@ -1039,6 +1041,9 @@ export class Interpreter {
       if (vals && vals.length === shapeNumel(out.shape)) this.constValues.set(out as Tensor, vals);
     }
     if (this.rec.active) this.addNode(def.name, null, {}, bound, out, 0, def.flops ? safeFlops(() => def.flops!(bound, out)) : 0, r);
+    // The mutated tensor's values now describe only its old version (already in the graph as this node's input):
+    // an alias that still holds the old version must not read them as current.
+    if (mutated) this.constValues.delete(mutated);
     return out;
   }
 
@@ -1066,7 +1071,33 @@ export class Interpreter {
         else if (v.kind === 'list') for (let i = 0; i < v.items.length; i++) if (v.items[i].kind === 'tensor' && (v.items[i] as Tensor).obj === s.obj) v.items[i] = t;
       }
     }
+    // So do the model's modules holding it (`self.mask[:, :4] = 1` is seen by later reads of `self.mask`).
+    if (this.rec.active) for (const inst of this.moduleHolders(s.obj)) rebindHeld(inst, s.obj, t);
     return t;
+  }
+
+  /** Any assignment of a module attribute may change which modules hold which tensors. */
+  forgetModuleHolders(): void {
+    this.held = null;
+  }
+
+  /** The traced model's modules whose buffers, parameters or tensor attributes are this tensor object. */
+  private moduleHolders(obj: number): readonly Instance[] {
+    if (!this.held || this.held.paths !== this.paths) {
+      const by = new Map<number, Instance[]>();
+      const add = (o: number, inst: Instance) => {
+        const list = by.get(o);
+        if (!list) by.set(o, [inst]);
+        else if (!list.includes(inst)) list.push(inst);
+      };
+      for (const inst of this.paths.keys()) {
+        for (const b of inst.buffers.values()) if (b) add(b.obj, inst);
+        for (const p of inst.params.values()) if (p) add(p.obj, inst);
+        for (const v of inst.dict.values()) if (v.kind === 'tensor') add((v as Tensor).obj, inst);
+      }
+      this.held = { paths: this.paths, by };
+    }
+    return this.held.by.get(obj) ?? [];
   }
 
   /** Tensors made by rules without ctx.tensor get an identity too. */
@@ -1090,7 +1121,11 @@ export class Interpreter {
       argAttrs[k] = attrValue(v);
       // Tensors made before the traced run (plain tensor attributes set in __init__) enter the graph as constants.
       collectTensorIds(v, inputs, 0, (t) => {
-        if (!this.rec.values.has(t.id)) this.rec.values.set(t.id, { id: t.id, shape: t.shape, dtype: t.dtype, source: this.paramObjs.has(t.obj) ? 'param' : 'const', producer: null });
+        if (this.rec.values.has(t.id)) return;
+        const param = this.paramObjs.has(t.obj);
+        // A constant's element values, when known (e.g. `self.offset = torch.zeros(…)`), let export write it.
+        const vals = param ? undefined : this.constValues.get(t) ?? (t.version === 0 ? initRuleValues(this.initOf.get(t.obj), t.shape) ?? undefined : undefined);
+        this.rec.values.set(t.id, { id: t.id, shape: t.shape, dtype: t.dtype, source: param ? 'param' : 'const', producer: null, ...(vals ? { constValue: vals } : {}) });
       });
     }
     let attrOut = attrCache.get(attrs);
@@ -1651,4 +1686,11 @@ export function computeMro(cls: UserClass): ClassRef[] {
     }
   }
   return out;
+}
+
+/** Points a module's buffers, parameters and tensor attributes that are object `obj` at its new version `t`. */
+function rebindHeld(inst: Instance, obj: number, t: Tensor): void {
+  for (const [k, b] of inst.buffers) if (b && b.obj === obj) inst.buffers.set(k, t);
+  for (const [k, p] of inst.params) if (p && p.obj === obj) inst.params.set(k, t);
+  for (const [k, v] of inst.dict) if (v.kind === 'tensor' && (v as Tensor).obj === obj) inst.dict.set(k, t);
 }

@@ -1,5 +1,5 @@
 // Element values of small constant tensors made from literal arguments (`torch.linspace(0, 0.1, 4)`), so `.item()`/`.tolist()` give numbers.
-import type { BoundArgs } from '../ops/types';
+import type { BoundArgs, InitRule } from '../ops/types';
 import type { PyValue } from '../ops/values';
 import type { DType, Shape } from '../shape/shape';
 
@@ -76,6 +76,15 @@ export function creationValues(op: string, a: BoundArgs, dtype: DType): number[]
     default:
       return null;
   }
+}
+
+/** Element values of a tensor still as a deterministic factory made it (zeros, ones, full), when small. */
+export function initRuleValues(rule: InitRule | undefined, shape: Shape | null): number[] | null {
+  if (!rule) return null;
+  const value = rule.kind === 'zeros' ? 0 : rule.kind === 'ones' ? 1 : rule.kind === 'constant' ? rule.value : null;
+  const n = shapeNumel(shape);
+  if (value === null || n < 0 || n > MAX_ELEMENTS) return null;
+  return new Array<number>(n).fill(value);
 }
 
 /** A tensor element as the Python number `.item()` returns. */

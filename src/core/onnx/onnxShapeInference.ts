@@ -561,7 +561,9 @@ const rules: Record<string, Rule> = {
 
 for (const op of ['Relu', 'Sigmoid', 'Tanh', 'Exp', 'Log', 'Sqrt', 'Neg', 'Abs', 'Erf', 'Softplus', 'Softsign', 'LeakyRelu', 'Elu', 'Selu', 'Celu',
   'HardSigmoid', 'HardSwish', 'Gelu', 'Mish', 'Softmax', 'LogSoftmax', 'InstanceNormalization', 'Clip', 'Reciprocal', 'Floor', 'Ceil', 'Round',
-  'Sin', 'Cos', 'Sign', 'LRN', 'ThresholdedRelu', 'Hardmax']) {
+  'Sin', 'Cos', 'Sign', 'LRN', 'ThresholdedRelu', 'Hardmax',
+  // Scatters write into a copy of their data input: same shape and type (PyTorch exports index_put as ScatterND).
+  'ScatterND', 'ScatterElements', 'Scatter']) {
   rules[op] = same;
 }
 
