@@ -3,6 +3,7 @@ import { argNumber, type LoweringArg, type OnnxLowering, type OnnxLoweringContex
 import { attr } from './lowering';
 import { castTo, mainInput, shapeConst } from './lowerCommon';
 import { indexItem, planIndex, type IndexItem, type IndexPlan } from './lowerShape';
+import type { DType } from '../shape/shape';
 
 type Ctx = OnnxLoweringContext;
 
@@ -47,6 +48,28 @@ function maskAssign(ctx: Ctx, x: string, mask: string, shape: readonly number[])
   ctx.node('Where', [m, value, x], {}, ctx.outputs);
 }
 
+/**
+ * `x[:, idx] = v` with one 1-D integer index tensor, whose values are known only at run time: ScatterElements
+ * along the index's axis, with the index broadcast over the written region. ScatterElements counts the other
+ * axes from 0, so those must be written from their start with step 1 (full slices, prefixes, `0`).
+ */
+function tensorIndexAssign(ctx: Ctx, x: string, plan: IndexPlan, shape: readonly number[], dtype: DType): void {
+  if (plan.gathers.length !== 1) ctx.fail('assignment through more than one advanced (tensor/list) index is not exported');
+  const g = plan.gathers[0]!;
+  if (g.item.kind !== 'tensor') ctx.fail('assignment mixing an index list and an index tensor is not exported');
+  const idxShape = ctx.shape(g.item.name);
+  if (idxShape.length !== 1) ctx.fail('assignment through a multi-dimensional index tensor is not exported');
+  if (plan.slices.some((sl) => sl.start !== 0 || sl.step !== 1)) ctx.fail('assignment through an index tensor together with offset or strided slices is not exported');
+  const region = shape.map((n, axis) => (axis === g.axis ? idxShape[0]! : plan.slices.find((sl) => sl.axis === axis)?.end ?? n));
+  const value = castTo(ctx, ctx.operand('value', dtype), dtype);
+  // The value broadcasts to the indexing result's shape, which orders elements as the region does (ints and None add size-1 dims).
+  const written = ctx.node('Expand', [value, shapeConst(ctx, plan.shape)])[0]!;
+  const updates = ctx.node('Reshape', [written, shapeConst(ctx, region)])[0]!;
+  const column = ctx.node('Reshape', [castTo(ctx, g.item.name, 'int64'), shapeConst(ctx, shape.map((_, axis) => (axis === g.axis ? idxShape[0]! : 1)))])[0]!;
+  const indices = ctx.node('Expand', [column, shapeConst(ctx, region)])[0]!;
+  ctx.node('ScatterElements', [x, indices, updates], { axis: attr.int(g.axis) }, ctx.outputs);
+}
+
 export const setitemLowering: OnnxLowering = (ctx) => {
   const x = mainInput(ctx);
   const shape = ctx.shape(x);
@@ -58,6 +81,7 @@ export const setitemLowering: OnnxLowering = (ctx) => {
   // `x[1, 2] = v` and `x[[1, 2]] = v` record the same index; export only when the reading is not in doubt.
   if (Array.isArray(raw) && raw.length > 1 && items.every((it) => it.kind === 'int')) ctx.fail('an index of several ints may be a tuple or a list; not exported');
   const plan = planIndex(ctx, items, shape) ?? ctx.fail('the index does not fit the tensor');
+  if (plan.gathers.some((g) => g.item.kind === 'tensor')) return tensorIndexAssign(ctx, x, plan, shape, dtype);
   const positions = flatPositions(ctx, plan, shape);
   const numel = shape.reduce((a, b) => a * b, 1);
   const value = castTo(ctx, ctx.operand('value', dtype), dtype);
