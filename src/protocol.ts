@@ -118,9 +118,9 @@ export interface RunInput {
   readonly source: InputSource;
 }
 
-/** An extra graph output the ONNX encoder exposes so the panel can show intermediate tensors. */
+/** An extra graph output the ONNX encoder exposes so the panel can show intermediate tensors (or their summaries). */
 export interface RunTap {
-  /** ONNX output name of the tapped tensor. */
+  /** ONNX output name of the tapped tensor, or of its statistics when `summary` is set. */
   readonly output: string;
   /** ModelGraph node that produced it. */
   readonly node: string;
@@ -130,6 +130,17 @@ export interface RunTap {
   /** For fusion taps: the index of the fusion (in the model's fusion list) and the level text. */
   readonly fusion?: number;
   readonly level?: string;
+  /**
+   * Set when the graph summarises the tensor itself (it is not an output): `output` is then a float64 vector of
+   * its statistics (core/ops/lowerStats STATS_VECTOR), `dims` the tensor's shape, and `map` (fusion taps) the
+   * output holding what its heatmap reads (batch item 0; mean |x| over channels for [N, C, H, W]).
+   */
+  readonly summary?: TapSummary;
+}
+
+export interface TapSummary {
+  readonly dims: readonly number[];
+  readonly map?: string;
 }
 
 export interface RunModel {
@@ -385,7 +396,10 @@ function isRunInput(v: unknown): v is RunInput {
 }
 function isRunTap(v: unknown): v is RunTap {
   return isRec(v) && isStr(v.output, 4096) && isStr(v.node, 4096) && isStr(v.label, 4096) && oneOf(v.role, ['layer', 'fusion-input', 'fusion-output'] as const) &&
-    (v.fusion === undefined || isInt(v.fusion)) && (v.level === undefined || isStr(v.level, 256));
+    (v.fusion === undefined || isInt(v.fusion)) && (v.level === undefined || isStr(v.level, 256)) && (v.summary === undefined || isTapSummary(v.summary));
+}
+function isTapSummary(v: unknown): v is TapSummary {
+  return isRec(v) && isArrayOf(v.dims, (d): d is number => isInt(d), 16) && (v.map === undefined || isStr(v.map, 4096));
 }
 function isRunModel(v: unknown): v is RunModel {
   return isRec(v) && isStr(v.name, 4096) && isBytes(v.onnx) &&

@@ -19,7 +19,7 @@ import { loadNodeOrt } from '../core/run/nodeOrt';
 import { createOrtRunner } from '../core/run/ortRunner';
 import type { RunTensor } from '../core/run/runner';
 import { tensorStats, type TensorStats } from '../core/run/tensorStats';
-import { layerStats, layerValueIds, type LayerStat } from '../core/run/layerStats';
+import { layerStats, layerValueIds, type LayerStat, type LayerTap } from '../core/run/layerStats';
 import { concreteShape, type DType } from '../core/shape/shape';
 import { readSafetensors } from '../core/weights/readSafetensors';
 import { Rng } from '../core/weights/rng';
@@ -106,8 +106,8 @@ export interface RunnableModel {
   /** ONNX input/output names in graph order. */
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
-  /** Value id → extra output name, for per-layer statistics. */
-  readonly exposed?: ReadonlyMap<string, string>;
+  /** Value id → its statistics output (or, for model outputs, the output itself), for per-layer statistics. */
+  readonly exposed?: ReadonlyMap<string, LayerTap>;
 }
 
 interface ModelResult {
@@ -182,9 +182,13 @@ export function weightsFor(graph: ModelGraph, weightsFile: string | null, seed: 
 async function loadPythonModels(o: RunOptions): Promise<RunnableModel[]> {
   const graphs = await analyzeModels(o.file, o.models, o.inputSpecs);
   return graphs.map((graph) => {
-    const extraOutputs = o.layerStats ? layerValueIds(graph) : [];
-    const exported = exportOnnx(graph, { weights: weightsFor(graph, o.weights, o.seed), extraOutputs });
-    return { label: graph.expr, bytes: exported.bytes, graph, inputNames: exported.inputNames, outputNames: exported.outputNames, exposed: exported.extraOutputs };
+    // per-layer statistics are computed in the graph; the model's own outputs (fetched anyway) are summarised here
+    const inputs = new Set(graph.inputs.map((i) => i.value));
+    const statsOutputs = o.layerStats ? layerValueIds(graph).filter((v) => !graph.outputs.includes(v) && !inputs.has(v)) : [];
+    const exported = exportOnnx(graph, { weights: weightsFor(graph, o.weights, o.seed), statsOutputs });
+    const exposed = new Map<string, LayerTap>([...exported.statsOutputs].map(([v, s]) => [v, { output: s.name, dims: s.dims }]));
+    if (o.layerStats) graph.outputs.forEach((v, i) => exposed.set(v, { output: exported.outputNames[i]! }));
+    return { label: graph.expr, bytes: exported.bytes, graph, inputNames: exported.inputNames, outputNames: exported.outputNames, ...(o.layerStats ? { exposed } : {}) };
   });
 }
 

@@ -55,13 +55,17 @@ export function prepareRun(graph: ModelGraph, choice: WeightsChoice, limitBytes:
     if (out === undefined || !graph.values.get(out)?.shape) continue;
     wanted.push({ value: out, tap: { node: n.id, label: n.modulePath ?? n.op.replace(/^(torch|F|Tensor|op)\./, ''), role: 'layer' } });
   }
-  const extra = [...new Set(wanted.map((w) => w.value).filter((v) => !outputsSet.has(v) && !inputsSet.has(v)))];
-  const exported = encodeOnnx(graph, { weights: tensors, extraOutputs: extra });
-  const outputName = (value: string): string | undefined => exported.extraOutputs.get(value) ?? (outputsSet.has(value) ? exported.outputNames[graph.outputs.indexOf(value)] : undefined);
+  // Tensors that are not model outputs are summarised in the graph: the session returns their statistics (and,
+  // for fusion taps, the part of the tensor the heatmap reads) instead of whole activations.
+  const summarised = (role?: RunTap['role']): string[] =>
+    [...new Set(wanted.filter((w) => role === undefined || w.tap.role !== role).map((w) => w.value).filter((v) => !outputsSet.has(v) && !inputsSet.has(v)))];
+  const exported = encodeOnnx(graph, { weights: tensors, statsOutputs: summarised(), mapOutputs: summarised('layer') });
   const taps: RunTap[] = [];
   for (const w of wanted) {
-    const output = outputName(w.value);
-    if (output !== undefined) taps.push({ output, ...w.tap });
+    const stats = exported.statsOutputs.get(w.value);
+    const map = exported.mapOutputs.get(w.value)?.name;
+    if (stats) taps.push({ output: stats.name, ...w.tap, summary: { dims: [...stats.dims], ...(map !== undefined && w.tap.role !== 'layer' ? { map } : {}) } });
+    else if (outputsSet.has(w.value)) taps.push({ output: exported.outputNames[graph.outputs.indexOf(w.value)]!, ...w.tap });
   }
   return { onnx: exported.bytes, inputNames: exported.inputNames, outputs: exported.outputNames, taps, estimatedBytes: estimate.totalBytes, warnings };
 }

@@ -66,6 +66,14 @@ test('run panel messages', () => {
   assert.equal(isToRunPanel({ ...run, inputs: [{ ...run.inputs[0], dims: [0, 3] }] }), false);
   assert.equal(isToRunPanel({ ...run, inputs: [{ ...run.inputs[0], source: { kind: 'image', data: 'AA==', mime: 'image/png', mean: [0], std: [0] } }] }), false);
   assert.equal(isToRunPanel({ ...run, models: [{ ...run.models[0], onnx: 'not base64!' }] }), false);
+  // a tap summarised in the graph: its statistics output, the tensor's dims and (fusion taps) its feature-map output
+  const summarised = (summary: unknown): unknown => ({ ...run, models: [{ ...run.models[0], taps: [{ ...run.models[0]!.taps[0], output: 'stats.v3', summary }] }] });
+  assert.ok(isToRunPanel(summarised({ dims: [4, 64, 256, 256], map: 'map.v3' })));
+  assert.ok(isToRunPanel(summarised({ dims: [] })));
+  assert.equal(isToRunPanel(summarised({ dims: [4, -1] })), false);
+  assert.equal(isToRunPanel(summarised({ dims: [4], map: 7 })), false);
+  assert.equal(isToRunPanel(summarised({ map: 'map.v3' })), false);
+  assert.equal(isToRunPanel(summarised('stats')), false);
   const result = { type: 'runResult', runId: 1, models: [{ name: 'A', ok: true, outputs: [{ name: 'y', stats, preview: [0.5] }], layers: [{ output: 't0', node: 'n1', label: 'cat', role: 'layer', stats }], createMs: 3, runMs: 1, params: 1, flops: 2 }], comparisons: [{ a: 'A', b: 'B', output: 0, maxAbsDiff: 0.1, cosine: 0.9 }] };
   assert.ok(isFromRunPanel(result));
   assert.ok(isFromRunPanel({ type: 'runProgress', runId: 1, model: 'A', phase: 'running', fraction: 0.5 }));

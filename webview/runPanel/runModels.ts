@@ -1,9 +1,9 @@
-// Runs every model of a request on the same inputs through a Runner, then summarises: output stats and previews, per-layer stats, comparisons, fusion heatmaps.
+// Runs every model of a request on the same inputs through a Runner, then summarises: output stats and previews, per-layer stats (computed in the graph for summarised taps), comparisons, fusion heatmaps.
 import type { Comparison, LayerResult, ModelResult, OutputResult, RunModel, RunPhase, RunResult, TensorStats } from '../../src/protocol';
 import { bytesOf } from '../../src/protocol';
 import { compareTensors, sameShape } from '../../src/core/run/compareTensors';
 import type { Runner, RunTensor } from '../../src/core/run/runner';
-import { tensorStats } from '../../src/core/run/tensorStats';
+import { statsFromVector, tensorStats, type TensorStats as CoreStats } from '../../src/core/run/tensorStats';
 import { heatmap, type Heatmap } from './featureMap';
 
 export interface FeatureMap {
@@ -28,8 +28,11 @@ export interface RunHooks {
 }
 
 export function statsOf(t: RunTensor): TensorStats {
-  const s = tensorStats(t.data);
-  return { dims: [...t.shape], mean: s.mean, std: s.std, min: s.min, max: s.max, nonFinite: s.nonFinite };
+  return { dims: [...t.shape], ...statsFields(tensorStats(t.data)) };
+}
+
+function statsFields(s: CoreStats): Omit<TensorStats, 'dims'> {
+  return { mean: s.mean, std: s.std, min: s.min, max: s.max, nonFinite: s.nonFinite };
 }
 
 /** The inputs the session wants, by name: the request's inputs in order when names differ (e.g. an exported `input.1`). */
@@ -83,7 +86,8 @@ export async function runModels(runId: number, models: readonly RunModel[], inpu
       const outputNames = modelOutputs(model, session.outputNames);
       // Fetch only what is shown: a lowered model may declare more tap outputs than this request lists,
       // and every fetched output is copied out of the wasm heap.
-      const out = await session.run(feedsFor(session.inputNames, inputs), [...new Set([...outputNames, ...model.taps.map((t) => t.output)])].filter((n) => session.outputNames.includes(n)));
+      const fetch = [...outputNames, ...model.taps.flatMap((t) => [t.output, ...(t.summary?.map !== undefined ? [t.summary.map] : [])])];
+      const out = await session.run(feedsFor(session.inputNames, inputs), [...new Set(fetch)].filter((n) => session.outputNames.includes(n)));
       hooks.progress(model.name, 'summarising', base + 0.8 / models.length);
       const outputs: OutputResult[] = [];
       const tensors: RunTensor[] = [];
@@ -98,10 +102,13 @@ export async function runModels(runId: number, models: readonly RunModel[], inpu
       for (const tap of model.taps) {
         const t = out[tap.output];
         if (!t) continue;
-        layers.push({ output: tap.output, node: tap.node, label: tap.label, role: tap.role, stats: statsOf(t) });
+        // a summarised tap arrives as its statistics (and the reduced tensor its heatmap reads), a plain one whole
+        const stats = tap.summary ? { dims: [...tap.summary.dims], ...statsFields(statsFromVector(t.data)) } : statsOf(t);
+        layers.push({ output: tap.output, node: tap.node, label: tap.label, role: tap.role, stats });
         if (tap.role !== 'layer' && tap.fusion !== undefined) {
-          const map = heatmap(t.data, t.shape);
-          if (map) featureMaps.push({ model: model.name, fusion: tap.fusion, role: tap.role, label: tap.label, level: tap.level ?? '', dims: [...t.shape], map });
+          const m = tap.summary ? (tap.summary.map !== undefined ? out[tap.summary.map] : undefined) : t;
+          const map = m ? heatmap(m.data, m.shape) : null;
+          if (map) featureMaps.push({ model: model.name, fusion: tap.fusion, role: tap.role, label: tap.label, level: tap.level ?? '', dims: [...stats.dims], map });
         }
       }
       results.push({ name: model.name, ok: true, outputs, layers, createMs: session.sessionCreateMs, runMs: session.lastRunMs ?? 0, params: model.params, flops: model.flops });

@@ -1,8 +1,9 @@
-// ModelGraph → ONNX ModelProto bytes (opset 17, static shapes), each node lowered by its op registry entry.
+// ModelGraph → ONNX ModelProto bytes (opset 17, static shapes), each node lowered by its op registry entry; tapped values exposed whole or summarised in the graph.
 import type { GraphNode, GraphValue, ModelGraph } from '../graph/modelGraph';
 import type { LoweringArg, OnnxAttr, OnnxLoweringContext } from '../ops/lowering';
 import { functionOp, moduleOp } from '../ops/registry';
 import type { OnnxLowering } from '../ops/lowering';
+import { featureMapShape, lowerFeatureMap, lowerTensorStats, STATS_VECTOR } from '../ops/lowerStats';
 import type { DType } from '../shape/shape';
 import { concreteShape } from '../shape/shape';
 import { OnnxAttrType, modelProtoType } from './onnxSchema';
@@ -22,8 +23,18 @@ export class OnnxExportError extends Error {
 export interface ExportOptions {
   /** State tensors by state_dict name (seeded init or loaded safetensors). */
   readonly weights: ReadonlyMap<string, TensorData>;
-  /** Value ids to expose as extra graph outputs (for per-layer statistics). */
+  /** Value ids to expose whole as extra graph outputs. */
   readonly extraOutputs?: readonly string[];
+  /** Value ids whose statistics the graph computes (ops/lowerStats), exposed as `stats.<id>` instead of the tensor. */
+  readonly statsOutputs?: readonly string[];
+  /** Value ids whose feature map the graph computes (ops/lowerStats `featureMapShape`), exposed as `map.<id>`. */
+  readonly mapOutputs?: readonly string[];
+}
+
+/** An in-graph summary output: its ONNX name and the shape of the tensor it summarises. */
+export interface SummaryOutput {
+  readonly name: string;
+  readonly dims: readonly number[];
 }
 
 export interface ExportedModel {
@@ -34,6 +45,10 @@ export interface ExportedModel {
   readonly outputNames: readonly string[];
   /** Value id → ONNX output name, for the requested extra outputs. */
   readonly extraOutputs: ReadonlyMap<string, string>;
+  /** Value id → its statistics output (float64 [6], ops/lowerStats STATS_VECTOR), for the requested `statsOutputs`. */
+  readonly statsOutputs: ReadonlyMap<string, SummaryOutput>;
+  /** Value id → its feature-map output, for the requested `mapOutputs` that have one. */
+  readonly mapOutputs: ReadonlyMap<string, SummaryOutput>;
   readonly nodeCount: number;
 }
 
@@ -77,6 +92,7 @@ function attributeMsg(name: string, a: OnnxAttr): Record<string, unknown> {
     case 'floats': return { name, type: OnnxAttrType.FLOATS, floats: [...a.value] };
     case 'string': return { name, type: OnnxAttrType.STRING, s: enc.encode(a.value) };
     case 'strings': return { name, type: OnnxAttrType.STRINGS, strings: a.value.map((s) => enc.encode(s)) };
+    case 'graph': return { name, type: OnnxAttrType.GRAPH, g: { name: a.value.name, node: a.value.nodes, output: a.value.outputs } };
   }
 }
 
@@ -194,23 +210,44 @@ export function exportOnnx(graph: ModelGraph, options: ExportOptions): ExportedM
 
   function lowerNode(node: GraphNode): void {
     const lowering = loweringOf(node.op)!;
-    let fresh = 0;
+    const inputNames = node.inputs.map(nameOf);
+    const outputNames = node.outputs.map(nameOf);
     const prefix = node.modulePath ? `${node.modulePath}/${node.id}` : node.id;
     const fail = (message: string): never => {
       throw new OnnxExportError(`cannot export ${node.op}${node.modulePath ? ` (${node.modulePath})` : ''} to ONNX: ${message}`, [node.op]);
     };
+    const produced = new Set<string>();
+    lowering(contextFor({ op: node.op, modulePath: node.modulePath, attrs: node.attrs, args: node.args, inputs: inputNames, outputs: outputNames, prefix, fail }, nodes, produced));
+    for (const o of outputNames) {
+      if (!produced.has(o) && !initialized.has(o) && !inputNames.includes(o)) fail(`the lowering did not produce output '${o}'`);
+    }
+  }
+
+  interface LoweringSite {
+    readonly op: string;
+    readonly modulePath: string | null;
+    readonly attrs: GraphNode['attrs'];
+    readonly args: GraphNode['args'];
+    readonly inputs: readonly string[];
+    readonly outputs: readonly string[];
+    /** Prefix of the names of emitted nodes and fresh values. */
+    readonly prefix: string;
+    readonly fail: (message: string) => never;
+  }
+
+  /** The builder a lowering writes against: nodes go to `sink`, the names they write to `produced`. */
+  function contextFor(site: LoweringSite, sink: NodeMsgOut[], produced: Set<string>): OnnxLoweringContext {
+    const { prefix, fail } = site;
+    let fresh = 0;
     const tensorIdOf = (a: LoweringArg | undefined): string | null =>
       a !== null && a !== undefined && typeof a === 'object' && !Array.isArray(a) && 'tensor' in a && typeof a.tensor === 'string' ? a.tensor : null;
-    const inputNames = node.inputs.map(nameOf);
-    const outputNames = node.outputs.map(nameOf);
-    const produced = new Set<string>();
     const ctx: OnnxLoweringContext = {
-      op: node.op,
-      modulePath: node.modulePath,
-      attrs: node.attrs,
-      args: node.args,
-      inputs: inputNames,
-      outputs: outputNames,
+      op: site.op,
+      modulePath: site.modulePath,
+      attrs: site.attrs,
+      args: site.args,
+      inputs: site.inputs,
+      outputs: site.outputs,
       shape(name) {
         const s = shapes.get(name);
         if (!s) return fail(`the shape of '${name}' is not known`);
@@ -220,28 +257,28 @@ export function exportOnnx(graph: ModelGraph, options: ExportOptions): ExportedM
         return dtypes.get(name) ?? fail(`the dtype of '${name}' is not known`);
       },
       tensorArg(arg) {
-        const id = tensorIdOf(node.args[arg]);
+        const id = tensorIdOf(site.args[arg]);
         return id === null ? null : nameOf(id);
       },
       value(id) {
         return nameOf(id);
       },
       tensorList(arg) {
-        const v = node.args[arg];
+        const v = site.args[arg];
         if (!Array.isArray(v)) return null;
         const ids = (v as readonly LoweringArg[]).map(tensorIdOf);
         return ids.every((x): x is string => x !== null) ? ids.map(nameOf) : null;
       },
       param(local) {
-        const stateName = node.modulePath ? `${node.modulePath}.${local}` : local;
+        const stateName = site.modulePath ? `${site.modulePath}.${local}` : local;
         return stateByName.has(stateName) ? stateInitializer(stateName) : null;
       },
       node(opType, ins, attrs = {}, outs = 1) {
         const outNames = typeof outs === 'number' ? Array.from({ length: outs }, () => `${prefix}/${opType}_${fresh++}`) : [...outs];
-        nodes.push({
+        sink.push({
           input: [...ins],
           output: outNames,
-          name: `${prefix}/${opType}_${nodes.length}`,
+          name: `${prefix}/${opType}_${sink.length}`,
           opType,
           attribute: Object.entries(attrs).map(([k, a]) => attributeMsg(k, a)),
         });
@@ -257,17 +294,22 @@ export function exportOnnx(graph: ModelGraph, options: ExportOptions): ExportedM
       operand(arg, dtype) {
         const t = ctx.tensorArg(arg);
         if (t) return t;
-        const v = node.args[arg];
+        const v = site.args[arg];
         if (typeof v === 'number' || typeof v === 'boolean') return ctx.constFloat([Number(v)], [], dtype);
         if (v && typeof v === 'object' && 'symbolic' in v && typeof v.value === 'number') return ctx.constFloat([v.value], [], dtype);
         return fail(`argument '${arg}' is neither a tensor nor a number`);
       },
       fail,
+      subgraph(name, outs, build) {
+        const subNodes: NodeMsgOut[] = [];
+        // a subgraph sees the outer names, so its fresh names carry their own prefix
+        const subPrefix = `${prefix}/${name}`;
+        const names = build(contextFor({ ...site, inputs: [], outputs: [], prefix: subPrefix }, subNodes, new Set()));
+        if (names.length !== outs.length) fail(`subgraph ${name} made ${names.length} outputs for ${outs.length} declared`);
+        return { name: subPrefix, nodes: subNodes, outputs: names.map((n, i) => valueInfo(n, outs[i]!.dtype, outs[i]!.dims)) };
+      },
     };
-    lowering(ctx);
-    for (const o of outputNames) {
-      if (!produced.has(o) && !initialized.has(o) && !inputNames.includes(o)) fail(`the lowering did not produce output '${o}'`);
-    }
+    return ctx;
   }
 
   // Graph outputs under stable names (`output.0`, `value.<id>`): an Identity where the value carries another name.
@@ -289,6 +331,29 @@ export function exportOnnx(graph: ModelGraph, options: ExportOptions): ExportedM
     addOutput(id, name);
     extra.set(id, name);
   }
+  /** Emits `lower(ctx, value, name)` for a value after the model's own nodes, and exposes `name`. */
+  const summarise = (id: string, name: string, dtype: DType, dims: readonly number[], lower: (ctx: OnnxLoweringContext, x: string, out: string) => void): SummaryOutput => {
+    const src = nameOf(id);
+    shapes.set(name, dims);
+    dtypes.set(name, dtype);
+    const fail = (message: string): never => {
+      throw new OnnxExportError(`cannot summarise value ${id} in the ONNX graph: ${message}`);
+    };
+    lower(contextFor({ op: 'summary', modulePath: null, attrs: {}, args: {}, inputs: [src], outputs: [name], prefix: name, fail }, nodes, new Set()), src, name);
+    outputs.push(valueInfo(name, dtype, dims));
+    return { name, dims: shapes.get(src)! };
+  };
+  const stats = new Map<string, SummaryOutput>();
+  for (const id of options.statsOutputs ?? []) {
+    if (stats.has(id) || !graph.values.has(id)) continue;
+    stats.set(id, summarise(id, `stats.${id}`, 'float64', [STATS_VECTOR.length], lowerTensorStats));
+  }
+  const maps = new Map<string, SummaryOutput>();
+  for (const id of options.mapOutputs ?? []) {
+    if (maps.has(id) || !graph.values.has(id)) continue;
+    const dims = featureMapShape(shapes.get(nameOf(id))!);
+    if (dims) maps.set(id, summarise(id, `map.${id}`, 'float32', dims, lowerFeatureMap));
+  }
 
   const model = {
     irVersion: IR_VERSION,
@@ -298,5 +363,5 @@ export function exportOnnx(graph: ModelGraph, options: ExportOptions): ExportedM
     graph: { name: graph.className || 'model', node: nodes, initializer: initializers, input: inputs, output: outputs },
   };
   const bytes = modelProtoType().encode(model).finish();
-  return { bytes, inputNames: inputs.map((_, i) => `input.${i}`), outputNames, extraOutputs: extra, nodeCount: nodes.length };
+  return { bytes, inputNames: inputs.map((_, i) => `input.${i}`), outputNames, extraOutputs: extra, statsOutputs: stats, mapOutputs: maps, nodeCount: nodes.length };
 }

@@ -24,7 +24,15 @@ export type OnnxAttr =
   | { readonly type: 'float'; readonly value: number }
   | { readonly type: 'floats'; readonly value: readonly number[] }
   | { readonly type: 'string'; readonly value: string }
-  | { readonly type: 'strings'; readonly value: readonly string[] };
+  | { readonly type: 'strings'; readonly value: readonly string[] }
+  | { readonly type: 'graph'; readonly value: OnnxSubgraph };
+
+/** A branch or loop body made by `ctx.subgraph`, in the encoder's own message form (opaque to lowerings). */
+export interface OnnxSubgraph {
+  readonly name: string;
+  readonly nodes: readonly object[];
+  readonly outputs: readonly object[];
+}
 
 /** Constructors for ONNX attributes: `{ axis: attr.int(1), kernel_shape: attr.ints([3, 3]) }`. */
 export const attr = {
@@ -34,6 +42,7 @@ export const attr = {
   floats: (value: readonly number[]): OnnxAttr => ({ type: 'floats', value }),
   string: (value: string): OnnxAttr => ({ type: 'string', value }),
   strings: (value: readonly string[]): OnnxAttr => ({ type: 'strings', value }),
+  graph: (value: OnnxSubgraph): OnnxAttr => ({ type: 'graph', value }),
 };
 
 export interface OnnxLoweringContext {
@@ -76,6 +85,11 @@ export interface OnnxLoweringContext {
   operand(arg: string, dtype: DType): string;
   /** Refuses the export of this node with a message (the op name is prefixed). */
   fail(message: string): never;
+  /**
+   * A subgraph (an `If` branch): `build` emits its nodes through the context it is given (which sees every
+   * name of the outer graph) and returns the names of its outputs, whose dtypes and shapes `outputs` declares.
+   */
+  subgraph(name: string, outputs: readonly { readonly dtype: DType; readonly dims: readonly number[] }[], build: (sub: OnnxLoweringContext) => readonly string[]): OnnxSubgraph;
 }
 
 export type OnnxLowering = (ctx: OnnxLoweringContext) => void;

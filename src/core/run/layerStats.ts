@@ -1,7 +1,7 @@
-// Per-layer statistics: each node output exposed as an extra ONNX output, summarised after a run, in graph order.
+// Per-layer statistics: each node output's statistics computed in the ONNX graph (or the tensor itself exposed as an output), read after a run, in graph order.
 import type { ModelGraph } from '../graph/modelGraph';
 import type { RunTensor } from './runner';
-import { tensorStats, type TensorStats } from './tensorStats';
+import { statsFromVector, tensorStats, type TensorStats } from './tensorStats';
 
 export interface LayerStat {
   /** Graph value id of the tensor. */
@@ -19,15 +19,24 @@ export function layerValueIds(graph: ModelGraph): string[] {
   return graph.nodes.flatMap((n) => n.outputs);
 }
 
-/** Statistics of the exposed values, given the exporter's value → output-name map and the run's outputs. */
-export function layerStats(graph: ModelGraph, exposed: ReadonlyMap<string, string>, outputs: Readonly<Record<string, RunTensor>>): LayerStat[] {
+/** Where a layer's figures come from: its statistics output (with the tensor's `dims`), or the tensor itself. */
+export interface LayerTap {
+  readonly output: string;
+  /** Set when `output` is the graph's own statistics vector (core/ops/lowerStats) of a tensor of these dims. */
+  readonly dims?: readonly number[];
+}
+
+/** Statistics of the tapped values, given value id → tap and the run's outputs. */
+export function layerStats(graph: ModelGraph, taps: ReadonlyMap<string, LayerTap>, outputs: Readonly<Record<string, RunTensor>>): LayerStat[] {
   const out: LayerStat[] = [];
   for (const n of graph.nodes) {
     for (const v of n.outputs) {
-      const name = exposed.get(v);
-      const t = name ? outputs[name] : undefined;
-      if (!t) continue;
-      out.push({ value: v, node: n.id, op: n.op, where: n.modulePath ?? n.scope, shape: t.shape, stats: tensorStats(t.data) });
+      const tap = taps.get(v);
+      const t = tap ? outputs[tap.output] : undefined;
+      if (!tap || !t) continue;
+      const where = n.modulePath ?? n.scope;
+      if (tap.dims) out.push({ value: v, node: n.id, op: n.op, where, shape: [...tap.dims], stats: statsFromVector(t.data) });
+      else out.push({ value: v, node: n.id, op: n.op, where, shape: t.shape, stats: tensorStats(t.data) });
     }
   }
   return out;

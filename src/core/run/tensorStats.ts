@@ -37,3 +37,13 @@ export function tensorStats(data: RunArray): TensorStats {
     ? { count: 0, mean: NaN, std: NaN, min: NaN, max: NaN, nonFinite }
     : { count: n, mean, std: Math.sqrt(m2 / n), min, max, nonFinite };
 }
+
+/**
+ * The statistics an exported graph computed itself (core/ops/lowerStats: count, mean, std, min, max, nonFinite,
+ * as float64), in the same form as `tensorStats` of the whole tensor.
+ */
+export function statsFromVector(data: RunArray): TensorStats {
+  if (data.length !== 6) throw new Error(`a statistics output has 6 values, not ${data.length}`);
+  const [count, mean, std, min, max, nonFinite] = Array.from(data as ArrayLike<number | bigint>, Number) as [number, number, number, number, number, number];
+  return count === 0 ? { count: 0, mean: NaN, std: NaN, min: NaN, max: NaN, nonFinite } : { count, mean, std, min, max, nonFinite };
+}
