@@ -19,7 +19,7 @@ import { loadNodeOrt } from '../core/run/nodeOrt';
 import { createOrtRunner } from '../core/run/ortRunner';
 import type { RunTensor } from '../core/run/runner';
 import { tensorStats, type TensorStats } from '../core/run/tensorStats';
-import { layerStats, layerValueIds, type LayerStat, type LayerTap } from '../core/run/layerStats';
+import { layerStats, layerValueIds, modelInputNames, summaryGateFeed, type LayerStat, type LayerTap } from '../core/run/layerStats';
 import { concreteShape, type DType } from '../core/shape/shape';
 import { readSafetensors } from '../core/weights/readSafetensors';
 import { Rng } from '../core/weights/rng';
@@ -238,8 +238,8 @@ export async function runCommand(argv: string[]): Promise<number> {
       const feeds = inputsFor(m, o, io);
       const session = await runner.createSession(m.bytes, { threads: o.threads });
       try {
-        const names = session.inputNames;
-        const out = await session.run(Object.fromEntries(names.map((n, i) => [n, feeds[i]!])));
+        const names = modelInputNames(session.inputNames);
+        const out = await session.run({ ...Object.fromEntries(names.map((n, i) => [n, feeds[i]!])), ...summaryGateFeed(session.inputNames, true) });
         results.push({
           label: m.label,
           memory,

@@ -11,13 +11,13 @@ import { loadNodeOrt } from '../../src/core/run/nodeOrt';
 import { createOrtRunner } from '../../src/core/run/ortRunner';
 import type { Runner, RunTensor } from '../../src/core/run/runner';
 import { statsFromVector, tensorStats, type TensorStats } from '../../src/core/run/tensorStats';
-import { layerStats, layerValueIds } from '../../src/core/run/layerStats';
+import { layerStats, layerValueIds, summaryGateFeed } from '../../src/core/run/layerStats';
 import { initStateDict } from '../../src/core/weights';
 import { Rng } from '../../src/core/weights/rng';
 import { prepareRun } from '../../src/extension/engineRun';
 import { isToRunPanel, type RunModel } from '../../src/protocol';
 import { heatmap } from '../../webview/runPanel/featureMap';
-import { runModels } from '../../webview/runPanel/runModels';
+import { runModels, steadyState } from '../../webview/runPanel/runModels';
 import { analyzePy, ready } from './fusionEngine';
 
 const noHooks = { progress: () => undefined, cancelled: () => false };
@@ -86,7 +86,8 @@ test('in-graph statistics of every layer equal tensorStats of the whole tensor (
   const exported = exportOnnx(graph, { weights, extraOutputs: values, statsOutputs: values, mapOutputs: values });
   const session = await (await runner()).createSession(exported.bytes);
   try {
-    const out = await session.run({ [session.inputNames[0]!]: oddInput() });
+    assert.deepEqual(session.inputNames, ['input.0', 'summaries']);
+    const out = await session.run({ 'input.0': oddInput(), ...summaryGateFeed(session.inputNames, true) });
     let nonFiniteLayers = 0;
     let intLayers = 0;
     for (const v of values) {
@@ -134,7 +135,7 @@ test('the CLI path: layerStats from in-graph statistics matches whole tensors; m
   const run = async (bytes: Uint8Array): Promise<Record<string, RunTensor>> => {
     const s = await r.createSession(bytes);
     try {
-      return await s.run({ [s.inputNames[0]!]: oddInput() });
+      return await s.run({ 'input.0': oddInput(), ...summaryGateFeed(s.inputNames, true) });
     } finally {
       await s.dispose();
     }
@@ -218,4 +219,27 @@ test('a panel run of FusionModel fetches statistics and channel-mean maps, not a
     assert.deepEqual([f.label, f.role, f.level, f.dims, f.map.width, f.map.height], [e.label, e.role, e.level, e.dims, e.map.width, e.map.height]);
     for (let j = 0; j < f.map.values.length; j++) assert.ok(Math.abs(f.map.values[j]! - e.map.values[j]!) < 1e-4, `${f.label}: pixel ${j}`);
   });
+});
+
+test('with the summary gate off the session runs the model alone: same outputs, no statistics (steady-state timing)', async () => {
+  await ready;
+  const graph = oddGraph();
+  const values = layerValueIds(graph).filter((v) => !graph.outputs.includes(v));
+  const exported = exportOnnx(graph, { weights: initStateDict(graph.stateDict, 3), statsOutputs: values, mapOutputs: values });
+  assert.equal(exported.summaryGate, 'summaries');
+  assert.equal(exportOnnx(graph, { weights: initStateDict(graph.stateDict, 3) }).summaryGate, null);
+  const r = await runner();
+  const session = await r.createSession(exported.bytes);
+  try {
+    const on = await session.run({ 'input.0': oddInput(), ...summaryGateFeed(session.inputNames, true) });
+    const off = await session.run({ 'input.0': oddInput(), ...summaryGateFeed(session.inputNames, false) });
+    assert.deepEqual(Array.from(off['output.0']!.data as Float32Array), Array.from(on['output.0']!.data as Float32Array));
+    for (const s of exported.statsOutputs.values()) assert.ok(Array.from(off[s.name]!.data as Float64Array).every(Number.isNaN), s.name);
+  } finally {
+    await session.dispose();
+  }
+  // the panel's steady-state measure feeds the gate off
+  const model: RunModel = { name: 'Odd', onnx: exported.bytes, outputs: exported.outputNames, taps: [], params: 0, flops: 0 };
+  const [st] = await steadyState([model], [{ name: 'x', tensor: oddInput() }], r, 2, () => false);
+  assert.equal(st?.warmMs.length, 2);
 });

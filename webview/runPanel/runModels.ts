@@ -4,6 +4,7 @@ import { bytesOf } from '../../src/protocol';
 import { compareTensors, sameShape } from '../../src/core/run/compareTensors';
 import type { Runner, RunTensor } from '../../src/core/run/runner';
 import { statsFromVector, tensorStats, type TensorStats as CoreStats } from '../../src/core/run/tensorStats';
+import { modelInputNames, summaryGateFeed } from '../../src/core/run/layerStats';
 import { heatmap, type Heatmap } from './featureMap';
 
 export interface FeatureMap {
@@ -35,10 +36,13 @@ function statsFields(s: CoreStats): Omit<TensorStats, 'dims'> {
   return { mean: s.mean, std: s.std, min: s.min, max: s.max, nonFinite: s.nonFinite };
 }
 
-/** The inputs the session wants, by name: the request's inputs in order when names differ (e.g. an exported `input.1`). */
-function feedsFor(names: readonly string[], inputs: readonly { name: string; tensor: RunTensor }[]): Record<string, RunTensor> {
-  const feeds: Record<string, RunTensor> = {};
-  names.forEach((name, i) => {
+/**
+ * The inputs the session wants, by name: the request's inputs in order when names differ (e.g. an exported `input.1`),
+ * and the in-graph summaries' gate, on or off, when the model has one.
+ */
+function feedsFor(sessionInputs: readonly string[], inputs: readonly { name: string; tensor: RunTensor }[], summaries: boolean): Record<string, RunTensor> {
+  const feeds: Record<string, RunTensor> = { ...summaryGateFeed(sessionInputs, summaries) };
+  modelInputNames(sessionInputs).forEach((name, i) => {
     const t = inputs.find((x) => x.name === name)?.tensor ?? inputs[i]?.tensor;
     if (!t) throw new Error(`no input for '${name}'`);
     feeds[name] = t;
@@ -87,7 +91,7 @@ export async function runModels(runId: number, models: readonly RunModel[], inpu
       // Fetch only what is shown: a lowered model may declare more tap outputs than this request lists,
       // and every fetched output is copied out of the wasm heap.
       const fetch = [...outputNames, ...model.taps.flatMap((t) => [t.output, ...(t.summary?.map !== undefined ? [t.summary.map] : [])])];
-      const out = await session.run(feedsFor(session.inputNames, inputs), [...new Set(fetch)].filter((n) => session.outputNames.includes(n)));
+      const out = await session.run(feedsFor(session.inputNames, inputs, true), [...new Set(fetch)].filter((n) => session.outputNames.includes(n)));
       hooks.progress(model.name, 'summarising', base + 0.8 / models.length);
       const outputs: OutputResult[] = [];
       const tensors: RunTensor[] = [];
@@ -139,8 +143,8 @@ export interface SteadyState {
 
 /**
  * Steady-state forward time of each model, like the Node bench: one fresh session, one cold run, then
- * `runs` timed runs, fetching the model's own outputs only (no per-layer taps), so the figure compares
- * with the Node runner on the same bytes.
+ * `runs` timed runs, fetching the model's own outputs only with the in-graph summaries switched off (no
+ * per-layer taps), so the figure compares with the Node runner on the model alone.
  */
 export async function steadyState(models: readonly RunModel[], inputs: readonly { name: string; tensor: RunTensor }[], runner: Runner, runs: number, cancelled: () => boolean): Promise<SteadyState[]> {
   const out: SteadyState[] = [];
@@ -148,7 +152,8 @@ export async function steadyState(models: readonly RunModel[], inputs: readonly 
     if (cancelled() || model.externalData?.length) continue;
     const session = await runner.createSession(bytesOf(model.onnx));
     try {
-      const feeds = feedsFor(session.inputNames, inputs);
+      // the in-graph summaries off: the model alone, as the Node bench runs it
+      const feeds = feedsFor(session.inputNames, inputs, false);
       const fetch = modelOutputs(model, session.outputNames);
       await session.run(feeds, fetch);
       const coldMs = session.lastRunMs ?? 0;

@@ -3,7 +3,7 @@ import type { GraphNode, GraphValue, ModelGraph } from '../graph/modelGraph';
 import type { LoweringArg, OnnxAttr, OnnxLoweringContext } from '../ops/lowering';
 import { functionOp, moduleOp } from '../ops/registry';
 import type { OnnxLowering } from '../ops/lowering';
-import { featureMapShape, lowerFeatureMap, lowerTensorStats, STATS_VECTOR } from '../ops/lowerStats';
+import { featureMapShape, lowerFeatureMap, lowerTensorStats, STATS_VECTOR, SUMMARY_GATE } from '../ops/lowerStats';
 import type { DType } from '../shape/shape';
 import { concreteShape } from '../shape/shape';
 import { OnnxAttrType, modelProtoType } from './onnxSchema';
@@ -49,6 +49,8 @@ export interface ExportedModel {
   readonly statsOutputs: ReadonlyMap<string, SummaryOutput>;
   /** Value id → its feature-map output, for the requested `mapOutputs` that have one. */
   readonly mapOutputs: ReadonlyMap<string, SummaryOutput>;
+  /** The bool scalar input (after the model's inputs) that turns the summaries on, or null without summaries. */
+  readonly summaryGate: string | null;
   readonly nodeCount: number;
 }
 
@@ -331,28 +333,40 @@ export function exportOnnx(graph: ModelGraph, options: ExportOptions): ExportedM
     addOutput(id, name);
     extra.set(id, name);
   }
-  /** Emits `lower(ctx, value, name)` for a value after the model's own nodes, and exposes `name`. */
-  const summarise = (id: string, name: string, dtype: DType, dims: readonly number[], lower: (ctx: OnnxLoweringContext, x: string, out: string) => void): SummaryOutput => {
+  // Summaries run only when the bool input SUMMARY_GATE is true, so one session also times the model alone
+  // (onnxruntime runs every node whatever outputs are fetched); when false they are NaN / zeros.
+  let gated = false;
+  /** Emits `lower(ctx, value, out)` behind the gate for a value after the model's own nodes, and exposes `name`. */
+  const summarise = (id: string, name: string, dtype: DType, dims: readonly number[], lower: (ctx: OnnxLoweringContext, x: string, out: string) => void, off: (ctx: OnnxLoweringContext) => string): SummaryOutput => {
     const src = nameOf(id);
-    shapes.set(name, dims);
-    dtypes.set(name, dtype);
     const fail = (message: string): never => {
       throw new OnnxExportError(`cannot summarise value ${id} in the ONNX graph: ${message}`);
     };
-    lower(contextFor({ op: 'summary', modulePath: null, attrs: {}, args: {}, inputs: [src], outputs: [name], prefix: name, fail }, nodes, new Set()), src, name);
+    const ctx = contextFor({ op: 'summary', modulePath: null, attrs: {}, args: {}, inputs: [src], outputs: [name], prefix: name, fail }, nodes, new Set());
+    const types = [{ dtype, dims }];
+    const on = ctx.subgraph('on', types, (sub) => {
+      const out = `${name}/on/value`;
+      lower(sub, src, out);
+      return [out];
+    });
+    const offBranch = ctx.subgraph('off', types, (sub) => [off(sub)]);
+    ctx.node('If', [SUMMARY_GATE], { then_branch: { type: 'graph', value: on }, else_branch: { type: 'graph', value: offBranch } }, [name]);
+    gated = true;
+    shapes.set(name, dims);
+    dtypes.set(name, dtype);
     outputs.push(valueInfo(name, dtype, dims));
     return { name, dims: shapes.get(src)! };
   };
   const stats = new Map<string, SummaryOutput>();
   for (const id of options.statsOutputs ?? []) {
     if (stats.has(id) || !graph.values.has(id)) continue;
-    stats.set(id, summarise(id, `stats.${id}`, 'float64', [STATS_VECTOR.length], lowerTensorStats));
+    stats.set(id, summarise(id, `stats.${id}`, 'float64', [STATS_VECTOR.length], lowerTensorStats, (c) => c.node('Identity', [c.constFloat(STATS_VECTOR.map(() => NaN), [STATS_VECTOR.length], 'float64')])[0]!));
   }
   const maps = new Map<string, SummaryOutput>();
   for (const id of options.mapOutputs ?? []) {
     if (maps.has(id) || !graph.values.has(id)) continue;
     const dims = featureMapShape(shapes.get(nameOf(id))!);
-    if (dims) maps.set(id, summarise(id, `map.${id}`, 'float32', dims, lowerFeatureMap));
+    if (dims) maps.set(id, summarise(id, `map.${id}`, 'float32', dims, lowerFeatureMap, (c) => c.node('Expand', [c.constFloat([0], []), c.constInt64(dims)])[0]!));
   }
 
   const model = {
@@ -360,8 +374,8 @@ export function exportOnnx(graph: ModelGraph, options: ExportOptions): ExportedM
     producerName: 'fusion-lens',
     producerVersion: '0.1.0',
     opsetImport: [{ domain: '', version: EXPORT_OPSET }],
-    graph: { name: graph.className || 'model', node: nodes, initializer: initializers, input: inputs, output: outputs },
+    graph: { name: graph.className || 'model', node: nodes, initializer: initializers, input: gated ? [...inputs, valueInfo(SUMMARY_GATE, 'bool', [])] : inputs, output: outputs },
   };
   const bytes = modelProtoType().encode(model).finish();
-  return { bytes, inputNames: inputs.map((_, i) => `input.${i}`), outputNames, extraOutputs: extra, statsOutputs: stats, mapOutputs: maps, nodeCount: nodes.length };
+  return { bytes, inputNames: inputs.map((_, i) => `input.${i}`), outputNames, extraOutputs: extra, statsOutputs: stats, mapOutputs: maps, summaryGate: gated ? SUMMARY_GATE : null, nodeCount: nodes.length };
 }

@@ -11,6 +11,9 @@ type Ctx = OnnxLoweringContext;
  */
 export const STATS_VECTOR = ['count', 'mean', 'std', 'min', 'max', 'nonFinite'] as const;
 
+/** Name of the bool scalar graph input that turns the summaries on (false: the model alone, for timing). */
+export const SUMMARY_GATE = 'summaries';
+
 /** Row length for two-stage means: the largest divisor of `n` up to 4096 (float32 means of rows, then float64). */
 function rowLength(n: number): number {
   for (let r = Math.min(4096, n); r > 1; r--) if (n % r === 0) return r;

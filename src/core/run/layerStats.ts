@@ -1,6 +1,7 @@
 // Per-layer statistics: each node output's statistics computed in the ONNX graph (or the tensor itself exposed as an output), read after a run, in graph order.
 import type { ModelGraph } from '../graph/modelGraph';
 import type { RunTensor } from './runner';
+import { SUMMARY_GATE } from '../ops/lowerStats';
 import { statsFromVector, tensorStats, type TensorStats } from './tensorStats';
 
 export interface LayerStat {
@@ -40,4 +41,14 @@ export function layerStats(graph: ModelGraph, taps: ReadonlyMap<string, LayerTap
     }
   }
   return out;
+}
+
+/** The model's own input names of a session, without the summary gate (core/ops/lowerStats SUMMARY_GATE). */
+export function modelInputNames(inputNames: readonly string[]): string[] {
+  return inputNames.filter((n) => n !== SUMMARY_GATE);
+}
+
+/** The gate's feed for a session that has one: true computes the in-graph summaries, false runs the model alone. */
+export function summaryGateFeed(inputNames: readonly string[], on: boolean): Record<string, RunTensor> {
+  return inputNames.includes(SUMMARY_GATE) ? { [SUMMARY_GATE]: { dtype: 'bool', shape: [], data: Uint8Array.of(on ? 1 : 0) } } : {};
 }
