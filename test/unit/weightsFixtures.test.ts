@@ -51,12 +51,12 @@ test('every fixture model file is used by a case', () => {
   for (const f of walk(join(FIXTURES, 'models'), 'models/')) assert.ok(used.has(f), `${f} has no case`);
 });
 
-test('checkpoint parameters add up to params_total (BatchNorm statistics and rgb_mean are buffers)', () => {
+test('checkpoint parameters add up to params_total (BatchNorm statistics, rgb_mean and mask are buffers)', () => {
   for (const c of cases.filter((x) => x.weights)) {
     const file = readSafetensors(readFileSync(join(FIXTURES, c.weights!)), c.weights);
     let params = 0;
     for (const t of file.tensors.values()) {
-      if (/(^|\.)(running_mean|running_var|num_batches_tracked|rgb_mean)$/.test(t.name)) continue;
+      if (/(^|\.)(running_mean|running_var|num_batches_tracked|rgb_mean|mask)$/.test(t.name)) continue;
       params += t.data.length;
     }
     assert.equal(params, c.params_total, c.id);

@@ -1,7 +1,7 @@
 // Per-layer statistics: each node output's statistics computed in the ONNX graph (or the tensor itself exposed as an output), read after a run, in graph order.
 import type { ModelGraph } from '../graph/modelGraph';
 import type { RunTensor } from './runner';
-import { SUMMARY_GATE } from '../ops/lowerStats';
+import { SUMMARY_GATE } from '../onnx/summaryGate';
 import { statsFromVector, tensorStats, type TensorStats } from './tensorStats';
 
 export interface LayerStat {
