@@ -23,7 +23,7 @@ const catLine = lineOf(/torch\.cat\(/, fusionClassLine);
 if (fusionClassLine < 0 || catLine < 0) throw new Error('fusion_cnn.py no longer has FusionModel with a torch.cat fusion');
 
 let failures = 0;
-/** FusionModel's run time in the panel's ordinary run (fresh session, per-layer outputs fetched), for the timing report. */
+/** FusionModel's run time in the panel's ordinary run (fresh session, per-layer summaries computed), for the timing report. */
 let tappedRunMs = NaN;
 const results = [];
 const check = (ok, what) => {
@@ -431,7 +431,7 @@ try {
       `  Node runner (onnxruntime-web node build)    median ${median(node).toFixed(0)} ms, min ${min(node).toFixed(0)} ms  [${fmt(node)}]`,
       `  Node, webview build (onnxruntime-web/wasm)  median ${median(nodeWasmBuild).toFixed(0)} ms  [${fmt(nodeWasmBuild)}]`,
       `  ratio webview / Node: median ${ratio.toFixed(2)}, min ${(min(web) / min(node)).toFixed(2)}   (issue 4 target ≤ 1.10; printed, not asserted)`,
-      `  ordinary panel run of FusionModel earlier (fresh session, first run, per-layer outputs fetched): ${Number.isFinite(tappedRunMs) ? tappedRunMs.toFixed(0) : '?'} ms`,
+      `  ordinary panel run of FusionModel earlier (fresh session, first run, per-layer summaries computed in the graph): ${Number.isFinite(tappedRunMs) ? tappedRunMs.toFixed(0) : '?'} ms`,
     ].join('\n');
     log(report);
     writeFileSync(join(outDir, 'runner-timing.txt'), `${report}\n`);

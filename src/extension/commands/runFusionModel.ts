@@ -155,7 +155,7 @@ function report(log: vscode.LogOutputChannel, r: RunResult): void {
     if (!r.cancelled) void vscode.window.showErrorMessage(vscode.l10n.t('Fusion Lens run failed: {0}', r.error));
   }
   for (const m of r.models) {
-    log.info(`run ${r.runId} ${m.name}: ${m.ok ? `ok, session ${m.createMs.toFixed(0)} ms, run ${m.runMs.toFixed(0)} ms${m.layers.length ? ` (fetching ${m.layers.length} per-layer outputs)` : ''}, outputs ${m.outputs.map((o) => `[${o.stats.dims.join(', ')}] mean ${o.stats.mean}`).join('; ')}` : `error ${m.error}`}`);
+    log.info(`run ${r.runId} ${m.name}: ${m.ok ? `ok, session ${m.createMs.toFixed(0)} ms, run ${m.runMs.toFixed(0)} ms${m.layers.length ? ` (with ${m.layers.length} per-layer summaries)` : ''}, outputs ${m.outputs.map((o) => `[${o.stats.dims.join(', ')}] mean ${o.stats.mean}`).join('; ')}` : `error ${m.error}`}`);
   }
   for (const c of r.comparisons) log.info(`run ${r.runId} ${c.a} vs ${c.b} (output ${c.output}): max-abs-diff ${c.maxAbsDiff}, cosine ${c.cosine}`);
 }
