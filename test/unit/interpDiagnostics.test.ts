@@ -172,3 +172,18 @@ class Broken(nn.Module):
 function spec1() {
   return { name: null, dims: [2, 3], dtype: 'float32' as const };
 }
+
+test('an exhausted call stack is told apart from other range errors (it becomes a too-deep warning, not an internal error)', async () => {
+  const { isStackExhausted, TOO_DEEP } = await import('../../src/core/interp/interpreter');
+  const recurse = (n: number): number => recurse(n + 1) + 1;
+  let overflow: unknown = null;
+  try {
+    recurse(0);
+  } catch (e) {
+    overflow = e;
+  }
+  assert.ok(isStackExhausted(overflow));
+  assert.ok(!isStackExhausted(new RangeError('Invalid array length')));
+  assert.ok(!isStackExhausted(new Error('Maximum call stack size exceeded')), 'only the RangeError V8 throws');
+  assert.match(TOO_DEEP, /nests too deeply/);
+});

@@ -25,7 +25,7 @@ import { PythonParser } from '../python/pythonParser';
 import type { Diagnostic, ModelGraph } from '../graph/modelGraph';
 import type { Shape } from '../shape/shape';
 import { exprEval, exprSymbols } from '../shape/expr';
-import { BudgetExceeded, type InterpOptions, type Interpreter } from './interpreter';
+import { BudgetExceeded, isStackExhausted, TOO_DEEP, type InterpOptions, type Interpreter } from './interpreter';
 import { asObject, instanceOf, type Instance, type ModuleScope } from './objects';
 import { buildModel, forwardModel, loadFile, moduleClasses, type ModelInput } from './runModel';
 import { formatInputSpec, parseInputSpecs, specShape, type InputKind, type InputSpec, type SpecSource } from './inputSpec';
@@ -411,6 +411,7 @@ export function analyzeSource(req: AnalyzeRequest, parser?: PythonParser, parsed
 
 /** Budget overruns and defects of the analysis become diagnostics of the class, never exceptions. */
 function failure(e: unknown, file: string, r: Range | null): Diagnostic {
+  if (isStackExhausted(e)) return { severity: 'warning', code: 'too-deep', message: TOO_DEEP, range: r ? toRange(file, r) : null };
   const budget = e instanceof BudgetExceeded;
   return { severity: budget ? 'warning' : 'error', code: budget ? 'budget' : 'internal', message: `${budget ? '' : 'analysis error: '}${e instanceof Error ? e.message : String(e)}`, range: r ? toRange(file, r) : null };
 }

@@ -158,7 +158,8 @@ export class Interpreter {
             break;
           }
           // A defect of the analysis must not take the editor down: report it and go on with the next statement.
-          this.diag('warning', 'internal', `analysis error: ${e instanceof Error ? e.message : String(e)}`, s.r, {}, file);
+          if (isStackExhausted(e)) this.diag('warning', 'too-deep', TOO_DEEP, s.r, {}, file);
+          else this.diag('warning', 'internal', `analysis error: ${e instanceof Error ? e.message : String(e)}`, s.r, {}, file);
         }
       }
     } finally {
@@ -1693,4 +1694,12 @@ function rebindHeld(inst: Instance, obj: number, t: Tensor): void {
   for (const [k, b] of inst.buffers) if (b && b.obj === obj) inst.buffers.set(k, t);
   for (const [k, p] of inst.params) if (p && p.obj === obj) inst.params.set(k, t);
   for (const [k, v] of inst.dict) if (v.kind === 'tensor' && (v as Tensor).obj === obj) inst.dict.set(k, t);
+}
+
+/** What the user reads when code nests deeper than the analysis's own call stack reaches. */
+export const TOO_DEEP = 'this code nests too deeply for the analysis (its call stack ran out); what depends on it is unknown';
+
+/** V8's RangeError for an exhausted call stack (deeply nested expressions, calls or data). */
+export function isStackExhausted(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
 }
