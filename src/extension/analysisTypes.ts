@@ -9,6 +9,8 @@ export interface FusionNote {
   readonly line: number | null;
   /** `concat · 3 inputs: feat1 (/1, 64ch) + feat2 (/2, 128ch) + feat3 (/4, 256ch)` */
   readonly text: string;
+  /** The same in Chinese, for a zh-cn UI (`拼接 · 3 个输入: …`). */
+  readonly textZh: string;
 }
 
 export type SpecSource = 'comment' | 'remembered' | 'setting' | 'example' | 'layers';

@@ -2,7 +2,7 @@
 import type { GraphNode, LineRecord, ModelGraph, ModuleCall } from '../core/graph/modelGraph';
 import type { Shape } from '../core/shape/shape';
 import { formatShapeConcrete, formatShapeSymbolic, hasSymbols } from '../core/shape/shape';
-import { type DocumentAnalysis, type ModelEntry, rangeContains } from './analysisTypes';
+import { type DocumentAnalysis, type ModelEntry, rangeContains, type SpecSource } from './analysisTypes';
 import { formatCount, formatFlops } from './format';
 import { bothShapes, cell, elementCount } from './shapeText';
 
@@ -18,32 +18,45 @@ export interface HoverQuery {
   readonly functionStart: number | null;
 }
 
-const STALE_NOTE = '*⚠ stale — the class does not parse right now; this is its last good analysis.*';
+/** The UI language of the hover: `l10n` is vscode.l10n in the extension (this file stays free of vscode). */
+export interface HoverUi {
+  readonly l10n: { t(message: string, ...args: (string | number)[]): string };
+  /** Fusion one-liners in Chinese. */
+  readonly zh: boolean;
+}
 
-export function hoverMarkdown(a: DocumentAnalysis, q: HoverQuery): string | null {
+/** English, for tests and tools: `{0}` placeholders filled in. */
+export const ENGLISH_UI: HoverUi = {
+  l10n: { t: (message, ...args) => message.replace(/\{(\d+)\}/g, (m, i: string) => String(args[Number(i)] ?? m)) },
+  zh: false,
+};
+
+export function hoverMarkdown(a: DocumentAnalysis, q: HoverQuery, ui: HoverUi = ENGLISH_UI): string | null {
+  const { l10n } = ui;
   const parts: string[] = [];
   let stale = false;
   for (const m of a.models) {
-    const text = modelHover(m, q);
+    const text = modelHover(m, q, ui);
     if (text) {
-      parts.push(a.models.length > 1 && !text.startsWith(`**${m.className}**`) ? `${text}\n\n*in ${m.className}*` : text);
+      parts.push(a.models.length > 1 && !text.startsWith(`**${m.className}**`) ? `${text}\n\n*${l10n.t('in {0}', m.className)}*` : text);
       stale ||= m.stale;
     }
   }
   if (parts.length === 0) return null;
-  return (stale ? [STALE_NOTE, ...parts] : parts).join('\n\n---\n\n');
+  const staleNote = `*⚠ ${l10n.t('stale — the class does not parse right now; this is its last good analysis.')}*`;
+  return (stale ? [staleNote, ...parts] : parts).join('\n\n---\n\n');
 }
 
-function modelHover(m: ModelEntry, q: HoverQuery): string | null {
-  if (rangeContains(m.nameRange, q.line, q.col)) return classHover(m);
+function modelHover(m: ModelEntry, q: HoverQuery, ui: HoverUi): string | null {
+  if (rangeContains(m.nameRange, q.line, q.col)) return classHover(m, ui);
   const g = m.graph;
   if (!g) return null;
   const attr = /^\s*self\.(\w+)\s*(?::[^=]*)?=(?!=)/.exec(q.lineText);
-  if (attr && attr[1] === q.word && q.enclosingClass) return attributeHover(g, q.enclosingClass, m.className, q.word);
+  if (attr && attr[1] === q.word && q.enclosingClass) return attributeHover(g, q.enclosingClass, m.className, q.word, ui);
   const records = variableRecords(g, q);
-  if (records.length > 0) return variableHover(g, records);
+  if (records.length > 0) return variableHover(g, records, ui);
   const node = innermostNode(g.nodes, q.line, q.col);
-  if (node) return callHover(g, node, q.line);
+  if (node) return callHover(g, node, q.line, ui);
   return null;
 }
 
@@ -67,20 +80,21 @@ function producerOp(g: ModelGraph, valueId: string): string {
   return n ? (n.modulePath ? `${n.op} (${n.modulePath})` : n.op) : '';
 }
 
-function variableHover(g: ModelGraph, records: LineRecord[]): string {
+function variableHover(g: ModelGraph, records: LineRecord[], { l10n }: HoverUi): string {
   const first = records[0]!;
   const head = `**${first.var}**`;
   if (records.length === 1 || records.every((r) => sameShape(r.shape, first.shape) && r.dtype === first.dtype)) {
     const op = producerOp(g, first.value);
-    const count = records.length > 1 ? ` · same at all ${records.length} call sites` : '';
+    const count = records.length > 1 ? ` · ${l10n.t('same at all {0} call sites', records.length)}` : '';
     return [
       `${head}${op ? ` · \`${op}\`` : ''}`,
       shapeLine(first.shape),
-      `${first.dtype} · ${elementCount(first.shape)} elements${count}`,
+      `${first.dtype} · ${l10n.t('{0} elements', elementCount(first.shape))}${count}`,
     ].join('  \n');
   }
   const rows = records.map((r, i) => `| ${cell(r.owner || `#${i + 1}`)} | \`${cell(formatShapeSymbolic(r.shape))}\` | \`${cell(formatShapeConcrete(r.shape))}\` | ${r.dtype} | ${elementCount(r.shape)} | ${cell(producerOp(g, r.value))} |`);
-  return [`${head} · ${records.length} call sites`, '', '| call site | shape | concrete | dtype | elements | op |', '|---|---|---|---|---|---|', ...rows].join('\n');
+  const header = [l10n.t('call site'), l10n.t('shape'), l10n.t('concrete'), 'dtype', l10n.t('elements'), 'op'];
+  return [`${head} · ${l10n.t('{0} call sites', records.length)}`, '', `| ${header.join(' | ')} |`, '|---|---|---|---|---|---|', ...rows].join('\n');
 }
 
 function shapeLine(shape: Shape): string {
@@ -107,7 +121,7 @@ function innermostNode(nodes: readonly GraphNode[], line: number, col: number): 
   return best;
 }
 
-function callHover(g: ModelGraph, node: GraphNode, line: number): string {
+function callHover(g: ModelGraph, node: GraphNode, line: number, { l10n }: HoverUi): string {
   // Every node made by the same source range is one call site of that expression.
   const r = node.range!;
   const sites = g.nodes.filter((n) => n.range && n.range.startLine === r.startLine && n.range.startCol === r.startCol && n.range.endLine === r.endLine && n.range.endCol === r.endCol);
@@ -117,17 +131,17 @@ function callHover(g: ModelGraph, node: GraphNode, line: number): string {
     const inputs = node.inputs.map((i) => g.values.get(i)).filter((v) => v && v.source !== 'param' && v.source !== 'const');
     return [
       title,
-      `in ${inputs.map((v) => `\`${bothShapes(v!.shape)}\``).join(', ') || '—'}`,
-      `out \`${bothShapes(outShape(node))}\``,
-      `${node.params > 0 ? `${formatCount(node.params)} params · ` : ''}${formatFlops(node.flops)}`,
+      `${l10n.t('in')} ${inputs.map((v) => `\`${bothShapes(v!.shape)}\``).join(', ') || '—'}`,
+      `${l10n.t('out')} \`${bothShapes(outShape(node))}\``,
+      `${node.params > 0 ? `${l10n.t('{0} params', formatCount(node.params))} · ` : ''}${formatFlops(node.flops)}`,
     ].join('  \n');
   }
   const rows = sites.map((n, i) => `| ${cell(n.modulePath ?? n.callPath.join('/') ?? `#${i + 1}`)} | \`${cell(bothShapes(outShape(n)))}\` | ${formatFlops(n.flops)} |`);
-  return [`${title} · ${sites.length} call sites (line ${line + 1})`, '', '| call site | output | FLOPs |', '|---|---|---|', ...rows].join('\n');
+  return [`${title} · ${l10n.t('{0} call sites (line {1})', sites.length, line + 1)}`, '', `| ${l10n.t('call site')} | ${l10n.t('output')} | FLOPs |`, '|---|---|---|', ...rows].join('\n');
 }
 
 /** `self.conv1 = nn.Conv2d(...)`: the module at this attribute in every instance of the class. */
-function attributeHover(g: ModelGraph, cls: string, modelClass: string, attr: string): string | null {
+function attributeHover(g: ModelGraph, cls: string, modelClass: string, attr: string, { l10n }: HoverUi): string | null {
   const prefixes = cls === modelClass ? [''] : [...new Set(g.modules.filter((m) => m.type === cls || m.type.endsWith(`.${cls}`)).map((m) => `${m.path}.`))];
   const calls: ModuleCall[] = [];
   for (const p of prefixes) calls.push(...g.modules.filter((m) => m.path === `${p}${attr}`));
@@ -139,26 +153,42 @@ function attributeHover(g: ModelGraph, cls: string, modelClass: string, attr: st
   // Containers own no parameters themselves: count the leaves of one call per instance (shared modules once).
   const nodeParams = new Map(g.nodes.map((n) => [n.id, n.params]));
   const params = paths.reduce((s, p) => s + (calls.find((c) => c.path === p)?.nodes ?? []).reduce((t, id) => t + (nodeParams.get(id) ?? 0), 0), 0);
-  const head = `**self.${attr}** · \`${first.type}\` · ${formatCount(params)} params · ${formatFlops(flops)}${paths.length > 1 ? ` (${paths.length} instances)` : ''}`;
+  const head = `**self.${attr}** · \`${first.type}\` · ${l10n.t('{0} params', formatCount(params))} · ${formatFlops(flops)}${paths.length > 1 ? ` (${l10n.t('{0} instances', paths.length)})` : ''}`;
   const io = (c: ModuleCall): string => `${c.in.map((s) => `\`${bothShapes(s)}\``).join(', ')} → ${c.out.map((s) => `\`${bothShapes(s)}\``).join(', ')}`;
   if (calls.length === 1) return `${head}  \n${io(first)}`;
   const rows = calls.map((c) => `| \`${cell(c.path)}\` | ${cell(io(c))} |`);
-  return [head, '', '| call | shapes seen |', '|---|---|', ...rows].join('\n');
+  return [head, '', `| ${l10n.t('call')} | ${l10n.t('shapes seen')} |`, '|---|---|', ...rows].join('\n');
 }
 
-function classHover(m: ModelEntry): string {
+function classHover(m: ModelEntry, { l10n, zh }: HoverUi): string {
   const g = m.graph;
   const head = `**${m.className}**`;
-  if (!g) return `${head}  \n${m.error ?? 'not analysed'}`;
+  if (!g) return `${head}  \n${m.error ?? l10n.t('not analysed')}`;
   const inputs = g.inputs.map((i) => `\`${bothShapes(i.shape)}\``).join(', ');
   const outputs = g.outputs.map((o) => `\`${bothShapes(g.values.get(o)?.shape ?? null)}\``).join(', ');
-  const spec = m.inputSpec ? `input spec \`${m.inputSpec}\`${m.specSource ? ` (${m.specSource})` : ''}` : '';
-  const lines = [head, `${inputs} → ${outputs}`, `${formatCount(g.paramsTotal)} params · ${formatFlops(g.flopsTotal)}${spec ? ` · ${spec}` : ''}`];
+  const spec = m.inputSpec ? `${l10n.t('input spec')} \`${m.inputSpec}\`${m.specSource ? ` (${specSourceText(m.specSource, l10n)})` : ''}` : '';
+  const lines = [head, `${inputs} → ${outputs}`, `${l10n.t('{0} params', formatCount(g.paramsTotal))} · ${formatFlops(g.flopsTotal)}${spec ? ` · ${spec}` : ''}`];
   if (m.fusionNotes.length > 0) {
-    lines.push('', `**Fusion points (${m.fusionNotes.length})**`);
-    for (const f of m.fusionNotes) lines.push(`- ${f.line !== null ? `line ${f.line + 1}: ` : ''}${f.text}`);
+    lines.push('', `**${l10n.t('Fusion points ({0})', m.fusionNotes.length)}**`);
+    for (const f of m.fusionNotes) lines.push(`- ${f.line !== null ? `${l10n.t('line {0}:', f.line + 1)} ` : ''}${zh ? f.textZh : f.text}`);
   } else {
-    lines.push('', 'No fusion points.');
+    lines.push('', l10n.t('No fusion points.'));
   }
   return lines.join('  \n').replace(/ {2}\n\n/g, '\n\n');
+}
+
+/** Where the input spec came from, in words. */
+function specSourceText(source: SpecSource, l10n: HoverUi['l10n']): string {
+  switch (source) {
+    case 'comment':
+      return l10n.t('comment');
+    case 'remembered':
+      return l10n.t('remembered');
+    case 'setting':
+      return l10n.t('setting');
+    case 'example':
+      return l10n.t('example');
+    case 'layers':
+      return l10n.t('from the layers');
+  }
 }

@@ -28,7 +28,7 @@ export class ShapeHoverProvider implements vscode.HoverProvider {
       lineText: doc.lineAt(pos.line).text,
       enclosingClass: ctx.enclosingClass,
       functionStart: ctx.functionStart,
-    });
+    }, { l10n: vscode.l10n, zh: vscode.env.language.toLowerCase().startsWith('zh') });
     if (!md) return undefined;
     const content = new vscode.MarkdownString(md);
     content.supportHtml = false;

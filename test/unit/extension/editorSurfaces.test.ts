@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeText, type AnalyzeRequest } from '../../../src/extension/engineAnalyze';
 import type { DocumentAnalysis } from '../../../src/extension/analysisTypes';
-import { hoverMarkdown } from '../../../src/extension/hoverContent';
+import { hoverMarkdown, type HoverUi } from '../../../src/extension/hoverContent';
 import { inlayItems } from '../../../src/extension/inlayContent';
 import { sourceContext } from '../../../src/extension/sourceContext';
 import { mergeStale } from '../../../src/extension/staleMerge';
@@ -19,13 +19,20 @@ function analyse(text: string, version: number): DocumentAnalysis {
   return { uri: 'file://' + FILE, version, ...analyzeText(req), ms: 0 };
 }
 
-function hoverAt(a: DocumentAnalysis, text: string, lineText: string, word: string): string | null {
+function hoverAt(a: DocumentAnalysis, text: string, lineText: string, word: string, ui?: HoverUi): string | null {
   const lines = text.split('\n');
   const line = lines.findIndex((l) => l.includes(lineText));
   assert.ok(line >= 0, lineText);
   const col = lines[line]!.indexOf(word) + 1;
   const ctx = sourceContext((i) => lines[i] ?? '', line);
-  return hoverMarkdown(a, { line, col, word, lineText: lines[line]!, ...ctx });
+  return hoverMarkdown(a, { line, col, word, lineText: lines[line]!, ...ctx }, ui);
+}
+
+/** What vscode.l10n does under a zh-cn UI: the bundle's translation, placeholders filled in. */
+function chineseUi(): HoverUi {
+  const bundle = JSON.parse(readFileSync(join(repoRoot, 'l10n/bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
+  const t = (message: string, ...args: (string | number)[]): string => (bundle[message] ?? message).replace(/\{(\d+)\}/g, (m, i: string) => String(args[Number(i)] ?? m));
+  return { l10n: { t }, zh: true };
 }
 
 test('the example has two models with graphs; FusionModel has the 3-level concat fusion', async () => {
@@ -63,6 +70,19 @@ test('hover on the class shows input → output, params and the fusion summary',
   assert.match(md, /\[B, 3, H, W\].*→.*\[B, 10\]/s);
   assert.match(md, /params/);
   assert.match(md, /concat · 3 inputs/);
+});
+
+test('under a zh-cn UI the hover speaks Chinese, fusion one-liner included', async () => {
+  await initTestParser();
+  const a = analyse(TEXT, 1);
+  const cls = hoverAt(a, TEXT, 'class FusionModel', 'FusionModel', chineseUi()) ?? '';
+  assert.match(cls, /融合点（1）/);
+  assert.match(cls, /第 \d+ 行: 拼接/);
+  assert.match(cls, /3 个输入/);
+  assert.match(cls, /输入规格 `4x3x256x256` \(注释\)/);
+  assert.doesNotMatch(cls, /Fusion points|inputs:|input spec/);
+  const attr = hoverAt(a, TEXT, 'self.conv1 = nn.Conv2d(3, 64', 'conv1', chineseUi()) ?? '';
+  assert.match(attr, /1\.79K 参数/);
 });
 
 test('hover on a module attribute in __init__ shows its type, params and the shapes it sees', async () => {
