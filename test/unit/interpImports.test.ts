@@ -69,3 +69,41 @@ test('an unresolvable import is a diagnostic at the import; the rest of the file
   const a = fa.classes.find((c) => c.name === 'A');
   assert.deepEqual(a?.graph?.outputs.map((id) => a.graph!.values.get(id)?.shape?.map((x) => x.value)), [[5, 2]]);
 });
+
+test('torch.nn.modules and its submodules give the same layer classes as torch.nn; absent optional tensors are None', () => {
+  const text = [
+    'import torch',
+    'import torch.nn as nn',
+    'import torch.nn.modules as M',
+    'import torch.nn.modules.conv as mconv',
+    'from torch.nn.modules.batchnorm import BatchNorm2d',
+    'from torch.nn.modules.instancenorm import InstanceNorm2d',
+    'from torch.nn.modules import Linear, Sequential',
+    'from torch.nn.modules.module import Module',
+    'from torch.nn.modules.utils import _pair, _ntuple',
+    '',
+    'class Net(Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    '        k = _pair(3)',
+    '        p = _ntuple(2)([1, 1])',
+    '        self.body = Sequential(mconv.Conv2d(3, 8, k, padding=p, bias=False), BatchNorm2d(8), InstanceNorm2d(8), M.ReLU())',
+    '        self.fc = Linear(8, 2)',
+    '        for m in self.modules():',
+    '            if isinstance(m, (nn.BatchNorm2d, nn.InstanceNorm2d, nn.Conv2d)):',
+    '                if m.bias is not None:',
+    '                    nn.init.constant_(m.bias, 0)',
+    '        self.flags = [self.body[0].bias is None, self.body[1].bias is None, self.body[2].weight is None, self.body[2].running_mean is None]',
+    '',
+    '    def forward(self, x):',
+    '        assert self.flags == [True, False, True, True]',
+    '        return self.fc(self.body(x).mean((2, 3)))',
+  ].join('\n');
+  const fa = analyzeSource({ text, file: '/ws/net.py', readFile, searchRoots: ['/ws'], models: [{ expr: 'Net()', inputs: [spec('2x3x8x8')] }] });
+  const g = fa.models[0].graph;
+  assert.ok(g, JSON.stringify(fa.models[0].diagnostics));
+  assert.deepEqual([...fa.diagnostics, ...fa.models[0].diagnostics].filter((d) => d.severity !== 'info'), []);
+  assert.deepEqual(g.modules.map((m) => `${m.path}:${m.type}`), [':Net', 'body:Sequential', 'body.0:Conv2d', 'body.1:BatchNorm2d', 'body.2:InstanceNorm2d', 'body.3:ReLU', 'fc:Linear']);
+  assert.deepEqual(g.modules.map((m) => m.params), [0, 0, 216, 16, 0, 0, 18]);
+  assert.deepEqual(g.outputs.map((id) => g.values.get(id)?.shape?.map((d) => d.value)), [[2, 2]]);
+});

@@ -236,6 +236,15 @@ const MODULE_METHODS = new Set([
   'items', 'update', 'get_submodule', 'get_parameter', 'type', 'extra_repr', 'register_forward_hook', 'register_forward_pre_hook', 'pop',
 ]);
 
+/** Tensors that PyTorch registers as None when a constructor flag switches them off (`bias=False`; norms with `affine=False` or `track_running_stats=False`). */
+const OPTIONAL_TENSORS: readonly [RegExp, ReadonlySet<string>][] = [
+  [/^(Lazy)?(Conv|ConvTranspose)[123]d$|^(Lazy)?Linear$|^Bilinear$/, new Set(['bias'])],
+  [/^(Lazy)?(BatchNorm|InstanceNorm)[123]d$|^SyncBatchNorm$/, new Set(['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked'])],
+  [/^(LayerNorm|GroupNorm)$/, new Set(['weight', 'bias'])],
+];
+
+const isOptionalTensor = (type: string, name: string): boolean => OPTIONAL_TENSORS.some(([re, names]) => names.has(name) && re.test(type));
+
 export function instanceGetAttr(ip: Interpreter, inst: Instance, name: string, r: Range | null, torchOnly = false, quiet = false): PyValue {
   if (!torchOnly && inst.cls.t === 'user') {
     for (const c of inst.cls.cls.mro) {
@@ -261,6 +270,8 @@ export function instanceGetAttr(ip: Interpreter, inst: Instance, name: string, r
     if (inst.buffers.has(name)) return inst.buffers.get(name) ?? NONE;
     if (inst.modules.has(name)) return inst.modules.get(name)?.value ?? NONE;
     if (MODULE_METHODS.has(name)) return obj({ t: 'builtin', name, call: (args, kwargs, site) => moduleMethod(ip, inst, name, args, kwargs, site.range) }, 'method');
+    // Present tensors were found above; an absent optional one is None (`conv.bias is None` with bias=False), not the constructor flag.
+    if (inst.leaf && isOptionalTensor(inst.leaf.type, name)) return NONE;
     if (inst.leafAttrs && name in inst.leafAttrs) return inst.leaf?.attr?.(inst.leafAttrs, name) ?? inst.leafAttrs[name];
     if (name === '__class__') return obj({ t: 'class', cls: inst.cls }, 'type');
     if (name === 'training') return pyBool(true);

@@ -31,6 +31,8 @@ const ABSTRACT_TYPES = new Set(['Sequence', 'MutableSequence', 'List', 'Tuple', 
 
 const TORCH_SUBMODULES = new Set(['_C', 'nn', 'jit', 'cuda', 'backends', 'utils', 'autograd', 'fx', 'onnx', 'distributed', 'hub', 'linalg', 'fft', 'special', 'amp', 'cpu', 'mps', 'overrides', 'testing']);
 const NN_SUBMODULES = new Set(['functional', 'init', 'utils', 'modules', 'parameter', 'common_types']);
+/** Files of the `torch.nn.modules` package that define layer classes; `torch.nn.modules.batchnorm.BatchNorm2d` is `torch.nn.BatchNorm2d`. */
+const NN_MODULE_FILES = new Set(['activation', 'adaptive', 'batchnorm', 'channelshuffle', 'container', 'conv', 'distance', 'dropout', 'flatten', 'fold', 'instancenorm', 'lazy', 'linear', 'loss', 'module', 'normalization', 'padding', 'pixelshuffle', 'pooling', 'rnn', 'sparse', 'transformer', 'upsampling']);
 
 const ns = (path: string): PyValue => obj({ t: 'namespace', path }, 'module');
 const opaque = (what: string): PyValue => obj({ t: 'opaque', what }, what);
@@ -57,6 +59,10 @@ export function namespaceAttr(ip: Interpreter, path: string, name: string, r: Ra
     const key = `${prefix}.${name}`;
     const def = functionOp(key);
     if (def) return obj({ t: 'op', def, key }, 'builtin_function_or_method');
+  }
+  if (path.startsWith('torch.nn.modules.') && NN_MODULE_FILES.has(path.slice('torch.nn.modules.'.length))) {
+    const cls = nnClass(ip, name);
+    if (cls) return cls;
   }
   switch (path) {
     case 'torch':
@@ -98,14 +104,24 @@ export function namespaceAttr(ip: Interpreter, path: string, name: string, r: Ra
       break;
     case 'torch.nn':
     case 'torch.nn.modules':
+      // torch.nn.modules.utils holds _single/_pair/_triple/_ntuple, not torch.nn.utils.
+      if (path === 'torch.nn.modules' && (NN_MODULE_FILES.has(name) || name === 'utils')) return ns(full);
       if (NN_SUBMODULES.has(name)) return ns(`torch.nn.${name}`);
-      if (name === 'Parameter') return parameterCtor(ip);
-      if (name === 'Module' || CONTAINERS.has(name)) return obj({ t: 'class', cls: { t: 'torch', type: name, leaf: null } }, 'type');
       {
-        const def = moduleOp(name);
-        if (def) return obj({ t: 'class', cls: { t: 'torch', type: name, leaf: def } }, 'type');
+        const cls = nnClass(ip, name);
+        if (cls) return cls;
       }
       break;
+    case 'torch.nn.modules.utils': {
+      const n = { _single: 1, _pair: 2, _triple: 3, _quadruple: 4 }[name];
+      if (n) return ntuple(ip, name, n, r);
+      if (name === '_ntuple')
+        return builtin(name, (a) => {
+          const count = a[0] ? num(a[0]) : null;
+          return count != null && Number.isInteger(count) && count >= 0 ? ntuple(ip, `_ntuple(${count})`, count, r) : unknown('_ntuple of an unknown count');
+        });
+      break;
+    }
     case 'torch.nn.parameter':
       if (name === 'Parameter') return parameterCtor(ip);
       break;
@@ -261,6 +277,25 @@ export function namespaceAttr(ip: Interpreter, path: string, name: string, r: Ra
   }
   ip.diag('warning', 'unknown-name', `${full} is not known to the analysis`, r);
   return unknown(full);
+}
+
+/** A layer class (or `Parameter`) as it is reachable from `torch.nn` and from `torch.nn.modules[.<file>]`; null for other names. */
+function nnClass(ip: Interpreter, name: string): PyValue | null {
+  if (name === 'Parameter') return parameterCtor(ip);
+  if (name === 'Module' || CONTAINERS.has(name)) return obj({ t: 'class', cls: { t: 'torch', type: name, leaf: null } }, 'type');
+  const def = moduleOp(name);
+  return def ? obj({ t: 'class', cls: { t: 'torch', type: name, leaf: def } }, 'type') : null;
+}
+
+/** `torch.nn.modules.utils._pair` and friends: an iterable becomes a tuple, anything else is repeated n times. */
+function ntuple(ip: Interpreter, name: string, n: number, r: Range | null): PyValue {
+  return builtin(name, (a) => {
+    const x = a[0] ?? NONE;
+    if (x.kind === 'tuple' || x.kind === 'list') return { kind: 'tuple', items: [...x.items] };
+    if (x.kind === 'int' || x.kind === 'float' || x.kind === 'bool' || x.kind === 'none') return { kind: 'tuple', items: Array.from({ length: n }, () => x) };
+    const items = x.kind === 'object' ? ip.iterate(x, r) : null;
+    return items ? { kind: 'tuple', items } : unknown(`${name} of an unknown value`);
+  });
 }
 
 /** nn.Parameter(data): a parameter tensor with the data's shape, dtype and initialisation. */
