@@ -1,11 +1,12 @@
-// The fast tree reading (fields by position, bounds from children, identifier lengths from the text) gives the
-// same AST as reading every property of every node from tree-sitter.
+// The fast tree reading (fields by position, bounds from children, identifier lengths from the text), through the
+// public cursor and through the direct wasm reads, gives the same AST as reading every property of every node.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Parser, type Language } from 'web-tree-sitter';
 import { RawTreeReader } from '../../src/core/python/rawTree';
+import { directCursorAccess, directTreeReading } from '../../src/core/python/pythonParser';
 import { toAstTopLevel } from '../../src/core/python/toAst';
 import { sourceSeeds } from '../fuzz/fuzzCorpus';
 import { initTestParser, repoRoot } from './pythonWasm';
@@ -78,7 +79,8 @@ test('fast and full tree reading convert to the same AST, statement by statement
   let statements = 0;
   for (const { name, text } of corpus()) {
     const tree = parser.parse(text)!;
-    const reader = new RawTreeReader(lang, text);
+    const reader = new RawTreeReader(lang, text, null);
+    const direct = new RawTreeReader(lang, text, directCursorAccess());
     const c = tree.walk();
     assert.ok(c.gotoFirstChild(), name);
     do {
@@ -86,6 +88,8 @@ test('fast and full tree reading convert to the same AST, statement by statement
       const full = toAstTopLevel(reader.copy(c, true), text);
       const fast = toAstTopLevel(reader.copy(c, false), text);
       assert.deepEqual(fast, full, `${name}: statement at line ${c.startPosition.row + 1}`);
+      // The direct walk hands the cursor back where it found it: the public walk after it still agrees.
+      assert.deepEqual(toAstTopLevel(direct.copy(c, false), text), full, `${name}: direct reading, line ${c.startPosition.row + 1}`);
       statements++;
     } while (c.gotoNextSibling());
     c.delete();
@@ -93,6 +97,10 @@ test('fast and full tree reading convert to the same AST, statement by statement
   }
   parser.delete();
   assert.ok(statements > 200, `only ${statements} statements compared`);
+});
+
+test('the pinned web-tree-sitter passes the direct-read probe (a failed probe would only slow reading down)', () => {
+  assert.equal(directTreeReading(), true);
 });
 
 test('fast reading keeps what tree-sitter reports for the tricky constructs', () => {

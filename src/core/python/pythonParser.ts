@@ -9,6 +9,7 @@ import { Language, Parser, type Edit, type Tree, type TreeCursor } from 'web-tre
 import type { PyModule } from './ast';
 import type { Stmt, SyntaxError } from './ast';
 import { RawTreeReader } from './rawTree';
+import { DirectCursorAccess } from './cursorOps';
 import { toAstTopLevel } from './toAst';
 import { shiftLines } from './shiftLines';
 
@@ -22,6 +23,11 @@ export interface ParserInitOptions {
 
 let language: Language | null = null;
 let loading: Promise<Language> | null = null;
+/** Direct wasm reads of the tree (cursorOps.ts), when web-tree-sitter's internals are as expected. */
+let direct: DirectCursorAccess | null = null;
+
+/** A sample with fields, extras and nesting for the direct-read probe. */
+const PROBE_SAMPLE = 'import torch\nclass M(nn.Module):  # c\n    def forward(self, x: int = 1, *a, **k):\n        y = f(x, k=2)[0, 1:] + (x \\\n            if x else -x)\n        return y.view(-1)\n';
 
 /** Loads web-tree-sitter and the Python grammar; safe to call several times. */
 export function initPythonParser(opts: ParserInitOptions = {}): Promise<Language> {
@@ -32,9 +38,19 @@ export function initPythonParser(opts: ParserInitOptions = {}): Promise<Language
     const grammar = opts.pythonWasm ?? (dir ? `${dir}/tree-sitter-python.wasm` : undefined);
     if (!grammar) return Promise.reject(new Error('initPythonParser: give wasmDir or pythonWasm'));
     loading = (async () => {
-      await Parser.init(core ? { locateFile: () => core } : undefined);
-      language = await Language.load(grammar);
-      return language;
+      // Always an object: emscripten makes it the module, whose exports the direct tree reads call.
+      const moduleOptions: { locateFile?: () => string } = core ? { locateFile: () => core } : {};
+      await Parser.init(moduleOptions);
+      const lang = await Language.load(grammar);
+      const probe = new Parser();
+      try {
+        probe.setLanguage(lang);
+        direct = DirectCursorAccess.probe(moduleOptions, probe, PROBE_SAMPLE);
+      } finally {
+        probe.delete();
+      }
+      language = lang;
+      return lang;
     })();
     loading.catch(() => {
       loading = null;
@@ -45,6 +61,16 @@ export function initPythonParser(opts: ParserInitOptions = {}): Promise<Language
 
 export function parserReady(): boolean {
   return language !== null;
+}
+
+/** Whether trees are read through web-tree-sitter's wasm exports directly (else through its public cursor). */
+export function directTreeReading(): boolean {
+  return direct !== null;
+}
+
+/** The direct reader, for tests that compare both ways of reading. */
+export function directCursorAccess(): DirectCursorAccess | null {
+  return direct;
 }
 
 export interface ParseResult {
@@ -83,7 +109,7 @@ export class PythonParser {
     const syntaxErrors: SyntaxError[] = [];
     const next = new Map<string, { stmts: Stmt[]; errors: SyntaxError[]; row: number }>();
     const c = tree.walk();
-    const reader = new RawTreeReader(language!, text);
+    const reader = new RawTreeReader(language!, text, direct);
     try {
       if (c.nodeType === 'ERROR') {
         // The whole file failed to parse into statements: keep only definitions found inside.

@@ -1,5 +1,6 @@
 // A plain-JS copy of a tree-sitter subtree, read with one cursor walk (each cursor property is a wasm call, so few are read).
 import type { Language, TreeCursor } from 'web-tree-sitter';
+import { publicCursorOps, type CursorOps, type DirectCursorAccess } from './cursorOps';
 
 export interface RawNode {
   readonly type: string;
@@ -53,6 +54,8 @@ export class RawTreeReader {
   constructor(
     private readonly lang: Language,
     private readonly text: string,
+    /** Direct wasm reads for error-free statements (see cursorOps.ts); null: the public cursor API only. */
+    private readonly direct: DirectCursorAccess | null = null,
   ) {
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
   }
@@ -82,7 +85,17 @@ export class RawTreeReader {
    * lengths. Every cursor read is a wasm round trip; a test checks both modes give the same AST.
    */
   copy(c: TreeCursor, mayHaveErrors = true): RawNode {
-    return mayHaveErrors ? this.copyFull(c, c.nodeTypeId) : this.copyFast(c, c.nodeTypeId, true);
+    if (mayHaveErrors) return this.copyFull(c, c.nodeTypeId);
+    if (!this.direct) {
+      const ops = publicCursorOps(c);
+      return this.copyFast(ops, ops.typeId(), true);
+    }
+    const ops = this.direct.open(c);
+    try {
+      return this.copyFast(ops, ops.typeId(), true);
+    } finally {
+      this.direct.close(c);
+    }
   }
 
   private copyFull(c: TreeCursor, typeId: number): RawNode {
@@ -110,14 +123,14 @@ export class RawTreeReader {
   }
 
   /** `readField`: false when the parent states its children's fields itself (or never asks for them). */
-  private copyFast(c: TreeCursor, typeId: number, readField: boolean): MutableRawNode {
+  private copyFast(c: CursorOps, typeId: number, readField: boolean): MutableRawNode {
     const named = this.isNamed(typeId);
     const type = this.typeName(typeId);
     if (!named) return this.node(type, null, false, false, false, -1, -1, []);
-    const fieldId = readField ? c.currentFieldId : 0;
+    const fieldId = readField ? c.fieldId() : 0;
     const field = fieldId ? this.lang.fields[fieldId] ?? null : null;
     if (LEAF_TYPES.has(type)) {
-      const start = c.startIndex;
+      const start = c.startIndex();
       return this.node(type, field, true, false, false, start, this.leafEnd(c, type, start), []);
     }
     const children: MutableRawNode[] = [];
@@ -129,7 +142,7 @@ export class RawTreeReader {
     if (c.gotoFirstChild()) {
       let first = true;
       do {
-        const childType = c.nodeTypeId;
+        const childType = c.typeId();
         const child = childType === this.commentId() ? null : this.copyFast(c, childType, childFields);
         // Extras (comments, line continuations) may sit anywhere: they bound nothing and hold no field.
         const bounds = !!child && child.named && child.type !== 'line_continuation';
@@ -144,19 +157,19 @@ export class RawTreeReader {
       let i = 0;
       for (const child of children) if (child.named && child.type !== 'line_continuation') child.field = positional[Math.min(i++, positional.length - 1)];
     }
-    const start = firstBounds ? children[0].startIndex : c.startIndex;
-    const end = lastBounds ? children[children.length - 1].endIndex : c.endIndex;
+    const start = firstBounds ? children[0].startIndex : c.startIndex();
+    const end = lastBounds ? children[children.length - 1].endIndex : c.endIndex();
     return this.node(type, field, true, false, false, start, end, children);
   }
 
-  private leafEnd(c: TreeCursor, type: string, start: number): number {
+  private leafEnd(c: CursorOps, type: string, start: number): number {
     if (type === 'identifier') {
       IDENTIFIER_REST.lastIndex = start + 1;
       IDENTIFIER_REST.exec(this.text);
       return IDENTIFIER_REST.lastIndex;
     }
     const fixed = FIXED_LENGTH.get(type);
-    return fixed !== undefined ? start + fixed : c.endIndex;
+    return fixed !== undefined ? start + fixed : c.endIndex();
   }
 
   private node(type: string, field: string | null, named: boolean, missing: boolean, hasError: boolean, start: number, end: number, children: RawNode[]): MutableRawNode {
