@@ -12,12 +12,20 @@ export interface EditorFusion {
   readonly notes: FusionNote[];
 }
 
+/** By graph: a class the analysis cache did not re-analyse keeps its graph object, so its fusion is not redone. */
+const byGraph = new WeakMap<ModelGraph, EditorFusion>();
+
 /** Fusion analysis never stops the editor: a failure leaves the model without fusion marks. */
 export function fusionAnalysis(g: ModelGraph): EditorFusion {
+  const known = byGraph.get(g);
+  if (known) return known;
+  let result: EditorFusion;
   try {
     const { points } = analyzeFusion(g);
-    return { points, payload: points.map((p) => fusionPayload(g, p)), notes: points.map(fusionEditorSummary) };
+    result = { points, payload: points.map((p) => fusionPayload(g, p)), notes: points.map(fusionEditorSummary) };
   } catch {
-    return { points: [], payload: [], notes: [] };
+    result = { points: [], payload: [], notes: [] };
   }
+  byGraph.set(g, result);
+  return result;
 }
