@@ -79,8 +79,6 @@ export class Interpreter {
   readonly modulesByFile = new Map<string, ModuleScope>();
   /** named_modules() paths of the model being traced. */
   paths = new Map<Instance, string>();
-  /** Which of the traced model's modules hold each tensor object (see `moduleHolders`); built for one `paths`. */
-  private held: { readonly paths: Map<Instance, string>; readonly by: Map<number, Instance[]> } | null = null;
   /** How parameters created by torch factories are initialised (by tensor object id). */
   readonly initOf = new Map<number, import('../ops/types').InitRule>();
   /** Element values of small constant tensors (by tensor value; an in-place op makes a new value without them). */
@@ -1073,32 +1071,8 @@ export class Interpreter {
       }
     }
     // So do the model's modules holding it (`self.mask[:, :4] = 1` is seen by later reads of `self.mask`).
-    if (this.rec.active) for (const inst of this.moduleHolders(s.obj)) rebindHeld(inst, s.obj, t);
+    if (this.rec.active) for (const inst of this.paths.keys()) rebindHeld(inst, s.obj, t);
     return t;
-  }
-
-  /** Any assignment of a module attribute may change which modules hold which tensors. */
-  forgetModuleHolders(): void {
-    this.held = null;
-  }
-
-  /** The traced model's modules whose buffers, parameters or tensor attributes are this tensor object. */
-  private moduleHolders(obj: number): readonly Instance[] {
-    if (!this.held || this.held.paths !== this.paths) {
-      const by = new Map<number, Instance[]>();
-      const add = (o: number, inst: Instance) => {
-        const list = by.get(o);
-        if (!list) by.set(o, [inst]);
-        else if (!list.includes(inst)) list.push(inst);
-      };
-      for (const inst of this.paths.keys()) {
-        for (const b of inst.buffers.values()) if (b) add(b.obj, inst);
-        for (const p of inst.params.values()) if (p) add(p.obj, inst);
-        for (const v of inst.dict.values()) if (v.kind === 'tensor') add((v as Tensor).obj, inst);
-      }
-      this.held = { paths: this.paths, by };
-    }
-    return this.held.by.get(obj) ?? [];
   }
 
   /** Tensors made by rules without ctx.tensor get an identity too. */

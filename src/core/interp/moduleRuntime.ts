@@ -284,7 +284,6 @@ export function instanceGetAttr(ip: Interpreter, inst: Instance, name: string, r
 
 /** `self.name = v` with torch.nn.Module.__setattr__ semantics. */
 export function instanceSetAttr(ip: Interpreter, inst: Instance, name: string, v: PyValue, r: Range | null): void {
-  if (inst.isModule) ip.forgetModuleHolders();
   if (!inst.isModule) {
     inst.dict.set(name, v);
     return;
@@ -453,7 +452,6 @@ function moduleMethod(ip: Interpreter, inst: Instance, name: string, args: PyVal
       const t = arg(1, 'tensor') ?? NONE;
       const persistent = arg(2, 'persistent');
       if (n?.kind !== 'str') return ip.unsupported('register_buffer with a non-literal name', r);
-      ip.forgetModuleHolders();
       inst.dict.delete(n.value);
       inst.buffers.set(n.value, t.kind === 'tensor' ? (t as Tensor) : null);
       if (persistent?.kind === 'bool' && !persistent.value) inst.nonPersistent.add(n.value);
@@ -463,7 +461,6 @@ function moduleMethod(ip: Interpreter, inst: Instance, name: string, args: PyVal
       const n = arg(0, 'name');
       const p = arg(1, 'param') ?? NONE;
       if (n?.kind !== 'str') return ip.unsupported('register_parameter with a non-literal name', r);
-      ip.forgetModuleHolders();
       if (p.kind === 'tensor') ip.paramObjs.add((p as Tensor).obj);
       inst.params.set(n.value, p.kind === 'tensor' ? (p as Tensor) : null);
       return NONE;
