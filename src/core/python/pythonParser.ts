@@ -63,12 +63,7 @@ export function parserReady(): boolean {
   return language !== null;
 }
 
-/** Whether trees are read through web-tree-sitter's wasm exports directly (else through its public cursor). */
-export function directTreeReading(): boolean {
-  return direct !== null;
-}
-
-/** The direct reader, for tests that compare both ways of reading. */
+/** The direct reader of trees (null: the public cursor is used), for tests that compare both ways of reading. */
 export function directCursorAccess(): DirectCursorAccess | null {
   return direct;
 }
