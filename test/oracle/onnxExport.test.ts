@@ -7,7 +7,6 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { analyzeSource } from '../../src/core/interp/analyzeFile';
-import { parseInputSpec, type InputSpec } from '../../src/core/interp/inputSpec';
 import { exportOnnx } from '../../src/core/onnx/encodeOnnx';
 import { compareTensors, withinOracleTolerance } from '../../src/core/run/compareTensors';
 import { loadNodeOrt } from '../../src/core/run/nodeOrt';
@@ -16,31 +15,15 @@ import type { RunTensor } from '../../src/core/run/runner';
 import { loadStateDict } from '../../src/core/weights/loadStateDict';
 import { readSafetensors } from '../../src/core/weights/readSafetensors';
 import { initTestParser } from '../unit/pythonWasm';
+import { caseModel, type CaseModel } from './oracleCompare';
 
 const ORACLE = process.env.FUSION_LENS_ORACLE ?? resolve(__dirname, '../../../shared/oracle');
 const FIXTURES = resolve(__dirname, '../fixtures');
 const CHECK = process.env.FUSION_LENS_ONNX_CHECK === '1';
 
-interface Case {
-  id: string;
-  file: string;
-  module?: string;
-  class?: string;
-  builder?: string;
-  kwargs?: Record<string, unknown>;
-  inputs: { name: string; shape: number[]; dtype?: string }[];
-  input_kind?: string;
+interface Case extends CaseModel {
   weights?: string;
   io?: string;
-}
-
-function pyLiteral(v: unknown): string {
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (v === null) return 'None';
-  if (typeof v === 'string') return `'${v}'`;
-  if (Array.isArray(v)) return `[${v.map(pyLiteral).join(', ')}]`;
-  if (typeof v === 'object') return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `'${k}': ${pyLiteral(x)}`).join(', ')}}`;
-  return String(v);
 }
 
 const casesOf = (root: string): Case[] => (existsSync(join(root, 'manifest.json')) ? JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')) : []);
@@ -69,16 +52,12 @@ async function exportAll(root: string, cases: Case[], onlyIds?: ReadonlySet<stri
   for (const c of cases) {
     if (!c.weights || !c.io || (onlyIds && !onlyIds.has(c.id))) continue;
     const file = resolve(root, c.file);
-    const name = c.class ?? c.builder;
-    const expr = `${name}(${Object.entries(c.kwargs ?? {}).map(([k, v]) => `${k}=${pyLiteral(v)}`).join(', ')})`;
-    const inputs: InputSpec[] = c.inputs.map((i) => parseInputSpec(`${i.name}=${i.shape.join('x')}${i.dtype && i.dtype !== 'float32' ? `:${i.dtype}` : ''}`) as InputSpec);
-    const kind = c.input_kind === 'list' || c.input_kind === 'dict' ? c.input_kind : 'args';
     const fa = analyzeSource({
       text: readFileSync(file, 'utf8'),
       file,
       readFile: (p) => (existsSync(p) ? readFileSync(p, 'utf8') : null),
       searchRoots: [dirname(file), resolve(root, 'models')],
-      models: [{ expr, inputs, inputKind: kind }],
+      models: [caseModel(c)],
     });
     const graph = fa.models[0]?.graph;
     if (!graph) {

@@ -3,13 +3,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { analyzeSource } from '../../src/core/interp/analyzeFile';
+import { analyzeSource, type ModelRequest } from '../../src/core/interp/analyzeFile';
 import { parseInputSpec, type InputSpec } from '../../src/core/interp/inputSpec';
 import { shapesJson } from '../../src/cli/oracleJson';
 import { initTestParser } from '../unit/pythonWasm';
 import { checkGraph } from '../unit/interpHarness';
 
-export interface Case {
+/** What every manifest case says about its model: the file, how to build it and its inputs. */
+export interface CaseModel {
   id: string;
   file: string;
   /** Dotted module name the case imports (`pkg.net`): its package root is an import search root. */
@@ -19,10 +20,12 @@ export interface Case {
   kwargs?: Record<string, unknown>;
   inputs: { name: string; shape: number[]; dtype?: string }[];
   input_kind?: string;
+}
+
+export interface Case extends CaseModel {
   expected: string;
 }
 
-/** The Python literal compare_cli.py writes for a kwargs value. */
 /** The folder a dotted module name is imported from (`models/pkg/net.py` as `pkg.net` → `models`). */
 export function packageRoot(file: string, module: string | undefined): string {
   let root = dirname(file);
@@ -30,6 +33,7 @@ export function packageRoot(file: string, module: string | undefined): string {
   return root;
 }
 
+/** The Python literal compare_cli.py writes for a kwargs value. */
 export function pyLiteral(v: unknown): string {
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (v === null) return 'None';
@@ -37,6 +41,17 @@ export function pyLiteral(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(pyLiteral).join(', ')}]`;
   if (typeof v === 'object') return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `'${k}': ${pyLiteral(x)}`).join(', ')}}`;
   return String(v);
+}
+
+/** The model request a case describes: `Builder(k=v, …)` in its file's scope, on the case's inputs. */
+export function caseModel(c: CaseModel): ModelRequest {
+  const expr = `${c.class ?? c.builder}(${Object.entries(c.kwargs ?? {}).map(([k, v]) => `${k}=${pyLiteral(v)}`).join(', ')})`;
+  const inputs: InputSpec[] = c.inputs.map((i) => {
+    const s = parseInputSpec(`${i.name}=${i.shape.join('x')}${i.dtype && i.dtype !== 'float32' ? `:${i.dtype}` : ''}`);
+    assert.ok(typeof s !== 'string', `${c.id}: ${String(s)}`);
+    return s;
+  });
+  return { expr, inputs, inputKind: c.input_kind === 'list' || c.input_kind === 'dict' ? c.input_kind : 'args' };
 }
 
 const modKeys = (records: { path: string; type: string; out: unknown; params: unknown }[]) => {
@@ -69,20 +84,12 @@ export function manifestTest(title: string, manifestPath: string, fileOf: (f: st
       await t.test(c.id, () => {
         const file = fileOf(c.file) ?? resolve(base, c.file);
         const expected = JSON.parse(readFileSync(join(base, c.expected), 'utf8'));
-        const name = c.class ?? c.builder;
-        const expr = `${name}(${Object.entries(c.kwargs ?? {}).map(([k, v]) => `${k}=${pyLiteral(v)}`).join(', ')})`;
-        const inputs: InputSpec[] = c.inputs.map((i) => {
-          const s = parseInputSpec(`${i.name}=${i.shape.join('x')}${i.dtype && i.dtype !== 'float32' ? `:${i.dtype}` : ''}`);
-          assert.ok(typeof s !== 'string', String(s));
-          return s;
-        });
-        const kind = c.input_kind === 'list' || c.input_kind === 'dict' ? c.input_kind : 'args';
         const fa = analyzeSource({
           text: readFileSync(file, 'utf8'),
           file,
           readFile: (p) => (existsSync(p) ? readFileSync(p, 'utf8') : null),
           searchRoots: [...new Set([dirname(file), packageRoot(file, c.module)])],
-          models: [{ expr, inputs, inputKind: kind }],
+          models: [caseModel(c)],
         });
         const g = fa.models[0].graph;
         assert.ok(g, `${c.id}: no graph: ${fa.models[0].diagnostics.map((d) => d.message).join('; ')}`);

@@ -8,27 +8,13 @@ import { initStateDict } from '../../src/core/weights/initStateDict';
 import { loadStateDict } from '../../src/core/weights/loadStateDict';
 import { readSafetensors } from '../../src/core/weights/readSafetensors';
 import { initTestParser } from './pythonWasm';
+import { caseModel, type CaseModel } from '../oracle/oracleCompare';
 
 const FIXTURES = resolve(__dirname, '../fixtures');
 
-interface Case {
-  id: string;
-  file: string;
-  class?: string;
-  builder?: string;
-  kwargs: Record<string, unknown>;
-  inputs: { name: string; shape: number[]; dtype: 'float32' | 'int64' | 'bool' }[];
-  input_kind?: 'args' | 'list' | 'dict';
+interface Case extends CaseModel {
   params_total: number;
   weights?: string;
-}
-
-function pyLiteral(v: unknown): string {
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (v === null) return 'None';
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(pyLiteral).join(', ')}]`;
-  return String(v);
 }
 
 test('fixture checkpoints fit the analysed state_dict: names, shapes, dtypes; seeded init gives the same entries', async () => {
@@ -38,13 +24,12 @@ test('fixture checkpoints fit the analysed state_dict: names, shapes, dtypes; se
   const unanalysed: string[] = [];
   for (const c of cases) {
     const file = join(FIXTURES, c.file);
-    const expr = `${c.class ?? c.builder}(${Object.entries(c.kwargs).map(([k, v]) => `${k}=${pyLiteral(v)}`).join(', ')})`;
     const analysis = analyzeSource({
       text: readFileSync(file, 'utf8'),
       file,
       readFile: (p) => (existsSync(p) ? readFileSync(p, 'utf8') : null),
       searchRoots: [join(FIXTURES, 'models')],
-      models: [{ expr, inputs: c.inputs.map((i) => ({ name: i.name, dims: i.shape, dtype: i.dtype })), inputKind: c.input_kind ?? 'args' }],
+      models: [caseModel(c)],
     });
     const graph = analysis.models[0]?.graph;
     // a model the interpreter does not fully understand yet is the oracle tests' concern, not this one's
