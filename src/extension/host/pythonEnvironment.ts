@@ -39,6 +39,9 @@ export class PythonEnvironment implements vscode.Disposable {
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.reset()),
     );
+    // A virtual environment created (or removed) in the workspace after start is picked up.
+    const venvs = vscode.workspace.createFileSystemWatcher('**/{.venv,venv,env}/pyvenv.cfg');
+    this.subs.push(venvs, venvs.onDidCreate(() => this.reset()), venvs.onDidDelete(() => this.reset()));
   }
 
   private reset(): void {
