@@ -8,6 +8,7 @@ import { AnalysisCache } from '../src/core/interp/analysisCache';
 import { nodeParserOptions } from '../src/cli/wasmLocation';
 import { syntheticModelFile } from './syntheticModel';
 import { medianMs, type BenchRow } from './benchRow';
+import { timmFigures } from './timmFigures';
 
 const SYMBOLS = { B: 2, H: 64, W: 64 };
 /**
@@ -56,6 +57,7 @@ async function engineFigures(runs: number): Promise<BenchRow[]> {
     rows.push({ section: 'engine', figure: `cached shape query, ${lines}-line file`, value: queryMs, unit: 'ms', baseline: 'tree-sitter parse only', baselineValue: parseMs, target: size === 1000 ? '≤ 2 ms' : undefined });
     if (size === 1000) rows.push({ section: 'engine', figure: `first analysis in a fresh worker (not optimised yet), ${lines}-line file`, value: coldMs, unit: 'ms', baseline: 'tree-sitter parse only', baselineValue: parseMs });
   }
+  rows.push(...(await timmFigures(runs, treeSitter)));
   return rows;
 }
 

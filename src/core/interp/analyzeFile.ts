@@ -129,6 +129,7 @@ export class FileAnalyzer {
       maxSteps: b.maxSteps ?? 2_000_000,
       deadline: performance.now() + (b.timeMs ?? 2000),
       readFile: this.req.readFile,
+      isDir: this.req.isDir,
       parse: (text, file) => (file === this.req.file && text === this.req.text ? this.mod : parseOther(text, file)),
       searchRoots: this.req.searchRoots ?? [],
     };

@@ -45,6 +45,8 @@ export interface InterpOptions {
   readonly parse: (text: string, file: string) => PyModule;
   /** Folders where absolute imports may resolve (package root, workspace folders). */
   readonly searchRoots: readonly string[];
+  /** Whether a folder exists (namespace packages); without it, folders without __init__.py do not import. */
+  readonly isDir?: (path: string) => boolean;
 }
 
 const NO_KWARGS: Map<string, PyValue> = new Map();
@@ -129,8 +131,7 @@ export class Interpreter {
   // ---------------------------------------------------------------- modules (files)
 
   /** Executes a parsed file's top level as module `name`. */
-  runModule(mod: PyModule, file: string, name: string): ModuleScope {
-    const scope: ModuleScope = { file, name, globals: new Map() };
+  runModule(mod: PyModule, file: string, name: string, scope: ModuleScope = { file, name, globals: new Map() }): ModuleScope {
     scope.globals.set('__name__', pyStr(name));
     scope.globals.set('__file__', pyStr(file));
     this.modulesByFile.set(file, scope);
