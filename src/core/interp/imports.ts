@@ -31,12 +31,14 @@ interface ImportCaches {
   readonly texts: Map<string, string | null>;
   readonly dirs: Map<string, boolean>;
   readonly namespaces: Map<string, ModuleScope>;
+  /** Module file → the files that imported it (they hold its values: when it changes, they must run again). */
+  readonly importers: Map<string, Set<string>>;
 }
 const caches = new WeakMap<Interpreter, ImportCaches>();
 
 function cachesOf(ip: Interpreter): ImportCaches {
   let c = caches.get(ip);
-  if (!c) caches.set(ip, (c = { texts: new Map(), dirs: new Map(), namespaces: new Map() }));
+  if (!c) caches.set(ip, (c = { texts: new Map(), dirs: new Map(), namespaces: new Map(), importers: new Map() }));
   return c;
 }
 
@@ -45,6 +47,20 @@ export function forgetFileChecks(ip: Interpreter): void {
   const c = cachesOf(ip);
   c.texts.clear();
   c.dirs.clear();
+}
+
+/** Who imported what (see ModuleWorld). */
+export function moduleImporters(ip: Interpreter): Map<string, Set<string>> {
+  return cachesOf(ip).importers;
+}
+
+function noteImport(ip: Interpreter, file: string): void {
+  const by = ip.currentFile;
+  if (by === file || file.startsWith('<')) return;
+  const m = cachesOf(ip).importers;
+  let set = m.get(file);
+  if (!set) m.set(file, (set = new Set()));
+  set.add(by);
 }
 
 export function readSource(ip: Interpreter, path: string): string | null {
@@ -75,6 +91,7 @@ export function packageRoot(ip: Interpreter, file: string): string {
 
 /** Parses and runs another file once (a partially initialised module is reused on cycles, as in Python). */
 export function loadModuleFile(ip: Interpreter, path: string, name: string, parent: ModuleScope | null = null): ModuleScope | null {
+  noteImport(ip, path);
   const done = ip.modulesByFile.get(path);
   if (done) return done;
   const text = readSource(ip, path);
@@ -146,7 +163,9 @@ function importChain(ip: Interpreter, parent: ModuleScope | null, bases: readonl
     // An attribute already bound on the package (a submodule imported before) is reused.
     const bound = cur?.globals.get(parts[i]!);
     const bo = bound ? asObject(bound) : null;
-    if (bo && bo.t === 'pymodule') {
+    // (unless it was dropped since: a file that changed is imported afresh)
+    if (bo && bo.t === 'pymodule' && (bo.scope.file.startsWith('<') || ip.modulesByFile.get(bo.scope.file) === bo.scope)) {
+      noteImport(ip, bo.scope.file);
       out.push(bo.scope);
       cur = bo.scope;
       continue;

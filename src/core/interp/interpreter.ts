@@ -75,8 +75,8 @@ const CMP_KEYS: Record<string, string> = { '<': 'op.lt', '<=': 'op.le', '>': 'op
 const UNARY_KEYS: Record<string, string> = { '-': 'op.neg', '+': 'op.pos', '~': 'op.invert' };
 
 export class Interpreter {
-  readonly rec: Recorder;
-  readonly tracer: LineTracer;
+  rec: Recorder;
+  tracer: LineTracer;
   readonly builtins: Map<string, PyValue>;
   readonly modulesByFile = new Map<string, ModuleScope>();
   /** named_modules() paths of the model being traced. */
@@ -101,11 +101,32 @@ export class Interpreter {
   /** The innermost executing user-function frame (in-place ops rebind its aliases). */
   frame: Frame | null = null;
 
-  constructor(readonly opts: InterpOptions) {
+  constructor(public opts: InterpOptions) {
     this.rec = new Recorder(opts.file);
     this.tracer = new LineTracer(this.rec);
     this.builtins = makeBuiltins(this);
     this.currentFile = opts.file;
+  }
+
+  /**
+   * Starts another analysis in this interpreter (moduleWorld.ts): modules it loaded stay, the run's state is fresh.
+   * Tensor ids continue from the last recorder, so values made at a kept module's top level stay distinct.
+   */
+  beginAnalysis(opts: InterpOptions): void {
+    this.opts = opts;
+    this.rec = new Recorder(opts.file, this.rec);
+    this.tracer = new LineTracer(this.rec);
+    this.paths = new Map();
+    this.initOf.clear();
+    this.paramObjs.clear();
+    this.ctorLiterals.clear();
+    this.constraints.length = 0;
+    this.steps = 0;
+    this.depth = 0;
+    this.quiet = 0;
+    this.site = { range: null };
+    this.currentFile = opts.file;
+    this.frame = null;
   }
 
   // ---------------------------------------------------------------- budget and diagnostics

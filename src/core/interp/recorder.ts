@@ -34,7 +34,16 @@ export class Recorder {
   private nextObj = 0;
   private nextNode = 0;
 
-  constructor(readonly file: string) {}
+  /** `after`: a recorder of an earlier analysis in the same interpreter, whose ids this one continues. */
+  constructor(
+    readonly file: string,
+    after?: Recorder,
+  ) {
+    if (after) {
+      this.nextValue = after.nextValue;
+      this.nextObj = after.nextObj;
+    }
+  }
 
   range(r: Range | null, file = this.file): SourceRange | null {
     return r ? { file, startLine: r.startLine, startCol: r.startCol, endLine: r.endLine, endCol: r.endCol } : null;
