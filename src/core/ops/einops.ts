@@ -201,6 +201,14 @@ const pack: FunctionOpDef = {
   },
 };
 
+/** Python's repr of a (nested) list/tuple of ints, as einops prints packed shapes. */
+function pyRepr(v: PyValue): string {
+  if (v.kind === 'int') return String(v.dim.value ?? '?');
+  if (v.kind === 'list') return `[${v.items.map(pyRepr).join(', ')}]`;
+  if (v.kind === 'tuple') return v.isSize ? `torch.Size([${v.items.map(pyRepr).join(', ')}])` : `(${v.items.map(pyRepr).join(', ')}${v.items.length === 1 ? ',' : ''})`;
+  return '?';
+}
+
 function shapesOf(v: PyValue | undefined): Dim[][] | null {
   if (!v || (v.kind !== 'list' && v.kind !== 'tuple')) return null;
   const out: Dim[][] = [];
@@ -234,14 +242,14 @@ const unpack: FunctionOpDef = {
     }
     const unknowns = shapes.filter((p) => p.some((d) => d.value === -1)).length;
     if (unknowns > 1) {
-      throw new EinopsFailure(`unpack(..., ${pattern}) received more than one -1 in ${shapes.map((p) => `(${p.map((d) => d.value).join(', ')}${p.length === 1 ? ',' : ''})`).join(', ')} and can't infer dimensions`, `unpack: at most one packed shape may contain -1`);
+      throw new EinopsFailure(`unpack(..., ${pattern}) received more than one -1 in ${pyRepr(args.packed_shapes!)} and can't infer dimensions`, `unpack: at most one packed shape may contain -1`);
     }
     const axisLen = s[before];
     const lens = shapes.map((p) => (p.some((d) => d.value === -1) ? null : p.reduce<Dim>((a, d) => dimMul(a, d), dim(1))));
     const knownSum = lens.reduce<Dim>((a, l) => (l ? dimAdd(a, l) : a), dim(0));
     const fails = (): never => {
       throw new EinopsFailure(
-        `Error during unpack(..., "${pattern}"): could not split axis of size ${axisLen.value} into requested ${shapes.map((p) => `(${p.map((d) => d.value).join(', ')}${p.length === 1 ? ',' : ''})`).join(', ')}`,
+        `Error during unpack(..., "${pattern}"): could not split axis of size ${axisLen.value} into requested ${pyRepr(args.packed_shapes!)}`,
         `unpack: axis ${before} of the input ${showShape(s)} has ${axisLen.value} elements, but the packed shapes need ${knownSum.value}`,
       );
     };
