@@ -5,7 +5,7 @@ import { BoundArgs } from './types';
 import { argNumber, attr, LoweringArg, OnnxLowering, OnnxLoweringContext } from './lowering';
 import { castTo, mainInput, opt, reduceNode, ONNX_TYPE } from './lowerCommon';
 import { einopsRecipe, EinopsOperation } from './einopsPattern';
-import { compactEinsum, einmixPlan } from './einops';
+import { compactEinsum, einmixPlan } from './einopsPlans';
 
 type Ctx = OnnxLoweringContext;
 
