@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { StoredTensor } from '../../src/core/weights/readSafetensors';
 import { readWeightsFile } from '../../src/core/weights/readWeightsFile';
 
 const DIR = resolve(__dirname, '../fixtures/checkpoints');
@@ -29,7 +30,7 @@ for (const [key, want] of Object.entries(expected)) {
     assert.equal(w.placeholders.length > 0, want.placeholders, w.placeholders.join(', '));
     assert.deepEqual([...w.tensors.keys()].sort(), Object.keys(want.tensors).sort());
     for (const [name, t] of Object.entries(want.tensors)) {
-      const got = w.tensors.get(name)!;
+      const got: StoredTensor = w.tensors.get(name)!;
       assert.equal(got.dtype, t.dtype, name);
       assert.deepEqual([...got.shape], t.shape, name);
       const bytes = Buffer.from(got.data.buffer, got.data.byteOffset, got.data.byteLength);

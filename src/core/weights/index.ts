@@ -12,3 +12,4 @@ export type { StateDict, StateTensor } from './stateTensor';
 export { readWeightsFile, describeWeights, WEIGHTS_EXTENSIONS, type WeightsFile, type ReadWeightsOptions } from './readWeightsFile';
 export { readCheckpoint, type Checkpoint, type StateDictCandidate } from './checkpoint/readCheckpoint';
 export { CheckpointError } from './checkpoint/readTorchFile';
+export { weightChanges, moduleChanges, type WeightChange } from './weightChange';
