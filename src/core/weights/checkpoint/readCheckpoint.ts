@@ -58,16 +58,19 @@ function stringKeyed(d: PyDict): [string, PyValue][] | null {
   return out;
 }
 
-/** `{name: tensor}` with at least one tensor and nothing else (None entries are tolerated, as load_state_dict does). */
+/**
+ * `{name: tensor}`: string keys, at least one tensor and at least half of the values tensors, no nested
+ * dicts or modules (those make it a checkpoint, not a state dict). Other values are left out and named.
+ */
 function tensorDict(d: PyDict): Map<string, TorchTensor> | null {
   const items = stringKeyed(d);
   if (!items) return null;
   const out = new Map<string, TorchTensor>();
   for (const [k, v] of items) {
     if (v instanceof TorchTensor) out.set(k, v);
-    else if (v !== null) return null;
+    else if (v instanceof PyDict || isModuleObject(v)) return null;
   }
-  return out.size ? out : null;
+  return out.size && out.size * 2 >= items.length ? out : null;
 }
 
 function attr(o: PyObject, name: string): PyValue | undefined {
@@ -129,6 +132,12 @@ function findCandidates(root: PyValue): Found[] {
   };
   visit(root, '', 0);
   return found;
+}
+
+function pathValue(root: PyValue, path: string): PyValue | undefined {
+  let v: PyValue | undefined = root;
+  for (const k of path.split('.')) v = v instanceof PyDict ? v.get(k) : undefined;
+  return v;
 }
 
 function rank(c: StateDictCandidate): number {
@@ -205,6 +214,11 @@ export function readCheckpoint(bytes: Uint8Array, source = 'checkpoint', options
     warnings.push(`read the state dict at '${chosen.path || '(file)'}'; others: ${candidates.filter((c) => c.path !== chosen.path).map((c) => `'${c.path || '(file)'}' (${c.tensors})`).join(', ')}`);
   }
   const raw = chosen.read();
+  if (chosen.kind === 'dict') {
+    const holder = chosen.path === '' ? file.root : pathValue(file.root, chosen.path);
+    const left = holder instanceof PyDict ? (stringKeyed(holder) ?? []).filter(([, v]) => !(v instanceof TorchTensor)).map(([k]) => k) : [];
+    if (left.length) warnings.push(`left out ${left.length} entr${left.length === 1 ? 'y' : 'ies'} of the state dict that ${left.length === 1 ? 'is' : 'are'} not tensors: ${left.slice(0, 8).join(', ')}`);
+  }
   const { names, stripped } = stripPrefixes([...raw.keys()]);
   if (stripped.length) warnings.push(`stripped the prefix ${stripped.map((p) => `'${p}'`).join(' then ')} from every key`);
   const tensors = new Map<string, StoredTensor>();
