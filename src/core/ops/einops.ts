@@ -14,8 +14,8 @@ import {
   axisNameProblem, EinopsFailure, EinopsOperation, einopsRecipe, EinopsRecipe, ELLIPSIS, isAnon, lengthsRepr, minInputRank, parseSide,
   preparePattern, REDUCTIONS,
 } from './einopsPattern';
+import { axesLengthsOf, compactEinsum, einmixPlan, patternOf } from './einopsPlans';
 import { einmixLowering, einopsEinsumLowering, einopsLowering, packLowering, unpackLowering } from './lowerEinops';
-import { axesLengthsOf, compactEinsum, einmixPlan, patternOf } from './einopsPlan';
 
 const pyInt = (d: Dim): PyValue => ({ kind: 'int', dim: d });
 
@@ -182,6 +182,14 @@ const pack: FunctionOpDef = {
   },
 };
 
+/** Python's repr of a (nested) list/tuple of ints, as einops prints packed shapes. */
+function pyRepr(v: PyValue): string {
+  if (v.kind === 'int') return String(v.dim.value ?? '?');
+  if (v.kind === 'list') return `[${v.items.map(pyRepr).join(', ')}]`;
+  if (v.kind === 'tuple') return v.isSize ? `torch.Size([${v.items.map(pyRepr).join(', ')}])` : `(${v.items.map(pyRepr).join(', ')}${v.items.length === 1 ? ',' : ''})`;
+  return '?';
+}
+
 function shapesOf(v: PyValue | undefined): Dim[][] | null {
   if (!v || (v.kind !== 'list' && v.kind !== 'tuple')) return null;
   const out: Dim[][] = [];
@@ -215,14 +223,14 @@ const unpack: FunctionOpDef = {
     }
     const unknowns = shapes.filter((p) => p.some((d) => d.value === -1)).length;
     if (unknowns > 1) {
-      throw new EinopsFailure(`unpack(..., ${pattern}) received more than one -1 in ${shapes.map((p) => `(${p.map((d) => d.value).join(', ')}${p.length === 1 ? ',' : ''})`).join(', ')} and can't infer dimensions`, `unpack: at most one packed shape may contain -1`);
+      throw new EinopsFailure(`unpack(..., ${pattern}) received more than one -1 in ${pyRepr(args.packed_shapes!)} and can't infer dimensions`, `unpack: at most one packed shape may contain -1`);
     }
     const axisLen = s[before];
     const lens = shapes.map((p) => (p.some((d) => d.value === -1) ? null : p.reduce<Dim>((a, d) => dimMul(a, d), dim(1))));
     const knownSum = lens.reduce<Dim>((a, l) => (l ? dimAdd(a, l) : a), dim(0));
     const fails = (): never => {
       throw new EinopsFailure(
-        `Error during unpack(..., "${pattern}"): could not split axis of size ${axisLen.value} into requested ${shapes.map((p) => `(${p.map((d) => d.value).join(', ')}${p.length === 1 ? ',' : ''})`).join(', ')}`,
+        `Error during unpack(..., "${pattern}"): could not split axis of size ${axisLen.value} into requested ${pyRepr(args.packed_shapes!)}`,
         `unpack: axis ${before} of the input ${showShape(s)} has ${axisLen.value} elements, but the packed shapes need ${knownSum.value}`,
       );
     };
@@ -416,8 +424,6 @@ const reduceLayer: ModuleOpDef = {
   },
   onnx: einopsLowering,
 };
-
-// ---------------------------------------------------------------- EinMix
 
 const einmixLayer: ModuleOpDef = {
   kind: 'module', type: 'EinMix', library: 'einops.layers.torch', family: 'einops',

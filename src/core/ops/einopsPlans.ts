@@ -1,5 +1,4 @@
-// einops's pattern arguments, einops.einsum's equation and EinMix's construction plan: what both the op rules (einops.ts)
-// and their ONNX lowerings (lowerEinops.ts) derive from a call.
+// einops pattern pieces shared by the op rules and their ONNX lowerings: arguments, einsum compaction, EinMix's plan.
 import { Dim, dim } from '../shape/dim';
 import { describe } from './args';
 import { BoundArgs, ShapeError, UnknownArgError } from './types';
