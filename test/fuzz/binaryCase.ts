@@ -47,7 +47,10 @@ let sinceGc = 0;
 
 function measureOnce(kind: BinaryKind, bytes: Uint8Array): BinaryOutcome {
   // A full GC now and then keeps garbage of earlier cases from being counted against this one.
-  if (++sinceGc >= 64) (sinceGc = 0), gc?.();
+  if (++sinceGc >= 64) {
+    sinceGc = 0;
+    gc?.();
+  }
   const before = process.memoryUsage();
   const t0 = performance.now();
   let error: unknown = null;

@@ -90,7 +90,10 @@ export function runChunk(ctx: FuzzContext, job: JobName, chunk: number, numRuns:
     stats.executions += o.analyses;
     stats.budgetDiags += o.budgetDiags;
     for (const m of o.internal) stats.internal[m] = (stats.internal[m] ?? 0) + 1;
-    if (o.maxMs > stats.maxMs) (stats.maxMs = o.maxMs), (stats.maxMsInput = input());
+    if (o.maxMs > stats.maxMs) {
+      stats.maxMs = o.maxMs;
+      stats.maxMsInput = input();
+    }
   };
   let describe: (input: unknown) => string;
   let property: fc.IProperty<[unknown]>;
@@ -132,7 +135,10 @@ export function runChunk(ctx: FuzzContext, job: JobName, chunk: number, numRuns:
       const key = o.decoded ? 'decoded' : o.error!.replace(/'[^']*'/g, "'…'").replace(/\d+/g, 'N').slice(0, 90);
       stats.outcomes[key] = (stats.outcomes[key] ?? 0) + 1;
       stats.maxAllocated = Math.max(stats.maxAllocated, o.allocated);
-      if (o.ms > stats.maxMs) (stats.maxMs = o.ms), (stats.maxMsInput = `${describe(i)} (${bytes.length} bytes)`);
+      if (o.ms > stats.maxMs) {
+        stats.maxMs = o.ms;
+        stats.maxMsInput = `${describe(i)} (${bytes.length} bytes)`;
+      }
     });
   }
   const r = fc.check(property, { numRuns, seed });
