@@ -23,7 +23,7 @@ export function brandesKoepf(g: ProperGraph, adj: Adjacency, layers: readonly In
       const start = downward ? adj.upStart : adj.downStart;
       const nbrs = downward ? adj.upNodes : adj.downNodes;
       const root = verticalAlignment(n, ordered, pos, start, nbrs, conflicts);
-      const xs = compact(n, ordered, root, half);
+      const xs = compact(n, g.realCount, ordered, root, half);
       if (!leftmost) for (let v = 0; v < n; v++) xs[v] = -xs[v]!;
       results.push(xs);
     }
@@ -141,9 +141,9 @@ function verticalAlignment(n: number, layers: readonly Int32Array[], pos: Int32A
 
 /**
  * Places the blocks as far left as the separations allow (longest path over the block graph in topological order),
- * then moves every block right as far as its right neighbours allow, so blocks sit between their constraints.
+ * then moves every block of real boxes right as far as its right neighbours allow, so blocks sit between their constraints.
  */
-function compact(n: number, layers: readonly Int32Array[], root: Int32Array, half: Float64Array): Float64Array {
+function compact(n: number, realCount: number, layers: readonly Int32Array[], root: Int32Array, half: Float64Array): Float64Array {
   // block graph: root of a left neighbour → root of its right neighbour, weight = the separation of the two boxes
   let m = 0;
   for (const layer of layers) m += Math.max(0, layer.length - 1);
@@ -199,8 +199,10 @@ function compact(n: number, layers: readonly Int32Array[], root: Int32Array, hal
     }
     xs[v] = x;
   }
+  // blocks of long-edge slots stay where the first pass put them (hugging what is on their left)
   for (let i = tail - 1; i >= 0; i--) {
     const v = order[i]!;
+    if (v >= realCount) continue;
     let limit = Infinity;
     for (let k = outStart[v]!; k < outStart[v + 1]!; k++) {
       const j = outEdge[k]!;
