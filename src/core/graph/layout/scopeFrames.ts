@@ -69,8 +69,10 @@ export function scopeFrames(v: VisibleGraph, layout: LayoutResult, expanded: Rea
     return d;
   };
   for (const s of [...box.keys()].sort((a, b) => depthOf(b) - depthOf(a))) {
+    if (!box.has(s)) continue;
     const p = framedParent(s);
-    if (p !== null && members.get(p) === members.get(s)) box.delete(s);
+    // an unfolded run keeps its frame ("Block ×12" says more than the Sequential holding just the run)
+    if (p !== null && members.get(p) === members.get(s)) box.delete(runs.byKey.has(s) ? p : s);
   }
   const kept = [...box.keys()];
   const level = new Map<string, number>();
