@@ -13,6 +13,7 @@ import { repeatedBlocks } from '../../src/core/graph/layout/repeatedBlocks';
 import { allGroupKeys, defaultExpanded, expandGroup, scopesToReveal, toLayoutGraph, visibleGraph } from '../../src/core/graph/layout/visibleGraph';
 import { scopeFrames } from '../../src/core/graph/layout/scopeFrames';
 import { layeredLayout } from '../../src/core/graph/layout/layeredLayout';
+import { decodeOnnx } from '../../src/core/onnx/decodeOnnx';
 import type { GraphPayload, PayloadNode } from '../../src/protocol';
 import type { ModelGraph } from '../../src/core/graph/modelGraph';
 
@@ -183,6 +184,15 @@ test('ONNX-style scopes without module types fold by structure; a block built di
   const v = visibleGraph(p, new Set(['enc', 'enc.layers']));
   assert.equal(v.items.length, 3);
   assert.deepEqual(v.edges.map((e) => [e.source, e.target]), [[0, 1], [1, 2]]);
+});
+
+test('a decoded .onnx ViT (module paths in node names, no module types) folds its encoder blocks', () => {
+  const d = decodeOnnx(readFileSync(join(__dirname, '..', 'fixtures', 'onnx', 'vit_tiny.onnx')), 'vit_tiny.onnx');
+  const p = graphPayload(d.graph);
+  // the exporter aliases shared LayerNorm parameters through Identity nodes, more for the second block: still the same block
+  assert.deepEqual(repeatedBlocks(p).runs.map((r) => [r.label, r.shapeIn, r.shapeOut]), [['blocks.0…1 ×2', '[2, 17, 32]', '[2, 17, 32]']]);
+  const v = visibleGraph(p, defaultExpanded(p, 400));
+  assert.equal(v.items.filter((it) => it.repeat === 2).length, 1);
 });
 
 test('blocks whose outputs also go elsewhere (a U-Net encoder feeding skips) are not folded', () => {

@@ -72,7 +72,8 @@ function findRuns(payload: GraphPayload): RepeatIndex {
     const parts = [typeOf.get(scope) ?? ''];
     for (const i of list) {
       const n = payload.nodes[i]!;
-      const ins = incoming[i]!.map((s) => local.get(s) ?? 'x').join(',');
+      // inputs from outside count once: exporters alias shared parameters through extra Identity nodes, unevenly per block
+      const ins = [...new Set(incoming[i]!.map((s) => local.get(s) ?? 'x'))].join(',');
       parts.push(`${relative(n.scope, scope)}|${relative(n.modulePath, scope)}|${n.op}|${n.detail}|${n.outputs.map((o) => o.concrete).join(';')}|${ins}`);
     }
     return parts.join('\n');
