@@ -163,10 +163,6 @@ export interface EinopsRecipe {
   readonly named: ReadonlyMap<string, Dim>;
 }
 
-function describeOp(op: EinopsOperation): string {
-  return op === 'rearrange' || op === 'repeat' ? op : `reduce(…, '${op}')`;
-}
-
 /** Python's repr of an axes_lengths dict (`{'p1': 8}`). */
 export function lengthsRepr(lengths: readonly (readonly [string, Dim])[]): string {
   return `{${lengths.map(([k, d]) => `'${k}': ${d.value ?? formatDim(d)}`).join(', ')}}`;
