@@ -14,6 +14,7 @@ import { allGroupKeys, defaultExpanded, expandGroup, scopesToReveal, toLayoutGra
 import { scopeFrames } from '../../src/core/graph/layout/scopeFrames';
 import { layeredLayout } from '../../src/core/graph/layout/layeredLayout';
 import { decodeOnnx } from '../../src/core/onnx/decodeOnnx';
+import { searchItems } from '../../webview/graphView/searchNodes';
 import type { GraphPayload, PayloadNode } from '../../src/protocol';
 import type { ModelGraph } from '../../src/core/graph/modelGraph';
 
@@ -124,6 +125,13 @@ test('ResNet-50: each stage opens with its identical bottlenecks folded into one
   // "expand all" opens runs too; saved sets may hold run keys
   assert.ok(allGroupKeys(p).includes('layer3.1×5'));
   assert.ok(!visibleGraph(p, new Set(allGroupKeys(p))).items.some((it) => it.kind === 'group'));
+  // search finds the fold by its label and by the ops inside it; a node inside maps to the fold box (cursor-follow, minimap)
+  const foldIndex = v.items.indexOf(fold);
+  assert.ok(searchItems(p, v, 'Bottleneck ×5').includes(foldIndex));
+  assert.ok(searchItems(p, v, 'layer3.4.conv2').includes(foldIndex));
+  const inner = p.nodes.findIndex((nd) => nd.modulePath === 'layer3.4.conv2');
+  assert.equal(v.itemOfNode[inner], foldIndex);
+  assert.equal(open.itemOfNode[inner], open.items.findIndex((it) => it.kind === 'node' && it.node === inner));
   // searching for a node inside a folded block reveals the run first
   assert.deepEqual(scopesToReveal('layer3.4', expanded, v.repeats), expanded.has('layer3') ? ['layer3.1×5', 'layer3.4'] : ['layer3', 'layer3.1×5', 'layer3.4']);
 });
