@@ -149,7 +149,7 @@ describe('einops symbolic dims and constraints', () => {
   test('a non-dividing size names the sizes that would fit', () => {
     assert.throws(
       () => einopsRecipe('b c (h p1) (w p2) -> b (h w) (p1 p2 c)', 'rearrange', [dim(1), dim(3), dim(30), dim(32)], [['p1', dim(8)], ['p2', dim(8)]]),
-      (e: unknown) => e instanceof EinopsFailure && /24 or 32/.test(e.hint ?? '') && /\[1, 3, 30, 32\]/.test(e.message),
+      (e: unknown) => e instanceof EinopsFailure && /24 or 32/.test(e.hint ?? '') && /length 30/.test(e.message),
     );
   });
   test('the registry provides einops as Python modules', () => {
