@@ -3,7 +3,7 @@
 import type { Range, Stmt } from '../python/ast';
 import type { PyValue } from '../ops/values';
 import type { Frame } from './frame';
-import type { Interpreter } from './interpreter';
+import type { Evaluator } from './evaluator';
 import { asObject, obj, unknown, type ModuleScope } from './objects';
 import { pyStr } from './pyOps';
 import { isKnownLibrary, namespaceAttr } from './torchNamespace';
@@ -34,27 +34,27 @@ interface ImportCaches {
   /** Module file → the files that imported it (they hold its values: when it changes, they must run again). */
   readonly importers: Map<string, Set<string>>;
 }
-const caches = new WeakMap<Interpreter, ImportCaches>();
+const caches = new WeakMap<Evaluator, ImportCaches>();
 
-function cachesOf(ip: Interpreter): ImportCaches {
+function cachesOf(ip: Evaluator): ImportCaches {
   let c = caches.get(ip);
   if (!c) caches.set(ip, (c = { texts: new Map(), dirs: new Map(), namespaces: new Map(), importers: new Map() }));
   return c;
 }
 
 /** Forgets file texts and folder checks (at the start of an analysis: files may have changed since the last one). */
-export function forgetFileChecks(ip: Interpreter): void {
+export function forgetFileChecks(ip: Evaluator): void {
   const c = cachesOf(ip);
   c.texts.clear();
   c.dirs.clear();
 }
 
 /** Who imported what (see ModuleWorld). */
-export function moduleImporters(ip: Interpreter): Map<string, Set<string>> {
+export function moduleImporters(ip: Evaluator): Map<string, Set<string>> {
   return cachesOf(ip).importers;
 }
 
-function noteImport(ip: Interpreter, file: string): void {
+function noteImport(ip: Evaluator, file: string): void {
   const by = ip.currentFile;
   if (by === file || file.startsWith('<')) return;
   const m = cachesOf(ip).importers;
@@ -63,14 +63,14 @@ function noteImport(ip: Interpreter, file: string): void {
   set.add(by);
 }
 
-export function readSource(ip: Interpreter, path: string): string | null {
+export function readSource(ip: Evaluator, path: string): string | null {
   const c = cachesOf(ip);
   let t = c.texts.get(path);
   if (t === undefined) c.texts.set(path, (t = ip.opts.readFile?.(path) ?? null));
   return t;
 }
 
-function isDir(ip: Interpreter, path: string): boolean {
+function isDir(ip: Evaluator, path: string): boolean {
   const c = cachesOf(ip);
   let d = c.dirs.get(path);
   if (d === undefined) c.dirs.set(path, (d = ip.opts.isDir?.(path) ?? false));
@@ -78,7 +78,7 @@ function isDir(ip: Interpreter, path: string): boolean {
 }
 
 /** The folder above the outermost package containing `file` (where absolute imports of the package start). */
-export function packageRoot(ip: Interpreter, file: string): string {
+export function packageRoot(ip: Evaluator, file: string): string {
   let dir = dirname(file);
   for (let i = 0; i < 32; i++) {
     if (readSource(ip, joinPath(dir, '__init__.py')) == null) return dir;
@@ -90,7 +90,7 @@ export function packageRoot(ip: Interpreter, file: string): string {
 }
 
 /** Parses and runs another file once (a partially initialised module is reused on cycles, as in Python). */
-export function loadModuleFile(ip: Interpreter, path: string, name: string, parent: ModuleScope | null = null): ModuleScope | null {
+export function loadModuleFile(ip: Evaluator, path: string, name: string, parent: ModuleScope | null = null): ModuleScope | null {
   noteImport(ip, path);
   const done = ip.modulesByFile.get(path);
   if (done) return done;
@@ -120,7 +120,7 @@ export function moduleValue(scope: ModuleScope): PyValue {
 /** Where a module name is found in some folders: a package, a module file, or namespace-package portions. */
 type Found = { readonly file: string } | { readonly dirs: string[] };
 
-function findIn(ip: Interpreter, dirs: readonly string[], name: string): Found | null {
+function findIn(ip: Evaluator, dirs: readonly string[], name: string): Found | null {
   const portions: string[] = [];
   for (const d of dirs) {
     const pkg = joinPath(d, name);
@@ -133,7 +133,7 @@ function findIn(ip: Interpreter, dirs: readonly string[], name: string): Found |
   return portions.length ? { dirs: portions } : null;
 }
 
-function namespacePackage(ip: Interpreter, dirs: string[], name: string, parent: ModuleScope | null): ModuleScope {
+function namespacePackage(ip: Evaluator, dirs: string[], name: string, parent: ModuleScope | null): ModuleScope {
   const key = dirs.join('\u0000');
   const c = cachesOf(ip);
   let scope = c.namespaces.get(key);
@@ -155,7 +155,7 @@ function packageDirs(scope: ModuleScope): string[] {
 }
 
 /** Imports `parts` below `parent` (or from `bases` when there is none), parents first; returns every level's scope. */
-function importChain(ip: Interpreter, parent: ModuleScope | null, bases: readonly string[], parts: readonly string[], prefix: string): ModuleScope[] | null {
+function importChain(ip: Evaluator, parent: ModuleScope | null, bases: readonly string[], parts: readonly string[], prefix: string): ModuleScope[] | null {
   const out: ModuleScope[] = [];
   let cur = parent;
   for (let i = 0; i < parts.length; i++) {
@@ -181,14 +181,14 @@ function importChain(ip: Interpreter, parent: ModuleScope | null, bases: readonl
   return out;
 }
 
-function searchBases(ip: Interpreter, frame: Frame): string[] {
+function searchBases(ip: Evaluator, frame: Frame): string[] {
   const file = frame.scope.file;
   const own = file.startsWith('<') ? [] : [packageRoot(ip, file), dirname(file)];
   return [...new Set([...own, ...ip.opts.searchRoots])];
 }
 
 /** The package a module's relative imports start from: `__package__`, else the folder of the file. */
-function relativeBase(ip: Interpreter, frame: Frame, level: number): { scope: ModuleScope | null; dir: string; name: string } {
+function relativeBase(ip: Evaluator, frame: Frame, level: number): { scope: ModuleScope | null; dir: string; name: string } {
   let dir = dirname(frame.scope.file);
   for (let i = 1; i < level; i++) dir = dirname(dir);
   const init = joinPath(dir, '__init__.py');
@@ -199,7 +199,7 @@ function relativeBase(ip: Interpreter, frame: Frame, level: number): { scope: Mo
   return { scope: scope ?? (readSource(ip, init) != null ? loadModuleFile(ip, init, name || dir.split('/').pop() || '') : null), dir, name };
 }
 
-function libraryValue(ip: Interpreter, path: string, r: Range | null): PyValue {
+function libraryValue(ip: Evaluator, path: string, r: Range | null): PyValue {
   const parts = path.split('.');
   let v: PyValue = obj({ t: 'namespace', path: parts[0] }, 'module');
   for (let i = 1; i < parts.length; i++) {
@@ -210,7 +210,7 @@ function libraryValue(ip: Interpreter, path: string, r: Range | null): PyValue {
   return v;
 }
 
-export function importModule(ip: Interpreter, name: string, asname: string | null, frame: Frame, r: Range): void {
+export function importModule(ip: Evaluator, name: string, asname: string | null, frame: Frame, r: Range): void {
   if (isKnownLibrary(name)) {
     ip.setName(frame, asname ?? name.split('.')[0], asname ? libraryValue(ip, name, r) : obj({ t: 'namespace', path: name.split('.')[0] }, 'module'));
     return;
@@ -225,7 +225,7 @@ export function importModule(ip: Interpreter, name: string, asname: string | nul
   ip.setName(frame, asname ?? name.split('.')[0], unknown(`unresolved import ${name}`));
 }
 
-export function importFrom(ip: Interpreter, s: Extract<Stmt, { k: 'importfrom' }>, frame: Frame): void {
+export function importFrom(ip: Evaluator, s: Extract<Stmt, { k: 'importfrom' }>, frame: Frame): void {
   if (s.level === 0 && isKnownLibrary(s.module)) {
     const base = libraryValue(ip, s.module, s.r);
     const o = asObject(base);
@@ -285,7 +285,7 @@ export function importFrom(ip: Interpreter, s: Extract<Stmt, { k: 'importfrom' }
   }
 }
 
-function starImport(ip: Interpreter, frame: Frame, scope: ModuleScope): void {
+function starImport(ip: Evaluator, frame: Frame, scope: ModuleScope): void {
   const all = scope.globals.get('__all__');
   const names = all && (all.kind === 'list' || all.kind === 'tuple') ? all.items.flatMap((x) => (x.kind === 'str' ? [x.value] : [])) : [...scope.globals.keys()].filter((k) => !k.startsWith('_'));
   for (const n of names) {
@@ -295,7 +295,7 @@ function starImport(ip: Interpreter, frame: Frame, scope: ModuleScope): void {
 }
 
 /** `sys.modules`: the modules loaded so far, by dotted name. */
-export function sysModules(ip: Interpreter): PyValue {
+export function sysModules(ip: Evaluator): PyValue {
   const entries = new Map<string, PyValue>();
   const keys: PyValue[] = [];
   for (const scope of ip.modulesByFile.values()) {
