@@ -5,7 +5,9 @@ import { num, pyBool, pyInt, pyStr } from './pyOps';
 
 type Raise = (excType: string, message: string) => never;
 
-const WS = ' \t\n\r\x0b\x0c';
+const WS = ' \t\n\r\v\f';
+/** What str.splitlines() splits at (\r\n counts once). */
+const LINE_BREAKS = new Set(['\n', '\r', '\v', '\f', String.fromCharCode(0x1c, 0x1d, 0x1e), '\x85', '\u2028', '\u2029'].join(''));
 
 function strip(s: string, chars: string | null, left: boolean, right: boolean): string {
   const set = chars ?? WS;
@@ -27,7 +29,7 @@ function split(s: string, sep: string | null, maxsplit: number, fromRight: boole
           words.push(rest);
           return words;
         }
-        const m = /[ \t\n\r\x0b\x0c]+/.exec(rest);
+        const m = /[ \t\n\r\v\f]+/.exec(rest);
         if (!m) {
           words.push(rest);
           break;
@@ -43,7 +45,7 @@ function split(s: string, sep: string | null, maxsplit: number, fromRight: boole
         words.unshift(rest);
         return words;
       }
-      const m = /[ \t\n\r\x0b\x0c]+(?=[^ \t\n\r\x0b\x0c]*$)/.exec(rest);
+      const m = /[ \t\n\r\v\f]+(?=[^ \t\n\r\v\f]*$)/.exec(rest);
       if (!m) {
         words.unshift(rest);
         break;
@@ -94,11 +96,13 @@ export function addStrMethods(m: (name: string, call: BuiltinFn) => void, raise:
     const keep = (arg(a, k, 1, 'keepends')?.kind === 'bool' && (arg(a, k, 1, 'keepends') as { value: boolean }).value) || false;
     const s = self(a);
     const out: string[] = [];
-    const re = /\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]/g;
     let at = 0;
-    for (let mm = re.exec(s); mm; mm = re.exec(s)) {
-      out.push(s.slice(at, keep ? mm.index + mm[0].length : mm.index));
-      at = mm.index + mm[0].length;
+    for (let i = 0; i < s.length; i++) {
+      if (!LINE_BREAKS.has(s[i]!)) continue;
+      const end = s[i] === '\r' && s[i + 1] === '\n' ? i + 2 : i + 1;
+      out.push(s.slice(at, keep ? end : i));
+      at = end;
+      i = end - 1;
     }
     if (at < s.length) out.push(s.slice(at));
     return list(out);
@@ -173,9 +177,9 @@ export function addStrMethods(m: (name: string, call: BuiltinFn) => void, raise:
   m('str.isnumeric', test(/^\d+$/));
   m('str.isalpha', test(/^[A-Za-z\u00c0-\uffff]+$/));
   m('str.isalnum', test(/^[A-Za-z0-9\u00c0-\uffff]+$/));
-  m('str.isspace', test(/^[ \t\n\r\x0b\x0c]+$/));
+  m('str.isspace', test(/^[ \t\n\r\v\f]+$/));
   m('str.isidentifier', test(/^[A-Za-z_\u00c0-\uffff][A-Za-z0-9_\u00c0-\uffff]*$/));
-  m('str.isascii', test(/^[\x00-\x7f]*$/));
+  m('str.isascii', (a) => pyBool([...self(a)].every((c) => c.charCodeAt(0) < 128)));
   m('str.isupper', (a) => pyBool(isUpperCased(self(a))));
   m('str.islower', (a) => pyBool(self(a).toLowerCase() === self(a) && self(a).toUpperCase() !== self(a)));
   m('str.zfill', (a) => {
