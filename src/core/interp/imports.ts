@@ -154,8 +154,13 @@ function packageDirs(scope: ModuleScope): string[] {
   return scope.file.endsWith('/__init__.py') ? [dirname(scope.file)] : [];
 }
 
-/** Imports `parts` below `parent` (or from `bases` when there is none), parents first; returns every level's scope. */
-function importChain(ip: Evaluator, parent: ModuleScope | null, bases: readonly string[], parts: readonly string[], prefix: string): ModuleScope[] | null {
+/**
+ * Imports `parts` below `parent` (or from `bases` when there is none), parents first; returns every level's scope.
+ * With `runParents` false, a package on the way that is not loaded yet is only looked into (its __init__ does not
+ * run): an analysed file is run on its own, not as part of its package, and running a large package's __init__
+ * from one of its own modules would only meet that module half-initialised.
+ */
+function importChain(ip: Evaluator, parent: ModuleScope | null, bases: readonly string[], parts: readonly string[], prefix: string, runParents = true): ModuleScope[] | null {
   const out: ModuleScope[] = [];
   let cur = parent;
   for (let i = 0; i < parts.length; i++) {
@@ -173,6 +178,12 @@ function importChain(ip: Evaluator, parent: ModuleScope | null, bases: readonly 
     const dirs = cur ? packageDirs(cur) : bases;
     const found = findIn(ip, dirs, parts[i]!);
     if (!found) return null;
+    if (!runParents && i < parts.length - 1 && 'file' in found && found.file.endsWith('/__init__.py') && !ip.modulesByFile.has(found.file)) {
+      const folder: ModuleScope = { file: `<unloaded ${name}>`, name, globals: new Map([['__path__', { kind: 'list', items: [pyStr(dirname(found.file))] }]]) };
+      out.push(folder);
+      cur = folder;
+      continue;
+    }
     const scope = 'file' in found ? loadModuleFile(ip, found.file, name, cur) : namespacePackage(ip, found.dirs, name, cur);
     if (!scope) return null;
     out.push(scope);
@@ -196,7 +207,9 @@ function relativeBase(ip: Evaluator, frame: Frame, level: number): { scope: Modu
   const pkgName = frame.scope.file.endsWith('/__init__.py') ? frame.scope.name : frame.scope.name.split('.').slice(0, -1).join('.');
   const parts = pkgName ? pkgName.split('.') : [];
   const name = level - 1 <= parts.length ? parts.slice(0, parts.length - (level - 1)).join('.') : '';
-  return { scope: scope ?? (readSource(ip, init) != null ? loadModuleFile(ip, init, name || dir.split('/').pop() || '') : null), dir, name };
+  // A package not imported yet is not run for a relative import (its __init__ may import half the library):
+  // the module is found in the folder, as Python would after running it.
+  return { scope, dir, name };
 }
 
 function libraryValue(ip: Evaluator, path: string, r: Range | null): PyValue {
@@ -215,7 +228,7 @@ export function importModule(ip: Evaluator, name: string, asname: string | null,
     ip.setName(frame, asname ?? name.split('.')[0], asname ? libraryValue(ip, name, r) : obj({ t: 'namespace', path: name.split('.')[0] }, 'module'));
     return;
   }
-  const chain = importChain(ip, null, searchBases(ip, frame), name.split('.'), '');
+  const chain = importChain(ip, null, searchBases(ip, frame), name.split('.'), '', !asname);
   if (chain) {
     // `import a.b` binds `a` (with `a.b` reachable); `import a.b as m` binds the submodule.
     ip.setName(frame, asname ?? name.split('.')[0]!, moduleValue(asname ? chain[chain.length - 1]! : chain[0]!));
@@ -244,11 +257,11 @@ export function importFrom(ip: Evaluator, s: Extract<Stmt, { k: 'importfrom' }>,
     if (!s.module) target = base.scope ?? namespacePackage(ip, [base.dir], base.name || base.dir.split('/').pop() || '', null);
     else {
       const parts = s.module.split('.');
-      const chain = base.scope ? importChain(ip, base.scope, [], parts, base.name) : importChain(ip, null, [base.dir], parts, base.name);
+      const chain = base.scope ? importChain(ip, base.scope, [], parts, base.name, false) : importChain(ip, null, [base.dir], parts, base.name, false);
       target = chain ? chain[chain.length - 1]! : null;
     }
   } else {
-    const chain = importChain(ip, null, searchBases(ip, frame), s.module.split('.'), '');
+    const chain = importChain(ip, null, searchBases(ip, frame), s.module.split('.'), '', false);
     target = chain ? chain[chain.length - 1]! : null;
   }
   if (!target) {

@@ -53,11 +53,11 @@ export class Interpreter implements Evaluator {
 
   /**
    * Starts another analysis in this interpreter (moduleWorld.ts): modules it loaded stay, the run's state is fresh.
-   * Tensor ids continue from the last recorder, so values made at a kept module's top level stay distinct.
+   * Ids count from 0 again; tensors made at an imported module's top level have ids of their own (Recorder).
    */
   beginAnalysis(opts: InterpOptions): void {
     this.opts = opts;
-    this.rec = new Recorder(opts.file, this.rec);
+    this.rec = new Recorder(opts.file, this.rec.library);
     this.tracer = new LineTracer(this.rec);
     this.facts.nextAnalysis();
     this.steps = 0;
@@ -102,7 +102,7 @@ export class Interpreter implements Evaluator {
     const imported = file !== this.opts.file;
     this.currentFile = file;
     this.frame = null;
-    if (imported) this.quiet++;
+    if (imported) this.quiet++, this.rec.libraryLevel++;
     try {
       for (const s of mod.body) {
         try {
@@ -125,7 +125,7 @@ export class Interpreter implements Evaluator {
     } finally {
       this.currentFile = prevFile;
       this.frame = prevFrame;
-      if (imported) this.quiet--;
+      if (imported) this.quiet--, this.rec.libraryLevel--;
     }
     return scope;
   }

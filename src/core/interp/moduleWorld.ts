@@ -7,7 +7,7 @@
 //                           did, or they imported the analysed file itself, which always runs again)
 // Like a long-running Python process that re-runs the user's script: library state the script changes stays changed.
 import { Interpreter, type InterpOptions } from './interpreter';
-import { forgetFileChecks, moduleImporters } from './imports';
+import { dirname, forgetFileChecks, moduleImporters, packageRoot } from './imports';
 
 /** How a file's version is told without reading it all (mtime and size), or its text when that is all there is. */
 export type FileVersion = (path: string) => string | null;
@@ -28,9 +28,16 @@ export class ModuleWorld {
     ip.beginAnalysis(opts);
     forgetFileChecks(ip);
     // Changed files, and the analysed file (it runs again), invalidate themselves and every module that imported them.
+    // So do the modules of the analysed file's own package or folder: it runs again, and whatever it does to their
+    // state (a registry it registers into) must start afresh as in a new Python process. Installed libraries stay.
     const stale = new Set<string>([opts.file]);
+    const own = ownRoots(ip, opts);
     for (const file of ip.modulesByFile.keys()) {
       if (file === opts.file || file.startsWith('<')) continue;
+      if (own.has(rootOf(file, opts.searchRoots, own))) {
+        stale.add(file);
+        continue;
+      }
       const was = this.versions.get(file);
       if (was === undefined) this.versions.set(file, ver(file));
       else if (ver(file) !== was) stale.add(file);
@@ -61,6 +68,21 @@ export class ModuleWorld {
   get loadedModules(): number {
     return this.ip ? this.ip.modulesByFile.size : 0;
   }
+}
+
+/** The folders whose modules belong with the analysed file: its package root and its folder. */
+function ownRoots(ip: Interpreter, opts: InterpOptions): Set<string> {
+  return new Set([packageRoot(ip, opts.file), dirname(opts.file)]);
+}
+
+/** The deepest search root (or own folder) a module file lies below: where it was found. */
+function rootOf(file: string, roots: readonly string[], own: ReadonlySet<string>): string {
+  let best = '';
+  for (const r of [...roots, ...own]) {
+    const base = r.replace(/[\\/]+$/, '');
+    if (base.length > best.length && (file.startsWith(`${base}/`) || file.startsWith(`${base}\\`))) best = base;
+  }
+  return best;
 }
 
 const worlds = new Map<string, ModuleWorld>();
