@@ -174,6 +174,16 @@ export interface RunModel {
   readonly taps: readonly RunTap[];
   readonly params: number;
   readonly flops: number;
+  /** What the model runs with: `seeded (seed 0)`, or the weights file and what was read from it. */
+  readonly weights?: string;
+  /** Relative change ‖b − a‖ / ‖a‖ of each parameter against another run of the same model with other weights. */
+  readonly weightChange?: WeightChangeInfo;
+}
+
+export interface WeightChangeInfo {
+  /** Name of the model run it is compared against. */
+  readonly against: string;
+  readonly parameters: readonly { readonly name: string; readonly relative: number }[];
 }
 
 export interface RunRequest {
@@ -224,6 +234,8 @@ export interface ModelResult {
   readonly runMs: number;
   readonly params: number;
   readonly flops: number;
+  readonly weights?: string;
+  readonly weightChange?: WeightChangeInfo;
 }
 
 export interface Comparison {
@@ -416,7 +428,12 @@ function isTapSummary(v: unknown): v is TapSummary {
 function isRunModel(v: unknown): v is RunModel {
   return isRec(v) && isStr(v.name, 4096) && isBytes(v.onnx) &&
     (v.externalData === undefined || isArrayOf(v.externalData, (x): x is { path: string; data: Bytes } => isRec(x) && isStr(x.path, 4096) && isBytes(x.data), 1024)) &&
-    isArrayOf(v.outputs, (x): x is string => isStr(x, 4096), 1024) && isArrayOf(v.taps, isRunTap, 100_000) && isNum(v.params) && isNum(v.flops);
+    isArrayOf(v.outputs, (x): x is string => isStr(x, 4096), 1024) && isArrayOf(v.taps, isRunTap, 100_000) && isNum(v.params) && isNum(v.flops) &&
+    (v.weights === undefined || isStr(v.weights, 4096)) && (v.weightChange === undefined || isWeightChange(v.weightChange));
+}
+function isWeightChange(v: unknown): v is WeightChangeInfo {
+  return isRec(v) && isStr(v.against, 4096) &&
+    isArrayOf(v.parameters, (p): p is { name: string; relative: number } => isRec(p) && isStr(p.name, 4096) && isNum(p.relative), 100_000);
 }
 
 const TO_RUN_PANEL: MessageChecks<ToRunPanel> = {
