@@ -6,6 +6,7 @@ import { runnerBench } from './runnerBench';
 import { onnxBench } from './onnxBench';
 import { layoutBenchRows } from './layoutBench';
 import { eventLoopBench } from './eventLoopBench';
+import { checkpointBench } from './checkpointBench';
 
 const quick = process.argv.includes('--quick');
 const runs = quick ? 3 : 9;
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
     ['onnx', () => onnxBench(runs)],
     ['layout', () => layoutBenchRows(quick ? 1 : 3)],
     ['editor', () => eventLoopBench(quick ? 3 : 7)],
+    ['checkpoint', () => checkpointBench(runs)],
   ];
   // `--only engine,layout` runs a subset.
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
