@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { repoRoot } from '../unit/pythonWasm';
+import { repoRoot } from '../support/pythonWasm';
 import { DEFAULT_CONFIG, type ChunkFailure, type ChunkResult, type JobName } from './fuzzJobs';
 import type { WorkerMessage, WorkerTask } from './fuzzWorker';
 import { formatReport, summarise, type JobSummary } from './fuzzReport';

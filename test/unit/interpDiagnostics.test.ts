@@ -1,8 +1,8 @@
 // Diagnostics: shape errors with cause, range and fixes; unsupported constructs and unknown names never stop the analysis.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initTestParser } from './pythonWasm';
-import { analyzeSrc, graphOf, runModelSrc } from './interpHarness';
+import { initTestParser } from '../support/pythonWasm';
+import { analyzeSrc, graphOf, runModelSrc } from '../support/interpHarness';
 import type { Diagnostic } from '../../src/core/graph/modelGraph';
 
 before(initTestParser);
