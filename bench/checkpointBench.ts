@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readWeightsFile } from '../src/core/weights/readWeightsFile';
 import { writeSafetensors } from '../src/core/weights/writeSafetensors';
-import { makeZip, PickleWriter } from '../test/unit/checkpointBuilder';
+import { makeZip, PickleWriter } from '../test/support/checkpointBuilder';
 import { medianMs, type BenchRow } from './benchRow';
 
 const TENSORS = 50;

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { checkCheckpoint } from '../../src/extension/service/checkpointCheck';
 import { analyzeText, type AnalyzeRequest } from '../../src/extension/service/engineAnalyze';
-import { initTestParser } from './pythonWasm';
+import { initTestParser } from '../support/pythonWasm';
 
 const FILE = resolve(__dirname, '../fixtures/checkpoints/ckpt_resnet.py');
 const CKPT = readFileSync(resolve(__dirname, '../fixtures/checkpoints/resnet_1000.pth'));
