@@ -309,7 +309,10 @@ function solveSplits(splits: readonly SizeConstraint[], spec: ChosenSpec): { not
 
 function twoAdic(n: number): number {
   let k = 0;
-  while (n % 2 === 0 && n > 0) (n /= 2), k++;
+  while (n % 2 === 0 && n > 0) {
+    n /= 2;
+    k++;
+  }
   return k;
 }
 
