@@ -8,7 +8,7 @@ import type { Parser } from 'web-tree-sitter';
 import { AnalysisCache } from '../src/core/interp/analysisCache';
 import { medianMs, type BenchRow } from './benchRow';
 
-const DEPS = process.env.TIMM_DEPS ?? resolve(__dirname, '..', '..', 'shared', 'timm', 'deps');
+const DEPS = join(process.env.FUSION_LENS_SHARED ? resolve(process.env.FUSION_LENS_SHARED) : resolve(__dirname, '..', '..', 'shared'), 'timm', 'deps');
 
 const USER = [
   'import torch',
@@ -39,7 +39,7 @@ function pyFiles(dir: string, out: string[] = []): string[] {
 
 export async function timmFigures(runs: number, treeSitter: Parser): Promise<BenchRow[]> {
   if (!fs.existsSync(join(DEPS, 'timm', '__init__.py'))) {
-    process.stderr.write(`bench: skipping the timm rows: timm not found at ${DEPS} (set TIMM_DEPS)\n`);
+    process.stderr.write(`bench: skipping the timm rows: timm not found at ${DEPS} (set FUSION_LENS_SHARED)\n`);
     return [];
   }
   const file = join(DEPS, '..', 'bench_user', 'timm_user.py');

@@ -1,7 +1,7 @@
 // str methods against values recorded from CPython 3 (the generator: test/fixtures/python/str_methods.py).
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initTestParser } from './pythonWasm';
+import { initTestParser } from '../support/pythonWasm';
 import { PythonParser } from '../../src/core/python/pythonParser';
 import { loadFile } from '../../src/core/interp/runModel';
 import { pyRepr } from '../../src/core/interp/tensorLeaves';

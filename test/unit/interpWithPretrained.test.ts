@@ -1,12 +1,12 @@
 // The with-statement protocol of user classes, and pretrained=True to library code analysed as False (with an info).
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initTestParser } from './pythonWasm';
+import { initTestParser } from '../support/pythonWasm';
 import { PythonParser } from '../../src/core/python/pythonParser';
 import { loadFile } from '../../src/core/interp/runModel';
 import { pyRepr } from '../../src/core/interp/tensorLeaves';
 import { analyzeSource } from '../../src/core/interp/analyzeFile';
-import { spec } from './interpHarness';
+import { spec } from '../support/interpHarness';
 
 before(initTestParser);
 

@@ -102,7 +102,10 @@ export class Interpreter implements Evaluator {
     const imported = file !== this.opts.file;
     this.currentFile = file;
     this.frame = null;
-    if (imported) this.quiet++, this.rec.libraryLevel++;
+    if (imported) {
+      this.quiet++;
+      this.rec.libraryLevel++;
+    }
     try {
       for (const s of mod.body) {
         try {
@@ -125,7 +128,10 @@ export class Interpreter implements Evaluator {
     } finally {
       this.currentFile = prevFile;
       this.frame = prevFrame;
-      if (imported) this.quiet--, this.rec.libraryLevel--;
+      if (imported) {
+        this.quiet--;
+        this.rec.libraryLevel--;
+      }
     }
     return scope;
   }

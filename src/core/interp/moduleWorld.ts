@@ -46,7 +46,11 @@ export class ModuleWorld {
     const todo = [...stale];
     while (todo.length) {
       const f = todo.pop()!;
-      for (const by of importers.get(f) ?? []) if (!stale.has(by)) stale.add(by), todo.push(by);
+      for (const by of importers.get(f) ?? []) {
+        if (stale.has(by)) continue;
+        stale.add(by);
+        todo.push(by);
+      }
     }
     for (const f of stale) {
       ip.modulesByFile.delete(f);
