@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { analyzeFusion } from '../../src/core/graph/fusionAnalysis';
 import { fusionAnalysisJson } from '../../src/core/graph/fusionJson';
 import { explainFusion, explainSummary, fusionOneLine } from '../../src/core/graph/fusionText';
-import { seedFusionModel } from './fusionTestGraph';
+import { seedFusionModel } from '../support/fusionTestGraph';
 
 test('concat explanation names the levels, their resampling and the channel sum, in both languages', () => {
   const p = analyzeFusion(seedFusionModel().build()).points[0]!;
