@@ -42,6 +42,12 @@ function copyRuntimeFiles() {
   for (const f of ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs']) {
     cpSync(require.resolve(`onnxruntime-web/${f}`), join('dist/wasm', f));
   }
+  // The build with the WebGPU backend (and its asyncify wasm), imported by the run panel only when WebGPU is used.
+  // The package exports the wasm/loader by name; the module file is taken from the package's dist/ beside them.
+  const ortDist = dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
+  for (const f of ['ort.webgpu.min.mjs', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm']) {
+    cpSync(join(ortDist, f), join('dist/wasm', f));
+  }
 }
 
 copyRuntimeFiles();

@@ -3,6 +3,7 @@ import { adapterName, pageThreads, type BackendInfo, type ProviderChoice } from 
 import { createOrtRunner, type OrtModule } from '../../src/core/run/ortRunner';
 import type { Runner, RunnerSession, SessionOptions } from '../../src/core/run/runner';
 import { loadWebOrt } from './ortLoader';
+import { identityModel } from './warmUp';
 
 /** The onnxruntime-web build with the WebGPU backend and its wasm, shipped in dist/wasm/ next to the wasm-only files. */
 export const WEBGPU_FILES = { module: 'ort.webgpu.min.mjs', wasm: 'ort-wasm-simd-threaded.asyncify.wasm' } as const;
@@ -76,8 +77,15 @@ export class Backends {
         ort.env.logLevel = 'error';
         ort.env.webgpu.adapter = adapter as never;
         ort.env.wasm.wasmBinary = await fetchBytes(`${this.base}${WEBGPU_FILES.wasm}`);
-        this.log('info', `WebGPU backend loaded in ${Math.round(performance.now() - t0)} ms; adapter: ${info.adapter}`);
-        return { runner: createOrtRunner(ort, { provider: 'webgpu', backend: info }), info };
+        const runner = createOrtRunner(ort, { provider: 'webgpu', backend: info });
+        // a one-node session starts the runtime and the GPU device, so a model's session time is its own
+        try {
+          await (await runner.createSession(identityModel())).dispose();
+        } catch (e) {
+          return { reason: `onnxruntime-web could not start on the WebGPU adapter (${info.adapter}): ${message(e)}` };
+        }
+        this.log('info', `WebGPU backend started in ${Math.round(performance.now() - t0)} ms; adapter: ${info.adapter}`);
+        return { runner, info };
       } catch (e) {
         return { reason: `the WebGPU build of onnxruntime-web did not load: ${message(e)}` };
       }

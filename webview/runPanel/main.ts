@@ -9,7 +9,8 @@ import './runPanel.css';
 const boot = readBoot();
 const host = webviewHost<FromRunPanel, RunPanelState>();
 const root = document.getElementById('root') ?? document.body;
-const app = new RunApp(root, host, strings(uiLanguage(boot.locale)), boot.wasmBase);
+const lang = uiLanguage(boot.locale);
+const app = new RunApp(root, host, strings(lang), boot.wasmBase, lang);
 
 window.addEventListener('message', (e: MessageEvent<unknown>) => {
   if (isToRunPanel(e.data)) app.receive(e.data);

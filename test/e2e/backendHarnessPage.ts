@@ -1,0 +1,39 @@
+// Browser side of the backend harness (bundled by backendHarness.ts): runs ONNX bytes through the run panel's Backends and returns outputs and the backend used.
+import { Backends } from '../../webview/runPanel/backends';
+import type { ProviderChoice } from '../../src/core/run/backend';
+import type { RunTensor } from '../../src/core/run/runner';
+
+interface Feed {
+  readonly name: string;
+  readonly dtype: 'float32' | 'int64';
+  readonly shape: number[];
+  readonly url: string;
+}
+
+const logs: string[] = [];
+const backends = new Backends(`${location.origin}/wasm/`, (level, m) => logs.push(`${level}: ${m}`));
+
+async function runCase(onnxUrl: string, feeds: Feed[], choice: ProviderChoice, maxThreads: number): Promise<unknown> {
+  const bytes = new Uint8Array(await (await fetch(onnxUrl)).arrayBuffer());
+  const tensors: Record<string, RunTensor> = {};
+  for (const f of feeds) {
+    const buf = await (await fetch(f.url)).arrayBuffer();
+    tensors[f.name] = { dtype: f.dtype, shape: f.shape, data: f.dtype === 'int64' ? new BigInt64Array(buf) : new Float32Array(buf) };
+  }
+  const session = await backends.runner(choice, maxThreads).createSession(bytes);
+  try {
+    const out = await session.run(tensors);
+    return {
+      backend: session.backend ?? null,
+      createMs: session.sessionCreateMs,
+      runMs: session.lastRunMs,
+      outputs: Object.fromEntries(Object.entries(out).map(([k, t]) => [k, { shape: t.shape, data: Array.from(t.data as ArrayLike<number | bigint>, Number) }])),
+    };
+  } finally {
+    await session.dispose();
+  }
+}
+
+Object.assign(globalThis, {
+  harness: { runCase, logs, isolated: () => crossOriginIsolated, cores: () => navigator.hardwareConcurrency },
+});
