@@ -15,7 +15,8 @@ const nodeBuilds = [
   // The extension's analysis engine, loaded on first use so activation stays fast.
   { entryPoints: ['src/extension/service/engine.ts'], outfile: 'dist/engine.js' },
   { entryPoints: ['src/extension/service/analysisWorker.ts'], outfile: 'dist/analysisWorker.js' },
-  { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // onnxruntime-node (optional, native binding) is loaded from node_modules at run time when `--backend native` asks for it.
+  { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['onnxruntime-node'] },
 ].map((b) => ({
   ...common, platform: 'node', format: 'cjs', target: 'node20', ...b,
   // web-tree-sitter's ESM loader calls createRequire(import.meta.url), which CJS output leaves undefined.

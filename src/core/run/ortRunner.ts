@@ -44,8 +44,11 @@ function ensureThreads(ort: OrtModule, requested: number | undefined): void {
 }
 
 export interface OrtRunnerOptions {
-  /** onnxruntime-web's execution provider: `wasm` (default) or `webgpu` (the module must be a build with WebGPU). */
-  readonly provider?: 'wasm' | 'webgpu';
+  /**
+   * The execution provider: onnxruntime-web's `wasm` (default) or `webgpu` (the module must be a build with WebGPU),
+   * or onnxruntime-node's `cpu` (the module is onnxruntime-node; `threads` sets its intra-op threads per session).
+   */
+  readonly provider?: 'wasm' | 'webgpu' | 'cpu';
   /** Reported as each session's `backend`. */
   readonly backend?: BackendInfo;
 }
@@ -56,7 +59,8 @@ export function createOrtRunner(ort: OrtModule, runnerOptions: OrtRunnerOptions 
     async createSession(onnxBytes: Uint8Array, options: SessionOptions = {}): Promise<RunnerSession> {
       if (provider === 'wasm') ensureThreads(ort, options.threads);
       const t0 = now();
-      const session = await ort.InferenceSession.create(onnxBytes, { executionProviders: [provider], graphOptimizationLevel: 'all' });
+      const native = provider === 'cpu' && options.threads !== undefined ? { intraOpNumThreads: Math.max(1, Math.floor(options.threads)), interOpNumThreads: 1 } : {};
+      const session = await ort.InferenceSession.create(onnxBytes, { executionProviders: [provider], graphOptimizationLevel: 'all', ...native });
       const sessionCreateMs = now() - t0;
       let lastRunMs: number | null = null;
       return {
