@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { formatTable, ratio, type BenchRow } from './benchRow';
 import { engineBench } from './engineBench';
 import { runnerBench } from './runnerBench';
+import { backendBench } from './backendBench';
 import { onnxBench } from './onnxBench';
 import { layoutBenchRows } from './layoutBench';
 import { eventLoopBench } from './eventLoopBench';
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   const sections: [string, () => Promise<BenchRow[]>][] = [
     ['engine', () => engineBench(runs)],
     ['runner', () => runnerBench(runs)],
+    ['backends', () => backendBench(quick ? 3 : 5)],
     ['onnx', () => onnxBench(runs)],
     ['layout', () => layoutBenchRows(quick ? 1 : 3)],
     ['editor', () => eventLoopBench(quick ? 3 : 7)],

@@ -6,6 +6,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync,
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { backendSteps } from './backendSteps.mjs';
 
 const [url, outDir, wsDir] = process.argv.slice(2);
 if (!url || !outDir || !wsDir) {
@@ -483,6 +484,9 @@ try {
     check(/AttentionFusionNetW8/.test(text) && /output\.0/.test(text) && !/error/i.test(text), `AttentionFusionNetW8 ran with the weights of example_attention_fusion.safetensors: ${JSON.stringify(text.slice(0, 200))}`);
     await shot('run-with-safetensors');
   });
+
+  // Issue 15: backend fallback here (no WebGPU), then WebGPU in a second Chromium with --enable-unsafe-webgpu.
+  await backendSteps({ page, url, outDir, wsDir, step, check, log, shot });
 } finally {
   await ctx.close();
   rmSync(profile, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import { parseBackend, parseThreads, cliRunner } from '../../src/cli/cliBackend'
 import { parseRunArgs } from '../../src/cli/runCommand';
 import { isFromRunPanel, isToRunPanel } from '../../src/protocol';
 import { identityModel } from '../../webview/runPanel/warmUp';
-import { agreementOf } from '../../webview/runPanel/backendTiming';
+import { agreementOf } from '../../webview/runPanel/backendAgreement';
 
 test('a page runs wasm on one thread unless cross-origin isolated, then on its cores up to the cap', () => {
   assert.equal(pageThreads(false, 16, 8), 1);
@@ -43,7 +43,7 @@ test('tolerances take the backend into account: 1e-4 on CPUs, 1e-3 on WebGPU, th
 
 test('the run panel compares a model across backends by max |a − b| within the pair tolerance', () => {
   const t = (v: number[]) => ({ dtype: 'float32' as const, shape: [v.length], data: new Float32Array(v) });
-  const base = { model: 'M', coldMs: 1, warmMs: [1], medianMs: 1 };
+  const base = { model: 'M' };
   const gpu = { ...base, backend: { kind: 'webgpu' as const, adapter: 'x', threads: 1 }, outputs: [t([1, 2.0004])] };
   const cpu = { ...base, backend: { kind: 'wasm' as const, adapter: '', threads: 1 }, outputs: [t([1, 2])] };
   const c = agreementOf(gpu, cpu)!;

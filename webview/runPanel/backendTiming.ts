@@ -1,6 +1,6 @@
 // Time 5 runs per backend: each model timed on every engine the setting allows (WebGPU, wasm), and the largest difference between their outputs.
-import { backendText, toleranceBetween, type BackendInfo } from '../../src/core/run/backend';
-import { compareTensors, sameShape } from '../../src/core/run/compareTensors';
+import { backendText } from '../../src/core/run/backend';
+import { agreementOf, type BackendAgreement } from './backendAgreement';
 import type { RunModel } from '../../src/protocol';
 import type { RunTensor } from '../../src/core/run/runner';
 import { h } from '../shared/dom';
@@ -8,38 +8,9 @@ import type { BackendStrings } from './backendStrings';
 import type { Engine } from './backends';
 import { steadyState, type SteadyState } from './runModels';
 
-export interface BackendAgreement {
-  readonly model: string;
-  readonly a: BackendInfo;
-  readonly b: BackendInfo;
-  /** Largest |a − b| over all outputs, and the largest |b| (the scale of the tolerance). */
-  readonly maxAbsDiff: number;
-  readonly maxAbsRef: number;
-  /** Relative tolerance of the pair (the looser backend's). */
-  readonly tolerance: number;
-  readonly within: boolean;
-}
-
 export interface BackendTimings {
   readonly runs: readonly SteadyState[];
   readonly agreement: readonly BackendAgreement[];
-}
-
-/** Max |a − b| between two runs of one model on different backends, output by output (same shapes only). */
-export function agreementOf(a: SteadyState, b: SteadyState): BackendAgreement | null {
-  if (!a.backend || !b.backend || a.outputs.length === 0 || a.outputs.length !== b.outputs.length) return null;
-  let maxAbsDiff = 0;
-  let maxAbsRef = 0;
-  for (let i = 0; i < a.outputs.length; i++) {
-    const x: RunTensor = a.outputs[i]!;
-    const y: RunTensor = b.outputs[i]!;
-    if (!sameShape(x.shape, y.shape)) return null;
-    const c = compareTensors(x, y);
-    maxAbsDiff = Number.isNaN(c.maxAbsDiff) || Number.isNaN(maxAbsDiff) ? NaN : Math.max(maxAbsDiff, c.maxAbsDiff);
-    maxAbsRef = Math.max(maxAbsRef, c.maxAbsRef);
-  }
-  const tolerance = toleranceBetween(a.backend.kind, b.backend.kind);
-  return { model: a.model, a: a.backend, b: b.backend, maxAbsDiff, maxAbsRef, tolerance, within: maxAbsDiff <= tolerance * Math.max(1, maxAbsRef) };
 }
 
 /** Times every model on every engine (in order), then compares each model's outputs between the first engine and the others. */
