@@ -331,7 +331,7 @@ function isModelResult(v: unknown): v is ModelResult {
   );
 }
 function isBackendInfo(v: unknown): v is BackendInfo {
-  return isRec(v) && oneOf(v.kind, ['webgpu', 'wasm', 'native'] as const) && isStr(v.adapter, 1024) && isInt(v.threads, 1) && (v.fallback === undefined || isStr(v.fallback, 4096));
+  return isRec(v) && oneOf(v.kind, ['webgpu', 'wasm', 'native'] as const) && isStr(v.adapter, 1024) && isInt(v.threads, 1) && (v.fallback === undefined || isStr(v.fallback, 4096)) && (v.note === undefined || isStr(v.note, 4096));
 }
 function isExecutionChoice(v: unknown): v is ExecutionChoice {
   return isRec(v) && oneOf(v.provider, ['auto', 'webgpu', 'wasm'] as const) && isInt(v.maxThreads, 1) && v.maxThreads <= 1024;

@@ -1,5 +1,5 @@
 // Runs the oracle's cases (our ONNX export with PyTorch's weights, PyTorch's inputs) in Chromium through the run panel's backends, on WebGPU and on wasm, against PyTorch's outputs.
-// usage: node --import tsx test/e2e/backendHarness.ts [--port N] [--no-webgpu] [--out FILE.json]
+// usage: node --import tsx test/e2e/backendHarness.ts [--port N] [--no-webgpu] [--taps] [--choices auto,wasm,webgpu] [--only ID,…] [--out FILE.json]
 // Chromium gets a software WebGPU adapter (SwiftShader) with --enable-unsafe-webgpu; without the flag the same page has none
 // and `auto` must fall back to wasm. The page is served cross-origin isolated (COOP/COEP), so wasm may use threads.
 import { createServer } from 'node:http';
@@ -10,6 +10,7 @@ import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 import { analyzeSource } from '../../src/core/interp/analyzeFile';
 import { exportOnnx } from '../../src/core/onnx/encodeOnnx';
+import { layerValueIds } from '../../src/core/run/layerStats';
 import { backendTolerance, type BackendInfo } from '../../src/core/run/backend';
 import { compareTensors } from '../../src/core/run/compareTensors';
 import { loadStateDict } from '../../src/core/weights/loadStateDict';
@@ -27,6 +28,9 @@ const PORT = Number(arg('--port') ?? 8148);
 const WEBGPU = !process.argv.includes('--no-webgpu');
 const OUT = arg('--out');
 const ONLY = arg('--only')?.split(',');
+/** Export with every layer's in-graph statistics behind the summary gate, as the run panel's ordinary run does. */
+const TAPS = process.argv.includes('--taps');
+const CHOICES = (arg('--choices') ?? 'auto,wasm').split(',') as ('auto' | 'webgpu' | 'wasm')[];
 
 interface Case extends CaseModel {
   weights?: string;
@@ -36,7 +40,7 @@ interface Case extends CaseModel {
 interface Prepared {
   id: string;
   onnx: Uint8Array;
-  inputs: { name: string; dtype: 'float32' | 'int64'; shape: number[]; bytes: Uint8Array }[];
+  inputs: { name: string; dtype: 'float32' | 'int64' | 'bool'; shape: number[]; bytes: Uint8Array }[];
   outputs: { name: string; shape: number[]; data: Float32Array }[];
 }
 
@@ -52,13 +56,16 @@ function prepare(c: Case): Prepared | string {
   const graph = fa.models[0]?.graph;
   if (!graph) return 'not interpreted';
   const weights = loadStateDict(graph.stateDict, readSafetensors(readFileSync(join(ORACLE, c.weights!)), c.weights!), c.weights!).tensors;
-  const m = exportOnnx(graph, { weights });
+  const inputIds = new Set(graph.inputs.map((i) => i.value));
+  const statsOutputs = TAPS ? layerValueIds(graph).filter((v) => !graph.outputs.includes(v) && !inputIds.has(v)) : [];
+  const m = exportOnnx(graph, { weights, statsOutputs });
   const io = readSafetensors(readFileSync(join(ORACLE, c.io!)), c.io!).tensors;
-  const inputs = m.inputNames.map((n) => {
+  const inputs: Prepared['inputs'] = m.inputNames.map((n) => {
     const t = io.get(n)!;
     const data = t.data as Float32Array | BigInt64Array;
     return { name: n, dtype: t.dtype as 'float32' | 'int64', shape: [...t.shape], bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
   });
+  if (m.summaryGate) inputs.push({ name: m.summaryGate, dtype: 'bool', shape: [], bytes: Uint8Array.of(1) });
   const outputs = m.outputNames.map((n) => ({ name: n, shape: [...io.get(n)!.shape], data: io.get(n)!.data as Float32Array }));
   return { id: c.id, onnx: m.bytes, inputs, outputs };
 }
@@ -121,7 +128,7 @@ async function main(): Promise<void> {
       return { isolated: h.isolated(), cores: h.cores() };
     });
     console.log(`page: crossOriginIsolated ${env.isolated}, hardwareConcurrency ${env.cores}; Chromium ${WEBGPU ? 'with' : 'without'} --enable-unsafe-webgpu`);
-    for (const choice of ['auto', 'wasm'] as const) {
+    for (const choice of CHOICES) {
       for (const p of prepared.values()) {
         const feeds = p.inputs.map((x, i) => ({ name: x.name, dtype: x.dtype, shape: x.shape, url: `/case/${p.id}/input/${i}` }));
         const r = (await tab.evaluate(
@@ -144,7 +151,7 @@ async function main(): Promise<void> {
         const tol = backendTolerance(r.backend.kind);
         const ok = worst <= tol;
         if (!ok) failures++;
-        const where = r.backend.kind === 'webgpu' ? `webgpu (${r.backend.adapter})` : `wasm ${r.backend.threads} thread(s)${r.backend.fallback ? ` [fallback: ${r.backend.fallback}]` : ''}`;
+        const where = r.backend.kind === 'webgpu' ? `webgpu (${r.backend.adapter})${r.backend.note ? ` [${r.backend.note.slice(0, 40)}…]` : ''}` : `wasm ${r.backend.threads} thread(s)${r.backend.fallback ? ` [fallback: ${r.backend.fallback}]` : ''}`;
         console.log(`${ok ? 'PASS' : 'FAIL'} ${choice.padEnd(4)} ${p.id.padEnd(24)} ${where}: worst relative |Δ| ${worst.toExponential(2)} (tolerance ${tol}); create ${r.createMs!.toFixed(0)} ms, run ${r.runMs!.toFixed(0)} ms`);
         report.push({ id: p.id, choice, backend: r.backend, worstRelative: worst, tolerance: tol, createMs: r.createMs, runMs: r.runMs });
       }

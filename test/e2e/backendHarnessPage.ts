@@ -5,7 +5,7 @@ import type { RunTensor } from '../../src/core/run/runner';
 
 interface Feed {
   readonly name: string;
-  readonly dtype: 'float32' | 'int64';
+  readonly dtype: 'float32' | 'int64' | 'bool';
   readonly shape: number[];
   readonly url: string;
 }
@@ -18,11 +18,12 @@ async function runCase(onnxUrl: string, feeds: Feed[], choice: ProviderChoice, m
   const tensors: Record<string, RunTensor> = {};
   for (const f of feeds) {
     const buf = await (await fetch(f.url)).arrayBuffer();
-    tensors[f.name] = { dtype: f.dtype, shape: f.shape, data: f.dtype === 'int64' ? new BigInt64Array(buf) : new Float32Array(buf) };
+    tensors[f.name] = { dtype: f.dtype, shape: f.shape, data: f.dtype === 'int64' ? new BigInt64Array(buf) : f.dtype === 'bool' ? new Uint8Array(buf) : new Float32Array(buf) };
   }
   const session = await backends.runner(choice, maxThreads).createSession(bytes);
   try {
-    const out = await session.run(tensors);
+    // a session without the summaries has no gate input
+    const out = await session.run(Object.fromEntries(Object.entries(tensors).filter(([k]) => session.inputNames.includes(k))));
     return {
       backend: session.backend ?? null,
       createMs: session.sessionCreateMs,

@@ -1,6 +1,7 @@
 // Chooses the engine of each model in the run panel: WebGPU (its onnxruntime-web build imported only when asked for) or wasm with the threads the page allows, falling back per model with the reason.
 import { adapterName, pageThreads, type BackendInfo, type ProviderChoice } from '../../src/core/run/backend';
 import { createOrtRunner, type OrtModule } from '../../src/core/run/ortRunner';
+import { stripSummaries } from '../../src/core/run/stripSummaries';
 import type { Runner, RunnerSession, SessionOptions } from '../../src/core/run/runner';
 import { loadWebOrt } from './ortLoader';
 import { identityModel } from './warmUp';
@@ -109,7 +110,13 @@ export class Backends {
               const s = await gpu.runner.createSession(bytes);
               return choice === 'auto' ? this.guard(s, bytes, maxThreads, options) : s;
             } catch (e) {
-              why = `WebGPU could not create the session: ${message(e)}`;
+              why = `WebGPU could not create the session: ${message(e)}${float64Hint(e)}`;
+            }
+            // asked for WebGPU: the model alone (no per-layer summaries) may still run there
+            const plain = choice === 'webgpu' ? stripSummaries(bytes) : null;
+            if (plain) {
+              const s = await gpu.runner.createSession(plain);
+              return withBackend(s, { ...gpu.info, note: `per-layer summaries left out: ${why}` });
             }
           } else {
             why = `WebGPU unavailable: ${gpu.reason}`;
@@ -166,7 +173,8 @@ export class Backends {
     let gpuReason: string | null = null;
     if (choice !== 'wasm') {
       const gpu = await this.webgpu();
-      if ('runner' in gpu) engines.push(gpu);
+      // timing runs the model alone (summaries off), so the WebGPU session may leave the summaries out of the graph
+      if ('runner' in gpu) engines.push({ info: gpu.info, runner: { createSession: (bytes, o) => gpu.runner.createSession(stripSummaries(bytes) ?? bytes, o) } });
       else gpuReason = gpu.reason;
     }
     engines.push(await this.wasm(maxThreads));
@@ -186,6 +194,13 @@ function withBackend(s: RunnerSession, backend: BackendInfo): RunnerSession {
     run: (feeds, outputs) => s.run(feeds, outputs),
     dispose: () => s.dispose(),
   };
+}
+
+/** onnxruntime-web 1.30's WebGPU build has no float64 CPU kernels, which the in-graph summaries use. */
+function float64Hint(e: unknown): string {
+  return /Cast|double|float64/i.test(message(e))
+    ? ' (the per-layer summaries are computed in float64, which the WebGPU build of onnxruntime-web cannot run; with fusionLens.executionProvider "webgpu" the model runs there without them)'
+    : '';
 }
 
 async function fetchBytes(url: string): Promise<Uint8Array> {

@@ -23,6 +23,7 @@ function modelCard(m: ModelResult, s: Strings, bs: BackendStrings): HTMLElement 
     ...(m.backend ? [backendRow(m.backend, bs)] : []),
   ));
   if (m.backend?.fallback) card.append(h('p', { class: 'warn', 'data-testid': 'fallback-reason' }, `${bs.fallbackTo}: ${m.backend.fallback}`));
+  if (m.backend?.note) card.append(h('p', { class: 'muted', 'data-testid': 'backend-note' }, m.backend.note));
   if (!m.ok) {
     card.append(h('p', { class: 'error', 'data-testid': 'model-error' }, m.error ?? ''));
     return card;

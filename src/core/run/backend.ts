@@ -16,6 +16,8 @@ export interface BackendInfo {
   readonly threads: number;
   /** Set when a faster backend was asked for (or tried) and this one ran instead: the reason, in words. */
   readonly fallback?: string;
+  /** Set when the model ran without part of what was asked (e.g. per-layer summaries left out on WebGPU): why. */
+  readonly note?: string;
 }
 
 /** "WebGPU (google swiftshader)", "wasm, 1 thread", "native CPU, 2 threads". */

@@ -60,7 +60,9 @@ export function createOrtRunner(ort: OrtModule, runnerOptions: OrtRunnerOptions 
       if (provider === 'wasm') ensureThreads(ort, options.threads);
       const t0 = now();
       const native = provider === 'cpu' && options.threads !== undefined ? { intraOpNumThreads: Math.max(1, Math.floor(options.threads)), interOpNumThreads: 1 } : {};
-      const session = await ort.InferenceSession.create(onnxBytes, { executionProviders: [provider], graphOptimizationLevel: 'all', ...native });
+      // WebGPU names the CPU (wasm) provider too: nodes it does not take (float64 math, inside If branches as well) go there
+      const providers = provider === 'webgpu' ? ['webgpu', 'wasm'] : [provider];
+      const session = await ort.InferenceSession.create(onnxBytes, { executionProviders: providers, graphOptimizationLevel: 'all', ...native });
       const sessionCreateMs = now() - t0;
       let lastRunMs: number | null = null;
       return {
