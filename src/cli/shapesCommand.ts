@@ -4,16 +4,18 @@
 // outputs, output_kind, diagnostics, …); without --model it is { file, models: { CLASS: record }, diagnostics }
 // with one record per nn.Module class of the file that can be built without arguments.
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { analyzeSource, type ModelAnalysis } from '../core/interp/analyzeFile';
 import { initPythonParser } from '../core/python/pythonParser';
 import type { Diagnostic } from '../core/graph/modelGraph';
 import { fusionFieldJson } from '../core/graph/fusionJson';
+import { importSources } from './importSources';
 import { writeOut } from './output';
 import { diagnosticJson, shapesJson } from './oracleJson';
 import { parseShapesArgs, SHAPES_USAGE } from './shapesArgs';
 import { formatDiagnostic, shapesTable } from './shapesTable';
 import { nodeParserOptions } from './wasmLocation';
+import { isWeightsFileName, weightsShapes } from './weightsShapes';
 
 function readOrNull(path: string): string | null {
   try {
@@ -41,6 +43,7 @@ export async function shapesCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const file = resolve(args.file);
+  if (isWeightsFileName(file)) return weightsShapes(file, args.file, args.json);
   if (file.toLowerCase().endsWith('.onnx')) {
     // ONNX files are decoded, not interpreted (src/core/onnx).
     const { decodeOnnx } = await import('../core/onnx/decodeOnnx');
@@ -63,8 +66,7 @@ export async function shapesCommand(argv: string[]): Promise<number> {
   const fa = analyzeSource({
     text,
     file,
-    readFile: readOrNull,
-    searchRoots: [dirname(file), process.cwd()],
+    ...importSources(file, args.imports),
     symbols: args.symbols,
     budget: { timeMs: args.timeMs },
     ...(args.model ? { models: [{ expr: args.model, inputs: args.inputs, inputKind: args.inputKind }] } : {}),

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { backendSteps } from './backendSteps.mjs';
+import { timmWorkspaceSteps } from './timmWorkspace.mjs';
 
 const [url, outDir, wsDir] = process.argv.slice(2);
 if (!url || !outDir || !wsDir) {
@@ -485,6 +486,7 @@ try {
     await shot('run-with-safetensors');
   });
 
+  await timmWorkspaceSteps({ page, wsDir, step, check, shot, openFile, hoverText, palette, gotoLine, frameWithText, sleep, log });
   // Issue 15: backend fallback here (no WebGPU), then WebGPU in a second Chromium with --enable-unsafe-webgpu.
   await backendSteps({ page, url, outDir, wsDir, step, check, log, shot });
 } finally {

@@ -18,6 +18,7 @@ import { ShapeInlayHintsProvider } from './inlayHintsProvider';
 import { InputSpecMemory } from './inputSpecs';
 import { OnnxEditorProvider } from './onnxEditorProvider';
 import { QuickFixProvider } from './quickFixProvider';
+import { PythonEnvironment } from './pythonEnvironment';
 import { readSettings } from './settings';
 import { registerStatusBar } from './statusBar';
 
@@ -33,12 +34,15 @@ export function activate(context: vscode.ExtensionContext): FusionLensApi {
   const engine = (): Promise<Engine> => loadEngine(context.extensionUri, log);
   const memory = new InputSpecMemory(context.workspaceState);
   const analyses = new AnalysisHost(context.extensionUri, log, engine);
+  const pythonEnv = new PythonEnvironment(log);
 
   const store = new AnalysisStore(async (doc) => {
     // Text and version are read together, before any await, so the result is tagged with the right version.
     const text = doc.getText();
     const version = doc.version;
     const settings = readSettings(doc.uri);
+    const openTexts = Object.fromEntries(vscode.workspace.textDocuments.filter((d) => d.languageId === 'python' && d.uri.scheme === 'file' && d !== doc).map((d) => [d.uri.fsPath, d.getText()]));
+    const { roots } = await pythonEnv.roots();
     // In the analysis worker: the extension host's thread stays free for hovers and keystrokes.
     return analyses.analyze(doc.uri.toString(), version, {
       text,
@@ -47,7 +51,8 @@ export function activate(context: vscode.ExtensionContext): FusionLensApi {
       defaultInput: settings.defaultInputSet ? settings.defaultInput : null,
       dimensions: settings.dimensions,
       searchRoots: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
-      openTexts: Object.fromEntries(vscode.workspace.textDocuments.filter((d) => d.languageId === 'python' && d.uri.scheme === 'file' && d !== doc).map((d) => [d.uri.fsPath, d.getText()])),
+      importRoots: roots,
+      openTexts,
     });
   }, log);
 
@@ -60,6 +65,8 @@ export function activate(context: vscode.ExtensionContext): FusionLensApi {
     log,
     store,
     analyses,
+    pythonEnv,
+    pythonEnv.onDidChange(() => store.invalidateAll()),
     ShapeHoverProvider.register(store),
     ShapeInlayHintsProvider.register(store),
     ModelCodeLensProvider.register(store),

@@ -34,6 +34,7 @@ export function isAnalyzeRequest(v: unknown): v is AnalyzeRequest {
     (v.defaultInput === null || isString(v.defaultInput)) &&
     isNumberRecord(v.dimensions) &&
     isStringArray(v.searchRoots) &&
+    (v.importRoots === undefined || isStringArray(v.importRoots)) &&
     isStringRecord(v.openTexts)
   );
 }

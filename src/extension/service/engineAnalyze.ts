@@ -22,6 +22,11 @@ export interface AnalyzeRequest {
   readonly dimensions: Readonly<Record<string, number>>;
   /** Workspace folders: imports resolve inside them, and files are read only from them. */
   readonly searchRoots: readonly string[];
+  /**
+   * Further import roots after the workspace (PYTHONPATH, the environment's site-packages, fusionLens.pythonPaths):
+   * imports resolve there and `.py` files below them may be read.
+   */
+  readonly importRoots?: readonly string[];
   /** Unsaved text of open documents by absolute path, preferred over the disk. */
   readonly openTexts: Readonly<Record<string, string>>;
 }
@@ -57,17 +62,27 @@ function srcRange(file: string, r: Range): SourceRange {
 
 const SOURCE: Record<ChosenSpec['source'], SpecSource> = { comment: 'comment', option: 'remembered', example: 'example', constraint: 'layers', default: 'setting' };
 
-/** Imported files are read only below the workspace folders (or the document's own folder). */
-export function fileReader(req: AnalyzeRequest): (path: string) => string | null {
-  const roots = [...req.searchRoots, dirname(req.file)].map((r) => resolve(r) + sep);
+/** Where imports resolve: the workspace folders, then PYTHONPATH, the environment's site-packages and extra paths. */
+export function analysisRoots(req: AnalyzeRequest): string[] {
+  return [...new Set([...req.searchRoots, ...(req.importRoots ?? [])])];
+}
+
+/**
+ * Imported files are read only below the import roots (or the document's own folder), only `.py` files, only up
+ * to MAX_IMPORTED_BYTES; `isDir` answers for folders below the same roots (namespace packages).
+ */
+export function fileAccess(req: AnalyzeRequest): { readFile: (path: string) => string | null; isDir: (path: string) => boolean } {
+  const roots = [...analysisRoots(req), dirname(req.file)].map((r) => resolve(r) + sep);
   // Symbolic links are followed before the check, so a link inside a folder cannot reach a file outside it.
   const realRoots = roots.map((r) => (existsSync(r) ? realpathSync(r) + sep : r).replace(/[\\/]+$/, sep));
-  return (path) => {
+  const inside = (abs: string) => roots.some((r) => abs.startsWith(r));
+  const readFile = (path: string): string | null => {
     const abs = resolve(path);
-    if (!abs.endsWith('.py') || !roots.some((r) => abs.startsWith(r))) return null;
+    if (!abs.endsWith('.py') || !inside(abs)) return null;
     if (req.openTexts[abs] !== undefined) return req.openTexts[abs]!;
     try {
-      if (!existsSync(abs) || statSync(abs).size > MAX_IMPORTED_BYTES) return null;
+      const st = statSync(abs, { throwIfNoEntry: false });
+      if (!st || !st.isFile() || st.size > MAX_IMPORTED_BYTES) return null;
       const real = realpathSync(abs);
       if (!realRoots.some((r) => real.startsWith(r))) return null;
       return readFileSync(abs, 'utf8');
@@ -75,6 +90,21 @@ export function fileReader(req: AnalyzeRequest): (path: string) => string | null
       return null;
     }
   };
+  const isDir = (path: string): boolean => {
+    const abs = resolve(path);
+    if (!inside(abs + sep)) return false;
+    try {
+      return !!statSync(abs, { throwIfNoEntry: false })?.isDirectory() && realRoots.some((r) => (realpathSync(abs) + sep).startsWith(r));
+    } catch {
+      return false;
+    }
+  };
+  return { readFile, isDir };
+}
+
+/** The reader of fileAccess (kept for callers that need only files). */
+export function fileReader(req: AnalyzeRequest): (path: string) => string | null {
+  return fileAccess(req).readFile;
 }
 
 interface Prepared {
@@ -99,7 +129,7 @@ export function analyzeText(req: AnalyzeRequest): EngineAnalysis {
   const { module } = parserFor(req.file).parse(req.text);
   const prep = prepare(req, module);
   const fa = analyzeSource(
-    { text: req.text, file: req.file, readFile: fileReader(req), searchRoots: req.searchRoots, inputOverrides: prep.overrides, symbols: req.dimensions },
+    { text: req.text, file: req.file, ...fileAccess(req), searchRoots: analysisRoots(req), inputOverrides: prep.overrides, symbols: req.dimensions },
     undefined,
     module,
   );
@@ -114,7 +144,7 @@ export function analyzeTextCached(req: AnalyzeRequest, cache: AnalysisCache, uri
   let prep: Prepared | undefined;
   const fa = cache.update(
     uri,
-    { text: req.text, file: req.file, readFile, searchRoots: req.searchRoots, symbols: req.dimensions, cacheSalt: `imports:${importsSalt}` },
+    { text: req.text, file: req.file, readFile, isDir: fileAccess(req).isDir, searchRoots: analysisRoots(req), symbols: req.dimensions, cacheSalt: `imports:${importsSalt}` },
     (module, r) => {
       prep = prepare(req, module);
       return { ...r, inputOverrides: prep.overrides };
