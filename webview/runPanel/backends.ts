@@ -32,6 +32,7 @@ const message = (e: unknown): string => (e instanceof Error ? e.message : String
 export class Backends {
   private gpu: Promise<Gpu> | null = null;
   private wasmEngine: Promise<Engine> | null = null;
+  private readonly logged = new Set<string>();
 
   constructor(private readonly wasmBase: string, private readonly log: (level: 'info' | 'warn', msg: string) => void) {}
 
@@ -122,7 +123,9 @@ export class Backends {
             why = `WebGPU unavailable: ${gpu.reason}`;
           }
           if (choice === 'webgpu') throw new Error(`${why} (setting fusionLens.executionProvider is "webgpu"; "auto" falls back to wasm)`);
-          this.log('warn', `${why}; running on wasm`);
+          // the same reason for every model of every run is logged once (the cards show it each time)
+          if (!this.logged.has(why)) this.log('warn', `${why}; running on wasm`);
+          this.logged.add(why);
         }
         const wasm = await this.wasm(maxThreads);
         const s = await wasm.runner.createSession(bytes, options);
