@@ -1,5 +1,6 @@
 // Runs the oracle's cases (our ONNX export with PyTorch's weights, PyTorch's inputs) in Chromium through the run panel's backends, on WebGPU and on wasm, against PyTorch's outputs.
 // usage: node --import tsx test/e2e/backendHarness.ts [--port N] [--no-webgpu] [--taps] [--choices auto,wasm,webgpu] [--only ID,…] [--out FILE.json]
+//        … --no-webgpu --only ID --ab ID [--rounds N]   the wasm path before/after the backend choice, alternating
 // Chromium gets a software WebGPU adapter (SwiftShader) with --enable-unsafe-webgpu; without the flag the same page has none
 // and `auto` must fall back to wasm. The page is served cross-origin isolated (COOP/COEP), so wasm may use threads.
 import { createServer } from 'node:http';
@@ -128,7 +129,24 @@ async function main(): Promise<void> {
       return { isolated: h.isolated(), cores: h.cores() };
     });
     console.log(`page: crossOriginIsolated ${env.isolated}, hardwareConcurrency ${env.cores}; Chromium ${WEBGPU ? 'with' : 'without'} --enable-unsafe-webgpu`);
-    for (const choice of CHOICES) {
+    const ab = arg('--ab');
+    if (ab) {
+      // nothing slower on the wasm path: the old panel runner and the new one, alternating, one thread
+      const p = prepared.get(ab);
+      if (!p) throw new Error(`--ab ${ab}: no such prepared case`);
+      const feeds = p.inputs.map((x, i) => ({ name: x.name, dtype: x.dtype, shape: x.shape, url: `/case/${p.id}/input/${i}` }));
+      const r = (await tab.evaluate(
+        ([u, f, n]) => (globalThis as unknown as { harness: { abRun(a: unknown, b: unknown, c: number): Promise<unknown> } }).harness.abRun(u, f, n),
+        [`/case/${p.id}/model.onnx`, feeds, Number(arg('--rounds') ?? 7)] as const,
+      )) as { times: { before: number[]; after: number[] }; backend: BackendInfo };
+      const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+      const b = median(r.times.before);
+      const a = median(r.times.after);
+      console.log(`A/B ${p.id}, 1 thread, alternating: before (createOrtRunner over loadWebOrt) median ${b.toFixed(0)} ms [${r.times.before.map((t) => t.toFixed(0)).join(', ')}]`);
+      console.log(`                                   after (Backends auto → ${r.backend.kind}) median ${a.toFixed(0)} ms [${r.times.after.map((t) => t.toFixed(0)).join(', ')}]; ratio ${(a / b).toFixed(3)}`);
+      report.push({ id: p.id, ab: r.times, ratio: a / b });
+    }
+    for (const choice of ab ? [] : CHOICES) {
       for (const p of prepared.values()) {
         const feeds = p.inputs.map((x, i) => ({ name: x.name, dtype: x.dtype, shape: x.shape, url: `/case/${p.id}/input/${i}` }));
         const r = (await tab.evaluate(

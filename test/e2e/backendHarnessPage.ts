@@ -1,5 +1,7 @@
 // Browser side of the backend harness (bundled by backendHarness.ts): runs ONNX bytes through the run panel's Backends and returns outputs and the backend used.
 import { Backends } from '../../webview/runPanel/backends';
+import { loadWebOrt } from '../../webview/runPanel/ortLoader';
+import { createOrtRunner } from '../../src/core/run/ortRunner';
 import type { ProviderChoice } from '../../src/core/run/backend';
 import type { RunTensor } from '../../src/core/run/runner';
 
@@ -35,6 +37,30 @@ async function runCase(onnxUrl: string, feeds: Feed[], choice: ProviderChoice, m
   }
 }
 
+/**
+ * The wasm path before and after the backend choice, in one page at one thread: the runner the panel used to build
+ * (createOrtRunner over loadWebOrt) against `auto` without an adapter (wasm, with the fallback wrapper). Runs alternate.
+ */
+async function abRun(onnxUrl: string, feeds: Feed[], rounds: number): Promise<unknown> {
+  const bytes = new Uint8Array(await (await fetch(onnxUrl)).arrayBuffer());
+  const tensors: Record<string, RunTensor> = {};
+  for (const f of feeds) tensors[f.name] = { dtype: 'float32', shape: f.shape, data: new Float32Array(await (await fetch(f.url)).arrayBuffer()) };
+  const before = await createOrtRunner(await loadWebOrt(`${location.origin}/wasm/`, () => undefined, 1)).createSession(bytes);
+  const after = await backends.runner('auto', 1).createSession(bytes);
+  const times: { before: number[]; after: number[] } = { before: [], after: [] };
+  await before.run(tensors);
+  await after.run(tensors);
+  for (let i = 0; i < rounds; i++) {
+    await before.run(tensors);
+    times.before.push(before.lastRunMs!);
+    await after.run(tensors);
+    times.after.push(after.lastRunMs!);
+  }
+  await before.dispose();
+  await after.dispose();
+  return { times, backend: after.backend };
+}
+
 Object.assign(globalThis, {
-  harness: { runCase, logs, isolated: () => crossOriginIsolated, cores: () => navigator.hardwareConcurrency },
+  harness: { runCase, abRun, logs, isolated: () => crossOriginIsolated, cores: () => navigator.hardwareConcurrency },
 });

@@ -27,7 +27,9 @@ export interface Engine {
   readonly info: BackendInfo;
 }
 
-const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+/** An error's text; onnxruntime's native messages lose their source path and C++ signature (`file.cc:254 bool …() const … was false.`). */
+const message = (e: unknown): string =>
+  (e instanceof Error ? e.message : String(e)).replace(/ERROR_MESSAGE:\s*\S+\.cc:\d+ [^\n]*? was false\.\s*/, 'ERROR_MESSAGE: ').trim();
 
 export class Backends {
   private gpu: Promise<Gpu> | null = null;
