@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { backendSteps } from './backendSteps.mjs';
 import { timmWorkspaceSteps } from './timmWorkspace.mjs';
+import { foldedBlocksSteps } from './foldedBlocks.mjs';
 
 const [url, outDir, wsDir] = process.argv.slice(2);
 if (!url || !outDir || !wsDir) {
@@ -487,6 +488,7 @@ try {
     await shot('run-with-safetensors');
   });
 
+  await foldedBlocksSteps({ page, wsDir, step, check, shot, openFile, palette, gotoLine, frameWithSelector, sleep, log });
   await timmWorkspaceSteps({ page, wsDir, step, check, shot, openFile, hoverText, palette, gotoLine, frameWithText, sleep, log });
   // Issue 15: backend fallback here (no WebGPU), then WebGPU in a second Chromium with --enable-unsafe-webgpu.
   await backendSteps({ page, url, outDir, wsDir, step, check, log, shot });

@@ -1,8 +1,8 @@
 // The graph view: toolbar, stage and node card; turns payloads into laid-out scenes, keeps selection and view state, talks to the host.
-import type { FromGraphView, GraphPayload, PayloadNode, ToGraphView } from '../../src/protocol';
-import { RequestChannel } from '../../src/protocol';
+import type { FromGraphView, GraphPayload, GraphViewReplies, PayloadNode, ToGraphView } from '../../src/protocol';
+import { GRAPH_VIEW_REPLIES, RequestChannel, unhandled } from '../../src/protocol';
 import { scopeFrames } from '../../src/core/graph/layout/scopeFrames';
-import { defaultExpanded, toLayoutGraph, visibleGraph, type VisibleGraph } from '../../src/core/graph/layout/visibleGraph';
+import { allGroupKeys, defaultExpanded, expandGroup, toLayoutGraph, visibleGraph, type VisibleGraph } from '../../src/core/graph/layout/visibleGraph';
 import { button, textField } from '../shared/controls';
 import { h } from '../shared/dom';
 import { compact } from '../shared/format';
@@ -58,7 +58,7 @@ export class GraphApp {
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly viewport: Viewport;
   private readonly layout: LayoutClient;
-  private readonly requests: RequestChannel<ExportRequest>;
+  private readonly requests: RequestChannel<ExportRequest, GraphViewReplies>;
   private readonly stage = h('div', { class: 'stage', 'data-testid': 'graph-stage' });
   private readonly main = h('div', { class: 'main' });
   private readonly title = h('span', { class: 'title', 'data-testid': 'graph-title' });
@@ -71,7 +71,7 @@ export class GraphApp {
 
   constructor(root: HTMLElement, private readonly host: WebviewHost<FromGraphView, SavedState>, private readonly s: Strings, private readonly lang: 'en' | 'zh-cn', workerUrl: string) {
     this.layout = new LayoutClient(workerUrl, (m) => this.log('warn', m));
-    this.requests = new RequestChannel<ExportRequest>((m) => host.post(m));
+    this.requests = new RequestChannel<ExportRequest, GraphViewReplies>((m) => host.post(m), GRAPH_VIEW_REPLIES);
     this.runButton = button(s.runModel, () => {
       if (this.payload) host.post({ type: 'runModel', key: this.payload.key });
     }, { appearance: 'primary', title: s.runModelTitle, testId: 'run-model' });
@@ -89,7 +89,7 @@ export class GraphApp {
       button('−', () => this.viewport.zoomBy(0.8), { appearance: 'icon', title: s.zoomOut, testId: 'zoom-out' }),
       button('+', () => this.viewport.zoomBy(1.25), { appearance: 'icon', title: s.zoomIn, testId: 'zoom-in' }),
       button(s.fit, () => this.fit(), { testId: 'fit' }),
-      button(s.expandAll, () => this.setExpanded(new Set(this.payload?.scopes.map((sc) => sc.path) ?? []), false), { testId: 'expand-all' }),
+      button(s.expandAll, () => this.setExpanded(new Set(this.payload ? allGroupKeys(this.payload) : []), false), { testId: 'expand-all' }),
       button(s.collapseAll, () => this.setExpanded(new Set(), false), { testId: 'collapse-all' }),
       button(s.exportSvg, () => void this.export('svg'), { title: s.exportTitle, testId: 'export-svg' }),
       button(s.exportPng, () => void this.export('png'), { title: s.exportTitle, testId: 'export-png' }),
@@ -133,12 +133,21 @@ export class GraphApp {
 
   /** Every message from the host, already validated. */
   receive(msg: ToGraphView): void {
-    if (msg.type === 'response') this.requests.handle(msg);
-    else if (msg.type === 'graph') {
-      this.runButton.hidden = !(msg.canRun && msg.payload);
-      if (msg.payload) void this.setPayload(msg.payload);
-      else this.showEmpty(msg.reason ?? this.s.noModel);
-    } else if (msg.type === 'highlight') this.highlight(msg.nodeIds, msg.file, msg.line);
+    switch (msg.type) {
+      case 'response':
+        this.requests.handle(msg);
+        return;
+      case 'graph':
+        this.runButton.hidden = !(msg.canRun && msg.payload);
+        if (msg.payload) void this.setPayload(msg.payload);
+        else this.showEmpty(msg.reason ?? this.s.noModel);
+        return;
+      case 'highlight':
+        this.highlight(msg.nodeIds, msg.file, msg.line);
+        return;
+      default:
+        unhandled(msg);
+    }
   }
 
   private restore(state: SavedState | undefined): void {
@@ -171,7 +180,7 @@ export class GraphApp {
     const prev = restored ?? this.host.getState();
     // the saved state is the memory of one model: grouping, view and selection carry over when the same model comes back
     const sameModel = prev !== undefined && prev.key === p.key;
-    const scopes = new Set(p.scopes.map((sc) => sc.path));
+    const scopes = new Set(allGroupKeys(p));
     this.expanded = sameModel && prev ? new Set(prev.expanded.filter((x) => scopes.has(x))) : defaultExpanded(p, EXPAND_BUDGET);
     if (!sameModel) {
       this.selected = null;
@@ -281,7 +290,7 @@ export class GraphApp {
     }
     const item = this.scene.visible.items[hit.index]!;
     if (item.kind === 'group') {
-      void this.setExpanded(new Set([...this.expanded, item.scope]));
+      void this.setExpanded(expandGroup(item, this.scene.visible, this.expanded));
       return;
     }
     this.selected = item.id;
@@ -359,7 +368,7 @@ export class GraphApp {
     if (!item) return;
     this.card = nodeCard(scene.payload, item, this.s, this.lang, {
       goToSource: (n) => this.reveal(n),
-      expand: (scope) => void this.setExpanded(new Set([...this.expanded, scope])),
+      expand: (group) => void this.setExpanded(expandGroup(group, scene.visible, this.expanded)),
       close: () => this.closeCard(),
     });
     this.main.append(this.card);

@@ -24,6 +24,8 @@ function modelCard(m: ModelResult, s: Strings, bs: BackendStrings): HTMLElement 
   ));
   if (m.backend?.fallback) card.append(h('p', { class: 'warn', 'data-testid': 'fallback-reason' }, `${bs.fallbackTo}: ${m.backend.fallback}`));
   if (m.backend?.note) card.append(h('p', { class: 'muted', 'data-testid': 'backend-note' }, m.backend.note));
+  if (m.weights !== undefined) card.append(h('div', { class: 'muted', 'data-testid': 'model-weights' }, `${s.weights}: ${m.weights}`));
+  if (m.weightChange) card.append(weightChangeTable(m.weightChange, s));
   if (!m.ok) {
     card.append(h('p', { class: 'error', 'data-testid': 'model-error' }, m.error ?? ''));
     return card;
@@ -38,6 +40,21 @@ function modelCard(m: ModelResult, s: Strings, bs: BackendStrings): HTMLElement 
     card.append(h('div', { class: 'muted mono', 'data-testid': 'output-preview' }, `${o.name} ${s.preview}: ${o.preview.map((v) => num(v)).join(', ')}${o.preview.length < o.stats.dims.reduce((a, b) => a * b, 1) ? ', …' : ''}`));
   }
   return card;
+}
+
+/** Per-parameter relative weight change against another checkpoint of the same model, largest first. */
+function weightChangeTable(w: NonNullable<ModelResult['weightChange']>, s: Strings): HTMLElement {
+  const sorted = [...w.parameters].sort((a, b) => b.relative - a.relative);
+  const table = h('table', { 'data-testid': 'weight-change' }, h('tr', {}, h('th', {}, s.parameter), h('th', {}, '‖b − a‖ / ‖a‖')));
+  const max = Math.max(1e-12, ...sorted.map((p) => p.relative));
+  for (const p of sorted.slice(0, 15)) {
+    const bar = h('span', { class: 'bar' });
+    bar.style.width = `${Math.round((60 * p.relative) / max)}px`;
+    table.append(h('tr', { 'data-param': p.name }, h('td', {}, h('code', {}, p.name)), h('td', { class: 'num' }, num(p.relative), ' ', bar)));
+  }
+  const sec = h('div', {}, h('div', { class: 'muted', 'data-testid': 'weight-change-against' }, `${s.weightChange} ${w.against}`), table);
+  if (sorted.length > 15) sec.append(h('div', { class: 'muted' }, `… ${sorted.length - 15}`));
+  return sec;
 }
 
 function compareTable(r: RunResult, s: Strings): HTMLElement {

@@ -1,7 +1,7 @@
 // The run panel: receives models and inputs from the host, runs them in onnxruntime-web, shows and posts the results; seed and image can be changed for a rerun.
 import type { ExecutionChoice, FromRunPanel, RunInput, RunPhase, ToRunPanel } from '../../src/protocol';
 import type { RunTensor } from '../../src/core/run/runner';
-import { bytesOf } from '../../src/protocol';
+import { bytesOf, unhandled } from '../../src/protocol';
 import { backendText } from '../../src/core/run/backend';
 import { button, textField } from '../shared/controls';
 import { h } from '../shared/dom';
@@ -67,13 +67,22 @@ export class RunApp {
   }
 
   receive(msg: ToRunPanel): void {
-    if (msg.type === 'run') {
-      this.request = msg;
-      const seeded = msg.inputs.find((i) => i.source.kind === 'seeded');
-      if (seeded?.source.kind === 'seeded') this.seedField.value = String(seeded.source.seed);
-      void this.run(msg);
-    } else if (msg.type === 'cancel') {
-      this.cancelledRun = msg.runId;
+    switch (msg.type) {
+      case 'run': {
+        this.request = msg;
+        const seeded = msg.inputs.find((i) => i.source.kind === 'seeded');
+        if (seeded?.source.kind === 'seeded') this.seedField.value = String(seeded.source.seed);
+        void this.run(msg);
+        return;
+      }
+      case 'cancel':
+        this.cancelledRun = msg.runId;
+        return;
+      case 'response':
+        // The run panel sends no requests: nothing waits for a reply.
+        return;
+      default:
+        unhandled(msg);
     }
   }
 

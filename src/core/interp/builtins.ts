@@ -1,7 +1,7 @@
 // Python builtins and methods of builtin values (list, dict, str, torch.Size) that model code uses.
 import { dim } from '../shape/dim';
 import { NONE, type PyValue } from '../ops/values';
-import type { Interpreter } from './interpreter';
+import type { Evaluator } from './evaluator';
 import { asObject, instanceOf, obj, unknown, type BuiltinFn, type ClassRef, type Tensor } from './objects';
 import { num, pyBool, pyEquals, pyInt, pyOrder, pyStr, pyStrOf, truthy } from './pyOps';
 import { dictKey, pyRepr } from './tensorLeaves';
@@ -20,7 +20,7 @@ export function builtin(name: string, call: BuiltinFn): PyValue {
 
 const EXCEPTIONS = ['Exception', 'BaseException', 'ValueError', 'TypeError', 'RuntimeError', 'NotImplementedError', 'AssertionError', 'KeyError', 'IndexError', 'AttributeError', 'ImportError', 'ModuleNotFoundError', 'StopIteration', 'Warning', 'UserWarning', 'DeprecationWarning', 'ZeroDivisionError', 'OSError', 'FileNotFoundError', 'ArithmeticError', 'LookupError'];
 
-export function makeBuiltins(ip: Interpreter): Map<string, PyValue> {
+export function makeBuiltins(ip: Evaluator): Map<string, PyValue> {
   const b = new Map<string, PyValue>();
   const def = (name: string, call: BuiltinFn) => b.set(name, builtin(name, call));
   const iter = (v: PyValue | undefined) => (v ? ip.iterate(v, ip.site.range) : null);
@@ -294,7 +294,7 @@ function sameRef(a: ClassRef, b: ClassRef): boolean {
   return false;
 }
 
-function hasAttr(ip: Interpreter, o: PyValue, name: string): boolean {
+function hasAttr(ip: Evaluator, o: PyValue, name: string): boolean {
   const inst = instanceOf(o);
   if (inst) return instanceGetAttr(ip, inst, name, null, false, true).kind !== 'unknown';
   if (o.kind === 'tensor') return ['shape', 'dtype', 'device', 'ndim'].includes(name) || name in { size: 1, view: 1, reshape: 1 };
@@ -306,7 +306,7 @@ function hasAttr(ip: Interpreter, o: PyValue, name: string): boolean {
 }
 
 /** isinstance(v, cls) for user classes, torch classes and builtin types; null when undecidable. */
-export function isInstance(ip: Interpreter, v: PyValue, cls: PyValue): boolean | null {
+export function isInstance(ip: Evaluator, v: PyValue, cls: PyValue): boolean | null {
   if (cls.kind === 'tuple') {
     let r: boolean | null = false;
     for (const c of cls.items) {
@@ -378,7 +378,7 @@ export function isInstance(ip: Interpreter, v: PyValue, cls: PyValue): boolean |
   }
   if (o.t === 'class') {
     const inst = instanceOf(v);
-    if (v.kind === 'tensor') return o.cls.t === 'torch' && o.cls.type === 'Parameter' ? ip.paramObjs.has((v as Tensor).obj) : false;
+    if (v.kind === 'tensor') return o.cls.t === 'torch' && o.cls.type === 'Parameter' ? ip.facts.isParam(v as Tensor) : false;
     if (!inst) return false;
     const mro = inst.cls.t === 'user' ? inst.cls.cls.mro : [inst.cls];
     if (o.cls.t === 'torch' && o.cls.type === 'Module') return inst.isModule;
@@ -395,7 +395,7 @@ export function isInstance(ip: Interpreter, v: PyValue, cls: PyValue): boolean |
 }
 
 /** Methods of list, tuple, dict, str and torch.Size values, plus tensor methods the registry may lack. */
-function addValueMethods(ip: Interpreter, b: Map<string, PyValue>): void {
+function addValueMethods(ip: Evaluator, b: Map<string, PyValue>): void {
   const m = (name: string, call: BuiltinFn) => b.set(name, builtin(name, call));
   const r = () => ip.site.range;
   const listSelf = (v: PyValue) => (v.kind === 'list' ? v : null);
@@ -577,12 +577,12 @@ function addValueMethods(ip: Interpreter, b: Map<string, PyValue>): void {
   m('Tensor.get_device', () => pyInt(-1));
   m('Tensor.item', (a) => {
     const t = tensorSelf(a[0]);
-    const vals = t && ip.constValues.get(t);
+    const vals = t && ip.facts.valuesOf(t);
     return vals && vals.length === 1 ? pyNumber(vals[0]!, t.dtype) : unknown('the value of a tensor element');
   });
   m('Tensor.tolist', (a) => {
     const t = tensorSelf(a[0]);
-    const vals = t && ip.constValues.get(t);
+    const vals = t && ip.facts.valuesOf(t);
     return vals && t.shape ? toPyList(vals, t.shape, t.dtype) : unknown('tensor values');
   });
   m('Tensor.is_contiguous', () => pyBool(true));

@@ -51,7 +51,6 @@ export interface PickleResult {
   readonly consumed: number;
 }
 
-const MARK = new MarkValue();
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Runs the pickle in `bytes` from `start` to its STOP and returns the value it built. */

@@ -165,6 +165,8 @@ export function hashKey(key: PyValue): string {
       return `i${key}`;
     case 'string':
       return `s${key}`;
+    default:
+      break;
   }
   if (key instanceof Uint8Array) return `b${Array.from(key).join(',')}`;
   if (key instanceof PyTuple) return `t(${key.items.map(hashKey).join('|')})`;
