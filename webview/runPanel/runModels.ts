@@ -165,6 +165,8 @@ export async function steadyState(models: readonly RunModel[], inputs: readonly 
       const coldMs = session.lastRunMs ?? 0;
       const warmMs: number[] = [];
       for (let i = 0; i < runs && !cancelled(); i++) {
+        // a macrotask between runs: the runtime's promises settle as microtasks, and the page (a cancel, a click) waits on them
+        await new Promise<void>((r) => setTimeout(r, 0));
         last = await session.run(feeds, fetch);
         warmMs.push(session.lastRunMs ?? 0);
       }
