@@ -155,6 +155,7 @@ export interface SteadyState {
 export async function steadyState(models: readonly RunModel[], inputs: readonly { name: string; tensor: RunTensor }[], runner: Runner, runs: number, cancelled: () => boolean): Promise<SteadyState[]> {
   const out: SteadyState[] = [];
   for (const model of models) {
+    await new Promise<void>((r) => setTimeout(r, 0));
     if (cancelled() || model.externalData?.length) continue;
     const session = await runner.createSession(bytesOf(model.onnx));
     try {
