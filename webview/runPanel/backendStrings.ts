@@ -10,6 +10,7 @@ const EN = {
   backendsAgree: 'within the tolerance',
   backendsDiffer: 'beyond the tolerance',
   vs: 'vs',
+  providerTitle: 'Where the models run: auto (WebGPU when it works, else wasm), WebGPU or wasm. The setting fusionLens.executionProvider picks it; a choice here holds for this panel.',
 };
 
 const ZH: Record<keyof typeof EN, string> = {
@@ -22,6 +23,7 @@ const ZH: Record<keyof typeof EN, string> = {
   backendsAgree: '在容差内',
   backendsDiffer: '超出容差',
   vs: '对比',
+  providerTitle: '模型在何处运行：auto（WebGPU 可用时用它，否则 wasm）、WebGPU 或 wasm。由设置 fusionLens.executionProvider 决定；在此处的选择只对本面板有效。',
 };
 
 export type BackendStrings = Record<keyof typeof EN, string>;

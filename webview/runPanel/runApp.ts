@@ -2,8 +2,8 @@
 import type { ExecutionChoice, FromRunPanel, RunInput, RunPhase, ToRunPanel } from '../../src/protocol';
 import type { RunTensor } from '../../src/core/run/runner';
 import { bytesOf, unhandled } from '../../src/protocol';
-import { backendText } from '../../src/core/run/backend';
-import { button, textField } from '../shared/controls';
+import { backendText, PROVIDER_CHOICES, type ProviderChoice } from '../../src/core/run/backend';
+import { button, dropdown, textField } from '../shared/controls';
 import { h } from '../shared/dom';
 import type { Strings, StringKey } from '../shared/strings';
 import type { WebviewHost } from '../shared/vscodeApi';
@@ -44,11 +44,17 @@ export class RunApp {
   private readonly filePicker = h('input', { type: 'file', accept: 'image/png,image/jpeg,image/webp,image/gif,image/bmp', hidden: '' });
   private readonly backends: Backends;
   private readonly bs: BackendStrings;
+  /** The panel's own execution choice, when the user picked one there (else the setting's, from each run request). */
+  private providerOverride: ProviderChoice | null = null;
+  private readonly providerField;
 
   constructor(root: HTMLElement, private readonly host: WebviewHost<FromRunPanel, RunPanelState>, private readonly s: Strings, wasmBase: string, lang: 'en' | 'zh-cn' = 'en') {
     const saved = host.getState();
     this.backends = new Backends(wasmBase, (level, message) => this.host.post({ type: 'log', level, message }));
     this.bs = backendStrings(lang);
+    this.providerField = dropdown(PROVIDER_CHOICES.map((value) => ({ value, label: value === 'webgpu' ? 'WebGPU' : value })), (v) => {
+      if ((PROVIDER_CHOICES as readonly string[]).includes(v)) this.providerOverride = v as ProviderChoice;
+    }, { testId: 'execution-provider', title: this.bs.providerTitle, value: 'auto' });
     this.seedField = textField(() => undefined, { testId: 'seed', value: saved?.seed != null ? String(saved.seed) : '', size: 8 });
     this.filePicker.addEventListener('change', () => void this.pickImage());
     root.append(
@@ -59,6 +65,7 @@ export class RunApp {
           button(s.rerun, () => void this.rerunWithSeed(), { appearance: 'primary', testId: 'rerun' }),
           button(s.pickImage, () => this.filePicker.click(), { testId: 'pick-image' }),
           button(s.measure, () => void this.measure(), { testId: 'measure', title: s.measureTitle }),
+          h('span', {}, `${this.bs.backend}:`), this.providerField,
           this.filePicker),
         this.inputInfo, this.status, this.steady),
       this.results,
@@ -66,10 +73,17 @@ export class RunApp {
     this.status.textContent = s.waiting;
   }
 
+  /** The request's execution choice (the setting), with the panel's own pick of provider over it. */
+  private execution(req: RunMessage): ExecutionChoice {
+    const base = req.execution ?? DEFAULT_EXECUTION;
+    return this.providerOverride ? { ...base, provider: this.providerOverride } : base;
+  }
+
   receive(msg: ToRunPanel): void {
     switch (msg.type) {
       case 'run': {
         this.request = msg;
+        if (!this.providerOverride) this.providerField.value = msg.execution?.provider ?? DEFAULT_EXECUTION.provider;
         const seeded = msg.inputs.find((i) => i.source.kind === 'seeded');
         if (seeded?.source.kind === 'seeded') this.seedField.value = String(seeded.source.seed);
         void this.run(msg);
@@ -101,7 +115,7 @@ export class RunApp {
     };
     try {
       progress(null, 'loading-runtime', 0);
-      const exec = req.execution ?? DEFAULT_EXECUTION;
+      const exec = this.execution(req);
       const startMs = await warmUp((await this.backends.wasm(exec.maxThreads)).runner);
       if (startMs > 0) this.host.post({ type: 'log', level: 'info', message: `onnxruntime-web started in ${Math.round(startMs)} ms` });
       progress(null, 'preparing-input', 0);
@@ -132,7 +146,7 @@ export class RunApp {
     this.cancelledRun = null;
     try {
       this.steady.textContent = `${this.s.measure}…`;
-      const exec = last.req.execution ?? DEFAULT_EXECUTION;
+      const exec = this.execution(last.req);
       const { engines, gpuReason } = await this.backends.engines(exec.provider, exec.maxThreads);
       const timings = await timeBackends(last.req.models, last.inputs, engines, 5, () => this.cancelledRun === last.req.runId);
       this.steady.replaceChildren(...timingRows(timings, gpuReason, { ...this.bs, steadyState: this.s.steadyState, coldRun: this.s.coldRun }));
