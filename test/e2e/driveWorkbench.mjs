@@ -489,9 +489,9 @@ try {
   });
 
   await foldedBlocksSteps({ page, wsDir, step, check, shot, openFile, palette, gotoLine, frameWithSelector, sleep, log });
-  await timmWorkspaceSteps({ page, wsDir, step, check, shot, openFile, hoverText, palette, gotoLine, frameWithText, sleep, log });
   // Issue 15: backend fallback here (no WebGPU), then WebGPU in a second Chromium with --enable-unsafe-webgpu.
   await backendSteps({ page, url, outDir, wsDir, step, check, log, shot });
+  await timmWorkspaceSteps({ page, wsDir, step, check, shot, openFile, hoverText, palette, gotoLine, frameWithText, sleep, log });
 } finally {
   await ctx.close();
   rmSync(profile, { recursive: true, force: true });
