@@ -16,8 +16,8 @@ import { backendTolerance, type BackendInfo } from '../../src/core/run/backend';
 import { compareTensors } from '../../src/core/run/compareTensors';
 import { loadStateDict } from '../../src/core/weights/loadStateDict';
 import { readSafetensors } from '../../src/core/weights/readSafetensors';
-import { caseModel, packageRoot, type CaseModel } from '../oracle/oracleCompare';
-import { initTestParser } from '../unit/pythonWasm';
+import { caseModel, packageRoot, type CaseModel } from '../support/oracleCompare';
+import { initTestParser } from '../support/pythonWasm';
 
 const ROOT = resolve(__dirname, '../..');
 const ORACLE = process.env.FUSION_LENS_ORACLE ?? resolve(ROOT, '../shared/oracle');

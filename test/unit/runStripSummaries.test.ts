@@ -9,7 +9,7 @@ import { createOrtRunner } from '../../src/core/run/ortRunner';
 import { layerValueIds, summaryGateFeed } from '../../src/core/run/layerStats';
 import { stripSummaries } from '../../src/core/run/stripSummaries';
 import { initStateDict } from '../../src/core/weights';
-import { analyzePy, ready } from './fusionEngine';
+import { analyzePy, ready } from '../support/fusionEngine';
 
 test('stripSummaries leaves the model alone: same outputs, no gate, no float64 summary nodes', async () => {
   await ready;
