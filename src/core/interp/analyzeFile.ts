@@ -24,7 +24,8 @@ import type { ClassDef, FuncDef, PyModule, Range, Stmt } from '../python/ast';
 import { PythonParser } from '../python/pythonParser';
 import type { Diagnostic, ModelGraph } from '../graph/modelGraph';
 import type { Shape } from '../shape/shape';
-import { exprEval, exprSymbols } from '../shape/expr';
+import { exprEval, exprFormat, exprSymbols } from '../shape/expr';
+import type { SizeConstraint } from './facts';
 import { BudgetExceeded, isStackExhausted, TOO_DEEP, type InterpOptions, type Interpreter } from './interpreter';
 import { asObject, instanceOf, type Instance, type ModuleScope } from './objects';
 import { buildModel, forwardModel, loadFile, moduleClasses, type ModelInput } from './runModel';
@@ -251,8 +252,10 @@ const ZERO: Range = { startLine: 0, startCol: 0, endLine: 0, endCol: 0 };
  * Solves the Linear constraints recorded during a run (feature size as an expression of the input's symbolic
  * dims = in_features) for one common spatial size; states the result in words.
  */
-export function solveSizes(cons: readonly { expr: import('../shape/expr').Expr; equals: number; range: Range | null }[], spec: ChosenSpec): { note: string; symbols: [string, number][]; range: Range | null } | null {
-  if (!cons.length) return null;
+export function solveSizes(all: readonly SizeConstraint[], spec: ChosenSpec): { note: string; symbols: [string, number][]; range: Range | null } | null {
+  const cons = all.filter((c) => c.equals !== undefined);
+  const splits = all.filter((c) => c.divisibleBy !== undefined);
+  if (!cons.length) return splits.length ? solveSplits(splits, spec) : null;
   const names = [...new Set(cons.flatMap((c) => exprSymbols(c.expr)))];
   const spatial = names.filter((n) => n !== 'B');
   if (!spatial.length) return null;
@@ -262,7 +265,7 @@ export function solveSizes(cons: readonly { expr: import('../shape/expr').Expr; 
   for (let s = 1; s <= 4096; s++) {
     const env = new Map(fixed);
     for (const n of spatial) env.set(n, s);
-    if (cons.every((c) => exprEval(c.expr, env) === c.equals)) fits.push(s);
+    if (cons.every((c) => exprEval(c.expr, env) === c.equals) && splits.every((c) => fitsSplit(c, env))) fits.push(s);
   }
   const c = cons[0];
   const label = spatial.length === 2 ? `${spatial.join('×')}` : spatial.join(', ');
@@ -276,9 +279,40 @@ export function solveSizes(cons: readonly { expr: import('../shape/expr').Expr; 
   return { note: `Linear(in_features=${c.equals}) only admits ${sizeText} inputs${others}`, symbols: spatial.map((n) => [n, best]), range: c.range };
 }
 
+const fitsSplit = (c: SizeConstraint, env: ReadonlyMap<string, number>): boolean => {
+  const v = exprEval(c.expr, env);
+  return v !== null && v > 0 && v % c.divisibleBy! === 0;
+};
+
+/**
+ * Only einops splits constrain the input (`(h p1)` with p1=8 over H/4): nothing to say when the spec's sizes fit;
+ * else the common spatial size nearest above the spec's that fits every split.
+ */
+function solveSplits(splits: readonly SizeConstraint[], spec: ChosenSpec): { note: string; symbols: [string, number][]; range: Range | null } | null {
+  const names = [...new Set(splits.flatMap((c) => exprSymbols(c.expr)))];
+  const spatial = names.filter((n) => n !== 'B');
+  if (!spatial.length) return null;
+  const env = new Map(names.map((n): [string, number] => [n, spec.symbols[n] ?? (n === 'B' ? 1 : 224)]));
+  if (splits.every((c) => fitsSplit(c, env))) return null;
+  const c = splits.find((x) => !fitsSplit(x, env))!;
+  const start = Math.max(...spatial.map((n) => env.get(n)!));
+  for (let s = start; s <= 4096; s++) {
+    const e = new Map(env);
+    for (const n of spatial) e.set(n, s);
+    if (splits.every((x) => fitsSplit(x, e))) {
+      const label = spatial.length === 2 ? spatial.join('×') : spatial.join(', ');
+      return { note: `an einops pattern splits ${exprFormat(c.expr)} into chunks of ${c.divisibleBy}: ${label} = ${s} fits`, symbols: spatial.map((n) => [n, s]), range: c.range };
+    }
+  }
+  return { note: `an einops pattern splits ${exprFormat(c.expr)} into chunks of ${c.divisibleBy}, which no input size up to 4096 fits`, symbols: [], range: c.range };
+}
+
 function twoAdic(n: number): number {
   let k = 0;
-  while (n % 2 === 0 && n > 0) (n /= 2), k++;
+  while (n % 2 === 0 && n > 0) {
+    n /= 2;
+    k++;
+  }
   return k;
 }
 

@@ -181,7 +181,10 @@ export class Interpreter implements Evaluator {
   }
 
   inferContext(): InferContext {
-    return (this.ctx ??= { tensor: (shape: Shape | null, dtype: DType) => this.rec.tensor(shape, dtype) });
+    return (this.ctx ??= {
+      tensor: (shape: Shape | null, dtype: DType) => this.rec.tensor(shape, dtype),
+      constrain: (c) => this.facts.addConstraint({ expr: c.expr, divisibleBy: c.divisibleBy, range: this.site.range }),
+    });
   }
 
   /** A fresh tensor with a concrete shape (used for inputs and parameters). */
