@@ -368,30 +368,8 @@ function forwardParams(root: Instance): string[] {
 /** The input spec the first parameterised layer implies (`Bx3xHxW` for a Conv2d with 3 input channels). */
 /** The input a parameterised layer implies (`Bx3xHxW` for a Conv2d with 3 input channels) and its kind. */
 function layerInput(m: Instance): { kind: string; spec: InputSpec } | null {
-  const t = m.leaf?.type;
-  const a = m.leafAttrs;
-  if (!t || !a) return null;
-  const int = (k: string) => {
-    const v = a[k];
-    return v && v.kind === 'int' ? v.dim.value : null;
-  };
-  const spatial = (nd: string) => (nd === '1' ? ['L'] : nd === '2' ? ['H', 'W'] : ['D', 'H', 'W']);
-  const conv = /^Conv(Transpose)?([123])d$/.exec(t);
-  if (conv) {
-    const c = int('in_channels');
-    return c === null ? null : { kind: `map${conv[2]}`, spec: { name: null, dims: ['B', c, ...spatial(conv[2])], dtype: 'float32' } };
-  }
-  const bn = /^(BatchNorm|InstanceNorm)([123])d$/.exec(t);
-  if (bn) {
-    const c = int('num_features');
-    return c === null ? null : { kind: `map${bn[2]}`, spec: { name: null, dims: ['B', c, ...spatial(bn[2])], dtype: 'float32' } };
-  }
-  if (t === 'Linear') {
-    const f = int('in_features');
-    return f === null ? null : { kind: 'vector', spec: { name: null, dims: ['B', f], dtype: 'float32' } };
-  }
-  if (t === 'Embedding') return { kind: 'tokens', spec: { name: null, dims: ['B', 'T'], dtype: 'int64' } };
-  return null;
+  const e = m.leafAttrs ? m.leaf?.impliedInput?.(m.leafAttrs) : null;
+  return e ? { kind: e.kind, spec: { name: null, dims: [...e.dims], dtype: e.dtype } } : null;
 }
 
 /**
