@@ -8,6 +8,7 @@ import { dictKey, pyRepr } from './tensorLeaves';
 import { instanceGetAttr } from './moduleRuntime';
 import { makeSet, setItems } from './pySet';
 import { pyNumber, toPyList } from './tensorConsts';
+import { moduleDict } from './moduleObjects';
 import { addStrMethods } from './strMethods';
 import { PyRaise } from './errors';
 
@@ -239,7 +240,16 @@ export function makeBuiltins(ip: Evaluator): Map<string, PyValue> {
   });
   def('id', () => unknown('id()'));
   def('hash', () => unknown('hash()'));
-  def('vars', () => unknown('vars()'));
+  def('vars', (a) => {
+    const o = a[0] ? asObject(a[0]) : null;
+    if (o && o.t === 'pymodule') return moduleDict(o.scope);
+    const scope = !a.length ? ip.frame?.scope : null;
+    return scope && !ip.frame?.fn ? moduleDict(scope) : unknown('vars()');
+  });
+  def('globals', () => {
+    const scope = ip.frame?.scope ?? ip.modulesByFile.get(ip.currentFile);
+    return scope ? moduleDict(scope) : unknown('globals()');
+  });
   def('type', (a) => {
     const v = a[0] ?? NONE;
     const inst = instanceOf(v);
