@@ -132,7 +132,7 @@ function projection(index: FusionGraphIndex, node: GraphNode, input: string, out
   // Convs carry channels on dim 1 (also 1-d ones); linear layers on the last dim.
   const onDim1 = index.opClass(node) === 'conv';
   const chan = (s: Shape | null | undefined): number | null => (s && (onDim1 || s.length >= 4) ? s[1]?.value ?? null : s?.[s.length - 1]?.value ?? null);
-  return { kind: 'projection', op: node.op, inChannels: chan(a), outChannels: chan(b), line };
+  return { kind: 'projection', op: node.op, linear: index.opClass(node) === 'linear', inChannels: chan(a), outChannels: chan(b), line };
 }
 
 export interface LevelWalk {

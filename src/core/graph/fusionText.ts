@@ -156,7 +156,7 @@ export function resampleText(step: ResampleStep, lang: FusionLang): string {
       return t('padded', { pad: step.pad?.join(', ') ?? '?' });
     case 'projection': {
       const ch = `${step.inChannels ?? '?'}→${step.outChannels ?? '?'}`;
-      return t(/linear/i.test(step.op) ? 'linearProjection' : 'projection', { ch });
+      return t(step.linear ? 'linearProjection' : 'projection', { ch });
     }
     case 'reduce':
       return t('reduced', { reduce: step.reduce, dims: step.dims?.join(', ') ?? '?' });

@@ -9,7 +9,7 @@ import { BudgetExceeded, PyRaise } from './errors';
 import { unknown, type Instance, type Tensor } from './objects';
 import { attrValue } from './recorder';
 import { bindSpec } from './calls';
-import { creationValues, derivedValues, initRuleValues, shapeNumel } from './tensorConsts';
+import { initRuleValues, shapeNumel } from './tensorConsts';
 
 export function callOpKey(ev: Evaluator, key: string, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null): PyValue {
   const def = functionOp(key);
@@ -42,8 +42,8 @@ export function callOp(ev: Evaluator, def: FunctionOpDef, key: string, args: PyV
   }
   out = ensureTensors(ev, out);
   if (def.creationInit && out.kind === 'tensor') ev.facts.setInit(out as Tensor, def.creationInit(bound));
-  if (out.kind === 'tensor') {
-    const vals = creationValues(def.name, bound, out.dtype) ?? derivedValues(def.name, bound, out, (t) => (t.kind === 'tensor' ? ev.facts.valuesOf(t as Tensor) : undefined));
+  if (out.kind === 'tensor' && def.constValues) {
+    const vals = def.constValues(bound, out, (t) => (t.kind === 'tensor' ? ev.facts.valuesOf(t as Tensor) : undefined));
     if (vals && vals.length === shapeNumel(out.shape)) ev.facts.setValues(out as Tensor, vals);
   }
   if (ev.rec.active) addNode(ev, def.name, opRole(def), null, {}, bound, out, 0, def.flops ? safeFlops(() => def.flops!(bound, out)) : 0, r);
