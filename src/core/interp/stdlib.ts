@@ -1,0 +1,786 @@
+// Python standard-library modules that library code uses, as Python defines them: collections, functools, itertools,
+// operator, copy, dataclasses, inspect, types, numbers, warnings, typing (no-ops), and numpy on constants.
+import type { Range } from '../python/ast';
+import { NONE, type PyValue } from '../ops/values';
+import type { Interpreter } from './interpreter';
+import { asObject, instanceOf, obj, unknown, type BuiltinFn, type Tensor, type UserFunction } from './objects';
+import { builtin } from './builtins';
+import { deepCopy } from './deepCopy';
+import { num, pyBool, pyEquals, pyInt, pyStr, truthy } from './pyOps';
+import { dictKey } from './tensorLeaves';
+import { mathAttr } from './stdlibMath';
+import { reAttr } from './pyRegex';
+
+const opaque = (what: string): PyValue => obj({ t: 'opaque', what }, what);
+const identity = (name: string) => builtin(name, (a) => a[0] ?? NONE);
+
+/** A plain object with fixed attributes (match objects, signatures, SimpleNamespace); reads like a module's globals. */
+export function attrObject(typeName: string, attrs: Iterable<[string, PyValue]>): PyValue {
+  return obj({ t: 'pymodule', scope: { file: `<${typeName}>`, name: typeName, globals: new Map(attrs) } }, typeName);
+}
+
+/** Default factories of `collections.defaultdict` values (and 0 for Counter), keyed by the dict value. */
+export const defaultFactories = new WeakMap<object, PyValue>();
+
+/** The value `d[key]` gives for a missing key of a defaultdict (stored, as Python does); null for a plain dict. */
+export function missingDictItem(ip: Interpreter, d: Extract<PyValue, { kind: 'dict' }>, key: PyValue, r: Range | null): PyValue | null {
+  const f = defaultFactories.get(d);
+  if (!f) return null;
+  if (f.kind === 'none') return null;
+  const v = ip.call(f, [], new Map(), r);
+  ip.dictSet(d.entries, d.keys, key, v);
+  return v;
+}
+
+/** A decorator usable bare (`@lru_cache`) or called (`@lru_cache(maxsize=None)`): either way the function is kept. */
+export function decoratorFactory(name: string): PyValue {
+  return builtin(name, (a) => {
+    const first = a[0];
+    if (first && first.kind === 'object' && ['function', 'method', 'type'].includes(first.typeName)) return first;
+    return identity(name);
+  });
+}
+
+function dictOf(ip: Interpreter, entries: Iterable<[PyValue, PyValue]>): Extract<PyValue, { kind: 'dict' }> {
+  const d: Extract<PyValue, { kind: 'dict' }> = { kind: 'dict', entries: new Map(), keys: [] };
+  for (const [k, v] of entries) ip.dictSet(d.entries, d.keys, k, v);
+  return d;
+}
+
+function dictFromArgs(ip: Interpreter, a: PyValue[], k: Map<string, PyValue>, r: Range | null): Extract<PyValue, { kind: 'dict' }> | null {
+  const d = dictOf(ip, []);
+  const src = a[0];
+  if (src && src.kind === 'dict') for (const key of src.keys) ip.dictSet(d.entries, d.keys, key, src.entries.get(dictKey(key))!);
+  else if (src && src.kind !== 'none') {
+    const items = ip.iterate(src, r);
+    if (!items) return null;
+    for (const it of items) {
+      const kv = ip.iterate(it, r);
+      if (!kv || kv.length !== 2) return null;
+      ip.dictSet(d.entries, d.keys, kv[0], kv[1]);
+    }
+  }
+  for (const [name, v] of k) ip.dictSet(d.entries, d.keys, pyStr(name), v);
+  return d;
+}
+
+// ---------------------------------------------------------------- collections
+
+function namedtupleCtor(ip: Interpreter, r: Range | null): PyValue {
+  return builtin('namedtuple', (a, k) => {
+    const typename = a[0]?.kind === 'str' ? a[0].value : 'namedtuple';
+    const spec = a[1] ?? k.get('field_names');
+    let fields: string[] | null = null;
+    if (spec?.kind === 'str') fields = spec.value.replace(/,/g, ' ').split(/\s+/).filter(Boolean);
+    else if (spec) fields = ip.iterate(spec, r)?.map((x) => (x.kind === 'str' ? x.value : '?')) ?? null;
+    if (!fields) return unknown('namedtuple with field names not known at analysis time');
+    const names = fields;
+    const defaultsV = k.get('defaults');
+    const defaults = defaultsV && defaultsV.kind !== 'none' ? ip.iterate(defaultsV, r) ?? [] : [];
+    const firstDefault = names.length - defaults.length;
+    const make: BuiltinFn = (args, kw, site) => {
+      const items: PyValue[] = [];
+      for (let i = 0; i < names.length; i++) {
+        const v = args[i] ?? kw.get(names[i]) ?? (i >= firstDefault ? defaults[i - firstDefault] : undefined);
+        if (!v) {
+          ip.diag('error', 'call-args', `${typename}() missing required argument '${names[i]}'`, site.range);
+          return unknown(`${typename}() with a missing argument`);
+        }
+        items.push(v);
+      }
+      return { kind: 'tuple', items, fields: names };
+    };
+    const cls = builtin(typename, make);
+    const fieldTuple: PyValue = { kind: 'tuple', items: names.map(pyStr) };
+    namedtupleTypes.set(cls, { fields: names, fieldTuple, make: (items) => ({ kind: 'tuple', items, fields: names }) });
+    return cls;
+  });
+}
+
+/** Classes made by namedtuple(): their fields, for `_fields`, `_make` and isinstance. */
+export const namedtupleTypes = new WeakMap<object, { fields: readonly string[]; fieldTuple: PyValue; make: (items: PyValue[]) => PyValue }>();
+
+function collectionsAttr(ip: Interpreter, name: string, r: Range | null): PyValue | null {
+  switch (name) {
+    case 'OrderedDict':
+      return ip.builtins.get('OrderedDict')!;
+    case 'defaultdict':
+      return builtin('defaultdict', (a, k) => {
+        const d = dictFromArgs(ip, a.slice(1), k, r) ?? dictOf(ip, []);
+        defaultFactories.set(d, a[0] ?? NONE);
+        return d;
+      });
+    case 'Counter':
+      return builtin('Counter', (a, k) => {
+        const d = dictOf(ip, []);
+        const src = a[0];
+        if (src && src.kind === 'dict') for (const key of src.keys) ip.dictSet(d.entries, d.keys, key, src.entries.get(dictKey(key))!);
+        else if (src) {
+          const items = ip.iterate(src, r);
+          if (!items) return unknown('Counter of an unknown value');
+          for (const x of items) {
+            const cur = d.entries.get(dictKey(x));
+            ip.dictSet(d.entries, d.keys, x, cur ? ip.binary('+', cur, pyInt(1), r) : pyInt(1));
+          }
+        }
+        for (const [n, v] of k) ip.dictSet(d.entries, d.keys, pyStr(n), v);
+        defaultFactories.set(d, builtin('int', () => pyInt(0)));
+        counters.add(d);
+        return d;
+      });
+    case 'deque':
+      return builtin('deque', (a, k) => {
+        const items = a[0] ? ip.iterate(a[0], r) : [];
+        if (!items) return unknown('deque of an unknown value');
+        const maxlen = num(a[1] ?? k.get('maxlen') ?? NONE);
+        return { kind: 'list', items: maxlen !== null ? items.slice(Math.max(0, items.length - maxlen)) : items };
+      });
+    case 'namedtuple':
+      return namedtupleCtor(ip, r);
+    case 'ChainMap':
+      return builtin('ChainMap', (a) => {
+        const d = dictOf(ip, []);
+        for (const m of [...a].reverse()) if (m.kind === 'dict') for (const key of m.keys) ip.dictSet(d.entries, d.keys, key, m.entries.get(dictKey(key))!);
+        return d;
+      });
+    case 'abc':
+      return obj({ t: 'namespace', path: 'collections.abc' }, 'module');
+  }
+  return null;
+}
+
+/** Dicts made by Counter() (for most_common and their missing-key default). */
+export const counters = new WeakSet<object>();
+
+// ---------------------------------------------------------------- functools
+
+function functoolsAttr(ip: Interpreter, name: string, r: Range | null): PyValue | null {
+  switch (name) {
+    case 'partial':
+    case 'partialmethod':
+      return builtin(name, (a, k) => (a[0] ? obj({ t: 'partial', fn: a[0], args: a.slice(1), kwargs: k }, 'functools.partial') : unknown('partial')));
+    case 'reduce':
+      return builtin(name, (a) => {
+        const items = a[1] ? ip.iterate(a[1], r) : null;
+        if (!items || !a[0]) return unknown('reduce of an unknown value');
+        let acc = a[2] ?? items.shift();
+        if (!acc) return unknown('reduce of an empty sequence');
+        for (const x of items) acc = ip.call(a[0], [acc, x], new Map(), r);
+        return acc;
+      });
+    case 'wraps':
+    case 'update_wrapper': {
+      // wraps(wrapped)(wrapper): the wrapper takes the wrapped function's name and docs (its code keeps its own).
+      const copy = (wrapper: PyValue, wrapped: PyValue): PyValue => {
+        for (const key of ['__name__', '__qualname__', '__doc__', '__module__']) {
+          const v = ip.getAttr(wrapped, key, r);
+          if (v.kind !== 'unknown') ip.setAttr(wrapper, key, v, r);
+        }
+        ip.setAttr(wrapper, '__wrapped__', wrapped, r);
+        return wrapper;
+      };
+      if (name === 'update_wrapper') return builtin(name, (a) => (a[0] && a[1] ? copy(a[0], a[1]) : a[0] ?? NONE));
+      return builtin(name, (a) => (a[0] ? builtin('wraps.decorator', (b) => (b[0] ? copy(b[0], a[0]!) : NONE)) : unknown('wraps()')));
+    }
+    case 'cached_property':
+      return builtin(name, (a) => (a[0] ? obj({ t: 'property', fn: a[0] }, 'property') : unknown('cached_property()')));
+    case 'lru_cache':
+    case 'cache':
+    case 'total_ordering':
+    case 'singledispatch':
+    case 'singledispatchmethod':
+      return decoratorFactory(name);
+    case 'cmp_to_key':
+      return builtin(name, (a) => a[0] ?? NONE);
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------- itertools
+
+function product(lists: PyValue[][]): PyValue[] {
+  let out: PyValue[][] = [[]];
+  for (const l of lists) out = out.flatMap((p) => l.map((x) => [...p, x]));
+  return out.map((items) => ({ kind: 'tuple', items }));
+}
+
+function combinations(items: PyValue[], k: number, withReplacement: boolean): PyValue[] {
+  const out: PyValue[] = [];
+  const rec = (start: number, acc: PyValue[]) => {
+    if (acc.length === k) return void out.push({ kind: 'tuple', items: acc });
+    for (let i = start; i < items.length; i++) rec(withReplacement ? i : i + 1, [...acc, items[i]]);
+  };
+  rec(0, []);
+  return out;
+}
+
+function permutations(items: PyValue[], k: number): PyValue[] {
+  const out: PyValue[] = [];
+  const rec = (used: boolean[], acc: PyValue[]) => {
+    if (acc.length === k) return void out.push({ kind: 'tuple', items: acc });
+    items.forEach((x, i) => {
+      if (used[i]) return;
+      used[i] = true;
+      rec(used, [...acc, x]);
+      used[i] = false;
+    });
+  };
+  rec(items.map(() => false), []);
+  return out;
+}
+
+const MAX_ITEMS = 100000;
+
+function itertoolsAttr(ip: Interpreter, name: string, r: Range | null): PyValue | null {
+  const iter = (v: PyValue | undefined) => (v ? ip.iterate(v, r) : null);
+  const list = (items: PyValue[]): PyValue => ({ kind: 'list', items });
+  switch (name) {
+    case 'chain':
+      return builtin(name, (a) => {
+        const items: PyValue[] = [];
+        for (const x of a) {
+          const it = iter(x);
+          if (!it) return unknown('chain of an unknown value');
+          items.push(...it);
+        }
+        return list(items);
+      });
+    case 'chain_from_iterable':
+      return builtin(name, (a) => {
+        const outer = iter(a[0]);
+        if (!outer) return unknown('chain.from_iterable of an unknown value');
+        const items: PyValue[] = [];
+        for (const x of outer) {
+          const it = iter(x);
+          if (!it) return unknown('chain.from_iterable of an unknown value');
+          items.push(...it);
+        }
+        return list(items);
+      });
+    case 'repeat':
+      return builtin(name, (a, k) => {
+        const n = num(a[1] ?? k.get('times') ?? NONE);
+        return n === null || n > MAX_ITEMS ? unknown('itertools.repeat without a count') : list(Array.from({ length: Math.max(0, n) }, () => a[0] ?? NONE));
+      });
+    case 'product':
+      return builtin(name, (a, k) => {
+        const lists = a.map((x) => iter(x));
+        if (lists.some((l) => !l)) return unknown('product of an unknown value');
+        const rep = num(k.get('repeat') ?? pyInt(1)) ?? 1;
+        const all: PyValue[][] = [];
+        for (let i = 0; i < rep; i++) all.push(...(lists as PyValue[][]));
+        if (all.reduce((n, l) => n * l.length, 1) > MAX_ITEMS) return unknown('product too large');
+        return list(product(all));
+      });
+    case 'combinations':
+    case 'combinations_with_replacement':
+    case 'permutations':
+      return builtin(name, (a, k) => {
+        const items = iter(a[0]);
+        if (!items) return unknown(`${name} of an unknown value`);
+        const n = num(a[1] ?? k.get('r') ?? pyInt(items.length));
+        if (n === null || items.length > 12) return unknown(`${name} too large`);
+        return list(name === 'permutations' ? permutations(items, n) : combinations(items, n, name !== 'combinations'));
+      });
+    case 'accumulate':
+      return builtin(name, (a, k) => {
+        const items = iter(a[0]);
+        if (!items) return unknown('accumulate of an unknown value');
+        const fn = a[1] ?? k.get('func');
+        const init = k.get('initial');
+        const out: PyValue[] = [];
+        let acc: PyValue | undefined = init && init.kind !== 'none' ? init : undefined;
+        if (acc) out.push(acc);
+        for (const x of items) {
+          acc = acc === undefined ? x : fn && fn.kind !== 'none' ? ip.call(fn, [acc, x], new Map(), r) : ip.binary('+', acc, x, r);
+          out.push(acc);
+        }
+        return list(out);
+      });
+    case 'islice':
+      return builtin(name, (a) => {
+        const items = iter(a[0]);
+        if (!items) return unknown('islice of an unknown value');
+        const args = a.slice(1).map((x) => (x.kind === 'none' ? null : num(x)));
+        const [start, stop, step] = args.length === 1 ? [0, args[0], 1] : [args[0] ?? 0, args[1] ?? null, args[2] ?? 1];
+        const out: PyValue[] = [];
+        for (let i = start ?? 0; i < (stop ?? items.length) && i < items.length; i += step ?? 1) out.push(items[i]);
+        return list(out);
+      });
+    case 'zip_longest':
+      return builtin(name, (a, k) => {
+        const lists = a.map((x) => iter(x));
+        if (lists.some((l) => !l)) return unknown('zip_longest of an unknown value');
+        const fill = k.get('fillvalue') ?? NONE;
+        const n = Math.max(0, ...lists.map((l) => l!.length));
+        return list(Array.from({ length: n }, (_, i) => ({ kind: 'tuple' as const, items: lists.map((l) => l![i] ?? fill) })));
+      });
+    case 'starmap':
+      return builtin(name, (a) => {
+        const items = iter(a[1]);
+        if (!items || !a[0]) return unknown('starmap of an unknown value');
+        const out: PyValue[] = [];
+        for (const x of items) {
+          const args = iter(x);
+          if (!args) return unknown('starmap of an unknown value');
+          out.push(ip.call(a[0], args, new Map(), r));
+        }
+        return list(out);
+      });
+    case 'groupby':
+      return builtin(name, (a, k) => {
+        const items = iter(a[0]);
+        if (!items) return unknown('groupby of an unknown value');
+        const key = a[1] ?? k.get('key');
+        const out: PyValue[] = [];
+        let curKey: PyValue | null = null;
+        let cur: PyValue[] = [];
+        for (const x of items) {
+          const kx = key && key.kind !== 'none' ? ip.call(key, [x], new Map(), r) : x;
+          if (curKey && pyEquals(curKey, kx) === true) cur.push(x);
+          else {
+            if (curKey) out.push({ kind: 'tuple', items: [curKey, list(cur)] });
+            curKey = kx;
+            cur = [x];
+          }
+        }
+        if (curKey) out.push({ kind: 'tuple', items: [curKey, list(cur)] });
+        return list(out);
+      });
+    case 'tee':
+      return builtin(name, (a) => {
+        const items = iter(a[0]);
+        const n = num(a[1] ?? pyInt(2)) ?? 2;
+        return items ? { kind: 'tuple', items: Array.from({ length: n }, () => list([...items])) } : unknown('tee of an unknown value');
+      });
+    case 'count':
+    case 'cycle':
+      return builtin(name, () => unknown(`itertools.${name} (an endless iterator)`));
+    case 'compress':
+      return builtin(name, (a) => {
+        const items = iter(a[0]);
+        const sel = iter(a[1]);
+        if (!items || !sel) return unknown('compress of an unknown value');
+        return list(items.filter((_, i) => i < sel.length && truthy(sel[i]) === true));
+      });
+    case 'takewhile':
+    case 'dropwhile':
+    case 'filterfalse':
+      return builtin(name, (a) => {
+        const items = iter(a[1]);
+        if (!items || !a[0]) return unknown(`${name} of an unknown value`);
+        const test = (x: PyValue) => truthy(a[0]!.kind === 'none' ? x : ip.call(a[0]!, [x], new Map(), r)) === true;
+        if (name === 'filterfalse') return list(items.filter((x) => !test(x)));
+        const i = items.findIndex((x) => !test(x));
+        const cut = i < 0 ? items.length : i;
+        return list(name === 'takewhile' ? items.slice(0, cut) : items.slice(cut));
+      });
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------- operator
+
+const BINARY_OPS: Record<string, string> = {
+  add: '+', sub: '-', mul: '*', truediv: '/', floordiv: '//', mod: '%', pow: '**', matmul: '@', and_: '&', or_: '|', xor: '^', lshift: '<<', rshift: '>>',
+  iadd: '+', isub: '-', imul: '*', itruediv: '/', ifloordiv: '//', imatmul: '@', concat: '+', iconcat: '+',
+};
+const COMPARE_OPS: Record<string, string> = { eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=', is_: 'is', is_not: 'is not' };
+
+function operatorAttr(ip: Interpreter, name: string, r: Range | null): PyValue | null {
+  if (name in BINARY_OPS) return builtin(name, (a) => ip.binary(BINARY_OPS[name], a[0] ?? NONE, a[1] ?? NONE, r));
+  if (name in COMPARE_OPS) return builtin(name, (a) => ip.compare(COMPARE_OPS[name], a[0] ?? NONE, a[1] ?? NONE, r));
+  switch (name) {
+    case 'neg':
+      return builtin(name, (a) => ip.binary('-', pyInt(0), a[0] ?? NONE, r));
+    case 'pos':
+    case 'index':
+      return identity(name);
+    case 'not_':
+    case 'truth':
+      return builtin(name, (a) => {
+        const t = truthy(a[0] ?? NONE);
+        return t === null ? unknown(`operator.${name} of an unknown value`) : pyBool(name === 'truth' ? t : !t);
+      });
+    case 'contains':
+      return builtin(name, (a) => ip.compare('in', a[1] ?? NONE, a[0] ?? NONE, r));
+    case 'getitem':
+      return builtin(name, (a) => ip.getItem(a[0] ?? NONE, a[1] ?? NONE, r));
+    case 'setitem':
+      return builtin(name, (a) => (ip.setItem(a[0] ?? NONE, a[1] ?? NONE, a[2] ?? NONE, r), NONE));
+    case 'itemgetter':
+      return builtin(name, (keys) =>
+        builtin('itemgetter', (a) => {
+          const got = keys.map((k) => ip.getItem(a[0] ?? NONE, k, r));
+          return got.length === 1 ? got[0] : { kind: 'tuple', items: got };
+        }),
+      );
+    case 'attrgetter':
+      return builtin(name, (names) =>
+        builtin('attrgetter', (a) => {
+          const got = names.map((n) => (n.kind === 'str' ? n.value.split('.').reduce((v, part) => ip.getAttr(v, part, r), a[0] ?? NONE) : unknown('attrgetter')));
+          return got.length === 1 ? got[0] : { kind: 'tuple', items: got };
+        }),
+      );
+    case 'methodcaller':
+      return builtin(name, (b, bk) =>
+        builtin('methodcaller', (a) => (b[0]?.kind === 'str' ? ip.call(ip.getAttr(a[0] ?? NONE, b[0].value, r), b.slice(1), bk, r) : unknown('methodcaller'))),
+      );
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------- copy, dataclasses, inspect, types
+
+function shallowCopy(ip: Interpreter, v: PyValue): PyValue {
+  switch (v.kind) {
+    case 'list':
+      return { kind: 'list', items: [...v.items] };
+    case 'dict': {
+      const d = { kind: 'dict' as const, entries: new Map(v.entries), keys: [...v.keys] };
+      const f = defaultFactories.get(v);
+      if (f) defaultFactories.set(d, f);
+      return d;
+    }
+    case 'object': {
+      const inst = instanceOf(v);
+      // A module copied shallowly still shares its children and parameters; a deep copy gives the same shapes.
+      return inst ? deepCopy(ip, v) : v;
+    }
+    default:
+      return v;
+  }
+}
+
+/** The fields of a dataclass instance, in definition order (annotated names of the class and its bases). */
+function dataclassFields(v: PyValue): string[] | null {
+  const inst = instanceOf(v);
+  if (!inst || inst.cls.t !== 'user') return null;
+  const out: string[] = [];
+  for (const c of [...inst.cls.cls.mro].reverse()) {
+    if (c.t !== 'user' || !c.cls.def) continue;
+    for (const st of c.cls.def.body) {
+      if (st.k === 'annassign' && st.target.k === 'name' && !out.includes(st.target.id)) out.push(st.target.id);
+    }
+  }
+  return out;
+}
+
+function asDict(ip: Interpreter, v: PyValue, r: Range | null): PyValue {
+  const fields = dataclassFields(v);
+  if (fields) return dictOf(ip, fields.map((f) => [pyStr(f), asDict(ip, ip.getAttr(v, f, r), r)]));
+  if (v.kind === 'list') return { kind: 'list', items: v.items.map((x) => asDict(ip, x, r)) };
+  if (v.kind === 'tuple') return { ...v, items: v.items.map((x) => asDict(ip, x, r)) };
+  if (v.kind === 'dict') return dictOf(ip, v.keys.map((k) => [k, asDict(ip, v.entries.get(dictKey(k))!, r)]));
+  return v;
+}
+
+function dataclassesAttr(ip: Interpreter, name: string, r: Range | null): PyValue | null {
+  switch (name) {
+    case 'field':
+      return builtin(name, (_a, k) => {
+        const factory = k.get('default_factory');
+        return k.get('default') ?? (factory ? ip.call(factory, [], new Map(), r) : NONE);
+      });
+    case 'asdict':
+      return builtin(name, (a) => asDict(ip, a[0] ?? NONE, r));
+    case 'astuple':
+      return builtin(name, (a) => {
+        const fields = dataclassFields(a[0] ?? NONE);
+        return fields ? { kind: 'tuple', items: fields.map((f) => ip.getAttr(a[0]!, f, r)) } : unknown('astuple of a non-dataclass');
+      });
+    case 'replace':
+      return builtin(name, (a, k) => {
+        const self = a[0] ?? NONE;
+        const fields = dataclassFields(self);
+        const inst = instanceOf(self);
+        if (!fields || !inst) return unknown('replace of a non-dataclass');
+        const kwargs = new Map(fields.map((f) => [f, k.get(f) ?? ip.getAttr(self, f, r)] as [string, PyValue]));
+        return ip.call(obj({ t: 'class', cls: inst.cls }, 'type'), [], kwargs, r);
+      });
+    case 'fields':
+      return builtin(name, (a) => {
+        const o = asObject(a[0] ?? NONE);
+        const probe = o && o.t === 'class' && o.cls.t === 'user' ? null : a[0];
+        let names: string[] | null = probe ? dataclassFields(probe) : null;
+        if (o && o.t === 'class' && o.cls.t === 'user') {
+          names = [];
+          for (const c of [...o.cls.cls.mro].reverse()) {
+            if (c.t !== 'user' || !c.cls.def) continue;
+            for (const st of c.cls.def.body) if (st.k === 'annassign' && st.target.k === 'name' && !names.includes(st.target.id)) names.push(st.target.id);
+          }
+        }
+        return names ? { kind: 'tuple', items: names.map((n) => attrObject('dataclasses.Field', [['name', pyStr(n)]])) } : unknown('fields of a non-dataclass');
+      });
+    case 'is_dataclass':
+      return builtin(name, (a) => {
+        const inst = instanceOf(a[0] ?? NONE);
+        const o = asObject(a[0] ?? NONE);
+        const cls = inst ? inst.cls : o && o.t === 'class' ? o.cls : null;
+        return pyBool(!!cls && cls.t === 'user' && !!cls.cls.def?.decorators.some((d) => /dataclass/.test(exprName(d))));
+      });
+    case 'MISSING':
+      return opaque('dataclasses.MISSING');
+    case 'InitVar':
+    case 'KW_ONLY':
+      return opaque('typing');
+  }
+  return decoratorFactory(name);
+}
+
+function exprName(e: import('../python/ast').Expr): string {
+  if (e.k === 'name') return e.id;
+  if (e.k === 'attr') return e.name;
+  if (e.k === 'call') return exprName(e.func);
+  return '';
+}
+
+function userFunctionOf(v: PyValue): UserFunction | null {
+  const o = asObject(v);
+  if (!o) return null;
+  if (o.t === 'func') return o.fn;
+  if (o.t === 'bound' || o.t === 'staticmethod' || o.t === 'classmethod') return userFunctionOf(o.fn);
+  if (o.t === 'class' && o.cls.t === 'user') {
+    for (const c of o.cls.cls.mro) {
+      if (c.t !== 'user') continue;
+      const init = c.cls.ns.get('__init__');
+      if (init) return userFunctionOf(init);
+    }
+  }
+  return null;
+}
+
+const PARAM_KINDS = ['POSITIONAL_ONLY', 'POSITIONAL_OR_KEYWORD', 'VAR_POSITIONAL', 'KEYWORD_ONLY', 'VAR_KEYWORD'];
+const EMPTY = opaque('inspect._empty');
+
+function signatureOf(ip: Interpreter, f: PyValue, r: Range | null): PyValue {
+  const fn = userFunctionOf(f);
+  if (!fn) return unknown('signature of a function the analysis cannot see');
+  const o = asObject(f);
+  // Bound methods and classes drop the first parameter (self).
+  const skip = o && (o.t === 'bound' || o.t === 'class') ? 1 : 0;
+  const params = fn.params.slice(skip);
+  const entries: [PyValue, PyValue][] = params.map((p) => {
+    const kind = p.kind === 'star' ? 2 : p.kind === 'dstar' ? 4 : p.keywordOnly ? 3 : 1;
+    return [pyStr(p.name), attrObject('inspect.Parameter', [['name', pyStr(p.name)], ['default', fn.defaults.get(p.name) ?? EMPTY], ['kind', pyInt(kind)], ['annotation', EMPTY]])];
+  });
+  return attrObject('inspect.Signature', [['parameters', dictOf(ip, entries)], ['return_annotation', EMPTY]]);
+}
+
+function inspectAttr(ip: Interpreter, name: string, r: Range | null): PyValue | null {
+  const is = (test: (o: ReturnType<typeof asObject>, v: PyValue) => boolean) => builtin(name, (a) => pyBool(test(asObject(a[0] ?? NONE), a[0] ?? NONE)));
+  switch (name) {
+    case 'isfunction':
+      return is((o) => !!o && o.t === 'func');
+    case 'ismethod':
+      return is((o) => !!o && o.t === 'bound');
+    case 'isclass':
+      return is((o, v) => (!!o && o.t === 'class') || (!!o && o.t === 'builtin' && v.kind === 'object' && v.typeName === 'type'));
+    case 'isbuiltin':
+      return is((o) => !!o && (o.t === 'builtin' || o.t === 'op'));
+    case 'isroutine':
+      return is((o) => !!o && ['func', 'bound', 'builtin', 'op'].includes(o.t));
+    case 'ismodule':
+      return is((o) => !!o && (o.t === 'pymodule' || o.t === 'namespace'));
+    case 'isabstract':
+    case 'isgeneratorfunction':
+    case 'iscoroutinefunction':
+      return is(() => false);
+    case 'signature':
+      return builtin(name, (a) => signatureOf(ip, a[0] ?? NONE, r));
+    case 'getfullargspec':
+    case 'getargspec':
+      return builtin(name, (a) => {
+        const fn = userFunctionOf(a[0] ?? NONE);
+        if (!fn) return unknown('getfullargspec of a function the analysis cannot see');
+        const args = fn.params.filter((p) => p.kind === 'normal' && !p.keywordOnly).map((p) => pyStr(p.name));
+        const varargs = fn.params.find((p) => p.kind === 'star');
+        const varkw = fn.params.find((p) => p.kind === 'dstar');
+        const defaults = fn.params.filter((p) => p.kind === 'normal' && !p.keywordOnly && fn.defaults.has(p.name)).map((p) => fn.defaults.get(p.name)!);
+        return attrObject('inspect.FullArgSpec', [
+          ['args', { kind: 'list', items: args }],
+          ['varargs', varargs ? pyStr(varargs.name) : NONE],
+          ['varkw', varkw ? pyStr(varkw.name) : NONE],
+          ['defaults', defaults.length ? { kind: 'tuple', items: defaults } : NONE],
+          ['kwonlyargs', { kind: 'list', items: fn.params.filter((p) => p.keywordOnly && p.kind === 'normal').map((p) => pyStr(p.name)) }],
+        ]);
+      });
+    case 'Parameter':
+      return attrObject('inspect.Parameter', [['empty', EMPTY], ...PARAM_KINDS.map((k, i) => [k, pyInt(i)] as [string, PyValue])]);
+    case '_empty':
+    case 'Signature':
+      return EMPTY;
+  }
+  return null;
+}
+
+function typesAttr(ip: Interpreter, name: string): PyValue | null {
+  switch (name) {
+    case 'SimpleNamespace':
+      return builtin(name, (_a, k) => attrObject('types.SimpleNamespace', [...k]));
+    case 'MappingProxyType':
+      return builtin(name, (a) => a[0] ?? NONE);
+    case 'ModuleType':
+      return builtin(name, (a) => attrObject('module', [['__name__', a[0] ?? pyStr('')]]));
+  }
+  void ip;
+  return null;
+}
+
+// ---------------------------------------------------------------- numpy (arrays are constant tensors)
+
+const NP_DTYPES: Record<string, string> = {
+  float32: 'float32', float64: 'float64', float16: 'float16', double: 'float64', single: 'float32', half: 'float16', float_: 'float64',
+  int64: 'int64', int32: 'int32', int16: 'int16', int8: 'int8', uint8: 'uint8', bool_: 'bool', int_: 'int64', intc: 'int32', longlong: 'int64',
+};
+
+/** Tensors that stand for numpy arrays (the line tracer does not report them: PyTorch's tracer sees no tensor there). */
+export const numpyArrays = new WeakSet<object>();
+
+function npDtype(v: PyValue | undefined): PyValue | null {
+  if (!v || v.kind === 'none') return null;
+  if (v.kind === 'object' && v.typeName === 'torch.dtype') return v;
+  const o = asObject(v);
+  if (o && o.t === 'builtin') {
+    const n = o.name.replace(/^numpy\./, '');
+    if (n in NP_DTYPES) return { kind: 'object', typeName: 'torch.dtype', ref: NP_DTYPES[n] };
+    if (n === 'float') return { kind: 'object', typeName: 'torch.dtype', ref: 'float64' };
+    if (n === 'int') return { kind: 'object', typeName: 'torch.dtype', ref: 'int64' };
+    if (n === 'bool') return { kind: 'object', typeName: 'torch.dtype', ref: 'bool' };
+  }
+  if (v.kind === 'str' && v.value in NP_DTYPES) return { kind: 'object', typeName: 'torch.dtype', ref: NP_DTYPES[v.value] };
+  return null;
+}
+
+function hasFloat(v: PyValue): boolean {
+  if (v.kind === 'float') return true;
+  if (v.kind === 'list' || v.kind === 'tuple') return v.items.some(hasFloat);
+  return v.kind === 'tensor' && (v as Tensor).dtype.startsWith('float');
+}
+
+function asArray(ip: Interpreter, t: PyValue): PyValue {
+  if (t.kind === 'tensor') numpyArrays.add(t);
+  return t;
+}
+
+function numpyAttr(ip: Interpreter, name: string, r: Range | null): PyValue | null {
+  const f64: PyValue = { kind: 'object', typeName: 'torch.dtype', ref: 'float64' };
+  const i64: PyValue = { kind: 'object', typeName: 'torch.dtype', ref: 'int64' };
+  const op = (key: string, args: PyValue[], kw: [string, PyValue][] = []) => asArray(ip, ip.callOpKey(key, args, new Map(kw), r));
+  if (name in NP_DTYPES) {
+    const dt = NP_DTYPES[name];
+    return builtin(`numpy.${name}`, (a) => {
+      const x = a[0] ?? pyInt(0);
+      if (x.kind === 'tensor') return op('Tensor.to', [x, { kind: 'object', typeName: 'torch.dtype', ref: dt }]);
+      const n = num(x);
+      if (n === null) return unknown(`numpy.${name} of an unknown value`);
+      return dt.startsWith('float') ? { kind: 'float', value: n } : dt === 'bool' ? pyBool(n !== 0) : pyInt(Math.trunc(n));
+    });
+  }
+  switch (name) {
+    case 'newaxis':
+      return NONE;
+    case 'ndarray':
+      return ip.builtins.get('Tensor') ?? null;
+    case 'array':
+    case 'asarray':
+    case 'ascontiguousarray':
+      return builtin(name, (a, k) => {
+        const x = a[0] ?? NONE;
+        const dt = npDtype(a[1] ?? k.get('dtype'));
+        if (x.kind === 'tensor') return dt ? op('Tensor.to', [x, dt]) : asArray(ip, x);
+        if (x.kind === 'int' || x.kind === 'float' || x.kind === 'bool') return x;
+        return op('torch.tensor', [x], [['dtype', dt ?? (hasFloat(x) ? f64 : i64)]]);
+      });
+    case 'eye':
+    case 'identity':
+      return builtin(name, (a, k) => op('torch.eye', a.slice(0, name === 'eye' ? 2 : 1), [['dtype', npDtype(k.get('dtype')) ?? f64]]));
+    case 'zeros':
+    case 'ones':
+    case 'empty':
+      return builtin(name, (a, k) => op(`torch.${name === 'empty' ? 'zeros' : name}`, [a[0] ?? NONE], [['dtype', npDtype(a[1] ?? k.get('dtype')) ?? f64]]));
+    case 'full':
+      return builtin(name, (a, k) => op('torch.full', [a[0] ?? NONE, a[1] ?? NONE], [['dtype', npDtype(a[2] ?? k.get('dtype')) ?? (hasFloat(a[1] ?? NONE) ? f64 : i64)]]));
+    case 'arange':
+      return builtin(name, (a, k) => op('torch.arange', a, [['dtype', npDtype(k.get('dtype')) ?? (a.some(hasFloat) ? f64 : i64)]]));
+    case 'linspace':
+      return builtin(name, (a, k) => op('torch.linspace', [a[0] ?? NONE, a[1] ?? NONE, a[2] ?? k.get('num') ?? pyInt(50)], [['dtype', npDtype(k.get('dtype')) ?? f64]]));
+    case 'prod':
+    case 'sum':
+      return builtin(name, (a) => {
+        const x = a[0] ?? NONE;
+        const items = x.kind === 'tensor' ? null : ip.iterate(x, r);
+        if (!items) return x.kind === 'tensor' ? ip.callOpKey(`torch.${name}`, [x], new Map(), r) : unknown(`numpy.${name} of an unknown value`);
+        let acc: PyValue = pyInt(name === 'prod' ? 1 : 0);
+        for (const it of items) acc = ip.binary(name === 'prod' ? '*' : '+', acc, it, r);
+        return acc;
+      });
+    case 'cumsum':
+      return builtin(name, (a) => {
+        const items = ip.iterate(a[0] ?? NONE, r);
+        if (!items) return unknown('numpy.cumsum of an unknown value');
+        let acc: PyValue = pyInt(0);
+        const out = items.map((x) => (acc = ip.binary('+', acc, x, r)));
+        return op('torch.tensor', [{ kind: 'list', items: out }], [['dtype', out.some(hasFloat) ? f64 : i64]]);
+      });
+    case 'mean':
+      return builtin(name, (a) => {
+        const items = ip.iterate(a[0] ?? NONE, r);
+        const ns = items?.map(num);
+        if (!ns || !ns.length || ns.some((x) => x === null)) return unknown('numpy.mean of an unknown value');
+        return { kind: 'float', value: (ns as number[]).reduce((s, x) => s + x, 0) / ns.length };
+      });
+    case 'max':
+    case 'min':
+    case 'abs':
+    case 'round':
+      return ip.builtins.get(name) ?? null;
+    case 'floor':
+    case 'ceil':
+      return builtin(name, (a) => {
+        const n = num(a[0] ?? NONE);
+        return n === null ? unknown(`numpy.${name} of an unknown value`) : { kind: 'float', value: name === 'floor' ? Math.floor(n) : Math.ceil(n) };
+      });
+    case 'random':
+      return obj({ t: 'namespace', path: 'numpy.random' }, 'module');
+  }
+  const m = mathAttr(ip, name, r, true);
+  return m;
+}
+
+// ---------------------------------------------------------------- entry point
+
+/** Attribute `name` of a standard-library module (`path` is the dotted module name); null when this file does not define it. */
+export function stdlibAttr(ip: Interpreter, path: string, name: string, r: Range | null): PyValue | null {
+  switch (path) {
+    case 'math':
+      return mathAttr(ip, name, r, false);
+    case 'collections':
+      return collectionsAttr(ip, name, r);
+    case 'functools':
+      return functoolsAttr(ip, name, r);
+    case 'itertools':
+      return itertoolsAttr(ip, name, r);
+    case 'operator':
+      return operatorAttr(ip, name, r);
+    case 'copy':
+      if (name === 'deepcopy') return builtin(name, (a) => (a[0] ? deepCopy(ip, a[0]) : NONE));
+      if (name === 'copy') return builtin(name, (a) => (a[0] ? shallowCopy(ip, a[0]) : NONE));
+      return null;
+    case 'dataclasses':
+      return dataclassesAttr(ip, name, r);
+    case 'inspect':
+      return inspectAttr(ip, name, r);
+    case 'types':
+      return typesAttr(ip, name);
+    case 're':
+      return reAttr(ip, name, r);
+    case 'warnings':
+      return builtin(name, () => NONE);
+    case 'numpy':
+      return numpyAttr(ip, name, r);
+    case 'numpy.random':
+      return builtin(name, () => unknown(`numpy.random.${name} (random values)`));
+  }
+  return null;
+}
