@@ -11,10 +11,10 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 
 /** Node bundles: the extension host (vscode is provided at run time) and the command-line tool. */
 const nodeBuilds = [
-  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { entryPoints: ['src/extension/host/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   // The extension's analysis engine, loaded on first use so activation stays fast.
-  { entryPoints: ['src/extension/engine.ts'], outfile: 'dist/engine.js' },
-  { entryPoints: ['src/extension/analysisWorker.ts'], outfile: 'dist/analysisWorker.js' },
+  { entryPoints: ['src/extension/service/engine.ts'], outfile: 'dist/engine.js' },
+  { entryPoints: ['src/extension/service/analysisWorker.ts'], outfile: 'dist/analysisWorker.js' },
   { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ].map((b) => ({
   ...common, platform: 'node', format: 'cjs', target: 'node20', ...b,

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as esbuild from 'esbuild';
-import { analysisWorkerLimits } from '../src/extension/analysisWorkerClient';
+import { analysisWorkerLimits } from '../src/extension/service/analysisWorkerClient';
 import type { BenchRow } from './benchRow';
 
 const OUT = resolve(__dirname, '..', '.bench', 'engineFigures.js');

@@ -4,8 +4,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join, resolve } from 'node:path';
 import { initPythonParser } from '../src/core/python/pythonParser';
 import { nodeParserOptions } from '../src/cli/wasmLocation';
-import { AnalysisWorkerClient } from '../src/extension/analysisWorkerClient';
-import { analyzeText, type AnalyzeRequest } from '../src/extension/engineAnalyze';
+import { AnalysisWorkerClient } from '../src/extension/service/analysisWorkerClient';
+import { analyzeText, type AnalyzeRequest } from '../src/extension/service/engineAnalyze';
 import { syntheticModelFile } from './syntheticModel';
 import type { BenchRow } from './benchRow';
 

@@ -11,7 +11,7 @@
 
 // ───────────────────────────── boot configuration ─────────────────────────────
 
-/** Set by the host's HTML shell as `window.fusionLensBoot` before the bundle runs (src/extension/webviewHtml.ts). */
+/** Set by the host's HTML shell as `window.fusionLensBoot` before the bundle runs (src/extension/host/webviewHtml.ts). */
 export interface WebviewBoot {
   /** Webview URI of dist/wasm/ with a trailing slash (onnxruntime-web's wasmPaths). */
   readonly wasmBase: string;

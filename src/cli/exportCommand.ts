@@ -2,11 +2,16 @@
 import { writeFileSync } from 'node:fs';
 import { exportOnnx, OnnxExportError } from '../core/onnx/encodeOnnx';
 import { writeOut } from './output';
-import { analyzeModels, weightsFor } from './runCommand';
+import type { InputKind } from '../core/interp/inputSpec';
+import { IMPORT_USAGE, noImportOptions, takeImportFlag, type ImportOptions } from './importSources';
+import { analyzeModels, parseInputKind, weightsFor } from './runCommand';
 
 const USAGE = `usage: fusion-lens export FILE --model EXPR [--input SPEC]... -o OUT.onnx [--weights F.safetensors] [--seed N] [--all-values]
+                           [--input-kind tensor|list|dict] [--python-path DIR]... [--python-env PREFIX]
+  --input-kind   tensor (one argument per input, default), list or dict (all inputs in one argument)
   --weights      state_dict to embed (default: PyTorch-default init from --seed, default 0)
-  --all-values   also expose every intermediate tensor as a graph output (value.<id>), for per-layer statistics`;
+  --all-values   also expose every intermediate tensor as a graph output (value.<id>), for per-layer statistics
+${IMPORT_USAGE}`;
 
 interface ExportArgs {
   file: string;
@@ -16,6 +21,8 @@ interface ExportArgs {
   weights: string | null;
   seed: number;
   allValues: boolean;
+  inputKind: InputKind;
+  imports: ImportOptions;
 }
 
 export function parseExportArgs(argv: readonly string[]): ExportArgs | string {
@@ -26,10 +33,21 @@ export function parseExportArgs(argv: readonly string[]): ExportArgs | string {
   let seed = 0;
   let allValues = false;
   const inputs: string[] = [];
+  let inputKind: InputKind = 'args';
+  const imports = noImportOptions();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string | null => argv[++i] ?? null;
+    const imp = takeImportFlag(imports, a, value);
+    if (typeof imp === 'string') return imp;
+    if (imp) continue;
     switch (a) {
+      case '--input-kind': {
+        const k = parseInputKind(value());
+        if (!k) return `--input-kind must be tensor, list or dict (got ${argv[i] ?? 'nothing'})`;
+        inputKind = k;
+        break;
+      }
       case '--model': model = value(); if (!model) return '--model needs an expression'; break;
       case '--input': { const v = value(); if (!v) return '--input needs a SPEC'; inputs.push(v); break; }
       case '-o':
@@ -51,7 +69,7 @@ export function parseExportArgs(argv: readonly string[]): ExportArgs | string {
   if (!file) return 'missing FILE';
   if (!model) return 'missing --model EXPR';
   if (!out) return 'missing -o OUT.onnx';
-  return { file, model, inputs, out, weights, seed, allValues };
+  return { file, model, inputs, out, weights, seed, allValues, inputKind, imports };
 }
 
 export async function exportCommand(argv: string[]): Promise<number> {
@@ -61,7 +79,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const [graph] = await analyzeModels(args.file, [args.model], args.inputs);
+    const [graph] = await analyzeModels(args.file, [args.model], args.inputs, { inputKind: args.inputKind, imports: args.imports });
     const g = graph!;
     const extra = args.allValues ? g.nodes.flatMap((n) => n.outputs) : [];
     const m = exportOnnx(g, { weights: weightsFor(g, args.weights, args.seed), extraOutputs: extra });

@@ -1,10 +1,10 @@
 // `fusion-lens run`: forward passes of one or several models (Python classes or .onnx files) on the same input, with stats and comparisons.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { ModelGraph } from '../core/graph/modelGraph';
 import { analyzeSource } from '../core/interp/analyzeFile';
-import { parseInputSpec, type InputSpec } from '../core/interp/inputSpec';
+import { parseInputSpec, type InputKind, type InputSpec } from '../core/interp/inputSpec';
 import { initPythonParser } from '../core/python/pythonParser';
 import { decodeOnnx } from '../core/onnx/decodeOnnx';
 import { exportOnnx } from '../core/onnx/encodeOnnx';
@@ -24,12 +24,16 @@ import { concreteShape, type DType } from '../core/shape/shape';
 import { readSafetensors } from '../core/weights/readSafetensors';
 import { Rng } from '../core/weights/rng';
 import { writeSafetensors } from '../core/weights/writeSafetensors';
+import { IMPORT_USAGE, importSources, noImportOptions, takeImportFlag, type ImportOptions } from './importSources';
 import { writeOut } from './output';
 
 const USAGE = `usage: fusion-lens run FILE [--model EXPR]... [--input SPEC]... [--weights F.safetensors]
                         [--inputs F.safetensors] [--save-outputs OUT.safetensors] [--seed N]
                         [--threads N] [--memory-limit MB] [--layer-stats] [--json]
-  FILE is a Python model file or an .onnx file; further .onnx files run on the same inputs and are compared.`;
+                        [--input-kind tensor|list|dict] [--python-path DIR]... [--python-env PREFIX]
+  FILE is a Python model file or an .onnx file; further .onnx files run on the same inputs and are compared.
+  --input-kind K      tensor (one argument per input, default), list or dict (all inputs in one argument)
+${IMPORT_USAGE}`;
 
 export interface RunOptions {
   file: string;
@@ -37,6 +41,9 @@ export interface RunOptions {
   moreOnnx: string[];
   models: string[];
   inputSpecs: string[];
+  /** How the inputs are passed to forward (as for `shapes`). */
+  inputKind: InputKind;
+  imports: ImportOptions;
   weights: string | null;
   inputs: string | null;
   saveOutputs: string | null;
@@ -48,7 +55,7 @@ export interface RunOptions {
 }
 
 export function parseRunArgs(argv: readonly string[]): RunOptions | string {
-  const o: RunOptions = { file: '', moreOnnx: [], models: [], inputSpecs: [], weights: null, inputs: null, saveOutputs: null, seed: 0, threads: 1, memoryLimit: DEFAULT_MEMORY_LIMIT_BYTES, json: false, layerStats: false };
+  const o: RunOptions = { file: '', moreOnnx: [], models: [], inputSpecs: [], inputKind: 'args', imports: noImportOptions(), weights: null, inputs: null, saveOutputs: null, seed: 0, threads: 1, memoryLimit: DEFAULT_MEMORY_LIMIT_BYTES, json: false, layerStats: false };
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -64,8 +71,17 @@ export function parseRunArgs(argv: readonly string[]): RunOptions | string {
       return n;
     };
     try {
+      const imp = takeImportFlag(o.imports, a, () => argv[++i] ?? null);
+      if (typeof imp === 'string') return imp;
+      if (imp) continue;
       switch (a) {
         case '--model': o.models.push(value()); break;
+        case '--input-kind': {
+          const k = parseInputKind(value());
+          if (!k) return `--input-kind must be tensor, list or dict (got ${argv[i]})`;
+          o.inputKind = k;
+          break;
+        }
         case '--input': o.inputSpecs.push(value()); break;
         case '--weights': o.weights = value(); break;
         case '--inputs': o.inputs = value(); break;
@@ -145,7 +161,16 @@ function readOrNull(path: string): string | null {
  * Interprets `file` and returns one graph per model expression (default: every nn.Module class
  * that builds without arguments). Models that do not interpret are errors naming the cause.
  */
-export async function analyzeModels(file: string, models: readonly string[], inputSpecs: readonly string[]): Promise<ModelGraph[]> {
+export function parseInputKind(v: string | null | undefined): InputKind | null {
+  return v === 'tensor' || v === 'args' ? 'args' : v === 'list' || v === 'dict' ? v : null;
+}
+
+export interface AnalyzeModelsOptions {
+  readonly inputKind?: InputKind;
+  readonly imports?: ImportOptions;
+}
+
+export async function analyzeModels(file: string, models: readonly string[], inputSpecs: readonly string[], opts: AnalyzeModelsOptions = {}): Promise<ModelGraph[]> {
   const path = resolve(file);
   const text = readOrNull(path);
   if (text === null) throw new Error(`cannot read ${file}`);
@@ -158,9 +183,8 @@ export async function analyzeModels(file: string, models: readonly string[], inp
   const fa = analyzeSource({
     text,
     file: path,
-    readFile: readOrNull,
-    searchRoots: [dirname(path), process.cwd()],
-    ...(models.length ? { models: models.map((expr) => ({ expr, ...(inputs.length ? { inputs } : {}) })) } : {}),
+    ...importSources(path, opts.imports ?? noImportOptions()),
+    ...(models.length ? { models: models.map((expr) => ({ expr, ...(inputs.length ? { inputs } : {}), inputKind: opts.inputKind ?? 'args' })) } : {}),
     ...(!models.length && inputs.length ? { inputOverrides: new Proxy({}, { get: () => inputs }) } : {}),
   });
   const runs = models.length ? fa.models : fa.classes.filter((c) => c.isModel && c.buildable);
@@ -180,7 +204,7 @@ export function weightsFor(graph: ModelGraph, weightsFile: string | null, seed: 
 
 /** Python model files: interpret, take weights, export to ONNX. */
 async function loadPythonModels(o: RunOptions): Promise<RunnableModel[]> {
-  const graphs = await analyzeModels(o.file, o.models, o.inputSpecs);
+  const graphs = await analyzeModels(o.file, o.models, o.inputSpecs, { inputKind: o.inputKind, imports: o.imports });
   return graphs.map((graph) => {
     // per-layer statistics are computed in the graph; the model's own outputs (fetched anyway) are summarised here
     const inputs = new Set(graph.inputs.map((i) => i.value));

@@ -1,5 +1,6 @@
 // Command-line arguments of `fusion-lens shapes`.
 import { parseInputSpec, type InputKind, type InputSpec } from '../core/interp/inputSpec';
+import { IMPORT_USAGE, noImportOptions, takeImportFlag, type ImportOptions } from './importSources';
 
 export interface ShapesArgs {
   readonly file: string;
@@ -10,9 +11,12 @@ export interface ShapesArgs {
   /** Values of symbolic dims used in --input specs (`--dim B=4`). */
   readonly symbols: Record<string, number>;
   readonly timeMs: number;
+  /** --python-path / --python-env. */
+  readonly imports: ImportOptions;
 }
 
 export const SHAPES_USAGE = `usage: fusion-lens shapes FILE [--model EXPR] [--input SPEC]... [--input-kind tensor|list|dict] [--dim NAME=N]... [--json]
+                          [--python-path DIR]... [--python-env PREFIX]
 
   FILE            a Python file with nn.Module classes
   --model EXPR    a Python expression in FILE's scope that builds the model, e.g. "UNet(base=4)";
@@ -22,6 +26,7 @@ export const SHAPES_USAGE = `usage: fusion-lens shapes FILE [--model EXPR] [--in
   --input-kind K  tensor (one argument per input, default), list or dict (all inputs in one argument)
   --dim NAME=N    value of a symbolic dimension used in --input (e.g. --dim B=4 --dim H=256)
   --json          JSON instead of a table: one model's record with --model, else {"models": {CLASS: record}}
+${IMPORT_USAGE}
 `;
 
 /** Parses argv (after the command name); returns an error message for bad usage. */
@@ -33,11 +38,15 @@ export function parseShapesArgs(argv: readonly string[]): ShapesArgs | string {
   let json = false;
   let timeMs = 10000;
   const symbols: Record<string, number> = {};
+  const imports = noImportOptions();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = (): string | null => (i + 1 < argv.length ? argv[++i] : null);
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, null];
     const value = () => inline ?? next();
+    const imp = takeImportFlag(imports, flag, value);
+    if (typeof imp === 'string') return imp;
+    if (imp) continue;
     switch (flag) {
       case '--model': {
         const v = value();
@@ -83,5 +92,5 @@ export function parseShapesArgs(argv: readonly string[]): ShapesArgs | string {
     }
   }
   if (!file) return 'missing FILE';
-  return { file, model, inputs, inputKind, json, symbols, timeMs };
+  return { file, model, inputs, inputKind, json, symbols, timeMs, imports };
 }

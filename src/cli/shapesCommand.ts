@@ -4,11 +4,12 @@
 // outputs, output_kind, diagnostics, …); without --model it is { file, models: { CLASS: record }, diagnostics }
 // with one record per nn.Module class of the file that can be built without arguments.
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { analyzeSource, type ModelAnalysis } from '../core/interp/analyzeFile';
 import { initPythonParser } from '../core/python/pythonParser';
 import type { Diagnostic } from '../core/graph/modelGraph';
 import { fusionFieldJson } from '../core/graph/fusionJson';
+import { importSources } from './importSources';
 import { writeOut } from './output';
 import { diagnosticJson, shapesJson } from './oracleJson';
 import { parseShapesArgs, SHAPES_USAGE } from './shapesArgs';
@@ -63,8 +64,7 @@ export async function shapesCommand(argv: string[]): Promise<number> {
   const fa = analyzeSource({
     text,
     file,
-    readFile: readOrNull,
-    searchRoots: [dirname(file), process.cwd()],
+    ...importSources(file, args.imports),
     symbols: args.symbols,
     budget: { timeMs: args.timeMs },
     ...(args.model ? { models: [{ expr: args.model, inputs: args.inputs, inputKind: args.inputKind }] } : {}),

@@ -6,6 +6,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync,
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { timmWorkspaceSteps } from './timmWorkspace.mjs';
 
 const [url, outDir, wsDir] = process.argv.slice(2);
 if (!url || !outDir || !wsDir) {
@@ -483,6 +484,8 @@ try {
     check(/AttentionFusionNetW8/.test(text) && /output\.0/.test(text) && !/error/i.test(text), `AttentionFusionNetW8 ran with the weights of example_attention_fusion.safetensors: ${JSON.stringify(text.slice(0, 200))}`);
     await shot('run-with-safetensors');
   });
+
+  await timmWorkspaceSteps({ page, wsDir, step, check, shot, openFile, hoverText, palette, gotoLine, frameWithText, sleep, log });
 } finally {
   await ctx.close();
   rmSync(profile, { recursive: true, force: true });

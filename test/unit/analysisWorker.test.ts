@@ -5,10 +5,10 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { syntheticModelFile } from '../../bench/syntheticModel';
-import { fromSlices, toSlices } from '../../src/extension/analysisSlices';
-import { AnalysisWorkerClient, type AnalysisOutcome, type AnalysisWorkerOptions } from '../../src/extension/analysisWorkerClient';
-import { DocumentAnalyzer } from '../../src/extension/documentAnalyzer';
-import { analyzeText, type AnalyzeRequest, type EngineAnalysis } from '../../src/extension/engineAnalyze';
+import { fromSlices, toSlices } from '../../src/extension/service/analysisSlices';
+import { AnalysisWorkerClient, type AnalysisOutcome, type AnalysisWorkerOptions } from '../../src/extension/service/analysisWorkerClient';
+import { DocumentAnalyzer } from '../../src/extension/service/documentAnalyzer';
+import { analyzeText, type AnalyzeRequest, type EngineAnalysis } from '../../src/extension/service/engineAnalyze';
 import { initTestParser, repoRoot } from './pythonWasm';
 
 const WORKER = join(repoRoot, 'dist/analysisWorker.js');

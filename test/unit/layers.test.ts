@@ -1,47 +1,104 @@
-// The layer rules of DESIGN.md: which src/core folders may import which, and that core never reaches VS Code or the DOM.
+// The layer rules of DESIGN.md: which folders may import which, that only the extension's host folder reaches VS Code and that core never touches the DOM.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
-const core = resolve(__dirname, '../../src/core');
+const root = resolve(__dirname, '../..');
 
-/** Allowed imports per folder (arrows point one way). interp, weights and onnx read ModelGraph types from graph. */
+/**
+ * The units of the layer rules, each a folder (or file) of the repository, and the units each may import (arrows point
+ * one way). interp, weights and onnx read ModelGraph types from graph; the protocol carries graph payload types.
+ */
+const core = ['python', 'shape', 'ops', 'interp', 'graph', 'onnx', 'weights', 'run'].map((l) => `src/core/${l}`);
 const allowed: Record<string, readonly string[]> = {
-  python: [],
-  shape: [],
-  ops: ['shape'],
-  interp: ['python', 'shape', 'ops', 'graph'],
-  graph: ['shape', 'ops'],
-  onnx: ['graph', 'ops', 'shape'],
-  weights: ['graph', 'ops', 'shape'],
-  run: ['onnx', 'graph', 'shape'],
+  'src/core/python': [],
+  'src/core/shape': [],
+  'src/core/ops': ['src/core/shape'],
+  'src/core/interp': ['src/core/python', 'src/core/shape', 'src/core/ops', 'src/core/graph'],
+  'src/core/graph': ['src/core/shape', 'src/core/ops'],
+  'src/core/onnx': ['src/core/graph', 'src/core/ops', 'src/core/shape'],
+  'src/core/weights': ['src/core/graph', 'src/core/ops', 'src/core/shape'],
+  'src/core/run': ['src/core/onnx', 'src/core/graph', 'src/core/shape'],
+  'src/protocol.ts': ['src/core/graph'],
+  'src/cli': core,
+  'src/cli.ts': [...core, 'src/cli'],
+  // The engine service: what the analysis worker and dist/engine.js run. Plain Node, never VS Code.
+  'src/extension/service': [...core, 'src/protocol.ts'],
+  // The VS Code glue: providers, commands, views, panels. The only place that imports `vscode`.
+  'src/extension/host': [...core, 'src/protocol.ts', 'src/extension/service'],
+  'webview/shared': ['src/protocol.ts', 'src/core/graph', 'src/core/run', 'src/core/shape', 'src/core/weights'],
+  'webview/graphView': ['webview/shared', 'src/protocol.ts', 'src/core/graph', 'src/core/shape'],
+  'webview/runPanel': ['webview/shared', 'src/protocol.ts', 'src/core/run', 'src/core/weights', 'src/core/shape', 'src/core/graph'],
 };
+/** Units that may import the `vscode` module. */
+const vscodeUnits = new Set(['src/extension/host']);
 
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
+function files(path: string): string[] {
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path).flatMap((n) => {
+    const p = join(path, n);
     return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
   });
 }
 
-const importRe = /(?:import|export)[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g;
+/** The unit a repository-relative path belongs to (longest matching unit), or undefined outside every unit. */
+function unitOf(rel: string): string | undefined {
+  let best: string | undefined;
+  for (const u of Object.keys(allowed)) {
+    const hit = rel === u || `${rel}.ts` === u || rel.startsWith(`${u}/`);
+    if (hit && (!best || u.length > best.length)) best = u;
+  }
+  return best;
+}
 
-for (const [layer, ok] of Object.entries(allowed)) {
-  test(`src/core/${layer} imports only ${ok.length ? ok.join(', ') : 'nothing of ours'}`, () => {
-    for (const file of files(join(core, layer))) {
+const importRe = /(?:import|export)[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)|require\(\s*'([^']+)'\s*\)/g;
+
+/** Import specifiers of a file, comments removed first so prose that mentions `import x from '…'` is not counted. */
+function imports(text: string): string[] {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  return [...code.matchAll(importRe)].map((m) => (m[1] ?? m[2] ?? m[3])!);
+}
+
+test('every source file belongs to a unit of the layer rules', () => {
+  const src = files(join(root, 'src')).map((f) => relative(root, f));
+  assert.deepEqual(src.filter((f) => !unitOf(f)), []);
+});
+
+for (const [unit, ok] of Object.entries(allowed)) {
+  const rules = ok.length ? ok.join(', ') : 'nothing of ours';
+  test(`${unit} imports only ${rules}${vscodeUnits.has(unit) ? ' (and vscode)' : ''}`, () => {
+    const own = files(join(root, unit)).filter((f) => unitOf(relative(root, f)) === unit);
+    assert.ok(own.length > 0, `${unit} has no files`);
+    for (const file of own) {
+      const rel = relative(root, file);
       const text = readFileSync(file, 'utf8');
-      for (const m of text.matchAll(importRe)) {
-        const spec = m[1] ?? m[2]!;
-        assert.notEqual(spec, 'vscode', `${relative(core, file)} imports vscode`);
+      for (const spec of imports(text)) {
+        if (spec === 'vscode') {
+          assert.ok(vscodeUnits.has(unit), `${rel} imports vscode (only ${[...vscodeUnits].join(', ')} may)`);
+          continue;
+        }
         if (!spec.startsWith('.')) continue;
-        const target = relative(core, resolve(file, '..', spec));
-        assert.ok(!target.startsWith('..'), `${relative(core, file)} reaches outside src/core: ${spec}`);
-        const targetLayer = target.split('/')[0]!;
-        if (targetLayer === layer) continue;
-        assert.ok(ok.includes(targetLayer), `${relative(core, file)} imports ${spec} (layer ${targetLayer} is not allowed for ${layer})`);
+        const target = relative(root, resolve(file, '..', spec));
+        const targetUnit = unitOf(target);
+        assert.ok(targetUnit, `${rel} imports ${spec}, outside every unit`);
+        if (targetUnit === unit) continue;
+        assert.ok(ok.includes(targetUnit), `${rel} imports ${spec} (${targetUnit} is not allowed for ${unit})`);
       }
-      assert.doesNotMatch(text, /\b(document|window)\.(createElement|body|addEventListener)/, `${relative(core, file)} touches the DOM`);
+      if (unit.startsWith('src/core/')) {
+        assert.doesNotMatch(text, /\b(document|window)\.(createElement|body|addEventListener)/, `${rel} touches the DOM`);
+      }
     }
   });
 }
+
+test('the engine service folder never imports vscode, not even as a type', () => {
+  for (const file of files(join(root, 'src/extension/service'))) {
+    assert.doesNotMatch(readFileSync(file, 'utf8'), /from\s+'vscode'|import\(\s*'vscode'\s*\)|require\(\s*'vscode'\s*\)/, relative(root, file));
+  }
+});
+
+test('the host folder holds only files that use VS Code (the rest belongs to the service)', () => {
+  const plain = files(join(root, 'src/extension/host')).filter((f) => !imports(readFileSync(f, 'utf8')).includes('vscode'));
+  assert.deepEqual(plain.map((f) => relative(root, f)), []);
+});

@@ -25,6 +25,9 @@ test('export argument parsing', () => {
   const a = parseExportArgs(['m.py', '--model', 'M()', '--input', '1x3x8x8', '-o', 'x.onnx', '--seed', '3', '--all-values']);
   assert.ok(typeof a !== 'string');
   assert.deepEqual([a.model, a.inputs, a.out, a.seed, a.allValues], ['M()', ['1x3x8x8'], 'x.onnx', 3, true]);
+  const d = parseExportArgs(['m.py', '--model', 'M()', '-o', 'x.onnx', '--input-kind', 'dict', '--python-env', '/venv']);
+  assert.ok(typeof d !== 'string');
+  assert.deepEqual([d.inputKind, d.imports.pythonEnv], ['dict', '/venv']);
 });
 
 test('CBAM fixture: export with PyTorch weights, run on PyTorch inputs, outputs match', () => {

@@ -48,6 +48,10 @@ test('argument parsing', () => {
   assert.match(parseRunArgs(['a.onnx', 'm.py']) as string, /one Python FILE/);
   assert.match(parseRunArgs(['a.onnx', '--threads', '0']) as string, /integer ≥ 1/);
   assert.match(parseRunArgs(['a.onnx', '--bogus']) as string, /unknown option/);
+  const k = parseRunArgs(['m.py', '--input-kind', 'list', '--python-path', '/a', '--python-path', '/b', '--python-env', '/venv']);
+  assert.ok(typeof k !== 'string');
+  assert.deepEqual([k.inputKind, k.imports.pythonPaths, k.imports.pythonEnv], ['list', ['/a', '/b'], '/venv']);
+  assert.match(parseRunArgs(['m.py', '--input-kind', 'set']) as string, /tensor, list or dict/);
 });
 
 test('runs an .onnx file on io inputs, prints stats and saves outputs', () => {
@@ -87,4 +91,18 @@ test('corrupt files fail with a clear message', () => {
   const r = cli(bad);
   assert.equal(r.code, 1);
   assert.match(r.err, /not a valid ONNX file/);
+});
+
+test('--input-kind list: a Python model whose forward takes a list runs, as with `shapes`', () => {
+  const file = join(dir, 'listnet.py');
+  writeFileSync(
+    file,
+    ['import torch.nn as nn', '', 'class Fuse(nn.Module):', '    def __init__(self):', '        super().__init__()', '        self.proj = nn.Linear(4, 2)', '',
+      '    def forward(self, feats):', '        return self.proj(feats[0] + feats[1])', ''].join('\n'),
+  );
+  const r = cli(file, '--model', 'Fuse()', '--input', 'a=3x4', '--input', 'b=3x4', '--input-kind', 'list', '--json');
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(JSON.parse(r.out).models[0].outputs[0].shape, [3, 2]);
+  // Without it the two inputs are two arguments, which this forward does not take.
+  assert.notEqual(cli(file, '--model', 'Fuse()', '--input', 'a=3x4', '--input', 'b=3x4').code, 0);
 });

@@ -14,7 +14,7 @@ import { statsFromVector, tensorStats, type TensorStats } from '../../src/core/r
 import { layerStats, layerValueIds, summaryGateFeed } from '../../src/core/run/layerStats';
 import { initStateDict } from '../../src/core/weights';
 import { Rng } from '../../src/core/weights/rng';
-import { prepareRun } from '../../src/extension/engineRun';
+import { prepareRun } from '../../src/extension/service/engineRun';
 import { isToRunPanel, type RunModel } from '../../src/protocol';
 import { heatmap } from '../../webview/runPanel/featureMap';
 import { runModels, steadyState } from '../../webview/runPanel/runModels';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzeText } from '../../src/extension/engineAnalyze';
+import { analyzeText } from '../../src/extension/service/engineAnalyze';
 import { initTestParser } from './pythonWasm';
 
 before(initTestParser);

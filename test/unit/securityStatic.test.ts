@@ -91,26 +91,26 @@ function specifiers(text: string): string[] {
 test('no shipped file loads process, VM or native-code modules; worker_threads only at the two ends of the analysis worker', () => {
   const banned = /^(node:)?(child_process|cluster|vm|worker_threads|inspector|repl|net|dgram|http|https|http2|tls)$/;
   const hits = sources.flatMap((s) => specifiers(s.text).filter((m) => banned.test(m)).map((m) => `${s.file}: ${m}`));
-  // The analysis worker (src/extension/analysisWorker.ts) and the host-side client that starts it.
-  assert.deepEqual(hits, ['src/extension/analysisWorker.ts: node:worker_threads', 'src/extension/analysisWorkerClient.ts: node:worker_threads']);
+  // The analysis worker (src/extension/service/analysisWorker.ts) and the host-side client that starts it.
+  assert.deepEqual(hits, ['src/extension/service/analysisWorker.ts: node:worker_threads', 'src/extension/service/analysisWorkerClient.ts: node:worker_threads']);
   assert.deepEqual(specifiers(`import { spawn } from 'node:child_process';\nconst vm = require("vm");`), ['node:child_process', 'vm']);
 });
 
 test('the only Worker started is the bundled analysis worker, from a file and never from a string', () => {
   const starters = sources.filter((s) => /\bnew\s+Worker\s*\(/.test(codeOnly(s.text)) && s.file.startsWith('src/'));
-  assert.deepEqual(starters.map((s) => s.file), ['src/extension/analysisWorkerClient.ts']);
+  assert.deepEqual(starters.map((s) => s.file), ['src/extension/service/analysisWorkerClient.ts']);
   const client = starters[0]!.text;
   assert.match(client, /new Worker\(this\.options\.workerFile, \{/);
   // `eval: true` would make the first argument JavaScript source instead of a file name.
   assert.ok(!sources.some((s) => /\beval\s*:\s*true\b/.test(codeOnly(s.text))));
-  const host = sources.find((s) => s.file === 'src/extension/analysisHost.ts')!.text;
+  const host = sources.find((s) => s.file === 'src/extension/host/analysisHost.ts')!.text;
   assert.match(host, /workerFile: path\.join\(dist, 'analysisWorker\.js'\)/);
 });
 
 test('require() with a computed argument appears only where the extension loads its own engine bundle', () => {
   const dynamic = sources.flatMap((s) => [...codeOnly(s.text).matchAll(/\brequire\s*\(\s*([^'"`)\s])/g)].map(() => s.file));
-  assert.deepEqual(dynamic, ['src/extension/engineLoader.ts']);
-  const loader = sources.find((s) => s.file === 'src/extension/engineLoader.ts')!.text;
+  assert.deepEqual(dynamic, ['src/extension/host/engineLoader.ts']);
+  const loader = sources.find((s) => s.file === 'src/extension/host/engineLoader.ts')!.text;
   assert.match(loader, /require\(path\.join\(dist, 'engine\.js'\)\)/);
 });
 
@@ -136,21 +136,21 @@ test('every webview gets its HTML from buildWebviewHtml and its options from web
     const code = ext.find((s) => s.file === f)!.text;
     for (const m of code.matchAll(/\.html\s*=\s*([^;]+);/g)) assert.match(m[1]!, /^buildWebviewHtml\(/, `${f}: ${m[0]}`);
   }
-  assert.deepEqual(htmlSetters.sort(), ['src/extension/graphWebviewHost.ts', 'src/extension/runPanel.ts']);
-  assert.deepEqual(ext.filter((s) => /localResourceRoots/.test(codeOnly(s.text))).map((s) => s.file), ['src/extension/webviewHtml.ts']);
+  assert.deepEqual(htmlSetters.sort(), ['src/extension/host/graphWebviewHost.ts', 'src/extension/host/runPanel.ts']);
+  assert.deepEqual(ext.filter((s) => /localResourceRoots/.test(codeOnly(s.text))).map((s) => s.file), ['src/extension/host/webviewHtml.ts']);
   assert.deepEqual(ext.filter((s) => /enableCommandUris|enableForms/.test(codeOnly(s.text))).map((s) => s.file), []);
   // Webview panels, views and custom editors are all hosted by one of the two hosts that apply webviewOptions.
   for (const s of ext.filter((x) => /createWebviewPanel|resolveWebviewView|resolveCustomEditor/.test(codeOnly(x.text)))) {
     assert.match(s.text, /webviewOptions\(|new GraphWebviewHost\(/, s.file);
   }
-  assert.match(ext.find((s) => s.file === 'src/extension/graphWebviewHost.ts')!.text, /webview\.options = webviewOptions\(extensionUri\)/);
-  assert.match(ext.find((s) => s.file === 'src/extension/runPanel.ts')!.text, /\.\.\.webviewOptions\(extensionUri\)/);
+  assert.match(ext.find((s) => s.file === 'src/extension/host/graphWebviewHost.ts')!.text, /webview\.options = webviewOptions\(extensionUri\)/);
+  assert.match(ext.find((s) => s.file === 'src/extension/host/runPanel.ts')!.text, /\.\.\.webviewOptions\(extensionUri\)/);
 });
 
 test('every message from a webview goes through its validator before it is used', () => {
   const ext = sources.filter((s) => s.file.startsWith('src/extension/'));
   const receivers = ext.filter((s) => /onDidReceiveMessage/.test(s.text));
-  assert.deepEqual(receivers.map((s) => s.file).sort(), ['src/extension/graphWebviewHost.ts', 'src/extension/runPanel.ts']);
+  assert.deepEqual(receivers.map((s) => s.file).sort(), ['src/extension/host/graphWebviewHost.ts', 'src/extension/host/runPanel.ts']);
   for (const s of receivers) {
     assert.match(s.text, /onDidReceiveMessage\(\(m: unknown\) => this\.receive\(m\)\)/, s.file);
     const receive = s.text.slice(s.text.indexOf('private receive(m: unknown)'));

@@ -36,9 +36,9 @@ mod._load = function (request, parent, isMain) {
   return request === 'vscode' ? fakeVscode : realLoad.call(this, request, parent, isMain);
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const html = require('../../src/extension/webviewHtml') as typeof import('../../src/extension/webviewHtml');
+const html = require('../../src/extension/host/webviewHtml') as typeof import('../../src/extension/host/webviewHtml');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const paths = require('../../src/extension/workspacePaths') as typeof import('../../src/extension/workspacePaths');
+const paths = require('../../src/extension/host/workspacePaths') as typeof import('../../src/extension/host/workspacePaths');
 mod._load = realLoad;
 
 const CSP_SOURCE = 'https://ext.vscode-cdn.example';

@@ -34,7 +34,7 @@ export function fusionPayload(graph: ModelGraph, p: FusionPoint): PayloadFusion 
   };
 }
 
-/** What the editor surfaces print (src/extension/analysisTypes.ts FusionSummary). */
+/** What the editor surfaces print (src/extension/service/analysisTypes.ts FusionSummary). */
 export function fusionEditorSummary(p: FusionPoint): { nodeId: string; method: string; line: number | null; text: string; textZh: string } {
   return { nodeId: p.node, method: p.method, line: p.line, text: fusionOneLine(p, 'en'), textZh: fusionOneLine(p, 'zh-cn') };
 }

@@ -42,6 +42,8 @@ export interface AnalyzeRequest {
   readonly text: string;
   readonly file: string;
   readonly readFile?: (path: string) => string | null;
+  /** Whether a folder exists (namespace packages: folders without __init__.py); without it they do not resolve. */
+  readonly isDir?: (path: string) => boolean;
   readonly searchRoots?: readonly string[];
   readonly models?: readonly ModelRequest[];
   readonly inputOverrides?: Readonly<Record<string, readonly InputSpec[]>>;

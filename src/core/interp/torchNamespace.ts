@@ -1,6 +1,6 @@
 // Attribute resolution in library namespaces: torch, torch.nn, torch.nn.functional, math, functools, typing, logging, copy, …
 import type { Range } from '../python/ast';
-import { functionOp, moduleOp } from '../ops/registry';
+import { functionOp, moduleOp, providesPythonModule, pythonModuleMember } from '../ops/registry';
 import { NONE, type PyValue } from '../ops/values';
 import type { Interpreter } from './interpreter';
 import { obj, unknown, type Tensor } from './objects';
@@ -21,7 +21,8 @@ const OPAQUE_ROOTS = new Set(STDLIB_OPAQUE());
 const STDLIB_PATHS = new Set(['math', 'collections', 'functools', 'itertools', 'operator', 'copy', 'dataclasses', 'inspect', 'types', 're', 'warnings', 'numpy', 'numpy.random']);
 
 export function isKnownLibrary(path: string): boolean {
-  return KNOWN_ROOTS.has(path.split('.')[0]);
+  const root = path.split('.')[0];
+  return KNOWN_ROOTS.has(root) || providesPythonModule(root);
 }
 
 const DTYPES: Record<string, string> = {
@@ -56,6 +57,11 @@ function opPrefix(path: string): string | null {
 
 export function namespaceAttr(ip: Interpreter, path: string, name: string, r: Range | null): PyValue {
   const full = `${path}.${name}`;
+  // Modules the op registry provides whole (einops): its functions, layer classes and subpackages.
+  const provided = pythonModuleMember(path, name);
+  if (provided === 'module') return ns(full);
+  if (provided && provided.kind === 'module') return obj({ t: 'class', cls: { t: 'torch', type: provided.type, leaf: provided } }, 'type');
+  if (provided) return obj({ t: 'op', def: provided, key: provided.name }, 'builtin_function_or_method');
   const prefix = opPrefix(path);
   if (prefix) {
     const key = `${prefix}.${name}`;
@@ -213,7 +219,7 @@ function nnClass(ip: Interpreter, name: string): PyValue | null {
   if (name === 'Parameter') return parameterCtor(ip);
   if (name === 'Module' || CONTAINERS.has(name)) return obj({ t: 'class', cls: { t: 'torch', type: name, leaf: null } }, 'type');
   const def = moduleOp(name);
-  return def ? obj({ t: 'class', cls: { t: 'torch', type: name, leaf: def } }, 'type') : null;
+  return def && !def.library ? obj({ t: 'class', cls: { t: 'torch', type: name, leaf: def } }, 'type') : null;
 }
 
 /** `torch.nn.modules.utils._pair` and friends: an iterable becomes a tuple, anything else is repeated n times. */

@@ -13,6 +13,7 @@ import './conv';
 import './creation';
 import './distance';
 import './dropout';
+import './einops';
 import './einsum';
 import './embedding';
 import './indexing';

@@ -29,6 +29,38 @@ export function functionOp(key: string): FunctionOpDef | undefined {
   return functions.get(key);
 }
 
+/** Python modules that a family provides whole (`einops`, `einops.layers.torch`): member name → op. */
+const pythonModules = new Map<string, Map<string, OpDef>>();
+
+/**
+ * Declares a Python module as built in: `import <path>` and `from <path> import name` resolve to these ops
+ * (before any source of that module on the import path, as for torch). Parent packages become importable too.
+ */
+export function providePythonModule(path: string, members: Readonly<Record<string, OpDef>>): void {
+  const parts = path.split('.');
+  for (let i = 1; i <= parts.length; i++) {
+    const p = parts.slice(0, i).join('.');
+    if (!pythonModules.has(p)) pythonModules.set(p, new Map());
+  }
+  const own = pythonModules.get(path)!;
+  for (const [name, def] of Object.entries(members)) {
+    if (own.has(name)) throw new Error(`duplicate member ${path}.${name}`);
+    own.set(name, def);
+  }
+}
+
+/** True when `path` (`einops.layers.torch`) is a module the registry provides. */
+export function providesPythonModule(path: string): boolean {
+  return pythonModules.has(path);
+}
+
+/** A provided module's member: an op, `'module'` for a provided submodule, undefined otherwise. */
+export function pythonModuleMember(path: string, name: string): OpDef | 'module' | undefined {
+  const own = pythonModules.get(path);
+  if (!own) return undefined;
+  return own.get(name) ?? (pythonModules.has(`${path}.${name}`) ? 'module' : undefined);
+}
+
 export function allModuleOps(): ModuleOpDef[] {
   return [...modules.values()];
 }

@@ -1,5 +1,6 @@
 // The op registry's contract: every op states its signature, shape rule, parameters, FLOPs, init and ONNX lowering.
 import { DType, Shape } from '../shape/shape';
+import type { Expr } from '../shape/expr';
 import { PyValue, TensorValue } from './values';
 import type { OnnxLowering } from './lowering';
 
@@ -26,6 +27,8 @@ export type BoundArgs = Readonly<Record<string, PyValue>>;
 export interface InferContext {
   /** A fresh tensor value (the interpreter records it in the ModelGraph). */
   tensor(shape: Shape | null, dtype: DType): TensorValue;
+  /** Notes that an input-derived size must be a multiple of `divisibleBy` (einops splits); for input-size solving. */
+  constrain?(c: { readonly expr: Expr; readonly divisibleBy: number }): void;
 }
 
 /** A shape error found by an op's rule: the interpreter turns it into a diagnostic at the call site. */
@@ -74,6 +77,8 @@ export interface ModuleOpDef {
   readonly kind: 'module';
   /** Class name as torch reports it (`Conv2d`); the registry key is `nn.<type>`. */
   readonly type: string;
+  /** The Python module providing the class when it is not torch.nn (`einops.layers.torch`); see providePythonModule. */
+  readonly library?: string;
   readonly family: string;
   readonly ctor: readonly ParamSpec[];
   readonly forward: readonly ParamSpec[];

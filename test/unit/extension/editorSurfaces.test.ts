@@ -3,12 +3,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeText, type AnalyzeRequest } from '../../../src/extension/engineAnalyze';
-import type { DocumentAnalysis } from '../../../src/extension/analysisTypes';
-import { hoverMarkdown, type HoverUi } from '../../../src/extension/hoverContent';
-import { inlayItems } from '../../../src/extension/inlayContent';
-import { sourceContext } from '../../../src/extension/sourceContext';
-import { mergeStale } from '../../../src/extension/staleMerge';
+import { analyzeText, type AnalyzeRequest } from '../../../src/extension/service/engineAnalyze';
+import type { DocumentAnalysis } from '../../../src/extension/service/analysisTypes';
+import { hoverMarkdown, type HoverUi } from '../../../src/extension/service/hoverContent';
+import { inlayItems } from '../../../src/extension/service/inlayContent';
+import { sourceContext } from '../../../src/extension/service/sourceContext';
+import { mergeStale } from '../../../src/extension/service/staleMerge';
 import { initTestParser, repoRoot } from '../pythonWasm';
 
 const FILE = join(repoRoot, 'examples/fusion_cnn.py');

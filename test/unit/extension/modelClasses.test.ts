@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PythonParser } from '../../../src/core/python/pythonParser';
-import { moduleClasses } from '../../../src/extension/modelClasses';
+import { moduleClasses } from '../../../src/extension/service/modelClasses';
 import { initTestParser } from '../pythonWasm';
 
 const SRC = `import torch.nn as nn

@@ -1,7 +1,7 @@
 // The enclosing class and def of a line, found by indentation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sourceContext } from '../../../src/extension/sourceContext';
+import { sourceContext } from '../../../src/extension/service/sourceContext';
 
 const LINES = [
   'import torch', // 0

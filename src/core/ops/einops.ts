@@ -1,0 +1,631 @@
+// einops as a built-in library: rearrange/repeat/reduce/pack/unpack/einsum/parse_shape and the torch layers
+// Rearrange/Reduce/EinMix, provided as the Python modules `einops`, `einops.einops` and `einops.layers.torch`.
+import { Dim, dim, dimAdd, dimEquals, dimMul, formatDim } from '../shape/dim';
+import { DType, Shape } from '../shape/shape';
+import { describe } from './args';
+import { einsumShape } from './einsum';
+import { numelOf } from './flopsCount';
+import { providePythonModule, registerOps } from './registry';
+import { opt, req, star, starstar } from './sig';
+import { showShape } from './showShape';
+import { BoundArgs, FunctionOpDef, InferContext, ModuleOpDef, ShapeError, TensorSpec, UnknownArgError } from './types';
+import { NONE, PyValue, TensorValue } from './values';
+import {
+  axisNameProblem, EinopsFailure, EinopsOperation, einopsRecipe, EinopsRecipe, ELLIPSIS, isAnon, lengthsRepr, minInputRank, parseSide, ParsedSide,
+  preparePattern, pySet, REDUCTIONS,
+} from './einopsPattern';
+import { einmixLowering, einopsEinsumLowering, einopsLowering, packLowering, unpackLowering } from './lowerEinops';
+
+const pyInt = (d: Dim): PyValue => ({ kind: 'int', dim: d });
+
+function patternOf(args: BoundArgs, op: string): string {
+  const p = args.pattern;
+  if (!p || p.kind === 'unknown') throw new UnknownArgError(`${op}: the pattern is unknown`);
+  if (p.kind !== 'str') throw new ShapeError(`${op}: the pattern must be a string, not ${describe(p)}`);
+  return p.value;
+}
+
+/** `**axes_lengths` as ordered (name, Dim) pairs; lengths must be ints (symbolic ones are kept). */
+export function axesLengthsOf(v: PyValue | undefined, op: string): [string, Dim][] {
+  if (!v || v.kind !== 'dict') return [];
+  const out: [string, Dim][] = [];
+  for (const [k, x] of v.entries) {
+    if (x.kind === 'unknown') throw new UnknownArgError(`${op}: the length of ${k} is unknown`);
+    if (x.kind === 'int') out.push([k, x.dim]);
+    else if (x.kind === 'bool') out.push([k, dim(x.value ? 1 : 0)]);
+    else throw new ShapeError(`${op}: the length of axis ${k} must be an int, not ${describe(x)}`);
+  }
+  return out;
+}
+
+/** The input: a tensor, or a list of equal-shaped tensors that einops stacks on a new first axis. */
+function inputOf(v: PyValue | undefined, op: string): { shape: Shape | null; dtype: DType } {
+  if (!v || v.kind === 'unknown') throw new UnknownArgError(`${op}: the input is unknown`);
+  if (v.kind === 'tensor') return { shape: v.shape, dtype: v.dtype };
+  if (v.kind === 'list') {
+    if (v.items.length === 0) throw new EinopsFailure("TypeError: Rearrange/Reduce/Repeat can't be applied to an empty list", `${op}: the input list is empty`);
+    const ts = v.items.map((x, i) => {
+      if (x.kind === 'unknown') throw new UnknownArgError(`${op}: list item ${i} is unknown`);
+      if (x.kind !== 'tensor') throw new ShapeError(`${op}: list item ${i} must be a tensor, not ${describe(x)}`);
+      return x;
+    });
+    const first = ts[0].shape;
+    if (!first || ts.some((t) => !t.shape)) return { shape: null, dtype: ts[0].dtype };
+    ts.forEach((t, i) => {
+      const s = t.shape!;
+      if (s.length !== first.length || s.some((d, j) => dimEquals(d, first[j]) === false)) {
+        const a = first.map((d) => d.value ?? '?').join(', ');
+        const b = s.map((d) => d.value ?? '?').join(', ');
+        throw new EinopsFailure(
+          `RuntimeError: stack expects each tensor to be equal size, but got [${a}] at entry 0 and [${b}] at entry ${i}`,
+          `${op}: a list input is stacked first, so its tensors must have one shape, but item 0 is ${showShape(first)} and item ${i} is ${showShape(s)}`,
+        );
+      }
+    });
+    return { shape: [dim(ts.length), ...first], dtype: ts[0].dtype };
+  }
+  throw new EinopsFailure(`RuntimeError: Tensor type unknown to einops ${pyTypeName(v)}`, `${op}: the input must be a tensor or a list of tensors, not ${describe(v)}`);
+}
+
+function pyTypeName(v: PyValue): string {
+  const t = { tuple: 'tuple', dict: 'dict', int: 'int', float: 'float', str: 'str', none: 'NoneType', bool: 'bool' }[v.kind as string];
+  return `<class '${t ?? 'object'}'>`;
+}
+
+/** Reduction as einops receives it: a name, or a callable (a user function). */
+function reductionOf(v: PyValue | undefined, op: string): EinopsOperation {
+  if (!v || v.kind === 'unknown') throw new UnknownArgError(`${op}: the reduction is unknown`);
+  if (v.kind === 'str') return v.value;
+  if (v.kind === 'object') return 'callable';
+  throw new EinopsFailure(`Unknown reduction ${describe(v)}. Expect one of ${'(' + REDUCTIONS.map((r) => `'${r}'`).join(', ') + ')'}.`, `${op}: the reduction must be one of ${REDUCTIONS.join(', ')} or a function, not ${describe(v)}`);
+}
+
+/** Runs the recipe, turning einops' failure into a diagnostic that names the call, pattern and input. */
+function recipeFor(op: string, pattern: string, operation: EinopsOperation, shape: Shape, lengths: [string, Dim][]): EinopsRecipe {
+  try {
+    return einopsRecipe(pattern, operation, shape, lengths);
+  } catch (e) {
+    if (e instanceof EinopsFailure) {
+      const extra = lengths.length ? `, ${lengths.map(([k, d]) => `${k}=${d.value ?? formatDim(d)}`).join(', ')}` : '';
+      throw new EinopsFailure(e.einops, `${op}('${pattern}'${extra}) on ${showShape(shape)}: ${e.message} [einops: ${e.einops.split('\n')[0]}]`, e.hint);
+    }
+    throw e;
+  }
+}
+
+function recipeOut(ctx: InferContext, recipe: EinopsRecipe, dtype: DType): PyValue {
+  for (const d of recipe.divisibility) ctx.constrain?.({ expr: d.size.expr!, divisibleBy: d.by });
+  return ctx.tensor(recipe.output, dtype);
+}
+
+function transform(op: string, operation: (args: BoundArgs) => EinopsOperation): (args: BoundArgs, ctx: InferContext) => PyValue {
+  return (args, ctx) => {
+    const pattern = patternOf(args, op);
+    const how = operation(args);
+    const lengths = axesLengthsOf(args.axes_lengths, op);
+    const x = inputOf(args.tensor, op);
+    if (!x.shape) {
+      preparePattern(pattern, how, lengths.map(([k]) => k));
+      return ctx.tensor(null, x.dtype);
+    }
+    if (how === 'mean' && !x.dtype.startsWith('float') && x.dtype !== 'bfloat16') {
+      throw new EinopsFailure('NotImplementedError: reduce_mean is not available for non-floating tensors', `${op}: 'mean' needs a floating-point input, but it is ${x.dtype}`, 'convert with .float() first');
+    }
+    const recipe = recipeFor(op, pattern, how, x.shape, lengths);
+    return recipeOut(ctx, recipe, how === 'any' || how === 'all' ? 'bool' : x.dtype);
+  };
+}
+
+function reduceFlops(args: BoundArgs, out: PyValue): number {
+  const x = args.tensor;
+  const n = numelOf(x);
+  return n > numelOf(out) ? n : 0;
+}
+
+const AXES = starstar('axes_lengths');
+
+const rearrange: FunctionOpDef = {
+  kind: 'function', name: 'einops.rearrange', family: 'einops', signature: [req('tensor'), req('pattern'), AXES],
+  infer: transform('rearrange', () => 'rearrange'), flops: () => 0, onnx: einopsLowering,
+};
+const repeat: FunctionOpDef = {
+  kind: 'function', name: 'einops.repeat', family: 'einops', signature: [req('tensor'), req('pattern'), AXES],
+  infer: transform('repeat', () => 'repeat'), flops: () => 0, onnx: einopsLowering,
+};
+const reduce: FunctionOpDef = {
+  kind: 'function', name: 'einops.reduce', family: 'einops', signature: [req('tensor'), req('pattern'), req('reduction'), AXES],
+  infer: transform('reduce', (a) => reductionOf(a.reduction, 'reduce')), flops: reduceFlops, onnx: einopsLowering,
+};
+
+/** `pack` / `unpack` patterns: space-separated names with exactly one `*`. */
+function packPattern(pattern: string, opname: string): { before: number; after: number } {
+  const axes = pattern.split(/\s+/).filter(Boolean);
+  if (new Set(axes).size !== axes.length) throw new EinopsFailure(`Duplicates in axes names in ${opname}(..., "${pattern}")`, `${opname}: '${pattern}' repeats an axis name`);
+  if (!axes.includes('*')) throw new EinopsFailure(`No *-axis in ${opname}(..., "${pattern}")`, `${opname}: '${pattern}' needs one '*' marking the packed axes`);
+  for (const a of axes) {
+    if (a !== '*' && axisNameProblem(a)) throw new EinopsFailure(`Invalid axis name ${a} in ${opname}(..., "${pattern}")`, `${opname}: '${a}' in '${pattern}' is not a valid axis name`);
+  }
+  const before = axes.indexOf('*');
+  return { before, after: axes.length - before - 1 };
+}
+
+const pyShapeText = (s: Shape): string => `torch.Size([${s.map((d) => d.value ?? '?').join(', ')}])`;
+
+const pack: FunctionOpDef = {
+  kind: 'function', name: 'einops.pack', family: 'einops', signature: [req('tensors'), req('pattern')], onnx: packLowering,
+  infer(args, ctx) {
+    const op = 'pack';
+    const pattern = patternOf(args, op);
+    const { before, after } = packPattern(pattern, op);
+    const v = args.tensors;
+    if (!v || v.kind === 'unknown') throw new UnknownArgError('pack: the tensors are unknown');
+    if (v.kind !== 'list' && v.kind !== 'tuple') throw new ShapeError(`pack: expected a list of tensors, not ${describe(v)}`);
+    if (v.items.length === 0) throw new EinopsFailure('IndexError: list index out of range', 'pack: the list of tensors is empty');
+    const ts = v.items.map((x, i) => {
+      if (x.kind === 'unknown') throw new UnknownArgError(`pack: tensor ${i} is unknown`);
+      if (x.kind !== 'tensor') throw new ShapeError(`pack: item ${i} must be a tensor, not ${describe(x)}`);
+      return x;
+    });
+    if (ts.some((t) => !t.shape)) return { kind: 'tuple', items: [ctx.tensor(null, ts[0].dtype), { kind: 'unknown', why: 'packed shapes of unknown tensors' }] };
+    let total: Dim = dim(0);
+    const shapes: PyValue[] = [];
+    let outer: Shape | null = null;
+    ts.forEach((t, i) => {
+      const s = t.shape!;
+      if (s.length < before + after) {
+        throw new EinopsFailure(
+          `packed tensor #${i} (enumeration starts with 0) has shape ${pyShapeText(s)}, while pattern ${pattern} assumes at least ${before + after} axes`,
+          `pack: tensor ${i} is ${showShape(s)} but '${pattern}' needs at least ${before + after} axes`,
+        );
+      }
+      const packed = s.slice(before, s.length - after);
+      shapes.push({ kind: 'tuple', items: packed.map(pyInt), isSize: true });
+      total = dimAdd(total, packed.reduce<Dim>((p, d) => dimMul(p, d), dim(1)));
+      const rest = [...s.slice(0, before), ...s.slice(s.length - after)];
+      if (!outer) outer = rest;
+      else {
+        const o: Shape = outer;
+        const bad = rest.findIndex((d, j) => dimEquals(d, o[j]) === false);
+        if (bad >= 0) {
+          const axis = bad < before ? bad : before + 1 + (bad - before);
+          throw new EinopsFailure(
+            `RuntimeError: Sizes of tensors must match except in dimension ${before}. Expected size ${o[bad].value} but got size ${rest[bad].value} for tensor number ${i} in the list.`,
+            `pack: the axes outside '*' must agree, but tensor ${i} is ${showShape(s)} (axis ${axis} is ${rest[bad].value}, tensor 0 has ${o[bad].value})`,
+          );
+        }
+      }
+    });
+    const o = outer as unknown as Shape;
+    const out = ctx.tensor([...o.slice(0, before), total, ...o.slice(before)], ts[0].dtype);
+    return { kind: 'tuple', items: [out, { kind: 'list', items: shapes }] };
+  },
+};
+
+function shapesOf(v: PyValue | undefined): Dim[][] | null {
+  if (!v || (v.kind !== 'list' && v.kind !== 'tuple')) return null;
+  const out: Dim[][] = [];
+  for (const s of v.items) {
+    if (s.kind !== 'list' && s.kind !== 'tuple') return null;
+    const dims: Dim[] = [];
+    for (const d of s.items) {
+      if (d.kind !== 'int') return null;
+      dims.push(d.dim);
+    }
+    out.push(dims);
+  }
+  return out;
+}
+
+const unpack: FunctionOpDef = {
+  kind: 'function', name: 'einops.unpack', family: 'einops', signature: [req('tensor'), req('packed_shapes'), req('pattern')], onnx: unpackLowering,
+  infer(args, ctx) {
+    const op = 'unpack';
+    const pattern = patternOf(args, op);
+    const { before, after } = packPattern(pattern, op);
+    const x = args.tensor;
+    if (!x || x.kind === 'unknown') throw new UnknownArgError('unpack: the input is unknown');
+    if (x.kind !== 'tensor') throw new ShapeError(`unpack: the input must be a tensor, not ${describe(x)}`);
+    const shapes = shapesOf(args.packed_shapes);
+    if (!shapes) throw new UnknownArgError('unpack: the packed shapes are unknown');
+    if (!x.shape) return { kind: 'list', items: shapes.map(() => ctx.tensor(null, x.dtype)) };
+    const s = x.shape;
+    if (s.length !== before + 1 + after) {
+      throw new EinopsFailure(`unpack(..., ${pattern}) received input of wrong dim with shape ${pyShapeText(s)}`, `unpack: '${pattern}' describes ${before + 1 + after} axes, but the input ${showShape(s)} has ${s.length}`);
+    }
+    const unknowns = shapes.filter((p) => p.some((d) => d.value === -1)).length;
+    if (unknowns > 1) {
+      throw new EinopsFailure(`unpack(..., ${pattern}) received more than one -1 in ${shapes.map((p) => `(${p.map((d) => d.value).join(', ')}${p.length === 1 ? ',' : ''})`).join(', ')} and can't infer dimensions`, `unpack: at most one packed shape may contain -1`);
+    }
+    const axisLen = s[before];
+    const lens = shapes.map((p) => (p.some((d) => d.value === -1) ? null : p.reduce<Dim>((a, d) => dimMul(a, d), dim(1))));
+    const knownSum = lens.reduce<Dim>((a, l) => (l ? dimAdd(a, l) : a), dim(0));
+    const fails = (): never => {
+      throw new EinopsFailure(
+        `Error during unpack(..., "${pattern}"): could not split axis of size ${axisLen.value} into requested ${shapes.map((p) => `(${p.map((d) => d.value).join(', ')}${p.length === 1 ? ',' : ''})`).join(', ')}`,
+        `unpack: axis ${before} of the input ${showShape(s)} has ${axisLen.value} elements, but the packed shapes need ${knownSum.value}`,
+      );
+    };
+    const items = shapes.map((p, i) => {
+      let packed: Dim[] = p;
+      if (lens[i] === null) {
+        const rest = axisLen.value !== null && knownSum.value !== null ? axisLen.value - knownSum.value : null;
+        const other = p.filter((d) => d.value !== -1).reduce((a, d) => a * (d.value ?? 1), 1);
+        if (rest !== null && (rest < 0 || (other > 0 && rest % other !== 0))) fails();
+        packed = p.map((d) => (d.value === -1 ? (rest === null ? { value: null, expr: null } : dim(rest / (other || 1))) : d));
+      }
+      return ctx.tensor([...s.slice(0, before), ...packed, ...s.slice(before + 1)], x.dtype);
+    });
+    if (unknowns === 0 && axisLen.value !== null && knownSum.value !== null && axisLen.value !== knownSum.value) fails();
+    return { kind: 'list', items };
+  },
+};
+
+/** einops.einsum's pattern (`b h i d, b h j d -> b h i j`) as a one-letter einsum equation; null operands when too few. */
+export function compactEinsum(pattern: string): string {
+  if (!pattern.includes('->')) throw new EinopsFailure("ValueError: Einsum pattern must contain '->'.", `einsum: the pattern '${pattern}' must contain '->'`);
+  const [lhs, rhs] = pattern.split('->');
+  const lefts = lhs.split(',').map((t) => parseSide(t, { allowUnderscore: true, allowDuplicates: true }));
+  const right = parseSide(rhs, { allowUnderscore: true });
+  const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const map = new Map<string, string>();
+  const axis = (g: string[] | typeof ELLIPSIS): string | null => {
+    if (g === ELLIPSIS) return null;
+    if (g.length === 0) throw new EinopsFailure('NotImplementedError: Singleton () axes are not yet supported in einsum.', "einsum: '()' and '1' axes are not supported in einops.einsum");
+    if (g.length > 1) throw new EinopsFailure('NotImplementedError: Shape rearrangement is not yet supported in einsum.', 'einsum: grouped axes like (h d) are not supported in einops.einsum; rearrange first');
+    if (isAnon(g[0])) throw new EinopsFailure('NotImplementedError: Anonymous axes are not yet supported in einsum.', 'einsum: numbered axes are not supported in einops.einsum');
+    return g[0];
+  };
+  const terms = lefts.map((side) =>
+    side.composition
+      .map((g) => {
+        const a = axis(g);
+        if (a === null) return '...';
+        if (!map.has(a)) {
+          if (map.size >= letters.length) throw new EinopsFailure('RuntimeError: Too many axes in einsum.', 'einsum: more than 52 distinct axes');
+          map.set(a, letters[map.size]);
+        }
+        return map.get(a)!;
+      })
+      .join(''),
+  );
+  const out = right.composition
+    .map((g) => {
+      const a = axis(g);
+      if (a === null) return '...';
+      const l = map.get(a);
+      if (!l) throw new EinopsFailure(`Unknown axis ${a} on right side of einsum ${pattern}.`, `einsum: output axis '${a}' of '${pattern}' is on no input`);
+      return l;
+    })
+    .join('');
+  return `${terms.join(',')}->${out}`;
+}
+
+function einsumParts(args: BoundArgs): { tensors: TensorValue[]; pattern: string } {
+  const all = args.tensors_and_pattern;
+  const items = all && all.kind === 'tuple' ? all.items : [];
+  if (items.length <= 1) {
+    throw new EinopsFailure('ValueError: `einops.einsum` takes at minimum two arguments: the tensors (at least one), followed by the pattern.', 'einsum: pass the tensors, then the pattern');
+  }
+  const p = items[items.length - 1];
+  if (p.kind === 'unknown') throw new UnknownArgError('einsum: the pattern is unknown');
+  if (p.kind !== 'str') {
+    throw new EinopsFailure('ValueError: The last argument passed to `einops.einsum` must be a string, representing the einsum pattern.', 'einsum: the pattern comes last, after the tensors');
+  }
+  const tensors = items.slice(0, -1).map((t, i) => {
+    if (t.kind === 'unknown') throw new UnknownArgError(`einsum: operand ${i} is unknown`);
+    if (t.kind !== 'tensor') throw new ShapeError(`einsum: operand ${i} must be a tensor, not ${describe(t)}`);
+    return t;
+  });
+  return { tensors, pattern: p.value };
+}
+
+const einsum: FunctionOpDef = {
+  kind: 'function', name: 'einops.einsum', family: 'einops', signature: [star('tensors_and_pattern')], onnx: einopsEinsumLowering,
+  infer(args, ctx) {
+    const { tensors, pattern } = einsumParts(args);
+    const eq = compactEinsum(pattern);
+    return ctx.tensor(einsumShape(`einsum('${pattern}')`, eq, tensors), tensors[0].dtype);
+  },
+  flops(args, out) {
+    try {
+      const { tensors, pattern } = einsumParts(args);
+      const eq = compactEinsum(pattern);
+      const outLetters = new Set(eq.split('->')[1]);
+      const sizes = new Map<string, number>();
+      eq.split('->')[0].split(',').forEach((term, i) => {
+        if (term.includes('...')) return;
+        [...term].forEach((l, j) => sizes.set(l, tensors[i].shape?.[j]?.value ?? 1));
+      });
+      let contracted = 1;
+      for (const [l, n] of sizes) if (!outLetters.has(l)) contracted *= n;
+      return 2 * numelOf(out) * contracted;
+    } catch {
+      return 0;
+    }
+  },
+};
+
+const parseShape: FunctionOpDef = {
+  kind: 'function', name: 'einops.parse_shape', family: 'einops', signature: [req('x'), req('pattern')],
+  infer(args) {
+    const pattern = patternOf(args, 'parse_shape');
+    const x = args.x;
+    if (!x || x.kind === 'unknown') throw new UnknownArgError('parse_shape: the input is unknown');
+    if (x.kind !== 'tensor') throw new ShapeError(`parse_shape: the input must be a tensor, not ${describe(x)}`);
+    const exp = parseSide(pattern, { allowUnderscore: true });
+    const shape = x.shape;
+    if (!shape) throw new UnknownArgError('parse_shape: the input rank is unknown');
+    const st = pyShapeText(shape);
+    if (exp.composition.some((g) => g !== ELLIPSIS && g.length > 1)) {
+      throw new EinopsFailure(`RuntimeError: Can't parse shape with composite axes: ${pattern} ${st}`, `parse_shape: '${pattern}' may not group axes in brackets`);
+    }
+    const n = exp.composition.length;
+    if (shape.length !== n) {
+      if (exp.hasEllipsis) {
+        if (shape.length < n - 1) throw new EinopsFailure(`RuntimeError: Can't parse shape with this number of dimensions: ${pattern} ${st}`, `parse_shape: '${pattern}' needs at least ${n - 1} axes, the input ${showShape(shape)} has ${shape.length}`);
+      } else {
+        throw new EinopsFailure(`RuntimeError: Can't parse shape with different number of dimensions: ${pattern} ${st}`, `parse_shape: '${pattern}' names ${n} axes, the input ${showShape(shape)} has ${shape.length}`);
+      }
+    }
+    let comp = exp.composition;
+    if (exp.hasEllipsis) {
+      const at = comp.indexOf(ELLIPSIS);
+      comp = [...comp.slice(0, at), ...Array.from({ length: shape.length - n + 1 }, () => ['_']), ...comp.slice(at + 1)];
+    }
+    const entries = new Map<string, PyValue>();
+    const keys: PyValue[] = [];
+    comp.forEach((g, i) => {
+      const len = shape[i];
+      if (g === ELLIPSIS) return;
+      if (g.length === 0) {
+        if (len.value !== null && len.value !== 1) throw new EinopsFailure(`RuntimeError: Length of axis is not 1: ${pattern} ${st}`, `parse_shape: axis ${i} of '${pattern}' is 1 or (), but the input ${showShape(shape)} has ${len.value} there`);
+        return;
+      }
+      const a = g[0];
+      if (isAnon(a)) {
+        const want = Number(a.slice(0, a.indexOf('#')));
+        if (len.value !== null && len.value !== want) throw new EinopsFailure(`RuntimeError: Length of anonymous axis does not match: ${pattern} ${st}`, `parse_shape: axis ${i} of '${pattern}' is ${want}, but the input ${showShape(shape)} has ${len.value} there`);
+        return;
+      }
+      if (a === '_') return;
+      if (!entries.has(a)) keys.push({ kind: 'str', value: a });
+      entries.set(a, pyInt(len));
+    });
+    return { kind: 'dict', entries, keys };
+  },
+};
+
+// ---------------------------------------------------------------- layers
+
+function layerRepr(attrs: BoundArgs, type: string): string {
+  const parts = [`'${attrs.pattern?.kind === 'str' ? attrs.pattern.value : '?'}'`];
+  if (attrs.reduction?.kind === 'str') parts.push(`'${attrs.reduction.value}'`);
+  for (const [k, d] of axesLengthsSafe(attrs)) parts.push(`${k}=${d.value ?? formatDim(d)}`);
+  return `${type}(${parts.join(', ')})`;
+}
+
+function axesLengthsSafe(attrs: BoundArgs): [string, Dim][] {
+  try {
+    return axesLengthsOf(attrs.axes_lengths, 'layer');
+  } catch {
+    return [];
+  }
+}
+
+/** The checks einops runs when a Rearrange/Reduce layer is built (recipes for every input rank the pattern allows). */
+function validateLayer(attrs: BoundArgs, type: string, how: EinopsOperation): void {
+  const pattern = patternOf(attrs, type);
+  const lengths = axesLengthsOf(attrs.axes_lengths, type);
+  try {
+    const { left } = preparePattern(pattern, how, lengths.map(([k]) => k));
+    const rank = minInputRank(left);
+    einopsRecipe(pattern, how, Array.from({ length: rank }, () => ({ value: null, expr: null })), lengths);
+  } catch (e) {
+    if (e instanceof EinopsFailure) {
+      throw new EinopsFailure(` Error while preparing ${layerRepr(attrs, type)}\n ${e.einops}`, `${layerRepr(attrs, type)}: ${e.message} [einops: ${e.einops.split('\n')[0]}]`, e.hint);
+    }
+    throw e;
+  }
+}
+
+function layerForward(type: string, how: (attrs: BoundArgs) => EinopsOperation) {
+  return (attrs: BoundArgs, args: BoundArgs, ctx: InferContext): PyValue => {
+    const x = args.input;
+    if (!x || x.kind === 'unknown') throw new UnknownArgError(`${type}: the input is unknown`);
+    if (x.kind !== 'tensor') throw new ShapeError(`${type}: the input must be a tensor, not ${describe(x)}`);
+    const pattern = patternOf(attrs, type);
+    const lengths = axesLengthsOf(attrs.axes_lengths, type);
+    const op = how(attrs);
+    if (!x.shape) return ctx.tensor(null, op === 'any' || op === 'all' ? 'bool' : x.dtype);
+    const left = parseSide(pattern.split('->')[0]);
+    const rank = minInputRank(left);
+    const ok = left.hasEllipsis ? x.shape.length >= rank && x.shape.length < rank + 8 : x.shape.length === rank;
+    if (!ok) {
+      throw new EinopsFailure(
+        `KeyError: ${x.shape.length}`,
+        `${layerRepr(attrs, type)}: the pattern takes ${left.hasEllipsis ? `at least ${rank}` : rank}-dim inputs, but the input ${showShape(x.shape)} has ${x.shape.length} dims [einops: KeyError: ${x.shape.length}]`,
+      );
+    }
+    let recipe: EinopsRecipe;
+    try {
+      recipe = einopsRecipe(pattern, op, x.shape, lengths);
+    } catch (e) {
+      if (e instanceof EinopsFailure) throw new EinopsFailure(e.einops, `${layerRepr(attrs, type)} on ${showShape(x.shape)}: ${e.message} [einops: ${e.einops}]`, e.hint);
+      throw e;
+    }
+    return recipeOut(ctx, recipe, op === 'any' || op === 'all' ? 'bool' : x.dtype);
+  };
+}
+
+const rearrangeLayer: ModuleOpDef = {
+  kind: 'module', type: 'Rearrange', library: 'einops.layers.torch', family: 'einops',
+  ctor: [req('pattern'), AXES], forward: [req('input')], tensors: () => [],
+  validate: (attrs) => validateLayer(attrs, 'Rearrange', 'rearrange'),
+  infer: layerForward('Rearrange', () => 'rearrange'), flops: () => 0, onnx: einopsLowering,
+};
+
+const reduceLayer: ModuleOpDef = {
+  kind: 'module', type: 'Reduce', library: 'einops.layers.torch', family: 'einops',
+  ctor: [req('pattern'), req('reduction'), AXES], forward: [req('input')], tensors: () => [],
+  validate: (attrs) => validateLayer(attrs, 'Reduce', reductionOf(attrs.reduction, 'Reduce')),
+  infer: layerForward('Reduce', (a) => reductionOf(a.reduction, 'Reduce')),
+  flops: (_attrs, args, out) => {
+    const n = numelOf(args.input);
+    return n > numelOf(out) ? n : 0;
+  },
+  onnx: einopsLowering,
+};
+
+// ---------------------------------------------------------------- EinMix
+
+/** EinMix's construction, as einops checks and derives it: weight/bias shapes, fan-in, einsum equation, reshapes. */
+export interface EinMixPlan {
+  readonly weightShape: number[];
+  readonly biasShape: number[] | null;
+  readonly fanIn: number;
+  readonly equation: string;
+  /** `left -> flat` when the input side groups axes, with the lengths it needs. */
+  readonly pre: { pattern: string; lengths: [string, Dim][] } | null;
+  /** `flat -> right` when the output side groups axes. */
+  readonly post: string | null;
+}
+
+function mixFail(e: string, msg: string, hint?: string): never {
+  throw new EinopsFailure(e, `EinMix: ${msg} [einops: ${e}]`, hint);
+}
+
+export function einmixPlan(attrs: BoundArgs): EinMixPlan {
+  const pattern = patternOf(attrs, 'EinMix');
+  const ws = attrs.weight_shape;
+  if (!ws || ws.kind !== 'str') throw new ShapeError(`EinMix: weight_shape must be a string of axis names, not ${ws ? describe(ws) : 'missing'}`);
+  const lengths = axesLengthsOf(attrs.axes_lengths, 'EinMix');
+  const lengthMap = new Map(lengths);
+  const sides = pattern.split('->');
+  if (sides.length !== 2) mixFail(`ValueError: not enough values to unpack (expected 2, got ${sides.length})`, `the pattern '${pattern}' needs one '->'`);
+  const [leftText, rightText] = sides;
+  const left = parseSide(leftText);
+  const right = parseSide(rightText);
+  const weight = parseSide(ws.value);
+  const ids = (p: ParsedSide): string[] => [...p.identifiers];
+  const unrecognised = ids(right).filter((a) => !left.identifiers.has(a) && !weight.identifiers.has(a));
+  if (unrecognised.length) mixFail(`Unrecognized identifiers on the right side of EinMix ${pySet(unrecognised)}`, `output axes ${unrecognised.join(', ')} are neither in the input nor in the weight`);
+  if (weight.hasEllipsis) mixFail('Ellipsis is not supported in weight, as its shape should be fully specified', `weight_shape '${ws.value}' may not contain '...'`);
+  if (left.hasEllipsis || right.hasEllipsis) {
+    if (!(left.hasEllipsis && right.hasEllipsis)) mixFail(`Ellipsis in EinMix should be on both sides, ${pattern}`, `'...' must be on both sides of '${pattern}'`);
+    if (left.ellipsisParenthesized) mixFail(`Ellipsis on left side can't be in parenthesis, got ${pattern}`, `'...' cannot be in brackets on the input side`);
+  }
+  if ([left, right, weight].some((p) => p.hasNonUnitaryAnonymous)) mixFail('Anonymous axes (numbers) are not allowed in EinMix', 'numbered axes are not allowed in EinMix');
+  if (ws.value.includes('(') || ws.value.includes(')')) mixFail(`Parenthesis is not allowed in weight shape: ${ws.value}`, `weight_shape '${ws.value}' may not group axes`);
+  const flatNames = (p: ParsedSide): string[] => p.composition.flatMap((g) => (g === ELLIPSIS ? ['...'] : g.map((a) => (a === ELLIPSIS ? '...' : a))));
+  let pre: EinMixPlan['pre'] = null;
+  if (left.composition.some((g) => g !== ELLIPSIS && g.length !== 1)) {
+    const names = flatNames(left);
+    pre = { pattern: `${leftText}-> ${names.join(' ')}`, lengths: lengths.filter(([k]) => names.includes(k)) };
+  }
+  let post: string | null = null;
+  if (right.composition.some((g) => g !== ELLIPSIS && g.length !== 1) || right.ellipsisParenthesized) post = `${flatNames(right).join(' ')} ->${rightText}`;
+  const weightAxes = weight.composition.map((g) => (g as string[])[0]).filter((a) => a !== undefined);
+  for (const a of weight.identifiers) if (!lengthMap.has(a)) mixFail(`Dimension ${a} of weight should be specified`, `pass the length of weight axis ${a} (${a}=<length>)`);
+  const unused = lengths.map(([k]) => k).filter((k) => !left.identifiers.has(k) && !weight.identifiers.has(k));
+  if (unused.length) mixFail(`Axes ${pySet(unused)} are not used in pattern`, `${unused.join(', ')} given but not used`);
+  const redundant = ids(weight).filter((a) => !left.identifiers.has(a) && !right.identifiers.has(a));
+  if (redundant.length) mixFail(`Weight axes ${pySet(redundant)} are redundant`, `weight axes ${redundant.join(', ')} are on neither side of the pattern`);
+  const concrete = (a: string): number => {
+    const v = lengthMap.get(a)?.value;
+    if (v === null || v === undefined) throw new UnknownArgError(`EinMix: the length of ${a} is unknown`);
+    return v;
+  };
+  const weightShape = weightAxes.map(concrete);
+  const fanIn = weightAxes.filter((a) => !right.identifiers.has(a)).reduce((p, a) => p * concrete(a), 1);
+  let biasShape: number[] | null = null;
+  const bs = attrs.bias_shape;
+  if (bs && bs.kind !== 'none') {
+    if (bs.kind !== 'str') mixFail('bias shape should be string specifying which axes bias depends on', 'bias_shape must be a string of axis names');
+    const bias = parseSide(bs.value);
+    const notOut = ids(bias).filter((a) => !right.identifiers.has(a));
+    if (notOut.length) mixFail(`Bias axes ${pySet(notOut)} not present in output`, `bias axes ${notOut.join(', ')} are not in the output`);
+    const noLen = ids(bias).filter((a) => !lengthMap.has(a));
+    if (noLen.length) mixFail(`Sizes not provided for bias axes ${pySet(noLen)}`, `pass the lengths of bias axes ${noLen.join(', ')}`);
+    biasShape = [];
+    let used = false;
+    for (const g of right.composition) {
+      if (g === ELLIPSIS) {
+        if (used) mixFail('all bias dimensions should go after ellipsis in the output', "bias axes must come after '...' in the output");
+        continue;
+      }
+      for (const a of g) {
+        if (a === ELLIPSIS) {
+          if (used) mixFail('all bias dimensions should go after ellipsis in the output', "bias axes must come after '...' in the output");
+        } else if (bias.identifiers.has(a)) {
+          biasShape.push(concrete(a));
+          used = true;
+        } else biasShape.push(1);
+      }
+    }
+  }
+  const mapped = [...new Set([...left.identifiers, ...right.identifiers, ...weight.identifiers])].filter((a) => a !== ELLIPSIS).sort();
+  const letter = new Map(mapped.map((a, i) => [a, 'abcdefghijklmnopqrstuvwxyz'[i] ?? '?']));
+  const flat = (p: ParsedSide): string => p.composition.map((g) => (g === ELLIPSIS ? '...' : g.map((a) => (a === ELLIPSIS ? '...' : letter.get(a))).join(''))).join('');
+  return { weightShape, biasShape, fanIn, equation: `${flat(left)},${flat(weight)}->${flat(right)}`, pre, post };
+}
+
+const einmixLayer: ModuleOpDef = {
+  kind: 'module', type: 'EinMix', library: 'einops.layers.torch', family: 'einops',
+  ctor: [req('pattern'), req('weight_shape'), opt('bias_shape', NONE), AXES], forward: [req('input')],
+  validate: (attrs) => void einmixPlan(attrs),
+  tensors(attrs): TensorSpec[] {
+    const plan = einmixPlan(attrs);
+    const out: TensorSpec[] = [{ name: 'weight', shape: plan.weightShape, dtype: 'float32', role: 'param', init: { kind: 'uniform', bound: Math.sqrt(3 / plan.fanIn) } }];
+    if (plan.biasShape) out.push({ name: 'bias', shape: plan.biasShape, dtype: 'float32', role: 'param', init: { kind: 'uniform', bound: Math.sqrt(1 / plan.fanIn) } });
+    return out;
+  },
+  submodules(attrs) {
+    const plan = einmixPlan(attrs);
+    return [...(plan.pre ? [{ name: 'pre_rearrange', type: 'Rearrange', tensors: [] }] : []), ...(plan.post ? [{ name: 'post_rearrange', type: 'Rearrange', tensors: [] }] : [])];
+  },
+  infer(attrs, args, ctx) {
+    const x = args.input;
+    if (!x || x.kind === 'unknown') throw new UnknownArgError('EinMix: the input is unknown');
+    if (x.kind !== 'tensor') throw new ShapeError(`EinMix: the input must be a tensor, not ${describe(x)}`);
+    const plan = einmixPlan(attrs);
+    if (!x.shape) return ctx.tensor(null, x.dtype);
+    let shape: Shape = x.shape;
+    if (plan.pre) shape = recipeFor('EinMix', plan.pre.pattern, 'rearrange', shape, plan.pre.lengths).output;
+    const w: TensorValue = { kind: 'tensor', id: '', shape: plan.weightShape.map((n) => dim(n)), dtype: 'float32' };
+    const mixed = einsumShape('EinMix', plan.equation, [{ kind: 'tensor', id: '', shape, dtype: x.dtype }, w]) as Shape;
+    const out = plan.post ? recipeFor('EinMix', plan.post, 'rearrange', mixed, []).output : mixed;
+    return ctx.tensor(out, x.dtype);
+  },
+  flops(attrs, args, out) {
+    try {
+      const plan = einmixPlan(attrs);
+      const [lhs, rhs] = plan.equation.split('->');
+      const outLetters = new Set(rhs);
+      const w = lhs.split(',')[1];
+      const contracted = [...w].reduce((p, l, i) => (outLetters.has(l) ? p : p * plan.weightShape[i]), 1);
+      return 2 * numelOf(out) * contracted + (plan.biasShape ? numelOf(out) : 0);
+    } catch {
+      return 0;
+    }
+  },
+  onnx: einmixLowering,
+};
+
+registerOps([rearrange, repeat, reduce, pack, unpack, einsum, parseShape, rearrangeLayer, reduceLayer, einmixLayer]);
+
+const functions = { rearrange, repeat, reduce, pack, unpack, einsum, parse_shape: parseShape };
+providePythonModule('einops', functions);
+providePythonModule('einops.einops', { rearrange, repeat, reduce, einsum, parse_shape: parseShape });
+providePythonModule('einops.packing', { pack, unpack });
+providePythonModule('einops.layers.torch', { Rearrange: rearrangeLayer, Reduce: reduceLayer, EinMix: einmixLayer });
+
+/** Each axis of a pattern with its length, for the editor's hover (`h=8 · [B, 8, 16, 64]`). */
+export function einopsAxes(pattern: string, op: EinopsOperation, shape: Shape, lengths: [string, Dim][]): { axes: [string, Dim][]; output: Shape } | null {
+  try {
+    const r = einopsRecipe(pattern, op, shape, lengths);
+    return { axes: [...r.named.entries()], output: r.output };
+  } catch {
+    return null;
+  }
+}
+export { lengthsRepr };

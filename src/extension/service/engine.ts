@@ -1,0 +1,53 @@
+// The extension's analysis engine (bundled separately as dist/engine.js): parse, interpret, fuse, encode, decode.
+// It imports no `vscode`; the extension loads it on first use through engineLoader.ts.
+import type { ModelGraph } from '../../core/graph/modelGraph';
+import { initPythonParser } from '../../core/python/pythonParser';
+import { decodeOnnx } from '../../core/onnx/decodeOnnx';
+import { checkRunMemory, type MemoryEstimate } from '../../core/run/memoryGuard';
+import type { PayloadFusion } from '../../protocol';
+import { DocumentAnalyzer } from './documentAnalyzer';
+import { analyzeText, type AnalyzeRequest, type EngineAnalysis } from './engineAnalyze';
+import { fusionAnalysis } from './engineFusion';
+import { exportOnnx, prepareRun, type PreparedRun, type WeightsChoice } from './engineRun';
+
+export type { AnalyzeRequest, EngineAnalysis, PreparedRun, WeightsChoice };
+
+export interface DecodedModel {
+  readonly graph: ModelGraph;
+  readonly fusion: readonly PayloadFusion[];
+  readonly summary: string;
+}
+
+export interface Engine {
+  /** Analyses every model class of one Python document. */
+  analyze(req: AnalyzeRequest): EngineAnalysis;
+  /** The same, incrementally per document (in-thread fallback of the analysis worker); `forget` when it closes. */
+  analyzeDocument(uri: string, req: AnalyzeRequest): EngineAnalysis;
+  forgetDocument(uri: string): void;
+  /** ONNX bytes with weights (seeded or loaded) and taps for per-layer statistics; refuses runs above `limitBytes`. */
+  prepareRun(graph: ModelGraph, weights: WeightsChoice, limitBytes: number): PreparedRun;
+  /** A clean ONNX file (no taps) with weights, for Export Model to ONNX…. */
+  exportOnnx(graph: ModelGraph, weights: WeightsChoice): Uint8Array;
+  /** The run memory guard alone (for `.onnx` files, which need no lowering): throws MemoryLimitError above `limitBytes`. */
+  checkRunMemory(graph: ModelGraph, limitBytes: number): MemoryEstimate;
+  /** `.onnx` bytes → the same ModelGraph the Python side produces. */
+  decodeOnnx(bytes: Uint8Array, file: string): DecodedModel;
+}
+
+export async function createEngine(distDir: string): Promise<Engine> {
+  await initPythonParser({ wasmDir: `${distDir}/wasm` });
+  const documents = new DocumentAnalyzer();
+  return {
+    analyze: analyzeText,
+    analyzeDocument: (uri, req) => documents.analyze(uri, req),
+    forgetDocument: (uri) => documents.forget(uri),
+    prepareRun,
+    exportOnnx,
+    checkRunMemory,
+    decodeOnnx(bytes, file) {
+      const d = decodeOnnx(bytes, file);
+      const summary = `ONNX IR ${d.irVersion}, opset ${d.opset}${d.producer ? `, by ${d.producer}` : ''}: ${d.graph.nodes.length} nodes`;
+      return { graph: d.graph, fusion: fusionAnalysis(d.graph).payload, summary };
+    },
+  };
+}
