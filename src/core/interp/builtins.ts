@@ -8,6 +8,8 @@ import { dictKey, pyRepr } from './tensorLeaves';
 import { instanceGetAttr } from './moduleRuntime';
 import { makeSet, setItems } from './pySet';
 import { pyNumber, toPyList } from './tensorConsts';
+import { addStdlibMethods } from './stdlibMethods';
+import { namedtupleTypes } from './stdlib';
 
 const MAX_RANGE = 100000;
 
@@ -285,6 +287,7 @@ export function makeBuiltins(ip: Interpreter): Map<string, PyValue> {
   b.set('__debug__', pyBool(true));
 
   addValueMethods(ip, b);
+  addStdlibMethods(ip, b);
   return b;
 }
 
@@ -319,8 +322,14 @@ export function isInstance(ip: Interpreter, v: PyValue, cls: PyValue): boolean |
   if (v.kind === 'unknown') return null;
   const o = asObject(cls);
   if (!o) return null;
+  const nt = namedtupleTypes.get(cls);
+  if (nt) return v.kind === 'tuple' && v.fields === nt.fields;
   if (o.t === 'builtin') {
     switch (o.name) {
+      case 'abc.Complex':
+        return v.kind === 'int' || v.kind === 'float' || v.kind === 'bool';
+      case 'abc.Rational':
+        return v.kind === 'int' || v.kind === 'bool';
       case 'int':
         return v.kind === 'int' || v.kind === 'bool';
       case 'float':

@@ -637,7 +637,8 @@ const NP_DTYPES: Record<string, string> = {
 /** Tensors that stand for numpy arrays (the line tracer does not report them: PyTorch's tracer sees no tensor there). */
 export const numpyArrays = new WeakSet<object>();
 
-function npDtype(v: PyValue | undefined): PyValue | null {
+/** The torch dtype a numpy dtype (np.float32, 'float32', float) stands for; null when not a dtype. */
+export function npDtype(v: PyValue | undefined): PyValue | null {
   if (!v || v.kind === 'none') return null;
   if (v.kind === 'object' && v.typeName === 'torch.dtype') return v;
   const o = asObject(v);

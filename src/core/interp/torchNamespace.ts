@@ -7,6 +7,7 @@ import { obj, unknown, type Tensor } from './objects';
 import { builtin } from './builtins';
 import { CONTAINERS } from './moduleRuntime';
 import { stdlibAttr } from './stdlib';
+import { autogradAttr, fromNumpy, gradModeQuery } from './torchAutograd';
 import { num, pyBool, pyInt, pyStr } from './pyOps';
 
 /** Python modules the analysis understands (imports of anything else must resolve to workspace files). */
@@ -110,8 +111,20 @@ export function namespaceAttr(ip: Interpreter, path: string, name: string, r: Ra
           return builtin(name, () => opaque('torch.Generator'));
         case '__version__':
           return pyStr('1.13.0');
+        case 'from_numpy':
+          return fromNumpy(ip, r);
+      }
+      {
+        const q = gradModeQuery(name);
+        if (q) return q;
       }
       break;
+    case 'torch.autograd':
+    case 'torch.autograd.function': {
+      const a = autogradAttr(ip, path, name);
+      if (a) return a;
+      break;
+    }
     case 'torch.nn':
     case 'torch.nn.modules':
       // torch.nn.modules.utils holds _single/_pair/_triple/_ntuple, not torch.nn.utils.
