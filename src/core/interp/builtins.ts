@@ -2,7 +2,8 @@
 import { dim } from '../shape/dim';
 import { NONE, type PyValue } from '../ops/values';
 import type { Interpreter } from './interpreter';
-import { asObject, instanceOf, obj, unknown, type BuiltinFn, type ClassRef, type Tensor } from './objects';
+import { asObject, instanceOf, obj, unknown, type BuiltinFn, type ClassRef, type Tensor, type UserClass } from './objects';
+import { computeMro } from './interpreter';
 import { num, pyBool, pyEquals, pyInt, pyOrder, pyStr, pyStrOf, truthy } from './pyOps';
 import { dictKey, pyRepr } from './tensorLeaves';
 import { instanceGetAttr } from './moduleRuntime';
@@ -239,8 +240,11 @@ export function makeBuiltins(ip: Interpreter): Map<string, PyValue> {
   def('vars', () => unknown('vars()'));
   def('type', (a) => {
     const v = a[0] ?? NONE;
+    if (a.length === 3) return newClass(ip, a[0]!, a[1]!, a[2]!);
     const inst = instanceOf(v);
     if (inst) return obj({ t: 'class', cls: inst.cls }, 'type');
+    const vo = asObject(v);
+    if (vo && (vo.t === 'class' || (vo.t === 'builtin' && v.kind === 'object' && v.typeName === 'type'))) return b.get('type')!;
     const name = v.kind === 'tensor' ? 'Tensor' : v.kind === 'none' ? 'NoneType' : v.kind;
     return b.get(name) ?? obj({ t: 'opaque', what: `type ${name}` }, 'type');
   });
@@ -250,6 +254,16 @@ export function makeBuiltins(ip: Interpreter): Map<string, PyValue> {
   });
   def('issubclass', (a) => {
     const c = asObject(a[0] ?? NONE);
+    if (c && c.t === 'builtin' && BUILTIN_TYPES.has(c.name)) {
+      // Builtin types: bool is an int; everything is an object.
+      const supers: Record<string, string[]> = { bool: ['bool', 'int', 'object'] };
+      const mine = supers[c.name] ?? [c.name, 'object'];
+      const targets = a[1]?.kind === 'tuple' ? a[1].items : [a[1] ?? NONE];
+      return pyBool(targets.some((t) => {
+        const o = asObject(t);
+        return !!o && o.t === 'builtin' && mine.includes(o.name);
+      }));
+    }
     if (!c || c.t !== 'class') return unknown('issubclass');
     const mro = c.cls.t === 'user' ? c.cls.cls.mro : [c.cls];
     const targets = a[1]?.kind === 'tuple' ? a[1].items : [a[1] ?? NONE];
@@ -291,6 +305,21 @@ export function makeBuiltins(ip: Interpreter): Map<string, PyValue> {
   return b;
 }
 
+/** type(name, bases, ns): a new class made at run time (its attributes come from `ns`). */
+function newClass(ip: Interpreter, nameV: PyValue, basesV: PyValue, nsV: PyValue): PyValue {
+  if (nameV.kind !== 'str' || nsV.kind !== 'dict') return unknown('type() with a name or namespace not known at analysis time');
+  const bases: ClassRef[] = [];
+  for (const bv of ip.iterate(basesV, ip.site.range) ?? []) {
+    const o = asObject(bv);
+    if (o && o.t === 'class') bases.push(o.cls);
+  }
+  const scope = { file: ip.currentFile, name: '<type>', globals: new Map<string, PyValue>() };
+  const cls: UserClass = { name: nameV.value, qualname: nameV.value, def: null, bases, ns: new Map(), scope, mro: [] };
+  for (const k of nsV.keys) if (k.kind === 'str') cls.ns.set(k.value, nsV.entries.get(dictKey(k))!);
+  cls.mro = computeMro(cls);
+  return obj({ t: 'class', cls: { t: 'user', cls } }, 'type');
+}
+
 function sameRef(a: ClassRef, b: ClassRef): boolean {
   if (a.t === 'user' && b.t === 'user') return a.cls === b.cls;
   if (a.t === 'torch' && b.t === 'torch') return a.type === b.type || b.type === 'Module';
@@ -326,6 +355,10 @@ export function isInstance(ip: Interpreter, v: PyValue, cls: PyValue): boolean |
   if (nt) return v.kind === 'tuple' && v.fields === nt.fields;
   if (o.t === 'builtin') {
     switch (o.name) {
+      case 'type':
+        return (asObject(v)?.t === 'class') || (v.kind === 'object' && v.typeName === 'type');
+      case 'partial':
+        return asObject(v)?.t === 'partial';
       case 'abc.Complex':
         return v.kind === 'int' || v.kind === 'float' || v.kind === 'bool';
       case 'abc.Rational':

@@ -25,6 +25,20 @@ export function floatRepr(x: number): string {
   return Number.isInteger(x) ? `${s}.0` : s;
 }
 
+/** x.toFixed(p) with Python's rounding: an exact tie goes to the even digit (JavaScript rounds it up). */
+export function fixed(x: number, p: number): string {
+  const s = x.toFixed(p);
+  if (!Number.isFinite(x) || p > 60) return s;
+  const long = Math.abs(x).toFixed(Math.min(100, p + 40));
+  const tail = long.slice(long.indexOf('.') + 1 + p);
+  if (!/^50*$/.test(tail)) return s;
+  // A tie: round the truncated value to even.
+  const trunc = long.slice(0, long.indexOf('.') + (p > 0 ? 1 + p : 0));
+  const lastDigit = Number(trunc.replace('.', '').slice(-1));
+  if (lastDigit % 2 === 0) return (x < 0 ? '-' : '') + trunc;
+  return s;
+}
+
 /** Python's exponent form: at least two exponent digits (`1.5e+03`). */
 function pyExp(x: number, prec: number): string {
   const [m, e] = x.toExponential(prec).split('e');
@@ -134,11 +148,11 @@ export function formatSpec(a: FormatArg, spec: string): string | null {
         break;
       case 'f':
       case 'F':
-        body = Number.isFinite(x) ? x.toFixed(prec ?? 6) : x !== x ? 'nan' : 'inf';
+        body = Number.isFinite(x) ? fixed(x, prec ?? 6) : x !== x ? 'nan' : 'inf';
         if (type === 'F') body = body.toUpperCase();
         break;
       case '%':
-        body = (x * 100).toFixed(prec ?? 6) + '%';
+        body = fixed(x * 100, prec ?? 6) + '%';
         break;
       case 'g':
       case 'G':

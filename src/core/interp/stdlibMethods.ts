@@ -3,7 +3,7 @@
 import type { Range } from '../python/ast';
 import { NONE, type PyValue } from '../ops/values';
 import type { Interpreter } from './interpreter';
-import { unknown, type BuiltinFn } from './objects';
+import { asObject, unknown, type BuiltinFn } from './objects';
 import { builtin } from './builtins';
 import { num, pyInt, pyOrder, pyStr, pyStrOf } from './pyOps';
 import { dictKey, pyRepr } from './tensorLeaves';
@@ -84,6 +84,22 @@ export function strFormat(ip: Interpreter, fmt: string, args: readonly PyValue[]
 
 type Dict = Extract<PyValue, { kind: 'dict' }>;
 
+/** `del target.name` / delattr(): removes an attribute, submodule, parameter or buffer (as nn.Module.__delattr__ does). */
+export function deleteAttr(ip: Interpreter, target: PyValue, name: string, r: Range | null): void {
+  const o = asObject(target);
+  if (o && o.t === 'instance') {
+    const inst = o.inst;
+    const had = inst.dict.delete(name) || inst.modules.delete(name) || inst.params.delete(name) || inst.buffers.delete(name);
+    inst.nonPersistent.delete(name);
+    if (!had) ip.diag('warning', 'unknown-attr', `'${inst.typeName}' object has no attribute '${name}' to delete (as far as the analysis knows)`, r);
+    return;
+  }
+  if (o && o.t === 'class' && o.cls.t === 'user') return void o.cls.cls.ns.delete(name);
+  if (o && o.t === 'pymodule') return void o.scope.globals.delete(name);
+  if (o && o.t === 'func') return void o.fn.attrs.delete(name);
+  if (target.kind !== 'unknown') ip.diag('info', 'unsupported', `deleting attribute '${name}' of ${target.kind === 'object' ? target.typeName : target.kind} is ignored`, r);
+}
+
 export function addStdlibMethods(ip: Interpreter, b: Map<string, PyValue>): void {
   const m = (name: string, call: BuiltinFn) => b.set(name, builtin(name, call));
   const r = () => ip.site.range;
@@ -100,6 +116,27 @@ export function addStdlibMethods(ip: Interpreter, b: Map<string, PyValue>): void
     const spec = a[1]?.kind === 'str' ? a[1].value : '';
     const out = a[0] ? formatValue(a[0], spec) : '';
     return out === null ? unknown('format() of a value not known at analysis time') : pyStr(out);
+  }));
+
+  b.set('delattr', builtin('delattr', (a) => {
+    if (a[0] && a[1]?.kind === 'str') deleteAttr(ip, a[0], a[1].value, r());
+    else if (a[0]?.kind !== 'unknown') ip.diag('warning', 'unsupported', 'delattr with a name not known at analysis time', r());
+    return NONE;
+  }));
+  b.set('pow', builtin('pow', (a) => {
+    const out = ip.binary('**', a[0] ?? NONE, a[1] ?? NONE, r());
+    return a[2] ? ip.binary('%', out, a[2], r()) : out;
+  }));
+
+  // f-string conversions and format specs (the parser turns `{x!r:>5}` into calls of these two).
+  b.set('__fstring_convert__', builtin('__fstring_convert__', (a) => {
+    const v = a[0] ?? NONE;
+    if (v.kind === 'unknown') return v;
+    return pyStr(a[1]?.kind === 'str' && a[1].value === 's' ? pyStrOf(v) : pyRepr(v));
+  }));
+  b.set('__fstring_format__', builtin('__fstring_format__', (a) => {
+    const out = a[0] && a[1]?.kind === 'str' ? formatValue(a[0], a[1].value) : null;
+    return out === null ? unknown('f-string format of a value not known at analysis time') : pyStr(out);
   }));
 
   // Named tuples.

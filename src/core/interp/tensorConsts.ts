@@ -73,6 +73,12 @@ export function creationValues(op: string, a: BoundArgs, dtype: DType): number[]
       return arangeValues(a, dtype);
     case 'torch.tensor':
       return literalValues(a.data, dtype);
+    case 'torch.eye': {
+      const n = constNum(a.n);
+      const m = a.m === undefined || a.m.kind === 'none' ? n : constNum(a.m);
+      if (n === null || m === null || n * m > 1 << 16) return null;
+      return Array.from({ length: n * m }, (_, i) => (Math.floor(i / m) === i % m ? 1 : 0));
+    }
     default:
       return null;
   }
