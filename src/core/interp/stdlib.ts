@@ -552,6 +552,8 @@ function userFunctionOf(v: PyValue): UserFunction | null {
 
 const PARAM_KINDS = ['POSITIONAL_ONLY', 'POSITIONAL_OR_KEYWORD', 'VAR_POSITIONAL', 'KEYWORD_ONLY', 'VAR_KEYWORD'];
 const EMPTY = opaque('inspect._empty');
+/** Class attributes of inspect.Parameter, readable on its instances too (`param.kind == param.KEYWORD_ONLY`). */
+const PARAMETER_CONSTS = (): [string, PyValue][] => [['empty', EMPTY], ...PARAM_KINDS.map((k, i) => [k, pyInt(i)] as [string, PyValue])];
 
 function signatureOf(ip: Interpreter, f: PyValue, r: Range | null): PyValue {
   const fn = userFunctionOf(f);
@@ -562,7 +564,7 @@ function signatureOf(ip: Interpreter, f: PyValue, r: Range | null): PyValue {
   const params = fn.params.slice(skip);
   const entries: [PyValue, PyValue][] = params.map((p) => {
     const kind = p.kind === 'star' ? 2 : p.kind === 'dstar' ? 4 : p.keywordOnly ? 3 : 1;
-    return [pyStr(p.name), attrObject('inspect.Parameter', [['name', pyStr(p.name)], ['default', fn.defaults.get(p.name) ?? EMPTY], ['kind', pyInt(kind)], ['annotation', EMPTY]])];
+    return [pyStr(p.name), attrObject('inspect.Parameter', [['name', pyStr(p.name)], ['default', fn.defaults.get(p.name) ?? EMPTY], ['kind', pyInt(kind)], ['annotation', EMPTY], ...PARAMETER_CONSTS()])];
   });
   return attrObject('inspect.Signature', [['parameters', dictOf(ip, entries)], ['return_annotation', EMPTY]]);
 }
@@ -606,7 +608,7 @@ function inspectAttr(ip: Interpreter, name: string, r: Range | null): PyValue | 
         ]);
       });
     case 'Parameter':
-      return attrObject('inspect.Parameter', [['empty', EMPTY], ...PARAM_KINDS.map((k, i) => [k, pyInt(i)] as [string, PyValue])]);
+      return attrObject('inspect.Parameter', PARAMETER_CONSTS());
     case '_empty':
     case 'Signature':
       return EMPTY;

@@ -8,6 +8,7 @@ import { builtin } from './builtins';
 import { CONTAINERS } from './moduleRuntime';
 import { stdlibAttr } from './stdlib';
 import { autogradAttr, fromNumpy, gradModeQuery } from './torchAutograd';
+import { nnUtilsAttr } from './torchNnUtils';
 import { num, pyBool, pyInt, pyStr } from './pyOps';
 
 /** Python modules the analysis understands (imports of anything else must resolve to workspace files). */
@@ -152,11 +153,13 @@ export function namespaceAttr(ip: Interpreter, path: string, name: string, r: Ra
       if (name === 'calculate_gain') return builtin(name, () => ({ kind: 'float', value: 1 }));
       return identity(name);
     case 'torch.nn.utils':
-      if (name === 'weight_norm' || name === 'spectral_norm' || name === 'remove_weight_norm') return identity(name);
+    case 'torch.nn.utils.parametrizations': {
+      const u = nnUtilsAttr(ip, path, name);
+      if (u) return u;
       if (name === 'parametrizations') return ns(full);
+      if (path.endsWith('parametrizations')) return identity(name);
       break;
-    case 'torch.nn.utils.parametrizations':
-      return identity(name);
+    }
     case 'torch.utils':
       if (name === 'checkpoint') return ns(full);
       break;
@@ -231,6 +234,12 @@ export function namespaceAttr(ip: Interpreter, path: string, name: string, r: Ra
 function nnClass(ip: Interpreter, name: string): PyValue | null {
   if (name === 'Parameter') return parameterCtor(ip);
   if (name === 'Module' || CONTAINERS.has(name)) return obj({ t: 'class', cls: { t: 'torch', type: name, leaf: null } }, 'type');
+  // Private bases that library code subclasses with its own forward (SyncBatchNorm copies): the layer they generalise.
+  const privateBase: Record<string, string> = { _BatchNorm: 'BatchNorm2d', _NormBase: 'BatchNorm2d', _InstanceNorm: 'InstanceNorm2d' };
+  if (name in privateBase) {
+    const base = moduleOp(privateBase[name]);
+    if (base) return obj({ t: 'class', cls: { t: 'torch', type: privateBase[name], leaf: base } }, 'type');
+  }
   const def = moduleOp(name);
   return def && !def.library ? obj({ t: 'class', cls: { t: 'torch', type: name, leaf: def } }, 'type') : null;
 }
