@@ -7,6 +7,7 @@ import { analyzeSource } from '../src/core/interp/analyzeFile';
 import { AnalysisCache } from '../src/core/interp/analysisCache';
 import { nodeParserOptions } from '../src/cli/wasmLocation';
 import { syntheticModelFile } from './syntheticModel';
+import { syntheticEinopsFile } from './syntheticEinops';
 import { medianMs, type BenchRow } from './benchRow';
 
 const SYMBOLS = { B: 2, H: 64, W: 64 };
@@ -55,8 +56,21 @@ async function engineFigures(runs: number): Promise<BenchRow[]> {
     const queryMs = await medianMs(() => cache.queryAt(file, queryLine, 10), runs * 20);
     rows.push({ section: 'engine', figure: `cached shape query, ${lines}-line file`, value: queryMs, unit: 'ms', baseline: 'tree-sitter parse only', baselineValue: parseMs, target: size === 1000 ? '≤ 2 ms' : undefined });
     if (size === 1000) rows.push({ section: 'engine', figure: `first analysis in a fresh worker (not optimised yet), ${lines}-line file`, value: coldMs, unit: 'ms', baseline: 'tree-sitter parse only', baselineValue: parseMs });
+    if (size === 1000) rows.push(await einopsRow(treeSitter, runs, fullMs / parseMs));
   }
   return rows;
+}
+
+/** An einops-heavy file of about the same length: its ratio to its own parse must not exceed the plain file's. */
+async function einopsRow(treeSitter: Parser, runs: number, plainRatio: number): Promise<BenchRow> {
+  const text = syntheticEinopsFile(1000);
+  const lines = text.split('\n').length;
+  const parseMs = await medianMs(() => treeSitter.parse(text)?.delete(), runs, WARMUP);
+  const fullMs = await medianMs(() => analyzeSource({ text, file: '/bench/einops_1000.py', symbols: SYMBOLS }), runs * 3, WARMUP);
+  return {
+    section: 'engine', figure: `parse + interpret, ${lines}-line einops-heavy file`, value: fullMs, unit: 'ms', baseline: 'tree-sitter parse only', baselineValue: parseMs,
+    target: `ratio ≤ ${plainRatio.toFixed(2)} (the plain 1,000-line file's, same run)`,
+  };
 }
 
 engineFigures((workerData as { runs: number }).runs).then(

@@ -15,6 +15,7 @@ const USAGE = `usage: fusion-lens <command> [options]
 
 commands:
   shapes FILE [--model EXPR] [--input SPEC]... [--input-kind tensor|list|dict] [--json]
+  shapes WEIGHTS.pt|.pth|.bin|.safetensors [--json]   the tensors of a checkpoint (read without unpickling)
   fusion FILE [--model EXPR] [--input SPEC]... [--lang en|zh-cn] [--json]
   run FILE|FILE.onnx [--model EXPR]... [--input SPEC]... [--weights F] [--inputs F] [--save-outputs F] [--seed N] [--threads N] [--json]
   demo [FILE]   shapes, fusion points and a compared run of the bundled example (examples/fusion_cnn.py)

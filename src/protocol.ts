@@ -24,7 +24,7 @@ export interface WebviewBoot {
 // ───────────────────────────── graph payload ─────────────────────────────
 
 // The payload types live in core (the webviews and the layout use them without the message layer).
-import type { PayloadShape, PayloadNodeKind, PayloadNode, PayloadEdge, PayloadScope, FusionMethod, PayloadFusionInput, PayloadFusion, GraphPayload } from './core/graph/graphPayloadTypes';
+import type { PayloadShape, GraphPayload } from './core/graph/graphPayloadTypes';
 export type { PayloadShape, PayloadNodeKind, PayloadNode, PayloadEdge, PayloadScope, FusionMethod, PayloadFusionInput, PayloadFusion, GraphPayload } from './core/graph/graphPayloadTypes';
 
 // ───────────────────────────── request / response ─────────────────────────────
@@ -39,20 +39,28 @@ export interface ResponseMessage {
   readonly error?: string;
 }
 
+/** What each request a webview sends resolves with, by request `type`, and the check a reply passes before it does. */
+export type ReplyChecks<Replies> = { readonly [K in keyof Replies]: (v: unknown) => v is Replies[K] };
+
 /**
- * One side of a request/response channel: `request` posts a message with a fresh `requestId` and resolves
- * with the matching `response`; feed every inbound message to `handle` (returns true when it consumed it).
+ * One side of a request/response channel: `request` posts a message with a fresh `requestId` and resolves with the
+ * matching `response`'s result, typed by `Replies[type]` after `checks[type]` accepted it; feed every inbound message
+ * to `handle` (returns true when it consumed it).
  */
-export class RequestChannel<Req extends { readonly requestId: number }> {
+export class RequestChannel<Req extends { readonly type: string; readonly requestId: number }, Replies extends { readonly [K in Req['type']]: unknown }> {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; check: (v: unknown) => boolean }>();
 
-  constructor(private readonly post: (msg: Req) => void) {}
+  constructor(
+    private readonly post: (msg: Req) => void,
+    private readonly checks: ReplyChecks<Replies>,
+  ) {}
 
-  request(msg: Omit<Req, 'requestId'>): Promise<unknown> {
+  request<T extends Req['type']>(msg: Omit<Extract<Req, { readonly type: T }>, 'requestId'>): Promise<Replies[T]> {
     const requestId = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(requestId, { resolve, reject });
+    const type = msg.type as T;
+    return new Promise<Replies[T]>((resolve, reject) => {
+      this.pending.set(requestId, { resolve: (v) => resolve(v as Replies[T]), reject, check: this.checks[type] });
       this.post({ ...msg, requestId } as unknown as Req);
     });
   }
@@ -62,8 +70,9 @@ export class RequestChannel<Req extends { readonly requestId: number }> {
     const p = this.pending.get(msg.requestId);
     if (!p) return false;
     this.pending.delete(msg.requestId);
-    if (msg.ok) p.resolve(msg.result);
-    else p.reject(new Error(msg.error ?? 'request failed'));
+    if (!msg.ok) p.reject(new Error(msg.error ?? 'request failed'));
+    else if (!p.check(msg.result)) p.reject(new Error('malformed reply'));
+    else p.resolve(msg.result);
     return true;
   }
 
@@ -72,6 +81,11 @@ export class RequestChannel<Req extends { readonly requestId: number }> {
     for (const p of this.pending.values()) p.reject(new Error('channel closed'));
     this.pending.clear();
   }
+}
+
+/** The `default:` of an exhaustive switch over a message union: a compile error when a case is missing, a throw if reached. */
+export function unhandled(m: never): never {
+  throw new Error(`unhandled message ${JSON.stringify((m as { type?: unknown } | null)?.type ?? null)}`);
 }
 
 // ───────────────────────────── graph view messages ─────────────────────────────
@@ -94,6 +108,12 @@ export type FromGraphView =
   /** Layout figures for the log and benchmarks. */
   | { readonly type: 'layoutDone'; readonly nodes: number; readonly edges: number; readonly ms: number; readonly mode: LayoutModeName }
   | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string };
+
+/** What the graph view's requests resolve with: an exported image is saved (or the request rejects). */
+export interface GraphViewReplies {
+  readonly exportImage: undefined;
+}
+export const GRAPH_VIEW_REPLIES: ReplyChecks<GraphViewReplies> = { exportImage: (v): v is undefined => v === undefined };
 
 export type LayoutModeName = 'full' | 'fast';
 
@@ -154,6 +174,16 @@ export interface RunModel {
   readonly taps: readonly RunTap[];
   readonly params: number;
   readonly flops: number;
+  /** What the model runs with: `seeded (seed 0)`, or the weights file and what was read from it. */
+  readonly weights?: string;
+  /** Relative change ‖b − a‖ / ‖a‖ of each parameter against another run of the same model with other weights. */
+  readonly weightChange?: WeightChangeInfo;
+}
+
+export interface WeightChangeInfo {
+  /** Name of the model run it is compared against. */
+  readonly against: string;
+  readonly parameters: readonly { readonly name: string; readonly relative: number }[];
 }
 
 export interface RunRequest {
@@ -204,6 +234,8 @@ export interface ModelResult {
   readonly runMs: number;
   readonly params: number;
   readonly flops: number;
+  readonly weights?: string;
+  readonly weightChange?: WeightChangeInfo;
 }
 
 export interface Comparison {
@@ -272,29 +304,31 @@ function oneOf<T extends string>(v: unknown, options: readonly T[]): v is T {
 const LOG_LEVELS = ['info', 'warn', 'error'] as const;
 const isLog = (m: Rec): boolean => oneOf(m.level, LOG_LEVELS) && isStr(m.message, 64 * 1024);
 
+/** One check per message `type` of a union: a missing or extra type is a compile error, so every validator is exhaustive. */
+type MessageChecks<M extends { readonly type: string }> = { readonly [K in M['type']]: (msg: Rec) => boolean };
+
+/** A message whose `type` is one of the table's own keys and whose fields pass that type's check. */
+function checkByType<M extends { readonly type: string }>(msg: unknown, checks: MessageChecks<M>): msg is M {
+  if (!isRec(msg) || typeof msg.type !== 'string' || !Object.hasOwn(checks, msg.type)) return false;
+  return checks[msg.type as M['type']](msg);
+}
+
 export function isResponse(msg: unknown): msg is ResponseMessage {
   return isRec(msg) && msg.type === 'response' && isInt(msg.requestId, 1) && typeof msg.ok === 'boolean' && (msg.error === undefined || isStr(msg.error));
 }
 
+const FROM_GRAPH_VIEW: MessageChecks<FromGraphView> = {
+  ready: () => true,
+  revealSource: (msg) => isStr(msg.nodeId, 4096) && isStr(msg.file, 4096) && isInt(msg.line),
+  exportImage: (msg) => isInt(msg.requestId, 1) && oneOf(msg.format, ['svg', 'png'] as const) && isStr(msg.fileName, 255) && /^[\w.\- ]+$/.test(msg.fileName) && !/^\.+$/.test(msg.fileName) && isStr(msg.data, MAX_IMAGE_TEXT),
+  runModel: (msg) => isStr(msg.key, 4096),
+  layoutDone: (msg) => isInt(msg.nodes) && isInt(msg.edges) && isNum(msg.ms) && msg.ms >= 0 && oneOf(msg.mode, ['full', 'fast'] as const),
+  log: isLog,
+};
+
 /** Accepts exactly the messages the graph view may send; anything else is malformed. */
 export function isFromGraphView(msg: unknown): msg is FromGraphView {
-  if (!isRec(msg)) return false;
-  switch (msg.type) {
-    case 'ready':
-      return true;
-    case 'revealSource':
-      return isStr(msg.nodeId, 4096) && isStr(msg.file, 4096) && isInt(msg.line);
-    case 'exportImage':
-      return isInt(msg.requestId, 1) && oneOf(msg.format, ['svg', 'png'] as const) && isStr(msg.fileName, 255) && /^[\w.\- ]+$/.test(msg.fileName) && !/^\.+$/.test(msg.fileName) && isStr(msg.data, MAX_IMAGE_TEXT);
-    case 'runModel':
-      return isStr(msg.key, 4096);
-    case 'layoutDone':
-      return isInt(msg.nodes) && isInt(msg.edges) && isNum(msg.ms) && msg.ms >= 0 && oneOf(msg.mode, ['full', 'fast'] as const);
-    case 'log':
-      return isLog(msg);
-    default:
-      return false;
-  }
+  return checkByType(msg, FROM_GRAPH_VIEW);
 }
 
 const PHASES: readonly RunPhase[] = ['loading-runtime', 'preparing-input', 'creating-session', 'running', 'summarising', 'done'];
@@ -322,29 +356,23 @@ function isComparison(v: unknown): v is Comparison {
   return isRec(v) && isStr(v.a, 4096) && isStr(v.b, 4096) && isInt(v.output) && n(v.maxAbsDiff) && n(v.cosine);
 }
 
+const FROM_RUN_PANEL: MessageChecks<FromRunPanel> = {
+  ready: () => true,
+  runProgress: (msg) => isInt(msg.runId) && (msg.model === null || isStr(msg.model, 4096)) && oneOf(msg.phase, PHASES) && isFraction(msg.fraction),
+  runResult: (msg) =>
+    isInt(msg.runId) && isArrayOf(msg.models, isModelResult, 64) && isArrayOf(msg.comparisons, isComparison, 4096) &&
+    (msg.error === undefined || isStr(msg.error)) && (msg.cancelled === undefined || typeof msg.cancelled === 'boolean'),
+  rerun: (msg) => {
+    const img = msg.image;
+    const imageOk = img === null || (isRec(img) && isBytes(img.data) && isStr(img.mime, 100) && /^image\/[\w.+-]+$/.test(img.mime));
+    return (msg.seed === null || isInt(msg.seed)) && imageOk;
+  },
+  log: isLog,
+};
+
 /** Accepts exactly the messages the run panel may send; anything else is malformed. */
 export function isFromRunPanel(msg: unknown): msg is FromRunPanel {
-  if (!isRec(msg)) return false;
-  switch (msg.type) {
-    case 'ready':
-      return true;
-    case 'runProgress':
-      return isInt(msg.runId) && (msg.model === null || isStr(msg.model, 4096)) && oneOf(msg.phase, PHASES) && isFraction(msg.fraction);
-    case 'runResult':
-      return (
-        isInt(msg.runId) && isArrayOf(msg.models, isModelResult, 64) && isArrayOf(msg.comparisons, isComparison, 4096) &&
-        (msg.error === undefined || isStr(msg.error)) && (msg.cancelled === undefined || typeof msg.cancelled === 'boolean')
-      );
-    case 'rerun': {
-      const img = msg.image;
-      const imageOk = img === null || (isRec(img) && isBytes(img.data) && isStr(img.mime, 100) && /^image\/[\w.+-]+$/.test(img.mime));
-      return (msg.seed === null || isInt(msg.seed)) && imageOk;
-    }
-    case 'log':
-      return isLog(msg);
-    default:
-      return false;
-  }
+  return checkByType(msg, FROM_RUN_PANEL);
 }
 
 function isPayloadShape(v: unknown): v is PayloadShape {
@@ -371,19 +399,15 @@ export function isGraphPayload(v: unknown): v is GraphPayload {
   return true;
 }
 
+const TO_GRAPH_VIEW: MessageChecks<ToGraphView> = {
+  graph: (msg) => (msg.payload === null || isGraphPayload(msg.payload)) && (msg.reason === undefined || isStr(msg.reason)) && (msg.canRun === undefined || typeof msg.canRun === 'boolean'),
+  highlight: (msg) => (msg.nodeIds === undefined || isArrayOf(msg.nodeIds, (x): x is string => isStr(x, 4096))) && (msg.file === undefined || isStr(msg.file, 4096)) && (msg.line === undefined || isInt(msg.line)),
+  response: isResponse,
+};
+
 /** The graph view's check of what the host sends. */
 export function isToGraphView(msg: unknown): msg is ToGraphView {
-  if (!isRec(msg)) return false;
-  switch (msg.type) {
-    case 'graph':
-      return (msg.payload === null || isGraphPayload(msg.payload)) && (msg.reason === undefined || isStr(msg.reason)) && (msg.canRun === undefined || typeof msg.canRun === 'boolean');
-    case 'highlight':
-      return (msg.nodeIds === undefined || isArrayOf(msg.nodeIds, (x): x is string => isStr(x, 4096))) && (msg.file === undefined || isStr(msg.file, 4096)) && (msg.line === undefined || isInt(msg.line));
-    case 'response':
-      return isResponse(msg);
-    default:
-      return false;
-  }
+  return checkByType(msg, TO_GRAPH_VIEW);
 }
 
 function isRunInput(v: unknown): v is RunInput {
@@ -404,23 +428,24 @@ function isTapSummary(v: unknown): v is TapSummary {
 function isRunModel(v: unknown): v is RunModel {
   return isRec(v) && isStr(v.name, 4096) && isBytes(v.onnx) &&
     (v.externalData === undefined || isArrayOf(v.externalData, (x): x is { path: string; data: Bytes } => isRec(x) && isStr(x.path, 4096) && isBytes(x.data), 1024)) &&
-    isArrayOf(v.outputs, (x): x is string => isStr(x, 4096), 1024) && isArrayOf(v.taps, isRunTap, 100_000) && isNum(v.params) && isNum(v.flops);
+    isArrayOf(v.outputs, (x): x is string => isStr(x, 4096), 1024) && isArrayOf(v.taps, isRunTap, 100_000) && isNum(v.params) && isNum(v.flops) &&
+    (v.weights === undefined || isStr(v.weights, 4096)) && (v.weightChange === undefined || isWeightChange(v.weightChange));
 }
+function isWeightChange(v: unknown): v is WeightChangeInfo {
+  return isRec(v) && isStr(v.against, 4096) &&
+    isArrayOf(v.parameters, (p): p is { name: string; relative: number } => isRec(p) && isStr(p.name, 4096) && isNum(p.relative), 100_000);
+}
+
+const TO_RUN_PANEL: MessageChecks<ToRunPanel> = {
+  run: (msg) => isInt(msg.runId) && isArrayOf(msg.models, isRunModel, 64) && msg.models.length > 0 && isArrayOf(msg.inputs, isRunInput, 64) &&
+    (msg.previewCount === undefined || (isInt(msg.previewCount) && msg.previewCount <= 4096)) && (msg.localRerun === undefined || typeof msg.localRerun === 'boolean'),
+  cancel: (msg) => isInt(msg.runId),
+  response: isResponse,
+};
 
 /** The run panel's check of what the host sends. */
 export function isToRunPanel(msg: unknown): msg is ToRunPanel {
-  if (!isRec(msg)) return false;
-  switch (msg.type) {
-    case 'run':
-      return isInt(msg.runId) && isArrayOf(msg.models, isRunModel, 64) && msg.models.length > 0 && isArrayOf(msg.inputs, isRunInput, 64) &&
-        (msg.previewCount === undefined || (isInt(msg.previewCount) && msg.previewCount <= 4096)) && (msg.localRerun === undefined || typeof msg.localRerun === 'boolean');
-    case 'cancel':
-      return isInt(msg.runId);
-    case 'response':
-      return isResponse(msg);
-    default:
-      return false;
-  }
+  return checkByType(msg, TO_RUN_PANEL);
 }
 
 // ───────────────────────────── bytes ─────────────────────────────

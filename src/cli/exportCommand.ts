@@ -6,10 +6,12 @@ import type { InputKind } from '../core/interp/inputSpec';
 import { IMPORT_USAGE, noImportOptions, takeImportFlag, type ImportOptions } from './importSources';
 import { analyzeModels, parseInputKind, weightsFor } from './runCommand';
 
-const USAGE = `usage: fusion-lens export FILE --model EXPR [--input SPEC]... -o OUT.onnx [--weights F.safetensors] [--seed N] [--all-values]
+const USAGE = `usage: fusion-lens export FILE --model EXPR [--input SPEC]... -o OUT.onnx [--weights F] [--weights-entry PATH] [--seed N] [--all-values]
                            [--input-kind tensor|list|dict] [--python-path DIR]... [--python-env PREFIX]
   --input-kind   tensor (one argument per input, default), list or dict (all inputs in one argument)
-  --weights      state_dict to embed (default: PyTorch-default init from --seed, default 0)
+  --weights      state_dict to embed: .safetensors or a torch.save checkpoint (.pt/.pth/.bin, read without unpickling)
+                 (default: PyTorch-default init from --seed, default 0)
+  --weights-entry  the state dict of a checkpoint that holds several (e.g. model, ema)
   --all-values   also expose every intermediate tensor as a graph output (value.<id>), for per-layer statistics
 ${IMPORT_USAGE}`;
 
@@ -19,6 +21,7 @@ interface ExportArgs {
   inputs: string[];
   out: string;
   weights: string | null;
+  weightsEntry?: string;
   seed: number;
   allValues: boolean;
   inputKind: InputKind;
@@ -30,6 +33,7 @@ export function parseExportArgs(argv: readonly string[]): ExportArgs | string {
   let model: string | null = null;
   let out: string | null = null;
   let weights: string | null = null;
+  let weightsEntry: string | undefined;
   let seed = 0;
   let allValues = false;
   const inputs: string[] = [];
@@ -53,6 +57,7 @@ export function parseExportArgs(argv: readonly string[]): ExportArgs | string {
       case '-o':
       case '--output': out = value(); if (!out) return '-o needs a file name'; break;
       case '--weights': weights = value(); if (!weights) return '--weights needs a file'; break;
+      case '--weights-entry': weightsEntry = value() ?? undefined; if (!weightsEntry) return '--weights-entry needs a path'; break;
       case '--seed': {
         const v = Number(value());
         if (!Number.isSafeInteger(v) || v < 0) return '--seed needs a non-negative integer';
@@ -69,7 +74,7 @@ export function parseExportArgs(argv: readonly string[]): ExportArgs | string {
   if (!file) return 'missing FILE';
   if (!model) return 'missing --model EXPR';
   if (!out) return 'missing -o OUT.onnx';
-  return { file, model, inputs, out, weights, seed, allValues, inputKind, imports };
+  return { file, model, inputs, out, weights, seed, allValues, inputKind, imports, ...(weightsEntry ? { weightsEntry } : {}) };
 }
 
 export async function exportCommand(argv: string[]): Promise<number> {
@@ -82,7 +87,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
     const [graph] = await analyzeModels(args.file, [args.model], args.inputs, { inputKind: args.inputKind, imports: args.imports });
     const g = graph!;
     const extra = args.allValues ? g.nodes.flatMap((n) => n.outputs) : [];
-    const m = exportOnnx(g, { weights: weightsFor(g, args.weights, args.seed), extraOutputs: extra });
+    const m = exportOnnx(g, { weights: weightsFor(g, args.weights, args.seed, args.weightsEntry), extraOutputs: extra });
     writeFileSync(args.out, m.bytes);
     writeOut(`${args.out}: ${g.expr}, ${m.nodeCount} ONNX nodes, opset 17, ${m.bytes.length} bytes; inputs ${m.inputNames.join(', ')}; outputs ${m.outputNames.join(', ')}${m.extraOutputs.size ? ` (+${m.extraOutputs.size} intermediate)` : ''}\n`);
     return 0;

@@ -22,17 +22,22 @@ import { tensorStats, type TensorStats } from '../core/run/tensorStats';
 import { layerStats, layerValueIds, modelInputNames, summaryGateFeed, type LayerStat, type LayerTap } from '../core/run/layerStats';
 import { concreteShape, type DType } from '../core/shape/shape';
 import { readSafetensors } from '../core/weights/readSafetensors';
+import { describeWeights, readWeightsFile } from '../core/weights/readWeightsFile';
+import { weightChanges } from '../core/weights/weightChange';
 import { Rng } from '../core/weights/rng';
 import { writeSafetensors } from '../core/weights/writeSafetensors';
 import { IMPORT_USAGE, importSources, noImportOptions, takeImportFlag, type ImportOptions } from './importSources';
 import { writeOut } from './output';
 
-const USAGE = `usage: fusion-lens run FILE [--model EXPR]... [--input SPEC]... [--weights F.safetensors]
+const USAGE = `usage: fusion-lens run FILE [--model EXPR]... [--input SPEC]... [--weights F]... [--weights-entry PATH]
                         [--inputs F.safetensors] [--save-outputs OUT.safetensors] [--seed N]
                         [--threads N] [--memory-limit MB] [--layer-stats] [--json]
                         [--input-kind tensor|list|dict] [--python-path DIR]... [--python-env PREFIX]
   FILE is a Python model file or an .onnx file; further .onnx files run on the same inputs and are compared.
   --input-kind K      tensor (one argument per input, default), list or dict (all inputs in one argument)
+  --weights F         a .safetensors file or a torch.save checkpoint (.pt/.pth/.bin, read without unpickling);
+                      twice with one model: two checkpoints side by side (outputs and per-parameter weight change)
+  --weights-entry P   the state dict of a checkpoint that holds several (e.g. ema)
 ${IMPORT_USAGE}`;
 
 export interface RunOptions {
@@ -45,6 +50,9 @@ export interface RunOptions {
   inputKind: InputKind;
   imports: ImportOptions;
   weights: string | null;
+  /** Further checkpoints: the one model runs once per file. */
+  moreWeights: string[];
+  weightsEntry: string | undefined;
   inputs: string | null;
   saveOutputs: string | null;
   seed: number;
@@ -55,7 +63,10 @@ export interface RunOptions {
 }
 
 export function parseRunArgs(argv: readonly string[]): RunOptions | string {
-  const o: RunOptions = { file: '', moreOnnx: [], models: [], inputSpecs: [], inputKind: 'args', imports: noImportOptions(), weights: null, inputs: null, saveOutputs: null, seed: 0, threads: 1, memoryLimit: DEFAULT_MEMORY_LIMIT_BYTES, json: false, layerStats: false };
+  const o: RunOptions = {
+    file: '', moreOnnx: [], models: [], inputSpecs: [], inputKind: 'args', imports: noImportOptions(), weights: null, moreWeights: [], weightsEntry: undefined,
+    inputs: null, saveOutputs: null, seed: 0, threads: 1, memoryLimit: DEFAULT_MEMORY_LIMIT_BYTES, json: false, layerStats: false,
+  };
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -83,7 +94,11 @@ export function parseRunArgs(argv: readonly string[]): RunOptions | string {
           break;
         }
         case '--input': o.inputSpecs.push(value()); break;
-        case '--weights': o.weights = value(); break;
+        case '--weights':
+          if (o.weights === null) o.weights = value();
+          else o.moreWeights.push(value());
+          break;
+        case '--weights-entry': o.weightsEntry = value(); break;
         case '--inputs': o.inputs = value(); break;
         case '--save-outputs': o.saveOutputs = value(); break;
         case '--seed': o.seed = int(0); break;
@@ -111,6 +126,7 @@ export function parseRunArgs(argv: readonly string[]): RunOptions | string {
   o.file = files[0]!;
   o.moreOnnx = files.slice(1);
   if (o.saveOutputs && o.models.length > 1) return '--save-outputs needs a single model';
+  if (o.moreWeights.length && o.models.length > 1) return 'several --weights run one model side by side; give at most one --model';
   return o;
 }
 
@@ -124,6 +140,9 @@ export interface RunnableModel {
   readonly outputNames: readonly string[];
   /** Value id → its statistics output (or, for model outputs, the output itself), for per-layer statistics. */
   readonly exposed?: ReadonlyMap<string, LayerTap>;
+  /** What the model ran with: `seeded (seed 0)` or the weights file and what was read from it. */
+  readonly weights?: string;
+  readonly stateDict?: StateDict;
 }
 
 interface ModelResult {
@@ -133,6 +152,7 @@ interface ModelResult {
   readonly runMs: number;
   readonly outputs: { readonly name: string; readonly tensor: RunTensor; readonly stats: TensorStats }[];
   readonly layers: LayerStat[];
+  readonly weights?: string;
 }
 
 /** The wasm files next to the bundled CLI (dist/wasm/); under tsx the package's own copy is used. */
@@ -196,23 +216,43 @@ export async function analyzeModels(file: string, models: readonly string[], inp
   });
 }
 
-/** The state dict a model runs with: loaded from safetensors by name, or PyTorch-default init from the seed. */
-export function weightsFor(graph: ModelGraph, weightsFile: string | null, seed: number): StateDict {
-  if (!weightsFile) return initStateDict(graph.stateDict, seed);
-  return loadStateDict(graph.stateDict, readSafetensors(new Uint8Array(readFileSync(weightsFile)), weightsFile), weightsFile).tensors;
+/** The state dict a model runs with: loaded by name from .safetensors or a torch.save checkpoint, or PyTorch-default init from the seed. */
+export function weightsFor(graph: ModelGraph, weightsFile: string | null, seed: number, entry?: string): StateDict {
+  return loadWeights(graph, weightsFile, seed, entry).tensors;
+}
+
+/** As weightsFor, with a line saying what was read; checkpoint warnings (placeholders, chosen entry) go to stderr. */
+export function loadWeights(graph: ModelGraph, weightsFile: string | null, seed: number, entry?: string): { tensors: StateDict; description: string } {
+  if (!weightsFile) return { tensors: initStateDict(graph.stateDict, seed), description: `seeded default init (seed ${seed})` };
+  const file = readWeightsFile(new Uint8Array(readFileSync(weightsFile)), weightsFile, { entry });
+  if (file.format !== 'safetensors') for (const w of file.warnings) process.stderr.write(`fusion-lens: ${weightsFile}: ${w}\n`);
+  return { tensors: loadStateDict(graph.stateDict, file, weightsFile).tensors, description: describeWeights(file, weightsFile) };
 }
 
 /** Python model files: interpret, take weights, export to ONNX. */
 async function loadPythonModels(o: RunOptions): Promise<RunnableModel[]> {
   const graphs = await analyzeModels(o.file, o.models, o.inputSpecs, { inputKind: o.inputKind, imports: o.imports });
-  return graphs.map((graph) => {
+  const files = [o.weights, ...o.moreWeights];
+  const runs = graphs.flatMap((graph) => files.map((w) => ({ graph, w })));
+  return runs.map(({ graph, w }) => {
+    const loaded = loadWeights(graph, w, o.seed, o.weightsEntry);
+    const label = files.length > 1 ? `${graph.expr} @ ${basename(w!)}` : graph.expr;
     // per-layer statistics are computed in the graph; the model's own outputs (fetched anyway) are summarised here
     const inputs = new Set(graph.inputs.map((i) => i.value));
     const statsOutputs = o.layerStats ? layerValueIds(graph).filter((v) => !graph.outputs.includes(v) && !inputs.has(v)) : [];
-    const exported = exportOnnx(graph, { weights: weightsFor(graph, o.weights, o.seed), statsOutputs });
+    const exported = exportOnnx(graph, { weights: loaded.tensors, statsOutputs });
     const exposed = new Map<string, LayerTap>([...exported.statsOutputs].map(([v, s]) => [v, { output: s.name, dims: s.dims }]));
     if (o.layerStats) graph.outputs.forEach((v, i) => exposed.set(v, { output: exported.outputNames[i]! }));
-    return { label: graph.expr, bytes: exported.bytes, graph, inputNames: exported.inputNames, outputNames: exported.outputNames, ...(o.layerStats ? { exposed } : {}) };
+    return {
+      label,
+      bytes: exported.bytes,
+      graph,
+      inputNames: exported.inputNames,
+      outputNames: exported.outputNames,
+      weights: loaded.description,
+      stateDict: loaded.tensors,
+      ...(o.layerStats ? { exposed } : {}),
+    };
   });
 }
 
@@ -271,6 +311,7 @@ export async function runCommand(argv: string[]): Promise<number> {
           runMs: session.lastRunMs ?? NaN,
           outputs: m.outputNames.map((name) => ({ name, tensor: out[name]!, stats: tensorStats(out[name]!.data) })),
           layers: m.exposed ? layerStats(m.graph, m.exposed, out) : [],
+          ...(m.weights ? { weights: m.weights } : {}),
         });
       } finally {
         await session.dispose();
@@ -281,13 +322,42 @@ export async function runCommand(argv: string[]): Promise<number> {
       writeFileSync(o.saveOutputs, writeSafetensors(r.outputs.map((x, i) => [`output.${i}`, x.tensor] as const)));
     }
     const comparisons = compareAll(results);
-    if (o.json) writeOut(`${JSON.stringify(toJson(results, comparisons, o), null, 2)}\n`);
-    else writeOut(toText(results, comparisons, o));
+    const changes = weightChangeReport(models);
+    if (o.json) writeOut(`${JSON.stringify({ ...(toJson(results, comparisons, o) as object), ...(changes.length ? { weightChanges: changes } : {}) }, null, 2)}\n`);
+    else writeOut(toText(results, comparisons, o) + weightChangeText(changes));
     return 0;
   } catch (e) {
     process.stderr.write(`fusion-lens run: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }
+}
+
+interface WeightChangeReport {
+  readonly a: string;
+  readonly b: string;
+  readonly parameters: { readonly name: string; readonly relative: number }[];
+}
+
+/** Models run from several checkpoints of one graph: per-parameter relative change of each against the first. */
+function weightChangeReport(models: readonly RunnableModel[]): WeightChangeReport[] {
+  const out: WeightChangeReport[] = [];
+  const first = models[0];
+  for (const m of models.slice(1)) {
+    if (!first?.stateDict || !m.stateDict || m.graph !== first.graph) continue;
+    out.push({ a: first.label, b: m.label, parameters: weightChanges(first.stateDict, m.stateDict).map((c) => ({ name: c.name, relative: c.relative })) });
+  }
+  return out;
+}
+
+function weightChangeText(reports: readonly WeightChangeReport[]): string {
+  const lines: string[] = [];
+  for (const r of reports) {
+    lines.push(`weight change ${r.b} vs ${r.a} (‖b − a‖ / ‖a‖ per parameter, largest first):`);
+    const sorted = [...r.parameters].sort((x, y) => y.relative - x.relative);
+    for (const p of sorted.slice(0, 20)) lines.push(`  ${p.name.padEnd(40)} ${p.relative.toPrecision(4)}`);
+    if (sorted.length > 20) lines.push(`  … ${sorted.length - 20} more`);
+  }
+  return lines.length ? `${lines.join('\n')}\n` : '';
 }
 
 interface Comparison {
@@ -321,6 +391,7 @@ function toText(results: readonly ModelResult[], comparisons: readonly Compariso
   const lines: string[] = [];
   for (const r of results) {
     lines.push(`== ${r.label}`);
+    if (r.weights) lines.push(`weights: ${r.weights}`);
     lines.push(`session create ${r.sessionCreateMs.toFixed(1)} ms, run ${r.runMs.toFixed(1)} ms (${o.threads} thread${o.threads > 1 ? 's' : ''}); estimated memory ${formatBytes(r.memory.totalBytes)}`);
     for (const x of r.outputs) {
       lines.push(`${x.name}: shape [${x.tensor.shape.join(', ')}] ${x.tensor.dtype}  ${fmtStats(x.stats)}`);
@@ -346,6 +417,7 @@ function toJson(results: readonly ModelResult[], comparisons: readonly Compariso
     seed: o.seed,
     models: results.map((r) => ({
       label: r.label,
+      ...(r.weights ? { weights: r.weights } : {}),
       sessionCreateMs: r.sessionCreateMs,
       runMs: r.runMs,
       memoryBytes: r.memory.totalBytes,

@@ -18,7 +18,8 @@ export interface ShapesArgs {
 export const SHAPES_USAGE = `usage: fusion-lens shapes FILE [--model EXPR] [--input SPEC]... [--input-kind tensor|list|dict] [--dim NAME=N]... [--json]
                           [--python-path DIR]... [--python-env PREFIX]
 
-  FILE            a Python file with nn.Module classes
+  FILE            a Python file with nn.Module classes, an .onnx file, or a weights file (.pt/.pth/.bin/.ckpt
+                  torch.save checkpoint, read without unpickling, or .safetensors): lists its tensors
   --model EXPR    a Python expression in FILE's scope that builds the model, e.g. "UNet(base=4)";
                   default: every nn.Module class of FILE that can be built without arguments
   --input SPEC    [NAME=]D0xD1x…[:DTYPE], e.g. 4x3x256x256, tokens=2x12:int64, Bx3xHxW (with --dim);

@@ -15,6 +15,7 @@ import { diagnosticJson, shapesJson } from './oracleJson';
 import { parseShapesArgs, SHAPES_USAGE } from './shapesArgs';
 import { formatDiagnostic, shapesTable } from './shapesTable';
 import { nodeParserOptions } from './wasmLocation';
+import { isWeightsFileName, weightsShapes } from './weightsShapes';
 
 function readOrNull(path: string): string | null {
   try {
@@ -42,6 +43,7 @@ export async function shapesCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const file = resolve(args.file);
+  if (isWeightsFileName(file)) return weightsShapes(file, args.file, args.json);
   if (file.toLowerCase().endsWith('.onnx')) {
     // ONNX files are decoded, not interpreted (src/core/onnx).
     const { decodeOnnx } = await import('../core/onnx/decodeOnnx');

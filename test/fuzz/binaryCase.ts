@@ -1,10 +1,13 @@
-// One corrupt-binary fuzz case: decode .onnx or .safetensors bytes; it must decode or fail with the reader's own clear error, within time and memory bounds.
+// One corrupt-binary fuzz case: decode .onnx, .safetensors or torch .pt bytes; it must decode or fail with the reader's own clear error, within time and memory bounds.
 import { decodeOnnx } from '../../src/core/onnx/decodeOnnx';
 import { OnnxFormatError } from '../../src/core/onnx/onnxProto';
 import { readSafetensors, SafetensorsError } from '../../src/core/weights/readSafetensors';
+import { readCheckpoint } from '../../src/core/weights/checkpoint/readCheckpoint';
+import { CheckpointError } from '../../src/core/weights/checkpoint/readTorchFile';
+import { DEFAULT_PICKLE_LIMITS } from '../../src/core/weights/checkpoint/pickleMachine';
 import { PropertyViolation } from './sourceCase';
 
-export type BinaryKind = 'onnx' | 'safetensors';
+export type BinaryKind = 'onnx' | 'safetensors' | 'pt';
 
 export interface BinaryLimits {
   /** Wall time for one decode (a second timing after an overrun must also be over it). */
@@ -28,15 +31,26 @@ export const ONNX_FUZZ_MAX_BYTES = 1 << 20;
 
 function decode(kind: BinaryKind, bytes: Uint8Array): void {
   if (kind === 'onnx') decodeOnnx(bytes, 'fuzz.onnx', { maxBytes: ONNX_FUZZ_MAX_BYTES });
-  else readSafetensors(bytes, 'fuzz.safetensors');
+  else if (kind === 'safetensors') readSafetensors(bytes, 'fuzz.safetensors');
+  else readCheckpoint(bytes, 'fuzz.pt', { limits: PT_FUZZ_LIMITS });
 }
+
+/** The checkpoint reader's limits in the fuzz run: the defaults, with the inflate budget scaled to small seeds. */
+export const PT_FUZZ_LIMITS = {
+  pickle: DEFAULT_PICKLE_LIMITS,
+  zip: { maxEntries: 10_000, maxInflated: 32 << 20, maxRatio: 1100 },
+  maxPickleBytes: 16 << 20,
+};
 
 const gc = (globalThis as { gc?: () => void }).gc;
 let sinceGc = 0;
 
 function measureOnce(kind: BinaryKind, bytes: Uint8Array): BinaryOutcome {
   // A full GC now and then keeps garbage of earlier cases from being counted against this one.
-  if (++sinceGc >= 64) (sinceGc = 0), gc?.();
+  if (++sinceGc >= 64) {
+    sinceGc = 0;
+    gc?.();
+  }
   const before = process.memoryUsage();
   const t0 = performance.now();
   let error: unknown = null;
@@ -49,7 +63,7 @@ function measureOnce(kind: BinaryKind, bytes: Uint8Array): BinaryOutcome {
   const after = process.memoryUsage();
   const allocated = Math.max(0, after.heapUsed - before.heapUsed) + Math.max(0, after.arrayBuffers - before.arrayBuffers);
   if (error === null) return { decoded: true, error: null, ms, allocated };
-  const clear = kind === 'onnx' ? error instanceof OnnxFormatError : error instanceof SafetensorsError;
+  const clear = kind === 'onnx' ? error instanceof OnnxFormatError : kind === 'safetensors' ? error instanceof SafetensorsError : error instanceof CheckpointError;
   if (!clear || !(error as Error).message) {
     const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     throw new PropertyViolation(`${kind} decode threw an unclear error (${what.slice(0, 300)})`);

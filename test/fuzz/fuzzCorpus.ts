@@ -53,9 +53,10 @@ export interface BinarySeed {
 }
 
 /** The smallest `count` fixtures of a kind (small seeds keep a case in the millisecond range). */
-export function binarySeeds(ext: '.onnx' | '.safetensors', count: number): BinarySeed[] {
-  const dir = join(repoRoot, ext === '.onnx' ? 'test/fixtures/onnx' : 'test/fixtures/io');
-  return filesUnder(dir, ext)
+export function binarySeeds(ext: '.onnx' | '.safetensors' | '.pt', count: number): BinarySeed[] {
+  const dir = join(repoRoot, ext === '.onnx' ? 'test/fixtures/onnx' : ext === '.pt' ? 'test/fixtures/checkpoints' : 'test/fixtures/io');
+  const files = ext === '.pt' ? filesUnder(dir, '').filter((p) => /\.(pt|pth|bin)$/.test(p) && !p.includes('/oracle/')) : filesUnder(dir, ext);
+  return files
     .map((p) => ({ p, size: statSync(p).size }))
     .sort((a, b) => a.size - b.size || a.p.localeCompare(b.p))
     .slice(0, count)

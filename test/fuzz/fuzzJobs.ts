@@ -56,6 +56,7 @@ export interface FuzzContext {
   readonly sources: readonly SourceSeed[];
   readonly onnx: readonly BinarySeed[];
   readonly safetensors: readonly BinarySeed[];
+  readonly pt: readonly BinarySeed[];
 }
 
 export function makeContext(config: FuzzConfig = DEFAULT_CONFIG): FuzzContext {
@@ -64,12 +65,14 @@ export function makeContext(config: FuzzConfig = DEFAULT_CONFIG): FuzzContext {
     sources: sourceSeeds(config.smallSources),
     onnx: binarySeeds('.onnx', config.binarySeedCount),
     safetensors: binarySeeds('.safetensors', config.binarySeedCount),
+    // every checkpoint fixture (all small): zip and legacy, protocols 2 and 4, nested, whole modules, big-endian
+    pt: binarySeeds('.pt', 100),
   };
 }
 
 /** A fixed seed per (job, chunk): a failure is reproduced by running that chunk again. */
 export function chunkSeed(baseSeed: number, job: JobName, chunk: number): number {
-  const salt = { source: 1, cache: 2, onnx: 3, safetensors: 4 }[job];
+  const salt = { source: 1, cache: 2, onnx: 3, safetensors: 4, pt: 5 }[job];
   return (baseSeed * 7919 + salt * 1_000_003 + chunk * 97) | 0;
 }
 
@@ -87,7 +90,10 @@ export function runChunk(ctx: FuzzContext, job: JobName, chunk: number, numRuns:
     stats.executions += o.analyses;
     stats.budgetDiags += o.budgetDiags;
     for (const m of o.internal) stats.internal[m] = (stats.internal[m] ?? 0) + 1;
-    if (o.maxMs > stats.maxMs) (stats.maxMs = o.maxMs), (stats.maxMsInput = input());
+    if (o.maxMs > stats.maxMs) {
+      stats.maxMs = o.maxMs;
+      stats.maxMsInput = input();
+    }
   };
   let describe: (input: unknown) => string;
   let property: fc.IProperty<[unknown]>;
@@ -116,7 +122,7 @@ export function runChunk(ctx: FuzzContext, job: JobName, chunk: number, numRuns:
       });
     }
   } else {
-    const seeds = job === 'onnx' ? ctx.onnx : ctx.safetensors;
+    const seeds = job === 'onnx' ? ctx.onnx : job === 'pt' ? ctx.pt : ctx.safetensors;
     describe = (x) => {
       const i = x as BinaryInput;
       return `${seeds[i.seed % seeds.length]!.name} ${clip(JSON.stringify(i.damage), 600)}`;
@@ -129,7 +135,10 @@ export function runChunk(ctx: FuzzContext, job: JobName, chunk: number, numRuns:
       const key = o.decoded ? 'decoded' : o.error!.replace(/'[^']*'/g, "'…'").replace(/\d+/g, 'N').slice(0, 90);
       stats.outcomes[key] = (stats.outcomes[key] ?? 0) + 1;
       stats.maxAllocated = Math.max(stats.maxAllocated, o.allocated);
-      if (o.ms > stats.maxMs) (stats.maxMs = o.ms), (stats.maxMsInput = `${describe(i)} (${bytes.length} bytes)`);
+      if (o.ms > stats.maxMs) {
+        stats.maxMs = o.ms;
+        stats.maxMsInput = `${describe(i)} (${bytes.length} bytes)`;
+      }
     });
   }
   const r = fc.check(property, { numRuns, seed });

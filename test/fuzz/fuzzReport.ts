@@ -81,7 +81,7 @@ export function formatReport(r: { wallMs: number; seed: number; workers: number;
         String(j.failures.length + (j.memoryGrowthFailure ? 1 : 0)).padStart(9),
         j.maxMs.toFixed(0).padStart(12),
         mb(j.heapAfterGc.growth).padStart(12),
-        (j.job === 'onnx' || j.job === 'safetensors' ? mb(j.maxAllocatedBytes) : '-').padStart(15),
+        (j.job === 'onnx' || j.job === 'safetensors' || j.job === 'pt' ? mb(j.maxAllocatedBytes) : '-').padStart(15),
         mb(j.peakRss).padStart(9),
         (j.wallMs / 1000).toFixed(0).padStart(8),
       ].join(' '),

@@ -163,7 +163,10 @@ export function applyOnnxLie(file: Uint8Array, lie: OnnxLie): Uint8Array {
 
 function varint(n: number): number[] {
   const out: number[] = [];
-  while (n > 127) out.push((n & 127) | 128), (n = Math.floor(n / 128));
+  while (n > 127) {
+    out.push((n & 127) | 128);
+    n = Math.floor(n / 128);
+  }
   out.push(n);
   return out;
 }
@@ -192,6 +195,9 @@ export function appendNestedGraph(file: Uint8Array, depth: number): Uint8Array {
   out.set(file);
   out.set(tail, file.length);
   let at = file.length + tail.length;
-  for (let d = headers.length - 1; d >= 0; d--) out.set(headers[d]!, at), (at += headers[d]!.length);
+  for (let d = headers.length - 1; d >= 0; d--) {
+    out.set(headers[d]!, at);
+    at += headers[d]!.length;
+  }
   return out;
 }

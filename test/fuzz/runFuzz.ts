@@ -1,4 +1,4 @@
-// `npm run fuzz`: property-based fuzzing of parse + interpret and of the .onnx/.safetensors readers over worker threads; prints and saves a report.
+// `npm run fuzz`: property-based fuzzing of parse + interpret and of the .onnx/.safetensors/.pt readers over worker threads; prints and saves a report.
 //   node --expose-gc --import tsx test/fuzz/runFuzz.ts [--cases N] [--cache N] [--binary N] [--workers W] [--seed S] [--chunk C] [--hang-ms MS]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -125,6 +125,7 @@ async function main(): Promise<void> {
   await runPool([
     ...split('onnx', binaryCases, 1),
     ...split('safetensors', binaryCases, 1),
+    ...split('pt', binaryCases, 1),
     ...split('source', sourceCases, workers),
     ...split('cache', cacheCases, workers),
   ]);

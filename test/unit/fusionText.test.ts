@@ -20,21 +20,26 @@ test('concat explanation names the levels, their resampling and the channel sum,
   assert.equal(fusionOneLine(p), 'concat · 3 inputs: feat1 (/1, 64ch) + feat2 (/2, 128ch) + feat3 (/4, 256ch)');
 });
 
+/** The parts of `fusion --json` this test reads. */
+interface JsonInput { var: string; operand?: string; stride: number[]; depth: number; shape: number[]; resampling: { line: number; text: string }[] }
+interface JsonPoint { line: number; method: string; out: { shape: number[] }; inputs: JsonInput[]; explanation: Record<string, string> }
+interface FusionJson { summary: { points: number; methods: Record<string, number>; text: Record<string, string> }; points: JsonPoint[] }
+
 test('JSON: 1-based lines, per-input var, shape, stride, depth, resampling; summary with both languages', () => {
-  const j = fusionAnalysisJson(analyzeFusion(seedFusionModel().build())) as any;
+  const j = fusionAnalysisJson(analyzeFusion(seedFusionModel().build())) as unknown as FusionJson;
   assert.equal(j.summary.points, 1);
   assert.deepEqual(j.summary.methods, { concat: 1 });
   assert.match(j.summary.text['zh-cn'], /1 个融合点/);
-  const p = j.points[0];
+  const p = j.points[0]!;
   assert.equal(p.line, 49);
   assert.equal(p.method, 'concat');
   assert.deepEqual(p.out.shape, [4, 448, 64, 64]);
-  assert.deepEqual(p.inputs.map((i: any) => [i.var, i.operand ?? null, i.stride, i.depth]), [
+  assert.deepEqual(p.inputs.map((i) => [i.var, i.operand ?? null, i.stride, i.depth]), [
     ['feat1', 'feat1_down', [1, 1], 1], ['feat2', 'feat2_down', [2, 2], 2], ['feat3', null, [4, 4], 3],
   ]);
-  assert.deepEqual(p.inputs[0].shape, [4, 64, 256, 256]);
-  assert.equal(p.inputs[0].resampling[0].line, 46);
-  assert.equal(p.inputs[0].resampling[0].text, 'max-pooled ÷4');
+  assert.deepEqual(p.inputs[0]!.shape, [4, 64, 256, 256]);
+  assert.equal(p.inputs[0]!.resampling[0]!.line, 46);
+  assert.equal(p.inputs[0]!.resampling[0]!.text, 'max-pooled ÷4');
   assert.equal(typeof p.explanation['zh-cn'], 'string');
   assert.doesNotThrow(() => JSON.stringify(j));
 });

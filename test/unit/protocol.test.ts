@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { isFromGraphView, isFromRunPanel, isToGraphView, isToRunPanel, isGraphPayload, bytesOf, base64Of, RequestChannel, type GraphPayload, type ResponseMessage } from '../../src/protocol';
+import { isFromGraphView, isFromRunPanel, isToGraphView, isToRunPanel, isGraphPayload, bytesOf, base64Of, RequestChannel, GRAPH_VIEW_REPLIES, type FromGraphView, type GraphPayload, type GraphViewReplies, type ResponseMessage } from '../../src/protocol';
 
 const payload: GraphPayload = {
   key: 'm.py#Net', title: 'Net', file: '/w/m.py', paramsTotal: 10, flopsTotal: 20, stale: false,
@@ -97,16 +97,33 @@ test('base64 round trip', () => {
 
 test('request channel pairs responses with requests', async () => {
   const sent: { type: string; requestId: number }[] = [];
-  const ch = new RequestChannel<{ type: 'q'; requestId: number }>((m) => sent.push(m));
-  const p1 = ch.request({ type: 'q' });
+  const ch = new RequestChannel<{ type: 'q'; requestId: number }, { q: string }>((m) => sent.push(m), { q: (v): v is string => typeof v === 'string' });
+  const p1: Promise<string> = ch.request({ type: 'q' });
   const p2 = ch.request({ type: 'q' });
-  assert.deepEqual(sent.map((m) => m.requestId), [1, 2]);
+  const p3 = ch.request({ type: 'q' });
+  assert.deepEqual(sent.map((m) => m.requestId), [1, 2, 3]);
   const r2: ResponseMessage = { type: 'response', requestId: 2, ok: false, error: 'no' };
   assert.ok(ch.handle(r2));
   assert.ok(ch.handle({ type: 'response', requestId: 1, ok: true, result: 'yes' }));
   assert.equal(ch.handle({ type: 'response', requestId: 1, ok: true }), false);
+  // A reply of the wrong type rejects instead of reaching the caller as a string.
+  assert.ok(ch.handle({ type: 'response', requestId: 3, ok: true, result: 42 }));
   assert.equal(await p1, 'yes');
   await assert.rejects(p2, /no/);
+  await assert.rejects(p3, /malformed reply/);
+});
+
+test('the graph view\'s export request resolves on an empty ok reply', async () => {
+  const ch = new RequestChannel<Extract<FromGraphView, { type: 'exportImage' }>, GraphViewReplies>(() => undefined, GRAPH_VIEW_REPLIES);
+  const p = ch.request({ type: 'exportImage', format: 'svg', fileName: 'g.svg', data: '<svg/>' });
+  assert.ok(ch.handle({ type: 'response', requestId: 1, ok: true }));
+  assert.equal(await p, undefined);
+});
+
+test('validators know every message type and no other (own keys only)', () => {
+  for (const type of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+    for (const check of [isFromGraphView, isFromRunPanel, isToGraphView, isToRunPanel]) assert.equal(check({ type }), false, type);
+  }
 });
 
 test('run button messages', () => {

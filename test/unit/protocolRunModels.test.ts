@@ -135,7 +135,10 @@ test('seeded inputs use the CLI streams and look standard normal', () => {
   assert.equal((t.data as Float32Array)[0], Math.fround(rng.normal()));
   let s = 0;
   let s2 = 0;
-  for (const v of t.data as Float32Array) (s += v, s2 += v * v);
+  for (const v of t.data as Float32Array) {
+    s += v;
+    s2 += v * v;
+  }
   const n = t.data.length;
   assert.ok(Math.abs(s / n) < 0.05 && Math.abs(s2 / n - 1) < 0.05);
   assert.notEqual((seededTensor([4], 42, 0).data as Float32Array)[0], (seededTensor([4], 43, 0).data as Float32Array)[0]);

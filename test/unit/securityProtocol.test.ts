@@ -83,7 +83,7 @@ test('validators never throw, whatever arrives', () => {
         try {
           v(m);
         } catch (e) {
-          throw new Error(`${name} threw ${String(e)}`);
+          throw new Error(`${name} threw ${String(e)}`, { cause: e });
         }
       }
     }),

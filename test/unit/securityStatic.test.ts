@@ -114,7 +114,7 @@ test('require() with a computed argument appears only where the extension loads 
   assert.match(loader, /require\(path\.join\(dist, 'engine\.js'\)\)/);
 });
 
-test('no unpickling: weights are read from .safetensors only; no pickle, torch.load or zip readers in the source', () => {
+test('no unpickling: no pickle, torch.load or zip packages; checkpoints go through the data-only pickle interpreter only', () => {
   const hits: string[] = [];
   for (const s of sources) {
     const code = codeOnly(s.text);
@@ -123,10 +123,33 @@ test('no unpickling: weights are read from .safetensors only; no pickle, torch.l
     if (specifiers(s.text).some((m) => !m.startsWith('.') && /pickle|zip|\btar\b|unzipper/i.test(m))) hits.push(`${s.file} (import)`);
   }
   assert.deepEqual(hits, []);
-  // The only weights reader is the bounded safetensors parser.
+  // The weights readers: the bounded safetensors parser and the checkpoint reader; only the torch file reader runs pickles.
   const weights = sources.filter((s) => s.file.startsWith('src/core/weights/')).map((s) => s.file);
-  assert.ok(weights.includes('src/core/weights/readSafetensors.ts'));
-  assert.ok(!weights.some((f) => /pickle|\.pt|pth|torch/i.test(f)), weights.join(', '));
+  assert.ok(weights.includes('src/core/weights/readSafetensors.ts') && weights.includes('src/core/weights/checkpoint/pickleMachine.ts'));
+  const runsPickles = sources.filter((s) => /\bloadPickle\s*\(/.test(codeOnly(s.text)) && s.file.startsWith('src/')).map((s) => s.file);
+  assert.deepEqual(runsPickles, ['src/core/weights/checkpoint/pickleMachine.ts', 'src/core/weights/checkpoint/readTorchFile.ts']);
+});
+
+test('the pickle interpreter cannot reach code: no imports beyond its own folder and the weights types, no dynamic lookup or calls', () => {
+  const dir = 'src/core/weights/checkpoint/';
+  const files = sources.filter((s) => s.file.startsWith(dir));
+  assert.ok(files.length >= 6, files.map((f) => f.file).join(', '));
+  for (const s of files) {
+    const code = codeOnly(s.text);
+    for (const m of specifiers(s.text)) assert.match(m, /^\.\/[\w]+$|^\.\.\/(tensorData|safetensorsDtype|readSafetensors|readWeightsFile)$|^\.\.\/\.\.\/shape\/shape$/, `${s.file} imports ${m}`);
+    assert.doesNotMatch(code, /\b(globalThis|window|self|process|require|Reflect|Proxy|eval|Function|import\s*\(|setTimeout|setInterval|prototype\s*\[)\b/, s.file);
+    // no call through a computed member (obj[name](…)): every call target is a fixed name
+    assert.doesNotMatch(code, /\]\s*\(/, `${s.file}: a call through a computed member`);
+  }
+  // Globals resolve only to data, inert placeholders, or the builders of this fixed allow-list.
+  const globals = files.find((s) => s.file === `${dir}pickleGlobals.ts`)!.text;
+  const ids = [...globals.slice(globals.indexOf('const CALLABLES'), globals.indexOf(']);')).matchAll(/\['([\w.]+)',/g)].map((m) => m[1]);
+  assert.deepEqual(ids, [
+    'torch._utils._rebuild_tensor_v2', 'torch._utils._rebuild_tensor', 'torch._utils._rebuild_parameter', 'torch._utils._rebuild_parameter_with_state',
+    'torch._tensor._rebuild_from_type_v2', 'torch._tensor._rebuild_from_type', 'collections.OrderedDict', 'builtins.dict', 'builtins.list', 'builtins.tuple',
+    'builtins.set', 'builtins.frozenset', 'builtins.bytearray', 'builtins.bytes', '_codecs.encode', 'torch.Size', 'torch.device', 'numpy.dtype',
+    'numpy.core.multiarray.scalar', 'numpy._core.multiarray.scalar', 'copyreg._reconstructor',
+  ]);
 });
 
 test('every webview gets its HTML from buildWebviewHtml and its options from webviewOptions; nothing else sets localResourceRoots', () => {

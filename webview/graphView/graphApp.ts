@@ -1,6 +1,6 @@
 // The graph view: toolbar, stage and node card; turns payloads into laid-out scenes, keeps selection and view state, talks to the host.
-import type { FromGraphView, GraphPayload, PayloadNode, ToGraphView } from '../../src/protocol';
-import { RequestChannel } from '../../src/protocol';
+import type { FromGraphView, GraphPayload, GraphViewReplies, PayloadNode, ToGraphView } from '../../src/protocol';
+import { GRAPH_VIEW_REPLIES, RequestChannel, unhandled } from '../../src/protocol';
 import { scopeFrames } from '../../src/core/graph/layout/scopeFrames';
 import { defaultExpanded, toLayoutGraph, visibleGraph, type VisibleGraph } from '../../src/core/graph/layout/visibleGraph';
 import { button, textField } from '../shared/controls';
@@ -58,7 +58,7 @@ export class GraphApp {
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly viewport: Viewport;
   private readonly layout: LayoutClient;
-  private readonly requests: RequestChannel<ExportRequest>;
+  private readonly requests: RequestChannel<ExportRequest, GraphViewReplies>;
   private readonly stage = h('div', { class: 'stage', 'data-testid': 'graph-stage' });
   private readonly main = h('div', { class: 'main' });
   private readonly title = h('span', { class: 'title', 'data-testid': 'graph-title' });
@@ -71,7 +71,7 @@ export class GraphApp {
 
   constructor(root: HTMLElement, private readonly host: WebviewHost<FromGraphView, SavedState>, private readonly s: Strings, private readonly lang: 'en' | 'zh-cn', workerUrl: string) {
     this.layout = new LayoutClient(workerUrl, (m) => this.log('warn', m));
-    this.requests = new RequestChannel<ExportRequest>((m) => host.post(m));
+    this.requests = new RequestChannel<ExportRequest, GraphViewReplies>((m) => host.post(m), GRAPH_VIEW_REPLIES);
     this.runButton = button(s.runModel, () => {
       if (this.payload) host.post({ type: 'runModel', key: this.payload.key });
     }, { appearance: 'primary', title: s.runModelTitle, testId: 'run-model' });
@@ -133,12 +133,21 @@ export class GraphApp {
 
   /** Every message from the host, already validated. */
   receive(msg: ToGraphView): void {
-    if (msg.type === 'response') this.requests.handle(msg);
-    else if (msg.type === 'graph') {
-      this.runButton.hidden = !(msg.canRun && msg.payload);
-      if (msg.payload) void this.setPayload(msg.payload);
-      else this.showEmpty(msg.reason ?? this.s.noModel);
-    } else if (msg.type === 'highlight') this.highlight(msg.nodeIds, msg.file, msg.line);
+    switch (msg.type) {
+      case 'response':
+        this.requests.handle(msg);
+        return;
+      case 'graph':
+        this.runButton.hidden = !(msg.canRun && msg.payload);
+        if (msg.payload) void this.setPayload(msg.payload);
+        else this.showEmpty(msg.reason ?? this.s.noModel);
+        return;
+      case 'highlight':
+        this.highlight(msg.nodeIds, msg.file, msg.line);
+        return;
+      default:
+        unhandled(msg);
+    }
   }
 
   private restore(state: SavedState | undefined): void {

@@ -19,6 +19,8 @@ function modelCard(m: ModelResult, s: Strings): HTMLElement {
     h('tr', {}, h('th', {}, s.params), h('td', { class: 'num', 'data-testid': 'params' }, compact(m.params)), h('th', {}, s.flops), h('td', { class: 'num', 'data-testid': 'flops' }, compact(m.flops))),
     h('tr', {}, h('th', {}, `${s.latency} (${s.create})`), h('td', { class: 'num', 'data-testid': 'create-ms' }, ms(m.createMs)), h('th', {}, s.run), h('td', { class: 'num', 'data-testid': 'run-ms' }, ms(m.runMs))),
   ));
+  if (m.weights !== undefined) card.append(h('div', { class: 'muted', 'data-testid': 'model-weights' }, `${s.weights}: ${m.weights}`));
+  if (m.weightChange) card.append(weightChangeTable(m.weightChange, s));
   if (!m.ok) {
     card.append(h('p', { class: 'error', 'data-testid': 'model-error' }, m.error ?? ''));
     return card;
@@ -33,6 +35,21 @@ function modelCard(m: ModelResult, s: Strings): HTMLElement {
     card.append(h('div', { class: 'muted mono', 'data-testid': 'output-preview' }, `${o.name} ${s.preview}: ${o.preview.map((v) => num(v)).join(', ')}${o.preview.length < o.stats.dims.reduce((a, b) => a * b, 1) ? ', …' : ''}`));
   }
   return card;
+}
+
+/** Per-parameter relative weight change against another checkpoint of the same model, largest first. */
+function weightChangeTable(w: NonNullable<ModelResult['weightChange']>, s: Strings): HTMLElement {
+  const sorted = [...w.parameters].sort((a, b) => b.relative - a.relative);
+  const table = h('table', { 'data-testid': 'weight-change' }, h('tr', {}, h('th', {}, s.parameter), h('th', {}, '‖b − a‖ / ‖a‖')));
+  const max = Math.max(1e-12, ...sorted.map((p) => p.relative));
+  for (const p of sorted.slice(0, 15)) {
+    const bar = h('span', { class: 'bar' });
+    bar.style.width = `${Math.round((60 * p.relative) / max)}px`;
+    table.append(h('tr', { 'data-param': p.name }, h('td', {}, h('code', {}, p.name)), h('td', { class: 'num' }, num(p.relative), ' ', bar)));
+  }
+  const sec = h('div', {}, h('div', { class: 'muted', 'data-testid': 'weight-change-against' }, `${s.weightChange} ${w.against}`), table);
+  if (sorted.length > 15) sec.append(h('div', { class: 'muted' }, `… ${sorted.length - 15}`));
+  return sec;
 }
 
 function compareTable(r: RunResult, s: Strings): HTMLElement {

@@ -2,7 +2,7 @@
 import type { FromRunPanel, RunInput, RunPhase, ToRunPanel } from '../../src/protocol';
 import { createOrtRunner } from '../../src/core/run/ortRunner';
 import type { RunTensor } from '../../src/core/run/runner';
-import { bytesOf } from '../../src/protocol';
+import { bytesOf, unhandled } from '../../src/protocol';
 import { button, textField } from '../shared/controls';
 import { h } from '../shared/dom';
 import type { Strings, StringKey } from '../shared/strings';
@@ -58,13 +58,22 @@ export class RunApp {
   }
 
   receive(msg: ToRunPanel): void {
-    if (msg.type === 'run') {
-      this.request = msg;
-      const seeded = msg.inputs.find((i) => i.source.kind === 'seeded');
-      if (seeded?.source.kind === 'seeded') this.seedField.value = String(seeded.source.seed);
-      void this.run(msg);
-    } else if (msg.type === 'cancel') {
-      this.cancelledRun = msg.runId;
+    switch (msg.type) {
+      case 'run': {
+        this.request = msg;
+        const seeded = msg.inputs.find((i) => i.source.kind === 'seeded');
+        if (seeded?.source.kind === 'seeded') this.seedField.value = String(seeded.source.seed);
+        void this.run(msg);
+        return;
+      }
+      case 'cancel':
+        this.cancelledRun = msg.runId;
+        return;
+      case 'response':
+        // The run panel sends no requests: nothing waits for a reply.
+        return;
+      default:
+        unhandled(msg);
     }
   }
 

@@ -115,7 +115,7 @@ export async function runModels(runId: number, models: readonly RunModel[], inpu
           if (map) featureMaps.push({ model: model.name, fusion: tap.fusion, role: tap.role, label: tap.label, level: tap.level ?? '', dims: [...stats.dims], map });
         }
       }
-      results.push({ name: model.name, ok: true, outputs, layers, createMs: session.sessionCreateMs, runMs: session.lastRunMs ?? 0, params: model.params, flops: model.flops });
+      results.push({ name: model.name, ok: true, outputs, layers, createMs: session.sessionCreateMs, runMs: session.lastRunMs ?? 0, params: model.params, flops: model.flops, ...weightsOf(model) });
     } catch (err) {
       results.push(failed(model, err, session.sessionCreateMs, session.lastRunMs ?? 0));
     } finally {
@@ -172,7 +172,7 @@ export async function steadyState(models: readonly RunModel[], inputs: readonly 
 }
 
 function failed(model: RunModel, err: unknown, createMs: number, runMs: number): ModelResult {
-  return { name: model.name, ok: false, error: err instanceof Error ? err.message : String(err), outputs: [], layers: [], createMs, runMs, params: model.params, flops: model.flops };
+  return { name: model.name, ok: false, error: err instanceof Error ? err.message : String(err), outputs: [], layers: [], createMs, runMs, params: model.params, flops: model.flops, ...weightsOf(model) };
 }
 
 /** Every pair of models, output by output, where both outputs have the same shape. */
@@ -191,4 +191,9 @@ export function compareAll(models: readonly RunModel[], outputs: ReadonlyMap<str
     }
   }
   return out;
+}
+
+/** What a model ran with, carried from the request to its result (weights label, weight change against another run). */
+function weightsOf(model: RunModel): Pick<ModelResult, 'weights' | 'weightChange'> {
+  return { ...(model.weights !== undefined ? { weights: model.weights } : {}), ...(model.weightChange ? { weightChange: model.weightChange } : {}) };
 }

@@ -3,9 +3,8 @@
 // Semantics follow einops 0.8/0.9: the checks run in einops' order and each failure carries the text einops
 // raises (`einops`), while the message shown to the user says it in plain words with the shapes involved.
 import { Dim, dim, dimFloorDiv, dimMul, formatDim } from '../shape/dim';
-import type { Expr } from '../shape/expr';
+import { exprEval, exprFormat, exprSymbols, type Expr } from '../shape/expr';
 import { Shape } from '../shape/shape';
-import { showShape } from './showShape';
 import { ShapeError } from './types';
 
 /** A failure einops would raise: `einops` is its exception text (`EinopsError: …`), `message` the diagnostic. */
@@ -53,6 +52,27 @@ export function axisNameProblem(name: string, allowUnderscore = false): string |
   return null;
 }
 export const isKeywordAxis = (name: string): boolean => PY_KEYWORDS.has(name);
+
+/**
+ * What einops cannot know: which sizes of the model's own inputs would make `length` satisfy `ok`
+ * (`H a multiple of 32`, `W = 64 or 128`), one input symbol at a time; null when it does not derive from one.
+ */
+export function fittingInputs(length: Dim, ok: (n: number) => boolean): string | null {
+  if (!length.expr || length.expr.kind === 'const') return null;
+  const parts: string[] = [];
+  for (const sym of exprSymbols(length.expr)) {
+    const fits: number[] = [];
+    for (let v = 1; v <= 4096 && fits.length < 64; v++) {
+      const n = exprEval(length.expr, new Map([[sym, v]]));
+      if (n !== null && ok(n)) fits.push(v);
+    }
+    if (!fits.length) continue;
+    const step = fits[0];
+    const periodic = fits.length >= 3 && fits.every((f, i) => f === step * (i + 1));
+    parts.push(periodic ? `${sym} a multiple of ${step}` : `${sym} = ${fits.slice(0, 3).join(', ')}${fits.length > 3 ? ', …' : ''}`);
+  }
+  return parts.length ? `${exprFormat(length.expr)} fits when ${parts.join('; or ')}` : null;
+}
 
 function fail(einops: string, message: string, hint?: string): never {
   throw new EinopsFailure(einops, message, hint);
@@ -163,10 +183,6 @@ export interface EinopsRecipe {
   readonly named: ReadonlyMap<string, Dim>;
 }
 
-function describeOp(op: EinopsOperation): string {
-  return op === 'rearrange' || op === 'repeat' ? op : `reduce(…, '${op}')`;
-}
-
 /** Python's repr of an axes_lengths dict (`{'p1': 8}`). */
 export function lengthsRepr(lengths: readonly (readonly [string, Dim])[]): string {
   return `{${lengths.map(([k, d]) => `'${k}': ${d.value ?? formatDim(d)}`).join(', ')}}`;
@@ -260,7 +276,7 @@ export function einopsRecipe(pattern: string, op: EinopsOperation, shape: Shape,
     if (ndim < others) {
       fail(
         `Wrong shape: expected >=${others} dims. Received ${ndim}-dim tensor.`,
-        `'${pattern}' needs at least ${others} input axes besides '...', but the input ${showShape(shape)} has ${ndim}`,
+        `the pattern needs at least ${others} input axes besides '...', but the input has ${ndim}`,
       );
     }
     const ell = Array.from({ length: ndim - others }, (_, i) => `${ELLIPSIS}${i}`);
@@ -276,7 +292,7 @@ export function einopsRecipe(pattern: string, op: EinopsOperation, shape: Shape,
     if (ndim !== left.composition.length) {
       fail(
         `Wrong shape: expected ${left.composition.length} dims. Received ${ndim}-dim tensor.`,
-        `'${left.text.trim()}' names ${left.composition.length} input axes, but the input ${showShape(shape)} has ${ndim}`,
+        `the input side '${left.text.trim()}' names ${left.composition.length} axes, but the input has ${ndim}`,
         ndim > left.composition.length ? `add '...' to the pattern to pass the extra axes through` : undefined,
       );
     }
@@ -316,13 +332,14 @@ export function einopsRecipe(pattern: string, op: EinopsOperation, shape: Shape,
     const knownAxes = g.filter((a) => lengthOf.has(a));
     const product = knownAxes.reduce<Dim>((p, a) => dimMul(p, lengthOf.get(a)!), dim(1));
     const groupText = g.length ? `(${g.map(axisName).join(' ')})` : '()';
-    const factors = knownAxes.map((a) => `${axisName(a)}=${lengthOf.get(a)!.value ?? formatDim(lengthOf.get(a)!)}`).join('·') || '1';
+    const named = knownAxes.map((a) => `${axisName(a)}=${lengthOf.get(a)!.value ?? formatDim(lengthOf.get(a)!)}`);
+    const factors = named.length === 0 ? '1' : named.length === 1 && !isAnon(knownAxes[0]) ? named[0] : `${named.join('·')} = ${product.value ?? formatDim(product)}`;
     if (unknown.length === 0) {
       if (length.value !== null && product.value !== null && length.value !== product.value) {
         fail(
           `Shape mismatch, ${length.value} != ${product.value}`,
-          `input axis ${i} ${groupText} of '${pattern}' should have length ${factors} = ${product.value}, but the input ${showShape(shape)} has ${length.value} there`,
-          `input sizes that fit: axis ${i} = ${product.value}`,
+          `input axis ${i} ${groupText} should have length ${factors}, but it is ${length.value}`,
+          fittingInputs(length, (n) => n === product.value) ?? `input sizes that fit: axis ${i} = ${product.value}`,
         );
       }
       return;
@@ -332,8 +349,8 @@ export function einopsRecipe(pattern: string, op: EinopsOperation, shape: Shape,
       const near = [lo, lo + product.value].filter((n) => n > 0);
       fail(
         `Shape mismatch, can't divide axis of length ${length.value} in chunks of ${product.value}`,
-        `input axis ${i} ${groupText} of '${pattern}' has length ${length.value} (input ${showShape(shape)}), which ${factors} = ${product.value} does not divide`,
-        `input sizes that fit: axis ${i} a multiple of ${product.value} (${near.join(' or ')})`,
+        `input axis ${i} ${groupText} has length ${length.value}, which is not a multiple of ${factors}`,
+        fittingInputs(length, (n) => n > 0 && n % product.value! === 0) ?? `input sizes that fit: axis ${i} a multiple of ${product.value} (${near.join(' or ')})`,
       );
     }
     if (length.expr && length.expr.kind !== 'const' && product.value !== null && product.value > 1) divisibility.push({ inputAxis: i, size: length, by: product.value });

@@ -5,7 +5,7 @@ import { BoundArgs } from './types';
 import { argNumber, attr, LoweringArg, OnnxLowering, OnnxLoweringContext } from './lowering';
 import { castTo, mainInput, opt, reduceNode, ONNX_TYPE } from './lowerCommon';
 import { einopsRecipe, EinopsOperation } from './einopsPattern';
-import { compactEinsum, einmixPlan } from './einops';
+import { compactEinsum, einmixPlan } from './einopsPlans';
 
 type Ctx = OnnxLoweringContext;
 
@@ -87,7 +87,7 @@ export const packLowering: OnnxLowering = (ctx) => {
   const parts = list.map((t) => {
     const s = ctx.shape(t);
     const target = [...s.slice(0, before), s.slice(before, s.length - after).reduce((a, b) => a * b, 1), ...s.slice(s.length - after)];
-    return castTo(ctx, ctx.node('Reshape', [t, ctx.constInt64(target)])[0]!, dt);
+    return ctx.node('Reshape', [castTo(ctx, t, dt), ctx.constInt64(target)])[0]!;
   });
   ctx.node('Concat', parts, { axis: attr.int(before) }, [ctx.outputs[0]!]);
 };

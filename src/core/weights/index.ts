@@ -9,3 +9,7 @@ export { initTensor, initStats, leakyReluGain, type InitStats } from './initTens
 export { initStateDict } from './initStateDict';
 export { loadStateDict, StateDictError, type LoadedStateDict, type ShapeMismatch } from './loadStateDict';
 export type { StateDict, StateTensor } from './stateTensor';
+export { readWeightsFile, describeWeights, WEIGHTS_EXTENSIONS, type WeightsFile, type ReadWeightsOptions } from './readWeightsFile';
+export { readCheckpoint, type Checkpoint, type StateDictCandidate } from './checkpoint/readCheckpoint';
+export { CheckpointError } from './checkpoint/readTorchFile';
+export { weightChanges, moduleChanges, type WeightChange } from './weightChange';

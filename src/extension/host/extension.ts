@@ -6,7 +6,7 @@ import type { DocumentAnalysis } from '../service/analysisTypes';
 import { ModelCodeLensProvider } from './codeLensProvider';
 import { compareOnnx } from './commands/compareOnnx';
 import { exportOnnx } from './commands/exportOnnx';
-import { runFusionModel, runOnImage } from './commands/runFusionModel';
+import { compareCheckpoints, runFusionModel, runOnImage } from './commands/runFusionModel';
 import { setInputShape } from './commands/setInputShape';
 import { showGraph } from './commands/showGraph';
 import { registerDiagnostics } from './diagnostics';
@@ -86,6 +86,7 @@ export function activate(context: vscode.ExtensionContext): FusionLensApi {
       return runFusionModel(runDeps, uri, cls);
     }),
     vscode.commands.registerCommand('fusionLens.runOnImage', (uri?: unknown, cls?: unknown) => runOnImage(runDeps, uri, cls)),
+    vscode.commands.registerCommand('fusionLens.compareCheckpoints', (uri?: unknown, cls?: unknown) => compareCheckpoints(runDeps, uri, cls)),
     vscode.commands.registerCommand('fusionLens.setInputShape', (uri?: unknown, cls?: unknown) => setInputShape(store, memory, uri, cls)),
     vscode.commands.registerCommand('fusionLens.exportOnnx', (uri?: unknown, cls?: unknown) => exportOnnx(store, engine, log, uri, cls)),
     vscode.commands.registerCommand('fusionLens.showGraph', (uri?: unknown, cls?: unknown) => showGraph(store, graphView, uri, cls)),

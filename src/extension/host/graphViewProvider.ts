@@ -42,7 +42,7 @@ export class GraphViewProvider implements vscode.WebviewViewProvider, vscode.Dis
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
     this.host?.dispose();
-    this.host = new GraphWebviewHost(view.webview, this.extensionUri, this.log, (r, p) => void this.reveal(r, p.file), 'graph view');
+    this.host = new GraphWebviewHost(view.webview, this.extensionUri, this.log, (r, p) => void this.reveal(r, p.file), 'graph view', () => this.run());
     view.onDidDispose(() => {
       this.host?.dispose();
       this.host = undefined;
@@ -94,6 +94,12 @@ export class GraphViewProvider implements vscode.WebviewViewProvider, vscode.Dis
       return;
     }
     this.host.showGraph(graphPayload(model.graph, model.fusion, { key: `${this.shown.uri.toString()}#${model.className}`, stale: model.stale }));
+  }
+
+  /** The Run button of the view: Run Fusion Model on the class on show. */
+  private run(): void {
+    if (!this.shown) return;
+    void vscode.commands.executeCommand('fusionLens.runFusionModel', this.shown.uri, this.shown.className);
   }
 
   private async reveal(r: RevealRequest, file: string): Promise<void> {

@@ -1,6 +1,6 @@
 // One graph-view webview (side view or .onnx editor): posts graphs and highlights, validates and handles its messages.
 import * as vscode from 'vscode';
-import { type FromGraphView, type GraphPayload, type ToGraphView, isFromGraphView } from '../../protocol';
+import { type FromGraphView, type GraphPayload, type ToGraphView, isFromGraphView, unhandled } from '../../protocol';
 import { describe } from './runPanel';
 import { buildWebviewHtml, webviewOptions } from './webviewHtml';
 import { isInWorkspace } from './workspacePaths';
@@ -21,6 +21,8 @@ export class GraphWebviewHost implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly onReveal: (r: RevealRequest, payload: GraphPayload) => void,
     readonly where: string,
+    /** Runs the model on show in the run panel (the graph view's Run button); without it the button stays hidden. */
+    private readonly onRun?: (payload: GraphPayload) => void,
   ) {
     webview.options = webviewOptions(extensionUri);
     webview.html = buildWebviewHtml(webview, extensionUri, { bundle: 'graphView', title: 'Fusion Lens: Graph', wasm: false });
@@ -29,7 +31,8 @@ export class GraphWebviewHost implements vscode.Disposable {
 
   showGraph(payload: GraphPayload | null, reason?: string): void {
     this.payload = payload;
-    this.lastGraph = reason === undefined ? { type: 'graph', payload } : { type: 'graph', payload, reason };
+    const canRun = this.onRun !== undefined && payload !== null;
+    this.lastGraph = reason === undefined ? { type: 'graph', payload, canRun } : { type: 'graph', payload, reason, canRun };
     this.lastHighlight = undefined;
     if (this.ready) void this.webview.postMessage(this.lastGraph);
   }
@@ -62,12 +65,19 @@ export class GraphWebviewHost implements vscode.Disposable {
       case 'exportImage':
         void this.exportImage(m);
         return;
+      case 'runModel':
+        // Only the model on show can be run, and only where a Run handler was given.
+        if (this.onRun && this.payload && m.key === this.payload.key) this.onRun(this.payload);
+        else this.log.warn(`${this.where}: run request for a model not on show refused`);
+        return;
       case 'layoutDone':
         this.log.info(`${this.where}: laid out ${m.nodes} nodes, ${m.edges} edges in ${m.ms.toFixed(0)} ms (${m.mode})`);
         return;
       case 'log':
         this.log[m.level === 'warn' ? 'warn' : m.level === 'error' ? 'error' : 'info'](`${this.where}: ${m.message}`);
         return;
+      default:
+        unhandled(m);
     }
   }
 

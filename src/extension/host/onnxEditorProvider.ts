@@ -53,7 +53,7 @@ export class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider<O
 
   async resolveCustomEditor(doc: OnnxDocument, panel: vscode.WebviewPanel): Promise<void> {
     const where = `onnx editor ${vscode.workspace.asRelativePath(doc.uri)}`;
-    const host = new GraphWebviewHost(panel.webview, this.extensionUri, this.log, () => undefined, where);
+    const host = new GraphWebviewHost(panel.webview, this.extensionUri, this.log, () => undefined, where, () => void this.runDocument(doc));
     panel.onDidDispose(() => host.dispose());
     panel.onDidChangeViewState((e) => {
       if (e.webviewPanel.active) this.active = doc;
@@ -85,8 +85,11 @@ export class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider<O
 
   /** The front .onnx model as the run panel takes it, with seeded inputs of its input shapes. */
   activeRunModel(): { model: RunModel; inputs: RunInput[] } | undefined {
-    const doc = this.active;
-    if (!doc?.bytes || !doc.graph) return undefined;
+    return this.active && this.runModelOf(this.active);
+  }
+
+  private runModelOf(doc: OnnxDocument): { model: RunModel; inputs: RunInput[] } | undefined {
+    if (!doc.bytes || !doc.graph) return undefined;
     const graph = doc.graph;
     const settings = readSettings(doc.uri);
     // Symbolic dims of an exported model (batch `N`) take their value from the settings, else 1.
@@ -109,11 +112,15 @@ export class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider<O
 
   /** Runs the front .onnx model (and any models to compare it with) on one seeded input in the run panel. */
   async runActive(others: readonly RunModel[] = []): Promise<RunResult | undefined> {
-    const front = this.activeRunModel();
+    return this.active && this.runDocument(this.active, others);
+  }
+
+  /** Runs one .onnx document's model (the Run button of its editor, or the front one) in the run panel. */
+  private async runDocument(doc: OnnxDocument, others: readonly RunModel[] = []): Promise<RunResult | undefined> {
+    const front = this.runModelOf(doc);
     if (!front) return undefined;
     const models = [front.model, ...others];
     // The same memory guard as Run Fusion Model: refuse before the panel allocates anything.
-    const doc = this.active!;
     try {
       const est = (await this.engine()).checkRunMemory(doc.graph!, readSettings(doc.uri).memoryLimitMB * 1024 * 1024);
       this.log.info(`${front.model.name}: estimated memory ${formatBytes(est.totalBytes)}`);

@@ -1,6 +1,6 @@
 // Hosts the run-panel webview beside the editor: sends run requests, relays progress, validates every reply.
 import * as vscode from 'vscode';
-import { type Bytes, type FromRunPanel, type RunRequest, type RunResult, type ToRunPanel, isFromRunPanel } from '../../protocol';
+import { type Bytes, type FromRunPanel, type RunRequest, type RunResult, type ToRunPanel, isFromRunPanel, unhandled } from '../../protocol';
 import { buildWebviewHtml, webviewOptions } from './webviewHtml';
 
 export type RerunRequest = Extract<FromRunPanel, { type: 'rerun' }>;
@@ -105,6 +105,8 @@ export class RunPanel implements vscode.Disposable {
       case 'log':
         this.log[m.level === 'warn' ? 'warn' : m.level === 'error' ? 'error' : 'info'](`run panel: ${m.message}`);
         return;
+      default:
+        unhandled(m);
     }
   }
 

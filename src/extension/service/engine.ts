@@ -9,8 +9,10 @@ import { DocumentAnalyzer } from './documentAnalyzer';
 import { analyzeText, type AnalyzeRequest, type EngineAnalysis } from './engineAnalyze';
 import { fusionAnalysis } from './engineFusion';
 import { exportOnnx, prepareRun, type PreparedRun, type WeightsChoice } from './engineRun';
+import { readWeightsFile, weightChanges, type StateDict } from '../../core/weights';
+import { summariseWeights, type WeightsSummary } from '../../core/weights/checkpoint/checkpointSummary';
 
-export type { AnalyzeRequest, EngineAnalysis, PreparedRun, WeightsChoice };
+export type { AnalyzeRequest, EngineAnalysis, PreparedRun, WeightsChoice, WeightsSummary };
 
 export interface DecodedModel {
   readonly graph: ModelGraph;
@@ -30,6 +32,10 @@ export interface Engine {
   exportOnnx(graph: ModelGraph, weights: WeightsChoice): Uint8Array;
   /** The run memory guard alone (for `.onnx` files, which need no lowering): throws MemoryLimitError above `limitBytes`. */
   checkRunMemory(graph: ModelGraph, limitBytes: number): MemoryEstimate;
+  /** Per-parameter relative change ‖b − a‖ / ‖a‖ between two state dicts of one model. */
+  weightChanges(a: StateDict, b: StateDict): { name: string; relative: number }[];
+  /** What a weights file holds (tensor tree, totals, other entries), for the checkpoint viewer; throws a clear error for bad files. */
+  summariseWeights(bytes: Uint8Array, source: string, entry?: string): WeightsSummary;
   /** `.onnx` bytes → the same ModelGraph the Python side produces. */
   decodeOnnx(bytes: Uint8Array, file: string): DecodedModel;
 }
@@ -44,6 +50,8 @@ export async function createEngine(distDir: string): Promise<Engine> {
     prepareRun,
     exportOnnx,
     checkRunMemory,
+    weightChanges: (a, b) => weightChanges(a, b).map((c) => ({ name: c.name, relative: c.relative })),
+    summariseWeights: (bytes, source, entry) => summariseWeights(readWeightsFile(bytes, source, entry !== undefined ? { entry } : {})),
     decodeOnnx(bytes, file) {
       const d = decodeOnnx(bytes, file);
       const summary = `ONNX IR ${d.irVersion}, opset ${d.opset}${d.producer ? `, by ${d.producer}` : ''}: ${d.graph.nodes.length} nodes`;

@@ -5,6 +5,7 @@ import { formatShapeConcrete, formatShapeSymbolic, hasSymbols } from '../../core
 import { type DocumentAnalysis, type ModelEntry, rangeContains, type SpecSource } from './analysisTypes';
 import { formatCount, formatFlops } from './format';
 import { bothShapes, cell, elementCount } from './shapeText';
+import { einopsPatternHover } from './einopsHover';
 
 /** Where the mouse is, with the bits of text context the analysis does not carry. */
 export interface HoverQuery {
@@ -53,6 +54,8 @@ function modelHover(m: ModelEntry, q: HoverQuery, ui: HoverUi): string | null {
   if (!g) return null;
   const attr = /^\s*self\.(\w+)\s*(?::[^=]*)?=(?!=)/.exec(q.lineText);
   if (attr && attr[1] === q.word && q.enclosingClass) return attributeHover(g, q.enclosingClass, m.className, q.word, ui);
+  const pattern = einopsPatternHover(g, q.lineText, q.line, q.col);
+  if (pattern) return pattern;
   const records = variableRecords(g, q);
   if (records.length > 0) return variableHover(g, records, ui);
   const node = innermostNode(g.nodes, q.line, q.col);

@@ -46,7 +46,11 @@ export function layeredLayout(graph: LayoutGraph, options: LayoutOptions = {}): 
   }
   const keptU: number[] = [];
   const keptV: number[] = [];
-  for (let e = 0; e < m; e++) if (up[e]! >= 0) (keptU.push(up[e]!), keptV.push(down[e]!));
+  for (let e = 0; e < m; e++) {
+    if (up[e]! < 0) continue;
+    keptU.push(up[e]!);
+    keptV.push(down[e]!);
+  }
   const rank = assignRanks(n, keptU, keptV);
 
   progress('ordering', 0.15);

@@ -1,10 +1,11 @@
-// Export Model to ONNX…: writes the chosen model with seeded default weights to a file the user picks.
+// Export Model to ONNX…: writes the chosen model with seeded default weights or a weights file of the workspace to a file the user picks.
 import * as vscode from 'vscode';
 import type { AnalysisStore } from '../analysisStore';
 import type { Engine } from '../../service/engine';
 import { formatBytes } from '../../service/format';
 import { pickOneModel, targetDocument } from '../modelPick';
 import { readSettings } from '../settings';
+import { chooseWeights } from './weightsPick';
 
 export async function exportOnnx(store: AnalysisStore, engine: () => Promise<Engine>, log: vscode.LogOutputChannel, uriArg?: unknown, classArg?: unknown): Promise<vscode.Uri | undefined> {
   const t = await targetDocument(store, uriArg);
@@ -15,17 +16,20 @@ export async function exportOnnx(store: AnalysisStore, engine: () => Promise<Eng
     void vscode.window.showErrorMessage(vscode.l10n.t('{0} cannot be exported: {1}', model.className, model.error ?? 'not analysed'));
     return undefined;
   }
+  const seed = readSettings(t.doc.uri).seed;
+  // Offered only when the workspace holds weight files (.safetensors, .pt, .pth, .bin); else seeded.
+  const weights = await chooseWeights(seed, readSettings(t.doc.uri).memoryLimitMB * 1024 * 1024);
+  if (!weights) return undefined;
   const target = await vscode.window.showSaveDialog({
     defaultUri: vscode.Uri.joinPath(t.doc.uri, '..', `${model.className}.onnx`),
     filters: { ONNX: ['onnx'] },
     title: vscode.l10n.t('Export {0} to ONNX', model.className),
   });
   if (!target) return undefined;
-  const seed = readSettings(t.doc.uri).seed;
   try {
-    const bytes = (await engine()).exportOnnx(model.graph, { kind: 'seeded', seed });
+    const bytes = (await engine()).exportOnnx(model.graph, weights);
     await vscode.workspace.fs.writeFile(target, bytes);
-    log.info(`exported ${model.className} (seed ${seed}) to ${target.fsPath}: ${formatBytes(bytes.length)}`);
+    log.info(`exported ${model.className} (${weights.kind === 'seeded' ? `seed ${seed}` : weights.source}) to ${target.fsPath}: ${formatBytes(bytes.length)}`);
     void vscode.window.showInformationMessage(vscode.l10n.t('Exported {0} to {1} ({2}).', model.className, vscode.workspace.asRelativePath(target), formatBytes(bytes.length)));
     return target;
   } catch (e) {

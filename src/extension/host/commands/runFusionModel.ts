@@ -1,6 +1,5 @@
 // Run Fusion Model: lowers the chosen models to ONNX, runs them on one input in the run panel and reports.
 import * as vscode from 'vscode';
-import { checkWeightsFileSize } from '../../../core/run/memoryGuard';
 import { concreteShape } from '../../../core/shape/shape';
 import type { RunInput, RunModel, RunResult } from '../../../protocol';
 import type { AnalysisStore } from '../analysisStore';
@@ -10,6 +9,7 @@ import { formatBytes } from '../../service/format';
 import { pickModels, targetDocument } from '../modelPick';
 import { type RerunRequest, RunPanel } from '../runPanel';
 import { readSettings } from '../settings';
+import { chooseTwoCheckpoints, chooseWeights } from './weightsPick';
 
 export interface RunDeps {
   readonly extensionUri: vscode.Uri;
@@ -23,6 +23,8 @@ interface RunSetup {
   seed: number;
   image: RerunRequest['image'];
   weights: WeightsChoice;
+  /** A second set of weights: every model also runs with it, and the panel shows the per-parameter change. */
+  secondWeights?: WeightsChoice;
 }
 
 const IMAGE_MIME: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', bmp: 'image/bmp', gif: 'image/gif' };
@@ -44,6 +46,25 @@ async function pickWorkspaceImage(): Promise<RerunRequest['image'] | undefined> 
 export async function runOnImage(deps: RunDeps, uriArg?: unknown, classArg?: unknown): Promise<RunResult | undefined> {
   const image = await pickWorkspaceImage();
   return image ? runFusionModel(deps, uriArg, classArg, image) : undefined;
+}
+
+/** Compare Checkpoints…: one model run with two weight files side by side (outputs compared, per-parameter weight change). */
+export async function compareCheckpoints(deps: RunDeps, uriArg?: unknown, classArg?: unknown): Promise<RunResult | undefined> {
+  const t = await targetDocument(deps.store, uriArg);
+  if (!t) return undefined;
+  const models = await pickModels(t, classArg);
+  const model = models?.find((m) => m.graph !== null);
+  if (!model) return undefined;
+  const pair = await chooseTwoCheckpoints(readSettings(t.doc.uri).memoryLimitMB * 1024 * 1024);
+  if (!pair) return undefined;
+  const setup: RunSetup = { seed: readSettings(t.doc.uri).seed, image: null, weights: pair[0], secondWeights: pair[1] };
+  const panel = RunPanel.show(deps.extensionUri, deps.log);
+  panel.onRerun = (r) => {
+    if (r.seed !== null) setup.seed = r.seed;
+    setup.image = r.image;
+    void execute(deps, panel, [model], setup);
+  };
+  return execute(deps, panel, [model], setup);
 }
 
 export async function runFusionModel(deps: RunDeps, uriArg?: unknown, classArg?: unknown, image: RerunRequest['image'] = null): Promise<RunResult | undefined> {
@@ -70,29 +91,6 @@ export async function runFusionModel(deps: RunDeps, uriArg?: unknown, classArg?:
   return execute(deps, panel, runnable, setup);
 }
 
-/** Seeded default init, or a .safetensors file of the workspace when there is one to offer. */
-async function chooseWeights(seed: number, limitBytes: number): Promise<WeightsChoice | undefined> {
-  const files = await vscode.workspace.findFiles('**/*.safetensors', '**/node_modules/**', 50);
-  if (files.length === 0) return { kind: 'seeded', seed };
-  type Item = vscode.QuickPickItem & { uri?: vscode.Uri };
-  const items: Item[] = [
-    { label: vscode.l10n.t('Seeded default initialisation'), description: vscode.l10n.t('seed {0}', seed) },
-    ...files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), description: '.safetensors', uri })),
-  ];
-  const pick = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Weights') });
-  if (!pick) return undefined;
-  if (!pick.uri) return { kind: 'seeded', seed };
-  const source = vscode.workspace.asRelativePath(pick.uri);
-  try {
-    // Read whole, so its size is checked first.
-    checkWeightsFileSize((await vscode.workspace.fs.stat(pick.uri)).size, limitBytes, source);
-  } catch (e) {
-    void vscode.window.showErrorMessage(e instanceof Error ? e.message : String(e));
-    return undefined;
-  }
-  return { kind: 'safetensors', bytes: await vscode.workspace.fs.readFile(pick.uri), source };
-}
-
 async function execute(deps: RunDeps, panel: RunPanel, models: readonly ModelEntry[], setup: RunSetup): Promise<RunResult | undefined> {
   const settings = readSettings();
   return vscode.window.withProgress(
@@ -113,18 +111,29 @@ async function execute(deps: RunDeps, panel: RunPanel, models: readonly ModelEnt
       }
       const runModels: RunModel[] = [];
       let inputNames: readonly string[] = first.inputs.map((i) => i.name);
+      const choices = setup.secondWeights ? [setup.weights, setup.secondWeights] : [setup.weights];
+      const label = (w: WeightsChoice): string => (w.kind === 'seeded' ? `seed ${w.seed}` : w.source.split('/').pop()!);
       for (const m of same) {
-        if (token.isCancellationRequested) return undefined;
-        try {
-          const prepared = engine.prepareRun(m.graph!, setup.weights, settings.memoryLimitMB * 1024 * 1024);
-          deps.log.info(`${m.className}: ONNX ${formatBytes(prepared.onnx.length)}, ${prepared.taps.length} taps, estimated memory ${formatBytes(prepared.estimatedBytes)}`);
-          inputNames = prepared.inputNames;
-          for (const w of prepared.warnings) deps.log.warn(`${m.className}: ${w}`);
-          runModels.push({ name: m.className, onnx: prepared.onnx, outputs: prepared.outputs, taps: prepared.taps, params: m.graph!.paramsTotal, flops: m.graph!.flopsTotal });
-        } catch (e) {
-          const msg = e instanceof Error ? e.message : String(e);
-          deps.log.error(`${m.className}: cannot lower to ONNX: ${msg}`);
-          void vscode.window.showErrorMessage(vscode.l10n.t('{0} cannot run: {1}', m.className, msg));
+        let reference: { name: string; stateDict: ReturnType<Engine['prepareRun']>['stateDict'] } | null = null;
+        for (const w of choices) {
+          if (token.isCancellationRequested) return undefined;
+          const name = choices.length > 1 ? `${m.className} @ ${label(w)}` : m.className;
+          try {
+            const prepared = engine.prepareRun(m.graph!, w, settings.memoryLimitMB * 1024 * 1024);
+            deps.log.info(`${name}: ONNX ${formatBytes(prepared.onnx.length)}, ${prepared.taps.length} taps, estimated memory ${formatBytes(prepared.estimatedBytes)}; weights ${prepared.weights}`);
+            inputNames = prepared.inputNames;
+            for (const x of prepared.warnings) deps.log.warn(`${name}: ${x}`);
+            const change = reference ? { weightChange: { against: reference.name, parameters: engine.weightChanges(reference.stateDict, prepared.stateDict) } } : {};
+            reference ??= { name, stateDict: prepared.stateDict };
+            runModels.push({
+              name, onnx: prepared.onnx, outputs: prepared.outputs, taps: prepared.taps, params: m.graph!.paramsTotal, flops: m.graph!.flopsTotal,
+              weights: prepared.weights, ...change,
+            });
+          } catch (e) {
+            const msg = e instanceof Error ? e.message : String(e);
+            deps.log.error(`${name}: cannot lower to ONNX: ${msg}`);
+            void vscode.window.showErrorMessage(vscode.l10n.t('{0} cannot run: {1}', name, msg));
+          }
         }
       }
       if (runModels.length === 0) return undefined;

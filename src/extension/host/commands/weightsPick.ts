@@ -1,0 +1,58 @@
+// Picking the weights of a run: seeded init, or a weights file of the workspace (.safetensors or a torch.save checkpoint).
+import * as vscode from 'vscode';
+import { checkWeightsFileSize } from '../../../core/run/memoryGuard';
+import type { WeightsChoice } from '../../service/engine';
+
+/** Weight files offered; checkpoints are read by content without unpickling. */
+export const WEIGHTS_GLOB = '**/*.{safetensors,pt,pth,bin,ckpt}';
+
+type Item = vscode.QuickPickItem & { uri?: vscode.Uri };
+
+async function weightFiles(): Promise<vscode.Uri[]> {
+  return vscode.workspace.findFiles(WEIGHTS_GLOB, '**/node_modules/**', 200);
+}
+
+/** Reads a picked file after checking its size against the run memory limit; undefined (with a message) when refused. */
+export async function readWeightsChoice(uri: vscode.Uri, limitBytes: number, entry?: string): Promise<WeightsChoice | undefined> {
+  const source = vscode.workspace.asRelativePath(uri);
+  try {
+    // Read whole, so its size is checked first.
+    checkWeightsFileSize((await vscode.workspace.fs.stat(uri)).size, limitBytes, source);
+  } catch (e) {
+    void vscode.window.showErrorMessage(e instanceof Error ? e.message : String(e));
+    return undefined;
+  }
+  const bytes = await vscode.workspace.fs.readFile(uri);
+  return { kind: 'file', bytes, source, ...(entry !== undefined ? { entry } : {}) };
+}
+
+/** Seeded default init, or a weights file of the workspace when there is one to offer. */
+export async function chooseWeights(seed: number, limitBytes: number): Promise<WeightsChoice | undefined> {
+  const files = await weightFiles();
+  if (files.length === 0) return { kind: 'seeded', seed };
+  const items: Item[] = [
+    { label: vscode.l10n.t('Seeded default initialisation'), description: vscode.l10n.t('seed {0}', seed) },
+    ...files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), description: `.${uri.path.split('.').pop()}`, uri })),
+  ];
+  const pick = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Weights') });
+  if (!pick) return undefined;
+  if (!pick.uri) return { kind: 'seeded', seed };
+  return readWeightsChoice(pick.uri, limitBytes);
+}
+
+/** Two weight files of the workspace (e.g. epoch 10 and epoch 50) for a side-by-side run of one model. */
+export async function chooseTwoCheckpoints(limitBytes: number): Promise<[WeightsChoice, WeightsChoice] | undefined> {
+  const files = await weightFiles();
+  if (files.length < 2) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Comparing checkpoints needs two weight files (.pt, .pth, .bin, .safetensors) in the workspace.'));
+    return undefined;
+  }
+  const items: Item[] = files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri }));
+  const a = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('First checkpoint (the reference)') });
+  if (!a?.uri) return undefined;
+  const b = await vscode.window.showQuickPick(items.filter((i) => i !== a), { placeHolder: vscode.l10n.t('Second checkpoint') });
+  if (!b?.uri) return undefined;
+  const wa = await readWeightsChoice(a.uri, limitBytes);
+  const wb = wa && (await readWeightsChoice(b.uri, limitBytes));
+  return wa && wb ? [wa, wb] : undefined;
+}
