@@ -10,7 +10,7 @@ import { instanceGetAttr } from './moduleRuntime';
 import { makeSet, setItems } from './pySet';
 import { pyNumber, toPyList } from './tensorConsts';
 import { addStdlibMethods } from './stdlibMethods';
-import { namedtupleTypes } from './stdlib';
+import { namedtupleTypes } from './stdlibState';
 
 const MAX_RANGE = 100000;
 

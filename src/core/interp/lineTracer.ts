@@ -6,7 +6,7 @@ import type { Frame, StmtInfo } from './frame';
 import type { Tensor } from './objects';
 import type { Recorder } from './recorder';
 import { tensorLeaves } from './tensorLeaves';
-import { numpyArrays } from './stdlib';
+import { numpyArrays } from './stdlibState';
 
 const INFO = Symbol('stmtInfo');
 

@@ -5,7 +5,7 @@ import type { Interpreter } from './interpreter';
 import { asObject, unknown, type BuiltinFn } from './objects';
 import { builtin } from './builtins';
 import { num, pyInt, pyStr, pyStrOf } from './pyOps';
-import { attrObject } from './stdlib';
+import { attrObject } from './stdlibState';
 
 const FLAGS: Record<string, number> = { I: 2, IGNORECASE: 2, L: 4, LOCALE: 4, M: 8, MULTILINE: 8, S: 16, DOTALL: 16, U: 32, UNICODE: 32, X: 64, VERBOSE: 64, A: 256, ASCII: 256 };
 

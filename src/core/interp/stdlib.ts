@@ -1,51 +1,26 @@
 // Python standard-library modules that library code uses, as Python defines them: collections, functools, itertools,
-// operator, copy, dataclasses, inspect, types, numbers, warnings, typing (no-ops), and numpy on constants.
+// operator and copy here; dataclasses/inspect/types, numpy, math and re in their own files; typing and warnings as no-ops.
 import type { Range } from '../python/ast';
 import { NONE, type PyValue } from '../ops/values';
 import type { Interpreter } from './interpreter';
-import { asObject, instanceOf, obj, unknown, type BuiltinFn, type Tensor, type UserFunction } from './objects';
+import { instanceOf, obj, unknown, type BuiltinFn } from './objects';
 import { builtin } from './builtins';
 import { deepCopy } from './deepCopy';
 import { num, pyBool, pyEquals, pyInt, pyStr, truthy } from './pyOps';
 import { dictKey } from './tensorLeaves';
 import { mathAttr } from './stdlibMath';
 import { reAttr } from './pyRegex';
+import { counters, defaultFactories, dictOf, namedtupleTypes } from './stdlibState';
+import { dataclassesAttr, decoratorFactory, inspectAttr, typesAttr } from './stdlibObjects';
+import { numpyAttr } from './stdlibNumpy';
 
 const opaque = (what: string): PyValue => obj({ t: 'opaque', what }, what);
 const identity = (name: string) => builtin(name, (a) => a[0] ?? NONE);
 
-/** A plain object with fixed attributes (match objects, signatures, SimpleNamespace); reads like a module's globals. */
-export function attrObject(typeName: string, attrs: Iterable<[string, PyValue]>): PyValue {
-  return obj({ t: 'pymodule', scope: { file: `<${typeName}>`, name: typeName, globals: new Map(attrs) } }, typeName);
-}
 
-/** Default factories of `collections.defaultdict` values (and 0 for Counter), keyed by the dict value. */
-export const defaultFactories = new WeakMap<object, PyValue>();
 
-/** The value `d[key]` gives for a missing key of a defaultdict (stored, as Python does); null for a plain dict. */
-export function missingDictItem(ip: Interpreter, d: Extract<PyValue, { kind: 'dict' }>, key: PyValue, r: Range | null): PyValue | null {
-  const f = defaultFactories.get(d);
-  if (!f) return null;
-  if (f.kind === 'none') return null;
-  const v = ip.call(f, [], new Map(), r);
-  ip.dictSet(d.entries, d.keys, key, v);
-  return v;
-}
 
-/** A decorator usable bare (`@lru_cache`) or called (`@lru_cache(maxsize=None)`): either way the function is kept. */
-export function decoratorFactory(name: string): PyValue {
-  return builtin(name, (a) => {
-    const first = a[0];
-    if (first && first.kind === 'object' && ['function', 'method', 'type'].includes(first.typeName)) return first;
-    return identity(name);
-  });
-}
 
-function dictOf(ip: Interpreter, entries: Iterable<[PyValue, PyValue]>): Extract<PyValue, { kind: 'dict' }> {
-  const d: Extract<PyValue, { kind: 'dict' }> = { kind: 'dict', entries: new Map(), keys: [] };
-  for (const [k, v] of entries) ip.dictSet(d.entries, d.keys, k, v);
-  return d;
-}
 
 function dictFromArgs(ip: Interpreter, a: PyValue[], k: Map<string, PyValue>, r: Range | null): Extract<PyValue, { kind: 'dict' }> | null {
   const d = dictOf(ip, []);
@@ -97,8 +72,6 @@ function namedtupleCtor(ip: Interpreter, r: Range | null): PyValue {
   });
 }
 
-/** Classes made by namedtuple(): their fields, for `_fields`, `_make` and isinstance. */
-export const namedtupleTypes = new WeakMap<object, { fields: readonly string[]; fieldTuple: PyValue; make: (items: PyValue[]) => PyValue }>();
 
 function collectionsAttr(ip: Interpreter, name: string, r: Range | null): PyValue | null {
   switch (name) {
@@ -149,8 +122,6 @@ function collectionsAttr(ip: Interpreter, name: string, r: Range | null): PyValu
   return null;
 }
 
-/** Dicts made by Counter() (for most_common and their missing-key default). */
-export const counters = new WeakSet<object>();
 
 // ---------------------------------------------------------------- functools
 
@@ -452,304 +423,22 @@ function shallowCopy(ip: Interpreter, v: PyValue): PyValue {
   }
 }
 
-/** The fields of a dataclass instance, in definition order (annotated names of the class and its bases). */
-function dataclassFields(v: PyValue): string[] | null {
-  const inst = instanceOf(v);
-  if (!inst || inst.cls.t !== 'user') return null;
-  const out: string[] = [];
-  for (const c of [...inst.cls.cls.mro].reverse()) {
-    if (c.t !== 'user' || !c.cls.def) continue;
-    for (const st of c.cls.def.body) {
-      if (st.k === 'annassign' && st.target.k === 'name' && !out.includes(st.target.id)) out.push(st.target.id);
-    }
-  }
-  return out;
-}
 
-function asDict(ip: Interpreter, v: PyValue, r: Range | null): PyValue {
-  const fields = dataclassFields(v);
-  if (fields) return dictOf(ip, fields.map((f) => [pyStr(f), asDict(ip, ip.getAttr(v, f, r), r)]));
-  if (v.kind === 'list') return { kind: 'list', items: v.items.map((x) => asDict(ip, x, r)) };
-  if (v.kind === 'tuple') return { ...v, items: v.items.map((x) => asDict(ip, x, r)) };
-  if (v.kind === 'dict') return dictOf(ip, v.keys.map((k) => [k, asDict(ip, v.entries.get(dictKey(k))!, r)]));
-  return v;
-}
 
-function dataclassesAttr(ip: Interpreter, name: string, r: Range | null): PyValue | null {
-  switch (name) {
-    case 'field':
-      return builtin(name, (_a, k) => {
-        const factory = k.get('default_factory');
-        return k.get('default') ?? (factory ? ip.call(factory, [], new Map(), r) : NONE);
-      });
-    case 'asdict':
-      return builtin(name, (a) => asDict(ip, a[0] ?? NONE, r));
-    case 'astuple':
-      return builtin(name, (a) => {
-        const fields = dataclassFields(a[0] ?? NONE);
-        return fields ? { kind: 'tuple', items: fields.map((f) => ip.getAttr(a[0]!, f, r)) } : unknown('astuple of a non-dataclass');
-      });
-    case 'replace':
-      return builtin(name, (a, k) => {
-        const self = a[0] ?? NONE;
-        const fields = dataclassFields(self);
-        const inst = instanceOf(self);
-        if (!fields || !inst) return unknown('replace of a non-dataclass');
-        const kwargs = new Map(fields.map((f) => [f, k.get(f) ?? ip.getAttr(self, f, r)] as [string, PyValue]));
-        return ip.call(obj({ t: 'class', cls: inst.cls }, 'type'), [], kwargs, r);
-      });
-    case 'fields':
-      return builtin(name, (a) => {
-        const o = asObject(a[0] ?? NONE);
-        const probe = o && o.t === 'class' && o.cls.t === 'user' ? null : a[0];
-        let names: string[] | null = probe ? dataclassFields(probe) : null;
-        if (o && o.t === 'class' && o.cls.t === 'user') {
-          names = [];
-          for (const c of [...o.cls.cls.mro].reverse()) {
-            if (c.t !== 'user' || !c.cls.def) continue;
-            for (const st of c.cls.def.body) if (st.k === 'annassign' && st.target.k === 'name' && !names.includes(st.target.id)) names.push(st.target.id);
-          }
-        }
-        return names ? { kind: 'tuple', items: names.map((n) => attrObject('dataclasses.Field', [['name', pyStr(n)]])) } : unknown('fields of a non-dataclass');
-      });
-    case 'is_dataclass':
-      return builtin(name, (a) => {
-        const inst = instanceOf(a[0] ?? NONE);
-        const o = asObject(a[0] ?? NONE);
-        const cls = inst ? inst.cls : o && o.t === 'class' ? o.cls : null;
-        return pyBool(!!cls && cls.t === 'user' && !!cls.cls.def?.decorators.some((d) => /dataclass/.test(exprName(d))));
-      });
-    case 'MISSING':
-      return opaque('dataclasses.MISSING');
-    case 'InitVar':
-    case 'KW_ONLY':
-      return opaque('typing');
-  }
-  return decoratorFactory(name);
-}
 
-function exprName(e: import('../python/ast').Expr): string {
-  if (e.k === 'name') return e.id;
-  if (e.k === 'attr') return e.name;
-  if (e.k === 'call') return exprName(e.func);
-  return '';
-}
 
-function userFunctionOf(v: PyValue): UserFunction | null {
-  const o = asObject(v);
-  if (!o) return null;
-  if (o.t === 'func') return o.fn;
-  if (o.t === 'bound' || o.t === 'staticmethod' || o.t === 'classmethod') return userFunctionOf(o.fn);
-  if (o.t === 'class' && o.cls.t === 'user') {
-    for (const c of o.cls.cls.mro) {
-      if (c.t !== 'user') continue;
-      const init = c.cls.ns.get('__init__');
-      if (init) return userFunctionOf(init);
-    }
-  }
-  return null;
-}
 
-const PARAM_KINDS = ['POSITIONAL_ONLY', 'POSITIONAL_OR_KEYWORD', 'VAR_POSITIONAL', 'KEYWORD_ONLY', 'VAR_KEYWORD'];
-const EMPTY = opaque('inspect._empty');
-/** Class attributes of inspect.Parameter, readable on its instances too (`param.kind == param.KEYWORD_ONLY`). */
-const PARAMETER_CONSTS = (): [string, PyValue][] => [['empty', EMPTY], ...PARAM_KINDS.map((k, i) => [k, pyInt(i)] as [string, PyValue])];
 
-function signatureOf(ip: Interpreter, f: PyValue, r: Range | null): PyValue {
-  const fn = userFunctionOf(f);
-  if (!fn) return unknown('signature of a function the analysis cannot see');
-  const o = asObject(f);
-  // Bound methods and classes drop the first parameter (self).
-  const skip = o && (o.t === 'bound' || o.t === 'class') ? 1 : 0;
-  const params = fn.params.slice(skip);
-  const entries: [PyValue, PyValue][] = params.map((p) => {
-    const kind = p.kind === 'star' ? 2 : p.kind === 'dstar' ? 4 : p.keywordOnly ? 3 : 1;
-    return [pyStr(p.name), attrObject('inspect.Parameter', [['name', pyStr(p.name)], ['default', fn.defaults.get(p.name) ?? EMPTY], ['kind', pyInt(kind)], ['annotation', EMPTY], ...PARAMETER_CONSTS()])];
-  });
-  return attrObject('inspect.Signature', [['parameters', dictOf(ip, entries)], ['return_annotation', EMPTY]]);
-}
 
-function inspectAttr(ip: Interpreter, name: string, r: Range | null): PyValue | null {
-  const is = (test: (o: ReturnType<typeof asObject>, v: PyValue) => boolean) => builtin(name, (a) => pyBool(test(asObject(a[0] ?? NONE), a[0] ?? NONE)));
-  switch (name) {
-    case 'isfunction':
-      return is((o) => !!o && o.t === 'func');
-    case 'ismethod':
-      return is((o) => !!o && o.t === 'bound');
-    case 'isclass':
-      return is((o, v) => (!!o && o.t === 'class') || (!!o && o.t === 'builtin' && v.kind === 'object' && v.typeName === 'type'));
-    case 'isbuiltin':
-      return is((o) => !!o && (o.t === 'builtin' || o.t === 'op'));
-    case 'isroutine':
-      return is((o) => !!o && ['func', 'bound', 'builtin', 'op'].includes(o.t));
-    case 'ismodule':
-      return is((o) => !!o && (o.t === 'pymodule' || o.t === 'namespace'));
-    case 'isabstract':
-    case 'isgeneratorfunction':
-    case 'iscoroutinefunction':
-      return is(() => false);
-    case 'signature':
-      return builtin(name, (a) => signatureOf(ip, a[0] ?? NONE, r));
-    case 'getfullargspec':
-    case 'getargspec':
-      return builtin(name, (a) => {
-        const fn = userFunctionOf(a[0] ?? NONE);
-        if (!fn) return unknown('getfullargspec of a function the analysis cannot see');
-        const args = fn.params.filter((p) => p.kind === 'normal' && !p.keywordOnly).map((p) => pyStr(p.name));
-        const varargs = fn.params.find((p) => p.kind === 'star');
-        const varkw = fn.params.find((p) => p.kind === 'dstar');
-        const defaults = fn.params.filter((p) => p.kind === 'normal' && !p.keywordOnly && fn.defaults.has(p.name)).map((p) => fn.defaults.get(p.name)!);
-        return attrObject('inspect.FullArgSpec', [
-          ['args', { kind: 'list', items: args }],
-          ['varargs', varargs ? pyStr(varargs.name) : NONE],
-          ['varkw', varkw ? pyStr(varkw.name) : NONE],
-          ['defaults', defaults.length ? { kind: 'tuple', items: defaults } : NONE],
-          ['kwonlyargs', { kind: 'list', items: fn.params.filter((p) => p.keywordOnly && p.kind === 'normal').map((p) => pyStr(p.name)) }],
-        ]);
-      });
-    case 'Parameter':
-      return attrObject('inspect.Parameter', PARAMETER_CONSTS());
-    case '_empty':
-    case 'Signature':
-      return EMPTY;
-  }
-  return null;
-}
 
-function typesAttr(ip: Interpreter, name: string): PyValue | null {
-  switch (name) {
-    case 'SimpleNamespace':
-      return builtin(name, (_a, k) => attrObject('types.SimpleNamespace', [...k]));
-    case 'MappingProxyType':
-      return builtin(name, (a) => a[0] ?? NONE);
-    case 'ModuleType':
-      return builtin(name, (a) => attrObject('module', [['__name__', a[0] ?? pyStr('')]]));
-  }
-  void ip;
-  return null;
-}
 
 // ---------------------------------------------------------------- numpy (arrays are constant tensors)
 
-const NP_DTYPES: Record<string, string> = {
-  float32: 'float32', float64: 'float64', float16: 'float16', double: 'float64', single: 'float32', half: 'float16', float_: 'float64',
-  int64: 'int64', int32: 'int32', int16: 'int16', int8: 'int8', uint8: 'uint8', bool_: 'bool', int_: 'int64', intc: 'int32', longlong: 'int64',
-};
 
-/** Tensors that stand for numpy arrays (the line tracer does not report them: PyTorch's tracer sees no tensor there). */
-export const numpyArrays = new WeakSet<object>();
 
-/** The torch dtype a numpy dtype (np.float32, 'float32', float) stands for; null when not a dtype. */
-export function npDtype(v: PyValue | undefined): PyValue | null {
-  if (!v || v.kind === 'none') return null;
-  if (v.kind === 'object' && v.typeName === 'torch.dtype') return v;
-  const o = asObject(v);
-  if (o && o.t === 'builtin') {
-    const n = o.name.replace(/^numpy\./, '');
-    if (n in NP_DTYPES) return { kind: 'object', typeName: 'torch.dtype', ref: NP_DTYPES[n] };
-    if (n === 'float') return { kind: 'object', typeName: 'torch.dtype', ref: 'float64' };
-    if (n === 'int') return { kind: 'object', typeName: 'torch.dtype', ref: 'int64' };
-    if (n === 'bool') return { kind: 'object', typeName: 'torch.dtype', ref: 'bool' };
-  }
-  if (v.kind === 'str' && v.value in NP_DTYPES) return { kind: 'object', typeName: 'torch.dtype', ref: NP_DTYPES[v.value] };
-  return null;
-}
 
-function hasFloat(v: PyValue): boolean {
-  if (v.kind === 'float') return true;
-  if (v.kind === 'list' || v.kind === 'tuple') return v.items.some(hasFloat);
-  return v.kind === 'tensor' && (v as Tensor).dtype.startsWith('float');
-}
 
-function asArray(ip: Interpreter, t: PyValue): PyValue {
-  if (t.kind === 'tensor') numpyArrays.add(t);
-  return t;
-}
 
-function numpyAttr(ip: Interpreter, name: string, r: Range | null): PyValue | null {
-  const f64: PyValue = { kind: 'object', typeName: 'torch.dtype', ref: 'float64' };
-  const i64: PyValue = { kind: 'object', typeName: 'torch.dtype', ref: 'int64' };
-  const op = (key: string, args: PyValue[], kw: [string, PyValue][] = []) => asArray(ip, ip.callOpKey(key, args, new Map(kw), r));
-  if (name in NP_DTYPES) {
-    const dt = NP_DTYPES[name];
-    return builtin(`numpy.${name}`, (a) => {
-      const x = a[0] ?? pyInt(0);
-      if (x.kind === 'tensor') return op('Tensor.to', [x, { kind: 'object', typeName: 'torch.dtype', ref: dt }]);
-      const n = num(x);
-      if (n === null) return unknown(`numpy.${name} of an unknown value`);
-      return dt.startsWith('float') ? { kind: 'float', value: n } : dt === 'bool' ? pyBool(n !== 0) : pyInt(Math.trunc(n));
-    });
-  }
-  switch (name) {
-    case 'newaxis':
-      return NONE;
-    case 'ndarray':
-      return ip.builtins.get('Tensor') ?? null;
-    case 'array':
-    case 'asarray':
-    case 'ascontiguousarray':
-      return builtin(name, (a, k) => {
-        const x = a[0] ?? NONE;
-        const dt = npDtype(a[1] ?? k.get('dtype'));
-        if (x.kind === 'tensor') return dt ? op('Tensor.to', [x, dt]) : asArray(ip, x);
-        if (x.kind === 'int' || x.kind === 'float' || x.kind === 'bool') return x;
-        return op('torch.tensor', [x], [['dtype', dt ?? (hasFloat(x) ? f64 : i64)]]);
-      });
-    case 'eye':
-    case 'identity':
-      return builtin(name, (a, k) => op('torch.eye', a.slice(0, name === 'eye' ? 2 : 1), [['dtype', npDtype(k.get('dtype')) ?? f64]]));
-    case 'zeros':
-    case 'ones':
-    case 'empty':
-      return builtin(name, (a, k) => op(`torch.${name === 'empty' ? 'zeros' : name}`, [a[0] ?? NONE], [['dtype', npDtype(a[1] ?? k.get('dtype')) ?? f64]]));
-    case 'full':
-      return builtin(name, (a, k) => op('torch.full', [a[0] ?? NONE, a[1] ?? NONE], [['dtype', npDtype(a[2] ?? k.get('dtype')) ?? (hasFloat(a[1] ?? NONE) ? f64 : i64)]]));
-    case 'arange':
-      return builtin(name, (a, k) => op('torch.arange', a, [['dtype', npDtype(k.get('dtype')) ?? (a.some(hasFloat) ? f64 : i64)]]));
-    case 'linspace':
-      return builtin(name, (a, k) => op('torch.linspace', [a[0] ?? NONE, a[1] ?? NONE, a[2] ?? k.get('num') ?? pyInt(50)], [['dtype', npDtype(k.get('dtype')) ?? f64]]));
-    case 'prod':
-    case 'sum':
-      return builtin(name, (a) => {
-        const x = a[0] ?? NONE;
-        const items = x.kind === 'tensor' ? null : ip.iterate(x, r);
-        if (!items) return x.kind === 'tensor' ? ip.callOpKey(`torch.${name}`, [x], new Map(), r) : unknown(`numpy.${name} of an unknown value`);
-        let acc: PyValue = pyInt(name === 'prod' ? 1 : 0);
-        for (const it of items) acc = ip.binary(name === 'prod' ? '*' : '+', acc, it, r);
-        return acc;
-      });
-    case 'cumsum':
-      return builtin(name, (a) => {
-        const items = ip.iterate(a[0] ?? NONE, r);
-        if (!items) return unknown('numpy.cumsum of an unknown value');
-        let acc: PyValue = pyInt(0);
-        const out = items.map((x) => (acc = ip.binary('+', acc, x, r)));
-        return op('torch.tensor', [{ kind: 'list', items: out }], [['dtype', out.some(hasFloat) ? f64 : i64]]);
-      });
-    case 'mean':
-      return builtin(name, (a) => {
-        const items = ip.iterate(a[0] ?? NONE, r);
-        const ns = items?.map(num);
-        if (!ns || !ns.length || ns.some((x) => x === null)) return unknown('numpy.mean of an unknown value');
-        return { kind: 'float', value: (ns as number[]).reduce((s, x) => s + x, 0) / ns.length };
-      });
-    case 'max':
-    case 'min':
-    case 'abs':
-    case 'round':
-      return ip.builtins.get(name) ?? null;
-    case 'floor':
-    case 'ceil':
-      return builtin(name, (a) => {
-        const n = num(a[0] ?? NONE);
-        return n === null ? unknown(`numpy.${name} of an unknown value`) : { kind: 'float', value: name === 'floor' ? Math.floor(n) : Math.ceil(n) };
-      });
-    case 'random':
-      return obj({ t: 'namespace', path: 'numpy.random' }, 'module');
-  }
-  const m = mathAttr(ip, name, r, true);
-  return m;
-}
 
 // ---------------------------------------------------------------- entry point
 

@@ -8,7 +8,7 @@ import { builtin } from './builtins';
 import { num, pyInt, pyOrder, pyStr, pyStrOf } from './pyOps';
 import { dictKey, pyRepr } from './tensorLeaves';
 import { formatArg, formatSpec } from './pyFormat';
-import { counters, defaultFactories, npDtype, numpyArrays } from './stdlib';
+import { counters, defaultFactories, npDtype, numpyArrays } from './stdlibState';
 
 /** format(v, spec) as text; null when the value or spec is not known well enough. */
 export function formatValue(v: PyValue, spec: string): string | null {

@@ -5,7 +5,7 @@ import type { Interpreter } from './interpreter';
 import { asObject, obj, unknown, type UserClass } from './objects';
 import { builtin } from './builtins';
 import { pyBool } from './pyOps';
-import { attrObject, numpyArrays } from './stdlib';
+import { attrObject, numpyArrays } from './stdlibState';
 
 const functionClasses = new WeakMap<Interpreter, PyValue>();
 
