@@ -16,7 +16,8 @@ async function main(): Promise<void> {
     ['engine', () => engineBench(runs)],
     ['runner', () => runnerBench(runs)],
     ['onnx', () => onnxBench(runs)],
-    ['layout', () => layoutBenchRows(quick ? 1 : 3)],
+    // `--netron=DIR` (a folder holding Netron's source/dagre.js): Netron's layout is the baseline instead of elkjs
+    ['layout', () => layoutBenchRows(quick ? 1 : 3, undefined, undefined, process.argv.find((a) => a.startsWith('--netron='))?.slice('--netron='.length))],
     ['editor', () => eventLoopBench(quick ? 3 : 7)],
   ];
   // `--only engine,layout` runs a subset.

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { timmWorkspaceSteps } from './timmWorkspace.mjs';
+import { foldedBlocksSteps } from './foldedBlocks.mjs';
 
 const [url, outDir, wsDir] = process.argv.slice(2);
 if (!url || !outDir || !wsDir) {
@@ -485,6 +486,7 @@ try {
     await shot('run-with-safetensors');
   });
 
+  await foldedBlocksSteps({ page, wsDir, step, check, shot, openFile, palette, gotoLine, frameWithSelector, sleep, log });
   await timmWorkspaceSteps({ page, wsDir, step, check, shot, openFile, hoverText, palette, gotoLine, frameWithText, sleep, log });
 } finally {
   await ctx.close();

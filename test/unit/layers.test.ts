@@ -102,3 +102,49 @@ test('the host folder holds only files that use VS Code (the rest belongs to the
   const plain = files(join(root, 'src/extension/host')).filter((f) => !imports(readFileSync(f, 'utf8')).includes('vscode'));
   assert.deepEqual(plain.map((f) => relative(root, f)), []);
 });
+
+/** Value imports of a file (not `import type`/`export type`, not imports whose every name is `type X`), resolved to files. */
+function valueImports(file: string): string[] {
+  const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const out: string[] = [];
+  for (const m of code.matchAll(/^(import|export)\s+(type\s+)?([^'";]*?)\s*from\s+'(\.[^']+)'/gm)) {
+    if (m[2]) continue;
+    const names = /\{([^}]*)\}/.exec(m[3]!);
+    const bare = m[3]!.replace(/\{[^}]*\}/, '').replace(/[,\s]/g, '');
+    if (names && !bare && names[1]!.split(',').every((n) => !n.trim() || /^type\s/.test(n.trim()))) continue;
+    const target = resolve(file, '..', m[4]!);
+    for (const cand of [`${target}.ts`, join(target, 'index.ts'), target]) {
+      if (cand.endsWith('.ts') && statSync(cand, { throwIfNoEntry: false })?.isFile()) {
+        out.push(cand);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+test('no import cycle of value imports in src/', () => {
+  const all = files(join(root, 'src'));
+  const graph = new Map(all.map((f) => [f, valueImports(f)]));
+  const state = new Map<string, 'open' | 'done'>();
+  const cycles: string[] = [];
+  const visit = (f: string, path: string[]): void => {
+    if (state.get(f) === 'done') return;
+    if (state.get(f) === 'open') {
+      cycles.push([...path.slice(path.indexOf(f)), f].map((p) => relative(root, p)).join(' → '));
+      return;
+    }
+    state.set(f, 'open');
+    for (const g of graph.get(f) ?? []) visit(g, [...path, f]);
+    state.set(f, 'done');
+  };
+  for (const f of all) visit(f, []);
+  assert.deepEqual(cycles, []);
+});
+
+test('no file in src/ is over 600 lines', () => {
+  const long = files(join(root, 'src'))
+    .map((f) => [relative(root, f), readFileSync(f, 'utf8').split('\n').length - 1] as const)
+    .filter(([, n]) => n > 600);
+  assert.deepEqual(long, []);
+});

@@ -58,9 +58,14 @@ const forbidden: [string, RegExp][] = [
   ['process.exec*', /\bprocess\s*\.\s*(execve|kill)\b/],
 ];
 
-/** Drops method declarations such as the interpreter's `eval(e: Expr, frame: Frame): PyValue {` (a name, not a call). */
+/**
+ * Drops method declarations such as the interpreter's `eval(e: Expr, frame: Frame): PyValue {` and interface members
+ * such as `eval(e: Expr, frame: Frame): PyValue;` (a name with a return type, not a call).
+ */
 function withoutMethodHeads(code: string): string {
-  return code.replace(/^\s*(?:(?:private|public|protected|static|async)\s+)*(eval|Function)\s*\([^)]*\)\s*(?::[^{;]*)?\{/gm, '{');
+  return code
+    .replace(/^\s*(?:(?:private|public|protected|static|async)\s+)*(eval|Function)\s*\([^)]*\)\s*(?::[^{;]*)?\{/gm, '{')
+    .replace(/^\s*(eval|Function)\s*\([^)]*\)\s*:[^{;()]*;/gm, '');
 }
 
 test('no shipped file evaluates strings as code', () => {

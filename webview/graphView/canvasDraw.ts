@@ -1,6 +1,6 @@
 // Draws a scene onto a 2D canvas, skipping everything outside the visible world rectangle (used on screen and for PNG export).
 import { LOD_LOW, LOD_MIN } from './renderer';
-import { badgeText, edgeLabelPoint, labelEdge, type Marks, type Rect, type Scene } from './scene';
+import { badgeText, edgeLabelPoint, frameTitle, labelEdge, type Marks, type Rect, type Scene } from './scene';
 import { clip } from './sceneMarkup';
 import type { ThemeColors } from './themeColors';
 
@@ -39,7 +39,7 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, marks: Ma
       ctx.fillStyle = c.muted;
       ctx.font = `10.5px ${c.font}`;
       ctx.textAlign = 'left';
-      ctx.fillText(`− ${f.scope}`, f.x + 6, f.y + 12);
+      ctx.fillText(frameTitle(scene, f), f.x + 6, f.y + 12);
     }
   }
   ctx.setLineDash([]);
@@ -116,7 +116,7 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, marks: Ma
       ctx.fillText(clip(it.sublabel, it.width, 6.2), x + it.width / 2, y + 34);
     }
     if (it.fusion !== null) {
-      const t = badgeText(scene, it.fusion);
+      const t = badgeText(scene, it.fusion, it.repeat);
       const w = Math.round(t.length * 6.2 + 10);
       ctx.fillStyle = c.fusion;
       ctx.beginPath();

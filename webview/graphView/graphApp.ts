@@ -2,7 +2,7 @@
 import type { FromGraphView, GraphPayload, GraphViewReplies, PayloadNode, ToGraphView } from '../../src/protocol';
 import { GRAPH_VIEW_REPLIES, RequestChannel, unhandled } from '../../src/protocol';
 import { scopeFrames } from '../../src/core/graph/layout/scopeFrames';
-import { defaultExpanded, toLayoutGraph, visibleGraph, type VisibleGraph } from '../../src/core/graph/layout/visibleGraph';
+import { allGroupKeys, defaultExpanded, expandGroup, toLayoutGraph, visibleGraph, type VisibleGraph } from '../../src/core/graph/layout/visibleGraph';
 import { button, textField } from '../shared/controls';
 import { h } from '../shared/dom';
 import { compact } from '../shared/format';
@@ -89,7 +89,7 @@ export class GraphApp {
       button('−', () => this.viewport.zoomBy(0.8), { appearance: 'icon', title: s.zoomOut, testId: 'zoom-out' }),
       button('+', () => this.viewport.zoomBy(1.25), { appearance: 'icon', title: s.zoomIn, testId: 'zoom-in' }),
       button(s.fit, () => this.fit(), { testId: 'fit' }),
-      button(s.expandAll, () => this.setExpanded(new Set(this.payload?.scopes.map((sc) => sc.path) ?? []), false), { testId: 'expand-all' }),
+      button(s.expandAll, () => this.setExpanded(new Set(this.payload ? allGroupKeys(this.payload) : []), false), { testId: 'expand-all' }),
       button(s.collapseAll, () => this.setExpanded(new Set(), false), { testId: 'collapse-all' }),
       button(s.exportSvg, () => void this.export('svg'), { title: s.exportTitle, testId: 'export-svg' }),
       button(s.exportPng, () => void this.export('png'), { title: s.exportTitle, testId: 'export-png' }),
@@ -180,7 +180,7 @@ export class GraphApp {
     const prev = restored ?? this.host.getState();
     // the saved state is the memory of one model: grouping, view and selection carry over when the same model comes back
     const sameModel = prev !== undefined && prev.key === p.key;
-    const scopes = new Set(p.scopes.map((sc) => sc.path));
+    const scopes = new Set(allGroupKeys(p));
     this.expanded = sameModel && prev ? new Set(prev.expanded.filter((x) => scopes.has(x))) : defaultExpanded(p, EXPAND_BUDGET);
     if (!sameModel) {
       this.selected = null;
@@ -290,7 +290,7 @@ export class GraphApp {
     }
     const item = this.scene.visible.items[hit.index]!;
     if (item.kind === 'group') {
-      void this.setExpanded(new Set([...this.expanded, item.scope]));
+      void this.setExpanded(expandGroup(item, this.scene.visible, this.expanded));
       return;
     }
     this.selected = item.id;
@@ -368,7 +368,7 @@ export class GraphApp {
     if (!item) return;
     this.card = nodeCard(scene.payload, item, this.s, this.lang, {
       goToSource: (n) => this.reveal(n),
-      expand: (scope) => void this.setExpanded(new Set([...this.expanded, scope])),
+      expand: (group) => void this.setExpanded(expandGroup(group, scene.visible, this.expanded)),
       close: () => this.closeCard(),
     });
     this.main.append(this.card);

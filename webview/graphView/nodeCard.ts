@@ -1,5 +1,6 @@
 // The side card for a selected node or group: op, module, shapes (symbolic and concrete), cost, and for fusion points the method, levels, inputs and explanation.
 import type { GraphPayload, PayloadFusion, PayloadNode } from '../../src/protocol';
+import { repeatedBlocks } from '../../src/core/graph/layout/repeatedBlocks';
 import type { VisibleItem } from '../../src/core/graph/layout/visibleGraph';
 import { button } from '../shared/controls';
 import { h, propertyTable } from '../shared/dom';
@@ -8,7 +9,7 @@ import type { Strings } from '../shared/strings';
 
 export interface CardActions {
   readonly goToSource: (node: PayloadNode) => void;
-  readonly expand: (scope: string) => void;
+  readonly expand: (group: VisibleItem) => void;
   readonly close: () => void;
 }
 
@@ -18,9 +19,23 @@ export function nodeCard(payload: GraphPayload, item: VisibleItem, s: Strings, l
   close.addEventListener('click', actions.close);
   card.append(close);
   if (item.kind === 'group') {
-    const info = payload.scopes.find((sc) => sc.path === item.scope);
-    card.append(h('h3', {}, `${s.group}: ${item.scope}`), propertyTable([[s.module, info?.type ?? ''], [s.nodes, String(info?.nodeCount ?? 0)]]));
-    card.append(h('div', { class: 'actions' }, button(s.expand, () => actions.expand(item.scope), { appearance: 'primary', testId: 'card-expand' })));
+    const run = repeatedBlocks(payload).byKey.get(item.scope);
+    if (run) {
+      // a folded run of repeated blocks: what the blocks are, how many, where they sit, the shapes in and out
+      const span = `${run.scopes[0]} … ${run.scopes[run.scopes.length - 1]}`;
+      card.append(h('h3', {}, run.label), propertyTable([
+        [s.module, run.type],
+        [s.scope, h('code', {}, span)],
+        [s.nodes, `${run.nodeCount} (${run.nodeCount / run.scopes.length} × ${run.scopes.length})`],
+        [s.inputs, run.shapeIn ? h('code', {}, run.shapeIn) : ''],
+        [s.output, run.shapeOut ? h('code', {}, run.shapeOut) : ''],
+        [s.fusion, run.fusionCount ? `${run.fusionCount / run.scopes.length} × ${run.scopes.length}` : ''],
+      ]));
+    } else {
+      const info = payload.scopes.find((sc) => sc.path === item.scope);
+      card.append(h('h3', {}, `${s.group}: ${item.scope}`), propertyTable([[s.module, info?.type ?? ''], [s.nodes, String(info?.nodeCount ?? 0)]]));
+    }
+    card.append(h('div', { class: 'actions' }, button(s.expand, () => actions.expand(item), { appearance: 'primary', testId: 'card-expand' })));
     return card;
   }
   const node = payload.nodes[item.node]!;

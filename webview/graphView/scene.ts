@@ -79,10 +79,17 @@ export function labelEdge(scene: Scene, visibleEdge: number): PayloadEdge | unde
   return k === undefined ? undefined : scene.payload.edges[k];
 }
 
-/** Text of a fusion badge: `concat · L3+L5+L7`. */
-export function badgeText(scene: Scene, fusion: number): string {
+/** Text of a fusion badge: `concat · L3+L5+L7`; on a folded run of repeated blocks the fusion point of one block, times the blocks (`residual · … ×12`). */
+export function badgeText(scene: Scene, fusion: number, repeat?: number): string {
   const f = scene.payload.fusions[fusion];
-  return f ? `${f.method} · ${f.levels}` : '';
+  return f ? `${f.method} · ${f.levels}${repeat ? ` ×${repeat}` : ''}` : '';
+}
+
+/** Title of a scope frame: `− layer1 · Sequential`, or `− Bottleneck ×5` around an unfolded run of repeated blocks. */
+export function frameTitle(scene: Scene, f: ScopeFrame): string {
+  if (f.label) return `− ${f.label}`;
+  const info = scene.payload.scopes.find((s) => s.path === f.scope);
+  return `− ${f.scope}${info?.type ? ` · ${info.type}` : ''}`;
 }
 
 /** Where an edge's shape label goes: beside the middle of its first segment. */

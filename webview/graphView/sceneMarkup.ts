@@ -1,6 +1,6 @@
 // SVG markup of a scene: frames, edges with shape labels, node boxes with fusion badges (used on screen and for export).
 import { escapeXml } from '../shared/format';
-import { badgeText, edgeLabelPoint, itemRect, labelEdge, type Scene } from './scene';
+import { badgeText, edgeLabelPoint, frameTitle, itemRect, labelEdge, type Scene } from './scene';
 
 const r1 = (n: number): string => (Math.round(n * 10) / 10).toString();
 
@@ -27,8 +27,7 @@ export function arrowDefs(): string {
 export function framesMarkup(scene: Scene): string {
   let out = '';
   for (const f of scene.frames) {
-    const info = scene.payload.scopes.find((s) => s.path === f.scope);
-    const title = `− ${f.scope}${info?.type ? ` · ${info.type}` : ''}`;
+    const title = frameTitle(scene, f);
     out += `<g class="g-frame" data-testid="scope-frame" data-scope="${escapeXml(f.scope)}"><rect x="${r1(f.x)}" y="${r1(f.y)}" width="${r1(f.width)}" height="${r1(f.height)}" rx="6"/>`;
     out += `<text x="${r1(f.x + 6)}" y="${r1(f.y + 12)}" data-scope-toggle="${escapeXml(f.scope)}">${escapeXml(title)}</text></g>`;
   }
@@ -65,10 +64,10 @@ export function nodesMarkup(scene: Scene): string {
     else if (node && node.kind !== 'op') classes.push('io');
     if (it.fusion !== null) classes.push('fusion');
     const testId = it.kind === 'group' ? 'graph-group' : it.fusion !== null ? 'fusion-node' : 'graph-node';
-    const attrs = it.kind === 'group' ? `data-scope="${escapeXml(it.scope)}"` : `data-node-id="${escapeXml(it.id)}"${node?.line != null ? ` data-line="${node.line}"` : ''}`;
+    const attrs = it.kind === 'group' ? `data-scope="${escapeXml(it.scope)}"${it.repeat ? ` data-repeat="${it.repeat}"` : ''}` : `data-node-id="${escapeXml(it.id)}"${node?.line != null ? ` data-line="${node.line}"` : ''}`;
     const fusionAttr = it.fusion !== null ? ` data-fusion-method="${escapeXml(scene.payload.fusions[it.fusion]?.method ?? '')}"` : '';
     // focusable with Tab, opened with Enter (graphApp), named for screen readers
-    const aria = escapeXml(`${it.kind === 'group' ? 'group ' : ''}${it.label} ${it.sublabel}${it.fusion !== null ? ` · ${badgeText(scene, it.fusion)}` : ''}`);
+    const aria = escapeXml(`${it.kind === 'group' ? 'group ' : ''}${it.label} ${it.sublabel}${it.fusion !== null ? ` · ${badgeText(scene, it.fusion, it.repeat)}` : ''}`);
     out += `<g class="${classes.join(' ')}" data-item="${i}" data-testid="${testId}" ${attrs}${fusionAttr} tabindex="0" role="button" aria-label="${aria}" transform="translate(${r1(r.x)},${r1(r.y)})">`;
     const tip = node ? `${node.op}${node.modulePath ? ` (${node.modulePath})` : ''}\n${node.outputs.map((o) => `${o.symbolic} · ${o.concrete}`).join('\n')}` : `${it.label} — ${it.sublabel}`;
     out += `<title>${escapeXml(tip)}</title>`;
@@ -76,7 +75,7 @@ export function nodesMarkup(scene: Scene): string {
     out += `<text class="label" x="${r.width / 2}" y="18">${escapeXml(clip(it.kind === 'group' ? `⊞ ${it.label}` : it.label, r.width, 7.2))}</text>`;
     out += `<text class="sub" x="${r.width / 2}" y="34">${escapeXml(clip(it.sublabel, r.width, 6.2))}</text>`;
     if (it.fusion !== null) {
-      const text = badgeText(scene, it.fusion);
+      const text = badgeText(scene, it.fusion, it.repeat);
       const w = Math.round(text.length * 6.2 + 10);
       out += `<g class="badge" transform="translate(${r1(r.width - w + 6)},-9)"><rect width="${w}" height="15" rx="7"/><text x="${w / 2}" y="11">${escapeXml(text)}</text></g>`;
     }

@@ -189,7 +189,7 @@ export class FileAnalyzer {
     }
     let run = forwardModel(ip, root, { expr: m.expr, inputs: specInputs(spec, fwd), inputKind: m.inputKind ?? 'args', classRange: cls?.r ?? null });
     let chosen: ChosenSpec = spec;
-    const solved = solveSizes(ip.constraints, spec);
+    const solved = solveSizes(ip.facts.constraints, spec);
     if (solved) {
       chosen = { ...spec, note: solved.note };
       extra.push({ severity: 'info', code: 'input-constraint', message: solved.note, range: toRange(this.req.file, solved.range ?? cls?.nameRange ?? ZERO) });

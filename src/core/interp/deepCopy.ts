@@ -1,18 +1,16 @@
 // copy.deepcopy for the values model code clones (modules with their parameters, lists, dicts).
 import type { PyValue } from '../ops/values';
-import type { Interpreter } from './interpreter';
+import type { Evaluator } from './evaluator';
 import { Instance, asObject, type Tensor } from './objects';
 
-export function deepCopy(ip: Interpreter, v: PyValue, memo = new Map<unknown, PyValue>()): PyValue {
+export function deepCopy(ip: Evaluator, v: PyValue, memo = new Map<unknown, PyValue>()): PyValue {
   const seen = memo.get(v);
   if (seen) return seen;
   switch (v.kind) {
     case 'tensor': {
       const t = v as Tensor;
       const copy = ip.rec.tensor(t.shape, t.dtype);
-      if (ip.paramObjs.has(t.obj)) ip.paramObjs.add(copy.obj);
-      const init = ip.initOf.get(t.obj);
-      if (init) ip.initOf.set(copy.obj, init);
+      ip.facts.copy(t, copy);
       memo.set(v, copy);
       return copy;
     }
@@ -47,8 +45,7 @@ export function deepCopy(ip: Interpreter, v: PyValue, memo = new Map<unknown, Py
         const c = m ? asObject(deepCopy(ip, m.value, memo)) : null;
         inst.modules.set(k, c && c.t === 'instance' ? c.inst : null);
       }
-      const lits = ip.ctorLiterals.get(src);
-      if (lits) ip.ctorLiterals.set(inst, lits);
+      ip.facts.copy(src, inst);
       return inst.value;
     }
     default:

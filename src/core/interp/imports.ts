@@ -2,7 +2,7 @@
 import type { Range, Stmt } from '../python/ast';
 import type { PyValue } from '../ops/values';
 import type { Frame } from './frame';
-import type { Interpreter } from './interpreter';
+import type { Evaluator } from './evaluator';
 import { asObject, obj, unknown, type ModuleScope } from './objects';
 import { isKnownLibrary, namespaceAttr } from './torchNamespace';
 
@@ -25,7 +25,7 @@ export function joinPath(...parts: string[]): string {
 }
 
 /** The folder above the outermost package containing `file` (where absolute imports of the package start). */
-export function packageRoot(ip: Interpreter, file: string): string {
+export function packageRoot(ip: Evaluator, file: string): string {
   let dir = dirname(file);
   for (let i = 0; i < 32; i++) {
     if (ip.opts.readFile?.(joinPath(dir, '__init__.py')) == null) return dir;
@@ -37,7 +37,7 @@ export function packageRoot(ip: Interpreter, file: string): string {
 }
 
 /** Finds `a/b/c.py` or `a/b/c/__init__.py` below one of the bases. */
-function findModuleFile(ip: Interpreter, bases: readonly string[], dotted: string): string | null {
+function findModuleFile(ip: Evaluator, bases: readonly string[], dotted: string): string | null {
   if (!ip.opts.readFile) return null;
   const rel = dotted.split('.').join('/');
   for (const base of bases) {
@@ -49,7 +49,7 @@ function findModuleFile(ip: Interpreter, bases: readonly string[], dotted: strin
 }
 
 /** Parses and runs another file once per analysis (a partially initialised module is reused on cycles). */
-export function loadModuleFile(ip: Interpreter, path: string, name: string): ModuleScope | null {
+export function loadModuleFile(ip: Evaluator, path: string, name: string): ModuleScope | null {
   const done = ip.modulesByFile.get(path);
   if (done) return done;
   const text = ip.opts.readFile?.(path);
@@ -58,17 +58,17 @@ export function loadModuleFile(ip: Interpreter, path: string, name: string): Mod
   return ip.runModule(mod, path, name);
 }
 
-function searchBases(ip: Interpreter, frame: Frame): string[] {
+function searchBases(ip: Evaluator, frame: Frame): string[] {
   const bases = [packageRoot(ip, frame.scope.file), dirname(frame.scope.file), ...ip.opts.searchRoots];
   return [...new Set(bases)];
 }
 
-function resolveFile(ip: Interpreter, dotted: string, frame: Frame): ModuleScope | null {
+function resolveFile(ip: Evaluator, dotted: string, frame: Frame): ModuleScope | null {
   const file = findModuleFile(ip, searchBases(ip, frame), dotted);
   return file ? loadModuleFile(ip, file, dotted) : null;
 }
 
-function libraryValue(ip: Interpreter, path: string, r: Range | null): PyValue {
+function libraryValue(ip: Evaluator, path: string, r: Range | null): PyValue {
   const parts = path.split('.');
   let v: PyValue = obj({ t: 'namespace', path: parts[0] }, 'module');
   for (let i = 1; i < parts.length; i++) {
@@ -79,7 +79,7 @@ function libraryValue(ip: Interpreter, path: string, r: Range | null): PyValue {
   return v;
 }
 
-export function importModule(ip: Interpreter, name: string, asname: string | null, frame: Frame, r: Range): void {
+export function importModule(ip: Evaluator, name: string, asname: string | null, frame: Frame, r: Range): void {
   if (isKnownLibrary(name)) {
     ip.setName(frame, asname ?? name.split('.')[0], asname ? libraryValue(ip, name, r) : obj({ t: 'namespace', path: name.split('.')[0] }, 'module'));
     return;
@@ -107,7 +107,7 @@ export function importModule(ip: Interpreter, name: string, asname: string | nul
   ip.setName(frame, asname ?? name.split('.')[0], unknown(`unresolved import ${name}`));
 }
 
-export function importFrom(ip: Interpreter, s: Extract<Stmt, { k: 'importfrom' }>, frame: Frame): void {
+export function importFrom(ip: Evaluator, s: Extract<Stmt, { k: 'importfrom' }>, frame: Frame): void {
   if (s.level === 0 && isKnownLibrary(s.module)) {
     const base = libraryValue(ip, s.module, s.r);
     const o = asObject(base);
@@ -167,7 +167,7 @@ export function importFrom(ip: Interpreter, s: Extract<Stmt, { k: 'importfrom' }
   }
 }
 
-function subModule(ip: Interpreter, dir: string, name: string): PyValue | null {
+function subModule(ip: Evaluator, dir: string, name: string): PyValue | null {
   for (const cand of [joinPath(dir, `${name}.py`), joinPath(dir, name, '__init__.py')]) {
     if (ip.opts.readFile?.(cand) != null) {
       const scope = loadModuleFile(ip, cand, name);
@@ -177,7 +177,7 @@ function subModule(ip: Interpreter, dir: string, name: string): PyValue | null {
   return null;
 }
 
-function bindImported(ip: Interpreter, frame: Frame, as: string, v: PyValue | null, module: string, name: string, r: Range): void {
+function bindImported(ip: Evaluator, frame: Frame, as: string, v: PyValue | null, module: string, name: string, r: Range): void {
   if (v) {
     ip.setName(frame, as, v);
     return;
@@ -186,7 +186,7 @@ function bindImported(ip: Interpreter, frame: Frame, as: string, v: PyValue | nu
   ip.setName(frame, as, unknown(`unresolved import ${module}.${name}`));
 }
 
-function starImport(ip: Interpreter, frame: Frame, scope: ModuleScope): void {
+function starImport(ip: Evaluator, frame: Frame, scope: ModuleScope): void {
   const all = scope.globals.get('__all__');
   const names = all && (all.kind === 'list' || all.kind === 'tuple') ? all.items.flatMap((x) => (x.kind === 'str' ? [x.value] : [])) : [...scope.globals.keys()].filter((k) => !k.startsWith('_'));
   for (const n of names) {

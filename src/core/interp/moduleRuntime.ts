@@ -4,7 +4,7 @@ import { dim } from '../shape/dim';
 import { ShapeError, type BoundArgs, type ModuleOpDef } from '../ops/types';
 import { NONE, type PyValue } from '../ops/values';
 import { numel } from '../shape/shape';
-import type { Interpreter } from './interpreter';
+import type { Evaluator } from './evaluator';
 import { Instance, asObject, instanceOf, obj, unknown, type ClassRef, type ContainerKind, type Tensor } from './objects';
 import { pyBool, pyInt, pyStr } from './pyOps';
 import { dictKey } from './tensorLeaves';
@@ -12,7 +12,7 @@ import { dictKey } from './tensorLeaves';
 export const CONTAINERS: ReadonlySet<string> = new Set(['Sequential', 'ModuleList', 'ModuleDict', 'ParameterList', 'ParameterDict']);
 
 /** `cls(*args, **kwargs)` for user classes and torch module classes. */
-export function instantiate(ip: Interpreter, cls: ClassRef, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null): PyValue {
+export function instantiate(ip: Evaluator, cls: ClassRef, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null): PyValue {
   if (cls.t === 'torch') {
     const inst = new Instance(cls, cls.type, true);
     inst.ctorRange = r;
@@ -39,7 +39,7 @@ export function instantiate(ip: Interpreter, cls: ClassRef, args: PyValue[], kwa
 }
 
 /** The constructor of a torch base class run on `inst` (directly or via super().__init__). */
-export function initTorchBase(ip: Interpreter, c: Extract<ClassRef, { t: 'torch' }>, inst: Instance, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null): PyValue {
+export function initTorchBase(ip: Evaluator, c: Extract<ClassRef, { t: 'torch' }>, inst: Instance, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null): PyValue {
   if (c.type === 'Module') return NONE;
   if (CONTAINERS.has(c.type)) {
     inst.container = c.type as ContainerKind;
@@ -77,12 +77,12 @@ export function initTorchBase(ip: Interpreter, c: Extract<ClassRef, { t: 'torch'
   return NONE;
 }
 
-function buildLeafTensors(ip: Interpreter, inst: Instance, def: ModuleOpDef, attrs: BoundArgs): void {
+function buildLeafTensors(ip: Evaluator, inst: Instance, def: ModuleOpDef, attrs: BoundArgs): void {
   for (const t of def.tensors(attrs)) {
     const tensor = ip.rec.tensor(t.shape.map((n) => dim(n)), t.dtype);
-    ip.initOf.set(tensor.obj, t.init);
+    ip.facts.setInit(tensor, t.init);
     if (t.role === 'param') {
-      ip.paramObjs.add(tensor.obj);
+      ip.facts.markParam(tensor);
       inst.params.set(t.name, tensor);
     } else inst.buffers.set(t.name, tensor);
   }
@@ -90,9 +90,9 @@ function buildLeafTensors(ip: Interpreter, inst: Instance, def: ModuleOpDef, att
     const child = new Instance({ t: 'torch', type: sub.type, leaf: null }, sub.type, true);
     for (const t of sub.tensors) {
       const tensor = ip.rec.tensor(t.shape.map((n) => dim(n)), t.dtype);
-      ip.initOf.set(tensor.obj, t.init);
+      ip.facts.setInit(tensor, t.init);
       if (t.role === 'param') {
-        ip.paramObjs.add(tensor.obj);
+        ip.facts.markParam(tensor);
         child.params.set(t.name, tensor);
       } else child.buffers.set(t.name, tensor);
     }
@@ -100,7 +100,7 @@ function buildLeafTensors(ip: Interpreter, inst: Instance, def: ModuleOpDef, att
   }
 }
 
-function dictPairs(ip: Interpreter, v: PyValue, r: Range | null): [string, PyValue][] {
+function dictPairs(ip: Evaluator, v: PyValue, r: Range | null): [string, PyValue][] {
   if (v.kind === 'dict') return v.keys.map((k) => [k.kind === 'str' ? k.value : dictKey(k), v.entries.get(dictKey(k))!]);
   const items = ip.iterate(v, r) ?? [];
   const out: [string, PyValue][] = [];
@@ -111,7 +111,7 @@ function dictPairs(ip: Interpreter, v: PyValue, r: Range | null): [string, PyVal
   return out;
 }
 
-function addChild(ip: Interpreter, inst: Instance, name: string, v: PyValue, r: Range | null): void {
+function addChild(ip: Evaluator, inst: Instance, name: string, v: PyValue, r: Range | null): void {
   const child = instanceOf(v);
   if (child && child.isModule) inst.modules.set(name, child);
   else if (v.kind === 'none') inst.modules.set(name, null);
@@ -119,9 +119,9 @@ function addChild(ip: Interpreter, inst: Instance, name: string, v: PyValue, r: 
   else ip.diag('error', 'not-a-module', `${inst.typeName} entry '${name}' is not an nn.Module`, r);
 }
 
-function addParam(ip: Interpreter, inst: Instance, name: string, v: PyValue): void {
+function addParam(ip: Evaluator, inst: Instance, name: string, v: PyValue): void {
   if (v.kind === 'tensor') {
-    ip.paramObjs.add((v as Tensor).obj);
+    ip.facts.markParam(v as Tensor);
     inst.params.set(name, v as Tensor);
   }
 }
@@ -134,8 +134,8 @@ export function ownParams(inst: Instance): number {
 }
 
 /** Calling a module: hooks (module call records) around forward. */
-export function callModule(ip: Interpreter, inst: Instance, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null): PyValue {
-  const path = ip.rec.active ? ip.paths.get(inst) : undefined;
+export function callModule(ip: Evaluator, inst: Instance, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null): PyValue {
+  const path = ip.rec.active ? ip.facts.pathOf(inst) : undefined;
   const call = path !== undefined ? ip.rec.openCall(path, inst.typeName, { kind: 'tuple', items: args }, ownParams(inst), ip.rec.range(r, ip.currentFile)) : null;
   let out: PyValue = unknown('module call did not finish');
   try {
@@ -146,7 +146,7 @@ export function callModule(ip: Interpreter, inst: Instance, args: PyValue[], kwa
   }
 }
 
-function moduleForward(ip: Interpreter, inst: Instance, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null, path: string | null): PyValue {
+function moduleForward(ip: Evaluator, inst: Instance, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null, path: string | null): PyValue {
   if (inst.cls.t === 'user') {
     for (const c of inst.cls.cls.mro) {
       if (c.t !== 'user') break;
@@ -157,7 +157,7 @@ function moduleForward(ip: Interpreter, inst: Instance, args: PyValue[], kwargs:
   return builtinForward(ip, inst, args, kwargs, r, path);
 }
 
-function builtinForward(ip: Interpreter, inst: Instance, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null, path: string | null): PyValue {
+function builtinForward(ip: Evaluator, inst: Instance, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null, path: string | null): PyValue {
   if (inst.leaf && inst.leafAttrs) return leafForward(ip, inst, inst.leaf, inst.leafAttrs, args, kwargs, r, path);
   if (inst.container === 'Sequential') {
     if (args.length !== 1 || kwargs.size) {
@@ -176,7 +176,7 @@ function builtinForward(ip: Interpreter, inst: Instance, args: PyValue[], kwargs
   return unknown(`${inst.typeName} has no forward`);
 }
 
-function leafForward(ip: Interpreter, inst: Instance, def: ModuleOpDef, attrs: BoundArgs, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null, path: string | null): PyValue {
+function leafForward(ip: Evaluator, inst: Instance, def: ModuleOpDef, attrs: BoundArgs, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null, path: string | null): PyValue {
   const bound = ip.bindSpec(def.forward, args, kwargs, def.type);
   if (typeof bound === 'string') {
     ip.diag('error', 'call-args', bound, r);
@@ -206,22 +206,22 @@ function leafForward(ip: Interpreter, inst: Instance, def: ModuleOpDef, attrs: B
   return out;
 }
 
-function noteLinearConstraint(ip: Interpreter, attrs: BoundArgs, bound: BoundArgs, r: Range | null): void {
+function noteLinearConstraint(ip: Evaluator, attrs: BoundArgs, bound: BoundArgs, r: Range | null): void {
   const x = Object.values(bound)[0];
   const want = attrs.in_features;
   if (!x || x.kind !== 'tensor' || !x.shape || !x.shape.length || !want || want.kind !== 'int' || want.dim.value === null) return;
   const last = x.shape[x.shape.length - 1];
   // Recorded whenever the feature size depends on symbolic input dims, so specs can be solved without re-running.
-  if (last.expr && last.expr.kind !== 'const') ip.constraints.push({ expr: last.expr, equals: want.dim.value, range: r });
+  if (last.expr && last.expr.kind !== 'const') ip.facts.addConstraint({ expr: last.expr, equals: want.dim.value, range: r });
 }
 
 /** For a Linear whose in_features does not fit, a quick fix replacing the literal in the constructor call. */
-function linearFix(ip: Interpreter, inst: Instance, def: ModuleOpDef, bound: BoundArgs) {
+function linearFix(ip: Evaluator, inst: Instance, def: ModuleOpDef, bound: BoundArgs) {
   if (def.type !== 'Linear') return {};
   const x = Object.values(bound)[0];
   const last = x && x.kind === 'tensor' && x.shape ? x.shape[x.shape.length - 1]?.value : null;
   if (last === null || last === undefined) return {};
-  const lit = ip.ctorLiterals.get(inst)?.get('in_features');
+  const lit = ip.facts.literalsOf(inst)?.get('in_features');
   const hint = `in_features=${last} would fit this input`;
   if (!lit) return { hint };
   return { hint, fix: { title: `Set in_features to ${last}`, range: ip.rec.range(lit.range, lit.file)!, text: String(last) } };
@@ -245,7 +245,7 @@ const OPTIONAL_TENSORS: readonly [RegExp, ReadonlySet<string>][] = [
 
 const isOptionalTensor = (type: string, name: string): boolean => OPTIONAL_TENSORS.some(([re, names]) => names.has(name) && re.test(type));
 
-export function instanceGetAttr(ip: Interpreter, inst: Instance, name: string, r: Range | null, torchOnly = false, quiet = false): PyValue {
+export function instanceGetAttr(ip: Evaluator, inst: Instance, name: string, r: Range | null, torchOnly = false, quiet = false): PyValue {
   if (!torchOnly && inst.cls.t === 'user') {
     for (const c of inst.cls.cls.mro) {
       const raw = ip.lookupInClass(c, name);
@@ -283,7 +283,7 @@ export function instanceGetAttr(ip: Interpreter, inst: Instance, name: string, r
 }
 
 /** `self.name = v` with torch.nn.Module.__setattr__ semantics. */
-export function instanceSetAttr(ip: Interpreter, inst: Instance, name: string, v: PyValue, r: Range | null): void {
+export function instanceSetAttr(ip: Evaluator, inst: Instance, name: string, v: PyValue, r: Range | null): void {
   if (!inst.isModule) {
     inst.dict.set(name, v);
     return;
@@ -296,7 +296,7 @@ export function instanceSetAttr(ip: Interpreter, inst: Instance, name: string, v
     }
   }
   const child = instanceOf(v);
-  if (v.kind === 'tensor' && ip.paramObjs.has((v as Tensor).obj)) {
+  if (v.kind === 'tensor' && ip.facts.isParam(v as Tensor)) {
     inst.dict.delete(name);
     inst.buffers.delete(name);
     inst.modules.delete(name);
@@ -322,7 +322,7 @@ export function instanceSetAttr(ip: Interpreter, inst: Instance, name: string, v
 
 // ---------------------------------------------------------------- containers
 
-function childAt(ip: Interpreter, inst: Instance, i: number, r: Range | null): PyValue {
+function childAt(ip: Evaluator, inst: Instance, i: number, r: Range | null): PyValue {
   const entries = [...inst.modules.values()];
   const j = i < 0 ? entries.length + i : i;
   if (j < 0 || j >= entries.length) {
@@ -332,7 +332,7 @@ function childAt(ip: Interpreter, inst: Instance, i: number, r: Range | null): P
   return entries[j]?.value ?? NONE;
 }
 
-export function moduleGetItem(ip: Interpreter, inst: Instance, index: PyValue, r: Range | null): PyValue {
+export function moduleGetItem(ip: Evaluator, inst: Instance, index: PyValue, r: Range | null): PyValue {
   if (inst.container === 'Sequential' || inst.container === 'ModuleList') {
     if (index.kind === 'int' && index.dim.value !== null) return childAt(ip, inst, index.dim.value, r);
     if (index.kind === 'slice') {
@@ -366,7 +366,7 @@ export function moduleGetItem(ip: Interpreter, inst: Instance, index: PyValue, r
   return ip.unsupported(`subscript of ${inst.typeName}`, r);
 }
 
-export function moduleSetItem(ip: Interpreter, inst: Instance, index: PyValue, v: PyValue, r: Range | null): void {
+export function moduleSetItem(ip: Evaluator, inst: Instance, index: PyValue, v: PyValue, r: Range | null): void {
   if (inst.container === 'ModuleDict' && index.kind === 'str') return addChild(ip, inst, index.value, v, r);
   if ((inst.container === 'Sequential' || inst.container === 'ModuleList') && index.kind === 'int' && index.dim.value !== null) {
     const keys = [...inst.modules.keys()];
@@ -378,7 +378,7 @@ export function moduleSetItem(ip: Interpreter, inst: Instance, index: PyValue, v
   ip.unsupported(`item assignment on ${inst.typeName}`, r);
 }
 
-export function moduleIter(ip: Interpreter, inst: Instance, r: Range | null): PyValue[] | null {
+export function moduleIter(ip: Evaluator, inst: Instance, r: Range | null): PyValue[] | null {
   if (inst.container === 'Sequential' || inst.container === 'ModuleList') return [...inst.modules.values()].map((m) => m?.value ?? NONE);
   if (inst.container === 'ModuleDict') return [...inst.modules.keys()].map(pyStr);
   if (inst.container === 'ParameterList') return [...inst.params.values()].map((p) => p ?? NONE);
@@ -389,7 +389,7 @@ export function moduleIter(ip: Interpreter, inst: Instance, r: Range | null): Py
   return null;
 }
 
-export function moduleLen(ip: Interpreter, inst: Instance, r: Range | null): PyValue {
+export function moduleLen(ip: Evaluator, inst: Instance, r: Range | null): PyValue {
   if (inst.container === 'ParameterList' || inst.container === 'ParameterDict') return pyInt(inst.params.size);
   if (inst.container) return pyInt(inst.modules.size);
   const m = instanceGetAttr(ip, inst, '__len__', r, false, true);
@@ -426,11 +426,11 @@ function paramList(inst: Instance, recurse: boolean): [string, Tensor][] {
   return out;
 }
 
-function moduleMethod(ip: Interpreter, inst: Instance, name: string, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null): PyValue {
+function moduleMethod(ip: Evaluator, inst: Instance, name: string, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null): PyValue {
   const arg = (i: number, k: string): PyValue | undefined => args[i] ?? kwargs.get(k);
   switch (name) {
     case 'forward':
-      return builtinForward(ip, inst, args, kwargs, r, ip.rec.active ? ip.paths.get(inst) ?? null : null);
+      return builtinForward(ip, inst, args, kwargs, r, ip.rec.active ? ip.facts.pathOf(inst) ?? null : null);
     case 'parameters':
       return { kind: 'list', items: paramList(inst, arg(0, 'recurse')?.kind !== 'bool' || (arg(0, 'recurse') as { value: boolean }).value).map(([, p]) => p) };
     case 'named_parameters':
@@ -461,7 +461,7 @@ function moduleMethod(ip: Interpreter, inst: Instance, name: string, args: PyVal
       const n = arg(0, 'name');
       const p = arg(1, 'param') ?? NONE;
       if (n?.kind !== 'str') return ip.unsupported('register_parameter with a non-literal name', r);
-      if (p.kind === 'tensor') ip.paramObjs.add((p as Tensor).obj);
+      if (p.kind === 'tensor') ip.facts.markParam(p as Tensor);
       inst.params.set(n.value, p.kind === 'tensor' ? (p as Tensor) : null);
       return NONE;
     }

@@ -1,7 +1,7 @@
 // The `re` module on constant strings: Python patterns translated to JavaScript RegExp, with Python's match, split and sub rules.
 import type { Range } from '../python/ast';
 import { NONE, type PyValue } from '../ops/values';
-import type { Interpreter } from './interpreter';
+import type { Evaluator } from './evaluator';
 import { asObject, unknown, type BuiltinFn } from './objects';
 import { builtin } from './builtins';
 import { num, pyInt, pyStr, pyStrOf } from './pyOps';
@@ -98,7 +98,7 @@ function* matches(c: Compiled, s: string, pos = 0, endpos = s.length): Generator
   }
 }
 
-function matchObject(ip: Interpreter, c: Compiled, s: string, m: RegExpExecArray, r: Range | null): PyValue {
+function matchObject(ip: Evaluator, c: Compiled, s: string, m: RegExpExecArray, r: Range | null): PyValue {
   const groupIndex = (g: PyValue | undefined): number | null => {
     if (!g) return 0;
     if (g.kind === 'str') {
@@ -149,7 +149,7 @@ function expandTemplate(c: Compiled, tpl: string, m: RegExpExecArray): string {
   });
 }
 
-function patternMethods(ip: Interpreter, c: Compiled, r: Range | null): Record<string, BuiltinFn> {
+function patternMethods(ip: Evaluator, c: Compiled, r: Range | null): Record<string, BuiltinFn> {
   const str = (v: PyValue | undefined): string | null => (v && v.kind === 'str' ? v.value : null);
   const noStr = (what: string) => unknown(`re.${what} of a string not known at analysis time`);
   const first = (s: string, pos: number, anchored: 'start' | 'full' | null, endpos: number): RegExpExecArray | null => {
@@ -236,7 +236,7 @@ function patternMethods(ip: Interpreter, c: Compiled, r: Range | null): Record<s
 
 const patternCache = new Map<string, Compiled | string>();
 
-function compiled(ip: Interpreter, p: PyValue, flagsV: PyValue | undefined, r: Range | null): Compiled | PyValue {
+function compiled(ip: Evaluator, p: PyValue, flagsV: PyValue | undefined, r: Range | null): Compiled | PyValue {
   const pat = patternOf(p);
   if (pat) return pat;
   if (p.kind !== 'str') return unknown('a regular expression not known at analysis time');
@@ -260,7 +260,7 @@ function patternOf(v: PyValue): Compiled | null {
   return v.kind === 'object' ? compiledOf.get(v) ?? null : null;
 }
 
-function patternObject(ip: Interpreter, c: Compiled, r: Range | null): PyValue {
+function patternObject(ip: Evaluator, c: Compiled, r: Range | null): PyValue {
   const methods = patternMethods(ip, c, r);
   const v = attrObject('re.Pattern', [
     ...Object.entries(methods).map(([n, f]) => [n, builtin(`Pattern.${n}`, f)] as [string, PyValue]),
@@ -277,7 +277,7 @@ function isCompiled(c: Compiled | PyValue): c is Compiled {
 }
 
 /** Attribute `name` of the `re` module; null when unknown here. */
-export function reAttr(ip: Interpreter, name: string, r: Range | null): PyValue | null {
+export function reAttr(ip: Evaluator, name: string, r: Range | null): PyValue | null {
   if (name in FLAGS) return pyInt(FLAGS[name]);
   if (name === 'escape') return builtin(name, (a) => (a[0]?.kind === 'str' ? pyStr(a[0].value.replace(/[^A-Za-z0-9_]/g, (ch) => `\\${ch}`)) : unknown('re.escape')));
   if (name === 'compile') {

@@ -50,13 +50,7 @@ function evalExpr(ip: Interpreter, scope: ModuleScope, expr: string): PyValue {
     return { kind: 'unknown', why: 'bad expression' };
   }
   const frame = new Frame(null, scope, '<module>', '<module>', null, false, null);
-  const prev = ip.currentFile;
-  ip.currentFile = '<expr>';
-  try {
-    return ip.eval(stmt.value, frame);
-  } finally {
-    ip.currentFile = prev;
-  }
+  return ip.inFile('<expr>', () => ip.eval(stmt.value, frame));
 }
 
 /** Evaluates the model expression; null (with a diagnostic) when it does not build an nn.Module. */
@@ -84,7 +78,7 @@ export function buildModel(ip: Interpreter, scope: ModuleScope, expr: string): I
 
 export function runModel(ip: Interpreter, scope: ModuleScope, req: RunRequest): RunResult {
   const root = buildModel(ip, scope, req.expr);
-  if (!root) return { graph: null, diagnostics: ip.rec.diagnostics, root: null, constraints: ip.constraints };
+  if (!root) return { graph: null, diagnostics: ip.rec.diagnostics, root: null, constraints: ip.facts.constraints };
   return forwardModel(ip, root, req);
 }
 
@@ -92,7 +86,7 @@ export function runModel(ip: Interpreter, scope: ModuleScope, req: RunRequest): 
 export function forwardModel(ip: Interpreter, root: Instance, req: RunRequest): RunResult {
   const rec = ip.rec;
   const named = namedModules(root);
-  ip.paths = new Map(named.map(([p, m]) => [m, p]));
+  ip.facts.setPaths(named);
   for (const [, m] of named) m.dict.set('training', { kind: 'bool', value: false });
   const stateDict = buildStateDict(ip, root);
   const paramsTotal = countParams(named);
@@ -149,7 +143,7 @@ export function forwardModel(ip: Interpreter, root: Instance, req: RunRequest): 
     flopsTotal: rec.nodes.reduce((a, n) => a + n.flops, 0),
     classRange: req.classRange ? rec.range(req.classRange) : null,
   };
-  return { graph, diagnostics: rec.diagnostics, root, constraints: ip.constraints };
+  return { graph, diagnostics: rec.diagnostics, root, constraints: ip.facts.constraints };
 }
 
 function countParams(named: [string, Instance][]): number {
@@ -184,7 +178,7 @@ function buildStateDict(ip: Interpreter, root: Instance): StateEntry[] {
         role,
         modulePath: path,
         moduleType: m.typeName,
-        init: ip.initOf.get(t.obj) ?? { kind: 'zeros' },
+        init: ip.facts.initOf(t) ?? { kind: 'zeros' },
         ...(alias ? { aliasOf: alias } : {}),
       });
     };

@@ -2,7 +2,7 @@
 // operator and copy here; dataclasses/inspect/types, numpy, math and re in their own files; typing and warnings as no-ops.
 import type { Range } from '../python/ast';
 import { NONE, type PyValue } from '../ops/values';
-import type { Interpreter } from './interpreter';
+import type { Evaluator } from './evaluator';
 import { instanceOf, obj, unknown, type BuiltinFn } from './objects';
 import { builtin } from './builtins';
 import { deepCopy } from './deepCopy';
@@ -22,7 +22,7 @@ const identity = (name: string) => builtin(name, (a) => a[0] ?? NONE);
 
 
 
-function dictFromArgs(ip: Interpreter, a: PyValue[], k: Map<string, PyValue>, r: Range | null): Extract<PyValue, { kind: 'dict' }> | null {
+function dictFromArgs(ip: Evaluator, a: PyValue[], k: Map<string, PyValue>, r: Range | null): Extract<PyValue, { kind: 'dict' }> | null {
   const d = dictOf(ip, []);
   const src = a[0];
   if (src && src.kind === 'dict') for (const key of src.keys) ip.dictSet(d.entries, d.keys, key, src.entries.get(dictKey(key))!);
@@ -41,7 +41,7 @@ function dictFromArgs(ip: Interpreter, a: PyValue[], k: Map<string, PyValue>, r:
 
 // ---------------------------------------------------------------- collections
 
-function namedtupleCtor(ip: Interpreter, r: Range | null): PyValue {
+function namedtupleCtor(ip: Evaluator, r: Range | null): PyValue {
   return builtin('namedtuple', (a, k) => {
     const typename = a[0]?.kind === 'str' ? a[0].value : 'namedtuple';
     const spec = a[1] ?? k.get('field_names');
@@ -73,7 +73,7 @@ function namedtupleCtor(ip: Interpreter, r: Range | null): PyValue {
 }
 
 
-function collectionsAttr(ip: Interpreter, name: string, r: Range | null): PyValue | null {
+function collectionsAttr(ip: Evaluator, name: string, r: Range | null): PyValue | null {
   switch (name) {
     case 'OrderedDict':
       return ip.builtins.get('OrderedDict')!;
@@ -125,7 +125,7 @@ function collectionsAttr(ip: Interpreter, name: string, r: Range | null): PyValu
 
 // ---------------------------------------------------------------- functools
 
-function functoolsAttr(ip: Interpreter, name: string, r: Range | null): PyValue | null {
+function functoolsAttr(ip: Evaluator, name: string, r: Range | null): PyValue | null {
   switch (name) {
     case 'partial':
     case 'partialmethod':
@@ -202,7 +202,7 @@ function permutations(items: PyValue[], k: number): PyValue[] {
 
 const MAX_ITEMS = 100000;
 
-function itertoolsAttr(ip: Interpreter, name: string, r: Range | null): PyValue | null {
+function itertoolsAttr(ip: Evaluator, name: string, r: Range | null): PyValue | null {
   const iter = (v: PyValue | undefined) => (v ? ip.iterate(v, r) : null);
   const list = (items: PyValue[]): PyValue => ({ kind: 'list', items });
   switch (name) {
@@ -358,7 +358,7 @@ const BINARY_OPS: Record<string, string> = {
 };
 const COMPARE_OPS: Record<string, string> = { eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=', is_: 'is', is_not: 'is not' };
 
-function operatorAttr(ip: Interpreter, name: string, r: Range | null): PyValue | null {
+function operatorAttr(ip: Evaluator, name: string, r: Range | null): PyValue | null {
   if (name in BINARY_OPS) return builtin(name, (a) => ip.binary(BINARY_OPS[name], a[0] ?? NONE, a[1] ?? NONE, r));
   if (name in COMPARE_OPS) return builtin(name, (a) => ip.compare(COMPARE_OPS[name], a[0] ?? NONE, a[1] ?? NONE, r));
   switch (name) {
@@ -403,7 +403,7 @@ function operatorAttr(ip: Interpreter, name: string, r: Range | null): PyValue |
 
 // ---------------------------------------------------------------- copy, dataclasses, inspect, types
 
-function shallowCopy(ip: Interpreter, v: PyValue): PyValue {
+function shallowCopy(ip: Evaluator, v: PyValue): PyValue {
   switch (v.kind) {
     case 'list':
       return { kind: 'list', items: [...v.items] };
@@ -443,7 +443,7 @@ function shallowCopy(ip: Interpreter, v: PyValue): PyValue {
 // ---------------------------------------------------------------- entry point
 
 /** Attribute `name` of a standard-library module (`path` is the dotted module name); null when this file does not define it. */
-export function stdlibAttr(ip: Interpreter, path: string, name: string, r: Range | null): PyValue | null {
+export function stdlibAttr(ip: Evaluator, path: string, name: string, r: Range | null): PyValue | null {
   switch (path) {
     case 'math':
       return mathAttr(ip, name, r, false);

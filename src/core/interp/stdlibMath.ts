@@ -1,7 +1,7 @@
 // The `math` module (and numpy's scalar functions, which agree with it on Python numbers).
 import type { Range } from '../python/ast';
 import { NONE, type PyValue } from '../ops/values';
-import type { Interpreter } from './interpreter';
+import type { Evaluator } from './evaluator';
 import { unknown } from './objects';
 import { builtin } from './builtins';
 import { num, pyBool, pyInt } from './pyOps';
@@ -31,7 +31,7 @@ function erf(x: number): number {
 function lgamma(x: number): number {
   // Lanczos approximation (g = 7, n = 9).
   const g = 7;
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61503916999185, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [0.9999999999998099, 676.5203681218851, -1259.1392167224028, 771.3234287776531, -176.61503916999186, 12.507343278686905, -0.13857109526572012, 9.984369578019572e-6, 1.5056327351493116e-7];
   if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lgamma(1 - x);
   x -= 1;
   let a = c[0];
@@ -54,7 +54,7 @@ function comb(n: number, k: number): number {
 }
 
 /** Attribute `name` of math (or numpy when `numpy`); null when unknown here. */
-export function mathAttr(ip: Interpreter, name: string, r: Range | null, numpy: boolean): PyValue | null {
+export function mathAttr(ip: Evaluator, name: string, r: Range | null, numpy: boolean): PyValue | null {
   const consts: Record<string, number> = { pi: Math.PI, e: Math.E, inf: Infinity, nan: NaN, tau: 2 * Math.PI };
   if (name in consts) return { kind: 'float', value: consts[name] };
   if (numpy && (name === 'Inf' || name === 'NaN' || name === 'PINF')) return { kind: 'float', value: name === 'NaN' ? NaN : Infinity };

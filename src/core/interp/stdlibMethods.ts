@@ -2,7 +2,7 @@
 // named-tuple, deque and OrderedDict/Counter methods, and ndarray.astype on numpy-array tensors.
 import type { Range } from '../python/ast';
 import { NONE, type PyValue } from '../ops/values';
-import type { Interpreter } from './interpreter';
+import type { Evaluator } from './evaluator';
 import { asObject, unknown, type BuiltinFn } from './objects';
 import { builtin } from './builtins';
 import { num, pyInt, pyOrder, pyStr, pyStrOf } from './pyOps';
@@ -18,7 +18,7 @@ export function formatValue(v: PyValue, spec: string): string | null {
 }
 
 /** `fmt.format(*args, **kwargs)`: auto and explicit field numbers, names, `.attr` and `[key]` chains, `!r/!s/!a`, nested specs. */
-export function strFormat(ip: Interpreter, fmt: string, args: readonly PyValue[], kwargs: ReadonlyMap<string, PyValue>, r: Range | null): PyValue {
+export function strFormat(ip: Evaluator, fmt: string, args: readonly PyValue[], kwargs: ReadonlyMap<string, PyValue>, r: Range | null): PyValue {
   let auto = 0;
   let failed: string | null = null;
   const field = (text: string): string => {
@@ -85,7 +85,7 @@ export function strFormat(ip: Interpreter, fmt: string, args: readonly PyValue[]
 type Dict = Extract<PyValue, { kind: 'dict' }>;
 
 /** `del target.name` / delattr(): removes an attribute, submodule, parameter or buffer (as nn.Module.__delattr__ does). */
-export function deleteAttr(ip: Interpreter, target: PyValue, name: string, r: Range | null): void {
+export function deleteAttr(ip: Evaluator, target: PyValue, name: string, r: Range | null): void {
   const o = asObject(target);
   if (o && o.t === 'instance') {
     const inst = o.inst;
@@ -100,7 +100,7 @@ export function deleteAttr(ip: Interpreter, target: PyValue, name: string, r: Ra
   if (target.kind !== 'unknown') ip.diag('info', 'unsupported', `deleting attribute '${name}' of ${target.kind === 'object' ? target.typeName : target.kind} is ignored`, r);
 }
 
-export function addStdlibMethods(ip: Interpreter, b: Map<string, PyValue>): void {
+export function addStdlibMethods(ip: Evaluator, b: Map<string, PyValue>): void {
   const m = (name: string, call: BuiltinFn) => b.set(name, builtin(name, call));
   const r = () => ip.site.range;
   const dictSelf = (v: PyValue | undefined): Dict | null => (v && v.kind === 'dict' ? v : null);

@@ -1,7 +1,7 @@
 // numpy on constants: arrays are constant tensors (marked so the line tracer skips them), scalars are Python numbers.
 import type { Range } from '../python/ast';
 import { NONE, type PyValue } from '../ops/values';
-import type { Interpreter } from './interpreter';
+import type { Evaluator } from './evaluator';
 import { obj, unknown, type Tensor } from './objects';
 import { builtin } from './builtins';
 import { num, pyBool, pyInt } from './pyOps';
@@ -14,12 +14,12 @@ function hasFloat(v: PyValue): boolean {
   return v.kind === 'tensor' && (v as Tensor).dtype.startsWith('float');
 }
 
-function asArray(ip: Interpreter, t: PyValue): PyValue {
+function asArray(ip: Evaluator, t: PyValue): PyValue {
   if (t.kind === 'tensor') numpyArrays.add(t);
   return t;
 }
 
-export function numpyAttr(ip: Interpreter, name: string, r: Range | null): PyValue | null {
+export function numpyAttr(ip: Evaluator, name: string, r: Range | null): PyValue | null {
   const f64: PyValue = { kind: 'object', typeName: 'torch.dtype', ref: 'float64' };
   const i64: PyValue = { kind: 'object', typeName: 'torch.dtype', ref: 'int64' };
   const op = (key: string, args: PyValue[], kw: [string, PyValue][] = []) => asArray(ip, ip.callOpKey(key, args, new Map(kw), r));

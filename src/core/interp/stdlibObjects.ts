@@ -1,7 +1,7 @@
 // dataclasses, inspect and types as library code uses them (fields, asdict/replace, signature parameters, SimpleNamespace).
 import type { Range } from '../python/ast';
 import { NONE, type PyValue } from '../ops/values';
-import type { Interpreter } from './interpreter';
+import type { Evaluator } from './evaluator';
 import { asObject, instanceOf, obj, unknown, type UserFunction } from './objects';
 import { builtin } from './builtins';
 import { pyBool, pyInt, pyStr } from './pyOps';
@@ -33,7 +33,7 @@ function dataclassFields(v: PyValue): string[] | null {
   return out;
 }
 
-function asDict(ip: Interpreter, v: PyValue, r: Range | null): PyValue {
+function asDict(ip: Evaluator, v: PyValue, r: Range | null): PyValue {
   const fields = dataclassFields(v);
   if (fields) return dictOf(ip, fields.map((f) => [pyStr(f), asDict(ip, ip.getAttr(v, f, r), r)]));
   if (v.kind === 'list') return { kind: 'list', items: v.items.map((x) => asDict(ip, x, r)) };
@@ -42,7 +42,7 @@ function asDict(ip: Interpreter, v: PyValue, r: Range | null): PyValue {
   return v;
 }
 
-export function dataclassesAttr(ip: Interpreter, name: string, r: Range | null): PyValue | null {
+export function dataclassesAttr(ip: Evaluator, name: string, r: Range | null): PyValue | null {
   switch (name) {
     case 'field':
       return builtin(name, (_a, k) => {
@@ -124,7 +124,7 @@ const EMPTY = opaque('inspect._empty');
 /** Class attributes of inspect.Parameter, readable on its instances too (`param.kind == param.KEYWORD_ONLY`). */
 const PARAMETER_CONSTS = (): [string, PyValue][] => [['empty', EMPTY], ...PARAM_KINDS.map((k, i) => [k, pyInt(i)] as [string, PyValue])];
 
-function signatureOf(ip: Interpreter, f: PyValue, r: Range | null): PyValue {
+function signatureOf(ip: Evaluator, f: PyValue, r: Range | null): PyValue {
   const fn = userFunctionOf(f);
   if (!fn) return unknown('signature of a function the analysis cannot see');
   const o = asObject(f);
@@ -138,7 +138,7 @@ function signatureOf(ip: Interpreter, f: PyValue, r: Range | null): PyValue {
   return attrObject('inspect.Signature', [['parameters', dictOf(ip, entries)], ['return_annotation', EMPTY]]);
 }
 
-export function inspectAttr(ip: Interpreter, name: string, r: Range | null): PyValue | null {
+export function inspectAttr(ip: Evaluator, name: string, r: Range | null): PyValue | null {
   const is = (test: (o: ReturnType<typeof asObject>, v: PyValue) => boolean) => builtin(name, (a) => pyBool(test(asObject(a[0] ?? NONE), a[0] ?? NONE)));
   switch (name) {
     case 'isfunction':
@@ -185,7 +185,7 @@ export function inspectAttr(ip: Interpreter, name: string, r: Range | null): PyV
   return null;
 }
 
-export function typesAttr(ip: Interpreter, name: string): PyValue | null {
+export function typesAttr(ip: Evaluator, name: string): PyValue | null {
   switch (name) {
     case 'SimpleNamespace':
       return builtin(name, (_a, k) => attrObject('types.SimpleNamespace', [...k]));

@@ -2,7 +2,7 @@
 // classes, Counter dicts, numpy-array tensors and numpy dtypes (no imports of the module emulations themselves).
 import type { Range } from '../python/ast';
 import type { PyValue } from '../ops/values';
-import type { Interpreter } from './interpreter';
+import type { Evaluator } from './evaluator';
 import { asObject, obj } from './objects';
 
 /** A plain object with fixed attributes (match objects, signatures, SimpleNamespace); reads like a module's globals. */
@@ -14,7 +14,7 @@ export function attrObject(typeName: string, attrs: Iterable<[string, PyValue]>)
 export const defaultFactories = new WeakMap<object, PyValue>();
 
 /** The value `d[key]` gives for a missing key of a defaultdict (stored, as Python does); null for a plain dict. */
-export function missingDictItem(ip: Interpreter, d: Extract<PyValue, { kind: 'dict' }>, key: PyValue, r: Range | null): PyValue | null {
+export function missingDictItem(ip: Evaluator, d: Extract<PyValue, { kind: 'dict' }>, key: PyValue, r: Range | null): PyValue | null {
   const f = defaultFactories.get(d);
   if (!f) return null;
   if (f.kind === 'none') return null;
@@ -23,7 +23,7 @@ export function missingDictItem(ip: Interpreter, d: Extract<PyValue, { kind: 'di
   return v;
 }
 
-export function dictOf(ip: Interpreter, entries: Iterable<[PyValue, PyValue]>): Extract<PyValue, { kind: 'dict' }> {
+export function dictOf(ip: Evaluator, entries: Iterable<[PyValue, PyValue]>): Extract<PyValue, { kind: 'dict' }> {
   const d: Extract<PyValue, { kind: 'dict' }> = { kind: 'dict', entries: new Map(), keys: [] };
   for (const [k, v] of entries) ip.dictSet(d.entries, d.keys, k, v);
   return d;

@@ -1,13 +1,13 @@
 // torch.autograd: Function subclasses (`.apply` runs the static `forward(ctx, …)`), Variable, and torch.from_numpy.
 import type { Range } from '../python/ast';
 import { NONE, type PyValue } from '../ops/values';
-import type { Interpreter } from './interpreter';
+import type { Evaluator } from './evaluator';
 import { asObject, obj, unknown, type UserClass } from './objects';
 import { builtin } from './builtins';
 import { pyBool } from './pyOps';
 import { attrObject, numpyArrays } from './stdlibState';
 
-const functionClasses = new WeakMap<Interpreter, PyValue>();
+const functionClasses = new WeakMap<Evaluator, PyValue>();
 
 /** The context object `forward(ctx, …)` receives: saving tensors and flags is accepted and has no effect on shapes. */
 function functionCtx(): PyValue {
@@ -23,7 +23,7 @@ function functionCtx(): PyValue {
 }
 
 /** `torch.autograd.Function`: a base class whose `apply` classmethod calls the subclass's static forward with a context. */
-function autogradFunction(ip: Interpreter): PyValue {
+function autogradFunction(ip: Evaluator): PyValue {
   const known = functionClasses.get(ip);
   if (known) return known;
   const cls: UserClass = { name: 'Function', qualname: 'Function', def: null, bases: [], ns: new Map(), scope: { file: '<torch.autograd>', name: 'torch.autograd', globals: new Map() }, mro: [] };
@@ -41,7 +41,7 @@ function autogradFunction(ip: Interpreter): PyValue {
 }
 
 /** Names of `torch.autograd` (and `torch.autograd.function`); null when unknown here. */
-export function autogradAttr(ip: Interpreter, path: string, name: string): PyValue | null {
+export function autogradAttr(ip: Evaluator, path: string, name: string): PyValue | null {
   if (path === 'torch.autograd' && name === 'function') return obj({ t: 'namespace', path: 'torch.autograd.function' }, 'module');
   switch (name) {
     case 'Function':
@@ -64,7 +64,7 @@ export function autogradAttr(ip: Interpreter, path: string, name: string): PyVal
 }
 
 /** torch.from_numpy(a): the array becomes a torch tensor (same shape and dtype). */
-export function fromNumpy(ip: Interpreter, r: Range | null): PyValue {
+export function fromNumpy(ip: Evaluator, r: Range | null): PyValue {
   return builtin('from_numpy', (a) => {
     const x = a[0] ?? NONE;
     if (x.kind !== 'tensor') return x.kind === 'unknown' ? x : unknown('torch.from_numpy of a value that is not an array');

@@ -2,7 +2,7 @@
 import type { Range } from '../python/ast';
 import { functionOp, moduleOp, providesPythonModule, pythonModuleMember } from '../ops/registry';
 import { NONE, type PyValue } from '../ops/values';
-import type { Interpreter } from './interpreter';
+import type { Evaluator } from './evaluator';
 import { obj, unknown, type Tensor } from './objects';
 import { builtin } from './builtins';
 import { CONTAINERS } from './moduleRuntime';
@@ -57,7 +57,7 @@ function opPrefix(path: string): string | null {
   return null;
 }
 
-export function namespaceAttr(ip: Interpreter, path: string, name: string, r: Range | null): PyValue {
+export function namespaceAttr(ip: Evaluator, path: string, name: string, r: Range | null): PyValue {
   const full = `${path}.${name}`;
   // Modules the op registry provides whole (einops): its functions, layer classes and subpackages.
   const provided = pythonModuleMember(path, name);
@@ -231,7 +231,7 @@ export function namespaceAttr(ip: Interpreter, path: string, name: string, r: Ra
 }
 
 /** A layer class (or `Parameter`) as it is reachable from `torch.nn` and from `torch.nn.modules[.<file>]`; null for other names. */
-function nnClass(ip: Interpreter, name: string): PyValue | null {
+function nnClass(ip: Evaluator, name: string): PyValue | null {
   if (name === 'Parameter') return parameterCtor(ip);
   if (name === 'Module' || CONTAINERS.has(name)) return obj({ t: 'class', cls: { t: 'torch', type: name, leaf: null } }, 'type');
   // Private bases that library code subclasses with its own forward (SyncBatchNorm copies): the layer they generalise.
@@ -245,7 +245,7 @@ function nnClass(ip: Interpreter, name: string): PyValue | null {
 }
 
 /** `torch.nn.modules.utils._pair` and friends: an iterable becomes a tuple, anything else is repeated n times. */
-function ntuple(ip: Interpreter, name: string, n: number, r: Range | null): PyValue {
+function ntuple(ip: Evaluator, name: string, n: number, r: Range | null): PyValue {
   return builtin(name, (a) => {
     const x = a[0] ?? NONE;
     if (x.kind === 'tuple' || x.kind === 'list') return { kind: 'tuple', items: [...x.items] };
@@ -256,15 +256,15 @@ function ntuple(ip: Interpreter, name: string, n: number, r: Range | null): PyVa
 }
 
 /** nn.Parameter(data): a parameter tensor with the data's shape, dtype and initialisation. */
-function parameterCtor(ip: Interpreter): PyValue {
+function parameterCtor(ip: Evaluator): PyValue {
   return builtin('Parameter', (a, k) => {
     const data = a[0] ?? k.get('data');
     if (!data || data.kind !== 'tensor') return data ?? unknown('Parameter without data');
     const src = data as Tensor;
     const t = ip.rec.tensor(src.shape, src.dtype);
-    ip.paramObjs.add(t.obj);
-    const init = ip.initOf.get(src.obj);
-    if (init) ip.initOf.set(t.obj, init);
+    ip.facts.markParam(t);
+    const init = ip.facts.initOf(src);
+    if (init) ip.facts.setInit(t, init);
     return t;
   });
 }

@@ -2,19 +2,19 @@
 // by `weight_g` (norm over all but `dim`) and `weight_v`; spectral_norm renames it `weight_orig` and adds u/v buffers.
 import { dim } from '../shape/dim';
 import { NONE, type PyValue } from '../ops/values';
-import type { Interpreter } from './interpreter';
+import type { Evaluator } from './evaluator';
 import { instanceOf, unknown, type Tensor } from './objects';
 import { builtin } from './builtins';
 import { num, pyStr } from './pyOps';
 
-function newParam(ip: Interpreter, shape: Tensor['shape'], dtype: Tensor['dtype']): Tensor {
+function newParam(ip: Evaluator, shape: Tensor['shape'], dtype: Tensor['dtype']): Tensor {
   const t = ip.rec.tensor(shape, dtype);
-  ip.paramObjs.add(t.obj);
+  ip.facts.markParam(t);
   return t;
 }
 
 /** weight_norm(module, name='weight', dim=0) — also torch.nn.utils.parametrizations.weight_norm (same shapes). */
-function weightNorm(ip: Interpreter, parametrization: boolean): PyValue {
+function weightNorm(ip: Evaluator, parametrization: boolean): PyValue {
   return builtin('weight_norm', (a, k) => {
     const mod = a[0] ?? NONE;
     const inst = instanceOf(mod);
@@ -47,7 +47,7 @@ function weightNorm(ip: Interpreter, parametrization: boolean): PyValue {
 }
 
 /** spectral_norm(module, name='weight', …): `weight_orig` parameter, `weight_u`/`weight_v` buffers, same shapes in forward. */
-function spectralNorm(ip: Interpreter): PyValue {
+function spectralNorm(ip: Evaluator): PyValue {
   return builtin('spectral_norm', (a, k) => {
     const mod = a[0] ?? NONE;
     const inst = instanceOf(mod);
@@ -71,7 +71,7 @@ function spectralNorm(ip: Interpreter): PyValue {
 }
 
 /** Names of torch.nn.utils (and .parametrizations) handled here; null for the others. */
-export function nnUtilsAttr(ip: Interpreter, path: string, name: string): PyValue | null {
+export function nnUtilsAttr(ip: Evaluator, path: string, name: string): PyValue | null {
   switch (name) {
     case 'weight_norm':
       return weightNorm(ip, path.endsWith('parametrizations'));

@@ -2,6 +2,7 @@
 import type { GraphPayload } from '../graphPayloadTypes';
 import { scopeChain } from '../graphPayload';
 import type { LayoutGraph } from './layoutTypes';
+import { repeatedBlocks, type RepeatIndex, type RepeatRun } from './repeatedBlocks';
 
 export interface VisibleItem {
   /** Payload node id, or `scope:<path>` for a collapsed group. */
@@ -17,6 +18,8 @@ export interface VisibleItem {
   readonly height: number;
   /** Fusion index for nodes; for groups, whether any node inside is a fusion point (first index or null). */
   readonly fusion: number | null;
+  /** For a folded run of repeated blocks (`scope` is then the run's key): the number of blocks. */
+  readonly repeat?: number;
 }
 
 export interface VisibleEdge {
@@ -31,6 +34,8 @@ export interface VisibleGraph {
   readonly edges: readonly VisibleEdge[];
   /** Item index per payload node (the node itself or its collapsed group); -1 for a folded constant. */
   readonly itemOfNode: Int32Array;
+  /** Runs of repeated blocks in the payload (folded ones are drawn as one group box each). */
+  readonly repeats: RepeatIndex;
 }
 
 export const NODE_HEIGHT = 44;
@@ -47,6 +52,7 @@ export function visibleGraph(payload: GraphPayload, expanded: ReadonlySet<string
   const itemOfNode = new Int32Array(payload.nodes.length);
   const nodeIndex = new Map<string, number>();
   const fed = new Set(payload.edges.map((e) => e.target));
+  const repeats = repeatedBlocks(payload);
   payload.nodes.forEach((n, i) => {
     nodeIndex.set(n.id, i);
     // ONNX files carry literals as Constant nodes; as boxes they crowd out the real ops, so they fold into their users
@@ -54,8 +60,22 @@ export function visibleGraph(payload: GraphPayload, expanded: ReadonlySet<string
       itemOfNode[i] = -1;
       return;
     }
-    // a scope holding a single op is never drawn as a box: it would hide the op and save nothing
-    const collapsed = scopeChain(n.scope).find((s) => !expanded.has(s) && (scopeInfo.get(s)?.nodeCount ?? 2) > 1);
+    // the outermost collapsed thing on the node's scope chain: a folded run of repeated blocks, or a collapsed scope
+    // (a scope holding a single op is never drawn as a box: it would hide the op and save nothing)
+    let collapsed: string | undefined;
+    let run: RepeatRun | undefined;
+    for (const sc of scopeChain(n.scope)) {
+      const r = repeats.byScope.get(sc);
+      if (r && !expanded.has(r.key)) {
+        run = r;
+        collapsed = r.key;
+        break;
+      }
+      if (!expanded.has(sc) && (scopeInfo.get(sc)?.nodeCount ?? 2) > 1) {
+        collapsed = sc;
+        break;
+      }
+    }
     if (collapsed === undefined) {
       const sub = n.outputs[0]?.concrete ?? '';
       itemOfNode[i] = items.length;
@@ -66,11 +86,16 @@ export function visibleGraph(payload: GraphPayload, expanded: ReadonlySet<string
     if (g === undefined) {
       g = items.length;
       groupItem.set(collapsed, g);
-      const info = scopeInfo.get(collapsed);
-      const label = info?.type ? `${collapsed} · ${info.type}` : collapsed;
-      const sub = `${info?.nodeCount ?? 0} ops`;
-      // two more characters for the expand marker the views draw before a group's label
-      items.push({ id: `scope:${collapsed}`, kind: 'group', node: -1, scope: collapsed, label, sublabel: sub, width: boxWidth(`${label}  `, sub), height: NODE_HEIGHT, fusion: null });
+      if (run) {
+        const sub = run.shapeIn || run.shapeOut ? `${run.shapeIn || '?'} → ${run.shapeOut || '?'}` : `${run.nodeCount} ops`;
+        items.push({ id: `scope:${run.key}`, kind: 'group', node: -1, scope: run.key, label: run.label, sublabel: sub, width: boxWidth(`${run.label}  `, sub), height: NODE_HEIGHT, fusion: null, repeat: run.scopes.length });
+      } else {
+        const info = scopeInfo.get(collapsed);
+        const label = info?.type ? `${collapsed} · ${info.type}` : collapsed;
+        const sub = `${info?.nodeCount ?? 0} ops`;
+        // two more characters for the expand marker the views draw before a group's label
+        items.push({ id: `scope:${collapsed}`, kind: 'group', node: -1, scope: collapsed, label, sublabel: sub, width: boxWidth(`${label}  `, sub), height: NODE_HEIGHT, fusion: null });
+      }
     }
     if (n.fusion !== null && items[g]!.fusion === null) items[g] = { ...items[g]!, fusion: n.fusion };
     itemOfNode[i] = g;
@@ -92,7 +117,7 @@ export function visibleGraph(payload: GraphPayload, expanded: ReadonlySet<string
       edges.push({ source: a, target: b, edges: [k] });
     }
   });
-  return { items, edges, itemOfNode };
+  return { items, edges, itemOfNode, repeats };
 }
 
 export function toLayoutGraph(v: VisibleGraph): LayoutGraph {
@@ -112,10 +137,20 @@ export function toLayoutGraph(v: VisibleGraph): LayoutGraph {
 export function defaultExpanded(payload: GraphPayload, budget: number): Set<string> {
   const children = new Map<string, string[]>();
   const direct = new Map<string, number>();
+  // a run of repeated blocks stays folded: one box among its parent's children, never opened here
+  const { byScope, runs } = repeatedBlocks(payload);
   for (const s of payload.scopes) {
+    if (byScope.has(s.path)) continue;
     const list = children.get(s.parent) ?? [];
     list.push(s.path);
     children.set(s.parent, list);
+  }
+  const folded = new Set<string>();
+  for (const r of runs) {
+    folded.add(r.key);
+    const list = children.get(r.parent) ?? [];
+    list.push(r.key);
+    children.set(r.parent, list);
   }
   for (const n of payload.nodes) direct.set(n.scope, (direct.get(n.scope) ?? 0) + 1);
   const expanded = new Set<string>();
@@ -124,6 +159,7 @@ export function defaultExpanded(payload: GraphPayload, budget: number): Set<stri
   const queue = [...(children.get('') ?? [])];
   for (let head = 0; head < queue.length; head++) {
     const s = queue[head]!;
+    if (folded.has(s)) continue;
     const inner = (direct.get(s) ?? 0) + (children.get(s)?.length ?? 0);
     if (visible - 1 + inner > budget) continue;
     visible += inner - 1;
@@ -133,7 +169,27 @@ export function defaultExpanded(payload: GraphPayload, budget: number): Set<stri
   return expanded;
 }
 
-/** The scopes to open so that a node is visible (its collapsed ancestors). */
-export function scopesToReveal(scope: string, expanded: ReadonlySet<string>): string[] {
-  return scopeChain(scope).filter((s) => !expanded.has(s));
+/** The scopes (and folded runs) to open so that a node is visible (its collapsed ancestors). */
+export function scopesToReveal(scope: string, expanded: ReadonlySet<string>, repeats?: RepeatIndex): string[] {
+  const out: string[] = [];
+  for (const s of scopeChain(scope)) {
+    const run = repeats?.byScope.get(s);
+    if (run && !expanded.has(run.key)) out.push(run.key);
+    if (!expanded.has(s)) out.push(s);
+  }
+  return out;
+}
+
+/** The expanded set after opening a group box: its scope, or for a folded run the run and each of its blocks. */
+export function expandGroup(item: VisibleItem, v: VisibleGraph, expanded: ReadonlySet<string>): Set<string> {
+  const next = new Set(expanded);
+  next.add(item.scope);
+  const run = v.repeats.byKey.get(item.scope);
+  if (run) for (const s of run.scopes) next.add(s);
+  return next;
+}
+
+/** Every scope and every run key: what "expand all" opens and what a saved expanded set may hold. */
+export function allGroupKeys(payload: GraphPayload): string[] {
+  return [...payload.scopes.map((s) => s.path), ...repeatedBlocks(payload).runs.map((r) => r.key)];
 }
