@@ -8,6 +8,7 @@ import { pyBool, pyInt, pyStr } from './pyOps';
 import { namespaceAttr } from './torchNamespace';
 import { initTorchBase, instanceGetAttr, instanceSetAttr } from './moduleRuntime';
 import { setMethod } from './pySet';
+import { namedtupleTypes } from './stdlibState';
 
 export function getAttr(ev: Evaluator, v: PyValue, name: string, r: Range | null): PyValue {
   switch (v.kind) {
@@ -71,7 +72,15 @@ export function getAttr(ev: Evaluator, v: PyValue, name: string, r: Range | null
           return obj({ t: 'builtin', name, call: () => NONE }, 'builtin_function_or_method');
         case 'set':
           return obj({ t: 'builtin', name, call: (args) => setMethod(v, name, args, (x) => ev.iterate(x, r)) }, 'builtin_function_or_method');
+        case 'builtin': {
+          // Attributes of builtin types and functions: unbound methods (`str.join`, `dict.fromkeys`, `object.__setattr__`).
+          const special = builtinAttr(ev, v, o.name, name);
+          if (special) return special;
+          ev.diag('warning', 'unknown-attr', `'${o.name}' has no attribute '${name}' (as far as the analysis knows)`, r);
+          return unknown(`attribute ${name} of ${o.name}`);
+        }
         default:
+          ev.diag('warning', 'unknown-attr', `attribute '${name}' of ${v.typeName} is not known to the analysis`, r);
           return unknown(`attribute ${name} of ${v.typeName}`);
       }
     }
@@ -201,4 +210,33 @@ export function valueMethod(ev: Evaluator, v: PyValue, name: string, r: Range | 
     if (s) return obj({ t: 'bound', self: v, fn: s }, 'method');
   }
   return ev.unsupported(`${v.kind}.${name}`, r);
+}
+
+/** Attributes of a builtin type or function value (`object.__setattr__`, `dict.fromkeys`, a namedtuple's `_fields`); null when unknown. */
+function builtinAttr(ev: Evaluator, v: PyValue, typeName: string, name: string): PyValue | null {
+  const nt = namedtupleTypes.get(v);
+  if (nt) {
+    if (name === '_fields') return nt.fieldTuple;
+    if (name === '_make') return obj({ t: 'builtin', name, call: (a) => nt.make(ev.iterate(a[0] ?? NONE, ev.site.range) ?? []) }, 'builtin_function_or_method');
+    if (name === '__new__') return nt.newObj;
+  }
+  if (typeName === 'object') {
+    // object's own attribute protocol, bypassing a class's overrides (`object.__setattr__(self, name, value)`).
+    if (name === '__setattr__') {
+      return obj({ t: 'builtin', name, call: (a) => {
+        const inst = instanceOf(a[0] ?? NONE);
+        if (inst && a[1]?.kind === 'str') instanceSetAttr(ev, inst, a[1].value, a[2] ?? NONE, ev.site.range, true);
+        return NONE;
+      } }, 'builtin_function_or_method');
+    }
+    if (name === '__getattribute__') {
+      return obj({ t: 'builtin', name, call: (a) => {
+        const inst = instanceOf(a[0] ?? NONE);
+        return inst && a[1]?.kind === 'str' ? instanceGetAttr(ev, inst, a[1].value, ev.site.range) : unknown('object.__getattribute__');
+      } }, 'builtin_function_or_method');
+    }
+    if (name === '__init__') return obj({ t: 'builtin', name, call: () => NONE }, 'builtin_function_or_method');
+  }
+  if (name === '__name__' || name === '__qualname__') return pyStr(typeName);
+  return ev.builtins.get(`${typeName}.${name}`) ?? null;
 }

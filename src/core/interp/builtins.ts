@@ -6,6 +6,7 @@ import { asObject, instanceOf, obj, unknown, type BuiltinFn, type Tensor } from 
 import { num, pyBool, pyEquals, pyInt, pyOrder, pyStr, pyStrOf, truthy } from './pyOps';
 import { dictKey, pyRepr } from './tensorLeaves';
 import { instanceGetAttr } from './moduleRuntime';
+import { PyRaise } from './errors';
 import { makeSet } from './pySet';
 import { pyNumber, toPyList } from './tensorConsts';
 import { isInstance, newClass, sameRef } from './pyTypes';
@@ -304,7 +305,15 @@ export function makeBuiltins(ip: Evaluator): Map<string, PyValue> {
 
 function hasAttr(ip: Evaluator, o: PyValue, name: string): boolean {
   const inst = instanceOf(o);
-  if (inst) return instanceGetAttr(ip, inst, name, null, false, true).kind !== 'unknown';
+  if (inst) {
+    try {
+      return instanceGetAttr(ip, inst, name, null, false, true).kind !== 'unknown';
+    } catch (e) {
+      // hasattr is False when the lookup (a class's __getattr__) raises.
+      if (e instanceof PyRaise) return false;
+      throw e;
+    }
+  }
   if (o.kind === 'tensor') return ['shape', 'dtype', 'device', 'ndim'].includes(name) || name in { size: 1, view: 1, reshape: 1 };
   if (o.kind === 'unknown') return false;
   const ob = asObject(o);

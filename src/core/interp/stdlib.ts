@@ -3,14 +3,14 @@
 import type { Range } from '../python/ast';
 import { NONE, type PyValue } from '../ops/values';
 import type { Evaluator } from './evaluator';
-import { instanceOf, obj, unknown, type BuiltinFn } from './objects';
+import { asObject, instanceOf, obj, unknown, type BuiltinFn } from './objects';
 import { builtin } from './builtins';
 import { deepCopy } from './deepCopy';
 import { num, pyBool, pyEquals, pyInt, pyStr, truthy } from './pyOps';
 import { dictKey } from './tensorLeaves';
 import { mathAttr } from './stdlibMath';
 import { reAttr } from './pyRegex';
-import { counters, defaultFactories, dictOf, namedtupleTypes } from './stdlibState';
+import { attrObject, counters, defaultFactories, dictOf, namedtupleTypes } from './stdlibState';
 import { dataclassesAttr, decoratorFactory, inspectAttr, typesAttr } from './stdlibObjects';
 import { numpyAttr } from './stdlibNumpy';
 
@@ -51,9 +51,13 @@ function namedtupleCtor(ip: Evaluator, r: Range | null): PyValue {
     if (!fields) return unknown('namedtuple with field names not known at analysis time');
     const names = fields;
     const defaultsV = k.get('defaults');
-    const defaults = defaultsV && defaultsV.kind !== 'none' ? ip.iterate(defaultsV, r) ?? [] : [];
-    const firstDefault = names.length - defaults.length;
+    // `Cls.__new__.__defaults__ = (…)` sets defaults after the fact (as efficientnet-style configs do).
+    const newObj = attrObject('function', [['__defaults__', defaultsV ?? NONE]]);
     const make: BuiltinFn = (args, kw, site) => {
+      const later = asObject(newObj);
+      const dv = later && later.t === 'pymodule' ? later.scope.globals.get('__defaults__') : undefined;
+      const defaults = dv && dv.kind !== 'none' ? ip.iterate(dv, r) ?? [] : [];
+      const firstDefault = names.length - defaults.length;
       const items: PyValue[] = [];
       for (let i = 0; i < names.length; i++) {
         const v = args[i] ?? kw.get(names[i]) ?? (i >= firstDefault ? defaults[i - firstDefault] : undefined);
@@ -67,7 +71,7 @@ function namedtupleCtor(ip: Evaluator, r: Range | null): PyValue {
     };
     const cls = builtin(typename, make);
     const fieldTuple: PyValue = { kind: 'tuple', items: names.map(pyStr) };
-    namedtupleTypes.set(cls, { fields: names, fieldTuple, make: (items) => ({ kind: 'tuple', items, fields: names }) });
+    namedtupleTypes.set(cls, { fields: names, fieldTuple, make: (items) => ({ kind: 'tuple', items, fields: names }), newObj });
     return cls;
   });
 }

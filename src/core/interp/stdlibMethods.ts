@@ -3,7 +3,8 @@
 import type { Range } from '../python/ast';
 import { NONE, type PyValue } from '../ops/values';
 import type { Evaluator } from './evaluator';
-import { asObject, unknown, type BuiltinFn } from './objects';
+import { unknown, type BuiltinFn } from './objects';
+import { deleteAttr } from './dataModel';
 import { builtin } from './builtins';
 import { num, pyInt, pyOrder, pyStr, pyStrOf } from './pyOps';
 import { dictKey, pyRepr } from './tensorLeaves';
@@ -84,22 +85,6 @@ export function strFormat(ip: Evaluator, fmt: string, args: readonly PyValue[], 
 
 type Dict = Extract<PyValue, { kind: 'dict' }>;
 
-/** `del target.name` / delattr(): removes an attribute, submodule, parameter or buffer (as nn.Module.__delattr__ does). */
-export function deleteAttr(ip: Evaluator, target: PyValue, name: string, r: Range | null): void {
-  const o = asObject(target);
-  if (o && o.t === 'instance') {
-    const inst = o.inst;
-    const had = inst.dict.delete(name) || inst.modules.delete(name) || inst.params.delete(name) || inst.buffers.delete(name);
-    inst.nonPersistent.delete(name);
-    if (!had) ip.diag('warning', 'unknown-attr', `'${inst.typeName}' object has no attribute '${name}' to delete (as far as the analysis knows)`, r);
-    return;
-  }
-  if (o && o.t === 'class' && o.cls.t === 'user') return void o.cls.cls.ns.delete(name);
-  if (o && o.t === 'pymodule') return void o.scope.globals.delete(name);
-  if (o && o.t === 'func') return void o.fn.attrs.delete(name);
-  if (target.kind !== 'unknown') ip.diag('info', 'unsupported', `deleting attribute '${name}' of ${target.kind === 'object' ? target.typeName : target.kind} is ignored`, r);
-}
-
 export function addStdlibMethods(ip: Evaluator, b: Map<string, PyValue>): void {
   const m = (name: string, call: BuiltinFn) => b.set(name, builtin(name, call));
   const r = () => ip.site.range;
@@ -126,6 +111,17 @@ export function addStdlibMethods(ip: Evaluator, b: Map<string, PyValue>): void {
   b.set('pow', builtin('pow', (a) => {
     const out = ip.binary('**', a[0] ?? NONE, a[1] ?? NONE, r());
     return a[2] ? ip.binary('%', out, a[2], r()) : out;
+  }));
+
+  b.set('chain.from_iterable', builtin('chain.from_iterable', (a) => {
+    const outer = a[0] ? ip.iterate(a[0], r()) : null;
+    const items: PyValue[] = [];
+    for (const x of outer ?? []) {
+      const it = ip.iterate(x, r());
+      if (!it) return unknown('chain.from_iterable of an unknown value');
+      items.push(...it);
+    }
+    return outer ? { kind: 'list', items } : unknown('chain.from_iterable of an unknown value');
   }));
 
   // f-string conversions and format specs (the parser turns `{x!r:>5}` into calls of these two).

@@ -30,7 +30,7 @@ export function dictOf(ip: Evaluator, entries: Iterable<[PyValue, PyValue]>): Ex
 }
 
 /** Classes made by namedtuple(): their fields, for `_fields`, `_make` and isinstance. */
-export const namedtupleTypes = new WeakMap<object, { fields: readonly string[]; fieldTuple: PyValue; make: (items: PyValue[]) => PyValue }>();
+export const namedtupleTypes = new WeakMap<object, { fields: readonly string[]; fieldTuple: PyValue; make: (items: PyValue[]) => PyValue; newObj: PyValue }>();
 
 /** Dicts made by Counter() (for most_common and their missing-key default). */
 export const counters = new WeakSet<object>();

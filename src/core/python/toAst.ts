@@ -14,7 +14,8 @@ export function toAstTopLevel(node: RawNode, text: string): { stmts: Stmt[]; err
 
 const rangeOf = (n: RawNode): Range => ({ startLine: n.startLine, startCol: n.startCol, endLine: n.endLine, endCol: n.endCol });
 
-const named = (n: RawNode): RawNode[] => n.children.filter((c) => c.named);
+// Extras the grammar allows anywhere (comments, backslash continuations) are not part of any construct.
+const named = (n: RawNode): RawNode[] => n.children.filter((c) => c.named && c.type !== 'line_continuation' && c.type !== 'comment');
 const field = (n: RawNode, f: string): RawNode | null => n.children.find((c) => c.field === f) ?? null;
 const fields = (n: RawNode, f: string): RawNode[] => n.children.filter((c) => c.field === f);
 
