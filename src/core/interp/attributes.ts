@@ -190,6 +190,12 @@ export function tensorAttr(ev: Evaluator, t: Tensor, name: string, r: Range | nu
       if (def) return obj({ t: 'bound', self: t, fn: obj({ t: 'op', def, key }, 'method') }, 'method');
       const own = ev.builtins.get(`Tensor.${name}`);
       if (own) return obj({ t: 'bound', self: t, fn: own }, 'method');
+      // `x.triu_(1)`: the in-place twin of a registered method computes the same thing into x.
+      const outOfPlace = name.endsWith('_') && !name.startsWith('_') ? `Tensor.${name.slice(0, -1)}` : null;
+      const twin = outOfPlace ? functionOp(outOfPlace) : null;
+      if (twin && outOfPlace) {
+        return obj({ t: 'builtin', name, call: (a, k, site) => ev.markInPlace(ev.callOp(twin, outOfPlace, [t, ...a], k, site.range), t) }, 'method');
+      }
       ev.diag('warning', 'unsupported', `unsupported tensor method or attribute '${name}'`, r);
       return unknown(`Tensor.${name}`);
     }
