@@ -6,6 +6,7 @@ import { runnerBench } from './runnerBench';
 import { onnxBench } from './onnxBench';
 import { layoutBenchRows } from './layoutBench';
 import { eventLoopBench } from './eventLoopBench';
+import { checkpointBench } from './checkpointBench';
 
 const quick = process.argv.includes('--quick');
 const runs = quick ? 3 : 9;
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
     // `--netron=DIR` (a folder holding Netron's source/dagre.js): Netron's layout is the baseline instead of elkjs
     ['layout', () => layoutBenchRows(quick ? 1 : 3, undefined, undefined, process.argv.find((a) => a.startsWith('--netron='))?.slice('--netron='.length))],
     ['editor', () => eventLoopBench(quick ? 3 : 7)],
+    ['checkpoint', () => checkpointBench(runs)],
   ];
   // `--only engine,layout` runs a subset.
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');

@@ -5,8 +5,9 @@ import { join, resolve } from 'node:path';
 import { analyzeModels, weightsFor } from '../src/cli/runCommand';
 import { exportOnnx } from '../src/core/onnx/encodeOnnx';
 import type { BenchRow } from './benchRow';
+import { sharedPath } from '../test/support/shared.mjs';
 
-const ORACLE = resolve(__dirname, '../../shared/oracle');
+const ORACLE = sharedPath('oracle');
 
 interface ChildResult {
   model: string;

@@ -224,7 +224,7 @@ export function weightsFor(graph: ModelGraph, weightsFile: string | null, seed: 
 /** As weightsFor, with a line saying what was read; checkpoint warnings (placeholders, chosen entry) go to stderr. */
 export function loadWeights(graph: ModelGraph, weightsFile: string | null, seed: number, entry?: string): { tensors: StateDict; description: string } {
   if (!weightsFile) return { tensors: initStateDict(graph.stateDict, seed), description: `seeded default init (seed ${seed})` };
-  const file = readWeightsFile(new Uint8Array(readFileSync(weightsFile)), weightsFile, { entry });
+  const file = readWeightsFile(readFileSync(weightsFile), weightsFile, { entry });
   if (file.format !== 'safetensors') for (const w of file.warnings) process.stderr.write(`fusion-lens: ${weightsFile}: ${w}\n`);
   return { tensors: loadStateDict(graph.stateDict, file, weightsFile).tensors, description: describeWeights(file, weightsFile) };
 }

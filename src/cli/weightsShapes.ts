@@ -13,7 +13,7 @@ export function isWeightsFileName(file: string): boolean {
 export function weightsShapes(file: string, display: string, json: boolean, entry?: string): number {
   let s;
   try {
-    s = summariseWeights(readWeightsFile(new Uint8Array(readFileSync(file)), display, entry !== undefined ? { entry } : {}));
+    s = summariseWeights(readWeightsFile(readFileSync(file), display, entry !== undefined ? { entry } : {}));
   } catch (e) {
     process.stderr.write(`fusion-lens shapes: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;

@@ -2,16 +2,16 @@
 // timm.create_model shows hover shapes and the graph. Imports resolve from the venv's site-packages, never run.
 import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { sharedPath } from '../support/shared.mjs';
 
-const TIMM = process.env.TIMM_DEPS ?? fileURLToPath(new URL('../../../shared/timm/deps/timm', import.meta.url));
+const TIMM = sharedPath('timm', 'deps', 'timm');
 
 /**
  * `t` holds the driver's helpers: { page, wsDir, step, check, shot, openFile, hoverText, palette, gotoLine, frameWithText, sleep, log }.
  */
 export async function timmWorkspaceSteps(t) {
   if (!existsSync(join(TIMM, '__init__.py'))) {
-    t.log(`skipping the timm steps: timm sources not found at ${TIMM} (set TIMM_DEPS)`);
+    t.log(`skipping the timm steps: timm sources not found at ${TIMM} (set FUSION_LENS_SHARED)`);
     return;
   }
   const source = [

@@ -1,7 +1,7 @@
 // The fuzz corpus: the project's model files (whole and cut into one-class snippets) and its .onnx/.safetensors fixtures.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { repoRoot } from '../unit/pythonWasm';
+import { repoRoot } from '../support/pythonWasm';
 
 export interface SourceSeed {
   readonly name: string;

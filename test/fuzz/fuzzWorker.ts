@@ -1,6 +1,6 @@
 // Worker thread of `npm run fuzz`: runs the chunks it is given and posts each chunk's result.
 import { parentPort, workerData } from 'node:worker_threads';
-import { initTestParser } from '../unit/pythonWasm';
+import { initTestParser } from '../support/pythonWasm';
 import { makeContext, runChunk, type FuzzConfig, type JobName } from './fuzzJobs';
 
 export interface WorkerTask {

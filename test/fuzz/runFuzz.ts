@@ -1,10 +1,11 @@
 // `npm run fuzz`: property-based fuzzing of parse + interpret and of the .onnx/.safetensors/.pt readers over worker threads; prints and saves a report.
 //   node --expose-gc --import tsx test/fuzz/runFuzz.ts [--cases N] [--cache N] [--binary N] [--workers W] [--seed S] [--chunk C] [--hang-ms MS]
+//   [--only=pt,onnx,…] runs only the named jobs (source, cache, onnx, safetensors, pt)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { repoRoot } from '../unit/pythonWasm';
+import { repoRoot } from '../support/pythonWasm';
 import { DEFAULT_CONFIG, type ChunkFailure, type ChunkResult, type JobName } from './fuzzJobs';
 import type { WorkerMessage, WorkerTask } from './fuzzWorker';
 import { formatReport, summarise, type JobSummary } from './fuzzReport';
@@ -122,13 +123,16 @@ async function main(): Promise<void> {
     process.exit(130);
   });
   // Binary readers first (one worker per format: heap and arrayBuffers figures are per thread), then the sources.
-  await runPool([
-    ...split('onnx', binaryCases, 1),
-    ...split('safetensors', binaryCases, 1),
-    ...split('pt', binaryCases, 1),
-    ...split('source', sourceCases, workers),
-    ...split('cache', cacheCases, workers),
-  ]);
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+  await runPool(
+    [
+      ...split('onnx', binaryCases, 1),
+      ...split('safetensors', binaryCases, 1),
+      ...split('pt', binaryCases, 1),
+      ...split('source', sourceCases, workers),
+      ...split('cache', cacheCases, workers),
+    ].filter((t) => !only || only.includes(t.job)),
+  );
   clearInterval(saver);
   const { text, failed } = writeReport(t0, false);
   console.log(text);

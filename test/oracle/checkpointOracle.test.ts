@@ -14,10 +14,11 @@ import type { RunTensor } from '../../src/core/run/runner';
 import { loadStateDict } from '../../src/core/weights/loadStateDict';
 import { readSafetensors } from '../../src/core/weights/readSafetensors';
 import { readWeightsFile } from '../../src/core/weights/readWeightsFile';
-import { initTestParser } from '../unit/pythonWasm';
-import { caseModel, type CaseModel } from './oracleCompare';
+import { initTestParser } from '../support/pythonWasm';
+import { caseModel, type CaseModel } from '../support/oracleCompare';
+import { sharedPath, sharedSkip } from '../support/shared.mjs';
 
-const ORACLE = process.env.FUSION_LENS_ORACLE ?? resolve(__dirname, '../../../shared/oracle');
+const ORACLE = sharedPath('oracle');
 const PTH = resolve(__dirname, '../fixtures/checkpoints/oracle');
 
 interface Case extends CaseModel {
@@ -28,7 +29,7 @@ interface Case extends CaseModel {
 const cases: Case[] = existsSync(join(ORACLE, 'manifest.json')) ? JSON.parse(readFileSync(join(ORACLE, 'manifest.json'), 'utf8')) : [];
 const pth = new Set(readdirSync(PTH).filter((f) => f.endsWith('.pth')).map((f) => f.slice(0, -4)));
 
-test('oracle cases from a .pth of their weights: same tensors and the same outputs as from .safetensors (max |a − b| = 0)', { skip: cases.length === 0 && 'no ../shared/oracle' }, async () => {
+test('oracle cases from a .pth of their weights: same tensors and the same outputs as from .safetensors (max |a − b| = 0)', { skip: sharedSkip('oracle', 'manifest.json') }, async () => {
   await initTestParser();
   const runner = createOrtRunner(await loadNodeOrt());
   const run = cases.filter((c) => c.weights && c.io && pth.has(c.id));

@@ -5,8 +5,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { decodeOnnx } from '../../src/core/onnx/decodeOnnx';
 import { concreteShape, formatShapeConcrete } from '../../src/core/shape/shape';
+import { sharedPath, sharedSkip } from '../support/shared.mjs';
 
-const ORACLE = process.env.FUSION_LENS_ORACLE ?? resolve(__dirname, '../../../shared/oracle');
+const ORACLE = sharedPath('oracle');
 const FIXTURES = resolve(__dirname, '../fixtures');
 
 interface Case {
@@ -81,7 +82,7 @@ function checkAll(root: string, cases: Case[]): number {
 
 const oracleCases = casesOf(ORACLE);
 
-test('oracle ONNX files decode with matching nodes and output shapes', { skip: oracleCases.length === 0 && 'no ../shared/oracle' }, () => {
+test('oracle ONNX files decode with matching nodes and output shapes', { skip: sharedSkip('oracle', 'manifest.json') }, () => {
   assert.equal(checkAll(ORACLE, oracleCases), 23);
 });
 

@@ -14,10 +14,11 @@ import { createOrtRunner } from '../../src/core/run/ortRunner';
 import type { RunTensor } from '../../src/core/run/runner';
 import { loadStateDict } from '../../src/core/weights/loadStateDict';
 import { readSafetensors } from '../../src/core/weights/readSafetensors';
-import { initTestParser } from '../unit/pythonWasm';
-import { caseModel, type CaseModel } from './oracleCompare';
+import { initTestParser } from '../support/pythonWasm';
+import { caseModel, type CaseModel } from '../support/oracleCompare';
+import { sharedPath, sharedSkip } from '../support/shared.mjs';
 
-const ORACLE = process.env.FUSION_LENS_ORACLE ?? resolve(__dirname, '../../../shared/oracle');
+const ORACLE = sharedPath('oracle');
 const FIXTURES = resolve(__dirname, '../fixtures');
 const CHECK = process.env.FUSION_LENS_ONNX_CHECK === '1';
 
@@ -106,7 +107,7 @@ function failures(outcomes: readonly ExportOutcome[]): string[] {
 
 const oracleCases = casesOf(ORACLE);
 
-test('oracle models export to ONNX and reproduce PyTorch outputs', { skip: oracleCases.length === 0 && 'no ../shared/oracle' }, async () => {
+test('oracle models export to ONNX and reproduce PyTorch outputs', { skip: sharedSkip('oracle', 'manifest.json') }, async () => {
   const outcomes = await exportAll(ORACLE, oracleCases);
   report('oracle', outcomes);
   assert.equal(outcomes.length, oracleCases.filter((c) => c.weights && c.io).length);

@@ -8,8 +8,9 @@ import { createOrtRunner } from '../../src/core/run/ortRunner';
 import { compareTensors, withinOracleTolerance } from '../../src/core/run/compareTensors';
 import type { RunTensor } from '../../src/core/run/runner';
 import { readSafetensors } from '../../src/core/weights/readSafetensors';
+import { sharedPath, sharedSkip } from '../support/shared.mjs';
 
-const ORACLE = process.env.FUSION_LENS_ORACLE ?? resolve(__dirname, '../../../shared/oracle');
+const ORACLE = sharedPath('oracle');
 const FIXTURES = resolve(__dirname, '../fixtures');
 type Case = { id: string; onnx?: string; io?: string };
 const casesOf = (root: string): Case[] => (existsSync(join(root, 'manifest.json')) ? JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')) : []);
@@ -45,7 +46,7 @@ async function runAll(root: string, cases: Case[]): Promise<{ ran: number; worst
 
 const oracleCases = casesOf(ORACLE);
 
-test('oracle ONNX files run in onnxruntime-web and match PyTorch outputs', { skip: oracleCases.length === 0 && 'no ../shared/oracle' }, async () => {
+test('oracle ONNX files run in onnxruntime-web and match PyTorch outputs', { skip: sharedSkip('oracle', 'manifest.json') }, async () => {
   const { ran, worst } = await runAll(ORACLE, oracleCases);
   assert.equal(ran, 23);
   console.log(`# ${ran} oracle ONNX files ran; worst relative deviation ${worst.toExponential(2)}`);

@@ -1,8 +1,8 @@
 // Real torchvision model sources (Debian's python3-torchvision) against committed PyTorch records (test/oracle/torchvision).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '../unit/pythonWasm';
-import { manifestTest } from './oracleCompare';
+import { repoRoot } from '../support/pythonWasm';
+import { manifestTest } from '../support/oracleCompare';
 
 const torchvision = process.env.TORCHVISION ?? '/usr/lib/python3/dist-packages/torchvision';
 const manifestPath = join(repoRoot, 'test', 'oracle', 'torchvision', 'manifest.json');

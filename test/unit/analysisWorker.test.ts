@@ -9,7 +9,7 @@ import { fromSlices, toSlices } from '../../src/extension/service/analysisSlices
 import { AnalysisWorkerClient, type AnalysisOutcome, type AnalysisWorkerOptions } from '../../src/extension/service/analysisWorkerClient';
 import { DocumentAnalyzer } from '../../src/extension/service/documentAnalyzer';
 import { analyzeText, type AnalyzeRequest, type EngineAnalysis } from '../../src/extension/service/engineAnalyze';
-import { initTestParser, repoRoot } from './pythonWasm';
+import { initTestParser, repoRoot } from '../support/pythonWasm';
 
 const WORKER = join(repoRoot, 'dist/analysisWorker.js');
 const WASM = join(repoRoot, 'dist/wasm');

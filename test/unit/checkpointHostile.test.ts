@@ -11,7 +11,7 @@ import { PickleError } from '../../src/core/weights/checkpoint/pickleGlobals';
 import { PyObject } from '../../src/core/weights/checkpoint/pickleValues';
 import { CheckpointError } from '../../src/core/weights/checkpoint/readTorchFile';
 import { readWeightsFile } from '../../src/core/weights/readWeightsFile';
-import { floatBytes, makeZip, PickleWriter, stateDictPickle, torchZip } from './checkpointBuilder';
+import { floatBytes, makeZip, PickleWriter, stateDictPickle, torchZip } from '../support/checkpointBuilder';
 
 const marker = join(mkdtempSync(join(tmpdir(), 'fl-hostile-')), 'pwned');
 const enc = (s: string) => new TextEncoder().encode(s);

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseShapesArgs } from '../../src/cli/shapesArgs';
-import { repoRoot } from './pythonWasm';
+import { repoRoot } from '../support/pythonWasm';
 
 const MODEL = `import torch
 import torch.nn as nn

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeFusion } from '../../src/core/graph/fusionAnalysis';
-import { TestGraph, conv, seedFusionModel as fusionModel } from './fusionTestGraph';
+import { TestGraph, conv, seedFusionModel as fusionModel } from '../support/fusionTestGraph';
 
 const seedFusionModelGraph = () => fusionModel().build('FusionModel');
 

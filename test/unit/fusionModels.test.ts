@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { compareWithBaselines } from '../../src/core/graph/fusionSummary';
 import { explainFusion } from '../../src/core/graph/fusionText';
 import type { FusionAnalysis, FusionPoint, ResampleStep } from '../../src/core/graph/fusionTypes';
-import { analyzePy, ready } from './fusionEngine';
-import { repoRoot } from './pythonWasm';
+import { analyzePy, ready } from '../support/fusionEngine';
+import { repoRoot } from '../support/pythonWasm';
+import { sharedPath, sharedSkip } from '../support/shared.mjs';
 
-const ORACLE = join(repoRoot, '..', 'shared', 'oracle', 'models');
+const ORACLE = sharedPath('oracle', 'models');
 const EXAMPLES = join(repoRoot, 'examples');
-const skipOracle = existsSync(ORACLE) ? false : `oracle models not found at ${ORACLE}`;
-if (skipOracle) console.log(`# skipping oracle fusion tests: ${skipOracle}`);
+const skipOracle = sharedSkip('oracle', 'models');
 
 before(() => ready);
 

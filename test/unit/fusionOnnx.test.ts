@@ -1,13 +1,14 @@
 // Fusion analysis on decoded .onnx graphs: the oracle's exported models (when ../shared is present) and the project's fixtures.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeFusion } from '../../src/core/graph/fusionAnalysis';
 import type { FusionAnalysis } from '../../src/core/graph/fusionTypes';
 import { decodeOnnx } from '../../src/core/onnx/decodeOnnx';
+import { sharedPath, sharedSkip } from '../support/shared.mjs';
 
-const ORACLE = join(__dirname, '../../../shared/oracle/onnx');
+const ORACLE = sharedPath('oracle', 'onnx');
 const FIXTURES = join(__dirname, '../fixtures/onnx');
 
 function analyze(dir: string, id: string): FusionAnalysis {
@@ -18,7 +19,7 @@ function analyze(dir: string, id: string): FusionAnalysis {
 const methods = (a: FusionAnalysis): string[] => a.points.map((p) => p.method);
 const kinds = (a: FusionAnalysis, i: number): string[][] => a.points[i]!.inputs.map((inp) => inp.resampling.map((s) => s.kind));
 
-test('oracle ONNX exports: fusion points of each model', { skip: existsSync(ORACLE) ? false : `no oracle at ${ORACLE}` }, () => {
+test('oracle ONNX exports: fusion points of each model', { skip: sharedSkip('oracle', 'onnx') }, () => {
   const fusion = analyze(ORACLE, 'fusion_4x256');
   assert.deepEqual(methods(fusion), ['concat']);
   assert.equal(fusion.points[0]!.arithmetic, 'C = 64 + 128 + 256 = 448');

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { analyzeFusion } from '../../src/core/graph/fusionAnalysis';
 import { explainFusion } from '../../src/core/graph/fusionText';
 import { fusionPointJson } from '../../src/core/graph/fusionJson';
-import { TestGraph } from './fusionTestGraph';
+import { TestGraph } from '../support/fusionTestGraph';
 
 const OPS = [
   'nn.Conv2d', 'nn.BatchNorm2d', 'F.relu', 'F.max_pool2d', 'F.interpolate', 'nn.ConvTranspose2d', 'F.pad', 'nn.Linear',

@@ -1,7 +1,7 @@
 // Bounded, seeded fuzzing of parse + interpret (analyzeSource and AnalysisCache.update) on damaged model files; `npm run fuzz` runs the large version.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initTestParser } from './pythonWasm';
+import { initTestParser } from '../support/pythonWasm';
 import { analyzeSource } from '../../src/core/interp/analyzeFile';
 import { DEFAULT_CONFIG, makeContext, runChunk, type ChunkResult, type FuzzContext } from '../fuzz/fuzzJobs';
 import { classSnippets } from '../fuzz/fuzzCorpus';

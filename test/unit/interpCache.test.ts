@@ -1,9 +1,9 @@
 // AnalysisCache: per-class reuse after edits, stale results for classes that stop parsing, position queries per call site.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initTestParser } from './pythonWasm';
+import { initTestParser } from '../support/pythonWasm';
 import { AnalysisCache, diffEdit } from '../../src/core/interp/analysisCache';
-import { spec } from './interpHarness';
+import { spec } from '../support/interpHarness';
 
 before(initTestParser);
 

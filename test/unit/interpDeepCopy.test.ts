@@ -1,8 +1,8 @@
 // copy.deepcopy keeps every fact the interpreter knows of what it copies: parameter-ness, initialisation, known values.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initTestParser } from './pythonWasm';
-import { graphOf, runModelSrc } from './interpHarness';
+import { initTestParser } from '../support/pythonWasm';
+import { graphOf, runModelSrc } from '../support/interpHarness';
 
 before(initTestParser);
 

@@ -1,8 +1,8 @@
 // Fusion idioms: weighted sums over generator expressions, stacked levels, deep-copied encoder layers, checkpoint, walrus, dict outputs.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initTestParser } from './pythonWasm';
-import { checkMarkers, graphOf, runModelSrc } from './interpHarness';
+import { initTestParser } from '../support/pythonWasm';
+import { checkMarkers, graphOf, runModelSrc } from '../support/interpHarness';
 
 before(initTestParser);
 

@@ -2,7 +2,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { initTestParser } from './pythonWasm';
+import { initTestParser } from '../support/pythonWasm';
 import { analyzeSource } from '../../src/core/interp/analyzeFile';
 import { AnalysisCache } from '../../src/core/interp/analysisCache';
 import { applyMutations, mutationsArb } from '../fuzz/sourceMutations';

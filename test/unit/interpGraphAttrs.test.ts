@@ -1,8 +1,8 @@
 // Arguments recorded on graph nodes: slices keep their bounds (symbolic ones too), Ellipsis is '...', None is null.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initTestParser } from './pythonWasm';
-import { graphOf, runModelSrc } from './interpHarness';
+import { initTestParser } from '../support/pythonWasm';
+import { graphOf, runModelSrc } from '../support/interpHarness';
 
 before(initTestParser);
 

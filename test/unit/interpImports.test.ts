@@ -1,9 +1,9 @@
 // Imports of other Python files: relative imports inside a package, absolute imports from the package root or workspace.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initTestParser } from './pythonWasm';
+import { initTestParser } from '../support/pythonWasm';
 import { analyzeSource } from '../../src/core/interp/analyzeFile';
-import { spec } from './interpHarness';
+import { spec } from '../support/interpHarness';
 
 before(initTestParser);
 

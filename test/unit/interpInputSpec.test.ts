@@ -1,10 +1,10 @@
 // Input specs: SPEC syntax, and the first-match-wins sources (comment, option, example call, layer constraints).
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initTestParser } from './pythonWasm';
+import { initTestParser } from '../support/pythonWasm';
 import { formatInputSpec, parseInputSpec, parseInputSpecs } from '../../src/core/interp/inputSpec';
 import { formatShapeConcrete, formatShapeSymbolic } from '../../src/core/shape/shape';
-import { analyzeSrc, spec } from './interpHarness';
+import { analyzeSrc, spec } from '../support/interpHarness';
 
 before(initTestParser);
 

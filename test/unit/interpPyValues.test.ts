@@ -1,7 +1,7 @@
 // Python value semantics at module level: slices, formatting, comparisons, builtins, unpacking, closures, classes.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initTestParser } from './pythonWasm';
+import { initTestParser } from '../support/pythonWasm';
 import { PythonParser } from '../../src/core/python/pythonParser';
 import { loadFile } from '../../src/core/interp/runModel';
 import { pyRepr } from '../../src/core/interp/tensorLeaves';

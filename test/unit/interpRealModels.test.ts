@@ -4,8 +4,8 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { initTestParser } from './pythonWasm';
-import { graphOf, runModelSrc } from './interpHarness';
+import { initTestParser } from '../support/pythonWasm';
+import { graphOf, runModelSrc } from '../support/interpHarness';
 
 before(initTestParser);
 

@@ -1,8 +1,8 @@
 // Interpreter semantics on samples written the way public model repos write them; shapes checked at markers.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initTestParser } from './pythonWasm';
-import { checkMarkers, graphOf, runModelSrc } from './interpHarness';
+import { initTestParser } from '../support/pythonWasm';
+import { checkMarkers, graphOf, runModelSrc } from '../support/interpHarness';
 
 before(initTestParser);
 

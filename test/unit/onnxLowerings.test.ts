@@ -13,7 +13,7 @@ import { loadNodeOrt } from '../../src/core/run/nodeOrt';
 import { createOrtRunner } from '../../src/core/run/ortRunner';
 import type { RunTensor } from '../../src/core/run/runner';
 import { initStateDict } from '../../src/core/weights/initStateDict';
-import { initTestParser } from './pythonWasm';
+import { initTestParser } from '../support/pythonWasm';
 
 /** x = [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]] − 5.5 (values with both signs). */
 const X: RunTensor = { dtype: 'float32', shape: [3, 4], data: Float32Array.from({ length: 12 }, (_, i) => i - 5.5) };

@@ -8,7 +8,7 @@ import { loadNodeOrt } from '../../src/core/run/nodeOrt';
 import { createOrtRunner } from '../../src/core/run/ortRunner';
 import type { RunTensor } from '../../src/core/run/runner';
 import type { ModelGraph } from '../../src/core/graph/modelGraph';
-import { initTestParser } from './pythonWasm';
+import { initTestParser } from '../support/pythonWasm';
 
 /** x = 0..23 − 11.5 as [2, 3, 4]. */
 const X: RunTensor = { dtype: 'float32', shape: [2, 3, 4], data: Float32Array.from({ length: 24 }, (_, i) => i - 11.5) };

@@ -10,7 +10,7 @@ import { providesPythonModule, pythonModuleMember } from '../../src/core/ops/reg
 import { EinopsFailure, einopsRecipe } from '../../src/core/ops/einopsPattern';
 import { ShapeError } from '../../src/core/ops/types';
 import { PyValue } from '../../src/core/ops/values';
-import { Decoder, bind, makeCtx } from './opsHarness';
+import { Decoder, bind, makeCtx } from '../support/opsHarness';
 
 interface Case {
   id: string;

@@ -5,7 +5,7 @@ import { symDim } from '../../src/core/shape/dim';
 import { functionOp, moduleOp } from '../../src/core/ops/index';
 import { ShapeError } from '../../src/core/ops/types';
 import { PyValue } from '../../src/core/ops/values';
-import { bind, int, makeCtx, tensor } from './opsHarness';
+import { bind, int, makeCtx, tensor } from '../support/opsHarness';
 
 function failure(run: () => unknown): ShapeError {
   try {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { functionOp, moduleOp } from '../../src/core/ops/index';
 import { PyValue } from '../../src/core/ops/values';
-import { bind, int, makeCtx, tensor } from './opsHarness';
+import { bind, int, makeCtx, tensor } from '../support/opsHarness';
 
 function moduleFlops(type: string, ctor: PyValue[], args: PyValue[], ctorKw: Record<string, PyValue> = {}): number {
   const def = moduleOp(type);

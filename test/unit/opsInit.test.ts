@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { moduleOp } from '../../src/core/ops/index';
 import { InitRule, TensorSpec } from '../../src/core/ops/types';
-import { Decoder, bind } from './opsHarness';
+import { Decoder, bind } from '../support/opsHarness';
 
 interface Case {
   id: string;

@@ -7,7 +7,7 @@ import { DType } from '../../src/core/shape/shape';
 import { allFunctionOps, allModuleOps } from '../../src/core/ops/index';
 import { BoundArgs, ParamSpec, ShapeError, UnknownArgError } from '../../src/core/ops/types';
 import { PyValue } from '../../src/core/ops/values';
-import { makeCtx } from './opsHarness';
+import { makeCtx } from '../support/opsHarness';
 
 const DTYPES: DType[] = ['float32', 'float64', 'int64', 'int32', 'bool', 'uint8', 'float16'];
 

@@ -5,7 +5,7 @@ import { Dim, formatDim, symDim } from '../../src/core/shape/dim';
 import { formatShapeConcrete, formatShapeSymbolic } from '../../src/core/shape/shape';
 import { functionOp, moduleOp } from '../../src/core/ops/index';
 import { PyValue, TensorValue } from '../../src/core/ops/values';
-import { bind, int, makeCtx, tensor, tuple } from './opsHarness';
+import { bind, int, makeCtx, tensor, tuple } from '../support/opsHarness';
 
 const B = symDim('B', 4);
 const C = symDim('C', 64);

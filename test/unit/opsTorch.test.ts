@@ -7,7 +7,7 @@ import { evalDim } from '../../src/core/shape/dim';
 import { functionOp, moduleOp } from '../../src/core/ops/index';
 import { ShapeError } from '../../src/core/ops/types';
 import { PyValue } from '../../src/core/ops/values';
-import { Decoder, bind, encode, makeCtx } from './opsHarness';
+import { Decoder, bind, encode, makeCtx } from '../support/opsHarness';
 
 interface Case {
   id: string;

@@ -11,8 +11,9 @@ import { runModels, steadyState } from '../../webview/runPanel/runModels';
 import { seededTensor, tensorFor } from '../../webview/runPanel/seededInputs';
 import { heatmap, rampColor } from '../../webview/runPanel/featureMap';
 import { Rng } from '../../src/core/weights/rng';
+import { sharedPath, sharedSkip } from '../support/shared.mjs';
 
-const ORACLE = '/work/shared/oracle';
+const ORACLE = sharedPath('oracle');
 const noHooks = { progress: () => undefined, cancelled: () => false };
 
 /** y = relu(g), g = x · W + b; `g` is also a graph output so it can be tapped. */
@@ -37,7 +38,7 @@ function tappedModel(): Uint8Array {
   }).finish();
 }
 
-test('oracle model: outputs match PyTorch, comparisons of identical models are exact, a broken model fails alone', async () => {
+test('oracle model: outputs match PyTorch, comparisons of identical models are exact, a broken model fails alone', { skip: sharedSkip('oracle', 'onnx', 'double_conv.onnx') }, async () => {
   const runner = createOrtRunner(await loadNodeOrt());
   const onnx = new Uint8Array(readFileSync(`${ORACLE}/onnx/double_conv.onnx`));
   const io = readSafetensors(new Uint8Array(readFileSync(`${ORACLE}/io/double_conv.safetensors`)));

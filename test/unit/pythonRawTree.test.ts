@@ -2,14 +2,14 @@
 // public cursor and through the direct wasm reads, gives the same AST as reading every property of every node.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Parser, type Language } from 'web-tree-sitter';
 import { RawTreeReader } from '../../src/core/python/rawTree';
 import { directCursorAccess } from '../../src/core/python/pythonParser';
 import { toAstTopLevel } from '../../src/core/python/toAst';
 import { sourceSeeds } from '../fuzz/fuzzCorpus';
-import { initTestParser, repoRoot } from './pythonWasm';
+import { initTestParser } from '../support/pythonWasm';
 
 let lang: Language;
 before(async () => {
@@ -65,11 +65,12 @@ class M(nn.Module, metaclass=Meta):  # class comment
         return x[..., 1:-1:2], \\
             y
 `;
+import { sharedPath, sharedSkip } from '../support/shared.mjs';
 
 function corpus(): { name: string; text: string }[] {
   const out = [{ name: 'tricky', text: TRICKY }, ...sourceSeeds(false)];
-  const oracle = join(repoRoot, '..', 'shared', 'oracle', 'models');
-  if (existsSync(oracle)) for (const f of readdirSync(oracle).filter((n) => n.endsWith('.py'))) out.push({ name: f, text: readFileSync(join(oracle, f), 'utf8') });
+  const oracle = sharedPath('oracle', 'models');
+  if (!sharedSkip('oracle', 'models')) for (const f of readdirSync(oracle).filter((n) => n.endsWith('.py'))) out.push({ name: f, text: readFileSync(join(oracle, f), 'utf8') });
   return out;
 }
 

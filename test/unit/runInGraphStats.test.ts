@@ -18,7 +18,7 @@ import { prepareRun } from '../../src/extension/service/engineRun';
 import { isToRunPanel, type RunModel } from '../../src/protocol';
 import { heatmap } from '../../webview/runPanel/featureMap';
 import { runModels, steadyState } from '../../webview/runPanel/runModels';
-import { analyzePy, ready } from './fusionEngine';
+import { analyzePy, ready } from '../support/fusionEngine';
 
 const noHooks = { progress: () => undefined, cancelled: () => false };
 

@@ -1,15 +1,16 @@
 // Safetensors reader and writer: round trips, the oracle's files, and corrupt inputs rejected with clear errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSafetensors, SafetensorsError } from '../../src/core/weights/readSafetensors';
 import { writeSafetensors } from '../../src/core/weights/writeSafetensors';
 import { halfToNumber, toFloat32 } from '../../src/core/weights/toFloat32';
 import type { TensorData } from '../../src/core/weights/tensorData';
 import fc from 'fast-check';
+import { sharedPath, sharedSkip } from '../support/shared.mjs';
 
-const ORACLE = join(__dirname, '../../../shared/oracle');
+const ORACLE = sharedPath('oracle');
 const FIXTURES = join(__dirname, '../fixtures');
 
 function sample(): [string, TensorData][] {
@@ -188,11 +189,7 @@ function checkIo(root: string): void {
   assert.ok(checked > 0);
 }
 
-test('the shared oracle files read and rewrite byte for byte', (t) => {
-  if (!existsSync(join(ORACLE, 'manifest.json'))) {
-    t.skip(`no oracle at ${ORACLE}`);
-    return;
-  }
+test('the shared oracle files read and rewrite byte for byte', { skip: sharedSkip('oracle', 'manifest.json') }, () => {
   assert.ok(checkFolder(join(ORACLE, 'io')) > 0);
   assert.ok(checkFolder(join(ORACLE, 'weights')) > 0);
   checkIo(ORACLE);

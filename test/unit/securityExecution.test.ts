@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeSource } from '../../src/core/interp/analyzeFile';
-import { initTestParser } from './pythonWasm';
+import { initTestParser } from '../support/pythonWasm';
 
 before(initTestParser);
 

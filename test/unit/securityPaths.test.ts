@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeText } from '../../src/extension/service/engineAnalyze';
-import { initTestParser } from './pythonWasm';
+import { initTestParser } from '../support/pythonWasm';
 
 before(initTestParser);
 

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { repoRoot } from './pythonWasm';
+import { repoRoot } from '../support/pythonWasm';
 
 function tsFiles(dir: string): string[] {
   const out: string[] = [];

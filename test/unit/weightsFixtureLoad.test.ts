@@ -7,8 +7,8 @@ import { analyzeSource } from '../../src/core/interp/analyzeFile';
 import { initStateDict } from '../../src/core/weights/initStateDict';
 import { loadStateDict } from '../../src/core/weights/loadStateDict';
 import { readSafetensors } from '../../src/core/weights/readSafetensors';
-import { initTestParser } from './pythonWasm';
-import { caseModel, type CaseModel } from '../oracle/oracleCompare';
+import { initTestParser } from '../support/pythonWasm';
+import { caseModel, type CaseModel } from '../support/oracleCompare';
 
 const FIXTURES = resolve(__dirname, '../fixtures');
 

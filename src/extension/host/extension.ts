@@ -7,10 +7,11 @@ import { ModelCodeLensProvider } from './codeLensProvider';
 import { compareOnnx } from './commands/compareOnnx';
 import { exportOnnx } from './commands/exportOnnx';
 import { compareCheckpoints, runFusionModel, runOnImage } from './commands/runFusionModel';
+import { CheckpointChecker } from './commands/checkCheckpoint';
 import { setInputShape } from './commands/setInputShape';
 import { showGraph } from './commands/showGraph';
 import { registerDiagnostics } from './diagnostics';
-import type { Engine } from '../service/engine';
+import type { AnalyzeRequest, Engine } from '../service/engine';
 import { loadEngine } from './engineLoader';
 import { GraphViewProvider } from './graphViewProvider';
 import { ShapeHoverProvider } from './hoverProvider';
@@ -36,15 +37,13 @@ export function activate(context: vscode.ExtensionContext): FusionLensApi {
   const analyses = new AnalysisHost(context.extensionUri, log, engine);
   const pythonEnv = new PythonEnvironment(log);
 
-  const store = new AnalysisStore(async (doc) => {
-    // Text and version are read together, before any await, so the result is tagged with the right version.
+  /** What the engine analyses a document with (text, settings, roots); read before any await so text and version agree. */
+  const requestFor = async (doc: vscode.TextDocument): Promise<AnalyzeRequest> => {
     const text = doc.getText();
-    const version = doc.version;
     const settings = readSettings(doc.uri);
     const openTexts = Object.fromEntries(vscode.workspace.textDocuments.filter((d) => d.languageId === 'python' && d.uri.scheme === 'file' && d !== doc).map((d) => [d.uri.fsPath, d.getText()]));
     const { roots } = await pythonEnv.roots();
-    // In the analysis worker: the extension host's thread stays free for hovers and keystrokes.
-    return analyses.analyze(doc.uri.toString(), version, {
+    return {
       text,
       file: doc.uri.fsPath,
       specOverrides: memory.forFile(doc.uri),
@@ -53,13 +52,20 @@ export function activate(context: vscode.ExtensionContext): FusionLensApi {
       searchRoots: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
       importRoots: roots,
       openTexts,
-    });
+    };
+  };
+  const store = new AnalysisStore(async (doc) => {
+    const version = doc.version;
+    const req = requestFor(doc);
+    // In the analysis worker: the extension host's thread stays free for hovers and keystrokes.
+    return analyses.analyze(doc.uri.toString(), version, await req);
   }, log);
 
   const isPython = (d: vscode.TextDocument): boolean => d.languageId === 'python' && d.uri.scheme !== 'git' && d.uri.scheme !== 'output';
   const graphView = GraphViewProvider.register(context, store, log);
   const onnxEditor = OnnxEditorProvider.register(context, engine, log);
   const runDeps = { extensionUri: context.extensionUri, store, engine, log };
+  const checkpoints = new CheckpointChecker(store, engine, requestFor, log);
 
   context.subscriptions.push(
     log,
@@ -86,6 +92,8 @@ export function activate(context: vscode.ExtensionContext): FusionLensApi {
       return runFusionModel(runDeps, uri, cls);
     }),
     vscode.commands.registerCommand('fusionLens.runOnImage', (uri?: unknown, cls?: unknown) => runOnImage(runDeps, uri, cls)),
+    checkpoints,
+    vscode.commands.registerCommand('fusionLens.checkCheckpoint', (uri?: unknown, cls?: unknown, file?: unknown) => checkpoints.run(uri, cls, file)),
     vscode.commands.registerCommand('fusionLens.compareCheckpoints', (uri?: unknown, cls?: unknown) => compareCheckpoints(runDeps, uri, cls)),
     vscode.commands.registerCommand('fusionLens.setInputShape', (uri?: unknown, cls?: unknown) => setInputShape(store, memory, uri, cls)),
     vscode.commands.registerCommand('fusionLens.exportOnnx', (uri?: unknown, cls?: unknown) => exportOnnx(store, engine, log, uri, cls)),

@@ -9,10 +9,11 @@ import { DocumentAnalyzer } from './documentAnalyzer';
 import { analyzeText, type AnalyzeRequest, type EngineAnalysis } from './engineAnalyze';
 import { fusionAnalysis } from './engineFusion';
 import { exportOnnx, prepareRun, type PreparedRun, type WeightsChoice } from './engineRun';
+import { checkCheckpoint, type CheckpointCheck } from './checkpointCheck';
 import { readWeightsFile, weightChanges, type StateDict } from '../../core/weights';
 import { summariseWeights, type WeightsSummary } from '../../core/weights/checkpoint/checkpointSummary';
 
-export type { AnalyzeRequest, EngineAnalysis, PreparedRun, WeightsChoice, WeightsSummary };
+export type { AnalyzeRequest, CheckpointCheck, EngineAnalysis, PreparedRun, WeightsChoice, WeightsSummary };
 
 export interface DecodedModel {
   readonly graph: ModelGraph;
@@ -36,6 +37,8 @@ export interface Engine {
   weightChanges(a: StateDict, b: StateDict): { name: string; relative: number }[];
   /** What a weights file holds (tensor tree, totals, other entries), for the checkpoint viewer; throws a clear error for bad files. */
   summariseWeights(bytes: Uint8Array, source: string, entry?: string): WeightsSummary;
+  /** A checkpoint against a model of the document: issues at declaring lines, constructor-argument fixes, counts. */
+  checkCheckpoint(req: AnalyzeRequest, model: { className: string; graph: ModelGraph; inputSpec: string | null }, bytes: Uint8Array, source: string, entry?: string): CheckpointCheck;
   /** `.onnx` bytes → the same ModelGraph the Python side produces. */
   decodeOnnx(bytes: Uint8Array, file: string): DecodedModel;
 }
@@ -50,6 +53,7 @@ export async function createEngine(distDir: string): Promise<Engine> {
     prepareRun,
     exportOnnx,
     checkRunMemory,
+    checkCheckpoint,
     weightChanges: (a, b) => weightChanges(a, b).map((c) => ({ name: c.name, relative: c.relative })),
     summariseWeights: (bytes, source, entry) => summariseWeights(readWeightsFile(bytes, source, entry !== undefined ? { entry } : {})),
     decodeOnnx(bytes, file) {

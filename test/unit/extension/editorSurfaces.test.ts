@@ -1,4 +1,4 @@
-// Hover and inlay-hint text computed from a real analysis of the bundled example, and stale handling of broken classes.
+// Hover and inlay-hint text computed from a real analysis of the bundled example and of a marked sample, and stale handling of broken classes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -9,21 +9,25 @@ import { hoverMarkdown, type HoverUi } from '../../../src/extension/service/hove
 import { inlayItems } from '../../../src/extension/service/inlayContent';
 import { sourceContext } from '../../../src/extension/service/sourceContext';
 import { mergeStale } from '../../../src/extension/service/staleMerge';
-import { initTestParser, repoRoot } from '../pythonWasm';
+import { findMarkers, marker } from '../../support/markers';
+import { initTestParser, repoRoot } from '../../support/pythonWasm';
 
-const FILE = join(repoRoot, 'examples/fusion_cnn.py');
+const EXAMPLE = join(repoRoot, 'examples/fusion_cnn.py');
+/** The hover sample: positions are `# ^ name` markers under the lines they mark (test/support/markers.ts). */
+const FILE = join(__dirname, 'samples/hoverFusion.py');
 const TEXT = readFileSync(FILE, 'utf8');
+const MARKERS = findMarkers(TEXT);
 
-function analyse(text: string, version: number): DocumentAnalysis {
-  const req: AnalyzeRequest = { text, file: FILE, specOverrides: {}, defaultInput: null, dimensions: { B: 4, H: 256, W: 256 }, searchRoots: [join(repoRoot, 'examples')], openTexts: {} };
-  return { uri: 'file://' + FILE, version, ...analyzeText(req), ms: 0 };
+function analyse(text: string, version: number, file = FILE): DocumentAnalysis {
+  const req: AnalyzeRequest = { text, file, specOverrides: {}, defaultInput: null, dimensions: { B: 4, H: 256, W: 256 }, searchRoots: [join(file, '..')], openTexts: {} };
+  return { uri: 'file://' + file, version, ...analyzeText(req), ms: 0 };
 }
 
-function hoverAt(a: DocumentAnalysis, text: string, lineText: string, word: string, ui?: HoverUi): string | null {
+/** The hover at marker `name` of the sample (whose text may have been edited without moving lines). */
+function hoverAt(a: DocumentAnalysis, text: string, name: string, ui?: HoverUi): string | null {
   const lines = text.split('\n');
-  const line = lines.findIndex((l) => l.includes(lineText));
-  assert.ok(line >= 0, lineText);
-  const col = lines[line]!.indexOf(word) + 1;
+  const { line, col, word } = marker(MARKERS, name);
+  assert.ok(word, `marker ${name} is not on a word`);
   const ctx = sourceContext((i) => lines[i] ?? '', line);
   return hoverMarkdown(a, { line, col, word, lineText: lines[line]!, ...ctx }, ui);
 }
@@ -37,7 +41,7 @@ function chineseUi(): HoverUi {
 
 test('the example has two models with graphs; FusionModel has the 3-level concat fusion', async () => {
   await initTestParser();
-  const a = analyse(TEXT, 1);
+  const a = analyse(readFileSync(EXAMPLE, 'utf8'), 1, EXAMPLE);
   assert.deepEqual(a.models.map((m) => m.className), ['BaselineModel', 'FusionModel']);
   const fusion = a.models[1]!;
   assert.ok(fusion.graph, fusion.error ?? '');
@@ -51,7 +55,7 @@ test('the example has two models with graphs; FusionModel has the 3-level concat
 test('hover on a forward variable shows symbolic and concrete shapes, dtype and op', async () => {
   await initTestParser();
   const a = analyse(TEXT, 1);
-  const md = hoverAt(a, TEXT, 'feat2_down = F.interpolate', 'feat2_down');
+  const md = hoverAt(a, TEXT, 'feat2-down-def');
   assert.ok(md);
   assert.match(md, /\[B, 128, H\/4, W\/4\]/);
   assert.match(md, /\[4, 128, 64, 64\]/);
@@ -59,14 +63,14 @@ test('hover on a forward variable shows symbolic and concrete shapes, dtype and 
   assert.match(md, /2,097,152 elements/);
   assert.match(md, /interpolate/);
   // A later use of the variable shows the same binding.
-  const use = hoverAt(a, TEXT, 'fused = torch.cat', 'feat2_down');
+  const use = hoverAt(a, TEXT, 'feat2-down-use');
   assert.match(use ?? '', /\[4, 128, 64, 64\]/);
 });
 
 test('hover on the class shows input → output, params and the fusion summary', async () => {
   await initTestParser();
   const a = analyse(TEXT, 1);
-  const md = hoverAt(a, TEXT, 'class FusionModel', 'FusionModel') ?? '';
+  const md = hoverAt(a, TEXT, 'class') ?? '';
   assert.match(md, /\[B, 3, H, W\].*→.*\[B, 10\]/s);
   assert.match(md, /params/);
   assert.match(md, /concat · 3 inputs/);
@@ -75,20 +79,20 @@ test('hover on the class shows input → output, params and the fusion summary',
 test('under a zh-cn UI the hover speaks Chinese, fusion one-liner included', async () => {
   await initTestParser();
   const a = analyse(TEXT, 1);
-  const cls = hoverAt(a, TEXT, 'class FusionModel', 'FusionModel', chineseUi()) ?? '';
+  const cls = hoverAt(a, TEXT, 'class', chineseUi()) ?? '';
   assert.match(cls, /融合点（1）/);
   assert.match(cls, /第 \d+ 行: 拼接/);
   assert.match(cls, /3 个输入/);
   assert.match(cls, /输入规格 `4x3x256x256` \(注释\)/);
   assert.doesNotMatch(cls, /Fusion points|inputs:|input spec/);
-  const attr = hoverAt(a, TEXT, 'self.conv1 = nn.Conv2d(3, 64', 'conv1', chineseUi()) ?? '';
+  const attr = hoverAt(a, TEXT, 'conv1-attr', chineseUi()) ?? '';
   assert.match(attr, /1\.79K 参数/);
 });
 
 test('hover on a module attribute in __init__ shows its type, params and the shapes it sees', async () => {
   await initTestParser();
   const a = analyse(TEXT, 1);
-  const md = hoverAt(a, TEXT, 'self.conv1 = nn.Conv2d(3, 64', 'conv1') ?? '';
+  const md = hoverAt(a, TEXT, 'conv1-attr') ?? '';
   assert.match(md, /Conv2d/);
   assert.match(md, /1\.79K params/);
   assert.match(md, /\[4, 3, 256, 256\].*→.*\[4, 64, 256, 256\]/s);
@@ -97,7 +101,7 @@ test('hover on a module attribute in __init__ shows its type, params and the sha
 test('inlay hints: the cat line carries the fused shape', async () => {
   await initTestParser();
   const a = analyse(TEXT, 1);
-  const catLine = TEXT.split('\n').findIndex((l) => l.includes('fused = torch.cat'));
+  const catLine = marker(MARKERS, 'cat-line').line;
   const item = inlayItems(a, 0, 1000).find((i) => i.line === catLine);
   assert.ok(item);
   assert.equal(item.label, '[B, 448, H/4, W/4]');
@@ -113,7 +117,7 @@ test('a class that stops parsing keeps its last good analysis, marked stale', as
   assert.ok(fusion, 'FusionModel still listed');
   assert.equal(fusion.stale, true);
   assert.ok(fusion.graph, 'with its last good graph');
-  const md = hoverAt(broken, brokenText, 'feat2_down = F.interpolate', 'feat2_down') ?? '';
+  const md = hoverAt(broken, brokenText, 'feat2-down-def') ?? '';
   assert.match(md, /stale/);
   assert.match(md, /\[4, 128, 64, 64\]/);
 });

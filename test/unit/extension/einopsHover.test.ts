@@ -8,7 +8,7 @@ import type { DocumentAnalysis } from '../../../src/extension/service/analysisTy
 import { hoverMarkdown } from '../../../src/extension/service/hoverContent';
 import { sourceContext } from '../../../src/extension/service/sourceContext';
 import { stringAt } from '../../../src/extension/service/einopsHover';
-import { initTestParser, repoRoot } from '../pythonWasm';
+import { initTestParser, repoRoot } from '../../support/pythonWasm';
 
 const FILE = join(repoRoot, 'test/fixtures/models/einops_nets.py');
 const TEXT = readFileSync(FILE, 'utf8');

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PythonParser } from '../../../src/core/python/pythonParser';
 import { moduleClasses } from '../../../src/extension/service/modelClasses';
-import { initTestParser } from '../pythonWasm';
+import { initTestParser } from '../../support/pythonWasm';
 
 const SRC = `import torch.nn as nn
 from torch import nn as tnn

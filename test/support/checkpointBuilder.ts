@@ -62,8 +62,11 @@ export function stateDictPickle(tensors: [string, number[]][], protocol = 2): Ui
   return w.op('u').stop();
 }
 
-/** A stored (or, per entry, raw-deflated) zip archive; CRCs are left 0 (the reader does not need them). */
-export function makeZip(entries: { name: string; data: Uint8Array; deflated?: Uint8Array; declaredSize?: number }[]): Uint8Array {
+/**
+ * A stored (or, per entry, raw-deflated) zip archive; CRCs are left 0 (the reader does not need them).
+ * `align` pads each local header's extra field so entry data starts at a multiple of it (torch.save aligns to 64).
+ */
+export function makeZip(entries: { name: string; data: Uint8Array; deflated?: Uint8Array; declaredSize?: number }[], align = 1): Uint8Array {
   const chunks: Uint8Array[] = [];
   const central: Uint8Array[] = [];
   let offset = 0;
@@ -71,8 +74,10 @@ export function makeZip(entries: { name: string; data: Uint8Array; deflated?: Ui
     const name = new TextEncoder().encode(e.name);
     const body = e.deflated ?? e.data;
     const size = e.declaredSize ?? e.data.length;
-    const local = new Uint8Array(30 + name.length);
+    const pad = (align - ((offset + 30 + name.length) % align)) % align;
+    const local = new Uint8Array(30 + name.length + pad);
     const lv = new DataView(local.buffer);
+    lv.setUint16(28, pad, true);
     lv.setUint32(0, 0x04034b50, true);
     lv.setUint16(8, e.deflated ? 8 : 0, true);
     lv.setUint32(18, body.length, true);

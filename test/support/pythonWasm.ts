@@ -1,9 +1,9 @@
 // Test helper: initialises the tree-sitter Python parser from the repository's node_modules.
-import { fileURLToPath } from 'node:url';
-import { join, dirname } from 'node:path';
+import { join } from 'node:path';
 import { initPythonParser } from '../../src/core/python/pythonParser';
+import { repoRoot } from './shared.mjs';
 
-export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { repoRoot };
 
 export function initTestParser(): Promise<unknown> {
   return initPythonParser({

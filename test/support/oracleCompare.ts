@@ -6,8 +6,8 @@ import { dirname, join, resolve } from 'node:path';
 import { analyzeSource, type ModelRequest } from '../../src/core/interp/analyzeFile';
 import { parseInputSpec, type InputSpec } from '../../src/core/interp/inputSpec';
 import { shapesJson } from '../../src/cli/oracleJson';
-import { initTestParser } from '../unit/pythonWasm';
-import { checkGraph } from '../unit/interpHarness';
+import { initTestParser } from './pythonWasm';
+import { checkGraph } from './interpHarness';
 
 /** What every manifest case says about its model: the file, how to build it and its inputs. */
 export interface CaseModel {
