@@ -2,7 +2,7 @@
 // layers' hyper-parameters, del, weight/spectral norm, numpy constants, checkpointing, jit guards) against PyTorch's
 // records in test/oracle/python (regenerate.sh there rebuilds them with Debian's python3-torch).
 import { join } from 'node:path';
-import { repoRoot } from '../unit/pythonWasm';
-import { manifestTest } from './oracleCompare';
+import { repoRoot } from '../support/pythonWasm';
+import { manifestTest } from '../support/oracleCompare';
 
 manifestTest('Python constructs of library code agree exactly with PyTorch', join(repoRoot, 'test', 'oracle', 'python', 'manifest.json'), () => null, null);

@@ -4,7 +4,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { initTestParser, repoRoot } from '../unit/pythonWasm';
+import { initTestParser, repoRoot } from '../support/pythonWasm';
 import { PythonParser } from '../../src/core/python/pythonParser';
 import { loadFile } from '../../src/core/interp/runModel';
 import { pyRepr } from '../../src/core/interp/tensorLeaves';

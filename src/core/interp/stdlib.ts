@@ -14,7 +14,6 @@ import { attrObject, counters, defaultFactories, dictOf, namedtupleTypes } from 
 import { dataclassesAttr, decoratorFactory, inspectAttr, typesAttr } from './stdlibObjects';
 import { numpyAttr } from './stdlibNumpy';
 
-const opaque = (what: string): PyValue => obj({ t: 'opaque', what }, what);
 const identity = (name: string) => builtin(name, (a) => a[0] ?? NONE);
 
 

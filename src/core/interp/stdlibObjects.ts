@@ -124,7 +124,7 @@ const EMPTY = opaque('inspect._empty');
 /** Class attributes of inspect.Parameter, readable on its instances too (`param.kind == param.KEYWORD_ONLY`). */
 const PARAMETER_CONSTS = (): [string, PyValue][] => [['empty', EMPTY], ...PARAM_KINDS.map((k, i) => [k, pyInt(i)] as [string, PyValue])];
 
-function signatureOf(ip: Evaluator, f: PyValue, r: Range | null): PyValue {
+function signatureOf(ip: Evaluator, f: PyValue): PyValue {
   const fn = userFunctionOf(f);
   if (!fn) return unknown('signature of a function the analysis cannot see');
   const o = asObject(f);
@@ -138,7 +138,7 @@ function signatureOf(ip: Evaluator, f: PyValue, r: Range | null): PyValue {
   return attrObject('inspect.Signature', [['parameters', dictOf(ip, entries)], ['return_annotation', EMPTY]]);
 }
 
-export function inspectAttr(ip: Evaluator, name: string, r: Range | null): PyValue | null {
+export function inspectAttr(ip: Evaluator, name: string, _r: Range | null): PyValue | null {
   const is = (test: (o: ReturnType<typeof asObject>, v: PyValue) => boolean) => builtin(name, (a) => pyBool(test(asObject(a[0] ?? NONE), a[0] ?? NONE)));
   switch (name) {
     case 'isfunction':
@@ -158,7 +158,7 @@ export function inspectAttr(ip: Evaluator, name: string, r: Range | null): PyVal
     case 'iscoroutinefunction':
       return is(() => false);
     case 'signature':
-      return builtin(name, (a) => signatureOf(ip, a[0] ?? NONE, r));
+      return builtin(name, (a) => signatureOf(ip, a[0] ?? NONE));
     case 'getfullargspec':
     case 'getargspec':
       return builtin(name, (a) => {
