@@ -79,6 +79,16 @@ export function getAttr(ev: Evaluator, v: PyValue, name: string, r: Range | null
           ev.diag('warning', 'unknown-attr', `'${o.name}' has no attribute '${name}' (as far as the analysis knows)`, r);
           return unknown(`attribute ${name} of ${o.name}`);
         }
+        case 'partial':
+          // functools.partial objects expose what they wrap.
+          if (name === 'func') return o.fn;
+          if (name === 'args') return { kind: 'tuple', items: [...o.args] };
+          if (name === 'keywords') {
+            const d: Extract<PyValue, { kind: 'dict' }> = { kind: 'dict', entries: new Map(), keys: [] };
+            for (const [k, x] of o.kwargs) ev.dictSet(d.entries, d.keys, pyStr(k), x);
+            return d;
+          }
+          return getAttr(ev, o.fn, name, r);
         default:
           ev.diag('warning', 'unknown-attr', `attribute '${name}' of ${v.typeName} is not known to the analysis`, r);
           return unknown(`attribute ${name} of ${v.typeName}`);

@@ -2,7 +2,8 @@
 import type { Range } from '../python/ast';
 import { NONE, type PyValue } from '../ops/values';
 import type { Evaluator } from './evaluator';
-import { asObject, obj, unknown, type UserClass } from './objects';
+import { asObject, obj, unknown, type Tensor, type UserClass } from './objects';
+import { dim } from '../shape/dim';
 import { builtin } from './builtins';
 import { pyBool } from './pyOps';
 import { attrObject, numpyArrays } from './stdlibState';
@@ -82,3 +83,36 @@ export function gradModeQuery(name: string): PyValue | null {
 }
 
 void asObject;
+
+/** torch.unique on a tensor of known values: the sorted distinct values (and inverse/counts when asked). */
+export function torchUnique(ip: Evaluator): PyValue {
+  return builtin('unique', (a, k) => {
+    const t = a[0];
+    const vals = t && t.kind === 'tensor' ? ip.facts.valuesOf(t as Tensor) : undefined;
+    if (!t || t.kind !== 'tensor' || !vals) {
+      ip.diag('warning', 'unsupported', 'torch.unique of a tensor whose values are not known at analysis time (its length depends on them)', ip.site.range);
+      return unknown('torch.unique of unknown values');
+    }
+    const sortedV = k.get('sorted');
+    void sortedV;
+    const uniq = [...new Set(vals)].sort((x, y) => x - y);
+    const out = ip.newTensor([dim(uniq.length)], (t as Tensor).dtype, 'const');
+    ip.facts.setValues(out, uniq);
+    const extra: PyValue[] = [];
+    const flag = (n: string, i: number) => {
+      const f = a[i] ?? k.get(n);
+      return !!f && f.kind === 'bool' && f.value;
+    };
+    if (flag('return_inverse', 2)) {
+      const inv = ip.newTensor((t as Tensor).shape ?? [dim(vals.length)], 'int64', 'const');
+      ip.facts.setValues(inv, vals.map((x) => uniq.indexOf(x)));
+      extra.push(inv);
+    }
+    if (flag('return_counts', 3)) {
+      const counts = ip.newTensor([dim(uniq.length)], 'int64', 'const');
+      ip.facts.setValues(counts, uniq.map((u) => vals.filter((x) => x === u).length));
+      extra.push(counts);
+    }
+    return extra.length ? { kind: 'tuple', items: [out, ...extra] } : out;
+  });
+}

@@ -7,7 +7,7 @@ import { obj, unknown, type Tensor } from './objects';
 import { builtin } from './builtins';
 import { CONTAINERS } from './moduleRuntime';
 import { stdlibAttr } from './stdlib';
-import { autogradAttr, fromNumpy, gradModeQuery } from './torchAutograd';
+import { autogradAttr, fromNumpy, gradModeQuery, torchUnique } from './torchAutograd';
 import { nnUtilsAttr } from './torchNnUtils';
 import { num, pyBool, pyInt, pyStr } from './pyOps';
 
@@ -114,6 +114,8 @@ export function namespaceAttr(ip: Evaluator, path: string, name: string, r: Rang
           return pyStr('1.13.0');
         case 'from_numpy':
           return fromNumpy(ip, r);
+        case 'unique':
+          return torchUnique(ip);
       }
       {
         const q = gradModeQuery(name);
