@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { timmWorkspaceSteps } from './timmWorkspace.mjs';
 import { foldedBlocksSteps } from './foldedBlocks.mjs';
+import { checkpointSteps } from './checkpointSteps.mjs';
 
 const [url, outDir, wsDir] = process.argv.slice(2);
 if (!url || !outDir || !wsDir) {
@@ -487,6 +488,7 @@ try {
   });
 
   await foldedBlocksSteps({ page, wsDir, step, check, shot, openFile, palette, gotoLine, frameWithSelector, sleep, log });
+  await checkpointSteps({ page, wsDir, step, check, shot, openFile, palette, gotoLine, frameWithSelector, sleep, log });
   await timmWorkspaceSteps({ page, wsDir, step, check, shot, openFile, hoverText, palette, gotoLine, frameWithText, sleep, log });
 } finally {
   await ctx.close();
