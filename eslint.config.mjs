@@ -43,12 +43,6 @@ export default tseslint.config(
     },
   },
   {
-    // Temporary, while the interpreter split of #11 (points 1-2) rewrites these folders: comma-sequence statements
-    // (`a(), b()`) and one unused parameter are fixed there. Remove this block when the split has landed.
-    files: ['src/core/interp/**/*.ts', 'src/core/ops/**/*.ts'],
-    rules: { '@typescript-eslint/no-unused-expressions': 'off', '@typescript-eslint/no-unused-vars': 'off' },
-  },
-  {
     // Build, test and bench scripts in plain JavaScript run under Node.
     files: ['**/*.mjs', '**/*.cjs'],
     languageOptions: { globals: nodeGlobals },

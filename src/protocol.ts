@@ -11,14 +11,18 @@
 
 // ───────────────────────────── boot configuration ─────────────────────────────
 
+import type { WebviewStrings } from './webviewStrings';
+
 /** Set by the host's HTML shell as `window.fusionLensBoot` before the bundle runs (src/extension/host/webviewHtml.ts). */
 export interface WebviewBoot {
   /** Webview URI of dist/wasm/ with a trailing slash (onnxruntime-web's wasmPaths). */
   readonly wasmBase: string;
   /** Webview URI of dist/ with a trailing slash; the layout worker is `${distBase}webview/layoutWorker.js`. */
   readonly distBase: string;
-  /** VS Code display language (`en`, `zh-cn`). */
+  /** VS Code display language (`en`, `zh-cn`): picks the language of texts that arrive in both (fusion explanations). */
   readonly locale: string;
+  /** The webview's UI strings, translated by the host (src/webviewStrings.ts lists the keys and English texts). */
+  readonly strings: WebviewStrings;
 }
 
 // ───────────────────────────── graph payload ─────────────────────────────

@@ -1,6 +1,8 @@
 // Explanations (en, zh-cn), one-line texts and the JSON form of fusion points.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { analyzeFusion } from '../../src/core/graph/fusionAnalysis';
 import { fusionAnalysisJson } from '../../src/core/graph/fusionJson';
 import { explainFusion, explainSummary, fusionOneLine } from '../../src/core/graph/fusionText';
@@ -68,4 +70,11 @@ test('graph-view payload of fusion points validates as part of a GraphPayload', 
   assert.ok(isGraphPayload(payload));
   assert.equal(payload.nodes.find((n) => n.id === a.points[0]!.node)?.fusion, 0);
   assert.deepEqual(fusionEditorSummary(a.points[0]!).line, 48);
+});
+
+test('core text builders never branch on the language: phrases come from one table with both languages', () => {
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  const branching = files(join(__dirname, '../../src/core')).filter((f) => /lang\s*===\s*'zh-cn'|\bzh\s*\?/.test(readFileSync(f, 'utf8')));
+  assert.deepEqual(branching, []);
 });

@@ -132,7 +132,8 @@ class M(nn.Module):
   assert.ok(codes.has('unknown-name'));
   assert.deepEqual(g.lines.filter((r) => r.var === 'q').map((r) => r.shape.map((d) => d.value)), [[1, 8, 8]]);
   assert.deepEqual(g.outputs.map((id) => g.values.get(id)?.shape?.map((d) => d.value)), [[1, 8, 8]]);
-  assert.ok(!g.lines.some((r) => r.var === 'z'));
+  // einops is built in (the op registry provides it), so its call has a shape even among unknown imports.
+  assert.deepEqual(g.lines.filter((r) => r.var === 'z').map((r) => r.shape.map((d) => d.value)), [[1, 64, 8]]);
 });
 
 test('never hangs or throws: infinite loops, deep recursion and garbage stop at budgets with a diagnostic', () => {

@@ -20,14 +20,16 @@ const allowed: Record<string, readonly string[]> = {
   'src/core/onnx': ['src/core/graph', 'src/core/ops', 'src/core/shape'],
   'src/core/weights': ['src/core/graph', 'src/core/ops', 'src/core/shape'],
   'src/core/run': ['src/core/onnx', 'src/core/graph', 'src/core/shape'],
-  'src/protocol.ts': ['src/core/graph'],
+  'src/protocol.ts': ['src/core/graph', 'src/webviewStrings.ts'],
+  // The webviews' UI strings (English source texts), translated by the host.
+  'src/webviewStrings.ts': [],
   'src/cli': core,
   'src/cli.ts': [...core, 'src/cli'],
   // The engine service: what the analysis worker and dist/engine.js run. Plain Node, never VS Code.
   'src/extension/service': [...core, 'src/protocol.ts'],
   // The VS Code glue: providers, commands, views, panels. The only place that imports `vscode`.
-  'src/extension/host': [...core, 'src/protocol.ts', 'src/extension/service'],
-  'webview/shared': ['src/protocol.ts', 'src/core/graph', 'src/core/run', 'src/core/shape', 'src/core/weights'],
+  'src/extension/host': [...core, 'src/protocol.ts', 'src/webviewStrings.ts', 'src/extension/service'],
+  'webview/shared': ['src/protocol.ts', 'src/webviewStrings.ts', 'src/core/graph', 'src/core/run', 'src/core/shape', 'src/core/weights'],
   'webview/graphView': ['webview/shared', 'src/protocol.ts', 'src/core/graph', 'src/core/shape'],
   'webview/runPanel': ['webview/shared', 'src/protocol.ts', 'src/core/run', 'src/core/weights', 'src/core/shape', 'src/core/graph'],
 };

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Module from 'node:module';
 import { posix } from 'node:path';
+import { WEBVIEW_STRINGS } from '../../src/webviewStrings';
 
 class FakeUri {
   constructor(
@@ -25,6 +26,8 @@ class FakeUri {
 const fakeVscode = {
   Uri: FakeUri,
   env: { language: 'en' },
+  // Stands in for a translation: marks every text it was asked for.
+  l10n: { t: (message: string): string => `«${message}»` },
   workspace: { workspaceFolders: [] as { uri: FakeUri }[], asRelativePath: (u: FakeUri) => u.path },
 };
 
@@ -98,6 +101,15 @@ test('boot data cannot close its script element, and the language attribute is e
   } finally {
     fakeVscode.env.language = 'en';
   }
+});
+
+test('the boot data carries every webview string, translated through vscode.l10n', () => {
+  const { html: page } = shell(false);
+  const json = /window\.fusionLensBoot = (\{.*\});<\/script>/.exec(page)?.[1];
+  assert.ok(json, 'boot script');
+  const boot = JSON.parse(json) as { strings: Record<string, string> };
+  assert.deepEqual(Object.keys(boot.strings).sort(), Object.keys(WEBVIEW_STRINGS).sort());
+  for (const [key, text] of Object.entries(WEBVIEW_STRINGS)) assert.equal(boot.strings[key], `«${text}»`, key);
 });
 
 test("localResourceRoots is exactly the extension's dist/ folder", () => {

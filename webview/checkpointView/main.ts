@@ -1,13 +1,12 @@
 // Checkpoint viewer entry (dist/webview/checkpointView.js): the state dict of a .pt/.pth/.bin as a tree by module path,
 // with dtypes, shapes, sizes and totals, the other entries and the workspace models it fits. Read-only; sends nothing.
 import { isToCheckpointView, type CheckpointTensorRow, type CheckpointViewData } from '../../src/protocol';
-import { readBoot, uiLanguage } from '../shared/boot';
+import { readBoot } from '../shared/boot';
 import { h } from '../shared/dom';
 import { compact } from '../shared/format';
-import { strings, type Strings } from '../shared/strings';
 import './checkpointView.css';
 
-const s = strings(uiLanguage(readBoot().locale));
+const s = readBoot().strings;
 const root = document.getElementById('root') ?? document.body;
 
 const bytesText = (n: number): string => (n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`);

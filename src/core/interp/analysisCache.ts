@@ -65,11 +65,17 @@ export function diffEdit(a: string, b: string): Edit | null {
   while (start < max && a.charCodeAt(start) === b.charCodeAt(start)) start++;
   let endA = a.length;
   let endB = b.length;
-  while (endA > start && endB > start && a.charCodeAt(endA - 1) === b.charCodeAt(endB - 1)) endA--, endB--;
+  while (endA > start && endB > start && a.charCodeAt(endA - 1) === b.charCodeAt(endB - 1)) {
+    endA--;
+    endB--;
+  }
   const pos = (s: string, i: number) => {
     let row = 0;
     let last = -1;
-    for (let k = s.indexOf('\n'); k !== -1 && k < i; k = s.indexOf('\n', k + 1)) row++, (last = k);
+    for (let k = s.indexOf('\n'); k !== -1 && k < i; k = s.indexOf('\n', k + 1)) {
+      row++;
+      last = k;
+    }
     return { row, column: i - last - 1 };
   };
   return { startIndex: start, oldEndIndex: endA, newEndIndex: endB, startPosition: pos(a, start), oldEndPosition: pos(a, endA), newEndPosition: pos(b, endB) };
@@ -90,7 +96,13 @@ function classKeys(req: CachedRequest, body: readonly Stmt[]): Map<ClassDef, str
   for (const c of classes) {
     const deps = new Set<string>([c.name]);
     const todo = [c.name];
-    while (todo.length) for (const d of refs.get(todo.pop()!) ?? []) if (!deps.has(d)) deps.add(d), todo.push(d);
+    while (todo.length) {
+      for (const d of refs.get(todo.pop()!) ?? []) {
+        if (deps.has(d)) continue;
+        deps.add(d);
+        todo.push(d);
+      }
+    }
     out.set(c, [opts, context, ...[...deps].sort().map((d) => classText.get(d))].join('\u0001'));
   }
   return out;

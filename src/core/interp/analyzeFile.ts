@@ -278,7 +278,10 @@ export function solveSizes(cons: readonly { expr: import('../shape/expr').Expr; 
 
 function twoAdic(n: number): number {
   let k = 0;
-  while (n % 2 === 0 && n > 0) (n /= 2), k++;
+  while (n % 2 === 0 && n > 0) {
+    n /= 2;
+    k++;
+  }
   return k;
 }
 

@@ -131,7 +131,10 @@ export function makeBuiltins(ip: Evaluator): Map<string, PyValue> {
       if (xk.kind === 'tensor' || bestKey.kind === 'tensor') return ip.callOpKey(isMax ? 'torch.maximum' : 'torch.minimum', [best, x], new Map(), ip.site.range);
       const gt = pyOrder(isMax ? '>' : '<', xk, bestKey);
       if (gt === null) return unknown('min/max of values not known at analysis time');
-      if (gt) (best = x), (bestKey = xk);
+      if (gt) {
+        best = x;
+        bestKey = xk;
+      }
     }
     return best;
   };

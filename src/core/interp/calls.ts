@@ -144,7 +144,11 @@ export function bindSpec(ev: Evaluator, spec: readonly ParamSpec[], args: readon
     } else if (p.variadic === 'kwargs') {
       const entries = new Map<string, PyValue>();
       const keys: PyValue[] = [];
-      for (const [k, v] of kwargs) if (!used.has(k)) (entries.set(k, v), keys.push(pyStr(k)));
+      for (const [k, v] of kwargs) {
+        if (used.has(k)) continue;
+        entries.set(k, v);
+        keys.push(pyStr(k));
+      }
       out[p.name] = { kind: 'dict', entries, keys };
     } else {
       const k = keywordOf(p);

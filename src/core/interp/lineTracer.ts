@@ -23,7 +23,10 @@ export function stmtInfo(stmt: Stmt): StmtInfo {
     const roots: Expr[] = [];
     switch (stmt.k) {
       case 'assign':
-        for (const t of stmt.targets) targetNames(t, bound), targetNames(t, assigned);
+        for (const t of stmt.targets) {
+          targetNames(t, bound);
+          targetNames(t, assigned);
+        }
         roots.push(...stmt.targets, stmt.value);
         break;
       case 'augassign':

@@ -312,7 +312,10 @@ export function instanceSetAttr(ip: Evaluator, inst: Instance, name: string, v: 
     inst.modules.set(name, child);
   } else if (inst.modules.has(name)) {
     if (v.kind === 'none') inst.modules.set(name, null);
-    else if (v.kind === 'unknown') inst.modules.delete(name), inst.dict.set(name, v);
+    else if (v.kind === 'unknown') {
+      inst.modules.delete(name);
+      inst.dict.set(name, v);
+    }
     else ip.diag('error', 'module-assign', `cannot assign a non-module as child module '${name}'`, r);
   } else if (inst.buffers.has(name)) {
     if (v.kind === 'tensor' || v.kind === 'none') inst.buffers.set(name, v.kind === 'none' ? null : (v as Tensor));
@@ -477,7 +480,11 @@ function moduleMethod(ip: Evaluator, inst: Instance, name: string, args: PyValue
       if (!fn) return inst.value;
       // Module.apply visits children first, then the module itself.
       const visit = (m: Instance, seen: Set<Instance>) => {
-        for (const c of m.modules.values()) if (c && !seen.has(c)) (seen.add(c), visit(c, seen));
+        for (const c of m.modules.values()) {
+          if (!c || seen.has(c)) continue;
+          seen.add(c);
+          visit(c, seen);
+        }
         ip.call(fn, [m.value], new Map(), r);
       };
       visit(inst, new Set());

@@ -2,6 +2,7 @@
 import type { DType } from '../shape/shape';
 import { attrInt, attrInts, attrString, attrTensor, OnnxAttrValue } from './onnxAttributes';
 import { dtypeOfOnnx } from './onnxTensor';
+import { einsumOutputShape } from './onnxEinsumShape';
 
 /** What is known about one value: static dims (null = unknown dim), dtype, and its contents when small and constant. */
 export interface InferValue {
@@ -503,6 +504,7 @@ const rules: Record<string, Rule> = {
   GlobalMaxPool: globalPool,
   Gemm: gemm,
   MatMul: matmul,
+  Einsum: (ins, attrs) => [{ shape: einsumOutputShape(attrString(attrs, 'equation', ''), ins.map((v) => v?.shape ?? null)), dtype: ins[0]?.dtype ?? null }],
   Flatten: flatten,
   Reshape: reshape,
   Transpose: transpose,

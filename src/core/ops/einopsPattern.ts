@@ -302,8 +302,13 @@ export function einopsRecipe(pattern: string, op: EinopsOperation, shape: Shape,
   // Elementary axes: the input's, then the ones repeat adds. Length: anon value, given, or inferred (null).
   const order: string[] = [];
   const known = new Map<string, Dim | null>();
-  for (const g of leftComp) for (const a of g) if (!known.has(a)) (order.push(a), known.set(a, isAnon(a) ? dim(anonValue(a)) : null));
-  for (const a of rightIds) if (!known.has(a)) (order.push(a), known.set(a, isAnon(a) ? dim(anonValue(a)) : null));
+  const meet = (a: string): void => {
+    if (known.has(a)) return;
+    order.push(a);
+    known.set(a, isAnon(a) ? dim(anonValue(a)) : null);
+  };
+  for (const g of leftComp) for (const a of g) meet(a);
+  for (const a of rightIds) meet(a);
   for (const [name, length] of lengths) {
     if (axisNameProblem(name)) fail(`('Invalid name for an axis', '${name}')`, `'${name}' is not a valid axis name (${axisNameProblem(name)})`);
     if (!known.has(name)) fail(`Axis ${name} is not used in transform`, `${name}=${length.value ?? formatDim(length)} is given but '${pattern}' has no axis '${name}'`);

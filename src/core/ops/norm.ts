@@ -203,7 +203,7 @@ function fnNorm(name: string, signature: FunctionOpDef['signature'], check: (x: 
   };
 }
 
-function channelsFromTensor(args: BoundArgs, name: string, op: string): number | null {
+function channelsFromTensor(args: BoundArgs, name: string): number | null {
   const v = args[name];
   if (!v || v.kind !== 'tensor' || !v.shape || v.shape.length !== 1) return null;
   return v.shape[0].value;
@@ -211,21 +211,21 @@ function channelsFromTensor(args: BoundArgs, name: string, op: string): number |
 
 const fns: FunctionOpDef[] = [
   fnNorm('F.batch_norm', [req('input'), req('running_mean'), req('running_var'), opt('weight', vNone), opt('bias', vNone), opt('training', vBool(false)), opt('momentum', vFloat(0.1)), opt('eps', vFloat(1e-5))], (x, args) => {
-    const c = channelsFromTensor(args, 'running_mean', 'F.batch_norm') ?? channelsFromTensor(args, 'weight', 'F.batch_norm');
+    const c = channelsFromTensor(args, 'running_mean') ?? channelsFromTensor(args, 'weight');
     if (x.shape && c !== null) {
       if (x.shape.length < 2) throw new ShapeError(`F.batch_norm expects an input with at least 2 dims, got ${showShape(x.shape)}`);
       checkChannels('F.batch_norm', x.shape, 1, c);
     }
   }, BN_COST),
   fnNorm('F.instance_norm', [req('input'), opt('running_mean', vNone), opt('running_var', vNone), opt('weight', vNone), opt('bias', vNone), opt('use_input_stats', vBool(true)), opt('momentum', vFloat(0.1)), opt('eps', vFloat(1e-5))], (x, args) => {
-    const c = channelsFromTensor(args, 'weight', 'F.instance_norm');
+    const c = channelsFromTensor(args, 'weight');
     if (x.shape && c !== null && x.shape.length >= 2) checkChannels('F.instance_norm', x.shape, 1, c);
   }, STATS_COST),
   fnNorm('F.layer_norm', [req('input'), req('normalized_shape'), opt('weight', vNone), opt('bias', vNone), opt('eps', vFloat(1e-5))], (x, args) => {
     if (x.shape) checkNormalizedShape('F.layer_norm', x.shape, normalizedShape(args, 'F.layer_norm'));
   }, STATS_COST),
   fnNorm('F.group_norm', [req('input'), req('num_groups'), opt('weight', vNone), opt('bias', vNone), opt('eps', vFloat(1e-5))], (x, args) => {
-    if (x.shape) checkGroups('F.group_norm', x.shape, numArg(args, 'num_groups', 'F.group_norm'), channelsFromTensor(args, 'weight', 'F.group_norm'));
+    if (x.shape) checkGroups('F.group_norm', x.shape, numArg(args, 'num_groups', 'F.group_norm'), channelsFromTensor(args, 'weight'));
   }, STATS_COST),
   fnNorm('F.normalize', [req('input'), opt('p', vFloat(2)), opt('dim', vInt(1)), opt('eps', vFloat(1e-12)), opt('out', vNone)], (x, args) => {
     if (x.shape) normalizeAxis(numArg(args, 'dim', 'F.normalize'), x.shape.length, 'F.normalize');

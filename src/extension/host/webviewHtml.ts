@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { WebviewBoot } from '../../protocol';
+import { WEBVIEW_STRINGS, type WebviewStringKey, type WebviewStrings } from '../../webviewStrings';
 
 export interface WebviewShellOptions {
   /** Bundle name under dist/webview (`graphView`, `runPanel`). */
@@ -41,6 +42,7 @@ export function buildWebviewHtml(webview: vscode.Webview, extensionUri: vscode.U
     wasmBase: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'wasm')).toString() + '/',
     distBase: webview.asWebviewUri(dist).toString() + '/',
     locale: vscode.env.language,
+    strings: webviewStrings(),
   };
   // `<` is escaped so no string in the boot data can close the script element.
   const bootJson = JSON.stringify(boot).replace(/</g, '\\u003c');
@@ -59,6 +61,13 @@ ${styleTag}
 <script nonce="${nonce}" src="${script.toString()}"></script>
 </body>
 </html>`;
+}
+
+/** The webviews' UI strings in VS Code's display language: each English text through vscode.l10n, like every host string. */
+export function webviewStrings(): WebviewStrings {
+  const out = {} as Record<WebviewStringKey, string>;
+  for (const [key, text] of Object.entries(WEBVIEW_STRINGS) as [WebviewStringKey, string][]) out[key] = vscode.l10n.t(text);
+  return out;
 }
 
 function escapeAttr(s: string): string {

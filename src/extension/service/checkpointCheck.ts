@@ -212,7 +212,10 @@ export function checkCheckpoint(
     const g = grouped.get(key) ?? { range, missing: [], unexpected: [], why: '' };
     g[kind].push(name);
     const f = fixFor(name);
-    if (f.fix && !g.fix) (g.fix = f.fix), (g.why = f.why);
+    if (f.fix && !g.fix) {
+      g.fix = f.fix;
+      g.why = f.why;
+    }
     grouped.set(key, g);
   };
   for (const m of fit.missing) add(m.name, 'missing');

@@ -1,8 +1,9 @@
-// Every user-visible string of the extension has a zh-cn translation: manifest (package.nls) and runtime (l10n bundle).
+// Every user-visible string of the extension has a zh-cn translation: manifest (package.nls), host (l10n bundle) and webviews (their catalog, translated through the same bundle).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { WEBVIEW_STRINGS } from '../../../src/webviewStrings';
 import { repoRoot } from '../../support/pythonWasm';
 
 const readJson = (p: string): Record<string, unknown> => JSON.parse(readFileSync(join(repoRoot, p), 'utf8')) as Record<string, unknown>;
@@ -40,4 +41,11 @@ test('every vscode.l10n.t string of src/extension has a zh-cn translation with t
     const holes = (x: string): string[] => [...x.matchAll(/\{\d+\}/g)].map((m) => m[0]).sort();
     assert.deepEqual(holes(zh as string), holes(s), `placeholders of ${JSON.stringify(s)}`);
   }
+});
+
+test('every webview string of the catalog has a zh-cn translation in the l10n bundle', () => {
+  const bundle = readJson('l10n/bundle.l10n.zh-cn.json');
+  const texts = Object.values(WEBVIEW_STRINGS);
+  assert.ok(texts.length > 50);
+  for (const text of texts) assert.equal(typeof bundle[text], 'string', `no zh-cn translation for the webview string ${JSON.stringify(text)}`);
 });
