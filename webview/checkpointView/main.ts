@@ -34,7 +34,11 @@ function tree(rows: readonly CheckpointTensorRow[]): Group {
       chain.push(g);
     }
     g.tensors.push(t);
-    for (const x of chain) (x.numel += t.numel), (x.bytes += t.bytes), x.count++;
+    for (const x of chain) {
+      x.numel += t.numel;
+      x.bytes += t.bytes;
+      x.count++;
+    }
   }
   return top;
 }
