@@ -7,7 +7,10 @@ import type { Instance, Tensor } from './objects';
 /** A Linear in_features check that met an input size not known at analysis time (solved for input specs). */
 export interface SizeConstraint {
   readonly expr: DimExpr;
-  readonly equals: number;
+  /** Linear's in_features: the size must equal this. */
+  readonly equals?: number;
+  /** An einops split (`(h p)` with p=8): the size must be a multiple of this. */
+  readonly divisibleBy?: number;
   readonly range: Range | null;
 }
 

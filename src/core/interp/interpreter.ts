@@ -2,7 +2,7 @@
 // It holds the run's state (budget, call site, executing file and frame); statements, expressions, calls, ops, attributes
 // and operators live in their own files as functions of the Evaluator interface this class implements.
 import type { Arg, ClassDef, Expr, FuncDef, Param, PyModule, Range, Stmt } from '../python/ast';
-import type { Severity } from '../graph/modelGraph';
+import type { NodeRole, Severity } from '../graph/modelGraph';
 import { dim } from '../shape/dim';
 import type { DType, Shape } from '../shape/shape';
 import type { BoundArgs, FunctionOpDef, InferContext, ParamSpec } from '../ops/types';
@@ -181,7 +181,10 @@ export class Interpreter implements Evaluator {
   }
 
   inferContext(): InferContext {
-    return (this.ctx ??= { tensor: (shape: Shape | null, dtype: DType) => this.rec.tensor(shape, dtype) });
+    return (this.ctx ??= {
+      tensor: (shape: Shape | null, dtype: DType) => this.rec.tensor(shape, dtype),
+      constrain: (c) => this.facts.addConstraint({ expr: c.expr, divisibleBy: c.divisibleBy, range: this.site.range }),
+    });
   }
 
   /** A fresh tensor with a concrete shape (used for inputs and parameters). */
@@ -249,8 +252,8 @@ export class Interpreter implements Evaluator {
   ensureTensors(v: PyValue): PyValue {
     return opCalls.ensureTensors(this, v);
   }
-  addNode(op: string, modulePath: string | null, attrs: BoundArgs, args: BoundArgs, out: PyValue, params: number, flops: number, r: Range | null): void {
-    opCalls.addNode(this, op, modulePath, attrs, args, out, params, flops, r);
+  addNode(op: string, role: NodeRole, modulePath: string | null, attrs: BoundArgs, args: BoundArgs, out: PyValue, params: number, flops: number, r: Range | null): void {
+    opCalls.addNode(this, op, role, modulePath, attrs, args, out, params, flops, r);
   }
   getAttr(v: PyValue, name: string, r: Range | null): PyValue {
     return attributes.getAttr(this, v, name, r);

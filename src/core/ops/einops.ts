@@ -62,11 +62,12 @@ function reductionOf(v: PyValue | undefined, op: string): EinopsOperation {
 }
 
 /** Runs the recipe, turning einops' failure into a diagnostic that names the call, pattern and input. */
-function recipeFor(op: string, pattern: string, operation: EinopsOperation, shape: Shape, lengths: [string, Dim][]): EinopsRecipe {
+function recipeFor(op: string, pattern: string, operation: EinopsOperation, shape: Shape, lengths: [string, Dim][], ctx?: InferContext): EinopsRecipe {
   try {
     return einopsRecipe(pattern, operation, shape, lengths);
   } catch (e) {
     if (e instanceof EinopsFailure) {
+      for (const d of e.divisibility) if (d.size.expr) ctx?.constrain?.({ expr: d.size.expr, divisibleBy: d.by });
       const extra = lengths.length ? `, ${lengths.map(([k, d]) => `${k}=${d.value ?? formatDim(d)}`).join(', ')}` : '';
       throw new EinopsFailure(e.einops, `${op}('${pattern}'${extra}) on ${showShape(shape)}: ${e.message} [einops: ${e.einops.split('\n')[0]}]`, e.hint);
     }
@@ -92,7 +93,7 @@ function transform(op: string, operation: (args: BoundArgs) => EinopsOperation):
     if (how === 'mean' && !x.dtype.startsWith('float') && x.dtype !== 'bfloat16') {
       throw new EinopsFailure('NotImplementedError: reduce_mean is not available for non-floating tensors', `${op}: 'mean' needs a floating-point input, but it is ${x.dtype}`, 'convert with .float() first');
     }
-    const recipe = recipeFor(op, pattern, how, x.shape, lengths);
+    const recipe = recipeFor(op, pattern, how, x.shape, lengths, ctx);
     return recipeOut(ctx, recipe, how === 'any' || how === 'all' ? 'bool' : x.dtype);
   };
 }
@@ -399,6 +400,7 @@ function layerForward(type: string, how: (attrs: BoundArgs) => EinopsOperation) 
     try {
       recipe = einopsRecipe(pattern, op, x.shape, lengths);
     } catch (e) {
+      if (e instanceof EinopsFailure) for (const d of e.divisibility) if (d.size.expr) ctx.constrain?.({ expr: d.size.expr, divisibleBy: d.by });
       if (e instanceof EinopsFailure) throw new EinopsFailure(e.einops, `${layerRepr(attrs, type)} on ${showShape(x.shape)}: ${e.message} [einops: ${e.einops}]`, e.hint);
       throw e;
     }
