@@ -10,6 +10,7 @@ import { backendSteps } from './backendSteps.mjs';
 import { timmWorkspaceSteps } from './timmWorkspace.mjs';
 import { foldedBlocksSteps } from './foldedBlocks.mjs';
 import { checkpointSteps } from './checkpointSteps.mjs';
+import { graphRunButtonSteps } from './graphRunButton.mjs';
 
 const [url, outDir, wsDir] = process.argv.slice(2);
 if (!url || !outDir || !wsDir) {
@@ -344,6 +345,7 @@ try {
     check(ok, `moving the cursor to line ${convLine + 1} highlights ${await lit.count()} node(s) of that line in the graph`);
     await shot('graph-cursor-highlight');
   });
+  await graphRunButtonSteps({ page, step, check, shot, frameWithSelector, sleep, log });
 
   await step('onnx-editor', async () => {
     // An ONNX file exported by PyTorch (test fixture), opened from the Explorer in the read-only custom editor.

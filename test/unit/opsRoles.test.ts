@@ -39,6 +39,10 @@ test('roles by example: layers, norms, resamplers, merges; torch.norm and the no
   assert.equal(roleOfKey('Tensor.permute').detail, 'permute');
   assert.equal(roleOfKey('Tensor.size').detail, 'shape');
   for (const k of ['torch.norm', 'Tensor.norm', 'Tensor.normal_', 'Tensor.log_normal_']) assert.notEqual(kind(k), 'norm', k);
+  // einops states its roles: Rearrange moves axes, EinMix is a weighted layer, pack joins.
+  assert.equal(kind('nn.Rearrange'), 'layout');
+  assert.equal(kind('nn.EinMix'), 'linear');
+  assert.equal(kind('einops.pack'), 'concat');
 });
 
 test('ONNX nodes get roles from the ONNX op table', () => {
@@ -69,6 +73,13 @@ const UNRECORDED: Record<string, string> = {
 };
 /** Families recorded by their own generators (einops: the oracle fixtures of test/oracle with the einops library). */
 const OWN_GENERATOR = new Set(['einops']);
+/** Families whose entries state their role themselves (they are not torch's, so no key convention applies). */
+const STATED_ROLE = new Set(['einops']);
+
+test('families outside torch state their roles', () => {
+  const bad = all.filter((d) => STATED_ROLE.has(d.family) && !d.role).map(key);
+  assert.deepEqual(bad, []);
+});
 
 test('every registry entry has a recorded torch case (or a stated reason it cannot have one)', () => {
   const fixture = JSON.parse(readFileSync(join(__dirname, '../fixtures/ops/op_cases.json'), 'utf8')) as { cases: { op: string }[] };

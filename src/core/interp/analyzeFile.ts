@@ -32,6 +32,7 @@ import { buildModel, forwardModel, loadFile, moduleClasses, type ModelInput } fr
 import { formatInputSpec, parseInputSpecs, specShape, type InputKind, type InputSpec, type SpecSource } from './inputSpec';
 import { exampleSpecs } from './exampleSpecs';
 import { namedModules } from './moduleRuntime';
+import { worldFor } from './moduleWorld';
 
 export interface ModelRequest {
   readonly expr: string;
@@ -52,6 +53,13 @@ export interface AnalyzeRequest {
   readonly budget?: { readonly maxSteps?: number; readonly timeMs?: number };
   /** Analyse only these classes (others are listed without a graph). */
   readonly onlyClasses?: readonly string[];
+  /**
+   * Imported modules are kept between analyses (moduleWorld.ts) and run again only when their file's version
+   * changes: this tells the version cheaply (mtime and size); without it the text is compared.
+   */
+  readonly fileVersion?: (path: string) => string | null;
+  /** false: a fresh interpreter that keeps nothing (every import parsed and run again). */
+  readonly reuseModules?: boolean;
 }
 
 export interface ChosenSpec {
@@ -94,7 +102,10 @@ export interface FileAnalysis {
 
 // ---------------------------------------------------------------- parsing of imported files
 
+/** Parsed imported files by path (kept while their text is the same); bounded by the total size of their text. */
 const parseCache = new Map<string, { text: string; mod: PyModule }>();
+let parseCacheChars = 0;
+const PARSE_CACHE_CHARS = 64 * 1024 * 1024;
 
 function parseOther(text: string, file: string): PyModule {
   const hit = parseCache.get(file);
@@ -102,8 +113,16 @@ function parseOther(text: string, file: string): PyModule {
   const p = new PythonParser();
   try {
     const mod = p.parse(text).module;
-    if (parseCache.size > 200) parseCache.clear();
+    if (hit) parseCacheChars -= hit.text.length;
+    parseCache.delete(file);
+    // The oldest entries go first when the cache is full (an installed library has a few hundred files).
+    for (const [k, v] of parseCache) {
+      if (parseCacheChars + text.length <= PARSE_CACHE_CHARS) break;
+      parseCache.delete(k);
+      parseCacheChars -= v.text.length;
+    }
     parseCache.set(file, { text, mod });
+    parseCacheChars += text.length;
     return mod;
   } finally {
     p.dispose();
@@ -130,13 +149,20 @@ export class FileAnalyzer {
       maxSteps: b.maxSteps ?? 2_000_000,
       deadline: performance.now() + (b.timeMs ?? 2000),
       readFile: this.req.readFile,
+      isDir: this.req.isDir,
       parse: (text, file) => (file === this.req.file && text === this.req.text ? this.mod : parseOther(text, file)),
       searchRoots: this.req.searchRoots ?? [],
     };
   }
 
   load(): { ip: Interpreter; scope: ModuleScope } {
-    return loadFile(this.options(), this.mod, moduleNameOf(this.req.file));
+    const opts = this.options();
+    if (this.req.reuseModules === false) return loadFile(opts, this.mod, moduleNameOf(this.req.file));
+    const world = worldFor(opts);
+    const ip = world.interpreter(opts, this.req.fileVersion);
+    const scope = ip.runModule(this.mod, opts.file, moduleNameOf(this.req.file));
+    world.settle(this.req.fileVersion ?? ((p) => this.req.readFile?.(p) ?? null));
+    return { ip, scope };
   }
 
   exampleSpecs(scope: ModuleScope): Map<string, InputSpec[]> {

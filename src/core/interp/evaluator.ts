@@ -20,6 +20,8 @@ export interface InterpOptions {
   readonly parse: (text: string, file: string) => PyModule;
   /** Folders where absolute imports may resolve (package root, workspace folders). */
   readonly searchRoots: readonly string[];
+  /** Whether a folder exists (namespace packages); without it, folders without __init__.py do not import. */
+  readonly isDir?: (path: string) => boolean;
 }
 
 /** How a statement ends other than by falling through. */
@@ -53,7 +55,7 @@ export interface Evaluator {
   unsupported(what: string, range: Range | null): PyValue;
 
   // files, statements and names
-  runModule(mod: PyModule, file: string, name: string): ModuleScope;
+  runModule(mod: PyModule, file: string, name: string, scope?: ModuleScope): ModuleScope;
   /** Runs `f` with `file` as the executing file. */
   inFile<T>(file: string, f: () => T): T;
   execBlock(stmts: readonly Stmt[], frame: Frame): Signal;

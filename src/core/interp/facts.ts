@@ -101,6 +101,18 @@ export class Facts {
     this.sizeConstraints.push(c);
   }
 
+  /**
+   * A new analysis in the same interpreter (moduleWorld.ts): what belongs to the last model goes; known element
+   * values stay (keyed weakly by tensor value, they may belong to constants of kept modules).
+   */
+  nextAnalysis(): void {
+    this.paths = new Map();
+    this.inits.clear();
+    this.params.clear();
+    this.literals.clear();
+    this.sizeConstraints.length = 0;
+  }
+
   // ---------------------------------------------------------------- copies
 
   /** Gives a copy (copy.deepcopy, nn.Parameter(data)) every fact its source has. */

@@ -28,8 +28,8 @@ export { BudgetExceeded, PyRaise, TOO_DEEP, isStackExhausted } from './errors';
 export type { InterpOptions } from './evaluator';
 
 export class Interpreter implements Evaluator {
-  readonly rec: Recorder;
-  readonly tracer: LineTracer;
+  rec: Recorder;
+  tracer: LineTracer;
   readonly builtins: Map<string, PyValue>;
   readonly modulesByFile = new Map<string, ModuleScope>();
   readonly facts = new Facts();
@@ -44,11 +44,29 @@ export class Interpreter implements Evaluator {
   frame: Frame | null = null;
   private ctx: InferContext | null = null;
 
-  constructor(readonly opts: InterpOptions) {
+  constructor(public opts: InterpOptions) {
     this.rec = new Recorder(opts.file);
     this.tracer = new LineTracer(this.rec);
     this.builtins = makeBuiltins(this);
     this.currentFile = opts.file;
+  }
+
+  /**
+   * Starts another analysis in this interpreter (moduleWorld.ts): modules it loaded stay, the run's state is fresh.
+   * Ids count from 0 again; tensors made at an imported module's top level have ids of their own (Recorder).
+   */
+  beginAnalysis(opts: InterpOptions): void {
+    this.opts = opts;
+    this.rec = new Recorder(opts.file, this.rec.library);
+    this.tracer = new LineTracer(this.rec);
+    this.facts.nextAnalysis();
+    this.steps = 0;
+    this.depth = 0;
+    this.quiet = 0;
+    this.ctx = null;
+    this.site = { range: null };
+    this.currentFile = opts.file;
+    this.frame = null;
   }
 
   // ---------------------------------------------------------------- budget and diagnostics
@@ -74,8 +92,7 @@ export class Interpreter implements Evaluator {
   // ---------------------------------------------------------------- modules (files)
 
   /** Executes a parsed file's top level as module `name`. */
-  runModule(mod: PyModule, file: string, name: string): ModuleScope {
-    const scope: ModuleScope = { file, name, globals: new Map() };
+  runModule(mod: PyModule, file: string, name: string, scope: ModuleScope = { file, name, globals: new Map() }): ModuleScope {
     scope.globals.set('__name__', pyStr(name));
     scope.globals.set('__file__', pyStr(file));
     this.modulesByFile.set(file, scope);
@@ -85,7 +102,10 @@ export class Interpreter implements Evaluator {
     const imported = file !== this.opts.file;
     this.currentFile = file;
     this.frame = null;
-    if (imported) this.quiet++;
+    if (imported) {
+      this.quiet++;
+      this.rec.libraryLevel++;
+    }
     try {
       for (const s of mod.body) {
         try {
@@ -108,7 +128,10 @@ export class Interpreter implements Evaluator {
     } finally {
       this.currentFile = prevFile;
       this.frame = prevFrame;
-      if (imported) this.quiet--;
+      if (imported) {
+        this.quiet--;
+        this.rec.libraryLevel--;
+      }
     }
     return scope;
   }

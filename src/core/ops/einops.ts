@@ -107,15 +107,15 @@ function reduceFlops(args: BoundArgs, out: PyValue): number {
 const AXES = starstar('axes_lengths');
 
 const rearrange: FunctionOpDef = {
-  kind: 'function', name: 'einops.rearrange', family: 'einops', signature: [req('tensor'), req('pattern'), AXES],
+  kind: 'function', name: 'einops.rearrange', family: 'einops', role: { kind: 'layout' }, signature: [req('tensor'), req('pattern'), AXES],
   infer: transform('rearrange', () => 'rearrange'), flops: () => 0, onnx: einopsLowering,
 };
 const repeat: FunctionOpDef = {
-  kind: 'function', name: 'einops.repeat', family: 'einops', signature: [req('tensor'), req('pattern'), AXES],
+  kind: 'function', name: 'einops.repeat', family: 'einops', role: { kind: 'layout' }, signature: [req('tensor'), req('pattern'), AXES],
   infer: transform('repeat', () => 'repeat'), flops: () => 0, onnx: einopsLowering,
 };
 const reduce: FunctionOpDef = {
-  kind: 'function', name: 'einops.reduce', family: 'einops', signature: [req('tensor'), req('pattern'), req('reduction'), AXES],
+  kind: 'function', name: 'einops.reduce', family: 'einops', role: { kind: 'reduce', detail: 'reduce' }, signature: [req('tensor'), req('pattern'), req('reduction'), AXES],
   infer: transform('reduce', (a) => reductionOf(a.reduction, 'reduce')), flops: reduceFlops, onnx: einopsLowering,
 };
 
@@ -134,7 +134,7 @@ function packPattern(pattern: string, opname: string): { before: number; after: 
 const pyShapeText = (s: Shape): string => `torch.Size([${s.map((d) => d.value ?? '?').join(', ')}])`;
 
 const pack: FunctionOpDef = {
-  kind: 'function', name: 'einops.pack', family: 'einops', signature: [req('tensors'), req('pattern')], onnx: packLowering,
+  kind: 'function', name: 'einops.pack', family: 'einops', role: { kind: 'concat' }, signature: [req('tensors'), req('pattern')], onnx: packLowering,
   infer(args, ctx) {
     const op = 'pack';
     const pattern = patternOf(args, op);
@@ -207,7 +207,7 @@ function shapesOf(v: PyValue | undefined): Dim[][] | null {
 }
 
 const unpack: FunctionOpDef = {
-  kind: 'function', name: 'einops.unpack', family: 'einops', signature: [req('tensor'), req('packed_shapes'), req('pattern')], onnx: unpackLowering,
+  kind: 'function', name: 'einops.unpack', family: 'einops', role: { kind: 'other' }, signature: [req('tensor'), req('packed_shapes'), req('pattern')], onnx: unpackLowering,
   infer(args, ctx) {
     const op = 'unpack';
     const pattern = patternOf(args, op);
@@ -270,7 +270,7 @@ function einsumParts(args: BoundArgs): { tensors: TensorValue[]; pattern: string
 }
 
 const einsum: FunctionOpDef = {
-  kind: 'function', name: 'einops.einsum', family: 'einops', signature: [star('tensors_and_pattern')], onnx: einopsEinsumLowering,
+  kind: 'function', name: 'einops.einsum', family: 'einops', role: { kind: 'other' }, signature: [star('tensors_and_pattern')], onnx: einopsEinsumLowering,
   infer(args, ctx) {
     const { tensors, pattern } = einsumParts(args);
     const eq = compactEinsum(pattern);
@@ -296,7 +296,7 @@ const einsum: FunctionOpDef = {
 };
 
 const parseShape: FunctionOpDef = {
-  kind: 'function', name: 'einops.parse_shape', family: 'einops', signature: [req('x'), req('pattern')],
+  kind: 'function', name: 'einops.parse_shape', family: 'einops', role: { kind: 'other', detail: 'shape' }, signature: [req('x'), req('pattern')],
   infer(args) {
     const pattern = patternOf(args, 'parse_shape');
     const x = args.x;
@@ -409,14 +409,14 @@ function layerForward(type: string, how: (attrs: BoundArgs) => EinopsOperation) 
 }
 
 const rearrangeLayer: ModuleOpDef = {
-  kind: 'module', type: 'Rearrange', library: 'einops.layers.torch', family: 'einops',
+  kind: 'module', type: 'Rearrange', library: 'einops.layers.torch', family: 'einops', role: { kind: 'layout' },
   ctor: [req('pattern'), AXES], forward: [req('input')], tensors: () => [],
   validate: (attrs) => validateLayer(attrs, 'Rearrange', 'rearrange'),
   infer: layerForward('Rearrange', () => 'rearrange'), flops: () => 0, onnx: einopsLowering,
 };
 
 const reduceLayer: ModuleOpDef = {
-  kind: 'module', type: 'Reduce', library: 'einops.layers.torch', family: 'einops',
+  kind: 'module', type: 'Reduce', library: 'einops.layers.torch', family: 'einops', role: { kind: 'reduce', detail: 'reduce' },
   ctor: [req('pattern'), req('reduction'), AXES], forward: [req('input')], tensors: () => [],
   validate: (attrs) => validateLayer(attrs, 'Reduce', reductionOf(attrs.reduction, 'Reduce')),
   infer: layerForward('Reduce', (a) => reductionOf(a.reduction, 'Reduce')),
@@ -428,7 +428,7 @@ const reduceLayer: ModuleOpDef = {
 };
 
 const einmixLayer: ModuleOpDef = {
-  kind: 'module', type: 'EinMix', library: 'einops.layers.torch', family: 'einops',
+  kind: 'module', type: 'EinMix', library: 'einops.layers.torch', family: 'einops', role: { kind: 'linear' },
   ctor: [req('pattern'), req('weight_shape'), opt('bias_shape', NONE), AXES], forward: [req('input')],
   validate: (attrs) => void einmixPlan(attrs),
   tensors(attrs): TensorSpec[] {
