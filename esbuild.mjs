@@ -15,7 +15,8 @@ const nodeBuilds = [
   // The extension's analysis engine, loaded on first use so activation stays fast.
   { entryPoints: ['src/extension/service/engine.ts'], outfile: 'dist/engine.js' },
   { entryPoints: ['src/extension/service/analysisWorker.ts'], outfile: 'dist/analysisWorker.js' },
-  { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // onnxruntime-node (optional, native binding) is loaded from node_modules at run time when `--backend native` asks for it.
+  { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['onnxruntime-node'] },
 ].map((b) => ({
   ...common, platform: 'node', format: 'cjs', target: 'node20', ...b,
   // web-tree-sitter's ESM loader calls createRequire(import.meta.url), which CJS output leaves undefined.
@@ -27,6 +28,7 @@ const nodeBuilds = [
 const webBuilds = [
   { entryPoints: ['webview/graphView/main.ts'], outfile: 'dist/webview/graphView.js' },
   { entryPoints: ['webview/runPanel/main.ts'], outfile: 'dist/webview/runPanel.js' },
+  { entryPoints: ['webview/checkpointView/main.ts'], outfile: 'dist/webview/checkpointView.js' },
   { entryPoints: ['webview/graphView/layoutWorker.ts'], outfile: 'dist/webview/layoutWorker.js' },
 ].map((b) => ({ ...common, platform: 'browser', format: 'iife', target: 'es2022', ...b }));
 
@@ -41,6 +43,12 @@ function copyRuntimeFiles() {
   // onnxruntime-web exports its wasm and loader files by name (but not its package.json).
   for (const f of ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs']) {
     cpSync(require.resolve(`onnxruntime-web/${f}`), join('dist/wasm', f));
+  }
+  // The build with the WebGPU backend (and its asyncify wasm), imported by the run panel only when WebGPU is used.
+  // The package exports the wasm/loader by name; the module file is taken from the package's dist/ beside them.
+  const ortDist = dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
+  for (const f of ['ort.webgpu.min.mjs', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm']) {
+    cpSync(join(ortDist, f), join('dist/wasm', f));
   }
 }
 

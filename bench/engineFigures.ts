@@ -9,6 +9,7 @@ import { nodeParserOptions } from '../src/cli/wasmLocation';
 import { syntheticModelFile } from './syntheticModel';
 import { syntheticEinopsFile } from './syntheticEinops';
 import { medianMs, type BenchRow } from './benchRow';
+import { timmFigures } from './timmFigures';
 
 const SYMBOLS = { B: 2, H: 64, W: 64 };
 /**
@@ -58,6 +59,7 @@ async function engineFigures(runs: number): Promise<BenchRow[]> {
     if (size === 1000) rows.push({ section: 'engine', figure: `first analysis in a fresh worker (not optimised yet), ${lines}-line file`, value: coldMs, unit: 'ms', baseline: 'tree-sitter parse only', baselineValue: parseMs });
     if (size === 1000) rows.push(await einopsRow(treeSitter, runs, fullMs / parseMs));
   }
+  rows.push(...(await timmFigures(runs, treeSitter)));
   return rows;
 }
 

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { formatTable, ratio, type BenchRow } from './benchRow';
 import { engineBench } from './engineBench';
 import { runnerBench } from './runnerBench';
+import { backendBench } from './backendBench';
 import { onnxBench } from './onnxBench';
 import { layoutBenchRows } from './layoutBench';
 import { eventLoopBench } from './eventLoopBench';
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   const sections: [string, () => Promise<BenchRow[]>][] = [
     ['engine', () => engineBench(runs)],
     ['runner', () => runnerBench(runs)],
+    ['backends', () => backendBench(quick ? 3 : 5)],
     ['onnx', () => onnxBench(runs)],
     // `--netron=DIR` (a folder holding Netron's source/dagre.js): Netron's layout is the baseline instead of elkjs
     ['layout', () => layoutBenchRows(quick ? 1 : 3, undefined, undefined, process.argv.find((a) => a.startsWith('--netron='))?.slice('--netron='.length))],

@@ -17,14 +17,14 @@ interface ChildResult {
 }
 
 /** Runs bench/runnerChild.ts in a fresh process (the thread count is per process). */
-function child(mode: 'node' | 'webview', threads: number, runs: number, models: string[]): ChildResult[] {
+export function child(mode: 'node' | 'webview' | 'native', threads: number, runs: number, models: string[]): ChildResult[] {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'runnerChild.ts'), mode, String(threads), String(runs), ...models], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`runner bench child failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult[];
 }
 
-export async function runnerBench(runs: number): Promise<BenchRow[]> {
-  // Our export of FusionModel: the oracle's model file and weights when present, else the example with seeded weights.
+/** Our export of FusionModel (4×3×256×256): the oracle's model file and weights when present, else the example with seeded weights. */
+export async function exportFusionModel(): Promise<{ readonly ours: string; readonly modelFile: string }> {
   const oracleModel = join(ORACLE, 'models/seed_fusion.py');
   const haveOracle = existsSync(oracleModel);
   const file = haveOracle ? oracleModel : resolve(__dirname, '../examples/fusion_cnn.py');
@@ -33,6 +33,11 @@ export async function runnerBench(runs: number): Promise<BenchRow[]> {
   mkdirSync('.bench', { recursive: true });
   const ours = resolve('.bench/fusion_4x256.ours.onnx');
   writeFileSync(ours, exportOnnx(graph!, { weights }).bytes);
+  return { ours, modelFile: file };
+}
+
+export async function runnerBench(runs: number): Promise<BenchRow[]> {
+  const { ours } = await exportFusionModel();
   const torchExport = join(ORACLE, 'onnx/fusion_4x256.onnx');
   const models = existsSync(torchExport) ? [ours, torchExport] : [ours];
 

@@ -1,9 +1,10 @@
 // One runner measurement in its own process (onnxruntime-web fixes its thread count per process): prints JSON timings.
-// usage: node --import tsx bench/runnerChild.ts node|webview THREADS RUNS MODEL.onnx [MODEL2.onnx …]
+// usage: node --import tsx bench/runnerChild.ts node|webview|native THREADS RUNS MODEL.onnx [MODEL2.onnx …]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadNodeOrt } from '../src/core/run/nodeOrt';
+import { loadNativeOrt } from '../src/core/run/nativeOrt';
 import { createOrtRunner, type OrtModule } from '../src/core/run/ortRunner';
 import { configureWebviewOrt } from '../src/core/run/webviewOrt';
 import type { RunTensor } from '../src/core/run/runner';
@@ -14,8 +15,8 @@ async function main(): Promise<void> {
   const runs = Number(runsArg);
   const ort = mode === 'webview'
     ? configureWebviewOrt((await import('onnxruntime-web/wasm')) as unknown as OrtModule, pathToFileURL(join(__dirname, '../node_modules/onnxruntime-web/dist')).href)
-    : await loadNodeOrt({ threads });
-  const runner = createOrtRunner(ort);
+    : mode === 'native' ? loadNativeOrt() : await loadNodeOrt({ threads });
+  const runner = createOrtRunner(ort, { provider: mode === 'native' ? 'cpu' : 'wasm' });
   // FusionModel-style single image input; deterministic values.
   const image: RunTensor = { dtype: 'float32', shape: [4, 3, 256, 256], data: Float32Array.from({ length: 4 * 3 * 256 * 256 }, (_, i) => Math.sin(i * 0.37)) };
   const sessions = [];

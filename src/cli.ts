@@ -17,7 +17,8 @@ commands:
   shapes FILE [--model EXPR] [--input SPEC]... [--input-kind tensor|list|dict] [--json]
   shapes WEIGHTS.pt|.pth|.bin|.safetensors [--json]   the tensors of a checkpoint (read without unpickling)
   fusion FILE [--model EXPR] [--input SPEC]... [--lang en|zh-cn] [--json]
-  run FILE|FILE.onnx [--model EXPR]... [--input SPEC]... [--weights F] [--inputs F] [--save-outputs F] [--seed N] [--threads N] [--json]
+  run FILE|FILE.onnx [--model EXPR]... [--input SPEC]... [--weights F] [--inputs F] [--save-outputs F] [--seed N]
+      [--threads N|auto] [--backend wasm|native] [--json]
   demo [FILE]   shapes, fusion points and a compared run of the bundled example (examples/fusion_cnn.py)
   export FILE --model EXPR [--input SPEC]... -o OUT.onnx [--weights F] [--seed N] [--all-values]
 `;

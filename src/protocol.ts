@@ -31,6 +31,9 @@ export interface WebviewBoot {
 import type { PayloadShape, GraphPayload } from './core/graph/graphPayloadTypes';
 export type { PayloadShape, PayloadNodeKind, PayloadNode, PayloadEdge, PayloadScope, FusionMethod, PayloadFusionInput, PayloadFusion, GraphPayload } from './core/graph/graphPayloadTypes';
 
+import type { BackendInfo, ProviderChoice } from './core/run/backend';
+export type { BackendInfo, BackendKind, ProviderChoice } from './core/run/backend';
+
 // ───────────────────────────── request / response ─────────────────────────────
 
 /** A request carries an id; the reply echoes it in a `response` message. */
@@ -202,6 +205,14 @@ export interface RunRequest {
    * host sends a fresh `run`; with `localRerun: true` the panel re-runs these same models itself (and still posts `rerun`).
    */
   readonly localRerun?: boolean;
+  /** Which engine runs the models (settings `fusionLens.executionProvider`, `fusionLens.maxThreads`); default auto, 4 threads at most. */
+  readonly execution?: ExecutionChoice;
+}
+
+export interface ExecutionChoice {
+  readonly provider: ProviderChoice;
+  /** Cap on wasm threads when the webview is cross-origin isolated (it runs on one thread otherwise). */
+  readonly maxThreads: number;
 }
 
 export interface TensorStats {
@@ -240,6 +251,8 @@ export interface ModelResult {
   readonly flops: number;
   readonly weights?: string;
   readonly weightChange?: WeightChangeInfo;
+  /** The engine the model ran on (and why a faster one was not used). */
+  readonly backend?: BackendInfo;
 }
 
 export interface Comparison {
@@ -352,8 +365,14 @@ function isModelResult(v: unknown): v is ModelResult {
   return (
     isRec(v) && isStr(v.name, 4096) && typeof v.ok === 'boolean' && (v.error === undefined || isStr(v.error)) &&
     isArrayOf(v.outputs, isOutputResult, 1024) && isArrayOf(v.layers, isLayerResult, 100_000) &&
-    isNum(v.createMs) && isNum(v.runMs) && isNum(v.params) && isNum(v.flops)
+    isNum(v.createMs) && isNum(v.runMs) && isNum(v.params) && isNum(v.flops) && (v.backend === undefined || isBackendInfo(v.backend))
   );
+}
+function isBackendInfo(v: unknown): v is BackendInfo {
+  return isRec(v) && oneOf(v.kind, ['webgpu', 'wasm', 'native'] as const) && isStr(v.adapter, 1024) && isInt(v.threads, 1) && (v.fallback === undefined || isStr(v.fallback, 4096)) && (v.note === undefined || isStr(v.note, 4096));
+}
+function isExecutionChoice(v: unknown): v is ExecutionChoice {
+  return isRec(v) && oneOf(v.provider, ['auto', 'webgpu', 'wasm'] as const) && isInt(v.maxThreads, 1) && v.maxThreads <= 1024;
 }
 function isComparison(v: unknown): v is Comparison {
   const n = (x: unknown): boolean => x === null || typeof x === 'number';
@@ -440,9 +459,57 @@ function isWeightChange(v: unknown): v is WeightChangeInfo {
     isArrayOf(v.parameters, (p): p is { name: string; relative: number } => isRec(p) && isStr(p.name, 4096) && isNum(p.relative), 100_000);
 }
 
+// ───────────────────────────── checkpoint viewer ─────────────────────────────
+
+/** One tensor of a weights file as the checkpoint viewer lists it. */
+export interface CheckpointTensorRow {
+  readonly name: string;
+  readonly dtype: string;
+  readonly shape: readonly number[];
+  readonly numel: number;
+  readonly bytes: number;
+}
+
+/** What the read-only checkpoint viewer shows (everything read on the host without unpickling). */
+export interface CheckpointViewData {
+  readonly file: string;
+  readonly format: string;
+  /** The state dict read (`''` for the file itself), and the others found. */
+  readonly entry: string | null;
+  readonly candidates: readonly { readonly path: string; readonly tensors: number; readonly kind: string }[];
+  readonly strippedPrefixes: readonly string[];
+  readonly tensors: readonly CheckpointTensorRow[];
+  readonly totals: { readonly count: number; readonly numel: number; readonly bytes: number };
+  readonly others: readonly { readonly key: string; readonly text: string }[];
+  readonly warnings: readonly string[];
+  /** Models of the open Python files this state dict fits, as `Class (file)`, and the closest non-fitting one. */
+  readonly fits: readonly string[];
+}
+
+export type ToCheckpointView = { readonly type: 'checkpoint'; readonly data: CheckpointViewData } | { readonly type: 'error'; readonly message: string };
+
+function isCheckpointViewData(v: unknown): v is CheckpointViewData {
+  const str = (x: unknown): x is string => isStr(x, 4096);
+  return isRec(v) && str(v.file) && str(v.format) && (v.entry === null || str(v.entry)) &&
+    isArrayOf(v.candidates, (c): c is CheckpointViewData['candidates'][number] => isRec(c) && str(c.path) && isNum(c.tensors) && str(c.kind), 1000) &&
+    isArrayOf(v.strippedPrefixes, str, 8) &&
+    isArrayOf(v.tensors, (t): t is CheckpointTensorRow => isRec(t) && str(t.name) && str(t.dtype) && isArrayOf(t.shape, isNum, 64) && isNum(t.numel) && isNum(t.bytes), 1_000_000) &&
+    isRec(v.totals) && isNum(v.totals.count) && isNum(v.totals.numel) && isNum(v.totals.bytes) &&
+    isArrayOf(v.others, (o): o is { key: string; text: string } => isRec(o) && str(o.key) && str(o.text), 10_000) &&
+    isArrayOf(v.warnings, str, 1000) && isArrayOf(v.fits, str, 1000);
+}
+
+/** The checkpoint viewer's check of what the host sends. */
+export function isToCheckpointView(msg: unknown): msg is ToCheckpointView {
+  if (!isRec(msg)) return false;
+  if (msg.type === 'checkpoint') return isCheckpointViewData(msg.data);
+  return msg.type === 'error' && isStr(msg.message, 16_384);
+}
+
 const TO_RUN_PANEL: MessageChecks<ToRunPanel> = {
   run: (msg) => isInt(msg.runId) && isArrayOf(msg.models, isRunModel, 64) && msg.models.length > 0 && isArrayOf(msg.inputs, isRunInput, 64) &&
-    (msg.previewCount === undefined || (isInt(msg.previewCount) && msg.previewCount <= 4096)) && (msg.localRerun === undefined || typeof msg.localRerun === 'boolean'),
+    (msg.previewCount === undefined || (isInt(msg.previewCount) && msg.previewCount <= 4096)) && (msg.localRerun === undefined || typeof msg.localRerun === 'boolean') &&
+    (msg.execution === undefined || isExecutionChoice(msg.execution)),
   cancel: (msg) => isInt(msg.runId),
   response: isResponse,
 };

@@ -15,8 +15,8 @@ import { nodeParserOptions } from './wasmLocation';
 import { compareTensors, sameShape } from '../core/run/compareTensors';
 import { formatTensor } from '../core/run/formatTensor';
 import { checkRunMemory, DEFAULT_MEMORY_LIMIT_BYTES, formatBytes, type MemoryEstimate } from '../core/run/memoryGuard';
-import { loadNodeOrt } from '../core/run/nodeOrt';
-import { createOrtRunner } from '../core/run/ortRunner';
+import { backendText, type BackendInfo } from '../core/run/backend';
+import { cliRunner, parseBackend, parseThreads, type CliBackend } from './cliBackend';
 import type { RunTensor } from '../core/run/runner';
 import { tensorStats, type TensorStats } from '../core/run/tensorStats';
 import { layerStats, layerValueIds, modelInputNames, summaryGateFeed, type LayerStat, type LayerTap } from '../core/run/layerStats';
@@ -31,7 +31,7 @@ import { writeOut } from './output';
 
 const USAGE = `usage: fusion-lens run FILE [--model EXPR]... [--input SPEC]... [--weights F]... [--weights-entry PATH]
                         [--inputs F.safetensors] [--save-outputs OUT.safetensors] [--seed N]
-                        [--threads N] [--memory-limit MB] [--layer-stats] [--json]
+                        [--threads N|auto] [--backend wasm|native] [--memory-limit MB] [--layer-stats] [--json]
                         [--input-kind tensor|list|dict] [--python-path DIR]... [--python-env PREFIX]
   FILE is a Python model file or an .onnx file; further .onnx files run on the same inputs and are compared.
   --input-kind K      tensor (one argument per input, default), list or dict (all inputs in one argument)
@@ -57,6 +57,8 @@ export interface RunOptions {
   saveOutputs: string | null;
   seed: number;
   threads: number;
+  /** wasm (onnxruntime-web, default) or native (onnxruntime-node's CPU backend, an optional dependency). */
+  backend: CliBackend;
   memoryLimit: number;
   json: boolean;
   layerStats: boolean;
@@ -65,7 +67,7 @@ export interface RunOptions {
 export function parseRunArgs(argv: readonly string[]): RunOptions | string {
   const o: RunOptions = {
     file: '', moreOnnx: [], models: [], inputSpecs: [], inputKind: 'args', imports: noImportOptions(), weights: null, moreWeights: [], weightsEntry: undefined,
-    inputs: null, saveOutputs: null, seed: 0, threads: 1, memoryLimit: DEFAULT_MEMORY_LIMIT_BYTES, json: false, layerStats: false,
+    inputs: null, saveOutputs: null, seed: 0, threads: 1, backend: 'wasm', memoryLimit: DEFAULT_MEMORY_LIMIT_BYTES, json: false, layerStats: false,
   };
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -102,7 +104,18 @@ export function parseRunArgs(argv: readonly string[]): RunOptions | string {
         case '--inputs': o.inputs = value(); break;
         case '--save-outputs': o.saveOutputs = value(); break;
         case '--seed': o.seed = int(0); break;
-        case '--threads': o.threads = int(1); break;
+        case '--threads': {
+          const t = parseThreads(value());
+          if (typeof t === 'string') throw new Error(t);
+          o.threads = t;
+          break;
+        }
+        case '--backend': {
+          const b = parseBackend(value());
+          if (b !== 'wasm' && b !== 'native') throw new Error(b);
+          o.backend = b;
+          break;
+        }
         case '--memory-limit': {
           const v = value();
           const mb = Number(v);
@@ -295,7 +308,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     const first = o.file.toLowerCase().endsWith('.onnx') ? [loadOnnxModel(o.file)] : await loadPythonModels(o);
     const models = [...first, ...o.moreOnnx.map(loadOnnxModel)];
     const io = o.inputs ? readSafetensors(new Uint8Array(readFileSync(o.inputs)), o.inputs).tensors : null;
-    const runner = createOrtRunner(await loadNodeOrt({ wasmDir: bundledWasmDir(), threads: o.threads }));
+    const { runner, info: backend } = await cliRunner(o.backend, o.threads, bundledWasmDir());
     const results: ModelResult[] = [];
     for (const m of models) {
       const memory = checkRunMemory(m.graph, o.memoryLimit);
@@ -324,7 +337,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     const comparisons = compareAll(results);
     const changes = weightChangeReport(models);
     if (o.json) writeOut(`${JSON.stringify({ ...(toJson(results, comparisons, o) as object), ...(changes.length ? { weightChanges: changes } : {}) }, null, 2)}\n`);
-    else writeOut(toText(results, comparisons, o) + weightChangeText(changes));
+    else writeOut(toText(results, comparisons, backend) + weightChangeText(changes));
     return 0;
   } catch (e) {
     process.stderr.write(`fusion-lens run: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -387,12 +400,12 @@ function compareAll(results: readonly ModelResult[]): Comparison[] {
   return out;
 }
 
-function toText(results: readonly ModelResult[], comparisons: readonly Comparison[], o: RunOptions): string {
+function toText(results: readonly ModelResult[], comparisons: readonly Comparison[], backend: BackendInfo): string {
   const lines: string[] = [];
   for (const r of results) {
     lines.push(`== ${r.label}`);
     if (r.weights) lines.push(`weights: ${r.weights}`);
-    lines.push(`session create ${r.sessionCreateMs.toFixed(1)} ms, run ${r.runMs.toFixed(1)} ms (${o.threads} thread${o.threads > 1 ? 's' : ''}); estimated memory ${formatBytes(r.memory.totalBytes)}`);
+    lines.push(`session create ${r.sessionCreateMs.toFixed(1)} ms, run ${r.runMs.toFixed(1)} ms (${backendText(backend)}); estimated memory ${formatBytes(r.memory.totalBytes)}`);
     for (const x of r.outputs) {
       lines.push(`${x.name}: shape [${x.tensor.shape.join(', ')}] ${x.tensor.dtype}  ${fmtStats(x.stats)}`);
       lines.push(formatTensor(x.tensor));
@@ -414,6 +427,7 @@ function toText(results: readonly ModelResult[], comparisons: readonly Compariso
 function toJson(results: readonly ModelResult[], comparisons: readonly Comparison[], o: RunOptions): unknown {
   return {
     threads: o.threads,
+    backend: o.backend,
     seed: o.seed,
     models: results.map((r) => ({
       label: r.label,

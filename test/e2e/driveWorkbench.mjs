@@ -6,8 +6,11 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync,
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { backendSteps } from './backendSteps.mjs';
 import { timmWorkspaceSteps } from './timmWorkspace.mjs';
 import { foldedBlocksSteps } from './foldedBlocks.mjs';
+import { checkpointSteps } from './checkpointSteps.mjs';
+import { graphRunButtonSteps } from './graphRunButton.mjs';
 
 const [url, outDir, wsDir] = process.argv.slice(2);
 if (!url || !outDir || !wsDir) {
@@ -342,6 +345,7 @@ try {
     check(ok, `moving the cursor to line ${convLine + 1} highlights ${await lit.count()} node(s) of that line in the graph`);
     await shot('graph-cursor-highlight');
   });
+  await graphRunButtonSteps({ page, step, check, shot, frameWithSelector, sleep, log });
 
   await step('onnx-editor', async () => {
     // An ONNX file exported by PyTorch (test fixture), opened from the Explorer in the read-only custom editor.
@@ -408,7 +412,8 @@ try {
     };
     const webRound = async () => {
       await frame.locator('[data-testid="steady-state"]').evaluate((e) => e.replaceChildren());
-      await frame.locator('[data-testid="measure"]').click();
+      // a DOM click event: the panel's main thread is busy in wasm for the whole measurement, and a pointer click waits on it
+      await frame.locator('[data-testid="measure"]').dispatchEvent('click');
       const row = frame.locator('[data-testid="steady-state"] [data-model="FusionModel.onnx"]');
       await row.waitFor({ timeout: 180000 });
       return { warm: JSON.parse(await row.getAttribute('data-warm-ms')), cold: Number(await row.getAttribute('data-cold-ms')) };
@@ -487,6 +492,9 @@ try {
   });
 
   await foldedBlocksSteps({ page, wsDir, step, check, shot, openFile, palette, gotoLine, frameWithSelector, sleep, log });
+  await checkpointSteps({ page, wsDir, step, check, shot, openFile, palette, gotoLine, frameWithSelector, sleep, log });
+  // Issue 15: backend fallback here (no WebGPU), then WebGPU in a second Chromium with --enable-unsafe-webgpu.
+  await backendSteps({ page, url, outDir, wsDir, step, check, log, shot });
   await timmWorkspaceSteps({ page, wsDir, step, check, shot, openFile, hoverText, palette, gotoLine, frameWithText, sleep, log });
 } finally {
   await ctx.close();

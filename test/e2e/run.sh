@@ -95,7 +95,7 @@ for _ in $(seq 1 120); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz"
 
 step "drive the workbench with Chromium (screenshots: $OUT)"
 set +e
-timeout 600 node "$ROOT/test/e2e/driveWorkbench.mjs" "http://127.0.0.1:$PORT/?folder=$W/ws" "$OUT" "$W/ws"
+timeout 1200 node "$ROOT/test/e2e/driveWorkbench.mjs" "http://127.0.0.1:$PORT/?folder=$W/ws" "$OUT" "$W/ws"
 RC=$?
 set -e
 LOG=$(ls "$W"/ud/logs/*/exthost*/*/*Fusion\ Lens.log 2>/dev/null | head -1 || true)

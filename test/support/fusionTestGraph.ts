@@ -1,6 +1,7 @@
 // Test helper: builds small ModelGraphs by hand (values, nodes, line records) for the fusion analysis tests.
 import { dim } from '../../src/core/shape/dim';
 import type { AttrValue, GraphNode, GraphValue, LineRecord, ModelGraph } from '../../src/core/graph/modelGraph';
+import { roleOfKey } from '../../src/core/ops/index';
 
 export interface OpOptions {
   readonly attrs?: Record<string, AttrValue>;
@@ -50,7 +51,7 @@ export class TestGraph {
     }
     const line = o.line ?? this.nodes.length;
     this.nodes.push({
-      id: nodeId, op, modulePath: o.modulePath ?? null, scope: o.scope ?? '', attrs: o.attrs ?? {},
+      id: nodeId, op, role: roleOfKey(op), modulePath: o.modulePath ?? null, scope: o.scope ?? '', attrs: o.attrs ?? {},
       args: o.args ?? Object.fromEntries(ins.map((v, i) => [i === 0 ? 'input' : `arg${i}`, { tensor: v }])),
       inputs: ins, outputs: outs, params: o.params ?? 0, flops: o.flops ?? 0,
       range: { file: 'model.py', startLine: line, startCol: 0, endLine: line, endCol: 10 }, callPath: [],

@@ -8,7 +8,8 @@ const root = resolve(__dirname, '../..');
 
 /**
  * The units of the layer rules, each a folder (or file) of the repository, and the units each may import (arrows point
- * one way). interp, weights and onnx read ModelGraph types from graph; the protocol carries graph payload types.
+ * one way). interp, weights and onnx read ModelGraph types from graph; graph reads only types of ops (nodes carry their role);
+ * the protocol carries graph payload types and run backend types.
  */
 const core = ['python', 'shape', 'ops', 'interp', 'graph', 'onnx', 'weights', 'run'].map((l) => `src/core/${l}`);
 const allowed: Record<string, readonly string[]> = {
@@ -20,7 +21,7 @@ const allowed: Record<string, readonly string[]> = {
   'src/core/onnx': ['src/core/graph', 'src/core/ops', 'src/core/shape'],
   'src/core/weights': ['src/core/graph', 'src/core/ops', 'src/core/shape'],
   'src/core/run': ['src/core/onnx', 'src/core/graph', 'src/core/shape'],
-  'src/protocol.ts': ['src/core/graph', 'src/webviewStrings.ts'],
+  'src/protocol.ts': ['src/core/graph', 'src/core/run', 'src/webviewStrings.ts'],
   // The webviews' UI strings (English source texts), translated by the host.
   'src/webviewStrings.ts': [],
   'src/cli': core,
@@ -149,4 +150,11 @@ test('no file in src/ is over 600 lines', () => {
     .map((f) => [relative(root, f), readFileSync(f, 'utf8').split('\n').length - 1] as const)
     .filter(([, n]) => n > 600);
   assert.deepEqual(long, []);
+});
+
+test('graph never reads the op registry: nodes carry their role, ops is imported for types only', () => {
+  for (const file of files(join(root, 'src/core/graph'))) {
+    const reached = valueImports(file).filter((f) => relative(root, f).startsWith('src/core/ops/'));
+    assert.deepEqual(reached.map((f) => relative(root, f)), [], `${relative(root, file)} reads the op registry`);
+  }
 });

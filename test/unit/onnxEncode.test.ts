@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GraphNode, GraphValue, ModelGraph } from '../../src/core/graph/modelGraph';
 import { attr } from '../../src/core/ops/lowering';
-import { registerOps } from '../../src/core/ops/registry';
+import { registerOps, roleOfKey } from '../../src/core/ops/registry';
 import { dim } from '../../src/core/shape/dim';
 import { exportOnnx, OnnxExportError } from '../../src/core/onnx/encodeOnnx';
 import { decodeOnnx } from '../../src/core/onnx/decodeOnnx';
@@ -34,7 +34,7 @@ registerOps([
 const shape = (...d: number[]) => d.map(dim);
 const val = (id: string, source: GraphValue['source'], producer: string | null, name?: string): GraphValue => ({ id, shape: shape(2, 3), dtype: 'float32', source, producer, ...(name ? { name } : {}) });
 const node = (id: string, op: string, inputs: string[], outputs: string[], args: GraphNode['args'], modulePath: string | null = null): GraphNode => ({
-  id, op, modulePath, scope: '', attrs: {}, args, inputs, outputs, params: 0, flops: 0, range: null, callPath: [],
+  id, op, role: roleOfKey(op), modulePath, scope: '', attrs: {}, args, inputs, outputs, params: 0, flops: 0, range: null, callPath: [],
 });
 
 function graph(ops: GraphNode[]): ModelGraph {

@@ -152,6 +152,17 @@ describe('einops symbolic dims and constraints', () => {
       (e: unknown) => e instanceof EinopsFailure && /24 or 32/.test(e.hint ?? '') && /length 30/.test(e.message),
     );
   });
+  test('FLOPs: a reduction reads every input element once; EinMix is 2 per multiply-add plus its bias', () => {
+    const dec = new Decoder(false);
+    const ctx = makeCtx();
+    const red = functionOp('einops.reduce')!;
+    const args = bind(red.signature, [dec.decode({ t: [2, 3, 4], dtype: 'float32' }), dec.decode('a b c -> a'), dec.decode('mean')], {});
+    assert.equal(red.flops!(args, red.infer(args, ctx)), 24);
+    const mix = moduleOp('EinMix')!;
+    const attrs = bind(mix.ctor, [dec.decode('b n d -> b n e')], { weight_shape: dec.decode('d e'), bias_shape: dec.decode('e'), d: dec.decode(4), e: dec.decode(5) });
+    const fwd = bind(mix.forward, [dec.decode({ t: [2, 3, 4], dtype: 'float32' })], {});
+    assert.equal(mix.flops(attrs, fwd, mix.infer(attrs, fwd, ctx)), 2 * 30 * 4 + 30);
+  });
   test('the registry provides einops as Python modules', () => {
     assert.ok(providesPythonModule('einops') && providesPythonModule('einops.layers') && providesPythonModule('einops.layers.torch'));
     assert.equal(pythonModuleMember('einops.layers', 'torch'), 'module');

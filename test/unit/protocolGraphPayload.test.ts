@@ -5,12 +5,13 @@ import { graphPayload, attrSummary, scopeChain, shortOpName, groupScope } from '
 import { isGraphPayload, type PayloadFusion } from '../../src/protocol';
 import type { GraphNode, GraphValue, ModelGraph } from '../../src/core/graph/modelGraph';
 import { dim, symDim } from '../../src/core/shape/dim';
+import { roleOfKey } from '../../src/core/ops/index';
 
 function value(id: string, source: GraphValue['source'], producer: string | null, shape = [symDim('B', 4), dim(8)]): GraphValue {
   return { id, shape, dtype: 'float32', source, producer };
 }
 function node(id: string, op: string, scope: string, inputs: string[], outputs: string[], line: number): GraphNode {
-  return { id, op, modulePath: op.startsWith('nn.') ? `${scope ? scope + '.' : ''}${id}` : null, scope, attrs: { in_features: 8, out_features: 8, bias: true }, args: {}, inputs, outputs, params: op.startsWith('nn.') ? 72 : 0, flops: 128, range: { file: '/w/m.py', startLine: line, startCol: 0, endLine: line, endCol: 5 }, callPath: [] };
+  return { id, op, role: roleOfKey(op), modulePath: op.startsWith('nn.') ? `${scope ? scope + '.' : ''}${id}` : null, scope, attrs: { in_features: 8, out_features: 8, bias: true }, args: {}, inputs, outputs, params: op.startsWith('nn.') ? 72 : 0, flops: 128, range: { file: '/w/m.py', startLine: line, startCol: 0, endLine: line, endCol: 5 }, callPath: [] };
 }
 
 function sample(): ModelGraph {

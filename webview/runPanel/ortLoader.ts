@@ -1,4 +1,4 @@
-// Loads onnxruntime-web's wasm backend for the webview: one thread (a webview is not cross-origin isolated), no proxy worker, wasm from the extension's dist/wasm/.
+// Loads onnxruntime-web's wasm-only build for the webview: the threads the page allows (one unless cross-origin isolated), no proxy worker, wasm from the extension's dist/wasm/.
 import * as ort from 'onnxruntime-web/wasm';
 import type { OrtModule } from '../../src/core/run/ortRunner';
 
@@ -9,11 +9,12 @@ let loading: Promise<OrtModule> | null = null;
  * The wasm binary is fetched here and handed over as bytes: the webview's resource server need not serve it
  * with the `application/wasm` type that streaming compilation insists on. `wasmPaths` stays set as the fallback.
  */
-export function loadWebOrt(wasmBase: string, log: (msg: string) => void): Promise<OrtModule> {
+export function loadWebOrt(wasmBase: string, log: (msg: string) => void, threads = 1): Promise<OrtModule> {
   loading ??= (async () => {
     const base = wasmBase.endsWith('/') ? wasmBase : `${wasmBase}/`;
     ort.env.wasm.wasmPaths = base;
-    ort.env.wasm.numThreads = 1;
+    // the first call fixes the count: onnxruntime-web starts its wasm once
+    ort.env.wasm.numThreads = Math.max(1, Math.floor(threads));
     ort.env.wasm.proxy = false;
     ort.env.logLevel = 'error';
     try {

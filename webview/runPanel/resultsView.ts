@@ -1,5 +1,7 @@
 // Renders a run's results: a card per model (outputs, stats, latency, cost), the comparison table, per-layer statistics and fusion heatmaps.
-import type { ModelResult, RunResult, TensorStats } from '../../src/protocol';
+import type { BackendInfo, ModelResult, RunResult, TensorStats } from '../../src/protocol';
+import { backendText } from '../../src/core/run/backend';
+import { backendStrings, type BackendStrings } from './backendStrings';
 import { h } from '../shared/dom';
 import { compact, ms, num } from '../shared/format';
 import type { Strings } from '../shared/strings';
@@ -12,13 +14,16 @@ function statsCells(s: TensorStats): HTMLElement[] {
   return [s.mean, s.std, s.min, s.max].map((v) => h('td', { class: 'num' }, num(v)));
 }
 
-function modelCard(m: ModelResult, s: Strings): HTMLElement {
-  const card = h('div', { class: `model${m.ok ? '' : ' failed'}`, 'data-testid': 'model-result', 'data-model': m.name, 'data-ok': String(m.ok) });
+function modelCard(m: ModelResult, s: Strings, bs: BackendStrings): HTMLElement {
+  const card = h('div', { class: `model${m.ok ? '' : ' failed'}`, 'data-testid': 'model-result', 'data-model': m.name, 'data-ok': String(m.ok), 'data-backend': m.backend?.kind ?? '' });
   card.append(h('h3', {}, m.name, m.ok ? '' : ` — ${s.failed}`));
   card.append(h('table', {},
     h('tr', {}, h('th', {}, s.params), h('td', { class: 'num', 'data-testid': 'params' }, compact(m.params)), h('th', {}, s.flops), h('td', { class: 'num', 'data-testid': 'flops' }, compact(m.flops))),
-    h('tr', {}, h('th', {}, `${s.latency} (${s.create})`), h('td', { class: 'num', 'data-testid': 'create-ms' }, ms(m.createMs)), h('th', {}, s.run), h('td', { class: 'num', 'data-testid': 'run-ms' }, ms(m.runMs))),
+    h('tr', {}, h('th', {}, `${s.latency} (${s.create})`), h('td', { class: 'num', 'data-testid': 'create-ms' }, ms(m.createMs)), h('th', {}, bs.firstRun), h('td', { class: 'num', 'data-testid': 'run-ms' }, ms(m.runMs))),
+    ...(m.backend ? [backendRow(m.backend, bs)] : []),
   ));
+  if (m.backend?.fallback) card.append(h('p', { class: 'warn', 'data-testid': 'fallback-reason' }, `${bs.fallbackTo}: ${m.backend.fallback}`));
+  if (m.backend?.note) card.append(h('p', { class: 'muted', 'data-testid': 'backend-note' }, m.backend.note));
   if (m.weights !== undefined) card.append(h('div', { class: 'muted', 'data-testid': 'model-weights' }, `${s.weights}: ${m.weights}`));
   if (m.weightChange) card.append(weightChangeTable(m.weightChange, s));
   if (!m.ok) {
@@ -117,12 +122,19 @@ function featureMapSection(maps: readonly FeatureMap[], s: Strings): HTMLElement
   return sec;
 }
 
-export function resultsView(local: LocalRunResult, s: Strings): HTMLElement {
+/** The engine of a model's run and, once Time 5 runs has measured it, its warm median. */
+function backendRow(b: BackendInfo, bs: BackendStrings): HTMLElement {
+  return h('tr', {},
+    h('th', {}, bs.backend), h('td', { 'data-testid': 'backend', 'data-backend': b.kind, 'data-threads': String(b.threads), title: b.fallback ?? '' }, backendText(b)),
+    h('th', {}, bs.warmMedian), h('td', { class: 'num', 'data-testid': 'warm-median' }, bs.notTimed));
+}
+
+export function resultsView(local: LocalRunResult, s: Strings, bs: BackendStrings = backendStrings('en')): HTMLElement {
   const r = local.result;
   const root = h('div', { 'data-testid': 'run-results', 'data-run-id': String(r.runId) });
   if (r.error) root.append(h('p', { class: 'error', 'data-testid': 'run-error' }, r.error));
   if (r.cancelled) root.append(h('p', { class: 'warn' }, s.cancelled));
-  root.append(h('section', {}, h('div', { class: 'models' }, ...r.models.map((m) => modelCard(m, s)))));
+  root.append(h('section', {}, h('div', { class: 'models' }, ...r.models.map((m) => modelCard(m, s, bs)))));
   if (r.models.filter((m) => m.ok).length > 1) root.append(compareTable(r, s));
   const layers = layerTables(r, s);
   if (layers) root.append(layers);

@@ -1,20 +1,25 @@
 // The run panel: receives models and inputs from the host, runs them in onnxruntime-web, shows and posts the results; seed and image can be changed for a rerun.
-import type { FromRunPanel, RunInput, RunPhase, ToRunPanel } from '../../src/protocol';
-import { createOrtRunner } from '../../src/core/run/ortRunner';
+import type { ExecutionChoice, FromRunPanel, RunInput, RunPhase, ToRunPanel } from '../../src/protocol';
 import type { RunTensor } from '../../src/core/run/runner';
 import { bytesOf, unhandled } from '../../src/protocol';
-import { button, textField } from '../shared/controls';
+import { backendText, PROVIDER_CHOICES, type ProviderChoice } from '../../src/core/run/backend';
+import { button, dropdown, textField } from '../shared/controls';
 import { h } from '../shared/dom';
 import type { Strings, StringKey } from '../shared/strings';
 import type { WebviewHost } from '../shared/vscodeApi';
 import { imageTensor } from './imageInput';
-import { loadWebOrt } from './ortLoader';
+import { Backends } from './backends';
+import { backendStrings, type BackendStrings } from './backendStrings';
+import { timeBackends, timingRows } from './backendTiming';
 import { resultsView } from './resultsView';
-import { runModels, steadyState } from './runModels';
+import { runModels } from './runModels';
 import { tensorFor } from './seededInputs';
 import { warmUp } from './warmUp';
 
 type RunMessage = Extract<ToRunPanel, { type: 'run' }>;
+
+/** Without settings from the host: WebGPU when it works, wasm otherwise, at most 4 threads where the page allows threads. */
+const DEFAULT_EXECUTION: ExecutionChoice = { provider: 'auto', maxThreads: 4 };
 
 export interface RunPanelState {
   readonly seed: number | null;
@@ -37,9 +42,19 @@ export class RunApp {
   private lastRun: { req: RunMessage; inputs: { name: string; tensor: RunTensor }[] } | null = null;
   private readonly seedField;
   private readonly filePicker = h('input', { type: 'file', accept: 'image/png,image/jpeg,image/webp,image/gif,image/bmp', hidden: '' });
+  private readonly backends: Backends;
+  private readonly bs: BackendStrings;
+  /** The panel's own execution choice, when the user picked one there (else the setting's, from each run request). */
+  private providerOverride: ProviderChoice | null = null;
+  private readonly providerField;
 
-  constructor(root: HTMLElement, private readonly host: WebviewHost<FromRunPanel, RunPanelState>, private readonly s: Strings, private readonly wasmBase: string) {
+  constructor(root: HTMLElement, private readonly host: WebviewHost<FromRunPanel, RunPanelState>, private readonly s: Strings, wasmBase: string, lang: 'en' | 'zh-cn' = 'en') {
     const saved = host.getState();
+    this.backends = new Backends(wasmBase, (level, message) => this.host.post({ type: 'log', level, message }));
+    this.bs = backendStrings(lang);
+    this.providerField = dropdown(PROVIDER_CHOICES.map((value) => ({ value, label: value === 'webgpu' ? 'WebGPU' : value })), (v) => {
+      if ((PROVIDER_CHOICES as readonly string[]).includes(v)) this.providerOverride = v as ProviderChoice;
+    }, { testId: 'execution-provider', title: this.bs.providerTitle, value: 'auto' });
     this.seedField = textField(() => undefined, { testId: 'seed', value: saved?.seed != null ? String(saved.seed) : '', size: 8 });
     this.filePicker.addEventListener('change', () => void this.pickImage());
     root.append(
@@ -50,6 +65,7 @@ export class RunApp {
           button(s.rerun, () => void this.rerunWithSeed(), { appearance: 'primary', testId: 'rerun' }),
           button(s.pickImage, () => this.filePicker.click(), { testId: 'pick-image' }),
           button(s.measure, () => void this.measure(), { testId: 'measure', title: s.measureTitle }),
+          h('span', {}, `${this.bs.backend}:`), this.providerField,
           this.filePicker),
         this.inputInfo, this.status, this.steady),
       this.results,
@@ -57,10 +73,17 @@ export class RunApp {
     this.status.textContent = s.waiting;
   }
 
+  /** The request's execution choice (the setting), with the panel's own pick of provider over it. */
+  private execution(req: RunMessage): ExecutionChoice {
+    const base = req.execution ?? DEFAULT_EXECUTION;
+    return this.providerOverride ? { ...base, provider: this.providerOverride } : base;
+  }
+
   receive(msg: ToRunPanel): void {
     switch (msg.type) {
       case 'run': {
         this.request = msg;
+        if (!this.providerOverride) this.providerField.value = msg.execution?.provider ?? DEFAULT_EXECUTION.provider;
         const seeded = msg.inputs.find((i) => i.source.kind === 'seeded');
         if (seeded?.source.kind === 'seeded') this.seedField.value = String(seeded.source.seed);
         void this.run(msg);
@@ -92,17 +115,18 @@ export class RunApp {
     };
     try {
       progress(null, 'loading-runtime', 0);
-      const runner = createOrtRunner(await loadWebOrt(this.wasmBase, (m) => this.host.post({ type: 'log', level: 'warn', message: m })));
-      const startMs = await warmUp(runner);
+      const exec = this.execution(req);
+      const startMs = await warmUp((await this.backends.wasm(exec.maxThreads)).runner);
       if (startMs > 0) this.host.post({ type: 'log', level: 'info', message: `onnxruntime-web started in ${Math.round(startMs)} ms` });
       progress(null, 'preparing-input', 0);
       const inputs = await Promise.all(req.inputs.map(async (inp, i) => ({ name: inp.name, tensor: await this.tensor(inp, i) })));
       this.lastRun = { req, inputs };
       this.steady.replaceChildren();
+      const runner = this.backends.runner(exec.provider, exec.maxThreads);
       const local = await runModels(req.runId, req.models, inputs, runner, { progress, cancelled: () => this.cancelledRun === req.runId }, req.previewCount ?? 8);
       progress(null, 'done', 1);
       this.status.textContent = '';
-      this.results.replaceChildren(resultsView(local, this.s));
+      this.results.replaceChildren(resultsView(local, this.s, this.bs));
       this.host.post({ type: 'runResult', ...local.result });
     } catch (err) {
       const text = err instanceof Error ? err.message : String(err);
@@ -114,7 +138,7 @@ export class RunApp {
     }
   }
 
-  /** Steady-state time of each model of the last run (same session, warm, outputs only), shown and logged. */
+  /** Steady-state time of each model of the last run on every backend the setting allows (same session, warm, outputs only), shown and logged. */
   private async measure(): Promise<void> {
     const last = this.lastRun;
     if (!last || this.running) return;
@@ -122,13 +146,22 @@ export class RunApp {
     this.cancelledRun = null;
     try {
       this.steady.textContent = `${this.s.measure}…`;
-      const runner = createOrtRunner(await loadWebOrt(this.wasmBase, (m) => this.host.post({ type: 'log', level: 'warn', message: m })));
-      const runs = await steadyState(last.req.models, last.inputs, runner, 5, () => this.cancelledRun === last.req.runId);
-      this.steady.replaceChildren(...runs.map((r) => h('div', { 'data-model': r.model, 'data-median-ms': r.medianMs.toFixed(1), 'data-cold-ms': r.coldMs.toFixed(1), 'data-warm-ms': JSON.stringify(r.warmMs.map((t) => Math.round(t * 10) / 10)) },
-        `${r.model}: ${this.s.steadyState} ${Math.round(r.medianMs)} ms (${r.warmMs.map((t) => Math.round(t)).join(', ')}); ${this.s.coldRun} ${Math.round(r.coldMs)} ms`)));
-      for (const r of runs) {
-        this.host.post({ type: 'log', level: 'info', message: `steady state ${r.model}: warm median ${r.medianMs.toFixed(0)} ms of ${r.warmMs.length} runs [${r.warmMs.map((t) => t.toFixed(0)).join(', ')}], cold run ${r.coldMs.toFixed(0)} ms (1 thread, outputs only)` });
+      const exec = this.execution(last.req);
+      const { engines, gpuReason } = await this.backends.engines(exec.provider, exec.maxThreads);
+      const timings = await timeBackends(last.req.models, last.inputs, engines, 5, () => this.cancelledRun === last.req.runId);
+      this.steady.replaceChildren(...timingRows(timings, gpuReason, { ...this.bs, steadyState: this.s.steadyState, coldRun: this.s.coldRun }));
+      for (const r of timings.runs) {
+        const where = r.backend ? backendText(r.backend) : 'wasm';
+        this.host.post({ type: 'log', level: 'info', message: `steady state ${r.model} on ${where}: warm median ${r.medianMs.toFixed(0)} ms of ${r.warmMs.length} runs [${r.warmMs.map((t) => t.toFixed(0)).join(', ')}], cold run ${r.coldMs.toFixed(0)} ms (outputs only)` });
+        // the model's card shows the warm median of the backend it ran on
+        const card = [...this.results.querySelectorAll<HTMLElement>('[data-testid="model-result"]')].find((c) => c.dataset.model === r.model && c.dataset.backend === (r.backend?.kind ?? 'wasm'));
+        const cell = card?.querySelector('[data-testid="warm-median"]');
+        if (cell) cell.textContent = `${Math.round(r.medianMs)} ms`;
       }
+      for (const c of timings.agreement) {
+        this.host.post({ type: 'log', level: c.within ? 'info' : 'warn', message: `${c.model}: ${backendText(c.a)} vs ${backendText(c.b)} max |a − b| ${c.maxAbsDiff} (tolerance ${c.tolerance} × max(1, ${c.maxAbsRef}))` });
+      }
+      if (gpuReason) this.host.post({ type: 'log', level: 'info', message: `Time 5 runs: WebGPU not timed (${gpuReason})` });
     } catch (err) {
       this.steady.textContent = err instanceof Error ? err.message : String(err);
     } finally {

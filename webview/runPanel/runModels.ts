@@ -3,6 +3,7 @@ import type { Comparison, LayerResult, ModelResult, OutputResult, RunModel, RunP
 import { bytesOf } from '../../src/protocol';
 import { compareTensors, sameShape } from '../../src/core/run/compareTensors';
 import type { Runner, RunTensor } from '../../src/core/run/runner';
+import type { BackendInfo } from '../../src/core/run/backend';
 import { statsFromVector, tensorStats, type TensorStats as CoreStats } from '../../src/core/run/tensorStats';
 import { modelInputNames, summaryGateFeed } from '../../src/core/run/layerStats';
 import { heatmap, type Heatmap } from './featureMap';
@@ -115,9 +116,10 @@ export async function runModels(runId: number, models: readonly RunModel[], inpu
           if (map) featureMaps.push({ model: model.name, fusion: tap.fusion, role: tap.role, label: tap.label, level: tap.level ?? '', dims: [...stats.dims], map });
         }
       }
-      results.push({ name: model.name, ok: true, outputs, layers, createMs: session.sessionCreateMs, runMs: session.lastRunMs ?? 0, params: model.params, flops: model.flops, ...weightsOf(model) });
+      const backend = session.backend ? { backend: session.backend } : {};
+      results.push({ name: model.name, ok: true, outputs, layers, createMs: session.sessionCreateMs, runMs: session.lastRunMs ?? 0, params: model.params, flops: model.flops, ...backend, ...weightsOf(model) });
     } catch (err) {
-      results.push(failed(model, err, session.sessionCreateMs, session.lastRunMs ?? 0));
+      results.push({ ...failed(model, err, session.sessionCreateMs, session.lastRunMs ?? 0), ...(session.backend ? { backend: session.backend } : {}) });
     } finally {
       await session.dispose();
     }
@@ -139,6 +141,10 @@ export interface SteadyState {
   /** Later runs of the same session, in order. */
   readonly warmMs: readonly number[];
   readonly medianMs: number;
+  /** The engine it ran on, when the runner says. */
+  readonly backend?: BackendInfo;
+  /** The model's outputs of the last run (for comparing backends). */
+  readonly outputs: readonly RunTensor[];
 }
 
 /**
@@ -149,21 +155,25 @@ export interface SteadyState {
 export async function steadyState(models: readonly RunModel[], inputs: readonly { name: string; tensor: RunTensor }[], runner: Runner, runs: number, cancelled: () => boolean): Promise<SteadyState[]> {
   const out: SteadyState[] = [];
   for (const model of models) {
+    await new Promise<void>((r) => setTimeout(r, 0));
     if (cancelled() || model.externalData?.length) continue;
     const session = await runner.createSession(bytesOf(model.onnx));
     try {
       // the in-graph summaries off: the model alone, as the Node bench runs it
       const feeds = feedsFor(session.inputNames, inputs, false);
       const fetch = modelOutputs(model, session.outputNames);
-      await session.run(feeds, fetch);
+      let last = await session.run(feeds, fetch);
       const coldMs = session.lastRunMs ?? 0;
       const warmMs: number[] = [];
       for (let i = 0; i < runs && !cancelled(); i++) {
-        await session.run(feeds, fetch);
+        // a macrotask between runs: the runtime's promises settle as microtasks, and the page (a cancel, a click) waits on them
+        await new Promise<void>((r) => setTimeout(r, 0));
+        last = await session.run(feeds, fetch);
         warmMs.push(session.lastRunMs ?? 0);
       }
       const sorted = [...warmMs].sort((a, b) => a - b);
-      out.push({ model: model.name, coldMs, warmMs, medianMs: sorted.length ? sorted[Math.floor(sorted.length / 2)]! : coldMs });
+      const outputs = fetch.map((n) => last[n]).filter((t): t is RunTensor => t !== undefined);
+      out.push({ model: model.name, coldMs, warmMs, medianMs: sorted.length ? sorted[Math.floor(sorted.length / 2)]! : coldMs, outputs, ...(session.backend ? { backend: session.backend } : {}) });
     } finally {
       await session.dispose();
     }

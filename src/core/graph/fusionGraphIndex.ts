@@ -1,6 +1,6 @@
 // Lookup tables over a ModelGraph for the fusion analysis: producers, consumers, data-dependence, ancestry, variable names.
 import type { AttrValue, GraphNode, GraphValue, LineRecord, ModelGraph } from './modelGraph';
-import { classifyOp, type OpClass } from './fusionOps';
+import type { OpClass } from './fusionOps';
 
 export class FusionGraphIndex {
   readonly nodeById = new Map<string, GraphNode>();
@@ -18,11 +18,11 @@ export class FusionGraphIndex {
     graph.nodes.forEach((n, i) => {
       this.nodeById.set(n.id, n);
       this.nodeOrder.set(n.id, i);
-      const cls = classifyOp(n.op);
+      const cls = n.role.kind;
       // `x @ W` with a weight tensor (an exported Linear) is a layer, not a merge of two tensors.
       const weightMatmul = cls === 'matmul' && n.inputs.some((v) => !this.dataValues.has(v)) && n.inputs.some((v) => this.dataValues.has(v));
       // An exported Embedding is a Gather from a weight table.
-      const tableGather = n.op === 'onnx.Gather' && n.inputs.length === 2 && !this.dataValues.has(n.inputs[0] as string) && this.dataValues.has(n.inputs[1] as string);
+      const tableGather = n.role.detail === 'gather' && n.inputs.length === 2 && !this.dataValues.has(n.inputs[0] as string) && this.dataValues.has(n.inputs[1] as string);
       this.classOf.set(n.id, weightMatmul ? 'linear' : tableGather ? 'embedding' : cls);
       // Shape queries (`x.size()`) read a tensor without using its data: they are not consumers.
       const seen = new Set<string>();
@@ -35,7 +35,7 @@ export class FusionGraphIndex {
       }
       // Nodes come in execution order, so a node's inputs are classified before it. A tensor's shape
       // (ONNX `Shape`, and what is computed from it) is metadata, not data.
-      const isShape = /^(onnx\.shape|tensor\.size|onnx\.size)$/i.test(n.op);
+      const isShape = n.role.detail === 'shape';
       if (!isShape && n.inputs.some((v) => this.dataValues.has(v))) for (const o of n.outputs) this.dataValues.add(o);
     });
     for (const rec of graph.lines) {

@@ -179,7 +179,7 @@ function stackSumMerge(index: FusionGraphIndex, node: GraphNode, anchors: Anchor
     // An exported stack: Concat of Unsqueezes.
     if (index.opClass(p) !== 'concat') return null;
     const parts = index.dataInputs(p).map((x) => index.producer(x));
-    if (parts.length < 2 || !parts.every((q) => q && opName(q.op) === 'unsqueeze' && index.dataInputs(q).length === 1)) return null;
+    if (parts.length < 2 || !parts.every((q) => q && q.role.detail === 'unsqueeze' && index.dataInputs(q).length === 1)) return null;
     const us = parts as GraphNode[];
     return { node: p, levels: us.map((q) => index.dataInputs(q)[0] as string), nodes: [p.id, ...us.map((q) => q.id)] };
   };

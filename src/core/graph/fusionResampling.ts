@@ -2,7 +2,7 @@
 import type { Shape } from '../shape/shape';
 import type { AttrValue, GraphNode } from './modelGraph';
 import type { FusionGraphIndex } from './fusionGraphIndex';
-import { poolKind, type OpClass } from './fusionOps';
+import type { OpClass } from './fusionOps';
 import { dimRatio } from './levels';
 import type { ResampleStep } from './fusionTypes';
 
@@ -63,6 +63,13 @@ function constPads(index: FusionGraphIndex, node: GraphNode): number[] | null {
   return null;
 }
 
+const POOL_KINDS = ['max', 'avg', 'adaptive-max', 'adaptive-avg', 'lp'] as const;
+
+/** The pool's kind as its role states it (`MaxPool2d` → max). */
+function poolKindOf(node: GraphNode): (typeof POOL_KINDS)[number] {
+  return POOL_KINDS.find((k) => k === node.role.detail) ?? 'avg';
+}
+
 function isOneByOne(kernel: number[] | null): boolean {
   return kernel !== null && kernel.every((k) => k === 1);
 }
@@ -74,13 +81,13 @@ function stepOf(index: FusionGraphIndex, node: GraphNode, cls: OpClass, input: s
   const n = spatialRank(inShape);
   switch (cls) {
     case 'pool':
-      return { kind: 'pool', op: node.op, pool: poolKind(node.op), kernel: intList(index.attr(node, 'kernel_size', 'output_size', 'kernel_shape'), n), scale: scaleOf(index, input, output), line };
+      return { kind: 'pool', op: node.op, pool: poolKindOf(node), kernel: intList(index.attr(node, 'kernel_size', 'output_size', 'kernel_shape'), n), scale: scaleOf(index, input, output), line };
     case 'interpolate': {
       const mode = index.attr(node, 'mode');
       const size = intList(index.attr(node, 'size'), n);
       const sf = index.attr(node, 'scale_factor');
       const scaleFactor = typeof sf === 'number' ? Array.from({ length: n }, () => sf) : Array.isArray(sf) ? (sf.filter((x) => typeof x === 'number') as number[]) : null;
-      const m = typeof mode === 'string' ? mode : /bilinear/i.test(node.op) ? 'bilinear' : 'nearest';
+      const m = typeof mode === 'string' ? mode : node.role.detail === 'bilinear' ? 'bilinear' : 'nearest';
       return { kind: 'interpolate', op: node.op, mode: m, scaleFactor, size, scale: scaleOf(index, input, output), line };
     }
     case 'shuffle':
@@ -112,8 +119,7 @@ function stepOf(index: FusionGraphIndex, node: GraphNode, cls: OpClass, input: s
       const norm = dims?.map((d) => (d < 0 ? d + rank : d)) ?? null;
       // Reducing over channels makes a descriptor of the same level, not a resampled copy of it.
       if (!norm || norm.includes(chan)) return null;
-      const base = node.op.slice(node.op.lastIndexOf('.') + 1).replace(/_$/, '');
-      return { kind: 'reduce', op: node.op, reduce: base, dims: norm, line };
+      return { kind: 'reduce', op: node.op, reduce: node.role.detail ?? node.op, dims: norm, line };
     }
     default:
       return null;

@@ -12,7 +12,7 @@ import { dimEquals } from '../shape/dim';
 import type { Shape } from '../shape/shape';
 import type { GraphNode } from './modelGraph';
 import type { FusionGraphIndex } from './fusionGraphIndex';
-import { isLayerClass, opBaseName, type OpClass } from './fusionOps';
+import { isLayerClass, type OpClass } from './fusionOps';
 import type { Level } from './fusionTypes';
 
 /** A size ratio snapped to a whole factor (or its reciprocal) when within 25 %. */
@@ -48,7 +48,7 @@ function spatialProduct(shape: Shape): number {
 
 /** Axis order after `permute(dims)` / `transpose(d0, d1)`, or null when the node is neither or its dims are unknown. */
 function axisOrder(index: FusionGraphIndex, node: GraphNode, rank: number): number[] | null {
-  const base = opBaseName(node.op);
+  const base = node.role.detail;
   const norm = (d: number): number => (d < 0 ? d + rank : d);
   if (base === 'permute' || (base === 'transpose' && index.attr(node, 'perm') !== undefined)) {
     const dims = index.attr(node, 'dims', 'perm');
@@ -75,7 +75,7 @@ function intArg(index: FusionGraphIndex, node: GraphNode, ...names: string[]): n
 
 /** Axes after ops that add or drop axes (stack, unsqueeze, squeeze, reductions without keepdim); null when not such an op. */
 function axesAfterRankChange(index: FusionGraphIndex, node: GraphNode, cls: OpClass, main: readonly (number | null)[], inShape: Shape, outRank: number): (number | null)[] | null {
-  const base = opBaseName(node.op);
+  const base = node.role.detail;
   const insert = (d: number): (number | null)[] => {
     const at = d < 0 ? d + outRank : d;
     return [...main.slice(0, at), null, ...main.slice(at)];
@@ -117,7 +117,7 @@ export function computeLevels(index: FusionGraphIndex): Map<string, Level> {
   for (const inp of graph.inputs) {
     const shape = inp.shape;
     const isFloat = inp.dtype.startsWith('float') || inp.dtype === 'bfloat16';
-    const feeds1d = index.consumers(inp.value).some((n) => /1d$/.test(opBaseName(n.op)));
+    const feeds1d = index.consumers(inp.value).some((n) => n.role.rank === 1);
     if (isFloat && (shape.length >= 4 || (shape.length === 3 && feeds1d))) spatialInputs.push({ value: inp.value, shape });
   }
   const reference = [...spatialInputs].sort((a, b) => spatialProduct(b.shape) - spatialProduct(a.shape))[0];

@@ -37,10 +37,28 @@ export type AttrValue =
   | { readonly [key: string]: AttrValue };
 
 /** One leaf operation: a leaf module call (`nn.Conv2d`), a function (`torch.cat`), a method or an operator. */
+/** The kinds of op the fusion analysis and depth counting tell apart (the op registry's OpKind, restated: graph never imports ops). */
+export type NodeKind =
+  | 'concat' | 'stack' | 'add' | 'sub' | 'mul' | 'div' | 'sum' | 'matmul'
+  | 'softmax' | 'sigmoid' | 'mha' | 'sdpa'
+  | 'conv' | 'convT' | 'linear' | 'embedding' | 'weighted'
+  | 'norm' | 'pool' | 'interpolate' | 'pad' | 'shuffle'
+  | 'layout' | 'dropout' | 'reduce' | 'other';
+
+/** What a node's op is, stamped by whoever builds the graph from the op registry or the ONNX op table (see ops/roles.ts). */
+export interface NodeRole {
+  readonly kind: NodeKind;
+  /** pool kind, an interpolation's fixed mode, a reduction's name, how a layout op moves axes, `gather`, `shape`. */
+  readonly detail?: string;
+  /** Spatial axes the op fixes (`Conv1d` → 1). */
+  readonly rank?: 1 | 2 | 3;
+}
+
 export interface GraphNode {
   readonly id: string;
   /** Registry key: `nn.Conv2d`, `F.interpolate`, `torch.cat`, `Tensor.view`, `op.add`. */
   readonly op: string;
+  readonly role: NodeRole;
   /** torch-style path of the leaf module for module calls (`conv2.1`), else null. */
   readonly modulePath: string | null;
   /** Path of the module whose forward made the call (`up1`, `''` for the root). */

@@ -24,13 +24,15 @@ import type { ClassDef, FuncDef, PyModule, Range, Stmt } from '../python/ast';
 import { PythonParser } from '../python/pythonParser';
 import type { Diagnostic, ModelGraph } from '../graph/modelGraph';
 import type { Shape } from '../shape/shape';
-import { exprEval, exprSymbols } from '../shape/expr';
+import { exprEval, exprFormat, exprSymbols } from '../shape/expr';
+import type { SizeConstraint } from './facts';
 import { BudgetExceeded, isStackExhausted, TOO_DEEP, type InterpOptions, type Interpreter } from './interpreter';
 import { asObject, instanceOf, type Instance, type ModuleScope } from './objects';
 import { buildModel, forwardModel, loadFile, moduleClasses, type ModelInput } from './runModel';
 import { formatInputSpec, parseInputSpecs, specShape, type InputKind, type InputSpec, type SpecSource } from './inputSpec';
 import { exampleSpecs } from './exampleSpecs';
 import { namedModules } from './moduleRuntime';
+import { worldFor } from './moduleWorld';
 
 export interface ModelRequest {
   readonly expr: string;
@@ -51,6 +53,13 @@ export interface AnalyzeRequest {
   readonly budget?: { readonly maxSteps?: number; readonly timeMs?: number };
   /** Analyse only these classes (others are listed without a graph). */
   readonly onlyClasses?: readonly string[];
+  /**
+   * Imported modules are kept between analyses (moduleWorld.ts) and run again only when their file's version
+   * changes: this tells the version cheaply (mtime and size); without it the text is compared.
+   */
+  readonly fileVersion?: (path: string) => string | null;
+  /** false: a fresh interpreter that keeps nothing (every import parsed and run again). */
+  readonly reuseModules?: boolean;
 }
 
 export interface ChosenSpec {
@@ -93,7 +102,10 @@ export interface FileAnalysis {
 
 // ---------------------------------------------------------------- parsing of imported files
 
+/** Parsed imported files by path (kept while their text is the same); bounded by the total size of their text. */
 const parseCache = new Map<string, { text: string; mod: PyModule }>();
+let parseCacheChars = 0;
+const PARSE_CACHE_CHARS = 64 * 1024 * 1024;
 
 function parseOther(text: string, file: string): PyModule {
   const hit = parseCache.get(file);
@@ -101,8 +113,16 @@ function parseOther(text: string, file: string): PyModule {
   const p = new PythonParser();
   try {
     const mod = p.parse(text).module;
-    if (parseCache.size > 200) parseCache.clear();
+    if (hit) parseCacheChars -= hit.text.length;
+    parseCache.delete(file);
+    // The oldest entries go first when the cache is full (an installed library has a few hundred files).
+    for (const [k, v] of parseCache) {
+      if (parseCacheChars + text.length <= PARSE_CACHE_CHARS) break;
+      parseCache.delete(k);
+      parseCacheChars -= v.text.length;
+    }
     parseCache.set(file, { text, mod });
+    parseCacheChars += text.length;
     return mod;
   } finally {
     p.dispose();
@@ -129,13 +149,20 @@ export class FileAnalyzer {
       maxSteps: b.maxSteps ?? 2_000_000,
       deadline: performance.now() + (b.timeMs ?? 2000),
       readFile: this.req.readFile,
+      isDir: this.req.isDir,
       parse: (text, file) => (file === this.req.file && text === this.req.text ? this.mod : parseOther(text, file)),
       searchRoots: this.req.searchRoots ?? [],
     };
   }
 
   load(): { ip: Interpreter; scope: ModuleScope } {
-    return loadFile(this.options(), this.mod, moduleNameOf(this.req.file));
+    const opts = this.options();
+    if (this.req.reuseModules === false) return loadFile(opts, this.mod, moduleNameOf(this.req.file));
+    const world = worldFor(opts);
+    const ip = world.interpreter(opts, this.req.fileVersion);
+    const scope = ip.runModule(this.mod, opts.file, moduleNameOf(this.req.file));
+    world.settle(this.req.fileVersion ?? ((p) => this.req.readFile?.(p) ?? null));
+    return { ip, scope };
   }
 
   exampleSpecs(scope: ModuleScope): Map<string, InputSpec[]> {
@@ -251,8 +278,10 @@ const ZERO: Range = { startLine: 0, startCol: 0, endLine: 0, endCol: 0 };
  * Solves the Linear constraints recorded during a run (feature size as an expression of the input's symbolic
  * dims = in_features) for one common spatial size; states the result in words.
  */
-export function solveSizes(cons: readonly { expr: import('../shape/expr').Expr; equals: number; range: Range | null }[], spec: ChosenSpec): { note: string; symbols: [string, number][]; range: Range | null } | null {
-  if (!cons.length) return null;
+export function solveSizes(all: readonly SizeConstraint[], spec: ChosenSpec): { note: string; symbols: [string, number][]; range: Range | null } | null {
+  const cons = all.filter((c) => c.equals !== undefined);
+  const splits = all.filter((c) => c.divisibleBy !== undefined);
+  if (!cons.length) return splits.length ? solveSplits(splits, spec) : null;
   const names = [...new Set(cons.flatMap((c) => exprSymbols(c.expr)))];
   const spatial = names.filter((n) => n !== 'B');
   if (!spatial.length) return null;
@@ -262,7 +291,7 @@ export function solveSizes(cons: readonly { expr: import('../shape/expr').Expr; 
   for (let s = 1; s <= 4096; s++) {
     const env = new Map(fixed);
     for (const n of spatial) env.set(n, s);
-    if (cons.every((c) => exprEval(c.expr, env) === c.equals)) fits.push(s);
+    if (cons.every((c) => exprEval(c.expr, env) === c.equals) && splits.every((c) => fitsSplit(c, env))) fits.push(s);
   }
   const c = cons[0];
   const label = spatial.length === 2 ? `${spatial.join('×')}` : spatial.join(', ');
@@ -274,6 +303,34 @@ export function solveSizes(cons: readonly { expr: import('../shape/expr').Expr; 
   const sizeText = spatial.map(() => String(best)).join('×');
   const others = fits.length > 1 ? ` (sizes ${fits[0]}–${fits[fits.length - 1]} give the same flattened size)` : '';
   return { note: `Linear(in_features=${c.equals}) only admits ${sizeText} inputs${others}`, symbols: spatial.map((n) => [n, best]), range: c.range };
+}
+
+const fitsSplit = (c: SizeConstraint, env: ReadonlyMap<string, number>): boolean => {
+  const v = exprEval(c.expr, env);
+  return v !== null && v > 0 && v % c.divisibleBy! === 0;
+};
+
+/**
+ * Only einops splits constrain the input (`(h p1)` with p1=8 over H/4): nothing to say when the spec's sizes fit;
+ * else the common spatial size nearest above the spec's that fits every split.
+ */
+function solveSplits(splits: readonly SizeConstraint[], spec: ChosenSpec): { note: string; symbols: [string, number][]; range: Range | null } | null {
+  const names = [...new Set(splits.flatMap((c) => exprSymbols(c.expr)))];
+  const spatial = names.filter((n) => n !== 'B');
+  if (!spatial.length) return null;
+  const env = new Map(names.map((n): [string, number] => [n, spec.symbols[n] ?? (n === 'B' ? 1 : 224)]));
+  if (splits.every((c) => fitsSplit(c, env))) return null;
+  const c = splits.find((x) => !fitsSplit(x, env))!;
+  const start = Math.max(...spatial.map((n) => env.get(n)!));
+  for (let s = start; s <= 4096; s++) {
+    const e = new Map(env);
+    for (const n of spatial) e.set(n, s);
+    if (splits.every((x) => fitsSplit(x, e))) {
+      const label = spatial.length === 2 ? spatial.join('×') : spatial.join(', ');
+      return { note: `an einops pattern splits ${exprFormat(c.expr)} into chunks of ${c.divisibleBy}: ${label} = ${s} fits`, symbols: spatial.map((n) => [n, s]), range: c.range };
+    }
+  }
+  return { note: `an einops pattern splits ${exprFormat(c.expr)} into chunks of ${c.divisibleBy}, which no input size up to 4096 fits`, symbols: [], range: c.range };
 }
 
 function twoAdic(n: number): number {
@@ -311,30 +368,8 @@ function forwardParams(root: Instance): string[] {
 /** The input spec the first parameterised layer implies (`Bx3xHxW` for a Conv2d with 3 input channels). */
 /** The input a parameterised layer implies (`Bx3xHxW` for a Conv2d with 3 input channels) and its kind. */
 function layerInput(m: Instance): { kind: string; spec: InputSpec } | null {
-  const t = m.leaf?.type;
-  const a = m.leafAttrs;
-  if (!t || !a) return null;
-  const int = (k: string) => {
-    const v = a[k];
-    return v && v.kind === 'int' ? v.dim.value : null;
-  };
-  const spatial = (nd: string) => (nd === '1' ? ['L'] : nd === '2' ? ['H', 'W'] : ['D', 'H', 'W']);
-  const conv = /^Conv(Transpose)?([123])d$/.exec(t);
-  if (conv) {
-    const c = int('in_channels');
-    return c === null ? null : { kind: `map${conv[2]}`, spec: { name: null, dims: ['B', c, ...spatial(conv[2])], dtype: 'float32' } };
-  }
-  const bn = /^(BatchNorm|InstanceNorm)([123])d$/.exec(t);
-  if (bn) {
-    const c = int('num_features');
-    return c === null ? null : { kind: `map${bn[2]}`, spec: { name: null, dims: ['B', c, ...spatial(bn[2])], dtype: 'float32' } };
-  }
-  if (t === 'Linear') {
-    const f = int('in_features');
-    return f === null ? null : { kind: 'vector', spec: { name: null, dims: ['B', f], dtype: 'float32' } };
-  }
-  if (t === 'Embedding') return { kind: 'tokens', spec: { name: null, dims: ['B', 'T'], dtype: 'int64' } };
-  return null;
+  const e = m.leafAttrs ? m.leaf?.impliedInput?.(m.leafAttrs) : null;
+  return e ? { kind: e.kind, spec: { name: null, dims: [...e.dims], dtype: e.dtype } } : null;
 }
 
 /**

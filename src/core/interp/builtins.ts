@@ -10,6 +10,7 @@ import { PyRaise } from './errors';
 import { makeSet } from './pySet';
 import { pyNumber, toPyList } from './tensorConsts';
 import { isInstance, newClass, sameRef } from './pyTypes';
+import { addStrMethods } from './strMethods';
 
 const MAX_RANGE = 100000;
 
@@ -473,6 +474,9 @@ function addValueMethods(ip: Evaluator, b: Map<string, PyValue>): void {
   m('str.endswith', (a) => pyBool(a[1]?.kind === 'str' && strSelf(a[0]).endsWith(a[1].value)));
   m('str.replace', (a) => pyStr(a[1]?.kind === 'str' && a[2]?.kind === 'str' ? strSelf(a[0]).split(a[1].value).join(a[2].value) : strSelf(a[0])));
   m('str.isdigit', (a) => pyBool(/^\d+$/.test(strSelf(a[0]))));
+  addStrMethods(m, (type, message) => {
+    throw new PyRaise(message, ip.site.range, ip.currentFile, type);
+  });
 
   // Tensor queries that return Python values; used when the op registry has no entry of its own.
   const tensorSelf = (v: PyValue | undefined) => (v && v.kind === 'tensor' ? (v as Tensor) : null);

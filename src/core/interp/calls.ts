@@ -17,7 +17,7 @@ export function callInner(ev: Evaluator, fn: PyValue, args: PyValue[], kwargs: M
   }
   switch (o.t) {
     case 'func':
-      return ev.callUser(o.fn, args, kwargs, r);
+      return ev.callUser(o.fn, args, pretrainedOff(ev, o.fn, kwargs, r), r);
     case 'bound':
       return ev.call(o.fn, [o.self, ...args], kwargs, r);
     case 'builtin':
@@ -56,6 +56,17 @@ export function callInner(ev: Evaluator, fn: PyValue, args: PyValue[], kwargs: M
 }
 
 /** Binds Python call arguments to a user function's parameters. */
+/**
+ * `pretrained=True` passed from the analysed file to library code (timm.create_model, torchvision builders) is
+ * analysed as False: weights are never fetched, and the architecture (all the analysis shows) is the same.
+ */
+function pretrainedOff(ev: Evaluator, fn: UserFunction, kwargs: Map<string, PyValue>, r: Range | null): Map<string, PyValue> {
+  const p = kwargs.get('pretrained');
+  if (!p || p.kind !== 'bool' || !p.value || ev.currentFile !== ev.opts.file || fn.scope.file === ev.opts.file) return kwargs;
+  ev.diag('info', 'pretrained-weights', `pretrained weights are not fetched: ${fn.name}(…) is analysed with pretrained=False (the same architecture)`, r);
+  return new Map([...kwargs, ['pretrained', { kind: 'bool', value: false }]]);
+}
+
 export function bindParams(ev: Evaluator, fn: UserFunction, args: PyValue[], kwargs: Map<string, PyValue>, frame: Frame, r: Range | null): boolean {
   let ai = 0;
   const usedKw = new Set<string>();

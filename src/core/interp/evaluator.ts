@@ -1,6 +1,6 @@
 // The interpreter as its parts and helpers see it: evaluation entry points, diagnostics and the side tables, never its private state.
 import type { Arg, ClassDef, Expr, FuncDef, Param, PyModule, Range, Stmt } from '../python/ast';
-import type { Diagnostic, Severity } from '../graph/modelGraph';
+import type { Diagnostic, NodeRole, Severity } from '../graph/modelGraph';
 import type { DType, Shape } from '../shape/shape';
 import type { BoundArgs, FunctionOpDef, InferContext, ParamSpec } from '../ops/types';
 import type { PyValue } from '../ops/values';
@@ -20,6 +20,8 @@ export interface InterpOptions {
   readonly parse: (text: string, file: string) => PyModule;
   /** Folders where absolute imports may resolve (package root, workspace folders). */
   readonly searchRoots: readonly string[];
+  /** Whether a folder exists (namespace packages); without it, folders without __init__.py do not import. */
+  readonly isDir?: (path: string) => boolean;
 }
 
 /** How a statement ends other than by falling through. */
@@ -53,7 +55,7 @@ export interface Evaluator {
   unsupported(what: string, range: Range | null): PyValue;
 
   // files, statements and names
-  runModule(mod: PyModule, file: string, name: string): ModuleScope;
+  runModule(mod: PyModule, file: string, name: string, scope?: ModuleScope): ModuleScope;
   /** Runs `f` with `file` as the executing file. */
   inFile<T>(file: string, f: () => T): T;
   execBlock(stmts: readonly Stmt[], frame: Frame): Signal;
@@ -83,7 +85,7 @@ export interface Evaluator {
   opFailure(e: unknown, op: string, r: Range | null, extra?: DiagExtra): PyValue;
   markInPlace(out: PyValue, self: PyValue | undefined): PyValue;
   ensureTensors(v: PyValue): PyValue;
-  addNode(op: string, modulePath: string | null, attrs: BoundArgs, args: BoundArgs, out: PyValue, params: number, flops: number, r: Range | null): void;
+  addNode(op: string, role: NodeRole, modulePath: string | null, attrs: BoundArgs, args: BoundArgs, out: PyValue, params: number, flops: number, r: Range | null): void;
 
   // attributes
   getAttr(v: PyValue, name: string, r: Range | null): PyValue;

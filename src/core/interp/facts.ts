@@ -7,7 +7,10 @@ import type { Instance, Tensor } from './objects';
 /** A Linear in_features check that met an input size not known at analysis time (solved for input specs). */
 export interface SizeConstraint {
   readonly expr: DimExpr;
-  readonly equals: number;
+  /** Linear's in_features: the size must equal this. */
+  readonly equals?: number;
+  /** An einops split (`(h p)` with p=8): the size must be a multiple of this. */
+  readonly divisibleBy?: number;
   readonly range: Range | null;
 }
 
@@ -96,6 +99,18 @@ export class Facts {
 
   addConstraint(c: SizeConstraint): void {
     this.sizeConstraints.push(c);
+  }
+
+  /**
+   * A new analysis in the same interpreter (moduleWorld.ts): what belongs to the last model goes; known element
+   * values stay (keyed weakly by tensor value, they may belong to constants of kept modules).
+   */
+  nextAnalysis(): void {
+    this.paths = new Map();
+    this.inits.clear();
+    this.params.clear();
+    this.literals.clear();
+    this.sizeConstraints.length = 0;
   }
 
   // ---------------------------------------------------------------- copies

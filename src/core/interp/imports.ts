@@ -1,9 +1,11 @@
-// `import` and `from … import`: library namespaces, and other Python files of the package or workspace (read via a callback).
+// `import` and `from … import` as Python resolves them: library namespaces, then source files found on the search
+// roots (parents first, each submodule bound on its package, namespace packages without __init__.py). Read, never run.
 import type { Range, Stmt } from '../python/ast';
 import type { PyValue } from '../ops/values';
 import type { Frame } from './frame';
 import type { Evaluator } from './evaluator';
 import { asObject, obj, unknown, type ModuleScope } from './objects';
+import { pyStr } from './pyOps';
 import { isKnownLibrary, namespaceAttr } from './torchNamespace';
 
 const norm = (p: string): string => p.replace(/\\/g, '/');
@@ -24,11 +26,62 @@ export function joinPath(...parts: string[]): string {
   return out.join('/') || '/';
 }
 
+/** Per interpreter: file texts and folder checks already answered in this analysis, namespace packages by folders. */
+interface ImportCaches {
+  readonly texts: Map<string, string | null>;
+  readonly dirs: Map<string, boolean>;
+  readonly namespaces: Map<string, ModuleScope>;
+  /** Module file → the files that imported it (they hold its values: when it changes, they must run again). */
+  readonly importers: Map<string, Set<string>>;
+}
+const caches = new WeakMap<Evaluator, ImportCaches>();
+
+function cachesOf(ip: Evaluator): ImportCaches {
+  let c = caches.get(ip);
+  if (!c) caches.set(ip, (c = { texts: new Map(), dirs: new Map(), namespaces: new Map(), importers: new Map() }));
+  return c;
+}
+
+/** Forgets file texts and folder checks (at the start of an analysis: files may have changed since the last one). */
+export function forgetFileChecks(ip: Evaluator): void {
+  const c = cachesOf(ip);
+  c.texts.clear();
+  c.dirs.clear();
+}
+
+/** Who imported what (see ModuleWorld). */
+export function moduleImporters(ip: Evaluator): Map<string, Set<string>> {
+  return cachesOf(ip).importers;
+}
+
+function noteImport(ip: Evaluator, file: string): void {
+  const by = ip.currentFile;
+  if (by === file || file.startsWith('<')) return;
+  const m = cachesOf(ip).importers;
+  let set = m.get(file);
+  if (!set) m.set(file, (set = new Set()));
+  set.add(by);
+}
+
+export function readSource(ip: Evaluator, path: string): string | null {
+  const c = cachesOf(ip);
+  let t = c.texts.get(path);
+  if (t === undefined) c.texts.set(path, (t = ip.opts.readFile?.(path) ?? null));
+  return t;
+}
+
+function isDir(ip: Evaluator, path: string): boolean {
+  const c = cachesOf(ip);
+  let d = c.dirs.get(path);
+  if (d === undefined) c.dirs.set(path, (d = ip.opts.isDir?.(path) ?? false));
+  return d;
+}
+
 /** The folder above the outermost package containing `file` (where absolute imports of the package start). */
 export function packageRoot(ip: Evaluator, file: string): string {
   let dir = dirname(file);
   for (let i = 0; i < 32; i++) {
-    if (ip.opts.readFile?.(joinPath(dir, '__init__.py')) == null) return dir;
+    if (readSource(ip, joinPath(dir, '__init__.py')) == null) return dir;
     const up = dirname(dir);
     if (up === dir) return dir;
     dir = up;
@@ -36,36 +89,127 @@ export function packageRoot(ip: Evaluator, file: string): string {
   return dir;
 }
 
-/** Finds `a/b/c.py` or `a/b/c/__init__.py` below one of the bases. */
-function findModuleFile(ip: Evaluator, bases: readonly string[], dotted: string): string | null {
-  if (!ip.opts.readFile) return null;
-  const rel = dotted.split('.').join('/');
-  for (const base of bases) {
-    for (const cand of [joinPath(base, `${rel}.py`), joinPath(base, rel, '__init__.py')]) {
-      if (ip.opts.readFile(cand) != null) return cand;
-    }
-  }
-  return null;
-}
-
-/** Parses and runs another file once per analysis (a partially initialised module is reused on cycles). */
-export function loadModuleFile(ip: Evaluator, path: string, name: string): ModuleScope | null {
+/** Parses and runs another file once (a partially initialised module is reused on cycles, as in Python). */
+export function loadModuleFile(ip: Evaluator, path: string, name: string, parent: ModuleScope | null = null): ModuleScope | null {
+  noteImport(ip, path);
   const done = ip.modulesByFile.get(path);
   if (done) return done;
-  const text = ip.opts.readFile?.(path);
+  const text = readSource(ip, path);
   if (text == null) return null;
   const mod = ip.opts.parse(text, path);
-  return ip.runModule(mod, path, name);
+  const scope: ModuleScope = { file: path, name, globals: new Map() };
+  if (path.endsWith('/__init__.py')) {
+    // A package's __path__ is set before its body runs (its own relative imports need it).
+    scope.globals.set('__path__', { kind: 'list', items: [pyStr(dirname(path))] });
+    scope.globals.set('__package__', pyStr(name));
+  }
+  // The child is bound on its package as soon as it starts, as Python's import system does.
+  if (parent) parent.globals.set(name.split('.').pop()!, moduleValue(scope));
+  return ip.runModule(mod, path, name, scope);
+}
+
+const moduleValues = new WeakMap<ModuleScope, PyValue>();
+
+/** The one module object of a scope (so `is` holds between two imports of it). */
+export function moduleValue(scope: ModuleScope): PyValue {
+  let v = moduleValues.get(scope);
+  if (!v) moduleValues.set(scope, (v = obj({ t: 'pymodule', scope }, 'module')));
+  return v;
+}
+
+/** Where a module name is found in some folders: a package, a module file, or namespace-package portions. */
+type Found = { readonly file: string } | { readonly dirs: string[] };
+
+function findIn(ip: Evaluator, dirs: readonly string[], name: string): Found | null {
+  const portions: string[] = [];
+  for (const d of dirs) {
+    const pkg = joinPath(d, name);
+    const init = joinPath(pkg, '__init__.py');
+    if (readSource(ip, init) != null) return { file: init };
+    const file = joinPath(d, `${name}.py`);
+    if (readSource(ip, file) != null) return { file };
+    if (isDir(ip, pkg)) portions.push(pkg);
+  }
+  return portions.length ? { dirs: portions } : null;
+}
+
+function namespacePackage(ip: Evaluator, dirs: string[], name: string, parent: ModuleScope | null): ModuleScope {
+  const key = dirs.join('\u0000');
+  const c = cachesOf(ip);
+  let scope = c.namespaces.get(key);
+  if (!scope) {
+    scope = { file: `<namespace ${name}>`, name, globals: new Map() };
+    scope.globals.set('__name__', pyStr(name));
+    scope.globals.set('__path__', { kind: 'list', items: dirs.map(pyStr) });
+    c.namespaces.set(key, scope);
+  }
+  if (parent) parent.globals.set(name.split('.').pop()!, moduleValue(scope));
+  return scope;
+}
+
+/** The folders a package's submodules are found in (its __path__). */
+function packageDirs(scope: ModuleScope): string[] {
+  const p = scope.globals.get('__path__');
+  if (p && p.kind === 'list') return p.items.flatMap((x) => (x.kind === 'str' ? [x.value] : []));
+  return scope.file.endsWith('/__init__.py') ? [dirname(scope.file)] : [];
+}
+
+/**
+ * Imports `parts` below `parent` (or from `bases` when there is none), parents first; returns every level's scope.
+ * With `runParents` false, a package on the way that is not loaded yet is only looked into (its __init__ does not
+ * run): an analysed file is run on its own, not as part of its package, and running a large package's __init__
+ * from one of its own modules would only meet that module half-initialised.
+ */
+function importChain(ip: Evaluator, parent: ModuleScope | null, bases: readonly string[], parts: readonly string[], prefix: string, runParents = true): ModuleScope[] | null {
+  const out: ModuleScope[] = [];
+  let cur = parent;
+  for (let i = 0; i < parts.length; i++) {
+    const name = prefix ? `${prefix}.${parts.slice(0, i + 1).join('.')}` : parts.slice(0, i + 1).join('.');
+    // An attribute already bound on the package (a submodule imported before) is reused.
+    const bound = cur?.globals.get(parts[i]!);
+    const bo = bound ? asObject(bound) : null;
+    // (unless it was dropped since: a file that changed is imported afresh)
+    if (bo && bo.t === 'pymodule' && (bo.scope.file.startsWith('<') || ip.modulesByFile.get(bo.scope.file) === bo.scope)) {
+      noteImport(ip, bo.scope.file);
+      out.push(bo.scope);
+      cur = bo.scope;
+      continue;
+    }
+    const dirs = cur ? packageDirs(cur) : bases;
+    const found = findIn(ip, dirs, parts[i]!);
+    if (!found) return null;
+    if (!runParents && i < parts.length - 1 && 'file' in found && found.file.endsWith('/__init__.py') && !ip.modulesByFile.has(found.file)) {
+      const folder: ModuleScope = { file: `<unloaded ${name}>`, name, globals: new Map([['__path__', { kind: 'list', items: [pyStr(dirname(found.file))] }]]) };
+      out.push(folder);
+      cur = folder;
+      continue;
+    }
+    const scope = 'file' in found ? loadModuleFile(ip, found.file, name, cur) : namespacePackage(ip, found.dirs, name, cur);
+    if (!scope) return null;
+    out.push(scope);
+    cur = scope;
+  }
+  return out;
 }
 
 function searchBases(ip: Evaluator, frame: Frame): string[] {
-  const bases = [packageRoot(ip, frame.scope.file), dirname(frame.scope.file), ...ip.opts.searchRoots];
-  return [...new Set(bases)];
+  const file = frame.scope.file;
+  const own = file.startsWith('<') ? [] : [packageRoot(ip, file), dirname(file)];
+  return [...new Set([...own, ...ip.opts.searchRoots])];
 }
 
-function resolveFile(ip: Evaluator, dotted: string, frame: Frame): ModuleScope | null {
-  const file = findModuleFile(ip, searchBases(ip, frame), dotted);
-  return file ? loadModuleFile(ip, file, dotted) : null;
+/** The package a module's relative imports start from: `__package__`, else the folder of the file. */
+function relativeBase(ip: Evaluator, frame: Frame, level: number): { scope: ModuleScope | null; dir: string; name: string } {
+  let dir = dirname(frame.scope.file);
+  for (let i = 1; i < level; i++) dir = dirname(dir);
+  const init = joinPath(dir, '__init__.py');
+  const scope = ip.modulesByFile.get(init) ?? null;
+  const pkgName = frame.scope.file.endsWith('/__init__.py') ? frame.scope.name : frame.scope.name.split('.').slice(0, -1).join('.');
+  const parts = pkgName ? pkgName.split('.') : [];
+  const name = level - 1 <= parts.length ? parts.slice(0, parts.length - (level - 1)).join('.') : '';
+  // A package not imported yet is not run for a relative import (its __init__ may import half the library):
+  // the module is found in the folder, as Python would after running it.
+  return { scope, dir, name };
 }
 
 function libraryValue(ip: Evaluator, path: string, r: Range | null): PyValue {
@@ -84,23 +228,10 @@ export function importModule(ip: Evaluator, name: string, asname: string | null,
     ip.setName(frame, asname ?? name.split('.')[0], asname ? libraryValue(ip, name, r) : obj({ t: 'namespace', path: name.split('.')[0] }, 'module'));
     return;
   }
-  const scope = resolveFile(ip, name, frame);
-  if (scope) {
-    if (asname) ip.setName(frame, asname, obj({ t: 'pymodule', scope }, 'module'));
-    else {
-      const top = name.split('.')[0];
-      const topScope = top === name ? scope : resolveFile(ip, top, frame) ?? { file: `<package ${top}>`, name: top, globals: new Map() };
-      // `import a.b` binds `a` and makes `a.b` reachable.
-      let cur = topScope;
-      const parts = name.split('.');
-      for (let i = 1; i < parts.length; i++) {
-        const dotted = parts.slice(0, i + 1).join('.');
-        const next = i === parts.length - 1 ? scope : resolveFile(ip, dotted, frame) ?? { file: `<package ${dotted}>`, name: dotted, globals: new Map() };
-        cur.globals.set(parts[i], obj({ t: 'pymodule', scope: next }, 'module'));
-        cur = next;
-      }
-      ip.setName(frame, top, obj({ t: 'pymodule', scope: topScope }, 'module'));
-    }
+  const chain = importChain(ip, null, searchBases(ip, frame), name.split('.'), '', !asname);
+  if (chain) {
+    // `import a.b` binds `a` (with `a.b` reachable); `import a.b as m` binds the submodule.
+    ip.setName(frame, asname ?? name.split('.')[0]!, moduleValue(asname ? chain[chain.length - 1]! : chain[0]!));
     return;
   }
   ip.diag('warning', 'unknown-import', `cannot resolve import '${name}'; values from it are unknown`, r);
@@ -119,71 +250,52 @@ export function importFrom(ip: Evaluator, s: Extract<Stmt, { k: 'importfrom' }>,
     }
     return;
   }
-  let dotted = s.module;
-  let file: string | null = null;
-  if (s.level > 0) {
-    let dir = dirname(frame.scope.file);
-    for (let i = 1; i < s.level; i++) dir = dirname(dir);
-    if (!s.module) {
-      // `from . import a, b`: names of the package's __init__ or its submodules.
-      const init = joinPath(dir, '__init__.py');
-      const scope = ip.opts.readFile?.(init) != null ? loadModuleFile(ip, init, dir.split('/').pop() || '') : null;
-      for (const n of s.names) {
-        const v = (scope ? scope.globals.get(n.name) : undefined) ?? subModule(ip, dir, n.name);
-        bindImported(ip, frame, n.asname ?? n.name, v ?? null, '.'.repeat(s.level), n.name, s.r);
-      }
-      if (s.star && scope) starImport(ip, frame, scope);
-      return;
-    }
-    file = findModuleFile(ip, [dir], s.module);
-    dotted = s.module;
-  } else file = findModuleFile(ip, searchBases(ip, frame), s.module);
   const shown = `${'.'.repeat(s.level)}${s.module}`;
-  if (!file) {
+  let target: ModuleScope | null = null;
+  if (s.level > 0) {
+    const base = relativeBase(ip, frame, s.level);
+    if (!s.module) target = base.scope ?? namespacePackage(ip, [base.dir], base.name || base.dir.split('/').pop() || '', null);
+    else {
+      const parts = s.module.split('.');
+      const chain = base.scope ? importChain(ip, base.scope, [], parts, base.name, false) : importChain(ip, null, [base.dir], parts, base.name, false);
+      target = chain ? chain[chain.length - 1]! : null;
+    }
+  } else {
+    const chain = importChain(ip, null, searchBases(ip, frame), s.module.split('.'), '', false);
+    target = chain ? chain[chain.length - 1]! : null;
+  }
+  if (!target) {
     ip.diag('warning', 'unknown-import', `cannot resolve import '${shown}'; values from it are unknown`, s.r);
     for (const n of s.names) ip.setName(frame, n.asname ?? n.name, unknown(`unresolved import ${s.module}.${n.name}`));
     return;
   }
-  const found = file;
   if (s.star) {
-    const scope = loadModuleFile(ip, found, dotted);
-    if (scope) starImport(ip, frame, scope);
+    starImport(ip, frame, target);
     return;
   }
-  // Names are bound lazily: the other file is parsed and run only when one of them is used.
+  const scope = target;
   const importer = frame.scope.file;
-  const moduleDir = found.endsWith('/__init__.py') ? dirname(found) : null;
   for (const n of s.names) {
+    const now = scope.globals.get(n.name);
+    if (now) {
+      ip.setName(frame, n.asname ?? n.name, now);
+      continue;
+    }
+    // `from pkg import sub` imports the submodule when the package has no such attribute.
+    const sub = importChain(ip, scope, [], [n.name], scope.name);
+    if (sub) {
+      ip.setName(frame, n.asname ?? n.name, moduleValue(sub[0]!));
+      continue;
+    }
+    // A name not there yet (a module still initialising in an import cycle) is looked up again where it is used.
     const load = (): PyValue => {
-      const scope = loadModuleFile(ip, found, dotted);
-      const got = scope?.globals.get(n.name);
-      if (scope && got) return ip.forceIn(scope.globals, n.name, got);
-      const sub = moduleDir ? subModule(ip, moduleDir, n.name) : null;
-      if (sub) return sub;
+      const got = scope.globals.get(n.name);
+      if (got) return ip.forceIn(scope.globals, n.name, got);
       ip.diag('warning', 'unknown-import', `cannot import '${n.name}' from '${shown}'`, s.r, {}, importer);
       return unknown(`unresolved import ${s.module}.${n.name}`);
     };
     ip.setName(frame, n.asname ?? n.name, obj({ t: 'lazy', load }, 'lazy import'));
   }
-}
-
-function subModule(ip: Evaluator, dir: string, name: string): PyValue | null {
-  for (const cand of [joinPath(dir, `${name}.py`), joinPath(dir, name, '__init__.py')]) {
-    if (ip.opts.readFile?.(cand) != null) {
-      const scope = loadModuleFile(ip, cand, name);
-      if (scope) return obj({ t: 'pymodule', scope }, 'module');
-    }
-  }
-  return null;
-}
-
-function bindImported(ip: Evaluator, frame: Frame, as: string, v: PyValue | null, module: string, name: string, r: Range): void {
-  if (v) {
-    ip.setName(frame, as, v);
-    return;
-  }
-  ip.diag('warning', 'unknown-import', `cannot import '${name}' from '${module}'`, r);
-  ip.setName(frame, as, unknown(`unresolved import ${module}.${name}`));
 }
 
 function starImport(ip: Evaluator, frame: Frame, scope: ModuleScope): void {
@@ -193,4 +305,16 @@ function starImport(ip: Evaluator, frame: Frame, scope: ModuleScope): void {
     const v = scope.globals.get(n);
     if (v) ip.setName(frame, n, v);
   }
+}
+
+/** `sys.modules`: the modules loaded so far, by dotted name. */
+export function sysModules(ip: Evaluator): PyValue {
+  const entries = new Map<string, PyValue>();
+  const keys: PyValue[] = [];
+  for (const scope of ip.modulesByFile.values()) {
+    if (entries.has(scope.name)) continue;
+    entries.set(scope.name, moduleValue(scope));
+    keys.push(pyStr(scope.name));
+  }
+  return { kind: 'dict', entries, keys };
 }

@@ -2,7 +2,7 @@
 // It holds the run's state (budget, call site, executing file and frame); statements, expressions, calls, ops, attributes
 // and operators live in their own files as functions of the Evaluator interface this class implements.
 import type { Arg, ClassDef, Expr, FuncDef, Param, PyModule, Range, Stmt } from '../python/ast';
-import type { Severity } from '../graph/modelGraph';
+import type { NodeRole, Severity } from '../graph/modelGraph';
 import { dim } from '../shape/dim';
 import type { DType, Shape } from '../shape/shape';
 import type { BoundArgs, FunctionOpDef, InferContext, ParamSpec } from '../ops/types';
@@ -29,8 +29,8 @@ export { BudgetExceeded, PyRaise, TOO_DEEP, isStackExhausted } from './errors';
 export type { InterpOptions } from './evaluator';
 
 export class Interpreter implements Evaluator {
-  readonly rec: Recorder;
-  readonly tracer: LineTracer;
+  rec: Recorder;
+  tracer: LineTracer;
   readonly builtins: Map<string, PyValue>;
   readonly modulesByFile = new Map<string, ModuleScope>();
   readonly facts = new Facts();
@@ -45,12 +45,30 @@ export class Interpreter implements Evaluator {
   frame: Frame | null = null;
   private ctx: InferContext | null = null;
 
-  constructor(readonly opts: InterpOptions) {
+  constructor(public opts: InterpOptions) {
     this.rec = new Recorder(opts.file);
     this.tracer = new LineTracer(this.rec);
     this.builtins = makeBuiltins(this);
     addStdlibMethods(this, this.builtins);
     this.currentFile = opts.file;
+  }
+
+  /**
+   * Starts another analysis in this interpreter (moduleWorld.ts): modules it loaded stay, the run's state is fresh.
+   * Ids count from 0 again; tensors made at an imported module's top level have ids of their own (Recorder).
+   */
+  beginAnalysis(opts: InterpOptions): void {
+    this.opts = opts;
+    this.rec = new Recorder(opts.file, this.rec.library);
+    this.tracer = new LineTracer(this.rec);
+    this.facts.nextAnalysis();
+    this.steps = 0;
+    this.depth = 0;
+    this.quiet = 0;
+    this.ctx = null;
+    this.site = { range: null };
+    this.currentFile = opts.file;
+    this.frame = null;
   }
 
   // ---------------------------------------------------------------- budget and diagnostics
@@ -76,8 +94,7 @@ export class Interpreter implements Evaluator {
   // ---------------------------------------------------------------- modules (files)
 
   /** Executes a parsed file's top level as module `name`. */
-  runModule(mod: PyModule, file: string, name: string): ModuleScope {
-    const scope: ModuleScope = { file, name, globals: new Map() };
+  runModule(mod: PyModule, file: string, name: string, scope: ModuleScope = { file, name, globals: new Map() }): ModuleScope {
     scope.globals.set('__name__', pyStr(name));
     scope.globals.set('__file__', pyStr(file));
     this.modulesByFile.set(file, scope);
@@ -87,7 +104,10 @@ export class Interpreter implements Evaluator {
     const imported = file !== this.opts.file;
     this.currentFile = file;
     this.frame = null;
-    if (imported) this.quiet++;
+    if (imported) {
+      this.quiet++;
+      this.rec.libraryLevel++;
+    }
     try {
       for (const s of mod.body) {
         try {
@@ -110,7 +130,10 @@ export class Interpreter implements Evaluator {
     } finally {
       this.currentFile = prevFile;
       this.frame = prevFrame;
-      if (imported) this.quiet--;
+      if (imported) {
+        this.quiet--;
+        this.rec.libraryLevel--;
+      }
     }
     return scope;
   }
@@ -183,7 +206,10 @@ export class Interpreter implements Evaluator {
   }
 
   inferContext(): InferContext {
-    return (this.ctx ??= { tensor: (shape: Shape | null, dtype: DType) => this.rec.tensor(shape, dtype) });
+    return (this.ctx ??= {
+      tensor: (shape: Shape | null, dtype: DType) => this.rec.tensor(shape, dtype),
+      constrain: (c) => this.facts.addConstraint({ expr: c.expr, divisibleBy: c.divisibleBy, range: this.site.range }),
+    });
   }
 
   /** A fresh tensor with a concrete shape (used for inputs and parameters). */
@@ -251,8 +277,8 @@ export class Interpreter implements Evaluator {
   ensureTensors(v: PyValue): PyValue {
     return opCalls.ensureTensors(this, v);
   }
-  addNode(op: string, modulePath: string | null, attrs: BoundArgs, args: BoundArgs, out: PyValue, params: number, flops: number, r: Range | null): void {
-    opCalls.addNode(this, op, modulePath, attrs, args, out, params, flops, r);
+  addNode(op: string, role: NodeRole, modulePath: string | null, attrs: BoundArgs, args: BoundArgs, out: PyValue, params: number, flops: number, r: Range | null): void {
+    opCalls.addNode(this, op, role, modulePath, attrs, args, out, params, flops, r);
   }
   getAttr(v: PyValue, name: string, r: Range | null): PyValue {
     return attributes.getAttr(this, v, name, r);

@@ -3,6 +3,7 @@ import type { Range } from '../python/ast';
 import { defaultDunder, setLeafAttr, userOverride } from './dataModel';
 import { dim } from '../shape/dim';
 import { ShapeError, type BoundArgs, type ModuleOpDef } from '../ops/types';
+import { opRole } from '../ops/registry';
 import { NONE, type PyValue } from '../ops/values';
 import { numel } from '../shape/shape';
 import type { Evaluator } from './evaluator';
@@ -183,12 +184,12 @@ function leafForward(ip: Evaluator, inst: Instance, def: ModuleOpDef, attrs: Bou
     ip.diag('error', 'call-args', bound, r);
     return unknown(bound);
   }
-  if (def.type === 'Linear') noteLinearConstraint(ip, attrs, bound, r);
+  if (def.lastAxisArg) noteLastAxisConstraint(ip, def.lastAxisArg, attrs, bound, r);
   let out: PyValue;
   try {
     out = def.infer(attrs, bound, ip.inferContext());
   } catch (e) {
-    return ip.opFailure(e, `nn.${def.type}`, r, linearFix(ip, inst, def, bound));
+    return ip.opFailure(e, `nn.${def.type}`, r, lastAxisFix(ip, inst, def, bound));
   }
   out = ip.ensureTensors(out);
   if (attrs.inplace && attrs.inplace.kind === 'bool' && attrs.inplace.value) {
@@ -202,30 +203,31 @@ function leafForward(ip: Evaluator, inst: Instance, def: ModuleOpDef, attrs: Bou
     } catch {
       flops = 0;
     }
-    ip.addNode(`nn.${def.type}`, path, attrs, bound, out, ownParams(inst), flops, r);
+    ip.addNode(`nn.${def.type}`, opRole(def), path, attrs, bound, out, ownParams(inst), flops, r);
   }
   return out;
 }
 
-function noteLinearConstraint(ip: Evaluator, attrs: BoundArgs, bound: BoundArgs, r: Range | null): void {
+function noteLastAxisConstraint(ip: Evaluator, arg: string, attrs: BoundArgs, bound: BoundArgs, r: Range | null): void {
   const x = Object.values(bound)[0];
-  const want = attrs.in_features;
+  const want = attrs[arg];
   if (!x || x.kind !== 'tensor' || !x.shape || !x.shape.length || !want || want.kind !== 'int' || want.dim.value === null) return;
   const last = x.shape[x.shape.length - 1];
   // Recorded whenever the feature size depends on symbolic input dims, so specs can be solved without re-running.
   if (last.expr && last.expr.kind !== 'const') ip.facts.addConstraint({ expr: last.expr, equals: want.dim.value, range: r });
 }
 
-/** For a Linear whose in_features does not fit, a quick fix replacing the literal in the constructor call. */
-function linearFix(ip: Evaluator, inst: Instance, def: ModuleOpDef, bound: BoundArgs) {
-  if (def.type !== 'Linear') return {};
+/** For a layer whose last-axis argument (Linear's in_features) does not fit, a quick fix replacing the literal in the constructor call. */
+function lastAxisFix(ip: Evaluator, inst: Instance, def: ModuleOpDef, bound: BoundArgs) {
+  const arg = def.lastAxisArg;
+  if (!arg) return {};
   const x = Object.values(bound)[0];
   const last = x && x.kind === 'tensor' && x.shape ? x.shape[x.shape.length - 1]?.value : null;
   if (last === null || last === undefined) return {};
-  const lit = ip.facts.literalsOf(inst)?.get('in_features');
-  const hint = `in_features=${last} would fit this input`;
+  const lit = ip.facts.literalsOf(inst)?.get(arg);
+  const hint = `${arg}=${last} would fit this input`;
   if (!lit) return { hint };
-  return { hint, fix: { title: `Set in_features to ${last}`, range: ip.rec.range(lit.range, lit.file)!, text: String(last) } };
+  return { hint, fix: { title: `Set ${arg} to ${last}`, range: ip.rec.range(lit.range, lit.file)!, text: String(last) } };
 }
 
 // ---------------------------------------------------------------- attributes

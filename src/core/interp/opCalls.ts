@@ -1,8 +1,8 @@
 // Calls of registry ops: bind, infer, keep the side tables, record the graph node, report shape errors.
 import type { Range } from '../python/ast';
-import type { AttrValue } from '../graph/modelGraph';
-import { functionOp } from '../ops/registry';
-import { ShapeError, UnknownArgError, type BoundArgs, type FunctionOpDef, type InitRule } from '../ops/types';
+import type { AttrValue, NodeRole } from '../graph/modelGraph';
+import { functionOp, opErrorCode, opRole } from '../ops/registry';
+import { ShapeError, UnknownArgError, type BoundArgs, type FunctionOpDef } from '../ops/types';
 import type { PyValue } from '../ops/values';
 import type { DiagExtra, Evaluator } from './evaluator';
 import { BudgetExceeded, PyRaise } from './errors';
@@ -10,18 +10,6 @@ import { unknown, type Instance, type Tensor } from './objects';
 import { attrValue } from './recorder';
 import { bindSpec } from './calls';
 import { creationValues, derivedValues, initRuleValues, shapeNumel } from './tensorConsts';
-
-/** How tensors made by factories start out, so nn.Parameter(torch.ones(n)) gets the right initialisation. */
-const CREATION_INIT: Record<string, (a: BoundArgs) => InitRule> = {
-  'torch.zeros': () => ({ kind: 'zeros' }),
-  'torch.zeros_like': () => ({ kind: 'zeros' }),
-  'torch.empty': () => ({ kind: 'zeros' }),
-  'torch.ones': () => ({ kind: 'ones' }),
-  'torch.ones_like': () => ({ kind: 'ones' }),
-  'torch.randn': () => ({ kind: 'normal', std: 1 }),
-  'torch.randn_like': () => ({ kind: 'normal', std: 1 }),
-  'torch.full': (a) => ({ kind: 'constant', value: a.fill_value?.kind === 'float' ? a.fill_value.value : a.fill_value?.kind === 'int' ? a.fill_value.dim.value ?? 0 : 0 }),
-};
 
 export function callOpKey(ev: Evaluator, key: string, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null): PyValue {
   const def = functionOp(key);
@@ -53,13 +41,12 @@ export function callOp(ev: Evaluator, def: FunctionOpDef, key: string, args: PyV
     out = markInPlace(ev, out, self);
   }
   out = ensureTensors(ev, out);
-  const init = CREATION_INIT[def.name];
-  if (init && out.kind === 'tensor') ev.facts.setInit(out as Tensor, init(bound));
+  if (def.creationInit && out.kind === 'tensor') ev.facts.setInit(out as Tensor, def.creationInit(bound));
   if (out.kind === 'tensor') {
     const vals = creationValues(def.name, bound, out.dtype) ?? derivedValues(def.name, bound, out, (t) => (t.kind === 'tensor' ? ev.facts.valuesOf(t as Tensor) : undefined));
     if (vals && vals.length === shapeNumel(out.shape)) ev.facts.setValues(out as Tensor, vals);
   }
-  if (ev.rec.active) addNode(ev, def.name, null, {}, bound, out, 0, def.flops ? safeFlops(() => def.flops!(bound, out)) : 0, r);
+  if (ev.rec.active) addNode(ev, def.name, opRole(def), null, {}, bound, out, 0, def.flops ? safeFlops(() => def.flops!(bound, out)) : 0, r);
   // The mutated tensor's values now describe only its old version (already in the graph as this node's input):
   // an alias that still holds the old version must not read them as current.
   if (mutated) ev.facts.forgetValues(mutated);
@@ -68,7 +55,7 @@ export function callOp(ev: Evaluator, def: FunctionOpDef, key: string, args: PyV
 
 export function opFailure(ev: Evaluator, e: unknown, op: string, r: Range | null, extra: DiagExtra = {}): PyValue {
   if (e instanceof ShapeError) {
-    ev.diag('error', errorCode(op, e.message), e.message, r, { ...(e.hint ? { hint: e.hint } : {}), ...extra });
+    ev.diag('error', opErrorCode(op, e.message), e.message, r, { ...(e.hint ? { hint: e.hint } : {}), ...extra });
     return unknown(`${op} failed: ${e.message}`);
   }
   if (e instanceof UnknownArgError) return unknown(e.message);
@@ -108,7 +95,7 @@ export function ensureTensors(ev: Evaluator, v: PyValue): PyValue {
   return v;
 }
 
-export function addNode(ev: Evaluator, op: string, modulePath: string | null, attrs: BoundArgs, args: BoundArgs, out: PyValue, params: number, flops: number, r: Range | null): void {
+export function addNode(ev: Evaluator, op: string, role: NodeRole, modulePath: string | null, attrs: BoundArgs, args: BoundArgs, out: PyValue, params: number, flops: number, r: Range | null): void {
   const id = ev.rec.newNodeId();
   const inputs: string[] = [];
   const argAttrs: Record<string, AttrValue> = {};
@@ -136,6 +123,7 @@ export function addNode(ev: Evaluator, op: string, modulePath: string | null, at
   ev.rec.addNode({
     id,
     op,
+    role,
     modulePath,
     scope: ev.rec.stack.length ? ev.rec.stack[ev.rec.stack.length - 1].path : '',
     attrs: attrOut,
@@ -169,15 +157,6 @@ function collectTensorIds(v: PyValue, out: string[], depth: number, seen?: (t: T
   else if (v.kind === 'dict' && depth < 4) for (const x of v.entries.values()) collectTensorIds(x, out, depth + 1, seen);
 }
 
-/** Stable diagnostic codes by op family. */
-export function errorCode(op: string, message = ''): string {
-  if (/(^|\.)(cat|stack|concat|concatenate|hstack|vstack)$/.test(op)) return 'cat-mismatch';
-  if (/Conv/i.test(op) || /conv\d?d$/.test(op)) return /channel/i.test(message) ? 'conv-channels' : 'shape-error';
-  if (/Linear$|\.linear$/.test(op)) return 'linear-in-features';
-  if (/\.(view|reshape|flatten|unflatten|view_as|reshape_as)$/.test(op)) return 'view-mismatch';
-  if (op.startsWith('op.') || /\.(add|sub|mul|div|where|maximum|minimum)$/.test(op)) return 'broadcast';
-  return 'shape-error';
-}
 
 /** Points a module's buffers, parameters and tensor attributes that are object `obj` at its new version `t`. */
 function rebindHeld(inst: Instance, obj: number, t: Tensor): void {

@@ -34,7 +34,17 @@ export class Recorder {
   private nextObj = 0;
   private nextNode = 0;
 
-  constructor(readonly file: string) {}
+  /** > 0 while an imported module's top level runs: its tensors may outlive this analysis (moduleWorld.ts). */
+  libraryLevel = 0;
+
+  /**
+   * `library`: the counter of tensors made at imported modules' top level, shared by the recorders of one
+   * interpreter, so such tensors stay distinct from later analyses' (which count from 0 again, as in a fresh run).
+   */
+  constructor(
+    readonly file: string,
+    readonly library: { next: number } = { next: 0 },
+  ) {}
 
   range(r: Range | null, file = this.file): SourceRange | null {
     return r ? { file, startLine: r.startLine, startCol: r.startCol, endLine: r.endLine, endCol: r.endCol } : null;
@@ -42,7 +52,8 @@ export class Recorder {
 
   /** A new tensor object. Values are registered in the graph only while recording (or when `force`). */
   tensor(shape: Shape | null, dtype: DType, source: ValueSource = 'node', producer: string | null = null, name?: string, force = false): Tensor {
-    const t: Tensor = { kind: 'tensor', id: `v${this.nextValue++}`, shape, dtype, obj: this.nextObj++, version: 0 };
+    const lib = this.libraryLevel > 0 ? ++this.library.next : 0;
+    const t: Tensor = lib ? { kind: 'tensor', id: `L${lib}`, shape, dtype, obj: -lib, version: 0 } : { kind: 'tensor', id: `v${this.nextValue++}`, shape, dtype, obj: this.nextObj++, version: 0 };
     if (this.active || force) this.values.set(t.id, { id: t.id, shape, dtype, source, producer, ...(name ? { name } : {}) });
     return t;
   }

@@ -32,7 +32,7 @@ export interface RunResult {
   readonly diagnostics: readonly Diagnostic[];
   readonly root: Instance | null;
   /** Linear in_features constraints seen with unknown sizes (for input-spec solving). */
-  readonly constraints: readonly { readonly expr: import('../shape/expr').Expr; readonly equals: number; readonly range: Range | null }[];
+  readonly constraints: readonly import('./facts').SizeConstraint[];
 }
 
 /** Runs the file's top level in a fresh interpreter (each model gets its own world). */

@@ -11,6 +11,37 @@ import { pyStrOf, truthy } from './pyOps';
 import { dictKey } from './tensorLeaves';
 import { importFrom, importModule } from './imports';
 
+/**
+ * `with A() as a, B() as b:` as Python runs it: for a user class, `__enter__()`'s value is bound and `__exit__` runs
+ * when the block ends (with the exception when one leaves it; a true result swallows it). Other context managers
+ * (torch.no_grad(), opaque library objects) are bound as they are.
+ */
+function execWith(ev: Evaluator, s: Extract<Stmt, { k: 'with' }>, i: number, frame: Frame): Signal {
+  if (i === s.items.length) return execBlock(ev, s.body, frame);
+  const it = s.items[i]!;
+  const mgr = ev.eval(it.ctx, frame);
+  const inst = instanceOf(mgr);
+  const user = inst && inst.cls.t === 'user' && ev.lookupInClass(inst.cls, '__enter__') && ev.lookupInClass(inst.cls, '__exit__');
+  if (!user) {
+    if (it.target) assign(ev, it.target, mgr, frame);
+    return execWith(ev, s, i + 1, frame);
+  }
+  const entered = ev.call(ev.getAttr(mgr, '__enter__', it.ctx.r), [], new Map(), it.ctx.r);
+  if (it.target) assign(ev, it.target, entered, frame);
+  let sig: Signal;
+  try {
+    sig = execWith(ev, s, i + 1, frame);
+  } catch (e) {
+    if (!(e instanceof PyRaise)) throw e;
+    const exc: PyValue = { kind: 'str', value: e.message };
+    const swallow = ev.call(ev.getAttr(mgr, '__exit__', it.ctx.r), [{ kind: 'str', value: e.excType }, exc, NONE], new Map(), it.ctx.r);
+    if (truthy(swallow) === true) return null;
+    throw e;
+  }
+  ev.call(ev.getAttr(mgr, '__exit__', it.ctx.r), [NONE, NONE, NONE], new Map(), it.ctx.r);
+  return sig;
+}
+
 export function execBlock(ev: Evaluator, stmts: readonly Stmt[], frame: Frame): Signal {
   for (const s of stmts) {
     const sig = execStmt(ev, s, frame);
@@ -103,11 +134,7 @@ export function execStmt(ev: Evaluator, s: Stmt, frame: Frame): Signal {
     }
     case 'with': {
       lineEvent(ev, frame, s);
-      for (const it of s.items) {
-        const ctx = ev.eval(it.ctx, frame);
-        if (it.target) assign(ev, it.target, ctx, frame);
-      }
-      return execBlock(ev, s.body, frame);
+      return execWith(ev, s, 0, frame);
     }
     case 'try': {
       lineEvent(ev, frame, s);

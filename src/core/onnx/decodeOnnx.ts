@@ -2,6 +2,7 @@
 import { dim, Dim, symDim } from '../shape/dim';
 import type { DType, Shape } from '../shape/shape';
 import type { AttrValue, Diagnostic, GraphNode, GraphValue, InputDecl, ModelGraph, StateEntry } from '../graph/modelGraph';
+import { onnxRole } from '../ops/roles';
 import { OnnxAttrValue, readAttributes } from './onnxAttributes';
 import { GraphMsg, int64, ModelMsg, OnnxFormatError, ValueInfoMsg } from './onnxProto';
 import { decodeTensor, DecodedTensor, dtypeOfOnnx } from './onnxTensor';
@@ -184,6 +185,8 @@ function buildGraph(model: ModelMsg, file: string, maxElements: number, inferAll
     nodes.push({
       id,
       op,
+      // Ops of other domains share only the kind of their default-domain namesake.
+      role: domain ? { kind: onnxRole(n.opType).kind } : onnxRole(n.opType),
       modulePath: null,
       scope: scopeOfNodeName(n.name),
       attrs: graphAttrs,

@@ -3,6 +3,7 @@ import { Dim, dim, dimEquals } from '../shape/dim';
 import { Shape } from '../shape/shape';
 import { concreteOf, dimsOf, isNone, numArg, optTensorArg, strArg, tensorArg, tupleArg } from './args';
 import { numelOf, prod } from './flopsCount';
+import { channelsFirstInput } from './impliedInput';
 import { registerOps } from './registry';
 import { factoryKwargs, opt, req, vBool, vInt, vNone, vStr } from './sig';
 import { showShape } from './showShape';
@@ -180,6 +181,7 @@ function convModule(nd: number): ModuleOpDef {
     kind: 'module',
     type,
     family: 'conv',
+    impliedInput: channelsFirstInput(nd, 'in_channels'),
     ctor: [
       req('in_channels'), req('out_channels'), req('kernel_size'), opt('stride', vInt(1)), opt('padding', vInt(0)),
       opt('dilation', vInt(1)), opt('groups', vInt(1)), opt('bias', vBool(true)), opt('padding_mode', vStr('zeros')), ...factoryKwargs,
@@ -216,6 +218,7 @@ function convTransposeModule(nd: number): ModuleOpDef {
     kind: 'module',
     type,
     family: 'conv',
+    impliedInput: channelsFirstInput(nd, 'in_channels'),
     ctor: [
       req('in_channels'), req('out_channels'), req('kernel_size'), opt('stride', vInt(1)), opt('padding', vInt(0)),
       opt('output_padding', vInt(0)), opt('groups', vInt(1)), opt('bias', vBool(true)), opt('dilation', vInt(1)),

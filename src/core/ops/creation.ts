@@ -5,7 +5,7 @@ import { describe, dimsOf, dtypeOf, floatOf, intOf, isNone, seqItems, varIntsArg
 import { registerOps } from './registry';
 import { kw, opt, req, star, vBool, vNone } from './sig';
 import { tensorFn, withNativeAliases } from './tensorFn';
-import { BoundArgs, FunctionOpDef, OpDef, ParamSpec, ShapeError, UnknownArgError } from './types';
+import { BoundArgs, FunctionOpDef, InitRule, OpDef, ParamSpec, ShapeError, UnknownArgError } from './types';
 import { PyValue } from './values';
 import { arangeLowering, eyeLowering, filledLowering, linspaceLowering, literalLowering } from './lowerCreation';
 
@@ -189,4 +189,17 @@ const defs: OpDef[] = [
   ...['new_zeros', 'new_ones', 'new_empty'].flatMap((n) => newFactory(n, false)),
   ...newFactory('new_full', true),
 ];
-registerOps(defs);
+
+/** How tensors made by factories start out, so nn.Parameter(torch.ones(n)) gets the right initialisation. */
+const CREATION_INIT: Record<string, (a: BoundArgs) => InitRule> = {
+  'torch.zeros': () => ({ kind: 'zeros' }),
+  'torch.zeros_like': () => ({ kind: 'zeros' }),
+  'torch.empty': () => ({ kind: 'zeros' }),
+  'torch.ones': () => ({ kind: 'ones' }),
+  'torch.ones_like': () => ({ kind: 'ones' }),
+  'torch.randn': () => ({ kind: 'normal', std: 1 }),
+  'torch.randn_like': () => ({ kind: 'normal', std: 1 }),
+  'torch.full': (a) => ({ kind: 'constant', value: a.fill_value?.kind === 'float' ? a.fill_value.value : a.fill_value?.kind === 'int' ? a.fill_value.dim.value ?? 0 : 0 }),
+};
+
+registerOps(defs.map((d) => (d.kind !== 'module' && CREATION_INIT[d.name] ? { ...d, creationInit: CREATION_INIT[d.name] } : d)));

@@ -62,11 +62,12 @@ function reductionOf(v: PyValue | undefined, op: string): EinopsOperation {
 }
 
 /** Runs the recipe, turning einops' failure into a diagnostic that names the call, pattern and input. */
-function recipeFor(op: string, pattern: string, operation: EinopsOperation, shape: Shape, lengths: [string, Dim][]): EinopsRecipe {
+function recipeFor(op: string, pattern: string, operation: EinopsOperation, shape: Shape, lengths: [string, Dim][], ctx?: InferContext): EinopsRecipe {
   try {
     return einopsRecipe(pattern, operation, shape, lengths);
   } catch (e) {
     if (e instanceof EinopsFailure) {
+      for (const d of e.divisibility) if (d.size.expr) ctx?.constrain?.({ expr: d.size.expr, divisibleBy: d.by });
       const extra = lengths.length ? `, ${lengths.map(([k, d]) => `${k}=${d.value ?? formatDim(d)}`).join(', ')}` : '';
       throw new EinopsFailure(e.einops, `${op}('${pattern}'${extra}) on ${showShape(shape)}: ${e.message} [einops: ${e.einops.split('\n')[0]}]`, e.hint);
     }
@@ -92,7 +93,7 @@ function transform(op: string, operation: (args: BoundArgs) => EinopsOperation):
     if (how === 'mean' && !x.dtype.startsWith('float') && x.dtype !== 'bfloat16') {
       throw new EinopsFailure('NotImplementedError: reduce_mean is not available for non-floating tensors', `${op}: 'mean' needs a floating-point input, but it is ${x.dtype}`, 'convert with .float() first');
     }
-    const recipe = recipeFor(op, pattern, how, x.shape, lengths);
+    const recipe = recipeFor(op, pattern, how, x.shape, lengths, ctx);
     return recipeOut(ctx, recipe, how === 'any' || how === 'all' ? 'bool' : x.dtype);
   };
 }
@@ -106,15 +107,15 @@ function reduceFlops(args: BoundArgs, out: PyValue): number {
 const AXES = starstar('axes_lengths');
 
 const rearrange: FunctionOpDef = {
-  kind: 'function', name: 'einops.rearrange', family: 'einops', signature: [req('tensor'), req('pattern'), AXES],
+  kind: 'function', name: 'einops.rearrange', family: 'einops', role: { kind: 'layout' }, signature: [req('tensor'), req('pattern'), AXES],
   infer: transform('rearrange', () => 'rearrange'), flops: () => 0, onnx: einopsLowering,
 };
 const repeat: FunctionOpDef = {
-  kind: 'function', name: 'einops.repeat', family: 'einops', signature: [req('tensor'), req('pattern'), AXES],
+  kind: 'function', name: 'einops.repeat', family: 'einops', role: { kind: 'layout' }, signature: [req('tensor'), req('pattern'), AXES],
   infer: transform('repeat', () => 'repeat'), flops: () => 0, onnx: einopsLowering,
 };
 const reduce: FunctionOpDef = {
-  kind: 'function', name: 'einops.reduce', family: 'einops', signature: [req('tensor'), req('pattern'), req('reduction'), AXES],
+  kind: 'function', name: 'einops.reduce', family: 'einops', role: { kind: 'reduce', detail: 'reduce' }, signature: [req('tensor'), req('pattern'), req('reduction'), AXES],
   infer: transform('reduce', (a) => reductionOf(a.reduction, 'reduce')), flops: reduceFlops, onnx: einopsLowering,
 };
 
@@ -133,7 +134,7 @@ function packPattern(pattern: string, opname: string): { before: number; after: 
 const pyShapeText = (s: Shape): string => `torch.Size([${s.map((d) => d.value ?? '?').join(', ')}])`;
 
 const pack: FunctionOpDef = {
-  kind: 'function', name: 'einops.pack', family: 'einops', signature: [req('tensors'), req('pattern')], onnx: packLowering,
+  kind: 'function', name: 'einops.pack', family: 'einops', role: { kind: 'concat' }, signature: [req('tensors'), req('pattern')], onnx: packLowering,
   infer(args, ctx) {
     const op = 'pack';
     const pattern = patternOf(args, op);
@@ -206,7 +207,7 @@ function shapesOf(v: PyValue | undefined): Dim[][] | null {
 }
 
 const unpack: FunctionOpDef = {
-  kind: 'function', name: 'einops.unpack', family: 'einops', signature: [req('tensor'), req('packed_shapes'), req('pattern')], onnx: unpackLowering,
+  kind: 'function', name: 'einops.unpack', family: 'einops', role: { kind: 'other' }, signature: [req('tensor'), req('packed_shapes'), req('pattern')], onnx: unpackLowering,
   infer(args, ctx) {
     const op = 'unpack';
     const pattern = patternOf(args, op);
@@ -269,7 +270,7 @@ function einsumParts(args: BoundArgs): { tensors: TensorValue[]; pattern: string
 }
 
 const einsum: FunctionOpDef = {
-  kind: 'function', name: 'einops.einsum', family: 'einops', signature: [star('tensors_and_pattern')], onnx: einopsEinsumLowering,
+  kind: 'function', name: 'einops.einsum', family: 'einops', role: { kind: 'other' }, signature: [star('tensors_and_pattern')], onnx: einopsEinsumLowering,
   infer(args, ctx) {
     const { tensors, pattern } = einsumParts(args);
     const eq = compactEinsum(pattern);
@@ -295,7 +296,7 @@ const einsum: FunctionOpDef = {
 };
 
 const parseShape: FunctionOpDef = {
-  kind: 'function', name: 'einops.parse_shape', family: 'einops', signature: [req('x'), req('pattern')],
+  kind: 'function', name: 'einops.parse_shape', family: 'einops', role: { kind: 'other', detail: 'shape' }, signature: [req('x'), req('pattern')],
   infer(args) {
     const pattern = patternOf(args, 'parse_shape');
     const x = args.x;
@@ -399,6 +400,7 @@ function layerForward(type: string, how: (attrs: BoundArgs) => EinopsOperation) 
     try {
       recipe = einopsRecipe(pattern, op, x.shape, lengths);
     } catch (e) {
+      if (e instanceof EinopsFailure) for (const d of e.divisibility) if (d.size.expr) ctx.constrain?.({ expr: d.size.expr, divisibleBy: d.by });
       if (e instanceof EinopsFailure) throw new EinopsFailure(e.einops, `${layerRepr(attrs, type)} on ${showShape(x.shape)}: ${e.message} [einops: ${e.einops}]`, e.hint);
       throw e;
     }
@@ -407,14 +409,14 @@ function layerForward(type: string, how: (attrs: BoundArgs) => EinopsOperation) 
 }
 
 const rearrangeLayer: ModuleOpDef = {
-  kind: 'module', type: 'Rearrange', library: 'einops.layers.torch', family: 'einops',
+  kind: 'module', type: 'Rearrange', library: 'einops.layers.torch', family: 'einops', role: { kind: 'layout' },
   ctor: [req('pattern'), AXES], forward: [req('input')], tensors: () => [],
   validate: (attrs) => validateLayer(attrs, 'Rearrange', 'rearrange'),
   infer: layerForward('Rearrange', () => 'rearrange'), flops: () => 0, onnx: einopsLowering,
 };
 
 const reduceLayer: ModuleOpDef = {
-  kind: 'module', type: 'Reduce', library: 'einops.layers.torch', family: 'einops',
+  kind: 'module', type: 'Reduce', library: 'einops.layers.torch', family: 'einops', role: { kind: 'reduce', detail: 'reduce' },
   ctor: [req('pattern'), req('reduction'), AXES], forward: [req('input')], tensors: () => [],
   validate: (attrs) => validateLayer(attrs, 'Reduce', reductionOf(attrs.reduction, 'Reduce')),
   infer: layerForward('Reduce', (a) => reductionOf(a.reduction, 'Reduce')),
@@ -426,7 +428,7 @@ const reduceLayer: ModuleOpDef = {
 };
 
 const einmixLayer: ModuleOpDef = {
-  kind: 'module', type: 'EinMix', library: 'einops.layers.torch', family: 'einops',
+  kind: 'module', type: 'EinMix', library: 'einops.layers.torch', family: 'einops', role: { kind: 'linear' },
   ctor: [req('pattern'), req('weight_shape'), opt('bias_shape', NONE), AXES], forward: [req('input')],
   validate: (attrs) => void einmixPlan(attrs),
   tensors(attrs): TensorSpec[] {

@@ -9,6 +9,8 @@ import { ShapeError } from './types';
 
 /** A failure einops would raise: `einops` is its exception text (`EinopsError: …`), `message` the diagnostic. */
 export class EinopsFailure extends ShapeError {
+  /** Divisibilities of input-derived sizes found before the failure (a failed split included). */
+  divisibility: readonly EinopsDivisibility[] = [];
   constructor(readonly einops: string, message: string, hint?: string) {
     super(message, hint);
     this.name = 'EinopsFailure';
@@ -72,6 +74,13 @@ export function fittingInputs(length: Dim, ok: (n: number) => boolean): string |
     parts.push(periodic ? `${sym} a multiple of ${step}` : `${sym} = ${fits.slice(0, 3).join(', ')}${fits.length > 3 ? ', …' : ''}`);
   }
   return parts.length ? `${exprFormat(length.expr)} fits when ${parts.join('; or ')}` : null;
+}
+
+/** A failed split: the failure carries the splits seen so far, so the input-size solver still learns them. */
+function failSplit(splits: readonly EinopsDivisibility[], einops: string, message: string, hint?: string): never {
+  const e = new EinopsFailure(einops, message, hint);
+  e.divisibility = splits;
+  throw e;
 }
 
 function fail(einops: string, message: string, hint?: string): never {
@@ -349,16 +358,25 @@ export function einopsRecipe(pattern: string, op: EinopsOperation, shape: Shape,
       }
       return;
     }
+    if (length.expr && length.expr.kind !== 'const' && product.value !== null && product.value > 1) divisibility.push({ inputAxis: i, size: length, by: product.value });
     if (length.value !== null && product.value !== null && product.value !== 0 && length.value % product.value !== 0) {
       const lo = Math.floor(length.value / product.value) * product.value;
       const near = [lo, lo + product.value].filter((n) => n > 0);
-      fail(
+      // The later splits are constraints too: the input-size solver should fit them all at once.
+      for (let j = i + 1; j < leftComp.length; j++) {
+        const g2 = leftComp[j]!;
+        const d = shape[j]!;
+        const unknown2 = g2.filter((a) => !lengthOf.has(a));
+        const by = g2.filter((a) => lengthOf.has(a)).reduce<number | null>((p, a) => (p === null ? null : lengthOf.get(a)!.value === null ? null : p * lengthOf.get(a)!.value!), 1);
+        if (unknown2.length === 1 && g2.length > 1 && by !== null && by > 1 && d.expr && d.expr.kind !== 'const') divisibility.push({ inputAxis: j, size: d, by });
+      }
+      failSplit(
+        divisibility,
         `Shape mismatch, can't divide axis of length ${length.value} in chunks of ${product.value}`,
         `input axis ${i} ${groupText} has length ${length.value}, which is not a multiple of ${factors}`,
         fittingInputs(length, (n) => n > 0 && n % product.value! === 0) ?? `input sizes that fit: axis ${i} a multiple of ${product.value} (${near.join(' or ')})`,
       );
     }
-    if (length.expr && length.expr.kind !== 'const' && product.value !== null && product.value > 1) divisibility.push({ inputAxis: i, size: length, by: product.value });
     lengthOf.set(unknown[0], dimFloorDiv(length, product));
   });
   const index = new Map(order.map((a, i) => [a, i]));

@@ -2,6 +2,7 @@
 import { dim } from '../shape/dim';
 import { Shape } from '../shape/shape';
 import { boolArg, isNone, numArg, optNumArg, tensorArg } from './args';
+import { tokenInput } from './impliedInput';
 import { registerOps } from './registry';
 import { factoryKwargs, opt, req, vBool, vFloat, vNone } from './sig';
 import { showShape } from './showShape';
@@ -24,6 +25,7 @@ const embedding: ModuleOpDef = {
   kind: 'module',
   type: 'Embedding',
   family: 'embedding',
+  impliedInput: tokenInput,
   ctor: [
     req('num_embeddings'), req('embedding_dim'), opt('padding_idx', vNone), opt('max_norm', vNone), opt('norm_type', vFloat(2)),
     opt('scale_grad_by_freq', vBool(false)), opt('sparse', vBool(false)), opt('_weight', vNone), ...factoryKwargs,

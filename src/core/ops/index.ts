@@ -35,5 +35,5 @@ import './tensorInfo';
 import './tensorMisc';
 import './unfold';
 
-export { moduleOp, functionOp, allModuleOps, allFunctionOps } from './registry';
+export { moduleOp, functionOp, allModuleOps, allFunctionOps, opRole, opErrorCode, roleOfKey } from './registry';
 

@@ -3,6 +3,7 @@ import { Dim, dim, dimEquals } from '../shape/dim';
 import { Shape } from '../shape/shape';
 import { numArg, optTensorArg, tensorArg } from './args';
 import { numelOf } from './flopsCount';
+import { vectorInput } from './impliedInput';
 import { registerOps } from './registry';
 import { factoryKwargs, opt, req, vBool, vNone } from './sig';
 import { showShape } from './showShape';
@@ -44,6 +45,8 @@ function linearModule(type: string): ModuleOpDef {
     kind: 'module',
     type,
     family: 'linear',
+    impliedInput: vectorInput('in_features'),
+    lastAxisArg: 'in_features',
     ctor: [req('in_features'), req('out_features'), opt('bias', vBool(true)), ...factoryKwargs],
     forward: [req('input')],
     validate(attrs) {

@@ -4,6 +4,7 @@ import { Shape } from '../shape/shape';
 import { boolArg, dimsOf, concreteOf, numArg, tensorArg } from './args';
 import { normalizeAxis } from './axes';
 import { numelOf } from './flopsCount';
+import { channelsFirstInput } from './impliedInput';
 import { registerOps } from './registry';
 import { factoryKwargs, opt, req, vBool, vFloat, vInt, vNone } from './sig';
 import { showShape } from './showShape';
@@ -52,6 +53,7 @@ function batchNormModule(nd: number): ModuleOpDef {
     kind: 'module',
     type,
     family: 'norm',
+    impliedInput: channelsFirstInput(nd, 'num_features'),
     ctor: [req('num_features'), opt('eps', vFloat(1e-5)), opt('momentum', vFloat(0.1)), opt('affine', vBool(true)), opt('track_running_stats', vBool(true)), ...factoryKwargs],
     forward: [req('input')],
     tensors(attrs) {
@@ -79,6 +81,7 @@ function instanceNormModule(nd: number): ModuleOpDef {
     kind: 'module',
     type,
     family: 'norm',
+    impliedInput: channelsFirstInput(nd, 'num_features'),
     ctor: [req('num_features'), opt('eps', vFloat(1e-5)), opt('momentum', vFloat(0.1)), opt('affine', vBool(false)), opt('track_running_stats', vBool(false)), ...factoryKwargs],
     forward: [req('input')],
     tensors(attrs) {

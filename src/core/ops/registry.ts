@@ -1,5 +1,6 @@
 // The op registry: lookup of every module type, function, method and operator the engine understands.
 import type { FunctionOpDef, ModuleOpDef, OpDef } from './types';
+import { defaultRole, errorCodeOf, onnxRole, type OpRole } from './roles';
 
 const modules = new Map<string, ModuleOpDef>();
 const functions = new Map<string, FunctionOpDef>();
@@ -17,6 +18,31 @@ export function registerOps(defs: readonly OpDef[]): void {
       }
     }
   }
+}
+
+const roles = new WeakMap<OpDef, OpRole>();
+
+/** An entry's role: its own, or the one derived from its key (`nn.<type>` for modules) and family. */
+export function opRole(def: OpDef): OpRole {
+  let r = def.role ?? roles.get(def);
+  if (!r) {
+    r = defaultRole(def.kind === 'module' ? `nn.${def.type}` : def.name, def.family);
+    roles.set(def, r);
+  }
+  return r;
+}
+
+/** The role of a graph node's op key: a registry entry's (`nn.Conv2d`, `torch.cat`) or an ONNX op's (`onnx.Conv`). */
+export function roleOfKey(key: string): OpRole {
+  if (key.startsWith('onnx.')) return onnxRole(key.slice(5));
+  const def = key.startsWith('nn.') ? modules.get(key.slice(3)) : functions.get(key);
+  return def ? opRole(def) : defaultRole(key, '');
+}
+
+/** The diagnostic code of a shape error of op `key` (`nn.Conv2d`, `torch.cat`): the entry's hook, else by role. */
+export function opErrorCode(key: string, message: string): string {
+  const def = key.startsWith('nn.') ? modules.get(key.slice(3)) : functions.get(key);
+  return def?.errorCode?.(message) ?? errorCodeOf(key, message);
 }
 
 /** `Conv2d` → its definition (the key is the torch class name). */

@@ -3,6 +3,7 @@ import { DType, Shape } from '../shape/shape';
 import type { Expr } from '../shape/expr';
 import { PyValue, TensorValue } from './values';
 import type { OnnxLowering } from './lowering';
+import type { OpRole } from './roles';
 
 /** A Python parameter of a constructor, function or method, in declaration order. */
 export interface ParamSpec {
@@ -62,6 +63,14 @@ export type InitRule =
   | { readonly kind: 'zeros' }
   | { readonly kind: 'constant'; readonly value: number };
 
+/** The model input a first layer implies: a kind (one input per kind) and its dims (names for free sizes). */
+export interface ImpliedInput {
+  /** `map1` / `map2` / `map3` (channels-first maps), `vector`, `tokens`. */
+  readonly kind: string;
+  readonly dims: readonly (number | string)[];
+  readonly dtype: DType;
+}
+
 /** One entry of a module's own state_dict (`weight`, `bias`, `running_mean`, …). */
 export interface TensorSpec {
   readonly name: string;
@@ -79,7 +88,19 @@ export interface ModuleOpDef {
   readonly type: string;
   /** The Python module providing the class when it is not torch.nn (`einops.layers.torch`); see providePythonModule. */
   readonly library?: string;
+  /** The file family it belongs to (`conv`, `norm`, …); the default role reads it (normalisation is a family). */
   readonly family: string;
+  /** What the analyses need to know of it; when absent the registry derives it from the key and family (see roles.ts). */
+  readonly role?: OpRole;
+  /** The input a model whose first layer this is would take (`Conv2d(3, …)` → a 3-channel 2-d map), when it implies one. */
+  impliedInput?(attrs: BoundArgs): ImpliedInput | null;
+  /** Diagnostic code for a shape error of a call, when it differs from what the role gives (see roles.ts errorCodeOf). */
+  errorCode?(message: string): string;
+  /**
+   * The constructor argument that must equal the size of the input's last axis (Linear's `in_features`): a symbolic
+   * input size meeting it becomes a constraint the input spec is solved for, and a mismatch offers a fix of the literal.
+   */
+  readonly lastAxisArg?: string;
   readonly ctor: readonly ParamSpec[];
   readonly forward: readonly ParamSpec[];
   /** Validates constructor arguments; throws ShapeError with a clear message when they are invalid. */
@@ -107,7 +128,14 @@ export interface FunctionOpDef {
   readonly name: string;
   /** Other keys that resolve to this op (`torch.nn.functional.relu`, `torch.relu`, `Tensor.relu`). */
   readonly aliases?: readonly string[];
+  /** The file family it belongs to (`tensor`, `reduce`, …); the default role reads it (normalisation is a family). */
   readonly family: string;
+  /** What the analyses need to know of it; when absent the registry derives it from the key and family (see roles.ts). */
+  readonly role?: OpRole;
+  /** How the tensor it creates is initialised, for factories (`torch.ones` → ones), so nn.Parameter(torch.ones(n)) keeps it. */
+  creationInit?(args: BoundArgs): InitRule;
+  /** Diagnostic code for a shape error of a call, when it differs from what the role gives (see roles.ts errorCodeOf). */
+  errorCode?(message: string): string;
   /** For methods the first parameter is `self`. */
   readonly signature: readonly ParamSpec[];
   infer(args: BoundArgs, ctx: InferContext): PyValue;

@@ -1,6 +1,7 @@
-// A Runner over onnxruntime-web's wasm backend; the caller passes the loaded `ort` module (Node build or webview build).
+// A Runner over onnxruntime-web's wasm (or WebGPU) backend; the caller passes the loaded `ort` module (Node build or webview build).
 import type * as Ort from 'onnxruntime-web';
 import type { DType } from '../shape/shape';
+import type { BackendInfo } from './backend';
 import type { RunArray, Runner, RunnerSession, RunTensor, SessionOptions } from './runner';
 
 export type OrtModule = typeof Ort;
@@ -42,18 +43,33 @@ function ensureThreads(ort: OrtModule, requested: number | undefined): void {
   }
 }
 
-export function createOrtRunner(ort: OrtModule): Runner {
+export interface OrtRunnerOptions {
+  /**
+   * The execution provider: onnxruntime-web's `wasm` (default) or `webgpu` (the module must be a build with WebGPU),
+   * or onnxruntime-node's `cpu` (the module is onnxruntime-node; `threads` sets its intra-op threads per session).
+   */
+  readonly provider?: 'wasm' | 'webgpu' | 'cpu';
+  /** Reported as each session's `backend`. */
+  readonly backend?: BackendInfo;
+}
+
+export function createOrtRunner(ort: OrtModule, runnerOptions: OrtRunnerOptions = {}): Runner {
+  const provider = runnerOptions.provider ?? 'wasm';
   return {
     async createSession(onnxBytes: Uint8Array, options: SessionOptions = {}): Promise<RunnerSession> {
-      ensureThreads(ort, options.threads);
+      if (provider === 'wasm') ensureThreads(ort, options.threads);
       const t0 = now();
-      const session = await ort.InferenceSession.create(onnxBytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+      const native = provider === 'cpu' && options.threads !== undefined ? { intraOpNumThreads: Math.max(1, Math.floor(options.threads)), interOpNumThreads: 1 } : {};
+      // WebGPU names the CPU (wasm) provider too: nodes it does not take (float64 math, inside If branches as well) go there
+      const providers = provider === 'webgpu' ? ['webgpu', 'wasm'] : [provider];
+      const session = await ort.InferenceSession.create(onnxBytes, { executionProviders: providers, graphOptimizationLevel: 'all', ...native });
       const sessionCreateMs = now() - t0;
       let lastRunMs: number | null = null;
       return {
         inputNames: session.inputNames,
         outputNames: session.outputNames,
         sessionCreateMs,
+        ...(runnerOptions.backend ? { backend: runnerOptions.backend } : {}),
         get lastRunMs() {
           return lastRunMs;
         },

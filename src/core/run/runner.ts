@@ -1,5 +1,6 @@
 // The runner contract: create a session from ONNX bytes, run it on named tensors, report timings. Same in Node and in a webview.
 import type { DType } from '../shape/shape';
+import type { BackendInfo } from './backend';
 
 export type RunArray = Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array;
 
@@ -25,6 +26,8 @@ export interface RunnerSession {
   readonly sessionCreateMs: number;
   /** Wall time of the most recent `run`, in ms; null before the first run. */
   readonly lastRunMs: number | null;
+  /** The engine the session runs on, when the runner knows it (and why a faster one was not used). */
+  readonly backend?: BackendInfo;
   /** Runs the model; `outputs` selects outputs by name (default: all). */
   run(feeds: Readonly<Record<string, RunTensor>>, outputs?: readonly string[]): Promise<Record<string, RunTensor>>;
   dispose(): Promise<void>;

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { type Bytes, type FromRunPanel, type RunRequest, type RunResult, type ToRunPanel, isFromRunPanel, unhandled } from '../../protocol';
 import { buildWebviewHtml, webviewOptions } from './webviewHtml';
+import { readExecution } from './executionSettings';
 
 export type RerunRequest = Extract<FromRunPanel, { type: 'rerun' }>;
 
@@ -71,7 +72,7 @@ export class RunPanel implements vscode.Disposable {
       });
       // the subscription ends with the run, whichever way it ends
       this.pending = { runId, resolve: (r) => { sub.dispose(); resolve(r); }, progress };
-      this.post({ type: 'run', runId, ...plainRequest(req) });
+      this.post({ type: 'run', runId, ...plainRequest(req), execution: req.execution ?? readExecution() });
     });
   }
 

@@ -140,11 +140,18 @@ export function analyzeText(req: AnalyzeRequest): EngineAnalysis {
  * The same analysis through an incremental per-document cache (the analysis worker's path). `importsSalt` must
  * change whenever a file the document imports changed; `readFile` defaults to the workspace-only reader.
  */
-export function analyzeTextCached(req: AnalyzeRequest, cache: AnalysisCache, uri: string, importsSalt: string, readFile = fileReader(req)): EngineAnalysis {
+export function analyzeTextCached(
+  req: AnalyzeRequest,
+  cache: AnalysisCache,
+  uri: string,
+  importsSalt: string,
+  readFile = fileReader(req),
+  fileVersion?: (path: string) => string | null,
+): EngineAnalysis {
   let prep: Prepared | undefined;
   const fa = cache.update(
     uri,
-    { text: req.text, file: req.file, readFile, isDir: fileAccess(req).isDir, searchRoots: analysisRoots(req), symbols: req.dimensions, cacheSalt: `imports:${importsSalt}` },
+    { text: req.text, file: req.file, readFile, isDir: fileAccess(req).isDir, ...(fileVersion ? { fileVersion } : {}), searchRoots: analysisRoots(req), symbols: req.dimensions, cacheSalt: `imports:${importsSalt}` },
     (module, r) => {
       prep = prepare(req, module);
       return { ...r, inputOverrides: prep.overrides };

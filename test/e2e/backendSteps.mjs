@@ -1,0 +1,157 @@
+// e2e steps of issue 15 (execution backends): the run panel without WebGPU falls back to wasm and says why; a second
+// Chromium with --enable-unsafe-webgpu (Debian's Chromium then offers SwiftShader, a software WebGPU adapter) runs a model on
+// WebGPU, and Time 5 runs times it on WebGPU and on wasm and shows how far their outputs are apart.
+// Called once from driveWorkbench.mjs: await backendSteps({ page, url, outDir, wsDir, step, check, log, shot }).
+import { chromium } from 'playwright-core';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The first frame of `page` (webviews are nested iframes) holding an element that matches `selector`. */
+async function frameWith(page, selector, timeout) {
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    for (const f of page.frames()) if ((await f.locator(selector).count().catch(() => 0)) > 0) return f;
+    await sleep(500);
+  }
+  throw new Error(`no frame has ${selector}`);
+}
+
+/** Quick Open from the title bar's command center (a key press could go to a focused webview). */
+async function quickOpen(page) {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await page.keyboard.press('Escape');
+  const center = page.locator('.command-center .command-center-center').first();
+  if (await center.isVisible().catch(() => false)) await center.click();
+  else await page.keyboard.press('Control+p');
+  await input.waitFor({ state: 'visible', timeout: 15000 });
+  return input;
+}
+
+async function openFile(page, name) {
+  const input = await quickOpen(page);
+  const row = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first();
+  for (let i = 0; i < 10; i++) {
+    await input.fill('');
+    await input.fill(name);
+    if (await row.waitFor({ timeout: 3000 }).then(() => true, () => false)) break;
+  }
+  await page.keyboard.press('Enter');
+}
+
+/** Clicks the file's "Run Fusion Model" CodeLens and takes the seeded weights if a weights pick shows. */
+async function runFromLens(page) {
+  const lens = page.locator('.contentWidgets .codelens-decoration', { hasText: 'Run Fusion Model' }).first();
+  await lens.waitFor({ timeout: 90000 });
+  await lens.locator('a', { hasText: 'Run Fusion Model' }).first().click();
+  const pick = page.locator('.quick-input-list .monaco-list-row').first();
+  if (await pick.waitFor({ timeout: 5000 }).then(() => true, () => false)) await page.keyboard.press('Enter');
+}
+
+export async function backendSteps({ page, url, outDir, wsDir, step, check, log, shot }) {
+  await step('backend-fallback-without-webgpu', async () => {
+    // This Chromium runs without --enable-unsafe-webgpu: no adapter, so `auto` ran every model on wasm and says why.
+    const frame = await frameWith(page, '[data-testid="model-result"] [data-testid="backend"]', 30000);
+    const backends = await frame.locator('[data-testid="backend"]').allInnerTexts();
+    const reasons = await frame.locator('[data-testid="fallback-reason"]').allInnerTexts();
+    check(backends.length > 0 && backends.every((b) => /^wasm, \d+ threads?$/.test(b)), `without WebGPU the run panel ran on wasm: ${JSON.stringify(backends)}`);
+    check(reasons.length === backends.length && reasons.every((r) => /WebGPU unavailable/.test(r)), `and says why: ${JSON.stringify(reasons[0] ?? '')}`);
+    await shot('backend-fallback-wasm');
+  });
+
+  // A small subclass of FusionModel: SwiftShader runs shaders on the CPU, so the 4×3×256×256 input would take minutes a run.
+  writeFileSync(join(wsDir, 'gpu_small.py'), [
+    'from fusion_cnn import FusionModel',
+    '',
+    '',
+    '# fusion-lens: input=1x3x32x32',
+    'class SmallFusionGpu(FusionModel):',
+    '    pass',
+    '',
+  ].join('\n'));
+  const profile = mkdtempSync(join(process.env.TMPDIR || tmpdir(), 'chromium-webgpu-'));
+  let ctx = null;
+  try {
+    // Debian's Chromium: --enable-unsafe-webgpu alone gives the SwiftShader adapter (Vulkan, software), even headless
+    // with --disable-gpu; tested on a plain page first (test/e2e/backendHarness.ts).
+    ctx = await chromium.launchPersistentContext(profile, {
+      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+      headless: true,
+      viewport: { width: 1600, height: 1000 },
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--enable-unsafe-webgpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const gpuPage = ctx.pages()[0] ?? (await ctx.newPage());
+    const gpuShot = async (name) => {
+      await gpuPage.screenshot({ path: join(outDir, `webgpu-${name}.png`) });
+      log('screenshot', join(outDir, `webgpu-${name}.png`));
+    };
+
+    await step('backend-webgpu-auto-fallback', async () => {
+      // `auto`: the adapter is there, but the ordinary run's graph carries float64 per-layer summaries, which the WebGPU
+      // build of onnxruntime-web cannot run: the model falls back to wasm and the card says why.
+      await gpuPage.goto(url);
+      await gpuPage.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+      await openFile(gpuPage, 'gpu_small.py');
+      await gpuPage.locator('.tabs-container .tab.active', { hasText: 'gpu_small.py' }).waitFor({ timeout: 30000 });
+      await runFromLens(gpuPage);
+      const frame = await frameWith(gpuPage, '[data-testid="model-result"][data-model="SmallFusionGpu"]', 240000);
+      const card = frame.locator('[data-testid="model-result"][data-model="SmallFusionGpu"]');
+      const text = await card.locator('[data-testid="backend"]').innerText();
+      const reason = await card.locator('[data-testid="fallback-reason"]').innerText().catch(() => '');
+      check(/^wasm/.test(text) && /WebGPU could not create the session/.test(reason), `auto with an adapter but float64 summaries: wasm, saying why: ${JSON.stringify(reason.slice(0, 160))}`);
+      await sleep(500);
+      await gpuShot('auto-fallback');
+    });
+
+    await step('backend-webgpu-vs-wasm', async () => {
+      // Time 5 runs times the model alone (summaries off) on each backend: WebGPU (SwiftShader) and wasm, and compares them.
+      const frame = await frameWith(gpuPage, '[data-testid="measure"]', 30000);
+      await frame.locator('[data-testid="measure"]').dispatchEvent('click');
+      const diff = frame.locator('[data-testid="backend-diff"][data-diff-model="SmallFusionGpu"]');
+      await diff.waitFor({ timeout: 300000 });
+      const rows = await frame.locator('[data-testid="steady-state"] [data-model="SmallFusionGpu"]').evaluateAll((els) =>
+        els.map((e) => ({ backend: e.getAttribute('data-backend'), median: Number(e.getAttribute('data-median-ms')), text: e.textContent })));
+      const maxAbs = Number(await diff.getAttribute('data-max-abs-diff'));
+      const within = (await diff.getAttribute('data-within')) === 'true';
+      check(rows.some((r) => r.backend === 'webgpu') && rows.some((r) => r.backend === 'wasm'), `Time 5 runs timed each backend: ${rows.map((r) => `${r.backend} ${r.median.toFixed(0)} ms`).join(', ')}`);
+      check(within && Number.isFinite(maxAbs), `WebGPU and wasm outputs agree: ${await diff.innerText()}`);
+      const warm = await frame.locator('[data-testid="model-result"][data-model="SmallFusionGpu"] [data-testid="warm-median"]').innerText();
+      check(/\d+ ms/.test(warm), `the model card shows the warm median of its backend: ${warm}`);
+      writeFileSync(join(outDir, 'backend-timing.json'), `${JSON.stringify({ rows, maxAbsDiff: maxAbs, within }, null, 2)}\n`);
+      await sleep(500);
+      await gpuShot('time-5-runs');
+    });
+
+    await step('backend-webgpu-choice', async () => {
+      // The panel's backend choice "webgpu" (the setting's values): the ordinary run goes to the GPU, without the float64 summaries (said on the card).
+      const frame0 = await frameWith(gpuPage, '[data-testid="execution-provider"]', 30000);
+      await frame0.locator('[data-testid="execution-provider"]').evaluate((el) => {
+        el.value = 'webgpu';
+        el.dispatchEvent(new Event('change'));
+      });
+      const frame = frame0;
+      let card = null;
+      let kind = null;
+      for (let i = 0; i < 2 && kind !== 'webgpu'; i++) {
+        const before = await frame.locator('[data-testid="run-results"]').first().getAttribute('data-run-id');
+        await frame.locator('[data-testid="rerun"]').dispatchEvent('click');
+        card = frame.locator(`[data-testid="run-results"]:not([data-run-id="${before}"]) [data-testid="model-result"][data-model="SmallFusionGpu"]`);
+        await card.waitFor({ timeout: 240000 });
+        kind = await card.locator('[data-testid="backend"]').getAttribute('data-backend');
+      }
+      const text = await card.locator('[data-testid="backend"]').innerText();
+      const note = await card.locator('[data-testid="backend-note"]').innerText().catch(() => '');
+      check(kind === 'webgpu' && /swiftshader/i.test(text) && /summaries left out/.test(note), `backend choice "webgpu": the model ran on ${JSON.stringify(text)}; ${JSON.stringify(note.slice(0, 60))}`);
+      const first = await card.locator('[data-testid="run-ms"]').innerText();
+      const create = await card.locator('[data-testid="create-ms"]').innerText();
+      log(`WebGPU ordinary run: session ${create}, first run ${first}`);
+      await sleep(500);
+      await gpuShot('choice-webgpu');
+    });
+  } finally {
+    await ctx?.close().catch(() => {});
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
