@@ -28,6 +28,7 @@ const nodeBuilds = [
 const webBuilds = [
   { entryPoints: ['webview/graphView/main.ts'], outfile: 'dist/webview/graphView.js' },
   { entryPoints: ['webview/runPanel/main.ts'], outfile: 'dist/webview/runPanel.js' },
+  { entryPoints: ['webview/checkpointView/main.ts'], outfile: 'dist/webview/checkpointView.js' },
   { entryPoints: ['webview/graphView/layoutWorker.ts'], outfile: 'dist/webview/layoutWorker.js' },
 ].map((b) => ({ ...common, platform: 'browser', format: 'iife', target: 'es2022', ...b }));
 

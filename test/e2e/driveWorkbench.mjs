@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { backendSteps } from './backendSteps.mjs';
 import { timmWorkspaceSteps } from './timmWorkspace.mjs';
 import { foldedBlocksSteps } from './foldedBlocks.mjs';
+import { checkpointSteps } from './checkpointSteps.mjs';
 import { graphRunButtonSteps } from './graphRunButton.mjs';
 
 const [url, outDir, wsDir] = process.argv.slice(2);
@@ -491,6 +492,7 @@ try {
   });
 
   await foldedBlocksSteps({ page, wsDir, step, check, shot, openFile, palette, gotoLine, frameWithSelector, sleep, log });
+  await checkpointSteps({ page, wsDir, step, check, shot, openFile, palette, gotoLine, frameWithSelector, sleep, log });
   // Issue 15: backend fallback here (no WebGPU), then WebGPU in a second Chromium with --enable-unsafe-webgpu.
   await backendSteps({ page, url, outDir, wsDir, step, check, log, shot });
   await timmWorkspaceSteps({ page, wsDir, step, check, shot, openFile, hoverText, palette, gotoLine, frameWithText, sleep, log });

@@ -38,7 +38,7 @@ test('no op-name matching in src/core/interp or src/core/graph (namespaces of Py
 });
 
 test('value folding is a hook of the entries that fold values', () => {
-  for (const key of ['torch.linspace', 'torch.arange', 'torch.tensor', 'torch.exp', 'Tensor.round', 'op.add', 'op.neg', 'Tensor.float', 'torch.diff']) {
+  for (const key of ['torch.linspace', 'torch.arange', 'torch.tensor', 'torch.eye', 'torch.exp', 'Tensor.round', 'op.add', 'op.neg', 'Tensor.float', 'torch.diff']) {
     assert.equal(typeof functionOp(key)?.constValues, 'function', key);
   }
   for (const key of ['torch.cat', 'F.relu', 'Tensor.view']) assert.equal(functionOp(key)?.constValues, undefined, key);

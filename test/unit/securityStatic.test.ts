@@ -164,7 +164,7 @@ test('every webview gets its HTML from buildWebviewHtml and its options from web
     const code = ext.find((s) => s.file === f)!.text;
     for (const m of code.matchAll(/\.html\s*=\s*([^;]+);/g)) assert.match(m[1]!, /^buildWebviewHtml\(/, `${f}: ${m[0]}`);
   }
-  assert.deepEqual(htmlSetters.sort(), ['src/extension/host/graphWebviewHost.ts', 'src/extension/host/runPanel.ts']);
+  assert.deepEqual(htmlSetters.sort(), ['src/extension/host/checkpointEditorProvider.ts', 'src/extension/host/graphWebviewHost.ts', 'src/extension/host/runPanel.ts']);
   assert.deepEqual(ext.filter((s) => /localResourceRoots/.test(codeOnly(s.text))).map((s) => s.file), ['src/extension/host/webviewHtml.ts']);
   assert.deepEqual(ext.filter((s) => /enableCommandUris|enableForms/.test(codeOnly(s.text))).map((s) => s.file), []);
   // Webview panels, views and custom editors are all hosted by one of the two hosts that apply webviewOptions.

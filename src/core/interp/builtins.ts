@@ -2,14 +2,15 @@
 import { dim } from '../shape/dim';
 import { NONE, type PyValue } from '../ops/values';
 import type { Evaluator } from './evaluator';
-import { asObject, instanceOf, obj, unknown, type BuiltinFn, type ClassRef, type Tensor } from './objects';
+import { asObject, instanceOf, obj, unknown, type BuiltinFn, type Tensor } from './objects';
 import { num, pyBool, pyEquals, pyInt, pyOrder, pyStr, pyStrOf, truthy } from './pyOps';
 import { dictKey, pyRepr } from './tensorLeaves';
 import { instanceGetAttr } from './moduleRuntime';
-import { makeSet, setItems } from './pySet';
-import { pyNumber, toPyList } from './tensorConsts';
-import { addStrMethods } from './strMethods';
 import { PyRaise } from './errors';
+import { makeSet } from './pySet';
+import { pyNumber, toPyList } from './tensorConsts';
+import { isInstance, newClass, sameRef } from './pyTypes';
+import { addStrMethods } from './strMethods';
 
 const MAX_RANGE = 100000;
 
@@ -242,8 +243,11 @@ export function makeBuiltins(ip: Evaluator): Map<string, PyValue> {
   def('vars', () => unknown('vars()'));
   def('type', (a) => {
     const v = a[0] ?? NONE;
+    if (a.length === 3) return newClass(ip, a[0]!, a[1]!, a[2]!);
     const inst = instanceOf(v);
     if (inst) return obj({ t: 'class', cls: inst.cls }, 'type');
+    const vo = asObject(v);
+    if (vo && (vo.t === 'class' || (vo.t === 'builtin' && v.kind === 'object' && v.typeName === 'type'))) return b.get('type')!;
     const name = v.kind === 'tensor' ? 'Tensor' : v.kind === 'none' ? 'NoneType' : v.kind;
     return b.get(name) ?? obj({ t: 'opaque', what: `type ${name}` }, 'type');
   });
@@ -253,6 +257,16 @@ export function makeBuiltins(ip: Evaluator): Map<string, PyValue> {
   });
   def('issubclass', (a) => {
     const c = asObject(a[0] ?? NONE);
+    if (c && c.t === 'builtin' && BUILTIN_TYPES.has(c.name)) {
+      // Builtin types: bool is an int; everything is an object.
+      const supers: Record<string, string[]> = { bool: ['bool', 'int', 'object'] };
+      const mine = supers[c.name] ?? [c.name, 'object'];
+      const targets = a[1]?.kind === 'tuple' ? a[1].items : [a[1] ?? NONE];
+      return pyBool(targets.some((t) => {
+        const o = asObject(t);
+        return !!o && o.t === 'builtin' && mine.includes(o.name);
+      }));
+    }
     if (!c || c.t !== 'class') return unknown('issubclass');
     const mro = c.cls.t === 'user' ? c.cls.cls.mro : [c.cls];
     const targets = a[1]?.kind === 'tuple' ? a[1].items : [a[1] ?? NONE];
@@ -293,110 +307,23 @@ export function makeBuiltins(ip: Evaluator): Map<string, PyValue> {
   return b;
 }
 
-function sameRef(a: ClassRef, b: ClassRef): boolean {
-  if (a.t === 'user' && b.t === 'user') return a.cls === b.cls;
-  if (a.t === 'torch' && b.t === 'torch') return a.type === b.type || b.type === 'Module';
-  return false;
-}
-
 function hasAttr(ip: Evaluator, o: PyValue, name: string): boolean {
   const inst = instanceOf(o);
-  if (inst) return instanceGetAttr(ip, inst, name, null, false, true).kind !== 'unknown';
+  if (inst) {
+    try {
+      return instanceGetAttr(ip, inst, name, null, false, true).kind !== 'unknown';
+    } catch (e) {
+      // hasattr is False when the lookup (a class's __getattr__) raises.
+      if (e instanceof PyRaise) return false;
+      throw e;
+    }
+  }
   if (o.kind === 'tensor') return ['shape', 'dtype', 'device', 'ndim'].includes(name) || name in { size: 1, view: 1, reshape: 1 };
   if (o.kind === 'unknown') return false;
   const ob = asObject(o);
   if (ob && ob.t === 'class' && ob.cls.t === 'user') return ob.cls.cls.mro.some((c) => c.t === 'user' && c.cls.ns.has(name));
   if (ob && ob.t === 'pymodule') return ob.scope.globals.has(name);
   return false;
-}
-
-/** isinstance(v, cls) for user classes, torch classes and builtin types; null when undecidable. */
-export function isInstance(ip: Evaluator, v: PyValue, cls: PyValue): boolean | null {
-  if (cls.kind === 'tuple') {
-    let r: boolean | null = false;
-    for (const c of cls.items) {
-      const x = isInstance(ip, v, c);
-      if (x) return true;
-      if (x === null) r = null;
-    }
-    return r;
-  }
-  if (v.kind === 'unknown') return null;
-  const o = asObject(cls);
-  if (!o) return null;
-  if (o.t === 'builtin') {
-    switch (o.name) {
-      case 'int':
-        return v.kind === 'int' || v.kind === 'bool';
-      case 'float':
-        return v.kind === 'float';
-      case 'bool':
-        return v.kind === 'bool';
-      case 'str':
-        return v.kind === 'str';
-      case 'list':
-        return v.kind === 'list';
-      case 'tuple':
-        return v.kind === 'tuple';
-      case 'Size':
-        return v.kind === 'tuple' && !!v.isSize;
-      case 'dict':
-      case 'OrderedDict':
-        return v.kind === 'dict';
-      case 'Tensor':
-        return v.kind === 'tensor';
-      case 'set':
-      case 'frozenset':
-        return setItems(v) !== null;
-      case 'object':
-        return true;
-      case 'abc.Sequence':
-      case 'abc.MutableSequence':
-      case 'abc.List':
-      case 'abc.Tuple':
-        return v.kind === 'list' || v.kind === 'tuple' || (o.name === 'abc.Sequence' && v.kind === 'str');
-      case 'abc.Iterable':
-      case 'abc.Collection':
-        return v.kind === 'list' || v.kind === 'tuple' || v.kind === 'dict' || v.kind === 'str' || v.kind === 'tensor';
-      case 'abc.Iterator':
-        return false;
-      case 'abc.Mapping':
-      case 'abc.MutableMapping':
-      case 'abc.Dict':
-        return v.kind === 'dict';
-      case 'abc.Number':
-      case 'abc.Real':
-        return v.kind === 'int' || v.kind === 'float' || v.kind === 'bool';
-      case 'abc.Integral':
-        return v.kind === 'int' || v.kind === 'bool';
-      case 'abc.Callable':
-      case 'abc.FunctionType':
-      case 'abc.MethodType':
-      case 'abc.LambdaType': {
-        const f = asObject(v);
-        if (o.name !== 'abc.Callable') return !!f && (f.t === 'func' || f.t === 'bound');
-        return !!f && (['func', 'bound', 'builtin', 'class', 'op', 'partial'].includes(f.t) || (f.t === 'instance' && f.inst.isModule));
-      }
-      default:
-        return false;
-    }
-  }
-  if (o.t === 'class') {
-    const inst = instanceOf(v);
-    if (v.kind === 'tensor') return o.cls.t === 'torch' && o.cls.type === 'Parameter' ? ip.facts.isParam(v as Tensor) : false;
-    if (!inst) return false;
-    const mro = inst.cls.t === 'user' ? inst.cls.cls.mro : [inst.cls];
-    if (o.cls.t === 'torch' && o.cls.type === 'Module') return inst.isModule;
-    return mro.some((m) => sameRef(m, o.cls));
-  }
-  if (o.t === 'opaque' || o.t === 'namespace') {
-    // An object of a fully known class cannot be an instance of an unknown library type.
-    const inst = instanceOf(v);
-    if (inst && inst.cls.t === 'user' && inst.cls.cls.bases.length === (inst.cls.cls.def?.bases.length ?? 0)) return false;
-    if (inst || v.kind === 'tensor' || v.kind === 'int' || v.kind === 'float' || v.kind === 'str' || v.kind === 'none' || v.kind === 'list' || v.kind === 'tuple' || v.kind === 'dict') return false;
-    return null;
-  }
-  return null;
 }
 
 /** Methods of list, tuple, dict, str and torch.Size values, plus tensor methods the registry may lack. */

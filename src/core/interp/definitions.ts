@@ -63,8 +63,20 @@ export function defineClass(ev: Evaluator, s: ClassDef, frame: Frame): PyValue {
 
 /** The __init__ that @dataclass generates: annotated fields in order, with their defaults. */
 export function dataclassInit(ev: Evaluator, cls: UserClass, s: ClassDef): void {
-  const fields = s.body.flatMap((st) => (st.k === 'annassign' && st.target.k === 'name' ? [st.target.id] : []));
-  const defaults = new Map(fields.filter((f) => cls.ns.has(f)).map((f) => [f, cls.ns.get(f)!]));
+  // Fields of dataclass bases come first (in MRO order from the root), then this class's own.
+  const fields: string[] = [];
+  const defaults = new Map<string, PyValue>();
+  for (const c of [...cls.mro].reverse()) {
+    const def = c.t === 'user' ? (c.cls === cls ? s : c.cls.def) : null;
+    if (!def || c.t !== 'user') continue;
+    for (const st of def.body) {
+      if (st.k !== 'annassign' || st.target.k !== 'name') continue;
+      const f = st.target.id;
+      if (!fields.includes(f)) fields.push(f);
+      const d = c.cls.ns.get(f);
+      if (d) defaults.set(f, d);
+    }
+  }
   const init: PyValue = obj({ t: 'builtin', name: '__init__', call: (args, kwargs, site) => {
     const self = args[0] ?? NONE;
     fields.forEach((f, i) => {
@@ -72,6 +84,14 @@ export function dataclassInit(ev: Evaluator, cls: UserClass, s: ClassDef): void 
       if (v) ev.setAttr(self, f, v, site.range);
       else ev.diag('error', 'call-args', `${cls.name}() missing required argument '${f}'`, site.range);
     });
+    // The generated __init__ ends by calling __post_init__ when the class defines one.
+    for (const c of cls.mro) {
+      const post = ev.lookupInClass(c, '__post_init__');
+      if (post) {
+        ev.call(ev.bindFromClass(post, self, c), [], new Map(), site.range);
+        break;
+      }
+    }
     return NONE;
   } }, 'builtin_function_or_method');
   cls.ns.set('__init__', init);

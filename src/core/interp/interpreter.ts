@@ -13,6 +13,7 @@ import { unknown, type CallSite, type ClassRef, type FrameLike, type ModuleScope
 import { pyStr } from './pyOps';
 import { Recorder } from './recorder';
 import { makeBuiltins } from './builtins';
+import { addStdlibMethods } from './stdlibMethods';
 import { Facts } from './facts';
 import { BudgetExceeded, PyRaise, TOO_DEEP, isStackExhausted } from './errors';
 import type { DiagExtra, Evaluator, InterpOptions, Signal } from './evaluator';
@@ -48,6 +49,7 @@ export class Interpreter implements Evaluator {
     this.rec = new Recorder(opts.file);
     this.tracer = new LineTracer(this.rec);
     this.builtins = makeBuiltins(this);
+    addStdlibMethods(this, this.builtins);
     this.currentFile = opts.file;
   }
 

@@ -6,6 +6,7 @@ import type { Frame, StmtInfo } from './frame';
 import type { Tensor } from './objects';
 import type { Recorder } from './recorder';
 import { tensorLeaves } from './tensorLeaves';
+import { numpyArrays } from './stdlibState';
 
 const INFO = Symbol('stmtInfo');
 
@@ -142,6 +143,7 @@ export class LineTracer {
 
   private emit(frame: Frame, kind: LineRecord['kind'], line: number, varName: string, t: Tensor, stmt: Stmt | null): void {
     if (!t.shape) return; // unknown rank: nothing exact to report
+    if (numpyArrays.has(t)) return; // a numpy array: PyTorch's tracer records no tensor there
     this.rec.line({
       kind,
       owner: frame.owner,

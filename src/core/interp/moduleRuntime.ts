@@ -1,5 +1,6 @@
 // torch.nn.Module semantics: construction, attribute registration (_parameters/_buffers/_modules), containers and calls.
 import type { Range } from '../python/ast';
+import { defaultDunder, setLeafAttr, userOverride } from './dataModel';
 import { dim } from '../shape/dim';
 import { ShapeError, type BoundArgs, type ModuleOpDef } from '../ops/types';
 import { opRole } from '../ops/registry';
@@ -280,12 +281,22 @@ export function instanceGetAttr(ip: Evaluator, inst: Instance, name: string, r: 
   }
   if (name === '__class__') return obj({ t: 'class', cls: inst.cls }, 'type');
   if (name === '__module__') return pyStr(inst.cls.t === 'user' ? inst.cls.cls.scope.name : 'torch.nn');
+  const dunder = defaultDunder(ip, inst, name, instanceGetAttr, instanceSetAttr);
+  if (dunder) return dunder;
+  // A class's own __getattr__ answers what normal lookup did not find (it may raise AttributeError).
+  const fallback = torchOnly ? null : userOverride(ip, inst, '__getattr__');
+  if (fallback) return ip.call(fallback, [pyStr(name)], new Map(), r);
   if (!quiet) ip.diag('warning', 'unknown-attr', `'${inst.typeName}' object has no attribute '${name}' (as far as the analysis knows)`, r);
   return unknown(`attribute ${name}`);
 }
 
 /** `self.name = v` with torch.nn.Module.__setattr__ semantics. */
-export function instanceSetAttr(ip: Evaluator, inst: Instance, name: string, v: PyValue, r: Range | null): void {
+export function instanceSetAttr(ip: Evaluator, inst: Instance, name: string, v: PyValue, r: Range | null, bypass = false): void {
+  const override = bypass ? null : userOverride(ip, inst, '__setattr__');
+  if (override) {
+    ip.call(override, [pyStr(name), v], new Map(), r);
+    return;
+  }
   if (!inst.isModule) {
     inst.dict.set(name, v);
     return;
@@ -298,6 +309,7 @@ export function instanceSetAttr(ip: Evaluator, inst: Instance, name: string, v: 
     }
   }
   const child = instanceOf(v);
+  if (!child && setLeafAttr(inst, name, v)) return;
   if (v.kind === 'tensor' && ip.facts.isParam(v as Tensor)) {
     inst.dict.delete(name);
     inst.buffers.delete(name);
@@ -458,7 +470,9 @@ function moduleMethod(ip: Evaluator, inst: Instance, name: string, args: PyValue
       const persistent = arg(2, 'persistent');
       if (n?.kind !== 'str') return ip.unsupported('register_buffer with a non-literal name', r);
       inst.dict.delete(n.value);
-      inst.buffers.set(n.value, t.kind === 'tensor' ? (t as Tensor) : null);
+      // A tensor the analysis could not compute stays unknown (not None: that would make false errors downstream).
+      if (t.kind === 'unknown') inst.dict.set(n.value, t);
+      else inst.buffers.set(n.value, t.kind === 'tensor' ? (t as Tensor) : null);
       if (persistent?.kind === 'bool' && !persistent.value) inst.nonPersistent.add(n.value);
       return NONE;
     }

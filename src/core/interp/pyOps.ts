@@ -2,7 +2,8 @@
 import { dim, dimAdd, dimEquals, dimFloorDiv, dimMod, dimMul, dimSub } from '../shape/dim';
 import type { PyValue } from '../ops/values';
 import { asObject, unknown } from './objects';
-import { dictKey } from './tensorLeaves';
+import { dictKey, pyRepr } from './tensorLeaves';
+import { fixed, floatRepr } from './pyFormat';
 
 export const TRUE: PyValue = { kind: 'bool', value: true };
 export const FALSE: PyValue = { kind: 'bool', value: false };
@@ -271,15 +272,16 @@ export function pyStrOf(v: PyValue): string {
     case 'int':
       return v.dim.value === null ? '?' : String(v.dim.value);
     case 'float':
-      return Number.isInteger(v.value) ? `${v.value}.0` : String(v.value);
+      return floatRepr(v.value);
     case 'bool':
       return v.value ? 'True' : 'False';
     case 'none':
       return 'None';
     case 'tuple':
-      return `(${v.items.map(pyStrOf).join(', ')}${v.items.length === 1 ? ',' : ''})`;
     case 'list':
-      return `[${v.items.map(pyStrOf).join(', ')}]`;
+    case 'dict':
+      // Containers show their items' repr, as str() of a container does.
+      return pyRepr(v);
     case 'tensor':
       return 'tensor(...)';
     case 'object':
@@ -312,8 +314,8 @@ function percentFormat(fmt: string, arg: PyValue): PyValue {
     } else if ('eEfFgG'.includes(conv)) {
       if (n === null) return (failed = true), '';
       const p = prec === undefined ? 6 : Number(prec);
-      text = conv === 'e' || conv === 'E' ? n.toExponential(p) : conv === 'g' || conv === 'G' ? String(Number(n.toPrecision(p || 1))) : n.toFixed(p);
-    } else text = pyStrOf(v);
+      text = conv === 'e' || conv === 'E' ? n.toExponential(p) : conv === 'g' || conv === 'G' ? String(Number(n.toPrecision(p || 1))) : fixed(n, p);
+    } else text = conv === 'r' || conv === 'a' ? pyRepr(v) : pyStrOf(v);
     const w = width ? Number(width) : 0;
     if (text.length < w) text = flags.includes('-') ? text.padEnd(w) : flags.includes('0') && !'sr'.includes(conv) ? text.padStart(w, '0') : text.padStart(w);
     return text;

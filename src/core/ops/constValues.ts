@@ -159,6 +159,14 @@ function hookFor(key: string): ConstValuesHook | undefined {
   if (key === 'torch.linspace') return (a, out) => linspaceValues(a, out.dtype);
   if (key === 'torch.arange') return (a, out) => arangeValues(a, out.dtype);
   if (key === 'torch.tensor') return (a, out) => literalValues(a.data, out.dtype);
+  if (key === 'torch.eye') {
+    return (a) => {
+      const n = constNum(a.n);
+      const m = a.m === undefined || a.m.kind === 'none' ? n : constNum(a.m);
+      if (n === null || m === null || n * m > 1 << 16) return null;
+      return Array.from({ length: n * m }, (_, i) => (Math.floor(i / m) === i % m ? 1 : 0));
+    };
+  }
   const dot = key.indexOf('.');
   const ns = key.slice(0, dot);
   const name = key.slice(dot + 1);

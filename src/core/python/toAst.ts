@@ -14,7 +14,8 @@ export function toAstTopLevel(node: RawNode, text: string): { stmts: Stmt[]; err
 
 const rangeOf = (n: RawNode): Range => ({ startLine: n.startLine, startCol: n.startCol, endLine: n.endLine, endCol: n.endCol });
 
-const named = (n: RawNode): RawNode[] => n.children.filter((c) => c.named);
+// Extras the grammar allows anywhere (comments, backslash continuations) are not part of any construct.
+const named = (n: RawNode): RawNode[] => n.children.filter((c) => c.named && c.type !== 'line_continuation' && c.type !== 'comment');
 const field = (n: RawNode, f: string): RawNode | null => n.children.find((c) => c.field === f) ?? null;
 const fields = (n: RawNode, f: string): RawNode[] => n.children.filter((c) => c.field === f);
 
@@ -477,11 +478,39 @@ class Converter {
       else if (c.type === 'escape_sequence') parts.push(raw ? this.src(c) : unescape(this.src(c)));
       else if (c.type === 'interpolation') {
         const e = field(c, 'expression') ?? named(c)[0];
-        if (e) parts.push(this.expr(e));
+        if (e) parts.push(this.interpolation(c, this.expr(e)));
       }
     }
     if (parts.every((p) => typeof p === 'string')) return { k: 'str', r, value: parts.join('') };
     return { k: 'fstr', r, parts };
+  }
+
+  /**
+   * `{x!r:>{w}}` in an f-string: the conversion and format spec become calls of the builtins that define them
+   * (`__fstring_format__(__fstring_convert__(x, 'r'), f'>{w}')`, names no program shadows); plain `{x}` stays `x`.
+   */
+  private interpolation(c: RawNode, value: Expr): Expr {
+    const r = rangeOf(c);
+    const conv = c.children.find((x) => x.type === 'type_conversion');
+    const spec = c.children.find((x) => x.type === 'format_specifier');
+    let v = value;
+    const call = (fn: string, args: Expr[]): Expr => ({ k: 'call', r, func: { k: 'name', r, id: fn }, args: args.map((a) => ({ kind: 'pos' as const, value: a })) });
+    if (conv) v = call('__fstring_convert__', [v, { k: 'str', r, value: this.src(conv).slice(1) }]);
+    if (spec) {
+      const parts: (string | Expr)[] = [];
+      let at = spec.startIndex + 1;
+      for (const x of spec.children) {
+        if (x.type !== 'format_expression') continue;
+        if (x.startIndex > at) parts.push(this.text.slice(at, x.startIndex));
+        const inner = named(x)[0];
+        if (inner) parts.push(this.expr(inner));
+        at = x.endIndex;
+      }
+      if (spec.endIndex > at) parts.push(this.text.slice(at, spec.endIndex));
+      const specExpr: Expr = parts.every((p) => typeof p === 'string') ? { k: 'str', r, value: parts.join('') } : { k: 'fstr', r, parts };
+      v = call('__fstring_format__', [v, specExpr]);
+    }
+    return v;
   }
 }
 

@@ -9,7 +9,7 @@ import { formatBytes } from '../../service/format';
 import { pickModels, targetDocument } from '../modelPick';
 import { type RerunRequest, RunPanel } from '../runPanel';
 import { readSettings } from '../settings';
-import { chooseTwoCheckpoints, chooseWeights } from './weightsPick';
+import { chooseEntry, chooseTwoCheckpoints, chooseWeights } from './weightsPick';
 
 export interface RunDeps {
   readonly extensionUri: vscode.Uri;
@@ -75,7 +75,8 @@ export async function runFusionModel(deps: RunDeps, uriArg?: unknown, classArg?:
   const runnable = models.filter((m) => m.graph !== null);
   for (const m of models.filter((x) => !x.graph)) void vscode.window.showWarningMessage(vscode.l10n.t('{0} cannot run: {1}', m.className, m.error ?? 'not analysed'));
   if (runnable.length === 0) return undefined;
-  const weights = await chooseWeights(readSettings(t.doc.uri).seed, readSettings(t.doc.uri).memoryLimitMB * 1024 * 1024);
+  const picked = await chooseWeights(readSettings(t.doc.uri).seed, readSettings(t.doc.uri).memoryLimitMB * 1024 * 1024);
+  const weights = picked && (await chooseEntry(await deps.engine(), picked));
   if (!weights) return undefined;
   const setup: RunSetup = { seed: readSettings(t.doc.uri).seed, image, weights };
   const panel = RunPanel.show(deps.extensionUri, deps.log);
