@@ -16,7 +16,7 @@ function tsFiles(dir: string): string[] {
 }
 
 /** Python module paths the interpreter resolves as namespaces (not ops), and type names it reports. */
-const NAMESPACES = /^torch\.(nn|utils|jit|cuda|backends|_C|fx|linalg|fft|special)(\.|$)|^torch\.(dtype|device|Size|Generator|Tensor)$/;
+const NAMESPACES = /^torch\.(nn|utils|jit|cuda|backends|_C|fx|linalg|fft|special|autograd)(\.|$)|^torch\.(dtype|device|Size|Generator|Tensor)$/;
 
 const KEY = String.raw`'((?:torch|Tensor|op|F|nn|einops)\.[A-Za-z_][\w.]*)'`;
 /** Op keys in a matching position: a case label, either side of ===/!==, an object-literal key, a Set/Map lookup. */
