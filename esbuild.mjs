@@ -18,7 +18,11 @@ const nodeBuilds = [
   // onnxruntime-node (optional, native binding) is loaded from node_modules at run time when `--backend native` asks for it.
   { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['onnxruntime-node'] },
 ].map((b) => ({
-  ...common, platform: 'node', format: 'cjs', target: 'node20', ...b,
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  ...b,
   // web-tree-sitter's ESM loader calls createRequire(import.meta.url), which CJS output leaves undefined.
   define: { 'import.meta.url': '__fusionLensImportMetaUrl' },
   banner: { js: [b.banner?.js, "var __fusionLensImportMetaUrl = require('url').pathToFileURL(__filename).href;"].filter(Boolean).join('\n') },

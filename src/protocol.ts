@@ -29,7 +29,17 @@ export interface WebviewBoot {
 
 // The payload types live in core (the webviews and the layout use them without the message layer).
 import type { PayloadShape, GraphPayload } from './core/graph/graphPayloadTypes';
-export type { PayloadShape, PayloadNodeKind, PayloadNode, PayloadEdge, PayloadScope, FusionMethod, PayloadFusionInput, PayloadFusion, GraphPayload } from './core/graph/graphPayloadTypes';
+export type {
+  PayloadShape,
+  PayloadNodeKind,
+  PayloadNode,
+  PayloadEdge,
+  PayloadScope,
+  FusionMethod,
+  PayloadFusionInput,
+  PayloadFusion,
+  GraphPayload,
+} from './core/graph/graphPayloadTypes';
 
 import type { BackendInfo, ProviderChoice } from './core/run/backend';
 export type { BackendInfo, BackendKind, ProviderChoice } from './core/run/backend';
@@ -99,7 +109,12 @@ export function unhandled(m: never): never {
 
 export type ToGraphView =
   /** A new or updated model; null payload with a reason when there is nothing to show. */
-  | { readonly type: 'graph'; readonly payload: GraphPayload | null; readonly reason?: string; /** Show a Run button that posts `runModel` (the .onnx editor). */ readonly canRun?: boolean }
+  | {
+      readonly type: 'graph';
+      readonly payload: GraphPayload | null;
+      readonly reason?: string;
+      /** Show a Run button that posts `runModel` (the .onnx editor). */ readonly canRun?: boolean;
+    }
   /** Cursor moved in the editor: highlight these nodes (or the nodes of that source line; a collapsed group stands in for its nodes) and scroll to them. */
   | { readonly type: 'highlight'; readonly nodeIds?: readonly string[]; readonly file?: string; readonly line?: number }
   | ResponseMessage;
@@ -273,10 +288,7 @@ export interface RunResult {
   readonly cancelled?: boolean;
 }
 
-export type ToRunPanel =
-  | ({ readonly type: 'run' } & RunRequest)
-  | { readonly type: 'cancel'; readonly runId: number }
-  | ResponseMessage;
+export type ToRunPanel = ({ readonly type: 'run' } & RunRequest) | { readonly type: 'cancel'; readonly runId: number } | ResponseMessage;
 
 export type RunPhase = 'loading-runtime' | 'preparing-input' | 'creating-session' | 'running' | 'summarising' | 'done';
 
@@ -337,7 +349,13 @@ export function isResponse(msg: unknown): msg is ResponseMessage {
 const FROM_GRAPH_VIEW: MessageChecks<FromGraphView> = {
   ready: () => true,
   revealSource: (msg) => isStr(msg.nodeId, 4096) && isStr(msg.file, 4096) && isInt(msg.line),
-  exportImage: (msg) => isInt(msg.requestId, 1) && oneOf(msg.format, ['svg', 'png'] as const) && isStr(msg.fileName, 255) && /^[\w.\- ]+$/.test(msg.fileName) && !/^\.+$/.test(msg.fileName) && isStr(msg.data, MAX_IMAGE_TEXT),
+  exportImage: (msg) =>
+    isInt(msg.requestId, 1) &&
+    oneOf(msg.format, ['svg', 'png'] as const) &&
+    isStr(msg.fileName, 255) &&
+    /^[\w.\- ]+$/.test(msg.fileName) &&
+    !/^\.+$/.test(msg.fileName) &&
+    isStr(msg.data, MAX_IMAGE_TEXT),
   runModel: (msg) => isStr(msg.key, 4096),
   layoutDone: (msg) => isInt(msg.nodes) && isInt(msg.edges) && isNum(msg.ms) && msg.ms >= 0 && oneOf(msg.mode, ['full', 'fast'] as const),
   log: isLog,
@@ -359,17 +377,39 @@ function isOutputResult(v: unknown): v is OutputResult {
   return isRec(v) && isStr(v.name, 4096) && isStats(v.stats) && isArrayOf(v.preview, (x): x is number => typeof x === 'number' || x === null, 4096);
 }
 function isLayerResult(v: unknown): v is LayerResult {
-  return isRec(v) && isStr(v.output, 4096) && isStr(v.node, 4096) && isStr(v.label, 4096) && oneOf(v.role, ['layer', 'fusion-input', 'fusion-output'] as const) && isStats(v.stats);
+  return (
+    isRec(v) &&
+    isStr(v.output, 4096) &&
+    isStr(v.node, 4096) &&
+    isStr(v.label, 4096) &&
+    oneOf(v.role, ['layer', 'fusion-input', 'fusion-output'] as const) &&
+    isStats(v.stats)
+  );
 }
 function isModelResult(v: unknown): v is ModelResult {
   return (
-    isRec(v) && isStr(v.name, 4096) && typeof v.ok === 'boolean' && (v.error === undefined || isStr(v.error)) &&
-    isArrayOf(v.outputs, isOutputResult, 1024) && isArrayOf(v.layers, isLayerResult, 100_000) &&
-    isNum(v.createMs) && isNum(v.runMs) && isNum(v.params) && isNum(v.flops) && (v.backend === undefined || isBackendInfo(v.backend))
+    isRec(v) &&
+    isStr(v.name, 4096) &&
+    typeof v.ok === 'boolean' &&
+    (v.error === undefined || isStr(v.error)) &&
+    isArrayOf(v.outputs, isOutputResult, 1024) &&
+    isArrayOf(v.layers, isLayerResult, 100_000) &&
+    isNum(v.createMs) &&
+    isNum(v.runMs) &&
+    isNum(v.params) &&
+    isNum(v.flops) &&
+    (v.backend === undefined || isBackendInfo(v.backend))
   );
 }
 function isBackendInfo(v: unknown): v is BackendInfo {
-  return isRec(v) && oneOf(v.kind, ['webgpu', 'wasm', 'native'] as const) && isStr(v.adapter, 1024) && isInt(v.threads, 1) && (v.fallback === undefined || isStr(v.fallback, 4096)) && (v.note === undefined || isStr(v.note, 4096));
+  return (
+    isRec(v) &&
+    oneOf(v.kind, ['webgpu', 'wasm', 'native'] as const) &&
+    isStr(v.adapter, 1024) &&
+    isInt(v.threads, 1) &&
+    (v.fallback === undefined || isStr(v.fallback, 4096)) &&
+    (v.note === undefined || isStr(v.note, 4096))
+  );
 }
 function isExecutionChoice(v: unknown): v is ExecutionChoice {
   return isRec(v) && oneOf(v.provider, ['auto', 'webgpu', 'wasm'] as const) && isInt(v.maxThreads, 1) && v.maxThreads <= 1024;
@@ -383,8 +423,11 @@ const FROM_RUN_PANEL: MessageChecks<FromRunPanel> = {
   ready: () => true,
   runProgress: (msg) => isInt(msg.runId) && (msg.model === null || isStr(msg.model, 4096)) && oneOf(msg.phase, PHASES) && isFraction(msg.fraction),
   runResult: (msg) =>
-    isInt(msg.runId) && isArrayOf(msg.models, isModelResult, 64) && isArrayOf(msg.comparisons, isComparison, 4096) &&
-    (msg.error === undefined || isStr(msg.error)) && (msg.cancelled === undefined || typeof msg.cancelled === 'boolean'),
+    isInt(msg.runId) &&
+    isArrayOf(msg.models, isModelResult, 64) &&
+    isArrayOf(msg.comparisons, isComparison, 4096) &&
+    (msg.error === undefined || isStr(msg.error)) &&
+    (msg.cancelled === undefined || typeof msg.cancelled === 'boolean'),
   rerun: (msg) => {
     const img = msg.image;
     const imageOk = img === null || (isRec(img) && isBytes(img.data) && isStr(img.mime, 100) && /^image\/[\w.+-]+$/.test(img.mime));
@@ -410,7 +453,13 @@ export function isGraphPayload(v: unknown): v is GraphPayload {
   const ids = new Set<string>();
   for (const n of v.nodes as unknown[]) {
     if (!isRec(n) || !isStr(n.id) || !isStr(n.op) || !isStr(n.label) || !isStr(n.scope) || !oneOf(n.kind, ['op', 'input', 'output'] as const)) return false;
-    if (!(n.line === null || isInt(n.line)) || !(n.fusion === null || isInt(n.fusion)) || !Array.isArray(n.outputs) || !(n.outputs as unknown[]).every(isPayloadShape)) return false;
+    if (
+      !(n.line === null || isInt(n.line)) ||
+      !(n.fusion === null || isInt(n.fusion)) ||
+      !Array.isArray(n.outputs) ||
+      !(n.outputs as unknown[]).every(isPayloadShape)
+    )
+      return false;
     ids.add(n.id);
   }
   for (const e of v.edges as unknown[]) {
@@ -423,8 +472,14 @@ export function isGraphPayload(v: unknown): v is GraphPayload {
 }
 
 const TO_GRAPH_VIEW: MessageChecks<ToGraphView> = {
-  graph: (msg) => (msg.payload === null || isGraphPayload(msg.payload)) && (msg.reason === undefined || isStr(msg.reason)) && (msg.canRun === undefined || typeof msg.canRun === 'boolean'),
-  highlight: (msg) => (msg.nodeIds === undefined || isArrayOf(msg.nodeIds, (x): x is string => isStr(x, 4096))) && (msg.file === undefined || isStr(msg.file, 4096)) && (msg.line === undefined || isInt(msg.line)),
+  graph: (msg) =>
+    (msg.payload === null || isGraphPayload(msg.payload)) &&
+    (msg.reason === undefined || isStr(msg.reason)) &&
+    (msg.canRun === undefined || typeof msg.canRun === 'boolean'),
+  highlight: (msg) =>
+    (msg.nodeIds === undefined || isArrayOf(msg.nodeIds, (x): x is string => isStr(x, 4096))) &&
+    (msg.file === undefined || isStr(msg.file, 4096)) &&
+    (msg.line === undefined || isInt(msg.line)),
   response: isResponse,
 };
 
@@ -438,25 +493,46 @@ function isRunInput(v: unknown): v is RunInput {
   const s = v.source;
   if (s.kind === 'seeded') return isInt(s.seed);
   if (s.kind === 'data') return isBytes(s.data);
-  if (s.kind === 'image') return isBytes(s.data) && isStr(s.mime, 100) && isArrayOf(s.mean, isNum, 4) && isArrayOf(s.std, (x): x is number => isNum(x) && x > 0, 4);
+  if (s.kind === 'image')
+    return isBytes(s.data) && isStr(s.mime, 100) && isArrayOf(s.mean, isNum, 4) && isArrayOf(s.std, (x): x is number => isNum(x) && x > 0, 4);
   return false;
 }
 function isRunTap(v: unknown): v is RunTap {
-  return isRec(v) && isStr(v.output, 4096) && isStr(v.node, 4096) && isStr(v.label, 4096) && oneOf(v.role, ['layer', 'fusion-input', 'fusion-output'] as const) &&
-    (v.fusion === undefined || isInt(v.fusion)) && (v.level === undefined || isStr(v.level, 256)) && (v.summary === undefined || isTapSummary(v.summary));
+  return (
+    isRec(v) &&
+    isStr(v.output, 4096) &&
+    isStr(v.node, 4096) &&
+    isStr(v.label, 4096) &&
+    oneOf(v.role, ['layer', 'fusion-input', 'fusion-output'] as const) &&
+    (v.fusion === undefined || isInt(v.fusion)) &&
+    (v.level === undefined || isStr(v.level, 256)) &&
+    (v.summary === undefined || isTapSummary(v.summary))
+  );
 }
 function isTapSummary(v: unknown): v is TapSummary {
   return isRec(v) && isArrayOf(v.dims, (d): d is number => isInt(d), 16) && (v.map === undefined || isStr(v.map, 4096));
 }
 function isRunModel(v: unknown): v is RunModel {
-  return isRec(v) && isStr(v.name, 4096) && isBytes(v.onnx) &&
-    (v.externalData === undefined || isArrayOf(v.externalData, (x): x is { path: string; data: Bytes } => isRec(x) && isStr(x.path, 4096) && isBytes(x.data), 1024)) &&
-    isArrayOf(v.outputs, (x): x is string => isStr(x, 4096), 1024) && isArrayOf(v.taps, isRunTap, 100_000) && isNum(v.params) && isNum(v.flops) &&
-    (v.weights === undefined || isStr(v.weights, 4096)) && (v.weightChange === undefined || isWeightChange(v.weightChange));
+  return (
+    isRec(v) &&
+    isStr(v.name, 4096) &&
+    isBytes(v.onnx) &&
+    (v.externalData === undefined ||
+      isArrayOf(v.externalData, (x): x is { path: string; data: Bytes } => isRec(x) && isStr(x.path, 4096) && isBytes(x.data), 1024)) &&
+    isArrayOf(v.outputs, (x): x is string => isStr(x, 4096), 1024) &&
+    isArrayOf(v.taps, isRunTap, 100_000) &&
+    isNum(v.params) &&
+    isNum(v.flops) &&
+    (v.weights === undefined || isStr(v.weights, 4096)) &&
+    (v.weightChange === undefined || isWeightChange(v.weightChange))
+  );
 }
 function isWeightChange(v: unknown): v is WeightChangeInfo {
-  return isRec(v) && isStr(v.against, 4096) &&
-    isArrayOf(v.parameters, (p): p is { name: string; relative: number } => isRec(p) && isStr(p.name, 4096) && isNum(p.relative), 100_000);
+  return (
+    isRec(v) &&
+    isStr(v.against, 4096) &&
+    isArrayOf(v.parameters, (p): p is { name: string; relative: number } => isRec(p) && isStr(p.name, 4096) && isNum(p.relative), 100_000)
+  );
 }
 
 // ───────────────────────────── checkpoint viewer ─────────────────────────────
@@ -490,13 +566,26 @@ export type ToCheckpointView = { readonly type: 'checkpoint'; readonly data: Che
 
 function isCheckpointViewData(v: unknown): v is CheckpointViewData {
   const str = (x: unknown): x is string => isStr(x, 4096);
-  return isRec(v) && str(v.file) && str(v.format) && (v.entry === null || str(v.entry)) &&
+  return (
+    isRec(v) &&
+    str(v.file) &&
+    str(v.format) &&
+    (v.entry === null || str(v.entry)) &&
     isArrayOf(v.candidates, (c): c is CheckpointViewData['candidates'][number] => isRec(c) && str(c.path) && isNum(c.tensors) && str(c.kind), 1000) &&
     isArrayOf(v.strippedPrefixes, str, 8) &&
-    isArrayOf(v.tensors, (t): t is CheckpointTensorRow => isRec(t) && str(t.name) && str(t.dtype) && isArrayOf(t.shape, isNum, 64) && isNum(t.numel) && isNum(t.bytes), 1_000_000) &&
-    isRec(v.totals) && isNum(v.totals.count) && isNum(v.totals.numel) && isNum(v.totals.bytes) &&
+    isArrayOf(
+      v.tensors,
+      (t): t is CheckpointTensorRow => isRec(t) && str(t.name) && str(t.dtype) && isArrayOf(t.shape, isNum, 64) && isNum(t.numel) && isNum(t.bytes),
+      1_000_000,
+    ) &&
+    isRec(v.totals) &&
+    isNum(v.totals.count) &&
+    isNum(v.totals.numel) &&
+    isNum(v.totals.bytes) &&
     isArrayOf(v.others, (o): o is { key: string; text: string } => isRec(o) && str(o.key) && str(o.text), 10_000) &&
-    isArrayOf(v.warnings, str, 1000) && isArrayOf(v.fits, str, 1000);
+    isArrayOf(v.warnings, str, 1000) &&
+    isArrayOf(v.fits, str, 1000)
+  );
 }
 
 /** The checkpoint viewer's check of what the host sends. */
@@ -507,8 +596,13 @@ export function isToCheckpointView(msg: unknown): msg is ToCheckpointView {
 }
 
 const TO_RUN_PANEL: MessageChecks<ToRunPanel> = {
-  run: (msg) => isInt(msg.runId) && isArrayOf(msg.models, isRunModel, 64) && msg.models.length > 0 && isArrayOf(msg.inputs, isRunInput, 64) &&
-    (msg.previewCount === undefined || (isInt(msg.previewCount) && msg.previewCount <= 4096)) && (msg.localRerun === undefined || typeof msg.localRerun === 'boolean') &&
+  run: (msg) =>
+    isInt(msg.runId) &&
+    isArrayOf(msg.models, isRunModel, 64) &&
+    msg.models.length > 0 &&
+    isArrayOf(msg.inputs, isRunInput, 64) &&
+    (msg.previewCount === undefined || (isInt(msg.previewCount) && msg.previewCount <= 4096)) &&
+    (msg.localRerun === undefined || typeof msg.localRerun === 'boolean') &&
     (msg.execution === undefined || isExecutionChoice(msg.execution)),
   cancel: (msg) => isInt(msg.runId),
   response: isResponse,

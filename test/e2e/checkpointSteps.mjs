@@ -28,7 +28,10 @@ export async function checkpointSteps(t) {
     await t.sleep(1500);
     await t.openFile('ckpt_resnet.py');
     await t.page.locator('.tabs-container .tab.active', { hasText: 'ckpt_resnet.py' }).waitFor({ timeout: 30000 });
-    await t.page.locator('.contentWidgets .codelens-decoration', { hasText: /params/ }).first().waitFor({ timeout: 60000 });
+    await t.page
+      .locator('.contentWidgets .codelens-decoration', { hasText: /params/ })
+      .first()
+      .waitFor({ timeout: 60000 });
     await t.gotoLine(fcLine);
     await t.palette('Fusion Lens: Check Checkpoint Against Model');
     const row = t.page.locator('.quick-input-list .monaco-list-row', { hasText: 'resnet_1000.pth' }).first();
@@ -61,7 +64,16 @@ export async function checkpointSteps(t) {
     await t.shot('checkpoint-quick-fix');
     await t.page.keyboard.press('Enter'); // the fix is the focused (only) action
     const fixed = t.page.locator('.editor-instance .view-line', { hasText: 'num_classes: int = 1000' });
-    t.check(await fixed.first().waitFor({ timeout: 10000 }).then(() => true, () => false), 'the quick fix set the num_classes default to 1000');
+    t.check(
+      await fixed
+        .first()
+        .waitFor({ timeout: 10000 })
+        .then(
+          () => true,
+          () => false,
+        ),
+      'the quick fix set the num_classes default to 1000',
+    );
     await t.page.keyboard.press('Control+s');
     // Re-checked on edit: only the missing layer is left.
     let text = '';
@@ -70,7 +82,10 @@ export async function checkpointSteps(t) {
       text = await problems();
       if (!/fc\.weight/.test(text) && /refine\.weight/.test(text)) break;
     }
-    t.check(!/fc\.weight/.test(text) && /not in the checkpoint: refine\.weight/.test(text), `after the fix only the missing layer is reported: ${JSON.stringify(text.slice(0, 300))}`);
+    t.check(
+      !/fc\.weight/.test(text) && /not in the checkpoint: refine\.weight/.test(text),
+      `after the fix only the missing layer is reported: ${JSON.stringify(text.slice(0, 300))}`,
+    );
   });
 
   await t.step('checkpoint-run', async () => {
@@ -84,7 +99,9 @@ export async function checkpointSteps(t) {
     const weights = await frame.locator('[data-testid="model-weights"]').first().innerText();
     const results = await frame.locator('[data-testid="run-results"]').innerText();
     t.check(
-      /resnet_1000\.pth \(torch zip checkpoint, state dict 'model', 32 tensors; 2 missing seeded\)/.test(weights) && /TinyResNet/.test(results) && /\[1, 1000\]/.test(results),
+      /resnet_1000\.pth \(torch zip checkpoint, state dict 'model', 32 tensors; 2 missing seeded\)/.test(weights) &&
+        /TinyResNet/.test(results) &&
+        /\[1, 1000\]/.test(results),
       `TinyResNet ran with the checkpoint: ${JSON.stringify(weights)}; outputs ${JSON.stringify(results.slice(0, 160))}`,
     );
     await t.shot('checkpoint-run');
@@ -98,7 +115,10 @@ export async function checkpointSteps(t) {
     const fits = await frame.locator('[data-testid="ckpt-fits"]').innerText();
     const others = await frame.locator('[data-testid="ckpt-others"]').innerText();
     const rows = await frame.locator('[data-testid="ckpt-tensor"]').count();
-    t.check(/32 tensors/.test(totals) && rows === 32 && /epoch\s+90/.test(others), `checkpoint viewer: ${JSON.stringify(totals)}, ${rows} tensor rows, others ${JSON.stringify(others)}`);
+    t.check(
+      /32 tensors/.test(totals) && rows === 32 && /epoch\s+90/.test(others),
+      `checkpoint viewer: ${JSON.stringify(totals)}, ${rows} tensor rows, others ${JSON.stringify(others)}`,
+    );
     t.log(`checkpoint viewer fits: ${fits}`);
     await t.shot('checkpoint-viewer');
   });

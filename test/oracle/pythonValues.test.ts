@@ -20,7 +20,11 @@ for (const [file, values] of Object.entries(expected)) {
     const path = join(folder, 'values', file);
     const mod = new PythonParser().parse(readFileSync(path, 'utf8')).module;
     const parse = (t: string) => new PythonParser().parse(t).module;
-    const { ip, scope } = loadFile({ file: path, maxSteps: 1_000_000, deadline: performance.now() + 20000, parse, searchRoots: [] }, mod, file.replace(/\.py$/, ''));
+    const { ip, scope } = loadFile(
+      { file: path, maxSteps: 1_000_000, deadline: performance.now() + 20000, parse, searchRoots: [] },
+      mod,
+      file.replace(/\.py$/, ''),
+    );
     const wrong: string[] = [];
     for (const [name, want] of Object.entries(values)) {
       const v = scope.globals.get(name);

@@ -20,25 +20,42 @@ const NAMESPACES = /^torch\.(nn|utils|jit|cuda|backends|_C|fx|linalg|fft|special
 
 const KEY = String.raw`'((?:torch|Tensor|op|F|nn|einops)\.[A-Za-z_][\w.]*)'`;
 /** Op keys in a matching position: a case label, either side of ===/!==, an object-literal key, a Set/Map lookup. */
-const MATCHING = new RegExp(String.raw`case\s+${KEY}\s*:|[!=]==\s*${KEY}|${KEY}\s*[!=]==|^\s*${KEY}\s*:|\.(?:has|get)\(\s*${KEY}\s*\)|new (?:Set|Map)[^;]*?${KEY}`, 'gm');
+const MATCHING = new RegExp(
+  String.raw`case\s+${KEY}\s*:|[!=]==\s*${KEY}|${KEY}\s*[!=]==|^\s*${KEY}\s*:|\.(?:has|get)\(\s*${KEY}\s*\)|new (?:Set|Map)[^;]*?${KEY}`,
+  'gm',
+);
 
 test('no op-name matching in src/core/interp or src/core/graph (namespaces of Python modules excepted)', () => {
   const bad: string[] = [];
   for (const dir of ['src/core/interp', 'src/core/graph']) {
     for (const file of tsFiles(join(root, dir))) {
-      const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+      const code = readFileSync(file, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/^\s*\/\/.*$/gm, '');
       for (const m of code.matchAll(MATCHING)) {
         const key = m.slice(1).find((g) => g !== undefined)!;
         if (!NAMESPACES.test(key)) bad.push(`${relative(root, file)}: ${m[0].trim()}`);
       }
-      for (const m of code.matchAll(/\/[^/\n]+\/[a-z]*\.test\(\s*[\w.]*\bop\s*\)|\bop\.(?:startsWith|endsWith|includes)\(/g)) bad.push(`${relative(root, file)}: ${m[0]}`);
+      for (const m of code.matchAll(/\/[^/\n]+\/[a-z]*\.test\(\s*[\w.]*\bop\s*\)|\bop\.(?:startsWith|endsWith|includes)\(/g))
+        bad.push(`${relative(root, file)}: ${m[0]}`);
     }
   }
   assert.deepEqual(bad, []);
 });
 
 test('value folding is a hook of the entries that fold values', () => {
-  for (const key of ['torch.linspace', 'torch.arange', 'torch.tensor', 'torch.eye', 'torch.exp', 'Tensor.round', 'op.add', 'op.neg', 'Tensor.float', 'torch.diff']) {
+  for (const key of [
+    'torch.linspace',
+    'torch.arange',
+    'torch.tensor',
+    'torch.eye',
+    'torch.exp',
+    'Tensor.round',
+    'op.add',
+    'op.neg',
+    'Tensor.float',
+    'torch.diff',
+  ]) {
     assert.equal(typeof functionOp(key)?.constValues, 'function', key);
   }
   for (const key of ['torch.cat', 'F.relu', 'Tensor.view']) assert.equal(functionOp(key)?.constValues, undefined, key);

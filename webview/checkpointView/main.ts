@@ -46,17 +46,30 @@ function tree(rows: readonly CheckpointTensorRow[]): Group {
 function groupView(g: Group, depth: number): HTMLElement {
   const list = h('div', { class: 'group-body' });
   for (const t of g.tensors) {
-    list.append(h('div', { class: 'tensor', 'data-testid': 'ckpt-tensor', 'data-name': t.name },
-      h('code', { class: 'name' }, t.name.split('.').pop()!),
-      h('span', { class: 'dtype' }, t.dtype),
-      h('code', { class: 'shape' }, `[${t.shape.join(', ')}]`),
-      h('span', { class: 'num' }, compact(t.numel)),
-      h('span', { class: 'num muted' }, bytesText(t.bytes))));
+    list.append(
+      h(
+        'div',
+        { class: 'tensor', 'data-testid': 'ckpt-tensor', 'data-name': t.name },
+        h('code', { class: 'name' }, t.name.split('.').pop()!),
+        h('span', { class: 'dtype' }, t.dtype),
+        h('code', { class: 'shape' }, `[${t.shape.join(', ')}]`),
+        h('span', { class: 'num' }, compact(t.numel)),
+        h('span', { class: 'num muted' }, bytesText(t.bytes)),
+      ),
+    );
   }
   for (const c of g.children.values()) {
-    const d = h('details', { class: 'group', 'data-path': c.path }, h('summary', {},
-      h('code', {}, c.path.split('.').pop()!), ' ',
-      h('span', { class: 'muted' }, `${c.count} ${s.ckptTensors} · ${compact(c.numel)} · ${bytesText(c.bytes)}`)));
+    const d = h(
+      'details',
+      { class: 'group', 'data-path': c.path },
+      h(
+        'summary',
+        {},
+        h('code', {}, c.path.split('.').pop()!),
+        ' ',
+        h('span', { class: 'muted' }, `${c.count} ${s.ckptTensors} · ${compact(c.numel)} · ${bytesText(c.bytes)}`),
+      ),
+    );
     if (depth < 1) d.setAttribute('open', '');
     d.append(groupView(c, depth + 1));
     list.append(d);
@@ -71,17 +84,34 @@ function render(d: CheckpointViewData): void {
   if (d.entry !== null) head.push(`${s.ckptStateDict}: ${d.entry === '' ? '(file)' : `'${d.entry}'`}`);
   if (d.strippedPrefixes.length) head.push(`${s.ckptPrefixes}: ${d.strippedPrefixes.join('')}`);
   root.append(h('p', { class: 'muted', 'data-testid': 'ckpt-format' }, head.join(' · ')));
-  root.append(h('p', { 'data-testid': 'ckpt-totals' }, `${s.ckptTotal}: ${d.totals.count} ${s.ckptTensors}, ${d.totals.numel.toLocaleString('en-US')} ${s.ckptElements}, ${bytesText(d.totals.bytes)}`));
-  root.append(h('section', { 'data-testid': 'ckpt-fits' }, d.fits.length ? h('p', {}, `${s.ckptFits}: ${d.fits.join(', ')}`) : h('p', { class: 'muted' }, s.ckptNoFit)));
+  root.append(
+    h(
+      'p',
+      { 'data-testid': 'ckpt-totals' },
+      `${s.ckptTotal}: ${d.totals.count} ${s.ckptTensors}, ${d.totals.numel.toLocaleString('en-US')} ${s.ckptElements}, ${bytesText(d.totals.bytes)}`,
+    ),
+  );
+  root.append(
+    h('section', { 'data-testid': 'ckpt-fits' }, d.fits.length ? h('p', {}, `${s.ckptFits}: ${d.fits.join(', ')}`) : h('p', { class: 'muted' }, s.ckptNoFit)),
+  );
   root.append(h('section', { 'data-testid': 'ckpt-tree' }, groupView(tree(d.tensors), 0)));
   const others = d.candidates.filter((c) => c.path !== d.entry);
-  if (others.length) root.append(h('section', {}, h('h3', {}, s.ckptOtherDicts), h('ul', {}, ...others.map((c) => h('li', {}, h('code', {}, c.path || '(file)'), ` — ${c.tensors} ${s.ckptTensors}`)))));
+  if (others.length)
+    root.append(
+      h(
+        'section',
+        {},
+        h('h3', {}, s.ckptOtherDicts),
+        h('ul', {}, ...others.map((c) => h('li', {}, h('code', {}, c.path || '(file)'), ` — ${c.tensors} ${s.ckptTensors}`))),
+      ),
+    );
   if (d.others.length) {
     const t = h('table', { 'data-testid': 'ckpt-others' });
     for (const o of d.others) t.append(h('tr', {}, h('th', {}, h('code', {}, o.key)), h('td', {}, o.text)));
     root.append(h('section', {}, h('h3', {}, s.ckptOther), t));
   }
-  if (d.warnings.length) root.append(h('section', {}, h('h3', {}, s.ckptWarnings), h('ul', { 'data-testid': 'ckpt-warnings' }, ...d.warnings.map((w) => h('li', {}, w)))));
+  if (d.warnings.length)
+    root.append(h('section', {}, h('h3', {}, s.ckptWarnings), h('ul', { 'data-testid': 'ckpt-warnings' }, ...d.warnings.map((w) => h('li', {}, w)))));
 }
 
 window.addEventListener('message', (e: MessageEvent<unknown>) => {

@@ -39,11 +39,32 @@ export type AttrValue =
 /** One leaf operation: a leaf module call (`nn.Conv2d`), a function (`torch.cat`), a method or an operator. */
 /** The kinds of op the fusion analysis and depth counting tell apart (the op registry's OpKind, restated: graph never imports ops). */
 export type NodeKind =
-  | 'concat' | 'stack' | 'add' | 'sub' | 'mul' | 'div' | 'sum' | 'matmul'
-  | 'softmax' | 'sigmoid' | 'mha' | 'sdpa'
-  | 'conv' | 'convT' | 'linear' | 'embedding' | 'weighted'
-  | 'norm' | 'pool' | 'interpolate' | 'pad' | 'shuffle'
-  | 'layout' | 'dropout' | 'reduce' | 'other';
+  | 'concat'
+  | 'stack'
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'sum'
+  | 'matmul'
+  | 'softmax'
+  | 'sigmoid'
+  | 'mha'
+  | 'sdpa'
+  | 'conv'
+  | 'convT'
+  | 'linear'
+  | 'embedding'
+  | 'weighted'
+  | 'norm'
+  | 'pool'
+  | 'interpolate'
+  | 'pad'
+  | 'shuffle'
+  | 'layout'
+  | 'dropout'
+  | 'reduce'
+  | 'other';
 
 /** What a node's op is, stamped by whoever builds the graph from the op registry or the ONNX op table (see ops/roles.ts). */
 export interface NodeRole {

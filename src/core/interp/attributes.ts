@@ -144,11 +144,18 @@ export function classAttr(ev: Evaluator, c: ClassRef, name: string, r: Range | n
 export function torchClassMember(ev: Evaluator, c: Extract<ClassRef, { t: 'torch' }>, name: string, self: PyValue, r: Range | null): PyValue {
   const inst = instanceOf(self);
   if (name === '__init__') {
-    return obj({ t: 'builtin', name: '__init__', call: (args, kwargs, site) => {
-      const target = inst ?? instanceOf(args[0] ?? NONE);
-      const rest = inst ? args : args.slice(1);
-      return target ? initTorchBase(ev, c, target, rest, kwargs, site.range) : NONE;
-    } }, 'builtin_function_or_method');
+    return obj(
+      {
+        t: 'builtin',
+        name: '__init__',
+        call: (args, kwargs, site) => {
+          const target = inst ?? instanceOf(args[0] ?? NONE);
+          const rest = inst ? args : args.slice(1);
+          return target ? initTorchBase(ev, c, target, rest, kwargs, site.range) : NONE;
+        },
+      },
+      'builtin_function_or_method',
+    );
   }
   if (inst) return instanceGetAttr(ev, inst, name, r, true);
   return ev.unsupported(`${c.type}.${name}`, r);
@@ -239,17 +246,31 @@ function builtinAttr(ev: Evaluator, v: PyValue, typeName: string, name: string):
   if (typeName === 'object') {
     // object's own attribute protocol, bypassing a class's overrides (`object.__setattr__(self, name, value)`).
     if (name === '__setattr__') {
-      return obj({ t: 'builtin', name, call: (a) => {
-        const inst = instanceOf(a[0] ?? NONE);
-        if (inst && a[1]?.kind === 'str') instanceSetAttr(ev, inst, a[1].value, a[2] ?? NONE, ev.site.range, true);
-        return NONE;
-      } }, 'builtin_function_or_method');
+      return obj(
+        {
+          t: 'builtin',
+          name,
+          call: (a) => {
+            const inst = instanceOf(a[0] ?? NONE);
+            if (inst && a[1]?.kind === 'str') instanceSetAttr(ev, inst, a[1].value, a[2] ?? NONE, ev.site.range, true);
+            return NONE;
+          },
+        },
+        'builtin_function_or_method',
+      );
     }
     if (name === '__getattribute__') {
-      return obj({ t: 'builtin', name, call: (a) => {
-        const inst = instanceOf(a[0] ?? NONE);
-        return inst && a[1]?.kind === 'str' ? instanceGetAttr(ev, inst, a[1].value, ev.site.range) : unknown('object.__getattribute__');
-      } }, 'builtin_function_or_method');
+      return obj(
+        {
+          t: 'builtin',
+          name,
+          call: (a) => {
+            const inst = instanceOf(a[0] ?? NONE);
+            return inst && a[1]?.kind === 'str' ? instanceGetAttr(ev, inst, a[1].value, ev.site.range) : unknown('object.__getattribute__');
+          },
+        },
+        'builtin_function_or_method',
+      );
     }
     if (name === '__init__') return obj({ t: 'builtin', name, call: () => NONE }, 'builtin_function_or_method');
   }

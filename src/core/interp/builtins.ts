@@ -15,13 +15,51 @@ import { addStrMethods } from './strMethods';
 const MAX_RANGE = 100000;
 
 /** Names of builtin types, usable in isinstance() and as constructors. */
-export const BUILTIN_TYPES: ReadonlySet<string> = new Set(['int', 'float', 'bool', 'str', 'list', 'tuple', 'dict', 'set', 'frozenset', 'object', 'type', 'OrderedDict', 'defaultdict', 'Tensor', 'Size']);
+export const BUILTIN_TYPES: ReadonlySet<string> = new Set([
+  'int',
+  'float',
+  'bool',
+  'str',
+  'list',
+  'tuple',
+  'dict',
+  'set',
+  'frozenset',
+  'object',
+  'type',
+  'OrderedDict',
+  'defaultdict',
+  'Tensor',
+  'Size',
+]);
 
 export function builtin(name: string, call: BuiltinFn): PyValue {
   return obj({ t: 'builtin', name, call }, BUILTIN_TYPES.has(name) ? 'type' : 'builtin_function_or_method');
 }
 
-const EXCEPTIONS = ['Exception', 'BaseException', 'ValueError', 'TypeError', 'RuntimeError', 'NotImplementedError', 'AssertionError', 'KeyError', 'IndexError', 'AttributeError', 'ImportError', 'ModuleNotFoundError', 'StopIteration', 'Warning', 'UserWarning', 'DeprecationWarning', 'ZeroDivisionError', 'OSError', 'FileNotFoundError', 'ArithmeticError', 'LookupError'];
+const EXCEPTIONS = [
+  'Exception',
+  'BaseException',
+  'ValueError',
+  'TypeError',
+  'RuntimeError',
+  'NotImplementedError',
+  'AssertionError',
+  'KeyError',
+  'IndexError',
+  'AttributeError',
+  'ImportError',
+  'ModuleNotFoundError',
+  'StopIteration',
+  'Warning',
+  'UserWarning',
+  'DeprecationWarning',
+  'ZeroDivisionError',
+  'OSError',
+  'FileNotFoundError',
+  'ArithmeticError',
+  'LookupError',
+];
 
 export function makeBuiltins(ip: Evaluator): Map<string, PyValue> {
   const b = new Map<string, PyValue>();
@@ -93,10 +131,12 @@ export function makeBuiltins(ip: Evaluator): Map<string, PyValue> {
   def('dict', dictCtor);
   def('OrderedDict', dictCtor);
   def('defaultdict', () => ({ kind: 'dict', entries: new Map(), keys: [] }));
-  const setCtor = (frozen: boolean): BuiltinFn => (a) => {
-    const items = a[0] ? iter(a[0]) : [];
-    return items ? makeSet(items, frozen) : unknown('set of an unknown value');
-  };
+  const setCtor =
+    (frozen: boolean): BuiltinFn =>
+    (a) => {
+      const items = a[0] ? iter(a[0]) : [];
+      return items ? makeSet(items, frozen) : unknown('set of an unknown value');
+    };
   def('set', setCtor(false));
   def('frozenset', setCtor(true));
   def('object', () => obj({ t: 'opaque', what: 'object' }, 'object'));
@@ -122,25 +162,28 @@ export function makeBuiltins(ip: Evaluator): Map<string, PyValue> {
   def('str', (a) => pyStr(a[0] ? pyStrOf(a[0]) : ''));
   def('repr', (a) => pyStr(a[0] ? pyRepr(a[0]) : ''));
   def('format', (a) => pyStr(a[0] ? pyStrOf(a[0]) : ''));
-  const minmax = (isMax: boolean): BuiltinFn => (a, k) => {
-    const items = a.length === 1 ? iter(a[0]) : a;
-    if (!items) return unknown('min/max of an unknown value');
-    if (!items.length) return kw(k, 'default') ?? unknown('min/max of an empty sequence');
-    const key = kw(k, 'key');
-    let best = items[0];
-    let bestKey = key ? ip.call(key, [best], new Map(), ip.site.range) : best;
-    for (const x of items.slice(1)) {
-      const xk = key ? ip.call(key, [x], new Map(), ip.site.range) : x;
-      if (xk.kind === 'tensor' || bestKey.kind === 'tensor') return ip.callOpKey(isMax ? 'torch.maximum' : 'torch.minimum', [best, x], new Map(), ip.site.range);
-      const gt = pyOrder(isMax ? '>' : '<', xk, bestKey);
-      if (gt === null) return unknown('min/max of values not known at analysis time');
-      if (gt) {
-        best = x;
-        bestKey = xk;
+  const minmax =
+    (isMax: boolean): BuiltinFn =>
+    (a, k) => {
+      const items = a.length === 1 ? iter(a[0]) : a;
+      if (!items) return unknown('min/max of an unknown value');
+      if (!items.length) return kw(k, 'default') ?? unknown('min/max of an empty sequence');
+      const key = kw(k, 'key');
+      let best = items[0];
+      let bestKey = key ? ip.call(key, [best], new Map(), ip.site.range) : best;
+      for (const x of items.slice(1)) {
+        const xk = key ? ip.call(key, [x], new Map(), ip.site.range) : x;
+        if (xk.kind === 'tensor' || bestKey.kind === 'tensor')
+          return ip.callOpKey(isMax ? 'torch.maximum' : 'torch.minimum', [best, x], new Map(), ip.site.range);
+        const gt = pyOrder(isMax ? '>' : '<', xk, bestKey);
+        if (gt === null) return unknown('min/max of values not known at analysis time');
+        if (gt) {
+          best = x;
+          bestKey = xk;
+        }
       }
-    }
-    return best;
-  };
+      return best;
+    };
   def('max', minmax(true));
   def('min', minmax(false));
   def('abs', (a) => {
@@ -211,7 +254,15 @@ export function makeBuiltins(ip: Evaluator): Map<string, PyValue> {
     if (lists.some((l) => !l) || !a[0]) return unknown('map of an unknown value');
     const n = Math.min(...lists.map((l) => l!.length));
     const items: PyValue[] = [];
-    for (let i = 0; i < n; i++) items.push(ip.call(a[0], lists.map((l) => l![i]), new Map(), ip.site.range));
+    for (let i = 0; i < n; i++)
+      items.push(
+        ip.call(
+          a[0],
+          lists.map((l) => l![i]),
+          new Map(),
+          ip.site.range,
+        ),
+      );
     return { kind: 'list', items };
   });
   def('filter', (a) => {
@@ -236,7 +287,7 @@ export function makeBuiltins(ip: Evaluator): Map<string, PyValue> {
   });
   def('callable', (a) => {
     const o = a[0] ? asObject(a[0]) : null;
-    return pyBool(!!o && ['func', 'bound', 'builtin', 'class', 'op', 'partial'].includes(o.t) || !!(o && o.t === 'instance' && o.inst.isModule));
+    return pyBool((!!o && ['func', 'bound', 'builtin', 'class', 'op', 'partial'].includes(o.t)) || !!(o && o.t === 'instance' && o.inst.isModule));
   });
   def('id', () => unknown('id()'));
   def('hash', () => unknown('hash()'));
@@ -262,18 +313,22 @@ export function makeBuiltins(ip: Evaluator): Map<string, PyValue> {
       const supers: Record<string, string[]> = { bool: ['bool', 'int', 'object'] };
       const mine = supers[c.name] ?? [c.name, 'object'];
       const targets = a[1]?.kind === 'tuple' ? a[1].items : [a[1] ?? NONE];
-      return pyBool(targets.some((t) => {
-        const o = asObject(t);
-        return !!o && o.t === 'builtin' && mine.includes(o.name);
-      }));
+      return pyBool(
+        targets.some((t) => {
+          const o = asObject(t);
+          return !!o && o.t === 'builtin' && mine.includes(o.name);
+        }),
+      );
     }
     if (!c || c.t !== 'class') return unknown('issubclass');
     const mro = c.cls.t === 'user' ? c.cls.cls.mro : [c.cls];
     const targets = a[1]?.kind === 'tuple' ? a[1].items : [a[1] ?? NONE];
-    return pyBool(targets.some((t) => {
-      const o = asObject(t);
-      return !!o && o.t === 'class' && mro.some((m) => sameRef(m, o.cls));
-    }));
+    return pyBool(
+      targets.some((t) => {
+        const o = asObject(t);
+        return !!o && o.t === 'class' && mro.some((m) => sameRef(m, o.cls));
+      }),
+    );
   });
   def('getattr', (a) => {
     const [o, n, d] = a;
@@ -425,7 +480,10 @@ function addValueMethods(ip: Evaluator, b: Map<string, PyValue>): void {
     const v = d.entries.get(key);
     if (v === undefined) return a[2] ?? unknown('key not in dict');
     d.entries.delete(key);
-    d.keys.splice(d.keys.findIndex((k) => dictKey(k) === key), 1);
+    d.keys.splice(
+      d.keys.findIndex((k) => dictKey(k) === key),
+      1,
+    );
     return v;
   });
   m('dict.update', (a, k) => {

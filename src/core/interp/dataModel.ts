@@ -53,7 +53,11 @@ export function defaultDunder(ev: Evaluator, inst: Instance, name: string, get: 
       });
     case '__getattr__':
     case '__getattribute__':
-      return method((a) => (a[0]?.kind === 'str' ? get(ev, inst, a[0].value, ev.site.range, name === '__getattr__' && inst.isModule) : unknown(`${name} with a name not known at analysis time`)));
+      return method((a) =>
+        a[0]?.kind === 'str'
+          ? get(ev, inst, a[0].value, ev.site.range, name === '__getattr__' && inst.isModule)
+          : unknown(`${name} with a name not known at analysis time`),
+      );
     case '__delattr__':
       return method((a) => {
         if (a[0]?.kind === 'str') deleteInstanceAttr(ev, inst, a[0].value, ev.site.range);
@@ -82,11 +86,26 @@ export function deleteAttr(ev: Evaluator, target: PyValue, name: string, r: Rang
   if (o && o.t === 'class' && o.cls.t === 'user') return void o.cls.cls.ns.delete(name);
   if (o && o.t === 'pymodule') return void o.scope.globals.delete(name);
   if (o && o.t === 'func') return void o.fn.attrs.delete(name);
-  if (target.kind !== 'unknown') ev.diag('warning', 'unsupported', `deleting attribute '${name}' of ${target.kind === 'object' ? target.typeName : target.kind} is not analysed`, r);
+  if (target.kind !== 'unknown')
+    ev.diag('warning', 'unsupported', `deleting attribute '${name}' of ${target.kind === 'object' ? target.typeName : target.kind} is not analysed`, r);
 }
 
 /** Constructor arguments of a built layer that define its parameters' shapes: writing them later does not change forward. */
-const SHAPE_DEFINING = new Set(['in_channels', 'out_channels', 'kernel_size', 'in_features', 'out_features', 'num_features', 'normalized_shape', 'num_embeddings', 'embedding_dim', 'num_parameters', 'input_size', 'hidden_size', 'embed_dim']);
+const SHAPE_DEFINING = new Set([
+  'in_channels',
+  'out_channels',
+  'kernel_size',
+  'in_features',
+  'out_features',
+  'num_features',
+  'normalized_shape',
+  'num_embeddings',
+  'embedding_dim',
+  'num_parameters',
+  'input_size',
+  'hidden_size',
+  'embed_dim',
+]);
 
 /**
  * `layer.stride = (1, 1)` on a built torch layer: the attributes forward reads (stride, padding, dilation, groups, eps,
@@ -105,7 +124,20 @@ export function setLeafAttr(inst: Instance, name: string, v: PyValue): boolean {
 /** Field names of a @dataclass instance (annotated names of its dataclass classes, root first); null for other objects. */
 function dataclassFieldNames(inst: Instance): string[] | null {
   if (inst.cls.t !== 'user') return null;
-  const isDc = (d: ClassDef | null) => !!d?.decorators.some((x) => /dataclass/.test(x.k === 'name' ? x.id : x.k === 'call' && x.func.k === 'name' ? x.func.id : x.k === 'attr' ? x.name : x.k === 'call' && x.func.k === 'attr' ? x.func.name : ''));
+  const isDc = (d: ClassDef | null) =>
+    !!d?.decorators.some((x) =>
+      /dataclass/.test(
+        x.k === 'name'
+          ? x.id
+          : x.k === 'call' && x.func.k === 'name'
+            ? x.func.id
+            : x.k === 'attr'
+              ? x.name
+              : x.k === 'call' && x.func.k === 'attr'
+                ? x.func.name
+                : '',
+      ),
+    );
   if (!inst.cls.cls.mro.some((c) => c.t === 'user' && isDc(c.cls.def))) return null;
   const out: string[] = [];
   for (const c of [...inst.cls.cls.mro].reverse()) {

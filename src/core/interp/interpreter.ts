@@ -247,7 +247,16 @@ export class Interpreter implements Evaluator {
   defineClass(s: ClassDef, frame: Frame): PyValue {
     return definitions.defineClass(this, s, frame);
   }
-  makeFunction(name: string, qualname: string, params: readonly Param[], body: UserFunction['body'], defLine: number, r: Range, frame: Frame, closure: FrameLike | null): UserFunction {
+  makeFunction(
+    name: string,
+    qualname: string,
+    params: readonly Param[],
+    body: UserFunction['body'],
+    defLine: number,
+    r: Range,
+    frame: Frame,
+    closure: FrameLike | null,
+  ): UserFunction {
     return definitions.makeFunction(this, name, qualname, params, body, defLine, r, frame, closure);
   }
   eval(e: Expr, frame: Frame): PyValue {
@@ -277,7 +286,17 @@ export class Interpreter implements Evaluator {
   ensureTensors(v: PyValue): PyValue {
     return opCalls.ensureTensors(this, v);
   }
-  addNode(op: string, role: NodeRole, modulePath: string | null, attrs: BoundArgs, args: BoundArgs, out: PyValue, params: number, flops: number, r: Range | null): void {
+  addNode(
+    op: string,
+    role: NodeRole,
+    modulePath: string | null,
+    attrs: BoundArgs,
+    args: BoundArgs,
+    out: PyValue,
+    params: number,
+    flops: number,
+    r: Range | null,
+  ): void {
     opCalls.addNode(this, op, role, modulePath, attrs, args, out, params, flops, r);
   }
   getAttr(v: PyValue, name: string, r: Range | null): PyValue {

@@ -130,7 +130,6 @@ function innerBindings(e: Expr, out: Set<string>): void {
   }
 }
 
-
 function sameShape(a: Tensor, b: Tensor): boolean {
   if (a.dtype !== b.dtype) return false;
   if (!a.shape || !b.shape) return a.shape === b.shape;

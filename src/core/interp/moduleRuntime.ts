@@ -41,7 +41,14 @@ export function instantiate(ip: Evaluator, cls: ClassRef, args: PyValue[], kwarg
 }
 
 /** The constructor of a torch base class run on `inst` (directly or via super().__init__). */
-export function initTorchBase(ip: Evaluator, c: Extract<ClassRef, { t: 'torch' }>, inst: Instance, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null): PyValue {
+export function initTorchBase(
+  ip: Evaluator,
+  c: Extract<ClassRef, { t: 'torch' }>,
+  inst: Instance,
+  args: PyValue[],
+  kwargs: Map<string, PyValue>,
+  r: Range | null,
+): PyValue {
   if (c.type === 'Module') return NONE;
   if (CONTAINERS.has(c.type)) {
     inst.container = c.type as ContainerKind;
@@ -53,7 +60,7 @@ export function initTorchBase(ip: Evaluator, c: Extract<ClassRef, { t: 'torch' }
       } else args.forEach((a, i) => addChild(ip, inst, String(i), a, r));
     } else if (c.type === 'ModuleDict' || c.type === 'ParameterDict') {
       const pairs = dictPairs(ip, src, r);
-      for (const [k, v] of pairs) (c.type === 'ModuleDict' ? addChild(ip, inst, k, v, r) : addParam(ip, inst, k, v));
+      for (const [k, v] of pairs) c.type === 'ModuleDict' ? addChild(ip, inst, k, v, r) : addParam(ip, inst, k, v);
     } else {
       const items = ip.iterate(src, r) ?? [];
       items.forEach((a, i) => (c.type === 'ModuleList' ? addChild(ip, inst, String(i), a, r) : addParam(ip, inst, String(i), a)));
@@ -81,7 +88,10 @@ export function initTorchBase(ip: Evaluator, c: Extract<ClassRef, { t: 'torch' }
 
 function buildLeafTensors(ip: Evaluator, inst: Instance, def: ModuleOpDef, attrs: BoundArgs): void {
   for (const t of def.tensors(attrs)) {
-    const tensor = ip.rec.tensor(t.shape.map((n) => dim(n)), t.dtype);
+    const tensor = ip.rec.tensor(
+      t.shape.map((n) => dim(n)),
+      t.dtype,
+    );
     ip.facts.setInit(tensor, t.init);
     if (t.role === 'param') {
       ip.facts.markParam(tensor);
@@ -91,7 +101,10 @@ function buildLeafTensors(ip: Evaluator, inst: Instance, def: ModuleOpDef, attrs
   for (const sub of def.submodules?.(attrs) ?? []) {
     const child = new Instance({ t: 'torch', type: sub.type, leaf: null }, sub.type, true);
     for (const t of sub.tensors) {
-      const tensor = ip.rec.tensor(t.shape.map((n) => dim(n)), t.dtype);
+      const tensor = ip.rec.tensor(
+        t.shape.map((n) => dim(n)),
+        t.dtype,
+      );
       ip.facts.setInit(tensor, t.init);
       if (t.role === 'param') {
         ip.facts.markParam(tensor);
@@ -138,7 +151,8 @@ export function ownParams(inst: Instance): number {
 /** Calling a module: hooks (module call records) around forward. */
 export function callModule(ip: Evaluator, inst: Instance, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null): PyValue {
   const path = ip.rec.active ? ip.facts.pathOf(inst) : undefined;
-  const call = path !== undefined ? ip.rec.openCall(path, inst.typeName, { kind: 'tuple', items: args }, ownParams(inst), ip.rec.range(r, ip.currentFile)) : null;
+  const call =
+    path !== undefined ? ip.rec.openCall(path, inst.typeName, { kind: 'tuple', items: args }, ownParams(inst), ip.rec.range(r, ip.currentFile)) : null;
   let out: PyValue = unknown('module call did not finish');
   try {
     out = moduleForward(ip, inst, args, kwargs, r, path ?? null);
@@ -178,7 +192,16 @@ function builtinForward(ip: Evaluator, inst: Instance, args: PyValue[], kwargs: 
   return unknown(`${inst.typeName} has no forward`);
 }
 
-function leafForward(ip: Evaluator, inst: Instance, def: ModuleOpDef, attrs: BoundArgs, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null, path: string | null): PyValue {
+function leafForward(
+  ip: Evaluator,
+  inst: Instance,
+  def: ModuleOpDef,
+  attrs: BoundArgs,
+  args: PyValue[],
+  kwargs: Map<string, PyValue>,
+  r: Range | null,
+  path: string | null,
+): PyValue {
   const bound = ip.bindSpec(def.forward, args, kwargs, def.type);
   if (typeof bound === 'string') {
     ip.diag('error', 'call-args', bound, r);
@@ -233,10 +256,46 @@ function lastAxisFix(ip: Evaluator, inst: Instance, def: ModuleOpDef, bound: Bou
 // ---------------------------------------------------------------- attributes
 
 const MODULE_METHODS = new Set([
-  'forward', 'parameters', 'named_parameters', 'buffers', 'named_buffers', 'children', 'named_children', 'modules', 'named_modules',
-  'register_buffer', 'register_parameter', 'add_module', 'register_module', 'apply', 'eval', 'train', 'to', 'cuda', 'cpu', 'float',
-  'double', 'half', 'requires_grad_', 'zero_grad', 'state_dict', 'load_state_dict', 'append', 'extend', 'insert', 'keys', 'values',
-  'items', 'update', 'get_submodule', 'get_parameter', 'type', 'extra_repr', 'register_forward_hook', 'register_forward_pre_hook', 'pop',
+  'forward',
+  'parameters',
+  'named_parameters',
+  'buffers',
+  'named_buffers',
+  'children',
+  'named_children',
+  'modules',
+  'named_modules',
+  'register_buffer',
+  'register_parameter',
+  'add_module',
+  'register_module',
+  'apply',
+  'eval',
+  'train',
+  'to',
+  'cuda',
+  'cpu',
+  'float',
+  'double',
+  'half',
+  'requires_grad_',
+  'zero_grad',
+  'state_dict',
+  'load_state_dict',
+  'append',
+  'extend',
+  'insert',
+  'keys',
+  'values',
+  'items',
+  'update',
+  'get_submodule',
+  'get_parameter',
+  'type',
+  'extra_repr',
+  'register_forward_hook',
+  'register_forward_pre_hook',
+  'pop',
 ]);
 
 /** Tensors that PyTorch registers as None when a constructor flag switches them off (`bias=False`; norms with `affine=False` or `track_running_stats=False`). */
@@ -272,7 +331,8 @@ export function instanceGetAttr(ip: Evaluator, inst: Instance, name: string, r: 
     if (inst.params.has(name)) return inst.params.get(name) ?? NONE;
     if (inst.buffers.has(name)) return inst.buffers.get(name) ?? NONE;
     if (inst.modules.has(name)) return inst.modules.get(name)?.value ?? NONE;
-    if (MODULE_METHODS.has(name)) return obj({ t: 'builtin', name, call: (args, kwargs, site) => moduleMethod(ip, inst, name, args, kwargs, site.range) }, 'method');
+    if (MODULE_METHODS.has(name))
+      return obj({ t: 'builtin', name, call: (args, kwargs, site) => moduleMethod(ip, inst, name, args, kwargs, site.range) }, 'method');
     // Present tensors were found above; an absent optional one is None (`conv.bias is None` with bias=False), not the constructor flag.
     if (inst.leaf && isOptionalTensor(inst.leaf.type, name)) return NONE;
     if (inst.leafAttrs && name in inst.leafAttrs) return inst.leaf?.attr?.(inst.leafAttrs, name) ?? inst.leafAttrs[name];
@@ -317,7 +377,8 @@ export function instanceSetAttr(ip: Evaluator, inst: Instance, name: string, v: 
     inst.params.set(name, v as Tensor);
   } else if (inst.params.has(name)) {
     if (v.kind === 'none') inst.params.set(name, null);
-    else if (v.kind === 'tensor') ip.diag('error', 'param-assign', `cannot assign a plain tensor as parameter '${name}' (torch.nn.Parameter or None expected)`, r);
+    else if (v.kind === 'tensor')
+      ip.diag('error', 'param-assign', `cannot assign a plain tensor as parameter '${name}' (torch.nn.Parameter or None expected)`, r);
     else inst.dict.set(name, v);
   } else if (child && child.isModule) {
     inst.dict.delete(name);
@@ -329,8 +390,7 @@ export function instanceSetAttr(ip: Evaluator, inst: Instance, name: string, v: 
     else if (v.kind === 'unknown') {
       inst.modules.delete(name);
       inst.dict.set(name, v);
-    }
-    else ip.diag('error', 'module-assign', `cannot assign a non-module as child module '${name}'`, r);
+    } else ip.diag('error', 'module-assign', `cannot assign a non-module as child module '${name}'`, r);
   } else if (inst.buffers.has(name)) {
     if (v.kind === 'tensor' || v.kind === 'none') inst.buffers.set(name, v.kind === 'none' ? null : (v as Tensor));
     else inst.dict.set(name, v);
@@ -356,7 +416,11 @@ export function moduleGetItem(ip: Evaluator, inst: Instance, index: PyValue, r: 
       const keys = [...inst.modules.keys()];
       const idx = ip.sliceIndices(index, keys.length);
       if (!idx) return unknown('slice with unknown bounds');
-      const out = new Instance(inst.cls.t === 'torch' ? inst.cls : { t: 'torch', type: inst.container, leaf: null }, inst.container === 'Sequential' && inst.cls.t === 'torch' ? 'Sequential' : inst.typeName, true);
+      const out = new Instance(
+        inst.cls.t === 'torch' ? inst.cls : { t: 'torch', type: inst.container, leaf: null },
+        inst.container === 'Sequential' && inst.cls.t === 'torch' ? 'Sequential' : inst.typeName,
+        true,
+      );
       out.container = inst.container;
       // Sequential slices keep their keys; ModuleList slices are renumbered.
       idx.forEach((i, n) => out.modules.set(inst.container === 'Sequential' ? keys[i] : String(n), inst.modules.get(keys[i]) ?? null));
@@ -374,7 +438,12 @@ export function moduleGetItem(ip: Evaluator, inst: Instance, index: PyValue, r: 
     return unknown('ModuleDict key not known');
   }
   if (inst.container === 'ParameterList' || inst.container === 'ParameterDict') {
-    const key = index.kind === 'int' && index.dim.value !== null ? String(index.dim.value < 0 ? inst.params.size + index.dim.value : index.dim.value) : index.kind === 'str' ? index.value : null;
+    const key =
+      index.kind === 'int' && index.dim.value !== null
+        ? String(index.dim.value < 0 ? inst.params.size + index.dim.value : index.dim.value)
+        : index.kind === 'str'
+          ? index.value
+          : null;
     const p = key !== null ? inst.params.get(key) : undefined;
     return p ?? unknown('parameter not found');
   }
@@ -447,7 +516,7 @@ function moduleMethod(ip: Evaluator, inst: Instance, name: string, args: PyValue
   const arg = (i: number, k: string): PyValue | undefined => args[i] ?? kwargs.get(k);
   switch (name) {
     case 'forward':
-      return builtinForward(ip, inst, args, kwargs, r, ip.rec.active ? ip.facts.pathOf(inst) ?? null : null);
+      return builtinForward(ip, inst, args, kwargs, r, ip.rec.active ? (ip.facts.pathOf(inst) ?? null) : null);
     case 'parameters':
       return { kind: 'list', items: paramList(inst, arg(0, 'recurse')?.kind !== 'bool' || (arg(0, 'recurse') as { value: boolean }).value).map(([, p]) => p) };
     case 'named_parameters':
@@ -455,7 +524,12 @@ function moduleMethod(ip: Evaluator, inst: Instance, name: string, args: PyValue
     case 'buffers':
       return { kind: 'list', items: namedModules(inst).flatMap(([, m]) => [...m.buffers.values()].filter((b): b is Tensor => !!b)) };
     case 'named_buffers':
-      return { kind: 'list', items: namedModules(inst).flatMap(([path, m]) => [...m.buffers].filter(([, b]) => b).map(([n, b]) => ({ kind: 'tuple' as const, items: [pyStr(path ? `${path}.${n}` : n), b!] }))) };
+      return {
+        kind: 'list',
+        items: namedModules(inst).flatMap(([path, m]) =>
+          [...m.buffers].filter(([, b]) => b).map(([n, b]) => ({ kind: 'tuple' as const, items: [pyStr(path ? `${path}.${n}` : n), b!] })),
+        ),
+      };
     case 'children':
       return { kind: 'list', items: [...new Set([...inst.modules.values()].filter((m): m is Instance => !!m))].map((m) => m.value) };
     case 'named_children':

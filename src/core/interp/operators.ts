@@ -15,12 +15,32 @@ import { setItems, setMethod } from './pySet';
 import { NO_KWARGS } from './expressions';
 
 const BIN_KEYS: Record<string, string> = {
-  '+': 'op.add', '-': 'op.sub', '*': 'op.mul', '/': 'op.truediv', '//': 'op.floordiv', '%': 'op.mod', '**': 'op.pow',
-  '@': 'op.matmul', '&': 'op.and_', '|': 'op.or_', '^': 'op.xor', '<<': 'op.lshift', '>>': 'op.rshift',
+  '+': 'op.add',
+  '-': 'op.sub',
+  '*': 'op.mul',
+  '/': 'op.truediv',
+  '//': 'op.floordiv',
+  '%': 'op.mod',
+  '**': 'op.pow',
+  '@': 'op.matmul',
+  '&': 'op.and_',
+  '|': 'op.or_',
+  '^': 'op.xor',
+  '<<': 'op.lshift',
+  '>>': 'op.rshift',
 };
 const INPLACE_KEYS: Record<string, string> = {
-  '+': 'op.iadd', '-': 'op.isub', '*': 'op.imul', '/': 'op.itruediv', '//': 'op.ifloordiv', '%': 'op.imod', '**': 'op.ipow', '@': 'op.imatmul',
-  '&': 'op.iand', '|': 'op.ior', '^': 'op.ixor',
+  '+': 'op.iadd',
+  '-': 'op.isub',
+  '*': 'op.imul',
+  '/': 'op.itruediv',
+  '//': 'op.ifloordiv',
+  '%': 'op.imod',
+  '**': 'op.ipow',
+  '@': 'op.imatmul',
+  '&': 'op.iand',
+  '|': 'op.ior',
+  '^': 'op.ixor',
 };
 const CMP_KEYS: Record<string, string> = { '<': 'op.lt', '<=': 'op.le', '>': 'op.gt', '>=': 'op.ge', '==': 'op.eq', '!=': 'op.ne' };
 
@@ -254,7 +274,13 @@ export function length(ev: Evaluator, v: PyValue, r: Range | null): PyValue {
 }
 
 /** `lst[a:b] = items` replaces the slice (any length); an extended slice (`lst[::2] = …`) needs as many items as it selects. */
-function setListSlice(ev: Evaluator, target: Extract<PyValue, { kind: 'list' }>, index: Extract<PyValue, { kind: 'slice' }>, v: PyValue, r: Range | null): void {
+function setListSlice(
+  ev: Evaluator,
+  target: Extract<PyValue, { kind: 'list' }>,
+  index: Extract<PyValue, { kind: 'slice' }>,
+  v: PyValue,
+  r: Range | null,
+): void {
   const items = ev.iterate(v, r);
   const sel = ev.sliceIndices(index, target.items.length);
   if (!items || !sel) {
@@ -275,6 +301,7 @@ function setListSlice(ev: Evaluator, target: Extract<PyValue, { kind: 'list' }>,
     target.items.splice(start, stop - start, ...items);
     return;
   }
-  if (items.length !== sel.length) throw new PyRaise(`attempt to assign sequence of size ${items.length} to extended slice of size ${sel.length}`, r, ev.currentFile, 'ValueError');
+  if (items.length !== sel.length)
+    throw new PyRaise(`attempt to assign sequence of size ${items.length} to extended slice of size ${sel.length}`, r, ev.currentFile, 'ValueError');
   sel.forEach((i, k) => (target.items[i] = items[k]));
 }

@@ -7,7 +7,22 @@ import { builtin } from './builtins';
 import { num, pyInt, pyStr, pyStrOf } from './pyOps';
 import { attrObject } from './stdlibState';
 
-const FLAGS: Record<string, number> = { I: 2, IGNORECASE: 2, L: 4, LOCALE: 4, M: 8, MULTILINE: 8, S: 16, DOTALL: 16, U: 32, UNICODE: 32, X: 64, VERBOSE: 64, A: 256, ASCII: 256 };
+const FLAGS: Record<string, number> = {
+  I: 2,
+  IGNORECASE: 2,
+  L: 4,
+  LOCALE: 4,
+  M: 8,
+  MULTILINE: 8,
+  S: 16,
+  DOTALL: 16,
+  U: 32,
+  UNICODE: 32,
+  X: 64,
+  VERBOSE: 64,
+  A: 256,
+  ASCII: 256,
+};
 
 interface Compiled {
   readonly source: string;
@@ -107,7 +122,8 @@ function matchObject(ip: Evaluator, c: Compiled, s: string, m: RegExpExecArray, 
     }
     return num(g);
   };
-  const group = (i: number | null, dflt: PyValue = NONE): PyValue => (i === null || i > c.groupNames.length ? unknown('no such group') : m[i] === undefined ? dflt : pyStr(m[i]!));
+  const group = (i: number | null, dflt: PyValue = NONE): PyValue =>
+    i === null || i > c.groupNames.length ? unknown('no such group') : m[i] === undefined ? dflt : pyStr(m[i]!);
   // Offsets of groups are not given by JavaScript without the `d` flag; recompute with it.
   const withIndices = new RegExp(c.re.source, c.re.flags + 'd');
   withIndices.lastIndex = m.index;
@@ -131,11 +147,14 @@ function matchObject(ip: Evaluator, c: Compiled, s: string, m: RegExpExecArray, 
     fn('__getitem__', (a) => group(groupIndex(a[0]))),
     ['string', pyStr(s)],
     ['pos', pyInt(0)],
-    ['lastindex', (() => {
-      let last = -1;
-      for (let i = 1; i < m.length; i++) if (m[i] !== undefined) last = i;
-      return last < 0 ? NONE : pyInt(last);
-    })()],
+    [
+      'lastindex',
+      (() => {
+        let last = -1;
+        for (let i = 1; i < m.length; i++) if (m[i] !== undefined) last = i;
+        return last < 0 ? NONE : pyInt(last);
+      })(),
+    ],
   ]);
   void r;
 }
@@ -161,15 +180,17 @@ function patternMethods(ip: Evaluator, c: Compiled, r: Range | null): Record<str
     sticky.lastIndex = pos;
     return sticky.exec(s.slice(0, endpos));
   };
-  const matcher = (anchored: 'start' | 'full' | null, what: string): BuiltinFn => (a, k) => {
-    const s = str(a[0] ?? k.get('string'));
-    if (s === null) return noStr(what);
-    const pos = num(a[1] ?? k.get('pos') ?? pyInt(0)) ?? 0;
-    const endV = a[2] ?? k.get('endpos');
-    const endpos = endV ? num(endV) ?? s.length : s.length;
-    const m = first(s, pos, anchored, endpos);
-    return m ? matchObject(ip, c, s, m, r) : NONE;
-  };
+  const matcher =
+    (anchored: 'start' | 'full' | null, what: string): BuiltinFn =>
+    (a, k) => {
+      const s = str(a[0] ?? k.get('string'));
+      if (s === null) return noStr(what);
+      const pos = num(a[1] ?? k.get('pos') ?? pyInt(0)) ?? 0;
+      const endV = a[2] ?? k.get('endpos');
+      const endpos = endV ? (num(endV) ?? s.length) : s.length;
+      const m = first(s, pos, anchored, endpos);
+      return m ? matchObject(ip, c, s, m, r) : NONE;
+    };
   const groupsOf = (m: RegExpExecArray): PyValue => {
     if (c.groupNames.length === 0) return pyStr(m[0]);
     const gs = c.groupNames.map((_, i) => pyStr(m[i + 1] ?? ''));
@@ -240,7 +261,7 @@ function compiled(ip: Evaluator, p: PyValue, flagsV: PyValue | undefined, r: Ran
   const pat = patternOf(p);
   if (pat) return pat;
   if (p.kind !== 'str') return unknown('a regular expression not known at analysis time');
-  const flags = flagsV ? num(flagsV) ?? 0 : 0;
+  const flags = flagsV ? (num(flagsV) ?? 0) : 0;
   const key = `${flags}\u0000${p.value}`;
   let c = patternCache.get(key);
   if (!c) {
@@ -257,7 +278,7 @@ function compiled(ip: Evaluator, p: PyValue, flagsV: PyValue | undefined, r: Ran
 const compiledOf = new WeakMap<object, Compiled>();
 
 function patternOf(v: PyValue): Compiled | null {
-  return v.kind === 'object' ? compiledOf.get(v) ?? null : null;
+  return v.kind === 'object' ? (compiledOf.get(v) ?? null) : null;
 }
 
 function patternObject(ip: Evaluator, c: Compiled, r: Range | null): PyValue {
@@ -279,7 +300,8 @@ function isCompiled(c: Compiled | PyValue): c is Compiled {
 /** Attribute `name` of the `re` module; null when unknown here. */
 export function reAttr(ip: Evaluator, name: string, r: Range | null): PyValue | null {
   if (name in FLAGS) return pyInt(FLAGS[name]);
-  if (name === 'escape') return builtin(name, (a) => (a[0]?.kind === 'str' ? pyStr(a[0].value.replace(/[^A-Za-z0-9_]/g, (ch) => `\\${ch}`)) : unknown('re.escape')));
+  if (name === 'escape')
+    return builtin(name, (a) => (a[0]?.kind === 'str' ? pyStr(a[0].value.replace(/[^A-Za-z0-9_]/g, (ch) => `\\${ch}`)) : unknown('re.escape')));
   if (name === 'compile') {
     return builtin(name, (a, k) => {
       const c = compiled(ip, a[0] ?? NONE, a[1] ?? k.get('flags'), r);

@@ -47,7 +47,7 @@ export function isInstance(ip: Evaluator, v: PyValue, cls: PyValue): boolean | n
   if (o.t === 'builtin') {
     switch (o.name) {
       case 'type':
-        return (asObject(v)?.t === 'class') || (v.kind === 'object' && v.typeName === 'type');
+        return asObject(v)?.t === 'class' || (v.kind === 'object' && v.typeName === 'type');
       case 'partial':
         return asObject(v)?.t === 'partial';
       case 'abc.Complex':
@@ -121,9 +121,19 @@ export function isInstance(ip: Evaluator, v: PyValue, cls: PyValue): boolean | n
     // An object of a fully known class cannot be an instance of an unknown library type.
     const inst = instanceOf(v);
     if (inst && inst.cls.t === 'user' && inst.cls.cls.bases.length === (inst.cls.cls.def?.bases.length ?? 0)) return false;
-    if (inst || v.kind === 'tensor' || v.kind === 'int' || v.kind === 'float' || v.kind === 'str' || v.kind === 'none' || v.kind === 'list' || v.kind === 'tuple' || v.kind === 'dict') return false;
+    if (
+      inst ||
+      v.kind === 'tensor' ||
+      v.kind === 'int' ||
+      v.kind === 'float' ||
+      v.kind === 'str' ||
+      v.kind === 'none' ||
+      v.kind === 'list' ||
+      v.kind === 'tuple' ||
+      v.kind === 'dict'
+    )
+      return false;
     return null;
   }
   return null;
 }
-

@@ -321,7 +321,14 @@ export function assign(ev: Evaluator, t: Expr, v: PyValue, frame: Frame): void {
   }
 }
 
-const EXC_PARENTS: Record<string, string> = { IndexError: 'LookupError', KeyError: 'LookupError', ZeroDivisionError: 'ArithmeticError', ModuleNotFoundError: 'ImportError', FileNotFoundError: 'OSError', NotImplementedError: 'RuntimeError' };
+const EXC_PARENTS: Record<string, string> = {
+  IndexError: 'LookupError',
+  KeyError: 'LookupError',
+  ZeroDivisionError: 'ArithmeticError',
+  ModuleNotFoundError: 'ImportError',
+  FileNotFoundError: 'OSError',
+  NotImplementedError: 'RuntimeError',
+};
 
 /** Whether an `except` clause catches an exception of this class (by name, with the builtin hierarchy). */
 function handles(type: Expr | null, exc: string): boolean {
@@ -351,7 +358,11 @@ function deleteTarget(ev: Evaluator, t: Expr, frame: Frame): void {
       const i = ev.eval(t.index, frame);
       if (o.kind === 'dict') {
         const key = dictKey(i);
-        if (o.entries.delete(key)) o.keys.splice(o.keys.findIndex((k) => dictKey(k) === key), 1);
+        if (o.entries.delete(key))
+          o.keys.splice(
+            o.keys.findIndex((k) => dictKey(k) === key),
+            1,
+          );
         else if (i.kind !== 'unknown') throw new PyRaise(`key ${dictKey(i)} is not in the dict`, t.r, ev.currentFile, 'KeyError');
       } else if (o.kind === 'list' && i.kind === 'slice') {
         const sel = ev.sliceIndices(i, o.items.length);
@@ -366,7 +377,8 @@ function deleteTarget(ev: Evaluator, t: Expr, frame: Frame): void {
         const own = inst ? userOverride(ev, inst, '__delitem__') : null;
         if (own) ev.call(own, [i], new Map(), t.r);
         else if (inst && inst.container) deleteModuleItem(inst, i);
-        else if (o.kind !== 'unknown' && i.kind !== 'unknown') ev.diag('warning', 'unsupported', `del of an item of ${o.kind === 'object' ? o.typeName : o.kind} is not analysed`, t.r);
+        else if (o.kind !== 'unknown' && i.kind !== 'unknown')
+          ev.diag('warning', 'unsupported', `del of an item of ${o.kind === 'object' ? o.typeName : o.kind} is not analysed`, t.r);
       }
       return;
     }

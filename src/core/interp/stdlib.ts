@@ -16,11 +16,6 @@ import { numpyAttr } from './stdlibNumpy';
 
 const identity = (name: string) => builtin(name, (a) => a[0] ?? NONE);
 
-
-
-
-
-
 function dictFromArgs(ip: Evaluator, a: PyValue[], k: Map<string, PyValue>, r: Range | null): Extract<PyValue, { kind: 'dict' }> | null {
   const d = dictOf(ip, []);
   const src = a[0];
@@ -55,7 +50,7 @@ function namedtupleCtor(ip: Evaluator, r: Range | null): PyValue {
     const make: BuiltinFn = (args, kw, site) => {
       const later = asObject(newObj);
       const dv = later && later.t === 'pymodule' ? later.scope.globals.get('__defaults__') : undefined;
-      const defaults = dv && dv.kind !== 'none' ? ip.iterate(dv, r) ?? [] : [];
+      const defaults = dv && dv.kind !== 'none' ? (ip.iterate(dv, r) ?? []) : [];
       const firstDefault = names.length - defaults.length;
       const items: PyValue[] = [];
       for (let i = 0; i < names.length; i++) {
@@ -74,7 +69,6 @@ function namedtupleCtor(ip: Evaluator, r: Range | null): PyValue {
     return cls;
   });
 }
-
 
 function collectionsAttr(ip: Evaluator, name: string, r: Range | null): PyValue | null {
   switch (name) {
@@ -100,7 +94,10 @@ function collectionsAttr(ip: Evaluator, name: string, r: Range | null): PyValue 
           }
         }
         for (const [n, v] of k) ip.dictSet(d.entries, d.keys, pyStr(n), v);
-        defaultFactories.set(d, builtin('int', () => pyInt(0)));
+        defaultFactories.set(
+          d,
+          builtin('int', () => pyInt(0)),
+        );
         counters.add(d);
         return d;
       });
@@ -124,7 +121,6 @@ function collectionsAttr(ip: Evaluator, name: string, r: Range | null): PyValue 
   }
   return null;
 }
-
 
 // ---------------------------------------------------------------- functools
 
@@ -153,7 +149,7 @@ function functoolsAttr(ip: Evaluator, name: string, r: Range | null): PyValue | 
         ip.setAttr(wrapper, '__wrapped__', wrapped, r);
         return wrapper;
       };
-      if (name === 'update_wrapper') return builtin(name, (a) => (a[0] && a[1] ? copy(a[0], a[1]) : a[0] ?? NONE));
+      if (name === 'update_wrapper') return builtin(name, (a) => (a[0] && a[1] ? copy(a[0], a[1]) : (a[0] ?? NONE)));
       return builtin(name, (a) => (a[0] ? builtin('wraps.decorator', (b) => (b[0] ? copy(b[0], a[0]!) : NONE)) : unknown('wraps()')));
     }
     case 'cached_property':
@@ -199,7 +195,10 @@ function permutations(items: PyValue[], k: number): PyValue[] {
       used[i] = false;
     });
   };
-  rec(items.map(() => false), []);
+  rec(
+    items.map(() => false),
+    [],
+  );
   return out;
 }
 
@@ -356,8 +355,27 @@ function itertoolsAttr(ip: Evaluator, name: string, r: Range | null): PyValue | 
 // ---------------------------------------------------------------- operator
 
 const BINARY_OPS: Record<string, string> = {
-  add: '+', sub: '-', mul: '*', truediv: '/', floordiv: '//', mod: '%', pow: '**', matmul: '@', and_: '&', or_: '|', xor: '^', lshift: '<<', rshift: '>>',
-  iadd: '+', isub: '-', imul: '*', itruediv: '/', ifloordiv: '//', imatmul: '@', concat: '+', iconcat: '+',
+  add: '+',
+  sub: '-',
+  mul: '*',
+  truediv: '/',
+  floordiv: '//',
+  mod: '%',
+  pow: '**',
+  matmul: '@',
+  and_: '&',
+  or_: '|',
+  xor: '^',
+  lshift: '<<',
+  rshift: '>>',
+  iadd: '+',
+  isub: '-',
+  imul: '*',
+  itruediv: '/',
+  ifloordiv: '//',
+  imatmul: '@',
+  concat: '+',
+  iconcat: '+',
 };
 const COMPARE_OPS: Record<string, string> = { eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=', is_: 'is', is_not: 'is not' };
 
@@ -392,7 +410,9 @@ function operatorAttr(ip: Evaluator, name: string, r: Range | null): PyValue | n
     case 'attrgetter':
       return builtin(name, (names) =>
         builtin('attrgetter', (a) => {
-          const got = names.map((n) => (n.kind === 'str' ? n.value.split('.').reduce((v, part) => ip.getAttr(v, part, r), a[0] ?? NONE) : unknown('attrgetter')));
+          const got = names.map((n) =>
+            n.kind === 'str' ? n.value.split('.').reduce((v, part) => ip.getAttr(v, part, r), a[0] ?? NONE) : unknown('attrgetter'),
+          );
           return got.length === 1 ? got[0] : { kind: 'tuple', items: got };
         }),
       );
@@ -426,22 +446,7 @@ function shallowCopy(ip: Evaluator, v: PyValue): PyValue {
   }
 }
 
-
-
-
-
-
-
-
-
-
 // ---------------------------------------------------------------- numpy (arrays are constant tensors)
-
-
-
-
-
-
 
 // ---------------------------------------------------------------- entry point
 

@@ -31,7 +31,10 @@ function erf(x: number): number {
 function lgamma(x: number): number {
   // Lanczos approximation (g = 7, n = 9).
   const g = 7;
-  const c = [0.9999999999998099, 676.5203681218851, -1259.1392167224028, 771.3234287776531, -176.61503916999186, 12.507343278686905, -0.13857109526572012, 9.984369578019572e-6, 1.5056327351493116e-7];
+  const c = [
+    0.9999999999998099, 676.5203681218851, -1259.1392167224028, 771.3234287776531, -176.61503916999186, 12.507343278686905, -0.13857109526572012,
+    9.984369578019572e-6, 1.5056327351493116e-7,
+  ];
   if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lgamma(1 - x);
   x -= 1;
   let a = c[0];
@@ -182,7 +185,10 @@ export function mathAttr(ip: Evaluator, name: string, r: Range | null, numpy: bo
           while (y) [x, y] = [y, x % y];
           return x;
         };
-        const out = (ns as number[]).reduce((acc, x) => (name === 'gcd' ? g2(acc, x) : acc === 0 || x === 0 ? 0 : Math.abs(acc * x) / g2(acc, x)), name === 'gcd' ? 0 : 1);
+        const out = (ns as number[]).reduce(
+          (acc, x) => (name === 'gcd' ? g2(acc, x) : acc === 0 || x === 0 ? 0 : Math.abs(acc * x) / g2(acc, x)),
+          name === 'gcd' ? 0 : 1,
+        );
         return pyInt(out);
       });
     case 'prod':
@@ -190,7 +196,7 @@ export function mathAttr(ip: Evaluator, name: string, r: Range | null, numpy: bo
       return builtin(name, (a, k) => {
         const items = a[0] ? ip.iterate(a[0], r) : null;
         if (!items) return unknown(`${prefix}.${name} of an unknown value`);
-        let acc: PyValue = name === 'prod' ? k.get('start') ?? pyInt(1) : { kind: 'float', value: 0 };
+        let acc: PyValue = name === 'prod' ? (k.get('start') ?? pyInt(1)) : { kind: 'float', value: 0 };
         for (const x of items) acc = ip.binary(name === 'prod' ? '*' : '+', acc, x, r);
         return acc;
       });
@@ -214,7 +220,13 @@ export function mathAttr(ip: Evaluator, name: string, r: Range | null, numpy: bo
         const x = num(a[0] ?? NONE);
         if (x === null) return unknown('math.modf of an unknown value');
         const i = Math.trunc(x);
-        return { kind: 'tuple', items: [{ kind: 'float', value: x - i }, { kind: 'float', value: i }] };
+        return {
+          kind: 'tuple',
+          items: [
+            { kind: 'float', value: x - i },
+            { kind: 'float', value: i },
+          ],
+        };
       });
   }
   return null;

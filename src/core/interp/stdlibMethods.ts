@@ -92,48 +92,80 @@ export function addStdlibMethods(ip: Evaluator, b: Map<string, PyValue>): void {
   const listSelf = (v: PyValue | undefined) => (v && v.kind === 'list' ? v : null);
 
   m('str.format', (a, k) => (a[0]?.kind === 'str' ? strFormat(ip, a[0].value, a.slice(1), k, r()) : unknown('format of an unknown string')));
-  m('str.format_map', (a) => (a[0]?.kind === 'str' && a[1]?.kind === 'dict' ? strFormat(ip, a[0].value, [], new Map(a[1].keys.flatMap((key) => (key.kind === 'str' ? [[key.value, a[1].kind === 'dict' ? a[1].entries.get(dictKey(key))! : NONE] as [string, PyValue]] : []))), r()) : unknown('format_map')));
+  m('str.format_map', (a) =>
+    a[0]?.kind === 'str' && a[1]?.kind === 'dict'
+      ? strFormat(
+          ip,
+          a[0].value,
+          [],
+          new Map(
+            a[1].keys.flatMap((key) =>
+              key.kind === 'str' ? [[key.value, a[1].kind === 'dict' ? a[1].entries.get(dictKey(key))! : NONE] as [string, PyValue]] : [],
+            ),
+          ),
+          r(),
+        )
+      : unknown('format_map'),
+  );
   m('str.__format__', (a) => {
     const out = a[0] && a[1]?.kind === 'str' ? formatValue(a[0], a[1].value) : null;
     return out === null ? unknown('format') : pyStr(out);
   });
-  b.set('format', builtin('format', (a) => {
-    const spec = a[1]?.kind === 'str' ? a[1].value : '';
-    const out = a[0] ? formatValue(a[0], spec) : '';
-    return out === null ? unknown('format() of a value not known at analysis time') : pyStr(out);
-  }));
+  b.set(
+    'format',
+    builtin('format', (a) => {
+      const spec = a[1]?.kind === 'str' ? a[1].value : '';
+      const out = a[0] ? formatValue(a[0], spec) : '';
+      return out === null ? unknown('format() of a value not known at analysis time') : pyStr(out);
+    }),
+  );
 
-  b.set('delattr', builtin('delattr', (a) => {
-    if (a[0] && a[1]?.kind === 'str') deleteAttr(ip, a[0], a[1].value, r());
-    else if (a[0]?.kind !== 'unknown') ip.diag('warning', 'unsupported', 'delattr with a name not known at analysis time', r());
-    return NONE;
-  }));
-  b.set('pow', builtin('pow', (a) => {
-    const out = ip.binary('**', a[0] ?? NONE, a[1] ?? NONE, r());
-    return a[2] ? ip.binary('%', out, a[2], r()) : out;
-  }));
+  b.set(
+    'delattr',
+    builtin('delattr', (a) => {
+      if (a[0] && a[1]?.kind === 'str') deleteAttr(ip, a[0], a[1].value, r());
+      else if (a[0]?.kind !== 'unknown') ip.diag('warning', 'unsupported', 'delattr with a name not known at analysis time', r());
+      return NONE;
+    }),
+  );
+  b.set(
+    'pow',
+    builtin('pow', (a) => {
+      const out = ip.binary('**', a[0] ?? NONE, a[1] ?? NONE, r());
+      return a[2] ? ip.binary('%', out, a[2], r()) : out;
+    }),
+  );
 
-  b.set('chain.from_iterable', builtin('chain.from_iterable', (a) => {
-    const outer = a[0] ? ip.iterate(a[0], r()) : null;
-    const items: PyValue[] = [];
-    for (const x of outer ?? []) {
-      const it = ip.iterate(x, r());
-      if (!it) return unknown('chain.from_iterable of an unknown value');
-      items.push(...it);
-    }
-    return outer ? { kind: 'list', items } : unknown('chain.from_iterable of an unknown value');
-  }));
+  b.set(
+    'chain.from_iterable',
+    builtin('chain.from_iterable', (a) => {
+      const outer = a[0] ? ip.iterate(a[0], r()) : null;
+      const items: PyValue[] = [];
+      for (const x of outer ?? []) {
+        const it = ip.iterate(x, r());
+        if (!it) return unknown('chain.from_iterable of an unknown value');
+        items.push(...it);
+      }
+      return outer ? { kind: 'list', items } : unknown('chain.from_iterable of an unknown value');
+    }),
+  );
 
   // f-string conversions and format specs (the parser turns `{x!r:>5}` into calls of these two).
-  b.set('__fstring_convert__', builtin('__fstring_convert__', (a) => {
-    const v = a[0] ?? NONE;
-    if (v.kind === 'unknown') return v;
-    return pyStr(a[1]?.kind === 'str' && a[1].value === 's' ? pyStrOf(v) : pyRepr(v));
-  }));
-  b.set('__fstring_format__', builtin('__fstring_format__', (a) => {
-    const out = a[0] && a[1]?.kind === 'str' ? formatValue(a[0], a[1].value) : null;
-    return out === null ? unknown('f-string format of a value not known at analysis time') : pyStr(out);
-  }));
+  b.set(
+    '__fstring_convert__',
+    builtin('__fstring_convert__', (a) => {
+      const v = a[0] ?? NONE;
+      if (v.kind === 'unknown') return v;
+      return pyStr(a[1]?.kind === 'str' && a[1].value === 's' ? pyStrOf(v) : pyRepr(v));
+    }),
+  );
+  b.set(
+    '__fstring_format__',
+    builtin('__fstring_format__', (a) => {
+      const out = a[0] && a[1]?.kind === 'str' ? formatValue(a[0], a[1].value) : null;
+      return out === null ? unknown('f-string format of a value not known at analysis time') : pyStr(out);
+    }),
+  );
 
   // Named tuples.
   m('tuple._replace', (a, k) => {
@@ -220,7 +252,7 @@ export function addStdlibMethods(ip: Evaluator, b: Map<string, PyValue>): void {
     const ns = items.map(([, v]) => num(v));
     if (ns.some((x) => x === null)) return unknown('most_common of counts not known');
     const order = items.map((_, i) => i).sort((x, y) => ns[y]! - ns[x]! || x - y);
-    const n = a[1] && a[1].kind !== 'none' ? num(a[1]) ?? order.length : order.length;
+    const n = a[1] && a[1].kind !== 'none' ? (num(a[1]) ?? order.length) : order.length;
     return { kind: 'list', items: order.slice(0, n).map((i) => ({ kind: 'tuple' as const, items: [items[i][0], items[i][1]] })) };
   });
   m('dict.fromkeys', (a) => {
@@ -229,7 +261,7 @@ export function addStdlibMethods(ip: Evaluator, b: Map<string, PyValue>): void {
     const items = keysV ? ip.iterate(keysV, r()) : null;
     if (!items) return unknown('fromkeys of an unknown value');
     const d: Dict = { kind: 'dict', entries: new Map(), keys: [] };
-    const v = keysV === a[0] ? a[1] ?? NONE : a[2] ?? NONE;
+    const v = keysV === a[0] ? (a[1] ?? NONE) : (a[2] ?? NONE);
     for (const key of items) ip.dictSet(d.entries, d.keys, key, v);
     return d;
   });

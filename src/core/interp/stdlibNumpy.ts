@@ -56,11 +56,15 @@ export function numpyAttr(ip: Evaluator, name: string, r: Range | null): PyValue
     case 'empty':
       return builtin(name, (a, k) => op(`torch.${name === 'empty' ? 'zeros' : name}`, [a[0] ?? NONE], [['dtype', npDtype(a[1] ?? k.get('dtype')) ?? f64]]));
     case 'full':
-      return builtin(name, (a, k) => op('torch.full', [a[0] ?? NONE, a[1] ?? NONE], [['dtype', npDtype(a[2] ?? k.get('dtype')) ?? (hasFloat(a[1] ?? NONE) ? f64 : i64)]]));
+      return builtin(name, (a, k) =>
+        op('torch.full', [a[0] ?? NONE, a[1] ?? NONE], [['dtype', npDtype(a[2] ?? k.get('dtype')) ?? (hasFloat(a[1] ?? NONE) ? f64 : i64)]]),
+      );
     case 'arange':
       return builtin(name, (a, k) => op('torch.arange', a, [['dtype', npDtype(k.get('dtype')) ?? (a.some(hasFloat) ? f64 : i64)]]));
     case 'linspace':
-      return builtin(name, (a, k) => op('torch.linspace', [a[0] ?? NONE, a[1] ?? NONE, a[2] ?? k.get('num') ?? pyInt(50)], [['dtype', npDtype(k.get('dtype')) ?? f64]]));
+      return builtin(name, (a, k) =>
+        op('torch.linspace', [a[0] ?? NONE, a[1] ?? NONE, a[2] ?? k.get('num') ?? pyInt(50)], [['dtype', npDtype(k.get('dtype')) ?? f64]]),
+      );
     case 'prod':
     case 'sum':
       return builtin(name, (a) => {

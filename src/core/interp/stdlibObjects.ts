@@ -35,10 +35,18 @@ function dataclassFields(v: PyValue): string[] | null {
 
 function asDict(ip: Evaluator, v: PyValue, r: Range | null): PyValue {
   const fields = dataclassFields(v);
-  if (fields) return dictOf(ip, fields.map((f) => [pyStr(f), asDict(ip, ip.getAttr(v, f, r), r)]));
+  if (fields)
+    return dictOf(
+      ip,
+      fields.map((f) => [pyStr(f), asDict(ip, ip.getAttr(v, f, r), r)]),
+    );
   if (v.kind === 'list') return { kind: 'list', items: v.items.map((x) => asDict(ip, x, r)) };
   if (v.kind === 'tuple') return { ...v, items: v.items.map((x) => asDict(ip, x, r)) };
-  if (v.kind === 'dict') return dictOf(ip, v.keys.map((k) => [k, asDict(ip, v.entries.get(dictKey(k))!, r)]));
+  if (v.kind === 'dict')
+    return dictOf(
+      ip,
+      v.keys.map((k) => [k, asDict(ip, v.entries.get(dictKey(k))!, r)]),
+    );
   return v;
 }
 
@@ -133,9 +141,21 @@ function signatureOf(ip: Evaluator, f: PyValue): PyValue {
   const params = fn.params.slice(skip);
   const entries: [PyValue, PyValue][] = params.map((p) => {
     const kind = p.kind === 'star' ? 2 : p.kind === 'dstar' ? 4 : p.keywordOnly ? 3 : 1;
-    return [pyStr(p.name), attrObject('inspect.Parameter', [['name', pyStr(p.name)], ['default', fn.defaults.get(p.name) ?? EMPTY], ['kind', pyInt(kind)], ['annotation', EMPTY], ...PARAMETER_CONSTS()])];
+    return [
+      pyStr(p.name),
+      attrObject('inspect.Parameter', [
+        ['name', pyStr(p.name)],
+        ['default', fn.defaults.get(p.name) ?? EMPTY],
+        ['kind', pyInt(kind)],
+        ['annotation', EMPTY],
+        ...PARAMETER_CONSTS(),
+      ]),
+    ];
   });
-  return attrObject('inspect.Signature', [['parameters', dictOf(ip, entries)], ['return_annotation', EMPTY]]);
+  return attrObject('inspect.Signature', [
+    ['parameters', dictOf(ip, entries)],
+    ['return_annotation', EMPTY],
+  ]);
 }
 
 export function inspectAttr(ip: Evaluator, name: string, _r: Range | null): PyValue | null {

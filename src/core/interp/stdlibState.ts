@@ -36,8 +36,22 @@ export const namedtupleTypes = new WeakMap<object, { fields: readonly string[]; 
 export const counters = new WeakSet<object>();
 
 export const NP_DTYPES: Record<string, string> = {
-  float32: 'float32', float64: 'float64', float16: 'float16', double: 'float64', single: 'float32', half: 'float16', float_: 'float64',
-  int64: 'int64', int32: 'int32', int16: 'int16', int8: 'int8', uint8: 'uint8', bool_: 'bool', int_: 'int64', intc: 'int32', longlong: 'int64',
+  float32: 'float32',
+  float64: 'float64',
+  float16: 'float16',
+  double: 'float64',
+  single: 'float32',
+  half: 'float16',
+  float_: 'float64',
+  int64: 'int64',
+  int32: 'int32',
+  int16: 'int16',
+  int8: 'int8',
+  uint8: 'uint8',
+  bool_: 'bool',
+  int_: 'int64',
+  intc: 'int32',
+  longlong: 'int64',
 };
 
 /** Tensors that stand for numpy arrays (the line tracer does not report them: PyTorch's tracer sees no tensor there). */

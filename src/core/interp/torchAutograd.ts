@@ -27,7 +27,15 @@ function functionCtx(): PyValue {
 function autogradFunction(ip: Evaluator): PyValue {
   const known = functionClasses.get(ip);
   if (known) return known;
-  const cls: UserClass = { name: 'Function', qualname: 'Function', def: null, bases: [], ns: new Map(), scope: { file: '<torch.autograd>', name: 'torch.autograd', globals: new Map() }, mro: [] };
+  const cls: UserClass = {
+    name: 'Function',
+    qualname: 'Function',
+    def: null,
+    bases: [],
+    ns: new Map(),
+    scope: { file: '<torch.autograd>', name: 'torch.autograd', globals: new Map() },
+    mro: [],
+  };
   cls.mro = [{ t: 'user', cls }];
   const apply = builtin('apply', (a, k, site) => {
     const self = a[0] ?? NONE;
@@ -105,12 +113,18 @@ export function torchUnique(ip: Evaluator): PyValue {
     };
     if (flag('return_inverse', 2)) {
       const inv = ip.newTensor((t as Tensor).shape ?? [dim(vals.length)], 'int64', 'const');
-      ip.facts.setValues(inv, vals.map((x) => uniq.indexOf(x)));
+      ip.facts.setValues(
+        inv,
+        vals.map((x) => uniq.indexOf(x)),
+      );
       extra.push(inv);
     }
     if (flag('return_counts', 3)) {
       const counts = ip.newTensor([dim(uniq.length)], 'int64', 'const');
-      ip.facts.setValues(counts, uniq.map((u) => vals.filter((x) => x === u).length));
+      ip.facts.setValues(
+        counts,
+        uniq.map((u) => vals.filter((x) => x === u).length),
+      );
       extra.push(counts);
     }
     return extra.length ? { kind: 'tuple', items: [out, ...extra] } : out;

@@ -12,15 +12,110 @@ import { nnUtilsAttr } from './torchNnUtils';
 import { num, pyBool, pyInt, pyStr } from './pyOps';
 
 /** Python modules the analysis understands (imports of anything else must resolve to workspace files). */
-const KNOWN_ROOTS = new Set(['torch', 'math', 'collections', 'functools', 'typing', 'typing_extensions', 'logging', 'warnings', 'os', 'sys', 'copy', 'itertools', 'numpy', 'abc', 'dataclasses', 'enum', 'numbers', 'operator', 'inspect', 're', 'json', 'time', 'random', '__future__', 'types', ...STDLIB_OPAQUE()]);
+const KNOWN_ROOTS = new Set([
+  'torch',
+  'math',
+  'collections',
+  'functools',
+  'typing',
+  'typing_extensions',
+  'logging',
+  'warnings',
+  'os',
+  'sys',
+  'copy',
+  'itertools',
+  'numpy',
+  'abc',
+  'dataclasses',
+  'enum',
+  'numbers',
+  'operator',
+  'inspect',
+  're',
+  'json',
+  'time',
+  'random',
+  '__future__',
+  'types',
+  ...STDLIB_OPAQUE(),
+]);
 
 /** Standard-library modules that model files import for things the analysis does not need (paths, I/O, hashing). */
 function STDLIB_OPAQUE(): string[] {
-  return ['pathlib', 'io', 'struct', 'tempfile', 'atexit', 'builtins', 'weakref', 'contextlib', 'textwrap', 'urllib', 'hashlib', 'string', 'glob', 'shutil', 'pickle', 'argparse', 'datetime', 'threading', 'multiprocessing', 'subprocess', 'platform', 'traceback', 'uuid', 'csv', 'zipfile', 'tarfile', 'gzip', 'base64', 'errno', 'signal', 'socket', 'queue', 'heapq', 'bisect', 'decimal', 'fractions', 'statistics', 'pprint', 'shlex', 'fnmatch', 'importlib', 'pkgutil', 'unittest', 'yaml', 'tqdm', 'PIL', 'matplotlib', 'scipy', 'pandas', 'cv2', 'accimage', 'defusedxml', 'cffi'];
+  return [
+    'pathlib',
+    'io',
+    'struct',
+    'tempfile',
+    'atexit',
+    'builtins',
+    'weakref',
+    'contextlib',
+    'textwrap',
+    'urllib',
+    'hashlib',
+    'string',
+    'glob',
+    'shutil',
+    'pickle',
+    'argparse',
+    'datetime',
+    'threading',
+    'multiprocessing',
+    'subprocess',
+    'platform',
+    'traceback',
+    'uuid',
+    'csv',
+    'zipfile',
+    'tarfile',
+    'gzip',
+    'base64',
+    'errno',
+    'signal',
+    'socket',
+    'queue',
+    'heapq',
+    'bisect',
+    'decimal',
+    'fractions',
+    'statistics',
+    'pprint',
+    'shlex',
+    'fnmatch',
+    'importlib',
+    'pkgutil',
+    'unittest',
+    'yaml',
+    'tqdm',
+    'PIL',
+    'matplotlib',
+    'scipy',
+    'pandas',
+    'cv2',
+    'accimage',
+    'defusedxml',
+    'cffi',
+  ];
 }
 const OPAQUE_ROOTS = new Set(STDLIB_OPAQUE());
 /** Modules whose attributes stdlib.ts defines (what it does not define falls through to the rules below). */
-const STDLIB_PATHS = new Set(['math', 'collections', 'functools', 'itertools', 'operator', 'copy', 'dataclasses', 'inspect', 'types', 're', 'warnings', 'numpy', 'numpy.random']);
+const STDLIB_PATHS = new Set([
+  'math',
+  'collections',
+  'functools',
+  'itertools',
+  'operator',
+  'copy',
+  'dataclasses',
+  'inspect',
+  'types',
+  're',
+  'warnings',
+  'numpy',
+  'numpy.random',
+]);
 
 export function isKnownLibrary(path: string): boolean {
   const root = path.split('.')[0];
@@ -28,16 +123,96 @@ export function isKnownLibrary(path: string): boolean {
 }
 
 const DTYPES: Record<string, string> = {
-  float32: 'float32', float: 'float32', float64: 'float64', double: 'float64', float16: 'float16', half: 'float16', bfloat16: 'bfloat16',
-  int64: 'int64', long: 'int64', int32: 'int32', int: 'int32', int16: 'int16', short: 'int16', int8: 'int8', uint8: 'uint8', bool: 'bool',
+  float32: 'float32',
+  float: 'float32',
+  float64: 'float64',
+  double: 'float64',
+  float16: 'float16',
+  half: 'float16',
+  bfloat16: 'bfloat16',
+  int64: 'int64',
+  long: 'int64',
+  int32: 'int32',
+  int: 'int32',
+  int16: 'int16',
+  short: 'int16',
+  int8: 'int8',
+  uint8: 'uint8',
+  bool: 'bool',
 };
 
-const ABSTRACT_TYPES = new Set(['Complex', 'Rational', 'Sequence', 'MutableSequence', 'List', 'Tuple', 'Dict', 'Mapping', 'MutableMapping', 'Iterable', 'Iterator', 'Collection', 'Callable', 'Set', 'FrozenSet', 'Number', 'Integral', 'Real', 'FunctionType', 'MethodType', 'LambdaType']);
+const ABSTRACT_TYPES = new Set([
+  'Complex',
+  'Rational',
+  'Sequence',
+  'MutableSequence',
+  'List',
+  'Tuple',
+  'Dict',
+  'Mapping',
+  'MutableMapping',
+  'Iterable',
+  'Iterator',
+  'Collection',
+  'Callable',
+  'Set',
+  'FrozenSet',
+  'Number',
+  'Integral',
+  'Real',
+  'FunctionType',
+  'MethodType',
+  'LambdaType',
+]);
 
-const TORCH_SUBMODULES = new Set(['_C', 'nn', 'jit', 'cuda', 'backends', 'utils', 'autograd', 'fx', 'onnx', 'distributed', 'hub', 'linalg', 'fft', 'special', 'amp', 'cpu', 'mps', 'overrides', 'testing']);
+const TORCH_SUBMODULES = new Set([
+  '_C',
+  'nn',
+  'jit',
+  'cuda',
+  'backends',
+  'utils',
+  'autograd',
+  'fx',
+  'onnx',
+  'distributed',
+  'hub',
+  'linalg',
+  'fft',
+  'special',
+  'amp',
+  'cpu',
+  'mps',
+  'overrides',
+  'testing',
+]);
 const NN_SUBMODULES = new Set(['functional', 'init', 'utils', 'modules', 'parameter', 'common_types']);
 /** Files of the `torch.nn.modules` package that define layer classes; `torch.nn.modules.batchnorm.BatchNorm2d` is `torch.nn.BatchNorm2d`. */
-const NN_MODULE_FILES = new Set(['activation', 'adaptive', 'batchnorm', 'channelshuffle', 'container', 'conv', 'distance', 'dropout', 'flatten', 'fold', 'instancenorm', 'lazy', 'linear', 'loss', 'module', 'normalization', 'padding', 'pixelshuffle', 'pooling', 'rnn', 'sparse', 'transformer', 'upsampling']);
+const NN_MODULE_FILES = new Set([
+  'activation',
+  'adaptive',
+  'batchnorm',
+  'channelshuffle',
+  'container',
+  'conv',
+  'distance',
+  'dropout',
+  'flatten',
+  'fold',
+  'instancenorm',
+  'lazy',
+  'linear',
+  'loss',
+  'module',
+  'normalization',
+  'padding',
+  'pixelshuffle',
+  'pooling',
+  'rnn',
+  'sparse',
+  'transformer',
+  'upsampling',
+]);
 
 const ns = (path: string): PyValue => obj({ t: 'namespace', path }, 'module');
 const opaque = (what: string): PyValue => obj({ t: 'opaque', what }, what);

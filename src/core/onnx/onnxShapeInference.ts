@@ -135,7 +135,11 @@ const convTranspose: Rule = (ins, attrs) => {
   for (let i = 0; i < n; i++) {
     const inp = x[2 + i];
     const k = kernel[i];
-    sp.push(inp === null || inp === undefined || k === null || k === undefined ? null : (inp - 1) * strides[i]! - pads[i]! - pads[i + n]! + dil[i]! * (k - 1) + outPad[i]! + 1);
+    sp.push(
+      inp === null || inp === undefined || k === null || k === undefined
+        ? null
+        : (inp - 1) * strides[i]! - pads[i]! - pads[i + n]! + dil[i]! * (k - 1) + outPad[i]! + 1,
+    );
   }
   return [{ shape: [x[0] ?? null, cout, ...sp], dtype }];
 };
@@ -144,9 +148,16 @@ const pool: Rule = (ins, attrs) => {
   const x = ins[0]?.shape;
   const dtype = ins[0]?.dtype ?? null;
   const kernel = attrInts(attrs, 'kernel_shape');
-  if (!x || !kernel) return [{ shape: null, dtype }, { shape: null, dtype: 'int64' }];
+  if (!x || !kernel)
+    return [
+      { shape: null, dtype },
+      { shape: null, dtype: 'int64' },
+    ];
   const shape = [x[0] ?? null, x[1] ?? null, ...windowed(x, kernel, attrs)];
-  return [{ shape, dtype }, { shape, dtype: 'int64' }];
+  return [
+    { shape, dtype },
+    { shape, dtype: 'int64' },
+  ];
 };
 
 const globalPool: Rule = (ins) => {
@@ -193,7 +204,7 @@ const reshape: Rule = (ins, attrs) => {
   const dtype = x?.dtype ?? null;
   if (!x?.shape || !target) return [{ shape: null, dtype }];
   const allowZero = attrInt(attrs, 'allowzero', 0) === 1;
-  const out: (number | null)[] = target.map((d, i) => (d === 0 && !allowZero ? x.shape![i] ?? null : d));
+  const out: (number | null)[] = target.map((d, i) => (d === 0 && !allowZero ? (x.shape![i] ?? null) : d));
   const minus = out.indexOf(-1);
   if (minus >= 0) {
     const total = numelOf(x.shape);
@@ -244,7 +255,7 @@ const unsqueeze: Rule = (ins, attrs) => {
   const norm = new Set(axes.map((a) => normAxis(a, rank)));
   const out: (number | null)[] = [];
   let k = 0;
-  for (let i = 0; i < rank; i++) out.push(norm.has(i) ? 1 : x.shape[k++] ?? null);
+  for (let i = 0; i < rank; i++) out.push(norm.has(i) ? 1 : (x.shape[k++] ?? null));
   return [withValue(out, x.dtype, x.value ? [...x.value] : undefined)];
 };
 
@@ -367,7 +378,7 @@ function reduce(axesFromInputSince: number): Rule {
     const dtype = x?.dtype ?? null;
     if (!x?.shape) return [{ shape: null, dtype }];
     const keep = attrInt(attrs, 'keepdims', 1) === 1;
-    const axes = opset >= axesFromInputSince ? ins[1]?.value ?? (ins[1] ? null : []) : attrInts(attrs, 'axes') ?? [];
+    const axes = opset >= axesFromInputSince ? (ins[1]?.value ?? (ins[1] ? null : [])) : (attrInts(attrs, 'axes') ?? []);
     if (axes === null) return [{ shape: null, dtype }];
     const all = axes.length === 0 && attrInt(attrs, 'noop_with_empty_axes', 0) === 0;
     if (axes.length === 0 && !all) return [{ shape: x.shape, dtype }];
@@ -396,7 +407,7 @@ const split: Rule = (ins, attrs) => {
   const total = x.shape[axis] ?? null;
   return Array.from({ length: n }, (_, i) => {
     const out = [...x.shape!];
-    out[axis] = sizes ? sizes[i] ?? null : total === null ? null : Math.ceil(total / n) - (i === n - 1 ? Math.ceil(total / n) * n - total : 0);
+    out[axis] = sizes ? (sizes[i] ?? null) : total === null ? null : Math.ceil(total / n) - (i === n - 1 ? Math.ceil(total / n) * n - total : 0);
     return { shape: out, dtype };
   });
 };
@@ -504,7 +515,15 @@ const rules: Record<string, Rule> = {
   GlobalMaxPool: globalPool,
   Gemm: gemm,
   MatMul: matmul,
-  Einsum: (ins, attrs) => [{ shape: einsumOutputShape(attrString(attrs, 'equation', ''), ins.map((v) => v?.shape ?? null)), dtype: ins[0]?.dtype ?? null }],
+  Einsum: (ins, attrs) => [
+    {
+      shape: einsumOutputShape(
+        attrString(attrs, 'equation', ''),
+        ins.map((v) => v?.shape ?? null),
+      ),
+      dtype: ins[0]?.dtype ?? null,
+    },
+  ],
   Flatten: flatten,
   Reshape: reshape,
   Transpose: transpose,
@@ -561,11 +580,45 @@ const rules: Record<string, Rule> = {
   Not: same,
 };
 
-for (const op of ['Relu', 'Sigmoid', 'Tanh', 'Exp', 'Log', 'Sqrt', 'Neg', 'Abs', 'Erf', 'Softplus', 'Softsign', 'LeakyRelu', 'Elu', 'Selu', 'Celu',
-  'HardSigmoid', 'HardSwish', 'Gelu', 'Mish', 'Softmax', 'LogSoftmax', 'InstanceNormalization', 'Clip', 'Reciprocal', 'Floor', 'Ceil', 'Round',
-  'Sin', 'Cos', 'Sign', 'LRN', 'ThresholdedRelu', 'Hardmax',
+for (const op of [
+  'Relu',
+  'Sigmoid',
+  'Tanh',
+  'Exp',
+  'Log',
+  'Sqrt',
+  'Neg',
+  'Abs',
+  'Erf',
+  'Softplus',
+  'Softsign',
+  'LeakyRelu',
+  'Elu',
+  'Selu',
+  'Celu',
+  'HardSigmoid',
+  'HardSwish',
+  'Gelu',
+  'Mish',
+  'Softmax',
+  'LogSoftmax',
+  'InstanceNormalization',
+  'Clip',
+  'Reciprocal',
+  'Floor',
+  'Ceil',
+  'Round',
+  'Sin',
+  'Cos',
+  'Sign',
+  'LRN',
+  'ThresholdedRelu',
+  'Hardmax',
   // Scatters write into a copy of their data input: same shape and type (PyTorch exports index_put as ScatterND).
-  'ScatterND', 'ScatterElements', 'Scatter']) {
+  'ScatterND',
+  'ScatterElements',
+  'Scatter',
+]) {
   rules[op] = same;
 }
 

@@ -73,23 +73,67 @@ function roundHalfEven(x: number): number {
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-const UNARY_VALUE = new Map<string, (x: number) => number>(Object.entries({
-  exp: Math.exp, log: Math.log, log2: Math.log2, log10: Math.log10, sqrt: Math.sqrt, abs: Math.abs, neg: (x: number) => -x, negative: (x: number) => -x,
-  floor: Math.floor, ceil: Math.ceil, round: roundHalfEven, trunc: Math.trunc, square: (x: number) => x * x, reciprocal: (x: number) => 1 / x,
-}));
+const UNARY_VALUE = new Map<string, (x: number) => number>(
+  Object.entries({
+    exp: Math.exp,
+    log: Math.log,
+    log2: Math.log2,
+    log10: Math.log10,
+    sqrt: Math.sqrt,
+    abs: Math.abs,
+    neg: (x: number) => -x,
+    negative: (x: number) => -x,
+    floor: Math.floor,
+    ceil: Math.ceil,
+    round: roundHalfEven,
+    trunc: Math.trunc,
+    square: (x: number) => x * x,
+    reciprocal: (x: number) => 1 / x,
+  }),
+);
 
-const BINARY_VALUE = new Map<string, (a: number, b: number) => number>(Object.entries({
-  add: (a: number, b: number) => a + b, sub: (a: number, b: number) => a - b, subtract: (a: number, b: number) => a - b,
-  mul: (a: number, b: number) => a * b, multiply: (a: number, b: number) => a * b, truediv: (a: number, b: number) => a / b,
-  div: (a: number, b: number) => a / b, divide: (a: number, b: number) => a / b, true_divide: (a: number, b: number) => a / b,
-  floordiv: (a: number, b: number) => Math.floor(a / b), floor_divide: (a: number, b: number) => Math.floor(a / b), pow: (a: number, b: number) => a ** b,
-  maximum: Math.max, minimum: Math.min,
-}));
+const BINARY_VALUE = new Map<string, (a: number, b: number) => number>(
+  Object.entries({
+    add: (a: number, b: number) => a + b,
+    sub: (a: number, b: number) => a - b,
+    subtract: (a: number, b: number) => a - b,
+    mul: (a: number, b: number) => a * b,
+    multiply: (a: number, b: number) => a * b,
+    truediv: (a: number, b: number) => a / b,
+    div: (a: number, b: number) => a / b,
+    divide: (a: number, b: number) => a / b,
+    true_divide: (a: number, b: number) => a / b,
+    floordiv: (a: number, b: number) => Math.floor(a / b),
+    floor_divide: (a: number, b: number) => Math.floor(a / b),
+    pow: (a: number, b: number) => a ** b,
+    maximum: Math.max,
+    minimum: Math.min,
+  }),
+);
 
-const CAST_METHODS = new Set(['float', 'double', 'half', 'long', 'int', 'short', 'char', 'byte', 'bool', 'to', 'type', 'type_as', 'clone', 'contiguous', 'detach']);
+const CAST_METHODS = new Set([
+  'float',
+  'double',
+  'half',
+  'long',
+  'int',
+  'short',
+  'char',
+  'byte',
+  'bool',
+  'to',
+  'type',
+  'type_as',
+  'clone',
+  'contiguous',
+  'detach',
+]);
 
 /** An operand's elements (a tensor with tracked values, or a constant number) and its concrete shape. */
-interface Operand { readonly vals: readonly number[]; readonly shape: readonly number[] }
+interface Operand {
+  readonly vals: readonly number[];
+  readonly shape: readonly number[];
+}
 
 function operandOf(v: PyValue | undefined, get: (t: PyValue) => readonly number[] | undefined): Operand | null {
   if (!v) return null;

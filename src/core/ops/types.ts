@@ -34,7 +34,10 @@ export interface InferContext {
 
 /** A shape error found by an op's rule: the interpreter turns it into a diagnostic at the call site. */
 export class ShapeError extends Error {
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
     this.name = 'ShapeError';
   }

@@ -106,7 +106,14 @@ class Converter {
         return this.ifStmt(n, r);
       case 'for_statement': {
         const alt = field(n, 'alternative');
-        return { k: 'for', r, target: this.expr(field(n, 'left')!), iter: this.exprOrList(field(n, 'right')!), body: this.body(field(n, 'body')), orelse: alt ? this.body(field(alt, 'body')) : [] };
+        return {
+          k: 'for',
+          r,
+          target: this.expr(field(n, 'left')!),
+          iter: this.exprOrList(field(n, 'right')!),
+          body: this.body(field(n, 'body')),
+          orelse: alt ? this.body(field(alt, 'body')) : [],
+        };
       }
       case 'while_statement': {
         const alt = field(n, 'alternative');
@@ -114,16 +121,18 @@ class Converter {
       }
       case 'with_statement': {
         const clause = n.children.find((c) => c.type === 'with_clause');
-        const items = (clause ? named(clause) : []).filter((c) => c.type === 'with_item').map((item) => {
-          const v = field(item, 'value') ?? named(item)[0];
-          if (v.type === 'as_pattern') {
-            const kids = named(v);
-            const alias = field(v, 'alias');
-            const target = alias ? named(alias)[0] ?? alias : null;
-            return { ctx: this.expr(kids[0]), target: target ? this.expr(target) : null };
-          }
-          return { ctx: this.expr(v), target: null };
-        });
+        const items = (clause ? named(clause) : [])
+          .filter((c) => c.type === 'with_item')
+          .map((item) => {
+            const v = field(item, 'value') ?? named(item)[0];
+            if (v.type === 'as_pattern') {
+              const kids = named(v);
+              const alias = field(v, 'alias');
+              const target = alias ? (named(alias)[0] ?? alias) : null;
+              return { ctx: this.expr(kids[0]), target: target ? this.expr(target) : null };
+            }
+            return { ctx: this.expr(v), target: null };
+          });
         return { k: 'with', r, items, body: this.body(field(n, 'body')) };
       }
       case 'try_statement': {
@@ -215,7 +224,16 @@ class Converter {
     for (let i = alts.length - 1; i >= 0; i--) {
       const a = alts[i];
       if (a.type === 'else_clause') orelse = this.body(field(a, 'body'));
-      else orelse = [{ k: 'if', r: { ...rangeOf(a), endLine: r.endLine, endCol: r.endCol }, test: this.expr(field(a, 'condition')!), body: this.body(field(a, 'consequence')), orelse }];
+      else
+        orelse = [
+          {
+            k: 'if',
+            r: { ...rangeOf(a), endLine: r.endLine, endCol: r.endCol },
+            test: this.expr(field(a, 'condition')!),
+            body: this.body(field(a, 'consequence')),
+            orelse,
+          },
+        ];
     }
     return { k: 'if', r, test, body, orelse };
   }
@@ -235,7 +253,8 @@ class Converter {
           if (inner.type === 'list_splat_pattern') {
             out.push({ name: this.src(named(inner)[0]), kind: 'star', keywordOnly: false, default: null, r });
             kwOnly = true;
-          } else if (inner.type === 'dictionary_splat_pattern') out.push({ name: this.src(named(inner)[0]), kind: 'dstar', keywordOnly: false, default: null, r });
+          } else if (inner.type === 'dictionary_splat_pattern')
+            out.push({ name: this.src(named(inner)[0]), kind: 'dstar', keywordOnly: false, default: null, r });
           else out.push({ name: this.src(inner), kind: 'normal', keywordOnly: kwOnly, default: null, r });
           break;
         }
@@ -494,7 +513,12 @@ class Converter {
     const conv = c.children.find((x) => x.type === 'type_conversion');
     const spec = c.children.find((x) => x.type === 'format_specifier');
     let v = value;
-    const call = (fn: string, args: Expr[]): Expr => ({ k: 'call', r, func: { k: 'name', r, id: fn }, args: args.map((a) => ({ kind: 'pos' as const, value: a })) });
+    const call = (fn: string, args: Expr[]): Expr => ({
+      k: 'call',
+      r,
+      func: { k: 'name', r, id: fn },
+      args: args.map((a) => ({ kind: 'pos' as const, value: a })),
+    });
     if (conv) v = call('__fstring_convert__', [v, { k: 'str', r, value: this.src(conv).slice(1) }]);
     if (spec) {
       const parts: (string | Expr)[] = [];

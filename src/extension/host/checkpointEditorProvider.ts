@@ -19,7 +19,9 @@ export class CheckpointEditorProvider implements vscode.CustomReadonlyEditorProv
     const provider = new CheckpointEditorProvider(context.extensionUri, engine, store, log);
     // `.bin` is any binary: for those the viewer is offered (Open With…), not the default, except pytorch_model*.bin
     return vscode.Disposable.from(
-      ...[CHECKPOINT_VIEW_TYPE, `${CHECKPOINT_VIEW_TYPE}.bin`].map((t) => vscode.window.registerCustomEditorProvider(t, provider, { supportsMultipleEditorsPerDocument: true })),
+      ...[CHECKPOINT_VIEW_TYPE, `${CHECKPOINT_VIEW_TYPE}.bin`].map((t) =>
+        vscode.window.registerCustomEditorProvider(t, provider, { supportsMultipleEditorsPerDocument: true }),
+      ),
     );
   }
 
@@ -67,7 +69,8 @@ export class CheckpointEditorProvider implements vscode.CustomReadonlyEditorProv
           const sh = shapes.get(e.name);
           return sh !== undefined && sh.length === e.shape.length && sh.every((x, i) => x === e.shape[i]);
         });
-        if (ok && needed.length > 0 && s.tensors.every((t) => g.stateDict.some((e) => e.name === t.name))) fits.push(`${m.className} (${vscode.workspace.asRelativePath(d.uri)})`);
+        if (ok && needed.length > 0 && s.tensors.every((t) => g.stateDict.some((e) => e.name === t.name)))
+          fits.push(`${m.className} (${vscode.workspace.asRelativePath(d.uri)})`);
       }
     }
     return {

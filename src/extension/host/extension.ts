@@ -42,7 +42,9 @@ export function activate(context: vscode.ExtensionContext): FusionLensApi {
   const requestFor = async (doc: vscode.TextDocument): Promise<AnalyzeRequest> => {
     const text = doc.getText();
     const settings = readSettings(doc.uri);
-    const openTexts = Object.fromEntries(vscode.workspace.textDocuments.filter((d) => d.languageId === 'python' && d.uri.scheme === 'file' && d !== doc).map((d) => [d.uri.fsPath, d.getText()]));
+    const openTexts = Object.fromEntries(
+      vscode.workspace.textDocuments.filter((d) => d.languageId === 'python' && d.uri.scheme === 'file' && d !== doc).map((d) => [d.uri.fsPath, d.getText()]),
+    );
     const { roots } = await pythonEnv.roots();
     return {
       text,

@@ -50,7 +50,10 @@ export async function chooseTwoCheckpoints(limitBytes: number): Promise<[Weights
   const items: Item[] = files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri }));
   const a = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('First checkpoint (the reference)') });
   if (!a?.uri) return undefined;
-  const b = await vscode.window.showQuickPick(items.filter((i) => i !== a), { placeHolder: vscode.l10n.t('Second checkpoint') });
+  const b = await vscode.window.showQuickPick(
+    items.filter((i) => i !== a),
+    { placeHolder: vscode.l10n.t('Second checkpoint') },
+  );
   if (!b?.uri) return undefined;
   const wa = await readWeightsChoice(a.uri, limitBytes);
   const wb = wa && (await readWeightsChoice(b.uri, limitBytes));
