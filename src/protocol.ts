@@ -9,6 +9,23 @@
 // - Boot configuration the webview needs before any message arrives is `window.fusionLensBoot`
 //   (`WebviewBoot`), written by the host into the HTML shell.
 
+import {
+  MAX_IMAGE_TEXT,
+  checkByType,
+  isArrayOf,
+  isBytes,
+  isFraction,
+  isInt,
+  isLog,
+  isNum,
+  isRec,
+  isStr,
+  oneOf,
+  type Bytes,
+  type MessageChecks,
+} from './protocolPrimitives';
+export { base64Of, bytesOf } from './protocolPrimitives';
+
 // ───────────────────────────── boot configuration ─────────────────────────────
 
 import type { WebviewStrings } from './webviewStrings';
@@ -142,7 +159,7 @@ export type LayoutModeName = 'full' | 'fast';
 // ───────────────────────────── run panel messages ─────────────────────────────
 
 /** Bytes as a Uint8Array, or base64 text where a channel only carries JSON. */
-export type Bytes = Uint8Array | string;
+export type { Bytes } from './protocolPrimitives';
 
 export type InputSource =
   /** Standard-normal values: input i draws `new Rng(seed, 'input.<i>').normal()` (src/core/weights/rng.ts), the same values as `fusion-lens run --seed`. */
@@ -301,46 +318,6 @@ export type FromRunPanel =
   | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string };
 
 // ───────────────────────────── validators ─────────────────────────────
-
-type Rec = Record<string, unknown>;
-const MAX_TEXT = 1 << 20;
-const MAX_IMAGE_TEXT = 64 << 20;
-
-function isRec(v: unknown): v is Rec {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-function isStr(v: unknown, max = MAX_TEXT): v is string {
-  return typeof v === 'string' && v.length <= max;
-}
-function isInt(v: unknown, min = 0): v is number {
-  return typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
-}
-function isNum(v: unknown): v is number {
-  return typeof v === 'number' && Number.isFinite(v);
-}
-function isFraction(v: unknown): v is number {
-  return isNum(v) && v >= 0 && v <= 1;
-}
-function isBytes(v: unknown): v is Bytes {
-  return v instanceof Uint8Array || (typeof v === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(v));
-}
-function isArrayOf<T>(v: unknown, item: (x: unknown) => x is T, max = 1 << 16): v is T[] {
-  return Array.isArray(v) && v.length <= max && v.every(item);
-}
-function oneOf<T extends string>(v: unknown, options: readonly T[]): v is T {
-  return typeof v === 'string' && (options as readonly string[]).includes(v);
-}
-const LOG_LEVELS = ['info', 'warn', 'error'] as const;
-const isLog = (m: Rec): boolean => oneOf(m.level, LOG_LEVELS) && isStr(m.message, 64 * 1024);
-
-/** One check per message `type` of a union: a missing or extra type is a compile error, so every validator is exhaustive. */
-type MessageChecks<M extends { readonly type: string }> = { readonly [K in M['type']]: (msg: Rec) => boolean };
-
-/** A message whose `type` is one of the table's own keys and whose fields pass that type's check. */
-function checkByType<M extends { readonly type: string }>(msg: unknown, checks: MessageChecks<M>): msg is M {
-  if (!isRec(msg) || typeof msg.type !== 'string' || !Object.hasOwn(checks, msg.type)) return false;
-  return checks[msg.type as M['type']](msg);
-}
 
 export function isResponse(msg: unknown): msg is ResponseMessage {
   return isRec(msg) && msg.type === 'response' && isInt(msg.requestId, 1) && typeof msg.ok === 'boolean' && (msg.error === undefined || isStr(msg.error));
@@ -611,48 +588,4 @@ const TO_RUN_PANEL: MessageChecks<ToRunPanel> = {
 /** The run panel's check of what the host sends. */
 export function isToRunPanel(msg: unknown): msg is ToRunPanel {
   return checkByType(msg, TO_RUN_PANEL);
-}
-
-// ───────────────────────────── bytes ─────────────────────────────
-
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const B64_INDEX = new Int16Array(128).fill(-1);
-for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
-
-/** A Uint8Array view of `Bytes` (decodes base64 text; no copy for Uint8Array). */
-export function bytesOf(b: Bytes): Uint8Array {
-  if (typeof b !== 'string') return b;
-  const clean = b.replace(/=+$/, '');
-  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
-  let acc = 0;
-  let bits = 0;
-  let o = 0;
-  for (let i = 0; i < clean.length; i++) {
-    acc = (acc << 6) | B64_INDEX[clean.charCodeAt(i) & 127]!;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (acc >> bits) & 0xff;
-    }
-  }
-  return out;
-}
-
-/** Base64 text of bytes (for JSON-only channels such as exported PNGs). */
-export function base64Of(bytes: Uint8Array): string {
-  let s = '';
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    s += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + B64[n & 63]!;
-  }
-  const rest = bytes.length - i;
-  if (rest === 1) {
-    const n = bytes[i]! << 16;
-    s += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + '==';
-  } else if (rest === 2) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
-    s += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + '=';
-  }
-  return s;
 }

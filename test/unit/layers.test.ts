@@ -21,7 +21,9 @@ const allowed: Record<string, readonly string[]> = {
   'src/core/onnx': ['src/core/graph', 'src/core/ops', 'src/core/shape'],
   'src/core/weights': ['src/core/graph', 'src/core/ops', 'src/core/shape'],
   'src/core/run': ['src/core/onnx', 'src/core/graph', 'src/core/shape'],
-  'src/protocol.ts': ['src/core/graph', 'src/core/run', 'src/webviewStrings.ts'],
+  'src/protocol.ts': ['src/core/graph', 'src/core/run', 'src/webviewStrings.ts', 'src/protocolPrimitives.ts'],
+  // The protocol's wire primitives (Bytes encoding, validator building blocks).
+  'src/protocolPrimitives.ts': [],
   // The webviews' UI strings (English source texts), translated by the host.
   'src/webviewStrings.ts': [],
   'src/cli': core,

@@ -163,14 +163,12 @@ export function syntheticPayload(kind: SyntheticKind, nodes: number, blockSize =
     counts.set(stage, (counts.get(stage) ?? 0) + 1);
     counts.set(n.scope, (counts.get(n.scope) ?? 0) + 1);
   }
-  const scopes = [...counts.keys()]
-    .sort()
-    .map((path) => ({
-      path,
-      type: path.includes('.') ? 'Block' : 'Sequential',
-      parent: path.includes('.') ? path.split('.')[0]! : '',
-      nodeCount: counts.get(path)!,
-    }));
+  const scopes = [...counts.keys()].sort().map((path) => ({
+    path,
+    type: path.includes('.') ? 'Block' : 'Sequential',
+    parent: path.includes('.') ? path.split('.')[0]! : '',
+    nodeCount: counts.get(path)!,
+  }));
   const edges = Array.from({ length: g.sources.length }, (_, k) => ({
     source: `n${g.sources[k]}`,
     target: `n${g.targets[k]}`,
