@@ -50,6 +50,9 @@ export async function timmWorkspaceSteps(t) {
   });
 
   await t.step('timm-hover', async () => {
+    // Earlier steps leave the run panel beside the editor; give the hover the room it has in daily use.
+    await t.palette('View: Close Editors in Other Groups');
+    await t.sleep(500);
     const hover = await t.hoverText('logits = self.backbone(x)', 'logits', /\[1, 10\]/);
     t.check(/\[1, 10\]/.test(hover), `hover on logits shows the timm model's output [1, 10]: ${JSON.stringify(hover.slice(0, 160))}`);
     await t.shot('timm-hover');
