@@ -18,7 +18,11 @@ const nodeBuilds = [
   // onnxruntime-node (optional, native binding) is loaded from node_modules at run time when `--backend native` asks for it.
   { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['onnxruntime-node'] },
 ].map((b) => ({
-  ...common, platform: 'node', format: 'cjs', target: 'node20', ...b,
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  ...b,
   // web-tree-sitter's ESM loader calls createRequire(import.meta.url), which CJS output leaves undefined.
   define: { 'import.meta.url': '__fusionLensImportMetaUrl' },
   banner: { js: [b.banner?.js, "var __fusionLensImportMetaUrl = require('url').pathToFileURL(__filename).href;"].filter(Boolean).join('\n') },
@@ -28,6 +32,7 @@ const nodeBuilds = [
 const webBuilds = [
   { entryPoints: ['webview/graphView/main.ts'], outfile: 'dist/webview/graphView.js' },
   { entryPoints: ['webview/runPanel/main.ts'], outfile: 'dist/webview/runPanel.js' },
+  { entryPoints: ['webview/checkpointView/main.ts'], outfile: 'dist/webview/checkpointView.js' },
   { entryPoints: ['webview/graphView/layoutWorker.ts'], outfile: 'dist/webview/layoutWorker.js' },
 ].map((b) => ({ ...common, platform: 'browser', format: 'iife', target: 'es2022', ...b }));
 

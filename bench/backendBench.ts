@@ -19,7 +19,10 @@ function torchEager(modelFile: string, runs: number): TorchTiming[] | string {
   if (!existsSync(PYTHON)) return `${PYTHON} missing`;
   const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
   if (probe.status !== 0) return `${PYTHON} has no torch`;
-  const r = spawnSync(PYTHON, [join(__dirname, 'torchEager.py'), modelFile, 'FusionModel', '4,3,256,256', THREADS.join(','), String(runs)], { encoding: 'utf8', maxBuffer: 1 << 22 });
+  const r = spawnSync(PYTHON, [join(__dirname, 'torchEager.py'), modelFile, 'FusionModel', '4,3,256,256', THREADS.join(','), String(runs)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 22,
+  });
   if (r.status !== 0) return `torchEager.py failed: ${r.stderr.trim().split('\n').pop()}`;
   return (JSON.parse(r.stdout.trim().split('\n').pop()!) as { runs: TorchTiming[] }).runs;
 }
@@ -35,19 +38,33 @@ export async function backendBench(runs: number): Promise<BenchRow[]> {
     const py = typeof torch === 'string' ? undefined : torch.find((x) => x.threads === t)?.medianMs;
     const base = py === undefined ? `PyTorch eager, ${t} thread(s): not run (${String(torch)})` : `PyTorch 1.13 eager (CPU), ${t} thread${t > 1 ? 's' : ''}`;
     rows.push({
-      section: 'backends', figure: `FusionModel forward, native CPU (onnxruntime-node), ${t} thread${t > 1 ? 's' : ''}${native ? '' : ' — not run: onnxruntime-node not installed'}`,
-      value: nat, unit: 'ms', baseline: base, baselineValue: py ?? NaN, target: 'ratio ≤ 1.0',
+      section: 'backends',
+      figure: `FusionModel forward, native CPU (onnxruntime-node), ${t} thread${t > 1 ? 's' : ''}${native ? '' : ' — not run: onnxruntime-node not installed'}`,
+      value: nat,
+      unit: 'ms',
+      baseline: base,
+      baselineValue: py ?? NaN,
+      target: 'ratio ≤ 1.0',
     });
     rows.push({
-      section: 'backends', figure: `FusionModel forward, wasm (onnxruntime-web, Node runner), ${t} thread${t > 1 ? 's' : ''}`,
-      value: wasm, unit: 'ms', baseline: base, baselineValue: py ?? NaN,
+      section: 'backends',
+      figure: `FusionModel forward, wasm (onnxruntime-web, Node runner), ${t} thread${t > 1 ? 's' : ''}`,
+      value: wasm,
+      unit: 'ms',
+      baseline: base,
+      baselineValue: py ?? NaN,
       target: 'gap expected: 128-bit wasm SIMD vs AVX2/FMA kernels (oneDNN), no wasm FMA',
     });
   }
   // Never faked: a real GPU is not on this machine (the e2e run proves the WebGPU code path on SwiftShader, a CPU emulation).
   rows.push({
-    section: 'backends', figure: 'FusionModel forward, WebGPU on a hardware GPU — not run: this machine has no GPU', value: NaN, unit: 'ms',
-    baseline: 'wasm, 1 thread', baselineValue: NaN, target: 'measure on a machine with a GPU',
+    section: 'backends',
+    figure: 'FusionModel forward, WebGPU on a hardware GPU — not run: this machine has no GPU',
+    value: NaN,
+    unit: 'ms',
+    baseline: 'wasm, 1 thread',
+    baselineValue: NaN,
+    target: 'measure on a machine with a GPU',
   });
   return rows;
 }

@@ -37,7 +37,9 @@ const fmt = (n: number): string => (Number.isNaN(n) ? '–' : n >= 100 ? n.toFix
 export function formatTable(rows: readonly BenchRow[]): string {
   const out = ['| section | figure | value | baseline (same run) | baseline value | ratio | target |', '|---|---|---:|---|---:|---:|---|'];
   for (const r of rows) {
-    out.push(`| ${r.section} | ${r.figure} | ${fmt(r.value)} ${r.unit} | ${r.baseline} | ${fmt(r.baselineValue)} ${r.unit} | ${fmt(ratio(r))} | ${r.target ?? ''} |`);
+    out.push(
+      `| ${r.section} | ${r.figure} | ${fmt(r.value)} ${r.unit} | ${r.baseline} | ${fmt(r.baselineValue)} ${r.unit} | ${fmt(ratio(r))} | ${r.target ?? ''} |`,
+    );
   }
   return out.join('\n');
 }

@@ -25,7 +25,11 @@ export function writeBenchCheckpoints(dir: string): { pt: string; st: string; te
   tensors.forEach(([name], i) => w.str(name).tensor(String(i), numel, SHAPE, [SHAPE[1]!, 1]));
   const pickle = w.op('u').stop();
   const zip = makeZip(
-    [{ name: 'bench/data.pkl', data: pickle }, ...tensors.map(([, t], i) => ({ name: `bench/data/${i}`, data: new Uint8Array(t.data.buffer) })), { name: 'bench/version', data: new TextEncoder().encode('3\n') }],
+    [
+      { name: 'bench/data.pkl', data: pickle },
+      ...tensors.map(([, t], i) => ({ name: `bench/data/${i}`, data: new Uint8Array(t.data.buffer) })),
+      { name: 'bench/version', data: new TextEncoder().encode('3\n') },
+    ],
     64,
   );
   const pt = join(dir, 'bench.pth');
@@ -60,9 +64,32 @@ export async function checkpointBench(runs: number): Promise<BenchRow[]> {
     const ptPeak = peakExtra(pt);
     const stPeak = peakExtra(st);
     return [
-      { section: 'checkpoint', figure: 'read 100 MB torch zip checkpoint (stored) into tensors', value: ptMs, unit: 'ms', baseline: 'same tensors from .safetensors', baselineValue: stMs, target: 'ratio ≤ 1.5' },
-      { section: 'checkpoint', figure: 'peak extra memory reading it (own process, max RSS growth)', value: mb(ptPeak), unit: 'MiB', baseline: 'tensor bytes', baselineValue: mb(tensorBytes), target: 'ratio ≤ 1.2' },
-      { section: 'checkpoint', figure: 'peak extra memory reading the .safetensors (own process)', value: mb(stPeak), unit: 'MiB', baseline: 'tensor bytes', baselineValue: mb(tensorBytes) },
+      {
+        section: 'checkpoint',
+        figure: 'read 100 MB torch zip checkpoint (stored) into tensors',
+        value: ptMs,
+        unit: 'ms',
+        baseline: 'same tensors from .safetensors',
+        baselineValue: stMs,
+        target: 'ratio ≤ 1.5',
+      },
+      {
+        section: 'checkpoint',
+        figure: 'peak extra memory reading it (own process, max RSS growth)',
+        value: mb(ptPeak),
+        unit: 'MiB',
+        baseline: 'tensor bytes',
+        baselineValue: mb(tensorBytes),
+        target: 'ratio ≤ 1.2',
+      },
+      {
+        section: 'checkpoint',
+        figure: 'peak extra memory reading the .safetensors (own process)',
+        value: mb(stPeak),
+        unit: 'MiB',
+        baseline: 'tensor bytes',
+        baselineValue: mb(tensorBytes),
+      },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

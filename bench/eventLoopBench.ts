@@ -44,7 +44,15 @@ export async function eventLoopBench(runs: number): Promise<BenchRow[]> {
   await initPythonParser(nodeParserOptions());
   const text = syntheticModelFile(5000);
   const lines = text.split('\n').length;
-  const request: AnalyzeRequest = { text, file: '/bench/model_5000.py', specOverrides: {}, defaultInput: null, dimensions: { B: 2, H: 64, W: 64 }, searchRoots: [], openTexts: {} };
+  const request: AnalyzeRequest = {
+    text,
+    file: '/bench/model_5000.py',
+    specOverrides: {},
+    defaultInput: null,
+    dimensions: { B: 2, H: 64, W: 64 },
+    searchRoots: [],
+    openTexts: {},
+  };
   // One-line edits inside a block's forward, alternating, as a user typing would make them.
   const anchor = '        out = out + identity\n';
   const at = text.indexOf(anchor);
@@ -75,9 +83,23 @@ export async function eventLoopBench(runs: number): Promise<BenchRow[]> {
     await expect(client.analyze('typing', 0, request));
     const typing = await sampled(runs, (i) => expect(client.analyze('typing', i + 1, edited(i + 1))));
 
-    const row = (figure: string, value: number, baselineValue: number, baseline = 'in-thread analysis (same run)', target?: string): BenchRow => ({ section: 'editor', figure, value, unit: 'ms', baseline, baselineValue, target });
+    const row = (figure: string, value: number, baselineValue: number, baseline = 'in-thread analysis (same run)', target?: string): BenchRow => ({
+      section: 'editor',
+      figure,
+      value,
+      unit: 'ms',
+      baseline,
+      baselineValue,
+      target,
+    });
     return [
-      row(`event-loop delay p99 while analysing a ${lines}-line file, worker`, worker.p99, inThread.p99, undefined, 'hovers and keystrokes never wait on analysis'),
+      row(
+        `event-loop delay p99 while analysing a ${lines}-line file, worker`,
+        worker.p99,
+        inThread.p99,
+        undefined,
+        'hovers and keystrokes never wait on analysis',
+      ),
       row(`event-loop delay max while analysing a ${lines}-line file, worker`, worker.max, inThread.max),
       row(`event-loop delay max while typing (one-line edits), worker`, typing.max, inThread.max),
       row(`analysis of a ${lines}-line file, worker round trip`, worker.medianMs, inThread.medianMs),

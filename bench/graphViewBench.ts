@@ -35,7 +35,14 @@ export function graphViewBench(sizes: readonly number[] = [1000, 10000, 30000], 
         const t0 = performance.now();
         const expanded = view === 'grouped' ? defaultExpanded(p, EXPAND_BUDGET) : all;
         const r = pipeline(p, expanded);
-        rows.push({ graph: `${kind}_${size / 1000}k`, nodes: p.nodes.length, view, boxes: r.boxes, mode: r.mode, ms: Math.round((performance.now() - t0) * 10) / 10 });
+        rows.push({
+          graph: `${kind}_${size / 1000}k`,
+          nodes: p.nodes.length,
+          view,
+          boxes: r.boxes,
+          mode: r.mode,
+          ms: Math.round((performance.now() - t0) * 10) / 10,
+        });
       }
     }
   }

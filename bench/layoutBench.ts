@@ -13,7 +13,11 @@ export interface LayoutBenchRow {
   readonly crossings: number;
 }
 
-export function layoutBench(sizes: readonly number[] = [1000, 10000, 30000], runs = 3, kinds: readonly SyntheticKind[] = ['resnet', 'unet', 'transformer']): LayoutBenchRow[] {
+export function layoutBench(
+  sizes: readonly number[] = [1000, 10000, 30000],
+  runs = 3,
+  kinds: readonly SyntheticKind[] = ['resnet', 'unet', 'transformer'],
+): LayoutBenchRow[] {
   const rows: LayoutBenchRow[] = [];
   for (const kind of kinds) {
     for (const size of sizes) {
@@ -29,7 +33,14 @@ export function layoutBench(sizes: readonly number[] = [1000, 10000, 30000], run
           times.push(performance.now() - t0);
         }
         times.sort((a, b) => a - b);
-        rows.push({ graph: `${kind}_${size >= 1000 ? `${size / 1000}k` : size}`, nodes: g.nodeCount, edges: g.sources.length, mode, medianMs: Math.round(times[Math.floor(runs / 2)]! * 10) / 10, crossings });
+        rows.push({
+          graph: `${kind}_${size >= 1000 ? `${size / 1000}k` : size}`,
+          nodes: g.nodeCount,
+          edges: g.sources.length,
+          mode,
+          medianMs: Math.round(times[Math.floor(runs / 2)]! * 10) / 10,
+          crossings,
+        });
       }
     }
   }
@@ -41,7 +52,6 @@ export function formatLayoutBench(rows: readonly LayoutBenchRow[]): string {
   for (const r of rows) lines.push(`| ${r.graph} | ${r.nodes} | ${r.edges} | ${r.mode} | ${r.medianMs} | ${r.crossings} |`);
   return lines.join('\n');
 }
-
 
 /** Median ms of elkjs's layered layout on the same graph, or NaN with the error when it fails (it recurses: deep graphs overflow the stack). */
 async function elkMs(g: ReturnType<typeof syntheticGraph>, runs: number): Promise<{ ms: number; error: string | null }> {
@@ -82,20 +92,37 @@ async function loadNetron(dir: string): Promise<NetronLayout> {
 async function netronMs(layout: NetronLayout, g: ReturnType<typeof syntheticGraph>, runs: number): Promise<number> {
   const indeg = new Int32Array(g.nodeCount);
   for (let e = 0; e < g.targets.length; e++) indeg[g.targets[e]!]!++;
-  return medianMs(() => {
-    const nodes = Array.from({ length: g.nodeCount }, (_, i) => ({ v: String(i), width: g.widths[i]!, height: g.heights[i]!, parent: null, x: 0, y: 0 }));
-    const edges = Array.from({ length: g.sources.length }, (_, e) => ({
-      v: String(g.sources[e]), w: String(g.targets[e]), minlen: indeg[g.sources[e]!] === 0 ? 2 : 1, weight: 1, width: 0, height: 0, labeloffset: 10, labelpos: 'r', points: [],
-    }));
-    layout(nodes, edges, { nodesep: 20, ranksep: 20, ...(nodes.length > 3000 ? { ranker: 'longest-path' } : {}) }, {});
-  }, runs, 0);
+  return medianMs(
+    () => {
+      const nodes = Array.from({ length: g.nodeCount }, (_, i) => ({ v: String(i), width: g.widths[i]!, height: g.heights[i]!, parent: null, x: 0, y: 0 }));
+      const edges = Array.from({ length: g.sources.length }, (_, e) => ({
+        v: String(g.sources[e]),
+        w: String(g.targets[e]),
+        minlen: indeg[g.sources[e]!] === 0 ? 2 : 1,
+        weight: 1,
+        width: 0,
+        height: 0,
+        labeloffset: 10,
+        labelpos: 'r',
+        points: [],
+      }));
+      layout(nodes, edges, { nodesep: 20, ranksep: 20, ...(nodes.length > 3000 ? { ranker: 'longest-path' } : {}) }, {});
+    },
+    runs,
+    0,
+  );
 }
 
 /**
  * Rows for `npm run bench` (bench/benchRow.ts format): our layout per size and family (same gaps as Netron's viewer),
  * against Netron's dagre when `netronDir` (a folder holding Netron's source/dagre.js) is given, elkjs layered otherwise.
  */
-export async function layoutBenchRows(runs = 5, sizes: readonly number[] = [1000, 3000, 10000, 30000], kinds: readonly SyntheticKind[] = ['resnet', 'unet', 'transformer'], netronDir?: string): Promise<BenchRow[]> {
+export async function layoutBenchRows(
+  runs = 5,
+  sizes: readonly number[] = [1000, 3000, 10000, 30000],
+  kinds: readonly SyntheticKind[] = ['resnet', 'unet', 'transformer'],
+  netronDir?: string,
+): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const netron = netronDir ? await loadNetron(netronDir) : undefined;
   for (const kind of kinds) {
@@ -107,7 +134,15 @@ export async function layoutBenchRows(runs = 5, sizes: readonly number[] = [1000
       if (netron) {
         // Netron takes seconds per run at 10k+: fewer repetitions there
         const ms = await netronMs(netron, g, size >= 10000 ? 1 : Math.min(runs, 3));
-        rows.push({ section: 'layout', figure, value, unit: 'ms', baseline: 'Netron dagre (grapher.js settings), same graph', baselineValue: ms, ...(size <= 10000 ? { target: '≤ 0.1 × Netron (issue 16)' } : {}) });
+        rows.push({
+          section: 'layout',
+          figure,
+          value,
+          unit: 'ms',
+          baseline: 'Netron dagre (grapher.js settings), same graph',
+          baselineValue: ms,
+          ...(size <= 10000 ? { target: '≤ 0.1 × Netron (issue 16)' } : {}),
+        });
         continue;
       }
       // elkjs takes seconds per run at 10k+: fewer repetitions there

@@ -14,7 +14,14 @@ export async function onnxBench(runs: number): Promise<BenchRow[]> {
   for (const [label, bytes] of cases) {
     const wire = await medianMs(() => readModelProto(bytes), runs);
     const full = await medianMs(() => decodeOnnx(bytes), runs);
-    rows.push({ section: 'onnx', figure: `decode → ModelGraph (shapes inferred), ${label}`, value: full, unit: 'ms', baseline: 'protobuf wire decode only', baselineValue: wire });
+    rows.push({
+      section: 'onnx',
+      figure: `decode → ModelGraph (shapes inferred), ${label}`,
+      value: full,
+      unit: 'ms',
+      baseline: 'protobuf wire decode only',
+      baselineValue: wire,
+    });
   }
   return rows;
 }

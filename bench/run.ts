@@ -25,14 +25,20 @@ async function main(): Promise<void> {
     ['checkpoint', () => checkpointBench(runs)],
   ];
   // `--only engine,layout` runs a subset.
-  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+  const only = process.argv
+    .find((a) => a.startsWith('--only='))
+    ?.slice('--only='.length)
+    .split(',');
   for (const [name, run] of sections.filter(([n]) => !only || only.includes(n))) {
     process.stderr.write(`bench: ${name}…\n`);
     rows.push(...(await run()));
   }
   console.log(formatTable(rows));
   mkdirSync('.bench', { recursive: true });
-  writeFileSync('.bench/report.json', JSON.stringify({ date: new Date().toISOString(), node: process.version, rows: rows.map((r) => ({ ...r, ratio: ratio(r) })) }, null, 2));
+  writeFileSync(
+    '.bench/report.json',
+    JSON.stringify({ date: new Date().toISOString(), node: process.version, rows: rows.map((r) => ({ ...r, ratio: ratio(r) })) }, null, 2),
+  );
   console.log('\nJSON: .bench/report.json');
 }
 

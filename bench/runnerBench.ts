@@ -18,7 +18,10 @@ interface ChildResult {
 
 /** Runs bench/runnerChild.ts in a fresh process (the thread count is per process). */
 export function child(mode: 'node' | 'webview' | 'native', threads: number, runs: number, models: string[]): ChildResult[] {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'runnerChild.ts'), mode, String(threads), String(runs), ...models], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'runnerChild.ts'), mode, String(threads), String(runs), ...models], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
   if (r.status !== 0) throw new Error(`runner bench child failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult[];
 }
@@ -47,10 +50,42 @@ export async function runnerBench(runs: number): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const oursOne = one[0]!;
   if (one[1]) {
-    rows.push({ section: 'runner', figure: 'FusionModel 4×3×256×256 forward, our ONNX, Node, 1 thread', value: oursOne.runMs, unit: 'ms', baseline: "PyTorch's export (fusion_4x256.onnx), same runner", baselineValue: one[1].runMs, target: 'ratio ≤ 1.05' });
+    rows.push({
+      section: 'runner',
+      figure: 'FusionModel 4×3×256×256 forward, our ONNX, Node, 1 thread',
+      value: oursOne.runMs,
+      unit: 'ms',
+      baseline: "PyTorch's export (fusion_4x256.onnx), same runner",
+      baselineValue: one[1].runMs,
+      target: 'ratio ≤ 1.05',
+    });
   }
-  rows.push({ section: 'runner', figure: 'FusionModel forward, our ONNX, Node, 2 threads', value: two[0]!.runMs, unit: 'ms', baseline: 'same at 1 thread', baselineValue: oursOne.runMs, target: 'ratio ≤ 0.56 (≥ 1.8× faster)' });
-  rows.push({ section: 'runner', figure: 'session create, our FusionModel ONNX (runtime started)', value: oursOne.createMs, unit: 'ms', baseline: one[1] ? "PyTorch's export" : 'first session incl. wasm start', baselineValue: one[1] ? one[1].createMs : oursOne.firstCreateMs, target: '≤ 300 ms' });
-  rows.push({ section: 'runner', figure: 'FusionModel forward, webview build (onnxruntime-web/wasm, 1 thread, no proxy)', value: web[0]!.runMs, unit: 'ms', baseline: 'Node runner, 1 thread', baselineValue: oursOne.runMs, target: 'ratio ≤ 1.10' });
+  rows.push({
+    section: 'runner',
+    figure: 'FusionModel forward, our ONNX, Node, 2 threads',
+    value: two[0]!.runMs,
+    unit: 'ms',
+    baseline: 'same at 1 thread',
+    baselineValue: oursOne.runMs,
+    target: 'ratio ≤ 0.56 (≥ 1.8× faster)',
+  });
+  rows.push({
+    section: 'runner',
+    figure: 'session create, our FusionModel ONNX (runtime started)',
+    value: oursOne.createMs,
+    unit: 'ms',
+    baseline: one[1] ? "PyTorch's export" : 'first session incl. wasm start',
+    baselineValue: one[1] ? one[1].createMs : oursOne.firstCreateMs,
+    target: '≤ 300 ms',
+  });
+  rows.push({
+    section: 'runner',
+    figure: 'FusionModel forward, webview build (onnxruntime-web/wasm, 1 thread, no proxy)',
+    value: web[0]!.runMs,
+    unit: 'ms',
+    baseline: 'Node runner, 1 thread',
+    baselineValue: oursOne.runMs,
+    target: 'ratio ≤ 1.10',
+  });
   return rows;
 }

@@ -13,9 +13,15 @@ async function main(): Promise<void> {
   const [mode, threadsArg, runsArg, ...models] = process.argv.slice(2);
   const threads = Number(threadsArg);
   const runs = Number(runsArg);
-  const ort = mode === 'webview'
-    ? configureWebviewOrt((await import('onnxruntime-web/wasm')) as unknown as OrtModule, pathToFileURL(join(__dirname, '../node_modules/onnxruntime-web/dist')).href)
-    : mode === 'native' ? loadNativeOrt() : await loadNodeOrt({ threads });
+  const ort =
+    mode === 'webview'
+      ? configureWebviewOrt(
+          (await import('onnxruntime-web/wasm')) as unknown as OrtModule,
+          pathToFileURL(join(__dirname, '../node_modules/onnxruntime-web/dist')).href,
+        )
+      : mode === 'native'
+        ? loadNativeOrt()
+        : await loadNodeOrt({ threads });
   const runner = createOrtRunner(ort, { provider: mode === 'native' ? 'cpu' : 'wasm' });
   // FusionModel-style single image input; deterministic values.
   const image: RunTensor = { dtype: 'float32', shape: [4, 3, 256, 256], data: Float32Array.from({ length: 4 * 3 * 256 * 256 }, (_, i) => Math.sin(i * 0.37)) };

@@ -39,15 +39,30 @@ class EinBlock${i}(nn.Module):
 
 function modelClass(blocks: number): string {
   const lines: string[] = [];
-  lines.push('', '', 'class EinopsViT(nn.Module):', '    def __init__(self, dim: int = 32, patch: int = 8, num_classes: int = 10) -> None:', '        super().__init__()');
+  lines.push(
+    '',
+    '',
+    'class EinopsViT(nn.Module):',
+    '    def __init__(self, dim: int = 32, patch: int = 8, num_classes: int = 10) -> None:',
+    '        super().__init__()',
+  );
   lines.push('        self.to_patches = Rearrange("b c (h p1) (w p2) -> b (h w) (p1 p2 c)", p1=patch, p2=patch)');
   lines.push('        self.embed = nn.Linear(3 * patch * patch, dim)');
   lines.push('        self.cls_token = nn.Parameter(torch.randn(1, 1, dim))');
   for (let i = 0; i < blocks; i++) lines.push(`        self.block${i} = EinBlock${i}(dim)`);
   lines.push('        self.head = nn.Linear(dim, num_classes)', '');
-  lines.push('    def forward(self, x):', '        x = self.embed(self.to_patches(x))', '        cls = repeat(self.cls_token, "() n d -> b n d", b=x.shape[0])', '        x, ps = pack([cls, x], "b * d")');
+  lines.push(
+    '    def forward(self, x):',
+    '        x = self.embed(self.to_patches(x))',
+    '        cls = repeat(self.cls_token, "() n d -> b n d", b=x.shape[0])',
+    '        x, ps = pack([cls, x], "b * d")',
+  );
   for (let i = 0; i < blocks; i++) lines.push(`        x = self.block${i}(x)`);
-  lines.push('        cls, tokens = unpack(x, ps, "b * d")', '        return self.head(rearrange(cls, "b 1 d -> b d") + reduce(tokens, "b n d -> b d", "mean"))', '');
+  lines.push(
+    '        cls, tokens = unpack(x, ps, "b * d")',
+    '        return self.head(rearrange(cls, "b 1 d -> b d") + reduce(tokens, "b n d -> b d", "mean"))',
+    '',
+  );
   return lines.join('\n');
 }
 

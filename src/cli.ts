@@ -40,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`fusion-lens: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.stderr.write(`fusion-lens: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);
   },
 );

@@ -9,6 +9,23 @@
 // - Boot configuration the webview needs before any message arrives is `window.fusionLensBoot`
 //   (`WebviewBoot`), written by the host into the HTML shell.
 
+import {
+  MAX_IMAGE_TEXT,
+  checkByType,
+  isArrayOf,
+  isBytes,
+  isFraction,
+  isInt,
+  isLog,
+  isNum,
+  isRec,
+  isStr,
+  oneOf,
+  type Bytes,
+  type MessageChecks,
+} from './protocolPrimitives';
+export { base64Of, bytesOf } from './protocolPrimitives';
+
 // ───────────────────────────── boot configuration ─────────────────────────────
 
 import type { WebviewStrings } from './webviewStrings';
@@ -29,7 +46,17 @@ export interface WebviewBoot {
 
 // The payload types live in core (the webviews and the layout use them without the message layer).
 import type { PayloadShape, GraphPayload } from './core/graph/graphPayloadTypes';
-export type { PayloadShape, PayloadNodeKind, PayloadNode, PayloadEdge, PayloadScope, FusionMethod, PayloadFusionInput, PayloadFusion, GraphPayload } from './core/graph/graphPayloadTypes';
+export type {
+  PayloadShape,
+  PayloadNodeKind,
+  PayloadNode,
+  PayloadEdge,
+  PayloadScope,
+  FusionMethod,
+  PayloadFusionInput,
+  PayloadFusion,
+  GraphPayload,
+} from './core/graph/graphPayloadTypes';
 
 import type { BackendInfo, ProviderChoice } from './core/run/backend';
 export type { BackendInfo, BackendKind, ProviderChoice } from './core/run/backend';
@@ -99,7 +126,12 @@ export function unhandled(m: never): never {
 
 export type ToGraphView =
   /** A new or updated model; null payload with a reason when there is nothing to show. */
-  | { readonly type: 'graph'; readonly payload: GraphPayload | null; readonly reason?: string; /** Show a Run button that posts `runModel` (the .onnx editor). */ readonly canRun?: boolean }
+  | {
+      readonly type: 'graph';
+      readonly payload: GraphPayload | null;
+      readonly reason?: string;
+      /** Show a Run button that posts `runModel` (the .onnx editor). */ readonly canRun?: boolean;
+    }
   /** Cursor moved in the editor: highlight these nodes (or the nodes of that source line; a collapsed group stands in for its nodes) and scroll to them. */
   | { readonly type: 'highlight'; readonly nodeIds?: readonly string[]; readonly file?: string; readonly line?: number }
   | ResponseMessage;
@@ -127,7 +159,7 @@ export type LayoutModeName = 'full' | 'fast';
 // ───────────────────────────── run panel messages ─────────────────────────────
 
 /** Bytes as a Uint8Array, or base64 text where a channel only carries JSON. */
-export type Bytes = Uint8Array | string;
+export type { Bytes } from './protocolPrimitives';
 
 export type InputSource =
   /** Standard-normal values: input i draws `new Rng(seed, 'input.<i>').normal()` (src/core/weights/rng.ts), the same values as `fusion-lens run --seed`. */
@@ -273,10 +305,7 @@ export interface RunResult {
   readonly cancelled?: boolean;
 }
 
-export type ToRunPanel =
-  | ({ readonly type: 'run' } & RunRequest)
-  | { readonly type: 'cancel'; readonly runId: number }
-  | ResponseMessage;
+export type ToRunPanel = ({ readonly type: 'run' } & RunRequest) | { readonly type: 'cancel'; readonly runId: number } | ResponseMessage;
 
 export type RunPhase = 'loading-runtime' | 'preparing-input' | 'creating-session' | 'running' | 'summarising' | 'done';
 
@@ -290,46 +319,6 @@ export type FromRunPanel =
 
 // ───────────────────────────── validators ─────────────────────────────
 
-type Rec = Record<string, unknown>;
-const MAX_TEXT = 1 << 20;
-const MAX_IMAGE_TEXT = 64 << 20;
-
-function isRec(v: unknown): v is Rec {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-function isStr(v: unknown, max = MAX_TEXT): v is string {
-  return typeof v === 'string' && v.length <= max;
-}
-function isInt(v: unknown, min = 0): v is number {
-  return typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
-}
-function isNum(v: unknown): v is number {
-  return typeof v === 'number' && Number.isFinite(v);
-}
-function isFraction(v: unknown): v is number {
-  return isNum(v) && v >= 0 && v <= 1;
-}
-function isBytes(v: unknown): v is Bytes {
-  return v instanceof Uint8Array || (typeof v === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(v));
-}
-function isArrayOf<T>(v: unknown, item: (x: unknown) => x is T, max = 1 << 16): v is T[] {
-  return Array.isArray(v) && v.length <= max && v.every(item);
-}
-function oneOf<T extends string>(v: unknown, options: readonly T[]): v is T {
-  return typeof v === 'string' && (options as readonly string[]).includes(v);
-}
-const LOG_LEVELS = ['info', 'warn', 'error'] as const;
-const isLog = (m: Rec): boolean => oneOf(m.level, LOG_LEVELS) && isStr(m.message, 64 * 1024);
-
-/** One check per message `type` of a union: a missing or extra type is a compile error, so every validator is exhaustive. */
-type MessageChecks<M extends { readonly type: string }> = { readonly [K in M['type']]: (msg: Rec) => boolean };
-
-/** A message whose `type` is one of the table's own keys and whose fields pass that type's check. */
-function checkByType<M extends { readonly type: string }>(msg: unknown, checks: MessageChecks<M>): msg is M {
-  if (!isRec(msg) || typeof msg.type !== 'string' || !Object.hasOwn(checks, msg.type)) return false;
-  return checks[msg.type as M['type']](msg);
-}
-
 export function isResponse(msg: unknown): msg is ResponseMessage {
   return isRec(msg) && msg.type === 'response' && isInt(msg.requestId, 1) && typeof msg.ok === 'boolean' && (msg.error === undefined || isStr(msg.error));
 }
@@ -337,7 +326,13 @@ export function isResponse(msg: unknown): msg is ResponseMessage {
 const FROM_GRAPH_VIEW: MessageChecks<FromGraphView> = {
   ready: () => true,
   revealSource: (msg) => isStr(msg.nodeId, 4096) && isStr(msg.file, 4096) && isInt(msg.line),
-  exportImage: (msg) => isInt(msg.requestId, 1) && oneOf(msg.format, ['svg', 'png'] as const) && isStr(msg.fileName, 255) && /^[\w.\- ]+$/.test(msg.fileName) && !/^\.+$/.test(msg.fileName) && isStr(msg.data, MAX_IMAGE_TEXT),
+  exportImage: (msg) =>
+    isInt(msg.requestId, 1) &&
+    oneOf(msg.format, ['svg', 'png'] as const) &&
+    isStr(msg.fileName, 255) &&
+    /^[\w.\- ]+$/.test(msg.fileName) &&
+    !/^\.+$/.test(msg.fileName) &&
+    isStr(msg.data, MAX_IMAGE_TEXT),
   runModel: (msg) => isStr(msg.key, 4096),
   layoutDone: (msg) => isInt(msg.nodes) && isInt(msg.edges) && isNum(msg.ms) && msg.ms >= 0 && oneOf(msg.mode, ['full', 'fast'] as const),
   log: isLog,
@@ -359,17 +354,39 @@ function isOutputResult(v: unknown): v is OutputResult {
   return isRec(v) && isStr(v.name, 4096) && isStats(v.stats) && isArrayOf(v.preview, (x): x is number => typeof x === 'number' || x === null, 4096);
 }
 function isLayerResult(v: unknown): v is LayerResult {
-  return isRec(v) && isStr(v.output, 4096) && isStr(v.node, 4096) && isStr(v.label, 4096) && oneOf(v.role, ['layer', 'fusion-input', 'fusion-output'] as const) && isStats(v.stats);
+  return (
+    isRec(v) &&
+    isStr(v.output, 4096) &&
+    isStr(v.node, 4096) &&
+    isStr(v.label, 4096) &&
+    oneOf(v.role, ['layer', 'fusion-input', 'fusion-output'] as const) &&
+    isStats(v.stats)
+  );
 }
 function isModelResult(v: unknown): v is ModelResult {
   return (
-    isRec(v) && isStr(v.name, 4096) && typeof v.ok === 'boolean' && (v.error === undefined || isStr(v.error)) &&
-    isArrayOf(v.outputs, isOutputResult, 1024) && isArrayOf(v.layers, isLayerResult, 100_000) &&
-    isNum(v.createMs) && isNum(v.runMs) && isNum(v.params) && isNum(v.flops) && (v.backend === undefined || isBackendInfo(v.backend))
+    isRec(v) &&
+    isStr(v.name, 4096) &&
+    typeof v.ok === 'boolean' &&
+    (v.error === undefined || isStr(v.error)) &&
+    isArrayOf(v.outputs, isOutputResult, 1024) &&
+    isArrayOf(v.layers, isLayerResult, 100_000) &&
+    isNum(v.createMs) &&
+    isNum(v.runMs) &&
+    isNum(v.params) &&
+    isNum(v.flops) &&
+    (v.backend === undefined || isBackendInfo(v.backend))
   );
 }
 function isBackendInfo(v: unknown): v is BackendInfo {
-  return isRec(v) && oneOf(v.kind, ['webgpu', 'wasm', 'native'] as const) && isStr(v.adapter, 1024) && isInt(v.threads, 1) && (v.fallback === undefined || isStr(v.fallback, 4096)) && (v.note === undefined || isStr(v.note, 4096));
+  return (
+    isRec(v) &&
+    oneOf(v.kind, ['webgpu', 'wasm', 'native'] as const) &&
+    isStr(v.adapter, 1024) &&
+    isInt(v.threads, 1) &&
+    (v.fallback === undefined || isStr(v.fallback, 4096)) &&
+    (v.note === undefined || isStr(v.note, 4096))
+  );
 }
 function isExecutionChoice(v: unknown): v is ExecutionChoice {
   return isRec(v) && oneOf(v.provider, ['auto', 'webgpu', 'wasm'] as const) && isInt(v.maxThreads, 1) && v.maxThreads <= 1024;
@@ -383,8 +400,11 @@ const FROM_RUN_PANEL: MessageChecks<FromRunPanel> = {
   ready: () => true,
   runProgress: (msg) => isInt(msg.runId) && (msg.model === null || isStr(msg.model, 4096)) && oneOf(msg.phase, PHASES) && isFraction(msg.fraction),
   runResult: (msg) =>
-    isInt(msg.runId) && isArrayOf(msg.models, isModelResult, 64) && isArrayOf(msg.comparisons, isComparison, 4096) &&
-    (msg.error === undefined || isStr(msg.error)) && (msg.cancelled === undefined || typeof msg.cancelled === 'boolean'),
+    isInt(msg.runId) &&
+    isArrayOf(msg.models, isModelResult, 64) &&
+    isArrayOf(msg.comparisons, isComparison, 4096) &&
+    (msg.error === undefined || isStr(msg.error)) &&
+    (msg.cancelled === undefined || typeof msg.cancelled === 'boolean'),
   rerun: (msg) => {
     const img = msg.image;
     const imageOk = img === null || (isRec(img) && isBytes(img.data) && isStr(img.mime, 100) && /^image\/[\w.+-]+$/.test(img.mime));
@@ -410,7 +430,13 @@ export function isGraphPayload(v: unknown): v is GraphPayload {
   const ids = new Set<string>();
   for (const n of v.nodes as unknown[]) {
     if (!isRec(n) || !isStr(n.id) || !isStr(n.op) || !isStr(n.label) || !isStr(n.scope) || !oneOf(n.kind, ['op', 'input', 'output'] as const)) return false;
-    if (!(n.line === null || isInt(n.line)) || !(n.fusion === null || isInt(n.fusion)) || !Array.isArray(n.outputs) || !(n.outputs as unknown[]).every(isPayloadShape)) return false;
+    if (
+      !(n.line === null || isInt(n.line)) ||
+      !(n.fusion === null || isInt(n.fusion)) ||
+      !Array.isArray(n.outputs) ||
+      !(n.outputs as unknown[]).every(isPayloadShape)
+    )
+      return false;
     ids.add(n.id);
   }
   for (const e of v.edges as unknown[]) {
@@ -423,8 +449,14 @@ export function isGraphPayload(v: unknown): v is GraphPayload {
 }
 
 const TO_GRAPH_VIEW: MessageChecks<ToGraphView> = {
-  graph: (msg) => (msg.payload === null || isGraphPayload(msg.payload)) && (msg.reason === undefined || isStr(msg.reason)) && (msg.canRun === undefined || typeof msg.canRun === 'boolean'),
-  highlight: (msg) => (msg.nodeIds === undefined || isArrayOf(msg.nodeIds, (x): x is string => isStr(x, 4096))) && (msg.file === undefined || isStr(msg.file, 4096)) && (msg.line === undefined || isInt(msg.line)),
+  graph: (msg) =>
+    (msg.payload === null || isGraphPayload(msg.payload)) &&
+    (msg.reason === undefined || isStr(msg.reason)) &&
+    (msg.canRun === undefined || typeof msg.canRun === 'boolean'),
+  highlight: (msg) =>
+    (msg.nodeIds === undefined || isArrayOf(msg.nodeIds, (x): x is string => isStr(x, 4096))) &&
+    (msg.file === undefined || isStr(msg.file, 4096)) &&
+    (msg.line === undefined || isInt(msg.line)),
   response: isResponse,
 };
 
@@ -438,30 +470,116 @@ function isRunInput(v: unknown): v is RunInput {
   const s = v.source;
   if (s.kind === 'seeded') return isInt(s.seed);
   if (s.kind === 'data') return isBytes(s.data);
-  if (s.kind === 'image') return isBytes(s.data) && isStr(s.mime, 100) && isArrayOf(s.mean, isNum, 4) && isArrayOf(s.std, (x): x is number => isNum(x) && x > 0, 4);
+  if (s.kind === 'image')
+    return isBytes(s.data) && isStr(s.mime, 100) && isArrayOf(s.mean, isNum, 4) && isArrayOf(s.std, (x): x is number => isNum(x) && x > 0, 4);
   return false;
 }
 function isRunTap(v: unknown): v is RunTap {
-  return isRec(v) && isStr(v.output, 4096) && isStr(v.node, 4096) && isStr(v.label, 4096) && oneOf(v.role, ['layer', 'fusion-input', 'fusion-output'] as const) &&
-    (v.fusion === undefined || isInt(v.fusion)) && (v.level === undefined || isStr(v.level, 256)) && (v.summary === undefined || isTapSummary(v.summary));
+  return (
+    isRec(v) &&
+    isStr(v.output, 4096) &&
+    isStr(v.node, 4096) &&
+    isStr(v.label, 4096) &&
+    oneOf(v.role, ['layer', 'fusion-input', 'fusion-output'] as const) &&
+    (v.fusion === undefined || isInt(v.fusion)) &&
+    (v.level === undefined || isStr(v.level, 256)) &&
+    (v.summary === undefined || isTapSummary(v.summary))
+  );
 }
 function isTapSummary(v: unknown): v is TapSummary {
   return isRec(v) && isArrayOf(v.dims, (d): d is number => isInt(d), 16) && (v.map === undefined || isStr(v.map, 4096));
 }
 function isRunModel(v: unknown): v is RunModel {
-  return isRec(v) && isStr(v.name, 4096) && isBytes(v.onnx) &&
-    (v.externalData === undefined || isArrayOf(v.externalData, (x): x is { path: string; data: Bytes } => isRec(x) && isStr(x.path, 4096) && isBytes(x.data), 1024)) &&
-    isArrayOf(v.outputs, (x): x is string => isStr(x, 4096), 1024) && isArrayOf(v.taps, isRunTap, 100_000) && isNum(v.params) && isNum(v.flops) &&
-    (v.weights === undefined || isStr(v.weights, 4096)) && (v.weightChange === undefined || isWeightChange(v.weightChange));
+  return (
+    isRec(v) &&
+    isStr(v.name, 4096) &&
+    isBytes(v.onnx) &&
+    (v.externalData === undefined ||
+      isArrayOf(v.externalData, (x): x is { path: string; data: Bytes } => isRec(x) && isStr(x.path, 4096) && isBytes(x.data), 1024)) &&
+    isArrayOf(v.outputs, (x): x is string => isStr(x, 4096), 1024) &&
+    isArrayOf(v.taps, isRunTap, 100_000) &&
+    isNum(v.params) &&
+    isNum(v.flops) &&
+    (v.weights === undefined || isStr(v.weights, 4096)) &&
+    (v.weightChange === undefined || isWeightChange(v.weightChange))
+  );
 }
 function isWeightChange(v: unknown): v is WeightChangeInfo {
-  return isRec(v) && isStr(v.against, 4096) &&
-    isArrayOf(v.parameters, (p): p is { name: string; relative: number } => isRec(p) && isStr(p.name, 4096) && isNum(p.relative), 100_000);
+  return (
+    isRec(v) &&
+    isStr(v.against, 4096) &&
+    isArrayOf(v.parameters, (p): p is { name: string; relative: number } => isRec(p) && isStr(p.name, 4096) && isNum(p.relative), 100_000)
+  );
+}
+
+// ───────────────────────────── checkpoint viewer ─────────────────────────────
+
+/** One tensor of a weights file as the checkpoint viewer lists it. */
+export interface CheckpointTensorRow {
+  readonly name: string;
+  readonly dtype: string;
+  readonly shape: readonly number[];
+  readonly numel: number;
+  readonly bytes: number;
+}
+
+/** What the read-only checkpoint viewer shows (everything read on the host without unpickling). */
+export interface CheckpointViewData {
+  readonly file: string;
+  readonly format: string;
+  /** The state dict read (`''` for the file itself), and the others found. */
+  readonly entry: string | null;
+  readonly candidates: readonly { readonly path: string; readonly tensors: number; readonly kind: string }[];
+  readonly strippedPrefixes: readonly string[];
+  readonly tensors: readonly CheckpointTensorRow[];
+  readonly totals: { readonly count: number; readonly numel: number; readonly bytes: number };
+  readonly others: readonly { readonly key: string; readonly text: string }[];
+  readonly warnings: readonly string[];
+  /** Models of the open Python files this state dict fits, as `Class (file)`, and the closest non-fitting one. */
+  readonly fits: readonly string[];
+}
+
+export type ToCheckpointView = { readonly type: 'checkpoint'; readonly data: CheckpointViewData } | { readonly type: 'error'; readonly message: string };
+
+function isCheckpointViewData(v: unknown): v is CheckpointViewData {
+  const str = (x: unknown): x is string => isStr(x, 4096);
+  return (
+    isRec(v) &&
+    str(v.file) &&
+    str(v.format) &&
+    (v.entry === null || str(v.entry)) &&
+    isArrayOf(v.candidates, (c): c is CheckpointViewData['candidates'][number] => isRec(c) && str(c.path) && isNum(c.tensors) && str(c.kind), 1000) &&
+    isArrayOf(v.strippedPrefixes, str, 8) &&
+    isArrayOf(
+      v.tensors,
+      (t): t is CheckpointTensorRow => isRec(t) && str(t.name) && str(t.dtype) && isArrayOf(t.shape, isNum, 64) && isNum(t.numel) && isNum(t.bytes),
+      1_000_000,
+    ) &&
+    isRec(v.totals) &&
+    isNum(v.totals.count) &&
+    isNum(v.totals.numel) &&
+    isNum(v.totals.bytes) &&
+    isArrayOf(v.others, (o): o is { key: string; text: string } => isRec(o) && str(o.key) && str(o.text), 10_000) &&
+    isArrayOf(v.warnings, str, 1000) &&
+    isArrayOf(v.fits, str, 1000)
+  );
+}
+
+/** The checkpoint viewer's check of what the host sends. */
+export function isToCheckpointView(msg: unknown): msg is ToCheckpointView {
+  if (!isRec(msg)) return false;
+  if (msg.type === 'checkpoint') return isCheckpointViewData(msg.data);
+  return msg.type === 'error' && isStr(msg.message, 16_384);
 }
 
 const TO_RUN_PANEL: MessageChecks<ToRunPanel> = {
-  run: (msg) => isInt(msg.runId) && isArrayOf(msg.models, isRunModel, 64) && msg.models.length > 0 && isArrayOf(msg.inputs, isRunInput, 64) &&
-    (msg.previewCount === undefined || (isInt(msg.previewCount) && msg.previewCount <= 4096)) && (msg.localRerun === undefined || typeof msg.localRerun === 'boolean') &&
+  run: (msg) =>
+    isInt(msg.runId) &&
+    isArrayOf(msg.models, isRunModel, 64) &&
+    msg.models.length > 0 &&
+    isArrayOf(msg.inputs, isRunInput, 64) &&
+    (msg.previewCount === undefined || (isInt(msg.previewCount) && msg.previewCount <= 4096)) &&
+    (msg.localRerun === undefined || typeof msg.localRerun === 'boolean') &&
     (msg.execution === undefined || isExecutionChoice(msg.execution)),
   cancel: (msg) => isInt(msg.runId),
   response: isResponse,
@@ -470,48 +588,4 @@ const TO_RUN_PANEL: MessageChecks<ToRunPanel> = {
 /** The run panel's check of what the host sends. */
 export function isToRunPanel(msg: unknown): msg is ToRunPanel {
   return checkByType(msg, TO_RUN_PANEL);
-}
-
-// ───────────────────────────── bytes ─────────────────────────────
-
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const B64_INDEX = new Int16Array(128).fill(-1);
-for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
-
-/** A Uint8Array view of `Bytes` (decodes base64 text; no copy for Uint8Array). */
-export function bytesOf(b: Bytes): Uint8Array {
-  if (typeof b !== 'string') return b;
-  const clean = b.replace(/=+$/, '');
-  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
-  let acc = 0;
-  let bits = 0;
-  let o = 0;
-  for (let i = 0; i < clean.length; i++) {
-    acc = (acc << 6) | B64_INDEX[clean.charCodeAt(i) & 127]!;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (acc >> bits) & 0xff;
-    }
-  }
-  return out;
-}
-
-/** Base64 text of bytes (for JSON-only channels such as exported PNGs). */
-export function base64Of(bytes: Uint8Array): string {
-  let s = '';
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    s += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + B64[n & 63]!;
-  }
-  const rest = bytes.length - i;
-  if (rest === 1) {
-    const n = bytes[i]! << 16;
-    s += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + '==';
-  } else if (rest === 2) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
-    s += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + '=';
-  }
-  return s;
 }

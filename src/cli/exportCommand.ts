@@ -52,19 +52,38 @@ export function parseExportArgs(argv: readonly string[]): ExportArgs | string {
         inputKind = k;
         break;
       }
-      case '--model': model = value(); if (!model) return '--model needs an expression'; break;
-      case '--input': { const v = value(); if (!v) return '--input needs a SPEC'; inputs.push(v); break; }
+      case '--model':
+        model = value();
+        if (!model) return '--model needs an expression';
+        break;
+      case '--input': {
+        const v = value();
+        if (!v) return '--input needs a SPEC';
+        inputs.push(v);
+        break;
+      }
       case '-o':
-      case '--output': out = value(); if (!out) return '-o needs a file name'; break;
-      case '--weights': weights = value(); if (!weights) return '--weights needs a file'; break;
-      case '--weights-entry': weightsEntry = value() ?? undefined; if (!weightsEntry) return '--weights-entry needs a path'; break;
+      case '--output':
+        out = value();
+        if (!out) return '-o needs a file name';
+        break;
+      case '--weights':
+        weights = value();
+        if (!weights) return '--weights needs a file';
+        break;
+      case '--weights-entry':
+        weightsEntry = value() ?? undefined;
+        if (!weightsEntry) return '--weights-entry needs a path';
+        break;
       case '--seed': {
         const v = Number(value());
         if (!Number.isSafeInteger(v) || v < 0) return '--seed needs a non-negative integer';
         seed = v;
         break;
       }
-      case '--all-values': allValues = true; break;
+      case '--all-values':
+        allValues = true;
+        break;
       default:
         if (a.startsWith('-')) return `unknown option ${a}`;
         if (file) return `unexpected argument ${a}`;
@@ -89,7 +108,9 @@ export async function exportCommand(argv: string[]): Promise<number> {
     const extra = args.allValues ? g.nodes.flatMap((n) => n.outputs) : [];
     const m = exportOnnx(g, { weights: weightsFor(g, args.weights, args.seed, args.weightsEntry), extraOutputs: extra });
     writeFileSync(args.out, m.bytes);
-    writeOut(`${args.out}: ${g.expr}, ${m.nodeCount} ONNX nodes, opset 17, ${m.bytes.length} bytes; inputs ${m.inputNames.join(', ')}; outputs ${m.outputNames.join(', ')}${m.extraOutputs.size ? ` (+${m.extraOutputs.size} intermediate)` : ''}\n`);
+    writeOut(
+      `${args.out}: ${g.expr}, ${m.nodeCount} ONNX nodes, opset 17, ${m.bytes.length} bytes; inputs ${m.inputNames.join(', ')}; outputs ${m.outputNames.join(', ')}${m.extraOutputs.size ? ` (+${m.extraOutputs.size} intermediate)` : ''}\n`,
+    );
     return 0;
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);

@@ -48,10 +48,14 @@ const n = (x: number): string => x.toLocaleString('en-US');
 function pointText(p: FusionPoint, lang: FusionLang): string {
   const out: string[] = [];
   const line = p.line === null ? '?' : String(p.line + 1);
-  out.push(`  line ${line}  ${p.method}${p.arithmetic ? `  ${p.arithmetic}` : ''}  → ${p.out.shape ? formatShapeConcrete(p.out.shape) : '?'}${p.scope ? `  (in ${p.scope})` : ''}`);
+  out.push(
+    `  line ${line}  ${p.method}${p.arithmetic ? `  ${p.arithmetic}` : ''}  → ${p.out.shape ? formatShapeConcrete(p.out.shape) : '?'}${p.scope ? `  (in ${p.scope})` : ''}`,
+  );
   for (const inp of p.inputs) {
     const s = strideText(inp.level.stride);
-    const facts = [inp.role, inp.shape ? formatShapeConcrete(inp.shape) : null, s !== null ? `stride ${s}` : null, `depth ${inp.level.depth}`].filter(Boolean).join('  ');
+    const facts = [inp.role, inp.shape ? formatShapeConcrete(inp.shape) : null, s !== null ? `stride ${s}` : null, `depth ${inp.level.depth}`]
+      .filter(Boolean)
+      .join('  ');
     const steps = inp.resampling.map((st) => resampleText(st, lang)).join(' → ');
     out.push(`    ${inp.label.padEnd(14)} ${facts}${steps ? `  ${steps}` : ''}`);
   }
@@ -87,7 +91,8 @@ export async function fusionCommand(argv: string[]): Promise<number> {
   }
   await initPythonParser(nodeParserOptions());
   const fa = analyzeSource({
-    text, file,
+    text,
+    file,
     readFile: (p) => {
       try {
         return readFileSync(p, 'utf8');
@@ -102,11 +107,15 @@ export async function fusionCommand(argv: string[]): Promise<number> {
     // Without --model, --input applies to every class (as in `shapes`).
     ...(args.model === null && args.inputs.length > 0 ? { inputOverrides: new Proxy({}, { get: () => args.inputs }) } : {}),
   });
-  const source = args.model !== null ? fa.models.map((m) => ({ name: m.className ?? m.expr, graph: m.graph, diagnostics: m.diagnostics })) : fa.classes.filter((c) => c.isModel && c.buildable).map((c) => ({ name: c.name, graph: c.graph, diagnostics: c.diagnostics }));
+  const source =
+    args.model !== null
+      ? fa.models.map((m) => ({ name: m.className ?? m.expr, graph: m.graph, diagnostics: m.diagnostics }))
+      : fa.classes.filter((c) => c.isModel && c.buildable).map((c) => ({ name: c.name, graph: c.graph, diagnostics: c.diagnostics }));
   const models: Analysed[] = [];
   for (const m of source) {
     if (m.graph) models.push({ name: m.name, graph: m.graph, fusion: analyzeFusion(m.graph) });
-    else if (args.model !== null || !args.json) process.stderr.write(`fusion-lens fusion: ${m.name}: no graph (${m.diagnostics.find((d) => d.severity === 'error')?.message ?? 'not analysable'})\n`);
+    else if (args.model !== null || !args.json)
+      process.stderr.write(`fusion-lens fusion: ${m.name}: no graph (${m.diagnostics.find((d) => d.severity === 'error')?.message ?? 'not analysable'})\n`);
   }
   if (args.model !== null && models.length === 0) return 1;
   const comparisons = compareWithBaselines(models.map((m) => ({ graph: m.graph, points: m.fusion.points.length })));

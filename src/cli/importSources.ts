@@ -37,7 +37,7 @@ const envFs = envFsFrom(fs);
 
 /** Search roots in Python's order (the file's folder, the working folder, PYTHONPATH, site-packages, --python-path). */
 export function importSources(file: string, o: ImportOptions, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ImportSources {
-  const prefix = o.pythonEnv ? resolve(o.pythonEnv) : findPythonEnv({ virtualEnv: env.VIRTUAL_ENV ?? null, workspaceFolders: [cwd] }, envFs)?.prefix ?? null;
+  const prefix = o.pythonEnv ? resolve(o.pythonEnv) : (findPythonEnv({ virtualEnv: env.VIRTUAL_ENV ?? null, workspaceFolders: [cwd] }, envFs)?.prefix ?? null);
   const searchRoots = importRoots({
     workspaceFolders: [dirname(resolve(file)), cwd],
     pythonPath: splitPythonPath(env.PYTHONPATH, process.platform === 'win32').map((p) => resolve(cwd, p)),

@@ -29,8 +29,21 @@ export function diagnosticJson(d: Diagnostic) {
     code: d.code,
     message: d.message,
     ...(d.hint ? { hint: d.hint } : {}),
-    ...(d.range ? { file: d.range.file, line: d.range.startLine + 1, column: d.range.startCol + 1, end_line: d.range.endLine + 1, end_column: d.range.endCol + 1 } : {}),
-    ...(d.fix ? { fix: { title: d.fix.title, text: d.fix.text, line: d.fix.range.startLine + 1, column: d.fix.range.startCol + 1, end_line: d.fix.range.endLine + 1, end_column: d.fix.range.endCol + 1 } } : {}),
+    ...(d.range
+      ? { file: d.range.file, line: d.range.startLine + 1, column: d.range.startCol + 1, end_line: d.range.endLine + 1, end_column: d.range.endCol + 1 }
+      : {}),
+    ...(d.fix
+      ? {
+          fix: {
+            title: d.fix.title,
+            text: d.fix.text,
+            line: d.fix.range.startLine + 1,
+            column: d.fix.range.startCol + 1,
+            end_line: d.fix.range.endLine + 1,
+            end_column: d.fix.range.endCol + 1,
+          },
+        }
+      : {}),
   };
 }
 
@@ -51,7 +64,16 @@ export function shapesJson(g: ModelGraph, extraDiagnostics: readonly Diagnostic[
       out_dtypes: m.outDtypes.map((d) => d ?? null),
       params: m.params,
     })),
-    lines: g.lines.map((l) => ({ kind: l.kind, owner: l.owner, func: l.func, qualname: l.qualname, line: l.line + 1, var: l.var, shape: shapeJson(l.shape) ?? [], dtype: l.dtype })),
+    lines: g.lines.map((l) => ({
+      kind: l.kind,
+      owner: l.owner,
+      func: l.func,
+      qualname: l.qualname,
+      line: l.line + 1,
+      var: l.var,
+      shape: shapeJson(l.shape) ?? [],
+      dtype: l.dtype,
+    })),
     params_total: g.paramsTotal,
     flops_total: g.flopsTotal,
     outputs: outs.map((v) => (v ? shapeJson(v.shape) : null)),

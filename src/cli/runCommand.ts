@@ -66,8 +66,23 @@ export interface RunOptions {
 
 export function parseRunArgs(argv: readonly string[]): RunOptions | string {
   const o: RunOptions = {
-    file: '', moreOnnx: [], models: [], inputSpecs: [], inputKind: 'args', imports: noImportOptions(), weights: null, moreWeights: [], weightsEntry: undefined,
-    inputs: null, saveOutputs: null, seed: 0, threads: 1, backend: 'wasm', memoryLimit: DEFAULT_MEMORY_LIMIT_BYTES, json: false, layerStats: false,
+    file: '',
+    moreOnnx: [],
+    models: [],
+    inputSpecs: [],
+    inputKind: 'args',
+    imports: noImportOptions(),
+    weights: null,
+    moreWeights: [],
+    weightsEntry: undefined,
+    inputs: null,
+    saveOutputs: null,
+    seed: 0,
+    threads: 1,
+    backend: 'wasm',
+    memoryLimit: DEFAULT_MEMORY_LIMIT_BYTES,
+    json: false,
+    layerStats: false,
   };
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -88,22 +103,34 @@ export function parseRunArgs(argv: readonly string[]): RunOptions | string {
       if (typeof imp === 'string') return imp;
       if (imp) continue;
       switch (a) {
-        case '--model': o.models.push(value()); break;
+        case '--model':
+          o.models.push(value());
+          break;
         case '--input-kind': {
           const k = parseInputKind(value());
           if (!k) return `--input-kind must be tensor, list or dict (got ${argv[i]})`;
           o.inputKind = k;
           break;
         }
-        case '--input': o.inputSpecs.push(value()); break;
+        case '--input':
+          o.inputSpecs.push(value());
+          break;
         case '--weights':
           if (o.weights === null) o.weights = value();
           else o.moreWeights.push(value());
           break;
-        case '--weights-entry': o.weightsEntry = value(); break;
-        case '--inputs': o.inputs = value(); break;
-        case '--save-outputs': o.saveOutputs = value(); break;
-        case '--seed': o.seed = int(0); break;
+        case '--weights-entry':
+          o.weightsEntry = value();
+          break;
+        case '--inputs':
+          o.inputs = value();
+          break;
+        case '--save-outputs':
+          o.saveOutputs = value();
+          break;
+        case '--seed':
+          o.seed = int(0);
+          break;
         case '--threads': {
           const t = parseThreads(value());
           if (typeof t === 'string') throw new Error(t);
@@ -123,8 +150,12 @@ export function parseRunArgs(argv: readonly string[]): RunOptions | string {
           o.memoryLimit = mb * 1024 * 1024;
           break;
         }
-        case '--json': o.json = true; break;
-        case '--layer-stats': o.layerStats = true; break;
+        case '--json':
+          o.json = true;
+          break;
+        case '--layer-stats':
+          o.layerStats = true;
+          break;
         default:
           if (a.startsWith('-')) return `unknown option ${a}`;
           files.push(a);
@@ -178,7 +209,8 @@ function loadOnnxModel(file: string): RunnableModel {
   const bytes = new Uint8Array(readFileSync(file));
   const d = decodeOnnx(bytes, basename(file));
   const external = d.graph.diagnostics.filter((x) => x.code === 'onnx-external-data');
-  if (external.length) throw new Error(`${basename(file)} keeps ${external.length} initializer(s) in external data files, which are not loaded: ${external[0]!.message}`);
+  if (external.length)
+    throw new Error(`${basename(file)} keeps ${external.length} initializer(s) in external data files, which are not loaded: ${external[0]!.message}`);
   return { label: basename(file), bytes, graph: d.graph, inputNames: d.graph.inputs.map((i) => i.name), outputNames: d.graph.outputs };
 }
 
@@ -203,7 +235,12 @@ export interface AnalyzeModelsOptions {
   readonly imports?: ImportOptions;
 }
 
-export async function analyzeModels(file: string, models: readonly string[], inputSpecs: readonly string[], opts: AnalyzeModelsOptions = {}): Promise<ModelGraph[]> {
+export async function analyzeModels(
+  file: string,
+  models: readonly string[],
+  inputSpecs: readonly string[],
+  opts: AnalyzeModelsOptions = {},
+): Promise<ModelGraph[]> {
   const path = resolve(file);
   const text = readOrNull(path);
   if (text === null) throw new Error(`cannot read ${file}`);
@@ -336,7 +373,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     }
     const comparisons = compareAll(results);
     const changes = weightChangeReport(models);
-    if (o.json) writeOut(`${JSON.stringify({ ...(toJson(results, comparisons, o) as object), ...(changes.length ? { weightChanges: changes } : {}) }, null, 2)}\n`);
+    if (o.json)
+      writeOut(`${JSON.stringify({ ...(toJson(results, comparisons, o) as object), ...(changes.length ? { weightChanges: changes } : {}) }, null, 2)}\n`);
     else writeOut(toText(results, comparisons, backend) + weightChangeText(changes));
     return 0;
   } catch (e) {
@@ -405,7 +443,9 @@ function toText(results: readonly ModelResult[], comparisons: readonly Compariso
   for (const r of results) {
     lines.push(`== ${r.label}`);
     if (r.weights) lines.push(`weights: ${r.weights}`);
-    lines.push(`session create ${r.sessionCreateMs.toFixed(1)} ms, run ${r.runMs.toFixed(1)} ms (${backendText(backend)}); estimated memory ${formatBytes(r.memory.totalBytes)}`);
+    lines.push(
+      `session create ${r.sessionCreateMs.toFixed(1)} ms, run ${r.runMs.toFixed(1)} ms (${backendText(backend)}); estimated memory ${formatBytes(r.memory.totalBytes)}`,
+    );
     for (const x of r.outputs) {
       lines.push(`${x.name}: shape [${x.tensor.shape.join(', ')}] ${x.tensor.dtype}  ${fmtStats(x.stats)}`);
       lines.push(formatTensor(x.tensor));

@@ -26,8 +26,23 @@ function readOrNull(path: string): string | null {
 }
 
 function modelJson(m: ModelAnalysis) {
-  if (m.graph) return { ...shapesJson(m.graph), fusion: fusionFieldJson(m.graph), input_spec: m.inputSpec ? { text: m.inputSpec.text, source: m.inputSpec.source, ...(m.inputSpec.note ? { note: m.inputSpec.note } : {}) } : null };
-  return { model: m.expr, class: m.className, modules: [], lines: [], params_total: null, outputs: [], output_kind: null, fusion: [], diagnostics: m.diagnostics.map(diagnosticJson) };
+  if (m.graph)
+    return {
+      ...shapesJson(m.graph),
+      fusion: fusionFieldJson(m.graph),
+      input_spec: m.inputSpec ? { text: m.inputSpec.text, source: m.inputSpec.source, ...(m.inputSpec.note ? { note: m.inputSpec.note } : {}) } : null,
+    };
+  return {
+    model: m.expr,
+    class: m.className,
+    modules: [],
+    lines: [],
+    params_total: null,
+    outputs: [],
+    output_kind: null,
+    fusion: [],
+    diagnostics: m.diagnostics.map(diagnosticJson),
+  };
 }
 
 const hasError = (ds: readonly Diagnostic[]) => ds.some((d) => d.severity === 'error');

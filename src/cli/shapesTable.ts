@@ -18,7 +18,11 @@ function formatFlops(n: number): string {
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => (i >= r.length - 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i >= r.length - 2 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   const sep = widths.map((w) => '-'.repeat(w)).join('  ');
   return [line(rows[0]), sep, ...rows.slice(1).map(line)].join('\n');
 }
@@ -34,11 +38,21 @@ export function shapesTable(g: ModelGraph, spec: ChosenSpec | null): string {
   for (const m of g.modules) {
     const name = m.path === '' ? `(${g.className})` : `${'  '.repeat(Math.max(0, m.depth - 1))}${m.path}`;
     const flops = m.nodes.reduce((a, id) => a + (flopsOf.get(id) ?? 0), 0);
-    rows.push([name, m.type, fmtShapes(m.out, formatShapeSymbolic), fmtShapes(m.out, formatShapeConcrete), m.params ? formatCount(m.params) : '-', flops ? formatFlops(flops) : '-']);
+    rows.push([
+      name,
+      m.type,
+      fmtShapes(m.out, formatShapeSymbolic),
+      fmtShapes(m.out, formatShapeConcrete),
+      m.params ? formatCount(m.params) : '-',
+      flops ? formatFlops(flops) : '-',
+    ]);
   }
   const out: string[] = [];
   out.push(`${g.expr}  (${g.file})`);
-  if (spec) out.push(`input: ${g.inputs.map((i) => `${i.name} ${formatShapeSymbolic(i.shape)} = ${formatShapeConcrete(i.shape)} ${i.dtype}`).join('; ')}  [from ${spec.source}]`);
+  if (spec)
+    out.push(
+      `input: ${g.inputs.map((i) => `${i.name} ${formatShapeSymbolic(i.shape)} = ${formatShapeConcrete(i.shape)} ${i.dtype}`).join('; ')}  [from ${spec.source}]`,
+    );
   if (spec?.note) out.push(`note: ${spec.note}`);
   out.push(table(rows));
   const outs = g.outputs.map((id) => g.values.get(id)?.shape ?? null);

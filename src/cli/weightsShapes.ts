@@ -40,7 +40,9 @@ export function weightsShapes(file: string, display: string, json: boolean, entr
   for (const t of s.tensors) {
     lines.push(`${t.name.padEnd(nameW)}  ${t.dtype.padEnd(8)}  ${`[${t.shape.join(', ')}]`.padEnd(20)}  ${t.numel.toLocaleString('en-US').padStart(12)}`);
   }
-  const dt = Object.entries(s.totals.byDtype).map(([k, v]) => `${v} ${k}`).join(', ');
+  const dt = Object.entries(s.totals.byDtype)
+    .map(([k, v]) => `${v} ${k}`)
+    .join(', ');
   lines.push(`total: ${s.totals.count} tensors (${dt}), ${s.totals.numel.toLocaleString('en-US')} elements, ${formatBytes(s.totals.bytes)}`);
   for (const o of s.others) lines.push(`${o.key}: ${o.text}`);
   writeOut(`${lines.join('\n')}\n`);

@@ -90,7 +90,15 @@ async function main(): Promise<void> {
       skipped.push(`${c.id}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  const page = await esbuild.build({ entryPoints: [join(__dirname, 'backendHarnessPage.ts')], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, logLevel: 'warning' });
+  const page = await esbuild.build({
+    entryPoints: [join(__dirname, 'backendHarnessPage.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    logLevel: 'warning',
+  });
   const script = page.outputFiles[0]!.text;
   const server = createServer((req, res) => {
     // cross-origin isolated, as VS Code serves webviews when started with cross-origin isolation
@@ -102,10 +110,12 @@ async function main(): Promise<void> {
       res.setHeader('Content-Type', type);
       res.end(body);
     };
-    if (url === '/') return send('text/html', '<!DOCTYPE html><meta charset="utf-8"><title>backend harness</title><script type="module" src="/harness.js"></script>');
+    if (url === '/')
+      return send('text/html', '<!DOCTYPE html><meta charset="utf-8"><title>backend harness</title><script type="module" src="/harness.js"></script>');
     if (url === '/harness.js') return send('text/javascript', script);
     let m = /^\/wasm\/([\w.-]+)$/.exec(url);
-    if (m && existsSync(join(ROOT, 'dist/wasm', m[1]!))) return send(m[1]!.endsWith('.wasm') ? 'application/wasm' : 'text/javascript', readFileSync(join(ROOT, 'dist/wasm', m[1]!)));
+    if (m && existsSync(join(ROOT, 'dist/wasm', m[1]!)))
+      return send(m[1]!.endsWith('.wasm') ? 'application/wasm' : 'text/javascript', readFileSync(join(ROOT, 'dist/wasm', m[1]!)));
     m = /^\/case\/([\w-]+)\/(model\.onnx|input\/(\d+))$/.exec(url);
     const p = m ? prepared.get(m[1]!) : undefined;
     if (p && m![2] === 'model.onnx') return send('application/octet-stream', p.onnx);
@@ -142,17 +152,30 @@ async function main(): Promise<void> {
       const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
       const b = median(r.times.before);
       const a = median(r.times.after);
-      console.log(`A/B ${p.id}, 1 thread, alternating: before (createOrtRunner over loadWebOrt) median ${b.toFixed(0)} ms [${r.times.before.map((t) => t.toFixed(0)).join(', ')}]`);
-      console.log(`                                   after (Backends auto → ${r.backend.kind}) median ${a.toFixed(0)} ms [${r.times.after.map((t) => t.toFixed(0)).join(', ')}]; ratio ${(a / b).toFixed(3)}`);
+      console.log(
+        `A/B ${p.id}, 1 thread, alternating: before (createOrtRunner over loadWebOrt) median ${b.toFixed(0)} ms [${r.times.before.map((t) => t.toFixed(0)).join(', ')}]`,
+      );
+      console.log(
+        `                                   after (Backends auto → ${r.backend.kind}) median ${a.toFixed(0)} ms [${r.times.after.map((t) => t.toFixed(0)).join(', ')}]; ratio ${(a / b).toFixed(3)}`,
+      );
       report.push({ id: p.id, ab: r.times, ratio: a / b });
     }
     for (const choice of ab ? [] : CHOICES) {
       for (const p of prepared.values()) {
         const feeds = p.inputs.map((x, i) => ({ name: x.name, dtype: x.dtype, shape: x.shape, url: `/case/${p.id}/input/${i}` }));
-        const r = (await tab.evaluate(
-          ([u, f, c]) => (globalThis as unknown as { harness: { runCase(a: unknown, b: unknown, c: unknown, d: number): Promise<unknown> } }).harness.runCase(u, f, c, 4),
-          [`/case/${p.id}/model.onnx`, feeds, choice] as const,
-        ).catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }))) as { error?: string; backend?: BackendInfo; createMs?: number; runMs?: number; outputs?: Record<string, { shape: number[]; data: number[] }> };
+        const r = (await tab
+          .evaluate(
+            ([u, f, c]) =>
+              (globalThis as unknown as { harness: { runCase(a: unknown, b: unknown, c: unknown, d: number): Promise<unknown> } }).harness.runCase(u, f, c, 4),
+            [`/case/${p.id}/model.onnx`, feeds, choice] as const,
+          )
+          .catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }))) as {
+          error?: string;
+          backend?: BackendInfo;
+          createMs?: number;
+          runMs?: number;
+          outputs?: Record<string, { shape: number[]; data: number[] }>;
+        };
         if (r.error || !r.outputs || !r.backend) {
           failures++;
           console.log(`FAIL ${choice} ${p.id}: ${r.error ?? 'no outputs'}`);
@@ -163,14 +186,22 @@ async function main(): Promise<void> {
         for (const o of p.outputs) {
           const got = r.outputs[o.name];
           if (!got) throw new Error(`${p.id}: no output ${o.name}`);
-          const c = compareTensors({ dtype: 'float32', shape: got.shape, data: Float32Array.from(got.data) }, { dtype: 'float32', shape: o.shape, data: o.data });
+          const c = compareTensors(
+            { dtype: 'float32', shape: got.shape, data: Float32Array.from(got.data) },
+            { dtype: 'float32', shape: o.shape, data: o.data },
+          );
           worst = Math.max(worst, c.maxAbsDiff / Math.max(1, c.maxAbsRef));
         }
         const tol = backendTolerance(r.backend.kind);
         const ok = worst <= tol;
         if (!ok) failures++;
-        const where = r.backend.kind === 'webgpu' ? `webgpu (${r.backend.adapter})${r.backend.note ? ` [${r.backend.note.slice(0, 40)}…]` : ''}` : `wasm ${r.backend.threads} thread(s)${r.backend.fallback ? ` [fallback: ${r.backend.fallback}]` : ''}`;
-        console.log(`${ok ? 'PASS' : 'FAIL'} ${choice.padEnd(4)} ${p.id.padEnd(24)} ${where}: worst relative |Δ| ${worst.toExponential(2)} (tolerance ${tol}); create ${r.createMs!.toFixed(0)} ms, run ${r.runMs!.toFixed(0)} ms`);
+        const where =
+          r.backend.kind === 'webgpu'
+            ? `webgpu (${r.backend.adapter})${r.backend.note ? ` [${r.backend.note.slice(0, 40)}…]` : ''}`
+            : `wasm ${r.backend.threads} thread(s)${r.backend.fallback ? ` [fallback: ${r.backend.fallback}]` : ''}`;
+        console.log(
+          `${ok ? 'PASS' : 'FAIL'} ${choice.padEnd(4)} ${p.id.padEnd(24)} ${where}: worst relative |Δ| ${worst.toExponential(2)} (tolerance ${tol}); create ${r.createMs!.toFixed(0)} ms, run ${r.runMs!.toFixed(0)} ms`,
+        );
         report.push({ id: p.id, choice, backend: r.backend, worstRelative: worst, tolerance: tol, createMs: r.createMs, runMs: r.runMs });
       }
     }
@@ -184,7 +215,10 @@ async function main(): Promise<void> {
   for (const s of skipped) console.log(`skipped ${s}`);
   const gpu = report.filter((r) => (r.backend as BackendInfo | undefined)?.kind === 'webgpu');
   const worstGpu = gpu.reduce((w, r) => (Number(r.worstRelative) > Number(w.worstRelative ?? -1) ? r : w), {} as Record<string, unknown>);
-  if (gpu.length) console.log(`WebGPU: ${gpu.length} case(s); worst relative deviation from PyTorch ${Number(worstGpu.worstRelative).toExponential(2)} (${String(worstGpu.id)})`);
+  if (gpu.length)
+    console.log(
+      `WebGPU: ${gpu.length} case(s); worst relative deviation from PyTorch ${Number(worstGpu.worstRelative).toExponential(2)} (${String(worstGpu.id)})`,
+    );
   if (OUT) writeFileSync(OUT, `${JSON.stringify({ webgpuFlag: WEBGPU, report, skipped }, null, 2)}\n`);
   console.log(`${report.length - failures} passed, ${failures} failed`);
   process.exit(failures ? 1 : 0);

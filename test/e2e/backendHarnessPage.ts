@@ -20,7 +20,11 @@ async function runCase(onnxUrl: string, feeds: Feed[], choice: ProviderChoice, m
   const tensors: Record<string, RunTensor> = {};
   for (const f of feeds) {
     const buf = await (await fetch(f.url)).arrayBuffer();
-    tensors[f.name] = { dtype: f.dtype, shape: f.shape, data: f.dtype === 'int64' ? new BigInt64Array(buf) : f.dtype === 'bool' ? new Uint8Array(buf) : new Float32Array(buf) };
+    tensors[f.name] = {
+      dtype: f.dtype,
+      shape: f.shape,
+      data: f.dtype === 'int64' ? new BigInt64Array(buf) : f.dtype === 'bool' ? new Uint8Array(buf) : new Float32Array(buf),
+    };
   }
   const session = await backends.runner(choice, maxThreads).createSession(bytes);
   try {

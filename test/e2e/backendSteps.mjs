@@ -13,7 +13,14 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function frameWith(page, selector, timeout) {
   const end = Date.now() + timeout;
   while (Date.now() < end) {
-    for (const f of page.frames()) if ((await f.locator(selector).count().catch(() => 0)) > 0) return f;
+    for (const f of page.frames())
+      if (
+        (await f
+          .locator(selector)
+          .count()
+          .catch(() => 0)) > 0
+      )
+        return f;
     await sleep(500);
   }
   throw new Error(`no frame has ${selector}`);
@@ -36,7 +43,13 @@ async function openFile(page, name) {
   for (let i = 0; i < 10; i++) {
     await input.fill('');
     await input.fill(name);
-    if (await row.waitFor({ timeout: 3000 }).then(() => true, () => false)) break;
+    if (
+      await row.waitFor({ timeout: 3000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
   }
   await page.keyboard.press('Enter');
 }
@@ -47,7 +60,13 @@ async function runFromLens(page) {
   await lens.waitFor({ timeout: 90000 });
   await lens.locator('a', { hasText: 'Run Fusion Model' }).first().click();
   const pick = page.locator('.quick-input-list .monaco-list-row').first();
-  if (await pick.waitFor({ timeout: 5000 }).then(() => true, () => false)) await page.keyboard.press('Enter');
+  if (
+    await pick.waitFor({ timeout: 5000 }).then(
+      () => true,
+      () => false,
+    )
+  )
+    await page.keyboard.press('Enter');
 }
 
 export async function backendSteps({ page, url, outDir, wsDir, step, check, log, shot }) {
@@ -56,21 +75,19 @@ export async function backendSteps({ page, url, outDir, wsDir, step, check, log,
     const frame = await frameWith(page, '[data-testid="model-result"] [data-testid="backend"]', 30000);
     const backends = await frame.locator('[data-testid="backend"]').allInnerTexts();
     const reasons = await frame.locator('[data-testid="fallback-reason"]').allInnerTexts();
-    check(backends.length > 0 && backends.every((b) => /^wasm, \d+ threads?$/.test(b)), `without WebGPU the run panel ran on wasm: ${JSON.stringify(backends)}`);
+    check(
+      backends.length > 0 && backends.every((b) => /^wasm, \d+ threads?$/.test(b)),
+      `without WebGPU the run panel ran on wasm: ${JSON.stringify(backends)}`,
+    );
     check(reasons.length === backends.length && reasons.every((r) => /WebGPU unavailable/.test(r)), `and says why: ${JSON.stringify(reasons[0] ?? '')}`);
     await shot('backend-fallback-wasm');
   });
 
   // A small subclass of FusionModel: SwiftShader runs shaders on the CPU, so the 4×3×256×256 input would take minutes a run.
-  writeFileSync(join(wsDir, 'gpu_small.py'), [
-    'from fusion_cnn import FusionModel',
-    '',
-    '',
-    '# fusion-lens: input=1x3x32x32',
-    'class SmallFusionGpu(FusionModel):',
-    '    pass',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(wsDir, 'gpu_small.py'),
+    ['from fusion_cnn import FusionModel', '', '', '# fusion-lens: input=1x3x32x32', 'class SmallFusionGpu(FusionModel):', '    pass', ''].join('\n'),
+  );
   const profile = mkdtempSync(join(process.env.TMPDIR || tmpdir(), 'chromium-webgpu-'));
   let ctx = null;
   try {
@@ -80,7 +97,17 @@ export async function backendSteps({ page, url, outDir, wsDir, step, check, log,
       executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
       headless: true,
       viewport: { width: 1600, height: 1000 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--enable-unsafe-webgpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--enable-unsafe-webgpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     const gpuPage = ctx.pages()[0] ?? (await ctx.newPage());
     const gpuShot = async (name) => {
@@ -99,8 +126,14 @@ export async function backendSteps({ page, url, outDir, wsDir, step, check, log,
       const frame = await frameWith(gpuPage, '[data-testid="model-result"][data-model="SmallFusionGpu"]', 240000);
       const card = frame.locator('[data-testid="model-result"][data-model="SmallFusionGpu"]');
       const text = await card.locator('[data-testid="backend"]').innerText();
-      const reason = await card.locator('[data-testid="fallback-reason"]').innerText().catch(() => '');
-      check(/^wasm/.test(text) && /WebGPU could not create the session/.test(reason), `auto with an adapter but float64 summaries: wasm, saying why: ${JSON.stringify(reason.slice(0, 160))}`);
+      const reason = await card
+        .locator('[data-testid="fallback-reason"]')
+        .innerText()
+        .catch(() => '');
+      check(
+        /^wasm/.test(text) && /WebGPU could not create the session/.test(reason),
+        `auto with an adapter but float64 summaries: wasm, saying why: ${JSON.stringify(reason.slice(0, 160))}`,
+      );
       await sleep(500);
       await gpuShot('auto-fallback');
     });
@@ -111,11 +144,17 @@ export async function backendSteps({ page, url, outDir, wsDir, step, check, log,
       await frame.locator('[data-testid="measure"]').dispatchEvent('click');
       const diff = frame.locator('[data-testid="backend-diff"][data-diff-model="SmallFusionGpu"]');
       await diff.waitFor({ timeout: 300000 });
-      const rows = await frame.locator('[data-testid="steady-state"] [data-model="SmallFusionGpu"]').evaluateAll((els) =>
-        els.map((e) => ({ backend: e.getAttribute('data-backend'), median: Number(e.getAttribute('data-median-ms')), text: e.textContent })));
+      const rows = await frame
+        .locator('[data-testid="steady-state"] [data-model="SmallFusionGpu"]')
+        .evaluateAll((els) =>
+          els.map((e) => ({ backend: e.getAttribute('data-backend'), median: Number(e.getAttribute('data-median-ms')), text: e.textContent })),
+        );
       const maxAbs = Number(await diff.getAttribute('data-max-abs-diff'));
       const within = (await diff.getAttribute('data-within')) === 'true';
-      check(rows.some((r) => r.backend === 'webgpu') && rows.some((r) => r.backend === 'wasm'), `Time 5 runs timed each backend: ${rows.map((r) => `${r.backend} ${r.median.toFixed(0)} ms`).join(', ')}`);
+      check(
+        rows.some((r) => r.backend === 'webgpu') && rows.some((r) => r.backend === 'wasm'),
+        `Time 5 runs timed each backend: ${rows.map((r) => `${r.backend} ${r.median.toFixed(0)} ms`).join(', ')}`,
+      );
       check(within && Number.isFinite(maxAbs), `WebGPU and wasm outputs agree: ${await diff.innerText()}`);
       const warm = await frame.locator('[data-testid="model-result"][data-model="SmallFusionGpu"] [data-testid="warm-median"]').innerText();
       check(/\d+ ms/.test(warm), `the model card shows the warm median of its backend: ${warm}`);
@@ -142,8 +181,14 @@ export async function backendSteps({ page, url, outDir, wsDir, step, check, log,
         kind = await card.locator('[data-testid="backend"]').getAttribute('data-backend');
       }
       const text = await card.locator('[data-testid="backend"]').innerText();
-      const note = await card.locator('[data-testid="backend-note"]').innerText().catch(() => '');
-      check(kind === 'webgpu' && /swiftshader/i.test(text) && /summaries left out/.test(note), `backend choice "webgpu": the model ran on ${JSON.stringify(text)}; ${JSON.stringify(note.slice(0, 60))}`);
+      const note = await card
+        .locator('[data-testid="backend-note"]')
+        .innerText()
+        .catch(() => '');
+      check(
+        kind === 'webgpu' && /swiftshader/i.test(text) && /summaries left out/.test(note),
+        `backend choice "webgpu": the model ran on ${JSON.stringify(text)}; ${JSON.stringify(note.slice(0, 60))}`,
+      );
       const first = await card.locator('[data-testid="run-ms"]').innerText();
       const create = await card.locator('[data-testid="create-ms"]').innerText();
       log(`WebGPU ordinary run: session ${create}, first run ${first}`);

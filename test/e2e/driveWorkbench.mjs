@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { backendSteps } from './backendSteps.mjs';
 import { timmWorkspaceSteps } from './timmWorkspace.mjs';
 import { foldedBlocksSteps } from './foldedBlocks.mjs';
+import { checkpointSteps } from './checkpointSteps.mjs';
 import { graphRunButtonSteps } from './graphRunButton.mjs';
 
 const [url, outDir, wsDir] = process.argv.slice(2);
@@ -42,7 +43,16 @@ const ctx = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   headless: true,
   viewport: { width: 1600, height: 1000 },
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 const page = ctx.pages()[0] ?? (await ctx.newPage());
 page.on('pageerror', (e) => log('pageerror:', e.message.slice(0, 300)));
@@ -86,7 +96,10 @@ async function palette(command) {
   await quickInput.fill(`>${command}`);
   // The row whose label is exactly the command (… allowed): 'Run Fusion Model' must not pick 'Run Fusion Model on Image…'.
   const exact = new RegExp(`^${command.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}…?$`);
-  const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+  const row = page
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: exact }) })
+    .first();
   await row.waitFor({ timeout: 15000 });
   await row.click();
 }
@@ -100,7 +113,13 @@ async function openFile(name) {
   for (let i = 0; i < 10; i++) {
     await quickInput.fill('');
     await quickInput.fill(name);
-    if (await row.waitFor({ timeout: 3000 }).then(() => true, () => false)) break;
+    if (
+      await row.waitFor({ timeout: 3000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
   }
   await row.waitFor({ timeout: 3000 });
   await page.keyboard.press('Enter');
@@ -108,7 +127,10 @@ async function openFile(name) {
 
 /** The 0-based line of the cursor, read from the status bar ("Ln 62, Col 9"). */
 async function cursorLine() {
-  const text = await page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first().innerText();
+  const text = await page
+    .locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ })
+    .first()
+    .innerText();
   return Number(/Ln (\d+)/.exec(text)[1]) - 1;
 }
 
@@ -139,7 +161,13 @@ async function frameWithSelector(selector, timeout = 60000) {
   const end = Date.now() + timeout;
   while (Date.now() < end) {
     for (const f of page.frames()) {
-      if ((await f.locator(selector).count().catch(() => 0)) > 0) return f;
+      if (
+        (await f
+          .locator(selector)
+          .count()
+          .catch(() => 0)) > 0
+      )
+        return f;
     }
     await sleep(500);
   }
@@ -171,7 +199,14 @@ async function hoverText(lineText, word, re) {
       log(`hover on ${word} not there yet (${i + 1})`);
     }
   }
-  throw new Error(`no hover matching ${re} on ${word}; last: ${JSON.stringify(await hover.first().innerText().catch(() => ''))}`);
+  throw new Error(
+    `no hover matching ${re} on ${word}; last: ${JSON.stringify(
+      await hover
+        .first()
+        .innerText()
+        .catch(() => ''),
+    )}`,
+  );
 }
 
 try {
@@ -210,7 +245,10 @@ try {
 
   await step('hover', async () => {
     const text = await hoverText('feat2_down = F.interpolate', 'feat2_down', /\[B, 128, H\/4, W\/4\]/);
-    check(/\[B, 128, H\/4, W\/4\]/.test(text) && /\[4, 128, 64, 64\]/.test(text), `hover on feat2_down shows symbolic and concrete shape: ${JSON.stringify(text)}`);
+    check(
+      /\[B, 128, H\/4, W\/4\]/.test(text) && /\[4, 128, 64, 64\]/.test(text),
+      `hover on feat2_down shows symbolic and concrete shape: ${JSON.stringify(text)}`,
+    );
     await sleep(600); // let the hover finish fading in before the picture
     await shot('hover-shape');
     const cls = await hoverText('class FusionModel', 'FusionModel', /params/);
@@ -239,7 +277,10 @@ try {
     await page.keyboard.type(' +');
     await sleep(1500);
     const stale = await hoverText('feat2_down = F.interpolate', 'feat2_down', /stale/);
-    check(/stale/.test(stale) && /\[4, 128, 64, 64\]/.test(stale), `while the class does not parse, the hover shows the last good shape marked stale: ${JSON.stringify(stale.slice(0, 160))}`);
+    check(
+      /stale/.test(stale) && /\[4, 128, 64, 64\]/.test(stale),
+      `while the class does not parse, the hover shows the last good shape marked stale: ${JSON.stringify(stale.slice(0, 160))}`,
+    );
     await sleep(600);
     await shot('stale-hover');
     await page.mouse.move(5, 5);
@@ -265,7 +306,11 @@ try {
     await page.keyboard.press('Shift+Home');
     await page.keyboard.type('self.fc = nn.Linear(256 * 4 * 4, num_classes');
     await page.keyboard.press('Control+s');
-    await page.locator('.statusbar-item', { hasText: /^\s*1\s/ }).first().waitFor({ timeout: 15000 }).catch(() => {});
+    await page
+      .locator('.statusbar-item', { hasText: /^\s*1\s/ })
+      .first()
+      .waitFor({ timeout: 15000 })
+      .catch(() => {});
     await sleep(1500);
     await gotoLine(callLine);
     await page.keyboard.press('End');
@@ -275,7 +320,13 @@ try {
     await shot('quick-fix');
     await page.keyboard.press('Enter'); // the fix is the focused (only) action
     const fixed = page.locator('.editor-instance .view-line', { hasText: 'nn.Linear(16384, num_classes)' });
-    const ok = await fixed.first().waitFor({ timeout: 10000 }).then(() => true, () => false);
+    const ok = await fixed
+      .first()
+      .waitFor({ timeout: 10000 })
+      .then(
+        () => true,
+        () => false,
+      );
     check(ok, 'the quick fix "Set in_features to 16384" rewrote the Linear of FusionModel');
     await page.keyboard.press('Control+s');
     await sleep(1000);
@@ -290,8 +341,16 @@ try {
     const frame = await frameWithSelector('[data-testid="cosine"], [data-testid="run-error"]', 180000);
     const text = await frame.evaluate(() => document.body.innerText);
     check(/BaselineModel/.test(text) && /FusionModel/.test(text), 'run panel lists BaselineModel and FusionModel');
-    const cosine = await frame.locator('[data-testid="cosine"]').first().innerText().catch(() => '');
-    const diff = await frame.locator('[data-testid="max-abs-diff"]').first().innerText().catch(() => '');
+    const cosine = await frame
+      .locator('[data-testid="cosine"]')
+      .first()
+      .innerText()
+      .catch(() => '');
+    const diff = await frame
+      .locator('[data-testid="max-abs-diff"]')
+      .first()
+      .innerText()
+      .catch(() => '');
     check(/\d/.test(cosine) && /\d/.test(diff), `run panel compares the outputs on the same input: cosine ${cosine}, max |a − b| ${diff}`);
     log('run panel text:', JSON.stringify(text.slice(0, 800)));
     await sleep(1000);
@@ -299,11 +358,26 @@ try {
     // Run again with another seed from the panel: the host lowers the models again and sends a new run.
     await frame.locator('[data-testid="seed"] input').fill('3');
     await frame.locator('[data-testid="rerun"]').click();
-    const rerun = await frame.locator('[data-testid="run-inputs"]', { hasText: 'seed 3' }).waitFor({ timeout: 60000 }).then(() => true, () => false);
+    const rerun = await frame
+      .locator('[data-testid="run-inputs"]', { hasText: 'seed 3' })
+      .waitFor({ timeout: 60000 })
+      .then(
+        () => true,
+        () => false,
+      );
     await frame.locator('[data-testid="cosine"]').first().waitFor({ timeout: 120000 });
     const cosine3 = await frame.locator('[data-testid="cosine"]').first().innerText();
     check(rerun && /\d/.test(cosine3) && cosine3 !== cosine, `Run again with seed 3 compares new outputs: cosine ${cosine3}`);
-    tappedRunMs = Number(await frame.locator('[data-model="FusionModel"] [data-testid="run-ms"]').first().innerText().then((t) => t.replace(/[^\d.]/g, ''), () => 'NaN'));
+    tappedRunMs = Number(
+      await frame
+        .locator('[data-model="FusionModel"] [data-testid="run-ms"]')
+        .first()
+        .innerText()
+        .then(
+          (t) => t.replace(/[^\d.]/g, ''),
+          () => 'NaN',
+        ),
+    );
   });
 
   await step('graph-view', async () => {
@@ -334,13 +408,22 @@ try {
     await node.click({ timeout: 15000 });
     await sleep(1000);
     const after = await cursorLine();
-    check(before !== catLine && after === catLine, `clicking the fusion node moved the cursor from line ${before + 1} to ${after + 1} (torch.cat is line ${catLine + 1})`);
+    check(
+      before !== catLine && after === catLine,
+      `clicking the fusion node moved the cursor from line ${before + 1} to ${after + 1} (torch.cat is line ${catLine + 1})`,
+    );
     await shot('graph-node-clicked');
     // The other way round: the cursor on a line of forward highlights that line's nodes in the graph.
     const convLine = lineOf(/feat1 = torch\.relu\(self\.conv1/, fusionClassLine);
     await gotoLine(convLine);
     const lit = frame.locator(`.highlight[data-line="${convLine}"]`);
-    const ok = await lit.first().waitFor({ timeout: 10000 }).then(() => true, () => false);
+    const ok = await lit
+      .first()
+      .waitFor({ timeout: 10000 })
+      .then(
+        () => true,
+        () => false,
+      );
     check(ok, `moving the cursor to line ${convLine + 1} highlights ${await lit.count()} node(s) of that line in the graph`);
     await shot('graph-cursor-highlight');
   });
@@ -386,8 +469,14 @@ try {
     await page.keyboard.press('Enter');
     const cmp = await frameWithText(/FusionModel\.onnx[\s\S]*FusionModel \(fusion_cnn\.py\)[\s\S]*cosine similarity\s+FusionModel\.onnx/, 120000);
     const cells = await cmp.frame.locator('[data-testid="cosine"], [data-testid="max-abs-diff"]').allInnerTexts();
-    const [diffText, cosText] = [await cmp.frame.locator('[data-testid="max-abs-diff"]').first().innerText(), await cmp.frame.locator('[data-testid="cosine"]').first().innerText()];
-    check(Number(diffText) < 1e-4 && Math.abs(Number(cosText) - 1) < 1e-4, `exported FusionModel.onnx vs the Python FusionModel on one input: max |a − b| ${diffText}, cosine ${cosText} (${cells.length / 2} comparison)`);
+    const [diffText, cosText] = [
+      await cmp.frame.locator('[data-testid="max-abs-diff"]').first().innerText(),
+      await cmp.frame.locator('[data-testid="cosine"]').first().innerText(),
+    ];
+    check(
+      Number(diffText) < 1e-4 && Math.abs(Number(cosText) - 1) < 1e-4,
+      `exported FusionModel.onnx vs the Python FusionModel on one input: max |a − b| ${diffText}, cosine ${cosText} (${cells.length / 2} comparison)`,
+    );
     await shot('compare-onnx-python');
   });
   await step('steady-state-timing', async () => {
@@ -396,7 +485,11 @@ try {
     // session. Other work shares this machine, so the two sides alternate (webview, Node, webview, Node) and the
     // warm runs of both rounds are pooled. Times are printed, never asserted.
     const frame = await frameWithSelector('[data-testid="measure"]', 30000);
-    const before = await frame.locator('[data-testid="run-results"]').first().getAttribute('data-run-id').catch(() => null);
+    const before = await frame
+      .locator('[data-testid="run-results"]')
+      .first()
+      .getAttribute('data-run-id')
+      .catch(() => null);
     await page.locator('.tabs-container .tab', { hasText: 'FusionModel.onnx' }).first().click();
     await sleep(500);
     await palette('Fusion Lens: Run Fusion Model');
@@ -405,7 +498,11 @@ try {
     if (models !== 1) throw new Error(`the panel holds ${models} models, not FusionModel.onnx alone`);
     const root = fileURLToPath(new URL('../..', import.meta.url));
     const nodeRound = (mode) => {
-      const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench/runnerChild.ts'), mode, '1', '5', join(wsDir, 'FusionModel.onnx')], { cwd: root, encoding: 'utf8', timeout: 240000 });
+      const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench/runnerChild.ts'), mode, '1', '5', join(wsDir, 'FusionModel.onnx')], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 240000,
+      });
       if (r.status !== 0) throw new Error(`runnerChild ${mode} failed: ${(r.stderr || String(r.error)).slice(0, 300)}`);
       return JSON.parse(r.stdout.trim().split('\n').pop())[0].times;
     };
@@ -441,8 +538,27 @@ try {
     ].join('\n');
     log(report);
     writeFileSync(join(outDir, 'runner-timing.txt'), `${report}\n`);
-    writeFileSync(join(outDir, 'runner-timing.json'), JSON.stringify({ webviewWarmMs: web, webviewColdMs: colds, nodeWarmMs: node, nodeWebviewBuildWarmMs: nodeWasmBuild, webviewMedianMs: median(web), nodeMedianMs: median(node), ratio, tappedRunMs }, null, 2));
-    check(Number.isFinite(ratio), `steady-state FusionModel.onnx at 1 thread: webview median ${median(web).toFixed(0)} ms vs Node median ${median(node).toFixed(0)} ms, ratio ${ratio.toFixed(2)} (printed, not asserted)`);
+    writeFileSync(
+      join(outDir, 'runner-timing.json'),
+      JSON.stringify(
+        {
+          webviewWarmMs: web,
+          webviewColdMs: colds,
+          nodeWarmMs: node,
+          nodeWebviewBuildWarmMs: nodeWasmBuild,
+          webviewMedianMs: median(web),
+          nodeMedianMs: median(node),
+          ratio,
+          tappedRunMs,
+        },
+        null,
+        2,
+      ),
+    );
+    check(
+      Number.isFinite(ratio),
+      `steady-state FusionModel.onnx at 1 thread: webview median ${median(web).toFixed(0)} ms vs Node median ${median(node).toFixed(0)} ms, ratio ${ratio.toFixed(2)} (printed, not asserted)`,
+    );
   });
 
   await step('run-on-image', async () => {
@@ -464,17 +580,23 @@ try {
     // Added only now, so the earlier runs were not asked to choose weights.
     // The checkpoint was saved from AttentionFusionNet(width=8): a small file of the workspace imports the
     // example and fixes that argument (imports between workspace files resolve without running Python).
-    copyFileSync(fileURLToPath(new URL('../fixtures/weights/example_attention_fusion.safetensors', import.meta.url)), join(wsDir, 'example_attention_fusion.safetensors'));
-    writeFileSync(join(wsDir, 'attention_w8.py'), [
-      'from unet_fpn import AttentionFusionNet',
-      '',
-      '',
-      '# fusion-lens: input=2x3x40x40',
-      'class AttentionFusionNetW8(AttentionFusionNet):',
-      '    def __init__(self):',
-      '        super().__init__(width=8)',
-      '',
-    ].join('\n'));
+    copyFileSync(
+      fileURLToPath(new URL('../fixtures/weights/example_attention_fusion.safetensors', import.meta.url)),
+      join(wsDir, 'example_attention_fusion.safetensors'),
+    );
+    writeFileSync(
+      join(wsDir, 'attention_w8.py'),
+      [
+        'from unet_fpn import AttentionFusionNet',
+        '',
+        '',
+        '# fusion-lens: input=2x3x40x40',
+        'class AttentionFusionNetW8(AttentionFusionNet):',
+        '    def __init__(self):',
+        '        super().__init__(width=8)',
+        '',
+      ].join('\n'),
+    );
     await openFile('attention_w8.py');
     await page.locator('.tabs-container .tab.active', { hasText: 'attention_w8.py' }).waitFor({ timeout: 30000 });
     // The CodeLens runs that model alone; then the checkpoint is picked as its weights.
@@ -486,11 +608,15 @@ try {
     await weights.click();
     const frame = await frameWithSelector('[data-testid="run-results"]:has-text("AttentionFusionNetW8")', 120000);
     const text = await frame.locator('[data-testid="run-results"]').innerText();
-    check(/AttentionFusionNetW8/.test(text) && /output\.0/.test(text) && !/error/i.test(text), `AttentionFusionNetW8 ran with the weights of example_attention_fusion.safetensors: ${JSON.stringify(text.slice(0, 200))}`);
+    check(
+      /AttentionFusionNetW8/.test(text) && /output\.0/.test(text) && !/error/i.test(text),
+      `AttentionFusionNetW8 ran with the weights of example_attention_fusion.safetensors: ${JSON.stringify(text.slice(0, 200))}`,
+    );
     await shot('run-with-safetensors');
   });
 
   await foldedBlocksSteps({ page, wsDir, step, check, shot, openFile, palette, gotoLine, frameWithSelector, sleep, log });
+  await checkpointSteps({ page, wsDir, step, check, shot, openFile, palette, gotoLine, frameWithSelector, sleep, log });
   // Issue 15: backend fallback here (no WebGPU), then WebGPU in a second Chromium with --enable-unsafe-webgpu.
   await backendSteps({ page, url, outDir, wsDir, step, check, log, shot });
   await timmWorkspaceSteps({ page, wsDir, step, check, shot, openFile, hoverText, palette, gotoLine, frameWithText, sleep, log });

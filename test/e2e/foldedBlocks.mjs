@@ -51,7 +51,12 @@ export async function foldedBlocksSteps(t) {
     t.check(/Block ×12/.test(label ?? ''), `the 12 encoder blocks open folded into one box: ${JSON.stringify(label)}`);
     // each block holds fusion points (attention, residual adds): the fold keeps the first one's badge, times the blocks
     const fusion = await fold.getAttribute('data-fusion-method');
-    const badge = (await fold.locator('.badge').first().textContent().catch(() => '')) ?? '';
+    const badge =
+      (await fold
+        .locator('.badge')
+        .first()
+        .textContent()
+        .catch(() => '')) ?? '';
     t.check(Boolean(fusion) && /×12$/.test(badge), `the folded box keeps the blocks' fusion points marked: ${fusion}, badge ${JSON.stringify(badge)}`);
     await t.sleep(1000);
     await t.shot('folded-blocks');
@@ -59,7 +64,10 @@ export async function foldedBlocksSteps(t) {
     const runFrame = frame.locator('[data-testid="scope-frame"]', { hasText: 'Block ×12' }).first();
     await runFrame.waitFor({ timeout: 30000 });
     const blocks = await frame.locator('[data-testid="scope-frame"]', { hasText: /blocks\.\d+/ }).count();
-    t.check((await frame.locator('[data-repeat]').count()) === 0 && blocks >= 1, `a click unfolds the run: frame "Block ×12" around ${blocks} visible block frame(s)`);
+    t.check(
+      (await frame.locator('[data-repeat]').count()) === 0 && blocks >= 1,
+      `a click unfolds the run: frame "Block ×12" around ${blocks} visible block frame(s)`,
+    );
     await t.sleep(1000);
     await t.shot('unfolded-blocks');
   });

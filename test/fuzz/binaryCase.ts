@@ -63,7 +63,8 @@ function measureOnce(kind: BinaryKind, bytes: Uint8Array): BinaryOutcome {
   const after = process.memoryUsage();
   const allocated = Math.max(0, after.heapUsed - before.heapUsed) + Math.max(0, after.arrayBuffers - before.arrayBuffers);
   if (error === null) return { decoded: true, error: null, ms, allocated };
-  const clear = kind === 'onnx' ? error instanceof OnnxFormatError : kind === 'safetensors' ? error instanceof SafetensorsError : error instanceof CheckpointError;
+  const clear =
+    kind === 'onnx' ? error instanceof OnnxFormatError : kind === 'safetensors' ? error instanceof SafetensorsError : error instanceof CheckpointError;
   if (!clear || !(error as Error).message) {
     const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     throw new PropertyViolation(`${kind} decode threw an unclear error (${what.slice(0, 300)})`);

@@ -49,7 +49,14 @@ export function binaryInputArb(kind: BinaryKind): fc.Arbitrary<BinaryInput> {
     seed: fc.nat(),
     damage: fc.oneof(
       { arbitrary: fc.record({ t: fc.constant('bytes' as const), ms: byteMutationsArb }), weight: 6 },
-      { arbitrary: fc.record({ t: fc.constant('lie' as const), lie, then: fc.array(fc.constantFrom<ByteMutation>({ kind: 'truncate', at: 1 << 30 }), { maxLength: 1 }) }), weight: 3 },
+      {
+        arbitrary: fc.record({
+          t: fc.constant('lie' as const),
+          lie,
+          then: fc.array(fc.constantFrom<ByteMutation>({ kind: 'truncate', at: 1 << 30 }), { maxLength: 1 }),
+        }),
+        weight: 3,
+      },
       { arbitrary: fc.record({ t: fc.constant('oversize' as const), extra: fc.integer({ min: 1, max: 1 << 20 }) }), weight: 1 },
     ),
   });

@@ -85,7 +85,15 @@ interface SourceInput {
 
 export function runChunk(ctx: FuzzContext, job: JobName, chunk: number, numRuns: number, baseSeed: number): ChunkResult {
   const seed = chunkSeed(baseSeed, job, chunk);
-  const stats = { executions: 0, maxMs: 0, maxMsInput: '', budgetDiags: 0, internal: {} as Record<string, number>, outcomes: {} as Record<string, number>, maxAllocated: 0 };
+  const stats = {
+    executions: 0,
+    maxMs: 0,
+    maxMsInput: '',
+    budgetDiags: 0,
+    internal: {} as Record<string, number>,
+    outcomes: {} as Record<string, number>,
+    maxAllocated: 0,
+  };
   const noteSource = (o: SourceOutcome, input: () => string) => {
     stats.executions += o.analyses;
     stats.budgetDiags += o.budgetDiags;
@@ -132,7 +140,12 @@ export function runChunk(ctx: FuzzContext, job: JobName, chunk: number, numRuns:
       const bytes = binaryBytes(job, seeds, i);
       const o = runBinaryCase(job, bytes, binaryLimits);
       stats.executions++;
-      const key = o.decoded ? 'decoded' : o.error!.replace(/'[^']*'/g, "'…'").replace(/\d+/g, 'N').slice(0, 90);
+      const key = o.decoded
+        ? 'decoded'
+        : o
+            .error!.replace(/'[^']*'/g, "'…'")
+            .replace(/\d+/g, 'N')
+            .slice(0, 90);
       stats.outcomes[key] = (stats.outcomes[key] ?? 0) + 1;
       stats.maxAllocated = Math.max(stats.maxAllocated, o.allocated);
       if (o.ms > stats.maxMs) {

@@ -26,7 +26,14 @@ function merge(into: Map<string, number>, from: Record<string, number>): void {
   for (const [k, v] of Object.entries(from)) into.set(k, (into.get(k) ?? 0) + v);
 }
 
-export function summarise(job: JobName, results: readonly ChunkResult[], failures: readonly ChunkFailure[], heap: readonly number[][], peakRss: number, wallMs: number): JobSummary {
+export function summarise(
+  job: JobName,
+  results: readonly ChunkResult[],
+  failures: readonly ChunkFailure[],
+  heap: readonly number[][],
+  peakRss: number,
+  wallMs: number,
+): JobSummary {
   const internal = new Map<string, number>();
   const outcomes = new Map<string, number>();
   let best: ChunkResult | null = null;
@@ -70,7 +77,10 @@ export function summarise(job: JobName, results: readonly ChunkResult[], failure
 const mb = (n: number): string => `${(n / 2 ** 20).toFixed(1)} MB`;
 
 export function formatReport(r: { wallMs: number; seed: number; workers: number; partial?: boolean; jobs: readonly JobSummary[] }): string {
-  const out: string[] = [`Fusion Lens fuzz report${r.partial ? " (PARTIAL)" : ""} (seed ${r.seed}, ${r.workers} workers, ${(r.wallMs / 1000).toFixed(0)} s wall)`, ''];
+  const out: string[] = [
+    `Fusion Lens fuzz report${r.partial ? ' (PARTIAL)' : ''} (seed ${r.seed}, ${r.workers} workers, ${(r.wallMs / 1000).toFixed(0)} s wall)`,
+    '',
+  ];
   out.push('job          cases  executions  failures  max ms/case  heap growth  max alloc/case  peak rss   wall s');
   for (const j of r.jobs) {
     out.push(
@@ -93,7 +103,11 @@ export function formatReport(r: { wallMs: number; seed: number; workers: number;
     for (const [m, n] of j.internal.slice(0, 8)) out.push(`  internal diagnostic ×${n}: ${m}`);
     for (const [m, n] of j.outcomes.slice(0, 12)) out.push(`  ${String(n).padStart(6)} × ${m}`);
     for (const f of j.failures.slice(0, 10)) {
-      out.push(`  FAILURE chunk ${f.chunk} (fast-check seed ${f.seed}): ${f.error}`, `    counterexample: ${f.counterexample.slice(0, 400)}`, `    input: ${f.input.slice(0, 600).replace(/\n/g, '\n    ')}`);
+      out.push(
+        `  FAILURE chunk ${f.chunk} (fast-check seed ${f.seed}): ${f.error}`,
+        `    counterexample: ${f.counterexample.slice(0, 400)}`,
+        `    input: ${f.input.slice(0, 600).replace(/\n/g, '\n    ')}`,
+      );
     }
     if (j.memoryGrowthFailure) out.push(`  FAILURE heap grew by ${mb(j.heapAfterGc.growth)} after GC over the run`);
   }

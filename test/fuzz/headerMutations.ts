@@ -18,8 +18,16 @@ const lyingValue = fc.oneof(hugeInt, fc.constantFrom(null, true, 'F32', [], {}, 
 
 export const headerLieArb: fc.Arbitrary<HeaderLie> = fc.oneof(
   fc.record({ kind: fc.constant('shape' as const), entry: fc.nat(), shape: fc.oneof(fc.array(fc.oneof(hugeInt, fc.nat(64)), { maxLength: 8 }), lyingValue) }),
-  fc.record({ kind: fc.constant('offsets' as const), entry: fc.nat(), offsets: fc.oneof(fc.tuple(fc.oneof(hugeInt, fc.nat(1 << 16)), fc.oneof(hugeInt, fc.nat(1 << 16))), lyingValue) }),
-  fc.record({ kind: fc.constant('dtype' as const), entry: fc.nat(), dtype: fc.constantFrom('F64', 'F32', 'F16', 'BF16', 'I64', 'I32', 'I16', 'I8', 'U8', 'BOOL', 'F8_E4M3', 'U64', '', 'f32', 7, null) }),
+  fc.record({
+    kind: fc.constant('offsets' as const),
+    entry: fc.nat(),
+    offsets: fc.oneof(fc.tuple(fc.oneof(hugeInt, fc.nat(1 << 16)), fc.oneof(hugeInt, fc.nat(1 << 16))), lyingValue),
+  }),
+  fc.record({
+    kind: fc.constant('dtype' as const),
+    entry: fc.nat(),
+    dtype: fc.constantFrom('F64', 'F32', 'F16', 'BF16', 'I64', 'I32', 'I16', 'I8', 'U8', 'BOOL', 'F8_E4M3', 'U64', '', 'f32', 7, null),
+  }),
   fc.record({ kind: fc.constant('entry' as const), entry: fc.nat(), value: lyingValue }),
   fc.record({ kind: fc.constant('metadata' as const), value: fc.oneof(lyingValue, fc.dictionary(fc.string({ maxLength: 4 }), lyingValue, { maxKeys: 3 })) }),
   fc.record({ kind: fc.constant('lengthField' as const), delta: fc.oneof(fc.integer({ min: -64, max: 64 }), hugeInt) }),
@@ -28,7 +36,15 @@ export const headerLieArb: fc.Arbitrary<HeaderLie> = fc.oneof(
     text: fc.oneof(
       fc.integer({ min: 1, max: 200_000 }).map((n) => '['.repeat(n) + ']'.repeat(n)),
       fc.integer({ min: 1, max: 200_000 }).map((n) => '{"a":'.repeat(n) + '1' + '}'.repeat(n)),
-      fc.constantFrom('', 'null', '[]', '"x"', '{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[],"data_offsets":[0,4]}}', '\uFFFF', '{"__proto__":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}'),
+      fc.constantFrom(
+        '',
+        'null',
+        '[]',
+        '"x"',
+        '{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[],"data_offsets":[0,4]}}',
+        '\uFFFF',
+        '{"__proto__":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}',
+      ),
       fc.string({ maxLength: 64 }),
     ),
   }),
@@ -84,7 +100,10 @@ export type OnnxLie =
   | { kind: 'valueDims'; at: number; dims: number[] }
   | { kind: 'opset'; version: number };
 
-const dimArb = fc.oneof(fc.nat(64), hugeInt.filter((d) => Number.isInteger(d)));
+const dimArb = fc.oneof(
+  fc.nat(64),
+  hugeInt.filter((d) => Number.isInteger(d)),
+);
 
 export const onnxLieArb: fc.Arbitrary<OnnxLie> = fc.oneof(
   fc.record({ kind: fc.constant('initDims' as const), at: fc.nat(), dims: fc.array(dimArb, { maxLength: 6 }) }),
@@ -96,7 +115,13 @@ export const onnxLieArb: fc.Arbitrary<OnnxLie> = fc.oneof(
   fc.record({ kind: fc.constant('attrTensor' as const), at: fc.nat(), dims: fc.array(dimArb, { maxLength: 5 }) }),
   fc.record({ kind: fc.constant('nestGraphs' as const), at: fc.nat(), depth: fc.integer({ min: 1, max: 3000 }) }),
   fc.record({ kind: fc.constant('valueDims' as const), at: fc.nat(), dims: fc.array(dimArb, { maxLength: 6 }) }),
-  fc.record({ kind: fc.constant('opset' as const), version: fc.oneof(fc.integer({ min: -5, max: 30 }), hugeInt.filter((d) => Number.isInteger(d))) }),
+  fc.record({
+    kind: fc.constant('opset' as const),
+    version: fc.oneof(
+      fc.integer({ min: -5, max: 30 }),
+      hugeInt.filter((d) => Number.isInteger(d)),
+    ),
+  }),
 );
 
 type Obj = Record<string, unknown>;
@@ -128,7 +153,15 @@ export function applyOnnxLie(file: Uint8Array, lie: OnnxLie): Uint8Array {
     }
     case 'external': {
       const t = at(inits, lie.at);
-      if (t) Object.assign(t, { dataLocation: 1, externalData: [{ key: 'location', value: '../../etc/passwd' }, { key: 'offset', value: '1e99' }, { key: 'length', value: '-1' }] });
+      if (t)
+        Object.assign(t, {
+          dataLocation: 1,
+          externalData: [
+            { key: 'location', value: '../../etc/passwd' },
+            { key: 'offset', value: '1e99' },
+            { key: 'length', value: '-1' },
+          ],
+        });
       break;
     }
     case 'dropOpType': {

@@ -48,7 +48,9 @@ function chunksFor(cases: number): number[] {
 
 function split(job: JobName, cases: number, parts: number): WorkerTask[] {
   const all = chunksFor(cases);
-  return Array.from({ length: parts }, (_, w) => ({ job, chunks: all.filter((c) => c % parts === w), chunkSize, baseSeed, config: DEFAULT_CONFIG })).filter((t) => t.chunks.length > 0);
+  return Array.from({ length: parts }, (_, w) => ({ job, chunks: all.filter((c) => c % parts === w), chunkSize, baseSeed, config: DEFAULT_CONFIG })).filter(
+    (t) => t.chunks.length > 0,
+  );
 }
 
 /** Runs one task in a worker; a chunk silent for hangMs is a hang, the worker is stopped and the rest re-queued. */
@@ -68,7 +70,14 @@ function runTask(task: WorkerTask, requeue: (t: WorkerTask) => void): Promise<vo
       finished = true;
       clearInterval(timer);
       if (why !== null) {
-        s.failures.push({ job: task.job, chunk: current, seed: 0, error: why, counterexample: '', input: `re-run chunk ${current} of ${task.job} (seed ${baseSeed}, chunk size ${chunkSize})` });
+        s.failures.push({
+          job: task.job,
+          chunk: current,
+          seed: 0,
+          error: why,
+          counterexample: '',
+          input: `re-run chunk ${current} of ${task.job} (seed ${baseSeed}, chunk size ${chunkSize})`,
+        });
         const rest = current < 0 ? [] : task.chunks.slice(task.chunks.indexOf(current) + 1);
         if (rest.length) requeue({ ...task, chunks: rest });
       }
@@ -104,8 +113,19 @@ async function runPool(tasks: WorkerTask[]): Promise<void> {
 }
 
 function writeReport(t0: number, partial: boolean): { text: string; failed: boolean } {
-  const summaries: JobSummary[] = [...jobs].map(([job, s]) => summarise(job, s.results, s.failures, s.heap, s.peakRss, (s.ended || performance.now()) - s.started));
-  const report = { date: new Date().toISOString(), partial, seed: baseSeed, chunkSize, workers, config: DEFAULT_CONFIG, wallMs: performance.now() - t0, jobs: summaries };
+  const summaries: JobSummary[] = [...jobs].map(([job, s]) =>
+    summarise(job, s.results, s.failures, s.heap, s.peakRss, (s.ended || performance.now()) - s.started),
+  );
+  const report = {
+    date: new Date().toISOString(),
+    partial,
+    seed: baseSeed,
+    chunkSize,
+    workers,
+    config: DEFAULT_CONFIG,
+    wallMs: performance.now() - t0,
+    jobs: summaries,
+  };
   const dir = join(repoRoot, '.bench');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'fuzz-report.json'), JSON.stringify(report, null, 2));
@@ -115,7 +135,9 @@ function writeReport(t0: number, partial: boolean): { text: string; failed: bool
 async function main(): Promise<void> {
   const t0 = performance.now();
   if (!(globalThis as { gc?: unknown }).gc) process.stderr.write('note: run with --expose-gc for exact heap samples\n');
-  process.stderr.write(`fuzz: ${sourceCases} source + ${cacheCases} edit-sequence cases, ${binaryCases} per binary format, ${workers} workers, seed ${baseSeed}\n`);
+  process.stderr.write(
+    `fuzz: ${sourceCases} source + ${cacheCases} edit-sequence cases, ${binaryCases} per binary format, ${workers} workers, seed ${baseSeed}\n`,
+  );
   // A long run keeps a partial report on disk, and an interrupted one prints what it has.
   const saver = setInterval(() => writeReport(t0, true), 30_000);
   process.once('SIGINT', () => {
@@ -123,7 +145,10 @@ async function main(): Promise<void> {
     process.exit(130);
   });
   // Binary readers first (one worker per format: heap and arrayBuffers figures are per thread), then the sources.
-  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+  const only = process.argv
+    .find((a) => a.startsWith('--only='))
+    ?.slice('--only='.length)
+    .split(',');
   await runPool(
     [
       ...split('onnx', binaryCases, 1),

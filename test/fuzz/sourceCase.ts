@@ -83,7 +83,21 @@ export function runSourceCase(text: string, b: SourceBudget): SourceOutcome {
 /** A shape summary of an analysis, to compare before and after an edit sequence. */
 export function shapeSummary(fa: FileAnalysis): string {
   return fa.classes
-    .map((c) => `${c.name}:${c.graph ? c.graph.outputs.map((id) => c.graph!.values.get(id)?.shape?.map((d) => d.value).join('x')).join('|') : '-'}`)
+    .map(
+      (c) =>
+        `${c.name}:${
+          c.graph
+            ? c.graph.outputs
+                .map((id) =>
+                  c
+                    .graph!.values.get(id)
+                    ?.shape?.map((d) => d.value)
+                    .join('x'),
+                )
+                .join('|')
+            : '-'
+        }`,
+    )
     .join(',');
 }
 

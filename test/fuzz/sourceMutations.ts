@@ -101,7 +101,15 @@ export const richMutationArb: fc.Arbitrary<RichMutation> = fc.oneof(
   { arbitrary: mutationArb, weight: 6 },
   { arbitrary: fc.record({ kind: fc.constant('insertChar' as const), at: fc.nat(), ch: fc.constantFrom(...damageChars) }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('reindent' as const), at: fc.nat(), spaces: fc.integer({ min: 0, max: 13 }) }), weight: 1 },
-  { arbitrary: fc.record({ kind: fc.constant('nest' as const), at: fc.nat(), depth: fc.integer({ min: 1, max: 3000 }), open: fc.constantFrom('(', '[', '{', 'not ', '-', 'x.', 'f(') }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('nest' as const),
+      at: fc.nat(),
+      depth: fc.integer({ min: 1, max: 3000 }),
+      open: fc.constantFrom('(', '[', '{', 'not ', '-', 'x.', 'f('),
+    }),
+    weight: 1,
+  },
   { arbitrary: fc.record({ kind: fc.constant('hugeLiteral' as const), at: fc.nat(), digits: fc.integer({ min: 20, max: 20000 }) }), weight: 1 },
 );
 

@@ -27,43 +27,53 @@ interface Case extends CaseModel {
 }
 
 const cases: Case[] = existsSync(join(ORACLE, 'manifest.json')) ? JSON.parse(readFileSync(join(ORACLE, 'manifest.json'), 'utf8')) : [];
-const pth = new Set(readdirSync(PTH).filter((f) => f.endsWith('.pth')).map((f) => f.slice(0, -4)));
+const pth = new Set(
+  readdirSync(PTH)
+    .filter((f) => f.endsWith('.pth'))
+    .map((f) => f.slice(0, -4)),
+);
 
-test('oracle cases from a .pth of their weights: same tensors and the same outputs as from .safetensors (max |a − b| = 0)', { skip: sharedSkip('oracle', 'manifest.json') }, async () => {
-  await initTestParser();
-  const runner = createOrtRunner(await loadNodeOrt());
-  const run = cases.filter((c) => c.weights && c.io && pth.has(c.id));
-  assert.equal(run.length, pth.size, 'every committed .pth has its oracle case');
-  const formats = new Set<string>();
-  for (const c of run) {
-    const file = resolve(ORACLE, c.file);
-    const fa = analyzeSource({
-      text: readFileSync(file, 'utf8'),
-      file,
-      readFile: (p) => (existsSync(p) ? readFileSync(p, 'utf8') : null),
-      searchRoots: [dirname(file), resolve(ORACLE, 'models')],
-      models: [caseModel(c)],
-    });
-    const graph = fa.models[0]!.graph!;
-    const fromSt = loadStateDict(graph.stateDict, readSafetensors(readFileSync(join(ORACLE, c.weights!)), c.weights), c.weights).tensors;
-    const ckpt = readWeightsFile(readFileSync(join(PTH, `${c.id}.pth`)), `${c.id}.pth`);
-    formats.add(ckpt.format === 'safetensors' ? ckpt.format : `${ckpt.format}${ckpt.entry.path ? ' nested' : ''}${ckpt.strippedPrefixes.length ? ' prefixed' : ''}`);
-    const fromPth = loadStateDict(graph.stateDict, ckpt, `${c.id}.pth`).tensors;
-    for (const [name, a] of fromSt) assert.deepEqual(fromPth.get(name), a, `${c.id}: ${name}`);
-    const io = readSafetensors(readFileSync(join(ORACLE, c.io!)), c.io).tensors;
-    const outputs = async (weights: typeof fromSt) => {
-      const m = exportOnnx(graph, { weights });
-      const session = await runner.createSession(m.bytes);
-      const feeds: Record<string, RunTensor> = {};
-      for (const n of m.inputNames) feeds[n] = io.get(n)!;
-      const res = await session.run(feeds);
-      await session.dispose();
-      return m.outputNames.map((n) => res[n]!);
-    };
-    const a = await outputs(fromSt);
-    const b = await outputs(fromPth);
-    a.forEach((t, i) => assert.equal(compareTensors(t, b[i]!).maxAbsDiff, 0, `${c.id} output ${i}`));
-  }
-  console.log(`# ${run.length} oracle cases, formats: ${[...formats].join(', ')}`);
-  assert.ok(formats.size >= 4, [...formats].join(', '));
-});
+test(
+  'oracle cases from a .pth of their weights: same tensors and the same outputs as from .safetensors (max |a − b| = 0)',
+  { skip: sharedSkip('oracle', 'manifest.json') },
+  async () => {
+    await initTestParser();
+    const runner = createOrtRunner(await loadNodeOrt());
+    const run = cases.filter((c) => c.weights && c.io && pth.has(c.id));
+    assert.equal(run.length, pth.size, 'every committed .pth has its oracle case');
+    const formats = new Set<string>();
+    for (const c of run) {
+      const file = resolve(ORACLE, c.file);
+      const fa = analyzeSource({
+        text: readFileSync(file, 'utf8'),
+        file,
+        readFile: (p) => (existsSync(p) ? readFileSync(p, 'utf8') : null),
+        searchRoots: [dirname(file), resolve(ORACLE, 'models')],
+        models: [caseModel(c)],
+      });
+      const graph = fa.models[0]!.graph!;
+      const fromSt = loadStateDict(graph.stateDict, readSafetensors(readFileSync(join(ORACLE, c.weights!)), c.weights), c.weights).tensors;
+      const ckpt = readWeightsFile(readFileSync(join(PTH, `${c.id}.pth`)), `${c.id}.pth`);
+      formats.add(
+        ckpt.format === 'safetensors' ? ckpt.format : `${ckpt.format}${ckpt.entry.path ? ' nested' : ''}${ckpt.strippedPrefixes.length ? ' prefixed' : ''}`,
+      );
+      const fromPth = loadStateDict(graph.stateDict, ckpt, `${c.id}.pth`).tensors;
+      for (const [name, a] of fromSt) assert.deepEqual(fromPth.get(name), a, `${c.id}: ${name}`);
+      const io = readSafetensors(readFileSync(join(ORACLE, c.io!)), c.io).tensors;
+      const outputs = async (weights: typeof fromSt) => {
+        const m = exportOnnx(graph, { weights });
+        const session = await runner.createSession(m.bytes);
+        const feeds: Record<string, RunTensor> = {};
+        for (const n of m.inputNames) feeds[n] = io.get(n)!;
+        const res = await session.run(feeds);
+        await session.dispose();
+        return m.outputNames.map((n) => res[n]!);
+      };
+      const a = await outputs(fromSt);
+      const b = await outputs(fromPth);
+      a.forEach((t, i) => assert.equal(compareTensors(t, b[i]!).maxAbsDiff, 0, `${c.id} output ${i}`));
+    }
+    console.log(`# ${run.length} oracle cases, formats: ${[...formats].join(', ')}`);
+    assert.ok(formats.size >= 4, [...formats].join(', '));
+  },
+);

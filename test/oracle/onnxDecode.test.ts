@@ -64,8 +64,16 @@ function checkAll(root: string, cases: Case[]): number {
     const d = decodeOnnx(bytes, c.onnx);
     const ops = scanOpTypes(bytes);
     assert.equal(d.graph.nodes.length, ops.length, c.id);
-    assert.deepEqual(d.graph.nodes.map((n) => n.op), ops.map((o) => `onnx.${o}`), c.id);
-    assert.deepEqual(d.graph.outputs.map((o) => concreteShape(d.graph.values.get(o)!.shape!)), c.outputs, c.id);
+    assert.deepEqual(
+      d.graph.nodes.map((n) => n.op),
+      ops.map((o) => `onnx.${o}`),
+      c.id,
+    );
+    assert.deepEqual(
+      d.graph.outputs.map((o) => concreteShape(d.graph.values.get(o)!.shape!)),
+      c.outputs,
+      c.id,
+    );
     assert.equal(d.graph.diagnostics.filter((x) => x.severity === 'error').length, 0, c.id);
     // Inference alone (value_info ignored) must reproduce every shape the file declares.
     const inferred = decodeOnnx(bytes, c.onnx, { inferAll: true });

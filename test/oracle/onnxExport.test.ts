@@ -34,7 +34,9 @@ function onnxCheck(bytes: Uint8Array): string | null {
   const dir = mkdtempSync(join(tmpdir(), 'fl-check-'));
   const f = join(dir, 'm.onnx');
   writeFileSync(f, bytes);
-  const r = spawnSync('/usr/bin/python3', ['-c', 'import onnx,sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)', f], { encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/python3', ['-c', 'import onnx,sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)', f], {
+    encoding: 'utf8',
+  });
   return r.status === 0 ? null : r.stderr.trim().split('\n').slice(-3).join(' ');
 }
 

@@ -4,9 +4,4 @@ import { sharedPath, sharedSkip } from '../support/shared.mjs';
 
 const manifestPath = sharedPath('oracle', 'manifest.json');
 
-manifestTest(
-  'oracle agreement: every manifest case is exact',
-  manifestPath,
-  () => null,
-  sharedSkip('oracle', 'manifest.json') || null,
-);
+manifestTest('oracle agreement: every manifest case is exact', manifestPath, () => null, sharedSkip('oracle', 'manifest.json') || null);

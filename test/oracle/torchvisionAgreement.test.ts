@@ -11,5 +11,7 @@ manifestTest(
   'torchvision agreement: builders from the real package source are exact',
   manifestPath,
   (f) => f.replace('$TORCHVISION', torchvision),
-  existsSync(join(torchvision, 'models', 'resnet.py')) ? null : `skipped: torchvision sources not found at ${torchvision} (install python3-torchvision or set TORCHVISION)`,
+  existsSync(join(torchvision, 'models', 'resnet.py'))
+    ? null
+    : `skipped: torchvision sources not found at ${torchvision} (install python3-torchvision or set TORCHVISION)`,
 );

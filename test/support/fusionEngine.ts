@@ -17,7 +17,12 @@ export interface PyInput {
 export const ready = initTestParser();
 
 /** Builds `expr` in `file`'s scope and runs forward on the given inputs; throws when no graph comes out. */
-export function analyzePy(file: string, expr: string, inputs: readonly PyInput[], inputKind: 'args' | 'list' | 'dict' = 'args'): { graph: ModelGraph; fusion: FusionAnalysis } {
+export function analyzePy(
+  file: string,
+  expr: string,
+  inputs: readonly PyInput[],
+  inputKind: 'args' | 'list' | 'dict' = 'args',
+): { graph: ModelGraph; fusion: FusionAnalysis } {
   const fa = analyzeSource({
     text: readFileSync(file, 'utf8'),
     file,

@@ -51,10 +51,19 @@ export class TestGraph {
     }
     const line = o.line ?? this.nodes.length;
     this.nodes.push({
-      id: nodeId, op, role: roleOfKey(op), modulePath: o.modulePath ?? null, scope: o.scope ?? '', attrs: o.attrs ?? {},
+      id: nodeId,
+      op,
+      role: roleOfKey(op),
+      modulePath: o.modulePath ?? null,
+      scope: o.scope ?? '',
+      attrs: o.attrs ?? {},
       args: o.args ?? Object.fromEntries(ins.map((v, i) => [i === 0 ? 'input' : `arg${i}`, { tensor: v }])),
-      inputs: ins, outputs: outs, params: o.params ?? 0, flops: o.flops ?? 0,
-      range: { file: 'model.py', startLine: line, startCol: 0, endLine: line, endCol: 10 }, callPath: [],
+      inputs: ins,
+      outputs: outs,
+      params: o.params ?? 0,
+      flops: o.flops ?? 0,
+      range: { file: 'model.py', startLine: line, startCol: 0, endLine: line, endCol: 10 },
+      callPath: [],
     });
     if (o.var) this.lines.push(this.record('assign', o.var, shape, outs[0] as string, line, o.scope ?? ''));
     return outs[0] as string;
@@ -78,11 +87,22 @@ export class TestGraph {
     const params = this.nodes.reduce((s, n) => s + n.params, 0);
     const flops = this.nodes.reduce((s, n) => s + n.flops, 0);
     return {
-      expr: `${className}()`, className, file: 'model.py',
+      expr: `${className}()`,
+      className,
+      file: 'model.py',
       inputs: this.inputs.map((i) => ({ name: i.name, shape: i.shape.map(dim), dtype: this.values.get(i.value)?.dtype ?? 'float32', value: i.value })),
-      inputKind: 'args', outputs: this.outputs, outputKind: 'tensor',
-      values: this.values, nodes: this.nodes, modules: [], lines: this.lines, diagnostics: [], stateDict: [],
-      paramsTotal: params, flopsTotal: flops, classRange: null,
+      inputKind: 'args',
+      outputs: this.outputs,
+      outputKind: 'tensor',
+      values: this.values,
+      nodes: this.nodes,
+      modules: [],
+      lines: this.lines,
+      diagnostics: [],
+      stateDict: [],
+      paramsTotal: params,
+      flopsTotal: flops,
+      classRange: null,
     };
   }
 }
@@ -104,7 +124,11 @@ export function seedFusionModel(): TestGraph {
   const feat3 = g.op('torch.relu', [c3], [4, 256, 64, 64], { var: 'feat3', line: 42 });
   const d1 = g.op('F.max_pool2d', [feat1], [4, 64, 64, 64], { args: { input: { tensor: feat1 }, kernel_size: 4 }, var: 'feat1_down', line: 45 });
   const d2 = g.op('F.interpolate', [feat2], [4, 128, 64, 64], { args: { input: { tensor: feat2 }, scale_factor: 0.5 }, var: 'feat2_down', line: 46 });
-  const fused = g.op('torch.cat', [d1, d2, feat3], [4, 448, 64, 64], { args: { tensors: [{ tensor: d1 }, { tensor: d2 }, { tensor: feat3 }], dim: 1 }, var: 'fused', line: 48 });
+  const fused = g.op('torch.cat', [d1, d2, feat3], [4, 448, 64, 64], {
+    args: { tensors: [{ tensor: d1 }, { tensor: d2 }, { tensor: feat3 }], dim: 1 },
+    var: 'fused',
+    line: 48,
+  });
   const y = g.op('nn.Conv2d', [fused], [4, 256, 64, 64], conv(1, 1, 114944));
   g.output(y);
   return g;

@@ -20,7 +20,12 @@ export function spec(text: string): InputSpec {
 
 /** Analyses `src` (as /virtual/model.py) with one explicit model. */
 export function runModelSrc(src: string, expr: string, inputs: string[], extra: Partial<AnalyzeRequest> = {}): ModelAnalysis {
-  const fa = analyzeSource({ text: src, file: '/virtual/model.py', models: [{ expr, inputs: inputs.map(spec), inputKind: extra.models?.[0]?.inputKind ?? 'args' }], ...withoutModels(extra) });
+  const fa = analyzeSource({
+    text: src,
+    file: '/virtual/model.py',
+    models: [{ expr, inputs: inputs.map(spec), inputKind: extra.models?.[0]?.inputKind ?? 'args' }],
+    ...withoutModels(extra),
+  });
   return fa.models[0];
 }
 
@@ -60,15 +65,26 @@ export function checkMarkers(src: string, g: ModelGraph): number {
     const recs = g.lines.filter((r) => r.line === i);
     const body = m[1].trim();
     if (body === '-') {
-      assert.deepEqual(recs.map((r) => r.var), [], `line ${i + 1}: expected no records`);
+      assert.deepEqual(
+        recs.map((r) => r.var),
+        [],
+        `line ${i + 1}: expected no records`,
+      );
       checked++;
       return;
     }
     for (const part of body.split(/\s+/)) {
       const eq = part.indexOf('=');
       const name = part.slice(0, eq);
-      const alts = part.slice(eq + 1).split('|').map((s) => s.replace(/\s+/g, ''));
-      const seen = new Set(recs.filter((r) => r.var === name).map((r) => (alts[0].match(/[A-Za-z]/) ? formatShapeSymbolic(r.shape) : formatShapeConcrete(r.shape)).replace(/\s+/g, '')));
+      const alts = part
+        .slice(eq + 1)
+        .split('|')
+        .map((s) => s.replace(/\s+/g, ''));
+      const seen = new Set(
+        recs
+          .filter((r) => r.var === name)
+          .map((r) => (alts[0].match(/[A-Za-z]/) ? formatShapeSymbolic(r.shape) : formatShapeConcrete(r.shape)).replace(/\s+/g, '')),
+      );
       assert.deepEqual([...seen].sort(), [...alts].sort(), `line ${i + 1} (${text.trim()}): records of ${name}`);
       checked++;
     }

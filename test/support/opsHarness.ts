@@ -97,15 +97,25 @@ export class Decoder {
 /** A PyValue in the fixture's JSON form, for comparison with torch's results. */
 export function encode(v: PyValue): unknown {
   switch (v.kind) {
-    case 'none': return null;
-    case 'bool': return v.value;
-    case 'int': return v.dim.value;
-    case 'float': return { f: v.value };
-    case 'str': return v.value;
-    case 'tensor': return { t: v.shape ? v.shape.map((d) => d.value) : null, dtype: v.dtype };
-    case 'tuple': return { tuple: v.items.map(encode) };
-    case 'list': return v.items.map(encode);
-    case 'object': return v.typeName === 'torch.dtype' ? { dtype: v.ref } : `<${v.typeName}>`;
-    default: return `<${v.kind}>`;
+    case 'none':
+      return null;
+    case 'bool':
+      return v.value;
+    case 'int':
+      return v.dim.value;
+    case 'float':
+      return { f: v.value };
+    case 'str':
+      return v.value;
+    case 'tensor':
+      return { t: v.shape ? v.shape.map((d) => d.value) : null, dtype: v.dtype };
+    case 'tuple':
+      return { tuple: v.items.map(encode) };
+    case 'list':
+      return v.items.map(encode);
+    case 'object':
+      return v.typeName === 'torch.dtype' ? { dtype: v.ref } : `<${v.typeName}>`;
+    default:
+      return `<${v.kind}>`;
   }
 }

@@ -39,13 +39,18 @@ export function pyLiteral(v: unknown): string {
   if (v === null) return 'None';
   if (typeof v === 'string') return `'${v}'`;
   if (Array.isArray(v)) return `[${v.map(pyLiteral).join(', ')}]`;
-  if (typeof v === 'object') return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `'${k}': ${pyLiteral(x)}`).join(', ')}}`;
+  if (typeof v === 'object')
+    return `{${Object.entries(v as Record<string, unknown>)
+      .map(([k, x]) => `'${k}': ${pyLiteral(x)}`)
+      .join(', ')}}`;
   return String(v);
 }
 
 /** The model request a case describes: `Builder(k=v, …)` in its file's scope, on the case's inputs. */
 export function caseModel(c: CaseModel): ModelRequest {
-  const expr = `${c.class ?? c.builder}(${Object.entries(c.kwargs ?? {}).map(([k, v]) => `${k}=${pyLiteral(v)}`).join(', ')})`;
+  const expr = `${c.class ?? c.builder}(${Object.entries(c.kwargs ?? {})
+    .map(([k, v]) => `${k}=${pyLiteral(v)}`)
+    .join(', ')})`;
   const inputs: InputSpec[] = c.inputs.map((i) => {
     const s = parseInputSpec(`${i.name}=${i.shape.join('x')}${i.dtype && i.dtype !== 'float32' ? `:${i.dtype}` : ''}`);
     assert.ok(typeof s !== 'string', `${c.id}: ${String(s)}`);
@@ -101,8 +106,16 @@ export function manifestTest(title: string, manifestPath: string, fileOf: (f: st
         assert.deepEqual(got.outputs, expected.outputs, `${c.id}: outputs`);
         assert.equal(got.output_kind, expected.output_kind, `${c.id}: output_kind`);
         assert.deepEqual(got.output_dtypes, expected.output_dtypes, `${c.id}: output dtypes`);
-        assert.deepEqual(got.modules.map((m) => m.depth), expected.modules.map((m: { depth: number }) => m.depth), `${c.id}: call depths`);
-        assert.deepEqual(got.modules.map((m) => m.in), expected.modules.map((m: { in: unknown }) => m.in), `${c.id}: module inputs`);
+        assert.deepEqual(
+          got.modules.map((m) => m.depth),
+          expected.modules.map((m: { depth: number }) => m.depth),
+          `${c.id}: call depths`,
+        );
+        assert.deepEqual(
+          got.modules.map((m) => m.in),
+          expected.modules.map((m: { in: unknown }) => m.in),
+          `${c.id}: module inputs`,
+        );
         assert.deepEqual(
           got.lines.map((l) => [l.kind, l.qualname, l.dtype]).sort(),
           expected.lines.map((l: { kind: string; qualname: string; dtype: string }) => [l.kind, l.qualname, l.dtype]).sort(),

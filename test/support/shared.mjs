@@ -26,7 +26,9 @@ export function sharedSkip(...parts) {
   if (!existsSync(sharedRoot) && !warned) {
     warned = true;
     const line = '!'.repeat(100);
-    console.error(`${line}\n!! ../shared is missing: no folder at ${sharedRoot}.\n!! Tests that need it are SKIPPED. Set FUSION_LENS_SHARED=/path/to/shared to run them.\n${line}`);
+    console.error(
+      `${line}\n!! ../shared is missing: no folder at ${sharedRoot}.\n!! Tests that need it are SKIPPED. Set FUSION_LENS_SHARED=/path/to/shared to run them.\n${line}`,
+    );
   }
   return `skipped: ${p} is not present (../shared holds the PyTorch oracle and corpora; set FUSION_LENS_SHARED to point at it)`;
 }

@@ -50,7 +50,8 @@ function done(o: AnalysisOutcome): EngineAnalysis {
 }
 
 /** Output channels of every model's first output, a compact fingerprint of what was analysed. */
-const outChannels = (a: EngineAnalysis): (number | null)[] => a.models.map((m) => (m.graph ? (m.graph.values.get(m.graph.outputs[0]!)?.shape?.[1]?.value ?? null) : null));
+const outChannels = (a: EngineAnalysis): (number | null)[] =>
+  a.models.map((m) => (m.graph ? (m.graph.values.get(m.graph.outputs[0]!)?.shape?.[1]?.value ?? null) : null));
 
 before(initTestParser);
 after(async () => {
@@ -142,7 +143,10 @@ test('a request waiting behind a crashed one still runs, on the restarted worker
 
 test('a worker that answers with a malformed message is treated as crashed, and a hung one is stopped by the timeout and replaced (never moved in-thread)', async () => {
   const lying = join(tmp, 'lyingWorker.js');
-  writeFileSync(lying, "const { parentPort } = require('node:worker_threads');\nparentPort.on('message', (m) => parentPort.postMessage({ type: 'result', id: m.id, analysis: { models: 'none' }, ms: 1 }));\n");
+  writeFileSync(
+    lying,
+    "const { parentPort } = require('node:worker_threads');\nparentPort.on('message', (m) => parentPort.postMessage({ type: 'result', id: m.id, analysis: { models: 'none' }, ms: 1 }));\n",
+  );
   const o = await client({ workerFile: lying }).analyze(URI, 1, request(TEXT));
   assert.equal(o.kind, 'failed');
   assert.match((o as { message: string }).message, /malformed/);
@@ -190,5 +194,8 @@ test('a large analysis travels in many slices and is rebuilt exactly; slices tha
   const back = await fromSlices(slices, async () => void pauses++);
   assert.equal(pauses, slices.length - 1);
   assert.deepStrictEqual(back, a);
-  await assert.rejects(fromSlices(slices.slice(0, -1), async () => undefined), /do not match/);
+  await assert.rejects(
+    fromSlices(slices.slice(0, -1), async () => undefined),
+    /do not match/,
+  );
 });

@@ -42,7 +42,10 @@ for (const [key, want] of Object.entries(expected)) {
 test('a nested checkpoint lists its state dicts, summarises the rest and names placeholders', () => {
   const w = readWeightsFile(readFileSync(join(DIR, 'nested.pt')), 'nested.pt');
   assert.ok(w.format === 'torch-zip');
-  assert.deepEqual(w.candidates.map((c) => c.path), ['model', 'ema']);
+  assert.deepEqual(
+    w.candidates.map((c) => c.path),
+    ['model', 'ema'],
+  );
   const others = Object.fromEntries(w.others.map((o) => [o.key, o.text]));
   assert.equal(others.epoch, '7');
   assert.equal(others.best_acc, '0.875');

@@ -31,9 +31,21 @@ test('os.system in a pickle becomes a placeholder object named in the result; th
 test('builtins.eval, subprocess.Popen (NEWOBJ) and __import__ inside a checkpoint: placeholders with a warning, weights still read', () => {
   const w = new PickleWriter().proto(2).op('}').op('(');
   w.str('state_dict').op('}').str('w').tensor('0', 2, [2], [1]).op('s');
-  w.str('e').global('builtins', 'eval').tuple((x) => x.str(`open('${marker}', 'w')`)).op('R');
-  w.str('p').global('subprocess', 'Popen').tuple((x) => x.str('touch'), (x) => x.str(marker)).raw(0x81);
-  w.str('i').global('builtins', '__import__').tuple((x) => x.str('os')).op('R');
+  w.str('e')
+    .global('builtins', 'eval')
+    .tuple((x) => x.str(`open('${marker}', 'w')`))
+    .op('R');
+  w.str('p')
+    .global('subprocess', 'Popen')
+    .tuple(
+      (x) => x.str('touch'),
+      (x) => x.str(marker),
+    )
+    .raw(0x81);
+  w.str('i')
+    .global('builtins', '__import__')
+    .tuple((x) => x.str('os'))
+    .op('R');
   const file = torchZip(w.op('u').stop(), { '0': floatBytes([1, 2]) });
   const ck = readWeightsFile(file, 'hostile.pt');
   assert.ok(ck.format === 'torch-zip');
@@ -73,10 +85,31 @@ test('opcodes check what they act on: BUILD, SETITEMS, APPEND and ADDITEMS on th
     ['unknown opcode', new PickleWriter().proto().raw(0xff).stop(), /unknown opcode 0xff/],
     ['protocol 9', new PickleWriter().proto(9).stop(), /protocol 9/],
     ['EXT1', new PickleWriter().proto().raw(0x82, 1).stop(), /EXT1/],
-    ['huge LONG4', new PickleWriter().proto().raw(0x8b, 0x00, 0x10, 0, 0, ...new Array(4096).fill(1)).stop(), /longer than/],
+    [
+      'huge LONG4',
+      new PickleWriter()
+        .proto()
+        .raw(0x8b, 0x00, 0x10, 0, 0, ...new Array(4096).fill(1))
+        .stop(),
+      /longer than/,
+    ],
     ['string past the end', new PickleWriter().proto().raw(0x58, 0xff, 0xff, 0xff, 0x7f).stop(), /truncated/],
     ['no STOP', new PickleWriter().proto().int(1).stop().subarray(0, 4), /without STOP/],
-    ['storage type not a storage', new PickleWriter().proto().tuple((w) => w.str('storage'), (w) => w.global('os', 'system'), (w) => w.str('0'), (w) => w.str('cpu'), (w) => w.int(1)).raw(0x51).stop(), /not a torch storage class/],
+    [
+      'storage type not a storage',
+      new PickleWriter()
+        .proto()
+        .tuple(
+          (w) => w.str('storage'),
+          (w) => w.global('os', 'system'),
+          (w) => w.str('0'),
+          (w) => w.str('cpu'),
+          (w) => w.int(1),
+        )
+        .raw(0x51)
+        .stop(),
+      /not a torch storage class/,
+    ],
   ];
   for (const [what, pkl, re] of cases) refuses(torchZip(pkl), re, what);
 });
@@ -89,7 +122,17 @@ test('a storage larger than the bytes present is refused before anything is allo
   // a storage with no entry
   refuses(torchZip(stateDictPickle([['w', [2]]])), /storage '0' has no entry/, 'missing entry');
   // a storage size that is not a count
-  const neg = new PickleWriter().proto().tuple((w) => w.str('storage'), (w) => w.global('torch', 'FloatStorage'), (w) => w.str('0'), (w) => w.str('cpu'), (w) => w.int(-5)).raw(0x51).stop();
+  const neg = new PickleWriter()
+    .proto()
+    .tuple(
+      (w) => w.str('storage'),
+      (w) => w.global('torch', 'FloatStorage'),
+      (w) => w.str('0'),
+      (w) => w.str('cpu'),
+      (w) => w.int(-5),
+    )
+    .raw(0x51)
+    .stop();
   refuses(torchZip(neg), /storage size -5 is not a count/, 'negative size');
 });
 

@@ -41,7 +41,11 @@ before(() => {
 });
 
 function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli.ts'), 'shapes', ...args], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli.ts'), 'shapes', ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -49,26 +53,38 @@ test('argument parsing', () => {
   const a = parseShapesArgs(['m.py', '--model', 'Net(a=1)', '--input', 'x=2x3', '--input=y=2x4:int64', '--input-kind', 'list', '--dim', 'B=4', '--json']);
   assert.ok(typeof a !== 'string');
   assert.equal(a.model, 'Net(a=1)');
-  assert.deepEqual(a.inputs.map((i) => i.name), ['x', 'y']);
+  assert.deepEqual(
+    a.inputs.map((i) => i.name),
+    ['x', 'y'],
+  );
   assert.equal(a.inputs[1].dtype, 'int64');
   assert.equal(a.inputKind, 'list');
   assert.deepEqual(a.symbols, { B: 4 });
-  assert.equal(parseShapesArgs(['m.py', '--input-kind', 'tensor']) !== null && (parseShapesArgs(['m.py', '--input-kind', 'tensor']) as { inputKind: string }).inputKind, 'args');
+  assert.equal(
+    parseShapesArgs(['m.py', '--input-kind', 'tensor']) !== null && (parseShapesArgs(['m.py', '--input-kind', 'tensor']) as { inputKind: string }).inputKind,
+    'args',
+  );
   assert.match(String(parseShapesArgs([])), /missing FILE/);
   assert.match(String(parseShapesArgs(['m.py', '--bogus'])), /unknown option/);
   assert.match(String(parseShapesArgs(['m.py', '--input', '3xx'])), /invalid input spec/);
 });
 
-test('--model --json prints that model\'s record at the top level, in the oracle schema', () => {
+test("--model --json prints that model's record at the top level, in the oracle schema", () => {
   const r = cli(join(dir, 'tiny.py'), '--model', 'Tiny(width=4, classes=5)', '--input', 'x=2x3x8x8', '--json');
   assert.equal(r.code, 0, r.err);
   const j = JSON.parse(r.out);
   assert.deepEqual(j.outputs, [[2, 5]]);
   assert.equal(j.output_kind, 'tensor');
   assert.equal(j.params_total, 3 * 4 * 9 + 4 + 4 * 5 + 5);
-  assert.deepEqual(j.modules.map((m: { path: string }) => m.path), ['', 'conv', 'fc']);
+  assert.deepEqual(
+    j.modules.map((m: { path: string }) => m.path),
+    ['', 'conv', 'fc'],
+  );
   assert.deepEqual(Object.keys(j.modules[1]).sort(), ['depth', 'in', 'out', 'out_dtypes', 'params', 'path', 'type']);
-  assert.deepEqual(j.lines.map((l: { line: number; var: string; shape: number[] }) => `${l.line}:${l.var}:${l.shape}`), ['12:x:2,3,8,8', '13:y:2,4,8,8', '14:z:2,4', '15:<return>:2,5']);
+  assert.deepEqual(
+    j.lines.map((l: { line: number; var: string; shape: number[] }) => `${l.line}:${l.var}:${l.shape}`),
+    ['12:x:2,3,8,8', '13:y:2,4,8,8', '14:z:2,4', '15:<return>:2,5'],
+  );
   assert.deepEqual(Object.keys(j.lines[0]).sort(), ['dtype', 'func', 'kind', 'line', 'owner', 'qualname', 'shape', 'var']);
   assert.deepEqual(j.diagnostics, []);
 });
@@ -100,7 +116,10 @@ test('errors: bad usage exits 2, shape errors exit 1 with the diagnostic', () =>
 test('large JSON output arrives complete through a pipe', () => {
   const blocks = Array.from({ length: 1500 }, (_, i) => `        self.c${i} = nn.Conv2d(8, 8, 3, padding=1)`).join('\n');
   const calls = Array.from({ length: 1500 }, (_, i) => `        x = self.c${i}(x)`).join('\n');
-  writeFileSync(join(dir, 'big.py'), `import torch.nn as nn\n\nclass Big(nn.Module):\n    def __init__(self):\n        super().__init__()\n${blocks}\n\n    def forward(self, x):\n${calls}\n        return x\n`);
+  writeFileSync(
+    join(dir, 'big.py'),
+    `import torch.nn as nn\n\nclass Big(nn.Module):\n    def __init__(self):\n        super().__init__()\n${blocks}\n\n    def forward(self, x):\n${calls}\n        return x\n`,
+  );
   const r = cli(join(dir, 'big.py'), '--model', 'Big()', '--input', '1x8x4x4', '--json');
   assert.equal(r.code, 0, r.err);
   const j = JSON.parse(r.out);

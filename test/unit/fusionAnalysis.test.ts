@@ -13,11 +13,34 @@ test('FusionModel: one concat of three levels at strides 1, 2, 4 with C = 64 + 1
   assert.equal(p.method, 'concat');
   assert.equal(p.line, 48);
   assert.equal(p.arithmetic, 'C = 64 + 128 + 256 = 448');
-  assert.deepEqual(p.inputs.map((i) => i.var), ['feat1', 'feat2', 'feat3']);
-  assert.deepEqual(p.inputs.map((i) => i.operandVar), ['feat1_down', 'feat2_down', null]);
-  assert.deepEqual(p.inputs.map((i) => i.level.stride), [[1, 1], [2, 2], [4, 4]]);
-  assert.deepEqual(p.inputs.map((i) => i.level.depth), [1, 2, 3]);
-  assert.deepEqual(p.inputs.map((i) => i.atFusion.stride), [[4, 4], [4, 4], [4, 4]]);
+  assert.deepEqual(
+    p.inputs.map((i) => i.var),
+    ['feat1', 'feat2', 'feat3'],
+  );
+  assert.deepEqual(
+    p.inputs.map((i) => i.operandVar),
+    ['feat1_down', 'feat2_down', null],
+  );
+  assert.deepEqual(
+    p.inputs.map((i) => i.level.stride),
+    [
+      [1, 1],
+      [2, 2],
+      [4, 4],
+    ],
+  );
+  assert.deepEqual(
+    p.inputs.map((i) => i.level.depth),
+    [1, 2, 3],
+  );
+  assert.deepEqual(
+    p.inputs.map((i) => i.atFusion.stride),
+    [
+      [4, 4],
+      [4, 4],
+      [4, 4],
+    ],
+  );
   const [r1, r2, r3] = p.inputs.map((i) => i.resampling);
   assert.equal(r1!.length, 1);
   assert.deepEqual(r1![0], { kind: 'pool', op: 'F.max_pool2d', pool: 'max', kernel: [4, 4], scale: [0.25, 0.25], line: 45 });
@@ -66,11 +89,17 @@ test('residual: identity and projection shortcuts', () => {
   const res = g.op('op.add', [c, y], [2, 32, 8, 8]);
   g.output(res);
   const a = analyzeFusion(g.build());
-  assert.deepEqual(a.points.map((p) => p.method), ['residual', 'residual']);
+  assert.deepEqual(
+    a.points.map((p) => p.method),
+    ['residual', 'residual'],
+  );
   const down = a.points[0]!;
   const shortcut = down.inputs.find((i) => i.role === 'shortcut')!;
   assert.equal(shortcut.var, 'x');
-  assert.deepEqual(shortcut.resampling.map((s) => s.kind), ['strided-conv']);
+  assert.deepEqual(
+    shortcut.resampling.map((s) => s.kind),
+    ['strided-conv'],
+  );
   assert.equal(down.inputs.find((i) => i.role === 'branch')?.var, 'out');
   assert.equal(a.points[1]!.inputs.find((i) => i.role === 'shortcut')?.value, y);
 });
@@ -90,11 +119,23 @@ test('FPN top-down sum with nearest upsampling is a sum, not a residual', () => 
   assert.equal(a.points.length, 1);
   const p = a.points[0]!;
   assert.equal(p.method, 'sum');
-  assert.deepEqual(p.inputs.map((i) => i.var), ['c4', 'last_inner']);
-  assert.deepEqual(p.inputs.map((i) => i.resampling.map((s) => s.kind)), [['projection'], ['interpolate']]);
+  assert.deepEqual(
+    p.inputs.map((i) => i.var),
+    ['c4', 'last_inner'],
+  );
+  assert.deepEqual(
+    p.inputs.map((i) => i.resampling.map((s) => s.kind)),
+    [['projection'], ['interpolate']],
+  );
   const step = p.inputs[1]!.resampling[0]!;
   assert.ok(step.kind === 'interpolate' && step.mode === 'nearest' && step.scale?.[0] === 2);
-  assert.deepEqual(p.inputs.map((i) => i.level.stride), [[4, 4], [8, 8]]);
+  assert.deepEqual(
+    p.inputs.map((i) => i.level.stride),
+    [
+      [4, 4],
+      [8, 8],
+    ],
+  );
 });
 
 test('softmax-weighted sum of three levels, and a sum of three projected levels', () => {
@@ -104,21 +145,35 @@ test('softmax-weighted sum of three levels, and a sum of three projected levels'
   const f2 = g.op('nn.Conv2d', [f1], [2, 32, 32, 32], { ...conv(3, 2), var: 'f2' });
   const f3 = g.op('nn.Conv2d', [f2], [2, 64, 16, 16], { ...conv(3, 2), var: 'f3' });
   const a1 = g.op('F.adaptive_avg_pool2d', [g.op('nn.Conv2d', [f1], [2, 32, 64, 64], conv(1))], [2, 32, 16, 16], { var: 'a' });
-  const b1 = g.op('F.interpolate', [g.op('nn.Conv2d', [f2], [2, 32, 32, 32], conv(1))], [2, 32, 16, 16], { args: { mode: 'bilinear', size: [16, 16] }, var: 'b' });
+  const b1 = g.op('F.interpolate', [g.op('nn.Conv2d', [f2], [2, 32, 32, 32], conv(1))], [2, 32, 16, 16], {
+    args: { mode: 'bilinear', size: [16, 16] },
+    var: 'b',
+  });
   const c1 = g.op('nn.Conv2d', [f3], [2, 32, 16, 16], { ...conv(1), var: 'c' });
   const ab = g.op('op.add', [a1, b1], [2, 32, 16, 16], { line: 50 });
   const sum = g.op('op.add', [ab, c1], [2, 32, 16, 16], { var: 'x', line: 50 });
   const logits = g.param('level_logits', [3]);
   const w = g.op('torch.softmax', [logits], [3], { var: 'w' });
-  const terms = [a1, b1, c1].map((v, i) => g.op('op.mul', [g.op('op.getitem', [w], [], { args: { self: { tensor: w }, index: i }, line: 60 }), v], [2, 32, 16, 16], { line: 60 }));
+  const terms = [a1, b1, c1].map((v, i) =>
+    g.op('op.mul', [g.op('op.getitem', [w], [], { args: { self: { tensor: w }, index: i }, line: 60 }), v], [2, 32, 16, 16], { line: 60 }),
+  );
   const t01 = g.op('op.add', [terms[0]!, terms[1]!], [2, 32, 16, 16], { line: 60 });
   const weighted = g.op('op.add', [t01, terms[2]!], [2, 32, 16, 16], { var: 'fused', line: 60 });
   g.output(sum, weighted);
   const a = analyzeFusion(g.build());
-  assert.deepEqual(a.points.map((p) => p.method), ['sum', 'weighted']);
-  const [s, wsum] = a.points as [typeof a.points[0], typeof a.points[0]];
-  assert.deepEqual(s!.inputs.map((i) => i.var), ['f1', 'f2', 'f3']);
-  assert.deepEqual(s!.inputs.map((i) => i.resampling.map((r) => r.kind)), [['projection', 'pool'], ['projection', 'interpolate'], ['projection']]);
+  assert.deepEqual(
+    a.points.map((p) => p.method),
+    ['sum', 'weighted'],
+  );
+  const [s, wsum] = a.points as [(typeof a.points)[0], (typeof a.points)[0]];
+  assert.deepEqual(
+    s!.inputs.map((i) => i.var),
+    ['f1', 'f2', 'f3'],
+  );
+  assert.deepEqual(
+    s!.inputs.map((i) => i.resampling.map((r) => r.kind)),
+    [['projection', 'pool'], ['projection', 'interpolate'], ['projection']],
+  );
   assert.equal(wsum!.inputs.length, 3);
   assert.deepEqual(wsum!.weights, { source: 'softmax(parameter)', count: 3 });
 });
@@ -137,7 +192,13 @@ test('channel and spatial gates; a gate computed from the same tensor without la
   const sg = g.op('op.mul', [cg, attn], [2, 32, 8, 8]);
   g.output(sg);
   const a = analyzeFusion(g.build());
-  assert.deepEqual(a.points.map((p) => [p.method, p.gate?.kind]), [['gated', 'channel'], ['gated', 'spatial']]);
+  assert.deepEqual(
+    a.points.map((p) => [p.method, p.gate?.kind]),
+    [
+      ['gated', 'channel'],
+      ['gated', 'spatial'],
+    ],
+  );
   assert.equal(a.points[0]!.inputs[1]!.role, 'gate');
   assert.equal(a.points[0]!.params, 552);
 });
@@ -149,7 +210,12 @@ test('cross-attention between two modalities, self-attention on one', () => {
   const feat = g.op('nn.Conv2d', [image], [2, 64, 8, 8], { ...conv(3, 4), var: 'feat' });
   const img = g.op('Tensor.transpose', [g.op('Tensor.flatten', [feat], [2, 64, 64])], [2, 64, 64], { var: 'img_tokens' });
   const text = g.op('nn.Embedding', [tokens], [2, 12, 64], { params: 64000, var: 'text' });
-  const mha = (q: string, k: string) => g.op('nn.MultiheadAttention', [q, k, k], [2, 12, 64], { args: { query: { tensor: q }, key: { tensor: k }, value: { tensor: k } }, params: 16640, extraOutputs: [[2, 12, 64]] });
+  const mha = (q: string, k: string) =>
+    g.op('nn.MultiheadAttention', [q, k, k], [2, 12, 64], {
+      args: { query: { tensor: q }, key: { tensor: k }, value: { tensor: k } },
+      params: 16640,
+      extraOutputs: [[2, 12, 64]],
+    });
   const attended = mha(text, img);
   const selfAttn = mha(text, text);
   const tp = g.op('Tensor.mean', [selfAttn], [2, 64], { args: { self: { tensor: selfAttn }, dim: 1 }, var: 'text_pooled' });
@@ -157,10 +223,19 @@ test('cross-attention between two modalities, self-attention on one', () => {
   const fused = g.op('torch.cat', [tp, ip], [2, 128], { args: { tensors: [{ tensor: tp }, { tensor: ip }], dim: -1 } });
   g.output(fused, attended);
   const a = analyzeFusion(g.build());
-  assert.deepEqual(a.points.map((p) => p.method), ['cross-attention', 'attention', 'concat']);
-  assert.deepEqual(a.points[0]!.inputs.map((i) => i.role), ['query', 'key/value']);
+  assert.deepEqual(
+    a.points.map((p) => p.method),
+    ['cross-attention', 'attention', 'concat'],
+  );
+  assert.deepEqual(
+    a.points[0]!.inputs.map((i) => i.role),
+    ['query', 'key/value'],
+  );
   assert.equal(a.points[2]!.arithmetic, 'C = 64 + 64 = 128');
-  assert.deepEqual(a.points[2]!.inputs.map((i) => i.resampling.map((s) => s.kind)), [['reduce'], ['reduce']]);
+  assert.deepEqual(
+    a.points[2]!.inputs.map((i) => i.resampling.map((s) => s.kind)),
+    [['reduce'], ['reduce']],
+  );
 });
 
 test('CBAM channel attention: the shared MLP on avg- and max-pooled descriptors is not a fusion, the gate is', () => {
@@ -176,7 +251,10 @@ test('CBAM channel attention: the shared MLP on avg- and max-pooled descriptors 
   const w = g.op('op.getitem', [g.op('torch.sigmoid', [g.op('op.add', [avg, mx], [2, 24])], [2, 24])], [2, 24, 1, 1], { var: 'weights' });
   g.output(g.op('op.mul', [x, w], [2, 24, 8, 8]));
   const a = analyzeFusion(g.build());
-  assert.deepEqual(a.points.map((p) => [p.method, p.gate?.kind]), [['gated', 'channel']]);
+  assert.deepEqual(
+    a.points.map((p) => [p.method, p.gate?.kind]),
+    [['gated', 'channel']],
+  );
 });
 
 test('U-Net decoder stage: concat skip with the transposed conv and the pad recorded', () => {
@@ -186,7 +264,11 @@ test('U-Net decoder stage: concat skip with the transposed conv and the pad reco
   const p = g.op('nn.MaxPool2d', [x4], [1, 32, 4, 4], { attrs: { kernel_size: 2 } });
   const x5 = g.op('nn.Conv2d', [p], [1, 64, 4, 4], { ...conv(3), var: 'x5' });
   const up = g.op('nn.ConvTranspose2d', [x5], [1, 32, 8, 8], { attrs: { kernel_size: 2, stride: 2 }, params: 8224, scope: 'up1', var: 'x1' });
-  const padded = g.op('F.pad', [up], [1, 32, 9, 9], { args: { input: { tensor: up }, pad: [0, 1, 0, { symbolic: 'diffY - diffY // 2', value: 1 }] }, scope: 'up1', var: 'x1' });
+  const padded = g.op('F.pad', [up], [1, 32, 9, 9], {
+    args: { input: { tensor: up }, pad: [0, 1, 0, { symbolic: 'diffY - diffY // 2', value: 1 }] },
+    scope: 'up1',
+    var: 'x1',
+  });
   const cat = g.op('torch.cat', [x4, padded], [1, 64, 9, 9], { args: { tensors: [{ tensor: x4 }, { tensor: padded }], dim: 1 }, scope: 'up1' });
   g.output(cat);
   const a = analyzeFusion(g.build());
@@ -194,9 +276,18 @@ test('U-Net decoder stage: concat skip with the transposed conv and the pad reco
   const pt = a.points[0]!;
   assert.equal(pt.method, 'concat');
   assert.equal(pt.arithmetic, 'C = 32 + 32 = 64');
-  assert.deepEqual(pt.inputs.map((i) => i.level.stride), [[8, 8], [16, 16]]);
+  assert.deepEqual(
+    pt.inputs.map((i) => i.level.stride),
+    [
+      [8, 8],
+      [16, 16],
+    ],
+  );
   const steps = pt.inputs[1]!.resampling;
-  assert.deepEqual(steps.map((s) => s.kind), ['transposed-conv', 'pad']);
+  assert.deepEqual(
+    steps.map((s) => s.kind),
+    ['transposed-conv', 'pad'],
+  );
   assert.deepEqual(steps[1]!.kind === 'pad' && steps[1]!.pad, [0, 1, 0, 1]);
   assert.deepEqual(pt.inputs[1]!.atFusion.stride, [8, 8]);
   assert.equal(pt.inputs[1]!.branch.params, 8224 + 100);
@@ -221,14 +312,23 @@ test('attention-weighted sum over stacked levels, and matmul + softmax self-atte
   const out = g.op('op.matmul', [attn, v], [2, 256, 8]);
   g.output(out);
   const a = analyzeFusion(g.build());
-  assert.deepEqual(a.points.map((p) => p.method), ['concat', 'weighted', 'attention']);
+  assert.deepEqual(
+    a.points.map((p) => p.method),
+    ['concat', 'weighted', 'attention'],
+  );
   assert.deepEqual(a.points[1]!.weights, { source: 'softmax(data)', count: 2 });
   // stacking adds a non-spatial axis and the sum over it removes it again: the strides stay
   assert.deepEqual(a.levels.get(stacked)?.stride, [1, 1]);
   assert.deepEqual(a.levels.get(fused)?.stride, [1, 1]);
   assert.equal(a.levels.get(fused)?.channels, 8);
-  assert.deepEqual(a.points[1]!.inputs.map((i) => i.var), ['f1', 'f2']);
-  assert.deepEqual(a.points[2]!.inputs.map((i) => i.role), ['query', 'key', 'value']);
+  assert.deepEqual(
+    a.points[1]!.inputs.map((i) => i.var),
+    ['f1', 'f2'],
+  );
+  assert.deepEqual(
+    a.points[2]!.inputs.map((i) => i.role),
+    ['query', 'key', 'value'],
+  );
 });
 
 test('baseline comparison pairs a fusion model with a fusion-free model of the same signature', async () => {
@@ -263,7 +363,10 @@ test('strides survive a channels-last round trip (permute, LayerNorm, Linear, pe
   const back = g.op('Tensor.permute', [fc2], [2, 16, 8, 8], { args: { self: { tensor: fc2 }, dims: [0, 3, 1, 2] } });
   g.output(g.op('op.add', [stem, back], [2, 16, 8, 8]));
   const a = analyzeFusion(g.build());
-  assert.deepEqual(a.points.map((p) => p.method), ['residual']);
+  assert.deepEqual(
+    a.points.map((p) => p.method),
+    ['residual'],
+  );
   const branch = a.points[0]!.inputs.find((i) => i.role === 'branch')!;
   assert.deepEqual(branch.level.stride, [4, 4]);
   assert.equal(branch.level.channels, 16);
@@ -279,6 +382,12 @@ test("a decoder's skip + upsampled deeper map is a sum even though the skip is a
   const up = g.op('F.interpolate', [e4], [1, 16, 16, 16], { args: { input: { tensor: e4 }, scale_factor: 2, mode: 'nearest' } });
   g.output(g.op('op.add', [e3, up], [1, 16, 16, 16], { var: 'd3' }));
   const a = analyzeFusion(g.build());
-  assert.deepEqual(a.points.map((p) => p.method), ['sum']);
-  assert.deepEqual(a.points[0]!.inputs.map((i) => i.level.stride?.[0]), [2, 4]);
+  assert.deepEqual(
+    a.points.map((p) => p.method),
+    ['sum'],
+  );
+  assert.deepEqual(
+    a.points[0]!.inputs.map((i) => i.level.stride?.[0]),
+    [2, 4],
+  );
 });

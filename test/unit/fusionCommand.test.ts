@@ -30,7 +30,14 @@ test('JSON for the whole file and for one model', () => {
   assert.deepEqual(doc.models.BaselineModel.points, []);
   const p = doc.models.FusionModel.points[0];
   assert.equal(p.method, 'concat');
-  assert.deepEqual(p.inputs.map((i: { var: string; stride: number[]; depth: number }) => [i.var, i.stride, i.depth]), [['feat1', [1, 1], 1], ['feat2', [2, 2], 2], ['feat3', [4, 4], 3]]);
+  assert.deepEqual(
+    p.inputs.map((i: { var: string; stride: number[]; depth: number }) => [i.var, i.stride, i.depth]),
+    [
+      ['feat1', [1, 1], 1],
+      ['feat2', [2, 2], 2],
+      ['feat3', [4, 4], 3],
+    ],
+  );
   assert.equal(doc.comparisons.length, 1);
 
   const one = cli(EXAMPLE, '--model', 'FusionModel(num_classes=3)', '--input', '1x3x96x96', '--json', '--lang', 'zh-cn');
@@ -58,6 +65,13 @@ test('shapes --json carries the same fusion points in its fusion field', () => {
   assert.equal(rest.length, 0);
   assert.equal(p.line, 61);
   assert.equal(p.method, 'concat');
-  assert.deepEqual(p.inputs.map((i: { var: string; resampling: { kind: string }[] }) => [i.var, i.resampling.map((s) => s.kind)]), [['feat1', ['pool']], ['feat2', ['interpolate']], ['feat3', []]]);
+  assert.deepEqual(
+    p.inputs.map((i: { var: string; resampling: { kind: string }[] }) => [i.var, i.resampling.map((s) => s.kind)]),
+    [
+      ['feat1', ['pool']],
+      ['feat2', ['interpolate']],
+      ['feat3', []],
+    ],
+  );
   assert.deepEqual(p.out.shape, [4, 448, 64, 64]);
 });

@@ -23,7 +23,14 @@ test('oracle ONNX exports: fusion points of each model', { skip: sharedSkip('ora
   const fusion = analyze(ORACLE, 'fusion_4x256');
   assert.deepEqual(methods(fusion), ['concat']);
   assert.equal(fusion.points[0]!.arithmetic, 'C = 64 + 128 + 256 = 448');
-  assert.deepEqual(fusion.points[0]!.inputs.map((i) => i.level.stride), [[1, 1], [2, 2], [4, 4]]);
+  assert.deepEqual(
+    fusion.points[0]!.inputs.map((i) => i.level.stride),
+    [
+      [1, 1],
+      [2, 2],
+      [4, 4],
+    ],
+  );
   assert.deepEqual(kinds(fusion, 0), [['pool'], ['interpolate'], []]);
 
   assert.deepEqual(methods(analyze(ORACLE, 'baseline_4x256')), []);
@@ -31,7 +38,10 @@ test('oracle ONNX exports: fusion points of each model', { skip: sharedSkip('ora
   assert.deepEqual(methods(analyze(ORACLE, 'double_conv')), []);
 
   const gated = analyze(ORACLE, 'gated_fusion');
-  assert.deepEqual(gated.points.map((p) => p.gate?.kind ?? p.method), ['concat', 'channel', 'spatial']);
+  assert.deepEqual(
+    gated.points.map((p) => p.gate?.kind ?? p.method),
+    ['concat', 'channel', 'spatial'],
+  );
 
   for (const id of ['unet_odd72', 'unet_2x64']) {
     const unet = analyze(ORACLE, id);
@@ -49,7 +59,10 @@ test('oracle ONNX exports: fusion points of each model', { skip: sharedSkip('ora
   assert.deepEqual(methods(analyze(ORACLE, 'basic_block')), ['residual']);
   const down = analyze(ORACLE, 'basic_block_down').points[0]!;
   assert.equal(down.method, 'residual');
-  assert.deepEqual(down.inputs.find((i) => i.role === 'shortcut')!.resampling.map((s) => s.kind), ['strided-conv']);
+  assert.deepEqual(
+    down.inputs.find((i) => i.role === 'shortcut')!.resampling.map((s) => s.kind),
+    ['strided-conv'],
+  );
 
   const vision = analyze(ORACLE, 'vision_text');
   const vt = methods(vision);
@@ -58,7 +71,14 @@ test('oracle ONNX exports: fusion points of each model', { skip: sharedSkip('ora
   // the exported Embedding (a Gather from a weight table) counts as a layer; ONNX value names become labels
   assert.equal(vision.points[1]!.inputs.find((i) => i.role === 'shortcut')?.level.depth, 1);
   const fusion2 = analyze(ORACLE, 'fusion_4x256').points[0]!;
-  assert.deepEqual(fusion2.inputs.map((i) => [i.var, i.label]), [[null, 'Relu'], [null, 'Relu_1'], [null, 'Relu_2']]);
+  assert.deepEqual(
+    fusion2.inputs.map((i) => [i.var, i.label]),
+    [
+      [null, 'Relu'],
+      [null, 'Relu_1'],
+      [null, 'Relu_2'],
+    ],
+  );
 });
 
 test('fixture ONNX exports: plain CNNs have none; U-Net, FPN and attention fusion are found', () => {

@@ -8,9 +8,30 @@ import { fusionPointJson } from '../../src/core/graph/fusionJson';
 import { TestGraph } from '../support/fusionTestGraph';
 
 const OPS = [
-  'nn.Conv2d', 'nn.BatchNorm2d', 'F.relu', 'F.max_pool2d', 'F.interpolate', 'nn.ConvTranspose2d', 'F.pad', 'nn.Linear',
-  'torch.cat', 'torch.stack', 'op.add', 'op.iadd', 'op.mul', 'op.matmul', 'torch.softmax', 'torch.sigmoid', 'Tensor.view',
-  'Tensor.permute', 'Tensor.sum', 'Tensor.mean', 'nn.MultiheadAttention', 'Tensor.size', 'onnx.Concat', 'onnx.Add',
+  'nn.Conv2d',
+  'nn.BatchNorm2d',
+  'F.relu',
+  'F.max_pool2d',
+  'F.interpolate',
+  'nn.ConvTranspose2d',
+  'F.pad',
+  'nn.Linear',
+  'torch.cat',
+  'torch.stack',
+  'op.add',
+  'op.iadd',
+  'op.mul',
+  'op.matmul',
+  'torch.softmax',
+  'torch.sigmoid',
+  'Tensor.view',
+  'Tensor.permute',
+  'Tensor.sum',
+  'Tensor.mean',
+  'nn.MultiheadAttention',
+  'Tensor.size',
+  'onnx.Concat',
+  'onnx.Add',
 ];
 const METHODS = new Set(['concat', 'sum', 'residual', 'gated', 'weighted', 'cross-attention', 'attention']);
 

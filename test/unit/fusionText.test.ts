@@ -23,9 +23,25 @@ test('concat explanation names the levels, their resampling and the channel sum,
 });
 
 /** The parts of `fusion --json` this test reads. */
-interface JsonInput { var: string; operand?: string; stride: number[]; depth: number; shape: number[]; resampling: { line: number; text: string }[] }
-interface JsonPoint { line: number; method: string; out: { shape: number[] }; inputs: JsonInput[]; explanation: Record<string, string> }
-interface FusionJson { summary: { points: number; methods: Record<string, number>; text: Record<string, string> }; points: JsonPoint[] }
+interface JsonInput {
+  var: string;
+  operand?: string;
+  stride: number[];
+  depth: number;
+  shape: number[];
+  resampling: { line: number; text: string }[];
+}
+interface JsonPoint {
+  line: number;
+  method: string;
+  out: { shape: number[] };
+  inputs: JsonInput[];
+  explanation: Record<string, string>;
+}
+interface FusionJson {
+  summary: { points: number; methods: Record<string, number>; text: Record<string, string> };
+  points: JsonPoint[];
+}
 
 test('JSON: 1-based lines, per-input var, shape, stride, depth, resampling; summary with both languages', () => {
   const j = fusionAnalysisJson(analyzeFusion(seedFusionModel().build())) as unknown as FusionJson;
@@ -36,9 +52,14 @@ test('JSON: 1-based lines, per-input var, shape, stride, depth, resampling; summ
   assert.equal(p.line, 49);
   assert.equal(p.method, 'concat');
   assert.deepEqual(p.out.shape, [4, 448, 64, 64]);
-  assert.deepEqual(p.inputs.map((i) => [i.var, i.operand ?? null, i.stride, i.depth]), [
-    ['feat1', 'feat1_down', [1, 1], 1], ['feat2', 'feat2_down', [2, 2], 2], ['feat3', null, [4, 4], 3],
-  ]);
+  assert.deepEqual(
+    p.inputs.map((i) => [i.var, i.operand ?? null, i.stride, i.depth]),
+    [
+      ['feat1', 'feat1_down', [1, 1], 1],
+      ['feat2', 'feat2_down', [2, 2], 2],
+      ['feat3', null, [4, 4], 3],
+    ],
+  );
   assert.deepEqual(p.inputs[0]!.shape, [4, 64, 256, 256]);
   assert.equal(p.inputs[0]!.resampling[0]!.line, 46);
   assert.equal(p.inputs[0]!.resampling[0]!.text, 'max-pooled ÷4');
@@ -48,7 +69,10 @@ test('JSON: 1-based lines, per-input var, shape, stride, depth, resampling; summ
 
 test('summary of a model without fusion says so', () => {
   const s = analyzeFusion(seedFusionModel().build()).summary;
-  assert.match(explainSummary(s, 'en'), /1 fusion point \(1 concat\) over 3 levels at strides 1, 2, 4; branches that only feed fusion hold 295,168 params \(\d+% of the model\)\./);
+  assert.match(
+    explainSummary(s, 'en'),
+    /1 fusion point \(1 concat\) over 3 levels at strides 1, 2, 4; branches that only feed fusion hold 295,168 params \(\d+% of the model\)\./,
+  );
   assert.match(explainSummary(s, 'zh-cn'), /1 个融合点（1 个拼接）/);
   assert.equal(fusionOneLine(analyzeFusion(seedFusionModel().build()).points[0]!, 'zh-cn').split(' · ')[0], '拼接');
   assert.match(explainSummary({ ...s, points: 0 }, 'zh-cn'), /没有多层级特征融合点/);
@@ -62,10 +86,19 @@ test('graph-view payload of fusion points validates as part of a GraphPayload', 
   const a = analyzeFusion(graph);
   const fusions = a.points.map((p) => fusionPayload(graph, p));
   assert.equal(fusions[0]!.levels, '/1 /2 /4');
-  assert.deepEqual(fusions[0]!.inputs.map((i) => i.resampling.map((r) => r.en)), [['max-pooled ÷4'], ['interpolated ×0.5 (nearest)'], []]);
+  assert.deepEqual(
+    fusions[0]!.inputs.map((i) => i.resampling.map((r) => r.en)),
+    [['max-pooled ÷4'], ['interpolated ×0.5 (nearest)'], []],
+  );
   // The card shows the steps in the UI's language, like the explanation.
-  assert.deepEqual(fusions[0]!.inputs.map((i) => i.resampling.map((r) => r['zh-cn'])), [['最大池化 ÷4'], ['插值 ×0.5（nearest）'], []]);
-  assert.deepEqual(fusions[0]!.inputs.map((i) => i.stride), [1, 2, 4]);
+  assert.deepEqual(
+    fusions[0]!.inputs.map((i) => i.resampling.map((r) => r['zh-cn'])),
+    [['最大池化 ÷4'], ['插值 ×0.5（nearest）'], []],
+  );
+  assert.deepEqual(
+    fusions[0]!.inputs.map((i) => i.stride),
+    [1, 2, 4],
+  );
   const payload = graphPayload(graph, fusions);
   assert.ok(isGraphPayload(payload));
   assert.equal(payload.nodes.find((n) => n.id === a.points[0]!.node)?.fusion, 0);

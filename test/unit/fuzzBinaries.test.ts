@@ -40,16 +40,28 @@ function throwsClear(fn: () => unknown, cls: new (...a: never[]) => Error, patte
 
 test('lying safetensors headers are refused by name, without allocating what they claim', () => {
   const before = process.memoryUsage().arrayBuffers;
-  throwsClear(() => readSafetensors(applyHeaderLie(seedSt, { kind: 'shape', entry: 0, shape: [2 ** 31, 2 ** 31] })), SafetensorsError, /larger than the \d+-byte data region/);
+  throwsClear(
+    () => readSafetensors(applyHeaderLie(seedSt, { kind: 'shape', entry: 0, shape: [2 ** 31, 2 ** 31] })),
+    SafetensorsError,
+    /larger than the \d+-byte data region/,
+  );
   throwsClear(() => readSafetensors(applyHeaderLie(seedSt, { kind: 'offsets', entry: 0, offsets: [0, 2 ** 53 - 1] })), SafetensorsError, /data_offsets/);
   throwsClear(() => readSafetensors(applyHeaderLie(seedSt, { kind: 'lengthField', delta: 2 ** 40 })), SafetensorsError, /header length/);
   throwsClear(() => readSafetensors(applyHeaderLie(seedSt, { kind: 'dtype', entry: 0, dtype: 'F8_E4M3' })), SafetensorsError, /dtype/);
-  throwsClear(() => readSafetensors(applyHeaderLie(seedSt, { kind: 'rawHeader', text: '['.repeat(100_000) + ']'.repeat(100_000) })), SafetensorsError, /not a JSON object|not valid/);
+  throwsClear(
+    () => readSafetensors(applyHeaderLie(seedSt, { kind: 'rawHeader', text: '['.repeat(100_000) + ']'.repeat(100_000) })),
+    SafetensorsError,
+    /not a JSON object|not valid/,
+  );
   assert.ok(process.memoryUsage().arrayBuffers - before < 16 << 20);
 });
 
 test('lying ONNX messages are refused by name: huge or negative dims, wrong raw sizes, no op type, a file above the byte limit', () => {
-  throwsClear(() => decodeOnnx(applyOnnxLie(seedOnnx, { kind: 'initDims', at: 0, dims: [2 ** 40, 2 ** 40] })), OnnxFormatError, /too large|raw_data|out of range/);
+  throwsClear(
+    () => decodeOnnx(applyOnnxLie(seedOnnx, { kind: 'initDims', at: 0, dims: [2 ** 40, 2 ** 40] })),
+    OnnxFormatError,
+    /too large|raw_data|out of range/,
+  );
   throwsClear(() => decodeOnnx(applyOnnxLie(seedOnnx, { kind: 'initDims', at: 0, dims: [3, -(2 ** 53)] })), OnnxFormatError, /negative|out of range/);
   throwsClear(() => decodeOnnx(applyOnnxLie(seedOnnx, { kind: 'dropOpType', at: 0 })), OnnxFormatError, /no op_type/);
   throwsClear(() => decodeOnnx(seedOnnx, 'x.onnx', { maxBytes: 1024 }), OnnxFormatError, /above the limit/);
@@ -67,27 +79,31 @@ test('deeply nested ONNX subgraphs end in a clear error or a decode, never a Ran
   }
 });
 
-test('a Slice or Split axis far outside the rank gives an unknown shape instead of a sparse array billions long (found by fuzzing: a hang)', { timeout: 120_000 }, () => {
-  const i64 = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, int64Data: values });
-  const vi = (name: string, dims: number[]) => ({ name, type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
-  const bytes = modelProtoType()
-    .encode({
-      irVersion: 8,
-      opsetImport: [{ domain: '', version: 17 }],
-      graph: {
-        name: 'axes',
-        input: [vi('x', [3, 3, 15, 16])],
-        output: [{ name: 's' }, { name: 'p0' }],
-        initializer: [i64('starts', [0]), i64('ends', [2]), i64('axes', [3976200192])],
-        node: [
-          { opType: 'Shape', input: ['x'], output: ['shape'] },
-          { opType: 'Slice', input: ['shape', 'starts', 'ends', 'axes'], output: ['s'] },
-          { opType: 'Split', input: ['x'], output: ['p0', 'p1'], attribute: [{ name: 'axis', type: 2, i: 3976200192 }] },
-        ],
-      },
-    })
-    .finish();
-  const d = decodeOnnx(bytes, 'axes.onnx');
-  assert.equal(d.graph.values.get('s')!.shape, null);
-  assert.equal(d.graph.values.get('p0')!.shape, null);
-});
+test(
+  'a Slice or Split axis far outside the rank gives an unknown shape instead of a sparse array billions long (found by fuzzing: a hang)',
+  { timeout: 120_000 },
+  () => {
+    const i64 = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, int64Data: values });
+    const vi = (name: string, dims: number[]) => ({ name, type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
+    const bytes = modelProtoType()
+      .encode({
+        irVersion: 8,
+        opsetImport: [{ domain: '', version: 17 }],
+        graph: {
+          name: 'axes',
+          input: [vi('x', [3, 3, 15, 16])],
+          output: [{ name: 's' }, { name: 'p0' }],
+          initializer: [i64('starts', [0]), i64('ends', [2]), i64('axes', [3976200192])],
+          node: [
+            { opType: 'Shape', input: ['x'], output: ['shape'] },
+            { opType: 'Slice', input: ['shape', 'starts', 'ends', 'axes'], output: ['s'] },
+            { opType: 'Split', input: ['x'], output: ['p0', 'p1'], attribute: [{ name: 'axis', type: 2, i: 3976200192 }] },
+          ],
+        },
+      })
+      .finish();
+    const d = decodeOnnx(bytes, 'axes.onnx');
+    assert.equal(d.graph.values.get('s')!.shape, null);
+    assert.equal(d.graph.values.get('p0')!.shape, null);
+  },
+);

@@ -23,7 +23,10 @@ function assertPassed(r: ChunkResult): void {
 test('the corpus holds every example and fixture model, cut into one-class snippets', () => {
   assert.ok(ctx.sources.length >= 30, `${ctx.sources.length} snippets`);
   assert.ok(ctx.sources.some((s) => s.name.startsWith('examples/')) && ctx.sources.some((s) => s.name.startsWith('test/fixtures/models/pkg/')));
-  assert.deepEqual(classSnippets('import torch\n\nclass A:\n    x = 1\n\nclass B(A):\n    pass\n').map((s) => s.split('\n').filter((l) => l.startsWith('class '))), [['class A:'], ['class B(A):']]);
+  assert.deepEqual(
+    classSnippets('import torch\n\nclass A:\n    x = 1\n\nclass B(A):\n    pass\n').map((s) => s.split('\n').filter((l) => l.startsWith('class '))),
+    [['class A:'], ['class B(A):']],
+  );
 });
 
 test('300 damaged sources: analyzeSource never throws, stays within its step budget and explains every missing graph', () => {
@@ -43,7 +46,10 @@ test('thousands of nested brackets are a syntax error, not a stack overflow', ()
   for (const open of ['(', '[', '{', 'f(', 'not ', '-', 'x.']) {
     const text = applyRichMutation('import torch\n', { kind: 'nest', at: 1, depth: 20_000, open });
     const fa = analyzeSource({ text, file: '/fuzz/deep.py' });
-    assert.ok(fa.syntaxErrors.some((d) => /nested too deeply/.test(d.message)), open);
+    assert.ok(
+      fa.syntaxErrors.some((d) => /nested too deeply/.test(d.message)),
+      open,
+    );
   }
 });
 
@@ -52,7 +58,13 @@ test('a runaway loop and a huge literal end in budget or value diagnostics, with
   const fa = analyzeSource({ text, file: '/fuzz/loop.py', budget: { maxSteps: 20_000, timeMs: 60_000 } });
   const m = fa.classes.find((c) => c.name === 'M')!;
   // The while loop's own iteration guard or the step budget stops it, whichever comes first.
-  assert.ok(m.diagnostics.some((d) => d.code === 'loop-budget' || d.code === 'budget'), JSON.stringify(m.diagnostics.map((d) => d.code)));
+  assert.ok(
+    m.diagnostics.some((d) => d.code === 'loop-budget' || d.code === 'budget'),
+    JSON.stringify(m.diagnostics.map((d) => d.code)),
+  );
   const ok = fa.classes.find((c) => c.name === 'Ok')!;
-  assert.deepEqual(ok.graph?.outputs.map((id) => ok.graph!.values.get(id)!.shape!.map((d) => d.value)), [[2, 3]]);
+  assert.deepEqual(
+    ok.graph?.outputs.map((id) => ok.graph!.values.get(id)!.shape!.map((d) => d.value)),
+    [[2, 3]],
+  );
 });

@@ -47,7 +47,14 @@ const overrides = { Net: [spec('2x3x16x16')], Block: [spec('1x8x4x4')], Other: [
 
 test('diffEdit finds the changed span with rows and columns', () => {
   const e = diffEdit('ab\ncd\nef', 'ab\ncXd\nef');
-  assert.deepEqual(e, { startIndex: 4, oldEndIndex: 4, newEndIndex: 5, startPosition: { row: 1, column: 1 }, oldEndPosition: { row: 1, column: 1 }, newEndPosition: { row: 1, column: 2 } });
+  assert.deepEqual(e, {
+    startIndex: 4,
+    oldEndIndex: 4,
+    newEndIndex: 5,
+    startPosition: { row: 1, column: 1 },
+    oldEndPosition: { row: 1, column: 1 },
+    newEndPosition: { row: 1, column: 2 },
+  });
   assert.equal(diffEdit('same', 'same'), null);
 });
 
@@ -64,15 +71,29 @@ test('unchanged classes are reused; a class and its dependents are re-analysed a
   assert.equal(second.get('Block'), first.get('Block'));
   assert.notEqual(second.get('Other'), first.get('Other'));
   const o = second.get('Other')!.graph!;
-  assert.deepEqual(o.outputs.map((id) => o.values.get(id)?.shape?.map((d) => d.value)), [[3, 3]]);
+  assert.deepEqual(
+    o.outputs.map((id) => o.values.get(id)?.shape?.map((d) => d.value)),
+    [[3, 3]],
+  );
   // Edit inside Block: Net uses Block, so both are re-analysed.
-  const a3 = cache.update('doc', { text: SRC.replace('nn.Linear(4, 2)', 'nn.Linear(4, 3)').replace('return y + x', 'return y * x'), file: '/v/m.py', inputOverrides: overrides });
+  const a3 = cache.update('doc', {
+    text: SRC.replace('nn.Linear(4, 2)', 'nn.Linear(4, 3)').replace('return y + x', 'return y * x'),
+    file: '/v/m.py',
+    inputOverrides: overrides,
+  });
   const third = byName(a3);
   assert.notEqual(third.get('Net'), second.get('Net'));
   assert.notEqual(third.get('Block'), second.get('Block'));
   assert.equal(third.get('Other'), second.get('Other'));
   // Same text again: the same analysis object.
-  assert.equal(cache.update('doc', { text: SRC.replace('nn.Linear(4, 2)', 'nn.Linear(4, 3)').replace('return y + x', 'return y * x'), file: '/v/m.py', inputOverrides: overrides }), a3);
+  assert.equal(
+    cache.update('doc', {
+      text: SRC.replace('nn.Linear(4, 2)', 'nn.Linear(4, 3)').replace('return y + x', 'return y * x'),
+      file: '/v/m.py',
+      inputOverrides: overrides,
+    }),
+    a3,
+  );
 });
 
 test('a class that stops parsing keeps its last good analysis, marked stale', () => {
@@ -98,10 +119,16 @@ test('queryAt returns the records of a line per call site and the calls made the
   const net = infos.find((i) => i.className === 'Net');
   assert.ok(net);
   assert.deepEqual(net.bySite.map((s) => s.owner).sort(), ['b1', 'b2']);
-  assert.deepEqual(net.bySite.map((s) => s.records.map((r) => `${r.var}:${r.shape.map((d) => d.value)}`)), [['y:2,8,8,8'], ['y:2,8,8,8']]);
+  assert.deepEqual(
+    net.bySite.map((s) => s.records.map((r) => `${r.var}:${r.shape.map((d) => d.value)}`)),
+    [['y:2,8,8,8'], ['y:2,8,8,8']],
+  );
   assert.deepEqual(net.calls.map((c) => c.path).sort(), ['b1.conv', 'b2.conv']);
   const block = infos.find((i) => i.className === 'Block');
-  assert.deepEqual(block?.records.map((r) => r.shape.map((d) => d.value)), [[1, 8, 4, 4]]);
+  assert.deepEqual(
+    block?.records.map((r) => r.shape.map((d) => d.value)),
+    [[1, 8, 4, 4]],
+  );
   assert.deepEqual(cache.queryAt('doc', 0, 0), []);
 });
 
@@ -112,7 +139,13 @@ test('lines inserted above a class move its line records with it', () => {
   const fa = cache.update('doc', { text: moved, file: '/v/m.py', inputOverrides: overrides });
   const line = moved.split('\n').findIndex((l) => l.includes('y = self.conv(x)'));
   const block = fa.classes.find((c) => c.name === 'Block')!;
-  assert.deepEqual(block.graph!.lines.filter((r) => r.var === 'y').map((r) => r.line), [line]);
-  assert.equal(block.range.startLine, moved.split('\n').findIndex((l) => l.startsWith('class Block')));
+  assert.deepEqual(
+    block.graph!.lines.filter((r) => r.var === 'y').map((r) => r.line),
+    [line],
+  );
+  assert.equal(
+    block.range.startLine,
+    moved.split('\n').findIndex((l) => l.startsWith('class Block')),
+  );
   assert.ok(cache.queryAt('doc', line, 10).some((i) => i.className === 'Net' && i.records.length === 2));
 });

@@ -34,7 +34,10 @@ test('a deep-copied constant tensor keeps its known values (inside a copied modu
   const g = graphOf(runModelSrc(SRC, 'Model()', ['2x3']));
   const consts = [...g.values.values()].filter((v) => v.source === 'const');
   const known = consts.map((v) => v.constValue).filter((v) => v !== undefined);
-  assert.deepEqual(known, [[1, 2, 3], [0, 2, 4]]);
+  assert.deepEqual(known, [
+    [1, 2, 3],
+    [0, 2, 4],
+  ]);
 });
 
 test('a deep-copied parameter stays a parameter with its initialisation', () => {

@@ -101,7 +101,10 @@ class M(nn.Module):
   const m = runModelSrc(src, 'M()', ['2x3x4']);
   const ds = m.diagnostics.filter((d) => d.code === 'view-mismatch');
   assert.equal(ds.length, 2, JSON.stringify(m.diagnostics));
-  assert.deepEqual(ds.map((d) => d.range?.startLine), [lineOf(src, 'reshape'), lineOf(src, 'x.view(3, 7)')]);
+  assert.deepEqual(
+    ds.map((d) => d.range?.startLine),
+    [lineOf(src, 'reshape'), lineOf(src, 'x.view(3, 7)')],
+  );
 });
 
 test('unknown imports, unknown names and unsupported constructs make unknowns but independent values still resolve', () => {
@@ -130,10 +133,19 @@ class M(nn.Module):
   const codes = new Set(m.diagnostics.map((d) => d.code));
   assert.ok(codes.has('unknown-import'), [...codes].join());
   assert.ok(codes.has('unknown-name'));
-  assert.deepEqual(g.lines.filter((r) => r.var === 'q').map((r) => r.shape.map((d) => d.value)), [[1, 8, 8]]);
-  assert.deepEqual(g.outputs.map((id) => g.values.get(id)?.shape?.map((d) => d.value)), [[1, 8, 8]]);
+  assert.deepEqual(
+    g.lines.filter((r) => r.var === 'q').map((r) => r.shape.map((d) => d.value)),
+    [[1, 8, 8]],
+  );
+  assert.deepEqual(
+    g.outputs.map((id) => g.values.get(id)?.shape?.map((d) => d.value)),
+    [[1, 8, 8]],
+  );
   // einops is built in (the op registry provides it), so its call has a shape even among unknown imports.
-  assert.deepEqual(g.lines.filter((r) => r.var === 'z').map((r) => r.shape.map((d) => d.value)), [[1, 64, 8]]);
+  assert.deepEqual(
+    g.lines.filter((r) => r.var === 'z').map((r) => r.shape.map((d) => d.value)),
+    [[1, 64, 8]],
+  );
 });
 
 test('never hangs or throws: infinite loops, deep recursion and garbage stop at budgets with a diagnostic', () => {
@@ -164,8 +176,14 @@ class Broken(nn.Module):
   const loop = fa.classes.find((c) => c.name === 'Loop');
   assert.ok(loop?.diagnostics.some((d) => d.code === 'loop-budget' || d.code === 'budget'));
   const rec = fa.classes.find((c) => c.name === 'Rec');
-  assert.ok(rec?.diagnostics.some((d) => d.code === 'recursion'), JSON.stringify(rec?.diagnostics));
-  assert.deepEqual(rec?.graph?.outputs.map((id) => rec.graph!.values.get(id)?.shape?.map((d) => d.value)), [[2, 3]]);
+  assert.ok(
+    rec?.diagnostics.some((d) => d.code === 'recursion'),
+    JSON.stringify(rec?.diagnostics),
+  );
+  assert.deepEqual(
+    rec?.graph?.outputs.map((id) => rec.graph!.values.get(id)?.shape?.map((d) => d.value)),
+    [[2, 3]],
+  );
   assert.ok(fa.syntaxErrors.length > 0);
   assert.equal(fa.syntaxErrors[0].range?.startLine, lineOf(src, 'def forward(self, x:'));
 });

@@ -17,7 +17,12 @@ function run(src: string, input: string | null, searchRoots: string[] = []) {
     file: '/t/m.py',
     readFile: (p) => (existsSync(p) ? readFileSync(p, 'utf8') : null),
     searchRoots,
-    models: [{ expr: 'M()', ...(input ? { inputs: [{ name: 'x', dims: input.split('x').map((d) => (/^\d+$/.test(d) ? Number(d) : d)), dtype: 'float32' as const }] } : {}) }],
+    models: [
+      {
+        expr: 'M()',
+        ...(input ? { inputs: [{ name: 'x', dims: input.split('x').map((d) => (/^\d+$/.test(d) ? Number(d) : d)), dtype: 'float32' as const }] } : {}),
+      },
+    ],
   });
   return fa.models[0]!;
 }
@@ -51,7 +56,10 @@ class M(nn.Module):
         return p
 `;
   const m = run(src, '2x3x8x8');
-  assert.deepEqual(m.diagnostics.filter((d) => d.severity !== 'info').map((d) => d.message), []);
+  assert.deepEqual(
+    m.diagnostics.filter((d) => d.severity !== 'info').map((d) => d.message),
+    [],
+  );
   assert.deepEqual(shapeOf(m, 'p'), [[2, 192]]);
   assert.deepEqual(shapeOf(m, 'q'), [[2, 3]]);
   assert.deepEqual(shapeOf(m, 'r'), [[2, 3, 4, 4]]);
@@ -72,7 +80,10 @@ class M(nn.Module):
         return y
 `;
   const m = run(src, '2x12', [EINOPS_SRC]);
-  assert.deepEqual(m.diagnostics.filter((d) => d.severity !== 'info').map((d) => d.message), []);
+  assert.deepEqual(
+    m.diagnostics.filter((d) => d.severity !== 'info').map((d) => d.message),
+    [],
+  );
   assert.deepEqual(shapeOf(m, 'y'), [[2, 3, 4]]);
   assert.equal(m.graph?.nodes.find((n) => n.op.startsWith('einops.'))?.op, 'einops.rearrange');
 });
@@ -96,7 +107,10 @@ class M(nn.Module):
   const note = m.diagnostics.find((d) => d.code === 'input-constraint');
   assert.ok(note, m.diagnostics.map((d) => d.message).join('\n'));
   assert.match(note!.message, /chunks of 5/);
-  assert.deepEqual(m.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
+  assert.deepEqual(
+    m.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
+    [],
+  );
   assert.deepEqual(shapeOf(m, 'y'), [[1, 529, 400]]);
 });
 

@@ -79,10 +79,20 @@ test('softmax-weighted pyramid fusion with transformer layers: records, dict out
   assert.equal(g.outputKind, 'dict');
   assert.deepEqual(g.outputKeys, ['fused', 'stacked', 'tokens', 'pooled']);
   assert.equal(g.paramsTotal, 5395);
-  assert.deepEqual(g.modules[0].in.map((s) => s?.map((d) => d.value)), [[2, 8, 16, 16], [2, 16, 8, 8], [2, 32, 4, 4]]);
+  assert.deepEqual(
+    g.modules[0].in.map((s) => s?.map((d) => d.value)),
+    [
+      [2, 8, 16, 16],
+      [2, 16, 8, 8],
+      [2, 32, 4, 4],
+    ],
+  );
   const gen = g.lines.filter((l) => l.func === '<genexpr>');
   assert.ok(gen.length > 0 && gen.every((l) => l.qualname === 'WeightedFusion.forward.<locals>.<genexpr>'));
-  assert.deepEqual(g.diagnostics.filter((d) => d.severity !== 'info'), []);
+  assert.deepEqual(
+    g.diagnostics.filter((d) => d.severity !== 'info'),
+    [],
+  );
   // deepcopy made independent layers with their own parameters
   assert.equal(g.stateDict.filter((e) => e.name.startsWith('layers.1.')).length, g.stateDict.filter((e) => e.name.startsWith('layers.0.')).length);
   assert.ok(g.stateDict.every((e) => !e.aliasOf));

@@ -65,7 +65,8 @@ test('an edit sequence through the cache never throws, and the original text giv
     { numRuns: 40, seed: 7 },
   );
   const again = cache.update('d', { text: BASE, file: '/v/m.py' });
-  const shapes = (fa: typeof first) => fa.classes.map((c) => `${c.name}:${c.graph?.outputs.map((id) => c.graph!.values.get(id)?.shape?.map((d) => d.value)).join('|')}`);
+  const shapes = (fa: typeof first) =>
+    fa.classes.map((c) => `${c.name}:${c.graph?.outputs.map((id) => c.graph!.values.get(id)?.shape?.map((d) => d.value)).join('|')}`);
   assert.deepEqual(shapes(again), shapes(first));
   assert.ok(again.classes.every((c) => !c.stale));
 });

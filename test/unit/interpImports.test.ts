@@ -25,7 +25,8 @@ const FILES: Record<string, string> = {
   '/ws/proj/utils/__init__.py': '',
   '/ws/proj/utils/sizes.py': 'WIDTH = 8\n\ndef double(n):\n    return n * 2\n',
   '/ws/proj/__init__.py': '',
-  '/ws/lib/heads.py': 'import torch.nn as nn\n\nclass Head(nn.Module):\n    def __init__(self, c):\n        super().__init__()\n        self.fc = nn.Linear(c, 3)\n\n    def forward(self, x):\n        return self.fc(x.mean((2, 3)))\n',
+  '/ws/lib/heads.py':
+    'import torch.nn as nn\n\nclass Head(nn.Module):\n    def __init__(self, c):\n        super().__init__()\n        self.fc = nn.Linear(c, 3)\n\n    def forward(self, x):\n        return self.fc(x.mean((2, 3)))\n',
 };
 
 const readFile = (p: string) => FILES[p.replace(/\\/g, '/')] ?? null;
@@ -49,12 +50,27 @@ test('relative and absolute imports resolve across files; only the analysed file
     '        y = self.block(x)',
     '        return self.head(y)',
   ].join('\n');
-  const fa = analyzeSource({ text, file: '/ws/proj/net.py', readFile, searchRoots: ['/ws', '/ws/lib'], models: [{ expr: 'Net()', inputs: [spec('2x3x8x8')] }] });
+  const fa = analyzeSource({
+    text,
+    file: '/ws/proj/net.py',
+    readFile,
+    searchRoots: ['/ws', '/ws/lib'],
+    models: [{ expr: 'Net()', inputs: [spec('2x3x8x8')] }],
+  });
   const g = fa.models[0].graph;
   assert.ok(g, JSON.stringify(fa.models[0].diagnostics));
-  assert.deepEqual(fa.diagnostics.filter((d) => d.severity !== 'info'), []);
-  assert.deepEqual(g.modules.map((m) => `${m.path}:${m.type}`), [':Net', 'block:ConvBlock', 'block.conv:Conv2d', 'block.act:ReLU', 'head:Head', 'head.fc:Linear']);
-  assert.deepEqual(g.outputs.map((id) => g.values.get(id)?.shape?.map((d) => d.value)), [[2, 3]]);
+  assert.deepEqual(
+    fa.diagnostics.filter((d) => d.severity !== 'info'),
+    [],
+  );
+  assert.deepEqual(
+    g.modules.map((m) => `${m.path}:${m.type}`),
+    [':Net', 'block:ConvBlock', 'block.conv:Conv2d', 'block.act:ReLU', 'head:Head', 'head.fc:Linear'],
+  );
+  assert.deepEqual(
+    g.outputs.map((id) => g.values.get(id)?.shape?.map((d) => d.value)),
+    [[2, 3]],
+  );
   // Line records come from net.py only (like the oracle's tracer, limited to the model's own file).
   assert.ok(g.lines.length > 0 && g.lines.every((l) => l.qualname.startsWith('Net.')));
   // Graph nodes of imported code carry their own file.
@@ -62,12 +78,16 @@ test('relative and absolute imports resolve across files; only the analysed file
 });
 
 test('an unresolvable import is a diagnostic at the import; the rest of the file is analysed', () => {
-  const text = 'import torch.nn as nn\nfrom proj.nothing import Thing\n\nclass A(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.l = nn.Linear(4, 2)\n\n    def forward(self, x):\n        return self.l(x)\n';
+  const text =
+    'import torch.nn as nn\nfrom proj.nothing import Thing\n\nclass A(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.l = nn.Linear(4, 2)\n\n    def forward(self, x):\n        return self.l(x)\n';
   const fa = analyzeSource({ text, file: '/ws/proj/a.py', readFile, searchRoots: ['/ws'], inputOverrides: { A: [spec('5x4')] } });
   const d = fa.diagnostics.find((x) => x.code === 'unknown-import');
   assert.ok(d && d.range?.startLine === 1);
   const a = fa.classes.find((c) => c.name === 'A');
-  assert.deepEqual(a?.graph?.outputs.map((id) => a.graph!.values.get(id)?.shape?.map((x) => x.value)), [[5, 2]]);
+  assert.deepEqual(
+    a?.graph?.outputs.map((id) => a.graph!.values.get(id)?.shape?.map((x) => x.value)),
+    [[5, 2]],
+  );
 });
 
 test('torch.nn.modules and its submodules give the same layer classes as torch.nn; absent optional tensors are None', () => {
@@ -102,8 +122,20 @@ test('torch.nn.modules and its submodules give the same layer classes as torch.n
   const fa = analyzeSource({ text, file: '/ws/net.py', readFile, searchRoots: ['/ws'], models: [{ expr: 'Net()', inputs: [spec('2x3x8x8')] }] });
   const g = fa.models[0].graph;
   assert.ok(g, JSON.stringify(fa.models[0].diagnostics));
-  assert.deepEqual([...fa.diagnostics, ...fa.models[0].diagnostics].filter((d) => d.severity !== 'info'), []);
-  assert.deepEqual(g.modules.map((m) => `${m.path}:${m.type}`), [':Net', 'body:Sequential', 'body.0:Conv2d', 'body.1:BatchNorm2d', 'body.2:InstanceNorm2d', 'body.3:ReLU', 'fc:Linear']);
-  assert.deepEqual(g.modules.map((m) => m.params), [0, 0, 216, 16, 0, 0, 18]);
-  assert.deepEqual(g.outputs.map((id) => g.values.get(id)?.shape?.map((d) => d.value)), [[2, 2]]);
+  assert.deepEqual(
+    [...fa.diagnostics, ...fa.models[0].diagnostics].filter((d) => d.severity !== 'info'),
+    [],
+  );
+  assert.deepEqual(
+    g.modules.map((m) => `${m.path}:${m.type}`),
+    [':Net', 'body:Sequential', 'body.0:Conv2d', 'body.1:BatchNorm2d', 'body.2:InstanceNorm2d', 'body.3:ReLU', 'fc:Linear'],
+  );
+  assert.deepEqual(
+    g.modules.map((m) => m.params),
+    [0, 0, 216, 16, 0, 0, 18],
+  );
+  assert.deepEqual(
+    g.outputs.map((id) => g.values.get(id)?.shape?.map((d) => d.value)),
+    [[2, 2]],
+  );
 });

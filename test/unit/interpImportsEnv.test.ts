@@ -26,17 +26,34 @@ test('an installed library in .venv/lib/python3.X/site-packages and a namespace 
   const fa = analyze();
   const g = fa.models[0]!.graph;
   assert.ok(g, JSON.stringify(fa.models[0]!.diagnostics));
-  assert.deepEqual(fa.diagnostics.filter((d) => d.severity !== 'info'), []);
+  assert.deepEqual(
+    fa.diagnostics.filter((d) => d.severity !== 'info'),
+    [],
+  );
   assert.deepEqual(
     g.modules.map((m) => `${m.path}:${m.type}`),
-    [':Classifier', 'backbone:TinyConvNet', 'backbone.features:Sequential', ...[0, 1, 2, 3, 4, 5].map((i) => `backbone.features.${i}:${i % 2 ? 'ReLU' : 'Conv2d'}`), 'backbone.head:Linear', 'head:MlpHead', 'head.fc:Linear'],
+    [
+      ':Classifier',
+      'backbone:TinyConvNet',
+      'backbone.features:Sequential',
+      ...[0, 1, 2, 3, 4, 5].map((i) => `backbone.features.${i}:${i % 2 ? 'ReLU' : 'Conv2d'}`),
+      'backbone.head:Linear',
+      'head:MlpHead',
+      'head.fc:Linear',
+    ],
   );
-  assert.deepEqual(g.outputs.map((id) => g.values.get(id)?.shape?.map((d) => d.value)), [[2, 5]]);
+  assert.deepEqual(
+    g.outputs.map((id) => g.values.get(id)?.shape?.map((d) => d.value)),
+    [[2, 5]],
+  );
 });
 
 test('without the folder check, a namespace package does not import (and says so)', () => {
   const fa = analyze({ isDir: undefined });
-  assert.ok(fa.diagnostics.some((d) => d.code === 'unknown-import' && /parts\.heads\.mlp/.test(d.message)), JSON.stringify(fa.diagnostics));
+  assert.ok(
+    fa.diagnostics.some((d) => d.code === 'unknown-import' && /parts\.heads\.mlp/.test(d.message)),
+    JSON.stringify(fa.diagnostics),
+  );
 });
 
 test('module objects: __name__, __file__, __path__, submodules bound on their package, __all__ for star imports', () => {
@@ -59,7 +76,10 @@ test('module objects: __name__, __file__, __path__, submodules bound on their pa
   const src = importSources(file, noImportOptions(), {}, WS);
   const parse = (t: string) => new PythonParser().parse(t).module;
   const { scope, ip } = loadFile({ file, maxSteps: 1e6, deadline: performance.now() + 10000, parse, ...src }, parse(text), 'probe');
-  assert.deepEqual(ip.rec.diagnostics.filter((d) => d.severity !== 'info'), []);
+  assert.deepEqual(
+    ip.rec.diagnostics.filter((d) => d.severity !== 'info'),
+    [],
+  );
   const g = (k: string) => pyRepr(scope.globals.get(k)!);
   assert.equal(g('NAME'), "'tinyvision.models.convnet'");
   assert.equal(g('FILE'), `'${join(WS, '.venv/lib/python3.11/site-packages/tinyvision/models/convnet.py')}'`);

@@ -83,7 +83,10 @@ test('sources in order: comment, option, example call, layer constraints; Linear
 
   const pair = c('Pair');
   assert.equal(pair.inputSpec?.source, 'option');
-  assert.deepEqual(pair.graph!.inputs.map((i) => i.name), ['a', 'b']);
+  assert.deepEqual(
+    pair.graph!.inputs.map((i) => i.name),
+    ['a', 'b'],
+  );
 
   const base = c('Baseline');
   assert.equal(base.inputSpec?.source, 'example');
@@ -103,7 +106,10 @@ test('layer constraints alone: the Linear fixes the spatial size of the chosen s
   assert.equal(base.inputSpec?.source, 'constraint');
   assert.equal(formatShapeConcrete(base.graph!.inputs[0].shape), '[1, 3, 64, 64]');
   assert.match(base.inputSpec?.note ?? '', /Linear\(in_features=8192\) only admits 64×64 inputs/);
-  assert.deepEqual(base.graph!.diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.deepEqual(
+    base.graph!.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
 });
 
 test('a forward with several inputs and no spec says how to give one', () => {
@@ -154,6 +160,9 @@ class Fuse(nn.Module):
 `;
   const c = analyzeSrc(src).classes.find((x) => x.name === 'Fuse')!;
   assert.equal(c.inputSpec?.text, 'Bx3xHxW, BxT:int64');
-  assert.deepEqual(c.graph!.inputs.map((i) => `${i.name}:${formatShapeSymbolic(i.shape)}:${i.dtype}`), ['image:[B, 3, H, W]:float32', 'tokens:[B, T]:int64']);
+  assert.deepEqual(
+    c.graph!.inputs.map((i) => `${i.name}:${formatShapeSymbolic(i.shape)}:${i.dtype}`),
+    ['image:[B, 3, H, W]:float32', 'tokens:[B, T]:int64'],
+  );
   assert.equal(formatShapeConcrete(c.graph!.values.get(c.graph!.outputs[0])!.shape!), '[1, 2]');
 });

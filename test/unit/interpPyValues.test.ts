@@ -11,7 +11,11 @@ before(initTestParser);
 
 function globalsOf(src: string): Map<string, PyValue> {
   const mod = new PythonParser().parse(src).module;
-  const { scope } = loadFile({ file: '/v/g.py', maxSteps: 100000, deadline: performance.now() + 5000, parse: (t) => new PythonParser().parse(t).module, searchRoots: [] }, mod, 'g');
+  const { scope } = loadFile(
+    { file: '/v/g.py', maxSteps: 100000, deadline: performance.now() + 5000, parse: (t) => new PythonParser().parse(t).module, searchRoots: [] },
+    mod,
+    'g',
+  );
   return scope.globals;
 }
 

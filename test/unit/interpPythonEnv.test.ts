@@ -17,7 +17,8 @@ function memFs(dirs: string[], files: string[]): EnvFs {
   return {
     isDir: (p) => d.has(p),
     isFile: (p) => f.has(p),
-    listDir: (p) => [...d, ...f].filter((x) => x.startsWith(p) && x.length > p.length + 1 && !/[\\/]/.test(x.slice(p.length + 1))).map((x) => x.slice(p.length + 1)),
+    listDir: (p) =>
+      [...d, ...f].filter((x) => x.startsWith(p) && x.length > p.length + 1 && !/[\\/]/.test(x.slice(p.length + 1))).map((x) => x.slice(p.length + 1)),
   };
 }
 
@@ -25,7 +26,10 @@ test('site-packages of a venv, a Windows prefix and Debian system prefixes', () 
   assert.deepEqual(sitePackages(join(WS, '.venv'), realFs), [join(WS, '.venv/lib/python3.11/site-packages')]);
   assert.deepEqual(sitePackages(join(ENVS, 'win'), realFs), [join(ENVS, 'win/Lib/site-packages')]);
   // Debian: pip's /usr/local/lib/python3.X/dist-packages first, then the distribution's lib/python3/dist-packages.
-  assert.deepEqual(sitePackages(join(ENVS, 'debian'), realFs), [join(ENVS, 'debian/local/lib/python3.11/dist-packages'), join(ENVS, 'debian/lib/python3/dist-packages')]);
+  assert.deepEqual(sitePackages(join(ENVS, 'debian'), realFs), [
+    join(ENVS, 'debian/local/lib/python3.11/dist-packages'),
+    join(ENVS, 'debian/lib/python3/dist-packages'),
+  ]);
   assert.deepEqual(sitePackages(join(ENVS, 'nothing-here'), realFs), []);
   // Several versions: the newest first.
   const m = memFs(['/e/lib', '/e/lib/python3.9', '/e/lib/python3.12', '/e/lib/python3.9/site-packages', '/e/lib/python3.12/site-packages'], []);
@@ -49,13 +53,22 @@ test('the environment: Python extension, then VIRTUAL_ENV, then a workspace .ven
   assert.deepEqual(findPythonEnv(all, realFs), { prefix: '/x/ext', source: 'python-extension' });
   assert.deepEqual(findPythonEnv({ ...all, pythonExtension: null }, realFs), { prefix: '/x/venv', source: 'VIRTUAL_ENV' });
   assert.deepEqual(findPythonEnv({ ...all, pythonExtension: null, virtualEnv: null }, realFs), { prefix: join(WS, '.venv'), source: 'workspace' });
-  assert.deepEqual(findPythonEnv({ ...all, pythonExtension: null, virtualEnv: null, workspaceFolders: [ENVS] }, realFs), { prefix: '/x/conf', source: 'setting' });
+  assert.deepEqual(findPythonEnv({ ...all, pythonExtension: null, virtualEnv: null, workspaceFolders: [ENVS] }, realFs), {
+    prefix: '/x/conf',
+    source: 'setting',
+  });
   // The setting's bare default (`python`) names no place: no environment.
   assert.equal(findPythonEnv({ defaultInterpreterPath: 'python', workspaceFolders: [ENVS] }, realFs), null);
 });
 
 test('search order: workspace, PYTHONPATH, site-packages, extra paths; duplicates keep their first place', () => {
-  assert.deepEqual(importRoots({ workspaceFolders: ['/ws', '/ws2/'], pythonPath: ['/pp', '/ws'], sitePackages: ['/sp'], extraPaths: ['/extra', '/pp'] }), ['/ws', '/ws2', '/pp', '/sp', '/extra']);
+  assert.deepEqual(importRoots({ workspaceFolders: ['/ws', '/ws2/'], pythonPath: ['/pp', '/ws'], sitePackages: ['/sp'], extraPaths: ['/extra', '/pp'] }), [
+    '/ws',
+    '/ws2',
+    '/pp',
+    '/sp',
+    '/extra',
+  ]);
   assert.deepEqual(splitPythonPath('/a:/b::/c'), ['/a', '/b', '/c']);
   assert.deepEqual(splitPythonPath('C:\\a;D:\\b'), ['C:\\a', 'D:\\b']);
   assert.deepEqual(splitPythonPath(undefined), []);
@@ -69,7 +82,11 @@ test('CLI: VIRTUAL_ENV / a .venv of the working folder / --python-env, PYTHONPAT
   const fromVar = importSources(file, noImportOptions(), { VIRTUAL_ENV: join(ENVS, 'win'), PYTHONPATH: '/pp' }, WS);
   assert.deepEqual(fromVar.searchRoots, [join(WS, 'app'), WS, '/pp', join(ENVS, 'win/Lib/site-packages')]);
   const flags = importSources(file, { pythonPaths: ['/extra'], pythonEnv: join(ENVS, 'debian') }, {}, WS);
-  assert.deepEqual(flags.searchRoots.slice(2), [join(ENVS, 'debian/local/lib/python3.11/dist-packages'), join(ENVS, 'debian/lib/python3/dist-packages'), '/extra']);
+  assert.deepEqual(flags.searchRoots.slice(2), [
+    join(ENVS, 'debian/local/lib/python3.11/dist-packages'),
+    join(ENVS, 'debian/lib/python3/dist-packages'),
+    '/extra',
+  ]);
   assert.ok(fromCwd.readFile(join(site, 'tinyvision/registry.py'))?.includes('def create_model'));
   assert.equal(fromCwd.readFile(join(WS, '.venv/pyvenv.cfg')), null);
   assert.equal(fromCwd.readFile(join(WS, '.venv/bin/python')), null);

@@ -179,14 +179,23 @@ def resnet50(*, weights=None, progress: bool = True, **kwargs: Any) -> ResNet:
 test('torchvision-style ResNet-18 and ResNet-50 via builder functions', () => {
   const r18 = graphOf(runModelSrc(RESNET, 'resnet18()', ['2x3x224x224']));
   assert.equal(r18.paramsTotal, 11689512);
-  assert.deepEqual(r18.outputs.map((id) => r18.values.get(id)?.shape?.map((d) => d.value)), [[2, 1000]]);
+  assert.deepEqual(
+    r18.outputs.map((id) => r18.values.get(id)?.shape?.map((d) => d.value)),
+    [[2, 1000]],
+  );
   assert.ok(r18.modules.some((m) => m.path === 'layer2.0.downsample.0' && m.type === 'Conv2d'));
-  assert.deepEqual(r18.modules.find((m) => m.path === 'layer4')?.out.map((s) => s?.map((d) => d.value)), [[2, 512, 7, 7]]);
+  assert.deepEqual(
+    r18.modules.find((m) => m.path === 'layer4')?.out.map((s) => s?.map((d) => d.value)),
+    [[2, 512, 7, 7]],
+  );
   const bad = r18.diagnostics.filter((d) => d.severity !== 'info');
   assert.deepEqual(bad, []);
   const r50 = graphOf(runModelSrc(RESNET, 'resnet50(num_classes=10)', ['1x3x64x64']));
   assert.equal(r50.paramsTotal, 25557032 - 2049000 + 20490);
-  assert.deepEqual(r50.outputs.map((id) => r50.values.get(id)?.shape?.map((d) => d.value)), [[1, 10]]);
+  assert.deepEqual(
+    r50.outputs.map((id) => r50.values.get(id)?.shape?.map((d) => d.value)),
+    [[1, 10]],
+  );
   // Per-call-site records of the shared Bottleneck.forward lines.
   const outLine = r50.lines.filter((l) => l.qualname === 'Bottleneck.forward' && l.var === 'identity');
   assert.equal(new Set(outLine.map((l) => l.owner)).size, 16);
@@ -250,10 +259,16 @@ def vgg16_bn(**kwargs) -> VGG:
 test('torchvision-style VGG via cfg dicts and make_layers', () => {
   const g = graphOf(runModelSrc(VGG, 'vgg11()', ['1x3x224x224']));
   assert.equal(g.paramsTotal, 132863336);
-  assert.deepEqual(g.outputs.map((id) => g.values.get(id)?.shape?.map((d) => d.value)), [[1, 1000]]);
+  assert.deepEqual(
+    g.outputs.map((id) => g.values.get(id)?.shape?.map((d) => d.value)),
+    [[1, 1000]],
+  );
   const g16 = graphOf(runModelSrc(VGG, 'vgg16_bn()', ['1x3x32x32']));
   assert.equal(g16.paramsTotal, 138365992);
-  assert.deepEqual(g16.modules.find((m) => m.path === 'avgpool')?.out.map((s) => s?.map((d) => d.value)), [[1, 512, 7, 7]]);
+  assert.deepEqual(
+    g16.modules.find((m) => m.path === 'avgpool')?.out.map((s) => s?.map((d) => d.value)),
+    [[1, 512, 7, 7]],
+  );
 });
 
 const MOBILENET = `
@@ -344,10 +359,19 @@ class MobileNetV2(nn.Module):
 test('MobileNetV2 with an nn.Sequential subclass, _make_divisible and residual flags', () => {
   const g = graphOf(runModelSrc(MOBILENET, 'MobileNetV2()', ['1x3x224x224']));
   assert.equal(g.paramsTotal, 3504872);
-  assert.deepEqual(g.outputs.map((id) => g.values.get(id)?.shape?.map((d) => d.value)), [[1, 1000]]);
-  assert.deepEqual(g.modules.find((m) => m.path === 'features.18')?.out.map((s) => s?.map((d) => d.value)), [[1, 1280, 7, 7]]);
+  assert.deepEqual(
+    g.outputs.map((id) => g.values.get(id)?.shape?.map((d) => d.value)),
+    [[1, 1000]],
+  );
+  assert.deepEqual(
+    g.modules.find((m) => m.path === 'features.18')?.out.map((s) => s?.map((d) => d.value)),
+    [[1, 1280, 7, 7]],
+  );
   assert.equal(g.modules.find((m) => m.path === 'features.0')?.type, 'ConvBNReLU');
-  assert.deepEqual(g.diagnostics.filter((d) => d.severity !== 'info'), []);
+  assert.deepEqual(
+    g.diagnostics.filter((d) => d.severity !== 'info'),
+    [],
+  );
 });
 
 // The same source the idioms oracle checks against PyTorch; one copy serves both tests.
@@ -358,9 +382,15 @@ test('nanoGPT-style model: dataclass config, ModuleDict(dict(...)), weight tying
   // Tied wte/lm_head weights count once.
   assert.equal(g.paramsTotal, 30720);
   assert.equal(g.outputKind, 'tuple');
-  assert.deepEqual(g.outputs.map((id) => g.values.get(id)?.shape?.map((d) => d.value)), [[2, 1, 100]]);
+  assert.deepEqual(
+    g.outputs.map((id) => g.values.get(id)?.shape?.map((d) => d.value)),
+    [[2, 1, 100]],
+  );
   assert.ok(g.stateDict.some((e) => e.name === 'lm_head.weight' && e.aliasOf === 'transformer.wte.weight'));
   const att = g.lines.filter((l) => l.qualname === 'CausalSelfAttention.forward' && l.var === 'att');
   assert.deepEqual([...new Set(att.map((l) => l.owner))], ['transformer.h.0.attn', 'transformer.h.1.attn']);
-  assert.deepEqual(g.diagnostics.filter((d) => d.severity !== 'info'), []);
+  assert.deepEqual(
+    g.diagnostics.filter((d) => d.severity !== 'info'),
+    [],
+  );
 });

@@ -69,7 +69,10 @@ class Net(Base):
   const m = runModelSrc(src, 'Net()', ['2x3x16x16']);
   const g = graphOf(m);
   checkMarkers(src, g);
-  assert.deepEqual(g.modules.map((c) => c.path), ['', 'conv', 'norm', 'act', 'head']);
+  assert.deepEqual(
+    g.modules.map((c) => c.path),
+    ['', 'conv', 'norm', 'act', 'head'],
+  );
   assert.equal(g.diagnostics.filter((d) => d.severity !== 'info').length, 0, JSON.stringify(g.diagnostics));
 });
 
@@ -110,7 +113,24 @@ class Stack(nn.Module):
   const g = graphOf(runModelSrc(src, 'Stack()', ['1x3x8x8']));
   checkMarkers(src, g);
   const paths = [...new Set(g.modules.map((c) => c.path))];
-  assert.deepEqual(paths, ['', 'body.0', 'body.1', 'body.2', 'body.3', 'body.4', 'body.5', 'named', 'named.conv', 'named.act', 'blocks.3', 'blocks.2', 'blocks.1', 'blocks.0', 'heads.cls', 'heads.reg']);
+  assert.deepEqual(paths, [
+    '',
+    'body.0',
+    'body.1',
+    'body.2',
+    'body.3',
+    'body.4',
+    'body.5',
+    'named',
+    'named.conv',
+    'named.act',
+    'blocks.3',
+    'blocks.2',
+    'blocks.1',
+    'blocks.0',
+    'heads.cls',
+    'heads.reg',
+  ]);
   assert.equal(g.outputKind, 'tuple');
   assert.deepEqual(g.stateDict.map((e) => e.name).slice(0, 3), ['body.0.weight', 'body.0.bias', 'body.2.weight']);
 });
@@ -147,7 +167,10 @@ class Pyramid(nn.Module):
   const g = graphOf(runModelSrc(src, 'Pyramid()', ['1x4x16x16']));
   checkMarkers(src, g);
   const lc = g.lines.filter((r) => r.func === '<listcomp>');
-  assert.deepEqual([...new Set(lc.map((r) => `${r.qualname}@${r.owner}`))].sort(), ['Pyramid.forward.<locals>.<listcomp>@', 'pool_all.<locals>.<listcomp>@null']);
+  assert.deepEqual([...new Set(lc.map((r) => `${r.qualname}@${r.owner}`))].sort(), [
+    'Pyramid.forward.<locals>.<listcomp>@',
+    'pool_all.<locals>.<listcomp>@null',
+  ]);
   const helper = g.lines.filter((r) => r.func === 'pool_all');
   assert.ok(helper.length > 0 && helper.every((r) => r.owner === null));
   const loopVars = g.lines.filter((r) => r.var === 'f' && r.func === 'forward');
@@ -190,11 +213,23 @@ class Block(nn.Module):
   const g = graphOf(runModelSrc(src, 'Block()', ['2x8x4x4']));
   checkMarkers(src, g);
   const mutate = g.lines.filter((r) => r.kind === 'mutate');
-  assert.deepEqual(mutate.map((r) => `${r.var}@${r.line + 1}`), ['out@21', 'out@22']);
+  assert.deepEqual(
+    mutate.map((r) => `${r.var}@${r.line + 1}`),
+    ['out@21', 'out@22'],
+  );
   assert.equal(g.paramsTotal, 8 * 8 * 9 + 8);
-  assert.deepEqual(g.stateDict.map((e) => `${e.name}:${e.role}`), ['alpha:param', 'mask:buffer', 'conv.weight:param']);
-  assert.deepEqual(g.stateDict.map((e) => e.init.kind), ['zeros', 'ones', 'kaiming_uniform']);
-  assert.deepEqual(g.modules.map((m) => m.path), ['', 'conv', 'relu', 'gate']);
+  assert.deepEqual(
+    g.stateDict.map((e) => `${e.name}:${e.role}`),
+    ['alpha:param', 'mask:buffer', 'conv.weight:param'],
+  );
+  assert.deepEqual(
+    g.stateDict.map((e) => e.init.kind),
+    ['zeros', 'ones', 'kaiming_uniform'],
+  );
+  assert.deepEqual(
+    g.modules.map((m) => m.path),
+    ['', 'conv', 'relu', 'gate'],
+  );
 });
 
 test('registration order follows torch: reassignment keeps the position, None entries are skipped, late modules go last', () => {
@@ -218,8 +253,14 @@ class Order(nn.Module):
         return self.late(self.shared(self.b(self.a(x))))
 `;
   const g = graphOf(runModelSrc(src, 'Order()', ['1x3x4x4']));
-  assert.deepEqual(g.modules.map((m) => m.path), ['', 'a', 'b', 'b', 'late']);
-  assert.deepEqual(g.stateDict.map((e) => `${e.name}${e.aliasOf ? `=${e.aliasOf}` : ''}`), ['a.weight', 'a.bias', 'b.weight', 'b.bias', 'shared.weight=b.weight', 'shared.bias=b.bias']);
+  assert.deepEqual(
+    g.modules.map((m) => m.path),
+    ['', 'a', 'b', 'b', 'late'],
+  );
+  assert.deepEqual(
+    g.stateDict.map((e) => `${e.name}${e.aliasOf ? `=${e.aliasOf}` : ''}`),
+    ['a.weight', 'a.bias', 'b.weight', 'b.bias', 'shared.weight=b.weight', 'shared.bias=b.bias'],
+  );
   assert.equal(g.paramsTotal, 3 * 3 * 9 + 3 + 3 * 3 + 3);
 });
 
@@ -254,8 +295,14 @@ class Net(nn.Module):
 `;
   const g = graphOf(runModelSrc(src, 'Net()', ['2x4x5']));
   assert.equal(checkMarkers(src, g), 3);
-  assert.deepEqual(g.modules.filter((m) => m.path.endsWith('.drop')).map((m) => `${m.path}:${m.type}`), ['blocks.0.drop:Identity', 'blocks.1.drop:Dropout', 'blocks.2.drop:Dropout']);
-  assert.deepEqual(g.values.get(g.outputs[0]!)!.shape!.map((d) => d.value), [2, 4]);
+  assert.deepEqual(
+    g.modules.filter((m) => m.path.endsWith('.drop')).map((m) => `${m.path}:${m.type}`),
+    ['blocks.0.drop:Identity', 'blocks.1.drop:Dropout', 'blocks.2.drop:Dropout'],
+  );
+  assert.deepEqual(
+    g.values.get(g.outputs[0]!)!.shape!.map((d) => d.value),
+    [2, 4],
+  );
 });
 
 test('values of constant tensor arithmetic (RegNet stage widths), torch.diff, round half to even, Conv attributes as tuples', () => {
@@ -328,5 +375,8 @@ class Net(nn.Module):
   const m = runModelSrc(src, 'Net()', ['2x4x5']);
   const msgs = m.diagnostics.filter((d) => d.code === 'call-args').map((d) => d.message);
   assert.equal(msgs.length, 3, msgs.join('; '));
-  assert.ok(msgs.every((t) => /multiple values for argument '(dim|size)'/.test(t)), msgs.join('; '));
+  assert.ok(
+    msgs.every((t) => /multiple values for argument '(dim|size)'/.test(t)),
+    msgs.join('; '),
+  );
 });

@@ -42,7 +42,10 @@ test('with: __enter__ value bound, __exit__ on every way out, a true __exit__ sw
   const { scope, ip } = loadFile({ file: '/w/with.py', maxSteps: 100000, deadline: performance.now() + 5000, parse, searchRoots: [] }, parse(WITH), 'w');
   assert.deepEqual(ip.rec.diagnostics, []);
   // Recorded with CPython 3.11.
-  assert.equal(pyRepr(scope.globals.get('LOG')!), "['enter a', 'enter b', 'AB', 'exit b False', 'exit a False', 'enter c', 'exit c True', 'enter d', 'exit d True', 'caught', 'enter e', 'exit e False']");
+  assert.equal(
+    pyRepr(scope.globals.get('LOG')!),
+    "['enter a', 'enter b', 'AB', 'exit b False', 'exit a False', 'enter c', 'exit c True', 'enter d', 'exit d True', 'caught', 'enter e', 'exit e False']",
+  );
   assert.equal(pyRepr(scope.globals.get('R')!), '1');
 });
 
@@ -57,7 +60,19 @@ test('pretrained=True passed to library code is analysed as False, with an info 
     '        load_weights(m)',
     '    return m',
   ].join('\n');
-  const text = ['import torch.nn as nn', 'from zoo import build', '', 'class M(nn.Module):', '    def __init__(self):', '        super().__init__()', '        self.body = build(8, pretrained=True)', '', '    def forward(self, x):', '        return self.body(x)', ''].join('\n');
+  const text = [
+    'import torch.nn as nn',
+    'from zoo import build',
+    '',
+    'class M(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    '        self.body = build(8, pretrained=True)',
+    '',
+    '    def forward(self, x):',
+    '        return self.body(x)',
+    '',
+  ].join('\n');
   const readFile = (p: string) => (p === '/lib/zoo.py' ? lib : null);
   const fa = analyzeSource({ text, file: '/ws/m.py', readFile, searchRoots: ['/lib'], models: [{ expr: 'M()', inputs: [spec('2x3')] }] });
   const m = fa.models[0]!;

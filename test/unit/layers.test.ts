@@ -21,7 +21,9 @@ const allowed: Record<string, readonly string[]> = {
   'src/core/onnx': ['src/core/graph', 'src/core/ops', 'src/core/shape'],
   'src/core/weights': ['src/core/graph', 'src/core/ops', 'src/core/shape'],
   'src/core/run': ['src/core/onnx', 'src/core/graph', 'src/core/shape'],
-  'src/protocol.ts': ['src/core/graph', 'src/core/run', 'src/webviewStrings.ts'],
+  'src/protocol.ts': ['src/core/graph', 'src/core/run', 'src/webviewStrings.ts', 'src/protocolPrimitives.ts'],
+  // The protocol's wire primitives (Bytes encoding, validator building blocks).
+  'src/protocolPrimitives.ts': [],
   // The webviews' UI strings (English source texts), translated by the host.
   'src/webviewStrings.ts': [],
   'src/cli': core,
@@ -65,7 +67,10 @@ function imports(text: string): string[] {
 
 test('every source file belongs to a unit of the layer rules', () => {
   const src = files(join(root, 'src')).map((f) => relative(root, f));
-  assert.deepEqual(src.filter((f) => !unitOf(f)), []);
+  assert.deepEqual(
+    src.filter((f) => !unitOf(f)),
+    [],
+  );
 });
 
 for (const [unit, ok] of Object.entries(allowed)) {
@@ -103,12 +108,17 @@ test('the engine service folder never imports vscode, not even as a type', () =>
 
 test('the host folder holds only files that use VS Code (the rest belongs to the service)', () => {
   const plain = files(join(root, 'src/extension/host')).filter((f) => !imports(readFileSync(f, 'utf8')).includes('vscode'));
-  assert.deepEqual(plain.map((f) => relative(root, f)), []);
+  assert.deepEqual(
+    plain.map((f) => relative(root, f)),
+    [],
+  );
 });
 
 /** Value imports of a file (not `import type`/`export type`, not imports whose every name is `type X`), resolved to files. */
 function valueImports(file: string): string[] {
-  const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const code = readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '');
   const out: string[] = [];
   for (const m of code.matchAll(/^(import|export)\s+(type\s+)?([^'";]*?)\s*from\s+'(\.[^']+)'/gm)) {
     if (m[2]) continue;
@@ -155,6 +165,10 @@ test('no file in src/ is over 600 lines', () => {
 test('graph never reads the op registry: nodes carry their role, ops is imported for types only', () => {
   for (const file of files(join(root, 'src/core/graph'))) {
     const reached = valueImports(file).filter((f) => relative(root, f).startsWith('src/core/ops/'));
-    assert.deepEqual(reached.map((f) => relative(root, f)), [], `${relative(root, file)} reads the op registry`);
+    assert.deepEqual(
+      reached.map((f) => relative(root, f)),
+      [],
+      `${relative(root, file)} reads the op registry`,
+    );
   }
 });

@@ -8,7 +8,13 @@ import { countCrossings } from '../../src/core/graph/layout/countCrossings';
 import type { LayoutGraph, LayoutResult } from '../../src/core/graph/layout/layoutTypes';
 
 function graphOf(n: number, edges: [number, number][], width = (i: number) => 60 + (i % 3) * 20): LayoutGraph {
-  return { nodeCount: n, widths: Array.from({ length: n }, (_, i) => width(i)), heights: Array.from({ length: n }, () => 30), sources: edges.map((e) => e[0]), targets: edges.map((e) => e[1]) };
+  return {
+    nodeCount: n,
+    widths: Array.from({ length: n }, (_, i) => width(i)),
+    heights: Array.from({ length: n }, () => 30),
+    sources: edges.map((e) => e[0]),
+    targets: edges.map((e) => e[1]),
+  };
 }
 
 /** Boxes of one rank never overlap, and forward edges run from a higher to a lower rank (downwards). */
@@ -44,8 +50,12 @@ function checkStructure(g: LayoutGraph, r: LayoutResult, acyclic: boolean): void
     }
     // the polyline starts on the source box's border and ends on the target box's border (bottom / top for forward edges)
     const [from, to] = acyclic || r.rank[s]! < r.rank[t]! ? [s, t] : [t, s];
-    const [p0x, p0y, p1x, p1y] = from === s ? [pts[0]!, pts[1]!, pts[pts.length - 2]!, pts[pts.length - 1]!] : [pts[pts.length - 2]!, pts[pts.length - 1]!, pts[0]!, pts[1]!];
-    assert.ok(Math.abs(p0x - r.x[from]!) <= g.widths[from]! / 2 && Math.abs(p0y - (r.y[from]! + g.heights[from]! / 2)) < 1e-6, `edge ${e} leaves the bottom border`);
+    const [p0x, p0y, p1x, p1y] =
+      from === s ? [pts[0]!, pts[1]!, pts[pts.length - 2]!, pts[pts.length - 1]!] : [pts[pts.length - 2]!, pts[pts.length - 1]!, pts[0]!, pts[1]!];
+    assert.ok(
+      Math.abs(p0x - r.x[from]!) <= g.widths[from]! / 2 && Math.abs(p0y - (r.y[from]! + g.heights[from]! / 2)) < 1e-6,
+      `edge ${e} leaves the bottom border`,
+    );
     assert.ok(Math.abs(p1x - r.x[to]!) <= g.widths[to]! / 2 && Math.abs(p1y - (r.y[to]! - g.heights[to]! / 2)) < 1e-6, `edge ${e} enters the top border`);
   }
   for (let v = 0; v < g.nodeCount; v++) {
@@ -53,9 +63,7 @@ function checkStructure(g: LayoutGraph, r: LayoutResult, acyclic: boolean): void
   }
 }
 
-const dagArb = fc.integer({ min: 1, max: 40 }).chain((n) =>
-  fc.tuple(fc.constant(n), fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1)), { maxLength: 3 * n })),
-);
+const dagArb = fc.integer({ min: 1, max: 40 }).chain((n) => fc.tuple(fc.constant(n), fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1)), { maxLength: 3 * n })));
 
 test('random DAGs: structure holds in both modes', () => {
   fc.assert(
@@ -76,7 +84,13 @@ test('graphs with cycles and self loops still lay out without overlaps', () => {
     }),
     { numRuns: 200 },
   );
-  const r = layeredLayout(graphOf(3, [[0, 1], [1, 2], [2, 0]]));
+  const r = layeredLayout(
+    graphOf(3, [
+      [0, 1],
+      [1, 2],
+      [2, 0],
+    ]),
+  );
   assert.deepEqual(Array.from(r.rank), [0, 1, 2]);
   // the back edge is drawn from node 2 up to node 0
   const back = r.edgePoints[2]!;
@@ -89,7 +103,10 @@ test('deterministic: same input, same output', () => {
   const b = layeredLayout(g);
   assert.deepEqual(Array.from(a.x), Array.from(b.x));
   assert.deepEqual(Array.from(a.y), Array.from(b.y));
-  assert.deepEqual(a.edgePoints.map((p) => Array.from(p)), b.edgePoints.map((p) => Array.from(p)));
+  assert.deepEqual(
+    a.edgePoints.map((p) => Array.from(p)),
+    b.edgePoints.map((p) => Array.from(p)),
+  );
 });
 
 test('a 30k-node chain does not overflow the stack and stays one column wide', () => {
@@ -127,7 +144,16 @@ test('fast mode is chosen for large graphs and keeps the structure', () => {
 
 test('long edges bend around boxes through their dummy nodes', () => {
   // 0 → 1 → 2 → 3 and a skip 0 → 3: the skip must not pass through the centres of 1 and 2
-  const g = graphOf(4, [[0, 1], [1, 2], [2, 3], [0, 3]], () => 80);
+  const g = graphOf(
+    4,
+    [
+      [0, 1],
+      [1, 2],
+      [2, 3],
+      [0, 3],
+    ],
+    () => 80,
+  );
   const r = layeredLayout(g);
   const skip = r.edgePoints[3]!;
   assert.equal(skip.length, 8);
@@ -140,8 +166,7 @@ test('countCrossings matches brute force', () => {
       const upper = Int32Array.from(segs.map((s) => s[0]));
       const lower = Int32Array.from(segs.map((s) => s[1]));
       let brute = 0;
-      for (let i = 0; i < segs.length; i++)
-        for (let j = i + 1; j < segs.length; j++) if ((upper[i]! - upper[j]!) * (lower[i]! - lower[j]!) < 0) brute++;
+      for (let i = 0; i < segs.length; i++) for (let j = i + 1; j < segs.length; j++) if ((upper[i]! - upper[j]!) * (lower[i]! - lower[j]!) < 0) brute++;
       assert.equal(countCrossings(upper, lower, 10), brute);
     }),
   );
@@ -172,7 +197,10 @@ test('a layout packed for the worker transfer unpacks to the same result', async
   assert.equal(transferList(packed).length, 5);
   const back = unpackLayout(structuredClone(packed));
   assert.deepEqual(Array.from(back.x), Array.from(r.x));
-  assert.deepEqual(back.edgePoints.map((p) => Array.from(p)), r.edgePoints.map((p) => Array.from(p)));
+  assert.deepEqual(
+    back.edgePoints.map((p) => Array.from(p)),
+    r.edgePoints.map((p) => Array.from(p)),
+  );
   assert.equal(back.crossings, r.crossings);
 });
 

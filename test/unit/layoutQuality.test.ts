@@ -66,7 +66,12 @@ function hitsBox(s: Segments, i: number, x0: number, y0: number, x1: number, y1:
   let hi = 1;
   const dx = s.bx[i]! - s.ax[i]!;
   const dy = s.by[i]! - s.ay[i]!;
-  const sides: [number, number][] = [[-dx, s.ax[i]! - x0], [dx, x1 - s.ax[i]!], [-dy, s.ay[i]! - y0], [dy, y1 - s.ay[i]!]];
+  const sides: [number, number][] = [
+    [-dx, s.ax[i]! - x0],
+    [dx, x1 - s.ax[i]!],
+    [-dy, s.ay[i]! - y0],
+    [dy, y1 - s.ay[i]!],
+  ];
   for (const [p, q] of sides) {
     if (p === 0) {
       if (q <= 0) return false;
@@ -132,10 +137,10 @@ function figures(g: LayoutGraph, r: LayoutResult): Figures {
 const NETRON: Record<string, { straight: number; dx: number }> = {
   resnet_1k: { straight: 0.62, dx: 7020 },
   unet_1k: { straight: 0.98, dx: 427 },
-  transformer_1k: { straight: 0.40, dx: 31040 },
+  transformer_1k: { straight: 0.4, dx: 31040 },
   resnet_3k: { straight: 0.62, dx: 21260 },
   unet_3k: { straight: 0.99, dx: 427 },
-  transformer_3k: { straight: 0.40, dx: 93540 },
+  transformer_3k: { straight: 0.4, dx: 93540 },
 };
 
 for (const size of [1000, 3000]) {
@@ -161,7 +166,13 @@ test('the metrics see what they should: a crossing, an edge through a box, a str
   // 0 → 3 and 1 → 2 cross; 4 → 6 passes through 5
   const g: LayoutGraph = { nodeCount: 7, widths: new Float64Array(7).fill(W), heights: new Float64Array(7).fill(H), sources: [0, 1, 4], targets: [3, 2, 6] };
   const r: LayoutResult = {
-    mode: 'full', x: Float64Array.of(50, 250, 50, 250, 500, 500, 500), y: Float64Array.of(20, 20, 120, 120, 20, 120, 220), rank: new Int32Array(7), width: 600, height: 240, crossings: 0,
+    mode: 'full',
+    x: Float64Array.of(50, 250, 50, 250, 500, 500, 500),
+    y: Float64Array.of(20, 20, 120, 120, 20, 120, 220),
+    rank: new Int32Array(7),
+    width: 600,
+    height: 240,
+    crossings: 0,
     edgePoints: [Float64Array.of(50, 40, 250, 100), Float64Array.of(250, 40, 50, 100), Float64Array.of(500, 40, 500, 200)],
   };
   assert.deepEqual(figures(g, r), { crossings: 1, throughBox: 1, straight: 1 / 3, dx: 400 });

@@ -20,7 +20,11 @@ import type { ModelGraph } from '../../src/core/graph/modelGraph';
 
 before(initTestParser);
 
-const payloadOf = (g: ModelGraph): GraphPayload => graphPayload(g, analyzeFusion(g).points.map((p) => fusionPayload(g, p)));
+const payloadOf = (g: ModelGraph): GraphPayload =>
+  graphPayload(
+    g,
+    analyzeFusion(g).points.map((p) => fusionPayload(g, p)),
+  );
 
 // A ResNet-50 written the usual way: Bottleneck blocks made by _make_layer, the first of each stage with a projection shortcut.
 const RESNET50 = `
@@ -91,9 +95,15 @@ def resnet50():
 test('ResNet-50: each stage opens with its identical bottlenecks folded into one "Bottleneck ×N" box; a click unfolds them', () => {
   const p = payloadOf(graphOf(runModelSrc(RESNET50, 'resnet50()', ['1x3x64x64'])));
   const { runs } = repeatedBlocks(p);
-  assert.deepEqual(runs.map((r) => [r.key, r.label]), [
-    ['layer1.1×2', 'Bottleneck ×2'], ['layer2.1×3', 'Bottleneck ×3'], ['layer3.1×5', 'Bottleneck ×5'], ['layer4.1×2', 'Bottleneck ×2'],
-  ]);
+  assert.deepEqual(
+    runs.map((r) => [r.key, r.label]),
+    [
+      ['layer1.1×2', 'Bottleneck ×2'],
+      ['layer2.1×3', 'Bottleneck ×3'],
+      ['layer3.1×5', 'Bottleneck ×5'],
+      ['layer4.1×2', 'Bottleneck ×2'],
+    ],
+  );
   assert.equal(runs[2]!.shapeIn, runs[2]!.shapeOut);
   assert.match(runs[2]!.shapeIn, /^\[1, 1024, 4, 4\]$/);
   // the residual add of every bottleneck is a fusion point: the fold keeps one badge for them
@@ -102,7 +112,15 @@ test('ResNet-50: each stage opens with its identical bottlenecks folded into one
   const expanded = defaultExpanded(p, 400);
   const v = visibleGraph(p, expanded);
   const folds = v.items.filter((it) => it.repeat);
-  assert.deepEqual(folds.map((f) => [f.label, f.repeat]), [['Bottleneck ×2', 2], ['Bottleneck ×3', 3], ['Bottleneck ×5', 5], ['Bottleneck ×2', 2]]);
+  assert.deepEqual(
+    folds.map((f) => [f.label, f.repeat]),
+    [
+      ['Bottleneck ×2', 2],
+      ['Bottleneck ×3', 3],
+      ['Bottleneck ×5', 5],
+      ['Bottleneck ×2', 2],
+    ],
+  );
   for (const f of folds) assert.notEqual(f.fusion, null, `${f.label} is marked as holding fusion points`);
   // nothing of a folded block is drawn on its own; the first block of each stage is
   assert.ok(!v.items.some((it) => it.kind === 'node' && /^layer\d\.[1-9]/.test(it.scope)));
@@ -116,7 +134,11 @@ test('ResNet-50: each stage opens with its identical bottlenecks folded into one
   assert.ok(next.has('layer3.1×5') && next.has('layer3.1') && next.has('layer3.5'));
   const open = visibleGraph(p, next);
   assert.ok(!open.items.some((it) => it.scope === 'layer3.1×5'));
-  for (let k = 1; k <= 5; k++) assert.ok(open.items.some((it) => it.kind === 'node' && it.scope === `layer3.${k}`), `layer3.${k} is drawn`);
+  for (let k = 1; k <= 5; k++)
+    assert.ok(
+      open.items.some((it) => it.kind === 'node' && it.scope === `layer3.${k}`),
+      `layer3.${k} is drawn`,
+    );
   const frames = scopeFrames(open, layeredLayout(toLayoutGraph(open)), next);
   const runFrame = frames.find((f) => f.scope === 'layer3.1×5');
   assert.equal(runFrame?.label, 'Bottleneck ×5');
@@ -131,7 +153,10 @@ test('ResNet-50: each stage opens with its identical bottlenecks folded into one
   assert.ok(searchItems(p, v, 'layer3.4.conv2').includes(foldIndex));
   const inner = p.nodes.findIndex((nd) => nd.modulePath === 'layer3.4.conv2');
   assert.equal(v.itemOfNode[inner], foldIndex);
-  assert.equal(open.itemOfNode[inner], open.items.findIndex((it) => it.kind === 'node' && it.node === inner));
+  assert.equal(
+    open.itemOfNode[inner],
+    open.items.findIndex((it) => it.kind === 'node' && it.node === inner),
+  );
   // searching for a node inside a folded block reveals the run first
   assert.deepEqual(scopesToReveal('layer3.4', expanded, v.repeats), expanded.has('layer3') ? ['layer3.1×5', 'layer3.4'] : ['layer3', 'layer3.1×5', 'layer3.4']);
 });
@@ -160,7 +185,21 @@ test('a timm-style ViT with 12 blocks opens as one "Block ×12" box with the sha
 });
 
 function node(id: string, op: string, scope: string, shape = '[1, 8]'): PayloadNode {
-  return { id, kind: 'op', op, label: op, modulePath: null, scope, outputs: [{ symbolic: shape, concrete: shape }], params: 0, flops: 0, file: null, line: null, fusion: null, detail: '' };
+  return {
+    id,
+    kind: 'op',
+    op,
+    label: op,
+    modulePath: null,
+    scope,
+    outputs: [{ symbolic: shape, concrete: shape }],
+    params: 0,
+    flops: 0,
+    file: null,
+    line: null,
+    fusion: null,
+    detail: '',
+  };
 }
 
 /** A chain of blocks with ONNX-style scopes (no module types): `enc.layers.k` = MatMul → Add(residual) . */
@@ -173,32 +212,54 @@ function onnxLike(blocks: number, odd = -1): GraphPayload {
     const mm = node(`mm${k}`, k === odd ? 'Conv' : 'MatMul', s);
     const add = node(`add${k}`, 'Add', s);
     nodes.push(mm, add);
-    edges.push({ source: prev, target: mm.id, value: prev, shape: null }, { source: mm.id, target: add.id, value: mm.id, shape: null }, { source: prev, target: add.id, value: prev, shape: null });
+    edges.push(
+      { source: prev, target: mm.id, value: prev, shape: null },
+      { source: mm.id, target: add.id, value: mm.id, shape: null },
+      { source: prev, target: add.id, value: prev, shape: null },
+    );
     prev = add.id;
   }
   nodes.push(node('out', 'output', ''));
   edges.push({ source: prev, target: 'out', value: prev, shape: null });
-  const scopes = [{ path: 'enc', type: '', parent: '', nodeCount: 2 * blocks }, { path: 'enc.layers', type: '', parent: 'enc', nodeCount: 2 * blocks }];
+  const scopes = [
+    { path: 'enc', type: '', parent: '', nodeCount: 2 * blocks },
+    { path: 'enc.layers', type: '', parent: 'enc', nodeCount: 2 * blocks },
+  ];
   for (let k = 0; k < blocks; k++) scopes.push({ path: `enc.layers.${k}`, type: '', parent: 'enc.layers', nodeCount: 2 });
   return { key: 'k', title: 't', file: 'f', paramsTotal: 0, flopsTotal: 0, stale: false, nodes, edges, scopes, fusions: [] };
 }
 
 test('ONNX-style scopes without module types fold by structure; a block built differently breaks the run', () => {
   const p = onnxLike(6);
-  assert.deepEqual(repeatedBlocks(p).runs.map((r) => [r.key, r.label]), [['enc.layers.0×6', 'enc.layers.0…5 ×6']]);
+  assert.deepEqual(
+    repeatedBlocks(p).runs.map((r) => [r.key, r.label]),
+    [['enc.layers.0×6', 'enc.layers.0…5 ×6']],
+  );
   // block 3 differs: runs 0–2 and 4–5 remain
-  assert.deepEqual(repeatedBlocks(onnxLike(6, 3)).runs.map((r) => r.key), ['enc.layers.0×3', 'enc.layers.4×2']);
+  assert.deepEqual(
+    repeatedBlocks(onnxLike(6, 3)).runs.map((r) => r.key),
+    ['enc.layers.0×3', 'enc.layers.4×2'],
+  );
   // the fold box takes the edges of its blocks: input → fold → output
   const v = visibleGraph(p, new Set(['enc', 'enc.layers']));
   assert.equal(v.items.length, 3);
-  assert.deepEqual(v.edges.map((e) => [e.source, e.target]), [[0, 1], [1, 2]]);
+  assert.deepEqual(
+    v.edges.map((e) => [e.source, e.target]),
+    [
+      [0, 1],
+      [1, 2],
+    ],
+  );
 });
 
 test('a decoded .onnx ViT (module paths in node names, no module types) folds its encoder blocks', () => {
   const d = decodeOnnx(readFileSync(join(__dirname, '..', 'fixtures', 'onnx', 'vit_tiny.onnx')), 'vit_tiny.onnx');
   const p = graphPayload(d.graph);
   // the exporter aliases shared LayerNorm parameters through Identity nodes, more for the second block: still the same block
-  assert.deepEqual(repeatedBlocks(p).runs.map((r) => [r.label, r.shapeIn, r.shapeOut]), [['blocks.0…1 ×2', '[2, 17, 32]', '[2, 17, 32]']]);
+  assert.deepEqual(
+    repeatedBlocks(p).runs.map((r) => [r.label, r.shapeIn, r.shapeOut]),
+    [['blocks.0…1 ×2', '[2, 17, 32]', '[2, 17, 32]']],
+  );
   const v = visibleGraph(p, defaultExpanded(p, 400));
   assert.equal(v.items.filter((it) => it.repeat === 2).length, 1);
 });

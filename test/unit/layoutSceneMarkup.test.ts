@@ -9,12 +9,31 @@ import { makeScene, sceneBounds } from '../../webview/graphView/scene';
 import { edgePathData, nodesMarkup, sceneSvgDocument } from '../../webview/graphView/sceneMarkup';
 
 function node(id: string, label: string, scope: string, fusion: number | null = null): PayloadNode {
-  return { id, kind: 'op', op: `torch.${label}`, label, modulePath: null, scope, outputs: [{ symbolic: '[B, 8, H, W]', concrete: '[1, 8, 4, 4]' }], params: 0, flops: 0, file: '/m.py', line: 3, fusion, detail: '' };
+  return {
+    id,
+    kind: 'op',
+    op: `torch.${label}`,
+    label,
+    modulePath: null,
+    scope,
+    outputs: [{ symbolic: '[B, 8, H, W]', concrete: '[1, 8, 4, 4]' }],
+    params: 0,
+    flops: 0,
+    file: '/m.py',
+    line: 3,
+    fusion,
+    detail: '',
+  };
 }
 
 const hostile = '<img src=x onerror=alert(1)>"&';
 const payload: GraphPayload = {
-  key: 'k', title: 't', file: '/m.py', paramsTotal: 0, flopsTotal: 0, stale: false,
+  key: 'k',
+  title: 't',
+  file: '/m.py',
+  paramsTotal: 0,
+  flopsTotal: 0,
+  stale: false,
   nodes: [node('a', 'conv', 'enc'), node('b', hostile, 'enc'), node('c', 'cat', '', 0)],
   edges: [
     { source: 'a', target: 'b', value: 'v1', shape: { symbolic: '[B, 8, H, W]', concrete: '[1, 8, 4, 4]' } },

@@ -7,12 +7,31 @@ import { layeredLayout } from '../../src/core/graph/layout/layeredLayout';
 import type { GraphPayload, PayloadNode } from '../../src/protocol';
 
 function n(id: string, scope: string, fusion: number | null = null): PayloadNode {
-  return { id, kind: 'op', op: 'nn.Conv2d', label: id, modulePath: null, scope, outputs: [{ symbolic: '[B, 8]', concrete: '[1, 8]' }], params: 0, flops: 0, file: null, line: null, fusion, detail: '' };
+  return {
+    id,
+    kind: 'op',
+    op: 'nn.Conv2d',
+    label: id,
+    modulePath: null,
+    scope,
+    outputs: [{ symbolic: '[B, 8]', concrete: '[1, 8]' }],
+    params: 0,
+    flops: 0,
+    file: null,
+    line: null,
+    fusion,
+    detail: '',
+  };
 }
 
 // x → a.0.c1 → a.0.c2 → a.1.c1 → cat(b.m, a.1.c1) → out
 const payload: GraphPayload = {
-  key: 'k', title: 't', file: 'f', paramsTotal: 0, flopsTotal: 0, stale: false,
+  key: 'k',
+  title: 't',
+  file: 'f',
+  paramsTotal: 0,
+  flopsTotal: 0,
+  stale: false,
   nodes: [n('x', ''), n('c1', 'a.0'), n('c2', 'a.0'), n('d1', 'a.1'), n('m', 'b'), n('cat', '', 0)],
   edges: [
     { source: 'x', target: 'c1', value: 'v', shape: null },
@@ -40,16 +59,25 @@ test('everything expanded: one box per node, every edge', () => {
 
 test('collapsed scope: members merge into one box, inner edges vanish, parallel edges merge', () => {
   const v = visibleGraph(payload, new Set(['b']));
-  assert.deepEqual(v.items.map((i) => i.id), ['x', 'scope:a', 'm', 'cat']);
+  assert.deepEqual(
+    v.items.map((i) => i.id),
+    ['x', 'scope:a', 'm', 'cat'],
+  );
   assert.equal(v.items[1]!.label, 'a · Sequential');
   assert.equal(v.items[1]!.sublabel, '3 ops');
-  assert.deepEqual(v.edges.map((e) => `${v.items[e.source]!.id}>${v.items[e.target]!.id}:${e.edges.join(',')}`), ['x>scope:a:0', 'x>m:3', 'scope:a>cat:4', 'm>cat:5']);
+  assert.deepEqual(
+    v.edges.map((e) => `${v.items[e.source]!.id}>${v.items[e.target]!.id}:${e.edges.join(',')}`),
+    ['x>scope:a:0', 'x>m:3', 'scope:a>cat:4', 'm>cat:5'],
+  );
   // a fusion inside a collapsed group marks the group
   const withFusion = visibleGraph({ ...payload, nodes: payload.nodes.map((p) => (p.id === 'c2' ? { ...p, fusion: 0 } : p)) }, new Set());
   assert.equal(withFusion.items.find((i) => i.id === 'scope:a')!.fusion, 0);
   // an expanded outer scope with a collapsed inner one shows the inner as a box; single-op scopes (a.1, b) never become boxes
   const partly = visibleGraph(payload, new Set(['a']));
-  assert.deepEqual(partly.items.map((i) => i.id), ['x', 'scope:a.0', 'd1', 'm', 'cat']);
+  assert.deepEqual(
+    partly.items.map((i) => i.id),
+    ['x', 'scope:a.0', 'd1', 'm', 'cat'],
+  );
 });
 
 test('default expansion stays within the budget, outer scopes first', () => {
@@ -71,7 +99,10 @@ test('frames enclose the members of expanded scopes', () => {
   const layout = layeredLayout(toLayoutGraph(v));
   const frames = scopeFrames(v, layout, expanded);
   // scopes with one visible member get no frame
-  assert.deepEqual(frames.map((f) => f.scope), ['a', 'a.0']);
+  assert.deepEqual(
+    frames.map((f) => f.scope),
+    ['a', 'a.0'],
+  );
   const a = frames[0]!;
   for (const id of ['c1', 'c2', 'd1']) {
     const i = v.items.findIndex((it) => it.id === id);
@@ -86,19 +117,36 @@ test('a scope that only wraps another is framed once, and nested frames leave ro
   const nested: GraphPayload = {
     ...payload,
     nodes: [n('x', ''), n('c1', 'p.q'), n('c2', 'p.q'), n('c3', 'p')],
-    edges: [{ source: 'x', target: 'c1', value: 'v', shape: null }, { source: 'c1', target: 'c2', value: 'v', shape: null }, { source: 'c2', target: 'c3', value: 'v', shape: null }],
-    scopes: [{ path: 'p', type: 'Up', parent: '', nodeCount: 3 }, { path: 'p.q', type: 'DoubleConv', parent: 'p', nodeCount: 2 }, { path: 'p.q.r', type: 'Sequential', parent: 'p.q', nodeCount: 0 }],
+    edges: [
+      { source: 'x', target: 'c1', value: 'v', shape: null },
+      { source: 'c1', target: 'c2', value: 'v', shape: null },
+      { source: 'c2', target: 'c3', value: 'v', shape: null },
+    ],
+    scopes: [
+      { path: 'p', type: 'Up', parent: '', nodeCount: 3 },
+      { path: 'p.q', type: 'DoubleConv', parent: 'p', nodeCount: 2 },
+      { path: 'p.q.r', type: 'Sequential', parent: 'p.q', nodeCount: 0 },
+    ],
   };
   const expanded = new Set(['p', 'p.q']);
   const v = visibleGraph(nested, expanded);
   const layout = layeredLayout(toLayoutGraph(v));
   const frames = scopeFrames(v, layout, expanded);
-  assert.deepEqual(frames.map((f) => [f.scope, f.depth]), [['p', 0], ['p.q', 1]]);
+  assert.deepEqual(
+    frames.map((f) => [f.scope, f.depth]),
+    [
+      ['p', 0],
+      ['p.q', 1],
+    ],
+  );
   assert.ok(frames[1]!.y - frames[0]!.y >= 14, 'the outer title sits above the inner one');
   // without c3, p frames exactly what p.q frames: only p is drawn
   const only = { ...nested, nodes: nested.nodes.slice(0, 3), edges: nested.edges.slice(0, 2) };
   const v2 = visibleGraph(only, expanded);
-  assert.deepEqual(scopeFrames(v2, layeredLayout(toLayoutGraph(v2)), expanded).map((f) => f.scope), ['p']);
+  assert.deepEqual(
+    scopeFrames(v2, layeredLayout(toLayoutGraph(v2)), expanded).map((f) => f.scope),
+    ['p'],
+  );
 });
 
 test('ONNX Constant nodes without inputs fold into their users', () => {

@@ -44,7 +44,10 @@ test('decodes a hand-built model with inferred intermediate shapes', () => {
   const d = decodeOnnx(smallModel(), 'small.onnx');
   assert.equal(d.opset, 17);
   assert.equal(d.graph.nodes.length, 6);
-  assert.deepEqual(d.graph.nodes.map((n) => n.op), ['onnx.Conv', 'onnx.Relu', 'onnx.MaxPool', 'onnx.Reshape', 'onnx.com.example.FancyCustomOp', 'onnx.Gemm']);
+  assert.deepEqual(
+    d.graph.nodes.map((n) => n.op),
+    ['onnx.Conv', 'onnx.Relu', 'onnx.MaxPool', 'onnx.Reshape', 'onnx.com.example.FancyCustomOp', 'onnx.Gemm'],
+  );
   const shape = (id: string) => formatShapeConcrete(d.graph.values.get(id)!.shape!);
   assert.equal(shape('c'), '[2, 4, 8, 8]');
   assert.equal(shape('p'), '[2, 4, 4, 4]');
@@ -63,8 +66,19 @@ test('decodes a hand-built model with inferred intermediate shapes', () => {
 });
 
 test('external data is reported as a diagnostic, not loaded', () => {
-  const ext = { name: 'big', dims: [1000, 1000], dataType: 1, dataLocation: 1, externalData: [{ key: 'location', value: 'weights.bin' }, { key: 'offset', value: '4096' }] };
-  const bytes = modelProtoType().encode({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], graph: { name: 'g', initializer: [ext], node: [], input: [], output: [] } }).finish();
+  const ext = {
+    name: 'big',
+    dims: [1000, 1000],
+    dataType: 1,
+    dataLocation: 1,
+    externalData: [
+      { key: 'location', value: 'weights.bin' },
+      { key: 'offset', value: '4096' },
+    ],
+  };
+  const bytes = modelProtoType()
+    .encode({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], graph: { name: 'g', initializer: [ext], node: [], input: [], output: [] } })
+    .finish();
   const d = decodeOnnx(bytes);
   assert.equal(d.initializers.get('big')!.data, null);
   assert.equal(d.initializers.get('big')!.external!.offset, 4096);
@@ -94,7 +108,7 @@ test('truncated files give an OnnxFormatError at every cut point', () => {
 test('bit-flipped files either decode or give an OnnxFormatError, never another exception', () => {
   const bytes = smallModel();
   let seed = 12345;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   let errors = 0;
   for (let trial = 0; trial < 500; trial++) {
     const copy = new Uint8Array(bytes);
@@ -117,11 +131,21 @@ test('oversized files are refused before decoding', () => {
 
 test('lying sizes: raw_data shorter than the dims, huge dims, huge length prefix', () => {
   const lying = { name: 'w', dims: [1000, 1000], dataType: 1, rawData: new Uint8Array(16) };
-  const a = modelProtoType().encode({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], graph: { name: 'g', initializer: [lying] } }).finish();
-  assert.throws(() => decodeOnnx(a), (e: unknown) => e instanceof OnnxFormatError && /raw_data has 16 bytes/.test(e.message));
+  const a = modelProtoType()
+    .encode({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], graph: { name: 'g', initializer: [lying] } })
+    .finish();
+  assert.throws(
+    () => decodeOnnx(a),
+    (e: unknown) => e instanceof OnnxFormatError && /raw_data has 16 bytes/.test(e.message),
+  );
   const huge = { name: 'w', dims: [1 << 30, 1 << 30, 1 << 30], dataType: 1 };
-  const b = modelProtoType().encode({ irVersion: 8, graph: { name: 'g', initializer: [huge] } }).finish();
-  assert.throws(() => decodeOnnx(b), (e: unknown) => e instanceof OnnxFormatError && /too large/.test(e.message));
+  const b = modelProtoType()
+    .encode({ irVersion: 8, graph: { name: 'g', initializer: [huge] } })
+    .finish();
+  assert.throws(
+    () => decodeOnnx(b),
+    (e: unknown) => e instanceof OnnxFormatError && /too large/.test(e.message),
+  );
   // Field 7 (graph), wire type 2, with a length prefix of ~2 GB and 3 bytes of payload.
   const c = new Uint8Array([0x3a, 0xff, 0xff, 0xff, 0xff, 0x07, 1, 2, 3]);
   assert.throws(() => decodeOnnx(c), OnnxFormatError);
@@ -140,7 +164,7 @@ test('a real exported model: every truncation and random bit flips end in a deco
     }
   }
   let seed = 7;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   let failures = 0;
   for (let trial = 0; trial < 300; trial++) {
     const copy = new Uint8Array(bytes);

@@ -13,14 +13,23 @@ import { createOrtRunner } from '../../src/core/run/ortRunner';
 // Test-only ops (unique keys): a module with a weight, and a scaled add function.
 registerOps([
   {
-    kind: 'module', type: 'TestScale', family: 'test', ctor: [], forward: [{ name: 'input' }],
-    tensors: () => [], infer: () => ({ kind: 'none' }), flops: () => 0,
+    kind: 'module',
+    type: 'TestScale',
+    family: 'test',
+    ctor: [],
+    forward: [{ name: 'input' }],
+    tensors: () => [],
+    infer: () => ({ kind: 'none' }),
+    flops: () => 0,
     onnx: (ctx) => {
       ctx.node('Mul', [ctx.inputs[0]!, ctx.param('weight')!], {}, ctx.outputs);
     },
   },
   {
-    kind: 'function', name: 'test.addScaled', family: 'test', signature: [{ name: 'a' }, { name: 'b' }, { name: 'alpha' }],
+    kind: 'function',
+    name: 'test.addScaled',
+    family: 'test',
+    signature: [{ name: 'a' }, { name: 'b' }, { name: 'alpha' }],
     infer: () => ({ kind: 'none' }),
     onnx: (ctx) => {
       const scaled = ctx.node('Mul', [ctx.tensorArg('b')!, ctx.operand('alpha', 'float32')])[0]!;
@@ -32,9 +41,28 @@ registerOps([
 ]);
 
 const shape = (...d: number[]) => d.map(dim);
-const val = (id: string, source: GraphValue['source'], producer: string | null, name?: string): GraphValue => ({ id, shape: shape(2, 3), dtype: 'float32', source, producer, ...(name ? { name } : {}) });
+const val = (id: string, source: GraphValue['source'], producer: string | null, name?: string): GraphValue => ({
+  id,
+  shape: shape(2, 3),
+  dtype: 'float32',
+  source,
+  producer,
+  ...(name ? { name } : {}),
+});
 const node = (id: string, op: string, inputs: string[], outputs: string[], args: GraphNode['args'], modulePath: string | null = null): GraphNode => ({
-  id, op, role: roleOfKey(op), modulePath, scope: '', attrs: {}, args, inputs, outputs, params: 0, flops: 0, range: null, callPath: [],
+  id,
+  op,
+  role: roleOfKey(op),
+  modulePath,
+  scope: '',
+  attrs: {},
+  args,
+  inputs,
+  outputs,
+  params: 0,
+  flops: 0,
+  range: null,
+  callPath: [],
 });
 
 function graph(ops: GraphNode[]): ModelGraph {
@@ -45,18 +73,31 @@ function graph(ops: GraphNode[]): ModelGraph {
     ['v2', val('v2', 'node', 'n1')],
   ]);
   return {
-    expr: 'M()', className: 'M', file: 'm.py', inputs: [{ name: 'x', shape: shape(2, 3), dtype: 'float32', value: 'x' }], inputKind: 'args',
-    outputs: ['v2'], outputKind: 'tensor', values, nodes: ops, modules: [], lines: [], diagnostics: [],
+    expr: 'M()',
+    className: 'M',
+    file: 'm.py',
+    inputs: [{ name: 'x', shape: shape(2, 3), dtype: 'float32', value: 'x' }],
+    inputKind: 'args',
+    outputs: ['v2'],
+    outputKind: 'tensor',
+    values,
+    nodes: ops,
+    modules: [],
+    lines: [],
+    diagnostics: [],
     stateDict: [{ name: 'scale.weight', shape: [2, 3], dtype: 'float32', role: 'param', modulePath: 'scale', moduleType: 'TestScale', init: { kind: 'ones' } }],
-    paramsTotal: 6, flopsTotal: 0, classRange: null,
+    paramsTotal: 6,
+    flopsTotal: 0,
+    classRange: null,
   };
 }
 
 const weights = new Map([['scale.weight', new Float32Array([1, 2, 3, -1, -2, -3])]]);
-const good = () => graph([
-  node('n0', 'nn.TestScale', ['x'], ['v1'], { input: { tensor: 'x' } }, 'scale'),
-  node('n1', 'test.addScaled', ['v1', 'x'], ['v2'], { a: { tensor: 'v1' }, b: { tensor: 'x' }, alpha: 0.5 }),
-]);
+const good = () =>
+  graph([
+    node('n0', 'nn.TestScale', ['x'], ['v1'], { input: { tensor: 'x' } }, 'scale'),
+    node('n1', 'test.addScaled', ['v1', 'x'], ['v2'], { a: { tensor: 'v1' }, b: { tensor: 'x' }, alpha: 0.5 }),
+  ]);
 
 test('exports a graph whose lowerings come from registry entries, and it runs', async () => {
   const m = exportOnnx(good(), { weights, extraOutputs: ['v1'] });
@@ -66,7 +107,10 @@ test('exports a graph whose lowerings come from registry entries, and it runs', 
   const d = decodeOnnx(m.bytes);
   assert.equal(d.opset, 17);
   // The output is written under its name directly; the extra output (an intermediate) gets an Identity.
-  assert.deepEqual(d.graph.nodes.map((n) => n.op), ['onnx.Mul', 'onnx.Mul', 'onnx.Add', 'onnx.Softmax', 'onnx.Identity']);
+  assert.deepEqual(
+    d.graph.nodes.map((n) => n.op),
+    ['onnx.Mul', 'onnx.Mul', 'onnx.Add', 'onnx.Softmax', 'onnx.Identity'],
+  );
   assert.deepEqual(d.graph.outputs, ['output.0', 'value.v1']);
   assert.deepEqual(Array.from(d.initializers.get('scale.weight')!.data as Float32Array), [1, 2, 3, -1, -2, -3]);
 
@@ -87,7 +131,10 @@ test('exports a graph whose lowerings come from registry entries, and it runs', 
 
 test('refuses ops without a lowering, naming them', () => {
   const g = graph([node('n0', 'test.noLowering', ['x'], ['v1'], {}), node('n1', 'torch.mysteryOp', ['v1'], ['v2'], {})]);
-  assert.throws(() => exportOnnx(g, { weights }), (e: unknown) => e instanceof OnnxExportError && /test\.noLowering/.test(e.message) && /torch\.mysteryOp/.test(e.message) && e.ops.length === 2);
+  assert.throws(
+    () => exportOnnx(g, { weights }),
+    (e: unknown) => e instanceof OnnxExportError && /test\.noLowering/.test(e.message) && /torch\.mysteryOp/.test(e.message) && e.ops.length === 2,
+  );
 });
 
 test('refuses missing or wrongly sized weights and non-static shapes', () => {

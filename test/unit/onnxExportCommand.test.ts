@@ -32,7 +32,18 @@ test('export argument parsing', () => {
 
 test('CBAM fixture: export with PyTorch weights, run on PyTorch inputs, outputs match', () => {
   const out = join(dir, 'cbam.onnx');
-  const e = cli('export', join(FIX, 'models/attention_gates.py'), '--model', 'CBAM(channels=16)', '--input', '2x16x9x11', '-o', out, '--weights', join(FIX, 'weights/cbam_9x11.safetensors'));
+  const e = cli(
+    'export',
+    join(FIX, 'models/attention_gates.py'),
+    '--model',
+    'CBAM(channels=16)',
+    '--input',
+    '2x16x9x11',
+    '-o',
+    out,
+    '--weights',
+    join(FIX, 'weights/cbam_9x11.safetensors'),
+  );
   assert.equal(e.code, 0, e.err);
   assert.match(e.out, /opset 17/);
   const d = decodeOnnx(new Uint8Array(readFileSync(out)));
@@ -47,7 +58,20 @@ test('CBAM fixture: export with PyTorch weights, run on PyTorch inputs, outputs 
 });
 
 test('the Python model runs directly, and --all-values exposes intermediates', () => {
-  const r = cli('run', join(FIX, 'models/attention_gates.py'), '--model', 'CBAM(channels=16)', '--input', '2x16x9x11', '--weights', join(FIX, 'weights/cbam_9x11.safetensors'), '--inputs', join(FIX, 'io/cbam_9x11.safetensors'), '--layer-stats', '--json');
+  const r = cli(
+    'run',
+    join(FIX, 'models/attention_gates.py'),
+    '--model',
+    'CBAM(channels=16)',
+    '--input',
+    '2x16x9x11',
+    '--weights',
+    join(FIX, 'weights/cbam_9x11.safetensors'),
+    '--inputs',
+    join(FIX, 'io/cbam_9x11.safetensors'),
+    '--layer-stats',
+    '--json',
+  );
   assert.equal(r.code, 0, r.err);
   const j = JSON.parse(r.out);
   assert.deepEqual(j.models[0].outputs[0].shape, [2, 16, 9, 11]);
@@ -69,7 +93,20 @@ test('a model that does not interpret is refused with its diagnostic', () => {
 });
 
 test('a Python model and an .onnx file run on the same inputs and are compared', () => {
-  const r = cli('run', join(FIX, 'models/attention_gates.py'), '--model', 'CBAM(channels=16)', '--input', '2x16x9x11', '--weights', join(FIX, 'weights/cbam_9x11.safetensors'), join(FIX, 'onnx/cbam_9x11.onnx'), '--seed', '4', '--json');
+  const r = cli(
+    'run',
+    join(FIX, 'models/attention_gates.py'),
+    '--model',
+    'CBAM(channels=16)',
+    '--input',
+    '2x16x9x11',
+    '--weights',
+    join(FIX, 'weights/cbam_9x11.safetensors'),
+    join(FIX, 'onnx/cbam_9x11.onnx'),
+    '--seed',
+    '4',
+    '--json',
+  );
   assert.equal(r.code, 0, r.err);
   const j = JSON.parse(r.out);
   assert.equal(j.models.length, 2);

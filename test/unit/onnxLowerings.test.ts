@@ -23,7 +23,9 @@ function checkModel(bytes: Uint8Array): void {
   if (process.env.FUSION_LENS_ONNX_CHECK !== '1') return;
   const f = join(mkdtempSync(join(tmpdir(), 'fl-lower-')), 'm.onnx');
   writeFileSync(f, bytes);
-  const r = spawnSync('/usr/bin/python3', ['-c', 'import onnx,sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)', f], { encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/python3', ['-c', 'import onnx,sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)', f], {
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stderr);
 }
 
@@ -50,47 +52,145 @@ function close(actual: RunTensor, shape: number[], expected: number[], tol = 1e-
 }
 
 const at = (r: number, c: number): number => xs[r * 4 + c]!;
-const grid = (rows: number, cols: number, f: (r: number, c: number) => number): number[] => Array.from({ length: rows * cols }, (_, k) => f(Math.floor(k / cols), k % cols));
+const grid = (rows: number, cols: number, f: (r: number, c: number) => number): number[] =>
+  Array.from({ length: rows * cols }, (_, k) => f(Math.floor(k / cols), k % cols));
 
 test('flip and roll', async () => {
-  close(await runForward('torch.flip(x0, [1])'), [3, 4], grid(3, 4, (r, c) => at(r, 3 - c)));
-  close(await runForward('torch.roll(x0, 1, 0)'), [3, 4], grid(3, 4, (r, c) => at((r + 2) % 3, c)));
-  close(await runForward('torch.roll(x0, -1, 1)'), [3, 4], grid(3, 4, (r, c) => at(r, (c + 1) % 4)));
-  close(await runForward('torch.roll(x0, 5)'), [3, 4], grid(3, 4, (r, c) => xs[(r * 4 + c - 5 + 12) % 12]!));
+  close(
+    await runForward('torch.flip(x0, [1])'),
+    [3, 4],
+    grid(3, 4, (r, c) => at(r, 3 - c)),
+  );
+  close(
+    await runForward('torch.roll(x0, 1, 0)'),
+    [3, 4],
+    grid(3, 4, (r, c) => at((r + 2) % 3, c)),
+  );
+  close(
+    await runForward('torch.roll(x0, -1, 1)'),
+    [3, 4],
+    grid(3, 4, (r, c) => at(r, (c + 1) % 4)),
+  );
+  close(
+    await runForward('torch.roll(x0, 5)'),
+    [3, 4],
+    grid(3, 4, (r, c) => xs[(r * 4 + c - 5 + 12) % 12]!),
+  );
 });
 
 test('triu, tril, index_select, repeat_interleave, indexing', async () => {
-  close(await runForward('torch.triu(x0, 1)'), [3, 4], grid(3, 4, (r, c) => (c - r >= 1 ? at(r, c) : 0)));
-  close(await runForward('torch.tril(x0)'), [3, 4], grid(3, 4, (r, c) => (c <= r ? at(r, c) : 0)));
-  close(await runForward('x0.repeat_interleave(2, dim=0)'), [6, 4], grid(6, 4, (r, c) => at(Math.floor(r / 2), c)));
+  close(
+    await runForward('torch.triu(x0, 1)'),
+    [3, 4],
+    grid(3, 4, (r, c) => (c - r >= 1 ? at(r, c) : 0)),
+  );
+  close(
+    await runForward('torch.tril(x0)'),
+    [3, 4],
+    grid(3, 4, (r, c) => (c <= r ? at(r, c) : 0)),
+  );
+  close(
+    await runForward('x0.repeat_interleave(2, dim=0)'),
+    [6, 4],
+    grid(6, 4, (r, c) => at(Math.floor(r / 2), c)),
+  );
   close(await runForward('x0[:, 1]'), [3], [at(0, 1), at(1, 1), at(2, 1)]);
-  close(await runForward('x0[None, 2]'), [1, 4], grid(1, 4, (_r, c) => at(2, c)));
+  close(
+    await runForward('x0[None, 2]'),
+    [1, 4],
+    grid(1, 4, (_r, c) => at(2, c)),
+  );
   close(await runForward('x0[..., None]'), [3, 4, 1], xs);
 });
 
 test('activations: glu, logsigmoid, threshold, hardshrink, softshrink, gelu(tanh), hardtanh', async () => {
   const sig = (v: number): number => 1 / (1 + Math.exp(-v));
-  close(await runForward('F.glu(x0, dim=1)'), [3, 2], grid(3, 2, (r, c) => at(r, c) * sig(at(r, c + 2))));
-  close(await runForward('F.logsigmoid(x0)'), [3, 4], xs.map((v) => Math.log(sig(v))));
-  close(await runForward('F.threshold(x0, 1.0, -2.0)'), [3, 4], xs.map((v) => (v > 1 ? v : -2)));
-  close(await runForward('F.hardshrink(x0, 2.0)'), [3, 4], xs.map((v) => (Math.abs(v) > 2 ? v : 0)));
-  close(await runForward('F.softshrink(x0, 2.0)'), [3, 4], xs.map((v) => (v > 2 ? v - 2 : v < -2 ? v + 2 : 0)));
+  close(
+    await runForward('F.glu(x0, dim=1)'),
+    [3, 2],
+    grid(3, 2, (r, c) => at(r, c) * sig(at(r, c + 2))),
+  );
+  close(
+    await runForward('F.logsigmoid(x0)'),
+    [3, 4],
+    xs.map((v) => Math.log(sig(v))),
+  );
+  close(
+    await runForward('F.threshold(x0, 1.0, -2.0)'),
+    [3, 4],
+    xs.map((v) => (v > 1 ? v : -2)),
+  );
+  close(
+    await runForward('F.hardshrink(x0, 2.0)'),
+    [3, 4],
+    xs.map((v) => (Math.abs(v) > 2 ? v : 0)),
+  );
+  close(
+    await runForward('F.softshrink(x0, 2.0)'),
+    [3, 4],
+    xs.map((v) => (v > 2 ? v - 2 : v < -2 ? v + 2 : 0)),
+  );
   const gt = (v: number): number => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3)));
   close(await runForward("F.gelu(x0, approximate='tanh')"), [3, 4], xs.map(gt));
-  close(await runForward('F.hardtanh(x0, -2.0, 3.0)'), [3, 4], xs.map((v) => Math.min(3, Math.max(-2, v))));
-  close(await runForward('F.softplus(x0, beta=2.0, threshold=3.0)'), [3, 4], xs.map((v) => (2 * v > 3 ? v : Math.log1p(Math.exp(2 * v)) / 2)));
+  close(
+    await runForward('F.hardtanh(x0, -2.0, 3.0)'),
+    [3, 4],
+    xs.map((v) => Math.min(3, Math.max(-2, v))),
+  );
+  close(
+    await runForward('F.softplus(x0, beta=2.0, threshold=3.0)'),
+    [3, 4],
+    xs.map((v) => (2 * v > 3 ? v : Math.log1p(Math.exp(2 * v)) / 2)),
+  );
 });
 
 test('arithmetic with promotion, division modes and comparisons', async () => {
-  close(await runForward('x0 // 2'), [3, 4], xs.map((v) => Math.floor(v / 2)));
-  close(await runForward('x0 % 3'), [3, 4], xs.map((v) => v - Math.floor(v / 3) * 3));
-  close(await runForward('torch.fmod(x0, 3)'), [3, 4], xs.map((v) => v % 3));
-  close(await runForward("torch.div(x0, 2, rounding_mode='trunc')"), [3, 4], xs.map((v) => Math.trunc(v / 2)));
-  close(await runForward('torch.add(x0, x0, alpha=3)'), [3, 4], xs.map((v) => 4 * v));
-  close(await runForward('(x0 >= 0.5).float()'), [3, 4], xs.map((v) => (v >= 0.5 ? 1 : 0)));
-  close(await runForward('2 ** x0'), [3, 4], xs.map((v) => 2 ** v), 1e-5);
-  close(await runForward('torch.clamp(x0, min=-1.0)'), [3, 4], xs.map((v) => Math.max(-1, v)));
-  close(await runForward('torch.where(x0 > 0, x0, 0.5)'), [3, 4], xs.map((v) => (v > 0 ? v : 0.5)));
+  close(
+    await runForward('x0 // 2'),
+    [3, 4],
+    xs.map((v) => Math.floor(v / 2)),
+  );
+  close(
+    await runForward('x0 % 3'),
+    [3, 4],
+    xs.map((v) => v - Math.floor(v / 3) * 3),
+  );
+  close(
+    await runForward('torch.fmod(x0, 3)'),
+    [3, 4],
+    xs.map((v) => v % 3),
+  );
+  close(
+    await runForward("torch.div(x0, 2, rounding_mode='trunc')"),
+    [3, 4],
+    xs.map((v) => Math.trunc(v / 2)),
+  );
+  close(
+    await runForward('torch.add(x0, x0, alpha=3)'),
+    [3, 4],
+    xs.map((v) => 4 * v),
+  );
+  close(
+    await runForward('(x0 >= 0.5).float()'),
+    [3, 4],
+    xs.map((v) => (v >= 0.5 ? 1 : 0)),
+  );
+  close(
+    await runForward('2 ** x0'),
+    [3, 4],
+    xs.map((v) => 2 ** v),
+    1e-5,
+  );
+  close(
+    await runForward('torch.clamp(x0, min=-1.0)'),
+    [3, 4],
+    xs.map((v) => Math.max(-1, v)),
+  );
+  close(
+    await runForward('torch.where(x0 > 0, x0, 0.5)'),
+    [3, 4],
+    xs.map((v) => (v > 0 ? v : 0.5)),
+  );
 });
 
 test('reductions: var/std (unbiased), amax, argmax, logsumexp, cumsum', async () => {
@@ -100,11 +200,27 @@ test('reductions: var/std (unbiased), amax, argmax, logsumexp, cumsum', async ()
     return row.reduce((a, b) => a + (b - m) ** 2, 0) / 3;
   };
   close(await runForward('x0.var(dim=1)'), [3], [0, 1, 2].map(rowVar));
-  close(await runForward('x0.std(dim=1, keepdim=True)'), [3, 1], [0, 1, 2].map((r) => Math.sqrt(rowVar(r))));
-  close(await runForward('x0.amax(dim=0)'), [4], [0, 1, 2, 3].map((c) => at(2, c)));
+  close(
+    await runForward('x0.std(dim=1, keepdim=True)'),
+    [3, 1],
+    [0, 1, 2].map((r) => Math.sqrt(rowVar(r))),
+  );
+  close(
+    await runForward('x0.amax(dim=0)'),
+    [4],
+    [0, 1, 2, 3].map((c) => at(2, c)),
+  );
   close(await runForward('torch.argmax(x0, dim=1)'), [3], [3, 3, 3]);
-  close(await runForward('torch.logsumexp(x0, dim=1)'), [3], [0, 1, 2].map((r) => Math.log([0, 1, 2, 3].reduce((a, c) => a + Math.exp(at(r, c)), 0))));
-  close(await runForward('torch.cumsum(x0, dim=1)'), [3, 4], grid(3, 4, (r, c) => [0, 1, 2, 3].filter((k) => k <= c).reduce((a, k) => a + at(r, k), 0)));
+  close(
+    await runForward('torch.logsumexp(x0, dim=1)'),
+    [3],
+    [0, 1, 2].map((r) => Math.log([0, 1, 2, 3].reduce((a, c) => a + Math.exp(at(r, c)), 0))),
+  );
+  close(
+    await runForward('torch.cumsum(x0, dim=1)'),
+    [3, 4],
+    grid(3, 4, (r, c) => [0, 1, 2, 3].filter((k) => k <= c).reduce((a, k) => a + at(r, k), 0)),
+  );
 });
 
 test('adaptive average pooling with overlapping windows matches torch window bounds', async () => {
@@ -133,7 +249,11 @@ test('einsum, addmm, outer, dot', async () => {
   close(await runForward("torch.einsum('ij,jk->ik', x0, x1)", [A, B], ['2x3', '3x2']), [2, 2], prod);
   close(await runForward("torch.einsum('ij->j', x0)", [A], ['2x3']), [3], [5, 7, 9]);
   const C: RunTensor = { dtype: 'float32', shape: [2, 2], data: Float32Array.from([1, 1, 1, 1]) };
-  close(await runForward('torch.addmm(x2, x0, x1, beta=0.5, alpha=2.0)', [A, B, C], ['2x3', '3x2', '2x2']), [2, 2], prod.map((v) => 2 * v + 0.5));
+  close(
+    await runForward('torch.addmm(x2, x0, x1, beta=0.5, alpha=2.0)', [A, B, C], ['2x3', '3x2', '2x2']),
+    [2, 2],
+    prod.map((v) => 2 * v + 0.5),
+  );
   const u: RunTensor = { dtype: 'float32', shape: [3], data: Float32Array.from([1, 2, 3]) };
   const w: RunTensor = { dtype: 'float32', shape: [3], data: Float32Array.from([4, 5, 6]) };
   close(await runForward('torch.outer(x0, x1)', [u, w], ['3', '3']), [3, 3], [4, 5, 6, 8, 10, 12, 12, 15, 18]);
@@ -201,12 +321,20 @@ test('LSTM and GRU (batch_first) match a direct implementation of torch semantic
 test('a 2-layer bidirectional LSTM with initial states exports with torch-shaped outputs and states', async () => {
   await initTestParser();
   const text = `import torch\nimport torch.nn as nn\n\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.rnn = nn.LSTM(3, 4, num_layers=2, bidirectional=True)\n\n    def forward(self, x, h0, c0):\n        out, (h, c) = self.rnn(x, (h0, c0))\n        return out, h, c\n`;
-  const fa = analyzeSource({ text, file: '/tmp/r2.py', models: [{ expr: 'M()', inputs: ['5x2x3', '4x2x4', '4x2x4'].map((t) => parseInputSpec(t) as InputSpec) }] });
+  const fa = analyzeSource({
+    text,
+    file: '/tmp/r2.py',
+    models: [{ expr: 'M()', inputs: ['5x2x3', '4x2x4', '4x2x4'].map((t) => parseInputSpec(t) as InputSpec) }],
+  });
   const g = fa.models[0]!.graph!;
   const m = exportOnnx(g, { weights: initStateDict(g.stateDict, 1) });
   checkModel(m.bytes);
   const s = await createOrtRunner(await loadNodeOrt()).createSession(m.bytes);
-  const t = (shape: number[]): RunTensor => ({ dtype: 'float32', shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.cos(i)) });
+  const t = (shape: number[]): RunTensor => ({
+    dtype: 'float32',
+    shape,
+    data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.cos(i)),
+  });
   const out = await s.run({ 'input.0': t([5, 2, 3]), 'input.1': t([4, 2, 4]), 'input.2': t([4, 2, 4]) });
   await s.dispose();
   assert.deepEqual(out['output.0']!.shape, [5, 2, 8]);
@@ -266,7 +394,11 @@ test('LSTMCell and GRUCell steps equal the sequence ops over one step', async ()
 });
 
 test('rrelu (eval), nansum/nanmean, median, channel_shuffle, scatter_add, grid_sample', async () => {
-  close(await runForward('F.rrelu(x0, 0.1, 0.3)'), [3, 4], xs.map((v) => (v >= 0 ? v : 0.2 * v)));
+  close(
+    await runForward('F.rrelu(x0, 0.1, 0.3)'),
+    [3, 4],
+    xs.map((v) => (v >= 0 ? v : 0.2 * v)),
+  );
   const n: RunTensor = { dtype: 'float32', shape: [2, 3], data: Float32Array.from([1, NaN, 3, NaN, NaN, 4]) };
   close(await runForward('torch.nansum(x0, dim=1)', [n], ['2x3']), [2], [4, 4]);
   close(await runForward('torch.nanmean(x0, dim=1)', [n], ['2x3']), [2], [2, 4]);
@@ -277,7 +409,15 @@ test('rrelu (eval), nansum/nanmean, median, channel_shuffle, scatter_add, grid_s
   const c: RunTensor = { dtype: 'float32', shape: [1, 6, 1, 1], data: Float32Array.from([0, 1, 2, 3, 4, 5]) };
   close(await runForward('torch.channel_shuffle(x0, 2)', [c], ['1x6x1x1']), [1, 6, 1, 1], [0, 3, 1, 4, 2, 5]);
   const idx: RunTensor = { dtype: 'int64', shape: [1, 3], data: BigInt64Array.from([0n, 1n, 0n]) };
-  close(await runForward('torch.zeros(2, 3).scatter_add(0, x1, x0)', [{ dtype: 'float32', shape: [1, 3], data: Float32Array.from([1, 2, 3]) }, idx], ['1x3', '1x3:int64']), [2, 3], [1, 0, 3, 0, 2, 0]);
+  close(
+    await runForward(
+      'torch.zeros(2, 3).scatter_add(0, x1, x0)',
+      [{ dtype: 'float32', shape: [1, 3], data: Float32Array.from([1, 2, 3]) }, idx],
+      ['1x3', '1x3:int64'],
+    ),
+    [2, 3],
+    [1, 0, 3, 0, 2, 0],
+  );
   const img: RunTensor = { dtype: 'float32', shape: [1, 1, 2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) };
   const grid: RunTensor = { dtype: 'float32', shape: [1, 2, 3, 2], data: Float32Array.from([-1, -1, 0, -1, 1, -1, -1, 1, 0, 1, 1, 1]) };
   close(await runForward('F.grid_sample(x0, x1, align_corners=True)', [img, grid], ['1x1x2x3', '1x2x3x2']), [1, 1, 2, 3], [1, 2, 3, 4, 5, 6]);
@@ -287,7 +427,9 @@ test('unfold (im2col) and Bilinear', async () => {
   const img: RunTensor = { dtype: 'float32', shape: [1, 2, 3, 3], data: Float32Array.from({ length: 18 }, (_, i) => i) };
   // kernel 2, stride 1: L = 4 patches; row c·4 + i·2 + j holds x[c, r + i, q + j] for patch (r, q).
   const expected: number[] = [];
-  for (let c = 0; c < 2; c++) for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) for (let r = 0; r < 2; r++) for (let q = 0; q < 2; q++) expected.push(c * 9 + (r + i) * 3 + (q + j));
+  for (let c = 0; c < 2; c++)
+    for (let i = 0; i < 2; i++)
+      for (let j = 0; j < 2; j++) for (let r = 0; r < 2; r++) for (let q = 0; q < 2; q++) expected.push(c * 9 + (r + i) * 3 + (q + j));
   close(await runForward('F.unfold(x0, kernel_size=2)', [img], ['1x2x3x3']), [1, 8, 4], expected);
   await initTestParser();
   const text = `import torch\nimport torch.nn as nn\n\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.bil = nn.Bilinear(2, 3, 2)\n\n    def forward(self, a, b):\n        return self.bil(a, b)\n`;
@@ -304,11 +446,12 @@ test('unfold (im2col) and Bilinear', async () => {
   const W = weights.get('bil.weight') as Float32Array;
   const bias = weights.get('bil.bias') as Float32Array;
   const ref: number[] = [];
-  for (let b = 0; b < 4; b++) for (let o = 0; o < 2; o++) {
-    let v = bias[o]!;
-    for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) v += A[b * 2 + i]! * W[o * 6 + i * 3 + j]! * B[b * 3 + j]!;
-    ref.push(v);
-  }
+  for (let b = 0; b < 4; b++)
+    for (let o = 0; o < 2; o++) {
+      let v = bias[o]!;
+      for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) v += A[b * 2 + i]! * W[o * 6 + i * 3 + j]! * B[b * 3 + j]!;
+      ref.push(v);
+    }
   close(got, [4, 2], ref);
 });
 
@@ -322,14 +465,30 @@ test('losses: mse, l1, smooth_l1, bce, bce_with_logits, kl_div, cross_entropy, n
   const specs = ['2x3', '2x3'];
   close(await runForward('F.mse_loss(x0, x1)', [p, q], specs), [], [mean(pv.map((v, i) => (v - qv[i]!) ** 2))]);
   close(await runForward("F.l1_loss(x0, x1, reduction='sum')", [p, q], specs), [], [sum(pv.map((v, i) => Math.abs(v - qv[i]!)))]);
-  close(await runForward("F.smooth_l1_loss(x0, x1, reduction='none', beta=0.5)", [p, q], specs), [2, 3], pv.map((v, i) => {
-    const d = Math.abs(v - qv[i]!);
-    return d < 0.5 ? (0.5 * d * d) / 0.5 : d - 0.25;
-  }));
-  close(await runForward('F.binary_cross_entropy(x0, x1)', [p, q], specs), [], [mean(pv.map((v, i) => -(qv[i]! * Math.log(v) + (1 - qv[i]!) * Math.log(1 - v))))]);
+  close(
+    await runForward("F.smooth_l1_loss(x0, x1, reduction='none', beta=0.5)", [p, q], specs),
+    [2, 3],
+    pv.map((v, i) => {
+      const d = Math.abs(v - qv[i]!);
+      return d < 0.5 ? (0.5 * d * d) / 0.5 : d - 0.25;
+    }),
+  );
+  close(
+    await runForward('F.binary_cross_entropy(x0, x1)', [p, q], specs),
+    [],
+    [mean(pv.map((v, i) => -(qv[i]! * Math.log(v) + (1 - qv[i]!) * Math.log(1 - v))))],
+  );
   const sig = (v: number): number => 1 / (1 + Math.exp(-v));
-  close(await runForward('F.binary_cross_entropy_with_logits(x0, x1)', [p, q], specs), [], [mean(pv.map((v, i) => -(qv[i]! * Math.log(sig(v)) + (1 - qv[i]!) * Math.log(1 - sig(v)))))]);
-  close(await runForward("F.kl_div(x0, x1, reduction='sum')", [p, q], specs), [], [sum(pv.map((v, i) => (qv[i]! > 0 ? qv[i]! * Math.log(qv[i]!) : 0) - qv[i]! * v))]);
+  close(
+    await runForward('F.binary_cross_entropy_with_logits(x0, x1)', [p, q], specs),
+    [],
+    [mean(pv.map((v, i) => -(qv[i]! * Math.log(sig(v)) + (1 - qv[i]!) * Math.log(1 - sig(v)))))],
+  );
+  close(
+    await runForward("F.kl_div(x0, x1, reduction='sum')", [p, q], specs),
+    [],
+    [sum(pv.map((v, i) => (qv[i]! > 0 ? qv[i]! * Math.log(qv[i]!) : 0) - qv[i]! * v))],
+  );
   const target: RunTensor = { dtype: 'int64', shape: [2], data: BigInt64Array.from([1n, 0n]) };
   const lse = (r: number): number => Math.log(sum([0, 1, 2].map((k) => Math.exp(pv[r * 3 + k]!))));
   close(await runForward('F.cross_entropy(x0, x1)', [p, target], ['2x3', '2:int64']), [], [mean([lse(0) - pv[1]!, lse(1) - pv[3]!])]);
@@ -341,13 +500,25 @@ test('atan2, meshgrid, Tensor.unfold', async () => {
   const x: RunTensor = { dtype: 'float32', shape: [6], data: Float32Array.from([1, -1, -1, 1, 0, -2]) };
   const yv = Array.from(y.data as Float32Array);
   const xv = Array.from(x.data as Float32Array);
-  close(await runForward('torch.atan2(x0, x1)', [y, x], ['6', '6']), [6], yv.map((v, i) => Math.atan2(v, xv[i]!)));
+  close(
+    await runForward('torch.atan2(x0, x1)', [y, x], ['6', '6']),
+    [6],
+    yv.map((v, i) => Math.atan2(v, xv[i]!)),
+  );
   const a: RunTensor = { dtype: 'float32', shape: [2], data: Float32Array.from([1, 2]) };
   const b: RunTensor = { dtype: 'float32', shape: [3], data: Float32Array.from([5, 6, 7]) };
   close(await runForward("torch.meshgrid(x0, x1, indexing='ij')[1]", [a, b], ['2', '3']), [2, 3], [5, 6, 7, 5, 6, 7]);
   close(await runForward("torch.meshgrid(x0, x1, indexing='xy')[0]", [a, b], ['2', '3']), [3, 2], [1, 2, 1, 2, 1, 2]);
-  close(await runForward('x0.unfold(1, 2, 2)'), [3, 2, 2], grid(3, 4, (r, c) => at(r, c)));
-  close(await runForward('x0.unfold(0, 2, 1)'), [2, 4, 2], [0, 1].flatMap((w) => [0, 1, 2, 3].flatMap((c) => [at(w, c), at(w + 1, c)])));
+  close(
+    await runForward('x0.unfold(1, 2, 2)'),
+    [3, 2, 2],
+    grid(3, 4, (r, c) => at(r, c)),
+  );
+  close(
+    await runForward('x0.unfold(0, 2, 1)'),
+    [2, 4, 2],
+    [0, 1].flatMap((w) => [0, 1, 2, 3].flatMap((c) => [at(w, c), at(w + 1, c)])),
+  );
 });
 
 test('cdist and affine_grid (+ grid_sample round trip)', async () => {
@@ -358,20 +529,48 @@ test('cdist and affine_grid (+ grid_sample round trip)', async () => {
   // The identity transform samples every pixel at its own centre: grid_sample gives the image back.
   const theta: RunTensor = { dtype: 'float32', shape: [1, 2, 3], data: Float32Array.from([1, 0, 0, 0, 1, 0]) };
   const img: RunTensor = { dtype: 'float32', shape: [1, 1, 2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) };
-  close(await runForward('F.grid_sample(x1, F.affine_grid(x0, [1, 1, 2, 3], align_corners=False), align_corners=False)', [theta, img], ['1x2x3', '1x1x2x3']), [1, 1, 2, 3], [1, 2, 3, 4, 5, 6]);
+  close(
+    await runForward('F.grid_sample(x1, F.affine_grid(x0, [1, 1, 2, 3], align_corners=False), align_corners=False)', [theta, img], ['1x2x3', '1x1x2x3']),
+    [1, 1, 2, 3],
+    [1, 2, 3, 4, 5, 6],
+  );
   close(await runForward('F.affine_grid(x0, [1, 1, 2, 3], align_corners=True)', [theta], ['1x2x3']), [1, 2, 3, 2], [-1, -1, 0, -1, 1, -1, -1, 1, 0, 1, 1, 1]);
 });
 
 test('diff, tensor_split and pow(Number, Tensor)', async () => {
-  close(await runForward('torch.diff(x0)'), [3, 3], grid(3, 3, (r, c) => at(r, c + 1) - at(r, c)));
+  close(
+    await runForward('torch.diff(x0)'),
+    [3, 3],
+    grid(3, 3, (r, c) => at(r, c + 1) - at(r, c)),
+  );
   // prepend joins x0 before itself along dim 0 (rows 0..5 cycle through x0's rows); two rounds of differences.
   const row = (r: number, c: number): number => at(r % 3, c);
   const d1 = (r: number, c: number): number => row(r + 1, c) - row(r, c);
-  close(await runForward('torch.diff(x0, n=2, dim=0, prepend=x0)'), [4, 4], grid(4, 4, (r, c) => d1(r + 1, c) - d1(r, c)));
+  close(
+    await runForward('torch.diff(x0, n=2, dim=0, prepend=x0)'),
+    [4, 4],
+    grid(4, 4, (r, c) => d1(r + 1, c) - d1(r, c)),
+  );
   close(await runForward('x0.diff(5, 1)'), [3, 0], []);
-  close(await runForward('torch.tensor_split(x0, 3, 1)[0]'), [3, 2], grid(3, 2, (r, c) => at(r, c)));
-  close(await runForward('torch.tensor_split(x0, indices=(1,), dim=1)[1]'), [3, 3], grid(3, 3, (r, c) => at(r, c + 1)));
+  close(
+    await runForward('torch.tensor_split(x0, 3, 1)[0]'),
+    [3, 2],
+    grid(3, 2, (r, c) => at(r, c)),
+  );
+  close(
+    await runForward('torch.tensor_split(x0, indices=(1,), dim=1)[1]'),
+    [3, 3],
+    grid(3, 3, (r, c) => at(r, c + 1)),
+  );
   // Unordered indices: pieces [:3], [3:1] (empty) and [1:], joined again.
-  close(await runForward('torch.cat(torch.tensor_split(x0, [3, 1], 1), 1)'), [3, 6], grid(3, 6, (r, c) => (c < 3 ? at(r, c) : at(r, c - 2))));
-  close(await runForward('torch.pow(2.0, x0)'), [3, 4], grid(3, 4, (r, c) => 2 ** at(r, c)));
+  close(
+    await runForward('torch.cat(torch.tensor_split(x0, [3, 1], 1), 1)'),
+    [3, 6],
+    grid(3, 6, (r, c) => (c < 3 ? at(r, c) : at(r, c - 2))),
+  );
+  close(
+    await runForward('torch.pow(2.0, x0)'),
+    [3, 4],
+    grid(3, 4, (r, c) => 2 ** at(r, c)),
+  );
 });

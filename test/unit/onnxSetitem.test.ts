@@ -17,7 +17,10 @@ const xs = Array.from(X.data as Float32Array);
 async function graphOf(body: string, specs: string[]): Promise<ModelGraph> {
   await initTestParser();
   const args = specs.map((_, i) => `x${i}`).join(', ');
-  const text = `import torch\nimport torch.nn as nn\n\nclass M(nn.Module):\n    def forward(self, ${args}):\n${body.split('\n').map((l) => `        ${l}`).join('\n')}\n`;
+  const text = `import torch\nimport torch.nn as nn\n\nclass M(nn.Module):\n    def forward(self, ${args}):\n${body
+    .split('\n')
+    .map((l) => `        ${l}`)
+    .join('\n')}\n`;
   const fa = analyzeSource({ text, file: '/tmp/m.py', models: [{ expr: 'M()', inputs: specs.map((s) => parseInputSpec(s) as InputSpec) }] });
   const g = fa.models[0]?.graph;
   assert.ok(g, `not interpreted: ${fa.models[0]?.diagnostics.map((d) => d.message).join('; ')}`);
@@ -44,7 +47,11 @@ test('the write is a Tensor.__setitem__ node and later uses read the written val
 });
 
 test('slice and Ellipsis writes, augmented writes, broadcast tensor values', async () => {
-  const got = await run('y = x0 * 1\ny[:, 1] = 0.5\ny[..., :2] += x1\ny[1, :, 3] = x1[0, :, 0]\nreturn y', [X, { dtype: 'float32', shape: [2, 3, 2], data: Float32Array.from({ length: 12 }, (_, i) => 100 * i) }], ['2x3x4', 'x1=2x3x2']);
+  const got = await run(
+    'y = x0 * 1\ny[:, 1] = 0.5\ny[..., :2] += x1\ny[1, :, 3] = x1[0, :, 0]\nreturn y',
+    [X, { dtype: 'float32', shape: [2, 3, 2], data: Float32Array.from({ length: 12 }, (_, i) => 100 * i) }],
+    ['2x3x4', 'x1=2x3x2'],
+  );
   const t = (b: number, r: number, c: number) => 100 * (b * 6 + r * 2 + c);
   const want = xs.map((v, i) => {
     const { b, r, c } = pos(i);
@@ -68,19 +75,31 @@ test('boolean-mask assignment of a scalar, and a step slice', async () => {
 test('assignment through an integer index tensor scatters along its axis (negative indices, broadcast values, a leading int)', async () => {
   const idx = (values: number[]): RunTensor => ({ dtype: 'int64', shape: [values.length], data: BigInt64Array.from(values.map(BigInt)) });
   const rows = await run('y = x0 * 1\ny[:, x1] = -1.0\nreturn y', [X, idx([2, 0])], ['2x3x4', 'x1=2:int64']);
-  assert.deepEqual(rows, xs.map((v, i) => (pos(i).r === 2 || pos(i).r === 0 ? -1 : v)));
+  assert.deepEqual(
+    rows,
+    xs.map((v, i) => (pos(i).r === 2 || pos(i).r === 0 ? -1 : v)),
+  );
   const x2: RunTensor = { dtype: 'float32', shape: [2, 3, 2], data: Float32Array.from({ length: 12 }, (_, i) => 100 * i) };
   const cols = await run('y = x0 * 1\ny[..., x1] = x2\nreturn y', [X, idx([3, -4]), x2], ['2x3x4', 'x1=2:int64', 'x2=2x3x2']);
-  assert.deepEqual(cols, xs.map((v, i) => {
-    const { b, r, c } = pos(i);
-    return c === 3 ? 100 * (b * 6 + r * 2) : c === 0 ? 100 * (b * 6 + r * 2 + 1) : v;
-  }));
+  assert.deepEqual(
+    cols,
+    xs.map((v, i) => {
+      const { b, r, c } = pos(i);
+      return c === 3 ? 100 * (b * 6 + r * 2) : c === 0 ? 100 * (b * 6 + r * 2 + 1) : v;
+    }),
+  );
   const first = await run('y = x0 * 1\ny[0, x1] = 7.0\nreturn y', [X, idx([1])], ['2x3x4', 'x1=1:int64']);
-  assert.deepEqual(first, xs.map((v, i) => (pos(i).b === 0 && pos(i).r === 1 ? 7 : v)));
+  assert.deepEqual(
+    first,
+    xs.map((v, i) => (pos(i).b === 0 && pos(i).r === 1 ? 7 : v)),
+  );
 });
 
 test('a write the lowering cannot express is refused by name, not dropped', async () => {
   const g = await graphOf('y = x0 * 1\ny[:, x1] = 0.0\nreturn y', ['2x3x4', 'x1=2x2:int64']);
   assert.ok(g.nodes.some((n) => n.op === 'Tensor.__setitem__'));
-  assert.throws(() => exportOnnx(g, { weights: new Map() }), (e: unknown) => e instanceof OnnxExportError && /Tensor\.__setitem__.*index tensor/.test(e.message));
+  assert.throws(
+    () => exportOnnx(g, { weights: new Map() }),
+    (e: unknown) => e instanceof OnnxExportError && /Tensor\.__setitem__.*index tensor/.test(e.message),
+  );
 });

@@ -23,7 +23,10 @@ test('table and JSON for a fixture ONNX file agree with the manifest', () => {
   assert.match(t.out, new RegExp(`output: output\\.0 \\[${c.outputs[0]!.join(', ')}\\]`));
   const j = JSON.parse(cli(join(FIX, 'onnx/resnet_tiny_odd45.onnx'), '--json').out);
   assert.equal(j.format, 'onnx');
-  assert.deepEqual(j.outputs.map((o: { shape: number[] }) => o.shape), c.outputs);
+  assert.deepEqual(
+    j.outputs.map((o: { shape: number[] }) => o.shape),
+    c.outputs,
+  );
   assert.ok(j.nodes.length > 10);
   assert.ok(j.nodes.every((n: { outputs: { shape: unknown }[] }) => n.outputs.every((o) => Array.isArray(o.shape))));
   // PyTorch folds BatchNorm into the convs on export, so the initializers hold a little fewer values than params_total.

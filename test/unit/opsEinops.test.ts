@@ -26,19 +26,32 @@ interface Case {
   submodules?: [string, string][];
 }
 
-const fixture = JSON.parse(readFileSync(join(__dirname, '../fixtures/ops/einops_cases.json'), 'utf8')) as { einops_version: string; torch_version: string; cases: Case[] };
+const fixture = JSON.parse(readFileSync(join(__dirname, '../fixtures/ops/einops_cases.json'), 'utf8')) as {
+  einops_version: string;
+  torch_version: string;
+  cases: Case[];
+};
 
 function encode(v: PyValue): unknown {
   switch (v.kind) {
-    case 'none': return null;
-    case 'bool': return v.value;
-    case 'int': return v.dim.value;
-    case 'str': return v.value;
-    case 'tensor': return { t: v.shape ? v.shape.map((d) => d.value) : null, dtype: v.dtype };
-    case 'tuple': return v.isSize ? v.items.map(encode) : { tuple: v.items.map(encode) };
-    case 'list': return v.items.map(encode);
-    case 'dict': return { dict: Object.fromEntries([...v.entries].map(([k, x]) => [k, encode(x)])) };
-    default: return `<${v.kind}>`;
+    case 'none':
+      return null;
+    case 'bool':
+      return v.value;
+    case 'int':
+      return v.dim.value;
+    case 'str':
+      return v.value;
+    case 'tensor':
+      return { t: v.shape ? v.shape.map((d) => d.value) : null, dtype: v.dtype };
+    case 'tuple':
+      return v.isSize ? v.items.map(encode) : { tuple: v.items.map(encode) };
+    case 'list':
+      return v.items.map(encode);
+    case 'dict':
+      return { dict: Object.fromEntries([...v.entries].map(([k, x]) => [k, encode(x)])) };
+    default:
+      return `<${v.kind}>`;
   }
 }
 
@@ -53,7 +66,8 @@ function checkConsistent(v: PyValue, where: string): void {
 }
 
 function decodeArg(dec: Decoder, v: unknown): PyValue {
-  if (v && typeof v === 'object' && !Array.isArray(v) && 'callable' in v) return { kind: 'object', typeName: 'function', ref: (v as { callable: string }).callable };
+  if (v && typeof v === 'object' && !Array.isArray(v) && 'callable' in v)
+    return { kind: 'object', typeName: 'function', ref: (v as { callable: string }).callable };
   return dec.decode(v);
 }
 
@@ -65,7 +79,11 @@ function runCase(c: Case, symbolic: boolean): { out: PyValue; state?: [string, n
   if (c.kind === 'module') {
     const def = moduleOp(c.op);
     assert.ok(def, `no module op ${c.op}`);
-    const attrs = bind(def.ctor, (c.ctor ?? []).map((a) => dec.decode(a)), Object.fromEntries(Object.entries(c.ctor_kwargs ?? {}).map(([k, v]) => [k, dec.decode(v)])));
+    const attrs = bind(
+      def.ctor,
+      (c.ctor ?? []).map((a) => dec.decode(a)),
+      Object.fromEntries(Object.entries(c.ctor_kwargs ?? {}).map(([k, v]) => [k, dec.decode(v)])),
+    );
     def.validate?.(attrs);
     const state = def.tensors(attrs).map((t): [string, number[]] => [t.name, [...t.shape]]);
     const subs = (def.submodules?.(attrs) ?? []).map((s): [string, string] => [s.name, s.type]);
@@ -103,19 +121,22 @@ describe(`einops ${fixture.einops_version} on torch ${fixture.torch_version} (${
         const mode = symbolic ? 'symbolic' : 'concrete';
         if (c.error) {
           const want = c.error;
-          assert.throws(() => runCase(c, symbolic), (e: unknown) => {
-            if (want.type === 'TypeError' && e instanceof TypeError && !(e instanceof ShapeError)) return true;
-            assert.ok(e instanceof ShapeError, `${mode}: expected ${want.type}: ${want.message}; got ${String(e)}`);
-            if (e instanceof EinopsFailure) {
-              const mine = norm(e.einops);
-              const ok = norm(want.message).endsWith(mine) || norm(`${want.type}: ${want.message}`).endsWith(mine);
-              assert.ok(ok, `${mode}: einops raised\n  ${want.type}: ${want.message}\nbut the rule says\n  ${e.einops}`);
-            } else {
-              // Errors torch itself raises inside einops (einsum sizes) are reported in the op's own words.
-              assert.equal(want.type, 'RuntimeError', `${mode}: ${want.type} expected as an einops failure, got ${e.message}`);
-            }
-            return true;
-          });
+          assert.throws(
+            () => runCase(c, symbolic),
+            (e: unknown) => {
+              if (want.type === 'TypeError' && e instanceof TypeError && !(e instanceof ShapeError)) return true;
+              assert.ok(e instanceof ShapeError, `${mode}: expected ${want.type}: ${want.message}; got ${String(e)}`);
+              if (e instanceof EinopsFailure) {
+                const mine = norm(e.einops);
+                const ok = norm(want.message).endsWith(mine) || norm(`${want.type}: ${want.message}`).endsWith(mine);
+                assert.ok(ok, `${mode}: einops raised\n  ${want.type}: ${want.message}\nbut the rule says\n  ${e.einops}`);
+              } else {
+                // Errors torch itself raises inside einops (einsum sizes) are reported in the op's own words.
+                assert.equal(want.type, 'RuntimeError', `${mode}: ${want.type} expected as an einops failure, got ${e.message}`);
+              }
+              return true;
+            },
+          );
           continue;
         }
         const r = runCase(c, symbolic);
@@ -144,11 +165,23 @@ describe('einops symbolic dims and constraints', () => {
     const H = symDim('H', 32);
     const r = einopsRecipe('b (h p) -> b h p', 'rearrange', [dim(1), H], [['p', dim(8)]]);
     assert.equal(r.output[1].value, 4);
-    assert.deepEqual(r.divisibility.map((d) => d.by), [8]);
+    assert.deepEqual(
+      r.divisibility.map((d) => d.by),
+      [8],
+    );
   });
   test('a non-dividing size names the sizes that would fit', () => {
     assert.throws(
-      () => einopsRecipe('b c (h p1) (w p2) -> b (h w) (p1 p2 c)', 'rearrange', [dim(1), dim(3), dim(30), dim(32)], [['p1', dim(8)], ['p2', dim(8)]]),
+      () =>
+        einopsRecipe(
+          'b c (h p1) (w p2) -> b (h w) (p1 p2 c)',
+          'rearrange',
+          [dim(1), dim(3), dim(30), dim(32)],
+          [
+            ['p1', dim(8)],
+            ['p2', dim(8)],
+          ],
+        ),
       (e: unknown) => e instanceof EinopsFailure && /24 or 32/.test(e.hint ?? '') && /length 30/.test(e.message),
     );
   });
@@ -159,7 +192,12 @@ describe('einops symbolic dims and constraints', () => {
     const args = bind(red.signature, [dec.decode({ t: [2, 3, 4], dtype: 'float32' }), dec.decode('a b c -> a'), dec.decode('mean')], {});
     assert.equal(red.flops!(args, red.infer(args, ctx)), 24);
     const mix = moduleOp('EinMix')!;
-    const attrs = bind(mix.ctor, [dec.decode('b n d -> b n e')], { weight_shape: dec.decode('d e'), bias_shape: dec.decode('e'), d: dec.decode(4), e: dec.decode(5) });
+    const attrs = bind(mix.ctor, [dec.decode('b n d -> b n e')], {
+      weight_shape: dec.decode('d e'),
+      bias_shape: dec.decode('e'),
+      d: dec.decode(4),
+      e: dec.decode(5),
+    });
     const fwd = bind(mix.forward, [dec.decode({ t: [2, 3, 4], dtype: 'float32' })], {});
     assert.equal(mix.flops(attrs, fwd, mix.infer(attrs, fwd, ctx)), 2 * 30 * 4 + 30);
   });

@@ -76,24 +76,43 @@ test('pooling output smaller than 1 explains the window', () => {
 });
 
 test('norm, embedding, attention and matmul errors name the mismatching sizes', () => {
-  assert.match(failure(() => callModule('BatchNorm2d', [int(8)], [tensor([2, 16, 4, 4])])).message, /BatchNorm2d expects 8 channels \(num_features\) but got 16 in dim 1/);
-  assert.match(failure(() => callModule('LayerNorm', [int(64)], [tensor([2, 12, 32])])).message, /normalized_shape=\[64\] requires the input to end in \[64\], but the input is \[2, 12, 32\]/);
+  assert.match(
+    failure(() => callModule('BatchNorm2d', [int(8)], [tensor([2, 16, 4, 4])])).message,
+    /BatchNorm2d expects 8 channels \(num_features\) but got 16 in dim 1/,
+  );
+  assert.match(
+    failure(() => callModule('LayerNorm', [int(64)], [tensor([2, 12, 32])])).message,
+    /normalized_shape=\[64\] requires the input to end in \[64\], but the input is \[2, 12, 32\]/,
+  );
   assert.match(failure(() => callModule('Embedding', [int(10), int(3)], [tensor([5])])).message, /expects integer indices/);
   assert.match(
-    failure(() => callModule('MultiheadAttention', [int(64), int(4)], [tensor([2, 12, 32]), tensor([2, 9, 64]), tensor([2, 9, 64])], { batch_first: { kind: 'bool', value: true } })).message,
+    failure(() =>
+      callModule('MultiheadAttention', [int(64), int(4)], [tensor([2, 12, 32]), tensor([2, 9, 64]), tensor([2, 9, 64])], {
+        batch_first: { kind: 'bool', value: true },
+      }),
+    ).message,
     /expects query with embed_dim=64 features but got 32/,
   );
-  assert.match(failure(() => call('op.matmul', [tensor([2, 3]), tensor([4, 5])])).message, /the last dim of the first \(3\) must equal the second-to-last dim of the second \(4\)/);
+  assert.match(
+    failure(() => call('op.matmul', [tensor([2, 3]), tensor([4, 5])])).message,
+    /the last dim of the first \(3\) must equal the second-to-last dim of the second \(4\)/,
+  );
 });
 
 test('invalid constructor arguments are rejected by validate', () => {
-  assert.match(failure(() => callModule('Conv2d', [int(3), int(8), int(3)], [tensor([1, 3, 8, 8])], { groups: int(2) })).message, /in_channels must be divisible by groups/);
+  assert.match(
+    failure(() => callModule('Conv2d', [int(3), int(8), int(3)], [tensor([1, 3, 8, 8])], { groups: int(2) })).message,
+    /in_channels must be divisible by groups/,
+  );
   assert.match(failure(() => callModule('MultiheadAttention', [int(64), int(5)], [])).message, /embed_dim must be divisible by num_heads/);
   assert.match(failure(() => callModule('GroupNorm', [int(3), int(16)], [])).message, /num_channels must be divisible by num_groups/);
 });
 
 test('hints state the fix: the constructor argument that would fit', () => {
-  assert.equal(failure(() => callModule('Conv2d', [int(64), int(128), int(3)], [tensor([2, 128, 16, 16])])).hint, 'set in_channels=128, or make the previous layer output 64 channels');
+  assert.equal(
+    failure(() => callModule('Conv2d', [int(64), int(128), int(3)], [tensor([2, 128, 16, 16])])).hint,
+    'set in_channels=128, or make the previous layer output 64 channels',
+  );
   assert.equal(failure(() => callModule('BatchNorm2d', [int(8)], [tensor([2, 16, 4, 4])])).hint, 'set num_features=16');
   assert.equal(failure(() => callModule('LayerNorm', [int(64)], [tensor([2, 12, 32])])).hint, 'set normalized_shape=32');
 });

@@ -18,20 +18,29 @@ interface Case {
   init?: [number, number, number, number][];
 }
 
-const cases = (JSON.parse(readFileSync(join(__dirname, '../fixtures/ops/op_cases.json'), 'utf8')) as { cases: Case[] }).cases
-  .filter((c) => c.kind === 'module' && c.init && !c.error);
+const cases = (JSON.parse(readFileSync(join(__dirname, '../fixtures/ops/op_cases.json'), 'utf8')) as { cases: Case[] }).cases.filter(
+  (c) => c.kind === 'module' && c.init && !c.error,
+);
 
 /** The bound of a uniform rule, or the std of a normal one. */
 function spread(rule: InitRule): { uniform?: number; normal?: number; mean?: number; exact?: number } {
   switch (rule.kind) {
-    case 'kaiming_uniform': return { uniform: Math.sqrt(2 / (1 + rule.a * rule.a)) * Math.sqrt(3 / rule.fanIn) };
-    case 'uniform': return { uniform: rule.bound };
-    case 'xavier_uniform': return { uniform: Math.sqrt(6 / (rule.fanIn + rule.fanOut)) };
-    case 'normal': return { normal: rule.std, mean: rule.mean ?? 0 };
-    case 'xavier_normal': return { normal: Math.sqrt(2 / (rule.fanIn + rule.fanOut)), mean: 0 };
-    case 'ones': return { exact: 1 };
-    case 'zeros': return { exact: 0 };
-    case 'constant': return { exact: rule.value };
+    case 'kaiming_uniform':
+      return { uniform: Math.sqrt(2 / (1 + rule.a * rule.a)) * Math.sqrt(3 / rule.fanIn) };
+    case 'uniform':
+      return { uniform: rule.bound };
+    case 'xavier_uniform':
+      return { uniform: Math.sqrt(6 / (rule.fanIn + rule.fanOut)) };
+    case 'normal':
+      return { normal: rule.std, mean: rule.mean ?? 0 };
+    case 'xavier_normal':
+      return { normal: Math.sqrt(2 / (rule.fanIn + rule.fanOut)), mean: 0 };
+    case 'ones':
+      return { exact: 1 };
+    case 'zeros':
+      return { exact: 0 };
+    case 'constant':
+      return { exact: rule.value };
   }
 }
 
@@ -63,7 +72,11 @@ test(`declared init rules match PyTorch's default initialisation (${cases.length
     const def = moduleOp(c.op);
     assert.ok(def, c.op);
     const dec = new Decoder(false);
-    const attrs = bind(def.ctor, c.ctor.map((a) => dec.decode(a)), Object.fromEntries(Object.entries(c.ctor_kwargs).map(([k, v]) => [k, dec.decode(v)])));
+    const attrs = bind(
+      def.ctor,
+      c.ctor.map((a) => dec.decode(a)),
+      Object.fromEntries(Object.entries(c.ctor_kwargs).map(([k, v]) => [k, dec.decode(v)])),
+    );
     const specs = [...def.tensors(attrs), ...(def.submodules?.(attrs) ?? []).flatMap((s) => s.tensors.map((t) => ({ ...t, name: `${s.name}.${t.name}` })))];
     assert.equal(specs.length, c.init!.length, `${c.id}: number of state entries`);
     specs.forEach((spec, i) => {

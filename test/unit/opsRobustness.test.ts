@@ -18,10 +18,12 @@ const dimArb = fc.oneof(
   fc.constant(unknownDim()),
 );
 
-const tensorArb: fc.Arbitrary<PyValue> = fc.record({
-  shape: fc.option(fc.array(dimArb, { maxLength: 5 }), { nil: null, freq: 8 }),
-  dtype: fc.constantFrom(...DTYPES),
-}).map((t) => ({ kind: 'tensor', id: 'fz', shape: t.shape, dtype: t.dtype }));
+const tensorArb: fc.Arbitrary<PyValue> = fc
+  .record({
+    shape: fc.option(fc.array(dimArb, { maxLength: 5 }), { nil: null, freq: 8 }),
+    dtype: fc.constantFrom(...DTYPES),
+  })
+  .map((t) => ({ kind: 'tensor', id: 'fz', shape: t.shape, dtype: t.dtype }));
 
 const scalarArb: fc.Arbitrary<PyValue> = fc.oneof(
   fc.integer({ min: -4, max: 12 }).map((n): PyValue => ({ kind: 'int', dim: { value: n, expr: null } })),
@@ -29,7 +31,12 @@ const scalarArb: fc.Arbitrary<PyValue> = fc.oneof(
   fc.double({ min: -2, max: 3, noNaN: true }).map((x): PyValue => ({ kind: 'float', value: x })),
   fc.boolean().map((b): PyValue => ({ kind: 'bool', value: b })),
   fc.constant<PyValue>({ kind: 'none' }),
-  fc.constantFrom<PyValue>({ kind: 'str', value: 'same' }, { kind: 'str', value: 'bilinear' }, { kind: 'str', value: 'ij,jk->ik' }, { kind: 'str', value: 'mean' }),
+  fc.constantFrom<PyValue>(
+    { kind: 'str', value: 'same' },
+    { kind: 'str', value: 'bilinear' },
+    { kind: 'str', value: 'ij,jk->ik' },
+    { kind: 'str', value: 'mean' },
+  ),
   fc.constant<PyValue>({ kind: 'unknown', why: 'fuzz' }),
   fc.constant<PyValue>({ kind: 'ellipsis' }),
   fc.constant<PyValue>({ kind: 'object', typeName: 'torch.dtype', ref: 'float64' }),
@@ -77,39 +84,45 @@ function checkAll(names: string[], run: (i: number) => void): void {
 
 test('function ops never crash on arbitrary arguments', () => {
   const defs = allFunctionOps();
-  checkAll(defs.map((d) => d.name), (i) => {
-    const def = defs[i];
-    fc.assert(
-      fc.property(randomArgs(def.signature), (args) => {
-        try {
-          const out = def.infer(args, makeCtx());
-          def.flops?.(args, out);
-        } catch (e) {
-          assert.ok(tolerated(e), `${def.name} crashed: ${e instanceof Error ? e.stack : String(e)}`);
-        }
-      }),
-      { numRuns: 60, seed: 42 },
-    );
-  });
+  checkAll(
+    defs.map((d) => d.name),
+    (i) => {
+      const def = defs[i];
+      fc.assert(
+        fc.property(randomArgs(def.signature), (args) => {
+          try {
+            const out = def.infer(args, makeCtx());
+            def.flops?.(args, out);
+          } catch (e) {
+            assert.ok(tolerated(e), `${def.name} crashed: ${e instanceof Error ? e.stack : String(e)}`);
+          }
+        }),
+        { numRuns: 60, seed: 42 },
+      );
+    },
+  );
 });
 
 test('module ops never crash on arbitrary constructor and call arguments', () => {
   const defs = allModuleOps();
-  checkAll(defs.map((d) => d.type), (i) => {
-    const def = defs[i];
-    fc.assert(
-      fc.property(randomArgs(def.ctor), randomArgs(def.forward), (attrs, args) => {
-        try {
-          def.validate?.(attrs);
-          def.tensors(attrs);
-          def.submodules?.(attrs);
-          const out = def.infer(attrs, args, makeCtx());
-          def.flops(attrs, args, out);
-        } catch (e) {
-          assert.ok(tolerated(e), `${def.type} crashed: ${e instanceof Error ? e.stack : String(e)}`);
-        }
-      }),
-      { numRuns: 60, seed: 42 },
-    );
-  });
+  checkAll(
+    defs.map((d) => d.type),
+    (i) => {
+      const def = defs[i];
+      fc.assert(
+        fc.property(randomArgs(def.ctor), randomArgs(def.forward), (attrs, args) => {
+          try {
+            def.validate?.(attrs);
+            def.tensors(attrs);
+            def.submodules?.(attrs);
+            const out = def.infer(attrs, args, makeCtx());
+            def.flops(attrs, args, out);
+          } catch (e) {
+            assert.ok(tolerated(e), `${def.type} crashed: ${e instanceof Error ? e.stack : String(e)}`);
+          }
+        }),
+        { numRuns: 60, seed: 42 },
+      );
+    },
+  );
 });

@@ -6,8 +6,34 @@ import assert from 'node:assert/strict';
 import { allFunctionOps, allModuleOps, opRole, roleOfKey } from '../../src/core/ops/index';
 import type { OpDef } from '../../src/core/ops/types';
 
-const KINDS = new Set(['concat', 'stack', 'add', 'sub', 'mul', 'div', 'sum', 'matmul', 'softmax', 'sigmoid', 'mha', 'sdpa', 'conv', 'convT', 'linear',
-  'embedding', 'weighted', 'norm', 'pool', 'interpolate', 'pad', 'shuffle', 'layout', 'dropout', 'reduce', 'other']);
+const KINDS = new Set([
+  'concat',
+  'stack',
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'sum',
+  'matmul',
+  'softmax',
+  'sigmoid',
+  'mha',
+  'sdpa',
+  'conv',
+  'convT',
+  'linear',
+  'embedding',
+  'weighted',
+  'norm',
+  'pool',
+  'interpolate',
+  'pad',
+  'shuffle',
+  'layout',
+  'dropout',
+  'reduce',
+  'other',
+]);
 
 /** Families whose every entry is a layer or a resampler of a known kind: `other` there means the role is missing. */
 const NEVER_OTHER = new Set(['conv', 'linear', 'embedding', 'recurrent', 'norm', 'pool', 'pad', 'attention', 'dropout']);

@@ -63,7 +63,10 @@ test('interpolate: scale 0.5 halves, size taken from another tensor keeps its sy
   const small = call('Tensor.shape', [tensor([B, C, symDim('h', 32), symDim('w', 32)])]);
   assert.equal(small.kind, 'tuple');
   const target = tuple(...(small as { items: readonly PyValue[] }).items.slice(-2));
-  assert.equal(shapeOf(call('F.interpolate', [x], { size: target, mode: { kind: 'str', value: 'bilinear' }, align_corners: { kind: 'bool', value: false } })), '[B, C, h, w] = [4, 64, 32, 32]');
+  assert.equal(
+    shapeOf(call('F.interpolate', [x], { size: target, mode: { kind: 'str', value: 'bilinear' }, align_corners: { kind: 'bool', value: false } })),
+    '[B, C, h, w] = [4, 64, 32, 32]',
+  );
 });
 
 test('cat adds symbolic channel counts; chunk halves them', () => {
@@ -94,7 +97,13 @@ test('UNet-style pad to the skip size cancels to the skip size', () => {
 test('slicing a positional table by a symbolic length keeps the symbol', () => {
   const T = symDim('T', 12);
   const table = tensor([1, 32, 64]);
-  const sliced = call('Tensor.__getitem__', [table, tuple({ kind: 'slice', start: { kind: 'none' }, stop: { kind: 'none' }, step: { kind: 'none' } }, { kind: 'slice', start: { kind: 'none' }, stop: int(T), step: { kind: 'none' } })]);
+  const sliced = call('Tensor.__getitem__', [
+    table,
+    tuple(
+      { kind: 'slice', start: { kind: 'none' }, stop: { kind: 'none' }, step: { kind: 'none' } },
+      { kind: 'slice', start: { kind: 'none' }, stop: int(T), step: { kind: 'none' } },
+    ),
+  ]);
   assert.equal(shapeOf(sliced), '[1, T, 64] = [1, 12, 64]');
   assert.equal(shapeOf(call('torch.arange', [int(T)])), '[T] = [12]');
 });

@@ -49,7 +49,11 @@ function runCase(c: Case, symbolic: boolean): { out: PyValue; module?: { params:
   if (c.kind === 'module') {
     const def = moduleOp(c.op);
     assert.ok(def, `no module op ${c.op}`);
-    const attrs = bind(def.ctor, c.ctor.map((a) => dec.decode(a)), Object.fromEntries(Object.entries(c.ctor_kwargs).map(([k, v]) => [k, dec.decode(v)])));
+    const attrs = bind(
+      def.ctor,
+      c.ctor.map((a) => dec.decode(a)),
+      Object.fromEntries(Object.entries(c.ctor_kwargs).map(([k, v]) => [k, dec.decode(v)])),
+    );
     def.validate?.(attrs);
     const own = def.tensors(attrs);
     const subs = def.submodules?.(attrs) ?? [];
@@ -81,12 +85,15 @@ describe(`ops against PyTorch ${fixture.torch_version} (${fixture.cases.length} 
             assert.equal(functionOp(c.op), undefined, `${c.op} does not exist in torch but is registered`);
             continue;
           }
-          assert.throws(() => runCase(c, symbolic), (e: unknown) => {
-            // Python's own binding errors (unexpected keyword, missing argument) surface from the binder.
-            if (c.error!.type === 'TypeError' && e instanceof TypeError) return true;
-            assert.ok(e instanceof ShapeError, `${mode}: expected a ShapeError like torch's ${c.error!.type}: ${c.error!.message}; got ${String(e)}`);
-            return true;
-          });
+          assert.throws(
+            () => runCase(c, symbolic),
+            (e: unknown) => {
+              // Python's own binding errors (unexpected keyword, missing argument) surface from the binder.
+              if (c.error!.type === 'TypeError' && e instanceof TypeError) return true;
+              assert.ok(e instanceof ShapeError, `${mode}: expected a ShapeError like torch's ${c.error!.type}: ${c.error!.message}; got ${String(e)}`);
+              return true;
+            },
+          );
           continue;
         }
         const r = runCase(c, symbolic);

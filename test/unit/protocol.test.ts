@@ -2,13 +2,60 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { isFromGraphView, isFromRunPanel, isToGraphView, isToRunPanel, isGraphPayload, bytesOf, base64Of, RequestChannel, GRAPH_VIEW_REPLIES, type FromGraphView, type GraphPayload, type GraphViewReplies, type ResponseMessage } from '../../src/protocol';
+import {
+  isFromGraphView,
+  isFromRunPanel,
+  isToGraphView,
+  isToRunPanel,
+  isGraphPayload,
+  bytesOf,
+  base64Of,
+  RequestChannel,
+  GRAPH_VIEW_REPLIES,
+  type FromGraphView,
+  type GraphPayload,
+  type GraphViewReplies,
+  type ResponseMessage,
+} from '../../src/protocol';
 
 const payload: GraphPayload = {
-  key: 'm.py#Net', title: 'Net', file: '/w/m.py', paramsTotal: 10, flopsTotal: 20, stale: false,
+  key: 'm.py#Net',
+  title: 'Net',
+  file: '/w/m.py',
+  paramsTotal: 10,
+  flopsTotal: 20,
+  stale: false,
   nodes: [
-    { id: 'in:x', kind: 'input', op: 'input', label: 'x', modulePath: null, scope: '', outputs: [{ symbolic: '[B, 3]', concrete: '[4, 3]' }], params: 0, flops: 0, file: null, line: null, fusion: null, detail: '' },
-    { id: 'n1', kind: 'op', op: 'torch.cat', label: 'cat', modulePath: null, scope: '', outputs: [], params: 0, flops: 0, file: '/w/m.py', line: 3, fusion: 0, detail: '' },
+    {
+      id: 'in:x',
+      kind: 'input',
+      op: 'input',
+      label: 'x',
+      modulePath: null,
+      scope: '',
+      outputs: [{ symbolic: '[B, 3]', concrete: '[4, 3]' }],
+      params: 0,
+      flops: 0,
+      file: null,
+      line: null,
+      fusion: null,
+      detail: '',
+    },
+    {
+      id: 'n1',
+      kind: 'op',
+      op: 'torch.cat',
+      label: 'cat',
+      modulePath: null,
+      scope: '',
+      outputs: [],
+      params: 0,
+      flops: 0,
+      file: '/w/m.py',
+      line: 3,
+      fusion: 0,
+      detail: '',
+    },
   ],
   edges: [{ source: 'in:x', target: 'n1', value: 'v0', shape: { symbolic: '[B, 3]', concrete: '[4, 3]' } }],
   scopes: [{ path: 'layer1', type: 'Sequential', parent: '', nodeCount: 0 }],
@@ -27,7 +74,12 @@ test('graph view messages: valid ones pass', () => {
 
 test('graph view messages: malformed ones are rejected', () => {
   const bad: unknown[] = [
-    null, 42, 'ready', [], {}, { type: 'nope' },
+    null,
+    42,
+    'ready',
+    [],
+    {},
+    { type: 'nope' },
     { type: 'revealSource', nodeId: 'n1', file: '/w/m.py', line: -1 },
     { type: 'revealSource', nodeId: 'n1', file: '/w/m.py', line: 1.5 },
     { type: 'revealSource', nodeId: 'n1', line: 3 },
@@ -60,21 +112,57 @@ test('random junk is never accepted as a host-bound message', () => {
 const stats = { dims: [1, 10], mean: 0, std: 1, min: -1, max: 1, nonFinite: 0 };
 
 test('run panel messages', () => {
-  const run = { type: 'run', runId: 1, models: [{ name: 'A', onnx: new Uint8Array([1, 2]), outputs: ['y'], taps: [{ output: 't0', node: 'n1', label: 'cat', role: 'fusion-output', fusion: 0, level: 'L3' }], params: 1, flops: 2 }], inputs: [{ name: 'x', dims: [1, 3, 8, 8], dtype: 'float32', source: { kind: 'seeded', seed: 0 } }] };
+  const run = {
+    type: 'run',
+    runId: 1,
+    models: [
+      {
+        name: 'A',
+        onnx: new Uint8Array([1, 2]),
+        outputs: ['y'],
+        taps: [{ output: 't0', node: 'n1', label: 'cat', role: 'fusion-output', fusion: 0, level: 'L3' }],
+        params: 1,
+        flops: 2,
+      },
+    ],
+    inputs: [{ name: 'x', dims: [1, 3, 8, 8], dtype: 'float32', source: { kind: 'seeded', seed: 0 } }],
+  };
   assert.ok(isToRunPanel(run));
   assert.equal(isToRunPanel({ ...run, models: [] }), false);
   assert.equal(isToRunPanel({ ...run, inputs: [{ ...run.inputs[0], dims: [0, 3] }] }), false);
-  assert.equal(isToRunPanel({ ...run, inputs: [{ ...run.inputs[0], source: { kind: 'image', data: 'AA==', mime: 'image/png', mean: [0], std: [0] } }] }), false);
+  assert.equal(
+    isToRunPanel({ ...run, inputs: [{ ...run.inputs[0], source: { kind: 'image', data: 'AA==', mime: 'image/png', mean: [0], std: [0] } }] }),
+    false,
+  );
   assert.equal(isToRunPanel({ ...run, models: [{ ...run.models[0], onnx: 'not base64!' }] }), false);
   // a tap summarised in the graph: its statistics output, the tensor's dims and (fusion taps) its feature-map output
-  const summarised = (summary: unknown): unknown => ({ ...run, models: [{ ...run.models[0], taps: [{ ...run.models[0]!.taps[0], output: 'stats.v3', summary }] }] });
+  const summarised = (summary: unknown): unknown => ({
+    ...run,
+    models: [{ ...run.models[0], taps: [{ ...run.models[0]!.taps[0], output: 'stats.v3', summary }] }],
+  });
   assert.ok(isToRunPanel(summarised({ dims: [4, 64, 256, 256], map: 'map.v3' })));
   assert.ok(isToRunPanel(summarised({ dims: [] })));
   assert.equal(isToRunPanel(summarised({ dims: [4, -1] })), false);
   assert.equal(isToRunPanel(summarised({ dims: [4], map: 7 })), false);
   assert.equal(isToRunPanel(summarised({ map: 'map.v3' })), false);
   assert.equal(isToRunPanel(summarised('stats')), false);
-  const result = { type: 'runResult', runId: 1, models: [{ name: 'A', ok: true, outputs: [{ name: 'y', stats, preview: [0.5] }], layers: [{ output: 't0', node: 'n1', label: 'cat', role: 'layer', stats }], createMs: 3, runMs: 1, params: 1, flops: 2 }], comparisons: [{ a: 'A', b: 'B', output: 0, maxAbsDiff: 0.1, cosine: 0.9 }] };
+  const result = {
+    type: 'runResult',
+    runId: 1,
+    models: [
+      {
+        name: 'A',
+        ok: true,
+        outputs: [{ name: 'y', stats, preview: [0.5] }],
+        layers: [{ output: 't0', node: 'n1', label: 'cat', role: 'layer', stats }],
+        createMs: 3,
+        runMs: 1,
+        params: 1,
+        flops: 2,
+      },
+    ],
+    comparisons: [{ a: 'A', b: 'B', output: 0, maxAbsDiff: 0.1, cosine: 0.9 }],
+  };
   assert.ok(isFromRunPanel(result));
   assert.ok(isFromRunPanel({ type: 'runProgress', runId: 1, model: 'A', phase: 'running', fraction: 0.5 }));
   assert.ok(isFromRunPanel({ type: 'rerun', seed: 7, image: null }));
@@ -101,7 +189,10 @@ test('request channel pairs responses with requests', async () => {
   const p1: Promise<string> = ch.request({ type: 'q' });
   const p2 = ch.request({ type: 'q' });
   const p3 = ch.request({ type: 'q' });
-  assert.deepEqual(sent.map((m) => m.requestId), [1, 2, 3]);
+  assert.deepEqual(
+    sent.map((m) => m.requestId),
+    [1, 2, 3],
+  );
   const r2: ResponseMessage = { type: 'response', requestId: 2, ok: false, error: 'no' };
   assert.ok(ch.handle(r2));
   assert.ok(ch.handle({ type: 'response', requestId: 1, ok: true, result: 'yes' }));
@@ -113,7 +204,7 @@ test('request channel pairs responses with requests', async () => {
   await assert.rejects(p3, /malformed reply/);
 });
 
-test('the graph view\'s export request resolves on an empty ok reply', async () => {
+test("the graph view's export request resolves on an empty ok reply", async () => {
   const ch = new RequestChannel<Extract<FromGraphView, { type: 'exportImage' }>, GraphViewReplies>(() => undefined, GRAPH_VIEW_REPLIES);
   const p = ch.request({ type: 'exportImage', format: 'svg', fileName: 'g.svg', data: '<svg/>' });
   assert.ok(ch.handle({ type: 'response', requestId: 1, ok: true }));

@@ -38,9 +38,10 @@ test('statements and expressions become typed nodes', () => {
   assert.ok(cls.k === 'class' && !cls.broken);
   const def = cls.body[0];
   assert.ok(def.k === 'def' && def.defLine === 7 && def.decorators.length === 1);
-  assert.deepEqual(def.params.map((p) => `${p.name}:${p.kind}:${p.keywordOnly}:${p.default ? 'd' : ''}`), [
-    'self:normal:false:', 'a:normal:false:d', 'args:star:false:', 'b:normal:true:', 'c:normal:true:d', 'kwargs:dstar:false:',
-  ]);
+  assert.deepEqual(
+    def.params.map((p) => `${p.name}:${p.kind}:${p.keywordOnly}:${p.default ? 'd' : ''}`),
+    ['self:normal:false:', 'a:normal:false:d', 'args:star:false:', 'b:normal:true:', 'c:normal:true:d', 'kwargs:dstar:false:'],
+  );
   const ifs = module.body[6];
   assert.ok(ifs.k === 'if' && ifs.orelse[0].k === 'if' && ifs.orelse[0].orelse[0].k === 'pass');
 });
@@ -69,7 +70,14 @@ test('comparison chains, f-strings and incremental re-parse', () => {
   const s = m.body[1];
   assert.ok(s.k === 'assign' && s.value.k === 'fstr' && s.value.parts.length === 3);
   const text2 = src.replace('d\n', 'dd\n');
-  const m2 = p.parse(text2, { startIndex: 25, oldEndIndex: 26, newEndIndex: 27, startPosition: { row: 0, column: 25 }, oldEndPosition: { row: 0, column: 26 }, newEndPosition: { row: 0, column: 27 } }).module;
+  const m2 = p.parse(text2, {
+    startIndex: 25,
+    oldEndIndex: 26,
+    newEndIndex: 27,
+    startPosition: { row: 0, column: 25 },
+    oldEndPosition: { row: 0, column: 26 },
+    newEndPosition: { row: 0, column: 27 },
+  }).module;
   const r2 = m2.body[0];
   assert.ok(r2.k === 'assign' && r2.value.k === 'compare' && r2.value.rights[2].k === 'name' && r2.value.rights[2].id === 'dd');
 });
@@ -89,7 +97,10 @@ test('statements that only moved are reused and shifted, not re-read', () => {
   // Two identical statements in one file are two nodes.
   const m3 = p.parse('x = 1\nx = 1\n').module;
   assert.notEqual(m3.body[0], m3.body[1]);
-  assert.deepEqual(m3.body.map((s) => s.r.startLine), [0, 1]);
+  assert.deepEqual(
+    m3.body.map((s) => s.r.startLine),
+    [0, 1],
+  );
 });
 
 test('a moved statement with a multi-item subscript has every range on its new line', () => {

@@ -70,7 +70,8 @@ import { sharedPath, sharedSkip } from '../support/shared.mjs';
 function corpus(): { name: string; text: string }[] {
   const out = [{ name: 'tricky', text: TRICKY }, ...sourceSeeds(false)];
   const oracle = sharedPath('oracle', 'models');
-  if (!sharedSkip('oracle', 'models')) for (const f of readdirSync(oracle).filter((n) => n.endsWith('.py'))) out.push({ name: f, text: readFileSync(join(oracle, f), 'utf8') });
+  if (!sharedSkip('oracle', 'models'))
+    for (const f of readdirSync(oracle).filter((n) => n.endsWith('.py'))) out.push({ name: f, text: readFileSync(join(oracle, f), 'utf8') });
   return out;
 }
 

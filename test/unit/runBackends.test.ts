@@ -20,7 +20,10 @@ test('a page runs wasm on one thread unless cross-origin isolated, then on its c
 });
 
 test('backends are named by adapter or threads', () => {
-  assert.equal(adapterName({ vendor: 'google', architecture: 'swiftshader', device: '', description: '', isFallbackAdapter: true }), 'google swiftshader, software fallback adapter');
+  assert.equal(
+    adapterName({ vendor: 'google', architecture: 'swiftshader', device: '', description: '', isFallbackAdapter: true }),
+    'google swiftshader, software fallback adapter',
+  );
   assert.equal(adapterName({ vendor: 'nvidia', architecture: 'ampere', description: 'nvidia' }), 'nvidia ampere');
   assert.equal(adapterName(undefined), 'unnamed adapter');
   assert.equal(backendText({ kind: 'webgpu', adapter: 'apple metal-3', threads: 1 }), 'WebGPU (apple metal-3)');
@@ -81,7 +84,10 @@ test('CLI: --threads auto takes every core; --backend wasm|native', () => {
 
 test('CLI native backend: runs like wasm where onnxruntime-node is installed, a clear message where not', async () => {
   if (!nativeAvailable()) {
-    assert.throws(() => loadNativeOrt(), (e: unknown) => e instanceof NativeBackendMissing && /--backend wasm/.test(e.message));
+    assert.throws(
+      () => loadNativeOrt(),
+      (e: unknown) => e instanceof NativeBackendMissing && /--backend wasm/.test(e.message),
+    );
     return;
   }
   const x = { dtype: 'float32' as const, shape: [1], data: new Float32Array([3.5]) };

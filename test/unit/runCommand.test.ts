@@ -16,17 +16,25 @@ const dir = mkdtempSync(join(tmpdir(), 'fl-run-'));
 /** y = 2x + 1 on a [2, 3] input. */
 function writeModel(): string {
   const vi = (name: string) => ({ name, type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 2 }, { dimValue: 3 }] } } } });
-  const bytes = modelProtoType().encode({
-    irVersion: 8,
-    opsetImport: [{ domain: '', version: 17 }],
-    graph: {
-      name: 'affine',
-      input: [vi('x')],
-      output: [vi('y')],
-      initializer: [{ name: 'two', dims: [], dataType: 1, floatData: [2] }, { name: 'one', dims: [], dataType: 1, floatData: [1] }],
-      node: [{ opType: 'Mul', input: ['x', 'two'], output: ['m'] }, { opType: 'Add', input: ['m', 'one'], output: ['y'] }],
-    },
-  }).finish();
+  const bytes = modelProtoType()
+    .encode({
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 17 }],
+      graph: {
+        name: 'affine',
+        input: [vi('x')],
+        output: [vi('y')],
+        initializer: [
+          { name: 'two', dims: [], dataType: 1, floatData: [2] },
+          { name: 'one', dims: [], dataType: 1, floatData: [1] },
+        ],
+        node: [
+          { opType: 'Mul', input: ['x', 'two'], output: ['m'] },
+          { opType: 'Add', input: ['m', 'one'], output: ['y'] },
+        ],
+      },
+    })
+    .finish();
   const file = join(dir, 'affine.onnx');
   writeFileSync(file, bytes);
   return file;
@@ -97,8 +105,18 @@ test('--input-kind list: a Python model whose forward takes a list runs, as with
   const file = join(dir, 'listnet.py');
   writeFileSync(
     file,
-    ['import torch.nn as nn', '', 'class Fuse(nn.Module):', '    def __init__(self):', '        super().__init__()', '        self.proj = nn.Linear(4, 2)', '',
-      '    def forward(self, feats):', '        return self.proj(feats[0] + feats[1])', ''].join('\n'),
+    [
+      'import torch.nn as nn',
+      '',
+      'class Fuse(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.proj = nn.Linear(4, 2)',
+      '',
+      '    def forward(self, feats):',
+      '        return self.proj(feats[0] + feats[1])',
+      '',
+    ].join('\n'),
   );
   const r = cli(file, '--model', 'Fuse()', '--input', 'a=3x4', '--input', 'b=3x4', '--input-kind', 'list', '--json');
   assert.equal(r.code, 0, r.err);

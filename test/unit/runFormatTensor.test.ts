@@ -17,9 +17,17 @@ test('3-D tensors separate blocks with a blank line; scalars and ints', () => {
 });
 
 test('large tensors are summarised with ... and wide ranges switch to scientific notation', () => {
-  const big = f32([2000], Array.from({ length: 2000 }, (_, i) => i));
+  const big = f32(
+    [2000],
+    Array.from({ length: 2000 }, (_, i) => i),
+  );
   assert.equal(formatTensor(big), 'tensor([0.0000e+00, 1.0000e+00, 2.0000e+00, ..., 1.9970e+03, 1.9980e+03, 1.9990e+03])');
-  const rows = formatTensor(f32([100, 20], Array.from({ length: 2000 }, () => 1)));
+  const rows = formatTensor(
+    f32(
+      [100, 20],
+      Array.from({ length: 2000 }, () => 1),
+    ),
+  );
   assert.equal(rows.split('\n').length, 7);
   assert.ok(rows.includes('...'));
 });

@@ -147,7 +147,10 @@ test('the CLI path: layerStats from in-graph statistics matches whole tensors; m
   graph.outputs.forEach((v, i) => taps.set(v, { output: inGraph.outputNames[i]! }));
   const a = layerStats(graph, taps, outA);
   const b = layerStats(graph, new Map([...whole.extraOutputs].map(([v, o]) => [v, { output: o }])), outB);
-  assert.deepEqual(a.map((l) => [l.value, l.node, l.op, l.where, l.shape]), b.map((l) => [l.value, l.node, l.op, l.where, l.shape]));
+  assert.deepEqual(
+    a.map((l) => [l.value, l.node, l.op, l.where, l.shape]),
+    b.map((l) => [l.value, l.node, l.op, l.where, l.shape]),
+  );
   a.forEach((l, i) => assertStatsClose(l.stats, b[i]!.stats, l.value));
   // no whole activation was exposed: every output is a model output or a 6-value statistics vector
   for (const [name, t] of Object.entries(outA)) assert.ok(inGraph.outputNames.includes(name) || t.data.length === 6, name);
@@ -188,7 +191,10 @@ test('a panel run of FusionModel fetches statistics and channel-mean maps, not a
   const { result, featureMaps } = await runModels(1, [model], [{ name: 'x', tensor: x }], recording, noHooks);
   const m = result.models[0]!;
   assert.ok(m.ok, m.error);
-  assert.ok(isToRunPanel(JSON.parse(JSON.stringify({ type: 'run', runId: 1, models: [{ ...model, onnx: 'AA==' }], inputs: [] }))), 'taps with summaries pass the validator');
+  assert.ok(
+    isToRunPanel(JSON.parse(JSON.stringify({ type: 'run', runId: 1, models: [{ ...model, onnx: 'AA==' }], inputs: [] }))),
+    'taps with summaries pass the validator',
+  );
   const maps = new Set(summarised.flatMap((t) => (t.summary?.map !== undefined ? [t.summary.map] : [])));
   for (const f of fetched) {
     if (prepared.outputs.includes(f.name)) continue;

@@ -21,7 +21,10 @@ test('stripSummaries leaves the model alone: same outputs, no gate, no float64 s
   const plain = stripSummaries(full.bytes)!;
   assert.ok(plain && plain.length < full.bytes.length);
   const decoded = decodeOnnx(plain, 'plain.onnx').graph;
-  assert.deepEqual(decoded.inputs.map((i) => i.name), ['input.0']);
+  assert.deepEqual(
+    decoded.inputs.map((i) => i.name),
+    ['input.0'],
+  );
   assert.equal(decoded.outputs.length, full.outputNames.length);
   assert.ok(!decoded.nodes.some((n) => n.op === 'If' || n.op === 'Cast'), 'no summary node is left');
   const runner = createOrtRunner(await loadNodeOrt());

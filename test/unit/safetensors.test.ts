@@ -36,12 +36,15 @@ function rawFile(header: string, data: Uint8Array = new Uint8Array(0), lenField?
 }
 
 function expectError(bytes: Uint8Array, pattern: RegExp): void {
-  assert.throws(() => readSafetensors(bytes, 'bad.safetensors'), (e: unknown) => {
-    assert.ok(e instanceof SafetensorsError, `expected SafetensorsError, got ${String(e)}`);
-    assert.match(e.message, /^bad\.safetensors: /);
-    assert.match(e.message, pattern);
-    return true;
-  });
+  assert.throws(
+    () => readSafetensors(bytes, 'bad.safetensors'),
+    (e: unknown) => {
+      assert.ok(e instanceof SafetensorsError, `expected SafetensorsError, got ${String(e)}`);
+      assert.match(e.message, /^bad\.safetensors: /);
+      assert.match(e.message, pattern);
+      return true;
+    },
+  );
 }
 
 test('round trip keeps names, dtypes, shapes, values and metadata', () => {
@@ -78,7 +81,11 @@ test('layout: header padded to 8, tensors by decreasing element size, each align
 
 test('integer-like tensor names keep their place in the header', () => {
   const t = (v: number): TensorData => ({ dtype: 'float32', shape: [1], data: new Float32Array([v]) });
-  const bytes = writeSafetensors([['b', t(1)], ['10', t(2)], ['2', t(3)]]);
+  const bytes = writeSafetensors([
+    ['b', t(1)],
+    ['10', t(2)],
+    ['2', t(3)],
+  ]);
   const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
   const text = new TextDecoder().decode(bytes.subarray(8, 8 + n));
   assert.ok(text.indexOf('"b"') < text.indexOf('"10"') && text.indexOf('"10"') < text.indexOf('"2"'), text);
@@ -114,7 +121,14 @@ test('writer refuses inconsistent tensors', () => {
   assert.throws(() => writeSafetensors([['a', { dtype: 'float32', shape: [3], data: new Float32Array(2) }]]), /'a'.*3 elements.*2/);
   assert.throws(() => writeSafetensors([['a', { dtype: 'int64', shape: [1], data: new Float32Array(1) }]]), /'a'.*Float32Array.*int64/);
   const t: TensorData = { dtype: 'uint8', shape: [1], data: new Uint8Array(1) };
-  assert.throws(() => writeSafetensors([['a', t], ['a', t]]), /'a' is given twice/);
+  assert.throws(
+    () =>
+      writeSafetensors([
+        ['a', t],
+        ['a', t],
+      ]),
+    /'a' is given twice/,
+  );
 });
 
 test('corrupt: too short, lying header length, bad JSON, bad UTF-8', () => {
@@ -134,7 +148,10 @@ test('corrupt: dtype, shape and offsets are validated and name the tensor', () =
   expectError(rawFile('{"w": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 4]}}', four), /tensor 'w': shape must be/);
   expectError(rawFile('{"w": {"dtype": "F32", "shape": [1.5], "data_offsets": [0, 4]}}', four), /tensor 'w': shape must be/);
   expectError(rawFile('{"w": {"dtype": "F32", "shape": [1], "data_offsets": [0]}}', four), /tensor 'w': data_offsets must be/);
-  expectError(rawFile('{"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 4]}}', new Uint8Array(8)), /tensor 'w': shape \[2\] of F32 needs 8 bytes but data_offsets span 4/);
+  expectError(
+    rawFile('{"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 4]}}', new Uint8Array(8)),
+    /tensor 'w': shape \[2\] of F32 needs 8 bytes but data_offsets span 4/,
+  );
   expectError(rawFile('{"w": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}}', four), /tensor 'w': data_offsets \[4, 8\] lie outside the 4-byte/);
   expectError(rawFile('{"__metadata__": {"a": 1}}'), /__metadata__ value of 'a' is not a string/);
   expectError(rawFile('{"w": 3}'), /tensor 'w': entry is not an object/);
@@ -142,7 +159,10 @@ test('corrupt: dtype, shape and offsets are validated and name the tensor', () =
 
 test('corrupt: huge shapes are refused before any allocation', () => {
   const big = 2 ** 40;
-  expectError(rawFile(`{"w": {"dtype": "F32", "shape": [${big}, ${big}], "data_offsets": [0, 4]}}`, new Uint8Array(4)), /tensor 'w': shape \[1099511627776, 1099511627776\] is larger than the 4-byte data region/);
+  expectError(
+    rawFile(`{"w": {"dtype": "F32", "shape": [${big}, ${big}], "data_offsets": [0, 4]}}`, new Uint8Array(4)),
+    /tensor 'w': shape \[1099511627776, 1099511627776\] is larger than the 4-byte data region/,
+  );
   // a zero dimension makes any other dimension harmless
   const ok = readSafetensors(rawFile(`{"w": {"dtype": "F32", "shape": [0, ${big}], "data_offsets": [0, 0]}}`));
   assert.equal(ok.tensors.get('w')!.data.length, 0);
@@ -176,7 +196,12 @@ function checkFolder(dir: string): number {
 
 /** io files hold input.i then output.i, with the output shapes the expected JSON lists. */
 function checkIo(root: string): void {
-  const manifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')) as { id: string; io?: string; inputs: { shape: number[] }[]; outputs: number[][] }[];
+  const manifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')) as {
+    id: string;
+    io?: string;
+    inputs: { shape: number[] }[];
+    outputs: number[][];
+  }[];
   let checked = 0;
   for (const c of manifest) {
     if (!c.io) continue;
@@ -220,7 +245,11 @@ test('random corruption gives a valid file or a SafetensorsError, never another 
         else new DataView(bytes.buffer).setBigUint64(0, m.value, true);
         try {
           const file = readSafetensors(bytes);
-          for (const t of file.tensors.values()) assert.equal(t.data.length, t.shape.reduce((a, b) => a * b, 1));
+          for (const t of file.tensors.values())
+            assert.equal(
+              t.data.length,
+              t.shape.reduce((a, b) => a * b, 1),
+            );
         } catch (e) {
           assert.ok(e instanceof SafetensorsError, `${m.kind}: ${String(e)}`);
         }

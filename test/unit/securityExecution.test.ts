@@ -42,7 +42,10 @@ test('analysing a file full of side effects performs none of them, and still giv
   const fa = analyzeSource({ text: hostile, file: join(dir, 'hostile.py') });
   for (const m of marks) assert.equal(existsSync(m), false, m);
   const net = fa.classes.find((c) => c.name === 'Net');
-  assert.deepEqual(net?.graph?.outputs.map((id) => net.graph!.values.get(id)!.shape!.map((d) => d.value)), [[2, 3]]);
+  assert.deepEqual(
+    net?.graph?.outputs.map((id) => net.graph!.values.get(id)!.shape!.map((d) => d.value)),
+    [[2, 3]],
+  );
 });
 
 test('the check can fail: the marker paths are writable', async () => {

@@ -38,12 +38,22 @@ function wellFormedFromGraphView(m: unknown): boolean {
   }
 }
 
-const stats = (s: unknown): boolean => rec(s) && arr(s.dims, nat) && numOrNull(s.mean) && numOrNull(s.std) && numOrNull(s.min) && numOrNull(s.max) && nat(s.nonFinite);
+const stats = (s: unknown): boolean =>
+  rec(s) && arr(s.dims, nat) && numOrNull(s.mean) && numOrNull(s.std) && numOrNull(s.min) && numOrNull(s.max) && nat(s.nonFinite);
 const modelResult = (v: unknown): boolean =>
-  rec(v) && str(v.name) && typeof v.ok === 'boolean' && (v.error === undefined || str(v.error)) &&
+  rec(v) &&
+  str(v.name) &&
+  typeof v.ok === 'boolean' &&
+  (v.error === undefined || str(v.error)) &&
   arr(v.outputs, (o) => rec(o) && str(o.name) && stats(o.stats) && arr(o.preview, numOrNull)) &&
-  arr(v.layers, (l) => rec(l) && str(l.output) && str(l.node) && str(l.label) && ['layer', 'fusion-input', 'fusion-output'].includes(l.role as string) && stats(l.stats)) &&
-  finite(v.createMs) && finite(v.runMs) && finite(v.params) && finite(v.flops);
+  arr(
+    v.layers,
+    (l) => rec(l) && str(l.output) && str(l.node) && str(l.label) && ['layer', 'fusion-input', 'fusion-output'].includes(l.role as string) && stats(l.stats),
+  ) &&
+  finite(v.createMs) &&
+  finite(v.runMs) &&
+  finite(v.params) &&
+  finite(v.flops);
 
 /** What the run panel may send, read off the FromRunPanel type. */
 function wellFormedFromRunPanel(m: unknown): boolean {
@@ -52,12 +62,26 @@ function wellFormedFromRunPanel(m: unknown): boolean {
     case 'ready':
       return true;
     case 'runProgress':
-      return nat(m.runId) && (m.model === null || str(m.model)) && PHASES.includes(m.phase as string) && finite(m.fraction) && (m.fraction as number) >= 0 && (m.fraction as number) <= 1;
+      return (
+        nat(m.runId) &&
+        (m.model === null || str(m.model)) &&
+        PHASES.includes(m.phase as string) &&
+        finite(m.fraction) &&
+        (m.fraction as number) >= 0 &&
+        (m.fraction as number) <= 1
+      );
     case 'runResult':
-      return nat(m.runId) && arr(m.models, modelResult) && arr(m.comparisons, (c) => rec(c) && str(c.a) && str(c.b) && nat(c.output) && numOrNull(c.maxAbsDiff) && numOrNull(c.cosine)) &&
-        (m.error === undefined || str(m.error)) && (m.cancelled === undefined || typeof m.cancelled === 'boolean');
+      return (
+        nat(m.runId) &&
+        arr(m.models, modelResult) &&
+        arr(m.comparisons, (c) => rec(c) && str(c.a) && str(c.b) && nat(c.output) && numOrNull(c.maxAbsDiff) && numOrNull(c.cosine)) &&
+        (m.error === undefined || str(m.error)) &&
+        (m.cancelled === undefined || typeof m.cancelled === 'boolean')
+      );
     case 'rerun':
-      return (m.seed === null || nat(m.seed)) && (m.image === null || (rec(m.image) && base64(m.image.data) && str(m.image.mime) && /^image\//.test(m.image.mime)));
+      return (
+        (m.seed === null || nat(m.seed)) && (m.image === null || (rec(m.image) && base64(m.image.data) && str(m.image.mime) && /^image\//.test(m.image.mime)))
+      );
     case 'log':
       return LEVELS.includes(m.level as string) && str(m.message);
     default:
@@ -65,13 +89,65 @@ function wellFormedFromRunPanel(m: unknown): boolean {
   }
 }
 
-const TYPES = ['ready', 'revealSource', 'exportImage', 'runModel', 'layoutDone', 'log', 'runProgress', 'runResult', 'rerun', 'response', 'graph', 'highlight', 'run', 'cancel', 'constructor', '__proto__', ''];
+const TYPES = [
+  'ready',
+  'revealSource',
+  'exportImage',
+  'runModel',
+  'layoutDone',
+  'log',
+  'runProgress',
+  'runResult',
+  'rerun',
+  'response',
+  'graph',
+  'highlight',
+  'run',
+  'cancel',
+  'constructor',
+  '__proto__',
+  '',
+];
 
 /** Random values, and random objects whose `type` is one the validators know (so the checks past the type run too). */
 const anyMessage: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue(),
   fc.anything({ withBoxedValues: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true, withNullPrototype: true }),
-  fc.record({ type: fc.constantFrom(...TYPES) }).chain((head) => fc.dictionary(fc.constantFrom('nodeId', 'file', 'line', 'requestId', 'format', 'fileName', 'data', 'key', 'nodes', 'edges', 'ms', 'mode', 'level', 'message', 'runId', 'model', 'phase', 'fraction', 'models', 'comparisons', 'seed', 'image', 'ok', 'payload'), fc.jsonValue({ maxDepth: 2 })).map((d) => ({ ...d, ...head }))),
+  fc
+    .record({ type: fc.constantFrom(...TYPES) })
+    .chain((head) =>
+      fc
+        .dictionary(
+          fc.constantFrom(
+            'nodeId',
+            'file',
+            'line',
+            'requestId',
+            'format',
+            'fileName',
+            'data',
+            'key',
+            'nodes',
+            'edges',
+            'ms',
+            'mode',
+            'level',
+            'message',
+            'runId',
+            'model',
+            'phase',
+            'fraction',
+            'models',
+            'comparisons',
+            'seed',
+            'image',
+            'ok',
+            'payload',
+          ),
+          fc.jsonValue({ maxDepth: 2 }),
+        )
+        .map((d) => ({ ...d, ...head })),
+    ),
 );
 
 const validators = { isFromGraphView, isFromRunPanel, isToGraphView, isToRunPanel, isResponse };
@@ -107,40 +183,104 @@ const fileName = fc.stringMatching(/^[\w][\w.\- ]{0,40}$/);
 const fromGraphView: fc.Arbitrary<Rec> = fc.oneof(
   fc.constant({ type: 'ready' }),
   fc.record({ type: fc.constant('revealSource'), nodeId: text, file: text, line: fc.nat() }),
-  fc.record({ type: fc.constant('exportImage'), requestId: fc.integer({ min: 1 }), format: fc.constantFrom('svg', 'png'), fileName, data: fc.base64String({ maxLength: 64 }) }),
+  fc.record({
+    type: fc.constant('exportImage'),
+    requestId: fc.integer({ min: 1 }),
+    format: fc.constantFrom('svg', 'png'),
+    fileName,
+    data: fc.base64String({ maxLength: 64 }),
+  }),
   fc.record({ type: fc.constant('runModel'), key: text }),
-  fc.record({ type: fc.constant('layoutDone'), nodes: fc.nat(), edges: fc.nat(), ms: fc.double({ min: 0, max: 1e6, noNaN: true }), mode: fc.constantFrom('full', 'fast') }),
+  fc.record({
+    type: fc.constant('layoutDone'),
+    nodes: fc.nat(),
+    edges: fc.nat(),
+    ms: fc.double({ min: 0, max: 1e6, noNaN: true }),
+    mode: fc.constantFrom('full', 'fast'),
+  }),
   fc.record({ type: fc.constant('log'), level: fc.constantFrom('info', 'warn', 'error'), message: text }),
 );
-const statsArb = fc.record({ dims: fc.array(fc.nat(64), { maxLength: 4 }), mean: fc.double(), std: fc.double(), min: fc.double(), max: fc.double(), nonFinite: fc.nat() });
+const statsArb = fc.record({
+  dims: fc.array(fc.nat(64), { maxLength: 4 }),
+  mean: fc.double(),
+  std: fc.double(),
+  min: fc.double(),
+  max: fc.double(),
+  nonFinite: fc.nat(),
+});
 const fromRunPanel: fc.Arbitrary<Rec> = fc.oneof(
   fc.constant({ type: 'ready' }),
-  fc.record({ type: fc.constant('runProgress'), runId: fc.nat(), model: fc.option(text, { nil: null }), phase: fc.constantFrom(...PHASES), fraction: fc.double({ min: 0, max: 1, noNaN: true }) }),
+  fc.record({
+    type: fc.constant('runProgress'),
+    runId: fc.nat(),
+    model: fc.option(text, { nil: null }),
+    phase: fc.constantFrom(...PHASES),
+    fraction: fc.double({ min: 0, max: 1, noNaN: true }),
+  }),
   fc.record({
     type: fc.constant('runResult'),
     runId: fc.nat(),
     models: fc.array(
       fc.record({
-        name: text, ok: fc.boolean(), outputs: fc.array(fc.record({ name: text, stats: statsArb, preview: fc.array(fc.double(), { maxLength: 4 }) }), { maxLength: 2 }),
-        layers: fc.array(fc.record({ output: text, node: text, label: text, role: fc.constantFrom('layer', 'fusion-input', 'fusion-output'), stats: statsArb }), { maxLength: 2 }),
-        createMs: fc.double({ noNaN: true, noDefaultInfinity: true }), runMs: fc.double({ noNaN: true, noDefaultInfinity: true }), params: fc.nat(), flops: fc.nat(),
+        name: text,
+        ok: fc.boolean(),
+        outputs: fc.array(fc.record({ name: text, stats: statsArb, preview: fc.array(fc.double(), { maxLength: 4 }) }), { maxLength: 2 }),
+        layers: fc.array(
+          fc.record({ output: text, node: text, label: text, role: fc.constantFrom('layer', 'fusion-input', 'fusion-output'), stats: statsArb }),
+          { maxLength: 2 },
+        ),
+        createMs: fc.double({ noNaN: true, noDefaultInfinity: true }),
+        runMs: fc.double({ noNaN: true, noDefaultInfinity: true }),
+        params: fc.nat(),
+        flops: fc.nat(),
       }),
       { maxLength: 2 },
     ),
     comparisons: fc.array(fc.record({ a: text, b: text, output: fc.nat(), maxAbsDiff: fc.double(), cosine: fc.double() }), { maxLength: 2 }),
   }),
-  fc.record({ type: fc.constant('rerun'), seed: fc.option(fc.nat(), { nil: null }), image: fc.option(fc.record({ data: fc.base64String({ maxLength: 32 }), mime: fc.constantFrom('image/png', 'image/jpeg', 'image/webp') }), { nil: null }) }),
+  fc.record({
+    type: fc.constant('rerun'),
+    seed: fc.option(fc.nat(), { nil: null }),
+    image: fc.option(fc.record({ data: fc.base64String({ maxLength: 32 }), mime: fc.constantFrom('image/png', 'image/jpeg', 'image/webp') }), { nil: null }),
+  }),
   fc.record({ type: fc.constant('log'), level: fc.constantFrom('info', 'warn', 'error'), message: text }),
 );
 
 test('well-formed messages from the webviews are accepted', () => {
-  fc.assert(fc.property(fromGraphView, (m) => isFromGraphView(m)), { numRuns: 1000, seed: 9009 });
-  fc.assert(fc.property(fromRunPanel, (m) => isFromRunPanel(m)), { numRuns: 1000, seed: 9010 });
+  fc.assert(
+    fc.property(fromGraphView, (m) => isFromGraphView(m)),
+    { numRuns: 1000, seed: 9009 },
+  );
+  fc.assert(
+    fc.property(fromRunPanel, (m) => isFromRunPanel(m)),
+    { numRuns: 1000, seed: 9010 },
+  );
 });
 
 /** A well-formed message with one field removed or replaced by a random value (possibly a hostile path or size). */
 function damaged(valid: fc.Arbitrary<Rec>): fc.Arbitrary<Rec> {
-  const hostile = fc.constantFrom<unknown>('..', '.', '../x.png', '/etc/passwd', 'a/b.png', 'C:\\x.png', 'x\0.png', -1, 1.5, NaN, Infinity, 2 ** 53, '', null, [], {}, 'image/svg+xml', 'text/html', '%%%', true);
+  const hostile = fc.constantFrom<unknown>(
+    '..',
+    '.',
+    '../x.png',
+    '/etc/passwd',
+    'a/b.png',
+    'C:\\x.png',
+    'x\0.png',
+    -1,
+    1.5,
+    NaN,
+    Infinity,
+    2 ** 53,
+    '',
+    null,
+    [],
+    {},
+    'image/svg+xml',
+    'text/html',
+    '%%%',
+    true,
+  );
   return fc.tuple(valid, fc.nat(), fc.oneof(fc.constant(undefined), hostile, fc.jsonValue({ maxDepth: 1 }))).map(([m, k, v]) => {
     const keys = Object.keys(m).filter((x) => x !== 'type');
     if (keys.length === 0) return m;

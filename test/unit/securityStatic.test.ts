@@ -79,7 +79,11 @@ test('no shipped file evaluates strings as code', () => {
 
 test('the scan would catch them: planted calls are found', () => {
   const planted = ['const f = eval(s);', 'x = new Function("a", body);', 'Function(s)()', "setTimeout('go()', 1)", 'process.dlopen(m, p)'];
-  for (const p of planted) assert.ok(forbidden.some(([, re]) => re.test(withoutMethodHeads(codeOnly(p)))), p);
+  for (const p of planted)
+    assert.ok(
+      forbidden.some(([, re]) => re.test(withoutMethodHeads(codeOnly(p)))),
+      p,
+    );
   const benign = 'this.eval(e, frame); ip.eval(x); const evaluate = 1;\n  eval(e: Expr, frame: Frame): PyValue {\n    return 1;\n  }';
   assert.ok(!forbidden.some(([, re]) => re.test(withoutMethodHeads(codeOnly(benign)))));
   // A call at the start of a line is still a call.
@@ -95,15 +99,25 @@ function specifiers(text: string): string[] {
 
 test('no shipped file loads process, VM or native-code modules; worker_threads only at the two ends of the analysis worker', () => {
   const banned = /^(node:)?(child_process|cluster|vm|worker_threads|inspector|repl|net|dgram|http|https|http2|tls)$/;
-  const hits = sources.flatMap((s) => specifiers(s.text).filter((m) => banned.test(m)).map((m) => `${s.file}: ${m}`));
+  const hits = sources.flatMap((s) =>
+    specifiers(s.text)
+      .filter((m) => banned.test(m))
+      .map((m) => `${s.file}: ${m}`),
+  );
   // The analysis worker (src/extension/service/analysisWorker.ts) and the host-side client that starts it.
-  assert.deepEqual(hits, ['src/extension/service/analysisWorker.ts: node:worker_threads', 'src/extension/service/analysisWorkerClient.ts: node:worker_threads']);
+  assert.deepEqual(hits, [
+    'src/extension/service/analysisWorker.ts: node:worker_threads',
+    'src/extension/service/analysisWorkerClient.ts: node:worker_threads',
+  ]);
   assert.deepEqual(specifiers(`import { spawn } from 'node:child_process';\nconst vm = require("vm");`), ['node:child_process', 'vm']);
 });
 
 test('the only Worker started is the bundled analysis worker, from a file and never from a string', () => {
   const starters = sources.filter((s) => /\bnew\s+Worker\s*\(/.test(codeOnly(s.text)) && s.file.startsWith('src/'));
-  assert.deepEqual(starters.map((s) => s.file), ['src/extension/service/analysisWorkerClient.ts']);
+  assert.deepEqual(
+    starters.map((s) => s.file),
+    ['src/extension/service/analysisWorkerClient.ts'],
+  );
   const client = starters[0]!.text;
   assert.match(client, /new Worker\(this\.options\.workerFile, \{/);
   // `eval: true` would make the first argument JavaScript source instead of a file name.
@@ -141,8 +155,13 @@ test('the pickle interpreter cannot reach code: no imports beyond its own folder
   assert.ok(files.length >= 6, files.map((f) => f.file).join(', '));
   for (const s of files) {
     const code = codeOnly(s.text);
-    for (const m of specifiers(s.text)) assert.match(m, /^\.\/[\w]+$|^\.\.\/(tensorData|safetensorsDtype|readSafetensors|readWeightsFile)$|^\.\.\/\.\.\/shape\/shape$/, `${s.file} imports ${m}`);
-    assert.doesNotMatch(code, /\b(globalThis|window|self|process|require|Reflect|Proxy|eval|Function|import\s*\(|setTimeout|setInterval|prototype\s*\[)\b/, s.file);
+    for (const m of specifiers(s.text))
+      assert.match(m, /^\.\/[\w]+$|^\.\.\/(tensorData|safetensorsDtype|readSafetensors|readWeightsFile)$|^\.\.\/\.\.\/shape\/shape$/, `${s.file} imports ${m}`);
+    assert.doesNotMatch(
+      code,
+      /\b(globalThis|window|self|process|require|Reflect|Proxy|eval|Function|import\s*\(|setTimeout|setInterval|prototype\s*\[)\b/,
+      s.file,
+    );
     // no call through a computed member (obj[name](…)): every call target is a fixed name
     assert.doesNotMatch(code, /\]\s*\(/, `${s.file}: a call through a computed member`);
   }
@@ -150,10 +169,27 @@ test('the pickle interpreter cannot reach code: no imports beyond its own folder
   const globals = files.find((s) => s.file === `${dir}pickleGlobals.ts`)!.text;
   const ids = [...globals.slice(globals.indexOf('const CALLABLES'), globals.indexOf(']);')).matchAll(/\['([\w.]+)',/g)].map((m) => m[1]);
   assert.deepEqual(ids, [
-    'torch._utils._rebuild_tensor_v2', 'torch._utils._rebuild_tensor', 'torch._utils._rebuild_parameter', 'torch._utils._rebuild_parameter_with_state',
-    'torch._tensor._rebuild_from_type_v2', 'torch._tensor._rebuild_from_type', 'collections.OrderedDict', 'builtins.dict', 'builtins.list', 'builtins.tuple',
-    'builtins.set', 'builtins.frozenset', 'builtins.bytearray', 'builtins.bytes', '_codecs.encode', 'torch.Size', 'torch.device', 'numpy.dtype',
-    'numpy.core.multiarray.scalar', 'numpy._core.multiarray.scalar', 'copyreg._reconstructor',
+    'torch._utils._rebuild_tensor_v2',
+    'torch._utils._rebuild_tensor',
+    'torch._utils._rebuild_parameter',
+    'torch._utils._rebuild_parameter_with_state',
+    'torch._tensor._rebuild_from_type_v2',
+    'torch._tensor._rebuild_from_type',
+    'collections.OrderedDict',
+    'builtins.dict',
+    'builtins.list',
+    'builtins.tuple',
+    'builtins.set',
+    'builtins.frozenset',
+    'builtins.bytearray',
+    'builtins.bytes',
+    '_codecs.encode',
+    'torch.Size',
+    'torch.device',
+    'numpy.dtype',
+    'numpy.core.multiarray.scalar',
+    'numpy._core.multiarray.scalar',
+    'copyreg._reconstructor',
   ]);
 });
 
@@ -164,9 +200,19 @@ test('every webview gets its HTML from buildWebviewHtml and its options from web
     const code = ext.find((s) => s.file === f)!.text;
     for (const m of code.matchAll(/\.html\s*=\s*([^;]+);/g)) assert.match(m[1]!, /^buildWebviewHtml\(/, `${f}: ${m[0]}`);
   }
-  assert.deepEqual(htmlSetters.sort(), ['src/extension/host/graphWebviewHost.ts', 'src/extension/host/runPanel.ts']);
-  assert.deepEqual(ext.filter((s) => /localResourceRoots/.test(codeOnly(s.text))).map((s) => s.file), ['src/extension/host/webviewHtml.ts']);
-  assert.deepEqual(ext.filter((s) => /enableCommandUris|enableForms/.test(codeOnly(s.text))).map((s) => s.file), []);
+  assert.deepEqual(htmlSetters.sort(), [
+    'src/extension/host/checkpointEditorProvider.ts',
+    'src/extension/host/graphWebviewHost.ts',
+    'src/extension/host/runPanel.ts',
+  ]);
+  assert.deepEqual(
+    ext.filter((s) => /localResourceRoots/.test(codeOnly(s.text))).map((s) => s.file),
+    ['src/extension/host/webviewHtml.ts'],
+  );
+  assert.deepEqual(
+    ext.filter((s) => /enableCommandUris|enableForms/.test(codeOnly(s.text))).map((s) => s.file),
+    [],
+  );
   // Webview panels, views and custom editors are all hosted by one of the two hosts that apply webviewOptions.
   for (const s of ext.filter((x) => /createWebviewPanel|resolveWebviewView|resolveCustomEditor/.test(codeOnly(x.text)))) {
     assert.match(s.text, /webviewOptions\(|new GraphWebviewHost\(/, s.file);
@@ -187,13 +233,18 @@ test('every message from a webview goes through its validator before it is used'
 });
 
 test('untrusted and virtual workspaces are declared supported in package.json', () => {
-  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { capabilities?: { untrustedWorkspaces?: { supported?: unknown }; virtualWorkspaces?: unknown } };
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+    capabilities?: { untrustedWorkspaces?: { supported?: unknown }; virtualWorkspaces?: unknown };
+  };
   assert.equal(pkg.capabilities?.untrustedWorkspaces?.supported, true);
   assert.equal(pkg.capabilities?.virtualWorkspaces, true);
 });
 
 test('in Restricted Mode the memory limit comes from the user, not from the untrusted workspace', () => {
-  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { capabilities: { untrustedWorkspaces: { restrictedConfigurations?: string[] } }; contributes: { configuration: { properties: Record<string, unknown> } } };
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+    capabilities: { untrustedWorkspaces: { restrictedConfigurations?: string[] } };
+    contributes: { configuration: { properties: Record<string, unknown> } };
+  };
   const restricted = pkg.capabilities.untrustedWorkspaces.restrictedConfigurations ?? [];
   assert.ok(restricted.includes('fusionLens.memoryLimitMB'));
   for (const key of restricted) assert.ok(key in pkg.contributes.configuration.properties, `${key} is a contributed setting`);

@@ -55,7 +55,12 @@ function shell(wasm: boolean, bundle = wasm ? 'runPanel' : 'graphView'): { html:
   const out = html.buildWebviewHtml(webview as never, extensionUri as never, { bundle, title: 'T', wasm });
   const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(out);
   assert.ok(meta, 'CSP meta tag');
-  const csp = new Map(meta[1]!.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k!, v]));
+  const csp = new Map(
+    meta[1]!
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([k, ...v]) => [k!, v]),
+  );
   return { html: out, csp };
 }
 
@@ -70,7 +75,10 @@ for (const wasm of [false, true]) {
     assert.ok(!script.includes("'unsafe-inline'") && !script.includes("'unsafe-eval'") && !script.includes("'strict-dynamic'"));
     assert.equal(script.includes("'wasm-unsafe-eval'"), wasm);
     // The run panel may load onnxruntime-web's loader from the extension's own origin; the graph view loads nothing by origin.
-    assert.deepEqual(script.filter((s) => !s.startsWith("'")), wasm ? [CSP_SOURCE] : []);
+    assert.deepEqual(
+      script.filter((s) => !s.startsWith("'")),
+      wasm ? [CSP_SOURCE] : [],
+    );
     for (const [directive, sources] of csp) {
       for (const s of sources) {
         assert.ok(s.startsWith("'") || s === CSP_SOURCE || s === 'data:' || s === 'blob:', `${directive}: ${s}`);
@@ -115,7 +123,10 @@ test('the boot data carries every webview string, translated through vscode.l10n
 test("localResourceRoots is exactly the extension's dist/ folder", () => {
   const opts = html.webviewOptions(extensionUri as never) as { enableScripts?: boolean; localResourceRoots?: FakeUri[]; enableCommandUris?: unknown };
   assert.equal(opts.enableScripts, true);
-  assert.deepEqual(opts.localResourceRoots?.map((u) => u.toString()), ['file:///ext/fusion-lens/dist']);
+  assert.deepEqual(
+    opts.localResourceRoots?.map((u) => u.toString()),
+    ['file:///ext/fusion-lens/dist'],
+  );
   assert.equal(opts.enableCommandUris, undefined);
 });
 
@@ -124,7 +135,19 @@ test('paths from webviews resolve only inside a workspace folder', () => {
   try {
     assert.equal(paths.resolveInWorkspace('models/net.py')?.toString(), 'file:///ws/proj/models/net.py');
     assert.equal(paths.resolveInWorkspace('a/./b/../net.py')?.toString(), 'file:///ws/proj/a/net.py');
-    for (const bad of ['../secret.py', 'a/../../secret.py', '..', '/etc/passwd', 'C:\\Windows\\x', 'a\\..\\..\\x', 'file:///etc/passwd', 'vscode-resource:/x', 'x\0y', '', 'a'.repeat(2000)]) {
+    for (const bad of [
+      '../secret.py',
+      'a/../../secret.py',
+      '..',
+      '/etc/passwd',
+      'C:\\Windows\\x',
+      'a\\..\\..\\x',
+      'file:///etc/passwd',
+      'vscode-resource:/x',
+      'x\0y',
+      '',
+      'a'.repeat(2000),
+    ]) {
       assert.equal(paths.resolveInWorkspace(bad), null, JSON.stringify(bad));
     }
     assert.equal(paths.resolveInWorkspace(42 as unknown as string), null);

@@ -20,32 +20,49 @@ const floorDiv = (a: number, b: number) => Math.floor(a / b);
 
 function direct(t: Tree, env: Record<string, number>): number {
   switch (t.op) {
-    case 'sym': return env[t.name];
-    case 'const': return t.v;
-    case 'add': return direct(t.a, env) + direct(t.b, env);
-    case 'sub': return direct(t.a, env) - direct(t.b, env);
-    case 'mul': return direct(t.a, env) * direct(t.b, env);
-    case 'floordiv': return floorDiv(direct(t.a, env), t.d);
-    case 'ceildiv': return Math.ceil(direct(t.a, env) / t.d);
+    case 'sym':
+      return env[t.name];
+    case 'const':
+      return t.v;
+    case 'add':
+      return direct(t.a, env) + direct(t.b, env);
+    case 'sub':
+      return direct(t.a, env) - direct(t.b, env);
+    case 'mul':
+      return direct(t.a, env) * direct(t.b, env);
+    case 'floordiv':
+      return floorDiv(direct(t.a, env), t.d);
+    case 'ceildiv':
+      return Math.ceil(direct(t.a, env) / t.d);
     case 'mod': {
       const a = direct(t.a, env);
       return a - t.d * floorDiv(a, t.d);
     }
-    case 'divsym': return floorDiv(direct(t.a, env), env[t.name]);
+    case 'divsym':
+      return floorDiv(direct(t.a, env), env[t.name]);
   }
 }
 
 function build(t: Tree): Expr {
   switch (t.op) {
-    case 'sym': return exprSym(t.name, VALUES[t.name]);
-    case 'const': return exprConst(t.v);
-    case 'add': return exprAdd(build(t.a), build(t.b));
-    case 'sub': return exprAdd(build(t.a), exprMul(exprConst(-1), build(t.b)));
-    case 'mul': return exprMul(build(t.a), build(t.b));
-    case 'floordiv': return exprFloorDiv(build(t.a), exprConst(t.d));
-    case 'ceildiv': return exprCeilDiv(build(t.a), exprConst(t.d));
-    case 'mod': return exprMod(build(t.a), exprConst(t.d));
-    case 'divsym': return exprFloorDiv(build(t.a), exprSym(t.name, VALUES[t.name]));
+    case 'sym':
+      return exprSym(t.name, VALUES[t.name]);
+    case 'const':
+      return exprConst(t.v);
+    case 'add':
+      return exprAdd(build(t.a), build(t.b));
+    case 'sub':
+      return exprAdd(build(t.a), exprMul(exprConst(-1), build(t.b)));
+    case 'mul':
+      return exprMul(build(t.a), build(t.b));
+    case 'floordiv':
+      return exprFloorDiv(build(t.a), exprConst(t.d));
+    case 'ceildiv':
+      return exprCeilDiv(build(t.a), exprConst(t.d));
+    case 'mod':
+      return exprMod(build(t.a), exprConst(t.d));
+    case 'divsym':
+      return exprFloorDiv(build(t.a), exprSym(t.name, VALUES[t.name]));
   }
 }
 
@@ -56,7 +73,11 @@ const tree: fc.Arbitrary<Tree> = fc.letrec<{ t: Tree }>((tie) => ({
     symName.map((name): Tree => ({ op: 'sym', name })),
     fc.integer({ min: -6, max: 20 }).map((v): Tree => ({ op: 'const', v })),
     fc.record({ op: fc.constantFrom<'add' | 'sub' | 'mul'>('add', 'sub', 'add', 'mul'), a: tie('t'), b: tie('t') }) as fc.Arbitrary<Tree>,
-    fc.record({ op: fc.constantFrom<'floordiv' | 'ceildiv' | 'mod'>('floordiv', 'ceildiv', 'mod'), a: tie('t'), d: fc.integer({ min: 1, max: 16 }) }) as fc.Arbitrary<Tree>,
+    fc.record({
+      op: fc.constantFrom<'floordiv' | 'ceildiv' | 'mod'>('floordiv', 'ceildiv', 'mod'),
+      a: tie('t'),
+      d: fc.integer({ min: 1, max: 16 }),
+    }) as fc.Arbitrary<Tree>,
     fc.record({ op: fc.constant<'divsym'>('divsym'), a: tie('t'), name: symName }) as fc.Arbitrary<Tree>,
   ),
 })).t;

@@ -47,7 +47,9 @@ test('every case was generated without error and has its files', () => {
 test('every fixture model file is used by a case', () => {
   const used = new Set(cases.map((c) => c.file));
   const walk = (dir: string, rel: string): string[] =>
-    readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? walk(join(dir, n), `${rel}${n}/`) : n.endsWith('.py') && n !== '__init__.py' ? [`${rel}${n}`] : []));
+    readdirSync(dir).flatMap((n) =>
+      statSync(join(dir, n)).isDirectory() ? walk(join(dir, n), `${rel}${n}/`) : n.endsWith('.py') && n !== '__init__.py' ? [`${rel}${n}`] : [],
+    );
   for (const f of walk(join(FIXTURES, 'models'), 'models/')) assert.ok(used.has(f), `${f} has no case`);
 });
 

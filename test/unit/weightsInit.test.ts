@@ -49,7 +49,7 @@ function mirroredRule(r: StatRecord): InitRule {
       const fanIn =
         r.layer === 'Linear'
           ? weight![1]!
-          : (r.layer.startsWith('ConvTranspose') ? k.out_channels! : k.in_channels!) / (k.groups ?? 1) *
+          : ((r.layer.startsWith('ConvTranspose') ? k.out_channels! : k.in_channels!) / (k.groups ?? 1)) *
             prod(Array(Number(r.layer.slice(-2, -1))).fill(k.kernel_size!));
       return r.tensor === 'weight' ? { kind: 'kaiming_uniform', a: SQRT5, fanIn } : { kind: 'uniform', bound: 1 / Math.sqrt(fanIn) };
     }
@@ -105,7 +105,8 @@ function describe(r: StatRecord): string {
 function checkAgainstTorch(r: StatRecord, rule: InitRule): void {
   const what = describe(r);
   const th = initStats(rule);
-  const close = (a: number, b: number, rel: number, msg: string) => assert.ok(Math.abs(a - b) <= rel * Math.max(Math.abs(b), 1e-12), `${what}: ${msg}: ${a} vs ${b}`);
+  const close = (a: number, b: number, rel: number, msg: string) =>
+    assert.ok(Math.abs(a - b) <= rel * Math.max(Math.abs(b), 1e-12), `${what}: ${msg}: ${a} vs ${b}`);
   close(th.std, r.theory_std, 1e-9, 'theoretical std');
   close(th.mean, r.theory_mean, 1e-9, 'mean');
   if (r.bound !== null) close(th.bound, r.bound, 1e-9, 'theoretical bound');
@@ -134,7 +135,10 @@ function checkAgainstTorch(r: StatRecord, rule: InitRule): void {
     assert.equal(r.zero_row_is_zero, true);
     const width = prod(r.shape.slice(1));
     const row = s.values.subarray(r.zero_row * width, (r.zero_row + 1) * width);
-    assert.ok(row.every((v) => v === 0), `${what}: padding row not zero`);
+    assert.ok(
+      row.every((v) => v === 0),
+      `${what}: padding row not zero`,
+    );
   }
 }
 
@@ -185,7 +189,14 @@ function registryRule(layer: string, kwargs: Record<string, unknown>, tensor: st
 
 test('initStateDict: per-name streams, seeds, aliases and int64 buffers', () => {
   const e = (name: string, shape: number[], init: InitRule, extra: Partial<StateEntry> = {}): StateEntry => ({
-    name, shape, dtype: 'float32', role: 'param', modulePath: name.split('.')[0]!, moduleType: 'Conv2d', init, ...extra,
+    name,
+    shape,
+    dtype: 'float32',
+    role: 'param',
+    modulePath: name.split('.')[0]!,
+    moduleType: 'Conv2d',
+    init,
+    ...extra,
   });
   const conv = e('conv.weight', [8, 3, 3, 3], { kind: 'kaiming_uniform', a: SQRT5, fanIn: 27 });
   const bias = e('conv.bias', [8], { kind: 'uniform', bound: 1 / Math.sqrt(27) });

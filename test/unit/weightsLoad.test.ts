@@ -88,17 +88,40 @@ test('num_batches_tracked absent from the file is filled with 0; present ones mu
   assert.deepEqual(loaded.defaulted, ['bn.num_batches_tracked']);
   assert.deepEqual([...(loaded.tensors.get('bn.num_batches_tracked') as BigInt64Array)], [0n]);
 
-  const i32 = loadStateDict(entries, fileOf([['bn.weight', w], ['bn.num_batches_tracked', { dtype: 'int32', shape: [], data: new Int32Array([5]) }]]));
+  const i32 = loadStateDict(
+    entries,
+    fileOf([
+      ['bn.weight', w],
+      ['bn.num_batches_tracked', { dtype: 'int32', shape: [], data: new Int32Array([5]) }],
+    ]),
+  );
   assert.deepEqual([...(i32.tensors.get('bn.num_batches_tracked') as BigInt64Array)], [5n]);
 
-  const bad = errorOf(() => loadStateDict(entries, fileOf([['bn.weight', w], ['bn.num_batches_tracked', { dtype: 'float32', shape: [], data: new Float32Array([1]) }]])));
+  const bad = errorOf(() =>
+    loadStateDict(
+      entries,
+      fileOf([
+        ['bn.weight', w],
+        ['bn.num_batches_tracked', { dtype: 'float32', shape: [], data: new Float32Array([1]) }],
+      ]),
+    ),
+  );
   assert.deepEqual(bad.badDtype, ['bn.num_batches_tracked (model int64, file F32)']);
 });
 
 test('half-precision checkpoints convert to float32; tied weights may be stored once', () => {
   const entries: StateEntry[] = [
     { name: 'emb.weight', shape: [2], dtype: 'float32', role: 'param', modulePath: 'emb', moduleType: 'Embedding', init: { kind: 'normal', std: 1 } },
-    { name: 'head.weight', shape: [2], dtype: 'float32', role: 'param', modulePath: 'head', moduleType: 'Linear', init: { kind: 'zeros' }, aliasOf: 'emb.weight' },
+    {
+      name: 'head.weight',
+      shape: [2],
+      dtype: 'float32',
+      role: 'param',
+      modulePath: 'head',
+      moduleType: 'Linear',
+      init: { kind: 'zeros' },
+      aliasOf: 'emb.weight',
+    },
   ];
   const loaded = loadStateDict(entries, fileOf([['emb.weight', { dtype: 'float16', shape: [2], data: new Uint16Array([0x3c00, 0xb800]) }]]));
   assert.deepEqual([...loaded.tensors.get('emb.weight')!], [1, -0.5]);

@@ -8,10 +8,15 @@ import type { ThemeColors } from './themeColors';
 export function edgeBoxes(scene: Scene): Float64Array {
   const out = new Float64Array(scene.visible.edges.length * 4);
   scene.layout.edgePoints.forEach((pts, i) => {
-    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    let x0 = Infinity,
+      y0 = Infinity,
+      x1 = -Infinity,
+      y1 = -Infinity;
     for (let k = 0; k < pts.length; k += 2) {
-      x0 = Math.min(x0, pts[k]!); x1 = Math.max(x1, pts[k]!);
-      y0 = Math.min(y0, pts[k + 1]!); y1 = Math.max(y1, pts[k + 1]!);
+      x0 = Math.min(x0, pts[k]!);
+      x1 = Math.max(x1, pts[k]!);
+      y0 = Math.min(y0, pts[k + 1]!);
+      y1 = Math.max(y1, pts[k + 1]!);
     }
     out.set([x0, y0, x1, y1], i * 4);
   });
@@ -54,7 +59,10 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, marks: Ma
       if (!overlaps(world, boxes[4 * i]!, boxes[4 * i + 1]!, boxes[4 * i + 2]!, boxes[4 * i + 3]!)) return;
       ctx.moveTo(pts[0]!, pts[1]!);
       for (let q = 2; q < pts.length; q += 2) {
-        const x0 = pts[q - 2]!, y0 = pts[q - 1]!, x1 = pts[q]!, y1 = pts[q + 1]!;
+        const x0 = pts[q - 2]!,
+          y0 = pts[q - 1]!,
+          x1 = pts[q]!,
+          y1 = pts[q + 1]!;
         const my = (y0 + y1) / 2;
         if (x0 === x1 || !detail) ctx.lineTo(x1, y1);
         else ctx.bezierCurveTo(x0, my, x1, my, x1, y1);
@@ -62,7 +70,8 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, marks: Ma
       if (text) {
         // arrow head at the target
         const n = pts.length;
-        const tx = pts[n - 2]!, ty = pts[n - 1]!;
+        const tx = pts[n - 2]!,
+          ty = pts[n - 1]!;
         ctx.moveTo(tx - 3.5, ty - 7);
         ctx.lineTo(tx, ty);
         ctx.lineTo(tx + 3.5, ty - 7);

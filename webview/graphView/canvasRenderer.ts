@@ -16,7 +16,10 @@ export class CanvasRenderer implements Renderer {
   private frame = 0;
   private readonly resize = new ResizeObserver(() => this.request());
 
-  constructor(private readonly host: HTMLElement, private colors: ThemeColors) {
+  constructor(
+    private readonly host: HTMLElement,
+    private colors: ThemeColors,
+  ) {
     this.canvas = document.createElement('canvas');
     this.canvas.dataset.testid = 'graph-canvas';
     const ctx = this.canvas.getContext('2d');

@@ -69,23 +69,42 @@ export class GraphApp {
   private readonly overlay: StageOverlay;
   private readonly minimap: Minimap;
 
-  constructor(root: HTMLElement, private readonly host: WebviewHost<FromGraphView, SavedState>, private readonly s: Strings, private readonly lang: 'en' | 'zh-cn', workerUrl: string) {
+  constructor(
+    root: HTMLElement,
+    private readonly host: WebviewHost<FromGraphView, SavedState>,
+    private readonly s: Strings,
+    private readonly lang: 'en' | 'zh-cn',
+    workerUrl: string,
+  ) {
     this.layout = new LayoutClient(workerUrl, (m) => this.log('warn', m));
     this.requests = new RequestChannel<ExportRequest, GraphViewReplies>((m) => host.post(m), GRAPH_VIEW_REPLIES);
-    this.runButton = button(s.runModel, () => {
-      if (this.payload) host.post({ type: 'runModel', key: this.payload.key });
-    }, { appearance: 'primary', title: s.runModelTitle, testId: 'run-model' });
+    this.runButton = button(
+      s.runModel,
+      () => {
+        if (this.payload) host.post({ type: 'runModel', key: this.payload.key });
+      },
+      { appearance: 'primary', title: s.runModelTitle, testId: 'run-model' },
+    );
     // typing in a big graph searches once the keys pause
     let searchTimer: ReturnType<typeof setTimeout> | undefined;
-    const search = textField((v) => {
-      clearTimeout(searchTimer);
-      searchTimer = setTimeout(() => this.setQuery(v), (this.payload?.nodes.length ?? 0) > 3000 ? 150 : 0);
-    }, { placeholder: s.search, testId: 'graph-search', value: host.getState()?.query ?? '' });
+    const search = textField(
+      (v) => {
+        clearTimeout(searchTimer);
+        searchTimer = setTimeout(() => this.setQuery(v), (this.payload?.nodes.length ?? 0) > 3000 ? 150 : 0);
+      },
+      { placeholder: s.search, testId: 'graph-search', value: host.getState()?.query ?? '' },
+    );
     search.addEventListener('keydown', (e) => {
       if ((e as KeyboardEvent).key === 'Enter') this.nextMatch((e as KeyboardEvent).shiftKey ? -1 : 1);
     });
-    const toolbar = h('div', { class: 'toolbar', role: 'toolbar' },
-      this.title, this.stats, h('span', { class: 'spacer' }), search, this.matchInfo,
+    const toolbar = h(
+      'div',
+      { class: 'toolbar', role: 'toolbar' },
+      this.title,
+      this.stats,
+      h('span', { class: 'spacer' }),
+      search,
+      this.matchInfo,
       button('−', () => this.viewport.zoomBy(0.8), { appearance: 'icon', title: s.zoomOut, testId: 'zoom-out' }),
       button('+', () => this.viewport.zoomBy(1.25), { appearance: 'icon', title: s.zoomIn, testId: 'zoom-in' }),
       button(s.fit, () => this.fit(), { testId: 'fit' }),
@@ -171,7 +190,11 @@ export class GraphApp {
     clearTimeout(this.saveTimer);
     const p = this.payload;
     this.host.setState({
-      key: p?.key ?? null, expanded: [...this.expanded], selected: this.selected, view: this.viewport.current, query: this.query,
+      key: p?.key ?? null,
+      expanded: [...this.expanded],
+      selected: this.selected,
+      view: this.viewport.current,
+      query: this.query,
       ...(p && p.nodes.length <= STATE_MAX_NODES ? { payload: p } : {}),
     });
   }
@@ -355,8 +378,13 @@ export class GraphApp {
     const scene = this.scene;
     if (!scene || !this.renderer) return;
     const index = new Map(scene.visible.items.map((it, i) => [it.id, i]));
-    const selected = this.selected === null ? null : index.get(this.selected) ?? null;
-    const highlighted = new Set(this.highlightedNodes.filter((i) => i < scene.visible.itemOfNode.length).map((i) => scene.visible.itemOfNode[i]!).filter((i) => i >= 0));
+    const selected = this.selected === null ? null : (index.get(this.selected) ?? null);
+    const highlighted = new Set(
+      this.highlightedNodes
+        .filter((i) => i < scene.visible.itemOfNode.length)
+        .map((i) => scene.visible.itemOfNode[i]!)
+        .filter((i) => i >= 0),
+    );
     this.renderer.setMarks({ selected, highlighted, matches: new Set(this.matches) });
   }
 

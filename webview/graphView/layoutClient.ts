@@ -24,7 +24,10 @@ export class LayoutClient {
   private jobId = 0;
   private pending: { jobId: number; reject: (e: Error) => void } | null = null;
 
-  constructor(private readonly workerUrl: string, private readonly log: (msg: string) => void) {}
+  constructor(
+    private readonly workerUrl: string,
+    private readonly log: (msg: string) => void,
+  ) {}
 
   async run(graph: LayoutGraph, onProgress: (phase: string, fraction: number) => void): Promise<LayoutOutcome> {
     this.cancel();
@@ -102,9 +105,13 @@ export class LayoutClient {
       worker.addEventListener('message', onMessage);
       worker.addEventListener('error', onError);
       const req: LayoutRequest = {
-        type: 'layout', jobId, nodeCount: graph.nodeCount,
-        widths: Float64Array.from(graph.widths), heights: Float64Array.from(graph.heights),
-        sources: Int32Array.from(graph.sources), targets: Int32Array.from(graph.targets),
+        type: 'layout',
+        jobId,
+        nodeCount: graph.nodeCount,
+        widths: Float64Array.from(graph.widths),
+        heights: Float64Array.from(graph.heights),
+        sources: Int32Array.from(graph.sources),
+        targets: Int32Array.from(graph.targets),
       };
       worker.postMessage(req, [req.widths.buffer, req.heights.buffer, req.sources.buffer, req.targets.buffer]);
     });

@@ -2,7 +2,10 @@
 import { layeredLayout } from '../../src/core/graph/layout/layeredLayout';
 import { packLayout, transferList, type LayoutReply, type LayoutRequest } from './layoutJob';
 
-const scope = self as unknown as { onmessage: ((e: MessageEvent<LayoutRequest>) => void) | null; postMessage(msg: LayoutReply, transfer?: Transferable[]): void };
+const scope = self as unknown as {
+  onmessage: ((e: MessageEvent<LayoutRequest>) => void) | null;
+  postMessage(msg: LayoutReply, transfer?: Transferable[]): void;
+};
 
 scope.onmessage = (e) => {
   const req = e.data;

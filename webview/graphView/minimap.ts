@@ -16,7 +16,11 @@ export class Minimap {
   private sy = 1;
   private dragging = false;
 
-  constructor(host: HTMLElement, private colors: ThemeColors, private readonly goTo: (worldX: number, worldY: number) => void) {
+  constructor(
+    host: HTMLElement,
+    private colors: ThemeColors,
+    private readonly goTo: (worldX: number, worldY: number) => void,
+  ) {
     this.canvas = document.createElement('canvas');
     this.canvas.className = 'minimap';
     this.canvas.dataset.testid = 'minimap';
@@ -84,7 +88,12 @@ export class Minimap {
     const sy = this.sy * dpr;
     scene.visible.items.forEach((it, i) => {
       ctx.fillStyle = it.fusion !== null ? this.colors.fusion : this.colors.nodeStroke;
-      ctx.fillRect((scene.layout.x[i]! - it.width / 2 - this.bounds.x) * sx, (scene.layout.y[i]! - it.height / 2 - this.bounds.y) * sy, Math.max(1, it.width * sx), Math.max(1, it.height * sy));
+      ctx.fillRect(
+        (scene.layout.x[i]! - it.width / 2 - this.bounds.x) * sx,
+        (scene.layout.y[i]! - it.height / 2 - this.bounds.y) * sy,
+        Math.max(1, it.width * sx),
+        Math.max(1, it.height * sy),
+      );
     });
     return c;
   }

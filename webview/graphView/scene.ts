@@ -41,7 +41,7 @@ export function makeScene(payload: GraphPayload, visible: VisibleGraph, layout: 
   const seen = new Set<string>();
   visible.edges.forEach((e, i) => {
     const first = e.edges[0];
-    const value = first === undefined ? '' : payload.edges[first]?.value ?? '';
+    const value = first === undefined ? '' : (payload.edges[first]?.value ?? '');
     const key = `${e.source}\u0000${value}`;
     if (!seen.has(key)) {
       seen.add(key);

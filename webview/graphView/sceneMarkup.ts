@@ -64,12 +64,19 @@ export function nodesMarkup(scene: Scene): string {
     else if (node && node.kind !== 'op') classes.push('io');
     if (it.fusion !== null) classes.push('fusion');
     const testId = it.kind === 'group' ? 'graph-group' : it.fusion !== null ? 'fusion-node' : 'graph-node';
-    const attrs = it.kind === 'group' ? `data-scope="${escapeXml(it.scope)}"${it.repeat ? ` data-repeat="${it.repeat}"` : ''}` : `data-node-id="${escapeXml(it.id)}"${node?.line != null ? ` data-line="${node.line}"` : ''}`;
+    const attrs =
+      it.kind === 'group'
+        ? `data-scope="${escapeXml(it.scope)}"${it.repeat ? ` data-repeat="${it.repeat}"` : ''}`
+        : `data-node-id="${escapeXml(it.id)}"${node?.line != null ? ` data-line="${node.line}"` : ''}`;
     const fusionAttr = it.fusion !== null ? ` data-fusion-method="${escapeXml(scene.payload.fusions[it.fusion]?.method ?? '')}"` : '';
     // focusable with Tab, opened with Enter (graphApp), named for screen readers
-    const aria = escapeXml(`${it.kind === 'group' ? 'group ' : ''}${it.label} ${it.sublabel}${it.fusion !== null ? ` · ${badgeText(scene, it.fusion, it.repeat)}` : ''}`);
+    const aria = escapeXml(
+      `${it.kind === 'group' ? 'group ' : ''}${it.label} ${it.sublabel}${it.fusion !== null ? ` · ${badgeText(scene, it.fusion, it.repeat)}` : ''}`,
+    );
     out += `<g class="${classes.join(' ')}" data-item="${i}" data-testid="${testId}" ${attrs}${fusionAttr} tabindex="0" role="button" aria-label="${aria}" transform="translate(${r1(r.x)},${r1(r.y)})">`;
-    const tip = node ? `${node.op}${node.modulePath ? ` (${node.modulePath})` : ''}\n${node.outputs.map((o) => `${o.symbolic} · ${o.concrete}`).join('\n')}` : `${it.label} — ${it.sublabel}`;
+    const tip = node
+      ? `${node.op}${node.modulePath ? ` (${node.modulePath})` : ''}\n${node.outputs.map((o) => `${o.symbolic} · ${o.concrete}`).join('\n')}`
+      : `${it.label} — ${it.sublabel}`;
     out += `<title>${escapeXml(tip)}</title>`;
     out += `<rect class="box" width="${r.width}" height="${r.height}" rx="${it.kind === 'group' ? 8 : 4}"/>`;
     out += `<text class="label" x="${r.width / 2}" y="18">${escapeXml(clip(it.kind === 'group' ? `⊞ ${it.label}` : it.label, r.width, 7.2))}</text>`;
@@ -92,7 +99,9 @@ export function clip(text: string, width: number, charWidth: number): string {
 
 /** A standalone SVG document of the whole scene (exported pictures). */
 export function sceneSvgDocument(scene: Scene, bounds: { x: number; y: number; width: number; height: number }, style: string, background: string): string {
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${Math.ceil(bounds.width)}" height="${Math.ceil(bounds.height)}" viewBox="${r1(bounds.x)} ${r1(bounds.y)} ${r1(bounds.width)} ${r1(bounds.height)}">` +
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${Math.ceil(bounds.width)}" height="${Math.ceil(bounds.height)}" viewBox="${r1(bounds.x)} ${r1(bounds.y)} ${r1(bounds.width)} ${r1(bounds.height)}">` +
     `<style>${style}</style>${arrowDefs()}<rect x="${r1(bounds.x)}" y="${r1(bounds.y)}" width="${r1(bounds.width)}" height="${r1(bounds.height)}" fill="${escapeXml(background)}"/>` +
-    `${framesMarkup(scene)}${edgesMarkup(scene, true)}${nodesMarkup(scene)}</svg>`;
+    `${framesMarkup(scene)}${edgesMarkup(scene, true)}${nodesMarkup(scene)}</svg>`
+  );
 }

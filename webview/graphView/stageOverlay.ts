@@ -7,7 +7,11 @@ export class StageOverlay {
   private progress: HTMLElement | null = null;
   private message: HTMLElement | null = null;
 
-  constructor(private readonly main: HTMLElement, private readonly s: Strings, private readonly onCancel: () => void) {}
+  constructor(
+    private readonly main: HTMLElement,
+    private readonly s: Strings,
+    private readonly onCancel: () => void,
+  ) {}
 
   showMessage(text: string): void {
     this.hideMessage();
@@ -22,9 +26,13 @@ export class StageOverlay {
 
   showProgress(): void {
     if (this.progress) return;
-    this.progress = h('div', { class: 'progress', 'data-testid': 'layout-progress', role: 'progressbar' },
-      h('span', { class: 'phase' }, `${this.s.layingOut}…`), h('div', { class: 'bar' }, h('div', { style: 'width:0%' })),
-      button(this.s.cancel, this.onCancel, { testId: 'layout-cancel' }));
+    this.progress = h(
+      'div',
+      { class: 'progress', 'data-testid': 'layout-progress', role: 'progressbar' },
+      h('span', { class: 'phase' }, `${this.s.layingOut}…`),
+      h('div', { class: 'bar' }, h('div', { style: 'width:0%' })),
+      button(this.s.cancel, this.onCancel, { testId: 'layout-cancel' }),
+    );
     this.main.append(this.progress);
   }
 

@@ -19,9 +19,21 @@ export interface ThemeColors {
 }
 
 const VARS: Record<keyof ThemeColors, string> = {
-  bg: '--fl-bg', fg: '--fl-fg', muted: '--fl-muted', nodeFill: '--fl-node-fill', nodeStroke: '--fl-node-stroke', ioFill: '--fl-io-fill',
-  groupFill: '--fl-group-fill', edge: '--fl-edge', frame: '--fl-frame', fusion: '--fl-fusion', badgeFg: '--fl-badge-fg',
-  select: '--fl-select', highlight: '--fl-highlight', match: '--fl-match', font: '--fl-font',
+  bg: '--fl-bg',
+  fg: '--fl-fg',
+  muted: '--fl-muted',
+  nodeFill: '--fl-node-fill',
+  nodeStroke: '--fl-node-stroke',
+  ioFill: '--fl-io-fill',
+  groupFill: '--fl-group-fill',
+  edge: '--fl-edge',
+  frame: '--fl-frame',
+  fusion: '--fl-fusion',
+  badgeFg: '--fl-badge-fg',
+  select: '--fl-select',
+  highlight: '--fl-highlight',
+  match: '--fl-match',
+  font: '--fl-font',
 };
 
 export function readThemeColors(): ThemeColors {

@@ -22,7 +22,10 @@ export class Viewport {
   private view: View = { tx: 0, ty: 0, k: 1 };
   private drag: { id: number; x: number; y: number; tx: number; ty: number; moved: boolean } | null = null;
 
-  constructor(private readonly el: HTMLElement, private readonly events: ViewportEvents) {
+  constructor(
+    private readonly el: HTMLElement,
+    private readonly events: ViewportEvents,
+  ) {
     el.tabIndex = 0;
     el.addEventListener('pointerdown', (e) => this.down(e));
     el.addEventListener('pointermove', (e) => this.move(e));
@@ -131,13 +134,29 @@ export class Viewport {
     const step = 60;
     const v = this.view;
     switch (e.key) {
-      case '+': case '=': this.zoomBy(1.25); break;
-      case '-': case '_': this.zoomBy(0.8); break;
-      case 'ArrowLeft': this.set({ ...v, tx: v.tx + step }); break;
-      case 'ArrowRight': this.set({ ...v, tx: v.tx - step }); break;
-      case 'ArrowUp': this.set({ ...v, ty: v.ty + step }); break;
-      case 'ArrowDown': this.set({ ...v, ty: v.ty - step }); break;
-      default: this.events.onKey?.(e.key); return;
+      case '+':
+      case '=':
+        this.zoomBy(1.25);
+        break;
+      case '-':
+      case '_':
+        this.zoomBy(0.8);
+        break;
+      case 'ArrowLeft':
+        this.set({ ...v, tx: v.tx + step });
+        break;
+      case 'ArrowRight':
+        this.set({ ...v, tx: v.tx - step });
+        break;
+      case 'ArrowUp':
+        this.set({ ...v, ty: v.ty + step });
+        break;
+      case 'ArrowDown':
+        this.set({ ...v, ty: v.ty - step });
+        break;
+      default:
+        this.events.onKey?.(e.key);
+        return;
     }
     e.preventDefault();
   }

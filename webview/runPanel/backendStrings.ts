@@ -10,7 +10,8 @@ const EN = {
   backendsAgree: 'within the tolerance',
   backendsDiffer: 'beyond the tolerance',
   vs: 'vs',
-  providerTitle: 'Where the models run: auto (WebGPU when it works, else wasm), WebGPU or wasm. The setting fusionLens.executionProvider picks it; a choice here holds for this panel.',
+  providerTitle:
+    'Where the models run: auto (WebGPU when it works, else wasm), WebGPU or wasm. The setting fusionLens.executionProvider picks it; a choice here holds for this panel.',
 };
 
 const ZH: Record<keyof typeof EN, string> = {

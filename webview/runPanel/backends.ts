@@ -36,7 +36,10 @@ export class Backends {
   private wasmEngine: Promise<Engine> | null = null;
   private readonly logged = new Set<string>();
 
-  constructor(private readonly wasmBase: string, private readonly log: (level: 'info' | 'warn', msg: string) => void) {}
+  constructor(
+    private readonly wasmBase: string,
+    private readonly log: (level: 'info' | 'warn', msg: string) => void,
+  ) {}
 
   private get base(): string {
     return this.wasmBase.endsWith('/') ? this.wasmBase : `${this.wasmBase}/`;
@@ -49,7 +52,10 @@ export class Backends {
       const threads = pageThreads(isolated, navigator.hardwareConcurrency, maxThreads);
       const ort = await loadWebOrt(this.wasmBase, (m) => this.log('warn', m), threads);
       const info: BackendInfo = { kind: 'wasm', adapter: '', threads: ort.env.wasm.numThreads ?? threads };
-      this.log('info', `wasm backend: ${info.threads} thread(s) (crossOriginIsolated ${String(isolated)}, hardwareConcurrency ${navigator.hardwareConcurrency}, cap ${maxThreads})`);
+      this.log(
+        'info',
+        `wasm backend: ${info.threads} thread(s) (crossOriginIsolated ${String(isolated)}, hardwareConcurrency ${navigator.hardwareConcurrency}, cap ${maxThreads})`,
+      );
       return { runner: createOrtRunner(ort, { provider: 'wasm', backend: info }), info };
     })();
     const p = this.wasmEngine;
@@ -179,7 +185,8 @@ export class Backends {
     if (choice !== 'wasm') {
       const gpu = await this.webgpu();
       // timing runs the model alone (summaries off), so the WebGPU session may leave the summaries out of the graph
-      if ('runner' in gpu) engines.push({ info: gpu.info, runner: { createSession: (bytes, o) => gpu.runner.createSession(stripSummaries(bytes) ?? bytes, o) } });
+      if ('runner' in gpu)
+        engines.push({ info: gpu.info, runner: { createSession: (bytes, o) => gpu.runner.createSession(stripSummaries(bytes) ?? bytes, o) } });
       else gpuReason = gpu.reason;
     }
     engines.push(await this.wasm(maxThreads));

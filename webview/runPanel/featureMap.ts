@@ -59,7 +59,11 @@ export function heatmap(data: RunArray, dims: readonly number[], maxSide = 64): 
 
 /** A perceptually ordered dark-blue → green → yellow ramp (viridis-like control points). */
 const RAMP: readonly [number, number, number][] = [
-  [68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37],
+  [68, 1, 84],
+  [59, 82, 139],
+  [33, 145, 140],
+  [94, 201, 98],
+  [253, 231, 37],
 ];
 
 export function rampColor(t: number): [number, number, number] {

@@ -1,7 +1,13 @@
 // Decodes an image in the webview and turns it into an [N, C, H, W] float32 tensor: resized, scaled to [0, 1], normalised per channel.
 import type { RunTensor } from '../../src/core/run/runner';
 
-export async function imageTensor(bytes: Uint8Array, mime: string, dims: readonly number[], mean: readonly number[], std: readonly number[]): Promise<RunTensor> {
+export async function imageTensor(
+  bytes: Uint8Array,
+  mime: string,
+  dims: readonly number[],
+  mean: readonly number[],
+  std: readonly number[],
+): Promise<RunTensor> {
   if (dims.length !== 4 || (dims[1] !== 1 && dims[1] !== 3)) throw new Error(`an image can feed an input of shape [N, 1|3, H, W], not [${dims.join(', ')}]`);
   const [n, c, h, w] = dims as [number, number, number, number];
   const bitmap = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: mime }));

@@ -15,13 +15,37 @@ function statsCells(s: TensorStats): HTMLElement[] {
 }
 
 function modelCard(m: ModelResult, s: Strings, bs: BackendStrings): HTMLElement {
-  const card = h('div', { class: `model${m.ok ? '' : ' failed'}`, 'data-testid': 'model-result', 'data-model': m.name, 'data-ok': String(m.ok), 'data-backend': m.backend?.kind ?? '' });
+  const card = h('div', {
+    class: `model${m.ok ? '' : ' failed'}`,
+    'data-testid': 'model-result',
+    'data-model': m.name,
+    'data-ok': String(m.ok),
+    'data-backend': m.backend?.kind ?? '',
+  });
   card.append(h('h3', {}, m.name, m.ok ? '' : ` — ${s.failed}`));
-  card.append(h('table', {},
-    h('tr', {}, h('th', {}, s.params), h('td', { class: 'num', 'data-testid': 'params' }, compact(m.params)), h('th', {}, s.flops), h('td', { class: 'num', 'data-testid': 'flops' }, compact(m.flops))),
-    h('tr', {}, h('th', {}, `${s.latency} (${s.create})`), h('td', { class: 'num', 'data-testid': 'create-ms' }, ms(m.createMs)), h('th', {}, bs.firstRun), h('td', { class: 'num', 'data-testid': 'run-ms' }, ms(m.runMs))),
-    ...(m.backend ? [backendRow(m.backend, bs)] : []),
-  ));
+  card.append(
+    h(
+      'table',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', {}, s.params),
+        h('td', { class: 'num', 'data-testid': 'params' }, compact(m.params)),
+        h('th', {}, s.flops),
+        h('td', { class: 'num', 'data-testid': 'flops' }, compact(m.flops)),
+      ),
+      h(
+        'tr',
+        {},
+        h('th', {}, `${s.latency} (${s.create})`),
+        h('td', { class: 'num', 'data-testid': 'create-ms' }, ms(m.createMs)),
+        h('th', {}, bs.firstRun),
+        h('td', { class: 'num', 'data-testid': 'run-ms' }, ms(m.runMs)),
+      ),
+      ...(m.backend ? [backendRow(m.backend, bs)] : []),
+    ),
+  );
   if (m.backend?.fallback) card.append(h('p', { class: 'warn', 'data-testid': 'fallback-reason' }, `${bs.fallbackTo}: ${m.backend.fallback}`));
   if (m.backend?.note) card.append(h('p', { class: 'muted', 'data-testid': 'backend-note' }, m.backend.note));
   if (m.weights !== undefined) card.append(h('div', { class: 'muted', 'data-testid': 'model-weights' }, `${s.weights}: ${m.weights}`));
@@ -30,14 +54,25 @@ function modelCard(m: ModelResult, s: Strings, bs: BackendStrings): HTMLElement 
     card.append(h('p', { class: 'error', 'data-testid': 'model-error' }, m.error ?? ''));
     return card;
   }
-  const outputs = h('table', { 'data-testid': 'output-stats' },
-    h('tr', {}, h('th', {}, s.output), h('th', {}, s.shape), h('th', {}, s.mean), h('th', {}, s.std), h('th', {}, s.min), h('th', {}, s.max)));
+  const outputs = h(
+    'table',
+    { 'data-testid': 'output-stats' },
+    h('tr', {}, h('th', {}, s.output), h('th', {}, s.shape), h('th', {}, s.mean), h('th', {}, s.std), h('th', {}, s.min), h('th', {}, s.max)),
+  );
   for (const o of m.outputs) {
-    outputs.append(h('tr', { 'data-output': o.name }, h('td', {}, h('code', {}, o.name)), h('td', {}, h('code', {}, dimsText(o.stats.dims))), ...statsCells(o.stats)));
+    outputs.append(
+      h('tr', { 'data-output': o.name }, h('td', {}, h('code', {}, o.name)), h('td', {}, h('code', {}, dimsText(o.stats.dims))), ...statsCells(o.stats)),
+    );
   }
   card.append(outputs);
   for (const o of m.outputs) {
-    card.append(h('div', { class: 'muted mono', 'data-testid': 'output-preview' }, `${o.name} ${s.preview}: ${o.preview.map((v) => num(v)).join(', ')}${o.preview.length < o.stats.dims.reduce((a, b) => a * b, 1) ? ', …' : ''}`));
+    card.append(
+      h(
+        'div',
+        { class: 'muted mono', 'data-testid': 'output-preview' },
+        `${o.name} ${s.preview}: ${o.preview.map((v) => num(v)).join(', ')}${o.preview.length < o.stats.dims.reduce((a, b) => a * b, 1) ? ', …' : ''}`,
+      ),
+    );
   }
   return card;
 }
@@ -63,13 +98,23 @@ function compareTable(r: RunResult, s: Strings): HTMLElement {
     sec.append(h('p', { class: 'muted', 'data-testid': 'compare-none' }, s.sameShapeNone));
     return sec;
   }
-  const table = h('table', { 'data-testid': 'compare-table' },
-    h('tr', {}, h('th', {}, 'A'), h('th', {}, 'B'), h('th', {}, s.output), h('th', {}, s.maxAbsDiff), h('th', {}, s.cosine)));
+  const table = h(
+    'table',
+    { 'data-testid': 'compare-table' },
+    h('tr', {}, h('th', {}, 'A'), h('th', {}, 'B'), h('th', {}, s.output), h('th', {}, s.maxAbsDiff), h('th', {}, s.cosine)),
+  );
   for (const c of r.comparisons) {
-    table.append(h('tr', { 'data-a': c.a, 'data-b': c.b },
-      h('td', {}, c.a), h('td', {}, c.b), h('td', { class: 'num' }, String(c.output)),
-      h('td', { class: 'num', 'data-testid': 'max-abs-diff' }, num(c.maxAbsDiff)),
-      h('td', { class: 'num', 'data-testid': 'cosine' }, num(c.cosine))));
+    table.append(
+      h(
+        'tr',
+        { 'data-a': c.a, 'data-b': c.b },
+        h('td', {}, c.a),
+        h('td', {}, c.b),
+        h('td', { class: 'num' }, String(c.output)),
+        h('td', { class: 'num', 'data-testid': 'max-abs-diff' }, num(c.maxAbsDiff)),
+        h('td', { class: 'num', 'data-testid': 'cosine' }, num(c.cosine)),
+      ),
+    );
   }
   sec.append(table);
   return sec;
@@ -80,11 +125,24 @@ function layerTables(r: RunResult, s: Strings): HTMLElement | null {
   if (withLayers.length === 0) return null;
   const sec = h('section', { 'data-testid': 'layer-stats' }, h('h3', {}, s.layers));
   for (const m of withLayers) {
-    const table = h('table', {}, h('tr', {}, h('th', {}, 'layer'), h('th', {}, s.shape), h('th', {}, s.mean), h('th', {}, s.std), h('th', {}, s.min), h('th', {}, s.max)));
+    const table = h(
+      'table',
+      {},
+      h('tr', {}, h('th', {}, 'layer'), h('th', {}, s.shape), h('th', {}, s.mean), h('th', {}, s.std), h('th', {}, s.min), h('th', {}, s.max)),
+    );
     // a tensor tapped both as a layer output and as a fusion input is listed once, as the layer
     const layerOutputs = new Set(m.layers.filter((l) => l.role === 'layer').map((l) => l.output));
     const rows = m.layers.filter((l) => l.role === 'layer' || !layerOutputs.has(l.output));
-    for (const l of rows) table.append(h('tr', { 'data-node': l.node }, h('td', {}, l.label, l.role === 'layer' ? '' : ` (${s.fusion})`), h('td', {}, h('code', {}, dimsText(l.stats.dims))), ...statsCells(l.stats)));
+    for (const l of rows)
+      table.append(
+        h(
+          'tr',
+          { 'data-node': l.node },
+          h('td', {}, l.label, l.role === 'layer' ? '' : ` (${s.fusion})`),
+          h('td', {}, h('code', {}, dimsText(l.stats.dims))),
+          ...statsCells(l.stats),
+        ),
+      );
     sec.append(h('details', { open: withLayers.length === 1 ? '' : undefined }, h('summary', {}, `${m.name} — ${rows.length}`), table));
   }
   return sec;
@@ -111,8 +169,12 @@ function featureMapSection(maps: readonly FeatureMap[], s: Strings): HTMLElement
     const row = h('div', { class: 'fusion-row', 'data-testid': 'fusion-maps', 'data-model': list[0]!.model });
     row.append(h('div', { class: 'muted' }, `${list[0]!.model}`));
     const fig = (f: FeatureMap): HTMLElement =>
-      h('figure', { class: f.role === 'fusion-output' ? 'output' : 'input', title: `|x| mean over channels, range ${num(f.map.min)} … ${num(f.map.max)}` },
-        heatmapCanvas(f.map), h('figcaption', {}, f.label, h('br'), f.level ? `${f.level} · ` : '', dimsText(f.dims)));
+      h(
+        'figure',
+        { class: f.role === 'fusion-output' ? 'output' : 'input', title: `|x| mean over channels, range ${num(f.map.min)} … ${num(f.map.max)}` },
+        heatmapCanvas(f.map),
+        h('figcaption', {}, f.label, h('br'), f.level ? `${f.level} · ` : '', dimsText(f.dims)),
+      );
     const inputs = list.filter((f) => f.role === 'fusion-input');
     const outputs = list.filter((f) => f.role === 'fusion-output');
     row.append(...inputs.map(fig));
@@ -124,9 +186,14 @@ function featureMapSection(maps: readonly FeatureMap[], s: Strings): HTMLElement
 
 /** The engine of a model's run and, once Time 5 runs has measured it, its warm median. */
 function backendRow(b: BackendInfo, bs: BackendStrings): HTMLElement {
-  return h('tr', {},
-    h('th', {}, bs.backend), h('td', { 'data-testid': 'backend', 'data-backend': b.kind, 'data-threads': String(b.threads), title: b.fallback ?? '' }, backendText(b)),
-    h('th', {}, bs.warmMedian), h('td', { class: 'num', 'data-testid': 'warm-median' }, bs.notTimed));
+  return h(
+    'tr',
+    {},
+    h('th', {}, bs.backend),
+    h('td', { 'data-testid': 'backend', 'data-backend': b.kind, 'data-threads': String(b.threads), title: b.fallback ?? '' }, backendText(b)),
+    h('th', {}, bs.warmMedian),
+    h('td', { class: 'num', 'data-testid': 'warm-median' }, bs.notTimed),
+  );
 }
 
 export function resultsView(local: LocalRunResult, s: Strings, bs: BackendStrings = backendStrings('en')): HTMLElement {

@@ -48,26 +48,46 @@ export class RunApp {
   private providerOverride: ProviderChoice | null = null;
   private readonly providerField;
 
-  constructor(root: HTMLElement, private readonly host: WebviewHost<FromRunPanel, RunPanelState>, private readonly s: Strings, wasmBase: string, lang: 'en' | 'zh-cn' = 'en') {
+  constructor(
+    root: HTMLElement,
+    private readonly host: WebviewHost<FromRunPanel, RunPanelState>,
+    private readonly s: Strings,
+    wasmBase: string,
+    lang: 'en' | 'zh-cn' = 'en',
+  ) {
     const saved = host.getState();
     this.backends = new Backends(wasmBase, (level, message) => this.host.post({ type: 'log', level, message }));
     this.bs = backendStrings(lang);
-    this.providerField = dropdown(PROVIDER_CHOICES.map((value) => ({ value, label: value === 'webgpu' ? 'WebGPU' : value })), (v) => {
-      if ((PROVIDER_CHOICES as readonly string[]).includes(v)) this.providerOverride = v as ProviderChoice;
-    }, { testId: 'execution-provider', title: this.bs.providerTitle, value: 'auto' });
+    this.providerField = dropdown(
+      PROVIDER_CHOICES.map((value) => ({ value, label: value === 'webgpu' ? 'WebGPU' : value })),
+      (v) => {
+        if ((PROVIDER_CHOICES as readonly string[]).includes(v)) this.providerOverride = v as ProviderChoice;
+      },
+      { testId: 'execution-provider', title: this.bs.providerTitle, value: 'auto' },
+    );
     this.seedField = textField(() => undefined, { testId: 'seed', value: saved?.seed != null ? String(saved.seed) : '', size: 8 });
     this.filePicker.addEventListener('change', () => void this.pickImage());
     root.append(
-      h('header', {},
+      h(
+        'header',
+        {},
         h('h2', {}, s.runTitle),
-        h('div', { class: 'controls' },
-          h('span', {}, `${s.seed}:`), this.seedField,
+        h(
+          'div',
+          { class: 'controls' },
+          h('span', {}, `${s.seed}:`),
+          this.seedField,
           button(s.rerun, () => void this.rerunWithSeed(), { appearance: 'primary', testId: 'rerun' }),
           button(s.pickImage, () => this.filePicker.click(), { testId: 'pick-image' }),
           button(s.measure, () => void this.measure(), { testId: 'measure', title: s.measureTitle }),
-          h('span', {}, `${this.bs.backend}:`), this.providerField,
-          this.filePicker),
-        this.inputInfo, this.status, this.steady),
+          h('span', {}, `${this.bs.backend}:`),
+          this.providerField,
+          this.filePicker,
+        ),
+        this.inputInfo,
+        this.status,
+        this.steady,
+      ),
       this.results,
     );
     this.status.textContent = s.waiting;
@@ -123,7 +143,14 @@ export class RunApp {
       this.lastRun = { req, inputs };
       this.steady.replaceChildren();
       const runner = this.backends.runner(exec.provider, exec.maxThreads);
-      const local = await runModels(req.runId, req.models, inputs, runner, { progress, cancelled: () => this.cancelledRun === req.runId }, req.previewCount ?? 8);
+      const local = await runModels(
+        req.runId,
+        req.models,
+        inputs,
+        runner,
+        { progress, cancelled: () => this.cancelledRun === req.runId },
+        req.previewCount ?? 8,
+      );
       progress(null, 'done', 1);
       this.status.textContent = '';
       this.results.replaceChildren(resultsView(local, this.s, this.bs));
@@ -152,14 +179,24 @@ export class RunApp {
       this.steady.replaceChildren(...timingRows(timings, gpuReason, { ...this.bs, steadyState: this.s.steadyState, coldRun: this.s.coldRun }));
       for (const r of timings.runs) {
         const where = r.backend ? backendText(r.backend) : 'wasm';
-        this.host.post({ type: 'log', level: 'info', message: `steady state ${r.model} on ${where}: warm median ${r.medianMs.toFixed(0)} ms of ${r.warmMs.length} runs [${r.warmMs.map((t) => t.toFixed(0)).join(', ')}], cold run ${r.coldMs.toFixed(0)} ms (outputs only)` });
+        this.host.post({
+          type: 'log',
+          level: 'info',
+          message: `steady state ${r.model} on ${where}: warm median ${r.medianMs.toFixed(0)} ms of ${r.warmMs.length} runs [${r.warmMs.map((t) => t.toFixed(0)).join(', ')}], cold run ${r.coldMs.toFixed(0)} ms (outputs only)`,
+        });
         // the model's card shows the warm median of the backend it ran on
-        const card = [...this.results.querySelectorAll<HTMLElement>('[data-testid="model-result"]')].find((c) => c.dataset.model === r.model && c.dataset.backend === (r.backend?.kind ?? 'wasm'));
+        const card = [...this.results.querySelectorAll<HTMLElement>('[data-testid="model-result"]')].find(
+          (c) => c.dataset.model === r.model && c.dataset.backend === (r.backend?.kind ?? 'wasm'),
+        );
         const cell = card?.querySelector('[data-testid="warm-median"]');
         if (cell) cell.textContent = `${Math.round(r.medianMs)} ms`;
       }
       for (const c of timings.agreement) {
-        this.host.post({ type: 'log', level: c.within ? 'info' : 'warn', message: `${c.model}: ${backendText(c.a)} vs ${backendText(c.b)} max |a − b| ${c.maxAbsDiff} (tolerance ${c.tolerance} × max(1, ${c.maxAbsRef}))` });
+        this.host.post({
+          type: 'log',
+          level: c.within ? 'info' : 'warn',
+          message: `${c.model}: ${backendText(c.a)} vs ${backendText(c.b)} max |a − b| ${c.maxAbsDiff} (tolerance ${c.tolerance} × max(1, ${c.maxAbsRef}))`,
+        });
       }
       if (gpuReason) this.host.post({ type: 'log', level: 'info', message: `Time 5 runs: WebGPU not timed (${gpuReason})` });
     } catch (err) {
@@ -176,7 +213,10 @@ export class RunApp {
     const img = inputs.find((i) => i.source.kind === 'image')?.source;
     if (img?.kind !== 'image') return;
     this.thumbUrl = URL.createObjectURL(new Blob([bytesOf(img.data) as Uint8Array<ArrayBuffer>], { type: img.mime }));
-    this.inputInfo.append(' ', h('img', { src: this.thumbUrl, alt: 'input image', height: '48', 'data-testid': 'input-image', style: 'vertical-align: middle' }));
+    this.inputInfo.append(
+      ' ',
+      h('img', { src: this.thumbUrl, alt: 'input image', height: '48', 'data-testid': 'input-image', style: 'vertical-align: middle' }),
+    );
   }
 
   private async tensor(input: RunInput, index: number): Promise<RunTensor> {
@@ -216,7 +256,9 @@ export class RunApp {
       this.status.textContent = `${file.name}: ${this.s.waiting}`;
       return;
     }
-    const inputs = req.inputs.map((i, k) => (k === target ? { ...i, source: { kind: 'image' as const, data, mime: file.type || 'image/png', mean: IMAGE_MEAN, std: IMAGE_STD } } : i));
+    const inputs = req.inputs.map((i, k) =>
+      k === target ? { ...i, source: { kind: 'image' as const, data, mime: file.type || 'image/png', mean: IMAGE_MEAN, std: IMAGE_STD } } : i,
+    );
     await this.run({ ...req, inputs });
   }
 }

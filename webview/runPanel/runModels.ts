@@ -60,7 +60,14 @@ async function cancelledNow(hooks: RunHooks): Promise<boolean> {
   return hooks.cancelled();
 }
 
-export async function runModels(runId: number, models: readonly RunModel[], inputs: readonly { name: string; tensor: RunTensor }[], runner: Runner, hooks: RunHooks, previewCount = 8): Promise<LocalRunResult> {
+export async function runModels(
+  runId: number,
+  models: readonly RunModel[],
+  inputs: readonly { name: string; tensor: RunTensor }[],
+  runner: Runner,
+  hooks: RunHooks,
+  previewCount = 8,
+): Promise<LocalRunResult> {
   const results: ModelResult[] = [];
   const outputsByModel = new Map<string, RunTensor[]>();
   const featureMaps: FeatureMap[] = [];
@@ -71,7 +78,14 @@ export async function runModels(runId: number, models: readonly RunModel[], inpu
     hooks.progress(model.name, 'creating-session', base);
     if (model.externalData?.length) {
       // the shared Runner takes one byte buffer; initializers stored in separate files cannot be handed to it
-      results.push(failed(model, new Error(`${model.name} keeps its weights in ${model.externalData.length} external data file(s), which the run panel cannot load yet`), 0, 0));
+      results.push(
+        failed(
+          model,
+          new Error(`${model.name} keeps its weights in ${model.externalData.length} external data file(s), which the run panel cannot load yet`),
+          0,
+          0,
+        ),
+      );
       continue;
     }
     let session;
@@ -92,7 +106,10 @@ export async function runModels(runId: number, models: readonly RunModel[], inpu
       // Fetch only what is shown: a lowered model may declare more tap outputs than this request lists,
       // and every fetched output is copied out of the wasm heap.
       const fetch = [...outputNames, ...model.taps.flatMap((t) => [t.output, ...(t.summary?.map !== undefined ? [t.summary.map] : [])])];
-      const out = await session.run(feedsFor(session.inputNames, inputs, true), [...new Set(fetch)].filter((n) => session.outputNames.includes(n)));
+      const out = await session.run(
+        feedsFor(session.inputNames, inputs, true),
+        [...new Set(fetch)].filter((n) => session.outputNames.includes(n)),
+      );
       hooks.progress(model.name, 'summarising', base + 0.8 / models.length);
       const outputs: OutputResult[] = [];
       const tensors: RunTensor[] = [];
@@ -113,11 +130,23 @@ export async function runModels(runId: number, models: readonly RunModel[], inpu
         if (tap.role !== 'layer' && tap.fusion !== undefined) {
           const m = tap.summary ? (tap.summary.map !== undefined ? out[tap.summary.map] : undefined) : t;
           const map = m ? heatmap(m.data, m.shape) : null;
-          if (map) featureMaps.push({ model: model.name, fusion: tap.fusion, role: tap.role, label: tap.label, level: tap.level ?? '', dims: [...stats.dims], map });
+          if (map)
+            featureMaps.push({ model: model.name, fusion: tap.fusion, role: tap.role, label: tap.label, level: tap.level ?? '', dims: [...stats.dims], map });
         }
       }
       const backend = session.backend ? { backend: session.backend } : {};
-      results.push({ name: model.name, ok: true, outputs, layers, createMs: session.sessionCreateMs, runMs: session.lastRunMs ?? 0, params: model.params, flops: model.flops, ...backend, ...weightsOf(model) });
+      results.push({
+        name: model.name,
+        ok: true,
+        outputs,
+        layers,
+        createMs: session.sessionCreateMs,
+        runMs: session.lastRunMs ?? 0,
+        params: model.params,
+        flops: model.flops,
+        ...backend,
+        ...weightsOf(model),
+      });
     } catch (err) {
       results.push({ ...failed(model, err, session.sessionCreateMs, session.lastRunMs ?? 0), ...(session.backend ? { backend: session.backend } : {}) });
     } finally {
@@ -152,7 +181,13 @@ export interface SteadyState {
  * `runs` timed runs, fetching the model's own outputs only with the in-graph summaries switched off (no
  * per-layer taps), so the figure compares with the Node runner on the model alone.
  */
-export async function steadyState(models: readonly RunModel[], inputs: readonly { name: string; tensor: RunTensor }[], runner: Runner, runs: number, cancelled: () => boolean): Promise<SteadyState[]> {
+export async function steadyState(
+  models: readonly RunModel[],
+  inputs: readonly { name: string; tensor: RunTensor }[],
+  runner: Runner,
+  runs: number,
+  cancelled: () => boolean,
+): Promise<SteadyState[]> {
   const out: SteadyState[] = [];
   for (const model of models) {
     await new Promise<void>((r) => setTimeout(r, 0));
@@ -173,7 +208,14 @@ export async function steadyState(models: readonly RunModel[], inputs: readonly 
       }
       const sorted = [...warmMs].sort((a, b) => a - b);
       const outputs = fetch.map((n) => last[n]).filter((t): t is RunTensor => t !== undefined);
-      out.push({ model: model.name, coldMs, warmMs, medianMs: sorted.length ? sorted[Math.floor(sorted.length / 2)]! : coldMs, outputs, ...(session.backend ? { backend: session.backend } : {}) });
+      out.push({
+        model: model.name,
+        coldMs,
+        warmMs,
+        medianMs: sorted.length ? sorted[Math.floor(sorted.length / 2)]! : coldMs,
+        outputs,
+        ...(session.backend ? { backend: session.backend } : {}),
+      });
     } finally {
       await session.dispose();
     }
@@ -182,7 +224,18 @@ export async function steadyState(models: readonly RunModel[], inputs: readonly 
 }
 
 function failed(model: RunModel, err: unknown, createMs: number, runMs: number): ModelResult {
-  return { name: model.name, ok: false, error: err instanceof Error ? err.message : String(err), outputs: [], layers: [], createMs, runMs, params: model.params, flops: model.flops, ...weightsOf(model) };
+  return {
+    name: model.name,
+    ok: false,
+    error: err instanceof Error ? err.message : String(err),
+    outputs: [],
+    layers: [],
+    createMs,
+    runMs,
+    params: model.params,
+    flops: model.flops,
+    ...weightsOf(model),
+  };
 }
 
 /** Every pair of models, output by output, where both outputs have the same shape. */

@@ -15,7 +15,8 @@ export function seededTensor(dims: readonly number[], seed: number, index: numbe
 
 export function rawTensor(input: RunInput, data: Uint8Array): RunTensor {
   const n = input.dims.reduce((a, b) => a * b, 1);
-  if (data.byteLength !== n * 4) throw new Error(`input '${input.name}': ${data.byteLength} bytes given, ${n * 4} needed for [${input.dims.join(', ')}] float32`);
+  if (data.byteLength !== n * 4)
+    throw new Error(`input '${input.name}': ${data.byteLength} bytes given, ${n * 4} needed for [${input.dims.join(', ')}] float32`);
   // copy into an aligned buffer: the bytes may sit at any offset of a larger message buffer
   const copy = new Uint8Array(n * 4);
   copy.set(data);

@@ -31,12 +31,40 @@ function message(fields: readonly Field[]): Uint8Array {
 /** ONNX ModelProto of y = Identity(x), x: float32[1] (field numbers from onnx.proto). */
 export function identityModel(): Uint8Array {
   const shape = message([[1, message([[1, 1]])]]);
-  const type = message([[1, message([[1, 1], [2, shape]])]]);
-  const valueInfo = (name: string): Uint8Array => message([[1, name], [2, type]]);
-  const node = message([[1, 'x'], [2, 'y'], [4, 'Identity']]);
-  const graph = message([[1, node], [2, 'warm-up'], [11, valueInfo('x')], [12, valueInfo('y')]]);
-  const opset = message([[1, ''], [2, 17]]);
-  return message([[1, 8], [7, graph], [8, opset]]);
+  const type = message([
+    [
+      1,
+      message([
+        [1, 1],
+        [2, shape],
+      ]),
+    ],
+  ]);
+  const valueInfo = (name: string): Uint8Array =>
+    message([
+      [1, name],
+      [2, type],
+    ]);
+  const node = message([
+    [1, 'x'],
+    [2, 'y'],
+    [4, 'Identity'],
+  ]);
+  const graph = message([
+    [1, node],
+    [2, 'warm-up'],
+    [11, valueInfo('x')],
+    [12, valueInfo('y')],
+  ]);
+  const opset = message([
+    [1, ''],
+    [2, 17],
+  ]);
+  return message([
+    [1, 8],
+    [7, graph],
+    [8, opset],
+  ]);
 }
 
 /** Milliseconds the runtime took to start (0 after the first call). */

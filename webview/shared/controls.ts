@@ -1,5 +1,13 @@
 // The one module that uses @vscode/webview-ui-toolkit (deprecated upstream): every button, text field and dropdown is made here, so replacing the toolkit touches only this file.
-import { provideVSCodeDesignSystem, vsCodeButton, vsCodeCheckbox, vsCodeDropdown, vsCodeOption, vsCodeProgressRing, vsCodeTextField } from '@vscode/webview-ui-toolkit';
+import {
+  provideVSCodeDesignSystem,
+  vsCodeButton,
+  vsCodeCheckbox,
+  vsCodeDropdown,
+  vsCodeOption,
+  vsCodeProgressRing,
+  vsCodeTextField,
+} from '@vscode/webview-ui-toolkit';
 
 let registered = false;
 function register(): void {
@@ -32,7 +40,10 @@ export function button(label: string, onClick: () => void, opts: Common & { read
   return el;
 }
 
-export function textField(onInput: (value: string) => void, opts: Common & { readonly placeholder?: string; readonly value?: string; readonly size?: number } = {}): ValueElement {
+export function textField(
+  onInput: (value: string) => void,
+  opts: Common & { readonly placeholder?: string; readonly value?: string; readonly size?: number } = {},
+): ValueElement {
   register();
   const el = document.createElement('vscode-text-field') as ValueElement;
   if (opts.placeholder) el.setAttribute('placeholder', opts.placeholder);
@@ -43,7 +54,11 @@ export function textField(onInput: (value: string) => void, opts: Common & { rea
   return el;
 }
 
-export function dropdown(options: readonly { readonly value: string; readonly label: string }[], onChange: (value: string) => void, opts: Common & { readonly value?: string } = {}): ValueElement {
+export function dropdown(
+  options: readonly { readonly value: string; readonly label: string }[],
+  onChange: (value: string) => void,
+  opts: Common & { readonly value?: string } = {},
+): ValueElement {
   register();
   const el = document.createElement('vscode-dropdown') as ValueElement;
   for (const o of options) {

@@ -52,8 +52,12 @@ function arithmetic(index: FusionGraphIndex, raw: RawMerge, outLevel: Level): st
 function buildPoint(index: FusionGraphIndex, levels: ReadonlyMap<string, Level>, raw: RawMerge): FusionPoint {
   // A leaf module call's scope is its own path; its variables live in the forward that called it.
   const root = raw.root;
-  const scope = root.modulePath !== null && root.scope === root.modulePath ? root.callPath[root.callPath.length - 2] ?? '' : root.scope;
-  const costs = branchCosts(index, raw.nodes, raw.operands.map((o) => o.value));
+  const scope = root.modulePath !== null && root.scope === root.modulePath ? (root.callPath[root.callPath.length - 2] ?? '') : root.scope;
+  const costs = branchCosts(
+    index,
+    raw.nodes,
+    raw.operands.map((o) => o.value),
+  );
   const inputs: FusionInput[] = raw.operands.map((o, i): FusionInput => {
     const walk = o.asIs ? { levelValue: o.value, steps: [] } : walkToLevel(index, o.value);
     const levelVar = index.varName(walk.levelValue, scope);

@@ -51,10 +51,21 @@ function exclusiveBranch(index: FusionGraphIndex, merge: ReadonlySet<string>, se
  * Per operand, the nodes that exist only to produce it; plus, under `internal`, the nodes that feed only
  * the merge's own inner nodes (e.g. the softmax over level weights, the scorer of attention weights).
  */
-export function branchCosts(index: FusionGraphIndex, mergeNodes: readonly string[], operands: readonly string[]): { perOperand: BranchCost[]; internal: BranchCost } {
+export function branchCosts(
+  index: FusionGraphIndex,
+  mergeNodes: readonly string[],
+  operands: readonly string[],
+): { perOperand: BranchCost[]; internal: BranchCost } {
   const merge = new Set(mergeNodes);
   const operandSet = new Set(operands);
-  const perOperand = operands.map((value) => exclusiveBranch(index, merge, [index.producer(value)].filter((n): n is GraphNode => n !== undefined), (o) => o === value));
+  const perOperand = operands.map((value) =>
+    exclusiveBranch(
+      index,
+      merge,
+      [index.producer(value)].filter((n): n is GraphNode => n !== undefined),
+      (o) => o === value,
+    ),
+  );
   const innerSeeds: GraphNode[] = [];
   for (const id of mergeNodes) {
     for (const v of index.nodeById.get(id)?.inputs ?? []) {

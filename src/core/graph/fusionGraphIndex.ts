@@ -22,7 +22,8 @@ export class FusionGraphIndex {
       // `x @ W` with a weight tensor (an exported Linear) is a layer, not a merge of two tensors.
       const weightMatmul = cls === 'matmul' && n.inputs.some((v) => !this.dataValues.has(v)) && n.inputs.some((v) => this.dataValues.has(v));
       // An exported Embedding is a Gather from a weight table.
-      const tableGather = n.role.detail === 'gather' && n.inputs.length === 2 && !this.dataValues.has(n.inputs[0] as string) && this.dataValues.has(n.inputs[1] as string);
+      const tableGather =
+        n.role.detail === 'gather' && n.inputs.length === 2 && !this.dataValues.has(n.inputs[0] as string) && this.dataValues.has(n.inputs[1] as string);
       this.classOf.set(n.id, weightMatmul ? 'linear' : tableGather ? 'embedding' : cls);
       // Shape queries (`x.size()`) read a tensor without using its data: they are not consumers.
       const seen = new Set<string>();

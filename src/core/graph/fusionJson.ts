@@ -71,9 +71,17 @@ export function fusionAnalysisJson(a: FusionAnalysis): JsonValue {
   const s = a.summary;
   return {
     summary: {
-      className: s.className, expr: s.expr, points: s.points, methods: { ...s.methods } as JsonValue,
-      levels: s.levels, scales: [...s.scales], maxInputs: s.maxInputs,
-      paramsTotal: s.paramsTotal, flopsTotal: s.flopsTotal, fusionParams: s.fusionParams, fusionFlops: s.fusionFlops,
+      className: s.className,
+      expr: s.expr,
+      points: s.points,
+      methods: { ...s.methods } as JsonValue,
+      levels: s.levels,
+      scales: [...s.scales],
+      maxInputs: s.maxInputs,
+      paramsTotal: s.paramsTotal,
+      flopsTotal: s.flopsTotal,
+      fusionParams: s.fusionParams,
+      fusionFlops: s.fusionFlops,
       text: { en: explainSummary(s, 'en'), 'zh-cn': explainSummary(s, 'zh-cn') },
     },
     points: a.points.map(fusionPointJson),

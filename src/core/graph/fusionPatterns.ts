@@ -109,7 +109,8 @@ function addLeaves(index: FusionGraphIndex, root: GraphNode, claimed: ReadonlySe
     const p = index.producer(v);
     // Only adds of the same expression (`a + b + c`): same forward, same statement line, result never named.
     const sameStatement = p !== undefined && p.scope === root.scope && p.range?.startLine === root.range?.startLine && p.range?.file === root.range?.file;
-    const inner = p && sameStatement && index.opClass(p) === 'add' && !claimed.has(p.id) && !index.isBound(v) && !index.isOutput(v) && index.consumers(v).length === 1;
+    const inner =
+      p && sameStatement && index.opClass(p) === 'add' && !claimed.has(p.id) && !index.isBound(v) && !index.isOutput(v) && index.consumers(v).length === 1;
     if (inner && p) {
       nodes.push(p.id);
       for (const x of p.inputs) visit(x);
@@ -131,7 +132,8 @@ function addMerge(index: FusionGraphIndex, node: GraphNode, anchors: Anchors, cl
     if (!isRealMerge(features, anchors)) return null;
     const first = terms.find((t) => t !== null);
     return {
-      method: 'weighted', root: node,
+      method: 'weighted',
+      root: node,
       nodes: [...nodes, ...terms.flatMap((t) => (t ? [t.node] : []))],
       operands: features.map((value, i) => ({ value, role: terms[i] ? 'weighted' : null })),
       weights: { source: first ? weightSource(index, first.weight) : 'parameter', count: weightedCount },
@@ -150,13 +152,20 @@ function addMerge(index: FusionGraphIndex, node: GraphNode, anchors: Anchors, cl
 function residualRoles(index: FusionGraphIndex, a: string, b: string): Operand[] | null {
   const roles = (shortcut: string, branch: string, identity = false): Operand[] =>
     // The branch is reported as it arrives (its own projection is part of the block, not a resampling).
-    [a, b].map((value) => ({ value, role: value === shortcut ? 'shortcut' : value === branch ? 'branch' : null, ...((identity && value === shortcut) || value === branch ? { asIs: true } : {}) }));
+    [a, b].map((value) => ({
+      value,
+      role: value === shortcut ? 'shortcut' : value === branch ? 'branch' : null,
+      ...((identity && value === shortcut) || value === branch ? { asIs: true } : {}),
+    }));
   // A branch that was upsampled to meet went down and up: a decoder's `skip + up(deeper)` is a multi-level sum.
   const upsamples = (v: string): boolean => walkToLevel(index, v).steps.some((s) => s.kind === 'interpolate' || s.kind === 'transposed-conv');
   // An identity shortcut is the block's input itself: nothing was resampled on its way.
   if (index.isAncestor(a, b)) return upsamples(b) ? null : roles(a, b, true);
   if (index.isAncestor(b, a)) return upsamples(a) ? null : roles(b, a, true);
-  for (const [s, other] of [[a, b], [b, a]] as const) {
+  for (const [s, other] of [
+    [a, b],
+    [b, a],
+  ] as const) {
     const walk = walkToLevel(index, s);
     // A shortcut is a projection (1×1 or strided conv, maybe after a pool); a pooled copy alone is another level.
     const projected = walk.steps.some((st) => st.kind === 'projection' || st.kind === 'strided-conv');
@@ -189,12 +198,17 @@ function stackSumMerge(index: FusionGraphIndex, node: GraphNode, anchors: Anchor
     return { method: 'sum', root: node, nodes: [node.id, ...direct.nodes], operands: direct.levels.map((value) => ({ value, role: null })) };
   }
   if (index.opClass(inner) !== 'mul' || inner.inputs.length !== 2) return null;
-  for (const [s, w] of [[inner.inputs[0], inner.inputs[1]], [inner.inputs[1], inner.inputs[0]]] as [string, string][]) {
+  for (const [s, w] of [
+    [inner.inputs[0], inner.inputs[1]],
+    [inner.inputs[1], inner.inputs[0]],
+  ] as [string, string][]) {
     const st = stackOf(s);
     if (!st) continue;
     if (!isRealMerge(st.levels, anchors)) return null;
     return {
-      method: 'weighted', root: node, nodes: [node.id, inner.id, ...st.nodes],
+      method: 'weighted',
+      root: node,
+      nodes: [node.id, inner.id, ...st.nodes],
       operands: st.levels.map((value) => ({ value, role: 'weighted' })),
       weights: { source: weightSource(index, w), count: st.levels.length },
     };
@@ -217,14 +231,22 @@ function gateMerge(index: FusionGraphIndex, node: GraphNode, anchors: Anchors): 
   const act = (gateIsB ? gb : ga) as NonNullable<typeof ga>;
   if (!isRealMerge([feature, gate], anchors)) return null;
   return {
-    method: 'gated', root: node, nodes: [node.id],
-    operands: [{ value: feature, role: 'features' }, { value: gate, role: 'gate' }],
+    method: 'gated',
+    root: node,
+    nodes: [node.id],
+    operands: [
+      { value: feature, role: 'features' },
+      { value: gate, role: 'gate' },
+    ],
     gate: { kind: gateKind(index, feature, gate), activation: opName(act.node.op) },
   };
 }
 
 function opName(op: string): string {
-  return op.slice(op.lastIndexOf('.') + 1).replace(/_$/, '').toLowerCase();
+  return op
+    .slice(op.lastIndexOf('.') + 1)
+    .replace(/_$/, '')
+    .toLowerCase();
 }
 
 function gateKind(index: FusionGraphIndex, feature: string, gate: string): NonNullable<RawMerge['gate']>['kind'] {
@@ -264,8 +286,16 @@ function attentionMethod(index: FusionGraphIndex, query: string, key: string): F
 
 /** Attention inputs are token sequences as given (reshapes into tokens are not resampling). */
 function attentionOperands(query: string, key: string, value: string): Operand[] {
-  if (key === value) return [{ value: query, role: 'query', asIs: true }, { value: key, role: 'key/value', asIs: true }];
-  return [{ value: query, role: 'query', asIs: true }, { value: key, role: 'key', asIs: true }, { value, role: 'value', asIs: true }];
+  if (key === value)
+    return [
+      { value: query, role: 'query', asIs: true },
+      { value: key, role: 'key/value', asIs: true },
+    ];
+  return [
+    { value: query, role: 'query', asIs: true },
+    { value: key, role: 'key', asIs: true },
+    { value, role: 'value', asIs: true },
+  ];
 }
 
 /** `nn.MultiheadAttention(q, k, v)` and `F.scaled_dot_product_attention(q, k, v)`. */
@@ -282,7 +312,10 @@ function attentionModuleMerge(index: FusionGraphIndex, node: GraphNode): RawMerg
 function matmulAttentionMerge(index: FusionGraphIndex, node: GraphNode): RawMerge | null {
   const data = index.dataInputs(node);
   if (data.length !== 2) return null;
-  for (const [p, v] of [[data[0], data[1]], [data[1], data[0]]] as [string, string][]) {
+  for (const [p, v] of [
+    [data[0], data[1]],
+    [data[1], data[0]],
+  ] as [string, string][]) {
     const path: string[] = [];
     const act = gateActivation(index, p, path);
     if (!act || act.kind !== 'softmax') continue;

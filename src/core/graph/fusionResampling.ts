@@ -81,19 +81,34 @@ function stepOf(index: FusionGraphIndex, node: GraphNode, cls: OpClass, input: s
   const n = spatialRank(inShape);
   switch (cls) {
     case 'pool':
-      return { kind: 'pool', op: node.op, pool: poolKindOf(node), kernel: intList(index.attr(node, 'kernel_size', 'output_size', 'kernel_shape'), n), scale: scaleOf(index, input, output), line };
+      return {
+        kind: 'pool',
+        op: node.op,
+        pool: poolKindOf(node),
+        kernel: intList(index.attr(node, 'kernel_size', 'output_size', 'kernel_shape'), n),
+        scale: scaleOf(index, input, output),
+        line,
+      };
     case 'interpolate': {
       const mode = index.attr(node, 'mode');
       const size = intList(index.attr(node, 'size'), n);
       const sf = index.attr(node, 'scale_factor');
-      const scaleFactor = typeof sf === 'number' ? Array.from({ length: n }, () => sf) : Array.isArray(sf) ? (sf.filter((x) => typeof x === 'number') as number[]) : null;
+      const scaleFactor =
+        typeof sf === 'number' ? Array.from({ length: n }, () => sf) : Array.isArray(sf) ? (sf.filter((x) => typeof x === 'number') as number[]) : null;
       const m = typeof mode === 'string' ? mode : node.role.detail === 'bilinear' ? 'bilinear' : 'nearest';
       return { kind: 'interpolate', op: node.op, mode: m, scaleFactor, size, scale: scaleOf(index, input, output), line };
     }
     case 'shuffle':
       return { kind: 'interpolate', op: node.op, mode: 'pixel-shuffle', scaleFactor: null, size: null, scale: scaleOf(index, input, output), line };
     case 'convT':
-      return { kind: 'transposed-conv', op: node.op, kernel: convKernel(index, node, n), stride: intList(index.attr(node, 'stride', 'strides'), n) ?? [], scale: scaleOf(index, input, output), line };
+      return {
+        kind: 'transposed-conv',
+        op: node.op,
+        kernel: convKernel(index, node, n),
+        stride: intList(index.attr(node, 'stride', 'strides'), n) ?? [],
+        scale: scaleOf(index, input, output),
+        line,
+      };
     case 'pad':
       return { kind: 'pad', op: node.op, pad: intList(index.attr(node, 'pad', 'padding', 'pads'), 1) ?? constPads(index, node), line };
     case 'conv': {
@@ -131,8 +146,8 @@ function projection(index: FusionGraphIndex, node: GraphNode, input: string, out
   const b = index.value(output)?.shape;
   // Convs carry channels on dim 1 (also 1-d ones); linear layers on the last dim.
   const onDim1 = index.opClass(node) === 'conv';
-  const chan = (s: Shape | null | undefined): number | null => (s && (onDim1 || s.length >= 4) ? s[1]?.value ?? null : s?.[s.length - 1]?.value ?? null);
-  return { kind: 'projection', op: node.op, inChannels: chan(a), outChannels: chan(b), line };
+  const chan = (s: Shape | null | undefined): number | null => (s && (onDim1 || s.length >= 4) ? (s[1]?.value ?? null) : (s?.[s.length - 1]?.value ?? null));
+  return { kind: 'projection', op: node.op, linear: index.opClass(node) === 'linear', inChannels: chan(a), outChannels: chan(b), line };
 }
 
 export interface LevelWalk {

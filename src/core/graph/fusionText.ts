@@ -47,7 +47,10 @@ const TEXT = {
   atStride: { en: ' at stride {at}', 'zh-cn': '，输出步长 {at}' },
   arithmetic: { en: ' ({a})', 'zh-cn': '（{a}）' },
   concat: { en: 'Concatenation of {n} levels{arith}{where}: {inputs}.{remark}', 'zh-cn': '拼接融合 {n} 个层级{arith}{where}：{inputs}。{remark}' },
-  'concat.remark': { en: ' Keeps every channel of every level; the next layer learns how to mix them.', 'zh-cn': '保留各层级的全部通道，由后续层学习如何组合。' },
+  'concat.remark': {
+    en: ' Keeps every channel of every level; the next layer learns how to mix them.',
+    'zh-cn': '保留各层级的全部通道，由后续层学习如何组合。',
+  },
   sum: { en: 'Element-wise sum of {n} levels{arith}{where}: {inputs}.{remark}', 'zh-cn': '逐元素相加融合 {n} 个层级{arith}{where}：{inputs}。{remark}' },
   'sum.remark': {
     en: ' Needs equal shapes; cheaper than concatenation, but the levels share one channel space.',
@@ -66,7 +69,10 @@ const TEXT = {
   'weights.softmax(data)': { en: 'softmax attention weights computed from the data', 'zh-cn': '由数据计算的 softmax 注意力权重' },
   'weights.sigmoid(data)': { en: 'sigmoid weights computed from the data', 'zh-cn': '由数据计算的 sigmoid 权重' },
   'weights.data': { en: 'data-dependent weights', 'zh-cn': '依赖数据的权重' },
-  gated: { en: '{name}: {features} × {activation} gate{shape} from {gate}; {what}.', 'zh-cn': '{name}：{features} 乘以来自 {gate} 的 {activation} 门{shape}，{what}。' },
+  gated: {
+    en: '{name}: {features} × {activation} gate{shape} from {gate}; {what}.',
+    'zh-cn': '{name}：{features} 乘以来自 {gate} 的 {activation} 门{shape}，{what}。',
+  },
   'gated.features': { en: 'the features', 'zh-cn': '特征' },
   'gated.ownBranch': { en: 'its own branch', 'zh-cn': '独立分支' },
   'gate.channel': { en: 'Channel gate', 'zh-cn': '通道门控' },
@@ -83,7 +89,10 @@ const TEXT = {
     en: "Cross-attention: {q} (query) attends to {k} (key/value) from another branch or modality; each query position gets a weighted mix of the other's features.",
     'zh-cn': '交叉注意力：{q}（查询）关注来自另一分支或模态的 {k}（键/值）；每个查询位置得到对方特征的加权组合。',
   },
-  selfAttention: { en: 'Self-attention over {q}: every position mixes information from all positions of the same source.', 'zh-cn': '自注意力：{q} 的每个位置汇聚同一来源所有位置的信息。' },
+  selfAttention: {
+    en: 'Self-attention over {q}: every position mixes information from all positions of the same source.',
+    'zh-cn': '自注意力：{q} 的每个位置汇聚同一来源所有位置的信息。',
+  },
   feedsLine: { en: ' (line {line})', 'zh-cn': '（第 {line} 行）' },
   'feeds.gate': { en: ' It only serves to compute the gate of the {method} fusion{line}.', 'zh-cn': '其结果只用于计算门控{line}。' },
   'feeds.weights': { en: ' It only serves to compute the weights of the {method} fusion{line}.', 'zh-cn': '其结果只用于计算加权融合的权重{line}。' },
@@ -140,9 +149,12 @@ export function resampleText(step: ResampleStep, lang: FusionLang): string {
     case 'interpolate': {
       // A resize by less than a whole factor (8 → 9 to match a skip) reads better as its target size.
       const nearOne = step.scale !== null && step.scale.every((s) => s === 1) && step.size !== null;
-      const how = step.scaleFactor && step.scaleFactor.length > 0 && step.scaleFactor.every((s) => s === step.scaleFactor?.[0])
-        ? `×${num(step.scaleFactor[0] as number)}`
-        : nearOne ? t('toSize', { size: `${step.size?.join('×')}` }) : factor(step.scale);
+      const how =
+        step.scaleFactor && step.scaleFactor.length > 0 && step.scaleFactor.every((s) => s === step.scaleFactor?.[0])
+          ? `×${num(step.scaleFactor[0] as number)}`
+          : nearOne
+            ? t('toSize', { size: `${step.size?.join('×')}` })
+            : factor(step.scale);
       return t('interpolated', { how, mode: step.mode });
     }
     case 'strided-conv': {
@@ -156,7 +168,7 @@ export function resampleText(step: ResampleStep, lang: FusionLang): string {
       return t('padded', { pad: step.pad?.join(', ') ?? '?' });
     case 'projection': {
       const ch = `${step.inChannels ?? '?'}→${step.outChannels ?? '?'}`;
-      return t(/linear/i.test(step.op) ? 'linearProjection' : 'projection', { ch });
+      return t(step.linear ? 'linearProjection' : 'projection', { ch });
     }
     case 'reduce':
       return t('reduced', { reduce: step.reduce, dims: step.dims?.join(', ') ?? '?' });
@@ -171,7 +183,9 @@ function inputName(inp: FusionInput, i: number, lang: FusionLang): string {
 /** `feat1 (stride 1, depth 1) max-pooled ÷4` */
 function inputText(inp: FusionInput, i: number, lang: FusionLang): string {
   const s = strideText(inp.level.stride);
-  const facts = [s !== null ? fusionPhrase(lang, 'stride', { s }) : null, fusionPhrase(lang, 'depth', { d: inp.level.depth })].filter(Boolean).join(fusionPhrase(lang, 'sep.list'));
+  const facts = [s !== null ? fusionPhrase(lang, 'stride', { s }) : null, fusionPhrase(lang, 'depth', { d: inp.level.depth })]
+    .filter(Boolean)
+    .join(fusionPhrase(lang, 'sep.list'));
   const steps = inp.resampling.map((st) => resampleText(st, lang)).join(fusionPhrase(lang, 'sep.list'));
   const base = fusionPhrase(lang, 'inputFacts', { name: inputName(inp, i, lang), facts });
   return steps ? fusionPhrase(lang, 'inputSteps', { base, steps }) : base;
@@ -183,7 +197,8 @@ function inputsText(p: FusionPoint, lang: FusionLang): string {
 
 const byRole = (p: FusionPoint, role: string): FusionInput | undefined => p.inputs.find((i) => i.role === role);
 
-const upsampled = (i: FusionInput): boolean => i.resampling.some((s) => s.kind === 'transposed-conv' || (s.kind === 'interpolate' && (s.scale ?? []).some((x) => x > 1)));
+const upsampled = (i: FusionInput): boolean =>
+  i.resampling.some((s) => s.kind === 'transposed-conv' || (s.kind === 'interpolate' && (s.scale ?? []).some((x) => x > 1)));
 
 /** The classic shape of a two-input merge: a shallow map meets a deeper one brought up to its size (U-Net skip, FPN top-down). */
 function patternText(p: FusionPoint, lang: FusionLang): string {
@@ -261,7 +276,9 @@ export function fusionOneLine(point: FusionPoint, lang: FusionLang = 'en'): stri
 }
 
 function methodsText(s: FusionSummary, lang: FusionLang): string {
-  return Object.entries(s.methods).map(([m, c]) => fusionPhrase(lang, 'methodCount', { c, method: methodName(m, lang) })).join(fusionPhrase(lang, 'sep.list'));
+  return Object.entries(s.methods)
+    .map(([m, c]) => fusionPhrase(lang, 'methodCount', { c, method: methodName(m, lang) }))
+    .join(fusionPhrase(lang, 'sep.list'));
 }
 
 /** A model's fusion summary in one or two sentences. */

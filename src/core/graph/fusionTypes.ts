@@ -15,12 +15,49 @@ export interface Level {
 
 /** One step a fusion input went through after leaving its level, on its way to the merge. */
 export type ResampleStep =
-  | { readonly kind: 'pool'; readonly op: string; readonly pool: 'max' | 'avg' | 'adaptive-max' | 'adaptive-avg' | 'lp'; readonly kernel: number[] | null; readonly scale: number[] | null; readonly line: number | null }
-  | { readonly kind: 'interpolate'; readonly op: string; readonly mode: string; readonly scaleFactor: number[] | null; readonly size: number[] | null; readonly scale: number[] | null; readonly line: number | null }
-  | { readonly kind: 'strided-conv'; readonly op: string; readonly kernel: number[] | null; readonly stride: number[]; readonly scale: number[] | null; readonly line: number | null }
-  | { readonly kind: 'transposed-conv'; readonly op: string; readonly kernel: number[] | null; readonly stride: number[]; readonly scale: number[] | null; readonly line: number | null }
+  | {
+      readonly kind: 'pool';
+      readonly op: string;
+      readonly pool: 'max' | 'avg' | 'adaptive-max' | 'adaptive-avg' | 'lp';
+      readonly kernel: number[] | null;
+      readonly scale: number[] | null;
+      readonly line: number | null;
+    }
+  | {
+      readonly kind: 'interpolate';
+      readonly op: string;
+      readonly mode: string;
+      readonly scaleFactor: number[] | null;
+      readonly size: number[] | null;
+      readonly scale: number[] | null;
+      readonly line: number | null;
+    }
+  | {
+      readonly kind: 'strided-conv';
+      readonly op: string;
+      readonly kernel: number[] | null;
+      readonly stride: number[];
+      readonly scale: number[] | null;
+      readonly line: number | null;
+    }
+  | {
+      readonly kind: 'transposed-conv';
+      readonly op: string;
+      readonly kernel: number[] | null;
+      readonly stride: number[];
+      readonly scale: number[] | null;
+      readonly line: number | null;
+    }
   | { readonly kind: 'pad'; readonly op: string; readonly pad: number[] | null; readonly line: number | null }
-  | { readonly kind: 'projection'; readonly op: string; readonly inChannels: number | null; readonly outChannels: number | null; readonly line: number | null }
+  /** `linear`: a linear layer's projection (from the node's role), else a 1×1 conv's. */
+  | {
+      readonly kind: 'projection';
+      readonly op: string;
+      readonly linear: boolean;
+      readonly inChannels: number | null;
+      readonly outChannels: number | null;
+      readonly line: number | null;
+    }
   | { readonly kind: 'reduce'; readonly op: string; readonly reduce: string; readonly dims: number[] | null; readonly line: number | null };
 
 export interface FusionInput {

@@ -68,7 +68,21 @@ export function graphPayload(graph: ModelGraph, fusions: readonly PayloadFusion[
   for (const inp of graph.inputs) {
     const id = `input:${inp.name}`;
     inputNode.set(inp.value, id);
-    nodes.push({ id, kind: 'input', op: 'input', label: inp.name, modulePath: null, scope: '', outputs: [payloadShape(inp.shape)], params: 0, flops: 0, file: null, line: null, fusion: null, detail: inp.dtype });
+    nodes.push({
+      id,
+      kind: 'input',
+      op: 'input',
+      label: inp.name,
+      modulePath: null,
+      scope: '',
+      outputs: [payloadShape(inp.shape)],
+      params: 0,
+      flops: 0,
+      file: null,
+      line: null,
+      fusion: null,
+      detail: inp.dtype,
+    });
   }
   const sourceOf = (valueId: string): string | null => {
     const v = graph.values.get(valueId);
@@ -79,10 +93,19 @@ export function graphPayload(graph: ModelGraph, fusions: readonly PayloadFusion[
   };
   for (const n of graph.nodes) {
     nodes.push({
-      id: n.id, kind: 'op', op: n.op, label: shortOpName(n.op), modulePath: n.modulePath, scope: groupScope(n),
+      id: n.id,
+      kind: 'op',
+      op: n.op,
+      label: shortOpName(n.op),
+      modulePath: n.modulePath,
+      scope: groupScope(n),
       outputs: n.outputs.map((o) => payloadShape(graph.values.get(o)?.shape ?? null)),
-      params: n.params, flops: n.flops, file: n.range?.file ?? null, line: n.range?.startLine ?? null,
-      fusion: fusionIndex.get(n.id) ?? null, detail: attrSummary(n.attrs),
+      params: n.params,
+      flops: n.flops,
+      file: n.range?.file ?? null,
+      line: n.range?.startLine ?? null,
+      fusion: fusionIndex.get(n.id) ?? null,
+      detail: attrSummary(n.attrs),
     });
     const seen = new Set<string>();
     for (const valueId of n.inputs) {
@@ -97,7 +120,21 @@ export function graphPayload(graph: ModelGraph, fusions: readonly PayloadFusion[
     const id = `output:${i}`;
     const key = graph.outputKeys?.[i];
     const v = graph.values.get(valueId);
-    nodes.push({ id, kind: 'output', op: 'output', label: key ?? (graph.outputs.length > 1 ? `output ${i}` : 'output'), modulePath: null, scope: '', outputs: [shapeOf(v) ?? payloadShape(null)], params: 0, flops: 0, file: null, line: null, fusion: null, detail: v?.dtype ?? '' });
+    nodes.push({
+      id,
+      kind: 'output',
+      op: 'output',
+      label: key ?? (graph.outputs.length > 1 ? `output ${i}` : 'output'),
+      modulePath: null,
+      scope: '',
+      outputs: [shapeOf(v) ?? payloadShape(null)],
+      params: 0,
+      flops: 0,
+      file: null,
+      line: null,
+      fusion: null,
+      detail: v?.dtype ?? '',
+    });
     const src = sourceOf(valueId);
     if (src !== null) edges.push({ source: src, target: id, value: valueId, shape: shapeOf(v) });
   });
@@ -106,7 +143,8 @@ export function graphPayload(graph: ModelGraph, fusions: readonly PayloadFusion[
     key: opts.key ?? `${graph.file}#${graph.className}`,
     title: graph.expr || graph.className,
     file: graph.file,
-    nodes, edges,
+    nodes,
+    edges,
     scopes: buildScopes(graph),
     fusions: [...fusions],
     paramsTotal: graph.paramsTotal,

@@ -74,7 +74,14 @@ function intArg(index: FusionGraphIndex, node: GraphNode, ...names: string[]): n
 }
 
 /** Axes after ops that add or drop axes (stack, unsqueeze, squeeze, reductions without keepdim); null when not such an op. */
-function axesAfterRankChange(index: FusionGraphIndex, node: GraphNode, cls: OpClass, main: readonly (number | null)[], inShape: Shape, outRank: number): (number | null)[] | null {
+function axesAfterRankChange(
+  index: FusionGraphIndex,
+  node: GraphNode,
+  cls: OpClass,
+  main: readonly (number | null)[],
+  inShape: Shape,
+  outRank: number,
+): (number | null)[] | null {
   const base = node.role.detail;
   const insert = (d: number): (number | null)[] => {
     const at = d < 0 ? d + outRank : d;
@@ -125,7 +132,7 @@ export function computeLevels(index: FusionGraphIndex): Map<string, Level> {
     const sp = spatialInputs.find((x) => x.value === inp.value);
     let axes: (number | null)[] | null = null;
     if (sp && reference) {
-      axes = sp.shape.map((_, axis) => (axis < 2 ? null : (reference.shape.length === sp.shape.length ? dimRatio(reference.shape, sp.shape, axis) : 1) ?? 1));
+      axes = sp.shape.map((_, axis) => (axis < 2 ? null : ((reference.shape.length === sp.shape.length ? dimRatio(reference.shape, sp.shape, axis) : 1) ?? 1)));
       axesOf.set(inp.value, axes);
     }
     levels.set(inp.value, levelOf(inp.shape, axes, 0));
@@ -138,8 +145,8 @@ export function computeLevels(index: FusionGraphIndex): Map<string, Level> {
     for (const v of data) depth = Math.max(depth, levels.get(v)?.depth ?? 0);
     if (data.length > 0 && isLayerClass(cls)) depth += 1;
     const mainId = data.find((v) => axesOf.has(v));
-    const main = mainId ? axesOf.get(mainId) ?? null : null;
-    const mainShape = mainId ? index.value(mainId)?.shape ?? null : null;
+    const main = mainId ? (axesOf.get(mainId) ?? null) : null;
+    const mainShape = mainId ? (index.value(mainId)?.shape ?? null) : null;
     for (const out of node.outputs) {
       const outShape = index.value(out)?.shape ?? null;
       let axes: (number | null)[] | null = null;

@@ -1,4 +1,5 @@
 // The ModelGraph: the one intermediate representation that every surface of Fusion Lens reads.
+import type { OpKind } from '../ops/roles';
 import type { DType, Shape } from '../shape/shape';
 
 /** A source range; lines and characters are 0-based (as in VS Code and tree-sitter). */
@@ -37,13 +38,8 @@ export type AttrValue =
   | { readonly [key: string]: AttrValue };
 
 /** One leaf operation: a leaf module call (`nn.Conv2d`), a function (`torch.cat`), a method or an operator. */
-/** The kinds of op the fusion analysis and depth counting tell apart (the op registry's OpKind, restated: graph never imports ops). */
-export type NodeKind =
-  | 'concat' | 'stack' | 'add' | 'sub' | 'mul' | 'div' | 'sum' | 'matmul'
-  | 'softmax' | 'sigmoid' | 'mha' | 'sdpa'
-  | 'conv' | 'convT' | 'linear' | 'embedding' | 'weighted'
-  | 'norm' | 'pool' | 'interpolate' | 'pad' | 'shuffle'
-  | 'layout' | 'dropout' | 'reduce' | 'other';
+/** The kinds of op the fusion analysis and depth counting tell apart: the op registry's OpKind (a type import; graph reads no ops code). */
+export type NodeKind = OpKind;
 
 /** What a node's op is, stamped by whoever builds the graph from the op registry or the ONNX op table (see ops/roles.ts). */
 export interface NodeRole {

@@ -89,8 +89,17 @@ function classKeys(req: CachedRequest, body: readonly Stmt[]): Map<ClassDef, str
   const slice = (s: Stmt) => `${s.r.startLine}:${s.r.startCol}|${lines.slice(s.r.startLine, s.r.endLine + 1).join('\n')}`;
   const classes = topLevelClasses(body);
   const classText = new Map(classes.map((c) => [c.name, slice(c)]));
-  const context = body.filter((s) => s.k !== 'class').map(slice).join('\n');
-  const opts = JSON.stringify({ o: req.inputOverrides ?? null, s: req.symbols ?? null, b: req.budget ?? null, only: req.onlyClasses ?? null, salt: req.cacheSalt ?? '' });
+  const context = body
+    .filter((s) => s.k !== 'class')
+    .map(slice)
+    .join('\n');
+  const opts = JSON.stringify({
+    o: req.inputOverrides ?? null,
+    s: req.symbols ?? null,
+    b: req.budget ?? null,
+    only: req.onlyClasses ?? null,
+    salt: req.cacheSalt ?? '',
+  });
   const refs = new Map(classes.map((c) => [c.name, [...words(classText.get(c.name)!)].filter((w) => w !== c.name && classText.has(w))]));
   const out = new Map<ClassDef, string>();
   for (const c of classes) {

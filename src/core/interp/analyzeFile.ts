@@ -190,7 +190,16 @@ export class FileAnalyzer {
     const buildable = init === null || init.params.slice(1).every((p) => p.default !== null || p.kind !== 'normal');
     const expr = `${cls.name}()`;
     if (!buildable || (this.req.onlyClasses && !this.req.onlyClasses.includes(cls.name))) {
-      const diags: Diagnostic[] = buildable ? [] : [{ severity: 'info', code: 'needs-args', message: `${cls.name} needs constructor arguments; give a model expression to analyse it`, range: toRange(this.req.file, cls.nameRange) }];
+      const diags: Diagnostic[] = buildable
+        ? []
+        : [
+            {
+              severity: 'info',
+              code: 'needs-args',
+              message: `${cls.name} needs constructor arguments; give a model expression to analyse it`,
+              range: toRange(this.req.file, cls.nameRange),
+            },
+          ];
       return { ...base, isModel, buildable, expr, inputSpec: null, graph: null, diagnostics: diags };
     }
     const r = this.analyzeModel({ expr }, cls);
@@ -211,7 +220,12 @@ export class FileAnalyzer {
       return { expr: m.expr, className: root.typeName, inputSpec: null, graph: null, diagnostics: [...extra, ...ip.rec.diagnostics] };
     }
     if (!spec) {
-      extra.push({ severity: 'info', code: 'no-input-spec', message: `no input shape for ${root.typeName}: add '# fusion-lens: input=SPEC' above the class or pass --input`, range: cls ? toRange(this.req.file, cls.nameRange) : null });
+      extra.push({
+        severity: 'info',
+        code: 'no-input-spec',
+        message: `no input shape for ${root.typeName}: add '# fusion-lens: input=SPEC' above the class or pass --input`,
+        range: cls ? toRange(this.req.file, cls.nameRange) : null,
+      });
       return { expr: m.expr, className: root.typeName, inputSpec: null, graph: null, diagnostics: [...extra, ...ip.rec.diagnostics] };
     }
     let run = forwardModel(ip, root, { expr: m.expr, inputs: specInputs(spec, fwd), inputKind: m.inputKind ?? 'args', classRange: cls?.r ?? null });
@@ -225,12 +239,23 @@ export class FileAnalyzer {
         chosen = { ...chosen, symbols: { ...spec.symbols, ...Object.fromEntries(solved.symbols) } };
         const again = this.load();
         const root2 = buildModel(again.ip, again.scope, m.expr);
-        if (root2) run = forwardModel(again.ip, root2, { expr: m.expr, inputs: specInputs(chosen, fwd), inputKind: m.inputKind ?? 'args', classRange: cls?.r ?? null });
+        if (root2)
+          run = forwardModel(again.ip, root2, { expr: m.expr, inputs: specInputs(chosen, fwd), inputKind: m.inputKind ?? 'args', classRange: cls?.r ?? null });
       }
     }
     // With an input guessed from the first layer, a shape error may be the guess's fault, not the code's.
     const guessed = chosen.source === 'constraint' && !solved;
-    const own = run.graph ? run.graph.diagnostics.map((d) => (guessed && d.severity === 'error' ? { ...d, severity: 'warning' as const, message: `${d.message} (with the guessed input ${chosen.text}; set the input with '# fusion-lens: input=SPEC' above the class)` } : d)) : [];
+    const own = run.graph
+      ? run.graph.diagnostics.map((d) =>
+          guessed && d.severity === 'error'
+            ? {
+                ...d,
+                severity: 'warning' as const,
+                message: `${d.message} (with the guessed input ${chosen.text}; set the input with '# fusion-lens: input=SPEC' above the class)`,
+              }
+            : d,
+        )
+      : [];
     const graph = run.graph ? { ...run.graph, diagnostics: [...extra, ...own] } : null;
     return { expr: m.expr, className: root.typeName, inputSpec: chosen, graph, diagnostics: graph ? graph.diagnostics : [...extra, ...run.diagnostics] };
   }
@@ -327,10 +352,18 @@ function solveSplits(splits: readonly SizeConstraint[], spec: ChosenSpec): { not
     for (const n of spatial) e.set(n, s);
     if (splits.every((x) => fitsSplit(x, e))) {
       const label = spatial.length === 2 ? spatial.join('×') : spatial.join(', ');
-      return { note: `an einops pattern splits ${exprFormat(c.expr)} into chunks of ${c.divisibleBy}: ${label} = ${s} fits`, symbols: spatial.map((n) => [n, s]), range: c.range };
+      return {
+        note: `an einops pattern splits ${exprFormat(c.expr)} into chunks of ${c.divisibleBy}: ${label} = ${s} fits`,
+        symbols: spatial.map((n) => [n, s]),
+        range: c.range,
+      };
     }
   }
-  return { note: `an einops pattern splits ${exprFormat(c.expr)} into chunks of ${c.divisibleBy}, which no input size up to 4096 fits`, symbols: [], range: c.range };
+  return {
+    note: `an einops pattern splits ${exprFormat(c.expr)} into chunks of ${c.divisibleBy}, which no input size up to 4096 fits`,
+    symbols: [],
+    range: c.range,
+  };
 }
 
 function twoAdic(n: number): number {
@@ -359,7 +392,11 @@ function forwardParams(root: Instance): string[] {
       if (c.t !== 'user') break;
       const f = c.cls.ns.get('forward');
       const o = f ? asObject(f) : null;
-      if (o && o.t === 'func') return o.fn.params.slice(1).filter((p) => p.kind === 'normal' && !p.default).map((p) => p.name);
+      if (o && o.t === 'func')
+        return o.fn.params
+          .slice(1)
+          .filter((p) => p.kind === 'normal' && !p.default)
+          .map((p) => p.name);
     }
   }
   return ['input'];
@@ -453,7 +490,12 @@ export function analyzeSource(req: AnalyzeRequest, parser?: PythonParser, parsed
 function failure(e: unknown, file: string, r: Range | null): Diagnostic {
   if (isStackExhausted(e)) return { severity: 'warning', code: 'too-deep', message: TOO_DEEP, range: r ? toRange(file, r) : null };
   const budget = e instanceof BudgetExceeded;
-  return { severity: budget ? 'warning' : 'error', code: budget ? 'budget' : 'internal', message: `${budget ? '' : 'analysis error: '}${e instanceof Error ? e.message : String(e)}`, range: r ? toRange(file, r) : null };
+  return {
+    severity: budget ? 'warning' : 'error',
+    code: budget ? 'budget' : 'internal',
+    message: `${budget ? '' : 'analysis error: '}${e instanceof Error ? e.message : String(e)}`,
+    range: r ? toRange(file, r) : null,
+  };
 }
 
 function safeAnalyzeClass(fa: FileAnalyzer, def: ClassDef, scope: ModuleScope): ClassAnalysis {
@@ -461,7 +503,20 @@ function safeAnalyzeClass(fa: FileAnalyzer, def: ClassDef, scope: ModuleScope): 
     return fa.analyzeClass(def, scope);
   } catch (e) {
     const d = failure(e, fa.req.file, def.nameRange);
-    return { name: def.name, range: def.r, nameRange: def.nameRange, broken: def.broken, stale: false, className: def.name, isModel: true, buildable: true, expr: `${def.name}()`, inputSpec: null, graph: null, diagnostics: [d] };
+    return {
+      name: def.name,
+      range: def.r,
+      nameRange: def.nameRange,
+      broken: def.broken,
+      stale: false,
+      className: def.name,
+      isModel: true,
+      buildable: true,
+      expr: `${def.name}()`,
+      inputSpec: null,
+      graph: null,
+      diagnostics: [d],
+    };
   }
 }
 

@@ -9,6 +9,7 @@ import { pyBool, pyInt, pyStr } from './pyOps';
 import { namespaceAttr } from './torchNamespace';
 import { initTorchBase, instanceGetAttr, instanceSetAttr } from './moduleRuntime';
 import { setMethod } from './pySet';
+import { namedtupleTypes } from './stdlibState';
 
 export function getAttr(ev: Evaluator, v: PyValue, name: string, r: Range | null): PyValue {
   switch (v.kind) {
@@ -73,7 +74,25 @@ export function getAttr(ev: Evaluator, v: PyValue, name: string, r: Range | null
           return obj({ t: 'builtin', name, call: () => NONE }, 'builtin_function_or_method');
         case 'set':
           return obj({ t: 'builtin', name, call: (args) => setMethod(v, name, args, (x) => ev.iterate(x, r)) }, 'builtin_function_or_method');
+        case 'builtin': {
+          // Attributes of builtin types and functions: unbound methods (`str.join`, `dict.fromkeys`, `object.__setattr__`).
+          const special = builtinAttr(ev, v, o.name, name);
+          if (special) return special;
+          ev.diag('warning', 'unknown-attr', `'${o.name}' has no attribute '${name}' (as far as the analysis knows)`, r);
+          return unknown(`attribute ${name} of ${o.name}`);
+        }
+        case 'partial':
+          // functools.partial objects expose what they wrap.
+          if (name === 'func') return o.fn;
+          if (name === 'args') return { kind: 'tuple', items: [...o.args] };
+          if (name === 'keywords') {
+            const d: Extract<PyValue, { kind: 'dict' }> = { kind: 'dict', entries: new Map(), keys: [] };
+            for (const [k, x] of o.kwargs) ev.dictSet(d.entries, d.keys, pyStr(k), x);
+            return d;
+          }
+          return getAttr(ev, o.fn, name, r);
         default:
+          ev.diag('warning', 'unknown-attr', `attribute '${name}' of ${v.typeName} is not known to the analysis`, r);
           return unknown(`attribute ${name} of ${v.typeName}`);
       }
     }
@@ -127,11 +146,18 @@ export function classAttr(ev: Evaluator, c: ClassRef, name: string, r: Range | n
 export function torchClassMember(ev: Evaluator, c: Extract<ClassRef, { t: 'torch' }>, name: string, self: PyValue, r: Range | null): PyValue {
   const inst = instanceOf(self);
   if (name === '__init__') {
-    return obj({ t: 'builtin', name: '__init__', call: (args, kwargs, site) => {
-      const target = inst ?? instanceOf(args[0] ?? NONE);
-      const rest = inst ? args : args.slice(1);
-      return target ? initTorchBase(ev, c, target, rest, kwargs, site.range) : NONE;
-    } }, 'builtin_function_or_method');
+    return obj(
+      {
+        t: 'builtin',
+        name: '__init__',
+        call: (args, kwargs, site) => {
+          const target = inst ?? instanceOf(args[0] ?? NONE);
+          const rest = inst ? args : args.slice(1);
+          return target ? initTorchBase(ev, c, target, rest, kwargs, site.range) : NONE;
+        },
+      },
+      'builtin_function_or_method',
+    );
   }
   if (inst) return instanceGetAttr(ev, inst, name, r, true);
   return ev.unsupported(`${c.type}.${name}`, r);
@@ -183,6 +209,12 @@ export function tensorAttr(ev: Evaluator, t: Tensor, name: string, r: Range | nu
       if (def) return obj({ t: 'bound', self: t, fn: obj({ t: 'op', def, key }, 'method') }, 'method');
       const own = ev.builtins.get(`Tensor.${name}`);
       if (own) return obj({ t: 'bound', self: t, fn: own }, 'method');
+      // `x.triu_(1)`: the in-place twin of a registered method computes the same thing into x.
+      const outOfPlace = name.endsWith('_') && !name.startsWith('_') ? `Tensor.${name.slice(0, -1)}` : null;
+      const twin = outOfPlace ? functionOp(outOfPlace) : null;
+      if (twin && outOfPlace) {
+        return obj({ t: 'builtin', name, call: (a, k, site) => ev.markInPlace(ev.callOp(twin, outOfPlace, [t, ...a], k, site.range), t) }, 'method');
+      }
       ev.diag('warning', 'unsupported', `unsupported tensor method or attribute '${name}'`, r);
       return unknown(`Tensor.${name}`);
     }
@@ -203,4 +235,47 @@ export function valueMethod(ev: Evaluator, v: PyValue, name: string, r: Range | 
     if (s) return obj({ t: 'bound', self: v, fn: s }, 'method');
   }
   return ev.unsupported(`${v.kind}.${name}`, r);
+}
+
+/** Attributes of a builtin type or function value (`object.__setattr__`, `dict.fromkeys`, a namedtuple's `_fields`); null when unknown. */
+function builtinAttr(ev: Evaluator, v: PyValue, typeName: string, name: string): PyValue | null {
+  const nt = namedtupleTypes.get(v);
+  if (nt) {
+    if (name === '_fields') return nt.fieldTuple;
+    if (name === '_make') return obj({ t: 'builtin', name, call: (a) => nt.make(ev.iterate(a[0] ?? NONE, ev.site.range) ?? []) }, 'builtin_function_or_method');
+    if (name === '__new__') return nt.newObj;
+  }
+  if (typeName === 'object') {
+    // object's own attribute protocol, bypassing a class's overrides (`object.__setattr__(self, name, value)`).
+    if (name === '__setattr__') {
+      return obj(
+        {
+          t: 'builtin',
+          name,
+          call: (a) => {
+            const inst = instanceOf(a[0] ?? NONE);
+            if (inst && a[1]?.kind === 'str') instanceSetAttr(ev, inst, a[1].value, a[2] ?? NONE, ev.site.range, true);
+            return NONE;
+          },
+        },
+        'builtin_function_or_method',
+      );
+    }
+    if (name === '__getattribute__') {
+      return obj(
+        {
+          t: 'builtin',
+          name,
+          call: (a) => {
+            const inst = instanceOf(a[0] ?? NONE);
+            return inst && a[1]?.kind === 'str' ? instanceGetAttr(ev, inst, a[1].value, ev.site.range) : unknown('object.__getattribute__');
+          },
+        },
+        'builtin_function_or_method',
+      );
+    }
+    if (name === '__init__') return obj({ t: 'builtin', name, call: () => NONE }, 'builtin_function_or_method');
+  }
+  if (name === '__name__' || name === '__qualname__') return pyStr(typeName);
+  return ev.builtins.get(`${typeName}.${name}`) ?? null;
 }

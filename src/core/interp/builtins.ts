@@ -2,26 +2,65 @@
 import { dim } from '../shape/dim';
 import { NONE, type PyValue } from '../ops/values';
 import type { Evaluator } from './evaluator';
-import { asObject, instanceOf, obj, unknown, type BuiltinFn, type ClassRef, type Tensor } from './objects';
+import { asObject, instanceOf, obj, unknown, type BuiltinFn, type Tensor } from './objects';
 import { num, pyBool, pyEquals, pyInt, pyOrder, pyStr, pyStrOf, truthy } from './pyOps';
 import { dictKey, pyRepr } from './tensorLeaves';
 import { instanceGetAttr } from './moduleRuntime';
-import { makeSet, setItems } from './pySet';
-import { pyNumber, toPyList } from './tensorConsts';
 import { moduleDict } from './moduleObjects';
-import { addStrMethods } from './strMethods';
 import { PyRaise } from './errors';
+import { makeSet } from './pySet';
+import { pyNumber, toPyList } from './tensorConsts';
+import { isInstance, newClass, sameRef } from './pyTypes';
+import { addStrMethods } from './strMethods';
 
 const MAX_RANGE = 100000;
 
 /** Names of builtin types, usable in isinstance() and as constructors. */
-export const BUILTIN_TYPES: ReadonlySet<string> = new Set(['int', 'float', 'bool', 'str', 'list', 'tuple', 'dict', 'set', 'frozenset', 'object', 'type', 'OrderedDict', 'defaultdict', 'Tensor', 'Size']);
+export const BUILTIN_TYPES: ReadonlySet<string> = new Set([
+  'int',
+  'float',
+  'bool',
+  'str',
+  'list',
+  'tuple',
+  'dict',
+  'set',
+  'frozenset',
+  'object',
+  'type',
+  'OrderedDict',
+  'defaultdict',
+  'Tensor',
+  'Size',
+]);
 
 export function builtin(name: string, call: BuiltinFn): PyValue {
   return obj({ t: 'builtin', name, call }, BUILTIN_TYPES.has(name) ? 'type' : 'builtin_function_or_method');
 }
 
-const EXCEPTIONS = ['Exception', 'BaseException', 'ValueError', 'TypeError', 'RuntimeError', 'NotImplementedError', 'AssertionError', 'KeyError', 'IndexError', 'AttributeError', 'ImportError', 'ModuleNotFoundError', 'StopIteration', 'Warning', 'UserWarning', 'DeprecationWarning', 'ZeroDivisionError', 'OSError', 'FileNotFoundError', 'ArithmeticError', 'LookupError'];
+const EXCEPTIONS = [
+  'Exception',
+  'BaseException',
+  'ValueError',
+  'TypeError',
+  'RuntimeError',
+  'NotImplementedError',
+  'AssertionError',
+  'KeyError',
+  'IndexError',
+  'AttributeError',
+  'ImportError',
+  'ModuleNotFoundError',
+  'StopIteration',
+  'Warning',
+  'UserWarning',
+  'DeprecationWarning',
+  'ZeroDivisionError',
+  'OSError',
+  'FileNotFoundError',
+  'ArithmeticError',
+  'LookupError',
+];
 
 export function makeBuiltins(ip: Evaluator): Map<string, PyValue> {
   const b = new Map<string, PyValue>();
@@ -93,10 +132,12 @@ export function makeBuiltins(ip: Evaluator): Map<string, PyValue> {
   def('dict', dictCtor);
   def('OrderedDict', dictCtor);
   def('defaultdict', () => ({ kind: 'dict', entries: new Map(), keys: [] }));
-  const setCtor = (frozen: boolean): BuiltinFn => (a) => {
-    const items = a[0] ? iter(a[0]) : [];
-    return items ? makeSet(items, frozen) : unknown('set of an unknown value');
-  };
+  const setCtor =
+    (frozen: boolean): BuiltinFn =>
+    (a) => {
+      const items = a[0] ? iter(a[0]) : [];
+      return items ? makeSet(items, frozen) : unknown('set of an unknown value');
+    };
   def('set', setCtor(false));
   def('frozenset', setCtor(true));
   def('object', () => obj({ t: 'opaque', what: 'object' }, 'object'));
@@ -122,25 +163,28 @@ export function makeBuiltins(ip: Evaluator): Map<string, PyValue> {
   def('str', (a) => pyStr(a[0] ? pyStrOf(a[0]) : ''));
   def('repr', (a) => pyStr(a[0] ? pyRepr(a[0]) : ''));
   def('format', (a) => pyStr(a[0] ? pyStrOf(a[0]) : ''));
-  const minmax = (isMax: boolean): BuiltinFn => (a, k) => {
-    const items = a.length === 1 ? iter(a[0]) : a;
-    if (!items) return unknown('min/max of an unknown value');
-    if (!items.length) return kw(k, 'default') ?? unknown('min/max of an empty sequence');
-    const key = kw(k, 'key');
-    let best = items[0];
-    let bestKey = key ? ip.call(key, [best], new Map(), ip.site.range) : best;
-    for (const x of items.slice(1)) {
-      const xk = key ? ip.call(key, [x], new Map(), ip.site.range) : x;
-      if (xk.kind === 'tensor' || bestKey.kind === 'tensor') return ip.callOpKey(isMax ? 'torch.maximum' : 'torch.minimum', [best, x], new Map(), ip.site.range);
-      const gt = pyOrder(isMax ? '>' : '<', xk, bestKey);
-      if (gt === null) return unknown('min/max of values not known at analysis time');
-      if (gt) {
-        best = x;
-        bestKey = xk;
+  const minmax =
+    (isMax: boolean): BuiltinFn =>
+    (a, k) => {
+      const items = a.length === 1 ? iter(a[0]) : a;
+      if (!items) return unknown('min/max of an unknown value');
+      if (!items.length) return kw(k, 'default') ?? unknown('min/max of an empty sequence');
+      const key = kw(k, 'key');
+      let best = items[0];
+      let bestKey = key ? ip.call(key, [best], new Map(), ip.site.range) : best;
+      for (const x of items.slice(1)) {
+        const xk = key ? ip.call(key, [x], new Map(), ip.site.range) : x;
+        if (xk.kind === 'tensor' || bestKey.kind === 'tensor')
+          return ip.callOpKey(isMax ? 'torch.maximum' : 'torch.minimum', [best, x], new Map(), ip.site.range);
+        const gt = pyOrder(isMax ? '>' : '<', xk, bestKey);
+        if (gt === null) return unknown('min/max of values not known at analysis time');
+        if (gt) {
+          best = x;
+          bestKey = xk;
+        }
       }
-    }
-    return best;
-  };
+      return best;
+    };
   def('max', minmax(true));
   def('min', minmax(false));
   def('abs', (a) => {
@@ -211,7 +255,15 @@ export function makeBuiltins(ip: Evaluator): Map<string, PyValue> {
     if (lists.some((l) => !l) || !a[0]) return unknown('map of an unknown value');
     const n = Math.min(...lists.map((l) => l!.length));
     const items: PyValue[] = [];
-    for (let i = 0; i < n; i++) items.push(ip.call(a[0], lists.map((l) => l![i]), new Map(), ip.site.range));
+    for (let i = 0; i < n; i++)
+      items.push(
+        ip.call(
+          a[0],
+          lists.map((l) => l![i]),
+          new Map(),
+          ip.site.range,
+        ),
+      );
     return { kind: 'list', items };
   });
   def('filter', (a) => {
@@ -236,7 +288,7 @@ export function makeBuiltins(ip: Evaluator): Map<string, PyValue> {
   });
   def('callable', (a) => {
     const o = a[0] ? asObject(a[0]) : null;
-    return pyBool(!!o && ['func', 'bound', 'builtin', 'class', 'op', 'partial'].includes(o.t) || !!(o && o.t === 'instance' && o.inst.isModule));
+    return pyBool((!!o && ['func', 'bound', 'builtin', 'class', 'op', 'partial'].includes(o.t)) || !!(o && o.t === 'instance' && o.inst.isModule));
   });
   def('id', () => unknown('id()'));
   def('hash', () => unknown('hash()'));
@@ -252,8 +304,11 @@ export function makeBuiltins(ip: Evaluator): Map<string, PyValue> {
   });
   def('type', (a) => {
     const v = a[0] ?? NONE;
+    if (a.length === 3) return newClass(ip, a[0]!, a[1]!, a[2]!);
     const inst = instanceOf(v);
     if (inst) return obj({ t: 'class', cls: inst.cls }, 'type');
+    const vo = asObject(v);
+    if (vo && (vo.t === 'class' || (vo.t === 'builtin' && v.kind === 'object' && v.typeName === 'type'))) return b.get('type')!;
     const name = v.kind === 'tensor' ? 'Tensor' : v.kind === 'none' ? 'NoneType' : v.kind;
     return b.get(name) ?? obj({ t: 'opaque', what: `type ${name}` }, 'type');
   });
@@ -263,13 +318,27 @@ export function makeBuiltins(ip: Evaluator): Map<string, PyValue> {
   });
   def('issubclass', (a) => {
     const c = asObject(a[0] ?? NONE);
+    if (c && c.t === 'builtin' && BUILTIN_TYPES.has(c.name)) {
+      // Builtin types: bool is an int; everything is an object.
+      const supers: Record<string, string[]> = { bool: ['bool', 'int', 'object'] };
+      const mine = supers[c.name] ?? [c.name, 'object'];
+      const targets = a[1]?.kind === 'tuple' ? a[1].items : [a[1] ?? NONE];
+      return pyBool(
+        targets.some((t) => {
+          const o = asObject(t);
+          return !!o && o.t === 'builtin' && mine.includes(o.name);
+        }),
+      );
+    }
     if (!c || c.t !== 'class') return unknown('issubclass');
     const mro = c.cls.t === 'user' ? c.cls.cls.mro : [c.cls];
     const targets = a[1]?.kind === 'tuple' ? a[1].items : [a[1] ?? NONE];
-    return pyBool(targets.some((t) => {
-      const o = asObject(t);
-      return !!o && o.t === 'class' && mro.some((m) => sameRef(m, o.cls));
-    }));
+    return pyBool(
+      targets.some((t) => {
+        const o = asObject(t);
+        return !!o && o.t === 'class' && mro.some((m) => sameRef(m, o.cls));
+      }),
+    );
   });
   def('getattr', (a) => {
     const [o, n, d] = a;
@@ -303,110 +372,23 @@ export function makeBuiltins(ip: Evaluator): Map<string, PyValue> {
   return b;
 }
 
-function sameRef(a: ClassRef, b: ClassRef): boolean {
-  if (a.t === 'user' && b.t === 'user') return a.cls === b.cls;
-  if (a.t === 'torch' && b.t === 'torch') return a.type === b.type || b.type === 'Module';
-  return false;
-}
-
 function hasAttr(ip: Evaluator, o: PyValue, name: string): boolean {
   const inst = instanceOf(o);
-  if (inst) return instanceGetAttr(ip, inst, name, null, false, true).kind !== 'unknown';
+  if (inst) {
+    try {
+      return instanceGetAttr(ip, inst, name, null, false, true).kind !== 'unknown';
+    } catch (e) {
+      // hasattr is False when the lookup (a class's __getattr__) raises.
+      if (e instanceof PyRaise) return false;
+      throw e;
+    }
+  }
   if (o.kind === 'tensor') return ['shape', 'dtype', 'device', 'ndim'].includes(name) || name in { size: 1, view: 1, reshape: 1 };
   if (o.kind === 'unknown') return false;
   const ob = asObject(o);
   if (ob && ob.t === 'class' && ob.cls.t === 'user') return ob.cls.cls.mro.some((c) => c.t === 'user' && c.cls.ns.has(name));
   if (ob && ob.t === 'pymodule') return ob.scope.globals.has(name);
   return false;
-}
-
-/** isinstance(v, cls) for user classes, torch classes and builtin types; null when undecidable. */
-export function isInstance(ip: Evaluator, v: PyValue, cls: PyValue): boolean | null {
-  if (cls.kind === 'tuple') {
-    let r: boolean | null = false;
-    for (const c of cls.items) {
-      const x = isInstance(ip, v, c);
-      if (x) return true;
-      if (x === null) r = null;
-    }
-    return r;
-  }
-  if (v.kind === 'unknown') return null;
-  const o = asObject(cls);
-  if (!o) return null;
-  if (o.t === 'builtin') {
-    switch (o.name) {
-      case 'int':
-        return v.kind === 'int' || v.kind === 'bool';
-      case 'float':
-        return v.kind === 'float';
-      case 'bool':
-        return v.kind === 'bool';
-      case 'str':
-        return v.kind === 'str';
-      case 'list':
-        return v.kind === 'list';
-      case 'tuple':
-        return v.kind === 'tuple';
-      case 'Size':
-        return v.kind === 'tuple' && !!v.isSize;
-      case 'dict':
-      case 'OrderedDict':
-        return v.kind === 'dict';
-      case 'Tensor':
-        return v.kind === 'tensor';
-      case 'set':
-      case 'frozenset':
-        return setItems(v) !== null;
-      case 'object':
-        return true;
-      case 'abc.Sequence':
-      case 'abc.MutableSequence':
-      case 'abc.List':
-      case 'abc.Tuple':
-        return v.kind === 'list' || v.kind === 'tuple' || (o.name === 'abc.Sequence' && v.kind === 'str');
-      case 'abc.Iterable':
-      case 'abc.Collection':
-        return v.kind === 'list' || v.kind === 'tuple' || v.kind === 'dict' || v.kind === 'str' || v.kind === 'tensor';
-      case 'abc.Iterator':
-        return false;
-      case 'abc.Mapping':
-      case 'abc.MutableMapping':
-      case 'abc.Dict':
-        return v.kind === 'dict';
-      case 'abc.Number':
-      case 'abc.Real':
-        return v.kind === 'int' || v.kind === 'float' || v.kind === 'bool';
-      case 'abc.Integral':
-        return v.kind === 'int' || v.kind === 'bool';
-      case 'abc.Callable':
-      case 'abc.FunctionType':
-      case 'abc.MethodType':
-      case 'abc.LambdaType': {
-        const f = asObject(v);
-        if (o.name !== 'abc.Callable') return !!f && (f.t === 'func' || f.t === 'bound');
-        return !!f && (['func', 'bound', 'builtin', 'class', 'op', 'partial'].includes(f.t) || (f.t === 'instance' && f.inst.isModule));
-      }
-      default:
-        return false;
-    }
-  }
-  if (o.t === 'class') {
-    const inst = instanceOf(v);
-    if (v.kind === 'tensor') return o.cls.t === 'torch' && o.cls.type === 'Parameter' ? ip.facts.isParam(v as Tensor) : false;
-    if (!inst) return false;
-    const mro = inst.cls.t === 'user' ? inst.cls.cls.mro : [inst.cls];
-    if (o.cls.t === 'torch' && o.cls.type === 'Module') return inst.isModule;
-    return mro.some((m) => sameRef(m, o.cls));
-  }
-  if (o.t === 'opaque' || o.t === 'namespace') {
-    // An object of a fully known class cannot be an instance of an unknown library type.
-    const inst = instanceOf(v);
-    if (inst && inst.cls.t === 'user' && inst.cls.cls.bases.length === (inst.cls.cls.def?.bases.length ?? 0)) return false;
-    if (inst || v.kind === 'tensor' || v.kind === 'int' || v.kind === 'float' || v.kind === 'str' || v.kind === 'none' || v.kind === 'list' || v.kind === 'tuple' || v.kind === 'dict') return false;
-    return null;
-  }
-  return null;
 }
 
 /** Methods of list, tuple, dict, str and torch.Size values, plus tensor methods the registry may lack. */
@@ -508,7 +490,10 @@ function addValueMethods(ip: Evaluator, b: Map<string, PyValue>): void {
     const v = d.entries.get(key);
     if (v === undefined) return a[2] ?? unknown('key not in dict');
     d.entries.delete(key);
-    d.keys.splice(d.keys.findIndex((k) => dictKey(k) === key), 1);
+    d.keys.splice(
+      d.keys.findIndex((k) => dictKey(k) === key),
+      1,
+    );
     return v;
   });
   m('dict.update', (a, k) => {

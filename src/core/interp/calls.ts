@@ -127,7 +127,13 @@ export function ownerOf(ev: Evaluator, fn: UserFunction, frame: Frame): string |
 }
 
 /** Binds arguments to an op's ParamSpec list, as Python would. */
-export function bindSpec(ev: Evaluator, spec: readonly ParamSpec[], args: readonly PyValue[], kwargs: ReadonlyMap<string, PyValue>, what: string): BoundArgs | string {
+export function bindSpec(
+  ev: Evaluator,
+  spec: readonly ParamSpec[],
+  args: readonly PyValue[],
+  kwargs: ReadonlyMap<string, PyValue>,
+  what: string,
+): BoundArgs | string {
   const out: Record<string, PyValue> = {};
   let ai = 0;
   const used = new Set<string>();

@@ -16,10 +16,34 @@ export function defineFunction(ev: Evaluator, s: FuncDef, frame: Frame): PyValue
   return v;
 }
 
-export function makeFunction(ev: Evaluator, name: string, qualname: string, params: readonly Param[], body: UserFunction['body'], defLine: number, r: Range, frame: Frame, closure: FrameLike | null): UserFunction {
+export function makeFunction(
+  ev: Evaluator,
+  name: string,
+  qualname: string,
+  params: readonly Param[],
+  body: UserFunction['body'],
+  defLine: number,
+  r: Range,
+  frame: Frame,
+  closure: FrameLike | null,
+): UserFunction {
   const defaults = new Map<string, PyValue>();
   for (const p of params) if (p.default) defaults.set(p.name, ev.eval(p.default, frame));
-  return { name, qualname, params, defaults, body, defLine, range: r, scope: frame.scope, closure, ownerClass: null, decorators: new Set(), defStmt: null, attrs: new Map() };
+  return {
+    name,
+    qualname,
+    params,
+    defaults,
+    body,
+    defLine,
+    range: r,
+    scope: frame.scope,
+    closure,
+    ownerClass: null,
+    decorators: new Set(),
+    defStmt: null,
+    attrs: new Map(),
+  };
 }
 
 export function decorate(ev: Evaluator, d: Expr, fnv: PyValue, frame: Frame): PyValue {
@@ -29,7 +53,28 @@ export function decorate(ev: Evaluator, d: Expr, fnv: PyValue, frame: Frame): Py
   if (name === 'property' || name === 'cached_property') return obj({ t: 'property', fn: fnv }, 'property');
   if (d.k === 'attr' && (d.name === 'setter' || d.name === 'deleter')) return ev.eval(d.obj, frame);
   // Decorators that return the function unchanged for analysis purposes.
-  if (['no_grad', 'enable_grad', 'inference_mode', 'lru_cache', 'cache', 'ignore', 'unused', 'export', 'script', 'abstractmethod', 'autocast', 'overload', 'final', 'override', 'jit', 'register_to_config', 'torch_function'].includes(name)) return fnv;
+  if (
+    [
+      'no_grad',
+      'enable_grad',
+      'inference_mode',
+      'lru_cache',
+      'cache',
+      'ignore',
+      'unused',
+      'export',
+      'script',
+      'abstractmethod',
+      'autocast',
+      'overload',
+      'final',
+      'override',
+      'jit',
+      'register_to_config',
+      'torch_function',
+    ].includes(name)
+  )
+    return fnv;
   const dec = ev.eval(d, frame);
   if (dec.kind === 'unknown') return fnv;
   const out = ev.call(dec, [fnv], new Map(), d.r);
@@ -63,22 +108,57 @@ export function defineClass(ev: Evaluator, s: ClassDef, frame: Frame): PyValue {
 
 /** The __init__ that @dataclass generates: annotated fields in order, with their defaults. */
 export function dataclassInit(ev: Evaluator, cls: UserClass, s: ClassDef): void {
-  const fields = s.body.flatMap((st) => (st.k === 'annassign' && st.target.k === 'name' ? [st.target.id] : []));
-  const defaults = new Map(fields.filter((f) => cls.ns.has(f)).map((f) => [f, cls.ns.get(f)!]));
-  const init: PyValue = obj({ t: 'builtin', name: '__init__', call: (args, kwargs, site) => {
-    const self = args[0] ?? NONE;
-    fields.forEach((f, i) => {
-      const v = args[i + 1] ?? kwargs.get(f) ?? defaults.get(f);
-      if (v) ev.setAttr(self, f, v, site.range);
-      else ev.diag('error', 'call-args', `${cls.name}() missing required argument '${f}'`, site.range);
-    });
-    return NONE;
-  } }, 'builtin_function_or_method');
+  // Fields of dataclass bases come first (in MRO order from the root), then this class's own.
+  const fields: string[] = [];
+  const defaults = new Map<string, PyValue>();
+  for (const c of [...cls.mro].reverse()) {
+    const def = c.t === 'user' ? (c.cls === cls ? s : c.cls.def) : null;
+    if (!def || c.t !== 'user') continue;
+    for (const st of def.body) {
+      if (st.k !== 'annassign' || st.target.k !== 'name') continue;
+      const f = st.target.id;
+      if (!fields.includes(f)) fields.push(f);
+      const d = c.cls.ns.get(f);
+      if (d) defaults.set(f, d);
+    }
+  }
+  const init: PyValue = obj(
+    {
+      t: 'builtin',
+      name: '__init__',
+      call: (args, kwargs, site) => {
+        const self = args[0] ?? NONE;
+        fields.forEach((f, i) => {
+          const v = args[i + 1] ?? kwargs.get(f) ?? defaults.get(f);
+          if (v) ev.setAttr(self, f, v, site.range);
+          else ev.diag('error', 'call-args', `${cls.name}() missing required argument '${f}'`, site.range);
+        });
+        // The generated __init__ ends by calling __post_init__ when the class defines one.
+        for (const c of cls.mro) {
+          const post = ev.lookupInClass(c, '__post_init__');
+          if (post) {
+            ev.call(ev.bindFromClass(post, self, c), [], new Map(), site.range);
+            break;
+          }
+        }
+        return NONE;
+      },
+    },
+    'builtin_function_or_method',
+  );
   cls.ns.set('__init__', init);
 }
 
 function decoratorName(d: Expr): string {
-  return d.k === 'name' ? d.id : d.k === 'attr' ? d.name : d.k === 'call' && d.func.k === 'attr' ? d.func.name : d.k === 'call' && d.func.k === 'name' ? d.func.id : '';
+  return d.k === 'name'
+    ? d.id
+    : d.k === 'attr'
+      ? d.name
+      : d.k === 'call' && d.func.k === 'attr'
+        ? d.func.name
+        : d.k === 'call' && d.func.k === 'name'
+          ? d.func.id
+          : '';
 }
 
 /** A simple C3-like MRO: depth-first, left to right, each class after all its subclasses. */
@@ -109,4 +189,3 @@ export function computeMro(cls: UserClass): ClassRef[] {
   }
   return out;
 }
-

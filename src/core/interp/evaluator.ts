@@ -68,7 +68,16 @@ export interface Evaluator {
   // definitions
   defineFunction(s: FuncDef, frame: Frame): PyValue;
   defineClass(s: ClassDef, frame: Frame): PyValue;
-  makeFunction(name: string, qualname: string, params: readonly Param[], body: UserFunction['body'], defLine: number, r: Range, frame: Frame, closure: FrameLike | null): UserFunction;
+  makeFunction(
+    name: string,
+    qualname: string,
+    params: readonly Param[],
+    body: UserFunction['body'],
+    defLine: number,
+    r: Range,
+    frame: Frame,
+    closure: FrameLike | null,
+  ): UserFunction;
 
   // expressions
   eval(e: Expr, frame: Frame): PyValue;
@@ -85,7 +94,17 @@ export interface Evaluator {
   opFailure(e: unknown, op: string, r: Range | null, extra?: DiagExtra): PyValue;
   markInPlace(out: PyValue, self: PyValue | undefined): PyValue;
   ensureTensors(v: PyValue): PyValue;
-  addNode(op: string, role: NodeRole, modulePath: string | null, attrs: BoundArgs, args: BoundArgs, out: PyValue, params: number, flops: number, r: Range | null): void;
+  addNode(
+    op: string,
+    role: NodeRole,
+    modulePath: string | null,
+    attrs: BoundArgs,
+    args: BoundArgs,
+    out: PyValue,
+    params: number,
+    flops: number,
+    r: Range | null,
+  ): void;
 
   // attributes
   getAttr(v: PyValue, name: string, r: Range | null): PyValue;

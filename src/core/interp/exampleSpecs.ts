@@ -37,7 +37,14 @@ export function exampleSpecs(body: readonly Stmt[], globals: ReadonlyMap<string,
     const kw = new Map(e.args.flatMap((a) => (a.kind === 'kw' ? [[a.name, a.value] as const] : [])));
     let dtype: DType = e.func.name === 'randint' ? 'int64' : 'float32';
     const dt = kw.get('dtype');
-    if (dt && dt.k === 'attr') dtype = ({ long: 'int64', int64: 'int64', int32: 'int32', float64: 'float64', double: 'float64', float16: 'float16', half: 'float16', bool: 'bool' } as Record<string, DType>)[dt.name] ?? dtype;
+    if (dt && dt.k === 'attr')
+      dtype =
+        (
+          { long: 'int64', int64: 'int64', int32: 'int32', float64: 'float64', double: 'float64', float16: 'float16', half: 'float16', bool: 'bool' } as Record<
+            string,
+            DType
+          >
+        )[dt.name] ?? dtype;
     let dims: number[] | null;
     if (e.func.name === 'randint') {
       const size = kw.get('size') ?? pos[pos.length - 1];
@@ -46,7 +53,8 @@ export function exampleSpecs(body: readonly Stmt[], globals: ReadonlyMap<string,
     else dims = kw.get('size') ? dimsOf([kw.get('size')!]) : dimsOf(pos);
     return dims ? { name: null, dims, dtype } : null;
   };
-  const classOf = (e: Expr): string | null => (e.k === 'call' && e.func.k === 'name' && /^[A-Z]/.test(e.func.id) ? e.func.id : e.k === 'call' && e.func.k === 'name' ? e.func.id : null);
+  const classOf = (e: Expr): string | null =>
+    e.k === 'call' && e.func.k === 'name' && /^[A-Z]/.test(e.func.id) ? e.func.id : e.k === 'call' && e.func.k === 'name' ? e.func.id : null;
   const callees = (f: Expr): string[] => {
     if (f.k === 'name') return instances.get(f.id) ?? [];
     const c = classOf(f);

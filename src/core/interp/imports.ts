@@ -154,7 +154,14 @@ function packageDirs(scope: ModuleScope): string[] {
  * run): an analysed file is run on its own, not as part of its package, and running a large package's __init__
  * from one of its own modules would only meet that module half-initialised.
  */
-function importChain(ip: Evaluator, parent: ModuleScope | null, bases: readonly string[], parts: readonly string[], prefix: string, runParents = true): ModuleScope[] | null {
+function importChain(
+  ip: Evaluator,
+  parent: ModuleScope | null,
+  bases: readonly string[],
+  parts: readonly string[],
+  prefix: string,
+  runParents = true,
+): ModuleScope[] | null {
   const out: ModuleScope[] = [];
   let cur = parent;
   for (let i = 0; i < parts.length; i++) {
@@ -294,7 +301,10 @@ export function importFrom(ip: Evaluator, s: Extract<Stmt, { k: 'importfrom' }>,
 
 function starImport(ip: Evaluator, frame: Frame, scope: ModuleScope): void {
   const all = scope.globals.get('__all__');
-  const names = all && (all.kind === 'list' || all.kind === 'tuple') ? all.items.flatMap((x) => (x.kind === 'str' ? [x.value] : [])) : [...scope.globals.keys()].filter((k) => !k.startsWith('_'));
+  const names =
+    all && (all.kind === 'list' || all.kind === 'tuple')
+      ? all.items.flatMap((x) => (x.kind === 'str' ? [x.value] : []))
+      : [...scope.globals.keys()].filter((k) => !k.startsWith('_'));
   for (const n of names) {
     const v = scope.globals.get(n);
     if (v) ip.setName(frame, n, v);

@@ -16,8 +16,22 @@ export type InputKind = 'args' | 'list' | 'dict';
 export type SpecSource = 'comment' | 'option' | 'example' | 'constraint' | 'default';
 
 const DTYPES: Record<string, DType> = {
-  float32: 'float32', float: 'float32', f32: 'float32', float64: 'float64', double: 'float64', float16: 'float16', half: 'float16',
-  bfloat16: 'bfloat16', int64: 'int64', long: 'int64', int32: 'int32', int: 'int32', int16: 'int16', int8: 'int8', uint8: 'uint8', bool: 'bool',
+  float32: 'float32',
+  float: 'float32',
+  f32: 'float32',
+  float64: 'float64',
+  double: 'float64',
+  float16: 'float16',
+  half: 'float16',
+  bfloat16: 'bfloat16',
+  int64: 'int64',
+  long: 'int64',
+  int32: 'int32',
+  int: 'int32',
+  int16: 'int16',
+  int8: 'int8',
+  uint8: 'uint8',
+  bool: 'bool',
 };
 
 /** Parses one SPEC; returns an error message string when it is malformed. */
@@ -41,7 +55,10 @@ export function parseInputSpec(text: string): InputSpec | string {
 /** Splits `A, B` lists of SPECs (as in the `# fusion-lens: input=` comment). */
 export function parseInputSpecs(text: string): InputSpec[] | string {
   const out: InputSpec[] = [];
-  for (const part of text.split(/[,;]/).map((s) => s.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(/[,;]/)
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const s = parseInputSpec(part);
     if (typeof s === 'string') return s;
     out.push(s);

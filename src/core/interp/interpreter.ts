@@ -13,6 +13,7 @@ import { unknown, type CallSite, type ClassRef, type FrameLike, type ModuleScope
 import { pyStr } from './pyOps';
 import { Recorder } from './recorder';
 import { makeBuiltins } from './builtins';
+import { addStdlibMethods } from './stdlibMethods';
 import { Facts } from './facts';
 import { BudgetExceeded, PyRaise, TOO_DEEP, isStackExhausted } from './errors';
 import type { DiagExtra, Evaluator, InterpOptions, Signal } from './evaluator';
@@ -49,6 +50,7 @@ export class Interpreter implements Evaluator {
     this.rec = new Recorder(opts.file);
     this.tracer = new LineTracer(this.rec);
     this.builtins = makeBuiltins(this);
+    addStdlibMethods(this, this.builtins);
     this.currentFile = opts.file;
   }
 
@@ -252,7 +254,16 @@ export class Interpreter implements Evaluator {
   defineClass(s: ClassDef, frame: Frame): PyValue {
     return definitions.defineClass(this, s, frame);
   }
-  makeFunction(name: string, qualname: string, params: readonly Param[], body: UserFunction['body'], defLine: number, r: Range, frame: Frame, closure: FrameLike | null): UserFunction {
+  makeFunction(
+    name: string,
+    qualname: string,
+    params: readonly Param[],
+    body: UserFunction['body'],
+    defLine: number,
+    r: Range,
+    frame: Frame,
+    closure: FrameLike | null,
+  ): UserFunction {
     return definitions.makeFunction(this, name, qualname, params, body, defLine, r, frame, closure);
   }
   eval(e: Expr, frame: Frame): PyValue {
@@ -282,7 +293,17 @@ export class Interpreter implements Evaluator {
   ensureTensors(v: PyValue): PyValue {
     return opCalls.ensureTensors(this, v);
   }
-  addNode(op: string, role: NodeRole, modulePath: string | null, attrs: BoundArgs, args: BoundArgs, out: PyValue, params: number, flops: number, r: Range | null): void {
+  addNode(
+    op: string,
+    role: NodeRole,
+    modulePath: string | null,
+    attrs: BoundArgs,
+    args: BoundArgs,
+    out: PyValue,
+    params: number,
+    flops: number,
+    r: Range | null,
+  ): void {
     opCalls.addNode(this, op, role, modulePath, attrs, args, out, params, flops, r);
   }
   getAttr(v: PyValue, name: string, r: Range | null): PyValue {

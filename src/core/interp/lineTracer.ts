@@ -6,6 +6,7 @@ import type { Frame, StmtInfo } from './frame';
 import type { Tensor } from './objects';
 import type { Recorder } from './recorder';
 import { tensorLeaves } from './tensorLeaves';
+import { numpyArrays } from './stdlibState';
 
 const INFO = Symbol('stmtInfo');
 
@@ -129,7 +130,6 @@ function innerBindings(e: Expr, out: Set<string>): void {
   }
 }
 
-
 function sameShape(a: Tensor, b: Tensor): boolean {
   if (a.dtype !== b.dtype) return false;
   if (!a.shape || !b.shape) return a.shape === b.shape;
@@ -142,6 +142,7 @@ export class LineTracer {
 
   private emit(frame: Frame, kind: LineRecord['kind'], line: number, varName: string, t: Tensor, stmt: Stmt | null): void {
     if (!t.shape) return; // unknown rank: nothing exact to report
+    if (numpyArrays.has(t)) return; // a numpy array: PyTorch's tracer records no tensor there
     this.rec.line({
       kind,
       owner: frame.owner,

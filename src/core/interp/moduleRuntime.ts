@@ -1,5 +1,6 @@
 // torch.nn.Module semantics: construction, attribute registration (_parameters/_buffers/_modules), containers and calls.
 import type { Range } from '../python/ast';
+import { defaultDunder, setLeafAttr, userOverride } from './dataModel';
 import { dim } from '../shape/dim';
 import { ShapeError, type BoundArgs, type ModuleOpDef } from '../ops/types';
 import { opRole } from '../ops/registry';
@@ -7,7 +8,7 @@ import { NONE, type PyValue } from '../ops/values';
 import { numel } from '../shape/shape';
 import type { Evaluator } from './evaluator';
 import { Instance, asObject, instanceOf, obj, unknown, type ClassRef, type ContainerKind, type Tensor } from './objects';
-import { pyBool, pyInt, pyStr } from './pyOps';
+import { pyBool, pyStr } from './pyOps';
 import { dictKey } from './tensorLeaves';
 
 export const CONTAINERS: ReadonlySet<string> = new Set(['Sequential', 'ModuleList', 'ModuleDict', 'ParameterList', 'ParameterDict']);
@@ -40,7 +41,14 @@ export function instantiate(ip: Evaluator, cls: ClassRef, args: PyValue[], kwarg
 }
 
 /** The constructor of a torch base class run on `inst` (directly or via super().__init__). */
-export function initTorchBase(ip: Evaluator, c: Extract<ClassRef, { t: 'torch' }>, inst: Instance, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null): PyValue {
+export function initTorchBase(
+  ip: Evaluator,
+  c: Extract<ClassRef, { t: 'torch' }>,
+  inst: Instance,
+  args: PyValue[],
+  kwargs: Map<string, PyValue>,
+  r: Range | null,
+): PyValue {
   if (c.type === 'Module') return NONE;
   if (CONTAINERS.has(c.type)) {
     inst.container = c.type as ContainerKind;
@@ -52,7 +60,7 @@ export function initTorchBase(ip: Evaluator, c: Extract<ClassRef, { t: 'torch' }
       } else args.forEach((a, i) => addChild(ip, inst, String(i), a, r));
     } else if (c.type === 'ModuleDict' || c.type === 'ParameterDict') {
       const pairs = dictPairs(ip, src, r);
-      for (const [k, v] of pairs) (c.type === 'ModuleDict' ? addChild(ip, inst, k, v, r) : addParam(ip, inst, k, v));
+      for (const [k, v] of pairs) c.type === 'ModuleDict' ? addChild(ip, inst, k, v, r) : addParam(ip, inst, k, v);
     } else {
       const items = ip.iterate(src, r) ?? [];
       items.forEach((a, i) => (c.type === 'ModuleList' ? addChild(ip, inst, String(i), a, r) : addParam(ip, inst, String(i), a)));
@@ -80,7 +88,10 @@ export function initTorchBase(ip: Evaluator, c: Extract<ClassRef, { t: 'torch' }
 
 function buildLeafTensors(ip: Evaluator, inst: Instance, def: ModuleOpDef, attrs: BoundArgs): void {
   for (const t of def.tensors(attrs)) {
-    const tensor = ip.rec.tensor(t.shape.map((n) => dim(n)), t.dtype);
+    const tensor = ip.rec.tensor(
+      t.shape.map((n) => dim(n)),
+      t.dtype,
+    );
     ip.facts.setInit(tensor, t.init);
     if (t.role === 'param') {
       ip.facts.markParam(tensor);
@@ -90,7 +101,10 @@ function buildLeafTensors(ip: Evaluator, inst: Instance, def: ModuleOpDef, attrs
   for (const sub of def.submodules?.(attrs) ?? []) {
     const child = new Instance({ t: 'torch', type: sub.type, leaf: null }, sub.type, true);
     for (const t of sub.tensors) {
-      const tensor = ip.rec.tensor(t.shape.map((n) => dim(n)), t.dtype);
+      const tensor = ip.rec.tensor(
+        t.shape.map((n) => dim(n)),
+        t.dtype,
+      );
       ip.facts.setInit(tensor, t.init);
       if (t.role === 'param') {
         ip.facts.markParam(tensor);
@@ -112,7 +126,7 @@ function dictPairs(ip: Evaluator, v: PyValue, r: Range | null): [string, PyValue
   return out;
 }
 
-function addChild(ip: Evaluator, inst: Instance, name: string, v: PyValue, r: Range | null): void {
+export function addChild(ip: Evaluator, inst: Instance, name: string, v: PyValue, r: Range | null): void {
   const child = instanceOf(v);
   if (child && child.isModule) inst.modules.set(name, child);
   else if (v.kind === 'none') inst.modules.set(name, null);
@@ -137,7 +151,8 @@ export function ownParams(inst: Instance): number {
 /** Calling a module: hooks (module call records) around forward. */
 export function callModule(ip: Evaluator, inst: Instance, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null): PyValue {
   const path = ip.rec.active ? ip.facts.pathOf(inst) : undefined;
-  const call = path !== undefined ? ip.rec.openCall(path, inst.typeName, { kind: 'tuple', items: args }, ownParams(inst), ip.rec.range(r, ip.currentFile)) : null;
+  const call =
+    path !== undefined ? ip.rec.openCall(path, inst.typeName, { kind: 'tuple', items: args }, ownParams(inst), ip.rec.range(r, ip.currentFile)) : null;
   let out: PyValue = unknown('module call did not finish');
   try {
     out = moduleForward(ip, inst, args, kwargs, r, path ?? null);
@@ -177,7 +192,16 @@ function builtinForward(ip: Evaluator, inst: Instance, args: PyValue[], kwargs: 
   return unknown(`${inst.typeName} has no forward`);
 }
 
-function leafForward(ip: Evaluator, inst: Instance, def: ModuleOpDef, attrs: BoundArgs, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null, path: string | null): PyValue {
+function leafForward(
+  ip: Evaluator,
+  inst: Instance,
+  def: ModuleOpDef,
+  attrs: BoundArgs,
+  args: PyValue[],
+  kwargs: Map<string, PyValue>,
+  r: Range | null,
+  path: string | null,
+): PyValue {
   const bound = ip.bindSpec(def.forward, args, kwargs, def.type);
   if (typeof bound === 'string') {
     ip.diag('error', 'call-args', bound, r);
@@ -232,10 +256,46 @@ function lastAxisFix(ip: Evaluator, inst: Instance, def: ModuleOpDef, bound: Bou
 // ---------------------------------------------------------------- attributes
 
 const MODULE_METHODS = new Set([
-  'forward', 'parameters', 'named_parameters', 'buffers', 'named_buffers', 'children', 'named_children', 'modules', 'named_modules',
-  'register_buffer', 'register_parameter', 'add_module', 'register_module', 'apply', 'eval', 'train', 'to', 'cuda', 'cpu', 'float',
-  'double', 'half', 'requires_grad_', 'zero_grad', 'state_dict', 'load_state_dict', 'append', 'extend', 'insert', 'keys', 'values',
-  'items', 'update', 'get_submodule', 'get_parameter', 'type', 'extra_repr', 'register_forward_hook', 'register_forward_pre_hook', 'pop',
+  'forward',
+  'parameters',
+  'named_parameters',
+  'buffers',
+  'named_buffers',
+  'children',
+  'named_children',
+  'modules',
+  'named_modules',
+  'register_buffer',
+  'register_parameter',
+  'add_module',
+  'register_module',
+  'apply',
+  'eval',
+  'train',
+  'to',
+  'cuda',
+  'cpu',
+  'float',
+  'double',
+  'half',
+  'requires_grad_',
+  'zero_grad',
+  'state_dict',
+  'load_state_dict',
+  'append',
+  'extend',
+  'insert',
+  'keys',
+  'values',
+  'items',
+  'update',
+  'get_submodule',
+  'get_parameter',
+  'type',
+  'extra_repr',
+  'register_forward_hook',
+  'register_forward_pre_hook',
+  'pop',
 ]);
 
 /** Tensors that PyTorch registers as None when a constructor flag switches them off (`bias=False`; norms with `affine=False` or `track_running_stats=False`). */
@@ -271,7 +331,8 @@ export function instanceGetAttr(ip: Evaluator, inst: Instance, name: string, r: 
     if (inst.params.has(name)) return inst.params.get(name) ?? NONE;
     if (inst.buffers.has(name)) return inst.buffers.get(name) ?? NONE;
     if (inst.modules.has(name)) return inst.modules.get(name)?.value ?? NONE;
-    if (MODULE_METHODS.has(name)) return obj({ t: 'builtin', name, call: (args, kwargs, site) => moduleMethod(ip, inst, name, args, kwargs, site.range) }, 'method');
+    if (MODULE_METHODS.has(name))
+      return obj({ t: 'builtin', name, call: (args, kwargs, site) => moduleMethod(ip, inst, name, args, kwargs, site.range) }, 'method');
     // Present tensors were found above; an absent optional one is None (`conv.bias is None` with bias=False), not the constructor flag.
     if (inst.leaf && isOptionalTensor(inst.leaf.type, name)) return NONE;
     if (inst.leafAttrs && name in inst.leafAttrs) return inst.leaf?.attr?.(inst.leafAttrs, name) ?? inst.leafAttrs[name];
@@ -280,12 +341,22 @@ export function instanceGetAttr(ip: Evaluator, inst: Instance, name: string, r: 
   }
   if (name === '__class__') return obj({ t: 'class', cls: inst.cls }, 'type');
   if (name === '__module__') return pyStr(inst.cls.t === 'user' ? inst.cls.cls.scope.name : 'torch.nn');
+  const dunder = defaultDunder(ip, inst, name, instanceGetAttr, instanceSetAttr);
+  if (dunder) return dunder;
+  // A class's own __getattr__ answers what normal lookup did not find (it may raise AttributeError).
+  const fallback = torchOnly ? null : userOverride(ip, inst, '__getattr__');
+  if (fallback) return ip.call(fallback, [pyStr(name)], new Map(), r);
   if (!quiet) ip.diag('warning', 'unknown-attr', `'${inst.typeName}' object has no attribute '${name}' (as far as the analysis knows)`, r);
   return unknown(`attribute ${name}`);
 }
 
 /** `self.name = v` with torch.nn.Module.__setattr__ semantics. */
-export function instanceSetAttr(ip: Evaluator, inst: Instance, name: string, v: PyValue, r: Range | null): void {
+export function instanceSetAttr(ip: Evaluator, inst: Instance, name: string, v: PyValue, r: Range | null, bypass = false): void {
+  const override = bypass ? null : userOverride(ip, inst, '__setattr__');
+  if (override) {
+    ip.call(override, [pyStr(name), v], new Map(), r);
+    return;
+  }
   if (!inst.isModule) {
     inst.dict.set(name, v);
     return;
@@ -298,6 +369,7 @@ export function instanceSetAttr(ip: Evaluator, inst: Instance, name: string, v: 
     }
   }
   const child = instanceOf(v);
+  if (!child && setLeafAttr(inst, name, v)) return;
   if (v.kind === 'tensor' && ip.facts.isParam(v as Tensor)) {
     inst.dict.delete(name);
     inst.buffers.delete(name);
@@ -305,7 +377,8 @@ export function instanceSetAttr(ip: Evaluator, inst: Instance, name: string, v: 
     inst.params.set(name, v as Tensor);
   } else if (inst.params.has(name)) {
     if (v.kind === 'none') inst.params.set(name, null);
-    else if (v.kind === 'tensor') ip.diag('error', 'param-assign', `cannot assign a plain tensor as parameter '${name}' (torch.nn.Parameter or None expected)`, r);
+    else if (v.kind === 'tensor')
+      ip.diag('error', 'param-assign', `cannot assign a plain tensor as parameter '${name}' (torch.nn.Parameter or None expected)`, r);
     else inst.dict.set(name, v);
   } else if (child && child.isModule) {
     inst.dict.delete(name);
@@ -317,8 +390,7 @@ export function instanceSetAttr(ip: Evaluator, inst: Instance, name: string, v: 
     else if (v.kind === 'unknown') {
       inst.modules.delete(name);
       inst.dict.set(name, v);
-    }
-    else ip.diag('error', 'module-assign', `cannot assign a non-module as child module '${name}'`, r);
+    } else ip.diag('error', 'module-assign', `cannot assign a non-module as child module '${name}'`, r);
   } else if (inst.buffers.has(name)) {
     if (v.kind === 'tensor' || v.kind === 'none') inst.buffers.set(name, v.kind === 'none' ? null : (v as Tensor));
     else inst.dict.set(name, v);
@@ -326,81 +398,6 @@ export function instanceSetAttr(ip: Evaluator, inst: Instance, name: string, v: 
 }
 
 // ---------------------------------------------------------------- containers
-
-function childAt(ip: Evaluator, inst: Instance, i: number, r: Range | null): PyValue {
-  const entries = [...inst.modules.values()];
-  const j = i < 0 ? entries.length + i : i;
-  if (j < 0 || j >= entries.length) {
-    ip.diag('error', 'index', `index ${i} is out of range for ${inst.typeName} of length ${entries.length}`, r);
-    return unknown('index out of range');
-  }
-  return entries[j]?.value ?? NONE;
-}
-
-export function moduleGetItem(ip: Evaluator, inst: Instance, index: PyValue, r: Range | null): PyValue {
-  if (inst.container === 'Sequential' || inst.container === 'ModuleList') {
-    if (index.kind === 'int' && index.dim.value !== null) return childAt(ip, inst, index.dim.value, r);
-    if (index.kind === 'slice') {
-      const keys = [...inst.modules.keys()];
-      const idx = ip.sliceIndices(index, keys.length);
-      if (!idx) return unknown('slice with unknown bounds');
-      const out = new Instance(inst.cls.t === 'torch' ? inst.cls : { t: 'torch', type: inst.container, leaf: null }, inst.container === 'Sequential' && inst.cls.t === 'torch' ? 'Sequential' : inst.typeName, true);
-      out.container = inst.container;
-      // Sequential slices keep their keys; ModuleList slices are renumbered.
-      idx.forEach((i, n) => out.modules.set(inst.container === 'Sequential' ? keys[i] : String(n), inst.modules.get(keys[i]) ?? null));
-      return out.value;
-    }
-    return index.kind === 'unknown' ? index : unknown('module index not known');
-  }
-  if (inst.container === 'ModuleDict') {
-    if (index.kind === 'str') {
-      const m = inst.modules.get(index.value);
-      if (m) return m.value;
-      ip.diag('error', 'key', `ModuleDict has no key '${index.value}'`, r);
-      return unknown('missing key');
-    }
-    return unknown('ModuleDict key not known');
-  }
-  if (inst.container === 'ParameterList' || inst.container === 'ParameterDict') {
-    const key = index.kind === 'int' && index.dim.value !== null ? String(index.dim.value < 0 ? inst.params.size + index.dim.value : index.dim.value) : index.kind === 'str' ? index.value : null;
-    const p = key !== null ? inst.params.get(key) : undefined;
-    return p ?? unknown('parameter not found');
-  }
-  const m = instanceGetAttr(ip, inst, '__getitem__', r, false, true);
-  if (m.kind !== 'unknown') return ip.call(m, [index], new Map(), r);
-  return ip.unsupported(`subscript of ${inst.typeName}`, r);
-}
-
-export function moduleSetItem(ip: Evaluator, inst: Instance, index: PyValue, v: PyValue, r: Range | null): void {
-  if (inst.container === 'ModuleDict' && index.kind === 'str') return addChild(ip, inst, index.value, v, r);
-  if ((inst.container === 'Sequential' || inst.container === 'ModuleList') && index.kind === 'int' && index.dim.value !== null) {
-    const keys = [...inst.modules.keys()];
-    const i = index.dim.value < 0 ? keys.length + index.dim.value : index.dim.value;
-    if (keys[i] !== undefined) addChild(ip, inst, keys[i], v, r);
-    return;
-  }
-  if (inst.dict.size && !inst.isModule) return;
-  ip.unsupported(`item assignment on ${inst.typeName}`, r);
-}
-
-export function moduleIter(ip: Evaluator, inst: Instance, r: Range | null): PyValue[] | null {
-  if (inst.container === 'Sequential' || inst.container === 'ModuleList') return [...inst.modules.values()].map((m) => m?.value ?? NONE);
-  if (inst.container === 'ModuleDict') return [...inst.modules.keys()].map(pyStr);
-  if (inst.container === 'ParameterList') return [...inst.params.values()].map((p) => p ?? NONE);
-  if (inst.container === 'ParameterDict') return [...inst.params.keys()].map(pyStr);
-  const m = instanceGetAttr(ip, inst, '__iter__', r, false, true);
-  if (m.kind !== 'unknown') return ip.iterate(ip.call(m, [], new Map(), r), r);
-  ip.unsupported(`iteration over ${inst.typeName}`, r);
-  return null;
-}
-
-export function moduleLen(ip: Evaluator, inst: Instance, r: Range | null): PyValue {
-  if (inst.container === 'ParameterList' || inst.container === 'ParameterDict') return pyInt(inst.params.size);
-  if (inst.container) return pyInt(inst.modules.size);
-  const m = instanceGetAttr(ip, inst, '__len__', r, false, true);
-  if (m.kind !== 'unknown') return ip.call(m, [], new Map(), r);
-  return ip.unsupported(`len() of ${inst.typeName}`, r);
-}
 
 /** named_modules(): paths in registration order, each module once (the first path wins). */
 export function namedModules(root: Instance): [string, Instance][] {
@@ -435,7 +432,7 @@ function moduleMethod(ip: Evaluator, inst: Instance, name: string, args: PyValue
   const arg = (i: number, k: string): PyValue | undefined => args[i] ?? kwargs.get(k);
   switch (name) {
     case 'forward':
-      return builtinForward(ip, inst, args, kwargs, r, ip.rec.active ? ip.facts.pathOf(inst) ?? null : null);
+      return builtinForward(ip, inst, args, kwargs, r, ip.rec.active ? (ip.facts.pathOf(inst) ?? null) : null);
     case 'parameters':
       return { kind: 'list', items: paramList(inst, arg(0, 'recurse')?.kind !== 'bool' || (arg(0, 'recurse') as { value: boolean }).value).map(([, p]) => p) };
     case 'named_parameters':
@@ -443,7 +440,12 @@ function moduleMethod(ip: Evaluator, inst: Instance, name: string, args: PyValue
     case 'buffers':
       return { kind: 'list', items: namedModules(inst).flatMap(([, m]) => [...m.buffers.values()].filter((b): b is Tensor => !!b)) };
     case 'named_buffers':
-      return { kind: 'list', items: namedModules(inst).flatMap(([path, m]) => [...m.buffers].filter(([, b]) => b).map(([n, b]) => ({ kind: 'tuple' as const, items: [pyStr(path ? `${path}.${n}` : n), b!] }))) };
+      return {
+        kind: 'list',
+        items: namedModules(inst).flatMap(([path, m]) =>
+          [...m.buffers].filter(([, b]) => b).map(([n, b]) => ({ kind: 'tuple' as const, items: [pyStr(path ? `${path}.${n}` : n), b!] })),
+        ),
+      };
     case 'children':
       return { kind: 'list', items: [...new Set([...inst.modules.values()].filter((m): m is Instance => !!m))].map((m) => m.value) };
     case 'named_children':
@@ -458,7 +460,9 @@ function moduleMethod(ip: Evaluator, inst: Instance, name: string, args: PyValue
       const persistent = arg(2, 'persistent');
       if (n?.kind !== 'str') return ip.unsupported('register_buffer with a non-literal name', r);
       inst.dict.delete(n.value);
-      inst.buffers.set(n.value, t.kind === 'tensor' ? (t as Tensor) : null);
+      // A tensor the analysis could not compute stays unknown (not None: that would make false errors downstream).
+      if (t.kind === 'unknown') inst.dict.set(n.value, t);
+      else inst.buffers.set(n.value, t.kind === 'tensor' ? (t as Tensor) : null);
       if (persistent?.kind === 'bool' && !persistent.value) inst.nonPersistent.add(n.value);
       return NONE;
     }

@@ -9,7 +9,7 @@ import { BudgetExceeded, PyRaise } from './errors';
 import { unknown, type Instance, type Tensor } from './objects';
 import { attrValue } from './recorder';
 import { bindSpec } from './calls';
-import { creationValues, derivedValues, initRuleValues, shapeNumel } from './tensorConsts';
+import { initRuleValues, shapeNumel } from './tensorConsts';
 
 export function callOpKey(ev: Evaluator, key: string, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null): PyValue {
   const def = functionOp(key);
@@ -42,8 +42,8 @@ export function callOp(ev: Evaluator, def: FunctionOpDef, key: string, args: PyV
   }
   out = ensureTensors(ev, out);
   if (def.creationInit && out.kind === 'tensor') ev.facts.setInit(out as Tensor, def.creationInit(bound));
-  if (out.kind === 'tensor') {
-    const vals = creationValues(def.name, bound, out.dtype) ?? derivedValues(def.name, bound, out, (t) => (t.kind === 'tensor' ? ev.facts.valuesOf(t as Tensor) : undefined));
+  if (out.kind === 'tensor' && def.constValues) {
+    const vals = def.constValues(bound, out, (t) => (t.kind === 'tensor' ? ev.facts.valuesOf(t as Tensor) : undefined));
     if (vals && vals.length === shapeNumel(out.shape)) ev.facts.setValues(out as Tensor, vals);
   }
   if (ev.rec.active) addNode(ev, def.name, opRole(def), null, {}, bound, out, 0, def.flops ? safeFlops(() => def.flops!(bound, out)) : 0, r);
@@ -74,7 +74,8 @@ export function markInPlace(ev: Evaluator, out: PyValue, self: PyValue | undefin
   if (f) {
     for (const [k, v] of f.locals) {
       if (v.kind === 'tensor' && (v as Tensor).obj === s.obj) f.locals.set(k, t);
-      else if (v.kind === 'list') for (let i = 0; i < v.items.length; i++) if (v.items[i].kind === 'tensor' && (v.items[i] as Tensor).obj === s.obj) v.items[i] = t;
+      else if (v.kind === 'list')
+        for (let i = 0; i < v.items.length; i++) if (v.items[i].kind === 'tensor' && (v.items[i] as Tensor).obj === s.obj) v.items[i] = t;
     }
   }
   // So do the model's modules holding it (`self.mask[:, :4] = 1` is seen by later reads of `self.mask`).
@@ -88,14 +89,26 @@ export function ensureTensors(ev: Evaluator, v: PyValue): PyValue {
     if ((v as Partial<Tensor>).obj === undefined) return ev.rec.tensor(v.shape, v.dtype);
     return v;
   }
-  if (v.kind === 'tuple') return v.items.some((x) => x.kind === 'tensor' && (x as Partial<Tensor>).obj === undefined) ? { ...v, items: v.items.map((x) => ensureTensors(ev, x)) } : v;
+  if (v.kind === 'tuple')
+    return v.items.some((x) => x.kind === 'tensor' && (x as Partial<Tensor>).obj === undefined) ? { ...v, items: v.items.map((x) => ensureTensors(ev, x)) } : v;
   if (v.kind === 'list') {
     for (let i = 0; i < v.items.length; i++) v.items[i] = ensureTensors(ev, v.items[i]);
   }
   return v;
 }
 
-export function addNode(ev: Evaluator, op: string, role: NodeRole, modulePath: string | null, attrs: BoundArgs, args: BoundArgs, out: PyValue, params: number, flops: number, r: Range | null): void {
+export function addNode(
+  ev: Evaluator,
+  op: string,
+  role: NodeRole,
+  modulePath: string | null,
+  attrs: BoundArgs,
+  args: BoundArgs,
+  out: PyValue,
+  params: number,
+  flops: number,
+  r: Range | null,
+): void {
   const id = ev.rec.newNodeId();
   const inputs: string[] = [];
   const argAttrs: Record<string, AttrValue> = {};
@@ -106,8 +119,15 @@ export function addNode(ev: Evaluator, op: string, role: NodeRole, modulePath: s
       if (ev.rec.values.has(t.id)) return;
       const param = ev.facts.isParam(t);
       // A constant's element values, when known (e.g. `self.offset = torch.zeros(…)`), let export write it.
-      const vals = param ? undefined : ev.facts.valuesOf(t) ?? (t.version === 0 ? initRuleValues(ev.facts.initOf(t), t.shape) ?? undefined : undefined);
-      ev.rec.values.set(t.id, { id: t.id, shape: t.shape, dtype: t.dtype, source: param ? 'param' : 'const', producer: null, ...(vals ? { constValue: vals } : {}) });
+      const vals = param ? undefined : (ev.facts.valuesOf(t) ?? (t.version === 0 ? (initRuleValues(ev.facts.initOf(t), t.shape) ?? undefined) : undefined));
+      ev.rec.values.set(t.id, {
+        id: t.id,
+        shape: t.shape,
+        dtype: t.dtype,
+        source: param ? 'param' : 'const',
+        producer: null,
+        ...(vals ? { constValue: vals } : {}),
+      });
     });
   }
   let attrOut = attrCache.get(attrs);
@@ -156,7 +176,6 @@ function collectTensorIds(v: PyValue, out: string[], depth: number, seen?: (t: T
   } else if ((v.kind === 'tuple' || v.kind === 'list') && depth < 4) for (const x of v.items) collectTensorIds(x, out, depth + 1, seen);
   else if (v.kind === 'dict' && depth < 4) for (const x of v.entries.values()) collectTensorIds(x, out, depth + 1, seen);
 }
-
 
 /** Points a module's buffers, parameters and tensor attributes that are object `obj` at its new version `t`. */
 function rebindHeld(inst: Instance, obj: number, t: Tensor): void {

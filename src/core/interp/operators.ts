@@ -3,22 +3,45 @@ import type { Range } from '../python/ast';
 import { functionOp } from '../ops/registry';
 import type { PyValue } from '../ops/values';
 import type { Evaluator } from './evaluator';
+import { userOverride } from './dataModel';
+import { missingDictItem } from './stdlibState';
 import { PyRaise } from './errors';
 import { asObject, instanceOf, obj, unknown, type Tensor } from './objects';
-import { pyBinary, pyBool, pyContains, pyEquals, pyInt, pyIs, pyOrder, pyStr, pyStrOf } from './pyOps';
+import { pyBinary, pyBool, pyContains, pyEquals, pyInt, pyIs, pyOrder, pyStr, pyStrOf, truthy } from './pyOps';
 import { dictKey } from './tensorLeaves';
-import { instanceGetAttr, moduleGetItem, moduleIter, moduleLen, moduleSetItem } from './moduleRuntime';
+import { instanceGetAttr } from './moduleRuntime';
+import { moduleGetItem, moduleIter, moduleLen, moduleSetItem } from './moduleContainers';
 import { rowValues } from './tensorConsts';
 import { setItems, setMethod } from './pySet';
 import { NO_KWARGS } from './expressions';
 
 const BIN_KEYS: Record<string, string> = {
-  '+': 'op.add', '-': 'op.sub', '*': 'op.mul', '/': 'op.truediv', '//': 'op.floordiv', '%': 'op.mod', '**': 'op.pow',
-  '@': 'op.matmul', '&': 'op.and_', '|': 'op.or_', '^': 'op.xor', '<<': 'op.lshift', '>>': 'op.rshift',
+  '+': 'op.add',
+  '-': 'op.sub',
+  '*': 'op.mul',
+  '/': 'op.truediv',
+  '//': 'op.floordiv',
+  '%': 'op.mod',
+  '**': 'op.pow',
+  '@': 'op.matmul',
+  '&': 'op.and_',
+  '|': 'op.or_',
+  '^': 'op.xor',
+  '<<': 'op.lshift',
+  '>>': 'op.rshift',
 };
 const INPLACE_KEYS: Record<string, string> = {
-  '+': 'op.iadd', '-': 'op.isub', '*': 'op.imul', '/': 'op.itruediv', '//': 'op.ifloordiv', '%': 'op.imod', '**': 'op.ipow', '@': 'op.imatmul',
-  '&': 'op.iand', '|': 'op.ior', '^': 'op.ixor',
+  '+': 'op.iadd',
+  '-': 'op.isub',
+  '*': 'op.imul',
+  '/': 'op.itruediv',
+  '//': 'op.ifloordiv',
+  '%': 'op.imod',
+  '**': 'op.ipow',
+  '@': 'op.imatmul',
+  '&': 'op.iand',
+  '|': 'op.ior',
+  '^': 'op.ixor',
 };
 const CMP_KEYS: Record<string, string> = { '<': 'op.lt', '<=': 'op.le', '>': 'op.gt', '>=': 'op.ge', '==': 'op.eq', '!=': 'op.ne' };
 
@@ -57,6 +80,8 @@ export function getItem(ev: Evaluator, v: PyValue, index: PyValue, r: Range | nu
       const got = v.entries.get(dictKey(index));
       if (got) return got;
       if (index.kind === 'unknown') return unknown('dict key not known');
+      const missing = missingDictItem(ev, v, index, r);
+      if (missing) return missing;
       throw new PyRaise(`key ${pyStrOf(index)} is not in the dict`, r, ev.currentFile, 'KeyError');
     }
     case 'object': {
@@ -98,10 +123,15 @@ export function sliceIndices(ev: Evaluator, s: Extract<PyValue, { kind: 'slice' 
 
 export function setItem(ev: Evaluator, target: PyValue, index: PyValue, v: PyValue, r: Range | null): void {
   if (target.kind === 'list') {
-    const i = index.kind === 'int' ? index.dim.value : null;
-    if (i === null) return;
+    if (index.kind === 'slice') return setListSlice(ev, target, index, v, r);
+    const i = index.kind === 'int' || index.kind === 'bool' ? (index.kind === 'bool' ? Number(index.value) : index.dim.value) : null;
+    if (i === null) {
+      if (index.kind !== 'unknown') ev.diag('warning', 'unsupported', 'list item assignment with an index not known at analysis time', r);
+      return;
+    }
     const j = i < 0 ? target.items.length + i : i;
-    if (j >= 0 && j < target.items.length) target.items[j] = v;
+    if (j < 0 || j >= target.items.length) throw new PyRaise(`list assignment index ${i} out of range`, r, ev.currentFile, 'IndexError');
+    target.items[j] = v;
     return;
   }
   if (target.kind === 'dict') {
@@ -110,7 +140,9 @@ export function setItem(ev: Evaluator, target: PyValue, index: PyValue, v: PyVal
   }
   const o = asObject(target);
   if (o?.t === 'instance') {
-    moduleSetItem(ev, o.inst, index, v, r);
+    const own = userOverride(ev, o.inst, '__setitem__');
+    if (own) ev.call(own, [index, v], new Map(), r);
+    else moduleSetItem(ev, o.inst, index, v, r);
     return;
   }
   if (target.kind === 'tensor') {
@@ -176,6 +208,12 @@ export function compare(ev: Evaluator, op: string, a: PyValue, b: PyValue, r: Ra
     }
     case 'in':
     case 'not in': {
+      const inst = instanceOf(b);
+      const own = inst ? userOverride(ev, inst, '__contains__') : null;
+      if (own) {
+        const t = truthy(ev.call(own, [a], new Map(), r));
+        return t === null ? unknown('membership by __contains__ not known') : pyBool(op === 'in' ? t : !t);
+      }
       const x = pyContains(b, a);
       return x === null ? unknown('membership in an unknown value') : pyBool(op === 'in' ? x : !x);
     }
@@ -234,4 +272,37 @@ export function length(ev: Evaluator, v: PyValue, r: Range | null): PyValue {
   if (si) return pyInt(si.length);
   if (v.kind === 'unknown') return v;
   return ev.unsupported(`len() of ${v.kind}`, r);
+}
+
+/** `lst[a:b] = items` replaces the slice (any length); an extended slice (`lst[::2] = …`) needs as many items as it selects. */
+function setListSlice(
+  ev: Evaluator,
+  target: Extract<PyValue, { kind: 'list' }>,
+  index: Extract<PyValue, { kind: 'slice' }>,
+  v: PyValue,
+  r: Range | null,
+): void {
+  const items = ev.iterate(v, r);
+  const sel = ev.sliceIndices(index, target.items.length);
+  if (!items || !sel) {
+    ev.diag('warning', 'unsupported', 'slice assignment with bounds or items not known at analysis time; the list is unknown from here', r);
+    target.items.splice(0, target.items.length, { kind: 'unknown', why: 'list after an unknown slice assignment' });
+    return;
+  }
+  const step = index.step.kind === 'none' ? 1 : index.step.kind === 'int' ? index.step.dim.value : null;
+  if (step === 1) {
+    const n = target.items.length;
+    const norm = (x: PyValue, dflt: number) => {
+      if (x.kind !== 'int' || x.dim.value === null) return dflt;
+      const k = x.dim.value < 0 ? Math.max(0, n + x.dim.value) : Math.min(n, x.dim.value);
+      return k;
+    };
+    const start = norm(index.start, 0);
+    const stop = Math.max(start, norm(index.stop, n));
+    target.items.splice(start, stop - start, ...items);
+    return;
+  }
+  if (items.length !== sel.length)
+    throw new PyRaise(`attempt to assign sequence of size ${items.length} to extended slice of size ${sel.length}`, r, ev.currentFile, 'ValueError');
+  sel.forEach((i, k) => (target.items[i] = items[k]));
 }

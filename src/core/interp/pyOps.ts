@@ -2,7 +2,8 @@
 import { dim, dimAdd, dimEquals, dimFloorDiv, dimMod, dimMul, dimSub } from '../shape/dim';
 import type { PyValue } from '../ops/values';
 import { asObject, unknown } from './objects';
-import { dictKey } from './tensorLeaves';
+import { dictKey, pyRepr } from './tensorLeaves';
+import { fixed, floatRepr } from './pyFormat';
 
 export const TRUE: PyValue = { kind: 'bool', value: true };
 export const FALSE: PyValue = { kind: 'bool', value: false };
@@ -203,7 +204,16 @@ export function pyBinary(op: string, a: PyValue, b: PyValue): PyValue | null {
       case '<<':
       case '>>': {
         if (x.value === null || y.value === null) return unknown('bit operation on unknown ints');
-        const r = op === '&' ? x.value & y.value : op === '|' ? x.value | y.value : op === '^' ? x.value ^ y.value : op === '<<' ? x.value << y.value : x.value >> y.value;
+        const r =
+          op === '&'
+            ? x.value & y.value
+            : op === '|'
+              ? x.value | y.value
+              : op === '^'
+                ? x.value ^ y.value
+                : op === '<<'
+                  ? x.value << y.value
+                  : x.value >> y.value;
         if (a.kind === 'bool' && b.kind === 'bool' && (op === '&' || op === '|' || op === '^')) return pyBool(r !== 0);
         return pyInt(r);
       }
@@ -271,15 +281,16 @@ export function pyStrOf(v: PyValue): string {
     case 'int':
       return v.dim.value === null ? '?' : String(v.dim.value);
     case 'float':
-      return Number.isInteger(v.value) ? `${v.value}.0` : String(v.value);
+      return floatRepr(v.value);
     case 'bool':
       return v.value ? 'True' : 'False';
     case 'none':
       return 'None';
     case 'tuple':
-      return `(${v.items.map(pyStrOf).join(', ')}${v.items.length === 1 ? ',' : ''})`;
     case 'list':
-      return `[${v.items.map(pyStrOf).join(', ')}]`;
+    case 'dict':
+      // Containers show their items' repr, as str() of a container does.
+      return pyRepr(v);
     case 'tensor':
       return 'tensor(...)';
     case 'object':
@@ -294,29 +305,32 @@ function percentFormat(fmt: string, arg: PyValue): PyValue {
   const args = arg.kind === 'tuple' ? arg.items : [arg];
   let i = 0;
   let failed = false;
-  const out = fmt.replace(/%(?:\(([^)]*)\))?([-+ 0#]*)(\d+)?(?:\.(\d+))?([diouxXeEfFgGcrsa%])/g, (_m, key: string | undefined, flags: string, width: string | undefined, prec: string | undefined, conv: string) => {
-    if (conv === '%') return '%';
-    let v: PyValue | undefined;
-    if (key !== undefined && arg.kind === 'dict') v = arg.entries.get(key);
-    else v = args[i++];
-    if (!v) {
-      failed = true;
-      return '';
-    }
-    let text: string;
-    const n = num(v);
-    if ('diouxX'.includes(conv)) {
-      if (n === null) return (failed = true), '';
-      const k = Math.trunc(n);
-      text = conv === 'x' ? k.toString(16) : conv === 'X' ? k.toString(16).toUpperCase() : conv === 'o' ? k.toString(8) : String(k);
-    } else if ('eEfFgG'.includes(conv)) {
-      if (n === null) return (failed = true), '';
-      const p = prec === undefined ? 6 : Number(prec);
-      text = conv === 'e' || conv === 'E' ? n.toExponential(p) : conv === 'g' || conv === 'G' ? String(Number(n.toPrecision(p || 1))) : n.toFixed(p);
-    } else text = pyStrOf(v);
-    const w = width ? Number(width) : 0;
-    if (text.length < w) text = flags.includes('-') ? text.padEnd(w) : flags.includes('0') && !'sr'.includes(conv) ? text.padStart(w, '0') : text.padStart(w);
-    return text;
-  });
+  const out = fmt.replace(
+    /%(?:\(([^)]*)\))?([-+ 0#]*)(\d+)?(?:\.(\d+))?([diouxXeEfFgGcrsa%])/g,
+    (_m, key: string | undefined, flags: string, width: string | undefined, prec: string | undefined, conv: string) => {
+      if (conv === '%') return '%';
+      let v: PyValue | undefined;
+      if (key !== undefined && arg.kind === 'dict') v = arg.entries.get(key);
+      else v = args[i++];
+      if (!v) {
+        failed = true;
+        return '';
+      }
+      let text: string;
+      const n = num(v);
+      if ('diouxX'.includes(conv)) {
+        if (n === null) return ((failed = true), '');
+        const k = Math.trunc(n);
+        text = conv === 'x' ? k.toString(16) : conv === 'X' ? k.toString(16).toUpperCase() : conv === 'o' ? k.toString(8) : String(k);
+      } else if ('eEfFgG'.includes(conv)) {
+        if (n === null) return ((failed = true), '');
+        const p = prec === undefined ? 6 : Number(prec);
+        text = conv === 'e' || conv === 'E' ? n.toExponential(p) : conv === 'g' || conv === 'G' ? String(Number(n.toPrecision(p || 1))) : fixed(n, p);
+      } else text = conv === 'r' || conv === 'a' ? pyRepr(v) : pyStrOf(v);
+      const w = width ? Number(width) : 0;
+      if (text.length < w) text = flags.includes('-') ? text.padEnd(w) : flags.includes('0') && !'sr'.includes(conv) ? text.padStart(w, '0') : text.padStart(w);
+      return text;
+    },
+  );
   return failed ? unknown('string formatting with values not known at analysis time') : pyStr(out);
 }

@@ -33,7 +33,7 @@ const has = (items: readonly PyValue[], x: PyValue): boolean => {
 /** Methods of a set value; `iter` turns other iterables into item lists. */
 export function setMethod(self: PyValue, name: string, args: PyValue[], iter: (v: PyValue) => PyValue[] | null): PyValue {
   const items = setItems(self)!;
-  const other = () => (args[0] ? setItems(args[0]) ?? iter(args[0]) : []);
+  const other = () => (args[0] ? (setItems(args[0]) ?? iter(args[0])) : []);
   switch (name) {
     case 'add':
       if (args[0] && !has(items, args[0])) items.push(args[0]);

@@ -17,7 +17,10 @@ export interface EnvFs {
 }
 
 /** An EnvFs over Node's `fs` module (passed in, so this file stays free of Node imports). */
-export function envFsFrom(fs: { statSync(p: string, o: { throwIfNoEntry: false }): { isDirectory(): boolean; isFile(): boolean } | undefined; readdirSync(p: string): string[] }): EnvFs {
+export function envFsFrom(fs: {
+  statSync(p: string, o: { throwIfNoEntry: false }): { isDirectory(): boolean; isFile(): boolean } | undefined;
+  readdirSync(p: string): string[];
+}): EnvFs {
   const stat = (p: string) => {
     try {
       return fs.statSync(p, { throwIfNoEntry: false }) ?? null;
@@ -155,7 +158,11 @@ export interface RootParts {
 export function importRoots(parts: RootParts): string[] {
   const all = [...(parts.workspaceFolders ?? []), ...(parts.pythonPath ?? []), ...(parts.sitePackages ?? []), ...(parts.extraPaths ?? [])];
   const out: string[] = [];
-  for (const p of all.map((x) => x.trim()).filter(Boolean).map(trimSep)) if (!out.includes(p)) out.push(p);
+  for (const p of all
+    .map((x) => x.trim())
+    .filter(Boolean)
+    .map(trimSep))
+    if (!out.includes(p)) out.push(p);
   return out;
 }
 
@@ -163,5 +170,8 @@ export function importRoots(parts: RootParts): string[] {
 export function splitPythonPath(value: string | undefined | null, windows = false): string[] {
   if (!value) return [];
   const sep = windows || /(^|;)[A-Za-z]:[\\/]/.test(value) ? ';' : ':';
-  return value.split(sep).map((s) => s.trim()).filter(Boolean);
+  return value
+    .split(sep)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

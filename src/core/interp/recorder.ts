@@ -53,7 +53,9 @@ export class Recorder {
   /** A new tensor object. Values are registered in the graph only while recording (or when `force`). */
   tensor(shape: Shape | null, dtype: DType, source: ValueSource = 'node', producer: string | null = null, name?: string, force = false): Tensor {
     const lib = this.libraryLevel > 0 ? ++this.library.next : 0;
-    const t: Tensor = lib ? { kind: 'tensor', id: `L${lib}`, shape, dtype, obj: -lib, version: 0 } : { kind: 'tensor', id: `v${this.nextValue++}`, shape, dtype, obj: this.nextObj++, version: 0 };
+    const t: Tensor = lib
+      ? { kind: 'tensor', id: `L${lib}`, shape, dtype, obj: -lib, version: 0 }
+      : { kind: 'tensor', id: `v${this.nextValue++}`, shape, dtype, obj: this.nextObj++, version: 0 };
     if (this.active || force) this.values.set(t.id, { id: t.id, shape, dtype, source, producer, ...(name ? { name } : {}) });
     return t;
   }
@@ -118,7 +120,7 @@ export class Recorder {
 
 /** Shapes of the tensors (and Nones) inside a value, flattened as PyTorch's hooks see them. */
 export function shapesOf(v: PyValue): (Shape | null)[] {
-  return tensorLeaves(v).map(([, t]) => (t ? t.shape ?? null : null));
+  return tensorLeaves(v).map(([, t]) => (t ? (t.shape ?? null) : null));
 }
 
 /** Serialisable form of call arguments for graph nodes. */

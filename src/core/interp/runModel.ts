@@ -122,7 +122,8 @@ export function forwardModel(ip: Interpreter, root: Instance, req: RunRequest): 
   }
   const leaves = tensorLeaves(out);
   const outputs = leaves.flatMap(([, t]) => (t ? [t.id] : []));
-  for (const [, t] of leaves) if (t && !rec.values.has(t.id)) rec.values.set(t.id, { id: t.id, shape: t.shape, dtype: t.dtype, source: 'node', producer: null });
+  for (const [, t] of leaves)
+    if (t && !rec.values.has(t.id)) rec.values.set(t.id, { id: t.id, shape: t.shape, dtype: t.dtype, source: 'node', producer: null });
   const outputKind = out.kind === 'dict' ? 'dict' : out.kind === 'tuple' ? 'tuple' : out.kind === 'list' ? 'list' : 'tensor';
   const graph: ModelGraph = {
     expr: req.expr,

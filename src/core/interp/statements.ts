@@ -5,7 +5,8 @@ import type { Evaluator, Signal } from './evaluator';
 import { PyRaise } from './errors';
 import type { Frame, StmtInfo } from './frame';
 import { stmtInfo } from './lineTracer';
-import { asObject, instanceOf, obj, unknown, type FrameLike } from './objects';
+import { asObject, instanceOf, obj, unknown, type FrameLike, type Instance } from './objects';
+import { deleteAttr, userOverride } from './dataModel';
 import { pyStrOf, truthy } from './pyOps';
 import { dictKey } from './tensorLeaves';
 import { importFrom, importModule } from './imports';
@@ -177,19 +178,7 @@ export function execStmt(ev: Evaluator, s: Stmt, frame: Frame): Signal {
     }
     case 'del':
       lineEvent(ev, frame, s);
-      for (const t of s.targets) {
-        if (t.k === 'name') frame.locals.delete(t.id);
-        else if (t.k === 'sub') {
-          const o = ev.eval(t.obj, frame);
-          const i = ev.eval(t.index, frame);
-          if (o.kind === 'dict') {
-            const key = dictKey(i);
-            if (o.entries.delete(key)) o.keys.splice(o.keys.findIndex((k) => dictKey(k) === key), 1);
-          } else if (o.kind === 'list' && i.kind === 'int' && i.dim.value !== null) {
-            o.items.splice(i.dim.value < 0 ? o.items.length + i.dim.value : i.dim.value, 1);
-          }
-        }
-      }
+      for (const t of s.targets) deleteTarget(ev, t, frame);
       return null;
     case 'global':
       (frame.globalNames ??= new Set()).add(s.names[0]);
@@ -332,7 +321,14 @@ export function assign(ev: Evaluator, t: Expr, v: PyValue, frame: Frame): void {
   }
 }
 
-const EXC_PARENTS: Record<string, string> = { IndexError: 'LookupError', KeyError: 'LookupError', ZeroDivisionError: 'ArithmeticError', ModuleNotFoundError: 'ImportError', FileNotFoundError: 'OSError', NotImplementedError: 'RuntimeError' };
+const EXC_PARENTS: Record<string, string> = {
+  IndexError: 'LookupError',
+  KeyError: 'LookupError',
+  ZeroDivisionError: 'ArithmeticError',
+  ModuleNotFoundError: 'ImportError',
+  FileNotFoundError: 'OSError',
+  NotImplementedError: 'RuntimeError',
+};
 
 /** Whether an `except` clause catches an exception of this class (by name, with the builtin hierarchy). */
 function handles(type: Expr | null, exc: string): boolean {
@@ -342,4 +338,66 @@ function handles(type: Expr | null, exc: string): boolean {
   if (name === 'Exception' || name === 'BaseException' || name === '') return true;
   for (let e: string | undefined = exc; e; e = EXC_PARENTS[e]) if (e === name) return true;
   return false;
+}
+
+/** `del name`, `del obj.attr`, `del obj[key]`, `del lst[a:b]` and tuples of them, as Python does. */
+function deleteTarget(ev: Evaluator, t: Expr, frame: Frame): void {
+  switch (t.k) {
+    case 'name':
+      frame.locals.delete(t.id);
+      return;
+    case 'tuple':
+    case 'list':
+      for (const x of t.elts) deleteTarget(ev, x, frame);
+      return;
+    case 'attr':
+      deleteAttr(ev, ev.eval(t.obj, frame), t.name, t.r);
+      return;
+    case 'sub': {
+      const o = ev.eval(t.obj, frame);
+      const i = ev.eval(t.index, frame);
+      if (o.kind === 'dict') {
+        const key = dictKey(i);
+        if (o.entries.delete(key))
+          o.keys.splice(
+            o.keys.findIndex((k) => dictKey(k) === key),
+            1,
+          );
+        else if (i.kind !== 'unknown') throw new PyRaise(`key ${dictKey(i)} is not in the dict`, t.r, ev.currentFile, 'KeyError');
+      } else if (o.kind === 'list' && i.kind === 'slice') {
+        const sel = ev.sliceIndices(i, o.items.length);
+        if (!sel) ev.diag('warning', 'unsupported', 'del of a slice with bounds not known at analysis time', t.r);
+        else for (const j of [...sel].sort((a, b) => b - a)) o.items.splice(j, 1);
+      } else if (o.kind === 'list' && i.kind === 'int' && i.dim.value !== null) {
+        const j = i.dim.value < 0 ? o.items.length + i.dim.value : i.dim.value;
+        if (j < 0 || j >= o.items.length) throw new PyRaise('list assignment index out of range', t.r, ev.currentFile, 'IndexError');
+        o.items.splice(j, 1);
+      } else {
+        const inst = instanceOf(o);
+        const own = inst ? userOverride(ev, inst, '__delitem__') : null;
+        if (own) ev.call(own, [i], new Map(), t.r);
+        else if (inst && inst.container) deleteModuleItem(inst, i);
+        else if (o.kind !== 'unknown' && i.kind !== 'unknown')
+          ev.diag('warning', 'unsupported', `del of an item of ${o.kind === 'object' ? o.typeName : o.kind} is not analysed`, t.r);
+      }
+      return;
+    }
+    default:
+      ev.diag('warning', 'unsupported', 'del of this target is not analysed', t.r);
+  }
+}
+
+/** `del seq[i]` / `del moduledict[key]` on torch containers (Sequential and ModuleList renumber, as PyTorch does). */
+function deleteModuleItem(inst: Instance, i: PyValue): void {
+  const keys = [...inst.modules.keys()];
+  if (inst.container === 'ModuleDict' && i.kind === 'str') return void inst.modules.delete(i.value);
+  if (i.kind !== 'int' || i.dim.value === null) return;
+  const j = i.dim.value < 0 ? keys.length + i.dim.value : i.dim.value;
+  if (keys[j] === undefined) return;
+  inst.modules.delete(keys[j]);
+  if (inst.container === 'ModuleList') {
+    const rest = [...inst.modules.values()];
+    inst.modules.clear();
+    rest.forEach((m, n) => inst.modules.set(String(n), m));
+  }
 }

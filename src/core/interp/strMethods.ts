@@ -84,7 +84,10 @@ export function addStrMethods(m: (name: string, call: BuiltinFn) => void, raise:
   const list = (xs: string[]): PyValue => ({ kind: 'list', items: xs.map(pyStr) });
   const arg = (a: PyValue[], k: Map<string, PyValue>, i: number, name: string) => a[i] ?? k.get(name);
 
-  for (const [name, fromRight] of [['split', false], ['rsplit', true]] as const) {
+  for (const [name, fromRight] of [
+    ['split', false],
+    ['rsplit', true],
+  ] as const) {
     m(`str.${name}`, (a, k) => {
       const sep = arg(a, k, 1, 'sep');
       const sepStr = sep && sep.kind !== 'none' ? str(sep) : null;
@@ -107,39 +110,49 @@ export function addStrMethods(m: (name: string, call: BuiltinFn) => void, raise:
     if (at < s.length) out.push(s.slice(at));
     return list(out);
   });
-  const partition = (fromRight: boolean): BuiltinFn => (a) => {
-    const s = self(a);
-    const sep = str(a[1]);
-    if (sep === null) return raise('TypeError', 'must be str');
-    if (sep === '') return raise('ValueError', 'empty separator');
-    const i = fromRight ? s.lastIndexOf(sep) : s.indexOf(sep);
-    const parts = i < 0 ? (fromRight ? ['', '', s] : [s, '', '']) : [s.slice(0, i), sep, s.slice(i + sep.length)];
-    return { kind: 'tuple', items: parts.map(pyStr) };
-  };
+  const partition =
+    (fromRight: boolean): BuiltinFn =>
+    (a) => {
+      const s = self(a);
+      const sep = str(a[1]);
+      if (sep === null) return raise('TypeError', 'must be str');
+      if (sep === '') return raise('ValueError', 'empty separator');
+      const i = fromRight ? s.lastIndexOf(sep) : s.indexOf(sep);
+      const parts = i < 0 ? (fromRight ? ['', '', s] : [s, '', '']) : [s.slice(0, i), sep, s.slice(i + sep.length)];
+      return { kind: 'tuple', items: parts.map(pyStr) };
+    };
   m('str.partition', partition(false));
   m('str.rpartition', partition(true));
-  for (const [name, l, r] of [['strip', true, true], ['lstrip', true, false], ['rstrip', false, true]] as const) {
+  for (const [name, l, r] of [
+    ['strip', true, true],
+    ['lstrip', true, false],
+    ['rstrip', false, true],
+  ] as const) {
     m(`str.${name}`, (a) => pyStr(strip(self(a), a[1] && a[1].kind !== 'none' ? str(a[1]) : null, l, r)));
   }
-  const affix = (end: boolean): BuiltinFn => (a) => {
-    const s = self(a);
-    const [from, to] = bounds(s.length, a[2], a[3]);
-    const part = s.slice(from, to);
-    const cands = a[1]?.kind === 'tuple' ? a[1].items.map(str) : [str(a[1])];
-    if (cands.some((c) => c === null)) return raise('TypeError', `${end ? 'endswith' : 'startswith'} first arg must be str or a tuple of str`);
-    return pyBool(to >= from && cands.some((c) => (end ? part.endsWith(c!) : part.startsWith(c!))));
-  };
+  const affix =
+    (end: boolean): BuiltinFn =>
+    (a) => {
+      const s = self(a);
+      const [from, to] = bounds(s.length, a[2], a[3]);
+      const part = s.slice(from, to);
+      const cands = a[1]?.kind === 'tuple' ? a[1].items.map(str) : [str(a[1])];
+      if (cands.some((c) => c === null)) return raise('TypeError', `${end ? 'endswith' : 'startswith'} first arg must be str or a tuple of str`);
+      return pyBool(to >= from && cands.some((c) => (end ? part.endsWith(c!) : part.startsWith(c!))));
+    };
   m('str.startswith', affix(false));
   m('str.endswith', affix(true));
-  const find = (fromRight: boolean, strict: boolean, name: string): BuiltinFn => (a) => {
-    const s = self(a);
-    const sub = str(a[1]) ?? '';
-    const [from, to] = bounds(s.length, a[2], a[3]);
-    const part = s.slice(from, to);
-    const i = to < from ? -1 : fromRight ? part.lastIndexOf(sub) : part.indexOf(sub);
-    if (i < 0 && strict) return raise('ValueError', `substring not found (${name})`);
-    return pyInt(i < 0 ? -1 : from + i);
-  };
+  const find =
+    (fromRight: boolean, strict: boolean, name: string): BuiltinFn =>
+    (a) => {
+      const s = self(a);
+      const sub = str(a[1]) ?? '';
+      const [from, to] = bounds(s.length, a[2], a[3]);
+      const part = s.slice(from, to);
+      const i = to < from ? -1 : fromRight ? part.lastIndexOf(sub) : part.indexOf(sub);
+      if (i < 0 && strict) return raise('ValueError', `substring not found (${name})`);
+      return pyInt(i < 0 ? -1 : from + i);
+    };
   m('str.find', find(false, false, 'find'));
   m('str.rfind', find(true, false, 'rfind'));
   m('str.index', find(false, true, 'index'));
@@ -170,8 +183,17 @@ export function addStrMethods(m: (name: string, call: BuiltinFn) => void, raise:
     const s = self(a);
     return pyStr(s.slice(0, 1).toUpperCase() + s.slice(1).toLowerCase());
   });
-  m('str.title', (a) => pyStr(self(a).toLowerCase().replace(/(^|[^A-Za-z])([a-z])/g, (_x, p: string, c: string) => p + c.toUpperCase())));
-  const test = (re: RegExp): BuiltinFn => (a) => pyBool(re.test(self(a)));
+  m('str.title', (a) =>
+    pyStr(
+      self(a)
+        .toLowerCase()
+        .replace(/(^|[^A-Za-z])([a-z])/g, (_x, p: string, c: string) => p + c.toUpperCase()),
+    ),
+  );
+  const test =
+    (re: RegExp): BuiltinFn =>
+    (a) =>
+      pyBool(re.test(self(a)));
   m('str.isdigit', test(/^\d+$/));
   m('str.isdecimal', test(/^\d+$/));
   m('str.isnumeric', test(/^\d+$/));
@@ -189,17 +211,19 @@ export function addStrMethods(m: (name: string, call: BuiltinFn) => void, raise:
     const sign = s[0] === '+' || s[0] === '-' ? s[0] : '';
     return pyStr(sign + '0'.repeat(w - s.length) + s.slice(sign.length));
   });
-  const pad = (how: 'l' | 'r' | 'c'): BuiltinFn => (a) => {
-    const s = self(a);
-    const w = int(a[1], 0);
-    const fill = str(a[2]) ?? ' ';
-    const n = Math.max(0, w - s.length);
-    if (how === 'l') return pyStr(s + fill.repeat(n));
-    if (how === 'r') return pyStr(fill.repeat(n) + s);
-    // Python puts the extra fill character on the right when the padding is odd, unless the width is odd too.
-    const left = Math.floor(n / 2) + (n & w & 1);
-    return pyStr(fill.repeat(left) + s + fill.repeat(n - left));
-  };
+  const pad =
+    (how: 'l' | 'r' | 'c'): BuiltinFn =>
+    (a) => {
+      const s = self(a);
+      const w = int(a[1], 0);
+      const fill = str(a[2]) ?? ' ';
+      const n = Math.max(0, w - s.length);
+      if (how === 'l') return pyStr(s + fill.repeat(n));
+      if (how === 'r') return pyStr(fill.repeat(n) + s);
+      // Python puts the extra fill character on the right when the padding is odd, unless the width is odd too.
+      const left = Math.floor(n / 2) + (n & w & 1);
+      return pyStr(fill.repeat(left) + s + fill.repeat(n - left));
+    };
   m('str.ljust', pad('l'));
   m('str.rjust', pad('r'));
   m('str.center', pad('c'));

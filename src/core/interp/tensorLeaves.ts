@@ -1,6 +1,7 @@
 // Tensors (and Nones) inside tuples, lists and dicts, named `[i]` / `['key']`, nested at most three levels (the oracle's rule).
 import type { PyValue } from '../ops/values';
 import type { Tensor } from './objects';
+import { floatRepr } from './pyFormat';
 
 const MAX_ITEMS = 512;
 
@@ -35,15 +36,20 @@ export function pyRepr(v: PyValue): string {
     case 'int':
       return v.dim.value === null ? '?' : String(v.dim.value);
     case 'float':
-      return Number.isInteger(v.value) ? `${v.value}.0` : String(v.value);
+      return floatRepr(v.value);
     case 'bool':
       return v.value ? 'True' : 'False';
     case 'none':
       return 'None';
     case 'tuple':
+      if (v.isSize) return `torch.Size([${v.items.map(pyRepr).join(', ')}])`;
       return v.items.length === 1 ? `(${pyRepr(v.items[0])},)` : `(${v.items.map(pyRepr).join(', ')})`;
     case 'list':
       return `[${v.items.map(pyRepr).join(', ')}]`;
+    case 'dict':
+      return `{${v.keys.map((k) => `${pyRepr(k)}: ${pyRepr(v.entries.get(dictKey(k)) ?? { kind: 'none' })}`).join(', ')}}`;
+    case 'ellipsis':
+      return 'Ellipsis';
     default:
       return `<${v.kind}>`;
   }

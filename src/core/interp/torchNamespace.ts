@@ -7,17 +7,116 @@ import { obj, unknown, type Tensor } from './objects';
 import { builtin } from './builtins';
 import { sysModules } from './moduleObjects';
 import { CONTAINERS } from './moduleRuntime';
-import { deepCopy } from './deepCopy';
+import { stdlibAttr } from './stdlib';
+import { autogradAttr, fromNumpy, gradModeQuery, torchUnique } from './torchAutograd';
+import { nnUtilsAttr } from './torchNnUtils';
 import { num, pyBool, pyInt, pyStr } from './pyOps';
 
 /** Python modules the analysis understands (imports of anything else must resolve to workspace files). */
-const KNOWN_ROOTS = new Set(['torch', 'math', 'collections', 'functools', 'typing', 'typing_extensions', 'logging', 'warnings', 'os', 'sys', 'copy', 'itertools', 'numpy', 'abc', 'dataclasses', 'enum', 'numbers', 'operator', 'inspect', 're', 'json', 'time', 'random', '__future__', 'types', ...STDLIB_OPAQUE()]);
+const KNOWN_ROOTS = new Set([
+  'torch',
+  'math',
+  'collections',
+  'functools',
+  'typing',
+  'typing_extensions',
+  'logging',
+  'warnings',
+  'os',
+  'sys',
+  'copy',
+  'itertools',
+  'numpy',
+  'abc',
+  'dataclasses',
+  'enum',
+  'numbers',
+  'operator',
+  'inspect',
+  're',
+  'json',
+  'time',
+  'random',
+  '__future__',
+  'types',
+  ...STDLIB_OPAQUE(),
+]);
 
 /** Standard-library modules that model files import for things the analysis does not need (paths, I/O, hashing). */
 function STDLIB_OPAQUE(): string[] {
-  return ['pathlib', 'io', 'struct', 'tempfile', 'atexit', 'builtins', 'weakref', 'contextlib', 'textwrap', 'urllib', 'hashlib', 'string', 'glob', 'shutil', 'pickle', 'argparse', 'datetime', 'threading', 'multiprocessing', 'subprocess', 'platform', 'traceback', 'uuid', 'csv', 'zipfile', 'tarfile', 'gzip', 'base64', 'errno', 'signal', 'socket', 'queue', 'heapq', 'bisect', 'decimal', 'fractions', 'statistics', 'pprint', 'shlex', 'fnmatch', 'importlib', 'pkgutil', 'unittest', 'yaml', 'tqdm', 'PIL', 'matplotlib', 'scipy', 'pandas', 'cv2', 'accimage', 'defusedxml', 'cffi'];
+  return [
+    'pathlib',
+    'io',
+    'struct',
+    'tempfile',
+    'atexit',
+    'builtins',
+    'weakref',
+    'contextlib',
+    'textwrap',
+    'urllib',
+    'hashlib',
+    'string',
+    'glob',
+    'shutil',
+    'pickle',
+    'argparse',
+    'datetime',
+    'threading',
+    'multiprocessing',
+    'subprocess',
+    'platform',
+    'traceback',
+    'uuid',
+    'csv',
+    'zipfile',
+    'tarfile',
+    'gzip',
+    'base64',
+    'errno',
+    'signal',
+    'socket',
+    'queue',
+    'heapq',
+    'bisect',
+    'decimal',
+    'fractions',
+    'statistics',
+    'pprint',
+    'shlex',
+    'fnmatch',
+    'importlib',
+    'pkgutil',
+    'unittest',
+    'yaml',
+    'tqdm',
+    'PIL',
+    'matplotlib',
+    'scipy',
+    'pandas',
+    'cv2',
+    'accimage',
+    'defusedxml',
+    'cffi',
+  ];
 }
 const OPAQUE_ROOTS = new Set(STDLIB_OPAQUE());
+/** Modules whose attributes stdlib.ts defines (what it does not define falls through to the rules below). */
+const STDLIB_PATHS = new Set([
+  'math',
+  'collections',
+  'functools',
+  'itertools',
+  'operator',
+  'copy',
+  'dataclasses',
+  'inspect',
+  'types',
+  're',
+  'warnings',
+  'numpy',
+  'numpy.random',
+]);
 
 export function isKnownLibrary(path: string): boolean {
   const root = path.split('.')[0];
@@ -25,16 +124,96 @@ export function isKnownLibrary(path: string): boolean {
 }
 
 const DTYPES: Record<string, string> = {
-  float32: 'float32', float: 'float32', float64: 'float64', double: 'float64', float16: 'float16', half: 'float16', bfloat16: 'bfloat16',
-  int64: 'int64', long: 'int64', int32: 'int32', int: 'int32', int16: 'int16', short: 'int16', int8: 'int8', uint8: 'uint8', bool: 'bool',
+  float32: 'float32',
+  float: 'float32',
+  float64: 'float64',
+  double: 'float64',
+  float16: 'float16',
+  half: 'float16',
+  bfloat16: 'bfloat16',
+  int64: 'int64',
+  long: 'int64',
+  int32: 'int32',
+  int: 'int32',
+  int16: 'int16',
+  short: 'int16',
+  int8: 'int8',
+  uint8: 'uint8',
+  bool: 'bool',
 };
 
-const ABSTRACT_TYPES = new Set(['Sequence', 'MutableSequence', 'List', 'Tuple', 'Dict', 'Mapping', 'MutableMapping', 'Iterable', 'Iterator', 'Collection', 'Callable', 'Set', 'FrozenSet', 'Number', 'Integral', 'Real', 'FunctionType', 'MethodType', 'LambdaType']);
+const ABSTRACT_TYPES = new Set([
+  'Complex',
+  'Rational',
+  'Sequence',
+  'MutableSequence',
+  'List',
+  'Tuple',
+  'Dict',
+  'Mapping',
+  'MutableMapping',
+  'Iterable',
+  'Iterator',
+  'Collection',
+  'Callable',
+  'Set',
+  'FrozenSet',
+  'Number',
+  'Integral',
+  'Real',
+  'FunctionType',
+  'MethodType',
+  'LambdaType',
+]);
 
-const TORCH_SUBMODULES = new Set(['_C', 'nn', 'jit', 'cuda', 'backends', 'utils', 'autograd', 'fx', 'onnx', 'distributed', 'hub', 'linalg', 'fft', 'special', 'amp', 'cpu', 'mps', 'overrides', 'testing']);
+const TORCH_SUBMODULES = new Set([
+  '_C',
+  'nn',
+  'jit',
+  'cuda',
+  'backends',
+  'utils',
+  'autograd',
+  'fx',
+  'onnx',
+  'distributed',
+  'hub',
+  'linalg',
+  'fft',
+  'special',
+  'amp',
+  'cpu',
+  'mps',
+  'overrides',
+  'testing',
+]);
 const NN_SUBMODULES = new Set(['functional', 'init', 'utils', 'modules', 'parameter', 'common_types']);
 /** Files of the `torch.nn.modules` package that define layer classes; `torch.nn.modules.batchnorm.BatchNorm2d` is `torch.nn.BatchNorm2d`. */
-const NN_MODULE_FILES = new Set(['activation', 'adaptive', 'batchnorm', 'channelshuffle', 'container', 'conv', 'distance', 'dropout', 'flatten', 'fold', 'instancenorm', 'lazy', 'linear', 'loss', 'module', 'normalization', 'padding', 'pixelshuffle', 'pooling', 'rnn', 'sparse', 'transformer', 'upsampling']);
+const NN_MODULE_FILES = new Set([
+  'activation',
+  'adaptive',
+  'batchnorm',
+  'channelshuffle',
+  'container',
+  'conv',
+  'distance',
+  'dropout',
+  'flatten',
+  'fold',
+  'instancenorm',
+  'lazy',
+  'linear',
+  'loss',
+  'module',
+  'normalization',
+  'padding',
+  'pixelshuffle',
+  'pooling',
+  'rnn',
+  'sparse',
+  'transformer',
+  'upsampling',
+]);
 
 const ns = (path: string): PyValue => obj({ t: 'namespace', path }, 'module');
 const opaque = (what: string): PyValue => obj({ t: 'opaque', what }, what);
@@ -71,6 +250,8 @@ export function namespaceAttr(ip: Evaluator, path: string, name: string, r: Rang
     const cls = nnClass(ip, name);
     if (cls) return cls;
   }
+  const std = STDLIB_PATHS.has(path) ? stdlibAttr(ip, path, name, r) : null;
+  if (std) return std;
   switch (path) {
     case 'torch':
       if (name in DTYPES) return { kind: 'object', typeName: 'torch.dtype', ref: DTYPES[name] };
@@ -107,8 +288,22 @@ export function namespaceAttr(ip: Evaluator, path: string, name: string, r: Rang
           return builtin(name, () => opaque('torch.Generator'));
         case '__version__':
           return pyStr('1.13.0');
+        case 'from_numpy':
+          return fromNumpy(ip, r);
+        case 'unique':
+          return torchUnique(ip);
+      }
+      {
+        const q = gradModeQuery(name);
+        if (q) return q;
       }
       break;
+    case 'torch.autograd':
+    case 'torch.autograd.function': {
+      const a = autogradAttr(ip, path, name);
+      if (a) return a;
+      break;
+    }
     case 'torch.nn':
     case 'torch.nn.modules':
       // torch.nn.modules.utils holds _single/_pair/_triple/_ntuple, not torch.nn.utils.
@@ -136,11 +331,13 @@ export function namespaceAttr(ip: Evaluator, path: string, name: string, r: Rang
       if (name === 'calculate_gain') return builtin(name, () => ({ kind: 'float', value: 1 }));
       return identity(name);
     case 'torch.nn.utils':
-      if (name === 'weight_norm' || name === 'spectral_norm' || name === 'remove_weight_norm') return identity(name);
+    case 'torch.nn.utils.parametrizations': {
+      const u = nnUtilsAttr(ip, path, name);
+      if (u) return u;
       if (name === 'parametrizations') return ns(full);
+      if (path.endsWith('parametrizations')) return identity(name);
       break;
-    case 'torch.nn.utils.parametrizations':
-      return identity(name);
+    }
     case 'torch.utils':
       if (name === 'checkpoint') return ns(full);
       break;
@@ -164,46 +361,13 @@ export function namespaceAttr(ip: Evaluator, path: string, name: string, r: Rang
       if (name === 'is_available') return builtin(name, () => pyBool(false));
       if (name === 'device_count') return builtin(name, () => pyInt(0));
       return builtin(name, () => NONE);
-    case 'torch.backends':
     case 'torch._C':
+      if (name === '_get_tracing_state') return builtin(name, () => NONE);
+      return opaque(full);
+    case 'torch.backends':
       return opaque(full);
     case 'torch.fx':
       if (name === 'wrap') return identity(name);
-      break;
-    case 'math':
-      return mathAttr(ip, name, r);
-    case 'collections':
-      if (name === 'OrderedDict' || name === 'defaultdict') return ip.builtins.get(name)!;
-      if (name === 'abc') return ns('collections.abc');
-      break;
-    case 'functools':
-      if (name === 'partial') {
-        return builtin(name, (a, k) => (a[0] ? obj({ t: 'partial', fn: a[0], args: a.slice(1), kwargs: k }, 'functools.partial') : unknown('partial')));
-      }
-      if (name === 'reduce') {
-        return builtin(name, (a) => {
-          const items = a[1] ? ip.iterate(a[1], r) : null;
-          if (!items || !a[0]) return unknown('reduce of an unknown value');
-          let acc = a[2] ?? items.shift();
-          if (!acc) return unknown('reduce of an empty sequence');
-          for (const x of items) acc = ip.call(a[0], [acc, x], new Map(), r);
-          return acc;
-        });
-      }
-      if (name === 'wraps' || name === 'update_wrapper') {
-        // wraps(wrapped)(wrapper): the wrapper takes the wrapped function's name and docs (its code keeps its own).
-        const copy = (wrapper: PyValue, wrapped: PyValue): PyValue => {
-          for (const k of ['__name__', '__qualname__', '__doc__', '__module__']) {
-            const v = ip.getAttr(wrapped, k, r);
-            if (v.kind !== 'unknown') ip.setAttr(wrapper, k, v, r);
-          }
-          ip.setAttr(wrapper, '__wrapped__', wrapped, r);
-          return wrapper;
-        };
-        if (name === 'update_wrapper') return builtin(name, (a) => (a[0] && a[1] ? copy(a[0], a[1]) : a[0] ?? NONE));
-        return builtin(name, (a) => (a[0] ? builtin('wraps.decorator', (b) => (b[0] ? copy(b[0], a[0]!) : NONE)) : unknown('wraps()')));
-      }
-      if (['lru_cache', 'cache', 'cached_property', 'total_ordering', 'singledispatch'].includes(name)) return decoratorFactory(name);
       break;
     case 'typing':
     case 'typing_extensions':
@@ -218,48 +382,8 @@ export function namespaceAttr(ip: Evaluator, path: string, name: string, r: Rang
       if (ABSTRACT_TYPES.has(name)) return builtin(`abc.${name}`, () => unknown(`${name}()`));
       if (name === 'cast') return builtin(name, (a) => a[1] ?? NONE);
       return opaque('typing');
-    case 'dataclasses':
-      if (name === 'field') {
-        return builtin(name, (_a, k) => {
-          const factory = k.get('default_factory');
-          return k.get('default') ?? (factory ? ip.call(factory, [], new Map(), r) : NONE);
-        });
-      }
-      return decoratorFactory(name);
     case 'logging':
       return builtin(name, () => opaque('logger'));
-    case 'warnings':
-      return builtin(name, () => NONE);
-    case 'copy':
-      if (name === 'deepcopy' || name === 'copy') return builtin(name, (a) => (a[0] ? deepCopy(ip, a[0]) : NONE));
-      break;
-    case 'itertools':
-      if (name === 'chain') {
-        return builtin(name, (a) => {
-          const items: PyValue[] = [];
-          for (const x of a) {
-            const it = ip.iterate(x, r);
-            if (!it) return unknown('chain of an unknown value');
-            items.push(...it);
-          }
-          return { kind: 'list', items };
-        });
-      }
-      if (name === 'repeat') {
-        return builtin(name, (a) => {
-          const n = a[1] ? num(a[1]) : null;
-          return n === null ? unknown('itertools.repeat without a count') : { kind: 'list', items: Array.from({ length: n }, () => a[0] ?? NONE) };
-        });
-      }
-      break;
-    case 'operator':
-      if (['add', 'mul', 'sub', 'truediv', 'floordiv', 'matmul'].includes(name)) {
-        const op = { add: '+', mul: '*', sub: '-', truediv: '/', floordiv: '//', matmul: '@' }[name]!;
-        return builtin(name, (a) => ip.binary(op, a[0] ?? NONE, a[1] ?? NONE, r));
-      }
-      break;
-    case 'numpy':
-      return numpyAttr(ip, name, r);
     default:
       if (OPAQUE_ROOTS.has(path.split('.')[0])) return opaque(full);
       break;
@@ -273,8 +397,6 @@ export function namespaceAttr(ip: Evaluator, path: string, name: string, r: Rang
   switch (path) {
     case 'os':
     case 'sys':
-    case 'inspect':
-    case 're':
     case 'json':
     case 'time':
     case 'random':
@@ -296,6 +418,12 @@ export function namespaceAttr(ip: Evaluator, path: string, name: string, r: Rang
 function nnClass(ip: Evaluator, name: string): PyValue | null {
   if (name === 'Parameter') return parameterCtor(ip);
   if (name === 'Module' || CONTAINERS.has(name)) return obj({ t: 'class', cls: { t: 'torch', type: name, leaf: null } }, 'type');
+  // Private bases that library code subclasses with its own forward (SyncBatchNorm copies): the layer they generalise.
+  const privateBase: Record<string, string> = { _BatchNorm: 'BatchNorm2d', _NormBase: 'BatchNorm2d', _InstanceNorm: 'InstanceNorm2d' };
+  if (name in privateBase) {
+    const base = moduleOp(privateBase[name]);
+    if (base) return obj({ t: 'class', cls: { t: 'torch', type: privateBase[name], leaf: base } }, 'type');
+  }
   const def = moduleOp(name);
   return def && !def.library ? obj({ t: 'class', cls: { t: 'torch', type: name, leaf: def } }, 'type') : null;
 }
@@ -323,99 +451,4 @@ function parameterCtor(ip: Evaluator): PyValue {
     if (init) ip.facts.setInit(t, init);
     return t;
   });
-}
-
-function mathAttr(ip: Evaluator, name: string, r: Range | null): PyValue {
-  const consts: Record<string, number> = { pi: Math.PI, e: Math.E, inf: Infinity, nan: NaN, tau: 2 * Math.PI };
-  if (name in consts) return { kind: 'float', value: consts[name] };
-  const unary = (f: (x: number) => number, toInt = false) =>
-    builtin(name, (a) => {
-      const x = a[0] ? num(a[0]) : null;
-      if (x === null) return unknown(`math.${name} of an unknown value`);
-      const y = f(x);
-      return toInt ? pyInt(y) : { kind: 'float', value: y };
-    });
-  switch (name) {
-    case 'sqrt':
-      return unary(Math.sqrt);
-    case 'ceil':
-      return unary(Math.ceil, true);
-    case 'floor':
-      return unary(Math.floor, true);
-    case 'trunc':
-      return unary(Math.trunc, true);
-    case 'isqrt':
-      return unary((x) => Math.floor(Math.sqrt(x)), true);
-    case 'log':
-      return builtin(name, (a) => {
-        const x = a[0] ? num(a[0]) : null;
-        const base = a[1] ? num(a[1]) : null;
-        if (x === null) return unknown('math.log of an unknown value');
-        return { kind: 'float', value: base ? Math.log(x) / Math.log(base) : Math.log(x) };
-      });
-    case 'log2':
-      return unary(Math.log2);
-    case 'log10':
-      return unary(Math.log10);
-    case 'exp':
-      return unary(Math.exp);
-    case 'cos':
-      return unary(Math.cos);
-    case 'sin':
-      return unary(Math.sin);
-    case 'tan':
-      return unary(Math.tan);
-    case 'atan':
-      return unary(Math.atan);
-    case 'fabs':
-      return unary(Math.abs);
-    case 'pow':
-      return builtin(name, (a) => {
-        const x = a[0] ? num(a[0]) : null;
-        const y = a[1] ? num(a[1]) : null;
-        return x === null || y === null ? unknown('math.pow') : { kind: 'float', value: x ** y };
-      });
-    case 'gcd':
-      return builtin(name, (a) => {
-        let x = a[0] ? num(a[0]) : null;
-        let y = a[1] ? num(a[1]) : null;
-        if (x === null || y === null) return unknown('math.gcd');
-        x = Math.abs(x);
-        y = Math.abs(y);
-        while (y) [x, y] = [y, x % y];
-        return pyInt(x);
-      });
-    case 'prod':
-      return builtin(name, (a) => {
-        const items = a[0] ? ip.iterate(a[0], r) : null;
-        if (!items) return unknown('math.prod of an unknown value');
-        let acc: PyValue = pyInt(1);
-        for (const x of items) acc = ip.binary('*', acc, x, r);
-        return acc;
-      });
-    case 'isfinite':
-      return builtin(name, (a) => pyBool(Number.isFinite(num(a[0] ?? NONE) ?? NaN)));
-  }
-  ip.diag('warning', 'unknown-name', `math.${name} is not known to the analysis`, r);
-  return unknown(`math.${name}`);
-}
-
-function numpyAttr(ip: Evaluator, name: string, r: Range | null): PyValue {
-  if (name === 'prod') return mathAttr(ip, 'prod', r);
-  if (name === 'linspace') {
-    // Arrays are modelled as Python lists of floats (enough for `np.linspace(0, p, n).tolist()`).
-    return builtin(name, (a, k) => {
-      const start = num(a[0] ?? NONE);
-      const stop = num(a[1] ?? NONE);
-      const n = num(a[2] ?? k.get('num') ?? pyInt(50));
-      if (start === null || stop === null || n === null || n < 0 || n > 100000) return unknown('numpy.linspace with unknown bounds');
-      const items: PyValue[] = [];
-      for (let i = 0; i < n; i++) items.push({ kind: 'float', value: n === 1 ? start : start + ((stop - start) * i) / (n - 1) });
-      return { kind: 'list', items };
-    });
-  }
-  if (['sqrt', 'ceil', 'floor', 'log', 'log2', 'exp'].includes(name)) return mathAttr(ip, name, r);
-  if (name === 'pi' || name === 'e' || name === 'inf') return mathAttr(ip, name, r);
-  ip.diag('warning', 'unsupported', `numpy.${name} is not supported by the analysis`, r);
-  return unknown(`numpy.${name}`);
 }

@@ -78,7 +78,8 @@ function attrToGraph(v: OnnxAttrValue): AttrValue {
 }
 
 function nodeFlops(op: string, ins: readonly (InferValue | null)[], outs: readonly (InferValue | null)[], attrs: ReadonlyMap<string, OnnxAttrValue>): number {
-  const numel = (s: readonly (number | null)[] | null | undefined): number => (s && s.every((d) => d !== null) ? (s as number[]).reduce((a, b) => a * b, 1) : 0);
+  const numel = (s: readonly (number | null)[] | null | undefined): number =>
+    s && s.every((d) => d !== null) ? (s as number[]).reduce((a, b) => a * b, 1) : 0;
   const w = ins[1]?.shape;
   if (op === 'Conv' && w) return 2 * numel(outs[0]?.shape) * numel(w.slice(1));
   if (op === 'ConvTranspose' && w) return 2 * numel(ins[0]?.shape) * numel(w.slice(1));
@@ -99,7 +100,8 @@ function toShape(v: InferValue | null, declared: (Dim | null)[] | null): Shape |
       return d!.value === null && d!.expr && typeof inferred === 'number' ? symDim(d!.expr.kind === 'sym' ? d!.expr.name : '?', inferred) : d!;
     });
   }
-  if (!v?.shape) return declared ? declared.map((d, i) => d ?? (typeof v?.shape?.[i] === 'number' ? dim(v.shape[i] as number) : { value: null, expr: null })) : null;
+  if (!v?.shape)
+    return declared ? declared.map((d, i) => d ?? (typeof v?.shape?.[i] === 'number' ? dim(v.shape[i] as number) : { value: null, expr: null })) : null;
   return v.shape.map((d, i) => declared?.[i] ?? (d === null ? { value: null, expr: null } : dim(d)));
 }
 
@@ -127,7 +129,11 @@ function buildGraph(model: ModelMsg, file: string, maxElements: number, inferAll
     const d = decodeTensor(t, maxElements);
     initializers.set(t.name, d);
     if (d.external) {
-      diag('warning', 'onnx-external-data', `initializer '${t.name}' (${d.dims.join('x')} ${d.dtype}) stores its data in an external file '${d.external.location}' (offset ${d.external.offset}); it is not loaded`);
+      diag(
+        'warning',
+        'onnx-external-data',
+        `initializer '${t.name}' (${d.dims.join('x')} ${d.dtype}) stores its data in an external file '${d.external.location}' (offset ${d.external.offset}); it is not loaded`,
+      );
     }
     const value = d.data && keepsConstValue(d.dtype, d.numel) ? Array.from(d.data as ArrayLike<number | bigint>, Number) : undefined;
     known.set(t.name, { shape: d.dims, dtype: d.dtype, ...(value ? { value } : {}) });
@@ -178,7 +184,14 @@ function buildGraph(model: ModelMsg, file: string, maxElements: number, inferAll
       if (values.has(name)) diag('error', 'onnx-duplicate-value', `value '${name}' is produced twice (node '${n.name || id}')`);
       values.set(name, { id: name, shape, dtype, source: 'node', producer: id, name });
     }
-    const flops = domain ? 0 : nodeFlops(n.opType, ins, outNames.map((o) => known.get(o) ?? null), attrs);
+    const flops = domain
+      ? 0
+      : nodeFlops(
+          n.opType,
+          ins,
+          outNames.map((o) => known.get(o) ?? null),
+          attrs,
+        );
     flopsTotal += flops;
     const graphAttrs: Record<string, AttrValue> = {};
     for (const [k, v] of attrs) graphAttrs[k] = attrToGraph(v);
@@ -210,7 +223,8 @@ function buildGraph(model: ModelMsg, file: string, maxElements: number, inferAll
       continue;
     }
     outputs.push(vi.name);
-    if (!values.get(vi.name)!.shape?.every((d) => d.value !== null)) diag('warning', 'onnx-output-shape', `the shape of output '${vi.name}' is not fully known`);
+    if (!values.get(vi.name)!.shape?.every((d) => d.value !== null))
+      diag('warning', 'onnx-output-shape', `the shape of output '${vi.name}' is not fully known`);
   }
 
   const graph: ModelGraph = {

@@ -14,7 +14,10 @@ const IR_VERSION = 8;
 
 /** The export was refused; `ops` names every op that has no lowering (or failed to lower). */
 export class OnnxExportError extends Error {
-  constructor(message: string, readonly ops: readonly string[] = []) {
+  constructor(
+    message: string,
+    readonly ops: readonly string[] = [],
+  ) {
     super(message);
     this.name = 'OnnxExportError';
   }
@@ -75,26 +78,39 @@ function rawBytes(data: TensorData): Uint8Array {
 
 function constData(values: readonly number[], dtype: DType): TensorData {
   switch (dtype) {
-    case 'int64': return BigInt64Array.from(values, (v) => BigInt(Math.trunc(v)));
-    case 'int32': return Int32Array.from(values);
-    case 'float64': return Float64Array.from(values);
+    case 'int64':
+      return BigInt64Array.from(values, (v) => BigInt(Math.trunc(v)));
+    case 'int32':
+      return Int32Array.from(values);
+    case 'float64':
+      return Float64Array.from(values);
     case 'bool':
-    case 'uint8': return Uint8Array.from(values);
-    case 'float32': return Float32Array.from(values);
-    default: throw new OnnxExportError(`constants of dtype ${dtype} are not supported`);
+    case 'uint8':
+      return Uint8Array.from(values);
+    case 'float32':
+      return Float32Array.from(values);
+    default:
+      throw new OnnxExportError(`constants of dtype ${dtype} are not supported`);
   }
 }
 
 function attributeMsg(name: string, a: OnnxAttr): Record<string, unknown> {
   const enc = new TextEncoder();
   switch (a.type) {
-    case 'int': return { name, type: OnnxAttrType.INT, i: a.value };
-    case 'ints': return { name, type: OnnxAttrType.INTS, ints: [...a.value] };
-    case 'float': return { name, type: OnnxAttrType.FLOAT, f: a.value };
-    case 'floats': return { name, type: OnnxAttrType.FLOATS, floats: [...a.value] };
-    case 'string': return { name, type: OnnxAttrType.STRING, s: enc.encode(a.value) };
-    case 'strings': return { name, type: OnnxAttrType.STRINGS, strings: a.value.map((s) => enc.encode(s)) };
-    case 'graph': return { name, type: OnnxAttrType.GRAPH, g: { name: a.value.name, node: a.value.nodes, output: a.value.outputs } };
+    case 'int':
+      return { name, type: OnnxAttrType.INT, i: a.value };
+    case 'ints':
+      return { name, type: OnnxAttrType.INTS, ints: [...a.value] };
+    case 'float':
+      return { name, type: OnnxAttrType.FLOAT, f: a.value };
+    case 'floats':
+      return { name, type: OnnxAttrType.FLOATS, floats: [...a.value] };
+    case 'string':
+      return { name, type: OnnxAttrType.STRING, s: enc.encode(a.value) };
+    case 'strings':
+      return { name, type: OnnxAttrType.STRINGS, strings: a.value.map((s) => enc.encode(s)) };
+    case 'graph':
+      return { name, type: OnnxAttrType.GRAPH, g: { name: a.value.name, node: a.value.nodes, output: a.value.outputs } };
   }
 }
 
@@ -219,7 +235,13 @@ export function exportOnnx(graph: ModelGraph, options: ExportOptions): ExportedM
       throw new OnnxExportError(`cannot export ${node.op}${node.modulePath ? ` (${node.modulePath})` : ''} to ONNX: ${message}`, [node.op]);
     };
     const produced = new Set<string>();
-    lowering(contextFor({ op: node.op, modulePath: node.modulePath, attrs: node.attrs, args: node.args, inputs: inputNames, outputs: outputNames, prefix, fail }, nodes, produced));
+    lowering(
+      contextFor(
+        { op: node.op, modulePath: node.modulePath, attrs: node.attrs, args: node.args, inputs: inputNames, outputs: outputNames, prefix, fail },
+        nodes,
+        produced,
+      ),
+    );
     for (const o of outputNames) {
       if (!produced.has(o) && !initialized.has(o) && !inputNames.includes(o)) fail(`the lowering did not produce output '${o}'`);
     }
@@ -337,7 +359,14 @@ export function exportOnnx(graph: ModelGraph, options: ExportOptions): ExportedM
   // (onnxruntime runs every node whatever outputs are fetched); when false they are NaN / zeros.
   let gated = false;
   /** Emits `lower(ctx, value, out)` behind the gate for a value after the model's own nodes, and exposes `name`. */
-  const summarise = (id: string, name: string, dtype: DType, dims: readonly number[], lower: (ctx: OnnxLoweringContext, x: string, out: string) => void, off: (ctx: OnnxLoweringContext) => string): SummaryOutput => {
+  const summarise = (
+    id: string,
+    name: string,
+    dtype: DType,
+    dims: readonly number[],
+    lower: (ctx: OnnxLoweringContext, x: string, out: string) => void,
+    off: (ctx: OnnxLoweringContext) => string,
+  ): SummaryOutput => {
     const src = nameOf(id);
     const fail = (message: string): never => {
       throw new OnnxExportError(`cannot summarise value ${id} in the ONNX graph: ${message}`);
@@ -360,13 +389,34 @@ export function exportOnnx(graph: ModelGraph, options: ExportOptions): ExportedM
   const stats = new Map<string, SummaryOutput>();
   for (const id of options.statsOutputs ?? []) {
     if (stats.has(id) || !graph.values.has(id)) continue;
-    stats.set(id, summarise(id, `stats.${id}`, 'float64', [STATS_VECTOR.length], lowerTensorStats, (c) => c.node('Identity', [c.constFloat(STATS_VECTOR.map(() => NaN), [STATS_VECTOR.length], 'float64')])[0]!));
+    stats.set(
+      id,
+      summarise(
+        id,
+        `stats.${id}`,
+        'float64',
+        [STATS_VECTOR.length],
+        lowerTensorStats,
+        (c) =>
+          c.node('Identity', [
+            c.constFloat(
+              STATS_VECTOR.map(() => NaN),
+              [STATS_VECTOR.length],
+              'float64',
+            ),
+          ])[0]!,
+      ),
+    );
   }
   const maps = new Map<string, SummaryOutput>();
   for (const id of options.mapOutputs ?? []) {
     if (maps.has(id) || !graph.values.has(id)) continue;
     const dims = featureMapShape(shapes.get(nameOf(id))!);
-    if (dims) maps.set(id, summarise(id, `map.${id}`, 'float32', dims, lowerFeatureMap, (c) => c.node('Expand', [c.constFloat([0], []), c.constInt64(dims)])[0]!));
+    if (dims)
+      maps.set(
+        id,
+        summarise(id, `map.${id}`, 'float32', dims, lowerFeatureMap, (c) => c.node('Expand', [c.constFloat([0], []), c.constInt64(dims)])[0]!),
+      );
   }
 
   const model = {
@@ -374,8 +424,23 @@ export function exportOnnx(graph: ModelGraph, options: ExportOptions): ExportedM
     producerName: 'fusion-lens',
     producerVersion: '0.1.0',
     opsetImport: [{ domain: '', version: EXPORT_OPSET }],
-    graph: { name: graph.className || 'model', node: nodes, initializer: initializers, input: gated ? [...inputs, valueInfo(SUMMARY_GATE, 'bool', [])] : inputs, output: outputs },
+    graph: {
+      name: graph.className || 'model',
+      node: nodes,
+      initializer: initializers,
+      input: gated ? [...inputs, valueInfo(SUMMARY_GATE, 'bool', [])] : inputs,
+      output: outputs,
+    },
   };
   const bytes = modelProtoType().encode(model).finish();
-  return { bytes, inputNames: inputs.map((_, i) => `input.${i}`), outputNames, extraOutputs: extra, statsOutputs: stats, mapOutputs: maps, summaryGate: gated ? SUMMARY_GATE : null, nodeCount: nodes.length };
+  return {
+    bytes,
+    inputNames: inputs.map((_, i) => `input.${i}`),
+    outputNames,
+    extraOutputs: extra,
+    statsOutputs: stats,
+    mapOutputs: maps,
+    summaryGate: gated ? SUMMARY_GATE : null,
+    nodeCount: nodes.length,
+  };
 }

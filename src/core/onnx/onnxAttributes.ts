@@ -15,17 +15,45 @@ export function readAttributes(attrs: readonly AttributeMsg[], maxElements: numb
   for (const a of attrs) {
     const what = `attribute '${a.name}'`;
     switch (a.type) {
-      case OnnxAttrType.FLOAT: out.set(a.name, a.f); break;
-      case OnnxAttrType.INT: out.set(a.name, int64(a.i, what)); break;
-      case OnnxAttrType.STRING: out.set(a.name, text(a.s)); break;
-      case OnnxAttrType.TENSOR: if (a.t) out.set(a.name, decodeTensor(a.t, maxElements)); break;
-      case OnnxAttrType.GRAPH: out.set(a.name, { graph: a.g?.name ?? '' }); break;
-      case OnnxAttrType.FLOATS: out.set(a.name, [...a.floats]); break;
-      case OnnxAttrType.INTS: out.set(a.name, a.ints.map((v) => int64(v, what))); break;
-      case OnnxAttrType.STRINGS: out.set(a.name, a.strings.map(text)); break;
-      case OnnxAttrType.TENSORS: out.set(a.name, a.tensors.map((t) => decodeTensor(t, maxElements))); break;
+      case OnnxAttrType.FLOAT:
+        out.set(a.name, a.f);
+        break;
+      case OnnxAttrType.INT:
+        out.set(a.name, int64(a.i, what));
+        break;
+      case OnnxAttrType.STRING:
+        out.set(a.name, text(a.s));
+        break;
+      case OnnxAttrType.TENSOR:
+        if (a.t) out.set(a.name, decodeTensor(a.t, maxElements));
+        break;
+      case OnnxAttrType.GRAPH:
+        out.set(a.name, { graph: a.g?.name ?? '' });
+        break;
+      case OnnxAttrType.FLOATS:
+        out.set(a.name, [...a.floats]);
+        break;
+      case OnnxAttrType.INTS:
+        out.set(
+          a.name,
+          a.ints.map((v) => int64(v, what)),
+        );
+        break;
+      case OnnxAttrType.STRINGS:
+        out.set(a.name, a.strings.map(text));
+        break;
+      case OnnxAttrType.TENSORS:
+        out.set(
+          a.name,
+          a.tensors.map((t) => decodeTensor(t, maxElements)),
+        );
+        break;
       default:
-        if (a.ints.length) out.set(a.name, a.ints.map((v) => int64(v, what)));
+        if (a.ints.length)
+          out.set(
+            a.name,
+            a.ints.map((v) => int64(v, what)),
+          );
         else if (a.floats.length) out.set(a.name, [...a.floats]);
         else if (a.t) out.set(a.name, decodeTensor(a.t, maxElements));
         else if (a.s instanceof Uint8Array && a.s.length) out.set(a.name, text(a.s));

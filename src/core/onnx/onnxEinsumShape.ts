@@ -46,7 +46,13 @@ export function einsumOutputShape(equation: string, shapes: readonly (Dims | nul
   if (rhs === undefined) {
     const counts = new Map<string, number>();
     for (const t of terms) for (const l of t.replace('...', '')) counts.set(l, (counts.get(l) ?? 0) + 1);
-    out = (ellipses.length ? '...' : '') + [...counts].filter(([, n]) => n === 1).map(([l]) => l).sort().join('');
+    out =
+      (ellipses.length ? '...' : '') +
+      [...counts]
+        .filter(([, n]) => n === 1)
+        .map(([l]) => l)
+        .sort()
+        .join('');
   } else out = rhs;
   const result: (number | null)[] = [];
   const [opre, opost] = out.includes('...') ? out.split('...') : [out, null];

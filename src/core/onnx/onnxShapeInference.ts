@@ -3,6 +3,7 @@ import type { DType } from '../shape/shape';
 import { attrInt, attrInts, attrString, attrTensor, OnnxAttrValue } from './onnxAttributes';
 import { dtypeOfOnnx } from './onnxTensor';
 import { einsumOutputShape } from './onnxEinsumShape';
+import { conv, convTranspose, globalPool, pool } from './onnxWindowShapes';
 
 /** What is known about one value: static dims (null = unknown dim), dtype, and its contents when small and constant. */
 export interface InferValue {
@@ -12,8 +13,8 @@ export interface InferValue {
   readonly value?: readonly number[];
 }
 
-type Attrs = ReadonlyMap<string, OnnxAttrValue>;
-type Rule = (ins: readonly (InferValue | null)[], attrs: Attrs, opset: number) => (InferValue | null)[] | null;
+export type Attrs = ReadonlyMap<string, OnnxAttrValue>;
+export type Rule = (ins: readonly (InferValue | null)[], attrs: Attrs, opset: number) => (InferValue | null)[] | null;
 
 /** Constant folding stops above this many elements: only shape arithmetic needs it. */
 export const MAX_CONST_ELEMENTS = 4096;
@@ -82,78 +83,6 @@ function binary(f: ((x: number, y: number) => number) | null, outDtype?: DType):
   };
 }
 
-function spatialOut(input: number | null, k: number, s: number, d: number, pb: number, pe: number, ceil: boolean): number | null {
-  if (input === null) return null;
-  const span = input + pb + pe - d * (k - 1) - 1;
-  return (ceil ? Math.ceil(span / s) : Math.floor(span / s)) + 1;
-}
-
-/** Shared by Conv and the pools: output spatial dims from kernel, strides, pads, dilations and auto_pad. */
-function windowed(x: readonly (number | null)[], kernel: readonly number[], attrs: Attrs): (number | null)[] {
-  const n = kernel.length;
-  const strides = attrInts(attrs, 'strides') ?? Array(n).fill(1);
-  const dil = attrInts(attrs, 'dilations') ?? Array(n).fill(1);
-  const pads = attrInts(attrs, 'pads') ?? Array(2 * n).fill(0);
-  const autoPad = attrString(attrs, 'auto_pad', 'NOTSET');
-  const ceil = attrInt(attrs, 'ceil_mode', 0) === 1;
-  const out: (number | null)[] = [];
-  for (let i = 0; i < n; i++) {
-    const inp = x[2 + i] ?? null;
-    if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') out.push(inp === null ? null : Math.ceil(inp / strides[i]!));
-    else if (autoPad === 'VALID') out.push(spatialOut(inp, kernel[i]!, strides[i]!, dil[i]!, 0, 0, false));
-    else out.push(spatialOut(inp, kernel[i]!, strides[i]!, dil[i]!, pads[i]!, pads[i + n]!, ceil));
-  }
-  return out;
-}
-
-const conv: Rule = (ins, attrs) => {
-  const x = ins[0]?.shape;
-  const w = ins[1]?.shape;
-  const dtype = ins[0]?.dtype ?? null;
-  if (!x || !w) return [{ shape: null, dtype }];
-  const kernel = attrInts(attrs, 'kernel_shape') ?? (w.slice(2) as number[]);
-  if (kernel.some((k) => k === null)) return [{ shape: null, dtype }];
-  return [{ shape: [x[0] ?? null, w[0] ?? null, ...windowed(x, kernel, attrs)], dtype }];
-};
-
-const convTranspose: Rule = (ins, attrs) => {
-  const x = ins[0]?.shape;
-  const w = ins[1]?.shape;
-  const dtype = ins[0]?.dtype ?? null;
-  if (!x || !w) return [{ shape: null, dtype }];
-  const n = x.length - 2;
-  const group = attrInt(attrs, 'group', 1);
-  const cout = w[1] === null || w[1] === undefined ? null : w[1] * group;
-  const given = attrInts(attrs, 'output_shape');
-  if (given) return [{ shape: [x[0] ?? null, cout, ...given.slice(-n)], dtype }];
-  const kernel = attrInts(attrs, 'kernel_shape') ?? (w.slice(2) as (number | null)[]);
-  const strides = attrInts(attrs, 'strides') ?? Array(n).fill(1);
-  const dil = attrInts(attrs, 'dilations') ?? Array(n).fill(1);
-  const pads = attrInts(attrs, 'pads') ?? Array(2 * n).fill(0);
-  const outPad = attrInts(attrs, 'output_padding') ?? Array(n).fill(0);
-  const sp: (number | null)[] = [];
-  for (let i = 0; i < n; i++) {
-    const inp = x[2 + i];
-    const k = kernel[i];
-    sp.push(inp === null || inp === undefined || k === null || k === undefined ? null : (inp - 1) * strides[i]! - pads[i]! - pads[i + n]! + dil[i]! * (k - 1) + outPad[i]! + 1);
-  }
-  return [{ shape: [x[0] ?? null, cout, ...sp], dtype }];
-};
-
-const pool: Rule = (ins, attrs) => {
-  const x = ins[0]?.shape;
-  const dtype = ins[0]?.dtype ?? null;
-  const kernel = attrInts(attrs, 'kernel_shape');
-  if (!x || !kernel) return [{ shape: null, dtype }, { shape: null, dtype: 'int64' }];
-  const shape = [x[0] ?? null, x[1] ?? null, ...windowed(x, kernel, attrs)];
-  return [{ shape, dtype }, { shape, dtype: 'int64' }];
-};
-
-const globalPool: Rule = (ins) => {
-  const x = ins[0]?.shape;
-  return [{ shape: x ? [x[0] ?? null, x[1] ?? null, ...x.slice(2).map(() => 1)] : null, dtype: ins[0]?.dtype ?? null }];
-};
-
 const gemm: Rule = (ins, attrs) => {
   const a = ins[0]?.shape;
   const b = ins[1]?.shape;
@@ -193,7 +122,7 @@ const reshape: Rule = (ins, attrs) => {
   const dtype = x?.dtype ?? null;
   if (!x?.shape || !target) return [{ shape: null, dtype }];
   const allowZero = attrInt(attrs, 'allowzero', 0) === 1;
-  const out: (number | null)[] = target.map((d, i) => (d === 0 && !allowZero ? x.shape![i] ?? null : d));
+  const out: (number | null)[] = target.map((d, i) => (d === 0 && !allowZero ? (x.shape![i] ?? null) : d));
   const minus = out.indexOf(-1);
   if (minus >= 0) {
     const total = numelOf(x.shape);
@@ -244,7 +173,7 @@ const unsqueeze: Rule = (ins, attrs) => {
   const norm = new Set(axes.map((a) => normAxis(a, rank)));
   const out: (number | null)[] = [];
   let k = 0;
-  for (let i = 0; i < rank; i++) out.push(norm.has(i) ? 1 : x.shape[k++] ?? null);
+  for (let i = 0; i < rank; i++) out.push(norm.has(i) ? 1 : (x.shape[k++] ?? null));
   return [withValue(out, x.dtype, x.value ? [...x.value] : undefined)];
 };
 
@@ -367,7 +296,7 @@ function reduce(axesFromInputSince: number): Rule {
     const dtype = x?.dtype ?? null;
     if (!x?.shape) return [{ shape: null, dtype }];
     const keep = attrInt(attrs, 'keepdims', 1) === 1;
-    const axes = opset >= axesFromInputSince ? ins[1]?.value ?? (ins[1] ? null : []) : attrInts(attrs, 'axes') ?? [];
+    const axes = opset >= axesFromInputSince ? (ins[1]?.value ?? (ins[1] ? null : [])) : (attrInts(attrs, 'axes') ?? []);
     if (axes === null) return [{ shape: null, dtype }];
     const all = axes.length === 0 && attrInt(attrs, 'noop_with_empty_axes', 0) === 0;
     if (axes.length === 0 && !all) return [{ shape: x.shape, dtype }];
@@ -396,7 +325,7 @@ const split: Rule = (ins, attrs) => {
   const total = x.shape[axis] ?? null;
   return Array.from({ length: n }, (_, i) => {
     const out = [...x.shape!];
-    out[axis] = sizes ? sizes[i] ?? null : total === null ? null : Math.ceil(total / n) - (i === n - 1 ? Math.ceil(total / n) * n - total : 0);
+    out[axis] = sizes ? (sizes[i] ?? null) : total === null ? null : Math.ceil(total / n) - (i === n - 1 ? Math.ceil(total / n) * n - total : 0);
     return { shape: out, dtype };
   });
 };
@@ -504,7 +433,15 @@ const rules: Record<string, Rule> = {
   GlobalMaxPool: globalPool,
   Gemm: gemm,
   MatMul: matmul,
-  Einsum: (ins, attrs) => [{ shape: einsumOutputShape(attrString(attrs, 'equation', ''), ins.map((v) => v?.shape ?? null)), dtype: ins[0]?.dtype ?? null }],
+  Einsum: (ins, attrs) => [
+    {
+      shape: einsumOutputShape(
+        attrString(attrs, 'equation', ''),
+        ins.map((v) => v?.shape ?? null),
+      ),
+      dtype: ins[0]?.dtype ?? null,
+    },
+  ],
   Flatten: flatten,
   Reshape: reshape,
   Transpose: transpose,
@@ -561,11 +498,14 @@ const rules: Record<string, Rule> = {
   Not: same,
 };
 
-for (const op of ['Relu', 'Sigmoid', 'Tanh', 'Exp', 'Log', 'Sqrt', 'Neg', 'Abs', 'Erf', 'Softplus', 'Softsign', 'LeakyRelu', 'Elu', 'Selu', 'Celu',
-  'HardSigmoid', 'HardSwish', 'Gelu', 'Mish', 'Softmax', 'LogSoftmax', 'InstanceNormalization', 'Clip', 'Reciprocal', 'Floor', 'Ceil', 'Round',
-  'Sin', 'Cos', 'Sign', 'LRN', 'ThresholdedRelu', 'Hardmax',
-  // Scatters write into a copy of their data input: same shape and type (PyTorch exports index_put as ScatterND).
-  'ScatterND', 'ScatterElements', 'Scatter']) {
+// Ops whose output has the shape and type of their first input. Scatters write into a copy of their data input: same shape and type (PyTorch exports index_put as ScatterND).
+// prettier-ignore
+const SAME_SHAPE_OPS = [
+  'Relu', 'Sigmoid', 'Tanh', 'Exp', 'Log', 'Sqrt', 'Neg', 'Abs', 'Erf', 'Softplus', 'Softsign', 'LeakyRelu', 'Elu', 'Selu', 'Celu', 'HardSigmoid',
+  'HardSwish', 'Gelu', 'Mish', 'Softmax', 'LogSoftmax', 'InstanceNormalization', 'Clip', 'Reciprocal', 'Floor', 'Ceil', 'Round', 'Sin', 'Cos',
+  'Sign', 'LRN', 'ThresholdedRelu', 'Hardmax', 'ScatterND', 'ScatterElements', 'Scatter',
+];
+for (const op of SAME_SHAPE_OPS) {
   rules[op] = same;
 }
 

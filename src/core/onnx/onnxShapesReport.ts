@@ -3,11 +3,16 @@ import type { Diagnostic, ModelGraph } from '../graph/modelGraph';
 import { formatShapeConcrete, formatShapeSymbolic, type Shape } from '../shape/shape';
 import type { DecodedOnnx } from './decodeOnnx';
 
-const shapeText = (s: Shape | null | undefined): string => (s ? (s.some((d) => d.expr) ? `${formatShapeSymbolic(s)} = ${formatShapeConcrete(s)}` : formatShapeConcrete(s)) : '?');
+const shapeText = (s: Shape | null | undefined): string =>
+  s ? (s.some((d) => d.expr) ? `${formatShapeSymbolic(s)} = ${formatShapeConcrete(s)}` : formatShapeConcrete(s)) : '?';
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]): string => r.map((c, i) => (i === r.length - 1 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (r: string[]): string =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
@@ -23,7 +28,12 @@ export function onnxShapesText(d: DecodedOnnx): string {
   const rows: string[][] = [['Node', 'Op', 'Output', 'Params']];
   for (const [i, n] of g.nodes.entries()) {
     const name = typeof n.args.name === 'string' && n.args.name ? n.args.name : n.id;
-    rows.push([name, n.op.replace(/^onnx\./, ''), n.outputs.map((o) => shapeText(valueShape(g, o))).join(', ') || '-', n.params ? n.params.toLocaleString('en-US') : '-']);
+    rows.push([
+      name,
+      n.op.replace(/^onnx\./, ''),
+      n.outputs.map((o) => shapeText(valueShape(g, o))).join(', ') || '-',
+      n.params ? n.params.toLocaleString('en-US') : '-',
+    ]);
     if (i > 100_000) break;
   }
   const out = [

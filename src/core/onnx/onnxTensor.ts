@@ -48,16 +48,24 @@ export function elemSize(dtype: DType): number {
 /** A typed array of `n` elements for `dtype` (16-bit floats are kept as raw bits). */
 export function allocTensorData(dtype: DType, n: number): TensorData {
   switch (dtype) {
-    case 'float32': return new Float32Array(n);
-    case 'float64': return new Float64Array(n);
-    case 'int64': return new BigInt64Array(n);
-    case 'int32': return new Int32Array(n);
-    case 'int16': return new Int16Array(n);
-    case 'int8': return new Int8Array(n);
+    case 'float32':
+      return new Float32Array(n);
+    case 'float64':
+      return new Float64Array(n);
+    case 'int64':
+      return new BigInt64Array(n);
+    case 'int32':
+      return new Int32Array(n);
+    case 'int16':
+      return new Int16Array(n);
+    case 'int8':
+      return new Int8Array(n);
     case 'float16':
-    case 'bfloat16': return new Uint16Array(n);
+    case 'bfloat16':
+      return new Uint16Array(n);
     case 'uint8':
-    case 'bool': return new Uint8Array(n);
+    case 'bool':
+      return new Uint8Array(n);
   }
 }
 

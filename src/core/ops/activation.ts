@@ -12,7 +12,16 @@ import type { OnnxLowering } from './lowering';
 import { optNumber, unary } from './lowerCommon';
 import { rreluLowering } from './lowerElementwise';
 import { gluLowering, hardshrinkLowering, logsigmoidLowering, softmax2dLowering, softshrinkLowering, thresholdLowering } from './lowerElementwise';
-import { clipLowering, geluLowering, mishLowering, preluLowering, siluLowering, softmaxLowering, softplusLowering, tanhshrinkLowering } from './lowerElementwise';
+import {
+  clipLowering,
+  geluLowering,
+  mishLowering,
+  preluLowering,
+  siluLowering,
+  softmaxLowering,
+  softplusLowering,
+  tanhshrinkLowering,
+} from './lowerElementwise';
 import { attr } from './lowering';
 import { withParamDtype } from './paramDtype';
 import { withNativeAliases } from './tensorFn';
@@ -56,32 +65,90 @@ function preluCheck(x: TensorValue, attrs: BoundArgs, op: string): void {
 const SPECS: readonly ActivationSpec[] = [
   { module: 'ReLU', ctor: [inplace], fn: 'relu', fnParams: [inplace], torch: true, method: true, inPlaceForms: true, onnx: unary('Relu'), cost: 1 },
   { module: 'ReLU6', ctor: [inplace], fn: 'relu6', fnParams: [inplace], onnx: clipLowering(0, 6), cost: 1 },
-  { module: 'LeakyReLU', ctor: [opt('negative_slope', vFloat(0.01)), inplace], fn: 'leaky_relu', fnParams: [opt('negative_slope', vFloat(0.01)), inplace], onnx: unary('LeakyRelu', (c) => ({ alpha: attr.float(optNumber(c, 'negative_slope', 0.01)) })), cost: 1 },
-  { module: 'ELU', ctor: [opt('alpha', vFloat(1)), inplace], fn: 'elu', fnParams: [opt('alpha', vFloat(1)), inplace], onnx: unary('Elu', (c) => ({ alpha: attr.float(optNumber(c, 'alpha', 1)) })), cost: 1 },
-  { module: 'CELU', ctor: [opt('alpha', vFloat(1)), inplace], fn: 'celu', fnParams: [opt('alpha', vFloat(1)), inplace], onnx: unary('Celu', (c) => ({ alpha: attr.float(optNumber(c, 'alpha', 1)) })), cost: 1 },
+  {
+    module: 'LeakyReLU',
+    ctor: [opt('negative_slope', vFloat(0.01)), inplace],
+    fn: 'leaky_relu',
+    fnParams: [opt('negative_slope', vFloat(0.01)), inplace],
+    onnx: unary('LeakyRelu', (c) => ({ alpha: attr.float(optNumber(c, 'negative_slope', 0.01)) })),
+    cost: 1,
+  },
+  {
+    module: 'ELU',
+    ctor: [opt('alpha', vFloat(1)), inplace],
+    fn: 'elu',
+    fnParams: [opt('alpha', vFloat(1)), inplace],
+    onnx: unary('Elu', (c) => ({ alpha: attr.float(optNumber(c, 'alpha', 1)) })),
+    cost: 1,
+  },
+  {
+    module: 'CELU',
+    ctor: [opt('alpha', vFloat(1)), inplace],
+    fn: 'celu',
+    fnParams: [opt('alpha', vFloat(1)), inplace],
+    onnx: unary('Celu', (c) => ({ alpha: attr.float(optNumber(c, 'alpha', 1)) })),
+    cost: 1,
+  },
   { module: 'SELU', ctor: [inplace], fn: 'selu', fnParams: [inplace], onnx: unary('Selu'), cost: 1 },
   { module: 'GELU', ctor: [opt('approximate', vStr('none'))], fn: 'gelu', fnParams: [opt('approximate', vStr('none'))], onnx: geluLowering, cost: 1 },
   { module: 'SiLU', ctor: [inplace], fn: 'silu', fnParams: [inplace], onnx: siluLowering, cost: 1 },
   { module: 'Mish', ctor: [inplace], fn: 'mish', fnParams: [inplace], onnx: mishLowering, cost: 1 },
   { module: 'Hardswish', ctor: [inplace], fn: 'hardswish', fnParams: [inplace], onnx: unary('HardSwish'), cost: 1 },
-  { module: 'Hardsigmoid', ctor: [inplace], fn: 'hardsigmoid', fnParams: [inplace], onnx: unary('HardSigmoid', () => ({ alpha: attr.float(1 / 6), beta: attr.float(0.5) })), cost: 1 },
-  { module: 'Hardtanh', ctor: [opt('min_val', vFloat(-1)), opt('max_val', vFloat(1)), inplace], fn: 'hardtanh', fnParams: [opt('min_val', vFloat(-1)), opt('max_val', vFloat(1)), inplace], onnx: clipLowering('min_val', 'max_val'), cost: 1 },
-  { module: 'Softplus', ctor: [opt('beta', vInt(1)), opt('threshold', vInt(20))], fn: 'softplus', fnParams: [opt('beta', vInt(1)), opt('threshold', vInt(20))], onnx: softplusLowering, cost: 1 },
+  {
+    module: 'Hardsigmoid',
+    ctor: [inplace],
+    fn: 'hardsigmoid',
+    fnParams: [inplace],
+    onnx: unary('HardSigmoid', () => ({ alpha: attr.float(1 / 6), beta: attr.float(0.5) })),
+    cost: 1,
+  },
+  {
+    module: 'Hardtanh',
+    ctor: [opt('min_val', vFloat(-1)), opt('max_val', vFloat(1)), inplace],
+    fn: 'hardtanh',
+    fnParams: [opt('min_val', vFloat(-1)), opt('max_val', vFloat(1)), inplace],
+    onnx: clipLowering('min_val', 'max_val'),
+    cost: 1,
+  },
+  {
+    module: 'Softplus',
+    ctor: [opt('beta', vInt(1)), opt('threshold', vInt(20))],
+    fn: 'softplus',
+    fnParams: [opt('beta', vInt(1)), opt('threshold', vInt(20))],
+    onnx: softplusLowering,
+    cost: 1,
+  },
   { module: 'Sigmoid', ctor: [], fn: 'sigmoid', fnParams: [], torch: true, method: true, inPlaceForms: true, onnx: unary('Sigmoid'), cost: 1 },
   { module: 'Tanh', ctor: [], fn: 'tanh', fnParams: [], torch: true, method: true, inPlaceForms: true, onnx: unary('Tanh'), cost: 1 },
   { module: 'Softsign', ctor: [], fn: 'softsign', fnParams: [], onnx: unary('Softsign'), cost: 1 },
   { module: 'Tanhshrink', ctor: [], fn: 'tanhshrink', fnParams: [], onnx: tanhshrinkLowering, cost: 1 },
   { module: 'LogSigmoid', ctor: [], fn: 'logsigmoid', fnParams: [], onnx: logsigmoidLowering, cost: 1 },
-  { module: 'Threshold', ctor: [req('threshold'), req('value'), inplace], fn: 'threshold', fnParams: [req('threshold'), req('value'), inplace], onnx: thresholdLowering, cost: 1 },
+  {
+    module: 'Threshold',
+    ctor: [req('threshold'), req('value'), inplace],
+    fn: 'threshold',
+    fnParams: [req('threshold'), req('value'), inplace],
+    onnx: thresholdLowering,
+    cost: 1,
+  },
   { module: 'Hardshrink', ctor: [opt('lambd', vFloat(0.5))], fn: 'hardshrink', fnParams: [opt('lambd', vFloat(0.5))], onnx: hardshrinkLowering, cost: 1 },
   { module: 'Softshrink', ctor: [opt('lambd', vFloat(0.5))], fn: 'softshrink', fnParams: [opt('lambd', vFloat(0.5))], onnx: softshrinkLowering, cost: 1 },
   {
-    module: 'RReLU', ctor: [opt('lower', vFloat(1 / 8)), opt('upper', vFloat(1 / 3)), inplace],
-    fn: 'rrelu', fnParams: [opt('lower', vFloat(1 / 8)), opt('upper', vFloat(1 / 3)), opt('training', vBool(false)), inplace], cost: 1, onnx: rreluLowering,
+    module: 'RReLU',
+    ctor: [opt('lower', vFloat(1 / 8)), opt('upper', vFloat(1 / 3)), inplace],
+    fn: 'rrelu',
+    fnParams: [opt('lower', vFloat(1 / 8)), opt('upper', vFloat(1 / 3)), opt('training', vBool(false)), inplace],
+    cost: 1,
+    onnx: rreluLowering,
   },
   {
-    module: 'PReLU', ctor: [opt('num_parameters', vInt(1)), opt('init', vFloat(0.25)), ...factoryKwargs],
-    fn: null, fnParams: [], cost: 1, check: preluCheck, onnx: preluLowering,
+    module: 'PReLU',
+    ctor: [opt('num_parameters', vInt(1)), opt('init', vFloat(0.25)), ...factoryKwargs],
+    fn: null,
+    fnParams: [],
+    cost: 1,
+    check: preluCheck,
+    onnx: preluLowering,
   },
 ];
 
@@ -108,7 +175,19 @@ function moduleDef(spec: ActivationSpec): ModuleOpDef {
     },
     tensors(attrs) {
       if (type !== 'PReLU') return [];
-      return withParamDtype([{ name: 'weight', shape: [numArg(attrs, 'num_parameters', type)], dtype: 'float32', role: 'param', init: { kind: 'constant', value: floatArg(attrs, 'init', type) } }], attrs, type);
+      return withParamDtype(
+        [
+          {
+            name: 'weight',
+            shape: [numArg(attrs, 'num_parameters', type)],
+            dtype: 'float32',
+            role: 'param',
+            init: { kind: 'constant', value: floatArg(attrs, 'init', type) },
+          },
+        ],
+        attrs,
+        type,
+      );
     },
     infer(attrs, args, ctx) {
       const x = tensorArg(args, 'input', type);
@@ -198,7 +277,9 @@ function softmaxFunctions(fn: string): FunctionOpDef[] {
     flops: (_a, out) => 3 * numelOf(out),
     onnx: SOFTMAX_ONNX[fn],
   });
-  const defs = [build(`F.${fn}`, [`torch.nn.functional.${fn}`], 'function', [req('input'), opt('dim', vNone), opt('_stacklevel', vInt(3)), opt('dtype', vNone)])];
+  const defs = [
+    build(`F.${fn}`, [`torch.nn.functional.${fn}`], 'function', [req('input'), opt('dim', vNone), opt('_stacklevel', vInt(3)), opt('dtype', vNone)]),
+  ];
   if (fn !== 'softmin') {
     defs.push(build(`torch.${fn}`, [], 'function', withNativeAliases(`torch.${fn}`, [req('input'), req('dim'), opt('dtype', vNone)])));
     defs.push(build(`Tensor.${fn}`, [], 'method', withNativeAliases(`Tensor.${fn}`, [req('self'), req('dim'), opt('dtype', vNone)])));
@@ -231,13 +312,19 @@ function gluShape(op: string, x: TensorValue, d: number): TensorValue['shape'] {
   if (x.shape.length === 0) throw new ShapeError(`${op} does not support scalars because halving size must be even`);
   const axis = normalizeAxis(d, x.shape.length, op);
   const n = x.shape[axis];
-  if (n.value !== null && n.value % 2 !== 0) throw new ShapeError(`${op}: halving dimension must be even, but dimension ${axis} is size ${n.value} (input ${showShape(x.shape)})`);
+  if (n.value !== null && n.value % 2 !== 0)
+    throw new ShapeError(`${op}: halving dimension must be even, but dimension ${axis} is size ${n.value} (input ${showShape(x.shape)})`);
   return x.shape.map((s, i) => (i === axis ? dimFloorDiv(s, 2) : s));
 }
 
 const glu: OpDef[] = [
   {
-    kind: 'module', type: 'GLU', family: 'activation', ctor: [opt('dim', vInt(-1))], forward: [req('input')], tensors: () => [],
+    kind: 'module',
+    type: 'GLU',
+    family: 'activation',
+    ctor: [opt('dim', vInt(-1))],
+    forward: [req('input')],
+    tensors: () => [],
     infer(attrs, args, ctx) {
       const x = tensorArg(args, 'input', 'GLU');
       return ctx.tensor(gluShape('GLU', x, numArg(attrs, 'dim', 'GLU')), x.dtype);
@@ -246,7 +333,11 @@ const glu: OpDef[] = [
     onnx: gluLowering,
   },
   {
-    kind: 'function', name: 'F.glu', aliases: ['torch.nn.functional.glu'], family: 'activation', signature: [req('input'), opt('dim', vInt(-1))],
+    kind: 'function',
+    name: 'F.glu',
+    aliases: ['torch.nn.functional.glu'],
+    family: 'activation',
+    signature: [req('input'), opt('dim', vInt(-1))],
     infer(args, ctx) {
       const x = tensorArg(args, 'input', 'F.glu');
       return ctx.tensor(gluShape('F.glu', x, numArg(args, 'dim', 'F.glu')), x.dtype);
@@ -255,10 +346,16 @@ const glu: OpDef[] = [
     onnx: gluLowering,
   },
   {
-    kind: 'module', type: 'Softmax2d', family: 'activation', ctor: [], forward: [req('input')], tensors: () => [],
+    kind: 'module',
+    type: 'Softmax2d',
+    family: 'activation',
+    ctor: [],
+    forward: [req('input')],
+    tensors: () => [],
     infer(_attrs, args, ctx) {
       const x = tensorArg(args, 'input', 'Softmax2d');
-      if (x.shape && x.shape.length !== 3 && x.shape.length !== 4) throw new ShapeError(`Softmax2d: expected input to be 3D or 4D, got ${x.shape.length}D input ${showShape(x.shape)}`);
+      if (x.shape && x.shape.length !== 3 && x.shape.length !== 4)
+        throw new ShapeError(`Softmax2d: expected input to be 3D or 4D, got ${x.shape.length}D input ${showShape(x.shape)}`);
       return ctx.tensor(x.shape, x.dtype);
     },
     flops: (_a, _b, out) => 3 * numelOf(out),
@@ -269,7 +366,9 @@ const glu: OpDef[] = [
 const defs: OpDef[] = [
   ...glu,
   ...SPECS.flatMap((s) => [...(s.module ? [moduleDef(s)] : []), ...functionDefs(s)]),
-  softmaxModule('Softmax'), softmaxModule('LogSoftmax'), softmaxModule('Softmin'),
+  softmaxModule('Softmax'),
+  softmaxModule('LogSoftmax'),
+  softmaxModule('Softmin'),
   ...SOFTMAX_LIKE.flatMap(softmaxFunctions),
   prelu,
 ];

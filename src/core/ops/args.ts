@@ -17,19 +17,32 @@ export const pyDtype = (dt: DType): PyValue => ({ kind: 'object', typeName: 'tor
 /** Short description of a value for error messages. */
 export function describe(v: PyValue): string {
   switch (v.kind) {
-    case 'tensor': return v.shape ? `a tensor of shape ${formatShapeConcrete(v.shape)}` : 'a tensor';
-    case 'int': return v.dim.value === null ? 'an int' : `int ${v.dim.value}`;
-    case 'float': return `float ${v.value}`;
-    case 'bool': return v.value ? 'True' : 'False';
-    case 'str': return `'${v.value}'`;
-    case 'none': return 'None';
-    case 'tuple': return `a tuple of ${v.items.length}`;
-    case 'list': return `a list of ${v.items.length}`;
-    case 'dict': return 'a dict';
-    case 'slice': return 'a slice';
-    case 'ellipsis': return '...';
-    case 'unknown': return 'an unknown value';
-    case 'object': return `a ${v.typeName}`;
+    case 'tensor':
+      return v.shape ? `a tensor of shape ${formatShapeConcrete(v.shape)}` : 'a tensor';
+    case 'int':
+      return v.dim.value === null ? 'an int' : `int ${v.dim.value}`;
+    case 'float':
+      return `float ${v.value}`;
+    case 'bool':
+      return v.value ? 'True' : 'False';
+    case 'str':
+      return `'${v.value}'`;
+    case 'none':
+      return 'None';
+    case 'tuple':
+      return `a tuple of ${v.items.length}`;
+    case 'list':
+      return `a list of ${v.items.length}`;
+    case 'dict':
+      return 'a dict';
+    case 'slice':
+      return 'a slice';
+    case 'ellipsis':
+      return '...';
+    case 'unknown':
+      return 'an unknown value';
+    case 'object':
+      return `a ${v.typeName}`;
   }
 }
 
@@ -162,9 +175,22 @@ export function varIntsArg(args: BoundArgs, name: string, op: string): Dim[] {
 }
 
 const DTYPE_NAMES: Readonly<Record<string, DType>> = {
-  float32: 'float32', float: 'float32', float64: 'float64', double: 'float64', float16: 'float16', half: 'float16',
-  bfloat16: 'bfloat16', int64: 'int64', long: 'int64', int32: 'int32', int: 'int32', int16: 'int16', short: 'int16',
-  int8: 'int8', uint8: 'uint8', bool: 'bool',
+  float32: 'float32',
+  float: 'float32',
+  float64: 'float64',
+  double: 'float64',
+  float16: 'float16',
+  half: 'float16',
+  bfloat16: 'bfloat16',
+  int64: 'int64',
+  long: 'int64',
+  int32: 'int32',
+  int: 'int32',
+  int16: 'int16',
+  short: 'int16',
+  int8: 'int8',
+  uint8: 'uint8',
+  bool: 'bool',
 };
 
 /** `torch.float32` (object or string form) → DType; null for None. */

@@ -42,7 +42,11 @@ function config(attrs: BoundArgs): MhaConfig {
 function mhaTensors(c: MhaConfig): TensorSpec[] {
   const specs: TensorSpec[] = [];
   const xavier = (name: string, rows: number, cols: number): TensorSpec => ({
-    name, shape: [rows, cols], dtype: 'float32', role: 'param', init: { kind: 'xavier_uniform', fanIn: cols, fanOut: rows },
+    name,
+    shape: [rows, cols],
+    dtype: 'float32',
+    role: 'param',
+    init: { kind: 'xavier_uniform', fanIn: cols, fanOut: rows },
   });
   if (c.kdim === c.e && c.vdim === c.e) specs.push(xavier('in_proj_weight', 3 * c.e, c.e));
   else specs.push(xavier('q_proj_weight', c.e, c.e), xavier('k_proj_weight', c.e, c.kdim), xavier('v_proj_weight', c.e, c.vdim));
@@ -82,12 +86,18 @@ function mhaInfer(c: MhaConfig, args: BoundArgs, ctx: Parameters<ModuleOpDef['in
   const pk = parts(k.shape, batched, c.batchFirst);
   const pv = parts(v.shape, batched, c.batchFirst);
   const layout = batched ? (c.batchFirst ? '[batch, seq, features]' : '[seq, batch, features]') : '[seq, features]';
-  if (dimEquals(pq.feat, c.e) === false) throw new ShapeError(`${T}: expects query with embed_dim=${c.e} features but got ${pq.feat.value} (query ${showShape(q.shape)}, layout ${layout})`);
-  if (dimEquals(pk.feat, c.kdim) === false) throw new ShapeError(`${T}: expects key with kdim=${c.kdim} features but got ${pk.feat.value} (key ${showShape(k.shape)})`);
-  if (dimEquals(pv.feat, c.vdim) === false) throw new ShapeError(`${T}: expects value with vdim=${c.vdim} features but got ${pv.feat.value} (value ${showShape(v.shape)})`);
-  if (dimEquals(pk.seq, pv.seq) === false) throw new ShapeError(`${T}: key ${showShape(k.shape)} and value ${showShape(v.shape)} must have the same sequence length`);
+  if (dimEquals(pq.feat, c.e) === false)
+    throw new ShapeError(`${T}: expects query with embed_dim=${c.e} features but got ${pq.feat.value} (query ${showShape(q.shape)}, layout ${layout})`);
+  if (dimEquals(pk.feat, c.kdim) === false)
+    throw new ShapeError(`${T}: expects key with kdim=${c.kdim} features but got ${pk.feat.value} (key ${showShape(k.shape)})`);
+  if (dimEquals(pv.feat, c.vdim) === false)
+    throw new ShapeError(`${T}: expects value with vdim=${c.vdim} features but got ${pv.feat.value} (value ${showShape(v.shape)})`);
+  if (dimEquals(pk.seq, pv.seq) === false)
+    throw new ShapeError(`${T}: key ${showShape(k.shape)} and value ${showShape(v.shape)} must have the same sequence length`);
   if (batched && (dimEquals(pq.batch as Dim, pk.batch as Dim) === false || dimEquals(pk.batch as Dim, pv.batch as Dim) === false)) {
-    throw new ShapeError(`${T}: query, key and value must have the same batch size, got ${showShape(q.shape)}, ${showShape(k.shape)} and ${showShape(v.shape)} (layout ${layout})`);
+    throw new ShapeError(
+      `${T}: query, key and value must have the same batch size, got ${showShape(q.shape)}, ${showShape(k.shape)} and ${showShape(v.shape)} (layout ${layout})`,
+    );
   }
   checkMasks(c, args, pq.seq, pk.seq, pq.batch);
   const s = dimAdd(pk.seq, (c.biasKv ? 1 : 0) + (c.zeroAttn ? 1 : 0));
@@ -112,13 +122,16 @@ function checkMasks(c: MhaConfig, args: BoundArgs, l: Dim, s: Dim, batch: Dim | 
         throw new ShapeError(`${T}: the 3D attn_mask is ${showShape(am.shape)}, but should be [${nh ?? 'batch*num_heads'}, ${l.value}, ${s.value}]`);
       }
     }
-    if (am.shape.length !== 2 && am.shape.length !== 3) throw new ShapeError(`${T}: attn_mask's dimension ${am.shape.length} is not supported (expected 2D or 3D)`);
+    if (am.shape.length !== 2 && am.shape.length !== 3)
+      throw new ShapeError(`${T}: attn_mask's dimension ${am.shape.length} is not supported (expected 2D or 3D)`);
   }
   const kpm = args.key_padding_mask;
   if (kpm && kpm.kind === 'tensor' && kpm.shape) {
     const want = batch ? [batch, s] : [s];
     if (!same(kpm.shape, want)) {
-      throw new ShapeError(`${T}: expecting key_padding_mask shape of [${want.map((d) => d.value).join(', ')}] (batch, source length), but got ${showShape(kpm.shape)}`);
+      throw new ShapeError(
+        `${T}: expecting key_padding_mask shape of [${want.map((d) => d.value).join(', ')}] (batch, source length), but got ${showShape(kpm.shape)}`,
+      );
     }
   }
 }
@@ -142,11 +155,24 @@ const mha: ModuleOpDef = {
   type: T,
   family: 'attention',
   ctor: [
-    req('embed_dim'), req('num_heads'), opt('dropout', vFloat(0)), opt('bias', vBool(true)), opt('add_bias_kv', vBool(false)),
-    opt('add_zero_attn', vBool(false)), opt('kdim', vNone), opt('vdim', vNone), opt('batch_first', vBool(false)), ...factoryKwargs,
+    req('embed_dim'),
+    req('num_heads'),
+    opt('dropout', vFloat(0)),
+    opt('bias', vBool(true)),
+    opt('add_bias_kv', vBool(false)),
+    opt('add_zero_attn', vBool(false)),
+    opt('kdim', vNone),
+    opt('vdim', vNone),
+    opt('batch_first', vBool(false)),
+    ...factoryKwargs,
   ],
   forward: [
-    req('query'), req('key'), req('value'), opt('key_padding_mask', vNone), opt('need_weights', vBool(true)), opt('attn_mask', vNone),
+    req('query'),
+    req('key'),
+    req('value'),
+    opt('key_padding_mask', vNone),
+    opt('need_weights', vBool(true)),
+    opt('attn_mask', vNone),
     opt('average_attn_weights', vBool(true)),
   ],
   validate(attrs) {
@@ -180,7 +206,11 @@ const sdpa: FunctionOpDef = {
     const v = tensorArg(args, 'value', op);
     if (!isNone(args.attn_mask)) tensorArg(args, 'attn_mask', op);
     if (!q.shape || !k.shape || !v.shape) return ctx.tensor(null, q.dtype);
-    for (const [name, t] of [['query', q], ['key', k], ['value', v]] as const) {
+    for (const [name, t] of [
+      ['query', q],
+      ['key', k],
+      ['value', v],
+    ] as const) {
       if ((t.shape as Shape).length < 2) throw new ShapeError(`${op}: ${name} must have at least 2 dims [..., L, E], got ${showShape(t.shape)}`);
     }
     // softmax(Q Kᵀ) V: [..., L, E] x [..., E, S] → [..., L, S], then x [..., S, Ev].

@@ -11,10 +11,22 @@ export function broadcastShapes(a: Shape, b: Shape, op: string): Shape {
   for (let i = 0; i < rank; i++) {
     const da = a[a.length - rank + i];
     const db = b[b.length - rank + i];
-    if (da === undefined) { out.push(db); continue; }
-    if (db === undefined) { out.push(da); continue; }
-    if (db.value === 1) { out.push(da.value === 1 && da.expr === null ? db : da); continue; }
-    if (da.value === 1) { out.push(db); continue; }
+    if (da === undefined) {
+      out.push(db);
+      continue;
+    }
+    if (db === undefined) {
+      out.push(da);
+      continue;
+    }
+    if (db.value === 1) {
+      out.push(da.value === 1 && da.expr === null ? db : da);
+      continue;
+    }
+    if (da.value === 1) {
+      out.push(db);
+      continue;
+    }
     const eq = dimEquals(da, db);
     if (eq === false) {
       throw new ShapeError(

@@ -31,16 +31,16 @@ function splitInput(g: ConvGeometry, x: TensorValue, inChannels: number | null):
   if (!x.shape) return null;
   const r = x.shape.length;
   if (r !== g.nd + 1 && r !== g.nd + 2) {
-    throw new ShapeError(
-      `${g.op} expects a ${g.nd + 1}D (unbatched) or ${g.nd + 2}D (batched) input, but got input ${showShape(x.shape)} of rank ${r}`,
-    );
+    throw new ShapeError(`${g.op} expects a ${g.nd + 1}D (unbatched) or ${g.nd + 2}D (batched) input, but got input ${showShape(x.shape)} of rank ${r}`);
   }
   const c = x.shape[r - g.nd - 1];
   if (inChannels !== null && dimEquals(c, inChannels) === false) {
     const more = g.groups > 1 ? ` (groups=${g.groups})` : '';
     throw new ShapeError(
       `${g.op} expects ${inChannels} input channels${more} but got ${c.value} (input ${showShape(x.shape)})`,
-      c.value === null ? undefined : `set in_channels=${g.groups > 1 ? `${c.value} (divisible by groups=${g.groups})` : c.value}, or make the previous layer output ${inChannels} channels`,
+      c.value === null
+        ? undefined
+        : `set in_channels=${g.groups > 1 ? `${c.value} (divisible by groups=${g.groups})` : c.value}, or make the previous layer output ${inChannels} channels`,
     );
   }
   return { lead: x.shape.slice(0, r - g.nd - 1) as Dim[], spatial: x.shape.slice(r - g.nd) as Dim[] };
@@ -57,8 +57,7 @@ function convOutShape(g: ConvGeometry, x: TensorValue): Shape | null {
       const padded = n.value === null ? '?' : n.value + 2 * p;
       const eff = g.dilation[i] * (g.kernel[i] - 1) + 1;
       throw new ShapeError(
-        `${g.op}: input ${showShape(x.shape)} is too small: spatial dim ${i} is ${padded} after padding, ` +
-          `smaller than the (dilated) kernel size ${eff}`,
+        `${g.op}: input ${showShape(x.shape)} is too small: spatial dim ${i} is ${padded} after padding, ` + `smaller than the (dilated) kernel size ${eff}`,
       );
     }
     return out;
@@ -104,7 +103,8 @@ function paddingArg(args: BoundArgs, nd: number, op: string): readonly number[] 
 
 function validateGeometry(g: ConvGeometry): void {
   if (g.groups < 1) throw new ShapeError(`${g.op}: groups must be a positive integer`);
-  if (g.inChannels !== null && g.inChannels % g.groups !== 0) throw new ShapeError(`${g.op}: in_channels must be divisible by groups (${g.inChannels} % ${g.groups} != 0)`);
+  if (g.inChannels !== null && g.inChannels % g.groups !== 0)
+    throw new ShapeError(`${g.op}: in_channels must be divisible by groups (${g.inChannels} % ${g.groups} != 0)`);
   if (g.outChannels % g.groups !== 0) throw new ShapeError(`${g.op}: out_channels must be divisible by groups (${g.outChannels} % ${g.groups} != 0)`);
   if (g.stride.some((s) => s < 1)) throw new ShapeError(`${g.op}: stride must be positive, got ${g.stride.join('x')}`);
   if (g.dilation.some((s) => s < 1)) throw new ShapeError(`${g.op}: dilation must be positive, got ${g.dilation.join('x')}`);
@@ -183,19 +183,32 @@ function convModule(nd: number): ModuleOpDef {
     family: 'conv',
     impliedInput: channelsFirstInput(nd, 'in_channels'),
     ctor: [
-      req('in_channels'), req('out_channels'), req('kernel_size'), opt('stride', vInt(1)), opt('padding', vInt(0)),
-      opt('dilation', vInt(1)), opt('groups', vInt(1)), opt('bias', vBool(true)), opt('padding_mode', vStr('zeros')), ...factoryKwargs,
+      req('in_channels'),
+      req('out_channels'),
+      req('kernel_size'),
+      opt('stride', vInt(1)),
+      opt('padding', vInt(0)),
+      opt('dilation', vInt(1)),
+      opt('groups', vInt(1)),
+      opt('bias', vBool(true)),
+      opt('padding_mode', vStr('zeros')),
+      ...factoryKwargs,
     ],
     forward: [req('input')],
     validate(attrs) {
       validateGeometry(moduleGeometry(attrs, nd, type));
       const mode = strArg(attrs, 'padding_mode', type);
-      if (!PADDING_MODES.includes(mode)) throw new ShapeError(`${type}: padding_mode must be one of ${PADDING_MODES.map((m) => `'${m}'`).join(', ')}, but got '${mode}'`);
+      if (!PADDING_MODES.includes(mode))
+        throw new ShapeError(`${type}: padding_mode must be one of ${PADDING_MODES.map((m) => `'${m}'`).join(', ')}, but got '${mode}'`);
     },
     tensors(attrs) {
       const g = moduleGeometry(attrs, nd, type);
       const inPerGroup = (g.inChannels ?? 0) / g.groups;
-      return withParamDtype(convTensors([g.outChannels, inPerGroup, ...g.kernel], inPerGroup * prod(g.kernel), boolAttr(attrs, 'bias'), g.outChannels), attrs, type);
+      return withParamDtype(
+        convTensors([g.outChannels, inPerGroup, ...g.kernel], inPerGroup * prod(g.kernel), boolAttr(attrs, 'bias'), g.outChannels),
+        attrs,
+        type,
+      );
     },
     infer(attrs, args, ctx) {
       const x = tensorArg(args, 'input', type);
@@ -220,9 +233,17 @@ function convTransposeModule(nd: number): ModuleOpDef {
     family: 'conv',
     impliedInput: channelsFirstInput(nd, 'in_channels'),
     ctor: [
-      req('in_channels'), req('out_channels'), req('kernel_size'), opt('stride', vInt(1)), opt('padding', vInt(0)),
-      opt('output_padding', vInt(0)), opt('groups', vInt(1)), opt('bias', vBool(true)), opt('dilation', vInt(1)),
-      opt('padding_mode', vStr('zeros')), ...factoryKwargs,
+      req('in_channels'),
+      req('out_channels'),
+      req('kernel_size'),
+      opt('stride', vInt(1)),
+      opt('padding', vInt(0)),
+      opt('output_padding', vInt(0)),
+      opt('groups', vInt(1)),
+      opt('bias', vBool(true)),
+      opt('dilation', vInt(1)),
+      opt('padding_mode', vStr('zeros')),
+      ...factoryKwargs,
     ],
     forward: [req('input'), opt('output_size', vNone)],
     validate(attrs) {
@@ -240,7 +261,11 @@ function convTransposeModule(nd: number): ModuleOpDef {
       const g = geometry(attrs);
       const outPerGroup = g.outChannels / g.groups;
       // The weight is [in, out/groups, *k]; torch's fan_in is computed from dim 1, i.e. out/groups * k.
-      return withParamDtype(convTensors([g.inChannels ?? 0, outPerGroup, ...g.kernel], outPerGroup * prod(g.kernel), boolAttr(attrs, 'bias'), g.outChannels), attrs, type);
+      return withParamDtype(
+        convTensors([g.inChannels ?? 0, outPerGroup, ...g.kernel], outPerGroup * prod(g.kernel), boolAttr(attrs, 'bias'), g.outChannels),
+        attrs,
+        type,
+      );
     },
     infer(attrs, args, ctx) {
       const x = tensorArg(args, 'input', type);
@@ -292,7 +317,15 @@ function convFunction(nd: number): FunctionOpDef {
     name,
     aliases: [`torch.conv${nd}d`, `torch.nn.functional.conv${nd}d`],
     family: 'conv',
-    signature: [req('input'), req('weight'), opt('bias', vNone), opt('stride', vInt(1)), opt('padding', vInt(0)), opt('dilation', vInt(1)), opt('groups', vInt(1))],
+    signature: [
+      req('input'),
+      req('weight'),
+      opt('bias', vNone),
+      opt('stride', vInt(1)),
+      opt('padding', vInt(0)),
+      opt('dilation', vInt(1)),
+      opt('groups', vInt(1)),
+    ],
     infer(args, ctx) {
       const x = tensorArg(args, 'input', name);
       requireInputDtype(name, x, tensorArg(args, 'weight', name).dtype);
@@ -316,8 +349,14 @@ function convTransposeFunction(nd: number): FunctionOpDef {
     aliases: [`torch.conv_transpose${nd}d`, `torch.nn.functional.conv_transpose${nd}d`],
     family: 'conv',
     signature: [
-      req('input'), req('weight'), opt('bias', vNone), opt('stride', vInt(1)), opt('padding', vInt(0)),
-      opt('output_padding', vInt(0)), opt('groups', vInt(1)), opt('dilation', vInt(1)),
+      req('input'),
+      req('weight'),
+      opt('bias', vNone),
+      opt('stride', vInt(1)),
+      opt('padding', vInt(0)),
+      opt('output_padding', vInt(0)),
+      opt('groups', vInt(1)),
+      opt('dilation', vInt(1)),
     ],
     infer(args, ctx) {
       const x = tensorArg(args, 'input', name);

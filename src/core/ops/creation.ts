@@ -10,14 +10,22 @@ import { PyValue } from './values';
 import { arangeLowering, eyeLowering, filledLowering, linspaceLowering, literalLowering } from './lowerCreation';
 
 const factoryKw: readonly ParamSpec[] = [kw('out', vNone), kw('dtype', vNone), kw('layout', vNone), kw('device', vNone), kw('requires_grad', vBool(false))];
-const likeKw: readonly ParamSpec[] = [kw('dtype', vNone), kw('layout', vNone), kw('device', vNone), kw('requires_grad', vBool(false)), kw('memory_format', vNone)];
+const likeKw: readonly ParamSpec[] = [
+  kw('dtype', vNone),
+  kw('layout', vNone),
+  kw('device', vNone),
+  kw('requires_grad', vBool(false)),
+  kw('memory_format', vNone),
+];
 
 function explicitDtype(args: BoundArgs, op: string): DType | null {
   return isNone(args.dtype) ? null : dtypeOf(args.dtype, op, 'dtype');
 }
 
 function checkSizes(op: string, sizes: readonly Dim[]): Shape {
-  for (const d of sizes) if (d.value !== null && d.value < 0) throw new ShapeError(`${op}: trying to create a tensor with negative dimension ${d.value}: [${sizes.map((x) => x.value).join(', ')}]`);
+  for (const d of sizes)
+    if (d.value !== null && d.value < 0)
+      throw new ShapeError(`${op}: trying to create a tensor with negative dimension ${d.value}: [${sizes.map((x) => x.value).join(', ')}]`);
   return sizes;
 }
 
@@ -165,8 +173,16 @@ const randint: FunctionOpDef = {
 
 function likeFactory(name: string, withFill: boolean): OpDef[] {
   return tensorFn({
-    keys: [`torch.${name}`], family: 'creation', params: [...(withFill ? [req('fill_value')] : []), ...likeKw],
-    onnx: withFill ? filledLowering('fill_value') : name.startsWith('ones') ? filledLowering(1) : name.startsWith('zeros') || name.startsWith('empty') ? filledLowering(0) : undefined,
+    keys: [`torch.${name}`],
+    family: 'creation',
+    params: [...(withFill ? [req('fill_value')] : []), ...likeKw],
+    onnx: withFill
+      ? filledLowering('fill_value')
+      : name.startsWith('ones')
+        ? filledLowering(1)
+        : name.startsWith('zeros') || name.startsWith('empty')
+          ? filledLowering(0)
+          : undefined,
     infer: (x, args, ctx, op) => ctx.tensor(x.shape, explicitDtype(args, op) ?? x.dtype),
   });
 }
@@ -175,15 +191,23 @@ function newFactory(name: string, withFill: boolean): OpDef[] {
   // new_zeros((2, 3)) and new_zeros(2, 3) both work; new_full takes the size as one sequence.
   const sizeParam = withFill ? req('size') : star('size');
   return tensorFn({
-    keys: [`Tensor.${name}`], family: 'creation', params: [sizeParam, ...(withFill ? [req('fill_value')] : []), ...factoryKw.slice(1)],
+    keys: [`Tensor.${name}`],
+    family: 'creation',
+    params: [sizeParam, ...(withFill ? [req('fill_value')] : []), ...factoryKw.slice(1)],
     onnx: withFill ? filledLowering('fill_value') : name === 'new_ones' ? filledLowering(1) : filledLowering(0),
-    infer: (x, args, ctx, op) => ctx.tensor(checkSizes(op, withFill ? dimsOf(args.size, op, 'size') : varIntsArg(args, 'size', op)), explicitDtype(args, op) ?? x.dtype),
+    infer: (x, args, ctx, op) =>
+      ctx.tensor(checkSizes(op, withFill ? dimsOf(args.size, op, 'size') : varIntsArg(args, 'size', op)), explicitDtype(args, op) ?? x.dtype),
   });
 }
 
 const defs: OpDef[] = [
   ...['zeros', 'ones', 'empty', 'randn', 'rand'].map((n) => sizedFactory(n, null)),
-  full, arange, tensorLiteral, eye, linspace, randint,
+  full,
+  arange,
+  tensorLiteral,
+  eye,
+  linspace,
+  randint,
   ...['zeros_like', 'ones_like', 'empty_like', 'randn_like', 'rand_like'].flatMap((n) => likeFactory(n, false)),
   ...likeFactory('full_like', true),
   ...['new_zeros', 'new_ones', 'new_empty'].flatMap((n) => newFactory(n, false)),
@@ -199,7 +223,10 @@ const CREATION_INIT: Record<string, (a: BoundArgs) => InitRule> = {
   'torch.ones_like': () => ({ kind: 'ones' }),
   'torch.randn': () => ({ kind: 'normal', std: 1 }),
   'torch.randn_like': () => ({ kind: 'normal', std: 1 }),
-  'torch.full': (a) => ({ kind: 'constant', value: a.fill_value?.kind === 'float' ? a.fill_value.value : a.fill_value?.kind === 'int' ? a.fill_value.dim.value ?? 0 : 0 }),
+  'torch.full': (a) => ({
+    kind: 'constant',
+    value: a.fill_value?.kind === 'float' ? a.fill_value.value : a.fill_value?.kind === 'int' ? (a.fill_value.dim.value ?? 0) : 0,
+  }),
 };
 
 registerOps(defs.map((d) => (d.kind !== 'module' && CREATION_INIT[d.name] ? { ...d, creationInit: CREATION_INIT[d.name] } : d)));

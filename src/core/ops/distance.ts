@@ -26,7 +26,10 @@ function pairwiseShape(op: string, a: TensorValue, b: TensorValue, keepdim: bool
 }
 
 const cosineFn: FunctionOpDef = {
-  kind: 'function', name: 'F.cosine_similarity', aliases: ['torch.cosine_similarity'], family: 'distance',
+  kind: 'function',
+  name: 'F.cosine_similarity',
+  aliases: ['torch.cosine_similarity'],
+  family: 'distance',
   signature: [req('x1'), req('x2'), opt('dim', vInt(1)), opt('eps', vFloat(1e-8))],
   infer(args, ctx) {
     const a = tensorArg(args, 'x1', 'F.cosine_similarity');
@@ -38,7 +41,10 @@ const cosineFn: FunctionOpDef = {
 };
 
 const pairwiseFn: FunctionOpDef = {
-  kind: 'function', name: 'F.pairwise_distance', aliases: ['torch.pairwise_distance'], family: 'distance',
+  kind: 'function',
+  name: 'F.pairwise_distance',
+  aliases: ['torch.pairwise_distance'],
+  family: 'distance',
   signature: [req('x1'), req('x2'), opt('p', vFloat(2)), opt('eps', vFloat(1e-6)), opt('keepdim', vBool(false))],
   infer(args, ctx) {
     const a = tensorArg(args, 'x1', 'F.pairwise_distance');
@@ -50,8 +56,12 @@ const pairwiseFn: FunctionOpDef = {
 };
 
 const cosineModule: ModuleOpDef = {
-  kind: 'module', type: 'CosineSimilarity', family: 'distance',
-  ctor: [opt('dim', vInt(1)), opt('eps', vFloat(1e-8))], forward: [req('x1'), req('x2')], tensors: () => [],
+  kind: 'module',
+  type: 'CosineSimilarity',
+  family: 'distance',
+  ctor: [opt('dim', vInt(1)), opt('eps', vFloat(1e-8))],
+  forward: [req('x1'), req('x2')],
+  tensors: () => [],
   infer(attrs, args, ctx) {
     const a = tensorArg(args, 'x1', 'CosineSimilarity');
     const b = tensorArg(args, 'x2', 'CosineSimilarity');
@@ -62,8 +72,12 @@ const cosineModule: ModuleOpDef = {
 };
 
 const pairwiseModule: ModuleOpDef = {
-  kind: 'module', type: 'PairwiseDistance', family: 'distance',
-  ctor: [opt('p', vFloat(2)), opt('eps', vFloat(1e-6)), opt('keepdim', vBool(false))], forward: [req('x1'), req('x2')], tensors: () => [],
+  kind: 'module',
+  type: 'PairwiseDistance',
+  family: 'distance',
+  ctor: [opt('p', vFloat(2)), opt('eps', vFloat(1e-6)), opt('keepdim', vBool(false))],
+  forward: [req('x1'), req('x2')],
+  tensors: () => [],
   infer(attrs, args, ctx) {
     const a = tensorArg(args, 'x1', 'PairwiseDistance');
     const b = tensorArg(args, 'x2', 'PairwiseDistance');

@@ -45,7 +45,8 @@ function dropoutFunction(fn: string): FunctionOpDef {
     },
     flops: () => 0,
     onnx: (c) => {
-      if (optBool(c, 'training', false) && optNumber(c, 'p', 0.5) > 0) c.fail('dropout with training=True is random; pass training=self.training to export in eval mode');
+      if (optBool(c, 'training', false) && optNumber(c, 'p', 0.5) > 0)
+        c.fail('dropout with training=True is random; pass training=self.training to export in eval mode');
       identity(c);
     },
   };

@@ -1,6 +1,6 @@
 // einops as a built-in library: rearrange/repeat/reduce/pack/unpack/einsum/parse_shape and the torch layers
 // Rearrange/Reduce/EinMix, provided as the Python modules `einops`, `einops.einops` and `einops.layers.torch`.
-import { Dim, dim, dimAdd, dimEquals, dimMul, formatDim } from '../shape/dim';
+import { Dim, dim, dimEquals, formatDim } from '../shape/dim';
 import { DType, Shape } from '../shape/shape';
 import { describe } from './args';
 import { einsumShape } from './einsum';
@@ -11,11 +11,21 @@ import { showShape } from './showShape';
 import { BoundArgs, FunctionOpDef, InferContext, ModuleOpDef, ShapeError, TensorSpec, UnknownArgError } from './types';
 import { NONE, PyValue, TensorValue } from './values';
 import {
-  axisNameProblem, EinopsFailure, EinopsOperation, einopsRecipe, EinopsRecipe, ELLIPSIS, isAnon, lengthsRepr, minInputRank, parseSide,
-  preparePattern, REDUCTIONS,
+  EinopsFailure,
+  EinopsOperation,
+  einopsRecipe,
+  EinopsRecipe,
+  ELLIPSIS,
+  isAnon,
+  lengthsRepr,
+  minInputRank,
+  parseSide,
+  preparePattern,
+  REDUCTIONS,
 } from './einopsPattern';
 import { axesLengthsOf, compactEinsum, einmixPlan, patternOf } from './einopsPlans';
-import { einmixLowering, einopsEinsumLowering, einopsLowering, packLowering, unpackLowering } from './lowerEinops';
+import { pack, pyShapeText, unpack } from './einopsPack';
+import { einmixLowering, einopsEinsumLowering, einopsLowering } from './lowerEinops';
 
 const pyInt = (d: Dim): PyValue => ({ kind: 'int', dim: d });
 
@@ -45,7 +55,10 @@ function inputOf(v: PyValue | undefined, op: string): { shape: Shape | null; dty
     });
     return { shape: [dim(ts.length), ...first], dtype: ts[0].dtype };
   }
-  throw new EinopsFailure(`RuntimeError: Tensor type unknown to einops ${pyTypeName(v)}`, `${op}: the input must be a tensor or a list of tensors, not ${describe(v)}`);
+  throw new EinopsFailure(
+    `RuntimeError: Tensor type unknown to einops ${pyTypeName(v)}`,
+    `${op}: the input must be a tensor or a list of tensors, not ${describe(v)}`,
+  );
 }
 
 function pyTypeName(v: PyValue): string {
@@ -58,7 +71,10 @@ function reductionOf(v: PyValue | undefined, op: string): EinopsOperation {
   if (!v || v.kind === 'unknown') throw new UnknownArgError(`${op}: the reduction is unknown`);
   if (v.kind === 'str') return v.value;
   if (v.kind === 'object') return 'callable';
-  throw new EinopsFailure(`Unknown reduction ${describe(v)}. Expect one of ${'(' + REDUCTIONS.map((r) => `'${r}'`).join(', ') + ')'}.`, `${op}: the reduction must be one of ${REDUCTIONS.join(', ')} or a function, not ${describe(v)}`);
+  throw new EinopsFailure(
+    `Unknown reduction ${describe(v)}. Expect one of ${'(' + REDUCTIONS.map((r) => `'${r}'`).join(', ') + ')'}.`,
+    `${op}: the reduction must be one of ${REDUCTIONS.join(', ')} or a function, not ${describe(v)}`,
+  );
 }
 
 /** Runs the recipe, turning einops' failure into a diagnostic that names the call, pattern and input. */
@@ -87,11 +103,19 @@ function transform(op: string, operation: (args: BoundArgs) => EinopsOperation):
     const lengths = axesLengthsOf(args.axes_lengths, op);
     const x = inputOf(args.tensor, op);
     if (!x.shape) {
-      preparePattern(pattern, how, lengths.map(([k]) => k));
+      preparePattern(
+        pattern,
+        how,
+        lengths.map(([k]) => k),
+      );
       return ctx.tensor(null, x.dtype);
     }
     if (how === 'mean' && !x.dtype.startsWith('float') && x.dtype !== 'bfloat16') {
-      throw new EinopsFailure('NotImplementedError: reduce_mean is not available for non-floating tensors', `${op}: 'mean' needs a floating-point input, but it is ${x.dtype}`, 'convert with .float() first');
+      throw new EinopsFailure(
+        'NotImplementedError: reduce_mean is not available for non-floating tensors',
+        `${op}: 'mean' needs a floating-point input, but it is ${x.dtype}`,
+        'convert with .float() first',
+      );
     }
     const recipe = recipeFor(op, pattern, how, x.shape, lengths, ctx);
     return recipeOut(ctx, recipe, how === 'any' || how === 'all' ? 'bool' : x.dtype);
@@ -107,159 +131,52 @@ function reduceFlops(args: BoundArgs, out: PyValue): number {
 const AXES = starstar('axes_lengths');
 
 const rearrange: FunctionOpDef = {
-  kind: 'function', name: 'einops.rearrange', family: 'einops', role: { kind: 'layout' }, signature: [req('tensor'), req('pattern'), AXES],
-  infer: transform('rearrange', () => 'rearrange'), flops: () => 0, onnx: einopsLowering,
+  kind: 'function',
+  name: 'einops.rearrange',
+  family: 'einops',
+  role: { kind: 'layout' },
+  signature: [req('tensor'), req('pattern'), AXES],
+  infer: transform('rearrange', () => 'rearrange'),
+  flops: () => 0,
+  onnx: einopsLowering,
 };
 const repeat: FunctionOpDef = {
-  kind: 'function', name: 'einops.repeat', family: 'einops', role: { kind: 'layout' }, signature: [req('tensor'), req('pattern'), AXES],
-  infer: transform('repeat', () => 'repeat'), flops: () => 0, onnx: einopsLowering,
+  kind: 'function',
+  name: 'einops.repeat',
+  family: 'einops',
+  role: { kind: 'layout' },
+  signature: [req('tensor'), req('pattern'), AXES],
+  infer: transform('repeat', () => 'repeat'),
+  flops: () => 0,
+  onnx: einopsLowering,
 };
 const reduce: FunctionOpDef = {
-  kind: 'function', name: 'einops.reduce', family: 'einops', role: { kind: 'reduce', detail: 'reduce' }, signature: [req('tensor'), req('pattern'), req('reduction'), AXES],
-  infer: transform('reduce', (a) => reductionOf(a.reduction, 'reduce')), flops: reduceFlops, onnx: einopsLowering,
-};
-
-/** `pack` / `unpack` patterns: space-separated names with exactly one `*`. */
-function packPattern(pattern: string, opname: string): { before: number; after: number } {
-  const axes = pattern.split(/\s+/).filter(Boolean);
-  if (new Set(axes).size !== axes.length) throw new EinopsFailure(`Duplicates in axes names in ${opname}(..., "${pattern}")`, `${opname}: '${pattern}' repeats an axis name`);
-  if (!axes.includes('*')) throw new EinopsFailure(`No *-axis in ${opname}(..., "${pattern}")`, `${opname}: '${pattern}' needs one '*' marking the packed axes`);
-  for (const a of axes) {
-    if (a !== '*' && axisNameProblem(a)) throw new EinopsFailure(`Invalid axis name ${a} in ${opname}(..., "${pattern}")`, `${opname}: '${a}' in '${pattern}' is not a valid axis name`);
-  }
-  const before = axes.indexOf('*');
-  return { before, after: axes.length - before - 1 };
-}
-
-const pyShapeText = (s: Shape): string => `torch.Size([${s.map((d) => d.value ?? '?').join(', ')}])`;
-
-const pack: FunctionOpDef = {
-  kind: 'function', name: 'einops.pack', family: 'einops', role: { kind: 'concat' }, signature: [req('tensors'), req('pattern')], onnx: packLowering,
-  infer(args, ctx) {
-    const op = 'pack';
-    const pattern = patternOf(args, op);
-    const { before, after } = packPattern(pattern, op);
-    const v = args.tensors;
-    if (!v || v.kind === 'unknown') throw new UnknownArgError('pack: the tensors are unknown');
-    if (v.kind !== 'list' && v.kind !== 'tuple') throw new ShapeError(`pack: expected a list of tensors, not ${describe(v)}`);
-    if (v.items.length === 0) throw new EinopsFailure('IndexError: list index out of range', 'pack: the list of tensors is empty');
-    const ts = v.items.map((x, i) => {
-      if (x.kind === 'unknown') throw new UnknownArgError(`pack: tensor ${i} is unknown`);
-      if (x.kind !== 'tensor') throw new ShapeError(`pack: item ${i} must be a tensor, not ${describe(x)}`);
-      return x;
-    });
-    if (ts.some((t) => !t.shape)) return { kind: 'tuple', items: [ctx.tensor(null, ts[0].dtype), { kind: 'unknown', why: 'packed shapes of unknown tensors' }] };
-    let total: Dim = dim(0);
-    const shapes: PyValue[] = [];
-    let outer: Shape | null = null;
-    ts.forEach((t, i) => {
-      const s = t.shape!;
-      if (s.length < before + after) {
-        throw new EinopsFailure(
-          `packed tensor #${i} (enumeration starts with 0) has shape ${pyShapeText(s)}, while pattern ${pattern} assumes at least ${before + after} axes`,
-          `pack: tensor ${i} is ${showShape(s)} but '${pattern}' needs at least ${before + after} axes`,
-        );
-      }
-      const packed = s.slice(before, s.length - after);
-      shapes.push({ kind: 'tuple', items: packed.map(pyInt), isSize: true });
-      total = dimAdd(total, packed.reduce<Dim>((p, d) => dimMul(p, d), dim(1)));
-      const rest = [...s.slice(0, before), ...s.slice(s.length - after)];
-      if (!outer) outer = rest;
-      else {
-        const o: Shape = outer;
-        const bad = rest.findIndex((d, j) => dimEquals(d, o[j]) === false);
-        if (bad >= 0) {
-          const axis = bad < before ? bad : before + 1 + (bad - before);
-          throw new EinopsFailure(
-            `RuntimeError: Sizes of tensors must match except in dimension ${before}. Expected size ${o[bad].value} but got size ${rest[bad].value} for tensor number ${i} in the list.`,
-            `pack: the axes outside '*' must agree, but tensor ${i} is ${showShape(s)} (axis ${axis} is ${rest[bad].value}, tensor 0 has ${o[bad].value})`,
-          );
-        }
-      }
-    });
-    const o = outer as unknown as Shape;
-    const out = ctx.tensor([...o.slice(0, before), total, ...o.slice(before)], ts[0].dtype);
-    return { kind: 'tuple', items: [out, { kind: 'list', items: shapes }] };
-  },
-};
-
-/** Python's repr of a (nested) list/tuple of ints, as einops prints packed shapes. */
-function pyRepr(v: PyValue): string {
-  if (v.kind === 'int') return String(v.dim.value ?? '?');
-  if (v.kind === 'list') return `[${v.items.map(pyRepr).join(', ')}]`;
-  if (v.kind === 'tuple') return v.isSize ? `torch.Size([${v.items.map(pyRepr).join(', ')}])` : `(${v.items.map(pyRepr).join(', ')}${v.items.length === 1 ? ',' : ''})`;
-  return '?';
-}
-
-function shapesOf(v: PyValue | undefined): Dim[][] | null {
-  if (!v || (v.kind !== 'list' && v.kind !== 'tuple')) return null;
-  const out: Dim[][] = [];
-  for (const s of v.items) {
-    if (s.kind !== 'list' && s.kind !== 'tuple') return null;
-    const dims: Dim[] = [];
-    for (const d of s.items) {
-      if (d.kind !== 'int') return null;
-      dims.push(d.dim);
-    }
-    out.push(dims);
-  }
-  return out;
-}
-
-const unpack: FunctionOpDef = {
-  kind: 'function', name: 'einops.unpack', family: 'einops', role: { kind: 'other' }, signature: [req('tensor'), req('packed_shapes'), req('pattern')], onnx: unpackLowering,
-  infer(args, ctx) {
-    const op = 'unpack';
-    const pattern = patternOf(args, op);
-    const { before, after } = packPattern(pattern, op);
-    const x = args.tensor;
-    if (!x || x.kind === 'unknown') throw new UnknownArgError('unpack: the input is unknown');
-    if (x.kind !== 'tensor') throw new ShapeError(`unpack: the input must be a tensor, not ${describe(x)}`);
-    const shapes = shapesOf(args.packed_shapes);
-    if (!shapes) throw new UnknownArgError('unpack: the packed shapes are unknown');
-    if (!x.shape) return { kind: 'list', items: shapes.map(() => ctx.tensor(null, x.dtype)) };
-    const s = x.shape;
-    if (s.length !== before + 1 + after) {
-      throw new EinopsFailure(`unpack(..., ${pattern}) received input of wrong dim with shape ${pyShapeText(s)}`, `unpack: '${pattern}' describes ${before + 1 + after} axes, but the input ${showShape(s)} has ${s.length}`);
-    }
-    const unknowns = shapes.filter((p) => p.some((d) => d.value === -1)).length;
-    if (unknowns > 1) {
-      throw new EinopsFailure(`unpack(..., ${pattern}) received more than one -1 in ${pyRepr(args.packed_shapes!)} and can't infer dimensions`, `unpack: at most one packed shape may contain -1`);
-    }
-    const axisLen = s[before];
-    const lens = shapes.map((p) => (p.some((d) => d.value === -1) ? null : p.reduce<Dim>((a, d) => dimMul(a, d), dim(1))));
-    const knownSum = lens.reduce<Dim>((a, l) => (l ? dimAdd(a, l) : a), dim(0));
-    const fails = (): never => {
-      throw new EinopsFailure(
-        `Error during unpack(..., "${pattern}"): could not split axis of size ${axisLen.value} into requested ${pyRepr(args.packed_shapes!)}`,
-        `unpack: axis ${before} of the input ${showShape(s)} has ${axisLen.value} elements, but the packed shapes need ${knownSum.value}`,
-      );
-    };
-    const items = shapes.map((p, i) => {
-      let packed: Dim[] = p;
-      if (lens[i] === null) {
-        const rest = axisLen.value !== null && knownSum.value !== null ? axisLen.value - knownSum.value : null;
-        const other = p.filter((d) => d.value !== -1).reduce((a, d) => a * (d.value ?? 1), 1);
-        if (rest !== null && (rest < 0 || (other > 0 && rest % other !== 0))) fails();
-        packed = p.map((d) => (d.value === -1 ? (rest === null ? { value: null, expr: null } : dim(rest / (other || 1))) : d));
-      }
-      return ctx.tensor([...s.slice(0, before), ...packed, ...s.slice(before + 1)], x.dtype);
-    });
-    if (unknowns === 0 && axisLen.value !== null && knownSum.value !== null && axisLen.value !== knownSum.value) fails();
-    return { kind: 'list', items };
-  },
+  kind: 'function',
+  name: 'einops.reduce',
+  family: 'einops',
+  role: { kind: 'reduce', detail: 'reduce' },
+  signature: [req('tensor'), req('pattern'), req('reduction'), AXES],
+  infer: transform('reduce', (a) => reductionOf(a.reduction, 'reduce')),
+  flops: reduceFlops,
+  onnx: einopsLowering,
 };
 
 function einsumParts(args: BoundArgs): { tensors: TensorValue[]; pattern: string } {
   const all = args.tensors_and_pattern;
   const items = all && all.kind === 'tuple' ? all.items : [];
   if (items.length <= 1) {
-    throw new EinopsFailure('ValueError: `einops.einsum` takes at minimum two arguments: the tensors (at least one), followed by the pattern.', 'einsum: pass the tensors, then the pattern');
+    throw new EinopsFailure(
+      'ValueError: `einops.einsum` takes at minimum two arguments: the tensors (at least one), followed by the pattern.',
+      'einsum: pass the tensors, then the pattern',
+    );
   }
   const p = items[items.length - 1];
   if (p.kind === 'unknown') throw new UnknownArgError('einsum: the pattern is unknown');
   if (p.kind !== 'str') {
-    throw new EinopsFailure('ValueError: The last argument passed to `einops.einsum` must be a string, representing the einsum pattern.', 'einsum: the pattern comes last, after the tensors');
+    throw new EinopsFailure(
+      'ValueError: The last argument passed to `einops.einsum` must be a string, representing the einsum pattern.',
+      'einsum: the pattern comes last, after the tensors',
+    );
   }
   const tensors = items.slice(0, -1).map((t, i) => {
     if (t.kind === 'unknown') throw new UnknownArgError(`einsum: operand ${i} is unknown`);
@@ -270,7 +187,12 @@ function einsumParts(args: BoundArgs): { tensors: TensorValue[]; pattern: string
 }
 
 const einsum: FunctionOpDef = {
-  kind: 'function', name: 'einops.einsum', family: 'einops', role: { kind: 'other' }, signature: [star('tensors_and_pattern')], onnx: einopsEinsumLowering,
+  kind: 'function',
+  name: 'einops.einsum',
+  family: 'einops',
+  role: { kind: 'other' },
+  signature: [star('tensors_and_pattern')],
+  onnx: einopsEinsumLowering,
   infer(args, ctx) {
     const { tensors, pattern } = einsumParts(args);
     const eq = compactEinsum(pattern);
@@ -282,10 +204,12 @@ const einsum: FunctionOpDef = {
       const eq = compactEinsum(pattern);
       const outLetters = new Set(eq.split('->')[1]);
       const sizes = new Map<string, number>();
-      eq.split('->')[0].split(',').forEach((term, i) => {
-        if (term.includes('...')) return;
-        [...term].forEach((l, j) => sizes.set(l, tensors[i].shape?.[j]?.value ?? 1));
-      });
+      eq.split('->')[0]
+        .split(',')
+        .forEach((term, i) => {
+          if (term.includes('...')) return;
+          [...term].forEach((l, j) => sizes.set(l, tensors[i].shape?.[j]?.value ?? 1));
+        });
       let contracted = 1;
       for (const [l, n] of sizes) if (!outLetters.has(l)) contracted *= n;
       return 2 * numelOf(out) * contracted;
@@ -296,7 +220,11 @@ const einsum: FunctionOpDef = {
 };
 
 const parseShape: FunctionOpDef = {
-  kind: 'function', name: 'einops.parse_shape', family: 'einops', role: { kind: 'other', detail: 'shape' }, signature: [req('x'), req('pattern')],
+  kind: 'function',
+  name: 'einops.parse_shape',
+  family: 'einops',
+  role: { kind: 'other', detail: 'shape' },
+  signature: [req('x'), req('pattern')],
   infer(args) {
     const pattern = patternOf(args, 'parse_shape');
     const x = args.x;
@@ -307,14 +235,24 @@ const parseShape: FunctionOpDef = {
     if (!shape) throw new UnknownArgError('parse_shape: the input rank is unknown');
     const st = pyShapeText(shape);
     if (exp.composition.some((g) => g !== ELLIPSIS && g.length > 1)) {
-      throw new EinopsFailure(`RuntimeError: Can't parse shape with composite axes: ${pattern} ${st}`, `parse_shape: '${pattern}' may not group axes in brackets`);
+      throw new EinopsFailure(
+        `RuntimeError: Can't parse shape with composite axes: ${pattern} ${st}`,
+        `parse_shape: '${pattern}' may not group axes in brackets`,
+      );
     }
     const n = exp.composition.length;
     if (shape.length !== n) {
       if (exp.hasEllipsis) {
-        if (shape.length < n - 1) throw new EinopsFailure(`RuntimeError: Can't parse shape with this number of dimensions: ${pattern} ${st}`, `parse_shape: '${pattern}' needs at least ${n - 1} axes, the input ${showShape(shape)} has ${shape.length}`);
+        if (shape.length < n - 1)
+          throw new EinopsFailure(
+            `RuntimeError: Can't parse shape with this number of dimensions: ${pattern} ${st}`,
+            `parse_shape: '${pattern}' needs at least ${n - 1} axes, the input ${showShape(shape)} has ${shape.length}`,
+          );
       } else {
-        throw new EinopsFailure(`RuntimeError: Can't parse shape with different number of dimensions: ${pattern} ${st}`, `parse_shape: '${pattern}' names ${n} axes, the input ${showShape(shape)} has ${shape.length}`);
+        throw new EinopsFailure(
+          `RuntimeError: Can't parse shape with different number of dimensions: ${pattern} ${st}`,
+          `parse_shape: '${pattern}' names ${n} axes, the input ${showShape(shape)} has ${shape.length}`,
+        );
       }
     }
     let comp = exp.composition;
@@ -328,13 +266,21 @@ const parseShape: FunctionOpDef = {
       const len = shape[i];
       if (g === ELLIPSIS) return;
       if (g.length === 0) {
-        if (len.value !== null && len.value !== 1) throw new EinopsFailure(`RuntimeError: Length of axis is not 1: ${pattern} ${st}`, `parse_shape: axis ${i} of '${pattern}' is 1 or (), but the input ${showShape(shape)} has ${len.value} there`);
+        if (len.value !== null && len.value !== 1)
+          throw new EinopsFailure(
+            `RuntimeError: Length of axis is not 1: ${pattern} ${st}`,
+            `parse_shape: axis ${i} of '${pattern}' is 1 or (), but the input ${showShape(shape)} has ${len.value} there`,
+          );
         return;
       }
       const a = g[0];
       if (isAnon(a)) {
         const want = Number(a.slice(0, a.indexOf('#')));
-        if (len.value !== null && len.value !== want) throw new EinopsFailure(`RuntimeError: Length of anonymous axis does not match: ${pattern} ${st}`, `parse_shape: axis ${i} of '${pattern}' is ${want}, but the input ${showShape(shape)} has ${len.value} there`);
+        if (len.value !== null && len.value !== want)
+          throw new EinopsFailure(
+            `RuntimeError: Length of anonymous axis does not match: ${pattern} ${st}`,
+            `parse_shape: axis ${i} of '${pattern}' is ${want}, but the input ${showShape(shape)} has ${len.value} there`,
+          );
         return;
       }
       if (a === '_') return;
@@ -367,12 +313,25 @@ function validateLayer(attrs: BoundArgs, type: string, how: EinopsOperation): vo
   const pattern = patternOf(attrs, type);
   const lengths = axesLengthsOf(attrs.axes_lengths, type);
   try {
-    const { left } = preparePattern(pattern, how, lengths.map(([k]) => k));
+    const { left } = preparePattern(
+      pattern,
+      how,
+      lengths.map(([k]) => k),
+    );
     const rank = minInputRank(left);
-    einopsRecipe(pattern, how, Array.from({ length: rank }, () => ({ value: null, expr: null })), lengths);
+    einopsRecipe(
+      pattern,
+      how,
+      Array.from({ length: rank }, () => ({ value: null, expr: null })),
+      lengths,
+    );
   } catch (e) {
     if (e instanceof EinopsFailure) {
-      throw new EinopsFailure(` Error while preparing ${layerRepr(attrs, type)}\n ${e.einops}`, `${layerRepr(attrs, type)}: ${e.message} [einops: ${e.einops.split('\n')[0]}]`, e.hint);
+      throw new EinopsFailure(
+        ` Error while preparing ${layerRepr(attrs, type)}\n ${e.einops}`,
+        `${layerRepr(attrs, type)}: ${e.message} [einops: ${e.einops.split('\n')[0]}]`,
+        e.hint,
+      );
     }
     throw e;
   }
@@ -401,7 +360,8 @@ function layerForward(type: string, how: (attrs: BoundArgs) => EinopsOperation) 
       recipe = einopsRecipe(pattern, op, x.shape, lengths);
     } catch (e) {
       if (e instanceof EinopsFailure) for (const d of e.divisibility) if (d.size.expr) ctx.constrain?.({ expr: d.size.expr, divisibleBy: d.by });
-      if (e instanceof EinopsFailure) throw new EinopsFailure(e.einops, `${layerRepr(attrs, type)} on ${showShape(x.shape)}: ${e.message} [einops: ${e.einops}]`, e.hint);
+      if (e instanceof EinopsFailure)
+        throw new EinopsFailure(e.einops, `${layerRepr(attrs, type)} on ${showShape(x.shape)}: ${e.message} [einops: ${e.einops}]`, e.hint);
       throw e;
     }
     return recipeOut(ctx, recipe, op === 'any' || op === 'all' ? 'bool' : x.dtype);
@@ -409,15 +369,29 @@ function layerForward(type: string, how: (attrs: BoundArgs) => EinopsOperation) 
 }
 
 const rearrangeLayer: ModuleOpDef = {
-  kind: 'module', type: 'Rearrange', library: 'einops.layers.torch', family: 'einops', role: { kind: 'layout' },
-  ctor: [req('pattern'), AXES], forward: [req('input')], tensors: () => [],
+  kind: 'module',
+  type: 'Rearrange',
+  library: 'einops.layers.torch',
+  family: 'einops',
+  role: { kind: 'layout' },
+  ctor: [req('pattern'), AXES],
+  forward: [req('input')],
+  tensors: () => [],
   validate: (attrs) => validateLayer(attrs, 'Rearrange', 'rearrange'),
-  infer: layerForward('Rearrange', () => 'rearrange'), flops: () => 0, onnx: einopsLowering,
+  infer: layerForward('Rearrange', () => 'rearrange'),
+  flops: () => 0,
+  onnx: einopsLowering,
 };
 
 const reduceLayer: ModuleOpDef = {
-  kind: 'module', type: 'Reduce', library: 'einops.layers.torch', family: 'einops', role: { kind: 'reduce', detail: 'reduce' },
-  ctor: [req('pattern'), req('reduction'), AXES], forward: [req('input')], tensors: () => [],
+  kind: 'module',
+  type: 'Reduce',
+  library: 'einops.layers.torch',
+  family: 'einops',
+  role: { kind: 'reduce', detail: 'reduce' },
+  ctor: [req('pattern'), req('reduction'), AXES],
+  forward: [req('input')],
+  tensors: () => [],
   validate: (attrs) => validateLayer(attrs, 'Reduce', reductionOf(attrs.reduction, 'Reduce')),
   infer: layerForward('Reduce', (a) => reductionOf(a.reduction, 'Reduce')),
   flops: (_attrs, args, out) => {
@@ -428,18 +402,29 @@ const reduceLayer: ModuleOpDef = {
 };
 
 const einmixLayer: ModuleOpDef = {
-  kind: 'module', type: 'EinMix', library: 'einops.layers.torch', family: 'einops', role: { kind: 'linear' },
-  ctor: [req('pattern'), req('weight_shape'), opt('bias_shape', NONE), AXES], forward: [req('input')],
+  kind: 'module',
+  type: 'EinMix',
+  library: 'einops.layers.torch',
+  family: 'einops',
+  role: { kind: 'linear' },
+  ctor: [req('pattern'), req('weight_shape'), opt('bias_shape', NONE), AXES],
+  forward: [req('input')],
   validate: (attrs) => void einmixPlan(attrs),
   tensors(attrs): TensorSpec[] {
     const plan = einmixPlan(attrs);
-    const out: TensorSpec[] = [{ name: 'weight', shape: plan.weightShape, dtype: 'float32', role: 'param', init: { kind: 'uniform', bound: Math.sqrt(3 / plan.fanIn) } }];
-    if (plan.biasShape) out.push({ name: 'bias', shape: plan.biasShape, dtype: 'float32', role: 'param', init: { kind: 'uniform', bound: Math.sqrt(1 / plan.fanIn) } });
+    const out: TensorSpec[] = [
+      { name: 'weight', shape: plan.weightShape, dtype: 'float32', role: 'param', init: { kind: 'uniform', bound: Math.sqrt(3 / plan.fanIn) } },
+    ];
+    if (plan.biasShape)
+      out.push({ name: 'bias', shape: plan.biasShape, dtype: 'float32', role: 'param', init: { kind: 'uniform', bound: Math.sqrt(1 / plan.fanIn) } });
     return out;
   },
   submodules(attrs) {
     const plan = einmixPlan(attrs);
-    return [...(plan.pre ? [{ name: 'pre_rearrange', type: 'Rearrange', tensors: [] }] : []), ...(plan.post ? [{ name: 'post_rearrange', type: 'Rearrange', tensors: [] }] : [])];
+    return [
+      ...(plan.pre ? [{ name: 'pre_rearrange', type: 'Rearrange', tensors: [] }] : []),
+      ...(plan.post ? [{ name: 'post_rearrange', type: 'Rearrange', tensors: [] }] : []),
+    ];
   },
   infer(attrs, args, ctx) {
     const x = args.input;

@@ -11,7 +11,11 @@ import { ShapeError } from './types';
 export class EinopsFailure extends ShapeError {
   /** Divisibilities of input-derived sizes found before the failure (a failed split included). */
   divisibility: readonly EinopsDivisibility[] = [];
-  constructor(readonly einops: string, message: string, hint?: string) {
+  constructor(
+    readonly einops: string,
+    message: string,
+    hint?: string,
+  ) {
     super(message, hint);
     this.name = 'EinopsFailure';
   }
@@ -41,7 +45,43 @@ export const pySet = (axes: Iterable<string>): string => `{${[...axes].map(axisR
 /** How an axis reads in a message: `h`, `3`, `...`. */
 export const axisName = (axis: string): string => (isAnon(axis) ? String(anonValue(axis)) : axis === ELLIPSIS ? '...' : axis);
 
-const PY_KEYWORDS = new Set(['False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield']);
+const PY_KEYWORDS = new Set([
+  'False',
+  'None',
+  'True',
+  'and',
+  'as',
+  'assert',
+  'async',
+  'await',
+  'break',
+  'class',
+  'continue',
+  'def',
+  'del',
+  'elif',
+  'else',
+  'except',
+  'finally',
+  'for',
+  'from',
+  'global',
+  'if',
+  'import',
+  'in',
+  'is',
+  'lambda',
+  'nonlocal',
+  'not',
+  'or',
+  'pass',
+  'raise',
+  'return',
+  'try',
+  'while',
+  'with',
+  'yield',
+]);
 const isIdentifier = (s: string): boolean => /^[\p{L}_][\p{L}\p{N}_]*$/u.test(s);
 
 /** einops' rule for an axis name: a Python identifier that neither starts nor ends with `_` (keywords only warn). */
@@ -106,7 +146,10 @@ export function parseSide(expression: string, opts: { allowUnderscore?: boolean;
   let group: string[] | null = null;
   const add = (x: string): void => {
     if (identifiers.has(x) && !(opts.allowUnderscore && x === '_') && !opts.allowDuplicates) {
-      fail(`Indexing expression contains duplicate dimension "${x}"`, `axis '${x}' appears twice in '${expression.trim()}': each axis name may appear once per side`);
+      fail(
+        `Indexing expression contains duplicate dimension "${x}"`,
+        `axis '${x}' appears twice in '${expression.trim()}': each axis name may appear once per side`,
+      );
     }
     if (x === ELLIPSIS) {
       identifiers.add(ELLIPSIS);
@@ -143,7 +186,11 @@ export function parseSide(expression: string, opts: { allowUnderscore?: boolean;
       if (current !== null) add(current);
       current = null;
       if (ch === '(') {
-        if (group !== null) fail('Axis composition is one-level (brackets inside brackets not allowed)', `'${expression.trim()}' nests brackets; einops groups axes one level deep`);
+        if (group !== null)
+          fail(
+            'Axis composition is one-level (brackets inside brackets not allowed)',
+            `'${expression.trim()}' nests brackets; einops groups axes one level deep`,
+          );
         group = [];
       } else if (ch === ')') {
         if (group === null) fail('Brackets are not balanced', `'${expression.trim()}' closes a bracket that was not opened`);
@@ -217,23 +264,39 @@ export function preparePattern(pattern: string, op: EinopsOperation, axesNames: 
   }
   if (op === 'rearrange') {
     if (left.hasNonUnitaryAnonymous || right.hasNonUnitaryAnonymous) {
-      fail('Non-unitary anonymous axes are not supported in rearrange (exception is length 1)', `rearrange cannot use numbered axes other than 1 ('${pattern}'); name the axis and pass its length`);
+      fail(
+        'Non-unitary anonymous axes are not supported in rearrange (exception is length 1)',
+        `rearrange cannot use numbered axes other than 1 ('${pattern}'); name the axis and pass its length`,
+      );
     }
     const diff = symmetricDifference(left.identifiers, right.identifiers);
     if (diff.length) {
       const onlyLeft = diff.filter((a) => left.identifiers.has(a)).map(axisName);
       const onlyRight = diff.filter((a) => right.identifiers.has(a)).map(axisName);
-      const where = [onlyLeft.length ? `${onlyLeft.join(', ')} only on the input side` : '', onlyRight.length ? `${onlyRight.join(', ')} only on the output side` : ''].filter(Boolean).join('; ');
+      const where = [
+        onlyLeft.length ? `${onlyLeft.join(', ')} only on the input side` : '',
+        onlyRight.length ? `${onlyRight.join(', ')} only on the output side` : '',
+      ]
+        .filter(Boolean)
+        .join('; ');
       fail(
         `Identifiers only on one side of expression (should be on both): ${pySet(diff)}`,
         `rearrange keeps every axis, so each must appear on both sides of '${pattern}': ${where}`,
-        onlyLeft.length && !onlyRight.length ? `to drop or combine ${onlyLeft.join(', ')}, use reduce(…); to add axes, use repeat(…)` : onlyRight.length ? 'to add new axes, use repeat(…) with their lengths' : undefined,
+        onlyLeft.length && !onlyRight.length
+          ? `to drop or combine ${onlyLeft.join(', ')}, use reduce(…); to add axes, use repeat(…)`
+          : onlyRight.length
+            ? 'to add new axes, use repeat(…) with their lengths'
+            : undefined,
       );
     }
   } else if (op === 'repeat') {
     const diff = [...left.identifiers].filter((a) => !right.identifiers.has(a));
     if (diff.length) {
-      fail(`Unexpected identifiers on the left side of repeat: ${pySet(diff)}`, `repeat keeps every input axis, but ${diff.map(axisName).join(', ')} of '${pattern}' is missing from the output side`, 'to drop axes, use reduce(…)');
+      fail(
+        `Unexpected identifiers on the left side of repeat: ${pySet(diff)}`,
+        `repeat keeps every input axis, but ${diff.map(axisName).join(', ')} of '${pattern}' is missing from the output side`,
+        'to drop axes, use reduce(…)',
+      );
     }
     const known = new Set([...left.identifiers, ...axesNames]);
     const noSize = [...right.identifiers].filter((a) => !isAnon(a) && !known.has(a));
@@ -247,10 +310,17 @@ export function preparePattern(pattern: string, op: EinopsOperation, axesNames: 
   } else if ((REDUCTIONS as readonly string[]).includes(op) || op === 'callable') {
     const diff = [...right.identifiers].filter((a) => !left.identifiers.has(a));
     if (diff.length) {
-      fail(`Unexpected identifiers on the right side of reduce ${op}: ${pySet(diff)}`, `reduce cannot create axes: ${diff.map(axisName).join(', ')} of '${pattern}' is not on the input side`, 'to add axes, use repeat(…)');
+      fail(
+        `Unexpected identifiers on the right side of reduce ${op}: ${pySet(diff)}`,
+        `reduce cannot create axes: ${diff.map(axisName).join(', ')} of '${pattern}' is not on the input side`,
+        'to add axes, use repeat(…)',
+      );
     }
   } else {
-    fail(`Unknown reduction ${op}. Expect one of ${pyTuple(REDUCTIONS)}.`, `'${op}' is not a reduction einops knows; use one of ${REDUCTIONS.join(', ')} or a function`);
+    fail(
+      `Unknown reduction ${op}. Expect one of ${pyTuple(REDUCTIONS)}.`,
+      `'${op}' is not a reduction einops knows; use one of ${REDUCTIONS.join(', ')} or a function`,
+    );
   }
   return { left, right };
 }
@@ -320,7 +390,8 @@ export function einopsRecipe(pattern: string, op: EinopsOperation, shape: Shape,
   for (const a of rightIds) meet(a);
   for (const [name, length] of lengths) {
     if (axisNameProblem(name)) fail(`('Invalid name for an axis', '${name}')`, `'${name}' is not a valid axis name (${axisNameProblem(name)})`);
-    if (!known.has(name)) fail(`Axis ${name} is not used in transform`, `${name}=${length.value ?? formatDim(length)} is given but '${pattern}' has no axis '${name}'`);
+    if (!known.has(name))
+      fail(`Axis ${name} is not used in transform`, `${name}=${length.value ?? formatDim(length)} is given but '${pattern}' has no axis '${name}'`);
     known.set(name, length);
   }
   for (const g of leftComp) {
@@ -329,7 +400,10 @@ export function einopsRecipe(pattern: string, op: EinopsOperation, shape: Shape,
       fail(
         `Could not infer sizes for ${pySet(unknown)}`,
         `the input axis (${g.map(axisName).join(' ')}) of '${pattern}' splits into ${unknown.length} axes of unknown length`,
-        `pass the length of all but one: ${unknown.slice(0, -1).map((a) => `${axisName(a)}=<length>`).join(', ')}`,
+        `pass the length of all but one: ${unknown
+          .slice(0, -1)
+          .map((a) => `${axisName(a)}=<length>`)
+          .join(', ')}`,
       );
     }
   }
@@ -347,7 +421,8 @@ export function einopsRecipe(pattern: string, op: EinopsOperation, shape: Shape,
     const product = knownAxes.reduce<Dim>((p, a) => dimMul(p, lengthOf.get(a)!), dim(1));
     const groupText = g.length ? `(${g.map(axisName).join(' ')})` : '()';
     const named = knownAxes.map((a) => `${axisName(a)}=${lengthOf.get(a)!.value ?? formatDim(lengthOf.get(a)!)}`);
-    const factors = named.length === 0 ? '1' : named.length === 1 && !isAnon(knownAxes[0]) ? named[0] : `${named.join('·')} = ${product.value ?? formatDim(product)}`;
+    const factors =
+      named.length === 0 ? '1' : named.length === 1 && !isAnon(knownAxes[0]) ? named[0] : `${named.join('·')} = ${product.value ?? formatDim(product)}`;
     if (unknown.length === 0) {
       if (length.value !== null && product.value !== null && length.value !== product.value) {
         fail(
@@ -358,7 +433,8 @@ export function einopsRecipe(pattern: string, op: EinopsOperation, shape: Shape,
       }
       return;
     }
-    if (length.expr && length.expr.kind !== 'const' && product.value !== null && product.value > 1) divisibility.push({ inputAxis: i, size: length, by: product.value });
+    if (length.expr && length.expr.kind !== 'const' && product.value !== null && product.value > 1)
+      divisibility.push({ inputAxis: i, size: length, by: product.value });
     if (length.value !== null && product.value !== null && product.value !== 0 && length.value % product.value !== 0) {
       const lo = Math.floor(length.value / product.value) * product.value;
       const near = [lo, lo + product.value].filter((n) => n > 0);
@@ -367,14 +443,18 @@ export function einopsRecipe(pattern: string, op: EinopsOperation, shape: Shape,
         const g2 = leftComp[j]!;
         const d = shape[j]!;
         const unknown2 = g2.filter((a) => !lengthOf.has(a));
-        const by = g2.filter((a) => lengthOf.has(a)).reduce<number | null>((p, a) => (p === null ? null : lengthOf.get(a)!.value === null ? null : p * lengthOf.get(a)!.value!), 1);
-        if (unknown2.length === 1 && g2.length > 1 && by !== null && by > 1 && d.expr && d.expr.kind !== 'const') divisibility.push({ inputAxis: j, size: d, by });
+        const by = g2
+          .filter((a) => lengthOf.has(a))
+          .reduce<number | null>((p, a) => (p === null ? null : lengthOf.get(a)!.value === null ? null : p * lengthOf.get(a)!.value!), 1);
+        if (unknown2.length === 1 && g2.length > 1 && by !== null && by > 1 && d.expr && d.expr.kind !== 'const')
+          divisibility.push({ inputAxis: j, size: d, by });
       }
       failSplit(
         divisibility,
         `Shape mismatch, can't divide axis of length ${length.value} in chunks of ${product.value}`,
         `input axis ${i} ${groupText} has length ${length.value}, which is not a multiple of ${factors}`,
-        fittingInputs(length, (n) => n > 0 && n % product.value! === 0) ?? `input sizes that fit: axis ${i} a multiple of ${product.value} (${near.join(' or ')})`,
+        fittingInputs(length, (n) => n > 0 && n % product.value! === 0) ??
+          `input sizes that fit: axis ${i} a multiple of ${product.value} (${near.join(' or ')})`,
       );
     }
     lengthOf.set(unknown[0], dimFloorDiv(length, product));

@@ -35,9 +35,21 @@ export function compactEinsum(pattern: string): string {
   const map = new Map<string, string>();
   const axis = (g: string[] | typeof ELLIPSIS): string | null => {
     if (g === ELLIPSIS) return null;
-    if (g.length === 0) throw new EinopsFailure('NotImplementedError: Singleton () axes are not yet supported in einsum.', "einsum: '()' and '1' axes are not supported in einops.einsum");
-    if (g.length > 1) throw new EinopsFailure('NotImplementedError: Shape rearrangement is not yet supported in einsum.', 'einsum: grouped axes like (h d) are not supported in einops.einsum; rearrange first');
-    if (isAnon(g[0])) throw new EinopsFailure('NotImplementedError: Anonymous axes are not yet supported in einsum.', 'einsum: numbered axes are not supported in einops.einsum');
+    if (g.length === 0)
+      throw new EinopsFailure(
+        'NotImplementedError: Singleton () axes are not yet supported in einsum.',
+        "einsum: '()' and '1' axes are not supported in einops.einsum",
+      );
+    if (g.length > 1)
+      throw new EinopsFailure(
+        'NotImplementedError: Shape rearrangement is not yet supported in einsum.',
+        'einsum: grouped axes like (h d) are not supported in einops.einsum; rearrange first',
+      );
+    if (isAnon(g[0]))
+      throw new EinopsFailure(
+        'NotImplementedError: Anonymous axes are not yet supported in einsum.',
+        'einsum: numbered axes are not supported in einops.einsum',
+      );
     return g[0];
   };
   const terms = lefts.map((side) =>
@@ -97,14 +109,22 @@ export function einmixPlan(attrs: BoundArgs): EinMixPlan {
   const weight = parseSide(ws.value);
   const ids = (p: ParsedSide): string[] => [...p.identifiers];
   const unrecognised = ids(right).filter((a) => !left.identifiers.has(a) && !weight.identifiers.has(a));
-  if (unrecognised.length) mixFail(`Unrecognized identifiers on the right side of EinMix ${pySet(unrecognised)}`, `output axes ${unrecognised.join(', ')} are neither in the input nor in the weight`);
-  if (weight.hasEllipsis) mixFail('Ellipsis is not supported in weight, as its shape should be fully specified', `weight_shape '${ws.value}' may not contain '...'`);
+  if (unrecognised.length)
+    mixFail(
+      `Unrecognized identifiers on the right side of EinMix ${pySet(unrecognised)}`,
+      `output axes ${unrecognised.join(', ')} are neither in the input nor in the weight`,
+    );
+  if (weight.hasEllipsis)
+    mixFail('Ellipsis is not supported in weight, as its shape should be fully specified', `weight_shape '${ws.value}' may not contain '...'`);
   if (left.hasEllipsis || right.hasEllipsis) {
-    if (!(left.hasEllipsis && right.hasEllipsis)) mixFail(`Ellipsis in EinMix should be on both sides, ${pattern}`, `'...' must be on both sides of '${pattern}'`);
+    if (!(left.hasEllipsis && right.hasEllipsis))
+      mixFail(`Ellipsis in EinMix should be on both sides, ${pattern}`, `'...' must be on both sides of '${pattern}'`);
     if (left.ellipsisParenthesized) mixFail(`Ellipsis on left side can't be in parenthesis, got ${pattern}`, `'...' cannot be in brackets on the input side`);
   }
-  if ([left, right, weight].some((p) => p.hasNonUnitaryAnonymous)) mixFail('Anonymous axes (numbers) are not allowed in EinMix', 'numbered axes are not allowed in EinMix');
-  if (ws.value.includes('(') || ws.value.includes(')')) mixFail(`Parenthesis is not allowed in weight shape: ${ws.value}`, `weight_shape '${ws.value}' may not group axes`);
+  if ([left, right, weight].some((p) => p.hasNonUnitaryAnonymous))
+    mixFail('Anonymous axes (numbers) are not allowed in EinMix', 'numbered axes are not allowed in EinMix');
+  if (ws.value.includes('(') || ws.value.includes(')'))
+    mixFail(`Parenthesis is not allowed in weight shape: ${ws.value}`, `weight_shape '${ws.value}' may not group axes`);
   const flatNames = (p: ParsedSide): string[] => p.composition.flatMap((g) => (g === ELLIPSIS ? ['...'] : g.map((a) => (a === ELLIPSIS ? '...' : a))));
   let pre: EinMixPlan['pre'] = null;
   if (left.composition.some((g) => g !== ELLIPSIS && g.length !== 1)) {
@@ -114,7 +134,8 @@ export function einmixPlan(attrs: BoundArgs): EinMixPlan {
   let post: string | null = null;
   if (right.composition.some((g) => g !== ELLIPSIS && g.length !== 1) || right.ellipsisParenthesized) post = `${flatNames(right).join(' ')} ->${rightText}`;
   const weightAxes = weight.composition.map((g) => (g as string[])[0]).filter((a) => a !== undefined);
-  for (const a of weight.identifiers) if (!lengthMap.has(a)) mixFail(`Dimension ${a} of weight should be specified`, `pass the length of weight axis ${a} (${a}=<length>)`);
+  for (const a of weight.identifiers)
+    if (!lengthMap.has(a)) mixFail(`Dimension ${a} of weight should be specified`, `pass the length of weight axis ${a} (${a}=<length>)`);
   const unused = lengths.map(([k]) => k).filter((k) => !left.identifiers.has(k) && !weight.identifiers.has(k));
   if (unused.length) mixFail(`Axes ${pySet(unused)} are not used in pattern`, `${unused.join(', ')} given but not used`);
   const redundant = ids(weight).filter((a) => !left.identifiers.has(a) && !right.identifiers.has(a));
@@ -154,6 +175,7 @@ export function einmixPlan(attrs: BoundArgs): EinMixPlan {
   }
   const mapped = [...new Set([...left.identifiers, ...right.identifiers, ...weight.identifiers])].filter((a) => a !== ELLIPSIS).sort();
   const letter = new Map(mapped.map((a, i) => [a, 'abcdefghijklmnopqrstuvwxyz'[i] ?? '?']));
-  const flat = (p: ParsedSide): string => p.composition.map((g) => (g === ELLIPSIS ? '...' : g.map((a) => (a === ELLIPSIS ? '...' : letter.get(a))).join(''))).join('');
+  const flat = (p: ParsedSide): string =>
+    p.composition.map((g) => (g === ELLIPSIS ? '...' : g.map((a) => (a === ELLIPSIS ? '...' : letter.get(a))).join(''))).join('');
   return { weightShape, biasShape, fanIn, equation: `${flat(left)},${flat(weight)}->${flat(right)}`, pre, post };
 }

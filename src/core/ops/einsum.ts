@@ -42,7 +42,8 @@ function operands(args: Readonly<Record<string, PyValue>>, op: string): TensorVa
 export function einsumShape(op: string, equation: string, ts: readonly TensorValue[]): Shape | null {
   const [lhs, rhs] = equation.split('->');
   const inputs = lhs.split(',').map((s) => parseTerm(s, op));
-  if (inputs.length !== ts.length) throw new ShapeError(`${op}: the equation '${equation}' has ${inputs.length} operand subscripts but ${ts.length} tensors were given`);
+  if (inputs.length !== ts.length)
+    throw new ShapeError(`${op}: the equation '${equation}' has ${inputs.length} operand subscripts but ${ts.length} tensors were given`);
   if (ts.some((t) => !t.shape)) return null;
   const sizes = new Map<string, { d: Dim; from: number }>();
   const ellipsisShapes: Shape[] = [];
@@ -50,7 +51,9 @@ export function einsumShape(op: string, equation: string, ts: readonly TensorVal
     const s = ts[i].shape as Shape;
     const named = term.letters.length;
     if (term.ellipsisAt < 0 ? s.length !== named : s.length < named) {
-      throw new ShapeError(`${op}: subscript '${lhs.split(',')[i].trim()}' has ${named} dimensions${term.ellipsisAt >= 0 ? ' (plus ...)' : ''} but operand ${i} is ${showShape(s)}`);
+      throw new ShapeError(
+        `${op}: subscript '${lhs.split(',')[i].trim()}' has ${named} dimensions${term.ellipsisAt >= 0 ? ' (plus ...)' : ''} but operand ${i} is ${showShape(s)}`,
+      );
     }
     const extra = s.length - named;
     const dims: { letter: string; d: Dim }[] = [];
@@ -74,7 +77,10 @@ export function einsumShape(op: string, equation: string, ts: readonly TensorVal
     // Implicit output: letters used exactly once, in alphabetical order, after the broadcast `...` dims.
     const counts = new Map<string, number>();
     for (const t of inputs) for (const l of t.letters) counts.set(l, (counts.get(l) ?? 0) + 1);
-    const once = [...counts.entries()].filter(([, n]) => n === 1).map(([l]) => l).sort();
+    const once = [...counts.entries()]
+      .filter(([, n]) => n === 1)
+      .map(([l]) => l)
+      .sort();
     out = { letters: once, ellipsisAt: ellipsisShapes.length ? 0 : -1 };
   } else {
     out = parseTerm(rhs, op);
@@ -117,15 +123,17 @@ const einsum: FunctionOpDef = {
     const outLetters = new Set((eq.split('->')[1] ?? '').replace(/[^a-zA-Z]/g, ''));
     let contracted = 1;
     const seen = new Set<string>();
-    eq.split('->')[0].split(',').forEach((term, i) => {
-      const letters = term.replace(/[^a-zA-Z]/g, '');
-      const s = ts[i]?.shape;
-      if (!s || term.includes('...')) return;
-      [...letters].forEach((l, j) => {
-        if (!outLetters.has(l) && !seen.has(l)) contracted *= s[j]?.value ?? 1;
-        seen.add(l);
+    eq.split('->')[0]
+      .split(',')
+      .forEach((term, i) => {
+        const letters = term.replace(/[^a-zA-Z]/g, '');
+        const s = ts[i]?.shape;
+        if (!s || term.includes('...')) return;
+        [...letters].forEach((l, j) => {
+          if (!outLetters.has(l) && !seen.has(l)) contracted *= s[j]?.value ?? 1;
+          seen.add(l);
+        });
       });
-    });
     return 2 * numelOf(out) * contracted;
   },
 };

@@ -27,8 +27,15 @@ const embedding: ModuleOpDef = {
   family: 'embedding',
   impliedInput: tokenInput,
   ctor: [
-    req('num_embeddings'), req('embedding_dim'), opt('padding_idx', vNone), opt('max_norm', vNone), opt('norm_type', vFloat(2)),
-    opt('scale_grad_by_freq', vBool(false)), opt('sparse', vBool(false)), opt('_weight', vNone), ...factoryKwargs,
+    req('num_embeddings'),
+    req('embedding_dim'),
+    opt('padding_idx', vNone),
+    opt('max_norm', vNone),
+    opt('norm_type', vFloat(2)),
+    opt('scale_grad_by_freq', vBool(false)),
+    opt('sparse', vBool(false)),
+    opt('_weight', vNone),
+    ...factoryKwargs,
   ],
   forward: [req('input')],
   validate(attrs) {
@@ -42,10 +49,19 @@ const embedding: ModuleOpDef = {
     const p = optNumArg(attrs, 'padding_idx', 'Embedding');
     const zeroRow = p === null ? undefined : p < 0 ? p + n : p;
     // reset_parameters: normal_(0, 1), then the padding_idx row is zeroed.
-    return withParamDtype([{
-      name: 'weight', shape: [n, numArg(attrs, 'embedding_dim', 'Embedding')], dtype: 'float32', role: 'param',
-      init: zeroRow === undefined ? { kind: 'normal', std: 1 } : { kind: 'normal', std: 1, zeroRow },
-    }], attrs, 'Embedding');
+    return withParamDtype(
+      [
+        {
+          name: 'weight',
+          shape: [n, numArg(attrs, 'embedding_dim', 'Embedding')],
+          dtype: 'float32',
+          role: 'param',
+          init: zeroRow === undefined ? { kind: 'normal', std: 1 } : { kind: 'normal', std: 1, zeroRow },
+        },
+      ],
+      attrs,
+      'Embedding',
+    );
   },
   infer(attrs, args, ctx) {
     const x = tensorArg(args, 'input', 'Embedding');
@@ -62,7 +78,15 @@ const embeddingFn: FunctionOpDef = {
   name: 'F.embedding',
   aliases: ['torch.nn.functional.embedding'],
   family: 'embedding',
-  signature: [req('input'), req('weight'), opt('padding_idx', vNone), opt('max_norm', vNone), opt('norm_type', vFloat(2)), opt('scale_grad_by_freq', vBool(false)), opt('sparse', vBool(false))],
+  signature: [
+    req('input'),
+    req('weight'),
+    opt('padding_idx', vNone),
+    opt('max_norm', vNone),
+    opt('norm_type', vFloat(2)),
+    opt('scale_grad_by_freq', vBool(false)),
+    opt('sparse', vBool(false)),
+  ],
   infer(args, ctx) {
     const x = tensorArg(args, 'input', 'F.embedding');
     const w = tensorArg(args, 'weight', 'F.embedding');

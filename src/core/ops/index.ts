@@ -36,4 +36,3 @@ import './tensorMisc';
 import './unfold';
 
 export { moduleOp, functionOp, allModuleOps, allFunctionOps, opRole, opErrorCode, roleOfKey } from './registry';
-

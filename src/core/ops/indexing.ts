@@ -47,10 +47,14 @@ type Item =
 
 function toItem(v: PyValue, op: string): Item {
   switch (v.kind) {
-    case 'int': return { kind: 'int', d: v.dim };
-    case 'bool': return { kind: 'advanced', shape: [dim(v.value ? 1 : 0)], consumes: 0, mask: true };
-    case 'none': return { kind: 'none' };
-    case 'ellipsis': return { kind: 'ellipsis' };
+    case 'int':
+      return { kind: 'int', d: v.dim };
+    case 'bool':
+      return { kind: 'advanced', shape: [dim(v.value ? 1 : 0)], consumes: 0, mask: true };
+    case 'none':
+      return { kind: 'none' };
+    case 'ellipsis':
+      return { kind: 'ellipsis' };
     case 'slice': {
       const opt = (x: PyValue, name: string): Dim | null => (x.kind === 'none' ? null : intOf(x, op, name));
       const step = opt(v.step, 'step');
@@ -70,13 +74,18 @@ function toItem(v: PyValue, op: string): Item {
     case 'list': {
       const items = v.items;
       if (items.every((x) => x.kind === 'int' || x.kind === 'bool')) {
-        if (items.length > 0 && items.every((x) => x.kind === 'bool')) return { kind: 'advanced', shape: [dim(items.filter((x) => x.kind === 'bool' && x.value).length)], consumes: 1, mask: true };
+        if (items.length > 0 && items.every((x) => x.kind === 'bool'))
+          return { kind: 'advanced', shape: [dim(items.filter((x) => x.kind === 'bool' && x.value).length)], consumes: 1, mask: true };
         return { kind: 'advanced', shape: [dim(items.length)], consumes: 1, mask: false };
       }
       throw new ShapeError(`${op}: unsupported list index ${describe(v)}`);
     }
-    case 'unknown': throw new UnknownArgError(`${op}: the index is unknown`);
-    default: throw new ShapeError(`${op}: a tensor cannot be indexed with ${describe(v)}; only integers, slices (:), None, ... and integer or boolean tensors are valid indices`);
+    case 'unknown':
+      throw new UnknownArgError(`${op}: the index is unknown`);
+    default:
+      throw new ShapeError(
+        `${op}: a tensor cannot be indexed with ${describe(v)}; only integers, slices (:), None, ... and integer or boolean tensors are valid indices`,
+      );
   }
 }
 
@@ -98,7 +107,9 @@ export function indexShape(op: string, s: Shape, index: PyValue): Shape {
   items.forEach((it) => {
     if (it.kind === 'none' || it.kind === 'slice' || it.kind === 'ellipsis') gap = advanced.length > 0;
     switch (it.kind) {
-      case 'none': out.push(dim(1)); break;
+      case 'none':
+        out.push(dim(1));
+        break;
       case 'ellipsis': {
         // Each `...` skips the unindexed dims; torch 1.13 lets a repeated one skip past the end (then any
         // later index is out of range).
@@ -141,11 +152,18 @@ export function indexShape(op: string, s: Shape, index: PyValue): Shape {
 
 const defs: OpDef[] = [
   ...tensorFn({
-    keys: ['Tensor.__getitem__'], family: 'index', params: [req('index')], onnx: getitemLowering,
+    keys: ['Tensor.__getitem__'],
+    family: 'index',
+    params: [req('index')],
+    onnx: getitemLowering,
     infer: (x, args, ctx, op) => ctx.tensor(x.shape ? indexShape(op, x.shape, args.index) : null, x.dtype),
   }),
   ...tensorFn({
-    keys: ['Tensor.__setitem__'], family: 'index', params: [req('index'), req('value')], inPlace: true, onnx: setitemLowering,
+    keys: ['Tensor.__setitem__'],
+    family: 'index',
+    params: [req('index'), req('value')],
+    inPlace: true,
+    onnx: setitemLowering,
     infer: (x, args, ctx, op) => {
       if (x.shape) indexShape(op, x.shape, args.index);
       return ctx.tensor(x.shape, x.dtype);

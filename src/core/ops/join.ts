@@ -96,7 +96,15 @@ function pieces(n: Dim, size: Dim, count: number): Dim[] {
 
 function splitInto(ctx: InferContext, x: TensorValue, axis: number, sizes: readonly Dim[]): PyValue {
   const s = x.shape as Shape;
-  return { kind: 'tuple', items: sizes.map((sz) => ctx.tensor(s.map((d, k) => (k === axis ? sz : d)), x.dtype)) };
+  return {
+    kind: 'tuple',
+    items: sizes.map((sz) =>
+      ctx.tensor(
+        s.map((d, k) => (k === axis ? sz : d)),
+        x.dtype,
+      ),
+    ),
+  };
 }
 
 function chunkInfer(x: TensorValue, args: BoundArgs, ctx: InferContext, op: string): PyValue {
@@ -152,7 +160,8 @@ function sliceBound(i: number, n: Dim): Dim {
 /** torch.tensor_split: `sections` near-equal pieces (the first n % sections one longer), or pieces between `indices`. */
 function tensorSplitInfer(x: TensorValue, args: BoundArgs, ctx: InferContext, op: string): PyValue {
   const given = ['indices', 'sections', 'tensor_indices_or_sections'].filter((k) => args[k] && args[k].kind !== 'none');
-  if (given.length !== 1) throw new ShapeError(`${op}() received an invalid combination of arguments: pass exactly one of indices, sections or tensor_indices_or_sections`);
+  if (given.length !== 1)
+    throw new ShapeError(`${op}() received an invalid combination of arguments: pass exactly one of indices, sections or tensor_indices_or_sections`);
   const v = args[given[0]];
   if (v.kind === 'unknown') throw new UnknownArgError(`${op}: the split points are unknown`);
   if (v.kind === 'tensor') throw new UnknownArgError(`${op}: the split points come from a tensor's values`);
@@ -173,21 +182,53 @@ function tensorSplitInfer(x: TensorValue, args: BoundArgs, ctx: InferContext, op
   const sections = numArg(args, given[0], op);
   if (sections <= 0) throw new ShapeError(`${op}: number of sections must be larger than 0, got ${sections}`);
   // Piece i has floor((n + sections - 1 - i) / sections) elements.
-  return splitInto(ctx, x, axis, Array.from({ length: sections }, (_, i) => dimFloorDiv(dimAdd(n, sections - 1 - i), sections)));
+  return splitInto(
+    ctx,
+    x,
+    axis,
+    Array.from({ length: sections }, (_, i) => dimFloorDiv(dimAdd(n, sections - 1 - i), sections)),
+  );
 }
 
 const defs: OpDef[] = [
-  joinDef('torch.cat', false), joinDef('torch.concat', false), joinDef('torch.concatenate', false), joinDef('torch.stack', true),
-  ...tensorFn({ keys: ['torch.chunk', 'Tensor.chunk'], family: 'join', params: [req('chunks'), opt('dim', vInt(0))], infer: chunkInfer, onnx: splitLowering() }),
-  ...tensorFn({ keys: ['torch.split'], first: 'tensor', family: 'join', params: [req('split_size_or_sections'), opt('dim', vInt(0))], infer: splitInfer('split_size_or_sections'), onnx: splitLowering() }),
-  ...tensorFn({ keys: ['Tensor.split'], family: 'join', params: [req('split_size'), opt('dim', vInt(0))], infer: splitInfer('split_size'), onnx: splitLowering() }),
+  joinDef('torch.cat', false),
+  joinDef('torch.concat', false),
+  joinDef('torch.concatenate', false),
+  joinDef('torch.stack', true),
   ...tensorFn({
-    keys: ['torch.tensor_split', 'Tensor.tensor_split'], family: 'join',
-    params: [opt('indices', vNone), opt('dim', vInt(0)), kw('sections', vNone), kw('tensor_indices_or_sections', vNone)],
-    infer: tensorSplitInfer, onnx: tensorSplitLowering,
+    keys: ['torch.chunk', 'Tensor.chunk'],
+    family: 'join',
+    params: [req('chunks'), opt('dim', vInt(0))],
+    infer: chunkInfer,
+    onnx: splitLowering(),
   }),
   ...tensorFn({
-    keys: ['torch.unbind', 'Tensor.unbind'], family: 'join', params: [opt('dim', vInt(0))], onnx: splitLowering(true),
+    keys: ['torch.split'],
+    first: 'tensor',
+    family: 'join',
+    params: [req('split_size_or_sections'), opt('dim', vInt(0))],
+    infer: splitInfer('split_size_or_sections'),
+    onnx: splitLowering(),
+  }),
+  ...tensorFn({
+    keys: ['Tensor.split'],
+    family: 'join',
+    params: [req('split_size'), opt('dim', vInt(0))],
+    infer: splitInfer('split_size'),
+    onnx: splitLowering(),
+  }),
+  ...tensorFn({
+    keys: ['torch.tensor_split', 'Tensor.tensor_split'],
+    family: 'join',
+    params: [opt('indices', vNone), opt('dim', vInt(0)), kw('sections', vNone), kw('tensor_indices_or_sections', vNone)],
+    infer: tensorSplitInfer,
+    onnx: tensorSplitLowering,
+  }),
+  ...tensorFn({
+    keys: ['torch.unbind', 'Tensor.unbind'],
+    family: 'join',
+    params: [opt('dim', vInt(0))],
+    onnx: splitLowering(true),
     infer(x, args, ctx, op): PyValue {
       if (!x.shape) throw new UnknownArgError(`${op}: the number of pieces depends on the unknown input shape`);
       if (x.shape.length === 0) throw new ShapeError(`${op}: dimension specified as ${numArg(args, 'dim', op)} but tensor has no dimensions`);

@@ -56,7 +56,11 @@ function linearModule(type: string): ModuleOpDef {
     },
     tensors(attrs) {
       const b = attrs.bias;
-      return withParamDtype(linearTensors(numArg(attrs, 'in_features', type), numArg(attrs, 'out_features', type), !b || b.kind !== 'bool' || b.value), attrs, type);
+      return withParamDtype(
+        linearTensors(numArg(attrs, 'in_features', type), numArg(attrs, 'out_features', type), !b || b.kind !== 'bool' || b.value),
+        attrs,
+        type,
+      );
     },
     infer(attrs, args, ctx) {
       const x = tensorArg(args, 'input', type);
@@ -89,7 +93,7 @@ const linearFn: FunctionOpDef = {
   },
   flops(args, out) {
     const x = args.input;
-    const last = x && x.kind === 'tensor' && x.shape && x.shape.length ? x.shape[x.shape.length - 1].value ?? 0 : 0;
+    const last = x && x.kind === 'tensor' && x.shape && x.shape.length ? (x.shape[x.shape.length - 1].value ?? 0) : 0;
     return 2 * numelOf(out) * last;
   },
   onnx: linearLowering,

@@ -11,7 +11,7 @@ export function opt(ctx: Ctx, name: string): LoweringArg | undefined {
 
 export function optNumber(ctx: Ctx, name: string, dflt: number): number {
   const v = opt(ctx, name);
-  return v === null || v === undefined ? dflt : argNumber(v) ?? ctx.fail(`argument '${name}' must be a known number`);
+  return v === null || v === undefined ? dflt : (argNumber(v) ?? ctx.fail(`argument '${name}' must be a known number`));
 }
 
 export function optBool(ctx: Ctx, name: string, dflt: boolean): boolean {
@@ -41,7 +41,18 @@ export function castTo(ctx: Ctx, name: string, dtype: DType): string {
   return ctx.node('Cast', [name], { to: attr.int(ONNX_TYPE[dtype]) })[0]!;
 }
 
-export const ONNX_TYPE: Record<DType, number> = { float32: 1, uint8: 2, int8: 3, int16: 5, int32: 6, int64: 7, bool: 9, float16: 10, float64: 11, bfloat16: 16 };
+export const ONNX_TYPE: Record<DType, number> = {
+  float32: 1,
+  uint8: 2,
+  int8: 3,
+  int16: 5,
+  int32: 6,
+  int64: 7,
+  bool: 9,
+  float16: 10,
+  float64: 11,
+  bfloat16: 16,
+};
 
 export function shapeConst(ctx: Ctx, shape: readonly number[]): string {
   return ctx.constInt64(shape);

@@ -72,14 +72,19 @@ export function convTransposeLowering(nd: number): OnnxLowering {
     const outShape = ctx.shape(ctx.outputs[0]!);
     // output_padding is whatever makes the formula reach the output size the shape rule computed.
     const outPad = kernel.map((k, i) => outShape[2 + i]! - ((inShape[2 + i]! - 1) * strides[i]! - 2 * pad[i]! + dilation[i]! * (k - 1) + 1));
-    ctx.node('ConvTranspose', b ? [x, w, b] : [x, w], {
-      kernel_shape: attr.ints(kernel),
-      strides: attr.ints(strides),
-      pads: attr.ints([...pad, ...pad]),
-      dilations: attr.ints(dilation),
-      output_padding: attr.ints(outPad),
-      group: attr.int(optNumber(ctx, 'groups', 1)),
-    }, ctx.outputs);
+    ctx.node(
+      'ConvTranspose',
+      b ? [x, w, b] : [x, w],
+      {
+        kernel_shape: attr.ints(kernel),
+        strides: attr.ints(strides),
+        pads: attr.ints([...pad, ...pad]),
+        dilations: attr.ints(dilation),
+        output_padding: attr.ints(outPad),
+        group: attr.int(optNumber(ctx, 'groups', 1)),
+      },
+      ctx.outputs,
+    );
   };
 }
 
@@ -96,17 +101,25 @@ export function maxPoolLowering(nd: number): OnnxLowering {
     if (optBool(ctx, 'return_indices', false)) ctx.fail('return_indices is not supported for export');
     const kernel = kernelOf(ctx, nd, null);
     const strideArg = opt(ctx, 'stride');
-    const strides = strideArg === null || strideArg === undefined || (Array.isArray(strideArg) && strideArg.length === 0) ? kernel : argInts(strideArg, nd) ?? ctx.fail('stride must be known');
+    const strides =
+      strideArg === null || strideArg === undefined || (Array.isArray(strideArg) && strideArg.length === 0)
+        ? kernel
+        : (argInts(strideArg, nd) ?? ctx.fail('stride must be known'));
     const pad = argInts(opt(ctx, 'padding') ?? 0, nd) ?? ctx.fail('padding must be known');
     const dilation = argInts(opt(ctx, 'dilation') ?? 1, nd) ?? ctx.fail('dilation must be known');
     withBatch(ctx, nd, (x, outs) => {
-      ctx.node('MaxPool', [x], {
-        kernel_shape: attr.ints(kernel),
-        strides: attr.ints(strides),
-        pads: attr.ints([...pad, ...pad]),
-        dilations: attr.ints(dilation),
-        ceil_mode: attr.int(optBool(ctx, 'ceil_mode', false) ? 1 : 0),
-      }, outs);
+      ctx.node(
+        'MaxPool',
+        [x],
+        {
+          kernel_shape: attr.ints(kernel),
+          strides: attr.ints(strides),
+          pads: attr.ints([...pad, ...pad]),
+          dilations: attr.ints(dilation),
+          ceil_mode: attr.int(optBool(ctx, 'ceil_mode', false) ? 1 : 0),
+        },
+        outs,
+      );
     });
   };
 }
@@ -118,18 +131,26 @@ export function avgPoolLowering(nd: number): OnnxLowering {
     if (div !== null && div !== undefined) ctx.fail('divisor_override is not supported for export');
     const kernel = kernelOf(ctx, nd, null);
     const strideArg = opt(ctx, 'stride');
-    const strides = strideArg === null || strideArg === undefined || (Array.isArray(strideArg) && strideArg.length === 0) ? kernel : argInts(strideArg, nd) ?? ctx.fail('stride must be known');
+    const strides =
+      strideArg === null || strideArg === undefined || (Array.isArray(strideArg) && strideArg.length === 0)
+        ? kernel
+        : (argInts(strideArg, nd) ?? ctx.fail('stride must be known'));
     const pad = argInts(opt(ctx, 'padding') ?? 0, nd) ?? ctx.fail('padding must be known');
     const ceil = optBool(ctx, 'ceil_mode', false);
     if (ceil && pad.some((p) => p > 0)) ctx.fail('ceil_mode with padding averages differently in ONNX; not exported');
     withBatch(ctx, nd, (x, outs) => {
-      ctx.node('AveragePool', [x], {
-        kernel_shape: attr.ints(kernel),
-        strides: attr.ints(strides),
-        pads: attr.ints([...pad, ...pad]),
-        ceil_mode: attr.int(ceil ? 1 : 0),
-        count_include_pad: attr.int(optBool(ctx, 'count_include_pad', true) ? 1 : 0),
-      }, outs);
+      ctx.node(
+        'AveragePool',
+        [x],
+        {
+          kernel_shape: attr.ints(kernel),
+          strides: attr.ints(strides),
+          pads: attr.ints([...pad, ...pad]),
+          ceil_mode: attr.int(ceil ? 1 : 0),
+          count_include_pad: attr.int(optBool(ctx, 'count_include_pad', true) ? 1 : 0),
+        },
+        outs,
+      );
     });
   };
 }

@@ -26,7 +26,10 @@ export const arangeLowering: OnnxLowering = (ctx) => {
   const start = hasEnd ? optNumber(ctx, 'start', 0) : 0;
   const step = optNumber(ctx, 'step', 1);
   const n = ctx.shape(ctx.outputs[0]!)[0] ?? 0;
-  emitConstant(ctx, Array.from({ length: n }, (_, i) => start + i * step));
+  emitConstant(
+    ctx,
+    Array.from({ length: n }, (_, i) => start + i * step),
+  );
 };
 
 /** torch.linspace(start, end, steps). */
@@ -34,13 +37,19 @@ export const linspaceLowering: OnnxLowering = (ctx) => {
   const start = optNumber(ctx, 'start', 0);
   const end = optNumber(ctx, 'end', 0);
   const n = ctx.shape(ctx.outputs[0]!)[0] ?? 0;
-  emitConstant(ctx, Array.from({ length: n }, (_, i) => (n === 1 ? start : start + ((end - start) * i) / (n - 1))));
+  emitConstant(
+    ctx,
+    Array.from({ length: n }, (_, i) => (n === 1 ? start : start + ((end - start) * i) / (n - 1))),
+  );
 };
 
 /** torch.eye(n, m). */
 export const eyeLowering: OnnxLowering = (ctx) => {
   const [n, m] = ctx.shape(ctx.outputs[0]!) as [number, number];
-  emitConstant(ctx, Array.from({ length: n * m }, (_, k) => (Math.floor(k / m) === k % m ? 1 : 0)));
+  emitConstant(
+    ctx,
+    Array.from({ length: n * m }, (_, k) => (Math.floor(k / m) === k % m ? 1 : 0)),
+  );
 };
 
 /** torch.tensor(data) with a literal (nested lists of numbers). */

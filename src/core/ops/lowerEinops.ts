@@ -30,7 +30,15 @@ function lengthsOf(ctx: Ctx): [string, Dim][] {
   return Object.entries(v as Record<string, LoweringArg>).map(([k, x]) => [k, dim(argNumber(x) ?? ctx.fail(`the length of ${k} must be known`))]);
 }
 
-const REDUCE_OPS: Record<string, string> = { min: 'ReduceMin', max: 'ReduceMax', sum: 'ReduceSum', mean: 'ReduceMean', prod: 'ReduceProd', any: 'ReduceMax', all: 'ReduceMin' };
+const REDUCE_OPS: Record<string, string> = {
+  min: 'ReduceMin',
+  max: 'ReduceMax',
+  sum: 'ReduceSum',
+  mean: 'ReduceMean',
+  prod: 'ReduceProd',
+  any: 'ReduceMax',
+  all: 'ReduceMin',
+};
 
 /** rearrange / repeat / reduce and the Rearrange / Reduce layers, from the recipe on the concrete input shape. */
 export const einopsLowering: OnnxLowering = (ctx) => {
@@ -48,10 +56,19 @@ export const einopsLowering: OnnxLowering = (ctx) => {
   let x: string;
   if (list && list.length) {
     const ax = ctx.constInt64([0]);
-    x = ctx.node('Concat', list.map((t) => ctx.node('Unsqueeze', [t, ax])[0]!), { axis: attr.int(0) })[0]!;
+    x = ctx.node(
+      'Concat',
+      list.map((t) => ctx.node('Unsqueeze', [t, ax])[0]!),
+      { axis: attr.int(0) },
+    )[0]!;
   } else x = mainInput(ctx);
   const inShape = list && list.length ? [list.length, ...ctx.shape(list[0]!)] : ctx.shape(x);
-  const r = einopsRecipe(pattern as string, how, inShape.map((n) => dim(n)), lengthsOf(ctx));
+  const r = einopsRecipe(
+    pattern as string,
+    how,
+    inShape.map((n) => dim(n)),
+    lengthsOf(ctx),
+  );
   const len = (i: number): number => r.axes[i]!.length.value ?? ctx.fail('an axis length is not static');
   const nIn = r.permutation.length;
   const elementary = Array.from({ length: nIn }, (_, i) => len(i));
@@ -112,7 +129,12 @@ export const einopsEinsumLowering: OnnxLowering = (ctx) => {
   const pattern = Array.isArray(all) ? all[all.length - 1] : null;
   if (typeof pattern !== 'string') ctx.fail('the pattern must be a known string');
   const dt = ctx.dtype(ctx.outputs[0]!);
-  ctx.node('Einsum', ctx.inputs.map((t) => castTo(ctx, t, dt)), { equation: attr.string(compactEinsum(pattern as string)) }, ctx.outputs);
+  ctx.node(
+    'Einsum',
+    ctx.inputs.map((t) => castTo(ctx, t, dt)),
+    { equation: attr.string(compactEinsum(pattern as string)) },
+    ctx.outputs,
+  );
 };
 
 /** EinMix: Reshape (ungroup the input) → Einsum with the weight → + bias → Reshape to the output. */
@@ -122,7 +144,12 @@ export const einmixLowering: OnnxLowering = (ctx) => {
   const plan = einmixPlan(attrs as BoundArgs);
   let x = mainInput(ctx);
   if (plan.pre) {
-    const r = einopsRecipe(plan.pre.pattern, 'rearrange', ctx.shape(x).map((n) => dim(n)), plan.pre.lengths);
+    const r = einopsRecipe(
+      plan.pre.pattern,
+      'rearrange',
+      ctx.shape(x).map((n) => dim(n)),
+      plan.pre.lengths,
+    );
     x = ctx.node('Reshape', [x, ctx.constInt64(r.output.map((d) => d.value ?? ctx.fail('a length is not static')))])[0]!;
   }
   const w = ctx.param('weight') ?? ctx.fail('EinMix has no weight');

@@ -199,7 +199,9 @@ export const erfcLowering: OnnxLowering = composite((ctx, x, dt) => ctx.node('Su
 const truncOf = (ctx: Ctx, x: string): string => ctx.node('Mul', [ctx.node('Sign', [x])[0]!, ctx.node('Floor', [ctx.node('Abs', [x])[0]!])[0]!])[0]!;
 export const truncLowering: OnnxLowering = composite((ctx, x) => truncOf(ctx, x));
 export const fracLowering: OnnxLowering = composite((ctx, x) => ctx.node('Sub', [x, truncOf(ctx, x)])[0]!);
-export const isFiniteLowering: OnnxLowering = composite((ctx, x) => ctx.node('Not', [ctx.node('Or', [ctx.node('IsNaN', [x])[0]!, ctx.node('IsInf', [x])[0]!])[0]!])[0]!);
+export const isFiniteLowering: OnnxLowering = composite(
+  (ctx, x) => ctx.node('Not', [ctx.node('Or', [ctx.node('IsNaN', [x])[0]!, ctx.node('IsInf', [x])[0]!])[0]!])[0]!,
+);
 export const logicalNotLowering: OnnxLowering = (ctx) => {
   ctx.node('Not', [castTo(ctx, mainInput(ctx), 'bool')], {}, ctx.outputs);
 };

@@ -40,7 +40,17 @@ export const embeddingLowering: OnnxLowering = (ctx) => {
 // attention
 
 /** softmax(Q·Kᵀ·scale + mask)·V on [..., L, E] tensors; returns [output, weights]. */
-function attend(ctx: Ctx, q: string, k: string, v: string, rank: number, dt: DType, scaleValue: number, mask: string | null, causal: { l: number; s: number } | null): [string, string] {
+function attend(
+  ctx: Ctx,
+  q: string,
+  k: string,
+  v: string,
+  rank: number,
+  dt: DType,
+  scaleValue: number,
+  mask: string | null,
+  causal: { l: number; s: number } | null,
+): [string, string] {
   const perm = Array.from({ length: rank }, (_, i) => i);
   perm[rank - 2] = rank - 1;
   perm[rank - 1] = rank - 2;
@@ -72,7 +82,7 @@ export const sdpaLowering: OnnxLowering = (ctx) => {
   const ks = ctx.shape(k);
   const e = qs[qs.length - 1]!;
   const sc = opt(ctx, 'scale');
-  const scaleValue = sc === null || sc === undefined ? 1 / Math.sqrt(e) : argNumber(sc) ?? ctx.fail('scale must be known');
+  const scaleValue = sc === null || sc === undefined ? 1 / Math.sqrt(e) : (argNumber(sc) ?? ctx.fail('scale must be known'));
   const causal = optBool(ctx, 'is_causal', false) ? { l: qs[qs.length - 2]!, s: ks[ks.length - 2]! } : null;
   const [out] = attend(ctx, q, k, v, ks.length, ctx.dtype(q), scaleValue, ctx.tensorArg('attn_mask'), causal);
   ctx.node('Identity', [out], {}, ctx.outputs);
@@ -152,7 +162,12 @@ export const einsumLowering: OnnxLowering = (ctx) => {
   // einsum(eq, a, b) and einsum(eq, [a, b]): the node's tensor inputs are the operands, in order.
   const list = ctx.inputs;
   const dt = ctx.dtype(ctx.outputs[0]!);
-  ctx.node('Einsum', list.map((t) => castTo(ctx, t, dt)), { equation: attr.string((eq as string).replace(/\s+/g, '')) }, ctx.outputs);
+  ctx.node(
+    'Einsum',
+    list.map((t) => castTo(ctx, t, dt)),
+    { equation: attr.string((eq as string).replace(/\s+/g, '')) },
+    ctx.outputs,
+  );
 };
 
 /** addmm / baddbmm: beta·input + alpha·(m1 @ m2). */

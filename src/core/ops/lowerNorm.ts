@@ -105,12 +105,17 @@ export const normalizeLowering: OnnxLowering = (ctx) => {
 export const lrnLowering: OnnxLowering = (ctx) => {
   const size = optNumber(ctx, 'size', 1);
   if (size % 2 === 0) ctx.fail('an even LocalResponseNorm size centres its window differently in ONNX LRN');
-  ctx.node('LRN', [mainInput(ctx)], {
-    size: attr.int(size),
-    alpha: attr.float(optNumber(ctx, 'alpha', 1e-4)),
-    beta: attr.float(optNumber(ctx, 'beta', 0.75)),
-    bias: attr.float(optNumber(ctx, 'k', 1)),
-  }, ctx.outputs);
+  ctx.node(
+    'LRN',
+    [mainInput(ctx)],
+    {
+      size: attr.int(size),
+      alpha: attr.float(optNumber(ctx, 'alpha', 1e-4)),
+      beta: attr.float(optNumber(ctx, 'beta', 0.75)),
+      bias: attr.float(optNumber(ctx, 'k', 1)),
+    },
+    ctx.outputs,
+  );
 };
 
 /** cosine_similarity(x1, x2, dim, eps): x1·x2 / max(‖x1‖·‖x2‖, eps). */

@@ -13,7 +13,11 @@ function reorder(ctx: Ctx, t: string, mode: Mode, hidden: number): string {
   const order = GATE_ORDER[mode];
   if (order.length === 1) return t;
   const parts = ctx.node('Split', [t, ctx.constInt64(order.map(() => hidden))], { axis: attr.int(0) }, order.length);
-  return ctx.node('Concat', order.map((k) => parts[k]!), { axis: attr.int(0) })[0]!;
+  return ctx.node(
+    'Concat',
+    order.map((k) => parts[k]!),
+    { axis: attr.int(0) },
+  )[0]!;
 }
 
 /** Per-direction tensors stacked on a new leading axis: [dirs, …]. */
@@ -38,17 +42,33 @@ export function rnnLowering(mode: Mode): OnnxLowering {
     // Initial states: hx (RNN/GRU) or (h0, c0) (LSTM), each [layers·dirs, batch, hidden].
     const hx = ctx.args.hx;
     const ids = hx === null || hx === undefined ? [] : Array.isArray(hx) ? (hx as readonly unknown[]) : [hx];
-    const state = ids.map((v) => (v && typeof v === 'object' && 'tensor' in v ? ctx.value(String((v as { tensor: string }).tensor)) : ctx.fail('hx must be tensors')));
+    const state = ids.map((v) =>
+      v && typeof v === 'object' && 'tensor' in v ? ctx.value(String((v as { tensor: string }).tensor)) : ctx.fail('hx must be tensors'),
+    );
     const hAll: string[] = [];
     const cAll: string[] = [];
     for (let l = 0; l < layers; l++) {
       const sfx = (d: number): string => `l${l}${d === 1 ? '_reverse' : ''}`;
       const dirsIdx = Array.from({ length: dirs }, (_, d) => d);
-      const W = stackDirs(ctx, dirsIdx.map((d) => reorder(ctx, ctx.param(`weight_ih_${sfx(d)}`) ?? ctx.fail(`no weight_ih_${sfx(d)}`), mode, hidden)));
-      const R = stackDirs(ctx, dirsIdx.map((d) => reorder(ctx, ctx.param(`weight_hh_${sfx(d)}`) ?? ctx.fail(`no weight_hh_${sfx(d)}`), mode, hidden)));
+      const W = stackDirs(
+        ctx,
+        dirsIdx.map((d) => reorder(ctx, ctx.param(`weight_ih_${sfx(d)}`) ?? ctx.fail(`no weight_ih_${sfx(d)}`), mode, hidden)),
+      );
+      const R = stackDirs(
+        ctx,
+        dirsIdx.map((d) => reorder(ctx, ctx.param(`weight_hh_${sfx(d)}`) ?? ctx.fail(`no weight_hh_${sfx(d)}`), mode, hidden)),
+      );
       const hasBias = ctx.param(`bias_ih_${sfx(0)}`) !== null;
       const B = hasBias
-        ? stackDirs(ctx, dirsIdx.map((d) => ctx.node('Concat', [reorder(ctx, ctx.param(`bias_ih_${sfx(d)}`)!, mode, hidden), reorder(ctx, ctx.param(`bias_hh_${sfx(d)}`)!, mode, hidden)], { axis: attr.int(0) })[0]!))
+        ? stackDirs(
+            ctx,
+            dirsIdx.map(
+              (d) =>
+                ctx.node('Concat', [reorder(ctx, ctx.param(`bias_ih_${sfx(d)}`)!, mode, hidden), reorder(ctx, ctx.param(`bias_hh_${sfx(d)}`)!, mode, hidden)], {
+                  axis: attr.int(0),
+                })[0]!,
+            ),
+          )
         : '';
       const slice = (t: string): string => ctx.node('Slice', [t, ctx.constInt64([l * dirs]), ctx.constInt64([(l + 1) * dirs]), ctx.constInt64([0])])[0]!;
       const ins = [x, W, R, B, '', state[0] ? slice(state[0]) : ''];
@@ -89,11 +109,17 @@ export function cellLowering(mode: Mode): OnnxLowering {
     const x = ctx.node('Unsqueeze', [x0, zero])[0]!; // [1, N, I]
     const hx = ctx.args.hx;
     const ids = hx === null || hx === undefined ? [] : Array.isArray(hx) ? (hx as readonly unknown[]) : [hx];
-    const state = ids.map((v) => (v && typeof v === 'object' && 'tensor' in v ? ctx.node('Unsqueeze', [ctx.value(String((v as { tensor: string }).tensor)), zero])[0]! : ctx.fail('hx must be tensors')));
+    const state = ids.map((v) =>
+      v && typeof v === 'object' && 'tensor' in v
+        ? ctx.node('Unsqueeze', [ctx.value(String((v as { tensor: string }).tensor)), zero])[0]!
+        : ctx.fail('hx must be tensors'),
+    );
     const W = stackDirs(ctx, [reorder(ctx, ctx.param('weight_ih') ?? ctx.fail('no weight_ih'), mode, hidden)]);
     const R = stackDirs(ctx, [reorder(ctx, ctx.param('weight_hh') ?? ctx.fail('no weight_hh'), mode, hidden)]);
     const bih = ctx.param('bias_ih');
-    const B = bih ? stackDirs(ctx, [ctx.node('Concat', [reorder(ctx, bih, mode, hidden), reorder(ctx, ctx.param('bias_hh')!, mode, hidden)], { axis: attr.int(0) })[0]!]) : '';
+    const B = bih
+      ? stackDirs(ctx, [ctx.node('Concat', [reorder(ctx, bih, mode, hidden), reorder(ctx, ctx.param('bias_hh')!, mode, hidden)], { axis: attr.int(0) })[0]!])
+      : '';
     const ins = [x, W, R, B, '', state[0] ?? ''];
     if (mode === 'LSTM') ins.push(state[1] ?? '');
     while (ins.length > 3 && ins[ins.length - 1] === '') ins.pop();

@@ -26,7 +26,7 @@ export function varianceLowering(std: boolean): OnnxLowering {
     const axes = reduceAxes(ctx, shape.length);
     const n = axes.reduce((a, ax) => a * shape[ax]!, 1);
     const corrArg = opt(ctx, 'correction');
-    const correction = corrArg !== null && corrArg !== undefined ? argNumber(corrArg) ?? 1 : optBool(ctx, 'unbiased', true) ? 1 : 0;
+    const correction = corrArg !== null && corrArg !== undefined ? (argNumber(corrArg) ?? 1) : optBool(ctx, 'unbiased', true) ? 1 : 0;
     const mean = reduceNode(ctx, 'ReduceMean', x, axes, true);
     const d = ctx.node('Sub', [x, mean])[0]!;
     const sq = ctx.node('Mul', [d, d])[0]!;
@@ -67,7 +67,14 @@ export function maxMinLowering(which: 'max' | 'min'): OnnxLowering {
     const d = opt(ctx, 'dim');
     const rank = ctx.shape(x).length;
     if (d === null || d === undefined) {
-      reduceNode(ctx, reduce, x, Array.from({ length: rank }, (_, i) => i), false, ctx.outputs);
+      reduceNode(
+        ctx,
+        reduce,
+        x,
+        Array.from({ length: rank }, (_, i) => i),
+        false,
+        ctx.outputs,
+      );
       return;
     }
     const axis = normDim(argNumber(d) ?? ctx.fail('dim must be known'), rank);
@@ -100,7 +107,8 @@ export function allAnyLowering(which: 'all' | 'any'): OnnxLowering {
     const rank = ctx.shape(x).length;
     const nz = ctx.dtype(x) === 'bool' ? x : ctx.node('Not', [ctx.node('Equal', [x, castTo(ctx, ctx.constInt64([0], []), ctx.dtype(x))])[0]!])[0]!;
     const asInt = ctx.node('Cast', [nz], { to: attr.int(6) })[0]!;
-    const reduced = rank === 0 ? asInt : reduceNode(ctx, which === 'all' ? 'ReduceMin' : 'ReduceMax', asInt, reduceAxes(ctx, rank), optBool(ctx, 'keepdim', false));
+    const reduced =
+      rank === 0 ? asInt : reduceNode(ctx, which === 'all' ? 'ReduceMin' : 'ReduceMax', asInt, reduceAxes(ctx, rank), optBool(ctx, 'keepdim', false));
     ctx.node('Cast', [reduced], { to: attr.int(9) }, ctx.outputs);
   };
 }

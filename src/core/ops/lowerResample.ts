@@ -15,7 +15,8 @@ function emitPad(ctx: Ctx, list: readonly number[], mode: string): void {
     begins[rank - 1 - k] = list[2 * k]!;
     ends[rank - 1 - k] = list[2 * k + 1]!;
   }
-  const onnxMode = mode === 'constant' ? 'constant' : mode === 'reflect' ? 'reflect' : mode === 'replicate' ? 'edge' : ctx.fail(`pad mode '${mode}' is not in ONNX opset 17`);
+  const onnxMode =
+    mode === 'constant' ? 'constant' : mode === 'reflect' ? 'reflect' : mode === 'replicate' ? 'edge' : ctx.fail(`pad mode '${mode}' is not in ONNX opset 17`);
   const ins = [x, ctx.constInt64([...begins, ...ends])];
   if (onnxMode === 'constant') {
     const v = optNumber(ctx, 'value', 0);
@@ -115,11 +116,16 @@ export const gridSampleLowering: OnnxLowering = (ctx) => {
   if (ctx.shape(x).length !== 4) ctx.fail('only 4-D grid_sample is in ONNX opset 17');
   const grid = ctx.tensorArg('grid') ?? ctx.fail('no grid');
   const mode = optString(ctx, 'mode', 'bilinear');
-  ctx.node('GridSample', [x, grid], {
-    mode: attr.string(mode),
-    padding_mode: attr.string(optString(ctx, 'padding_mode', 'zeros')),
-    align_corners: attr.int(optBool(ctx, 'align_corners', false) ? 1 : 0),
-  }, ctx.outputs);
+  ctx.node(
+    'GridSample',
+    [x, grid],
+    {
+      mode: attr.string(mode),
+      padding_mode: attr.string(optString(ctx, 'padding_mode', 'zeros')),
+      align_corners: attr.int(optBool(ctx, 'align_corners', false) ? 1 : 0),
+    },
+    ctx.outputs,
+  );
 };
 
 /** F.affine_grid(theta, size, align_corners): the normalised base grid [x, y(, z), 1] times θᵀ. */

@@ -40,7 +40,9 @@ function maskAssign(ctx: Ctx, x: string, mask: string, shape: readonly number[])
   const mshape = ctx.shape(mask);
   if (mshape.length > shape.length || mshape.some((d, i) => d !== shape[i])) ctx.fail('the boolean mask does not match the leading dims of the tensor');
   const v = ctx.args.value;
-  const scalar = argNumber(v ?? null) !== null || (v !== null && typeof v === 'object' && !Array.isArray(v) && 'tensor' in v && ctx.shape(ctx.value(String(v.tensor))).length === 0);
+  const scalar =
+    argNumber(v ?? null) !== null ||
+    (v !== null && typeof v === 'object' && !Array.isArray(v) && 'tensor' in v && ctx.shape(ctx.value(String(v.tensor))).length === 0);
   if (!scalar) ctx.fail('assigning a tensor through a boolean mask has a data-dependent shape; not exported');
   let m = castTo(ctx, mask, 'bool');
   if (mshape.length < shape.length) m = ctx.node('Reshape', [m, shapeConst(ctx, [...mshape, ...shape.slice(mshape.length).map(() => 1)])])[0]!;
@@ -59,13 +61,20 @@ function tensorIndexAssign(ctx: Ctx, x: string, plan: IndexPlan, shape: readonly
   if (g.item.kind !== 'tensor') ctx.fail('assignment mixing an index list and an index tensor is not exported');
   const idxShape = ctx.shape(g.item.name);
   if (idxShape.length !== 1) ctx.fail('assignment through a multi-dimensional index tensor is not exported');
-  if (plan.slices.some((sl) => sl.start !== 0 || sl.step !== 1)) ctx.fail('assignment through an index tensor together with offset or strided slices is not exported');
-  const region = shape.map((n, axis) => (axis === g.axis ? idxShape[0]! : plan.slices.find((sl) => sl.axis === axis)?.end ?? n));
+  if (plan.slices.some((sl) => sl.start !== 0 || sl.step !== 1))
+    ctx.fail('assignment through an index tensor together with offset or strided slices is not exported');
+  const region = shape.map((n, axis) => (axis === g.axis ? idxShape[0]! : (plan.slices.find((sl) => sl.axis === axis)?.end ?? n)));
   const value = castTo(ctx, ctx.operand('value', dtype), dtype);
   // The value broadcasts to the indexing result's shape, which orders elements as the region does (ints and None add size-1 dims).
   const written = ctx.node('Expand', [value, shapeConst(ctx, plan.shape)])[0]!;
   const updates = ctx.node('Reshape', [written, shapeConst(ctx, region)])[0]!;
-  const column = ctx.node('Reshape', [castTo(ctx, g.item.name, 'int64'), shapeConst(ctx, shape.map((_, axis) => (axis === g.axis ? idxShape[0]! : 1)))])[0]!;
+  const column = ctx.node('Reshape', [
+    castTo(ctx, g.item.name, 'int64'),
+    shapeConst(
+      ctx,
+      shape.map((_, axis) => (axis === g.axis ? idxShape[0]! : 1)),
+    ),
+  ])[0]!;
   const indices = ctx.node('Expand', [column, shapeConst(ctx, region)])[0]!;
   ctx.node('ScatterElements', [x, indices, updates], { axis: attr.int(g.axis) }, ctx.outputs);
 }
@@ -77,9 +86,11 @@ export const setitemLowering: OnnxLowering = (ctx) => {
   const raw = ctx.args.index;
   const list: readonly LoweringArg[] = Array.isArray(raw) ? raw : [raw ?? null];
   const items: IndexItem[] = list.map((v) => indexItem(ctx, v));
-  if (items.length === 1 && items[0]!.kind === 'tensor' && ['bool', 'uint8'].includes(ctx.dtype(items[0]!.name))) return maskAssign(ctx, x, items[0]!.name, shape);
+  if (items.length === 1 && items[0]!.kind === 'tensor' && ['bool', 'uint8'].includes(ctx.dtype(items[0]!.name)))
+    return maskAssign(ctx, x, items[0]!.name, shape);
   // `x[1, 2] = v` and `x[[1, 2]] = v` record the same index; export only when the reading is not in doubt.
-  if (Array.isArray(raw) && raw.length > 1 && items.every((it) => it.kind === 'int')) ctx.fail('an index of several ints may be a tuple or a list; not exported');
+  if (Array.isArray(raw) && raw.length > 1 && items.every((it) => it.kind === 'int'))
+    ctx.fail('an index of several ints may be a tuple or a list; not exported');
   const plan = planIndex(ctx, items, shape) ?? ctx.fail('the index does not fit the tensor');
   if (plan.gathers.some((g) => g.item.kind === 'tensor')) return tensorIndexAssign(ctx, x, plan, shape, dtype);
   const positions = flatPositions(ctx, plan, shape);

@@ -112,7 +112,10 @@ export const diffLowering: OnnxLowering = (ctx) => {
   const x = mainInput(ctx);
   const rank = ctx.shape(x).length;
   const axis = normDim(optNumber(ctx, 'dim', -1), rank);
-  const parts = ['prepend', 'input', 'append'].map((a) => (a === 'input' ? x : ctx.tensorArg(a))).filter((t): t is string => !!t).map((t) => castTo(ctx, t, dt));
+  const parts = ['prepend', 'input', 'append']
+    .map((a) => (a === 'input' ? x : ctx.tensorArg(a)))
+    .filter((t): t is string => !!t)
+    .map((t) => castTo(ctx, t, dt));
   let cur = parts.length > 1 ? ctx.node('Concat', parts, { axis: attr.int(axis) })[0]! : parts[0]!;
   let len = parts.reduce((a, t) => a + ctx.shape(t)[axis]!, 0);
   const rounds = Math.min(Math.max(optNumber(ctx, 'n', 1), 0), len);
@@ -218,14 +221,27 @@ export const getitemLowering: OnnxLowering = (ctx) => {
   const raw = ctx.args.index;
   const list = Array.isArray(raw) ? (raw as readonly LoweringArg[]) : [raw ?? null];
   // A bare list of ints is one advanced index, not a tuple of items.
-  const rawItems = Array.isArray(raw) && list.every((v) => typeof v === 'number') && list.length > 0 && !isTupleIndex(ctx, list, shape, outShape) ? [raw] : list;
-  const plan = planIndex(ctx, rawItems.map((v) => indexItem(ctx, v)), shape) ?? ctx.fail('the index does not fit the tensor');
-  if (plan.shape.length !== outShape.length || plan.shape.some((d, i) => d !== outShape[i])) ctx.fail(`the index gives [${plan.shape}] here but the graph says [${outShape}]`);
+  const rawItems =
+    Array.isArray(raw) && list.every((v) => typeof v === 'number') && list.length > 0 && !isTupleIndex(ctx, list, shape, outShape) ? [raw] : list;
+  const plan =
+    planIndex(
+      ctx,
+      rawItems.map((v) => indexItem(ctx, v)),
+      shape,
+    ) ?? ctx.fail('the index does not fit the tensor');
+  if (plan.shape.length !== outShape.length || plan.shape.some((d, i) => d !== outShape[i]))
+    ctx.fail(`the index gives [${plan.shape}] here but the graph says [${outShape}]`);
   if (plan.gathers.length > 1) ctx.fail('more than one advanced (tensor/list) index is not exported');
   let y = x;
   const sl = plan.slices;
   if (sl.length) {
-    y = ctx.node('Slice', [y, ctx.constInt64(sl.map((s) => s.start)), ctx.constInt64(sl.map((s) => s.end)), ctx.constInt64(sl.map((s) => s.axis)), ctx.constInt64(sl.map((s) => s.step))])[0]!;
+    y = ctx.node('Slice', [
+      y,
+      ctx.constInt64(sl.map((s) => s.start)),
+      ctx.constInt64(sl.map((s) => s.end)),
+      ctx.constInt64(sl.map((s) => s.axis)),
+      ctx.constInt64(sl.map((s) => s.step)),
+    ])[0]!;
   }
   for (const g of plan.gathers) {
     const n = shape[g.axis]!;
@@ -242,7 +258,11 @@ export const getitemLowering: OnnxLowering = (ctx) => {
 
 /** `x[1, 2]` (a tuple of ints) and `x[[1, 2]]` (one list index) both serialise as [1, 2]; the output rank tells them apart. */
 function isTupleIndex(ctx: Ctx, list: readonly LoweringArg[], shape: readonly number[], outShape: readonly number[]): boolean {
-  const asTuple = planIndex(ctx, list.map((v) => indexItem(ctx, v)), shape);
+  const asTuple = planIndex(
+    ctx,
+    list.map((v) => indexItem(ctx, v)),
+    shape,
+  );
   return asTuple !== null && asTuple.shape.length === outShape.length;
 }
 
@@ -255,7 +275,12 @@ export const flipLowering: OnnxLowering = (ctx) => {
   const raw = opt(ctx, 'dims');
   const flat = Array.isArray(raw) && raw.length === 1 && Array.isArray(raw[0]) ? raw[0] : raw;
   const dims = (argInts(flat ?? null, 1) ?? ctx.fail('dims must be known')).map((d) => normDim(d, shape.length));
-  ctx.node('Slice', [x, ctx.constInt64(dims.map(() => -1)), ctx.constInt64(dims.map((d) => -(shape[d]! + 1))), ctx.constInt64(dims), ctx.constInt64(dims.map(() => -1))], {}, ctx.outputs);
+  ctx.node(
+    'Slice',
+    [x, ctx.constInt64(dims.map(() => -1)), ctx.constInt64(dims.map((d) => -(shape[d]! + 1))), ctx.constInt64(dims), ctx.constInt64(dims.map(() => -1))],
+    {},
+    ctx.outputs,
+  );
 };
 
 /** roll(shifts, dims): per dim, the last k entries moved to the front (dims=None rolls the flattened tensor). */
@@ -347,7 +372,12 @@ export const scatterLowering: OnnxLowering = (ctx) => {
   let src = ctx.tensorArg('src');
   if (!src) src = ctx.node('Expand', [ctx.operand('src', dt), shapeConst(ctx, ctx.shape(index))])[0]!;
   const add = ctx.op.includes('scatter_add');
-  ctx.node('ScatterElements', [x, index, castTo(ctx, src, dt)], { axis: attr.int(normDim(optNumber(ctx, 'dim', 0), ctx.shape(x).length)), ...(add ? { reduction: attr.string('add') } : {}) }, ctx.outputs);
+  ctx.node(
+    'ScatterElements',
+    [x, index, castTo(ctx, src, dt)],
+    { axis: attr.int(normDim(optNumber(ctx, 'dim', 0), ctx.shape(x).length)), ...(add ? { reduction: attr.string('add') } : {}) },
+    ctx.outputs,
+  );
 };
 
 /** torch.meshgrid(*tensors, indexing): each 1-D input reshaped along its axis and expanded to the common shape. */

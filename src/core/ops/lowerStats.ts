@@ -58,7 +58,10 @@ export function lowerTensorStats(ctx: Ctx, x: string, out: string): void {
   const dev = ctx.node('Sub', [rows, shift])[0]!;
   const meanSq = meanOf(ctx.node('Mul', [dev, dev])[0]!);
   const std = ctx.node('Sqrt', [meanSq])[0]!;
-  const minMax = toDouble(ctx, ctx.node('Concat', [reduceNode(ctx, 'ReduceMin', rows, ALL, true), reduceNode(ctx, 'ReduceMax', rows, ALL, true)], { axis: attr.int(2) })[0]!);
+  const minMax = toDouble(
+    ctx,
+    ctx.node('Concat', [reduceNode(ctx, 'ReduceMin', rows, ALL, true), reduceNode(ctx, 'ReduceMax', rows, ALL, true)], { axis: attr.int(2) })[0]!,
+  );
   const finite = vector(ctx, [figure(ctx, n), mean, std, minMax, figure(ctx, 0)]);
   // mean + meanSq is finite exactly when every element (and every partial sum) is: a NaN or ±Inf poisons both
   const check = ctx.node('Add', [mean, meanSq])[0]!;

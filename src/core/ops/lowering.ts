@@ -89,7 +89,11 @@ export interface OnnxLoweringContext {
    * A subgraph (an `If` branch): `build` emits its nodes through the context it is given (which sees every
    * name of the outer graph) and returns the names of its outputs, whose dtypes and shapes `outputs` declares.
    */
-  subgraph(name: string, outputs: readonly { readonly dtype: DType; readonly dims: readonly number[] }[], build: (sub: OnnxLoweringContext) => readonly string[]): OnnxSubgraph;
+  subgraph(
+    name: string,
+    outputs: readonly { readonly dtype: DType; readonly dims: readonly number[] }[],
+    build: (sub: OnnxLoweringContext) => readonly string[],
+  ): OnnxSubgraph;
 }
 
 export type OnnxLowering = (ctx: OnnxLoweringContext) => void;

@@ -47,7 +47,8 @@ function scalarSelfFn(n: string, spec: BinarySpec, onnx: OnnxLowering | undefine
       const x = args.input;
       const y = args[spec.other];
       if (x.kind === 'unknown' || y.kind === 'unknown') throw new UnknownArgError(`${key}: an operand is unknown`);
-      if (x.kind !== 'tensor' && y.kind !== 'tensor') throw new ShapeError(`${key}: one of 'input' and '${spec.other}' must be a Tensor, got ${describe(x)} and ${describe(y)}`);
+      if (x.kind !== 'tensor' && y.kind !== 'tensor')
+        throw new ShapeError(`${key}: one of 'input' and '${spec.other}' must be a Tensor, got ${describe(x)} and ${describe(y)}`);
       return elementwise(key, [x, y], spec.kind, ctx);
     },
     flops: (_a, o) => numelOf(o),
@@ -67,15 +68,39 @@ function binary(spec: BinarySpec): OpDef[] {
     };
     const onnx = BINARY_LOWERINGS[n];
     if (spec.scalarSelf) out.push(scalarSelfFn(n, spec, onnx));
-    else out.push(...tensorFn({ keys: [`torch.${n}`], family: 'elementwise', params: [req(spec.other), ...(spec.extra ?? []), kw('out', vNone)], infer, flops: (_a, o) => numelOf(o), onnx }));
-    out.push(...tensorFn({ keys: [`Tensor.${n}`], family: 'elementwise', params: [req(spec.other), ...(spec.extra ?? [])], infer, flops: (_a, o) => numelOf(o), onnx }));
-    if (spec.inPlace) {
-      out.push(...tensorFn({
-        keys: [`Tensor.${n}_`], family: 'elementwise', params: [req(spec.other), ...(spec.extra ?? [])], inPlace: true,
-        infer: (x, args, ctx, op) => inPlaceResult(op, x, infer(x, args, ctx, op), ctx),
+    else
+      out.push(
+        ...tensorFn({
+          keys: [`torch.${n}`],
+          family: 'elementwise',
+          params: [req(spec.other), ...(spec.extra ?? []), kw('out', vNone)],
+          infer,
+          flops: (_a, o) => numelOf(o),
+          onnx,
+        }),
+      );
+    out.push(
+      ...tensorFn({
+        keys: [`Tensor.${n}`],
+        family: 'elementwise',
+        params: [req(spec.other), ...(spec.extra ?? [])],
+        infer,
         flops: (_a, o) => numelOf(o),
         onnx,
-      }));
+      }),
+    );
+    if (spec.inPlace) {
+      out.push(
+        ...tensorFn({
+          keys: [`Tensor.${n}_`],
+          family: 'elementwise',
+          params: [req(spec.other), ...(spec.extra ?? [])],
+          inPlace: true,
+          infer: (x, args, ctx, op) => inPlaceResult(op, x, infer(x, args, ctx, op), ctx),
+          flops: (_a, o) => numelOf(o),
+          onnx,
+        }),
+      );
     }
   }
   return out;
@@ -89,17 +114,37 @@ function unary(names: readonly string[], rule: 'float' | 'keep' | 'bool' | 'floa
     return rule === 'bool' ? 'bool' : rule === 'float' && category(x.dtype) < 2 ? 'float32' : x.dtype;
   };
   return names.flatMap((n) => [
-    ...tensorFn({ keys: [`torch.${n}`], family: 'elementwise', params: [kw('out', vNone)], infer: (x, _a, c, op) => c.tensor(x.shape, dtypeOf(x, op)), flops: (_a, o) => numelOf(o), onnx: UNARY_LOWERINGS[n] }),
-    ...tensorFn({ keys: [`Tensor.${n}`], family: 'elementwise', params: [], infer: (x, _a, c, op) => c.tensor(x.shape, dtypeOf(x, op)), flops: (_a, o) => numelOf(o), onnx: UNARY_LOWERINGS[n] }),
-    ...(rule === 'bool' ? [] : tensorFn({
-      keys: [`Tensor.${n}_`], family: 'elementwise', params: [], inPlace: true,
-      infer: (x, _a, c, op) => {
-        if ((rule === 'float' || rule === 'floatOnly') && category(x.dtype) < 2) throw new ShapeError(`${op}: result type Float can't be cast to the desired output type ${x.dtype}`);
-        return c.tensor(x.shape, x.dtype);
-      },
+    ...tensorFn({
+      keys: [`torch.${n}`],
+      family: 'elementwise',
+      params: [kw('out', vNone)],
+      infer: (x, _a, c, op) => c.tensor(x.shape, dtypeOf(x, op)),
       flops: (_a, o) => numelOf(o),
       onnx: UNARY_LOWERINGS[n],
-    })),
+    }),
+    ...tensorFn({
+      keys: [`Tensor.${n}`],
+      family: 'elementwise',
+      params: [],
+      infer: (x, _a, c, op) => c.tensor(x.shape, dtypeOf(x, op)),
+      flops: (_a, o) => numelOf(o),
+      onnx: UNARY_LOWERINGS[n],
+    }),
+    ...(rule === 'bool'
+      ? []
+      : tensorFn({
+          keys: [`Tensor.${n}_`],
+          family: 'elementwise',
+          params: [],
+          inPlace: true,
+          infer: (x, _a, c, op) => {
+            if ((rule === 'float' || rule === 'floatOnly') && category(x.dtype) < 2)
+              throw new ShapeError(`${op}: result type Float can't be cast to the desired output type ${x.dtype}`);
+            return c.tensor(x.shape, x.dtype);
+          },
+          flops: (_a, o) => numelOf(o),
+          onnx: UNARY_LOWERINGS[n],
+        })),
   ]);
 }
 
@@ -116,12 +161,39 @@ const defs: OpDef[] = [
   ...binary({ names: ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'greater', 'less', 'greater_equal', 'less_equal', 'not_equal'], other: 'other', kind: 'compare' }),
   ...binary({ names: ['logical_and', 'logical_or', 'logical_xor'], other: 'other', kind: 'compare' }),
   ...binary({ names: ['bitwise_and', 'bitwise_or', 'bitwise_xor'], other: 'other', kind: 'bitwise' }),
-  ...unary(['exp', 'exp2', 'expm1', 'log', 'log2', 'log10', 'log1p', 'sqrt', 'rsqrt', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'erf', 'erfc', 'reciprocal'], 'float'),
+  ...unary(
+    [
+      'exp',
+      'exp2',
+      'expm1',
+      'log',
+      'log2',
+      'log10',
+      'log1p',
+      'sqrt',
+      'rsqrt',
+      'sin',
+      'cos',
+      'tan',
+      'asin',
+      'acos',
+      'atan',
+      'sinh',
+      'cosh',
+      'erf',
+      'erfc',
+      'reciprocal',
+    ],
+    'float',
+  ),
   ...unary(['abs', 'neg', 'negative', 'sign', 'floor', 'ceil', 'round', 'trunc', 'square'], 'keep'),
   ...unary(['frac'], 'floatOnly'),
   ...unary(['isnan', 'isinf', 'isfinite', 'logical_not'], 'bool'),
   ...tensorFn({
-    keys: ['torch.where'], first: 'condition', family: 'elementwise', params: [req('input'), req('other')],
+    keys: ['torch.where'],
+    first: 'condition',
+    family: 'elementwise',
+    params: [req('input'), req('other')],
     infer(cond, args, ctx, op) {
       const out = elementwise(op, [args.input, args.other], 'arith', ctx);
       if (!cond.shape || !out.shape) return ctx.tensor(null, out.dtype);
@@ -129,40 +201,64 @@ const defs: OpDef[] = [
     },
     onnx: whereLowering,
   }),
-  ...['torch.clamp', 'Tensor.clamp', 'torch.clip', 'Tensor.clip', 'Tensor.clamp_'].flatMap((key) => tensorFn({
-    keys: [key], family: 'elementwise', params: [opt('min', vNone), opt('max', vNone)], inPlace: key.endsWith('_'),
-    infer(x, args, ctx, op) {
-      if (scalarOrNone(args.min) && scalarOrNone(args.max)) {
-        if ((!args.min || args.min.kind === 'none') && (!args.max || args.max.kind === 'none')) {
-          throw new ShapeError(`${op}: at least one of 'min' or 'max' must not be None`);
+  ...['torch.clamp', 'Tensor.clamp', 'torch.clip', 'Tensor.clip', 'Tensor.clamp_'].flatMap((key) =>
+    tensorFn({
+      keys: [key],
+      family: 'elementwise',
+      params: [opt('min', vNone), opt('max', vNone)],
+      inPlace: key.endsWith('_'),
+      infer(x, args, ctx, op) {
+        if (scalarOrNone(args.min) && scalarOrNone(args.max)) {
+          if ((!args.min || args.min.kind === 'none') && (!args.max || args.max.kind === 'none')) {
+            throw new ShapeError(`${op}: at least one of 'min' or 'max' must not be None`);
+          }
+          return ctx.tensor(x.shape, x.dtype);
         }
+        const operands = [x, args.min, args.max].filter((v): v is PyValue => !!v && v.kind !== 'none');
+        const out = elementwise(op, operands, 'arith', ctx);
+        return key.endsWith('_') ? inPlaceResult(op, x, out, ctx) : out;
+      },
+      flops: (_a, o) => numelOf(o),
+      onnx: clampLowering,
+    }),
+  ),
+  ...['Tensor.masked_fill', 'Tensor.masked_fill_', 'torch.masked_fill'].flatMap((key) =>
+    tensorFn({
+      keys: [key],
+      family: 'elementwise',
+      params: [req('mask'), req('value')],
+      inPlace: key.endsWith('_'),
+      infer(x, args, ctx, op) {
+        const mask = tensorArg(args, 'mask', op);
+        if (mask.dtype !== 'bool') throw new ShapeError(`${op} only supports boolean masks, but got a ${mask.dtype} mask`);
+        if (x.shape && mask.shape) {
+          const b = broadcastShapes(x.shape, mask.shape, op);
+          if (b.length !== x.shape.length || b.some((d, i) => dimEquals(d, x.shape![i]) === false)) {
+            throw new ShapeError(`${op}: the mask ${showShape(mask.shape)} must broadcast to the tensor's shape ${showShape(x.shape)}`);
+          }
+        }
+        const v = args.value;
+        if (v && v.kind !== 'tensor' && !scalarOrNone(v)) throw new ShapeError(`${op}: value must be a number or a 0-d tensor, not ${describe(v)}`);
         return ctx.tensor(x.shape, x.dtype);
-      }
-      const operands = [x, args.min, args.max].filter((v): v is PyValue => !!v && v.kind !== 'none');
-      const out = elementwise(op, operands, 'arith', ctx);
-      return key.endsWith('_') ? inPlaceResult(op, x, out, ctx) : out;
-    },
-    flops: (_a, o) => numelOf(o),
-    onnx: clampLowering,
-  })),
-  ...['Tensor.masked_fill', 'Tensor.masked_fill_', 'torch.masked_fill'].flatMap((key) => tensorFn({
-    keys: [key], family: 'elementwise', params: [req('mask'), req('value')], inPlace: key.endsWith('_'),
-    infer(x, args, ctx, op) {
-      const mask = tensorArg(args, 'mask', op);
-      if (mask.dtype !== 'bool') throw new ShapeError(`${op} only supports boolean masks, but got a ${mask.dtype} mask`);
-      if (x.shape && mask.shape) {
-        const b = broadcastShapes(x.shape, mask.shape, op);
-        if (b.length !== x.shape.length || b.some((d, i) => dimEquals(d, x.shape![i]) === false)) {
-          throw new ShapeError(`${op}: the mask ${showShape(mask.shape)} must broadcast to the tensor's shape ${showShape(x.shape)}`);
-        }
-      }
-      const v = args.value;
-      if (v && v.kind !== 'tensor' && !scalarOrNone(v)) throw new ShapeError(`${op}: value must be a number or a 0-d tensor, not ${describe(v)}`);
-      return ctx.tensor(x.shape, x.dtype);
-    },
-    onnx: maskedFillLowering,
-  })),
-  ...tensorFn({ keys: ['Tensor.fill_'], family: 'elementwise', params: [req('value')], inPlace: true, infer: (x, _a, c) => c.tensor(x.shape, x.dtype), onnx: fillLowering('value') }),
-  ...tensorFn({ keys: ['Tensor.zero_'], family: 'elementwise', params: [], inPlace: true, infer: (x, _a, c) => c.tensor(x.shape, x.dtype), onnx: fillLowering(0) }),
+      },
+      onnx: maskedFillLowering,
+    }),
+  ),
+  ...tensorFn({
+    keys: ['Tensor.fill_'],
+    family: 'elementwise',
+    params: [req('value')],
+    inPlace: true,
+    infer: (x, _a, c) => c.tensor(x.shape, x.dtype),
+    onnx: fillLowering('value'),
+  }),
+  ...tensorFn({
+    keys: ['Tensor.zero_'],
+    family: 'elementwise',
+    params: [],
+    inPlace: true,
+    infer: (x, _a, c) => c.tensor(x.shape, x.dtype),
+    onnx: fillLowering(0),
+  }),
 ];
 registerOps(defs);

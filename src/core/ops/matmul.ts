@@ -111,22 +111,33 @@ function addProduct(name: string, m1: string, m2: string, mode: 'mm' | 'bmm'): O
 
 const vectorProducts: OpDef[] = [
   ...tensorFn({
-    keys: ['torch.outer', 'Tensor.outer', 'torch.ger', 'Tensor.ger'], family: 'matmul', params: [req('vec2')], onnx: outerLowering,
+    keys: ['torch.outer', 'Tensor.outer', 'torch.ger', 'Tensor.ger'],
+    family: 'matmul',
+    params: [req('vec2')],
+    onnx: outerLowering,
     infer(x, args, ctx, op) {
       const v = tensorArg(args, 'vec2', op);
       if (!x.shape || !v.shape) return ctx.tensor(null, promoteTypes(x.dtype, v.dtype));
-      if (x.shape.length !== 1 || v.shape.length !== 1) throw new ShapeError(`${op}: expects two 1-D vectors, got ${showShape(x.shape)} and ${showShape(v.shape)}`);
+      if (x.shape.length !== 1 || v.shape.length !== 1)
+        throw new ShapeError(`${op}: expects two 1-D vectors, got ${showShape(x.shape)} and ${showShape(v.shape)}`);
       return ctx.tensor([x.shape[0], v.shape[0]], promoteTypes(x.dtype, v.dtype));
     },
   }),
   ...tensorFn({
-    keys: ['torch.dot', 'Tensor.dot'], family: 'matmul', params: [req('other')], onnx: dotLowering,
+    keys: ['torch.dot', 'Tensor.dot'],
+    family: 'matmul',
+    params: [req('other')],
+    onnx: dotLowering,
     infer(x, args, ctx, op) {
       const v = tensorArg(args, 'other', op);
       if (x.dtype !== v.dtype) throw new ShapeError(`${op}: expected both vectors to have the same dtype, but found ${x.dtype} and ${v.dtype}`);
       if (x.shape && v.shape) {
-        if (x.shape.length !== 1 || v.shape.length !== 1) throw new ShapeError(`${op}: 1D tensors expected, but got ${x.shape.length}D and ${v.shape.length}D tensors`);
-        if (dimEquals(x.shape[0], v.shape[0]) === false) throw new ShapeError(`${op}: inconsistent tensor size, expected tensor [${x.shape[0].value}] and src [${v.shape[0].value}] to have the same number of elements`);
+        if (x.shape.length !== 1 || v.shape.length !== 1)
+          throw new ShapeError(`${op}: 1D tensors expected, but got ${x.shape.length}D and ${v.shape.length}D tensors`);
+        if (dimEquals(x.shape[0], v.shape[0]) === false)
+          throw new ShapeError(
+            `${op}: inconsistent tensor size, expected tensor [${x.shape[0].value}] and src [${v.shape[0].value}] to have the same number of elements`,
+          );
       }
       return ctx.tensor([], x.dtype);
     },

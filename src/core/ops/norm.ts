@@ -42,7 +42,10 @@ function rankError(op: string, ranks: readonly number[], x: Shape): ShapeError {
 function checkChannels(op: string, x: Shape, channelDim: number, c: number): void {
   if (dimEquals(x[channelDim], c) === false) {
     const got = x[channelDim].value;
-    throw new ShapeError(`${op} expects ${c} channels (num_features) but got ${got} in dim ${channelDim} (input ${showShape(x)})`, got === null ? undefined : `set num_features=${got}`);
+    throw new ShapeError(
+      `${op} expects ${c} channels (num_features) but got ${got} in dim ${channelDim} (input ${showShape(x)})`,
+      got === null ? undefined : `set num_features=${got}`,
+    );
   }
 }
 
@@ -54,11 +57,22 @@ function batchNormModule(nd: number): ModuleOpDef {
     type,
     family: 'norm',
     impliedInput: channelsFirstInput(nd, 'num_features'),
-    ctor: [req('num_features'), opt('eps', vFloat(1e-5)), opt('momentum', vFloat(0.1)), opt('affine', vBool(true)), opt('track_running_stats', vBool(true)), ...factoryKwargs],
+    ctor: [
+      req('num_features'),
+      opt('eps', vFloat(1e-5)),
+      opt('momentum', vFloat(0.1)),
+      opt('affine', vBool(true)),
+      opt('track_running_stats', vBool(true)),
+      ...factoryKwargs,
+    ],
     forward: [req('input')],
     tensors(attrs) {
       const c = numArg(attrs, 'num_features', type);
-      return withParamDtype([...(boolArg(attrs, 'affine', type) ? affineTensors(c) : []), ...(boolArg(attrs, 'track_running_stats', type) ? runningStats(c) : [])], attrs, type);
+      return withParamDtype(
+        [...(boolArg(attrs, 'affine', type) ? affineTensors(c) : []), ...(boolArg(attrs, 'track_running_stats', type) ? runningStats(c) : [])],
+        attrs,
+        type,
+      );
     },
     infer(attrs, args, ctx) {
       const x = tensorArg(args, 'input', type);
@@ -82,11 +96,22 @@ function instanceNormModule(nd: number): ModuleOpDef {
     type,
     family: 'norm',
     impliedInput: channelsFirstInput(nd, 'num_features'),
-    ctor: [req('num_features'), opt('eps', vFloat(1e-5)), opt('momentum', vFloat(0.1)), opt('affine', vBool(false)), opt('track_running_stats', vBool(false)), ...factoryKwargs],
+    ctor: [
+      req('num_features'),
+      opt('eps', vFloat(1e-5)),
+      opt('momentum', vFloat(0.1)),
+      opt('affine', vBool(false)),
+      opt('track_running_stats', vBool(false)),
+      ...factoryKwargs,
+    ],
     forward: [req('input')],
     tensors(attrs) {
       const c = numArg(attrs, 'num_features', type);
-      return withParamDtype([...(boolArg(attrs, 'affine', type) ? affineTensors(c) : []), ...(boolArg(attrs, 'track_running_stats', type) ? runningStats(c) : [])], attrs, type);
+      return withParamDtype(
+        [...(boolArg(attrs, 'affine', type) ? affineTensors(c) : []), ...(boolArg(attrs, 'track_running_stats', type) ? runningStats(c) : [])],
+        attrs,
+        type,
+      );
     },
     infer(attrs, args, ctx) {
       const x = tensorArg(args, 'input', type);
@@ -111,7 +136,14 @@ function checkNormalizedShape(op: string, x: Shape, ns: readonly number[]): void
     throw new ShapeError(
       `${op}: normalized_shape=[${ns.join(', ')}] requires the input to end in [${ns.join(', ')}], but the input is ${showShape(x)}`,
       x.length >= ns.length && x.slice(x.length - ns.length).every((d) => d.value !== null)
-        ? `set normalized_shape=${ns.length === 1 ? x[x.length - 1].value : `[${x.slice(x.length - ns.length).map((d) => d.value).join(', ')}]`}`
+        ? `set normalized_shape=${
+            ns.length === 1
+              ? x[x.length - 1].value
+              : `[${x
+                  .slice(x.length - ns.length)
+                  .map((d) => d.value)
+                  .join(', ')}]`
+          }`
         : undefined,
     );
   }
@@ -130,10 +162,14 @@ const layerNorm: ModuleOpDef = {
   tensors(attrs) {
     const ns = normalizedShape(attrs, 'LayerNorm');
     if (!boolArg(attrs, 'elementwise_affine', 'LayerNorm')) return [];
-    return withParamDtype([
-      { name: 'weight', shape: ns, dtype: 'float32', role: 'param', init: { kind: 'ones' } },
-      { name: 'bias', shape: ns, dtype: 'float32', role: 'param', init: { kind: 'zeros' } },
-    ], attrs, 'LayerNorm');
+    return withParamDtype(
+      [
+        { name: 'weight', shape: ns, dtype: 'float32', role: 'param', init: { kind: 'ones' } },
+        { name: 'bias', shape: ns, dtype: 'float32', role: 'param', init: { kind: 'zeros' } },
+      ],
+      attrs,
+      'LayerNorm',
+    );
   },
   infer(attrs, args, ctx) {
     const x = tensorArg(args, 'input', 'LayerNorm');
@@ -213,38 +249,90 @@ function channelsFromTensor(args: BoundArgs, name: string): number | null {
 }
 
 const fns: FunctionOpDef[] = [
-  fnNorm('F.batch_norm', [req('input'), req('running_mean'), req('running_var'), opt('weight', vNone), opt('bias', vNone), opt('training', vBool(false)), opt('momentum', vFloat(0.1)), opt('eps', vFloat(1e-5))], (x, args) => {
-    const c = channelsFromTensor(args, 'running_mean') ?? channelsFromTensor(args, 'weight');
-    if (x.shape && c !== null) {
-      if (x.shape.length < 2) throw new ShapeError(`F.batch_norm expects an input with at least 2 dims, got ${showShape(x.shape)}`);
-      checkChannels('F.batch_norm', x.shape, 1, c);
-    }
-  }, BN_COST),
-  fnNorm('F.instance_norm', [req('input'), opt('running_mean', vNone), opt('running_var', vNone), opt('weight', vNone), opt('bias', vNone), opt('use_input_stats', vBool(true)), opt('momentum', vFloat(0.1)), opt('eps', vFloat(1e-5))], (x, args) => {
-    const c = channelsFromTensor(args, 'weight');
-    if (x.shape && c !== null && x.shape.length >= 2) checkChannels('F.instance_norm', x.shape, 1, c);
-  }, STATS_COST),
-  fnNorm('F.layer_norm', [req('input'), req('normalized_shape'), opt('weight', vNone), opt('bias', vNone), opt('eps', vFloat(1e-5))], (x, args) => {
-    if (x.shape) checkNormalizedShape('F.layer_norm', x.shape, normalizedShape(args, 'F.layer_norm'));
-  }, STATS_COST),
-  fnNorm('F.group_norm', [req('input'), req('num_groups'), opt('weight', vNone), opt('bias', vNone), opt('eps', vFloat(1e-5))], (x, args) => {
-    if (x.shape) checkGroups('F.group_norm', x.shape, numArg(args, 'num_groups', 'F.group_norm'), channelsFromTensor(args, 'weight'));
-  }, STATS_COST),
-  fnNorm('F.normalize', [req('input'), opt('p', vFloat(2)), opt('dim', vInt(1)), opt('eps', vFloat(1e-12)), opt('out', vNone)], (x, args) => {
-    if (x.shape) normalizeAxis(numArg(args, 'dim', 'F.normalize'), x.shape.length, 'F.normalize');
-  }, 3),
+  fnNorm(
+    'F.batch_norm',
+    [
+      req('input'),
+      req('running_mean'),
+      req('running_var'),
+      opt('weight', vNone),
+      opt('bias', vNone),
+      opt('training', vBool(false)),
+      opt('momentum', vFloat(0.1)),
+      opt('eps', vFloat(1e-5)),
+    ],
+    (x, args) => {
+      const c = channelsFromTensor(args, 'running_mean') ?? channelsFromTensor(args, 'weight');
+      if (x.shape && c !== null) {
+        if (x.shape.length < 2) throw new ShapeError(`F.batch_norm expects an input with at least 2 dims, got ${showShape(x.shape)}`);
+        checkChannels('F.batch_norm', x.shape, 1, c);
+      }
+    },
+    BN_COST,
+  ),
+  fnNorm(
+    'F.instance_norm',
+    [
+      req('input'),
+      opt('running_mean', vNone),
+      opt('running_var', vNone),
+      opt('weight', vNone),
+      opt('bias', vNone),
+      opt('use_input_stats', vBool(true)),
+      opt('momentum', vFloat(0.1)),
+      opt('eps', vFloat(1e-5)),
+    ],
+    (x, args) => {
+      const c = channelsFromTensor(args, 'weight');
+      if (x.shape && c !== null && x.shape.length >= 2) checkChannels('F.instance_norm', x.shape, 1, c);
+    },
+    STATS_COST,
+  ),
+  fnNorm(
+    'F.layer_norm',
+    [req('input'), req('normalized_shape'), opt('weight', vNone), opt('bias', vNone), opt('eps', vFloat(1e-5))],
+    (x, args) => {
+      if (x.shape) checkNormalizedShape('F.layer_norm', x.shape, normalizedShape(args, 'F.layer_norm'));
+    },
+    STATS_COST,
+  ),
+  fnNorm(
+    'F.group_norm',
+    [req('input'), req('num_groups'), opt('weight', vNone), opt('bias', vNone), opt('eps', vFloat(1e-5))],
+    (x, args) => {
+      if (x.shape) checkGroups('F.group_norm', x.shape, numArg(args, 'num_groups', 'F.group_norm'), channelsFromTensor(args, 'weight'));
+    },
+    STATS_COST,
+  ),
+  fnNorm(
+    'F.normalize',
+    [req('input'), opt('p', vFloat(2)), opt('dim', vInt(1)), opt('eps', vFloat(1e-12)), opt('out', vNone)],
+    (x, args) => {
+      if (x.shape) normalizeAxis(numArg(args, 'dim', 'F.normalize'), x.shape.length, 'F.normalize');
+    },
+    3,
+  ),
 ];
 
 /** SyncBatchNorm: BatchNorm over any input with at least 2 dims (single-process: identical shapes). */
 const syncBatchNorm: ModuleOpDef = {
   ...batchNormModule(2),
   type: 'SyncBatchNorm',
-  ctor: [req('num_features'), opt('eps', vFloat(1e-5)), opt('momentum', vFloat(0.1)), opt('affine', vBool(true)), opt('track_running_stats', vBool(true)), opt('process_group', vNone), ...factoryKwargs],
+  ctor: [
+    req('num_features'),
+    opt('eps', vFloat(1e-5)),
+    opt('momentum', vFloat(0.1)),
+    opt('affine', vBool(true)),
+    opt('track_running_stats', vBool(true)),
+    opt('process_group', vNone),
+    ...factoryKwargs,
+  ],
   infer(attrs, args, ctx) {
     const x = tensorArg(args, 'input', 'SyncBatchNorm');
     if (x.shape) {
       if (x.shape.length < 2) throw new ShapeError(`SyncBatchNorm expects at least 2D input (got ${x.shape.length}D input)`);
-      if (boolArg(attrs, 'affine', 'SyncBatchNorm') || boolArg(attrs, 'track_running_stats', 'SyncBatchNorm')) checkChannels('SyncBatchNorm', x.shape, 1, numArg(attrs, 'num_features', 'SyncBatchNorm'));
+      if (boolArg(attrs, 'affine', 'SyncBatchNorm') || boolArg(attrs, 'track_running_stats', 'SyncBatchNorm'))
+        checkChannels('SyncBatchNorm', x.shape, 1, numArg(attrs, 'num_features', 'SyncBatchNorm'));
     }
     return ctx.tensor(x.shape, x.dtype);
   },

@@ -17,14 +17,45 @@ import { BINARY_LOWERINGS, invertLowering } from './lowerElementwise';
 export type BinaryKind = 'arith' | 'truediv' | 'floordiv' | 'compare' | 'bitwise';
 
 const SYMBOL: Readonly<Record<string, string>> = {
-  add: '+', sub: '-', mul: '*', truediv: '/', floordiv: '//', mod: '%', pow: '**', and_: '&', or_: '|', xor: '^',
-  lshift: '<<', rshift: '>>', eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=',
+  add: '+',
+  sub: '-',
+  mul: '*',
+  truediv: '/',
+  floordiv: '//',
+  mod: '%',
+  pow: '**',
+  and_: '&',
+  or_: '|',
+  xor: '^',
+  lshift: '<<',
+  rshift: '>>',
+  eq: '==',
+  ne: '!=',
+  lt: '<',
+  le: '<=',
+  gt: '>',
+  ge: '>=',
 };
 
 const KIND: Readonly<Record<string, BinaryKind>> = {
-  add: 'arith', sub: 'arith', mul: 'arith', truediv: 'truediv', floordiv: 'floordiv', mod: 'arith', pow: 'arith',
-  and_: 'bitwise', or_: 'bitwise', xor: 'bitwise', lshift: 'bitwise', rshift: 'bitwise',
-  eq: 'compare', ne: 'compare', lt: 'compare', le: 'compare', gt: 'compare', ge: 'compare',
+  add: 'arith',
+  sub: 'arith',
+  mul: 'arith',
+  truediv: 'truediv',
+  floordiv: 'floordiv',
+  mod: 'arith',
+  pow: 'arith',
+  and_: 'bitwise',
+  or_: 'bitwise',
+  xor: 'bitwise',
+  lshift: 'bitwise',
+  rshift: 'bitwise',
+  eq: 'compare',
+  ne: 'compare',
+  lt: 'compare',
+  le: 'compare',
+  gt: 'compare',
+  ge: 'compare',
 };
 
 function isScalar(v: PyValue): boolean {
@@ -68,9 +99,12 @@ function scalarOp(name: string, a: PyValue, b: PyValue): PyValue {
     const x = intOperand(a);
     const y = intOperand(b);
     switch (name) {
-      case 'add': return pyInt(dimAdd(x, y));
-      case 'sub': return pyInt(dimSub(x, y));
-      case 'mul': return pyInt(dimMul(x, y));
+      case 'add':
+        return pyInt(dimAdd(x, y));
+      case 'sub':
+        return pyInt(dimSub(x, y));
+      case 'mul':
+        return pyInt(dimMul(x, y));
       case 'floordiv':
       case 'mod':
         if (y.value === 0) throw new ShapeError(`integer division or modulo by zero`);
@@ -87,16 +121,26 @@ function scalarOp(name: string, a: PyValue, b: PyValue): PyValue {
       case 'truediv':
         if (q === 0) throw new ShapeError('division by zero');
         return pyFloat(p / q);
-      case 'pow': return q >= 0 ? pyInt(p ** q) : pyFloat(p ** q);
-      case 'and_': return pyInt(p & q);
-      case 'or_': return pyInt(p | q);
-      case 'xor': return pyInt(p ^ q);
-      case 'lshift': return pyInt(p * 2 ** q);
-      case 'rshift': return pyInt(Math.floor(p / 2 ** q));
-      case 'lt': return pyBool(p < q);
-      case 'le': return pyBool(p <= q);
-      case 'gt': return pyBool(p > q);
-      case 'ge': return pyBool(p >= q);
+      case 'pow':
+        return q >= 0 ? pyInt(p ** q) : pyFloat(p ** q);
+      case 'and_':
+        return pyInt(p & q);
+      case 'or_':
+        return pyInt(p | q);
+      case 'xor':
+        return pyInt(p ^ q);
+      case 'lshift':
+        return pyInt(p * 2 ** q);
+      case 'rshift':
+        return pyInt(Math.floor(p / 2 ** q));
+      case 'lt':
+        return pyBool(p < q);
+      case 'le':
+        return pyBool(p <= q);
+      case 'gt':
+        return pyBool(p > q);
+      case 'ge':
+        return pyBool(p >= q);
     }
   }
   const num = (v: PyValue): number => {
@@ -106,21 +150,33 @@ function scalarOp(name: string, a: PyValue, b: PyValue): PyValue {
   const p = num(a);
   const q = num(b);
   switch (name) {
-    case 'add': return pyFloat(p + q);
-    case 'sub': return pyFloat(p - q);
-    case 'mul': return pyFloat(p * q);
+    case 'add':
+      return pyFloat(p + q);
+    case 'sub':
+      return pyFloat(p - q);
+    case 'mul':
+      return pyFloat(p * q);
     case 'truediv':
       if (q === 0) throw new ShapeError('float division by zero');
       return pyFloat(p / q);
-    case 'floordiv': return pyFloat(Math.floor(p / q));
-    case 'mod': return pyFloat(p - q * Math.floor(p / q));
-    case 'pow': return pyFloat(p ** q);
-    case 'eq': return pyBool(p === q);
-    case 'ne': return pyBool(p !== q);
-    case 'lt': return pyBool(p < q);
-    case 'le': return pyBool(p <= q);
-    case 'gt': return pyBool(p > q);
-    case 'ge': return pyBool(p >= q);
+    case 'floordiv':
+      return pyFloat(Math.floor(p / q));
+    case 'mod':
+      return pyFloat(p - q * Math.floor(p / q));
+    case 'pow':
+      return pyFloat(p ** q);
+    case 'eq':
+      return pyBool(p === q);
+    case 'ne':
+      return pyBool(p !== q);
+    case 'lt':
+      return pyBool(p < q);
+    case 'le':
+      return pyBool(p <= q);
+    case 'gt':
+      return pyBool(p > q);
+    case 'ge':
+      return pyBool(p >= q);
   }
   throw new ShapeError(`unsupported operand type(s) for ${SYMBOL[name]}: float`);
 }

@@ -33,7 +33,9 @@ export function padShape(op: string, x: TensorValue, pad: readonly Dim[], mode: 
     const n = out[axis];
     const [lo, hi] = [pad[2 * i], pad[2 * i + 1]];
     if (mode === 'reflect' && n.value !== null && ((lo.value ?? 0) >= n.value || (hi.value ?? 0) >= n.value)) {
-      throw new ShapeError(`${op}: reflect padding (${lo.value}, ${hi.value}) must be smaller than the input size ${n.value} in dim ${axis} (input ${showShape(x.shape)})`);
+      throw new ShapeError(
+        `${op}: reflect padding (${lo.value}, ${hi.value}) must be smaller than the input size ${n.value} in dim ${axis} (input ${showShape(x.shape)})`,
+      );
     }
     const size = dimAdd(dimAdd(n, lo), hi);
     if (n.value !== null && lo.value !== null && hi.value !== null) {
@@ -41,7 +43,9 @@ export function padShape(op: string, x: TensorValue, pad: readonly Dim[], mode: 
       const cropped = afterLo + Math.min(hi.value, 0);
       const tooSmall = afterLo < 0 || cropped < 0 || (mode === 'constant' && anyPositive && (size.value as number) <= 0) || (size.value as number) < 0;
       if (tooSmall) {
-        throw new ShapeError(`${op}: the input size ${n.value} in dim ${axis} plus padding ${lo.value} and ${hi.value} leaves ${size.value} elements (input ${showShape(x.shape)})`);
+        throw new ShapeError(
+          `${op}: the input size ${n.value} in dim ${axis} plus padding ${lo.value} and ${hi.value} leaves ${size.value} elements (input ${showShape(x.shape)})`,
+        );
       }
     }
     out[axis] = size;

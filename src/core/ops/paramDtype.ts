@@ -7,7 +7,7 @@ import { TensorValue } from './values';
 
 export function paramDtype(attrs: BoundArgs, op: string): DType {
   const v = attrs.dtype;
-  return v && !isNone(v) ? dtypeOf(v, op, 'dtype') ?? 'float32' : 'float32';
+  return v && !isNone(v) ? (dtypeOf(v, op, 'dtype') ?? 'float32') : 'float32';
 }
 
 /** Floating parameters and buffers take the module's dtype; integer buffers (num_batches_tracked) keep theirs. */
@@ -22,5 +22,7 @@ export function requireInputDtype(op: string, x: TensorValue, want: DType): void
   if (!isFloating(x.dtype)) {
     throw new ShapeError(`${op} expects a ${want} input but got a ${x.dtype} tensor; convert it with .float() (or embed integer ids with nn.Embedding first)`);
   }
-  throw new ShapeError(`${op} has ${want} parameters but the input is ${x.dtype}; convert the input with .to(torch.${want}) or the module with .to(torch.${x.dtype})`);
+  throw new ShapeError(
+    `${op} has ${want} parameters but the input is ${x.dtype}; convert the input with .to(torch.${want}) or the module with .to(torch.${x.dtype})`,
+  );
 }

@@ -79,9 +79,20 @@ function windowFlops(op: string, nd: number, args: BoundArgs, out: PyValue): num
   return numelOf(first) * prod(tupleArg(args, 'kernel_size', nd, op));
 }
 
-const maxCtor = (): ParamSpec[] => [req('kernel_size'), opt('stride', vNone), opt('padding', vInt(0)), opt('dilation', vInt(1)), opt('return_indices', vBool(false)), opt('ceil_mode', vBool(false))];
+const maxCtor = (): ParamSpec[] => [
+  req('kernel_size'),
+  opt('stride', vNone),
+  opt('padding', vInt(0)),
+  opt('dilation', vInt(1)),
+  opt('return_indices', vBool(false)),
+  opt('ceil_mode', vBool(false)),
+];
 const avgCtor = (nd: number): ParamSpec[] => [
-  req('kernel_size'), opt('stride', vNone), opt('padding', vInt(0)), opt('ceil_mode', vBool(false)), opt('count_include_pad', vBool(true)),
+  req('kernel_size'),
+  opt('stride', vNone),
+  opt('padding', vInt(0)),
+  opt('ceil_mode', vBool(false)),
+  opt('count_include_pad', vBool(true)),
   ...(nd > 1 ? [opt('divisor_override', vNone)] : []),
 ];
 
@@ -126,9 +137,18 @@ function adaptiveModule(kind: PoolKind, nd: number): ModuleOpDef {
 
 function windowFunction(kind: PoolKind, nd: number): FunctionOpDef {
   const name = `F.${kind}_pool${nd}d`;
-  const signature: ParamSpec[] = kind === 'max'
-    ? [req('input'), req('kernel_size'), opt('stride', vNone), opt('padding', vInt(0)), opt('dilation', vInt(1)), opt('ceil_mode', vBool(false)), opt('return_indices', vBool(false))]
-    : [req('input'), ...avgCtor(nd)];
+  const signature: ParamSpec[] =
+    kind === 'max'
+      ? [
+          req('input'),
+          req('kernel_size'),
+          opt('stride', vNone),
+          opt('padding', vInt(0)),
+          opt('dilation', vInt(1)),
+          opt('ceil_mode', vBool(false)),
+          opt('return_indices', vBool(false)),
+        ]
+      : [req('input'), ...avgCtor(nd)];
   return {
     kind: 'function',
     name,

@@ -3,7 +3,16 @@ import { DType } from '../shape/shape';
 import { PyValue } from './values';
 
 const SIZE: Readonly<Record<DType, number>> = {
-  bool: 1, uint8: 1, int8: 1, int16: 2, int32: 4, int64: 8, float16: 2, bfloat16: 2, float32: 4, float64: 8,
+  bool: 1,
+  uint8: 1,
+  int8: 1,
+  int16: 2,
+  int32: 4,
+  int64: 8,
+  float16: 2,
+  bfloat16: 2,
+  float32: 4,
+  float64: 8,
 };
 
 export function category(dt: DType): 0 | 1 | 2 {
@@ -56,4 +65,3 @@ export function resultType(operands: readonly PyValue[]): DType {
   }
   return out ?? 'float32';
 }
-

@@ -62,7 +62,8 @@ function rnnInfer(c: RnnConfig, mode: Mode, args: BoundArgs, ctx: Parameters<Mod
   requireInputDtype(mode, x, dtype);
   const out = c.proj > 0 ? c.proj : c.hidden;
   if (!x.shape) {
-    const unknownState = mode === 'LSTM' ? { kind: 'tuple' as const, items: [ctx.tensor(null, x.dtype), ctx.tensor(null, x.dtype)] } : ctx.tensor(null, x.dtype);
+    const unknownState =
+      mode === 'LSTM' ? { kind: 'tuple' as const, items: [ctx.tensor(null, x.dtype), ctx.tensor(null, x.dtype)] } : ctx.tensor(null, x.dtype);
     return { kind: 'tuple', items: [ctx.tensor(null, x.dtype), unknownState] };
   }
   const s = x.shape;
@@ -93,9 +94,16 @@ function rnnInfer(c: RnnConfig, mode: Mode, args: BoundArgs, ctx: Parameters<Mod
 function rnnModule(mode: Mode): ModuleOpDef {
   // RNNBase's order; in torch 1.13 nn.RNN pops `nonlinearity` from its **kwargs (keyword-only).
   const ctor: ParamSpec[] = [
-    req('input_size'), req('hidden_size'), opt('num_layers', vInt(1)),
-    opt('bias', vBool(true)), opt('batch_first', vBool(false)), opt('dropout', vFloat(0)), opt('bidirectional', vBool(false)),
-    ...(mode === 'LSTM' ? [opt('proj_size', vInt(0))] : []), opt('device', vNone), opt('dtype', vNone),
+    req('input_size'),
+    req('hidden_size'),
+    opt('num_layers', vInt(1)),
+    opt('bias', vBool(true)),
+    opt('batch_first', vBool(false)),
+    opt('dropout', vFloat(0)),
+    opt('bidirectional', vBool(false)),
+    ...(mode === 'LSTM' ? [opt('proj_size', vInt(0))] : []),
+    opt('device', vNone),
+    opt('dtype', vNone),
     ...(mode === 'RNN' ? [kw('nonlinearity', vStr('tanh'))] : []),
   ];
   return {
@@ -143,7 +151,14 @@ function cellModule(mode: Mode): ModuleOpDef {
     kind: 'module',
     type,
     family: 'recurrent',
-    ctor: [req('input_size'), req('hidden_size'), opt('bias', vBool(true)), ...(mode === 'RNN' ? [opt('nonlinearity', vStr('tanh'))] : []), opt('device', vNone), opt('dtype', vNone)],
+    ctor: [
+      req('input_size'),
+      req('hidden_size'),
+      opt('bias', vBool(true)),
+      ...(mode === 'RNN' ? [opt('nonlinearity', vStr('tanh'))] : []),
+      opt('device', vNone),
+      opt('dtype', vNone),
+    ],
     forward: [req('input'), opt('hx', vNone)],
     validate(attrs) {
       if (mode === 'RNN') {
@@ -161,7 +176,10 @@ function cellModule(mode: Mode): ModuleOpDef {
         { name: 'weight_hh', shape: [g, h], dtype: 'float32', role: 'param', init },
       ];
       if (boolArg(attrs, 'bias', type)) {
-        specs.push({ name: 'bias_ih', shape: [g], dtype: 'float32', role: 'param', init }, { name: 'bias_hh', shape: [g], dtype: 'float32', role: 'param', init });
+        specs.push(
+          { name: 'bias_ih', shape: [g], dtype: 'float32', role: 'param', init },
+          { name: 'bias_hh', shape: [g], dtype: 'float32', role: 'param', init },
+        );
       }
       return withParamDtype(specs, attrs, type);
     },
@@ -172,9 +190,11 @@ function cellModule(mode: Mode): ModuleOpDef {
       const h = numArg(attrs, 'hidden_size', type);
       let shape: Dim[] | null = null;
       if (x.shape) {
-        if (x.shape.length !== 1 && x.shape.length !== 2) throw new ShapeError(`${type}: expected input to be 1D or 2D, got ${x.shape.length}D input ${showShape(x.shape)}`);
+        if (x.shape.length !== 1 && x.shape.length !== 2)
+          throw new ShapeError(`${type}: expected input to be 1D or 2D, got ${x.shape.length}D input ${showShape(x.shape)}`);
         const feat = x.shape[x.shape.length - 1];
-        if (dimEquals(feat, inSize) === false) throw new ShapeError(`${type} expects input_size=${inSize} features but got ${feat.value} (input ${showShape(x.shape)})`);
+        if (dimEquals(feat, inSize) === false)
+          throw new ShapeError(`${type} expects input_size=${inSize} features but got ${feat.value} (input ${showShape(x.shape)})`);
         shape = x.shape.length === 2 ? [x.shape[0], dim(h)] : [dim(h)];
       }
       const hx = args.hx;
@@ -187,7 +207,7 @@ function cellModule(mode: Mode): ModuleOpDef {
     },
     flops(attrs, args) {
       const x = args.input;
-      const n = x && x.kind === 'tensor' && x.shape && x.shape.length === 2 ? x.shape[0].value ?? 0 : 1;
+      const n = x && x.kind === 'tensor' && x.shape && x.shape.length === 2 ? (x.shape[0].value ?? 0) : 1;
       const h = numArg(attrs, 'hidden_size', type);
       return n * 2 * GATES[mode] * h * (numArg(attrs, 'input_size', type) + h);
     },

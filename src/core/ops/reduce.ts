@@ -34,10 +34,14 @@ function outDtype(op: string, x: TensorValue, rule: DtypeRule, args: BoundArgs):
   const explicit = args.dtype && !isNone(args.dtype) ? dtypeOf(args.dtype, op, 'dtype') : null;
   if (explicit) return explicit;
   switch (rule) {
-    case 'same': return x.dtype;
-    case 'sum': return category(x.dtype) < 2 ? 'int64' : x.dtype;
-    case 'int64': return 'int64';
-    case 'bool': return 'bool';
+    case 'same':
+      return x.dtype;
+    case 'sum':
+      return category(x.dtype) < 2 ? 'int64' : x.dtype;
+    case 'int64':
+      return 'int64';
+    case 'bool':
+      return 'bool';
     case 'float':
       if (!isFloating(x.dtype)) {
         throw new ShapeError(`${op}: could not infer output dtype: the input must be a floating point tensor, got ${x.dtype} (use .float() first)`);
@@ -73,19 +77,21 @@ const REDUCE_ONNX: Readonly<Record<string, OnnxLowering>> = {
 };
 
 function reduction(spec: ReduceSpec): OpDef[] {
-  return spec.names.flatMap((n) => tensorFn({
-    keys: [`torch.${n}`, `Tensor.${n}`],
-    family: 'reduce',
-    onnx: REDUCE_ONNX[n],
-    params: spec.params,
-    infer(x, args, ctx, op) {
-      const dt = outDtype(op, x, spec.dtype, args);
-      if (!x.shape) return ctx.tensor(null, dt);
-      const dims = spec.singleDim ? (isNone(args.dim) ? null : [numArg(args, 'dim', op)]) : dimsParam(args, op);
-      return ctx.tensor(reduceShape(op, x.shape, dims, boolArg(args, 'keepdim', op)), dt);
-    },
-    flops: (args) => numelOf(args.input ?? args.self),
-  }));
+  return spec.names.flatMap((n) =>
+    tensorFn({
+      keys: [`torch.${n}`, `Tensor.${n}`],
+      family: 'reduce',
+      onnx: REDUCE_ONNX[n],
+      params: spec.params,
+      infer(x, args, ctx, op) {
+        const dt = outDtype(op, x, spec.dtype, args);
+        if (!x.shape) return ctx.tensor(null, dt);
+        const dims = spec.singleDim ? (isNone(args.dim) ? null : [numArg(args, 'dim', op)]) : dimsParam(args, op);
+        return ctx.tensor(reduceShape(op, x.shape, dims, boolArg(args, 'keepdim', op)), dt);
+      },
+      flops: (args) => numelOf(args.input ?? args.self),
+    }),
+  );
 }
 
 /** max/min: no dim → 0-d; dim → (values, indices); a tensor in place of dim → elementwise maximum/minimum. */
@@ -116,7 +122,11 @@ const defs: OpDef[] = [
   ...reduction({ names: ['sum', 'nansum'], params: [opt('dim', vNone), opt('keepdim', vBool(false)), kw('dtype', vNone)], dtype: 'sum' }),
   ...reduction({ names: ['mean', 'nanmean'], params: [opt('dim', vNone), opt('keepdim', vBool(false)), kw('dtype', vNone)], dtype: 'float' }),
   ...reduction({ names: ['amax', 'amin'], params: [opt('dim', { kind: 'tuple', items: [] }), opt('keepdim', vBool(false))], dtype: 'same' }),
-  ...reduction({ names: ['std', 'var'], params: [opt('dim', vNone), opt('unbiased', vBool(true)), opt('keepdim', vBool(false)), kw('correction', vNone)], dtype: 'float' }),
+  ...reduction({
+    names: ['std', 'var'],
+    params: [opt('dim', vNone), opt('unbiased', vBool(true)), opt('keepdim', vBool(false)), kw('correction', vNone)],
+    dtype: 'float',
+  }),
   ...reduction({ names: ['prod'], params: [opt('dim', vNone), opt('keepdim', vBool(false)), kw('dtype', vNone)], dtype: 'sum', singleDim: true }),
   ...reduction({ names: ['argmax', 'argmin'], params: [opt('dim', vNone), opt('keepdim', vBool(false))], dtype: 'int64', singleDim: true }),
   ...reduction({ names: ['all', 'any'], params: [opt('dim', vNone), opt('keepdim', vBool(false))], dtype: 'bool' }),
@@ -125,40 +135,55 @@ const defs: OpDef[] = [
   ...maxMin('max'),
   ...maxMin('min'),
   ...tensorFn({
-    keys: ['torch.median', 'Tensor.median'], family: 'reduce', params: [opt('dim', vNone), opt('keepdim', vBool(false))], onnx: medianLowering,
+    keys: ['torch.median', 'Tensor.median'],
+    family: 'reduce',
+    params: [opt('dim', vNone), opt('keepdim', vBool(false))],
+    onnx: medianLowering,
     infer(x, args, ctx, op): PyValue {
       if (isNone(args.dim)) return ctx.tensor(x.shape ? [] : null, x.dtype);
       return pairOut(ctx, x.shape ? reduceShape(op, x.shape, [numArg(args, 'dim', op)], boolArg(args, 'keepdim', op)) : null, x);
     },
   }),
   ...tensorFn({
-    keys: ['torch.topk', 'Tensor.topk'], family: 'reduce', params: [req('k'), opt('dim', vInt(-1)), opt('largest', vBool(true)), opt('sorted', vBool(true))], onnx: topkLowering('topk'),
+    keys: ['torch.topk', 'Tensor.topk'],
+    family: 'reduce',
+    params: [req('k'), opt('dim', vInt(-1)), opt('largest', vBool(true)), opt('sorted', vBool(true))],
+    onnx: topkLowering('topk'),
     infer(x, args, ctx, op) {
       if (!x.shape) return pairOut(ctx, null, x);
       const k = numArg(args, 'k', op);
       const axis = normalizeAxis(numArg(args, 'dim', op), x.shape.length, op);
       const n = x.shape.length ? x.shape[axis] : dim(1);
-      if (n.value !== null && (k > n.value || k < 0)) throw new ShapeError(`${op}: k (${k}) is out of range for dimension ${axis} of size ${n.value} (input ${showShape(x.shape)})`);
+      if (n.value !== null && (k > n.value || k < 0))
+        throw new ShapeError(`${op}: k (${k}) is out of range for dimension ${axis} of size ${n.value} (input ${showShape(x.shape)})`);
       const shape = x.shape.length ? x.shape.map((d, i) => (i === axis ? dim(k) : d)) : [];
       return pairOut(ctx, shape, x);
     },
   }),
   ...tensorFn({
-    keys: ['torch.sort', 'Tensor.sort'], family: 'reduce', params: [opt('dim', vInt(-1)), opt('descending', vBool(false)), kw('stable', vBool(false))], onnx: topkLowering('sort'),
+    keys: ['torch.sort', 'Tensor.sort'],
+    family: 'reduce',
+    params: [opt('dim', vInt(-1)), opt('descending', vBool(false)), kw('stable', vBool(false))],
+    onnx: topkLowering('sort'),
     infer(x, args, ctx, op) {
       if (x.shape) normalizeAxis(numArg(args, 'dim', op), x.shape.length, op);
       return pairOut(ctx, x.shape, x);
     },
   }),
   ...tensorFn({
-    keys: ['torch.argsort', 'Tensor.argsort'], family: 'reduce', params: [opt('dim', vInt(-1)), opt('descending', vBool(false))], onnx: topkLowering('argsort'),
+    keys: ['torch.argsort', 'Tensor.argsort'],
+    family: 'reduce',
+    params: [opt('dim', vInt(-1)), opt('descending', vBool(false))],
+    onnx: topkLowering('argsort'),
     infer(x, args, ctx, op) {
       if (x.shape) normalizeAxis(numArg(args, 'dim', op), x.shape.length, op);
       return ctx.tensor(x.shape, 'int64');
     },
   }),
   ...tensorFn({
-    keys: ['torch.cumsum', 'Tensor.cumsum', 'torch.cumprod', 'Tensor.cumprod'], family: 'reduce', params: [req('dim'), kw('dtype', vNone)],
+    keys: ['torch.cumsum', 'Tensor.cumsum', 'torch.cumprod', 'Tensor.cumprod'],
+    family: 'reduce',
+    params: [req('dim'), kw('dtype', vNone)],
     onnx: (c) => (c.op.endsWith('cumprod') ? c.fail('cumprod has no ONNX operator') : cumsumLowering(c)),
     infer(x, args, ctx, op) {
       if (x.shape) normalizeAxis(numArg(args, 'dim', op), x.shape.length, op);

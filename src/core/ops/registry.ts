@@ -1,6 +1,7 @@
 // The op registry: lookup of every module type, function, method and operator the engine understands.
 import type { FunctionOpDef, ModuleOpDef, OpDef } from './types';
 import { defaultRole, errorCodeOf, onnxRole, type OpRole } from './roles';
+import { withConstValues } from './constValues';
 
 const modules = new Map<string, ModuleOpDef>();
 const functions = new Map<string, FunctionOpDef>();
@@ -12,9 +13,10 @@ export function registerOps(defs: readonly OpDef[]): void {
       if (modules.has(def.type)) throw new Error(`duplicate module op nn.${def.type}`);
       modules.set(def.type, def);
     } else {
+      const entry = withConstValues(def);
       for (const key of [def.name, ...(def.aliases ?? [])]) {
         if (functions.has(key)) throw new Error(`duplicate op ${key}`);
-        functions.set(key, def);
+        functions.set(key, entry);
       }
     }
   }

@@ -12,7 +12,13 @@ import { pixelShuffleLowering, resizeLowering } from './lowerResample';
 
 /** Rank each interpolation mode needs (null: any of 3/4/5). */
 const MODE_RANK: Readonly<Record<string, number | null>> = {
-  nearest: null, 'nearest-exact': null, area: null, linear: 3, bilinear: 4, bicubic: 4, trilinear: 5,
+  nearest: null,
+  'nearest-exact': null,
+  area: null,
+  linear: 3,
+  bilinear: 4,
+  bicubic: 4,
+  trilinear: 5,
 };
 const INTERPOLATING = ['linear', 'bilinear', 'bicubic', 'trilinear'];
 /** Source pixels read per output element (FLOPs are 2 per tap; nearest copies). */
@@ -52,7 +58,9 @@ export function interpolateShape(op: string, x: TensorValue, a: InterpolateArgs)
     throw new ShapeError(`${op}: unsupported mode '${a.mode}' (expected one of ${Object.keys(MODE_RANK).join(', ')})`);
   }
   if (!isNone(a.alignCorners) && !INTERPOLATING.includes(a.mode)) {
-    throw new ShapeError(`${op}: align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear (mode is '${a.mode}')`);
+    throw new ShapeError(
+      `${op}: align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear (mode is '${a.mode}')`,
+    );
   }
   if (a.antialias && a.mode !== 'bilinear' && a.mode !== 'bicubic') {
     throw new ShapeError(`${op}: anti-alias option is only supported for bilinear and bicubic modes`);
@@ -95,9 +103,7 @@ export function interpolateShape(op: string, x: TensorValue, a: InterpolateArgs)
   // 'area' is adaptive average pooling, which accepts empty outputs; the interpolation kernels do not.
   const minimum = a.mode === 'area' ? 0 : 1;
   if (spatialOut.some((d) => d.value !== null && d.value < minimum)) {
-    throw new ShapeError(
-      `${op}: input and output sizes should be greater than 0, but got input ${showShape(spatialIn)} and output ${showShape(spatialOut)}`,
-    );
+    throw new ShapeError(`${op}: input and output sizes should be greater than 0, but got input ${showShape(spatialIn)} and output ${showShape(spatialOut)}`);
   }
   return [...x.shape.slice(0, 2), ...spatialOut];
 }
@@ -111,8 +117,13 @@ function interpolateFlops(mode: string, out: PyValue): number {
 }
 
 const interpolateSig = [
-  req('input'), opt('size', vNone), opt('scale_factor', vNone), opt('mode', vStr('nearest')), opt('align_corners', vNone),
-  opt('recompute_scale_factor', vNone), opt('antialias', vBool(false)),
+  req('input'),
+  opt('size', vNone),
+  opt('scale_factor', vNone),
+  opt('mode', vStr('nearest')),
+  opt('align_corners', vNone),
+  opt('recompute_scale_factor', vNone),
+  opt('antialias', vBool(false)),
 ];
 
 function interpolateFn(name: string, aliases: string[], withExtras: boolean): FunctionOpDef {
@@ -125,8 +136,12 @@ function interpolateFn(name: string, aliases: string[], withExtras: boolean): Fu
     infer(args, ctx) {
       const x = tensorArg(args, 'input', name);
       const shape = interpolateShape(name, x, {
-        size: args.size, scale: args.scale_factor, mode: strArg(args, 'mode', name), alignCorners: args.align_corners,
-        recompute: args.recompute_scale_factor ?? vNone, antialias: withExtras && boolArg(args, 'antialias', name),
+        size: args.size,
+        scale: args.scale_factor,
+        mode: strArg(args, 'mode', name),
+        alignCorners: args.align_corners,
+        recompute: args.recompute_scale_factor ?? vNone,
+        antialias: withExtras && boolArg(args, 'antialias', name),
       });
       return ctx.tensor(shape, x.dtype);
     },
@@ -136,9 +151,9 @@ function interpolateFn(name: string, aliases: string[], withExtras: boolean): Fu
 }
 
 function upsampleModule(type: string, fixedMode: string | null): ModuleOpDef {
-  const ctor = fixedMode ? [opt('size', vNone), opt('scale_factor', vNone)] : [
-    opt('size', vNone), opt('scale_factor', vNone), opt('mode', vStr('nearest')), opt('align_corners', vNone), opt('recompute_scale_factor', vNone),
-  ];
+  const ctor = fixedMode
+    ? [opt('size', vNone), opt('scale_factor', vNone)]
+    : [opt('size', vNone), opt('scale_factor', vNone), opt('mode', vStr('nearest')), opt('align_corners', vNone), opt('recompute_scale_factor', vNone)];
   const modeOf = (attrs: BoundArgs): string => fixedMode ?? strArg(attrs, 'mode', type);
   return {
     kind: 'module',
@@ -151,9 +166,14 @@ function upsampleModule(type: string, fixedMode: string | null): ModuleOpDef {
       const x = tensorArg(args, 'input', type);
       const mode = modeOf(attrs);
       // UpsamplingBilinear2d is bilinear with align_corners=True.
-      const alignCorners: PyValue = fixedMode === 'bilinear' ? { kind: 'bool', value: true } : attrs.align_corners ?? vNone;
+      const alignCorners: PyValue = fixedMode === 'bilinear' ? { kind: 'bool', value: true } : (attrs.align_corners ?? vNone);
       const shape = interpolateShape(type, x, {
-        size: attrs.size ?? vNone, scale: attrs.scale_factor ?? vNone, mode, alignCorners, recompute: attrs.recompute_scale_factor ?? vNone, antialias: false,
+        size: attrs.size ?? vNone,
+        scale: attrs.scale_factor ?? vNone,
+        mode,
+        alignCorners,
+        recompute: attrs.recompute_scale_factor ?? vNone,
+        antialias: false,
       });
       return ctx.tensor(shape, x.dtype);
     },
@@ -176,7 +196,10 @@ function pixelShuffleShape(op: string, x: TensorValue, r: number, inverse: boole
     }
     return [...lead, dimFloorDiv(c, r * r), dimMul(h, r), dimMul(w, r)];
   }
-  for (const [d, label] of [[h, 'height'], [w, 'width']] as const) {
+  for (const [d, label] of [
+    [h, 'height'],
+    [w, 'width'],
+  ] as const) {
     const rem = dimMod(d, r);
     if (rem.value !== null && rem.value !== 0) {
       throw new ShapeError(`${op}: the ${label} (${d.value}) must be divisible by downscale_factor=${r} (input ${showShape(s)})`);

@@ -3,11 +3,32 @@
 
 /** The kinds of op the fusion analysis and depth counting tell apart. */
 export type OpKind =
-  | 'concat' | 'stack' | 'add' | 'sub' | 'mul' | 'div' | 'sum' | 'matmul'
-  | 'softmax' | 'sigmoid' | 'mha' | 'sdpa'
-  | 'conv' | 'convT' | 'linear' | 'embedding' | 'weighted'
-  | 'norm' | 'pool' | 'interpolate' | 'pad' | 'shuffle'
-  | 'layout' | 'dropout' | 'reduce' | 'other';
+  | 'concat'
+  | 'stack'
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'sum'
+  | 'matmul'
+  | 'softmax'
+  | 'sigmoid'
+  | 'mha'
+  | 'sdpa'
+  | 'conv'
+  | 'convT'
+  | 'linear'
+  | 'embedding'
+  | 'weighted'
+  | 'norm'
+  | 'pool'
+  | 'interpolate'
+  | 'pad'
+  | 'shuffle'
+  | 'layout'
+  | 'dropout'
+  | 'reduce'
+  | 'other';
 
 /** An op's role: its kind, and what the analyses need beyond it. */
 export interface OpRole {
@@ -24,49 +45,154 @@ export interface OpRole {
 
 /** Python operator names as the interpreter spells them after `op.` (in-place and reflected forms included). */
 const OPERATORS: Record<string, OpKind> = {
-  add: 'add', iadd: 'add', radd: 'add',
-  sub: 'sub', isub: 'sub', rsub: 'sub',
-  mul: 'mul', imul: 'mul', rmul: 'mul',
-  truediv: 'div', itruediv: 'div', rtruediv: 'div', div: 'div',
-  matmul: 'matmul', imatmul: 'matmul', rmatmul: 'matmul',
+  add: 'add',
+  iadd: 'add',
+  radd: 'add',
+  sub: 'sub',
+  isub: 'sub',
+  rsub: 'sub',
+  mul: 'mul',
+  imul: 'mul',
+  rmul: 'mul',
+  truediv: 'div',
+  itruediv: 'div',
+  rtruediv: 'div',
+  div: 'div',
+  matmul: 'matmul',
+  imatmul: 'matmul',
+  rmatmul: 'matmul',
   getitem: 'layout',
 };
 
 const NAMES: Record<string, OpKind> = {
-  cat: 'concat', concat: 'concat', concatenate: 'concat',
+  cat: 'concat',
+  concat: 'concat',
+  concatenate: 'concat',
   stack: 'stack',
-  add: 'add', sub: 'sub', subtract: 'sub', rsub: 'sub', mul: 'mul', multiply: 'mul', div: 'div', divide: 'div', true_divide: 'div',
+  add: 'add',
+  sub: 'sub',
+  subtract: 'sub',
+  rsub: 'sub',
+  mul: 'mul',
+  multiply: 'mul',
+  div: 'div',
+  divide: 'div',
+  true_divide: 'div',
   sum: 'sum',
-  matmul: 'matmul', bmm: 'matmul', mm: 'matmul',
+  matmul: 'matmul',
+  bmm: 'matmul',
+  mm: 'matmul',
   softmax: 'softmax',
-  sigmoid: 'sigmoid', hardsigmoid: 'sigmoid', expit: 'sigmoid',
-  multiheadattention: 'mha', scaled_dot_product_attention: 'sdpa',
-  linear: 'linear', nondynamicallyquantizablelinear: 'linear', embedding: 'embedding', bilinear: 'weighted', lstm: 'weighted', gru: 'weighted', rnn: 'weighted',
-  interpolate: 'interpolate', upsample: 'interpolate', upsample_nearest: 'interpolate', upsample_bilinear: 'interpolate',
-  upsamplingnearest2d: 'interpolate', upsamplingbilinear2d: 'interpolate',
+  sigmoid: 'sigmoid',
+  hardsigmoid: 'sigmoid',
+  expit: 'sigmoid',
+  multiheadattention: 'mha',
+  scaled_dot_product_attention: 'sdpa',
+  linear: 'linear',
+  nondynamicallyquantizablelinear: 'linear',
+  embedding: 'embedding',
+  bilinear: 'weighted',
+  lstm: 'weighted',
+  gru: 'weighted',
+  rnn: 'weighted',
+  interpolate: 'interpolate',
+  upsample: 'interpolate',
+  upsample_nearest: 'interpolate',
+  upsample_bilinear: 'interpolate',
+  upsamplingnearest2d: 'interpolate',
+  upsamplingbilinear2d: 'interpolate',
   pad: 'pad',
-  pixelshuffle: 'shuffle', pixel_shuffle: 'shuffle', pixelunshuffle: 'shuffle', pixel_unshuffle: 'shuffle',
-  view: 'layout', reshape: 'layout', flatten: 'layout', unflatten: 'layout', transpose: 'layout', permute: 'layout',
-  unsqueeze: 'layout', squeeze: 'layout', expand: 'layout', expand_as: 'layout', repeat: 'layout', contiguous: 'layout',
-  t: 'layout', movedim: 'layout', view_as: 'layout', reshape_as: 'layout', clone: 'layout', to: 'layout', float: 'layout',
-  type_as: 'layout', detach: 'layout', getitem: 'layout', narrow: 'layout', select: 'layout',
-  dropout: 'dropout', dropout2d: 'dropout', dropout1d: 'dropout', dropout3d: 'dropout', alphadropout: 'dropout', identity: 'dropout',
-  featurealphadropout: 'dropout', alpha_dropout: 'dropout', feature_alpha_dropout: 'dropout',
-  mean: 'reduce', amax: 'reduce', amin: 'reduce', max: 'reduce', min: 'reduce', logsumexp: 'reduce',
+  pixelshuffle: 'shuffle',
+  pixel_shuffle: 'shuffle',
+  pixelunshuffle: 'shuffle',
+  pixel_unshuffle: 'shuffle',
+  view: 'layout',
+  reshape: 'layout',
+  flatten: 'layout',
+  unflatten: 'layout',
+  transpose: 'layout',
+  permute: 'layout',
+  unsqueeze: 'layout',
+  squeeze: 'layout',
+  expand: 'layout',
+  expand_as: 'layout',
+  repeat: 'layout',
+  contiguous: 'layout',
+  t: 'layout',
+  movedim: 'layout',
+  view_as: 'layout',
+  reshape_as: 'layout',
+  clone: 'layout',
+  to: 'layout',
+  float: 'layout',
+  type_as: 'layout',
+  detach: 'layout',
+  getitem: 'layout',
+  narrow: 'layout',
+  select: 'layout',
+  dropout: 'dropout',
+  dropout2d: 'dropout',
+  dropout1d: 'dropout',
+  dropout3d: 'dropout',
+  alphadropout: 'dropout',
+  identity: 'dropout',
+  featurealphadropout: 'dropout',
+  alpha_dropout: 'dropout',
+  feature_alpha_dropout: 'dropout',
+  mean: 'reduce',
+  amax: 'reduce',
+  amin: 'reduce',
+  max: 'reduce',
+  min: 'reduce',
+  logsumexp: 'reduce',
 };
 
 /** ONNX op types (decoded `.onnx` graphs name nodes `onnx.<OpType>`), lower-cased. */
 const ONNX: Record<string, OpKind> = {
-  concat: 'concat', add: 'add', sub: 'sub', mul: 'mul', div: 'div', sum: 'add', matmul: 'matmul',
-  softmax: 'softmax', sigmoid: 'sigmoid', hardsigmoid: 'sigmoid',
-  conv: 'conv', convtranspose: 'convT', gemm: 'linear', gather: 'layout',
-  maxpool: 'pool', averagepool: 'pool', globalaveragepool: 'pool', globalmaxpool: 'pool', lppool: 'pool',
-  resize: 'interpolate', upsample: 'interpolate', pad: 'pad', depthtospace: 'shuffle', spacetodepth: 'shuffle',
-  reshape: 'layout', flatten: 'layout', transpose: 'layout', unsqueeze: 'layout', squeeze: 'layout', expand: 'layout',
-  identity: 'dropout', dropout: 'dropout', cast: 'layout', slice: 'layout',
-  reducemean: 'reduce', reducemax: 'reduce', reducesum: 'sum',
-  batchnormalization: 'norm', layernormalization: 'norm', instancenormalization: 'norm', groupnormalization: 'norm',
-  lstm: 'weighted', gru: 'weighted', rnn: 'weighted',
+  concat: 'concat',
+  add: 'add',
+  sub: 'sub',
+  mul: 'mul',
+  div: 'div',
+  sum: 'add',
+  matmul: 'matmul',
+  softmax: 'softmax',
+  sigmoid: 'sigmoid',
+  hardsigmoid: 'sigmoid',
+  conv: 'conv',
+  convtranspose: 'convT',
+  gemm: 'linear',
+  gather: 'layout',
+  maxpool: 'pool',
+  averagepool: 'pool',
+  globalaveragepool: 'pool',
+  globalmaxpool: 'pool',
+  lppool: 'pool',
+  resize: 'interpolate',
+  upsample: 'interpolate',
+  pad: 'pad',
+  depthtospace: 'shuffle',
+  spacetodepth: 'shuffle',
+  reshape: 'layout',
+  flatten: 'layout',
+  transpose: 'layout',
+  unsqueeze: 'layout',
+  squeeze: 'layout',
+  expand: 'layout',
+  identity: 'dropout',
+  dropout: 'dropout',
+  cast: 'layout',
+  slice: 'layout',
+  reducemean: 'reduce',
+  reducemax: 'reduce',
+  reducesum: 'sum',
+  batchnormalization: 'norm',
+  layernormalization: 'norm',
+  instancenormalization: 'norm',
+  groupnormalization: 'norm',
+  lstm: 'weighted',
+  gru: 'weighted',
+  rnn: 'weighted',
 };
 
 /** Layout ops whose axis movement the level analysis follows. */

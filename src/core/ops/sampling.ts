@@ -33,7 +33,8 @@ const gridSample: FunctionOpDef = {
     const r = x.shape.length;
     if (r !== 4 && r !== 5) throw new ShapeError(`${op} expects 4-D or 5-D input, got ${showShape(x.shape)}`);
     if (g.shape.length !== r) throw new ShapeError(`${op}: grid ${showShape(g.shape)} must have the same number of dims as input ${showShape(x.shape)}`);
-    if (dimEquals(g.shape[0], x.shape[0]) === false) throw new ShapeError(`${op}: grid and input must have the same batch size, got ${g.shape[0].value} and ${x.shape[0].value}`);
+    if (dimEquals(g.shape[0], x.shape[0]) === false)
+      throw new ShapeError(`${op}: grid and input must have the same batch size, got ${g.shape[0].value} and ${x.shape[0].value}`);
     if (dimEquals(g.shape[r - 1], r - 2) === false) throw new ShapeError(`${op}: grid must end in ${r - 2} coordinates (grid ${showShape(g.shape)})`);
     if (mode === 'bicubic' && r === 5) throw new ShapeError(`${op}: bicubic interpolation only supports 4D input`);
     return ctx.tensor([x.shape[0], x.shape[1], ...g.shape.slice(1, -1)], x.dtype);
@@ -54,12 +55,15 @@ const affineGrid: FunctionOpDef = {
     const theta = tensorArg(args, 'theta', op);
     if (!seqItems(args.size ?? vNone)) throw new ShapeError(`${op}: size must be a list or tuple (N, C, H, W) or (N, C, D, H, W)`);
     const size = varIntsArg({ size: args.size }, 'size', op);
-    if (size.length !== 4 && size.length !== 5) throw new ShapeError(`${op} only supports 4D and 5D sizes, for 2D and 3D affine transforms, got a size of ${size.length} elements`);
+    if (size.length !== 4 && size.length !== 5)
+      throw new ShapeError(`${op} only supports 4D and 5D sizes, for 2D and 3D affine transforms, got a size of ${size.length} elements`);
     const k = size.length - 2;
     if (theta.shape) {
       const want: Dim[] = [size[0], dim(k), dim(k + 1)];
       if (theta.shape.length !== 3 || theta.shape.some((d, i) => dimEquals(d, want[i]) === false)) {
-        throw new ShapeError(`${op}: expected a batch of ${k}D affine matrices of shape [N, ${k}, ${k + 1}] for size ${showShape(size)}, got ${showShape(theta.shape)}`);
+        throw new ShapeError(
+          `${op}: expected a batch of ${k}D affine matrices of shape [N, ${k}, ${k + 1}] for size ${showShape(size)}, got ${showShape(theta.shape)}`,
+        );
       }
     }
     return ctx.tensor([size[0], ...size.slice(2), dim(k)], theta.dtype);
@@ -77,7 +81,8 @@ const cdist: FunctionOpDef = {
     const a = tensorArg(args, 'x1', op);
     const b = tensorArg(args, 'x2', op);
     if (!a.shape || !b.shape) return ctx.tensor(null, a.dtype);
-    if (a.shape.length < 2 || b.shape.length < 2) throw new ShapeError(`${op} only supports at least 2D tensors, got ${showShape(a.shape)} and ${showShape(b.shape)}`);
+    if (a.shape.length < 2 || b.shape.length < 2)
+      throw new ShapeError(`${op} only supports at least 2D tensors, got ${showShape(a.shape)} and ${showShape(b.shape)}`);
     const fa = a.shape[a.shape.length - 1];
     const fb = b.shape[b.shape.length - 1];
     if (dimEquals(fa, fb) === false) throw new ShapeError(`${op}: x1 and x2 must have the same number of columns, got ${fa.value} and ${fb.value}`);
@@ -86,7 +91,7 @@ const cdist: FunctionOpDef = {
   },
   flops: (args, out) => {
     const a = args.x1;
-    const f = a && a.kind === 'tensor' && a.shape && a.shape.length ? a.shape[a.shape.length - 1].value ?? 0 : 0;
+    const f = a && a.kind === 'tensor' && a.shape && a.shape.length ? (a.shape[a.shape.length - 1].value ?? 0) : 0;
     return 3 * numelOf(out) * f;
   },
   onnx: cdistLowering,

@@ -19,4 +19,3 @@ export const vStr = (s: string): PyValue => pyStr(s);
 export const vNone: PyValue = NONE;
 /** `device=None, dtype=None` that every parameterised module constructor ends with. */
 export const factoryKwargs: readonly ParamSpec[] = [opt('device', NONE), opt('dtype', NONE)];
-

@@ -65,7 +65,9 @@ function permuteShape(op: string, s: Shape, dims: number[]): Shape {
 
 function expandShape(op: string, s: Shape, sizes: Dim[]): Shape {
   if (sizes.length < s.length) {
-    throw new ShapeError(`${op}: the number of sizes provided (${sizes.length}) must be greater or equal to the number of dimensions in the tensor (${s.length})`);
+    throw new ShapeError(
+      `${op}: the number of sizes provided (${sizes.length}) must be greater or equal to the number of dimensions in the tensor (${s.length})`,
+    );
   }
   const lead = sizes.length - s.length;
   return sizes.map((want, i) => {
@@ -95,7 +97,16 @@ function repeatShape(op: string, s: Shape, reps: Dim[]): Shape {
 }
 
 const ITEM_BYTES: Readonly<Record<DType, number>> = {
-  float64: 8, int64: 8, float32: 4, int32: 4, float16: 2, bfloat16: 2, int16: 2, int8: 1, uint8: 1, bool: 1,
+  float64: 8,
+  int64: 8,
+  float32: 4,
+  int32: 4,
+  float16: 2,
+  bfloat16: 2,
+  int16: 2,
+  int8: 1,
+  uint8: 1,
+  bool: 1,
 };
 
 /** `x.view(dtype)` reinterprets the bytes: the last dim scales by the ratio of element sizes. */
@@ -107,7 +118,9 @@ function viewAsDtype(op: string, s: Shape, from: DType, to: DType): Shape {
   const last = s[s.length - 1];
   if (a > b) return [...s.slice(0, -1), dimMul(last, a / b)];
   if (last.value !== null && (last.value * a) % b !== 0) {
-    throw new ShapeError(`${op}: the last dimension (${last.value}) times ${a} bytes must be divisible by ${b} to view ${from} as ${to} (input ${showShape(s)})`);
+    throw new ShapeError(
+      `${op}: the last dimension (${last.value}) times ${a} bytes must be divisible by ${b} to view ${from} as ${to} (input ${showShape(s)})`,
+    );
   }
   return [...s.slice(0, -1), dimFloorDiv(dimMul(last, a), b)];
 }
@@ -127,46 +140,85 @@ function viewLike(op: string, param: string): (x: TensorValue, args: Record<stri
 }
 
 const defs: OpDef[] = [
-  ...tensorFn({ keys: ['Tensor.view'], family: 'tensor', onnx: reshapeToOutput, params: [star('size')], infer: (x, a, c) => viewLike('Tensor.view', 'size')(x, a, c) }),
-  ...tensorFn({ keys: ['Tensor.reshape'], family: 'tensor', onnx: reshapeToOutput, params: [star('shape')], infer: (x, a, c) => viewLike('Tensor.reshape', 'shape')(x, a, c) }),
   ...tensorFn({
-    keys: ['torch.reshape'], family: 'tensor', onnx: reshapeToOutput, params: [req('shape')],
+    keys: ['Tensor.view'],
+    family: 'tensor',
+    onnx: reshapeToOutput,
+    params: [star('size')],
+    infer: (x, a, c) => viewLike('Tensor.view', 'size')(x, a, c),
+  }),
+  ...tensorFn({
+    keys: ['Tensor.reshape'],
+    family: 'tensor',
+    onnx: reshapeToOutput,
+    params: [star('shape')],
+    infer: (x, a, c) => viewLike('Tensor.reshape', 'shape')(x, a, c),
+  }),
+  ...tensorFn({
+    keys: ['torch.reshape'],
+    family: 'tensor',
+    onnx: reshapeToOutput,
+    params: [req('shape')],
     infer: (x, a, c, op) => same(c, x, x.shape ? reshapeTarget(op, x.shape, dimsOf(a.shape, op, 'shape')) : null),
   }),
   ...tensorFn({
-    keys: ['Tensor.view_as', 'Tensor.reshape_as'], family: 'tensor', onnx: reshapeToOutput, params: [req('other')],
+    keys: ['Tensor.view_as', 'Tensor.reshape_as'],
+    family: 'tensor',
+    onnx: reshapeToOutput,
+    params: [req('other')],
     infer: (x, a, c, op) => {
       const o = tensorArg(a, 'other', op);
       return same(c, x, x.shape && o.shape ? reshapeTarget(op, x.shape, o.shape) : o.shape);
     },
   }),
   ...tensorFn({
-    keys: ['torch.flatten', 'Tensor.flatten'], family: 'tensor', onnx: reshapeToOutput, params: [opt('start_dim', vInt(0)), opt('end_dim', vInt(-1))],
+    keys: ['torch.flatten', 'Tensor.flatten'],
+    family: 'tensor',
+    onnx: reshapeToOutput,
+    params: [opt('start_dim', vInt(0)), opt('end_dim', vInt(-1))],
     infer: (x, a, c, op) => same(c, x, x.shape ? flattenShape(op, x.shape, numArg(a, 'start_dim', op), numArg(a, 'end_dim', op)) : null),
   }),
   ...tensorFn({
-    keys: ['Tensor.unflatten'], family: 'tensor', onnx: reshapeToOutput, params: [req('dim'), req('sizes')],
+    keys: ['Tensor.unflatten'],
+    family: 'tensor',
+    onnx: reshapeToOutput,
+    params: [req('dim'), req('sizes')],
     infer: (x, a, c, op) => same(c, x, x.shape ? unflattenShape(op, x.shape, numArg(a, 'dim', op), dimsOf(a.sizes, op, 'sizes')) : null),
   }),
   ...tensorFn({
-    keys: ['Tensor.permute'], family: 'tensor', onnx: permuteLowering, params: [star('dims')],
+    keys: ['Tensor.permute'],
+    family: 'tensor',
+    onnx: permuteLowering,
+    params: [star('dims')],
     infer: (x, a, c, op) => same(c, x, x.shape ? permuteShape(op, x.shape, varNumsArg(a, 'dims', op)) : null),
   }),
   ...tensorFn({
-    keys: ['torch.permute'], family: 'tensor', onnx: permuteLowering, params: [req('dims')],
+    keys: ['torch.permute'],
+    family: 'tensor',
+    onnx: permuteLowering,
+    params: [req('dims')],
     infer: (x, a, c, op) => same(c, x, x.shape ? permuteShape(op, x.shape, numsOf(a.dims, op, 'dims')) : null),
   }),
   ...tensorFn({
-    keys: ['torch.transpose', 'Tensor.transpose', 'torch.swapaxes', 'Tensor.swapaxes', 'torch.swapdims', 'Tensor.swapdims'], family: 'tensor', onnx: swapLowering('dim0', 'dim1'),
+    keys: ['torch.transpose', 'Tensor.transpose', 'torch.swapaxes', 'Tensor.swapaxes', 'torch.swapdims', 'Tensor.swapdims'],
+    family: 'tensor',
+    onnx: swapLowering('dim0', 'dim1'),
     params: [req('dim0'), req('dim1')],
     infer: (x, a, c, op) => same(c, x, x.shape ? transposeShape(op, x.shape, numArg(a, 'dim0', op), numArg(a, 'dim1', op)) : null),
   }),
   ...tensorFn({
-    keys: ['Tensor.transpose_'], family: 'tensor', onnx: swapLowering('dim0', 'dim1'), params: [req('dim0'), req('dim1')], inPlace: true,
+    keys: ['Tensor.transpose_'],
+    family: 'tensor',
+    onnx: swapLowering('dim0', 'dim1'),
+    params: [req('dim0'), req('dim1')],
+    inPlace: true,
     infer: (x, a, c, op) => same(c, x, x.shape ? transposeShape(op, x.shape, numArg(a, 'dim0', op), numArg(a, 'dim1', op)) : null),
   }),
   ...tensorFn({
-    keys: ['torch.t', 'Tensor.t', 'Tensor.T'], family: 'tensor', onnx: unary('Transpose'), params: [],
+    keys: ['torch.t', 'Tensor.t', 'Tensor.T'],
+    family: 'tensor',
+    onnx: unary('Transpose'),
+    params: [],
     infer: (x, _a, c, op) => {
       if (!x.shape) return same(c, x, null);
       if (op === 'Tensor.T') return same(c, x, [...x.shape].reverse());
@@ -175,40 +227,64 @@ const defs: OpDef[] = [
     },
   }),
   ...tensorFn({
-    keys: ['torch.unsqueeze', 'Tensor.unsqueeze'], family: 'tensor', onnx: reshapeToOutput, params: [req('dim')],
+    keys: ['torch.unsqueeze', 'Tensor.unsqueeze'],
+    family: 'tensor',
+    onnx: reshapeToOutput,
+    params: [req('dim')],
     infer: (x, a, c, op) => same(c, x, x.shape ? unsqueezeShape(op, x.shape, numArg(a, 'dim', op)) : null),
   }),
   ...tensorFn({
-    keys: ['Tensor.unsqueeze_'], family: 'tensor', onnx: reshapeToOutput, params: [req('dim')], inPlace: true,
+    keys: ['Tensor.unsqueeze_'],
+    family: 'tensor',
+    onnx: reshapeToOutput,
+    params: [req('dim')],
+    inPlace: true,
     infer: (x, a, c, op) => same(c, x, x.shape ? unsqueezeShape(op, x.shape, numArg(a, 'dim', op)) : null),
   }),
   ...tensorFn({
-    keys: ['torch.squeeze', 'Tensor.squeeze'], family: 'tensor', onnx: reshapeToOutput, params: [opt('dim', vNone)],
-    infer: (x, a, c, op) =>
-      same(c, x, x.shape ? squeezeShape(op, x.shape, isNone(a.dim) ? null : numsOf(a.dim, op, 'dim')) : null),
+    keys: ['torch.squeeze', 'Tensor.squeeze'],
+    family: 'tensor',
+    onnx: reshapeToOutput,
+    params: [opt('dim', vNone)],
+    infer: (x, a, c, op) => same(c, x, x.shape ? squeezeShape(op, x.shape, isNone(a.dim) ? null : numsOf(a.dim, op, 'dim')) : null),
   }),
   ...tensorFn({
-    keys: ['Tensor.squeeze_'], family: 'tensor', onnx: reshapeToOutput, params: [opt('dim', vNone)], inPlace: true,
-    infer: (x, a, c, op) =>
-      same(c, x, x.shape ? squeezeShape(op, x.shape, isNone(a.dim) ? null : numsOf(a.dim, op, 'dim')) : null),
+    keys: ['Tensor.squeeze_'],
+    family: 'tensor',
+    onnx: reshapeToOutput,
+    params: [opt('dim', vNone)],
+    inPlace: true,
+    infer: (x, a, c, op) => same(c, x, x.shape ? squeezeShape(op, x.shape, isNone(a.dim) ? null : numsOf(a.dim, op, 'dim')) : null),
   }),
   ...tensorFn({
-    keys: ['Tensor.expand'], family: 'tensor', onnx: expandLowering, params: [star('size')],
+    keys: ['Tensor.expand'],
+    family: 'tensor',
+    onnx: expandLowering,
+    params: [star('size')],
     infer: (x, a, c, op) => same(c, x, x.shape ? expandShape(op, x.shape, varIntsArg(a, 'size', op)) : null),
   }),
   ...tensorFn({
-    keys: ['Tensor.expand_as'], family: 'tensor', onnx: expandLowering, params: [req('other')],
+    keys: ['Tensor.expand_as'],
+    family: 'tensor',
+    onnx: expandLowering,
+    params: [req('other')],
     infer: (x, a, c, op) => {
       const o = tensorArg(a, 'other', op);
       return same(c, x, x.shape && o.shape ? expandShape(op, x.shape, [...o.shape]) : o.shape);
     },
   }),
   ...tensorFn({
-    keys: ['Tensor.repeat'], family: 'tensor', onnx: tileLowering, params: [star('repeats')],
+    keys: ['Tensor.repeat'],
+    family: 'tensor',
+    onnx: tileLowering,
+    params: [star('repeats')],
     infer: (x, a, c, op) => same(c, x, x.shape ? repeatShape(op, x.shape, varIntsArg(a, 'repeats', op)) : null),
   }),
   ...tensorFn({
-    keys: ['torch.tile', 'Tensor.tile'], family: 'tensor', onnx: tileLowering, params: [req('dims')],
+    keys: ['torch.tile', 'Tensor.tile'],
+    family: 'tensor',
+    onnx: tileLowering,
+    params: [req('dims')],
     infer: (x, a, c, op) => {
       if (!x.shape) return same(c, x, null);
       const reps = dimsOf(a.dims, op, 'dims');
@@ -218,11 +294,26 @@ const defs: OpDef[] = [
     },
   }),
   ...tensorFn({
-    keys: ['Tensor.contiguous'], family: 'tensor', onnx: identity, params: [opt('memory_format', vNone)],
+    keys: ['Tensor.contiguous'],
+    family: 'tensor',
+    onnx: identity,
+    params: [opt('memory_format', vNone)],
     infer: (x, _a, c) => same(c, x, x.shape),
   }),
-  ...tensorFn({ keys: ['Tensor.detach', 'torch.detach', 'Tensor.cpu', 'Tensor.cuda'], family: 'tensor', onnx: identity, params: [], infer: (x, _a, c) => same(c, x, x.shape) }),
-  ...tensorFn({ keys: ['Tensor.clone', 'torch.clone'], family: 'tensor', onnx: identity, params: [opt('memory_format', vNone)], infer: (x, _a, c) => same(c, x, x.shape) }),
+  ...tensorFn({
+    keys: ['Tensor.detach', 'torch.detach', 'Tensor.cpu', 'Tensor.cuda'],
+    family: 'tensor',
+    onnx: identity,
+    params: [],
+    infer: (x, _a, c) => same(c, x, x.shape),
+  }),
+  ...tensorFn({
+    keys: ['Tensor.clone', 'torch.clone'],
+    family: 'tensor',
+    onnx: identity,
+    params: [opt('memory_format', vNone)],
+    infer: (x, _a, c) => same(c, x, x.shape),
+  }),
 ];
 
 const flattenModule: ModuleOpDef = {
@@ -267,7 +358,12 @@ function channelShuffleShape(op: string, x: TensorValue, groups: number): Shape 
 
 const channelShuffle: OpDef[] = [
   {
-    kind: 'module', type: 'ChannelShuffle', family: 'tensor', ctor: [req('groups')], forward: [req('input')], tensors: () => [],
+    kind: 'module',
+    type: 'ChannelShuffle',
+    family: 'tensor',
+    ctor: [req('groups')],
+    forward: [req('input')],
+    tensors: () => [],
     infer(attrs, args, ctx) {
       const x = tensorArg(args, 'input', 'ChannelShuffle');
       return same(ctx, x, channelShuffleShape('ChannelShuffle', x, numArg(attrs, 'groups', 'ChannelShuffle')));
@@ -276,7 +372,10 @@ const channelShuffle: OpDef[] = [
     onnx: channelShuffleLowering,
   },
   ...tensorFn({
-    keys: ['torch.channel_shuffle'], family: 'tensor', params: [req('groups')], onnx: channelShuffleLowering,
+    keys: ['torch.channel_shuffle'],
+    family: 'tensor',
+    params: [req('groups')],
+    onnx: channelShuffleLowering,
     infer: (x, a, c, op) => same(c, x, channelShuffleShape(op, x, numArg(a, 'groups', op))),
   }),
 ];

@@ -37,7 +37,7 @@ export function withNativeAliases(key: string, params: readonly ParamSpec[]): Pa
 export function tensorFn(spec: TensorFnSpec): FunctionOpDef[] {
   return spec.keys.map((key): FunctionOpDef => {
     const method = key.startsWith('Tensor.');
-    const first = method ? 'self' : spec.first ?? 'input';
+    const first = method ? 'self' : (spec.first ?? 'input');
     return {
       kind: method ? 'method' : 'function',
       name: key,

@@ -16,19 +16,43 @@ function knownShape(x: TensorValue, op: string) {
 }
 
 const CASTS: Readonly<Record<string, DType>> = {
-  float: 'float32', double: 'float64', half: 'float16', bfloat16: 'bfloat16', long: 'int64', int: 'int32', short: 'int16',
-  char: 'int8', byte: 'uint8', bool: 'bool',
+  float: 'float32',
+  double: 'float64',
+  half: 'float16',
+  bfloat16: 'bfloat16',
+  long: 'int64',
+  int: 'int32',
+  short: 'int16',
+  char: 'int8',
+  byte: 'uint8',
+  bool: 'bool',
 };
 
 /** Legacy tensor type names accepted by `Tensor.type(...)`. */
 const LEGACY_TYPES: Readonly<Record<string, DType>> = {
-  FloatTensor: 'float32', DoubleTensor: 'float64', HalfTensor: 'float16', BFloat16Tensor: 'bfloat16', LongTensor: 'int64',
-  IntTensor: 'int32', ShortTensor: 'int16', CharTensor: 'int8', ByteTensor: 'uint8', BoolTensor: 'bool',
+  FloatTensor: 'float32',
+  DoubleTensor: 'float64',
+  HalfTensor: 'float16',
+  BFloat16Tensor: 'bfloat16',
+  LongTensor: 'int64',
+  IntTensor: 'int32',
+  ShortTensor: 'int16',
+  CharTensor: 'int8',
+  ByteTensor: 'uint8',
+  BoolTensor: 'bool',
 };
 
 const LEGACY_NAME: Readonly<Record<DType, string>> = {
-  float32: 'FloatTensor', float64: 'DoubleTensor', float16: 'HalfTensor', bfloat16: 'BFloat16Tensor', int64: 'LongTensor',
-  int32: 'IntTensor', int16: 'ShortTensor', int8: 'CharTensor', uint8: 'ByteTensor', bool: 'BoolTensor',
+  float32: 'FloatTensor',
+  float64: 'DoubleTensor',
+  float16: 'HalfTensor',
+  bfloat16: 'BFloat16Tensor',
+  int64: 'LongTensor',
+  int32: 'IntTensor',
+  int16: 'ShortTensor',
+  int8: 'CharTensor',
+  uint8: 'ByteTensor',
+  bool: 'BoolTensor',
 };
 
 /** `x.to(...)`: the dtype among the positional args (a dtype, or a tensor whose dtype is taken) or `dtype=`. */
@@ -48,7 +72,9 @@ function toDtype(x: TensorValue, args: BoundArgs, op: string): DType {
 
 const defs: OpDef[] = [
   ...tensorFn({
-    keys: ['Tensor.size'], family: 'tensor', params: [opt('dim', vNone)],
+    keys: ['Tensor.size'],
+    family: 'tensor',
+    params: [opt('dim', vNone)],
     infer: (x, a, _c, op): PyValue => {
       const s = knownShape(x, op);
       if (isNone(a.dim)) return pySize(s);
@@ -57,23 +83,39 @@ const defs: OpDef[] = [
   }),
   ...tensorFn({ keys: ['Tensor.shape'], family: 'tensor', params: [], infer: (x, _a, _c, op) => pySize(knownShape(x, op)) }),
   ...tensorFn({
-    keys: ['Tensor.dim', 'Tensor.ndimension', 'Tensor.ndim'], family: 'tensor', params: [],
+    keys: ['Tensor.dim', 'Tensor.ndimension', 'Tensor.ndim'],
+    family: 'tensor',
+    params: [],
     infer: (x, _a, _c, op) => pyInt(knownShape(x, op).length),
   }),
   ...tensorFn({
-    keys: ['Tensor.numel', 'Tensor.nelement', 'torch.numel'], family: 'tensor', params: [],
+    keys: ['Tensor.numel', 'Tensor.nelement', 'torch.numel'],
+    family: 'tensor',
+    params: [],
     infer: (x, _a, _c, op) => pyInt(dimProduct(knownShape(x, op))),
   }),
   ...tensorFn({ keys: ['Tensor.dtype'], family: 'tensor', params: [], infer: (x) => pyDtype(x.dtype) }),
   ...Object.entries(CASTS).flatMap(([name, dt]) =>
-    tensorFn({ keys: [`Tensor.${name}`], family: 'tensor', params: [opt('memory_format', vNone)], infer: (x, _a, c) => c.tensor(x.shape, dt), onnx: castToOutput }),
+    tensorFn({
+      keys: [`Tensor.${name}`],
+      family: 'tensor',
+      params: [opt('memory_format', vNone)],
+      infer: (x, _a, c) => c.tensor(x.shape, dt),
+      onnx: castToOutput,
+    }),
   ),
   ...tensorFn({
-    keys: ['Tensor.to'], family: 'tensor', params: [star('args'), starstar('kwargs')], onnx: castToOutput,
+    keys: ['Tensor.to'],
+    family: 'tensor',
+    params: [star('args'), starstar('kwargs')],
+    onnx: castToOutput,
     infer: (x, a, c, op) => c.tensor(x.shape, toDtype(x, a, op)),
   }),
   ...tensorFn({
-    keys: ['Tensor.type'], family: 'tensor', params: [opt('dtype', vNone), opt('non_blocking', vBool(false)), starstar('kwargs')], onnx: castToOutput,
+    keys: ['Tensor.type'],
+    family: 'tensor',
+    params: [opt('dtype', vNone), opt('non_blocking', vBool(false)), starstar('kwargs')],
+    onnx: castToOutput,
     infer: (x, a, c, op): PyValue => {
       const t = a.dtype;
       if (!t || t.kind === 'none') return pyStr(`torch.${LEGACY_NAME[x.dtype]}`);
@@ -87,7 +129,10 @@ const defs: OpDef[] = [
     },
   }),
   ...tensorFn({
-    keys: ['Tensor.type_as'], family: 'tensor', params: [req('other')], onnx: castToOutput,
+    keys: ['Tensor.type_as'],
+    family: 'tensor',
+    params: [req('other')],
+    onnx: castToOutput,
     infer: (x, a, c, op) => c.tensor(x.shape, tensorArg(a, 'other', op).dtype),
   }),
 ];

@@ -13,7 +13,16 @@ import { tensorFn } from './tensorFn';
 import { FunctionOpDef, OpDef, ShapeError, UnknownArgError } from './types';
 import { PyValue, TensorValue } from './values';
 import { diffLowering, meshgridLowering, scatterLowering, slidingWindowLowering } from './lowerShape';
-import { expandLowering, flipLowering, gatherElementsLowering, indexSelectLowering, oneHotLowering, repeatInterleaveLowering, rollLowering, triluLowering } from './lowerShape';
+import {
+  expandLowering,
+  flipLowering,
+  gatherElementsLowering,
+  indexSelectLowering,
+  oneHotLowering,
+  repeatInterleaveLowering,
+  rollLowering,
+  triluLowering,
+} from './lowerShape';
 
 const keep = (x: TensorValue, ctx: Parameters<FunctionOpDef['infer']>[1]): PyValue => ctx.tensor(x.shape, x.dtype);
 
@@ -45,7 +54,9 @@ function gatherShape(op: string, x: Shape, d: number, index: Shape): Shape {
   }
   index.forEach((s, i) => {
     if (i !== axis && x[i] && s.value !== null && x[i].value !== null && s.value > (x[i].value as number)) {
-      throw new ShapeError(`${op}: size does not match at dimension ${i}: expected index ${showShape(index)} to be smaller than self ${showShape(x)} apart from dimension ${axis}`);
+      throw new ShapeError(
+        `${op}: size does not match at dimension ${i}: expected index ${showShape(index)} to be smaller than self ${showShape(x)} apart from dimension ${axis}`,
+      );
     }
   });
   return index;
@@ -84,7 +95,9 @@ function diffInfer(x: TensorValue, args: Readonly<Record<string, PyValue>>, ctx:
     if (s.length !== rank) throw new ShapeError(`${op} expects prepend or append to be the same dimension as input`);
     s.forEach((d, k) => {
       if (k !== axis && dimEquals(d, x.shape![k]) === false) {
-        throw new ShapeError(`${op} expects the shape of tensor to prepend or append to match that of input except along the differencing dimension; input.size(${k}) = ${x.shape![k].value}, but got tensor.size(${k}) = ${d.value}`);
+        throw new ShapeError(
+          `${op} expects the shape of tensor to prepend or append to match that of input except along the differencing dimension; input.size(${k}) = ${x.shape![k].value}, but got tensor.size(${k}) = ${d.value}`,
+        );
       }
     });
     len = dimAdd(len, s[axis]);
@@ -95,39 +108,57 @@ function diffInfer(x: TensorValue, args: Readonly<Record<string, PyValue>>, ctx:
     if (len.value === null) size = unknownDim();
     else size = len.value <= steps ? dim(0) : dimSub(len, steps);
   }
-  return ctx.tensor(x.shape.map((d, k) => (k === axis ? size : d)), dtype);
+  return ctx.tensor(
+    x.shape.map((d, k) => (k === axis ? size : d)),
+    dtype,
+  );
 }
 
 const defs: OpDef[] = [
   ...tensorFn({
-    keys: ['torch.roll', 'Tensor.roll'], family: 'tensor', params: [req('shifts'), opt('dims', vNone)], onnx: rollLowering,
+    keys: ['torch.roll', 'Tensor.roll'],
+    family: 'tensor',
+    params: [req('shifts'), opt('dims', vNone)],
+    onnx: rollLowering,
     infer(x, args, ctx, op) {
       if (x.shape && !isNone(args.dims)) {
         const dims = numsOf(args.dims, op, 'dims');
         const shifts = dimsOf(args.shifts, op, 'shifts');
-        if (dims.length !== shifts.length) throw new ShapeError(`${op}: shifts and dimensions must align: shifts has ${shifts.length} elements, dims has ${dims.length}`);
+        if (dims.length !== shifts.length)
+          throw new ShapeError(`${op}: shifts and dimensions must align: shifts has ${shifts.length} elements, dims has ${dims.length}`);
         dims.forEach((d) => normalizeAxis(d, (x.shape as Shape).length, op));
       }
       return keep(x, ctx);
     },
   }),
-  ...(['torch.flip', 'Tensor.flip'] as const).flatMap((key) => tensorFn({
-    // torch.flip(input, dims) takes a list; x.flip(0, 1) and x.flip((0, 1)) both work on tensors.
-    keys: [key], family: 'tensor', params: [key === 'torch.flip' ? req('dims') : star('dims')], onnx: flipLowering,
-    infer(x, args, ctx, op) {
-      if (x.shape) normalizeAxes(varNumsArg(args, 'dims', op), x.shape.length, op);
-      return keep(x, ctx);
-    },
-  })),
+  ...(['torch.flip', 'Tensor.flip'] as const).flatMap((key) =>
+    tensorFn({
+      // torch.flip(input, dims) takes a list; x.flip(0, 1) and x.flip((0, 1)) both work on tensors.
+      keys: [key],
+      family: 'tensor',
+      params: [key === 'torch.flip' ? req('dims') : star('dims')],
+      onnx: flipLowering,
+      infer(x, args, ctx, op) {
+        if (x.shape) normalizeAxes(varNumsArg(args, 'dims', op), x.shape.length, op);
+        return keep(x, ctx);
+      },
+    }),
+  ),
   ...tensorFn({
-    keys: ['torch.triu', 'Tensor.triu', 'torch.tril', 'Tensor.tril'], family: 'tensor', params: [opt('diagonal', vInt(0))], onnx: triluLowering,
+    keys: ['torch.triu', 'Tensor.triu', 'torch.tril', 'Tensor.tril'],
+    family: 'tensor',
+    params: [opt('diagonal', vInt(0))],
+    onnx: triluLowering,
     infer(x, _args, ctx, op) {
       if (x.shape && x.shape.length < 2) throw new ShapeError(`${op}: input tensor must have at least 2 dimensions, got ${showShape(x.shape)}`);
       return keep(x, ctx);
     },
   }),
   ...tensorFn({
-    keys: ['torch.gather', 'Tensor.gather'], family: 'index', params: [req('dim'), req('index'), kw('sparse_grad', { kind: 'bool', value: false })], onnx: gatherElementsLowering,
+    keys: ['torch.gather', 'Tensor.gather'],
+    family: 'index',
+    params: [req('dim'), req('index'), kw('sparse_grad', { kind: 'bool', value: false })],
+    onnx: gatherElementsLowering,
     infer(x, args, ctx, op) {
       const index = tensorArg(args, 'index', op);
       if (index.dtype !== 'int64') throw new ShapeError(`${op}: expected dtype int64 for index, got ${index.dtype}`);
@@ -136,7 +167,10 @@ const defs: OpDef[] = [
     },
   }),
   ...tensorFn({
-    keys: ['torch.index_select', 'Tensor.index_select'], family: 'index', params: [req('dim'), req('index')], onnx: indexSelectLowering,
+    keys: ['torch.index_select', 'Tensor.index_select'],
+    family: 'index',
+    params: [req('dim'), req('index')],
+    onnx: indexSelectLowering,
     infer(x, args, ctx, op) {
       const index = tensorArg(args, 'index', op);
       if (index.dtype !== 'int64' && index.dtype !== 'int32') throw new ShapeError(`${op}: index must be an int64 or int32 tensor, got ${index.dtype}`);
@@ -148,18 +182,26 @@ const defs: OpDef[] = [
     },
   }),
   ...tensorFn({
-    keys: ['torch.broadcast_to', 'Tensor.broadcast_to'], family: 'tensor', params: [req('size')], onnx: expandLowering,
+    keys: ['torch.broadcast_to', 'Tensor.broadcast_to'],
+    family: 'tensor',
+    params: [req('size')],
+    onnx: expandLowering,
     infer(x, args, ctx, op) {
       const target = dimsOf(args.size, op, 'size');
       if (!x.shape) return ctx.tensor(null, x.dtype);
       const s = x.shape;
       const lead = target.length - s.length;
-      if (lead < 0) throw new ShapeError(`${op}: the number of sizes provided (${target.length}) must be greater or equal to the number of dimensions in the tensor (${s.length})`);
+      if (lead < 0)
+        throw new ShapeError(
+          `${op}: the number of sizes provided (${target.length}) must be greater or equal to the number of dimensions in the tensor (${s.length})`,
+        );
       const out = target.map((t, i) => {
         const have = i >= lead ? s[i - lead] : null;
         if (t.value === -1 && have) return have;
         if (have && have.value !== 1 && dimEquals(have, t) === false) {
-          throw new ShapeError(`${op}: the expanded size (${t.value}) must match the existing size (${have.value}) at non-singleton dimension ${i}; target ${showShape(target)}, tensor ${showShape(s)}`);
+          throw new ShapeError(
+            `${op}: the expanded size (${t.value}) must match the existing size (${have.value}) at non-singleton dimension ${i}; target ${showShape(target)}, tensor ${showShape(s)}`,
+          );
         }
         return t;
       });
@@ -167,7 +209,10 @@ const defs: OpDef[] = [
     },
   }),
   ...tensorFn({
-    keys: ['torch.repeat_interleave', 'Tensor.repeat_interleave'], family: 'tensor', params: [req('repeats'), opt('dim', vNone), kw('output_size', vNone)], onnx: repeatInterleaveLowering,
+    keys: ['torch.repeat_interleave', 'Tensor.repeat_interleave'],
+    family: 'tensor',
+    params: [req('repeats'), opt('dim', vNone), kw('output_size', vNone)],
+    onnx: repeatInterleaveLowering,
     infer(x, args, ctx, op) {
       if (!x.shape) return ctx.tensor(null, x.dtype);
       const reps = args.repeats;
@@ -179,11 +224,18 @@ const defs: OpDef[] = [
       if (reps && (reps.kind === 'int' || reps.kind === 'bool')) size = dimMul(base[axis], reps.kind === 'int' ? reps.dim : dim(Number(reps.value)));
       else if (reps && reps.kind === 'tensor' && reps.shape && reps.shape.length === 0) throw new UnknownArgError(`${op}: the repeat count is a tensor value`);
       else size = isNone(args.output_size) ? unknownDim() : dimsOf(args.output_size, op, 'output_size')[0];
-      return ctx.tensor(base.map((d, i) => (i === axis ? size : d)), x.dtype);
+      return ctx.tensor(
+        base.map((d, i) => (i === axis ? size : d)),
+        x.dtype,
+      );
     },
   }),
   ...tensorFn({
-    keys: ['F.one_hot'], first: 'tensor', family: 'index', params: [opt('num_classes', vInt(-1))], onnx: oneHotLowering,
+    keys: ['F.one_hot'],
+    first: 'tensor',
+    family: 'index',
+    params: [opt('num_classes', vInt(-1))],
+    onnx: oneHotLowering,
     infer(x, args, ctx, op) {
       if (x.dtype !== 'int64') throw new ShapeError(`${op} is only applicable to index tensor (int64), got ${x.dtype}`);
       const n = numArg(args, 'num_classes', op);
@@ -192,38 +244,70 @@ const defs: OpDef[] = [
     },
   }),
   ...tensorFn({
-    keys: ['Tensor.unfold'], family: 'tensor', params: [req('dimension'), req('size'), req('step')], onnx: slidingWindowLowering,
-    infer: (x, args, ctx, op) => ctx.tensor(x.shape ? unfoldShape(op, x.shape, numArg(args, 'dimension', op), numArg(args, 'size', op), numArg(args, 'step', op)) : null, x.dtype),
+    keys: ['Tensor.unfold'],
+    family: 'tensor',
+    params: [req('dimension'), req('size'), req('step')],
+    onnx: slidingWindowLowering,
+    infer: (x, args, ctx, op) =>
+      ctx.tensor(x.shape ? unfoldShape(op, x.shape, numArg(args, 'dimension', op), numArg(args, 'size', op), numArg(args, 'step', op)) : null, x.dtype),
   }),
-  ...['torch.scatter', 'Tensor.scatter', 'Tensor.scatter_', 'torch.scatter_add', 'Tensor.scatter_add', 'Tensor.scatter_add_'].flatMap((key) => tensorFn({
-    keys: [key], family: 'index', params: [req('dim'), req('index'), req('src')], inPlace: key.endsWith('_'), onnx: scatterLowering,
-    infer(x, args, ctx, op) {
-      const index = tensorArg(args, 'index', op);
-      if (index.dtype !== 'int64') throw new ShapeError(`${op}: expected dtype int64 for index, got ${index.dtype}`);
-      if (x.shape && index.shape) {
-        normalizeAxis(numArg(args, 'dim', op), x.shape.length, op);
-        if (index.shape.length !== x.shape.length && x.shape.length > 0) throw new ShapeError(`${op}: index tensor must have the same number of dimensions as self tensor (self ${showShape(x.shape)}, index ${showShape(index.shape)})`);
-      }
-      return keep(x, ctx);
-    },
-  })),
+  ...['torch.scatter', 'Tensor.scatter', 'Tensor.scatter_', 'torch.scatter_add', 'Tensor.scatter_add', 'Tensor.scatter_add_'].flatMap((key) =>
+    tensorFn({
+      keys: [key],
+      family: 'index',
+      params: [req('dim'), req('index'), req('src')],
+      inPlace: key.endsWith('_'),
+      onnx: scatterLowering,
+      infer(x, args, ctx, op) {
+        const index = tensorArg(args, 'index', op);
+        if (index.dtype !== 'int64') throw new ShapeError(`${op}: expected dtype int64 for index, got ${index.dtype}`);
+        if (x.shape && index.shape) {
+          normalizeAxis(numArg(args, 'dim', op), x.shape.length, op);
+          if (index.shape.length !== x.shape.length && x.shape.length > 0)
+            throw new ShapeError(
+              `${op}: index tensor must have the same number of dimensions as self tensor (self ${showShape(x.shape)}, index ${showShape(index.shape)})`,
+            );
+        }
+        return keep(x, ctx);
+      },
+    }),
+  ),
   ...tensorFn({
-    keys: ['torch.diff', 'Tensor.diff'], family: 'elementwise', params: [opt('n', vInt(1)), opt('dim', vInt(-1)), opt('prepend', vNone), opt('append', vNone)],
-    infer: diffInfer, flops: (a, o) => numelOf(o) * Math.max(a.n && a.n.kind === 'int' ? a.n.dim.value ?? 1 : 1, 0), onnx: diffLowering,
+    keys: ['torch.diff', 'Tensor.diff'],
+    family: 'elementwise',
+    params: [opt('n', vInt(1)), opt('dim', vInt(-1)), opt('prepend', vNone), opt('append', vNone)],
+    infer: diffInfer,
+    flops: (a, o) => numelOf(o) * Math.max(a.n && a.n.kind === 'int' ? (a.n.dim.value ?? 1) : 1, 0),
+    onnx: diffLowering,
   }),
   {
-    kind: 'function', name: 'torch.meshgrid', family: 'creation', signature: [star('tensors'), kw('indexing', vNone)], infer: meshgridInfer, onnx: meshgridLowering,
+    kind: 'function',
+    name: 'torch.meshgrid',
+    family: 'creation',
+    signature: [star('tensors'), kw('indexing', vNone)],
+    infer: meshgridInfer,
+    onnx: meshgridLowering,
   },
-  ...['bernoulli_', 'uniform_', 'normal_', 'random_', 'exponential_', 'log_normal_', 'geometric_', 'cauchy_'].flatMap((n) => tensorFn({
-    keys: [`Tensor.${n}`], family: 'creation', params: [star('args'), { name: 'kwargs', variadic: 'kwargs' }], inPlace: true, infer: (x, _a, c) => keep(x, c),
-  })),
+  ...['bernoulli_', 'uniform_', 'normal_', 'random_', 'exponential_', 'log_normal_', 'geometric_', 'cauchy_'].flatMap((n) =>
+    tensorFn({
+      keys: [`Tensor.${n}`],
+      family: 'creation',
+      params: [star('args'), { name: 'kwargs', variadic: 'kwargs' }],
+      inPlace: true,
+      infer: (x, _a, c) => keep(x, c),
+    }),
+  ),
   ...tensorFn({ keys: ['torch.bernoulli', 'Tensor.bernoulli'], family: 'creation', params: [kw('generator', vNone)], infer: (x, _a, c) => keep(x, c) }),
   ...tensorFn({
-    keys: ['torch.nonzero', 'Tensor.nonzero'], family: 'index', params: [kw('as_tuple', { kind: 'bool', value: false })],
+    keys: ['torch.nonzero', 'Tensor.nonzero'],
+    family: 'index',
+    params: [kw('as_tuple', { kind: 'bool', value: false })],
     infer: (x, _a, c) => c.tensor(x.shape ? [unknownDim(), dim(x.shape.length)] : null, 'int64'),
   }),
   ...tensorFn({
-    keys: ['torch.masked_select', 'Tensor.masked_select'], family: 'index', params: [req('mask')],
+    keys: ['torch.masked_select', 'Tensor.masked_select'],
+    family: 'index',
+    params: [req('mask')],
     infer(x, args, ctx, op) {
       const m = tensorArg(args, 'mask', op);
       if (x.shape && m.shape) broadcastShapes(x.shape, m.shape, op);

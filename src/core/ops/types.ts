@@ -34,7 +34,10 @@ export interface InferContext {
 
 /** A shape error found by an op's rule: the interpreter turns it into a diagnostic at the call site. */
 export class ShapeError extends Error {
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
     this.name = 'ShapeError';
   }
@@ -121,6 +124,12 @@ export interface ModuleOpDef {
   readonly onnx?: OnnxLowering;
 }
 
+/**
+ * Element values of an op's (small) result from constant arguments or operands whose values are tracked, in the
+ * result dtype's precision, or null when any is unknown. `valuesOf` reads a tensor argument's tracked values.
+ */
+export type ConstValuesHook = (args: BoundArgs, out: TensorValue, valuesOf: (t: PyValue) => readonly number[] | undefined) => number[] | null;
+
 /** A function (`F.conv2d`, `torch.cat`) or a tensor method (`Tensor.view`). */
 export interface FunctionOpDef {
   readonly kind: 'function' | 'method';
@@ -134,6 +143,8 @@ export interface FunctionOpDef {
   readonly role?: OpRole;
   /** How the tensor it creates is initialised, for factories (`torch.ones` → ones), so nn.Parameter(torch.ones(n)) keeps it. */
   creationInit?(args: BoundArgs): InitRule;
+  /** The values its result holds when they follow from the arguments (`torch.arange(4)`, `t * 2`); see constValues.ts. */
+  readonly constValues?: ConstValuesHook;
   /** Diagnostic code for a shape error of a call, when it differs from what the role gives (see roles.ts errorCodeOf). */
   errorCode?(message: string): string;
   /** For methods the first parameter is `self`. */

@@ -33,7 +33,13 @@ export type Expr =
   | (Node & { readonly k: 'ifexp'; readonly body: Expr; readonly test: Expr; readonly orelse: Expr })
   | (Node & { readonly k: 'tuple' | 'list' | 'set'; readonly elts: readonly Expr[] })
   | (Node & { readonly k: 'dict'; readonly items: readonly DictItem[] })
-  | (Node & { readonly k: 'comp'; readonly kind: 'list' | 'set' | 'dict' | 'gen'; readonly elt: Expr; readonly value: Expr | null; readonly gens: readonly CompFor[] })
+  | (Node & {
+      readonly k: 'comp';
+      readonly kind: 'list' | 'set' | 'dict' | 'gen';
+      readonly elt: Expr;
+      readonly value: Expr | null;
+      readonly gens: readonly CompFor[];
+    })
   | (Node & { readonly k: 'lambda'; readonly params: readonly Param[]; readonly body: Expr })
   | (Node & { readonly k: 'starred'; readonly value: Expr; readonly double?: boolean })
   | (Node & { readonly k: 'walrus'; readonly target: string; readonly value: Expr })
@@ -108,7 +114,13 @@ export type Stmt =
   | (Node & { readonly k: 'for'; readonly target: Expr; readonly iter: Expr; readonly body: readonly Stmt[]; readonly orelse: readonly Stmt[] })
   | (Node & { readonly k: 'while'; readonly test: Expr; readonly body: readonly Stmt[]; readonly orelse: readonly Stmt[] })
   | (Node & { readonly k: 'with'; readonly items: readonly { readonly ctx: Expr; readonly target: Expr | null }[]; readonly body: readonly Stmt[] })
-  | (Node & { readonly k: 'try'; readonly body: readonly Stmt[]; readonly handlers: readonly ExceptHandler[]; readonly orelse: readonly Stmt[]; readonly final: readonly Stmt[] })
+  | (Node & {
+      readonly k: 'try';
+      readonly body: readonly Stmt[];
+      readonly handlers: readonly ExceptHandler[];
+      readonly orelse: readonly Stmt[];
+      readonly final: readonly Stmt[];
+    })
   | (Node & { readonly k: 'raise'; readonly exc: Expr | null })
   | (Node & { readonly k: 'assert'; readonly test: Expr; readonly msg: Expr | null })
   | (Node & { readonly k: 'import'; readonly names: readonly ImportName[] })

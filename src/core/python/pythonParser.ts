@@ -27,7 +27,8 @@ let loading: Promise<Language> | null = null;
 let direct: DirectCursorAccess | null = null;
 
 /** A sample with fields, extras and nesting for the direct-read probe. */
-const PROBE_SAMPLE = 'import torch\nclass M(nn.Module):  # c\n    def forward(self, x: int = 1, *a, **k):\n        y = f(x, k=2)[0, 1:] + (x \\\n            if x else -x)\n        return y.view(-1)\n';
+const PROBE_SAMPLE =
+  'import torch\nclass M(nn.Module):  # c\n    def forward(self, x: int = 1, *a, **k):\n        y = f(x, k=2)[0, 1:] + (x \\\n            if x else -x)\n        return y.view(-1)\n';
 
 /** Loads web-tree-sitter and the Python grammar; safe to call several times. */
 export function initPythonParser(opts: ParserInitOptions = {}): Promise<Language> {
@@ -115,7 +116,11 @@ export class PythonParser {
       if (c.gotoFirstChild()) {
         do {
           if (c.nodeType === 'comment' || !c.nodeIsNamed) {
-            if (c.nodeIsMissing) syntaxErrors.push({ message: `missing '${c.nodeType}'`, range: { startLine: c.startPosition.row, startCol: c.startPosition.column, endLine: c.endPosition.row, endCol: c.endPosition.column } });
+            if (c.nodeIsMissing)
+              syntaxErrors.push({
+                message: `missing '${c.nodeType}'`,
+                range: { startLine: c.startPosition.row, startCol: c.startPosition.column, endLine: c.endPosition.row, endCol: c.endPosition.column },
+              });
             continue;
           }
           const sp = c.startPosition;

@@ -23,10 +23,30 @@ type MutableRawNode = { -readonly [K in keyof RawNode]: RawNode[K] };
 const ERROR_TYPE_ID = 65535;
 
 /** Named node types that never have children: no need to ask the cursor (one wasm call per identifier saved). */
-const LEAF_TYPES: ReadonlySet<string> = new Set(['identifier', 'integer', 'float', 'true', 'false', 'none', 'ellipsis', 'string_start', 'string_content', 'string_end', 'escape_sequence', 'keyword_separator', 'positional_separator', 'line_continuation', 'type_conversion']);
+const LEAF_TYPES: ReadonlySet<string> = new Set([
+  'identifier',
+  'integer',
+  'float',
+  'true',
+  'false',
+  'none',
+  'ellipsis',
+  'string_start',
+  'string_content',
+  'string_end',
+  'escape_sequence',
+  'keyword_separator',
+  'positional_separator',
+  'line_continuation',
+  'type_conversion',
+]);
 
 /** Leaves whose length follows from the text, so their end needs no wasm call. */
-const FIXED_LENGTH: ReadonlyMap<string, number> = new Map([['true', 4], ['false', 5], ['none', 4]]);
+const FIXED_LENGTH: ReadonlyMap<string, number> = new Map([
+  ['true', 4],
+  ['false', 5],
+  ['none', 4],
+]);
 const IDENTIFIER_REST = /[_\p{XID_Continue}]*/uy;
 
 /**
@@ -44,7 +64,35 @@ const POSITIONAL_FIELDS: ReadonlyMap<string, readonly string[]> = new Map([
 ]);
 
 /** Parents whose children's fields the AST conversion never asks for. */
-const FIELDLESS: ReadonlySet<string> = new Set(['module', 'block', 'argument_list', 'expression_statement', 'parameters', 'list', 'tuple', 'set', 'dictionary', 'expression_list', 'pattern_list', 'tuple_pattern', 'list_pattern', 'string', 'concatenated_string', 'comparison_operator', 'parenthesized_expression', 'return_statement', 'decorator', 'typed_parameter', 'list_splat', 'dictionary_splat', 'list_splat_pattern', 'dictionary_splat_pattern', 'conditional_expression', 'slice', 'type']);
+const FIELDLESS: ReadonlySet<string> = new Set([
+  'module',
+  'block',
+  'argument_list',
+  'expression_statement',
+  'parameters',
+  'list',
+  'tuple',
+  'set',
+  'dictionary',
+  'expression_list',
+  'pattern_list',
+  'tuple_pattern',
+  'list_pattern',
+  'string',
+  'concatenated_string',
+  'comparison_operator',
+  'parenthesized_expression',
+  'return_statement',
+  'decorator',
+  'typed_parameter',
+  'list_splat',
+  'dictionary_splat',
+  'list_splat_pattern',
+  'dictionary_splat_pattern',
+  'conditional_expression',
+  'slice',
+  'type',
+]);
 
 /** Per-language lookup tables and per-text line starts, so positions come from indices without wasm calls. */
 export class RawTreeReader {
@@ -119,7 +167,7 @@ export class RawTreeReader {
       } while (c.gotoNextSibling());
       c.gotoParent();
     }
-    return this.node(type, fieldId ? this.lang.fields[fieldId] ?? null : null, named, missing, hasError, start, end, children);
+    return this.node(type, fieldId ? (this.lang.fields[fieldId] ?? null) : null, named, missing, hasError, start, end, children);
   }
 
   /** `readField`: false when the parent states its children's fields itself (or never asks for them). */
@@ -128,7 +176,7 @@ export class RawTreeReader {
     const type = this.typeName(typeId);
     if (!named) return this.node(type, null, false, false, false, -1, -1, []);
     const fieldId = readField ? c.fieldId() : 0;
-    const field = fieldId ? this.lang.fields[fieldId] ?? null : null;
+    const field = fieldId ? (this.lang.fields[fieldId] ?? null) : null;
     if (LEAF_TYPES.has(type)) {
       const start = c.startIndex();
       return this.node(type, field, true, false, false, start, this.leafEnd(c, type, start), []);
@@ -172,15 +220,38 @@ export class RawTreeReader {
     return fixed !== undefined ? start + fixed : c.endIndex();
   }
 
-  private node(type: string, field: string | null, named: boolean, missing: boolean, hasError: boolean, start: number, end: number, children: RawNode[]): MutableRawNode {
-    if (start < 0) return { type, field, named, missing, hasError, startIndex: -1, endIndex: -1, startLine: -1, startCol: -1, endLine: -1, endCol: -1, children };
+  private node(
+    type: string,
+    field: string | null,
+    named: boolean,
+    missing: boolean,
+    hasError: boolean,
+    start: number,
+    end: number,
+    children: RawNode[],
+  ): MutableRawNode {
+    if (start < 0)
+      return { type, field, named, missing, hasError, startIndex: -1, endIndex: -1, startLine: -1, startCol: -1, endLine: -1, endCol: -1, children };
     const startLine = this.lineOf(start);
     const endLine = end === start ? startLine : this.lineOf(end);
-    return { type, field, named, missing, hasError, startIndex: start, endIndex: end, startLine, startCol: start - this.lineStarts[startLine], endLine, endCol: end - this.lineStarts[endLine], children };
+    return {
+      type,
+      field,
+      named,
+      missing,
+      hasError,
+      startIndex: start,
+      endIndex: end,
+      startLine,
+      startCol: start - this.lineStarts[startLine],
+      endLine,
+      endCol: end - this.lineStarts[endLine],
+      children,
+    };
   }
 
   private typeName(typeId: number): string {
-    return typeId === ERROR_TYPE_ID ? 'ERROR' : this.lang.types[typeId] ?? 'ERROR';
+    return typeId === ERROR_TYPE_ID ? 'ERROR' : (this.lang.types[typeId] ?? 'ERROR');
   }
 
   private comment = -1;

@@ -14,7 +14,8 @@ export function toAstTopLevel(node: RawNode, text: string): { stmts: Stmt[]; err
 
 const rangeOf = (n: RawNode): Range => ({ startLine: n.startLine, startCol: n.startCol, endLine: n.endLine, endCol: n.endCol });
 
-const named = (n: RawNode): RawNode[] => n.children.filter((c) => c.named);
+// Extras the grammar allows anywhere (comments, backslash continuations) are not part of any construct.
+const named = (n: RawNode): RawNode[] => n.children.filter((c) => c.named && c.type !== 'line_continuation' && c.type !== 'comment');
 const field = (n: RawNode, f: string): RawNode | null => n.children.find((c) => c.field === f) ?? null;
 const fields = (n: RawNode, f: string): RawNode[] => n.children.filter((c) => c.field === f);
 
@@ -105,7 +106,14 @@ class Converter {
         return this.ifStmt(n, r);
       case 'for_statement': {
         const alt = field(n, 'alternative');
-        return { k: 'for', r, target: this.expr(field(n, 'left')!), iter: this.exprOrList(field(n, 'right')!), body: this.body(field(n, 'body')), orelse: alt ? this.body(field(alt, 'body')) : [] };
+        return {
+          k: 'for',
+          r,
+          target: this.expr(field(n, 'left')!),
+          iter: this.exprOrList(field(n, 'right')!),
+          body: this.body(field(n, 'body')),
+          orelse: alt ? this.body(field(alt, 'body')) : [],
+        };
       }
       case 'while_statement': {
         const alt = field(n, 'alternative');
@@ -113,16 +121,18 @@ class Converter {
       }
       case 'with_statement': {
         const clause = n.children.find((c) => c.type === 'with_clause');
-        const items = (clause ? named(clause) : []).filter((c) => c.type === 'with_item').map((item) => {
-          const v = field(item, 'value') ?? named(item)[0];
-          if (v.type === 'as_pattern') {
-            const kids = named(v);
-            const alias = field(v, 'alias');
-            const target = alias ? named(alias)[0] ?? alias : null;
-            return { ctx: this.expr(kids[0]), target: target ? this.expr(target) : null };
-          }
-          return { ctx: this.expr(v), target: null };
-        });
+        const items = (clause ? named(clause) : [])
+          .filter((c) => c.type === 'with_item')
+          .map((item) => {
+            const v = field(item, 'value') ?? named(item)[0];
+            if (v.type === 'as_pattern') {
+              const kids = named(v);
+              const alias = field(v, 'alias');
+              const target = alias ? (named(alias)[0] ?? alias) : null;
+              return { ctx: this.expr(kids[0]), target: target ? this.expr(target) : null };
+            }
+            return { ctx: this.expr(v), target: null };
+          });
         return { k: 'with', r, items, body: this.body(field(n, 'body')) };
       }
       case 'try_statement': {
@@ -214,7 +224,16 @@ class Converter {
     for (let i = alts.length - 1; i >= 0; i--) {
       const a = alts[i];
       if (a.type === 'else_clause') orelse = this.body(field(a, 'body'));
-      else orelse = [{ k: 'if', r: { ...rangeOf(a), endLine: r.endLine, endCol: r.endCol }, test: this.expr(field(a, 'condition')!), body: this.body(field(a, 'consequence')), orelse }];
+      else
+        orelse = [
+          {
+            k: 'if',
+            r: { ...rangeOf(a), endLine: r.endLine, endCol: r.endCol },
+            test: this.expr(field(a, 'condition')!),
+            body: this.body(field(a, 'consequence')),
+            orelse,
+          },
+        ];
     }
     return { k: 'if', r, test, body, orelse };
   }
@@ -234,7 +253,8 @@ class Converter {
           if (inner.type === 'list_splat_pattern') {
             out.push({ name: this.src(named(inner)[0]), kind: 'star', keywordOnly: false, default: null, r });
             kwOnly = true;
-          } else if (inner.type === 'dictionary_splat_pattern') out.push({ name: this.src(named(inner)[0]), kind: 'dstar', keywordOnly: false, default: null, r });
+          } else if (inner.type === 'dictionary_splat_pattern')
+            out.push({ name: this.src(named(inner)[0]), kind: 'dstar', keywordOnly: false, default: null, r });
           else out.push({ name: this.src(inner), kind: 'normal', keywordOnly: kwOnly, default: null, r });
           break;
         }
@@ -477,11 +497,44 @@ class Converter {
       else if (c.type === 'escape_sequence') parts.push(raw ? this.src(c) : unescape(this.src(c)));
       else if (c.type === 'interpolation') {
         const e = field(c, 'expression') ?? named(c)[0];
-        if (e) parts.push(this.expr(e));
+        if (e) parts.push(this.interpolation(c, this.expr(e)));
       }
     }
     if (parts.every((p) => typeof p === 'string')) return { k: 'str', r, value: parts.join('') };
     return { k: 'fstr', r, parts };
+  }
+
+  /**
+   * `{x!r:>{w}}` in an f-string: the conversion and format spec become calls of the builtins that define them
+   * (`__fstring_format__(__fstring_convert__(x, 'r'), f'>{w}')`, names no program shadows); plain `{x}` stays `x`.
+   */
+  private interpolation(c: RawNode, value: Expr): Expr {
+    const r = rangeOf(c);
+    const conv = c.children.find((x) => x.type === 'type_conversion');
+    const spec = c.children.find((x) => x.type === 'format_specifier');
+    let v = value;
+    const call = (fn: string, args: Expr[]): Expr => ({
+      k: 'call',
+      r,
+      func: { k: 'name', r, id: fn },
+      args: args.map((a) => ({ kind: 'pos' as const, value: a })),
+    });
+    if (conv) v = call('__fstring_convert__', [v, { k: 'str', r, value: this.src(conv).slice(1) }]);
+    if (spec) {
+      const parts: (string | Expr)[] = [];
+      let at = spec.startIndex + 1;
+      for (const x of spec.children) {
+        if (x.type !== 'format_expression') continue;
+        if (x.startIndex > at) parts.push(this.text.slice(at, x.startIndex));
+        const inner = named(x)[0];
+        if (inner) parts.push(this.expr(inner));
+        at = x.endIndex;
+      }
+      if (spec.endIndex > at) parts.push(this.text.slice(at, spec.endIndex));
+      const specExpr: Expr = parts.every((p) => typeof p === 'string') ? { k: 'str', r, value: parts.join('') } : { k: 'fstr', r, parts };
+      v = call('__fstring_format__', [v, specExpr]);
+    }
+    return v;
   }
 }
 

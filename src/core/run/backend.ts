@@ -54,7 +54,9 @@ export function pageThreads(isolated: boolean, hardwareConcurrency: number | und
 }
 
 /** A one-line name for a WebGPU adapter from its `GPUAdapterInfo` fields (vendor, architecture, device, description). */
-export function adapterName(info: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean } | undefined): string {
+export function adapterName(
+  info: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean } | undefined,
+): string {
   if (!info) return 'unnamed adapter';
   const parts = [info.vendor, info.architecture, info.device, info.description].filter((s): s is string => typeof s === 'string' && s.trim() !== '');
   const unique = parts.filter((p, i) => parts.indexOf(p) === i);

@@ -16,7 +16,13 @@ export interface MemoryEstimate {
 export const DEFAULT_MEMORY_LIMIT_BYTES = 2 * 1024 ** 3;
 
 function bytesPer(dtype: DType): number {
-  return dtype === 'float64' || dtype === 'int64' ? 8 : dtype === 'float32' || dtype === 'int32' ? 4 : dtype === 'bool' || dtype === 'int8' || dtype === 'uint8' ? 1 : 2;
+  return dtype === 'float64' || dtype === 'int64'
+    ? 8
+    : dtype === 'float32' || dtype === 'int32'
+      ? 4
+      : dtype === 'bool' || dtype === 'int8' || dtype === 'uint8'
+        ? 1
+        : 2;
 }
 
 export function estimateRunMemory(graph: ModelGraph): MemoryEstimate {
@@ -46,7 +52,10 @@ export function formatBytes(n: number): string {
 }
 
 export class MemoryLimitError extends Error {
-  constructor(readonly estimate: MemoryEstimate, readonly limitBytes: number) {
+  constructor(
+    readonly estimate: MemoryEstimate,
+    readonly limitBytes: number,
+  ) {
     super(
       `refusing to run: estimated memory ${formatBytes(estimate.totalBytes)} (weights ${formatBytes(estimate.weightBytes)}, ` +
         `activations ${formatBytes(estimate.activationBytes)}, inputs ${formatBytes(estimate.inputBytes)}) exceeds the limit of ${formatBytes(limitBytes)}`,
@@ -68,6 +77,8 @@ export function checkRunMemory(graph: ModelGraph, limitBytes = DEFAULT_MEMORY_LI
  */
 export function checkWeightsFileSize(sizeBytes: number, limitBytes: number, name: string): void {
   if (sizeBytes > limitBytes) {
-    throw new Error(`refusing to read ${name}: the file is ${formatBytes(sizeBytes)}, above the memory limit of ${formatBytes(limitBytes)} (setting fusionLens.memoryLimitMB)`);
+    throw new Error(
+      `refusing to read ${name}: the file is ${formatBytes(sizeBytes)}, above the memory limit of ${formatBytes(limitBytes)} (setting fusionLens.memoryLimitMB)`,
+    );
   }
 }

@@ -59,7 +59,8 @@ export function createOrtRunner(ort: OrtModule, runnerOptions: OrtRunnerOptions 
     async createSession(onnxBytes: Uint8Array, options: SessionOptions = {}): Promise<RunnerSession> {
       if (provider === 'wasm') ensureThreads(ort, options.threads);
       const t0 = now();
-      const native = provider === 'cpu' && options.threads !== undefined ? { intraOpNumThreads: Math.max(1, Math.floor(options.threads)), interOpNumThreads: 1 } : {};
+      const native =
+        provider === 'cpu' && options.threads !== undefined ? { intraOpNumThreads: Math.max(1, Math.floor(options.threads)), interOpNumThreads: 1 } : {};
       // WebGPU names the CPU (wasm) provider too: nodes it does not take (float64 math, inside If branches as well) go there
       const providers = provider === 'webgpu' ? ['webgpu', 'wasm'] : [provider];
       const session = await ort.InferenceSession.create(onnxBytes, { executionProviders: providers, graphOptimizationLevel: 'all', ...native });

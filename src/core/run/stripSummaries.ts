@@ -84,10 +84,12 @@ export function stripSummaries(model: Uint8Array): Uint8Array | null {
   const g = graphField.body!;
   const gf = fields(g);
   if (!gf.some((f) => f.no === 11 && f.body && strings(fields(f.body), 1)[0] === SUMMARY_GATE)) return null;
-  const nodes = gf.filter((f) => f.no === 1 && f.body).map((f) => {
-    const nf = fields(f.body!);
-    return { field: f, inputs: strings(nf, 1), outputs: strings(nf, 2), op: strings(nf, 4)[0] ?? '' };
-  });
+  const nodes = gf
+    .filter((f) => f.no === 1 && f.body)
+    .map((f) => {
+      const nf = fields(f.body!);
+      return { field: f, inputs: strings(nf, 1), outputs: strings(nf, 2), op: strings(nf, 4)[0] ?? '' };
+    });
   // forward: everything computed from the gate goes
   const removedValues = new Set([SUMMARY_GATE]);
   const removed = new Set<number>();

@@ -33,9 +33,7 @@ export function tensorStats(data: RunArray): TensorStats {
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  return n === 0
-    ? { count: 0, mean: NaN, std: NaN, min: NaN, max: NaN, nonFinite }
-    : { count: n, mean, std: Math.sqrt(m2 / n), min, max, nonFinite };
+  return n === 0 ? { count: 0, mean: NaN, std: NaN, min: NaN, max: NaN, nonFinite } : { count: n, mean, std: Math.sqrt(m2 / n), min, max, nonFinite };
 }
 
 /**

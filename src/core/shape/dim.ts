@@ -50,7 +50,13 @@ function combine(a: DimLike, b: DimLike, num: (x: number, y: number) => number |
 }
 
 export const dimAdd = (a: DimLike, b: DimLike): Dim => combine(a, b, (x, y) => x + y, exprAdd);
-export const dimSub = (a: DimLike, b: DimLike): Dim => combine(a, b, (x, y) => x - y, (x, y) => exprAdd(x, exprMul(exprConst(-1), y)));
+export const dimSub = (a: DimLike, b: DimLike): Dim =>
+  combine(
+    a,
+    b,
+    (x, y) => x - y,
+    (x, y) => exprAdd(x, exprMul(exprConst(-1), y)),
+  );
 export const dimMul = (a: DimLike, b: DimLike): Dim => combine(a, b, (x, y) => x * y, exprMul);
 export const dimFloorDiv = (a: DimLike, b: DimLike): Dim => combine(a, b, (x, y) => (y === 0 ? null : Math.floor(x / y)), exprFloorDiv);
 export const dimCeilDiv = (a: DimLike, b: DimLike): Dim => combine(a, b, (x, y) => (y === 0 ? null : Math.ceil(x / y)), exprCeilDiv);

@@ -244,9 +244,12 @@ function floorDivPoly(a: Poly, b: Poly): Poly {
 
 function toPoly(e: Expr): Poly {
   switch (e.kind) {
-    case 'const': return constPoly(ratOf(e.value));
-    case 'sym': return [{ coef: rat(1), factors: [{ atom: { kind: 'sym', name: e.name, value: e.value }, exp: 1 }] }];
-    case 'poly': return e.terms;
+    case 'const':
+      return constPoly(ratOf(e.value));
+    case 'sym':
+      return [{ coef: rat(1), factors: [{ atom: { kind: 'sym', name: e.name, value: e.value }, exp: 1 }] }];
+    case 'poly':
+      return e.terms;
   }
 }
 

@@ -150,12 +150,7 @@ function checkLayout(spans: Span[], dataLen: number, fail: (m: string) => never)
   if (cursor !== dataLen) fail(`${dataLen - cursor} trailing bytes after the last tensor`);
 }
 
-function copyLittleEndian(
-  src: Uint8Array,
-  Ctor: { new (n: number): TensorArray },
-  numel: number,
-  size: number,
-): TensorArray {
+function copyLittleEndian(src: Uint8Array, Ctor: { new (n: number): TensorArray }, numel: number, size: number): TensorArray {
   const out = new Ctor(numel);
   const dst = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   if (LITTLE_ENDIAN_HOST || size === 1) {

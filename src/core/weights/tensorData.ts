@@ -5,15 +5,7 @@ import type { DType } from '../shape/shape';
  * Element storage per dtype: float16 and bfloat16 keep their raw 16-bit patterns (Node 20 has no
  * Float16Array; `toFloat32` converts), bool is one byte per element.
  */
-export type TensorArray =
-  | Float64Array
-  | Float32Array
-  | Uint16Array
-  | BigInt64Array
-  | Int32Array
-  | Int16Array
-  | Int8Array
-  | Uint8Array;
+export type TensorArray = Float64Array | Float32Array | Uint16Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
 
 export interface TensorData {
   readonly dtype: DType;

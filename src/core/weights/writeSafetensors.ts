@@ -14,10 +14,7 @@ function pythonJson(value: unknown): string {
  * multiple of 8, then the data. Tensors are stored by decreasing element size (stable), so each
  * starts at an offset that is a multiple of its element size and can be viewed without copying.
  */
-export function writeSafetensors(
-  tensors: Iterable<readonly [string, TensorData]>,
-  metadata?: Readonly<Record<string, string>>,
-): Uint8Array {
+export function writeSafetensors(tensors: Iterable<readonly [string, TensorData]>, metadata?: Readonly<Record<string, string>>): Uint8Array {
   const items = [...tensors].map(([name, t], index) => {
     if (name === '__metadata__') throw new Error(`'__metadata__' cannot name a tensor`);
     if (!arrayMatchesDtype(t.data, t.dtype)) throw new Error(`tensor '${name}': ${t.data.constructor.name} does not hold ${t.dtype}`);

@@ -36,10 +36,15 @@ export class AnalysisStore implements vscode.Disposable {
   schedule(doc: vscode.TextDocument, immediate = false): void {
     const slot = this.slot(doc);
     if (slot.timer) clearTimeout(slot.timer);
-    slot.timer = setTimeout(() => {
-      slot.timer = undefined;
-      this.run(doc, slot).catch((e: unknown) => this.log.warn(`analysis of ${vscode.workspace.asRelativePath(doc.uri)} failed: ${e instanceof Error ? e.message : String(e)}`));
-    }, immediate ? 0 : TYPING_DELAY_MS);
+    slot.timer = setTimeout(
+      () => {
+        slot.timer = undefined;
+        this.run(doc, slot).catch((e: unknown) =>
+          this.log.warn(`analysis of ${vscode.workspace.asRelativePath(doc.uri)} failed: ${e instanceof Error ? e.message : String(e)}`),
+        );
+      },
+      immediate ? 0 : TYPING_DELAY_MS,
+    );
   }
 
   /** For commands: the analysis of the document's current version, computing it if needed. */
@@ -102,7 +107,9 @@ export class AnalysisStore implements vscode.Disposable {
         slot.current = merged;
         this.emitter.fire(doc.uri);
       }
-      this.log.debug(`analysed ${vscode.workspace.asRelativePath(doc.uri)} v${version} in ${merged.ms.toFixed(1)} ms: ${merged.models.map((m) => m.className + (m.stale ? ' (stale)' : '')).join(', ') || 'no models'}`);
+      this.log.debug(
+        `analysed ${vscode.workspace.asRelativePath(doc.uri)} v${version} in ${merged.ms.toFixed(1)} ms: ${merged.models.map((m) => m.className + (m.stale ? ' (stale)' : '')).join(', ') || 'no models'}`,
+      );
       return merged;
     });
     slot.running = job;

@@ -39,7 +39,9 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider {
         lenses.push(new vscode.CodeLens(range, { title: `⚠ ${m.error.slice(0, 80)}`, command: '' }));
       }
       const spec = m.inputSpec ? vscode.l10n.t('input {0}', m.inputSpec) : vscode.l10n.t('input: not set');
-      lenses.push(new vscode.CodeLens(range, { title: spec, tooltip: vscode.l10n.t('Set Input Shape…'), command: 'fusionLens.setInputShape', arguments: args }));
+      lenses.push(
+        new vscode.CodeLens(range, { title: spec, tooltip: vscode.l10n.t('Set Input Shape…'), command: 'fusionLens.setInputShape', arguments: args }),
+      );
     }
     return lenses;
   }

@@ -19,12 +19,15 @@ export function registerDiagnostics(store: AnalysisStore): vscode.Disposable {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     const analysis = doc ? store.peek(doc) : undefined;
     if (!analysis) return collection.delete(uri);
-    collection.set(uri, analysis.diagnostics.map((d) => {
-      const diag = new vscode.Diagnostic(toVsRange(d.range), d.hint ? `${d.message}\n${d.hint}` : d.message, severity(d.severity));
-      diag.source = DIAGNOSTIC_SOURCE;
-      diag.code = d.code;
-      return diag;
-    }));
+    collection.set(
+      uri,
+      analysis.diagnostics.map((d) => {
+        const diag = new vscode.Diagnostic(toVsRange(d.range), d.hint ? `${d.message}\n${d.hint}` : d.message, severity(d.severity));
+        diag.source = DIAGNOSTIC_SOURCE;
+        diag.code = d.code;
+        return diag;
+      }),
+    );
   };
   return vscode.Disposable.from(
     collection,

@@ -18,7 +18,7 @@ export function loadEngine(extensionUri: vscode.Uri, log: vscode.LogOutputChanne
       return engine;
     })();
     loading.catch((e: unknown) => {
-      log.error(`engine failed to load: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      log.error(`engine failed to load: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       loading = undefined;
     });
   }

@@ -8,6 +8,7 @@ import { compareOnnx } from './commands/compareOnnx';
 import { exportOnnx } from './commands/exportOnnx';
 import { compareCheckpoints, runFusionModel, runOnImage } from './commands/runFusionModel';
 import { CheckpointChecker } from './commands/checkCheckpoint';
+import { CheckpointEditorProvider } from './checkpointEditorProvider';
 import { setInputShape } from './commands/setInputShape';
 import { showGraph } from './commands/showGraph';
 import { registerDiagnostics } from './diagnostics';
@@ -41,7 +42,9 @@ export function activate(context: vscode.ExtensionContext): FusionLensApi {
   const requestFor = async (doc: vscode.TextDocument): Promise<AnalyzeRequest> => {
     const text = doc.getText();
     const settings = readSettings(doc.uri);
-    const openTexts = Object.fromEntries(vscode.workspace.textDocuments.filter((d) => d.languageId === 'python' && d.uri.scheme === 'file' && d !== doc).map((d) => [d.uri.fsPath, d.getText()]));
+    const openTexts = Object.fromEntries(
+      vscode.workspace.textDocuments.filter((d) => d.languageId === 'python' && d.uri.scheme === 'file' && d !== doc).map((d) => [d.uri.fsPath, d.getText()]),
+    );
     const { roots } = await pythonEnv.roots();
     return {
       text,
@@ -66,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): FusionLensApi {
   const onnxEditor = OnnxEditorProvider.register(context, engine, log);
   const runDeps = { extensionUri: context.extensionUri, store, engine, log };
   const checkpoints = new CheckpointChecker(store, engine, requestFor, log);
+  context.subscriptions.push(CheckpointEditorProvider.register(context, engine, store, log));
 
   context.subscriptions.push(
     log,

@@ -42,7 +42,14 @@ export class GraphViewProvider implements vscode.WebviewViewProvider, vscode.Dis
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
     this.host?.dispose();
-    this.host = new GraphWebviewHost(view.webview, this.extensionUri, this.log, (r, p) => void this.reveal(r, p.file), 'graph view', () => this.run());
+    this.host = new GraphWebviewHost(
+      view.webview,
+      this.extensionUri,
+      this.log,
+      (r, p) => void this.reveal(r, p.file),
+      'graph view',
+      () => this.run(),
+    );
     view.onDidDispose(() => {
       this.host?.dispose();
       this.host = undefined;

@@ -59,7 +59,8 @@ export class GraphWebviewHost implements vscode.Disposable {
         return;
       case 'revealSource':
         // Only nodes of the graph on show, in the file it came from, can be revealed.
-        if (this.payload && m.file === this.payload.file && this.payload.nodes.some((n) => n.id === m.nodeId && n.line === m.line)) this.onReveal(m, this.payload);
+        if (this.payload && m.file === this.payload.file && this.payload.nodes.some((n) => n.id === m.nodeId && n.line === m.line))
+          this.onReveal(m, this.payload);
         else this.log.warn(`${this.where}: reveal request for an unknown node refused`);
         return;
       case 'exportImage':

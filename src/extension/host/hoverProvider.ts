@@ -21,14 +21,18 @@ export class ShapeHoverProvider implements vscode.HoverProvider {
     const range = doc.getWordRangeAtPosition(pos, /[A-Za-z_]\w*/);
     if (!range) return undefined;
     const ctx = sourceContext((i) => doc.lineAt(i).text, pos.line);
-    const md = hoverMarkdown(analysis, {
-      line: pos.line,
-      col: pos.character,
-      word: doc.getText(range),
-      lineText: doc.lineAt(pos.line).text,
-      enclosingClass: ctx.enclosingClass,
-      functionStart: ctx.functionStart,
-    }, { l10n: vscode.l10n, zh: vscode.env.language.toLowerCase().startsWith('zh') });
+    const md = hoverMarkdown(
+      analysis,
+      {
+        line: pos.line,
+        col: pos.character,
+        word: doc.getText(range),
+        lineText: doc.lineAt(pos.line).text,
+        enclosingClass: ctx.enclosingClass,
+        functionStart: ctx.functionStart,
+      },
+      { l10n: vscode.l10n, zh: vscode.env.language.toLowerCase().startsWith('zh') },
+    );
     if (!md) return undefined;
     const content = new vscode.MarkdownString(md);
     content.supportHtml = false;

@@ -30,7 +30,7 @@ function item(m: ModelEntry): vscode.QuickPickItem & { model: ModelEntry } {
   const g = m.graph;
   return {
     label: m.className,
-    description: g ? `${formatCount(g.paramsTotal)} params · ${formatFlops(g.flopsTotal)}` : m.error ?? '',
+    description: g ? `${formatCount(g.paramsTotal)} params · ${formatFlops(g.flopsTotal)}` : (m.error ?? ''),
     detail: m.inputSpec ? vscode.l10n.t('input {0}', m.inputSpec) : undefined,
     model: m,
   };

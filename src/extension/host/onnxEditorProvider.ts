@@ -30,7 +30,10 @@ export class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider<O
   static register(context: vscode.ExtensionContext, engine: () => Promise<Engine>, log: vscode.LogOutputChannel): OnnxEditorProvider {
     const provider = new OnnxEditorProvider(context.extensionUri, engine, log);
     context.subscriptions.push(
-      vscode.window.registerCustomEditorProvider(ONNX_VIEW_TYPE, provider, { webviewOptions: { retainContextWhenHidden: true }, supportsMultipleEditorsPerDocument: true }),
+      vscode.window.registerCustomEditorProvider(ONNX_VIEW_TYPE, provider, {
+        webviewOptions: { retainContextWhenHidden: true },
+        supportsMultipleEditorsPerDocument: true,
+      }),
     );
     return provider;
   }
@@ -44,7 +47,8 @@ export class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider<O
   async openCustomDocument(uri: vscode.Uri): Promise<OnnxDocument> {
     try {
       const stat = await vscode.workspace.fs.stat(uri);
-      if (stat.size > MAX_ONNX_BYTES) return new OnnxDocument(uri, null, vscode.l10n.t('{0} is larger than 2 GiB; store its weights as external data.', formatBytes(stat.size)));
+      if (stat.size > MAX_ONNX_BYTES)
+        return new OnnxDocument(uri, null, vscode.l10n.t('{0} is larger than 2 GiB; store its weights as external data.', formatBytes(stat.size)));
       return new OnnxDocument(uri, await vscode.workspace.fs.readFile(uri), null);
     } catch (e) {
       return new OnnxDocument(uri, null, e instanceof Error ? e.message : String(e));
@@ -53,7 +57,14 @@ export class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider<O
 
   async resolveCustomEditor(doc: OnnxDocument, panel: vscode.WebviewPanel): Promise<void> {
     const where = `onnx editor ${vscode.workspace.asRelativePath(doc.uri)}`;
-    const host = new GraphWebviewHost(panel.webview, this.extensionUri, this.log, () => undefined, where, () => void this.runDocument(doc));
+    const host = new GraphWebviewHost(
+      panel.webview,
+      this.extensionUri,
+      this.log,
+      () => undefined,
+      where,
+      () => void this.runDocument(doc),
+    );
     panel.onDidDispose(() => host.dispose());
     panel.onDidChangeViewState((e) => {
       if (e.webviewPanel.active) this.active = doc;
@@ -131,8 +142,16 @@ export class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider<O
       return undefined;
     }
     const panel = RunPanel.show(this.extensionUri, this.log);
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Fusion Lens: running {0}', models.map((m) => m.name).join(', ')), cancellable: true }, (progress, token) =>
-      panel.run({ models, inputs: front.inputs, previewCount: 10 }, token, (p) => progress.report({ message: `${p.model ?? ''} ${p.phase.replace(/-/g, ' ')}…`.trim() })),
+    return vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: vscode.l10n.t('Fusion Lens: running {0}', models.map((m) => m.name).join(', ')),
+        cancellable: true,
+      },
+      (progress, token) =>
+        panel.run({ models, inputs: front.inputs, previewCount: 10 }, token, (p) =>
+          progress.report({ message: `${p.model ?? ''} ${p.phase.replace(/-/g, ' ')}…`.trim() }),
+        ),
     );
   }
 }

@@ -12,7 +12,9 @@ import { envFsFrom, findPythonEnv, importRoots, sitePackages, splitPythonPath, t
 interface PythonExtensionApi {
   readonly environments?: {
     getActiveEnvironmentPath(resource?: vscode.Uri): { readonly path: string } | undefined;
-    resolveEnvironment(env: { readonly path: string } | string): Promise<{ readonly executable?: { readonly sysPrefix?: string; readonly uri?: vscode.Uri } } | undefined>;
+    resolveEnvironment(
+      env: { readonly path: string } | string,
+    ): Promise<{ readonly executable?: { readonly sysPrefix?: string; readonly uri?: vscode.Uri } } | undefined>;
     readonly onDidChangeActiveEnvironmentPath?: vscode.Event<unknown>;
   };
 }
@@ -41,7 +43,11 @@ export class PythonEnvironment implements vscode.Disposable {
     );
     // A virtual environment created (or removed) in the workspace after start is picked up.
     const venvs = vscode.workspace.createFileSystemWatcher('**/{.venv,venv,env}/pyvenv.cfg');
-    this.subs.push(venvs, venvs.onDidCreate(() => this.reset()), venvs.onDidDelete(() => this.reset()));
+    this.subs.push(
+      venvs,
+      venvs.onDidCreate(() => this.reset()),
+      venvs.onDidDelete(() => this.reset()),
+    );
   }
 
   private reset(): void {
@@ -64,15 +70,22 @@ export class PythonEnvironment implements vscode.Disposable {
     const fromExtension = await this.pythonExtensionEnv(resource);
     const configured = vscode.workspace.getConfiguration('python', resource).get<string>('defaultInterpreterPath');
     const defaultInterpreterPath = typeof configured === 'string' ? substituteFolder(configured, folders[0]) : null;
-    const env = findPythonEnv({ pythonExtension: fromExtension, virtualEnv: process.env.VIRTUAL_ENV ?? null, workspaceFolders: folders, defaultInterpreterPath }, envFs);
+    const env = findPythonEnv(
+      { pythonExtension: fromExtension, virtualEnv: process.env.VIRTUAL_ENV ?? null, workspaceFolders: folders, defaultInterpreterPath },
+      envFs,
+    );
     const extra = vscode.workspace.getConfiguration('fusionLens', resource).get<unknown>('pythonPaths');
-    const extraPaths = Array.isArray(extra) ? extra.filter((p): p is string => typeof p === 'string' && p.trim() !== '').map((p) => absolute(substituteFolder(p, folders[0]), folders[0])) : [];
+    const extraPaths = Array.isArray(extra)
+      ? extra.filter((p): p is string => typeof p === 'string' && p.trim() !== '').map((p) => absolute(substituteFolder(p, folders[0]), folders[0]))
+      : [];
     const roots = importRoots({
       pythonPath: splitPythonPath(process.env.PYTHONPATH, process.platform === 'win32').map((p) => absolute(p, folders[0])),
       sitePackages: env ? sitePackages(env.prefix, envFs) : [],
       extraPaths,
     }).filter((r) => !folders.includes(r));
-    this.log.info(`imports: ${env ? `environment ${env.prefix} (from ${env.source})` : 'no Python environment found'}; roots after the workspace: ${roots.join(', ') || '(none)'}`);
+    this.log.info(
+      `imports: ${env ? `environment ${env.prefix} (from ${env.source})` : 'no Python environment found'}; roots after the workspace: ${roots.join(', ') || '(none)'}`,
+    );
     return { roots, env };
   }
 

@@ -9,7 +9,9 @@ export class QuickFixProvider implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix];
 
   static register(store: AnalysisStore): vscode.Disposable {
-    return vscode.languages.registerCodeActionsProvider({ language: 'python' }, new QuickFixProvider(store), { providedCodeActionKinds: QuickFixProvider.kinds });
+    return vscode.languages.registerCodeActionsProvider({ language: 'python' }, new QuickFixProvider(store), {
+      providedCodeActionKinds: QuickFixProvider.kinds,
+    });
   }
 
   constructor(private readonly store: AnalysisStore) {}
@@ -37,7 +39,9 @@ export class QuickFixProvider implements vscode.CodeActionProvider {
       const action = new vscode.CodeAction(vscode.l10n.t('Add input-size comment `# fusion-lens: input={0}`', spec), vscode.CodeActionKind.QuickFix);
       action.edit = new vscode.WorkspaceEdit();
       action.edit.insert(doc.uri, new vscode.Position(classLine, 0), `${indent}# fusion-lens: input=${spec}\n`);
-      action.diagnostics = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && d.range.start.line >= classLine && d.range.start.line <= model.classRange.endLine);
+      action.diagnostics = context.diagnostics.filter(
+        (d) => d.source === DIAGNOSTIC_SOURCE && d.range.start.line >= classLine && d.range.start.line <= model.classRange.endLine,
+      );
       actions.push(action);
     }
     return actions;

@@ -29,10 +29,15 @@ export class RunPanel implements vscode.Disposable {
       RunPanel.current.panel.reveal(vscode.ViewColumn.Beside, true);
       return RunPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel('fusionLens.runPanel', vscode.l10n.t('Fusion Lens: Run'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      ...webviewOptions(extensionUri),
-      retainContextWhenHidden: true,
-    });
+    const panel = vscode.window.createWebviewPanel(
+      'fusionLens.runPanel',
+      vscode.l10n.t('Fusion Lens: Run'),
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      {
+        ...webviewOptions(extensionUri),
+        retainContextWhenHidden: true,
+      },
+    );
     RunPanel.current = new RunPanel(panel, extensionUri, log);
     return RunPanel.current;
   }
@@ -71,7 +76,14 @@ export class RunPanel implements vscode.Disposable {
         sub.dispose();
       });
       // the subscription ends with the run, whichever way it ends
-      this.pending = { runId, resolve: (r) => { sub.dispose(); resolve(r); }, progress };
+      this.pending = {
+        runId,
+        resolve: (r) => {
+          sub.dispose();
+          resolve(r);
+        },
+        progress,
+      };
       this.post({ type: 'run', runId, ...plainRequest(req), execution: req.execution ?? readExecution() });
     });
   }
@@ -134,7 +146,11 @@ function plainBytes(b: Bytes): Bytes {
 function plainRequest(req: Omit<RunRequest, 'runId'>): Omit<RunRequest, 'runId'> {
   return {
     ...req,
-    models: req.models.map((m) => ({ ...m, onnx: plainBytes(m.onnx), ...(m.externalData ? { externalData: m.externalData.map((e) => ({ ...e, data: plainBytes(e.data) })) } : {}) })),
+    models: req.models.map((m) => ({
+      ...m,
+      onnx: plainBytes(m.onnx),
+      ...(m.externalData ? { externalData: m.externalData.map((e) => ({ ...e, data: plainBytes(e.data) })) } : {}),
+    })),
     inputs: req.inputs.map((i) => (i.source.kind === 'seeded' ? i : { ...i, source: { ...i.source, data: plainBytes(i.source.data) } })),
   };
 }

@@ -34,7 +34,9 @@ export function readSettings(scope?: vscode.ConfigurationScope): FusionLensSetti
   if (dims.B === undefined) dims.B = batch;
   const input = c.get('defaultInput');
   const inspected = c.inspect('defaultInput');
-  const defaultInputSet = [inspected?.globalValue, inspected?.workspaceValue, inspected?.workspaceFolderValue].some((v) => typeof v === 'string' && v.trim() !== '');
+  const defaultInputSet = [inspected?.globalValue, inspected?.workspaceValue, inspected?.workspaceFolderValue].some(
+    (v) => typeof v === 'string' && v.trim() !== '',
+  );
   return {
     defaultInput: typeof input === 'string' && input.trim() !== '' ? input.trim() : 'Bx3xHxW',
     defaultInputSet,

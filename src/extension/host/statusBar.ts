@@ -18,11 +18,13 @@ export function registerStatusBar(store: AnalysisStore): vscode.Disposable {
       return;
     }
     const g = model.graph;
-    const io = g ? `${g.inputs.map((i) => shortShape(i.shape)).join(', ')} → ${g.outputs.map((o) => shortShape(g.values.get(o)?.shape ?? null)).join(', ')}` : vscode.l10n.t('not analysed');
+    const io = g
+      ? `${g.inputs.map((i) => shortShape(i.shape)).join(', ')} → ${g.outputs.map((o) => shortShape(g.values.get(o)?.shape ?? null)).join(', ')}`
+      : vscode.l10n.t('not analysed');
     item.text = `$(type-hierarchy) ${model.className}${model.stale ? ' $(warning)' : ''} ${io}`;
     item.tooltip = g
       ? `${model.className}: ${formatCount(g.paramsTotal)} params · ${formatFlops(g.flopsTotal)} · ${vscode.l10n.t('{0} fusion points', model.fusion.length)}`
-      : model.error ?? '';
+      : (model.error ?? '');
     item.command = { title: vscode.l10n.t('Show Fusion Graph'), command: 'fusionLens.showGraph', arguments: [editor.document.uri, model.className] };
     item.show();
   };

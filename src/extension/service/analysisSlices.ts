@@ -56,7 +56,14 @@ export async function fromSlices(slices: readonly Uint8Array[], pause: () => Pro
   const models = skeleton.analysis.models.map((m, i) => {
     if (!m.graph) return m;
     const p = parts[i]!;
-    const graph = { ...m.graph, nodes: p.get('nodes') ?? [], lines: p.get('lines') ?? [], modules: p.get('modules') ?? [], stateDict: p.get('stateDict') ?? [], values: new Map(p.get('values') as [string, never][] | undefined) };
+    const graph = {
+      ...m.graph,
+      nodes: p.get('nodes') ?? [],
+      lines: p.get('lines') ?? [],
+      modules: p.get('modules') ?? [],
+      stateDict: p.get('stateDict') ?? [],
+      values: new Map(p.get('values') as [string, never][] | undefined),
+    };
     return { ...m, graph } as typeof m;
   });
   return { ...skeleton.analysis, models };

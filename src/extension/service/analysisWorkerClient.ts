@@ -165,8 +165,15 @@ export class AnalysisWorkerClient {
     if (m.type === 'failed') return this.answered(job, { kind: 'failed', message: m.message });
     // Rebuilt a slice per event-loop turn: a hover or keystroke waits for one slice at most, not the whole graph.
     fromSlices(m.slices, () => new Promise((r) => setImmediate(r))).then(
-      (analysis) => this.answered(job, isEngineAnalysis(analysis) ? { kind: 'done', analysis, ms: m.ms, inThread: false } : { kind: 'failed', message: 'the analysis worker sent a malformed analysis' }),
-      (e: unknown) => this.answered(job, { kind: 'failed', message: `the analysis worker sent a malformed analysis (${e instanceof Error ? e.message : String(e)})` }),
+      (analysis) =>
+        this.answered(
+          job,
+          isEngineAnalysis(analysis)
+            ? { kind: 'done', analysis, ms: m.ms, inThread: false }
+            : { kind: 'failed', message: 'the analysis worker sent a malformed analysis' },
+        ),
+      (e: unknown) =>
+        this.answered(job, { kind: 'failed', message: `the analysis worker sent a malformed analysis (${e instanceof Error ? e.message : String(e)})` }),
     );
   }
 

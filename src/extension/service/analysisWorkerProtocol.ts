@@ -60,7 +60,14 @@ export function isEngineAnalysis(v: unknown): v is EngineAnalysis {
 export function isFromAnalysisWorker(m: unknown): m is FromAnalysisWorker {
   if (!isRecord(m) || !isId(m.id)) return false;
   if (m.type === 'failed') return isString(m.message);
-  return m.type === 'result' && typeof m.ms === 'number' && Number.isFinite(m.ms) && Array.isArray(m.slices) && m.slices.length > 0 && m.slices.every((b) => b instanceof Uint8Array);
+  return (
+    m.type === 'result' &&
+    typeof m.ms === 'number' &&
+    Number.isFinite(m.ms) &&
+    Array.isArray(m.slices) &&
+    m.slices.length > 0 &&
+    m.slices.every((b) => b instanceof Uint8Array)
+  );
 }
 
 export function isAnalysisWorkerData(v: unknown): v is AnalysisWorkerData {

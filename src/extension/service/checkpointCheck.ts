@@ -153,7 +153,8 @@ export function checkCheckpoint(
   }
   const classLine: SourceRange = graph.classRange ?? { file: req.file, startLine: 0, startCol: 0, endLine: 0, endCol: 0 };
   const decls = declarations(module);
-  const at = (name: string): SourceRange => declaringRange(name, decls, model.className, { ...classLine, file: req.file, endLine: classLine.startLine, endCol: 1000 });
+  const at = (name: string): SourceRange =>
+    declaringRange(name, decls, model.className, { ...classLine, file: req.file, endLine: classLine.startLine, endCol: 1000 });
 
   // Constructor arguments that explain issues: re-analyse with each plausible value.
   const fixes = new Map<string, { param: CtorParam; to: number | boolean; resolves: Set<string> }>();
@@ -195,14 +196,23 @@ export function checkCheckpoint(
     const arg = `${f.param.name}=${pyValue(f.to)}`;
     return {
       why: ` — trained with ${arg}`,
-      fix: { title: `Change the default ${f.param.name} = ${pyValue(f.param.value)} to ${pyValue(f.to)} (the checkpoint was trained with ${arg})`, range: f.param.range, text: pyValue(f.to) },
+      fix: {
+        title: `Change the default ${f.param.name} = ${pyValue(f.param.value)} to ${pyValue(f.to)} (the checkpoint was trained with ${arg})`,
+        range: f.param.range,
+        text: pyValue(f.to),
+      },
     };
   };
   const issues: CheckpointIssue[] = [];
   const dims = (s: readonly number[]) => `[${s.join(', ')}]`;
   for (const s of fit.shape) {
     const { fix, why } = fixFor(s.entry.name);
-    issues.push({ kind: 'shape', message: `${s.entry.name}: the checkpoint has ${dims(s.actual)}, the model ${dims(s.entry.shape)}${why}`, range: at(s.entry.name), ...(fix ? { fix } : {}) });
+    issues.push({
+      kind: 'shape',
+      message: `${s.entry.name}: the checkpoint has ${dims(s.actual)}, the model ${dims(s.entry.shape)}${why}`,
+      range: at(s.entry.name),
+      ...(fix ? { fix } : {}),
+    });
   }
   // missing and unexpected entries: one diagnostic per declaring statement
   const grouped = new Map<string, { range: SourceRange; missing: string[]; unexpected: string[]; fix?: CheckpointFix; why: string }>();
@@ -226,7 +236,12 @@ export function checkCheckpoint(
       issues.push({ kind: 'missing', message: `not in the checkpoint: ${list(g.missing)}${g.why}`, range: g.range, ...(g.fix ? { fix: g.fix } : {}) });
     }
     if (g.unexpected.length) {
-      issues.push({ kind: 'unexpected', message: `in the checkpoint but not in the model: ${list(g.unexpected)}${g.missing.length ? '' : g.why}`, range: g.range, ...(g.fix && !g.missing.length ? { fix: g.fix } : {}) });
+      issues.push({
+        kind: 'unexpected',
+        message: `in the checkpoint but not in the model: ${list(g.unexpected)}${g.missing.length ? '' : g.why}`,
+        range: g.range,
+        ...(g.fix && !g.missing.length ? { fix: g.fix } : {}),
+      });
     }
   }
   const total = graph.stateDict.length;

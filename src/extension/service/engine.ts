@@ -38,7 +38,13 @@ export interface Engine {
   /** What a weights file holds (tensor tree, totals, other entries), for the checkpoint viewer; throws a clear error for bad files. */
   summariseWeights(bytes: Uint8Array, source: string, entry?: string): WeightsSummary;
   /** A checkpoint against a model of the document: issues at declaring lines, constructor-argument fixes, counts. */
-  checkCheckpoint(req: AnalyzeRequest, model: { className: string; graph: ModelGraph; inputSpec: string | null }, bytes: Uint8Array, source: string, entry?: string): CheckpointCheck;
+  checkCheckpoint(
+    req: AnalyzeRequest,
+    model: { className: string; graph: ModelGraph; inputSpec: string | null },
+    bytes: Uint8Array,
+    source: string,
+    entry?: string,
+  ): CheckpointCheck;
   /** `.onnx` bytes → the same ModelGraph the Python side produces. */
   decodeOnnx(bytes: Uint8Array, file: string): DecodedModel;
 }

@@ -60,7 +60,13 @@ function srcRange(file: string, r: Range): SourceRange {
   return { file, startLine: r.startLine, startCol: r.startCol, endLine: r.endLine, endCol: r.endCol };
 }
 
-const SOURCE: Record<ChosenSpec['source'], SpecSource> = { comment: 'comment', option: 'remembered', example: 'example', constraint: 'layers', default: 'setting' };
+const SOURCE: Record<ChosenSpec['source'], SpecSource> = {
+  comment: 'comment',
+  option: 'remembered',
+  example: 'example',
+  constraint: 'layers',
+  default: 'setting',
+};
 
 /** Where imports resolve: the workspace folders, then PYTHONPATH, the environment's site-packages and extra paths. */
 export function analysisRoots(req: AnalyzeRequest): string[] {
@@ -151,7 +157,16 @@ export function analyzeTextCached(
   let prep: Prepared | undefined;
   const fa = cache.update(
     uri,
-    { text: req.text, file: req.file, readFile, isDir: fileAccess(req).isDir, ...(fileVersion ? { fileVersion } : {}), searchRoots: analysisRoots(req), symbols: req.dimensions, cacheSalt: `imports:${importsSalt}` },
+    {
+      text: req.text,
+      file: req.file,
+      readFile,
+      isDir: fileAccess(req).isDir,
+      ...(fileVersion ? { fileVersion } : {}),
+      searchRoots: analysisRoots(req),
+      symbols: req.dimensions,
+      cacheSalt: `imports:${importsSalt}`,
+    },
     (module, r) => {
       prep = prepare(req, module);
       return { ...r, inputOverrides: prep.overrides };
@@ -178,7 +193,11 @@ function engineAnalysis(req: AnalyzeRequest, fa: FileAnalysis, { info, overrides
       }
     }
     const fusion = c.graph ? fusionAnalysis(c.graph) : null;
-    const error = c.graph ? null : c.broken ? 'the class does not parse' : (c.diagnostics.find((d) => d.severity !== 'info' || d.code === 'no-input-spec')?.message ?? 'not analysed');
+    const error = c.graph
+      ? null
+      : c.broken
+        ? 'the class does not parse'
+        : (c.diagnostics.find((d) => d.severity !== 'info' || d.code === 'no-input-spec')?.message ?? 'not analysed');
     models.push({
       className: c.name,
       nameRange: srcRange(req.file, c.nameRange),

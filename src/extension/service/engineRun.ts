@@ -76,7 +76,8 @@ export function prepareRun(graph: ModelGraph, choice: WeightsChoice, limitBytes:
     for (const inp of p.inputs) {
       const v = graph.values.get(inp.levelValue);
       const label = `${inp.var ?? inp.operandVar ?? inp.levelValue} (depth ${inp.level.depth}${inp.level.channels !== null ? `, ${inp.level.channels}ch` : ''})`;
-      if (v?.source === 'node') wanted.push({ value: inp.levelValue, tap: { node: v.producer ?? '', label, role: 'fusion-input', fusion: fi, level: `depth ${inp.level.depth}` } });
+      if (v?.source === 'node')
+        wanted.push({ value: inp.levelValue, tap: { node: v.producer ?? '', label, role: 'fusion-input', fusion: fi, level: `depth ${inp.level.depth}` } });
     }
     wanted.push({ value: p.out.value, tap: { node: p.node, label: `${p.out.var ?? p.op} (${p.method})`, role: 'fusion-output', fusion: fi } });
   });
@@ -87,8 +88,14 @@ export function prepareRun(graph: ModelGraph, choice: WeightsChoice, limitBytes:
   }
   // Tensors that are not model outputs are summarised in the graph: the session returns their statistics (and,
   // for fusion taps, the part of the tensor the heatmap reads) instead of whole activations.
-  const summarised = (role?: RunTap['role']): string[] =>
-    [...new Set(wanted.filter((w) => role === undefined || w.tap.role !== role).map((w) => w.value).filter((v) => !outputsSet.has(v) && !inputsSet.has(v)))];
+  const summarised = (role?: RunTap['role']): string[] => [
+    ...new Set(
+      wanted
+        .filter((w) => role === undefined || w.tap.role !== role)
+        .map((w) => w.value)
+        .filter((v) => !outputsSet.has(v) && !inputsSet.has(v)),
+    ),
+  ];
   const exported = encodeOnnx(graph, { weights: tensors, statsOutputs: summarised(), mapOutputs: summarised('layer') });
   const taps: RunTap[] = [];
   for (const w of wanted) {

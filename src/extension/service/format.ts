@@ -3,7 +3,12 @@
 /** 1234 → 1.23K, 1234567 → 1.23M; exact below 1000. */
 export function formatCount(n: number): string {
   const abs = Math.abs(n);
-  const units: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'K']];
+  const units: [number, string][] = [
+    [1e12, 'T'],
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'K'],
+  ];
   for (const [size, unit] of units) {
     if (abs >= size) return `${trim(n / size)}${unit}`;
   }

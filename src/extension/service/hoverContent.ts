@@ -89,13 +89,14 @@ function variableHover(g: ModelGraph, records: LineRecord[], { l10n }: HoverUi):
   if (records.length === 1 || records.every((r) => sameShape(r.shape, first.shape) && r.dtype === first.dtype)) {
     const op = producerOp(g, first.value);
     const count = records.length > 1 ? ` · ${l10n.t('same at all {0} call sites', records.length)}` : '';
-    return [
-      `${head}${op ? ` · \`${op}\`` : ''}`,
-      shapeLine(first.shape),
-      `${first.dtype} · ${l10n.t('{0} elements', elementCount(first.shape))}${count}`,
-    ].join('  \n');
+    return [`${head}${op ? ` · \`${op}\`` : ''}`, shapeLine(first.shape), `${first.dtype} · ${l10n.t('{0} elements', elementCount(first.shape))}${count}`].join(
+      '  \n',
+    );
   }
-  const rows = records.map((r, i) => `| ${cell(r.owner || `#${i + 1}`)} | \`${cell(formatShapeSymbolic(r.shape))}\` | \`${cell(formatShapeConcrete(r.shape))}\` | ${r.dtype} | ${elementCount(r.shape)} | ${cell(producerOp(g, r.value))} |`);
+  const rows = records.map(
+    (r, i) =>
+      `| ${cell(r.owner || `#${i + 1}`)} | \`${cell(formatShapeSymbolic(r.shape))}\` | \`${cell(formatShapeConcrete(r.shape))}\` | ${r.dtype} | ${elementCount(r.shape)} | ${cell(producerOp(g, r.value))} |`,
+  );
   const header = [l10n.t('call site'), l10n.t('shape'), l10n.t('concrete'), 'dtype', l10n.t('elements'), 'op'];
   return [`${head} · ${l10n.t('{0} call sites', records.length)}`, '', `| ${header.join(' | ')} |`, '|---|---|---|---|---|---|', ...rows].join('\n');
 }
@@ -127,7 +128,9 @@ function innermostNode(nodes: readonly GraphNode[], line: number, col: number): 
 function callHover(g: ModelGraph, node: GraphNode, line: number, { l10n }: HoverUi): string {
   // Every node made by the same source range is one call site of that expression.
   const r = node.range!;
-  const sites = g.nodes.filter((n) => n.range && n.range.startLine === r.startLine && n.range.startCol === r.startCol && n.range.endLine === r.endLine && n.range.endCol === r.endCol);
+  const sites = g.nodes.filter(
+    (n) => n.range && n.range.startLine === r.startLine && n.range.startCol === r.startCol && n.range.endLine === r.endLine && n.range.endCol === r.endCol,
+  );
   const title = `**${node.op}**${node.modulePath ? ` · \`${node.modulePath}\`` : ''}`;
   const outShape = (n: GraphNode): Shape | null => g.values.get(n.outputs[0] ?? '')?.shape ?? null;
   if (sites.length <= 1) {
@@ -139,8 +142,16 @@ function callHover(g: ModelGraph, node: GraphNode, line: number, { l10n }: Hover
       `${node.params > 0 ? `${l10n.t('{0} params', formatCount(node.params))} · ` : ''}${formatFlops(node.flops)}`,
     ].join('  \n');
   }
-  const rows = sites.map((n, i) => `| ${cell(n.modulePath ?? n.callPath.join('/') ?? `#${i + 1}`)} | \`${cell(bothShapes(outShape(n)))}\` | ${formatFlops(n.flops)} |`);
-  return [`${title} · ${l10n.t('{0} call sites (line {1})', sites.length, line + 1)}`, '', `| ${l10n.t('call site')} | ${l10n.t('output')} | FLOPs |`, '|---|---|---|', ...rows].join('\n');
+  const rows = sites.map(
+    (n, i) => `| ${cell(n.modulePath ?? n.callPath.join('/') ?? `#${i + 1}`)} | \`${cell(bothShapes(outShape(n)))}\` | ${formatFlops(n.flops)} |`,
+  );
+  return [
+    `${title} · ${l10n.t('{0} call sites (line {1})', sites.length, line + 1)}`,
+    '',
+    `| ${l10n.t('call site')} | ${l10n.t('output')} | FLOPs |`,
+    '|---|---|---|',
+    ...rows,
+  ].join('\n');
 }
 
 /** `self.conv1 = nn.Conv2d(...)`: the module at this attribute in every instance of the class. */
@@ -170,7 +181,11 @@ function classHover(m: ModelEntry, { l10n, zh }: HoverUi): string {
   const inputs = g.inputs.map((i) => `\`${bothShapes(i.shape)}\``).join(', ');
   const outputs = g.outputs.map((o) => `\`${bothShapes(g.values.get(o)?.shape ?? null)}\``).join(', ');
   const spec = m.inputSpec ? `${l10n.t('input spec')} \`${m.inputSpec}\`${m.specSource ? ` (${specSourceText(m.specSource, l10n)})` : ''}` : '';
-  const lines = [head, `${inputs} → ${outputs}`, `${l10n.t('{0} params', formatCount(g.paramsTotal))} · ${formatFlops(g.flopsTotal)}${spec ? ` · ${spec}` : ''}`];
+  const lines = [
+    head,
+    `${inputs} → ${outputs}`,
+    `${l10n.t('{0} params', formatCount(g.paramsTotal))} · ${formatFlops(g.flopsTotal)}${spec ? ` · ${spec}` : ''}`,
+  ];
   if (m.fusionNotes.length > 0) {
     lines.push('', `**${l10n.t('Fusion points ({0})', m.fusionNotes.length)}**`);
     for (const f of m.fusionNotes) lines.push(`- ${f.line !== null ? `${l10n.t('line {0}:', f.line + 1)} ` : ''}${zh ? f.textZh : f.text}`);

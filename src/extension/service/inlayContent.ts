@@ -33,7 +33,9 @@ export function inlayItems(a: DocumentAnalysis, fromLine: number, toLine: number
       const concretes = [...new Set(rs.map((r) => formatShapeConcrete(r.shape)))];
       const prefix = vars.length > 1 ? `${v}: ` : '';
       labels.push(shapes.length === 1 ? `${prefix}${shapes[0]}` : `${prefix}${shapes[0]} …×${shapes.length}`);
-      tips.push(`${v}: ${shapes.length === 1 && concretes.length === 1 ? bothShapes(rs[0]!.shape) : rs.map((r) => `${r.owner ?? ''} ${bothShapes(r.shape)}`.trim()).join('\n')}`);
+      tips.push(
+        `${v}: ${shapes.length === 1 && concretes.length === 1 ? bothShapes(rs[0]!.shape) : rs.map((r) => `${r.owner ?? ''} ${bothShapes(r.shape)}`.trim()).join('\n')}`,
+      );
     }
     items.push({ line, label: labels.join(', '), tooltip: tips.join('\n') });
   }

@@ -17,7 +17,10 @@ async function openExample(name) {
 }
 
 function position(doc, lineText, word) {
-  const line = doc.getText().split('\n').findIndex((l) => l.includes(lineText));
+  const line = doc
+    .getText()
+    .split('\n')
+    .findIndex((l) => l.includes(lineText));
   assert.ok(line >= 0, `line with ${lineText}`);
   return new vscode.Position(line, doc.lineAt(line).text.indexOf(word) + 1);
 }
@@ -26,7 +29,10 @@ const hoverText = (hovers) => hovers.map((h) => h.contents.map((c) => (typeof c 
 
 test('activates on a Python file and finds both models of the example', async () => {
   const { analysis } = await openExample('fusion_cnn.py');
-  assert.deepEqual(analysis.models.map((m) => m.className), ['BaselineModel', 'FusionModel']);
+  assert.deepEqual(
+    analysis.models.map((m) => m.className),
+    ['BaselineModel', 'FusionModel'],
+  );
   for (const m of analysis.models) assert.ok(m.graph, `${m.className} analysed: ${m.error}`);
 });
 

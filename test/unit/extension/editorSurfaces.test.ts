@@ -19,7 +19,15 @@ const TEXT = readFileSync(FILE, 'utf8');
 const MARKERS = findMarkers(TEXT);
 
 function analyse(text: string, version: number, file = FILE): DocumentAnalysis {
-  const req: AnalyzeRequest = { text, file, specOverrides: {}, defaultInput: null, dimensions: { B: 4, H: 256, W: 256 }, searchRoots: [join(file, '..')], openTexts: {} };
+  const req: AnalyzeRequest = {
+    text,
+    file,
+    specOverrides: {},
+    defaultInput: null,
+    dimensions: { B: 4, H: 256, W: 256 },
+    searchRoots: [join(file, '..')],
+    openTexts: {},
+  };
   return { uri: 'file://' + file, version, ...analyzeText(req), ms: 0 };
 }
 
@@ -35,14 +43,18 @@ function hoverAt(a: DocumentAnalysis, text: string, name: string, ui?: HoverUi):
 /** What vscode.l10n does under a zh-cn UI: the bundle's translation, placeholders filled in. */
 function chineseUi(): HoverUi {
   const bundle = JSON.parse(readFileSync(join(repoRoot, 'l10n/bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
-  const t = (message: string, ...args: (string | number)[]): string => (bundle[message] ?? message).replace(/\{(\d+)\}/g, (m, i: string) => String(args[Number(i)] ?? m));
+  const t = (message: string, ...args: (string | number)[]): string =>
+    (bundle[message] ?? message).replace(/\{(\d+)\}/g, (m, i: string) => String(args[Number(i)] ?? m));
   return { l10n: { t }, zh: true };
 }
 
 test('the example has two models with graphs; FusionModel has the 3-level concat fusion', async () => {
   await initTestParser();
   const a = analyse(readFileSync(EXAMPLE, 'utf8'), 1, EXAMPLE);
-  assert.deepEqual(a.models.map((m) => m.className), ['BaselineModel', 'FusionModel']);
+  assert.deepEqual(
+    a.models.map((m) => m.className),
+    ['BaselineModel', 'FusionModel'],
+  );
   const fusion = a.models[1]!;
   assert.ok(fusion.graph, fusion.error ?? '');
   assert.equal(fusion.fusion.length, 1);

@@ -14,7 +14,15 @@ const FILE = join(repoRoot, 'test/fixtures/models/einops_nets.py');
 const TEXT = readFileSync(FILE, 'utf8');
 
 function analyse(): DocumentAnalysis {
-  const req: AnalyzeRequest = { text: TEXT, file: FILE, specOverrides: { ViT: 'Bx3x32x32', MLPMixer: 'Bx3x16x16', ConvTokens: 'Bx4x8x12' }, defaultInput: null, dimensions: { B: 2 }, searchRoots: [join(repoRoot, 'test/fixtures/models')], openTexts: {} };
+  const req: AnalyzeRequest = {
+    text: TEXT,
+    file: FILE,
+    specOverrides: { ViT: 'Bx3x32x32', MLPMixer: 'Bx3x16x16', ConvTokens: 'Bx4x8x12' },
+    defaultInput: null,
+    dimensions: { B: 2 },
+    searchRoots: [join(repoRoot, 'test/fixtures/models')],
+    openTexts: {},
+  };
   return { uri: 'file://' + FILE, version: 1, ...analyzeText(req), ms: 0 };
 }
 

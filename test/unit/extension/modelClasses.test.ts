@@ -35,7 +35,10 @@ test('finds nn.Module classes through local base classes, marks blocks, reads in
   await initTestParser();
   const { module } = new PythonParser().parse(SRC);
   const found = moduleClasses(module, SRC.split('\n'));
-  assert.deepEqual(found.map((c) => c.name), ['Block', 'Base', 'Net', 'Tiny']);
+  assert.deepEqual(
+    found.map((c) => c.name),
+    ['Block', 'Base', 'Net', 'Tiny'],
+  );
   const by = new Map(found.map((c) => [c.name, c]));
   assert.equal(by.get('Block')!.isBlock, true, 'Block is built inside Net');
   assert.equal(by.get('Net')!.isBlock, false);

@@ -7,7 +7,14 @@ import type { Adjacency, ProperGraph } from './properGraph';
  * x centres for every node of the proper graph. `layers` is the left-to-right order of each rank; real boxes keep
  * `nodeSep` between them, dummies (the slots long edges pass through) keep `edgeSep` on their own side.
  */
-export function brandesKoepf(g: ProperGraph, adj: Adjacency, layers: readonly Int32Array[], widths: Float64Array, nodeSep: number, edgeSep: number): Float64Array {
+export function brandesKoepf(
+  g: ProperGraph,
+  adj: Adjacency,
+  layers: readonly Int32Array[],
+  widths: Float64Array,
+  nodeSep: number,
+  edgeSep: number,
+): Float64Array {
   const n = g.count;
   const conflicts = type1Conflicts(g, adj, layers);
   const results: Float64Array[] = [];

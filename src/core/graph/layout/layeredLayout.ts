@@ -116,7 +116,15 @@ export function layeredLayout(graph: LayoutGraph, options: LayoutOptions = {}): 
       pts.add(x[b]!, topB);
     }
     const line = pts.take();
-    attachToBorders(line, graph.widths[a]!, graph.heights[a]! / 2 + rankSep / 2, graph.widths[b]!, graph.heights[b]! / 2 + rankSep / 2, graph.heights[a]! / 2, graph.heights[b]! / 2);
+    attachToBorders(
+      line,
+      graph.widths[a]!,
+      graph.heights[a]! / 2 + rankSep / 2,
+      graph.widths[b]!,
+      graph.heights[b]! / 2 + rankSep / 2,
+      graph.heights[a]! / 2,
+      graph.heights[b]! / 2,
+    );
     edgePoints[e] = back[e] === 1 ? reversePoints(line) : line;
   }
 

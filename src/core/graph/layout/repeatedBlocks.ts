@@ -40,7 +40,8 @@ export function repeatedBlocks(payload: GraphPayload): RepeatIndex {
   return index;
 }
 
-const relative = (path: string | null, scope: string): string => (path === null ? '-' : path === scope ? '.' : path.startsWith(`${scope}.`) ? path.slice(scope.length) : `!${path}`);
+const relative = (path: string | null, scope: string): string =>
+  path === null ? '-' : path === scope ? '.' : path.startsWith(`${scope}.`) ? path.slice(scope.length) : `!${path}`;
 
 function findRuns(payload: GraphPayload): RepeatIndex {
   const nodeIndex = new Map<string, number>();

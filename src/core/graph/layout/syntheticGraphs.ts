@@ -32,7 +32,15 @@ class Builder {
   }
 
   finish(kind: SyntheticKind): SyntheticGraph {
-    return { kind, nodeCount: this.size, labels: this.labels, widths: this.widths, heights: this.labels.map(() => 40), sources: this.sources, targets: this.targets };
+    return {
+      kind,
+      nodeCount: this.size,
+      labels: this.labels,
+      widths: this.widths,
+      heights: this.labels.map(() => 40),
+      sources: this.sources,
+      targets: this.targets,
+    };
   }
 }
 
@@ -122,13 +130,30 @@ export function syntheticPayload(kind: SyntheticKind, nodes: number, blockSize =
     const merge = label === 'add' || label === 'cat';
     if (merge) {
       fusions.push({
-        node: `n${i}`, method: label === 'cat' ? 'concat' : 'residual', inputs: [], output: shape, levels: 'L1+L2',
-        explanation: { en: `${label} of two levels`, 'zh-cn': `两个层级的${label}` }, params: 0, flops: 0,
+        node: `n${i}`,
+        method: label === 'cat' ? 'concat' : 'residual',
+        inputs: [],
+        output: shape,
+        levels: 'L1+L2',
+        explanation: { en: `${label} of two levels`, 'zh-cn': `两个层级的${label}` },
+        params: 0,
+        flops: 0,
       });
     }
     return {
-      id: `n${i}`, kind: i === 0 ? 'input' : 'op', op: i === 0 ? 'input' : `op.${label}`, label, modulePath: null, scope: scopeOf(i),
-      outputs: [shape], params: 0, flops: 0, file: null, line: null, fusion: merge ? fusions.length - 1 : null, detail: '',
+      id: `n${i}`,
+      kind: i === 0 ? 'input' : 'op',
+      op: i === 0 ? 'input' : `op.${label}`,
+      label,
+      modulePath: null,
+      scope: scopeOf(i),
+      outputs: [shape],
+      params: 0,
+      flops: 0,
+      file: null,
+      line: null,
+      fusion: merge ? fusions.length - 1 : null,
+      detail: '',
     };
   });
   const counts = new Map<string, number>();
@@ -138,7 +163,28 @@ export function syntheticPayload(kind: SyntheticKind, nodes: number, blockSize =
     counts.set(stage, (counts.get(stage) ?? 0) + 1);
     counts.set(n.scope, (counts.get(n.scope) ?? 0) + 1);
   }
-  const scopes = [...counts.keys()].sort().map((path) => ({ path, type: path.includes('.') ? 'Block' : 'Sequential', parent: path.includes('.') ? path.split('.')[0]! : '', nodeCount: counts.get(path)! }));
-  const edges = Array.from({ length: g.sources.length }, (_, k) => ({ source: `n${g.sources[k]}`, target: `n${g.targets[k]}`, value: `v${g.sources[k]}`, shape }));
-  return { key: `synthetic:${kind}:${nodes}`, title: `${kind} (${g.nodeCount} nodes)`, file: '', nodes: payloadNodes, edges, scopes, fusions, paramsTotal: 0, flopsTotal: 0, stale: false };
+  const scopes = [...counts.keys()].sort().map((path) => ({
+    path,
+    type: path.includes('.') ? 'Block' : 'Sequential',
+    parent: path.includes('.') ? path.split('.')[0]! : '',
+    nodeCount: counts.get(path)!,
+  }));
+  const edges = Array.from({ length: g.sources.length }, (_, k) => ({
+    source: `n${g.sources[k]}`,
+    target: `n${g.targets[k]}`,
+    value: `v${g.sources[k]}`,
+    shape,
+  }));
+  return {
+    key: `synthetic:${kind}:${nodes}`,
+    title: `${kind} (${g.nodeCount} nodes)`,
+    file: '',
+    nodes: payloadNodes,
+    edges,
+    scopes,
+    fusions,
+    paramsTotal: 0,
+    flopsTotal: 0,
+    stale: false,
+  };
 }

@@ -79,7 +79,17 @@ export function visibleGraph(payload: GraphPayload, expanded: ReadonlySet<string
     if (collapsed === undefined) {
       const sub = n.outputs[0]?.concrete ?? '';
       itemOfNode[i] = items.length;
-      items.push({ id: n.id, kind: 'node', node: i, scope: n.scope, label: n.label, sublabel: sub, width: boxWidth(n.label, sub), height: NODE_HEIGHT, fusion: n.fusion });
+      items.push({
+        id: n.id,
+        kind: 'node',
+        node: i,
+        scope: n.scope,
+        label: n.label,
+        sublabel: sub,
+        width: boxWidth(n.label, sub),
+        height: NODE_HEIGHT,
+        fusion: n.fusion,
+      });
       return;
     }
     let g = groupItem.get(collapsed);
@@ -88,13 +98,34 @@ export function visibleGraph(payload: GraphPayload, expanded: ReadonlySet<string
       groupItem.set(collapsed, g);
       if (run) {
         const sub = run.shapeIn || run.shapeOut ? `${run.shapeIn || '?'} → ${run.shapeOut || '?'}` : `${run.nodeCount} ops`;
-        items.push({ id: `scope:${run.key}`, kind: 'group', node: -1, scope: run.key, label: run.label, sublabel: sub, width: boxWidth(`${run.label}  `, sub), height: NODE_HEIGHT, fusion: null, repeat: run.scopes.length });
+        items.push({
+          id: `scope:${run.key}`,
+          kind: 'group',
+          node: -1,
+          scope: run.key,
+          label: run.label,
+          sublabel: sub,
+          width: boxWidth(`${run.label}  `, sub),
+          height: NODE_HEIGHT,
+          fusion: null,
+          repeat: run.scopes.length,
+        });
       } else {
         const info = scopeInfo.get(collapsed);
         const label = info?.type ? `${collapsed} · ${info.type}` : collapsed;
         const sub = `${info?.nodeCount ?? 0} ops`;
         // two more characters for the expand marker the views draw before a group's label
-        items.push({ id: `scope:${collapsed}`, kind: 'group', node: -1, scope: collapsed, label, sublabel: sub, width: boxWidth(`${label}  `, sub), height: NODE_HEIGHT, fusion: null });
+        items.push({
+          id: `scope:${collapsed}`,
+          kind: 'group',
+          node: -1,
+          scope: collapsed,
+          label,
+          sublabel: sub,
+          width: boxWidth(`${label}  `, sub),
+          height: NODE_HEIGHT,
+          fusion: null,
+        });
       }
     }
     if (n.fusion !== null && items[g]!.fusion === null) items[g] = { ...items[g]!, fusion: n.fusion };

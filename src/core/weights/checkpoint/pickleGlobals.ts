@@ -201,7 +201,9 @@ function rebuildTensor(a: readonly PyValue[], what: string): TorchTensor {
     let last = offset;
     for (let i = 0; i < shape.length; i++) last += (shape[i]! - 1) * stride[i]!;
     if (!Number.isSafeInteger(last) || last >= storage.numel) {
-      throw new PickleError(`${what}: view [${shape.join(', ')}] at offset ${offset} with strides [${stride.join(', ')}] reaches element ${last} of a ${storage.numel}-element storage`);
+      throw new PickleError(
+        `${what}: view [${shape.join(', ')}] at offset ${offset} with strides [${stride.join(', ')}] reaches element ${last} of a ${storage.numel}-element storage`,
+      );
     }
   }
   return new TorchTensor(storage, offset, shape, stride, requiresGrad);

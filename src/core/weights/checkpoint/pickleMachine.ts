@@ -1,18 +1,6 @@
 // A pickle interpreter over opcodes (protocols 0–5) that only builds data: every opcode checks its operands, nothing is called.
 import { applyGlobal, PickleError, resolveGlobal, type CallContext } from './pickleGlobals';
-import {
-  describe,
-  isHashable,
-  MarkValue,
-  PyDict,
-  PyGlobal,
-  PyList,
-  PyObject,
-  PySet,
-  PyTuple,
-  TorchTensor,
-  type PyValue,
-} from './pickleValues';
+import { describe, isHashable, MarkValue, PyDict, PyGlobal, PyList, PyObject, PySet, PyTuple, TorchTensor, type PyValue } from './pickleValues';
 
 export interface PickleLimits {
   /** Values on the stack at once. */

@@ -193,7 +193,9 @@ export function readCheckpoint(bytes: Uint8Array, source = 'checkpoint', options
   const found = ordered(findCandidates(file.root));
   const candidates = found.map(({ path, tensors, kind }) => ({ path, tensors, kind }));
   if (!found.length) {
-    throw new CheckpointError(`${source}: no state dict found (the file holds ${summarise('', file.root)}; a state dict is a dict of tensors or a pickled nn.Module)`);
+    throw new CheckpointError(
+      `${source}: no state dict found (the file holds ${summarise('', file.root)}; a state dict is a dict of tensors or a pickled nn.Module)`,
+    );
   }
   let chosen = found[0]!;
   if (options.entry !== undefined) {
@@ -211,13 +213,21 @@ export function readCheckpoint(bytes: Uint8Array, source = 'checkpoint', options
   }
   if (chosen.kind === 'module' || moduleClasses.length) warnings.push('the file pickles a whole model object; only its tensors were read');
   if (found.length > 1) {
-    warnings.push(`read the state dict at '${chosen.path || '(file)'}'; others: ${candidates.filter((c) => c.path !== chosen.path).map((c) => `'${c.path || '(file)'}' (${c.tensors})`).join(', ')}`);
+    warnings.push(
+      `read the state dict at '${chosen.path || '(file)'}'; others: ${candidates
+        .filter((c) => c.path !== chosen.path)
+        .map((c) => `'${c.path || '(file)'}' (${c.tensors})`)
+        .join(', ')}`,
+    );
   }
   const raw = chosen.read();
   if (chosen.kind === 'dict') {
     const holder = chosen.path === '' ? file.root : pathValue(file.root, chosen.path);
     const left = holder instanceof PyDict ? (stringKeyed(holder) ?? []).filter(([, v]) => !(v instanceof TorchTensor)).map(([k]) => k) : [];
-    if (left.length) warnings.push(`left out ${left.length} entr${left.length === 1 ? 'y' : 'ies'} of the state dict that ${left.length === 1 ? 'is' : 'are'} not tensors: ${left.slice(0, 8).join(', ')}`);
+    if (left.length)
+      warnings.push(
+        `left out ${left.length} entr${left.length === 1 ? 'y' : 'ies'} of the state dict that ${left.length === 1 ? 'is' : 'are'} not tensors: ${left.slice(0, 8).join(', ')}`,
+      );
   }
   const { names, stripped } = stripPrefixes([...raw.keys()]);
   if (stripped.length) warnings.push(`stripped the prefix ${stripped.map((p) => `'${p}'`).join(' then ')} from every key`);
@@ -233,7 +243,8 @@ export function readCheckpoint(bytes: Uint8Array, source = 'checkpoint', options
     }
     tensors.set(name, { name, code: codeFromDtype(v.dtype), dtype: v.dtype, shape: v.shape, data: v.data, zeroCopy: v.zeroCopy });
   }
-  if (skipped.length) warnings.push(`${skipped.length} tensor${skipped.length === 1 ? '' : 's'} of unsupported dtypes not read: ${skipped.slice(0, 6).join(', ')}`);
+  if (skipped.length)
+    warnings.push(`${skipped.length} tensor${skipped.length === 1 ? '' : 's'} of unsupported dtypes not read: ${skipped.slice(0, 6).join(', ')}`);
   const others: CheckpointEntrySummary[] = [];
   if (file.root instanceof PyDict && chosen.path !== '') {
     const top = chosen.path.split('.')[0];

@@ -60,11 +60,13 @@ function storageFor(pid: PyValue, seen: Map<string, TorchStorage>, source: strin
   if (!(type instanceof TorchStorageType)) throw new PickleError(`${source}: storage type ${describe(type ?? null)} is not a torch storage class`);
   if (typeof key !== 'string' || !/^[\w.-]{1,64}$/.test(key)) throw new PickleError(`${source}: storage key ${describe(key ?? null)} is not a plain name`);
   if (typeof location !== 'string') throw new PickleError(`${source}: storage location ${describe(location ?? null)} is not a string`);
-  if (typeof numel !== 'number' || !Number.isSafeInteger(numel) || numel < 0) throw new PickleError(`${source}: storage size ${describe(numel ?? null)} is not a count`);
+  if (typeof numel !== 'number' || !Number.isSafeInteger(numel) || numel < 0)
+    throw new PickleError(`${source}: storage size ${describe(numel ?? null)} is not a count`);
   if (pid.items[5] !== undefined && pid.items[5] !== null) throw new PickleError(`${source}: storage views of the pre-1.0 format are not read`);
   const prior = seen.get(key);
   if (prior) {
-    if (prior.dtype.name !== type.dtype.name || prior.numel !== numel) throw new PickleError(`${source}: storage '${key}' is declared twice with different types or sizes`);
+    if (prior.dtype.name !== type.dtype.name || prior.numel !== numel)
+      throw new PickleError(`${source}: storage '${key}' is declared twice with different types or sizes`);
     return prior;
   }
   const s = new TorchStorage(key, type.dtype, location, numel);
@@ -135,7 +137,8 @@ function readLegacy(bytes: Uint8Array, source: string, limits: TorchFileLimits):
   const keysPickle = loadPickle(bytes, pos, { limits: limits.pickle, source: `${source} (storage keys)` });
   pos += keysPickle.consumed;
   const keys = keysPickle.value;
-  if (!(keys instanceof PyList) || !keys.items.every((k) => typeof k === 'string')) throw new CheckpointError(`${source}: storage keys are not a list of strings`);
+  if (!(keys instanceof PyList) || !keys.items.every((k) => typeof k === 'string'))
+    throw new CheckpointError(`${source}: storage keys are not a list of strings`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   // Storages follow in key order, each an int64 element count (little-endian) and its bytes (little-endian).
   for (const key of keys.items as string[]) {

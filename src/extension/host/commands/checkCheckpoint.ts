@@ -66,7 +66,10 @@ export class CheckpointChecker implements vscode.Disposable, vscode.CodeActionPr
         void vscode.window.showInformationMessage(vscode.l10n.t('No weights file (.pt, .pth, .bin, .safetensors) in the workspace.'));
         return undefined;
       }
-      const pick = await vscode.window.showQuickPick(files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })), { placeHolder: vscode.l10n.t('Checkpoint to check against {0}', model.className) });
+      const pick = await vscode.window.showQuickPick(
+        files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })),
+        { placeHolder: vscode.l10n.t('Checkpoint to check against {0}', model.className) },
+      );
       uri = pick?.uri;
     }
     if (!uri) return undefined;
@@ -87,17 +90,29 @@ export class CheckpointChecker implements vscode.Disposable, vscode.CodeActionPr
     const model = analysis.models.find((m) => m.className === w.className);
     if (!model?.graph || doc.version !== version) return undefined;
     try {
-      const c = (await this.engine()).checkCheckpoint(await this.requestFor(doc), { className: model.className, graph: model.graph, inputSpec: model.inputSpec }, w.bytes, w.source);
+      const c = (await this.engine()).checkCheckpoint(
+        await this.requestFor(doc),
+        { className: model.className, graph: model.graph, inputSpec: model.inputSpec },
+        w.bytes,
+        w.source,
+      );
       if (doc.version !== version) return undefined;
       w.last = c;
       this.log.info(c.summary);
       for (const x of c.warnings) this.log.warn(`${w.source}: ${x}`);
-      this.diagnostics.set(doc.uri, c.issues.map((i) => {
-        const d = new vscode.Diagnostic(toVsRange(i.range), i.message, i.kind === 'unexpected' ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Warning);
-        d.source = CHECKPOINT_SOURCE;
-        d.code = `checkpoint-${i.kind}`;
-        return d;
-      }));
+      this.diagnostics.set(
+        doc.uri,
+        c.issues.map((i) => {
+          const d = new vscode.Diagnostic(
+            toVsRange(i.range),
+            i.message,
+            i.kind === 'unexpected' ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Warning,
+          );
+          d.source = CHECKPOINT_SOURCE;
+          d.code = `checkpoint-${i.kind}`;
+          return d;
+        }),
+      );
       return c;
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);

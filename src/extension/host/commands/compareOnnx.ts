@@ -10,7 +10,12 @@ import { readSettings } from '../settings';
 
 type Candidate = vscode.QuickPickItem & { load: () => Promise<RunModel> };
 
-export async function compareOnnx(editor: OnnxEditorProvider, store: AnalysisStore, engine: () => Promise<Engine>, log: vscode.LogOutputChannel): Promise<RunResult | undefined> {
+export async function compareOnnx(
+  editor: OnnxEditorProvider,
+  store: AnalysisStore,
+  engine: () => Promise<Engine>,
+  log: vscode.LogOutputChannel,
+): Promise<RunResult | undefined> {
   const front = editor.activeRunModel();
   if (!front) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Open an .onnx file first.'));
@@ -31,7 +36,14 @@ export async function compareOnnx(editor: OnnxEditorProvider, store: AnalysisSto
         detail: vscode.l10n.t('Python model, weights from seed {0}', readSettings(doc.uri).seed),
         load: async () => {
           const p = (await engine()).prepareRun(g, { kind: 'seeded', seed: readSettings(doc.uri).seed }, readSettings(doc.uri).memoryLimitMB * 1024 * 1024);
-          return { name: `${m.className} (${vscode.workspace.asRelativePath(doc.uri)})`, onnx: p.onnx, outputs: p.outputs, taps: [], params: g.paramsTotal, flops: g.flopsTotal };
+          return {
+            name: `${m.className} (${vscode.workspace.asRelativePath(doc.uri)})`,
+            onnx: p.onnx,
+            outputs: p.outputs,
+            taps: [],
+            params: g.paramsTotal,
+            flops: g.flopsTotal,
+          };
         },
       });
     }
@@ -47,7 +59,14 @@ export async function compareOnnx(editor: OnnxEditorProvider, store: AnalysisSto
         const e = await engine();
         const g = e.decodeOnnx(bytes, vscode.workspace.asRelativePath(uri)).graph;
         e.checkRunMemory(g, readSettings(uri).memoryLimitMB * 1024 * 1024);
-        return { name: vscode.workspace.asRelativePath(uri), onnx: bytes, outputs: g.outputs.map((o) => g.values.get(o)?.name ?? o), taps: [], params: g.paramsTotal, flops: g.flopsTotal };
+        return {
+          name: vscode.workspace.asRelativePath(uri),
+          onnx: bytes,
+          outputs: g.outputs.map((o) => g.values.get(o)?.name ?? o),
+          taps: [],
+          params: g.paramsTotal,
+          flops: g.flopsTotal,
+        };
       },
     });
   }

@@ -7,7 +7,13 @@ import { pickOneModel, targetDocument } from '../modelPick';
 import { readSettings } from '../settings';
 import { chooseWeights } from './weightsPick';
 
-export async function exportOnnx(store: AnalysisStore, engine: () => Promise<Engine>, log: vscode.LogOutputChannel, uriArg?: unknown, classArg?: unknown): Promise<vscode.Uri | undefined> {
+export async function exportOnnx(
+  store: AnalysisStore,
+  engine: () => Promise<Engine>,
+  log: vscode.LogOutputChannel,
+  uriArg?: unknown,
+  classArg?: unknown,
+): Promise<vscode.Uri | undefined> {
   const t = await targetDocument(store, uriArg);
   if (!t) return undefined;
   const model = await pickOneModel(t, classArg, vscode.l10n.t('Model to export'));
@@ -30,7 +36,9 @@ export async function exportOnnx(store: AnalysisStore, engine: () => Promise<Eng
     const bytes = (await engine()).exportOnnx(model.graph, weights);
     await vscode.workspace.fs.writeFile(target, bytes);
     log.info(`exported ${model.className} (${weights.kind === 'seeded' ? `seed ${seed}` : weights.source}) to ${target.fsPath}: ${formatBytes(bytes.length)}`);
-    void vscode.window.showInformationMessage(vscode.l10n.t('Exported {0} to {1} ({2}).', model.className, vscode.workspace.asRelativePath(target), formatBytes(bytes.length)));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Exported {0} to {1} ({2}).', model.className, vscode.workspace.asRelativePath(target), formatBytes(bytes.length)),
+    );
     return target;
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);

@@ -9,7 +9,7 @@ import { formatBytes } from '../../service/format';
 import { pickModels, targetDocument } from '../modelPick';
 import { type RerunRequest, RunPanel } from '../runPanel';
 import { readSettings } from '../settings';
-import { chooseTwoCheckpoints, chooseWeights } from './weightsPick';
+import { chooseEntry, chooseTwoCheckpoints, chooseWeights } from './weightsPick';
 
 export interface RunDeps {
   readonly extensionUri: vscode.Uri;
@@ -36,7 +36,10 @@ async function pickWorkspaceImage(): Promise<RerunRequest['image'] | undefined> 
     void vscode.window.showInformationMessage(vscode.l10n.t('No image (png, jpeg, webp, bmp, gif) in the workspace.'));
     return undefined;
   }
-  const pick = await vscode.window.showQuickPick(files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })), { placeHolder: vscode.l10n.t('Image to feed the models') });
+  const pick = await vscode.window.showQuickPick(
+    files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })),
+    { placeHolder: vscode.l10n.t('Image to feed the models') },
+  );
   if (!pick) return undefined;
   const ext = pick.uri.path.split('.').pop()!.toLowerCase();
   return { data: await vscode.workspace.fs.readFile(pick.uri), mime: IMAGE_MIME[ext] ?? 'image/png' };
@@ -73,9 +76,11 @@ export async function runFusionModel(deps: RunDeps, uriArg?: unknown, classArg?:
   const models = await pickModels(t, classArg);
   if (!models) return undefined;
   const runnable = models.filter((m) => m.graph !== null);
-  for (const m of models.filter((x) => !x.graph)) void vscode.window.showWarningMessage(vscode.l10n.t('{0} cannot run: {1}', m.className, m.error ?? 'not analysed'));
+  for (const m of models.filter((x) => !x.graph))
+    void vscode.window.showWarningMessage(vscode.l10n.t('{0} cannot run: {1}', m.className, m.error ?? 'not analysed'));
   if (runnable.length === 0) return undefined;
-  const weights = await chooseWeights(readSettings(t.doc.uri).seed, readSettings(t.doc.uri).memoryLimitMB * 1024 * 1024);
+  const picked = await chooseWeights(readSettings(t.doc.uri).seed, readSettings(t.doc.uri).memoryLimitMB * 1024 * 1024);
+  const weights = picked && (await chooseEntry(await deps.engine(), picked));
   if (!weights) return undefined;
   const setup: RunSetup = { seed: readSettings(t.doc.uri).seed, image, weights };
   const panel = RunPanel.show(deps.extensionUri, deps.log);
@@ -94,7 +99,11 @@ export async function runFusionModel(deps: RunDeps, uriArg?: unknown, classArg?:
 async function execute(deps: RunDeps, panel: RunPanel, models: readonly ModelEntry[], setup: RunSetup): Promise<RunResult | undefined> {
   const settings = readSettings();
   return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Fusion Lens: running {0}', models.map((m) => m.className).join(', ')), cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: vscode.l10n.t('Fusion Lens: running {0}', models.map((m) => m.className).join(', ')),
+      cancellable: true,
+    },
     async (progress, token) => {
       const engine = await deps.engine();
       progress.report({ message: vscode.l10n.t('lowering to ONNX…') });
@@ -120,14 +129,24 @@ async function execute(deps: RunDeps, panel: RunPanel, models: readonly ModelEnt
           const name = choices.length > 1 ? `${m.className} @ ${label(w)}` : m.className;
           try {
             const prepared = engine.prepareRun(m.graph!, w, settings.memoryLimitMB * 1024 * 1024);
-            deps.log.info(`${name}: ONNX ${formatBytes(prepared.onnx.length)}, ${prepared.taps.length} taps, estimated memory ${formatBytes(prepared.estimatedBytes)}; weights ${prepared.weights}`);
+            deps.log.info(
+              `${name}: ONNX ${formatBytes(prepared.onnx.length)}, ${prepared.taps.length} taps, estimated memory ${formatBytes(prepared.estimatedBytes)}; weights ${prepared.weights}`,
+            );
             inputNames = prepared.inputNames;
             for (const x of prepared.warnings) deps.log.warn(`${name}: ${x}`);
-            const change = reference ? { weightChange: { against: reference.name, parameters: engine.weightChanges(reference.stateDict, prepared.stateDict) } } : {};
+            const change = reference
+              ? { weightChange: { against: reference.name, parameters: engine.weightChanges(reference.stateDict, prepared.stateDict) } }
+              : {};
             reference ??= { name, stateDict: prepared.stateDict };
             runModels.push({
-              name, onnx: prepared.onnx, outputs: prepared.outputs, taps: prepared.taps, params: m.graph!.paramsTotal, flops: m.graph!.flopsTotal,
-              weights: prepared.weights, ...change,
+              name,
+              onnx: prepared.onnx,
+              outputs: prepared.outputs,
+              taps: prepared.taps,
+              params: m.graph!.paramsTotal,
+              flops: m.graph!.flopsTotal,
+              weights: prepared.weights,
+              ...change,
             });
           } catch (e) {
             const msg = e instanceof Error ? e.message : String(e);
@@ -141,9 +160,10 @@ async function execute(deps: RunDeps, panel: RunPanel, models: readonly ModelEnt
         name: inputNames[i] ?? inp.name,
         dims: dims[i]!,
         dtype: 'float32',
-        source: setup.image && i === 0
-          ? { kind: 'image', data: setup.image.data, mime: setup.image.mime, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] }
-          : { kind: 'seeded', seed: setup.seed },
+        source:
+          setup.image && i === 0
+            ? { kind: 'image', data: setup.image.data, mime: setup.image.mime, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] }
+            : { kind: 'seeded', seed: setup.seed },
       }));
       let last = 0;
       const result = await panel.run({ models: runModels, inputs, previewCount: 10 }, token, (p) => {
@@ -164,7 +184,9 @@ function report(log: vscode.LogOutputChannel, r: RunResult): void {
     if (!r.cancelled) void vscode.window.showErrorMessage(vscode.l10n.t('Fusion Lens run failed: {0}', r.error));
   }
   for (const m of r.models) {
-    log.info(`run ${r.runId} ${m.name}: ${m.ok ? `ok, session ${m.createMs.toFixed(0)} ms, run ${m.runMs.toFixed(0)} ms${m.layers.length ? ` (with ${m.layers.length} per-layer summaries)` : ''}, outputs ${m.outputs.map((o) => `[${o.stats.dims.join(', ')}] mean ${o.stats.mean}`).join('; ')}` : `error ${m.error}`}`);
+    log.info(
+      `run ${r.runId} ${m.name}: ${m.ok ? `ok, session ${m.createMs.toFixed(0)} ms, run ${m.runMs.toFixed(0)} ms${m.layers.length ? ` (with ${m.layers.length} per-layer summaries)` : ''}, outputs ${m.outputs.map((o) => `[${o.stats.dims.join(', ')}] mean ${o.stats.mean}`).join('; ')}` : `error ${m.error}`}`,
+    );
   }
   for (const c of r.comparisons) log.info(`run ${r.runId} ${c.a} vs ${c.b} (output ${c.output}): max-abs-diff ${c.maxAbsDiff}, cosine ${c.cosine}`);
 }

@@ -1,7 +1,7 @@
 // Picking the weights of a run: seeded init, or a weights file of the workspace (.safetensors or a torch.save checkpoint).
 import * as vscode from 'vscode';
 import { checkWeightsFileSize } from '../../../core/run/memoryGuard';
-import type { WeightsChoice } from '../../service/engine';
+import type { Engine, WeightsChoice } from '../../service/engine';
 
 /** Weight files offered; checkpoints are read by content without unpickling. */
 export const WEIGHTS_GLOB = '**/*.{safetensors,pt,pth,bin,ckpt}';
@@ -50,9 +50,34 @@ export async function chooseTwoCheckpoints(limitBytes: number): Promise<[Weights
   const items: Item[] = files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri }));
   const a = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('First checkpoint (the reference)') });
   if (!a?.uri) return undefined;
-  const b = await vscode.window.showQuickPick(items.filter((i) => i !== a), { placeHolder: vscode.l10n.t('Second checkpoint') });
+  const b = await vscode.window.showQuickPick(
+    items.filter((i) => i !== a),
+    { placeHolder: vscode.l10n.t('Second checkpoint') },
+  );
   if (!b?.uri) return undefined;
   const wa = await readWeightsChoice(a.uri, limitBytes);
   const wb = wa && (await readWeightsChoice(b.uri, limitBytes));
   return wa && wb ? [wa, wb] : undefined;
+}
+
+/**
+ * A checkpoint holding several state dicts (`model` and `ema`, say): the one read by default comes first, and the user
+ * may pick another. Files with one state dict (and .safetensors) pass through unchanged.
+ */
+export async function chooseEntry(engine: Engine, choice: WeightsChoice): Promise<WeightsChoice | undefined> {
+  if (choice.kind === 'seeded') return choice;
+  let summary;
+  try {
+    summary = engine.summariseWeights(choice.bytes, choice.source);
+  } catch {
+    return choice; // the run reports the file's problem
+  }
+  if (summary.candidates.length < 2) return choice;
+  const items = summary.candidates.map((c, i) => ({
+    label: c.path || '(file)',
+    description: `${c.tensors} tensors${c.kind === 'module' ? ', pickled module' : ''}${i === 0 ? ` · ${vscode.l10n.t('default')}` : ''}`,
+    path: c.path,
+  }));
+  const pick = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('State dict of {0} to use', choice.source) });
+  return pick ? { kind: 'file', bytes: choice.bytes, source: choice.source, entry: pick.path } : undefined;
 }

@@ -1,0 +1,125 @@
+// E2E steps: a ResNet-style model and a torch.save checkpoint trained with num_classes=1000 and without one layer
+// (test/fixtures/checkpoints): Check Checkpoint Against Model… puts the mismatches at the declaring lines, the quick fix
+// changes the num_classes default, and Run Fusion Model then runs with the checkpoint (the missing layer seeded).
+import { copyFileSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/checkpoints/', import.meta.url));
+
+/**
+ * `t` holds the driver's helpers: { page, wsDir, step, check, shot, openFile, palette, gotoLine, frameWithSelector, sleep, log }.
+ */
+export async function checkpointSteps(t) {
+  const source = readFileSync(join(FIXTURES, 'ckpt_resnet.py'), 'utf8').split('\n');
+  const lineOf = (needle) => source.findIndex((l) => l.includes(needle));
+  const fcLine = lineOf('self.fc = nn.Linear');
+  const refineLine = lineOf('self.refine = nn.Conv2d');
+  const problems = async () => {
+    await t.palette('View: Focus Problems (Errors, Warnings, Infos)');
+    const panel = t.page.locator('.markers-panel');
+    await panel.waitFor({ timeout: 15000 });
+    return panel.innerText();
+  };
+
+  await t.step('checkpoint-diagnostics', async () => {
+    copyFileSync(join(FIXTURES, 'ckpt_resnet.py'), join(t.wsDir, 'ckpt_resnet.py'));
+    copyFileSync(join(FIXTURES, 'resnet_1000.pth'), join(t.wsDir, 'resnet_1000.pth'));
+    await t.sleep(1500);
+    await t.openFile('ckpt_resnet.py');
+    await t.page.locator('.tabs-container .tab.active', { hasText: 'ckpt_resnet.py' }).waitFor({ timeout: 30000 });
+    await t.page
+      .locator('.contentWidgets .codelens-decoration', { hasText: /params/ })
+      .first()
+      .waitFor({ timeout: 60000 });
+    await t.gotoLine(fcLine);
+    await t.palette('Fusion Lens: Check Checkpoint Against Model');
+    const row = t.page.locator('.quick-input-list .monaco-list-row', { hasText: 'resnet_1000.pth' }).first();
+    await row.waitFor({ timeout: 15000 });
+    await row.click();
+    // The diagnostics sit on the declaring statements (1-based lines in the Problems panel).
+    let text = '';
+    for (let i = 0; i < 20 && !/trained with num_classes=1000/.test(text); i++) {
+      await t.sleep(500);
+      text = await problems();
+    }
+    t.check(
+      text.includes('fc.weight: the checkpoint has [1000, 8], the model [10, 8] — trained with num_classes=1000') && text.includes(`[Ln ${fcLine + 1}, Col`),
+      `checkpoint diagnostic at self.fc (line ${fcLine + 1}): ${JSON.stringify(text.slice(0, 400))}`,
+    );
+    t.check(
+      text.includes('not in the checkpoint: refine.weight, refine.bias') && text.includes(`[Ln ${refineLine + 1}, Col`),
+      `missing-layer diagnostic at self.refine (line ${refineLine + 1})`,
+    );
+    await t.shot('checkpoint-diagnostics');
+  });
+
+  await t.step('checkpoint-quick-fix', async () => {
+    await t.openFile('ckpt_resnet.py');
+    await t.gotoLine(fcLine);
+    await t.page.keyboard.press('End');
+    await t.page.keyboard.press('Control+.');
+    const fix = t.page.locator('.action-widget .monaco-list-row', { hasText: 'Change the default num_classes = 10 to 1000' }).first();
+    await fix.waitFor({ timeout: 15000 });
+    await t.shot('checkpoint-quick-fix');
+    await t.page.keyboard.press('Enter'); // the fix is the focused (only) action
+    const fixed = t.page.locator('.editor-instance .view-line', { hasText: 'num_classes: int = 1000' });
+    t.check(
+      await fixed
+        .first()
+        .waitFor({ timeout: 10000 })
+        .then(
+          () => true,
+          () => false,
+        ),
+      'the quick fix set the num_classes default to 1000',
+    );
+    await t.page.keyboard.press('Control+s');
+    // Re-checked on edit: only the missing layer is left.
+    let text = '';
+    for (let i = 0; i < 20; i++) {
+      await t.sleep(500);
+      text = await problems();
+      if (!/fc\.weight/.test(text) && /refine\.weight/.test(text)) break;
+    }
+    t.check(
+      !/fc\.weight/.test(text) && /not in the checkpoint: refine\.weight/.test(text),
+      `after the fix only the missing layer is reported: ${JSON.stringify(text.slice(0, 300))}`,
+    );
+  });
+
+  await t.step('checkpoint-run', async () => {
+    await t.openFile('ckpt_resnet.py');
+    await t.gotoLine(fcLine);
+    await t.palette('Fusion Lens: Run Fusion Model');
+    const row = t.page.locator('.quick-input-list .monaco-list-row', { hasText: 'resnet_1000.pth' }).first();
+    await row.waitFor({ timeout: 15000 });
+    await row.click();
+    const frame = await t.frameWithSelector('[data-testid="model-weights"]:has-text("resnet_1000.pth")', 120000);
+    const weights = await frame.locator('[data-testid="model-weights"]').first().innerText();
+    const results = await frame.locator('[data-testid="run-results"]').innerText();
+    t.check(
+      /resnet_1000\.pth \(torch zip checkpoint, state dict 'model', 32 tensors; 2 missing seeded\)/.test(weights) &&
+        /TinyResNet/.test(results) &&
+        /\[1, 1000\]/.test(results),
+      `TinyResNet ran with the checkpoint: ${JSON.stringify(weights)}; outputs ${JSON.stringify(results.slice(0, 160))}`,
+    );
+    await t.shot('checkpoint-run');
+  });
+
+  await t.step('checkpoint-viewer', async () => {
+    // The .pth opens in the read-only checkpoint viewer: the state-dict tree, totals, other entries, the model it fits.
+    await t.openFile('resnet_1000.pth');
+    const frame = await t.frameWithSelector('[data-testid="ckpt-totals"]', 60000);
+    const totals = await frame.locator('[data-testid="ckpt-totals"]').innerText();
+    const fits = await frame.locator('[data-testid="ckpt-fits"]').innerText();
+    const others = await frame.locator('[data-testid="ckpt-others"]').innerText();
+    const rows = await frame.locator('[data-testid="ckpt-tensor"]').count();
+    t.check(
+      /32 tensors/.test(totals) && rows === 32 && /epoch\s+90/.test(others),
+      `checkpoint viewer: ${JSON.stringify(totals)}, ${rows} tensor rows, others ${JSON.stringify(others)}`,
+    );
+    t.log(`checkpoint viewer fits: ${fits}`);
+    await t.shot('checkpoint-viewer');
+  });
+}

@@ -1,0 +1,121 @@
+// Checkpoint viewer entry (dist/webview/checkpointView.js): the state dict of a .pt/.pth/.bin as a tree by module path,
+// with dtypes, shapes, sizes and totals, the other entries and the workspace models it fits. Read-only; sends nothing.
+import { isToCheckpointView, type CheckpointTensorRow, type CheckpointViewData } from '../../src/protocol';
+import { readBoot } from '../shared/boot';
+import { h } from '../shared/dom';
+import { compact } from '../shared/format';
+import './checkpointView.css';
+
+const s = readBoot().strings;
+const root = document.getElementById('root') ?? document.body;
+
+const bytesText = (n: number): string => (n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`);
+
+interface Group {
+  readonly path: string;
+  readonly tensors: CheckpointTensorRow[];
+  readonly children: Map<string, Group>;
+  numel: number;
+  bytes: number;
+  count: number;
+}
+
+function tree(rows: readonly CheckpointTensorRow[]): Group {
+  const top: Group = { path: '', tensors: [], children: new Map(), numel: 0, bytes: 0, count: 0 };
+  for (const t of rows) {
+    const parts = t.name.split('.');
+    let g = top;
+    const chain = [top];
+    for (let i = 0; i < parts.length - 1; i++) {
+      const path = parts.slice(0, i + 1).join('.');
+      let c = g.children.get(parts[i]!);
+      if (!c) g.children.set(parts[i]!, (c = { path, tensors: [], children: new Map(), numel: 0, bytes: 0, count: 0 }));
+      g = c;
+      chain.push(g);
+    }
+    g.tensors.push(t);
+    for (const x of chain) {
+      x.numel += t.numel;
+      x.bytes += t.bytes;
+      x.count++;
+    }
+  }
+  return top;
+}
+
+function groupView(g: Group, depth: number): HTMLElement {
+  const list = h('div', { class: 'group-body' });
+  for (const t of g.tensors) {
+    list.append(
+      h(
+        'div',
+        { class: 'tensor', 'data-testid': 'ckpt-tensor', 'data-name': t.name },
+        h('code', { class: 'name' }, t.name.split('.').pop()!),
+        h('span', { class: 'dtype' }, t.dtype),
+        h('code', { class: 'shape' }, `[${t.shape.join(', ')}]`),
+        h('span', { class: 'num' }, compact(t.numel)),
+        h('span', { class: 'num muted' }, bytesText(t.bytes)),
+      ),
+    );
+  }
+  for (const c of g.children.values()) {
+    const d = h(
+      'details',
+      { class: 'group', 'data-path': c.path },
+      h(
+        'summary',
+        {},
+        h('code', {}, c.path.split('.').pop()!),
+        ' ',
+        h('span', { class: 'muted' }, `${c.count} ${s.ckptTensors} · ${compact(c.numel)} · ${bytesText(c.bytes)}`),
+      ),
+    );
+    if (depth < 1) d.setAttribute('open', '');
+    d.append(groupView(c, depth + 1));
+    list.append(d);
+  }
+  return list;
+}
+
+function render(d: CheckpointViewData): void {
+  root.replaceChildren();
+  root.append(h('h2', {}, d.file));
+  const head = [`${d.format}`];
+  if (d.entry !== null) head.push(`${s.ckptStateDict}: ${d.entry === '' ? '(file)' : `'${d.entry}'`}`);
+  if (d.strippedPrefixes.length) head.push(`${s.ckptPrefixes}: ${d.strippedPrefixes.join('')}`);
+  root.append(h('p', { class: 'muted', 'data-testid': 'ckpt-format' }, head.join(' · ')));
+  root.append(
+    h(
+      'p',
+      { 'data-testid': 'ckpt-totals' },
+      `${s.ckptTotal}: ${d.totals.count} ${s.ckptTensors}, ${d.totals.numel.toLocaleString('en-US')} ${s.ckptElements}, ${bytesText(d.totals.bytes)}`,
+    ),
+  );
+  root.append(
+    h('section', { 'data-testid': 'ckpt-fits' }, d.fits.length ? h('p', {}, `${s.ckptFits}: ${d.fits.join(', ')}`) : h('p', { class: 'muted' }, s.ckptNoFit)),
+  );
+  root.append(h('section', { 'data-testid': 'ckpt-tree' }, groupView(tree(d.tensors), 0)));
+  const others = d.candidates.filter((c) => c.path !== d.entry);
+  if (others.length)
+    root.append(
+      h(
+        'section',
+        {},
+        h('h3', {}, s.ckptOtherDicts),
+        h('ul', {}, ...others.map((c) => h('li', {}, h('code', {}, c.path || '(file)'), ` — ${c.tensors} ${s.ckptTensors}`))),
+      ),
+    );
+  if (d.others.length) {
+    const t = h('table', { 'data-testid': 'ckpt-others' });
+    for (const o of d.others) t.append(h('tr', {}, h('th', {}, h('code', {}, o.key)), h('td', {}, o.text)));
+    root.append(h('section', {}, h('h3', {}, s.ckptOther), t));
+  }
+  if (d.warnings.length)
+    root.append(h('section', {}, h('h3', {}, s.ckptWarnings), h('ul', { 'data-testid': 'ckpt-warnings' }, ...d.warnings.map((w) => h('li', {}, w)))));
+}
+
+window.addEventListener('message', (e: MessageEvent<unknown>) => {
+  if (!isToCheckpointView(e.data)) return;
+  if (e.data.type === 'error') root.replaceChildren(h('p', { class: 'error', 'data-testid': 'ckpt-error' }, e.data.message));
+  else render(e.data.data);
+});
