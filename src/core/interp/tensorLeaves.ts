@@ -2,6 +2,7 @@
 import type { PyValue } from '../ops/values';
 import type { Tensor } from './objects';
 import { floatRepr } from './pyFormat';
+import { hashKey } from './pyHash';
 
 const MAX_ITEMS = 512;
 
@@ -22,10 +23,11 @@ export function tensorLeaves(v: PyValue, suffix = '', depth = 0, out: [string, T
   return out;
 }
 
-/** The Map key of a Python dict key: strings as themselves, other keys by a tagged repr. */
+/** The Map key of a Python dict key: strings as themselves, other keys by a tagged hash key (equal for 1, 1.0 and True;
+ *  objects by identity), or by their repr when the analysis cannot hash them. */
 export function dictKey(k: PyValue): string {
   if (k.kind === 'str') return k.value;
-  return `\u0000${pyRepr(k)}`;
+  return `\u0000${hashKey(k) ?? pyRepr(k)}`;
 }
 
 /** Python's repr for the simple values that can be dict keys or appear in messages. */
