@@ -1,7 +1,7 @@
 // Element values of small constant tensors, as the registry entries that make them state (`constValues` hooks):
 // creation from literal arguments (`torch.linspace(0, 0.1, 4)`) and elementwise math on tracked values
 // (`torch.arange(4) * 2.5 + 1`, `.round()`, `.int()`, `torch.diff`), so `.item()`/`.tolist()` give numbers.
-import type { BoundArgs, ConstValuesHook, FunctionOpDef } from './types';
+import type { BoundArgs, ConstPartsHook, ConstValuesHook, FunctionOpDef } from './types';
 import type { PyValue } from './values';
 import type { DType, Shape } from '../shape/shape';
 
@@ -198,6 +198,18 @@ export function diffValues(vals: readonly number[], shape: readonly number[], ax
   return cur;
 }
 
+/** Ops whose result has the input's elements in the same row-major order. */
+const SAME_ORDER = new Set(['view', 'reshape', 'flatten', 'ravel', 'squeeze', 'unsqueeze', 'contiguous', 'clone', 'detach', 'view_as', 'reshape_as']);
+
+function shapeNumelOf(shape: Shape): number | null {
+  let n = 1;
+  for (const d of shape) {
+    if (d.value === null) return null;
+    n *= d.value;
+  }
+  return n;
+}
+
 /** The values hook of the registry entry keyed `key` (its canonical name), or undefined when it folds no values. */
 function hookFor(key: string): ConstValuesHook | undefined {
   if (key === 'torch.linspace') return (a, out) => linspaceValues(a, out.dtype);
@@ -250,6 +262,16 @@ function hookFor(key: string): ConstValuesHook | undefined {
       return x ? x.vals.map((v) => storeAs(v, out.dtype)) : null;
     };
   }
+  if (ns !== 'op' && SAME_ORDER.has(name)) {
+    // Views and copies that keep the elements in row-major order: the values carry over unchanged.
+    return (a, out, get) => {
+      const src = a[firstArg];
+      const x = operandOf(src, get);
+      // x.view(dtype) reinterprets the bytes: only a same-dtype result keeps the values.
+      if (!x || src?.kind !== 'tensor' || src.dtype !== out.dtype || !out.shape) return null;
+      return x.vals.length === shapeNumelOf(out.shape) ? [...x.vals] : null;
+    };
+  }
   if (name === 'diff' && ns !== 'op') {
     return (a, out, get) => {
       if (!out.shape) return null;
@@ -264,9 +286,48 @@ function hookFor(key: string): ConstValuesHook | undefined {
   return undefined;
 }
 
-/** The entry with its `constValues` hook (creation from literals, elementwise math, casts, diff), when it folds values. */
+/** The pieces of `x` along `axis`, in order, each as long there as its output (1 for a piece without that dim: unbind). */
+function piecesAlong(x: Operand, axis: number, outs: readonly Shape[]): (number[] | null)[] | null {
+  const outer = x.shape.slice(0, axis).reduce((a, b) => a * b, 1);
+  const inner = x.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const len = x.shape[axis]!;
+  let start = 0;
+  const res: (number[] | null)[] = [];
+  for (const shape of outs) {
+    const n = shape.length === x.shape.length ? shape[axis]?.value : 1;
+    if (n === null || n === undefined || start + n > len) return null;
+    const vals: number[] = [];
+    for (let o = 0; o < outer; o++) for (let i = start; i < start + n; i++) for (let j = 0; j < inner; j++) vals.push(x.vals[(o * len + i) * inner + j]!);
+    res.push(vals);
+    start += n;
+  }
+  return res;
+}
+
+/** The parts hook of split/chunk/tensor_split/unbind: each piece holds its slice of the input's values. */
+function partsHookFor(key: string): ConstPartsHook | undefined {
+  const dot = key.indexOf('.');
+  const ns = key.slice(0, dot);
+  const name = key.slice(dot + 1);
+  if ((ns !== 'torch' && ns !== 'Tensor') || !['split', 'chunk', 'tensor_split', 'unbind'].includes(name)) return undefined;
+  const firstArg = ns === 'Tensor' ? 'self' : name === 'split' ? 'tensor' : 'input';
+  return (a, outs, get) => {
+    const x = operandOf(a[firstArg], get);
+    const d = a.dim === undefined ? 0 : constNum(a.dim);
+    if (!x || d === null || x.shape.length === 0) return null;
+    const axis = d < 0 ? d + x.shape.length : d;
+    if (axis < 0 || axis >= x.shape.length) return null;
+    const shapes = outs.map((t) => t.shape);
+    return shapes.every((s): s is Shape => s !== null) ? piecesAlong(x, axis, shapes) : null;
+  };
+}
+
+/** The entry with its `constValues` hook (creation from literals, elementwise math, casts, diff, and the pieces of
+ *  split-like ops), when it folds values. */
 export function withConstValues(def: FunctionOpDef): FunctionOpDef {
-  if (def.constValues) return def;
+  if (def.constValues || def.constValuesParts) return def;
   const hook = hookFor(def.name);
-  return hook ? { ...def, constValues: hook } : def;
+  if (hook) return { ...def, constValues: hook };
+  const parts = partsHookFor(def.name);
+  return parts ? { ...def, constValuesParts: parts } : def;
 }

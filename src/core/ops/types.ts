@@ -130,6 +130,13 @@ export interface ModuleOpDef {
  */
 export type ConstValuesHook = (args: BoundArgs, out: TensorValue, valuesOf: (t: PyValue) => readonly number[] | undefined) => number[] | null;
 
+/** Values of each tensor of a tuple result (`t.split(…)`, `t.unbind()`), null for a part whose values do not follow. */
+export type ConstPartsHook = (
+  args: BoundArgs,
+  outs: readonly TensorValue[],
+  valuesOf: (t: PyValue) => readonly number[] | undefined,
+) => (number[] | null)[] | null;
+
 /** A function (`F.conv2d`, `torch.cat`) or a tensor method (`Tensor.view`). */
 export interface FunctionOpDef {
   readonly kind: 'function' | 'method';
@@ -145,6 +152,8 @@ export interface FunctionOpDef {
   creationInit?(args: BoundArgs): InitRule;
   /** The values its result holds when they follow from the arguments (`torch.arange(4)`, `t * 2`); see constValues.ts. */
   readonly constValues?: ConstValuesHook;
+  /** The same for ops whose result is a tuple of tensors (pieces of the input along a dim). */
+  readonly constValuesParts?: ConstPartsHook;
   /** Diagnostic code for a shape error of a call, when it differs from what the role gives (see roles.ts errorCodeOf). */
   errorCode?(message: string): string;
   /** For methods the first parameter is `self`. */
