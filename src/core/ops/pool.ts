@@ -76,7 +76,7 @@ function withIndices(ctx: InferContext, shape: Shape | null, x: TensorValue, ind
 
 function windowFlops(op: string, nd: number, args: BoundArgs, out: PyValue): number {
   const first = out.kind === 'tuple' ? out.items[0] : out;
-  return numelOf(first) * prod(tupleArg(args, 'kernel_size', nd, op));
+  return numelOf(first) * prod(tupleArg(args, 'kernel_size', nd, op, true));
 }
 
 const maxCtor = (): ParamSpec[] => [
