@@ -4,18 +4,9 @@
 import type { PyValue } from '../ops/values';
 import { asObject } from './objects';
 import { floatRepr } from './pyFormat';
+import { enumPlain, objectIdentity } from './enumCore';
 
-const ids = new WeakMap<object, number>();
-let nextId = 0;
-
-function identity(o: object): string {
-  let id = ids.get(o);
-  if (id === undefined) {
-    id = ++nextId;
-    ids.set(o, id);
-  }
-  return `#${id}`;
-}
+const identity = (o: object): string => `#${objectIdentity(o)}`;
 
 /** The key of a hashable value, or null when it has none the analysis can compute. */
 export function hashKey(v: PyValue): string | null {
@@ -43,6 +34,9 @@ export function hashKey(v: PyValue): string | null {
       return `(${parts.join(',')})`;
     }
     case 'object': {
+      // A member of an enum with a mixed-in type (IntEnum, StrEnum) hashes as its value.
+      const plain = enumPlain(v);
+      if (plain !== v) return hashKey(plain);
       const o = asObject(v);
       if (!o) return typeof v.ref === 'string' ? `r${JSON.stringify(v.ref)}` : v.ref !== null && typeof v.ref === 'object' ? identity(v.ref) : null;
       switch (o.t) {
@@ -52,6 +46,12 @@ export function hashKey(v: PyValue): string | null {
           return o.cls.t === 'user' ? identity(o.cls.cls) : `torch:${o.cls.type}`;
         case 'namespace':
           return `ns:${o.path}`;
+        case 'func':
+          return identity(o.fn);
+        case 'builtin':
+          return identity(o.call);
+        case 'pymodule':
+          return identity(o.scope);
         case 'set':
           return null;
         default:

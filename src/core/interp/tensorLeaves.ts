@@ -2,6 +2,7 @@
 import type { PyValue } from '../ops/values';
 import type { Tensor } from './objects';
 import { floatRepr } from './pyFormat';
+import { enumPlain, enumRepr } from './enumCore';
 import { hashKey } from './pyHash';
 
 const MAX_ITEMS = 512;
@@ -26,8 +27,10 @@ export function tensorLeaves(v: PyValue, suffix = '', depth = 0, out: [string, T
 /** The Map key of a Python dict key: strings as themselves, other keys by a tagged hash key (equal for 1, 1.0 and True;
  *  objects by identity), or by their repr when the analysis cannot hash them. */
 export function dictKey(k: PyValue): string {
-  if (k.kind === 'str') return k.value;
-  return `\u0000${hashKey(k) ?? pyRepr(k)}`;
+  // A str-mixin enum member is the same key as its value.
+  const plain = k.kind === 'object' ? enumPlain(k) : k;
+  if (plain.kind === 'str') return plain.value;
+  return `\u0000${hashKey(plain) ?? pyRepr(plain)}`;
 }
 
 /** Python's repr for the simple values that can be dict keys or appear in messages. */
@@ -52,6 +55,8 @@ export function pyRepr(v: PyValue): string {
       return `{${v.keys.map((k) => `${pyRepr(k)}: ${pyRepr(v.entries.get(dictKey(k)) ?? { kind: 'none' })}`).join(', ')}}`;
     case 'ellipsis':
       return 'Ellipsis';
+    case 'object':
+      return enumRepr(v, pyRepr) ?? `<${v.kind}>`;
     default:
       return `<${v.kind}>`;
   }
