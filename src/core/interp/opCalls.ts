@@ -25,7 +25,7 @@ export function callOpKey(ev: Evaluator, key: string, args: PyValue[], kwargs: M
 export function callOp(ev: Evaluator, def: FunctionOpDef, key: string, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null): PyValue {
   const bound = bindSpec(ev, def.signature, args, kwargs, key);
   if (typeof bound === 'string') {
-    ev.diag('error', 'call-args', bound, r);
+    ev.callArgError(bound, r);
     return unknown(bound);
   }
   let out: PyValue;

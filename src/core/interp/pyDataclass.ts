@@ -90,15 +90,15 @@ function generatedInit(ev: Evaluator, cls: UserClass, fields: readonly FieldSpec
   const call = (args: PyValue[], kwargs: Map<string, PyValue>, site: { readonly range: Range | null }): PyValue => {
     const self = args[0] ?? NONE;
     if (args.length - 1 > params.length)
-      ev.diag('error', 'call-args', `${cls.name}.__init__() takes ${params.length + 1} positional arguments but ${args.length} were given`, site.range);
+      ev.callArgError(`${cls.name}.__init__() takes ${params.length + 1} positional arguments but ${args.length} were given`, site.range);
     for (const k of kwargs.keys())
-      if (!params.some((f) => f.name === k)) ev.diag('error', 'call-args', `${cls.name}.__init__() got an unexpected keyword argument '${k}'`, site.range);
+      if (!params.some((f) => f.name === k)) ev.callArgError(`${cls.name}.__init__() got an unexpected keyword argument '${k}'`, site.range);
     fields.forEach((f) => {
       const i = f.init ? params.indexOf(f) : -1;
       const given = i >= 0 ? (args[i + 1] ?? kwargs.get(f.name)) : undefined;
       const v = given ?? f.default ?? (f.factory ? ev.call(f.factory, [], new Map(), site.range) : null);
       if (v) ev.setAttr(self, f.name, v, site.range);
-      else if (f.init) ev.diag('error', 'call-args', `${cls.name}() missing required argument '${f.name}'`, site.range);
+      else if (f.init) ev.callArgError(`${cls.name}() missing required argument '${f.name}'`, site.range);
     });
     // The generated __init__ ends by calling __post_init__ when the class defines one.
     for (const c of cls.mro) {
