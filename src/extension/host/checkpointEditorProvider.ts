@@ -90,8 +90,14 @@ export class CheckpointEditorProvider implements vscode.CustomReadonlyEditorProv
       const size = (await vscode.workspace.fs.stat(doc.uri)).size;
       if (size > limit) throw new Error(vscode.l10n.t('{0} is larger than the memory limit (fusionLens.memoryLimitMB).', name));
       state = { name, bytes: await vscode.workspace.fs.readFile(doc.uri), entry: undefined, shown: null, candidates: [] };
-      state.candidates = await this.workspaceModels();
+      // the open documents' models first (already analysed, so the viewer shows at once), then the workspace's
+      state.candidates = await this.workspaceModels(false);
       await this.render(state, post, graph);
+      const all = await this.workspaceModels(true);
+      if (all.length > state.candidates.length) {
+        state.candidates = all;
+        await this.render(state, post, graph);
+      }
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       this.log.error(`checkpoint viewer ${name}: ${msg}`);
@@ -114,10 +120,10 @@ export class CheckpointEditorProvider implements vscode.CustomReadonlyEditorProv
   }
 
   /** Analysed models of the open Python documents and of the workspace's Python files that declare nn.Module classes. */
-  private async workspaceModels(): Promise<Candidate[]> {
+  private async workspaceModels(withWorkspaceFiles: boolean): Promise<Candidate[]> {
     const docs = new Map<string, vscode.TextDocument>();
     for (const d of vscode.workspace.textDocuments) if (d.languageId === 'python' && d.uri.scheme === 'file') docs.set(d.uri.toString(), d);
-    for (const uri of await vscode.workspace.findFiles('**/*.py', PY_EXCLUDE, 400)) {
+    for (const uri of withWorkspaceFiles ? await vscode.workspace.findFiles('**/*.py', PY_EXCLUDE, 400) : []) {
       if (docs.size >= MAX_WORKSPACE_FILES) break;
       if (docs.has(uri.toString())) continue;
       const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
