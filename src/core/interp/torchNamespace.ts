@@ -116,6 +116,7 @@ const STDLIB_PATHS = new Set([
   'warnings',
   'numpy',
   'numpy.random',
+  'enum',
 ]);
 
 export function isKnownLibrary(path: string): boolean {
@@ -400,7 +401,6 @@ export function namespaceAttr(ip: Evaluator, path: string, name: string, r: Rang
     case 'json':
     case 'time':
     case 'random':
-    case 'enum':
       return opaque(full);
     default:
       if (path.startsWith('os.') || path.startsWith('sys.')) return opaque(full);
