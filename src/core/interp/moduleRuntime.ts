@@ -1,4 +1,5 @@
 // torch.nn.Module semantics: construction, attribute registration (_parameters/_buffers/_modules), containers and calls.
+import { enumCall } from './stdlibEnum';
 import type { Range } from '../python/ast';
 import { defaultDunder, setLeafAttr, userOverride } from './dataModel';
 import { ShapeError, type BoundArgs, type ModuleOpDef } from '../ops/types';
@@ -21,6 +22,8 @@ export function instantiate(ip: Evaluator, cls: ClassRef, args: PyValue[], kwarg
     initTorchBase(ip, cls, inst, args, kwargs, r);
     return inst.value;
   }
+  const member = enumCall(ip, cls.cls, args, kwargs, r);
+  if (member) return member;
   const mro = cls.cls.mro;
   const isModule = mro.some((c) => c.t === 'torch');
   const inst = new Instance(cls, cls.cls.name, isModule);
@@ -275,6 +278,7 @@ const OPTIONAL_TENSORS: readonly [RegExp, ReadonlySet<string>][] = [
   [/^(Lazy)?(Conv|ConvTranspose)[123]d$|^(Lazy)?Linear$|^Bilinear$/, new Set(['bias'])],
   [/^(Lazy)?(BatchNorm|InstanceNorm)[123]d$|^SyncBatchNorm$/, new Set(['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked'])],
   [/^(LayerNorm|GroupNorm)$/, new Set(['weight', 'bias'])],
+  [/^MultiheadAttention$/, new Set(['in_proj_weight', 'q_proj_weight', 'k_proj_weight', 'v_proj_weight', 'in_proj_bias', 'bias_k', 'bias_v'])],
 ];
 
 const isOptionalTensor = (type: string, name: string): boolean => OPTIONAL_TENSORS.some(([re, names]) => names.has(name) && re.test(type));

@@ -117,6 +117,7 @@ const STDLIB_PATHS = new Set([
   'warnings',
   'numpy',
   'numpy.random',
+  'enum',
 ]);
 
 export function isKnownLibrary(path: string): boolean {
@@ -382,7 +383,6 @@ export function namespaceAttr(ip: Evaluator, path: string, name: string, r: Rang
     case 'json':
     case 'time':
     case 'random':
-    case 'enum':
       return opaque(full);
     default:
       if (path.startsWith('os.') || path.startsWith('sys.')) return opaque(full);

@@ -34,6 +34,7 @@ import './sampling';
 import './tensor';
 import './tensorInfo';
 import './tensorMisc';
+import './tensorUpdate';
 import './unfold';
 
 export { moduleOp, functionOp, allModuleOps, allFunctionOps, opRole, opErrorCode, roleOfKey } from './registry';

@@ -87,6 +87,7 @@ const NAMES: Record<string, OpKind> = {
   hardsigmoid: 'sigmoid',
   expit: 'sigmoid',
   multiheadattention: 'mha',
+  multi_head_attention_forward: 'mha',
   scaled_dot_product_attention: 'sdpa',
   linear: 'linear',
   nondynamicallyquantizablelinear: 'linear',
