@@ -2,58 +2,12 @@
 // Chromium with --enable-unsafe-webgpu (Debian's Chromium then offers SwiftShader, a software WebGPU adapter) runs a model's
 // ordinary run on WebGPU with `auto`, Time 5 runs times it on WebGPU and on wasm and shows how far their outputs are apart,
 // and the panel's choice "wasm" runs it again on wasm, whose outputs must agree with WebGPU's.
-// Called once from driveWorkbench.mjs: await backendSteps({ page, url, outDir, wsDir, step, check, log, shot }).
+// Called once from driveWorkbench.mjs with its helpers: await backendSteps({ url, outDir, wsDir, step, check, log, shot,
+// openFile, frameWithSelector, sleep }); openFile and frameWithSelector take the second browser's page as their last argument.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** The first frame of `page` (webviews are nested iframes) holding an element that matches `selector`. */
-async function frameWith(page, selector, timeout) {
-  const end = Date.now() + timeout;
-  while (Date.now() < end) {
-    for (const f of page.frames())
-      if (
-        (await f
-          .locator(selector)
-          .count()
-          .catch(() => 0)) > 0
-      )
-        return f;
-    await sleep(500);
-  }
-  throw new Error(`no frame has ${selector}`);
-}
-
-/** Quick Open from the title bar's command center (a key press could go to a focused webview). */
-async function quickOpen(page) {
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await page.keyboard.press('Escape');
-  const center = page.locator('.command-center .command-center-center').first();
-  if (await center.isVisible().catch(() => false)) await center.click();
-  else await page.keyboard.press('Control+p');
-  await input.waitFor({ state: 'visible', timeout: 15000 });
-  return input;
-}
-
-async function openFile(page, name) {
-  const input = await quickOpen(page);
-  const row = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first();
-  for (let i = 0; i < 10; i++) {
-    await input.fill('');
-    await input.fill(name);
-    if (
-      await row.waitFor({ timeout: 3000 }).then(
-        () => true,
-        () => false,
-      )
-    )
-      break;
-  }
-  await page.keyboard.press('Enter');
-}
 
 /** Clicks the file's "Run Fusion Model" CodeLens and takes the seeded weights if a weights pick shows. */
 async function runFromLens(page) {
@@ -70,10 +24,10 @@ async function runFromLens(page) {
     await page.keyboard.press('Enter');
 }
 
-export async function backendSteps({ page, url, outDir, wsDir, step, check, log, shot }) {
+export async function backendSteps({ url, outDir, wsDir, step, check, log, shot, openFile, frameWithSelector, sleep }) {
   await step('backend-fallback-without-webgpu', async () => {
     // This Chromium runs without --enable-unsafe-webgpu: no adapter, so `auto` ran every model on wasm and says why.
-    const frame = await frameWith(page, '[data-testid="model-result"] [data-testid="backend"]', 30000);
+    const frame = await frameWithSelector('[data-testid="model-result"] [data-testid="backend"]', 30000);
     const backends = await frame.locator('[data-testid="backend"]').allInnerTexts();
     const reasons = await frame.locator('[data-testid="fallback-reason"]').allInnerTexts();
     check(
@@ -132,10 +86,10 @@ export async function backendSteps({ page, url, outDir, wsDir, step, check, log,
       // `auto` with an adapter: the ordinary run (per-layer summaries computed in the graph, in float32) runs on WebGPU.
       await gpuPage.goto(url);
       await gpuPage.locator('.monaco-workbench').waitFor({ timeout: 90000 });
-      await openFile(gpuPage, 'gpu_small.py');
+      await openFile('gpu_small.py', gpuPage);
       await gpuPage.locator('.tabs-container .tab.active', { hasText: 'gpu_small.py' }).waitFor({ timeout: 30000 });
       await runFromLens(gpuPage);
-      const frame = await frameWith(gpuPage, '[data-testid="model-result"][data-model="SmallFusionGpu"]', 240000);
+      const frame = await frameWithSelector('[data-testid="model-result"][data-model="SmallFusionGpu"]', 240000, gpuPage);
       const card = frame.locator('[data-testid="model-result"][data-model="SmallFusionGpu"]');
       gpuRun = await cardFacts(card);
       const layers = await frame.locator('[data-testid="layer-stats"] tr[data-node]').count();
@@ -152,7 +106,7 @@ export async function backendSteps({ page, url, outDir, wsDir, step, check, log,
 
     await step('backend-webgpu-vs-wasm', async () => {
       // Time 5 runs times the model alone (summaries off) on each backend: WebGPU (SwiftShader) and wasm, and compares them.
-      const frame = await frameWith(gpuPage, '[data-testid="measure"]', 30000);
+      const frame = await frameWithSelector('[data-testid="measure"]', 30000, gpuPage);
       await frame.locator('[data-testid="measure"]').dispatchEvent('click');
       const diff = frame.locator('[data-testid="backend-diff"][data-diff-model="SmallFusionGpu"]');
       await diff.waitFor({ timeout: 300000 });
@@ -178,7 +132,7 @@ export async function backendSteps({ page, url, outDir, wsDir, step, check, log,
     await step('backend-wasm-choice-agrees', async () => {
       // The panel's backend choice "wasm" (the setting's values): the same ordinary run on wasm; its outputs agree with
       // the WebGPU run's within the pair's tolerance (src/core/run/backend.ts: 1e-3 × max(1, max |wasm|)).
-      const frame = await frameWith(gpuPage, '[data-testid="execution-provider"]', 30000);
+      const frame = await frameWithSelector('[data-testid="execution-provider"]', 30000, gpuPage);
       await frame.locator('[data-testid="execution-provider"]').evaluate((el) => {
         el.value = 'wasm';
         el.dispatchEvent(new Event('change'));
