@@ -1,5 +1,6 @@
 // Attribute resolution in library namespaces: torch, torch.nn, torch.nn.functional, math, functools, typing, logging, copy, …
 import type { Range } from '../python/ast';
+import { dtypeNamed } from '../ops/args';
 import { functionOp, moduleOp, providesPythonModule, pythonModuleMember } from '../ops/registry';
 import { NONE, type PyValue } from '../ops/values';
 import type { Evaluator } from './evaluator';
@@ -124,25 +125,6 @@ export function isKnownLibrary(path: string): boolean {
   return KNOWN_ROOTS.has(root) || providesPythonModule(root);
 }
 
-const DTYPES: Record<string, string> = {
-  float32: 'float32',
-  float: 'float32',
-  float64: 'float64',
-  double: 'float64',
-  float16: 'float16',
-  half: 'float16',
-  bfloat16: 'bfloat16',
-  int64: 'int64',
-  long: 'int64',
-  int32: 'int32',
-  int: 'int32',
-  int16: 'int16',
-  short: 'int16',
-  int8: 'int8',
-  uint8: 'uint8',
-  bool: 'bool',
-};
-
 const ABSTRACT_TYPES = new Set([
   'Complex',
   'Rational',
@@ -255,7 +237,7 @@ export function namespaceAttr(ip: Evaluator, path: string, name: string, r: Rang
   if (std) return std;
   switch (path) {
     case 'torch':
-      if (name in DTYPES) return { kind: 'object', typeName: 'torch.dtype', ref: DTYPES[name] };
+      if (dtypeNamed(name)) return { kind: 'object', typeName: 'torch.dtype', ref: dtypeNamed(name) };
       if (TORCH_SUBMODULES.has(name)) return ns(full);
       switch (name) {
         case 'Tensor':

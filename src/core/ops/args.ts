@@ -194,6 +194,11 @@ const DTYPE_NAMES: Readonly<Record<string, DType>> = {
   bool: 'bool',
 };
 
+/** The dtype a `torch.<name>` attribute names (`float32`, `long`, `half`), or undefined. */
+export function dtypeNamed(name: string): DType | undefined {
+  return Object.hasOwn(DTYPE_NAMES, name) ? DTYPE_NAMES[name] : undefined;
+}
+
 /** `torch.float32` (object or string form) → DType; null for None. */
 export function dtypeOf(v: PyValue, op: string, name: string): DType | null {
   unknownCheck(v, op, name);
@@ -203,7 +208,7 @@ export function dtypeOf(v: PyValue, op: string, name: string): DType | null {
   else if (v.kind === 'object' && typeof v.ref === 'string') text = v.ref;
   if (text !== null) {
     const key = text.replace(/^torch\./, '');
-    const dt = DTYPE_NAMES[key];
+    const dt = dtypeNamed(key);
     if (dt) return dt;
   }
   throw new ShapeError(`${op}: argument '${name}' must be a torch.dtype, not ${describe(v)}`);

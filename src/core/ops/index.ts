@@ -18,6 +18,7 @@ import './einsum';
 import './embedding';
 import './indexing';
 import './join';
+import './lazy';
 import './linear';
 import './loss';
 import './mathFns';
