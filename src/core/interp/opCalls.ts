@@ -25,7 +25,7 @@ export function callOpKey(ev: Evaluator, key: string, args: PyValue[], kwargs: M
 export function callOp(ev: Evaluator, def: FunctionOpDef, key: string, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null): PyValue {
   const bound = bindSpec(ev, def.signature, args, kwargs, key);
   if (typeof bound === 'string') {
-    ev.callArgError(bound, r);
+    ev.diag('error', 'call-args', bound, r);
     return unknown(bound);
   }
   let out: PyValue;
@@ -46,11 +46,11 @@ export function callOp(ev: Evaluator, def: FunctionOpDef, key: string, args: PyV
     const vals = def.constValues(bound, out, (t) => (t.kind === 'tensor' ? ev.facts.valuesOf(t as Tensor) : undefined));
     if (vals && vals.length === shapeNumel(out.shape)) ev.facts.setValues(out as Tensor, vals);
   }
-  if ((out.kind === 'tuple' || out.kind === 'list') && def.constValuesParts && out.items.every((t) => t.kind === 'tensor')) {
-    const outs = out.items as Tensor[];
-    const parts = def.constValuesParts(bound, outs, (t) => (t.kind === 'tensor' ? ev.facts.valuesOf(t as Tensor) : undefined));
-    parts?.forEach((vals, i) => {
-      if (vals && vals.length === shapeNumel(outs[i]!.shape)) ev.facts.setValues(outs[i]!, vals);
+  if (out.kind === 'tuple' && def.constPieces && out.items.every((t) => t.kind === 'tensor')) {
+    const pieces = out.items as Tensor[];
+    const vals = def.constPieces(bound, pieces, (t) => (t.kind === 'tensor' ? ev.facts.valuesOf(t as Tensor) : undefined));
+    vals?.forEach((v, i) => {
+      if (v && v.length === shapeNumel(pieces[i].shape)) ev.facts.setValues(pieces[i], v);
     });
   }
   if (ev.rec.active) addNode(ev, def.name, opRole(def), null, {}, bound, out, 0, def.flops ? safeFlops(() => def.flops!(bound, out)) : 0, r);

@@ -1,7 +1,7 @@
 // Element values of small constant tensors, as the registry entries that make them state (`constValues` hooks):
 // creation from literal arguments (`torch.linspace(0, 0.1, 4)`) and elementwise math on tracked values
 // (`torch.arange(4) * 2.5 + 1`, `.round()`, `.int()`, `torch.diff`), so `.item()`/`.tolist()` give numbers.
-import type { BoundArgs, ConstPartsHook, ConstValuesHook, FunctionOpDef } from './types';
+import type { BoundArgs, ConstPiecesHook, ConstValuesHook, FunctionOpDef } from './types';
 import type { PyValue } from './values';
 import type { DType, Shape } from '../shape/shape';
 
@@ -198,18 +198,6 @@ export function diffValues(vals: readonly number[], shape: readonly number[], ax
   return cur;
 }
 
-/** Ops whose result has the input's elements in the same row-major order. */
-const SAME_ORDER = new Set(['view', 'reshape', 'flatten', 'ravel', 'squeeze', 'unsqueeze', 'contiguous', 'clone', 'detach', 'view_as', 'reshape_as']);
-
-function shapeNumelOf(shape: Shape): number | null {
-  let n = 1;
-  for (const d of shape) {
-    if (d.value === null) return null;
-    n *= d.value;
-  }
-  return n;
-}
-
 /** The values hook of the registry entry keyed `key` (its canonical name), or undefined when it folds no values. */
 function hookFor(key: string): ConstValuesHook | undefined {
   if (key === 'torch.linspace') return (a, out) => linspaceValues(a, out.dtype);
@@ -228,6 +216,13 @@ function hookFor(key: string): ConstValuesHook | undefined {
   const name = key.slice(dot + 1);
   if (ns !== 'op' && ns !== 'torch' && ns !== 'Tensor') return undefined;
   const firstArg = ns === 'op' ? 'a' : ns === 'Tensor' ? 'self' : 'input';
+  // Ops that keep the elements in row-major order (reshapes, copies): the same values.
+  if (ns !== 'op' && SAME_ORDER.has(name)) {
+    return (a, out, get) => {
+      const x = operandOf(a[firstArg], get);
+      return x && out.shape && x.vals.length === out.shape.reduce((p, d) => p * (d.value ?? NaN), 1) ? [...x.vals] : null;
+    };
+  }
   if ((ns !== 'op' && UNARY_VALUE.has(name)) || (ns === 'op' && (name === 'neg' || name === 'pos'))) {
     const f = name === 'pos' ? (v: number) => v : UNARY_VALUE.get(name)!;
     return (a, out, get) => {
@@ -262,16 +257,6 @@ function hookFor(key: string): ConstValuesHook | undefined {
       return x ? x.vals.map((v) => storeAs(v, out.dtype)) : null;
     };
   }
-  if (ns !== 'op' && SAME_ORDER.has(name)) {
-    // Views and copies that keep the elements in row-major order: the values carry over unchanged.
-    return (a, out, get) => {
-      const src = a[firstArg];
-      const x = operandOf(src, get);
-      // x.view(dtype) reinterprets the bytes: only a same-dtype result keeps the values.
-      if (!x || src?.kind !== 'tensor' || src.dtype !== out.dtype || !out.shape) return null;
-      return x.vals.length === shapeNumelOf(out.shape) ? [...x.vals] : null;
-    };
-  }
   if (name === 'diff' && ns !== 'op') {
     return (a, out, get) => {
       if (!out.shape) return null;
@@ -286,48 +271,45 @@ function hookFor(key: string): ConstValuesHook | undefined {
   return undefined;
 }
 
-/** The pieces of `x` along `axis`, in order, each as long there as its output (1 for a piece without that dim: unbind). */
-function piecesAlong(x: Operand, axis: number, outs: readonly Shape[]): (number[] | null)[] | null {
-  const outer = x.shape.slice(0, axis).reduce((a, b) => a * b, 1);
-  const inner = x.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
-  const len = x.shape[axis]!;
-  let start = 0;
-  const res: (number[] | null)[] = [];
-  for (const shape of outs) {
-    const n = shape.length === x.shape.length ? shape[axis]?.value : 1;
-    if (n === null || n === undefined || start + n > len) return null;
+/**
+ * split/chunk/tensor_split/unbind along `dim`: each piece holds the consecutive slices of the input along that dim
+ * (as many as the piece's size there; one, with the dim dropped, for unbind).
+ */
+const piecesAlongDim: ConstPiecesHook = (a, pieces, get) => {
+  const x = operandOf(a.self ?? a.input ?? a.tensor, get);
+  const d0 = a.dim === undefined ? 0 : constNum(a.dim);
+  if (!x || d0 === null || x.shape.length === 0) return null;
+  const rank = x.shape.length;
+  const d = d0 < 0 ? d0 + rank : d0;
+  if (d < 0 || d >= rank) return null;
+  const inner = x.shape.slice(d + 1).reduce((p, n) => p * n, 1);
+  const outer = x.shape.slice(0, d).reduce((p, n) => p * n, 1);
+  const along = x.shape[d];
+  const out: (number[] | null)[] = [];
+  let at = 0;
+  for (const p of pieces) {
+    if (!p.shape) return null;
+    // unbind drops the dim (one slice per piece); the splitting ops keep it with the piece's size.
+    const size = p.shape.length === rank ? p.shape[d].value : p.shape.length === rank - 1 ? 1 : null;
+    if (size === null || at + size > along) return null;
     const vals: number[] = [];
-    for (let o = 0; o < outer; o++) for (let i = start; i < start + n; i++) for (let j = 0; j < inner; j++) vals.push(x.vals[(o * len + i) * inner + j]!);
-    res.push(vals);
-    start += n;
+    for (let o = 0; o < outer; o++) for (let i = at; i < at + size; i++) for (let k = 0; k < inner; k++) vals.push(x.vals[(o * along + i) * inner + k]);
+    out.push(vals);
+    at += size;
   }
-  return res;
-}
+  return out;
+};
 
-/** The parts hook of split/chunk/tensor_split/unbind: each piece holds its slice of the input's values. */
-function partsHookFor(key: string): ConstPartsHook | undefined {
-  const dot = key.indexOf('.');
-  const ns = key.slice(0, dot);
-  const name = key.slice(dot + 1);
-  if ((ns !== 'torch' && ns !== 'Tensor') || !['split', 'chunk', 'tensor_split', 'unbind'].includes(name)) return undefined;
-  const firstArg = ns === 'Tensor' ? 'self' : name === 'split' ? 'tensor' : 'input';
-  return (a, outs, get) => {
-    const x = operandOf(a[firstArg], get);
-    const d = a.dim === undefined ? 0 : constNum(a.dim);
-    if (!x || d === null || x.shape.length === 0) return null;
-    const axis = d < 0 ? d + x.shape.length : d;
-    if (axis < 0 || axis >= x.shape.length) return null;
-    const shapes = outs.map((t) => t.shape);
-    return shapes.every((s): s is Shape => s !== null) ? piecesAlong(x, axis, shapes) : null;
-  };
-}
+const SAME_ORDER = new Set(['reshape', 'flatten', 'contiguous', 'clone', 'detach', 'squeeze', 'unsqueeze', 'reshape_as', 'ravel']);
 
-/** The entry with its `constValues` hook (creation from literals, elementwise math, casts, diff, and the pieces of
- *  split-like ops), when it folds values. */
+const PIECES = new Set(['split', 'chunk', 'tensor_split', 'unbind']);
+
+/** The entry with its `constValues` hook (creation from literals, elementwise math, casts, diff), when it folds values. */
 export function withConstValues(def: FunctionOpDef): FunctionOpDef {
-  if (def.constValues || def.constValuesParts) return def;
+  const dot = def.name.indexOf('.');
+  const pieces = !def.constPieces && (def.name.startsWith('torch.') || def.name.startsWith('Tensor.')) && PIECES.has(def.name.slice(dot + 1));
+  const withPieces = pieces ? { ...def, constPieces: piecesAlongDim } : def;
+  if (withPieces.constValues) return withPieces;
   const hook = hookFor(def.name);
-  if (hook) return { ...def, constValues: hook };
-  const parts = partsHookFor(def.name);
-  return parts ? { ...def, constValuesParts: parts } : def;
+  return hook ? { ...withPieces, constValues: hook } : withPieces;
 }
