@@ -97,6 +97,7 @@ function classKeys(req: CachedRequest, body: readonly Stmt[]): Map<ClassDef, str
     o: req.inputOverrides ?? null,
     s: req.symbols ?? null,
     b: req.budget ?? null,
+    ib: req.importBudget ?? null,
     only: req.onlyClasses ?? null,
     salt: req.cacheSalt ?? '',
   });
