@@ -58,6 +58,9 @@ export type {
   GraphPayload,
 } from './core/graph/graphPayloadTypes';
 
+import type { OverlayParam, WeightOverlay } from './core/graph/weightOverlay';
+export type { OverlayNode, OverlayParam, WeightOverlay } from './core/graph/weightOverlay';
+
 import type { BackendInfo, ProviderChoice } from './core/run/backend';
 export type { BackendInfo, BackendKind, ProviderChoice } from './core/run/backend';
 
@@ -131,6 +134,8 @@ export type ToGraphView =
       readonly payload: GraphPayload | null;
       readonly reason?: string;
       /** Show a Run button that posts `runModel` (the .onnx editor). */ readonly canRun?: boolean;
+      /** Weights laid over the graph: the per-layer change of the latest Compare Checkpoints, or a checkpoint's tensors. */
+      readonly overlay?: WeightOverlay;
     }
   /** Cursor moved in the editor: highlight these nodes (or the nodes of that source line; a collapsed group stands in for its nodes) and scroll to them. */
   | { readonly type: 'highlight'; readonly nodeIds?: readonly string[]; readonly file?: string; readonly line?: number }
@@ -315,6 +320,8 @@ export type FromRunPanel =
   | ({ readonly type: 'runResult' } & RunResult)
   /** The user asked to run again (e.g. with another seed or a picked image). */
   | { readonly type: 'rerun'; readonly seed: number | null; readonly image: { readonly data: Bytes; readonly mime: string } | null }
+  /** The weight-change table's link: show that model's graph with the change overlay. */
+  | { readonly type: 'showOnGraph'; readonly model: string }
   | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string };
 
 // ───────────────────────────── validators ─────────────────────────────
@@ -410,6 +417,7 @@ const FROM_RUN_PANEL: MessageChecks<FromRunPanel> = {
     const imageOk = img === null || (isRec(img) && isBytes(img.data) && isStr(img.mime, 100) && /^image\/[\w.+-]+$/.test(img.mime));
     return (msg.seed === null || isInt(msg.seed)) && imageOk;
   },
+  showOnGraph: (msg) => isStr(msg.model, 4096),
   log: isLog,
 };
 
@@ -448,11 +456,40 @@ export function isGraphPayload(v: unknown): v is GraphPayload {
   return true;
 }
 
+function isOverlayParam(v: unknown): v is OverlayParam {
+  if (!isRec(v) || !isStr(v.name, 4096)) return false;
+  const st = v.stats;
+  const n = (x: unknown): boolean => x === null || typeof x === 'number';
+  return (
+    (v.relative === undefined || n(v.relative)) &&
+    (v.shape === undefined || isArrayOf(v.shape, (d): d is number => isInt(d), 64)) &&
+    (v.dtype === undefined || isStr(v.dtype, 64)) &&
+    (st === undefined || (isRec(st) && n(st.mean) && n(st.std) && n(st.min) && n(st.max)))
+  );
+}
+
+export function isWeightOverlay(v: unknown): v is WeightOverlay {
+  return (
+    isRec(v) &&
+    oneOf(v.kind, ['change', 'weights'] as const) &&
+    isStr(v.title, 4096) &&
+    isNum(v.max) &&
+    isArrayOf(v.unplaced, (x): x is string => isStr(x, 4096), 1_000_000) &&
+    isArrayOf(
+      v.nodes,
+      (x): x is WeightOverlay['nodes'][number] =>
+        isRec(x) && isStr(x.node, 4096) && (x.value === null || isNum(x.value)) && isArrayOf(x.params, isOverlayParam, 100_000),
+      1_000_000,
+    )
+  );
+}
+
 const TO_GRAPH_VIEW: MessageChecks<ToGraphView> = {
   graph: (msg) =>
     (msg.payload === null || isGraphPayload(msg.payload)) &&
     (msg.reason === undefined || isStr(msg.reason)) &&
-    (msg.canRun === undefined || typeof msg.canRun === 'boolean'),
+    (msg.canRun === undefined || typeof msg.canRun === 'boolean') &&
+    (msg.overlay === undefined || isWeightOverlay(msg.overlay)),
   highlight: (msg) =>
     (msg.nodeIds === undefined || isArrayOf(msg.nodeIds, (x): x is string => isStr(x, 4096))) &&
     (msg.file === undefined || isStr(msg.file, 4096)) &&
@@ -510,66 +547,6 @@ function isWeightChange(v: unknown): v is WeightChangeInfo {
     isStr(v.against, 4096) &&
     isArrayOf(v.parameters, (p): p is { name: string; relative: number } => isRec(p) && isStr(p.name, 4096) && isNum(p.relative), 100_000)
   );
-}
-
-// ───────────────────────────── checkpoint viewer ─────────────────────────────
-
-/** One tensor of a weights file as the checkpoint viewer lists it. */
-export interface CheckpointTensorRow {
-  readonly name: string;
-  readonly dtype: string;
-  readonly shape: readonly number[];
-  readonly numel: number;
-  readonly bytes: number;
-}
-
-/** What the read-only checkpoint viewer shows (everything read on the host without unpickling). */
-export interface CheckpointViewData {
-  readonly file: string;
-  readonly format: string;
-  /** The state dict read (`''` for the file itself), and the others found. */
-  readonly entry: string | null;
-  readonly candidates: readonly { readonly path: string; readonly tensors: number; readonly kind: string }[];
-  readonly strippedPrefixes: readonly string[];
-  readonly tensors: readonly CheckpointTensorRow[];
-  readonly totals: { readonly count: number; readonly numel: number; readonly bytes: number };
-  readonly others: readonly { readonly key: string; readonly text: string }[];
-  readonly warnings: readonly string[];
-  /** Models of the open Python files this state dict fits, as `Class (file)`, and the closest non-fitting one. */
-  readonly fits: readonly string[];
-}
-
-export type ToCheckpointView = { readonly type: 'checkpoint'; readonly data: CheckpointViewData } | { readonly type: 'error'; readonly message: string };
-
-function isCheckpointViewData(v: unknown): v is CheckpointViewData {
-  const str = (x: unknown): x is string => isStr(x, 4096);
-  return (
-    isRec(v) &&
-    str(v.file) &&
-    str(v.format) &&
-    (v.entry === null || str(v.entry)) &&
-    isArrayOf(v.candidates, (c): c is CheckpointViewData['candidates'][number] => isRec(c) && str(c.path) && isNum(c.tensors) && str(c.kind), 1000) &&
-    isArrayOf(v.strippedPrefixes, str, 8) &&
-    isArrayOf(
-      v.tensors,
-      (t): t is CheckpointTensorRow => isRec(t) && str(t.name) && str(t.dtype) && isArrayOf(t.shape, isNum, 64) && isNum(t.numel) && isNum(t.bytes),
-      1_000_000,
-    ) &&
-    isRec(v.totals) &&
-    isNum(v.totals.count) &&
-    isNum(v.totals.numel) &&
-    isNum(v.totals.bytes) &&
-    isArrayOf(v.others, (o): o is { key: string; text: string } => isRec(o) && str(o.key) && str(o.text), 10_000) &&
-    isArrayOf(v.warnings, str, 1000) &&
-    isArrayOf(v.fits, str, 1000)
-  );
-}
-
-/** The checkpoint viewer's check of what the host sends. */
-export function isToCheckpointView(msg: unknown): msg is ToCheckpointView {
-  if (!isRec(msg)) return false;
-  if (msg.type === 'checkpoint') return isCheckpointViewData(msg.data);
-  return msg.type === 'error' && isStr(msg.message, 16_384);
 }
 
 const TO_RUN_PANEL: MessageChecks<ToRunPanel> = {

@@ -122,4 +122,75 @@ export async function checkpointSteps(t) {
     t.log(`checkpoint viewer fits: ${fits}`);
     await t.shot('checkpoint-viewer');
   });
+
+  await t.step('checkpoint-compare-entry', async () => {
+    // Compare Checkpoints: epoch 10 (which holds 'model' and 'ema') against epoch 50; the user picks the EMA state dict.
+    for (const f of ['resnet_e10.pth', 'resnet_e50.pth']) copyFileSync(join(FIXTURES, f), join(t.wsDir, f));
+    await t.sleep(1500);
+    await t.openFile('ckpt_resnet.py');
+    await t.gotoLine(fcLine);
+    await t.palette('Fusion Lens: Compare Checkpoints of a Model');
+    const pickRow = async (text) => {
+      const row = t.page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
+      await row.waitFor({ timeout: 15000 });
+      return row;
+    };
+    await (await pickRow('resnet_e10.pth')).click();
+    // the entry picker: each state dict with its tensor count, the default marked
+    const ema = await pickRow(/^ema/);
+    const entries = await t.page.locator('.quick-input-list').innerText();
+    t.check(/model\s*34 tensors · default/.test(entries) && /ema\s*34 tensors/.test(entries), `entry picker lists model and ema: ${JSON.stringify(entries)}`);
+    await t.shot('checkpoint-pick-entry');
+    await ema.click();
+    await (await pickRow('resnet_e50.pth')).click();
+    const frame = await t.frameWithSelector('[data-testid="weight-change"]', 120000);
+    const weights = await frame.locator('[data-testid="model-weights"]').allInnerTexts();
+    t.check(
+      weights.some((w) => /resnet_e10\.pth \(torch zip checkpoint, state dict 'ema', 34 tensors\)/.test(w)) &&
+        weights.some((w) => /resnet_e50\.pth \(torch zip checkpoint, state dict 'model', 34 tensors\)/.test(w)),
+      `the run says which state dict each side used: ${JSON.stringify(weights)}`,
+    );
+    const table = await frame.locator('[data-testid="weight-change"]').innerText();
+    t.check(
+      /^fc\.(weight|bias)/m.test(table.split('\n').slice(1).join('\n')),
+      `largest weight change is the classifier: ${JSON.stringify(table.slice(0, 200))}`,
+    );
+    await t.shot('checkpoint-compare');
+  });
+
+  await t.step('checkpoint-change-on-graph', async () => {
+    // The weight-change table's "Show on graph": the graph view colours each layer by its change, with a legend and
+    // the node card listing the layer's parameters.
+    const panel = await t.frameWithSelector('[data-testid="show-weight-change-on-graph"]', 30000);
+    await panel.locator('[data-testid="show-weight-change-on-graph"]').first().click();
+    const graph = await t.frameWithSelector('[data-testid="weight-legend"]', 30000);
+    const legend = await graph.locator('[data-testid="weight-legend"]').innerText();
+    const badges = graph.locator('[data-testid="weight-badge"]');
+    await badges.first().waitFor({ timeout: 15000 });
+    const values = await badges.evaluateAll((els) =>
+      els.map((e) => ({ value: Number(e.getAttribute('data-value')), label: e.closest('[data-item]')?.getAttribute('aria-label') ?? '' })),
+    );
+    values.sort((a, b) => b.value - a.value);
+    const stem = values.find((v) => /^Conv2d stem\b/.test(v.label) || / stem\b/.test(v.label));
+    t.log(`weight badges: ${JSON.stringify(values.map((v) => [v.label.slice(0, 30), v.value.toFixed(3)]))}`);
+    t.check(
+      /Weight change: resnet_e10\.pth → resnet_e50\.pth/.test(legend) &&
+        values.length >= 5 &&
+        /Linear/.test(values[0].label) &&
+        (!stem || stem.value < values[0].value / 5),
+      `graph shows the change per layer, the classifier most: legend ${JSON.stringify(legend)}; top ${JSON.stringify(values[0])}`,
+    );
+    await graph
+      .locator('[data-testid="weight-badge"]')
+      .first()
+      .evaluate(() => undefined);
+    const fcNode = graph
+      .locator('[data-testid="graph-node"]', { has: graph.locator('[data-testid="weight-badge"]') })
+      .filter({ hasText: 'Linear' })
+      .first();
+    await fcNode.click();
+    const card = await graph.locator('[data-testid="card-weights"]').innerText({ timeout: 10000 });
+    t.check(/fc\.weight/.test(card) && /fc\.bias/.test(card), `node card lists the layer's parameter changes: ${JSON.stringify(card)}`);
+    await t.shot('checkpoint-change-on-graph');
+  });
 }

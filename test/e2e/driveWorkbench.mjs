@@ -69,6 +69,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs one step; a failure is recorded with a screenshot and the next step still runs. */
 async function step(name, fn) {
+  // E2E_ONLY=<regex> runs only the steps whose name matches (quicker runs while working on one area)
+  if (process.env.E2E_ONLY && name !== 'workbench' && !new RegExp(process.env.E2E_ONLY).test(name)) return log(`--- ${name} (skipped: E2E_ONLY)`);
   log(`--- ${name}`);
   try {
     await fn();

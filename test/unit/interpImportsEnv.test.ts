@@ -67,6 +67,10 @@ test('module objects: __name__, __file__, __path__, submodules bound on their pa
     'NS = parts.heads.mlp.MlpHead.__name__',
     'ALL = tinyvision.__all__',
     'MODELS = tinyvision.list_models()',
+    'import sys, os',
+    "VARS = vars(cn)['__name__'], cn.__dict__['TinyConvNet'].__name__, globals()['NAME']",
+    "SYS = sys.modules['tinyvision.registry'] is tinyvision.registry",
+    "ENV = os.environ.get('TIMM_FUSED_ATTN', '0'), os.getenv('HOME')",
   ].join('\n');
   const file = join(WS, 'app/probe.py');
   const src = importSources(file, noImportOptions(), {}, WS);
@@ -83,4 +87,8 @@ test('module objects: __name__, __file__, __path__, submodules bound on their pa
   assert.equal(g('NS'), "'MlpHead'");
   assert.equal(g('ALL'), "['create_model', 'list_models', 'register_model']");
   assert.equal(g('MODELS'), "['tiny_convnet', 'tiny_convnet_wide']");
+  assert.equal(g('VARS'), "('tinyvision.models.convnet', 'TinyConvNet', 'tinyvision.models.convnet')");
+  assert.equal(g('SYS'), 'True');
+  // The analysed code's process is not this one: no environment variables.
+  assert.equal(g('ENV'), "('0', None)");
 });

@@ -22,6 +22,8 @@ const allowed: Record<string, readonly string[]> = {
   'src/core/weights': ['src/core/graph', 'src/core/ops', 'src/core/shape'],
   'src/core/run': ['src/core/onnx', 'src/core/graph', 'src/core/shape'],
   'src/protocol.ts': ['src/core/graph', 'src/core/run', 'src/webviewStrings.ts', 'src/protocolPrimitives.ts'],
+  // The checkpoint viewer's messages (it embeds the graph view, so it reads the graph messages too).
+  'src/protocolCheckpoint.ts': ['src/protocol.ts', 'src/protocolPrimitives.ts', 'src/core/graph'],
   // The protocol's wire primitives (Bytes encoding, validator building blocks).
   'src/protocolPrimitives.ts': [],
   // The webviews' UI strings (English source texts), translated by the host.
@@ -31,7 +33,7 @@ const allowed: Record<string, readonly string[]> = {
   // The engine service: what the analysis worker and dist/engine.js run. Plain Node, never VS Code.
   'src/extension/service': [...core, 'src/protocol.ts'],
   // The VS Code glue: providers, commands, views, panels. The only place that imports `vscode`.
-  'src/extension/host': [...core, 'src/protocol.ts', 'src/webviewStrings.ts', 'src/extension/service'],
+  'src/extension/host': [...core, 'src/protocol.ts', 'src/protocolCheckpoint.ts', 'src/webviewStrings.ts', 'src/extension/service'],
   'webview/shared': ['src/protocol.ts', 'src/webviewStrings.ts', 'src/core/graph', 'src/core/run', 'src/core/shape', 'src/core/weights'],
   'webview/graphView': ['webview/shared', 'src/protocol.ts', 'src/core/graph', 'src/core/shape'],
   'webview/runPanel': ['webview/shared', 'src/protocol.ts', 'src/core/run', 'src/core/weights', 'src/core/shape', 'src/core/graph'],

@@ -1,6 +1,6 @@
 // Checkpoint viewer entry (dist/webview/checkpointView.js): the state dict of a .pt/.pth/.bin as a tree by module path,
 // with dtypes, shapes, sizes and totals, the other entries and the workspace models it fits. Read-only; sends nothing.
-import { isToCheckpointView, type CheckpointTensorRow, type CheckpointViewData } from '../../src/protocol';
+import { isToCheckpointView, type CheckpointTensorRow, type CheckpointViewData } from '../../src/protocolCheckpoint';
 import { readBoot } from '../shared/boot';
 import { h } from '../shared/dom';
 import { compact } from '../shared/format';

@@ -1,6 +1,6 @@
 // Draws a scene onto a 2D canvas, skipping everything outside the visible world rectangle (used on screen and for PNG export).
 import { LOD_LOW, LOD_MIN } from './renderer';
-import { badgeText, edgeLabelPoint, frameTitle, labelEdge, type Marks, type Rect, type Scene } from './scene';
+import { badgeText, edgeLabelPoint, frameTitle, heatColor, labelEdge, type Marks, type Rect, type Scene } from './scene';
 import { clip } from './sceneMarkup';
 import type { ThemeColors } from './themeColors';
 
@@ -104,8 +104,13 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, marks: Ma
     const highlighted = marks.highlighted.has(i);
     ctx.strokeStyle = selected ? c.select : highlighted ? c.highlight : it.fusion !== null ? c.fusion : c.nodeStroke;
     ctx.lineWidth = Math.max(selected || highlighted ? 3 : it.fusion !== null ? 2.5 : 1, px);
+    const heat = scene.heat[i];
     if (!text) {
       ctx.fillRect(x, y, it.width, it.height);
+      if (heat) {
+        ctx.fillStyle = heatColor(heat);
+        ctx.fillRect(x, y, it.width, it.height);
+      }
       if (selected || highlighted || it.fusion !== null) ctx.strokeRect(x, y, it.width, it.height);
       continue;
     }
@@ -113,6 +118,10 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, marks: Ma
     ctx.beginPath();
     ctx.roundRect(x, y, it.width, it.height, it.kind === 'group' ? 8 : 4);
     ctx.fill();
+    if (heat) {
+      ctx.fillStyle = heatColor(heat);
+      ctx.fill();
+    }
     ctx.stroke();
     ctx.setLineDash([]);
     ctx.textAlign = 'center';
@@ -136,6 +145,16 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, marks: Ma
         ctx.font = `600 10px ${c.font}`;
         ctx.fillText(t, x + it.width - w + 6 + w / 2, y + 2);
       }
+    }
+    if (heat && detail) {
+      const w = Math.round(heat.text.length * 6.2 + 10);
+      ctx.fillStyle = heatColor({ ...heat, level: Math.max(heat.level, 0.6) });
+      ctx.beginPath();
+      ctx.roundRect(x - 6, y + it.height - 6, w, 15, 7);
+      ctx.fill();
+      ctx.fillStyle = c.fg;
+      ctx.font = `600 10px ${c.font}`;
+      ctx.fillText(heat.text, x - 6 + w / 2, y + it.height + 5);
     }
   }
 }

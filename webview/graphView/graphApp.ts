@@ -1,5 +1,5 @@
 // The graph view: toolbar, stage and node card; turns payloads into laid-out scenes, keeps selection and view state, talks to the host.
-import type { FromGraphView, GraphPayload, GraphViewReplies, PayloadNode, ToGraphView } from '../../src/protocol';
+import type { FromGraphView, GraphPayload, GraphViewReplies, PayloadNode, ToGraphView, WeightOverlay } from '../../src/protocol';
 import { GRAPH_VIEW_REPLIES, RequestChannel, unhandled } from '../../src/protocol';
 import { scopeFrames } from '../../src/core/graph/layout/scopeFrames';
 import { allGroupKeys, defaultExpanded, expandGroup, toLayoutGraph, visibleGraph, type VisibleGraph } from '../../src/core/graph/layout/visibleGraph';
@@ -12,6 +12,7 @@ import { CanvasRenderer } from './canvasRenderer';
 import { exportPng, exportSvg } from './exportImage';
 import { LayoutCancelled, LayoutClient } from './layoutClient';
 import { nodeCard } from './nodeCard';
+import { overlayLegend } from './overlayLegend';
 import type { Renderer } from './renderer';
 import { itemRect, makeScene, sceneBounds, type Scene } from './scene';
 import { searchItems } from './searchNodes';
@@ -43,6 +44,9 @@ type ExportRequest = Extract<FromGraphView, { type: 'exportImage' }>;
 
 export class GraphApp {
   private payload: GraphPayload | null = null;
+  /** Weights over the graph (the host's latest comparison, or the checkpoint viewer's tensors); null when none or hidden. */
+  private weights: WeightOverlay | null = null;
+  private legend: HTMLElement | null = null;
   private expanded = new Set<string>();
   private visible: VisibleGraph | null = null;
   private scene: Scene | null = null;
@@ -158,6 +162,7 @@ export class GraphApp {
         return;
       case 'graph':
         this.runButton.hidden = !(msg.canRun && msg.payload);
+        this.setOverlay(msg.payload ? (msg.overlay ?? null) : null, false);
         if (msg.payload) void this.setPayload(msg.payload);
         else this.showEmpty(msg.reason ?? this.s.noModel);
         return;
@@ -238,7 +243,7 @@ export class GraphApp {
       });
       if (seq !== this.layoutSeq) return false;
       this.visible = visible;
-      this.scene = makeScene(p, visible, out.result, scopeFrames(visible, out.result, this.expanded));
+      this.scene = makeScene(p, visible, out.result, scopeFrames(visible, out.result, this.expanded), this.weights);
       this.ensureRenderer(visible.items.length).setScene(this.scene);
       this.minimap.setScene(this.scene, visible.items.length > MINIMAP_MIN_ITEMS);
       if (view) this.viewport.set(view);
@@ -388,13 +393,27 @@ export class GraphApp {
     this.renderer.setMarks({ selected, highlighted, matches: new Set(this.matches) });
   }
 
+  /** Shows (or with null, takes down) the weights overlay: legend, heat colours and the node card's weights section. */
+  private setOverlay(overlay: WeightOverlay | null, redraw = true): void {
+    this.weights = overlay;
+    this.legend?.remove();
+    this.legend = overlay ? overlayLegend(overlay, this.s, () => this.setOverlay(null)) : null;
+    if (this.legend) this.main.append(this.legend);
+    const sc = this.scene;
+    if (!redraw || !sc || !this.renderer) return;
+    this.scene = makeScene(sc.payload, sc.visible, sc.layout, sc.frames, overlay);
+    this.renderer.setScene(this.scene);
+    this.paintMarks();
+    this.refreshCard();
+  }
+
   private refreshCard(): void {
     this.closeCard(false);
     const scene = this.scene;
     if (!scene || this.selected === null) return;
     const item = scene.visible.items.find((it) => it.id === this.selected);
     if (!item) return;
-    this.card = nodeCard(scene.payload, item, this.s, this.lang, {
+    this.card = nodeCard(scene.payload, item, this.s, this.lang, this.weights, {
       goToSource: (n) => this.reveal(n),
       expand: (group) => void this.setExpanded(expandGroup(group, scene.visible, this.expanded)),
       close: () => this.closeCard(),

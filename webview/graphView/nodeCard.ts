@@ -1,11 +1,12 @@
 // The side card for a selected node or group: op, module, shapes (symbolic and concrete), cost, and for fusion points the method, levels, inputs and explanation.
-import type { GraphPayload, PayloadFusion, PayloadNode } from '../../src/protocol';
+import type { GraphPayload, PayloadFusion, PayloadNode, WeightOverlay } from '../../src/protocol';
 import { repeatedBlocks } from '../../src/core/graph/layout/repeatedBlocks';
 import type { VisibleItem } from '../../src/core/graph/layout/visibleGraph';
 import { button } from '../shared/controls';
 import { h, propertyTable } from '../shared/dom';
 import { compact } from '../shared/format';
 import type { Strings } from '../shared/strings';
+import { weightsSection } from './overlayLegend';
 
 export interface CardActions {
   readonly goToSource: (node: PayloadNode) => void;
@@ -13,7 +14,14 @@ export interface CardActions {
   readonly close: () => void;
 }
 
-export function nodeCard(payload: GraphPayload, item: VisibleItem, s: Strings, lang: 'en' | 'zh-cn', actions: CardActions): HTMLElement {
+export function nodeCard(
+  payload: GraphPayload,
+  item: VisibleItem,
+  s: Strings,
+  lang: 'en' | 'zh-cn',
+  overlay: WeightOverlay | null,
+  actions: CardActions,
+): HTMLElement {
   const card = h('div', { class: 'card', 'data-testid': 'node-card', role: 'dialog' });
   const close = h('button', { class: 'close', title: s.cancel, 'aria-label': s.cancel }, '×');
   close.addEventListener('click', actions.close);
@@ -76,6 +84,8 @@ export function nodeCard(payload: GraphPayload, item: VisibleItem, s: Strings, l
       [s.line, node.line !== null ? String(node.line + 1) : ''],
     ]),
   );
+  const weights = overlay?.nodes.find((n) => n.node === node.id);
+  if (overlay && weights) card.append(weightsSection(overlay, weights, s));
   if (node.fusion !== null) {
     const f = payload.fusions[node.fusion];
     if (f) card.append(fusionSection(f, s, lang));

@@ -1,5 +1,5 @@
 // What the renderers draw: the payload, its visible part, their layout and frames, plus per-item geometry helpers.
-import type { GraphPayload, PayloadEdge } from '../../src/protocol';
+import type { GraphPayload, PayloadEdge, WeightOverlay } from '../../src/protocol';
 import type { LayoutResult } from '../../src/core/graph/layout/layoutTypes';
 import type { ScopeFrame } from '../../src/core/graph/layout/scopeFrames';
 import type { VisibleGraph } from '../../src/core/graph/layout/visibleGraph';
@@ -13,6 +13,17 @@ export interface Scene {
   readonly fusionEdge: Uint8Array;
   /** Visible edges that carry a shape label: one per tensor leaving a box (fan-out edges repeat it otherwise). */
   readonly labelled: Uint8Array;
+  /** Weights laid over the graph (Compare Checkpoints' change, a checkpoint's tensors), per visible item. */
+  readonly heat: readonly (HeatMark | undefined)[];
+}
+
+/** An item's weight mark: the heat colour's strength (0..1) and the badge text. */
+export interface HeatMark {
+  readonly level: number;
+  readonly text: string;
+  readonly kind: WeightOverlay['kind'];
+  /** The layer change (change overlays), the largest of a collapsed group's layers. */
+  readonly value: number | null;
 }
 
 /** Selection state painted over the scene (item indices). */
@@ -31,7 +42,13 @@ export interface Rect {
   readonly height: number;
 }
 
-export function makeScene(payload: GraphPayload, visible: VisibleGraph, layout: LayoutResult, frames: readonly ScopeFrame[]): Scene {
+export function makeScene(
+  payload: GraphPayload,
+  visible: VisibleGraph,
+  layout: LayoutResult,
+  frames: readonly ScopeFrame[],
+  overlay: WeightOverlay | null = null,
+): Scene {
   const fusionEdge = new Uint8Array(visible.edges.length);
   visible.edges.forEach((e, i) => {
     const target = visible.items[e.target]!;
@@ -48,7 +65,48 @@ export function makeScene(payload: GraphPayload, visible: VisibleGraph, layout: 
       labelled[i] = 1;
     }
   });
-  return { payload, visible, layout, frames, fusionEdge, labelled };
+  return { payload, visible, layout, frames, fusionEdge, labelled, heat: heatMarks(payload, visible, overlay) };
+}
+
+/** A change as the badge shows it: three significant digits, small ones in exponent form. */
+export function changeText(v: number): string {
+  return v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential(1) : v.toPrecision(3);
+}
+
+/** Per visible item: a node's overlay entry, or for a collapsed group the largest change (or the tensor count) inside. */
+function heatMarks(payload: GraphPayload, visible: VisibleGraph, overlay: WeightOverlay | null): (HeatMark | undefined)[] {
+  const out: (HeatMark | undefined)[] = new Array<HeatMark | undefined>(visible.items.length);
+  if (!overlay) return out;
+  const index = new Map(payload.nodes.map((n, i) => [n.id, i]));
+  const acc = new Map<number, { value: number | null; tensors: number; first: readonly number[] | undefined; nodes: number }>();
+  for (const n of overlay.nodes) {
+    const ni = index.get(n.node);
+    const item = ni === undefined ? -1 : (visible.itemOfNode[ni] ?? -1);
+    if (item < 0) continue;
+    const a = acc.get(item) ?? { value: null, tensors: 0, first: undefined, nodes: 0 };
+    if (n.value !== null) a.value = Math.max(a.value ?? 0, n.value);
+    a.tensors += n.params.length;
+    a.first ??= n.params[0]?.shape;
+    a.nodes++;
+    acc.set(item, a);
+  }
+  for (const [item, a] of acc) {
+    const group = visible.items[item]!.kind === 'group';
+    if (overlay.kind === 'change' && a.value !== null) {
+      const level = overlay.max > 0 ? a.value / overlay.max : 0;
+      out[item] = { kind: 'change', level, value: a.value, text: `Δ ${changeText(a.value)}${group ? ' max' : ''}` };
+    } else if (overlay.kind === 'weights') {
+      out[item] = { kind: 'weights', level: 0.35, value: null, text: group || !a.first ? `${a.tensors} W` : `[${a.first.join(', ')}]` };
+    }
+  }
+  return out;
+}
+
+/** The heat colour of a mark: yellow (little change) to red (the most), a fixed green for attached weights. */
+export function heatColor(m: HeatMark): string {
+  if (m.kind === 'weights') return 'hsla(140, 55%, 45%, 0.28)';
+  const l = Math.max(0, Math.min(1, m.level));
+  return `hsla(${Math.round(55 - 55 * l)}, 90%, 50%, ${(0.18 + 0.6 * l).toFixed(2)})`;
 }
 
 export function itemRect(scene: Scene, i: number): Rect {

@@ -1,6 +1,6 @@
 // SVG markup of a scene: frames, edges with shape labels, node boxes with fusion badges (used on screen and for export).
 import { escapeXml } from '../shared/format';
-import { badgeText, edgeLabelPoint, frameTitle, itemRect, labelEdge, type Scene } from './scene';
+import { badgeText, edgeLabelPoint, frameTitle, heatColor, itemRect, labelEdge, type Scene } from './scene';
 
 const r1 = (n: number): string => (Math.round(n * 10) / 10).toString();
 
@@ -79,12 +79,19 @@ export function nodesMarkup(scene: Scene): string {
       : `${it.label} — ${it.sublabel}`;
     out += `<title>${escapeXml(tip)}</title>`;
     out += `<rect class="box" width="${r.width}" height="${r.height}" rx="${it.kind === 'group' ? 8 : 4}"/>`;
+    const heat = scene.heat[i];
+    if (heat) out += `<rect class="heat" width="${r.width}" height="${r.height}" rx="${it.kind === 'group' ? 8 : 4}" style="fill:${heatColor(heat)}"/>`;
     out += `<text class="label" x="${r.width / 2}" y="18">${escapeXml(clip(it.kind === 'group' ? `⊞ ${it.label}` : it.label, r.width, 7.2))}</text>`;
     out += `<text class="sub" x="${r.width / 2}" y="34">${escapeXml(clip(it.sublabel, r.width, 6.2))}</text>`;
     if (it.fusion !== null) {
       const text = badgeText(scene, it.fusion, it.repeat);
       const w = Math.round(text.length * 6.2 + 10);
       out += `<g class="badge" transform="translate(${r1(r.width - w + 6)},-9)"><rect width="${w}" height="15" rx="7"/><text x="${w / 2}" y="11">${escapeXml(text)}</text></g>`;
+    }
+    if (heat) {
+      const w = Math.round(heat.text.length * 6.2 + 10);
+      const value = heat.value === null ? '' : ` data-value="${heat.value}"`;
+      out += `<g class="heat-badge" data-testid="weight-badge"${value} transform="translate(-6,${r.height - 6})"><rect width="${w}" height="15" rx="7" style="fill:${heatColor({ ...heat, level: Math.max(heat.level, 0.6) })}"/><text x="${w / 2}" y="11">${escapeXml(heat.text)}</text></g>`;
     }
     out += '</g>';
   }

@@ -2,6 +2,7 @@
 import type { BackendInfo, ModelResult, RunResult, TensorStats } from '../../src/protocol';
 import { backendText } from '../../src/core/run/backend';
 import { backendStrings, type BackendStrings } from './backendStrings';
+import { button } from '../shared/controls';
 import { h } from '../shared/dom';
 import { compact, ms, num } from '../shared/format';
 import type { Strings } from '../shared/strings';
@@ -49,7 +50,7 @@ function modelCard(m: ModelResult, s: Strings, bs: BackendStrings): HTMLElement 
   if (m.backend?.fallback) card.append(h('p', { class: 'warn', 'data-testid': 'fallback-reason' }, `${bs.fallbackTo}: ${m.backend.fallback}`));
   if (m.backend?.note) card.append(h('p', { class: 'muted', 'data-testid': 'backend-note' }, m.backend.note));
   if (m.weights !== undefined) card.append(h('div', { class: 'muted', 'data-testid': 'model-weights' }, `${s.weights}: ${m.weights}`));
-  if (m.weightChange) card.append(weightChangeTable(m.weightChange, s));
+  if (m.weightChange) card.append(weightChangeTable(m.name, m.weightChange, s));
   if (!m.ok) {
     card.append(h('p', { class: 'error', 'data-testid': 'model-error' }, m.error ?? ''));
     return card;
@@ -78,7 +79,7 @@ function modelCard(m: ModelResult, s: Strings, bs: BackendStrings): HTMLElement 
 }
 
 /** Per-parameter relative weight change against another checkpoint of the same model, largest first. */
-function weightChangeTable(w: NonNullable<ModelResult['weightChange']>, s: Strings): HTMLElement {
+function weightChangeTable(model: string, w: NonNullable<ModelResult['weightChange']>, s: Strings): HTMLElement {
   const sorted = [...w.parameters].sort((a, b) => b.relative - a.relative);
   const table = h('table', { 'data-testid': 'weight-change' }, h('tr', {}, h('th', {}, s.parameter), h('th', {}, '‖b − a‖ / ‖a‖')));
   const max = Math.max(1e-12, ...sorted.map((p) => p.relative));
@@ -87,7 +88,10 @@ function weightChangeTable(w: NonNullable<ModelResult['weightChange']>, s: Strin
     bar.style.width = `${Math.round((60 * p.relative) / max)}px`;
     table.append(h('tr', { 'data-param': p.name }, h('td', {}, h('code', {}, p.name)), h('td', { class: 'num' }, num(p.relative), ' ', bar)));
   }
-  const sec = h('div', {}, h('div', { class: 'muted', 'data-testid': 'weight-change-against' }, `${s.weightChange} ${w.against}`), table);
+  // the run app posts `showOnGraph` for this button (one delegated listener on the results)
+  const show = button(s.showOnGraph, () => undefined, { testId: 'show-weight-change-on-graph', title: s.showOnGraphTitle });
+  show.setAttribute('data-show-on-graph', model);
+  const sec = h('div', {}, h('div', { class: 'muted', 'data-testid': 'weight-change-against' }, `${s.weightChange} ${w.against}`, ' ', show), table);
   if (sorted.length > 15) sec.append(h('div', { class: 'muted' }, `… ${sorted.length - 15}`));
   return sec;
 }

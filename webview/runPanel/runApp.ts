@@ -91,6 +91,10 @@ export class RunApp {
       this.results,
     );
     this.status.textContent = s.waiting;
+    this.results.addEventListener('click', (e) => {
+      const model = (e.target as Element | null)?.closest('[data-show-on-graph]')?.getAttribute('data-show-on-graph');
+      if (model) this.host.post({ type: 'showOnGraph', model });
+    });
   }
 
   /** The request's execution choice (the setting), with the panel's own pick of provider over it. */

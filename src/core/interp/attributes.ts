@@ -2,6 +2,7 @@
 import type { Range } from '../python/ast';
 import { functionOp } from '../ops/registry';
 import { NONE, type PyValue } from '../ops/values';
+import { moduleDict } from './moduleObjects';
 import type { Evaluator } from './evaluator';
 import { asObject, instanceOf, obj, unknown, type ClassRef, type Tensor } from './objects';
 import { pyBool, pyInt, pyStr } from './pyOps';
@@ -44,6 +45,7 @@ export function getAttr(ev: Evaluator, v: PyValue, name: string, r: Range | null
         case 'pymodule': {
           const g = o.scope.globals.get(name);
           if (g) return ev.forceIn(o.scope.globals, name, g);
+          if (name === '__dict__') return moduleDict(o.scope);
           ev.diag('warning', 'unknown-name', `module '${o.scope.name}' has no attribute '${name}'`, r);
           return unknown(`${o.scope.name}.${name}`);
         }

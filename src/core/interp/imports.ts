@@ -7,6 +7,9 @@ import type { Evaluator } from './evaluator';
 import { asObject, obj, unknown, type ModuleScope } from './objects';
 import { pyStr } from './pyOps';
 import { isKnownLibrary, namespaceAttr } from './torchNamespace';
+import { moduleValue } from './moduleObjects';
+
+export { moduleValue, sysModules } from './moduleObjects';
 
 const norm = (p: string): string => p.replace(/\\/g, '/');
 
@@ -106,15 +109,6 @@ export function loadModuleFile(ip: Evaluator, path: string, name: string, parent
   // The child is bound on its package as soon as it starts, as Python's import system does.
   if (parent) parent.globals.set(name.split('.').pop()!, moduleValue(scope));
   return ip.runModule(mod, path, name, scope);
-}
-
-const moduleValues = new WeakMap<ModuleScope, PyValue>();
-
-/** The one module object of a scope (so `is` holds between two imports of it). */
-export function moduleValue(scope: ModuleScope): PyValue {
-  let v = moduleValues.get(scope);
-  if (!v) moduleValues.set(scope, (v = obj({ t: 'pymodule', scope }, 'module')));
-  return v;
 }
 
 /** Where a module name is found in some folders: a package, a module file, or namespace-package portions. */
@@ -315,16 +309,4 @@ function starImport(ip: Evaluator, frame: Frame, scope: ModuleScope): void {
     const v = scope.globals.get(n);
     if (v) ip.setName(frame, n, v);
   }
-}
-
-/** `sys.modules`: the modules loaded so far, by dotted name. */
-export function sysModules(ip: Evaluator): PyValue {
-  const entries = new Map<string, PyValue>();
-  const keys: PyValue[] = [];
-  for (const scope of ip.modulesByFile.values()) {
-    if (entries.has(scope.name)) continue;
-    entries.set(scope.name, moduleValue(scope));
-    keys.push(pyStr(scope.name));
-  }
-  return { kind: 'dict', entries, keys };
 }

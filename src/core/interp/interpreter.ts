@@ -92,6 +92,8 @@ export class Interpreter implements Evaluator {
   // ---------------------------------------------------------------- budget and diagnostics
 
   tick(): void {
+    // While an imported file's top level runs (import timm registers ~1,300 models), `limit` is the import budget
+    // (runModule): the analysis' own steps and time are for the analysed code; a library is run once and kept.
     this.steps++;
     if (this.steps > this.limit.maxSteps) throw new BudgetExceeded(`step budget of ${this.limit.maxSteps} exceeded`);
     if ((this.steps & 255) === 0 && performance.now() > this.limit.deadline) throw new BudgetExceeded('time budget exceeded');

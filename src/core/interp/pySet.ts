@@ -5,7 +5,14 @@ import { pyBool, pyEquals, pyInt } from './pyOps';
 
 export function makeSet(items: readonly PyValue[], frozen = false): PyValue {
   const out: PyValue[] = [];
-  for (const x of items) if (!out.some((y) => pyEquals(x, y) === true)) out.push(x);
+  const strs = new Set<string>();
+  for (const x of items) {
+    if (x.kind === 'str') {
+      if (strs.has(x.value)) continue;
+      strs.add(x.value);
+      out.push(x);
+    } else if (!out.some((y) => pyEquals(x, y) === true)) out.push(x);
+  }
   return obj({ t: 'set', items: out, frozen }, frozen ? 'frozenset' : 'set');
 }
 
@@ -14,7 +21,14 @@ export function setItems(v: PyValue): PyValue[] | null {
   return o && o.t === 'set' ? o.items : null;
 }
 
-const has = (items: readonly PyValue[], x: PyValue) => items.some((y) => pyEquals(x, y) === true);
+/** Membership; a str equals only a str, so string sets (registries of names) are scanned without the general ==. */
+const has = (items: readonly PyValue[], x: PyValue): boolean => {
+  if (x.kind === 'str') {
+    const v = x.value;
+    return items.some((y) => y.kind === 'str' && y.value === v);
+  }
+  return items.some((y) => pyEquals(x, y) === true);
+};
 
 /** Methods of a set value; `iter` turns other iterables into item lists. */
 export function setMethod(self: PyValue, name: string, args: PyValue[], iter: (v: PyValue) => PyValue[] | null): PyValue {

@@ -5,6 +5,7 @@ import { NONE, type PyValue } from '../ops/values';
 import type { Evaluator } from './evaluator';
 import { obj, unknown, type Tensor } from './objects';
 import { builtin } from './builtins';
+import { sysModules } from './moduleObjects';
 import { CONTAINERS } from './moduleRuntime';
 import { stdlibAttr } from './stdlib';
 import { autogradAttr, fromNumpy, gradModeQuery, torchUnique } from './torchAutograd';
@@ -387,6 +388,12 @@ export function namespaceAttr(ip: Evaluator, path: string, name: string, r: Rang
       if (OPAQUE_ROOTS.has(path.split('.')[0])) return opaque(full);
       break;
   }
+  // The process the analysed code would run in is not this one: no environment variables are set (os.environ.get
+  // gives its default), and sys.modules holds the modules the analysis has loaded.
+  if (path === 'os' && name === 'environ') return { kind: 'dict', entries: new Map(), keys: [] };
+  if (path === 'os' && name === 'getenv') return builtin(name, (a, k) => a[1] ?? k.get('default') ?? NONE);
+  if (path === 'sys' && name === 'modules') return sysModules(ip);
+  if (path === 'sys' && name === 'version_info') return { kind: 'tuple', items: [pyInt(3), pyInt(11), pyInt(2), pyStr('final'), pyInt(0)] };
   switch (path) {
     case 'os':
     case 'sys':

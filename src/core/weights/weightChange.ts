@@ -5,6 +5,9 @@ export interface WeightChange {
   readonly name: string;
   /** ‖b − a‖₂ / ‖a‖₂ (‖b − a‖₂ when a is all zeros). */
   readonly relative: number;
+  /** ‖b − a‖₂ and ‖a‖₂, so changes can be combined per layer. */
+  readonly diff: number;
+  readonly norm: number;
   readonly numel: number;
 }
 
@@ -21,7 +24,9 @@ export function weightChanges(a: StateDict, b: StateDict): WeightChange[] {
       diff += d * d;
       norm += x[i]! * x[i]!;
     }
-    out.push({ name, relative: norm > 0 ? Math.sqrt(diff / norm) : Math.sqrt(diff), numel: x.length });
+    const d = Math.sqrt(diff);
+    const n = Math.sqrt(norm);
+    out.push({ name, relative: n > 0 ? d / n : d, diff: d, norm: n, numel: x.length });
   }
   return out;
 }

@@ -1,7 +1,7 @@
 // Read-only custom editor for torch.save checkpoints (.pt/.pth/.bin/.ckpt): the state-dict tree, other entries, warnings,
 // and which models of the open Python files it fits. The file is read by the engine without unpickling.
 import * as vscode from 'vscode';
-import type { CheckpointViewData, ToCheckpointView } from '../../protocol';
+import type { CheckpointViewData, ToCheckpointView } from '../../protocolCheckpoint';
 import type { Engine, WeightsSummary } from '../service/engine';
 import type { AnalysisStore } from './analysisStore';
 import { buildWebviewHtml, webviewOptions } from './webviewHtml';

@@ -67,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): FusionLensApi {
   const isPython = (d: vscode.TextDocument): boolean => d.languageId === 'python' && d.uri.scheme !== 'git' && d.uri.scheme !== 'output';
   const graphView = GraphViewProvider.register(context, store, log);
   const onnxEditor = OnnxEditorProvider.register(context, engine, log);
-  const runDeps = { extensionUri: context.extensionUri, store, engine, log };
+  const runDeps = { extensionUri: context.extensionUri, store, engine, log, graphView };
   const checkpoints = new CheckpointChecker(store, engine, requestFor, log);
   context.subscriptions.push(CheckpointEditorProvider.register(context, engine, store, log));
 

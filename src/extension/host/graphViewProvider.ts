@@ -1,6 +1,7 @@
 // The activity-bar graph view: shows the model under the cursor and keeps node selection and cursor in sync.
 import * as vscode from 'vscode';
 import { graphPayload } from '../../core/graph/graphPayload';
+import { changeOverlay, type ParamChange } from '../../core/graph/weightOverlay';
 import type { AnalysisStore } from './analysisStore';
 import { type ModelEntry, modelAtLine } from '../service/analysisTypes';
 import { GraphWebviewHost, type RevealRequest } from './graphWebviewHost';
@@ -14,6 +15,8 @@ export class GraphViewProvider implements vscode.WebviewViewProvider, vscode.Dis
   private shown: { uri: vscode.Uri; className: string } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private cursorTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The latest Compare Checkpoints: its per-layer change is drawn on that model's graph. */
+  private weightChange: { uri: string; className: string; title: string; changes: readonly ParamChange[] } | undefined;
 
   static register(context: vscode.ExtensionContext, store: AnalysisStore, log: vscode.LogOutputChannel): GraphViewProvider {
     const provider = new GraphViewProvider(context.extensionUri, store, log);
@@ -68,6 +71,12 @@ export class GraphViewProvider implements vscode.WebviewViewProvider, vscode.Dis
     this.refresh();
   }
 
+  /** Compare Checkpoints ran: this comparison replaces the previous one on the graph. */
+  setWeightChange(uri: vscode.Uri, className: string, title: string, changes: readonly ParamChange[]): void {
+    this.weightChange = { uri: uri.toString(), className, title, changes };
+    if (this.shown?.uri.toString() === uri.toString() && this.shown.className === className) this.refresh();
+  }
+
   private cursorMoved(editor: vscode.TextEditor): void {
     if (editor.document.languageId !== 'python') return;
     if (this.cursorTimer) clearTimeout(this.cursorTimer);
@@ -100,7 +109,11 @@ export class GraphViewProvider implements vscode.WebviewViewProvider, vscode.Dis
       this.host.showGraph(null, model?.error ?? vscode.l10n.t('No analysis of {0} yet.', this.shown.className));
       return;
     }
-    this.host.showGraph(graphPayload(model.graph, model.fusion, { key: `${this.shown.uri.toString()}#${model.className}`, stale: model.stale }));
+    const payload = graphPayload(model.graph, model.fusion, { key: `${this.shown.uri.toString()}#${model.className}`, stale: model.stale });
+    const wc = this.weightChange;
+    const overlay =
+      wc && wc.uri === this.shown.uri.toString() && wc.className === model.className ? changeOverlay(payload.nodes, wc.changes, wc.title) : undefined;
+    this.host.showGraph(payload, undefined, overlay);
   }
 
   /** The Run button of the view: Run Fusion Model on the class on show. */

@@ -1,6 +1,6 @@
 // One graph-view webview (side view or .onnx editor): posts graphs and highlights, validates and handles its messages.
 import * as vscode from 'vscode';
-import { type FromGraphView, type GraphPayload, type ToGraphView, isFromGraphView, unhandled } from '../../protocol';
+import { type FromGraphView, type GraphPayload, type ToGraphView, type WeightOverlay, isFromGraphView, unhandled } from '../../protocol';
 import { describe } from './runPanel';
 import { buildWebviewHtml, webviewOptions } from './webviewHtml';
 import { isInWorkspace } from './workspacePaths';
@@ -29,10 +29,16 @@ export class GraphWebviewHost implements vscode.Disposable {
     this.disposables.push(webview.onDidReceiveMessage((m: unknown) => this.receive(m)));
   }
 
-  showGraph(payload: GraphPayload | null, reason?: string): void {
+  showGraph(payload: GraphPayload | null, reason?: string, overlay?: WeightOverlay): void {
     this.payload = payload;
     const canRun = this.onRun !== undefined && payload !== null;
-    this.lastGraph = reason === undefined ? { type: 'graph', payload, canRun } : { type: 'graph', payload, reason, canRun };
+    this.lastGraph = {
+      type: 'graph',
+      payload,
+      canRun,
+      ...(reason !== undefined ? { reason } : {}),
+      ...(overlay && payload ? { overlay } : {}),
+    };
     this.lastHighlight = undefined;
     if (this.ready) void this.webview.postMessage(this.lastGraph);
   }

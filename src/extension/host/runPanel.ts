@@ -23,6 +23,8 @@ export class RunPanel implements vscode.Disposable {
 
   /** Called when the user asks the panel to run again (another seed, an image). */
   onRerun: ((r: RerunRequest) => void) | undefined;
+  /** Called when the user asks to see a model's weight change on its graph (the weight-change table's button). */
+  onShowOnGraph: ((model: string) => void) | undefined;
 
   static show(extensionUri: vscode.Uri, log: vscode.LogOutputChannel): RunPanel {
     if (RunPanel.current) {
@@ -114,6 +116,9 @@ export class RunPanel implements vscode.Disposable {
       }
       case 'rerun':
         this.onRerun?.(m);
+        return;
+      case 'showOnGraph':
+        this.onShowOnGraph?.(m.model);
         return;
       case 'log':
         this.log[m.level === 'warn' ? 'warn' : m.level === 'error' ? 'error' : 'info'](`run panel: ${m.message}`);

@@ -34,7 +34,7 @@ export interface Engine {
   /** The run memory guard alone (for `.onnx` files, which need no lowering): throws MemoryLimitError above `limitBytes`. */
   checkRunMemory(graph: ModelGraph, limitBytes: number): MemoryEstimate;
   /** Per-parameter relative change ‖b − a‖ / ‖a‖ between two state dicts of one model. */
-  weightChanges(a: StateDict, b: StateDict): { name: string; relative: number }[];
+  weightChanges(a: StateDict, b: StateDict): { name: string; relative: number; diff: number; norm: number }[];
   /** What a weights file holds (tensor tree, totals, other entries), for the checkpoint viewer; throws a clear error for bad files. */
   summariseWeights(bytes: Uint8Array, source: string, entry?: string): WeightsSummary;
   /** A checkpoint against a model of the document: issues at declaring lines, constructor-argument fixes, counts. */
@@ -60,7 +60,7 @@ export async function createEngine(distDir: string): Promise<Engine> {
     exportOnnx,
     checkRunMemory,
     checkCheckpoint,
-    weightChanges: (a, b) => weightChanges(a, b).map((c) => ({ name: c.name, relative: c.relative })),
+    weightChanges: (a, b) => weightChanges(a, b).map((c) => ({ name: c.name, relative: c.relative, diff: c.diff, norm: c.norm })),
     summariseWeights: (bytes, source, entry) => summariseWeights(readWeightsFile(bytes, source, entry !== undefined ? { entry } : {})),
     decodeOnnx(bytes, file) {
       const d = decodeOnnx(bytes, file);

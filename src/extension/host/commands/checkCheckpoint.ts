@@ -7,7 +7,7 @@ import type { AnalysisStore } from '../analysisStore';
 import { toVsRange } from '../diagnostics';
 import { pickOneModel, targetDocument } from '../modelPick';
 import { readSettings } from '../settings';
-import { readWeightsChoice, WEIGHTS_GLOB } from './weightsPick';
+import { chooseEntry, readWeightsChoice, WEIGHTS_GLOB } from './weightsPick';
 
 export const CHECKPOINT_SOURCE = 'Fusion Lens checkpoint';
 
@@ -15,6 +15,8 @@ interface Watched {
   readonly className: string;
   readonly bytes: Uint8Array;
   readonly source: string;
+  /** The state dict chosen when the file holds several. */
+  readonly entry: string | undefined;
   last: CheckpointCheck | null;
 }
 
@@ -73,9 +75,11 @@ export class CheckpointChecker implements vscode.Disposable, vscode.CodeActionPr
       uri = pick?.uri;
     }
     if (!uri) return undefined;
-    const choice = await readWeightsChoice(uri, readSettings(t.doc.uri).memoryLimitMB * 1024 * 1024);
+    const read = await readWeightsChoice(uri, readSettings(t.doc.uri).memoryLimitMB * 1024 * 1024);
+    const choice = read && (await chooseEntry(await this.engine(), read));
     if (!choice || choice.kind === 'seeded') return undefined;
-    const w: Watched = { className: model.className, bytes: choice.bytes, source: choice.source, last: null };
+    const entry = choice.kind === 'file' ? choice.entry : undefined;
+    const w: Watched = { className: model.className, bytes: choice.bytes, source: choice.source, entry, last: null };
     this.watched.set(t.doc.uri.toString(), w);
     const c = await this.recheck(t.doc);
     if (c) void (c.fits ? vscode.window.showInformationMessage(c.summary) : vscode.window.showWarningMessage(c.summary));
@@ -95,6 +99,7 @@ export class CheckpointChecker implements vscode.Disposable, vscode.CodeActionPr
         { className: model.className, graph: model.graph, inputSpec: model.inputSpec },
         w.bytes,
         w.source,
+        w.entry,
       );
       if (doc.version !== version) return undefined;
       w.last = c;

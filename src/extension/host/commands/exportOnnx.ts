@@ -5,7 +5,7 @@ import type { Engine } from '../../service/engine';
 import { formatBytes } from '../../service/format';
 import { pickOneModel, targetDocument } from '../modelPick';
 import { readSettings } from '../settings';
-import { chooseWeights } from './weightsPick';
+import { chooseEntry, chooseWeights } from './weightsPick';
 
 export async function exportOnnx(
   store: AnalysisStore,
@@ -24,7 +24,8 @@ export async function exportOnnx(
   }
   const seed = readSettings(t.doc.uri).seed;
   // Offered only when the workspace holds weight files (.safetensors, .pt, .pth, .bin); else seeded.
-  const weights = await chooseWeights(seed, readSettings(t.doc.uri).memoryLimitMB * 1024 * 1024);
+  const picked = await chooseWeights(seed, readSettings(t.doc.uri).memoryLimitMB * 1024 * 1024);
+  const weights = picked && (await chooseEntry(await engine(), picked));
   if (!weights) return undefined;
   const target = await vscode.window.showSaveDialog({
     defaultUri: vscode.Uri.joinPath(t.doc.uri, '..', `${model.className}.onnx`),

@@ -1,12 +1,13 @@
 // Run Fusion Model: lowers the chosen models to ONNX, runs them on one input in the run panel and reports.
 import * as vscode from 'vscode';
 import { concreteShape } from '../../../core/shape/shape';
+import type { ParamChange } from '../../../core/graph/weightOverlay';
 import type { RunInput, RunModel, RunResult } from '../../../protocol';
 import type { AnalysisStore } from '../analysisStore';
 import type { ModelEntry } from '../../service/analysisTypes';
 import type { Engine, WeightsChoice } from '../../service/engine';
 import { formatBytes } from '../../service/format';
-import { pickModels, targetDocument } from '../modelPick';
+import { pickModels, pickOneModel, targetDocument } from '../modelPick';
 import { type RerunRequest, RunPanel } from '../runPanel';
 import { readSettings } from '../settings';
 import { chooseEntry, chooseTwoCheckpoints, chooseWeights } from './weightsPick';
@@ -16,6 +17,14 @@ export interface RunDeps {
   readonly store: AnalysisStore;
   readonly engine: () => Promise<Engine>;
   readonly log: vscode.LogOutputChannel;
+  /** Where a comparison's per-layer weight change is shown on the graph (the graph view). */
+  readonly graphView?: WeightChangeView;
+}
+
+/** The graph view as Compare Checkpoints uses it: remember the latest comparison, and show a model's graph. */
+export interface WeightChangeView {
+  setWeightChange(uri: vscode.Uri, className: string, title: string, changes: readonly ParamChange[]): void;
+  showModel(uri: vscode.Uri, className: string): Promise<void>;
 }
 
 /** What one run needs besides the models: the input source and the weights. */
@@ -25,6 +34,8 @@ interface RunSetup {
   weights: WeightsChoice;
   /** A second set of weights: every model also runs with it, and the panel shows the per-parameter change. */
   secondWeights?: WeightsChoice;
+  /** Receives each model's per-parameter change between the two weights (with norms, buffers marked). */
+  onWeightChange?: (model: ModelEntry, title: string, changes: readonly ParamChange[]) => void;
 }
 
 const IMAGE_MIME: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', bmp: 'image/bmp', gif: 'image/gif' };
@@ -55,13 +66,23 @@ export async function runOnImage(deps: RunDeps, uriArg?: unknown, classArg?: unk
 export async function compareCheckpoints(deps: RunDeps, uriArg?: unknown, classArg?: unknown): Promise<RunResult | undefined> {
   const t = await targetDocument(deps.store, uriArg);
   if (!t) return undefined;
-  const models = await pickModels(t, classArg);
-  const model = models?.find((m) => m.graph !== null);
-  if (!model) return undefined;
-  const pair = await chooseTwoCheckpoints(readSettings(t.doc.uri).memoryLimitMB * 1024 * 1024);
+  const model = await pickOneModel(t, classArg, vscode.l10n.t('Model to run with both checkpoints'));
+  if (!model?.graph) {
+    if (model) void vscode.window.showErrorMessage(vscode.l10n.t('{0} cannot run: {1}', model.className, model.error ?? 'not analysed'));
+    return undefined;
+  }
+  const pair = await chooseTwoCheckpoints(readSettings(t.doc.uri).memoryLimitMB * 1024 * 1024, await deps.engine());
   if (!pair) return undefined;
-  const setup: RunSetup = { seed: readSettings(t.doc.uri).seed, image: null, weights: pair[0], secondWeights: pair[1] };
+  const setup: RunSetup = {
+    seed: readSettings(t.doc.uri).seed,
+    image: null,
+    weights: pair[0],
+    secondWeights: pair[1],
+    // the latest comparison is what the graph view overlays on this model's graph
+    onWeightChange: (m, title, changes) => deps.graphView?.setWeightChange(t.doc.uri, m.className, title, changes),
+  };
   const panel = RunPanel.show(deps.extensionUri, deps.log);
+  panel.onShowOnGraph = () => void deps.graphView?.showModel(t.doc.uri, model.className);
   panel.onRerun = (r) => {
     if (r.seed !== null) setup.seed = r.seed;
     setup.image = r.image;
@@ -123,7 +144,7 @@ async function execute(deps: RunDeps, panel: RunPanel, models: readonly ModelEnt
       const choices = setup.secondWeights ? [setup.weights, setup.secondWeights] : [setup.weights];
       const label = (w: WeightsChoice): string => (w.kind === 'seeded' ? `seed ${w.seed}` : w.source.split('/').pop()!);
       for (const m of same) {
-        let reference: { name: string; stateDict: ReturnType<Engine['prepareRun']>['stateDict'] } | null = null;
+        let reference: { name: string; label: string; stateDict: ReturnType<Engine['prepareRun']>['stateDict'] } | null = null;
         for (const w of choices) {
           if (token.isCancellationRequested) return undefined;
           const name = choices.length > 1 ? `${m.className} @ ${label(w)}` : m.className;
@@ -134,10 +155,18 @@ async function execute(deps: RunDeps, panel: RunPanel, models: readonly ModelEnt
             );
             inputNames = prepared.inputNames;
             for (const x of prepared.warnings) deps.log.warn(`${name}: ${x}`);
-            const change = reference
-              ? { weightChange: { against: reference.name, parameters: engine.weightChanges(reference.stateDict, prepared.stateDict) } }
-              : {};
-            reference ??= { name, stateDict: prepared.stateDict };
+            let change = {};
+            if (reference) {
+              const changes = engine.weightChanges(reference.stateDict, prepared.stateDict);
+              change = { weightChange: { against: reference.name, parameters: changes.map((c) => ({ name: c.name, relative: c.relative })) } };
+              const roles = new Map(m.graph!.stateDict.map((e) => [e.name, e.role]));
+              setup.onWeightChange?.(
+                m,
+                `${reference.label} → ${label(w)}`,
+                changes.map((c) => ({ ...c, buffer: roles.get(c.name) === 'buffer' })),
+              );
+            }
+            reference ??= { name, label: label(w), stateDict: prepared.stateDict };
             runModels.push({
               name,
               onnx: prepared.onnx,

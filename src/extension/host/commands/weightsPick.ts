@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { checkWeightsFileSize } from '../../../core/run/memoryGuard';
 import type { Engine, WeightsChoice } from '../../service/engine';
+import { entryChoices } from '../../service/entryChoices';
 
 /** Weight files offered; checkpoints are read by content without unpickling. */
 export const WEIGHTS_GLOB = '**/*.{safetensors,pt,pth,bin,ckpt}';
@@ -40,8 +41,11 @@ export async function chooseWeights(seed: number, limitBytes: number): Promise<W
   return readWeightsChoice(pick.uri, limitBytes);
 }
 
-/** Two weight files of the workspace (e.g. epoch 10 and epoch 50) for a side-by-side run of one model. */
-export async function chooseTwoCheckpoints(limitBytes: number): Promise<[WeightsChoice, WeightsChoice] | undefined> {
+/**
+ * Two weight files of the workspace (e.g. epoch 10 and epoch 50) for a side-by-side run of one model; for a file holding
+ * several state dicts (model, ema) the user picks which one, as for a single run.
+ */
+export async function chooseTwoCheckpoints(limitBytes: number, engine: Engine): Promise<[WeightsChoice, WeightsChoice] | undefined> {
   const files = await weightFiles();
   if (files.length < 2) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Comparing checkpoints needs two weight files (.pt, .pth, .bin, .safetensors) in the workspace.'));
@@ -50,14 +54,17 @@ export async function chooseTwoCheckpoints(limitBytes: number): Promise<[Weights
   const items: Item[] = files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri }));
   const a = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('First checkpoint (the reference)') });
   if (!a?.uri) return undefined;
+  const readA = await readWeightsChoice(a.uri, limitBytes);
+  const wa = readA && (await chooseEntry(engine, readA));
+  if (!wa) return undefined;
   const b = await vscode.window.showQuickPick(
     items.filter((i) => i !== a),
     { placeHolder: vscode.l10n.t('Second checkpoint') },
   );
   if (!b?.uri) return undefined;
-  const wa = await readWeightsChoice(a.uri, limitBytes);
-  const wb = wa && (await readWeightsChoice(b.uri, limitBytes));
-  return wa && wb ? [wa, wb] : undefined;
+  const readB = await readWeightsChoice(b.uri, limitBytes);
+  const wb = readB && (await chooseEntry(engine, readB));
+  return wb ? [wa, wb] : undefined;
 }
 
 /**
@@ -72,12 +79,10 @@ export async function chooseEntry(engine: Engine, choice: WeightsChoice): Promis
   } catch {
     return choice; // the run reports the file's problem
   }
-  if (summary.candidates.length < 2) return choice;
-  const items = summary.candidates.map((c, i) => ({
-    label: c.path || '(file)',
-    description: `${c.tensors} tensors${c.kind === 'module' ? ', pickled module' : ''}${i === 0 ? ` · ${vscode.l10n.t('default')}` : ''}`,
-    path: c.path,
-  }));
-  const pick = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('State dict of {0} to use', choice.source) });
+  const choices = entryChoices(summary, { tensors: vscode.l10n.t('tensors'), module: vscode.l10n.t('pickled module'), default: vscode.l10n.t('default') });
+  if (choices.length === 0) return choice;
+  const pick = await vscode.window.showQuickPick(choices, {
+    placeHolder: vscode.l10n.t('{0} holds {1} state dicts: which one to use', choice.source, choices.length),
+  });
   return pick ? { kind: 'file', bytes: choice.bytes, source: choice.source, entry: pick.path } : undefined;
 }
