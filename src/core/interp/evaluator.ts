@@ -36,6 +36,15 @@ export interface InterpOptions {
  */
 export const DEFAULT_IMPORT_BUDGET = { maxSteps: 50_000_000, timeMs: 30_000 } as const;
 
+/**
+ * Whether wall-clock budgets apply. The tests set FUSION_LENS_STEP_BUDGETS_ONLY=1 (test/support/pythonWasm.ts): then
+ * only step budgets cut an analysis, so a result never depends on how busy the machine is. The editor and the CLI
+ * keep their time budgets.
+ */
+export function wallClockBudgets(): boolean {
+  return typeof process === 'undefined' || process.env?.FUSION_LENS_STEP_BUDGETS_ONLY !== '1';
+}
+
 /** How a statement ends other than by falling through. */
 export type Signal = null | { readonly k: 'return'; readonly value: PyValue } | { readonly k: 'break' } | { readonly k: 'continue' };
 

@@ -16,7 +16,7 @@ import { makeBuiltins } from './builtins';
 import { addStdlibMethods } from './stdlibMethods';
 import { Facts } from './facts';
 import { BudgetExceeded, PyRaise, TOO_DEEP, isStackExhausted } from './errors';
-import { DEFAULT_IMPORT_BUDGET, type DiagExtra, type Evaluator, type InterpOptions, type Signal } from './evaluator';
+import { DEFAULT_IMPORT_BUDGET, wallClockBudgets, type DiagExtra, type Evaluator, type InterpOptions, type Signal } from './evaluator';
 import * as statements from './statements';
 import * as definitions from './definitions';
 import * as expressions from './expressions';
@@ -27,6 +27,11 @@ import * as operators from './operators';
 
 export { BudgetExceeded, PyRaise, TOO_DEEP, isStackExhausted } from './errors';
 export type { InterpOptions } from './evaluator';
+
+/** The analysis' own budget (Infinity for time when wall-clock budgets are off). */
+function analysisLimit(opts: InterpOptions): { maxSteps: number; deadline: number } {
+  return { maxSteps: opts.maxSteps, deadline: wallClockBudgets() ? opts.deadline : Infinity };
+}
 
 export class Interpreter implements Evaluator {
   rec: Recorder;
@@ -58,7 +63,7 @@ export class Interpreter implements Evaluator {
   private ctx: InferContext | null = null;
 
   constructor(public opts: InterpOptions) {
-    this.limit = { maxSteps: opts.maxSteps, deadline: opts.deadline };
+    this.limit = analysisLimit(opts);
     this.rec = new Recorder(opts.file);
     this.tracer = new LineTracer(this.rec);
     this.builtins = makeBuiltins(this);
@@ -72,7 +77,7 @@ export class Interpreter implements Evaluator {
    */
   beginAnalysis(opts: InterpOptions): void {
     this.opts = opts;
-    this.limit = { maxSteps: opts.maxSteps, deadline: opts.deadline };
+    this.limit = analysisLimit(opts);
     this.importUsed = { steps: 0, ms: 0 };
     this.importing = 0;
     this.importsCut = [];
@@ -121,7 +126,10 @@ export class Interpreter implements Evaluator {
     const budget = this.opts.importBudget ?? DEFAULT_IMPORT_BUDGET;
     const saved = { steps: this.steps, limit: this.limit, t0: performance.now(), site: this.topStatement ?? this.site.range, from: this.currentFile };
     this.steps = 0;
-    this.limit = { maxSteps: Math.max(0, budget.maxSteps - this.importUsed.steps), deadline: saved.t0 + Math.max(0, budget.timeMs - this.importUsed.ms) };
+    this.limit = {
+      maxSteps: Math.max(0, budget.maxSteps - this.importUsed.steps),
+      deadline: wallClockBudgets() ? saved.t0 + Math.max(0, budget.timeMs - this.importUsed.ms) : Infinity,
+    };
     this.importing++;
     try {
       return this.runModuleBody(mod, file, name, scope, imported);
