@@ -24,7 +24,7 @@ import {
   type Bytes,
   type MessageChecks,
 } from './protocolPrimitives';
-export { base64Of, bytesOf } from './protocolPrimitives';
+export { base64Of, bytesOf, unhandled } from './protocolPrimitives';
 
 // ───────────────────────────── boot configuration ─────────────────────────────
 
@@ -118,11 +118,6 @@ export class RequestChannel<Req extends { readonly type: string; readonly reques
     for (const p of this.pending.values()) p.reject(new Error('channel closed'));
     this.pending.clear();
   }
-}
-
-/** The `default:` of an exhaustive switch over a message union: a compile error when a case is missing, a throw if reached. */
-export function unhandled(m: never): never {
-  throw new Error(`unhandled message ${JSON.stringify((m as { type?: unknown } | null)?.type ?? null)}`);
 }
 
 // ───────────────────────────── graph view messages ─────────────────────────────

@@ -37,6 +37,11 @@ export const isLog = (m: Rec): boolean => oneOf(m.level, LOG_LEVELS) && isStr(m.
 /** One check per message `type` of a union: a missing or extra type is a compile error, so every validator is exhaustive. */
 export type MessageChecks<M extends { readonly type: string }> = { readonly [K in M['type']]: (msg: Rec) => boolean };
 
+/** The `default:` of an exhaustive switch over a message union: a compile error when a case is missing, a throw if reached. */
+export function unhandled(m: never): never {
+  throw new Error(`unhandled message ${JSON.stringify((m as { type?: unknown } | null)?.type ?? null)}`);
+}
+
 /** A message whose `type` is one of the table's own keys and whose fields pass that type's check. */
 export function checkByType<M extends { readonly type: string }>(msg: unknown, checks: MessageChecks<M>): msg is M {
   if (!isRec(msg) || typeof msg.type !== 'string' || !Object.hasOwn(checks, msg.type)) return false;

@@ -1,6 +1,6 @@
-// The project's test command: lint, then unit and oracle tests under node:test, then the end-to-end run in a real VS Code.
+// The project's test command: lint and type check, then unit and oracle tests under node:test, then the end-to-end run in a real VS Code.
 // `--unit` stops after the node:test stage (no VS Code); FUSION_LENS_SKIP_E2E=1 does the same. A file filter
-// (`node test/run.mjs protocol`) runs only the matching tests and skips the lint.
+// (`node test/run.mjs protocol`) runs only the matching tests and skips the lint and the type check.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,7 +25,12 @@ function run(cmd, args) {
 const unitOnly = process.argv.includes('--unit') || process.env.FUSION_LENS_SKIP_E2E === '1';
 const filter = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 
-if (filter.length === 0) run('npx', ['eslint', '--max-warnings', '0', '.']);
+if (filter.length === 0) {
+  run('npx', ['eslint', '--max-warnings', '0', '.']);
+  // The type check (tsx runs tests without one): Node code, then the webview and browser-side test code.
+  run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+  run('npx', ['tsc', '-p', 'webview/tsconfig.json', '--noEmit']);
+}
 run('node', ['esbuild.mjs']);
 const files = [...findTests('test/unit'), ...findTests('test/oracle')].filter((f) => filter.every((s) => f.includes(s)));
 run('node', ['--import', 'tsx', '--test', '--test-reporter=spec', ...files]);

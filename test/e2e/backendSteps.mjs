@@ -1,58 +1,13 @@
 // e2e steps of issue 15 (execution backends): the run panel without WebGPU falls back to wasm and says why; a second
-// Chromium with --enable-unsafe-webgpu (Debian's Chromium then offers SwiftShader, a software WebGPU adapter) runs a model on
-// WebGPU, and Time 5 runs times it on WebGPU and on wasm and shows how far their outputs are apart.
-// Called once from driveWorkbench.mjs: await backendSteps({ page, url, outDir, wsDir, step, check, log, shot }).
+// Chromium with --enable-unsafe-webgpu (Debian's Chromium then offers SwiftShader, a software WebGPU adapter) runs a model's
+// ordinary run on WebGPU with `auto`, Time 5 runs times it on WebGPU and on wasm and shows how far their outputs are apart,
+// and the panel's choice "wasm" runs it again on wasm, whose outputs must agree with WebGPU's.
+// Called once from driveWorkbench.mjs with its helpers: await backendSteps({ url, outDir, wsDir, step, check, log, shot,
+// openFile, frameWithSelector, sleep }); openFile and frameWithSelector take the second browser's page as their last argument.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** The first frame of `page` (webviews are nested iframes) holding an element that matches `selector`. */
-async function frameWith(page, selector, timeout) {
-  const end = Date.now() + timeout;
-  while (Date.now() < end) {
-    for (const f of page.frames())
-      if (
-        (await f
-          .locator(selector)
-          .count()
-          .catch(() => 0)) > 0
-      )
-        return f;
-    await sleep(500);
-  }
-  throw new Error(`no frame has ${selector}`);
-}
-
-/** Quick Open from the title bar's command center (a key press could go to a focused webview). */
-async function quickOpen(page) {
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await page.keyboard.press('Escape');
-  const center = page.locator('.command-center .command-center-center').first();
-  if (await center.isVisible().catch(() => false)) await center.click();
-  else await page.keyboard.press('Control+p');
-  await input.waitFor({ state: 'visible', timeout: 15000 });
-  return input;
-}
-
-async function openFile(page, name) {
-  const input = await quickOpen(page);
-  const row = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first();
-  for (let i = 0; i < 10; i++) {
-    await input.fill('');
-    await input.fill(name);
-    if (
-      await row.waitFor({ timeout: 3000 }).then(
-        () => true,
-        () => false,
-      )
-    )
-      break;
-  }
-  await page.keyboard.press('Enter');
-}
 
 /** Clicks the file's "Run Fusion Model" CodeLens and takes the seeded weights if a weights pick shows. */
 async function runFromLens(page) {
@@ -69,10 +24,10 @@ async function runFromLens(page) {
     await page.keyboard.press('Enter');
 }
 
-export async function backendSteps({ page, url, outDir, wsDir, step, check, log, shot }) {
+export async function backendSteps({ url, outDir, wsDir, step, check, log, shot, openFile, frameWithSelector, sleep }) {
   await step('backend-fallback-without-webgpu', async () => {
     // This Chromium runs without --enable-unsafe-webgpu: no adapter, so `auto` ran every model on wasm and says why.
-    const frame = await frameWith(page, '[data-testid="model-result"] [data-testid="backend"]', 30000);
+    const frame = await frameWithSelector('[data-testid="model-result"] [data-testid="backend"]', 30000);
     const backends = await frame.locator('[data-testid="backend"]').allInnerTexts();
     const reasons = await frame.locator('[data-testid="fallback-reason"]').allInnerTexts();
     check(
@@ -115,32 +70,43 @@ export async function backendSteps({ page, url, outDir, wsDir, step, check, log,
       log('screenshot', join(outDir, `webgpu-${name}.png`));
     };
 
-    await step('backend-webgpu-auto-fallback', async () => {
-      // `auto`: the adapter is there, but the ordinary run's graph carries float64 per-layer summaries, which the WebGPU
-      // build of onnxruntime-web cannot run: the model falls back to wasm and the card says why.
+    /** The card of SmallFusionGpu in the newest run: backend kind and text, fallback reason, layer rows, output preview values. */
+    const cardFacts = async (card) => ({
+      kind: await card.locator('[data-testid="backend"]').getAttribute('data-backend'),
+      text: await card.locator('[data-testid="backend"]').innerText(),
+      reason: await card
+        .locator('[data-testid="fallback-reason"]')
+        .innerText({ timeout: 1000 })
+        .catch(() => ''),
+      preview: JSON.parse((await card.locator('[data-testid="output-preview"]').first().getAttribute('data-values')) ?? '[]'),
+    });
+    let gpuRun = null;
+
+    await step('backend-webgpu-auto', async () => {
+      // `auto` with an adapter: the ordinary run (per-layer summaries computed in the graph, in float32) runs on WebGPU.
       await gpuPage.goto(url);
       await gpuPage.locator('.monaco-workbench').waitFor({ timeout: 90000 });
-      await openFile(gpuPage, 'gpu_small.py');
+      await openFile('gpu_small.py', gpuPage);
       await gpuPage.locator('.tabs-container .tab.active', { hasText: 'gpu_small.py' }).waitFor({ timeout: 30000 });
       await runFromLens(gpuPage);
-      const frame = await frameWith(gpuPage, '[data-testid="model-result"][data-model="SmallFusionGpu"]', 240000);
+      const frame = await frameWithSelector('[data-testid="model-result"][data-model="SmallFusionGpu"]', 240000, gpuPage);
       const card = frame.locator('[data-testid="model-result"][data-model="SmallFusionGpu"]');
-      const text = await card.locator('[data-testid="backend"]').innerText();
-      const reason = await card
-        .locator('[data-testid="fallback-reason"]')
-        .innerText()
-        .catch(() => '');
+      gpuRun = await cardFacts(card);
+      const layers = await frame.locator('[data-testid="layer-stats"] tr[data-node]').count();
       check(
-        /^wasm/.test(text) && /WebGPU could not create the session/.test(reason),
-        `auto with an adapter but float64 summaries: wasm, saying why: ${JSON.stringify(reason.slice(0, 160))}`,
+        gpuRun.kind === 'webgpu' && /swiftshader/i.test(gpuRun.text) && gpuRun.reason === '' && layers > 0,
+        `auto with an adapter: the ordinary Run Fusion Model ran on ${JSON.stringify(gpuRun.text)}, ${layers} layer rows, no fallback${gpuRun.reason ? ` (${gpuRun.reason.slice(0, 160)})` : ''}`,
       );
+      const first = await card.locator('[data-testid="run-ms"]').innerText();
+      const create = await card.locator('[data-testid="create-ms"]').innerText();
+      log(`WebGPU ordinary run: session ${create}, first run ${first}`);
       await sleep(500);
-      await gpuShot('auto-fallback');
+      await gpuShot('auto-webgpu');
     });
 
     await step('backend-webgpu-vs-wasm', async () => {
       // Time 5 runs times the model alone (summaries off) on each backend: WebGPU (SwiftShader) and wasm, and compares them.
-      const frame = await frameWith(gpuPage, '[data-testid="measure"]', 30000);
+      const frame = await frameWithSelector('[data-testid="measure"]', 30000, gpuPage);
       await frame.locator('[data-testid="measure"]').dispatchEvent('click');
       const diff = frame.locator('[data-testid="backend-diff"][data-diff-model="SmallFusionGpu"]');
       await diff.waitFor({ timeout: 300000 });
@@ -163,37 +129,34 @@ export async function backendSteps({ page, url, outDir, wsDir, step, check, log,
       await gpuShot('time-5-runs');
     });
 
-    await step('backend-webgpu-choice', async () => {
-      // The panel's backend choice "webgpu" (the setting's values): the ordinary run goes to the GPU, without the float64 summaries (said on the card).
-      const frame0 = await frameWith(gpuPage, '[data-testid="execution-provider"]', 30000);
-      await frame0.locator('[data-testid="execution-provider"]').evaluate((el) => {
-        el.value = 'webgpu';
+    await step('backend-wasm-choice-agrees', async () => {
+      // The panel's backend choice "wasm" (the setting's values): the same ordinary run on wasm; its outputs agree with
+      // the WebGPU run's within the pair's tolerance (src/core/run/backend.ts: 1e-3 × max(1, max |wasm|)).
+      const frame = await frameWithSelector('[data-testid="execution-provider"]', 30000, gpuPage);
+      await frame.locator('[data-testid="execution-provider"]').evaluate((el) => {
+        el.value = 'wasm';
         el.dispatchEvent(new Event('change'));
       });
-      const frame = frame0;
-      let card = null;
-      let kind = null;
-      for (let i = 0; i < 2 && kind !== 'webgpu'; i++) {
-        const before = await frame.locator('[data-testid="run-results"]').first().getAttribute('data-run-id');
-        await frame.locator('[data-testid="rerun"]').dispatchEvent('click');
-        card = frame.locator(`[data-testid="run-results"]:not([data-run-id="${before}"]) [data-testid="model-result"][data-model="SmallFusionGpu"]`);
-        await card.waitFor({ timeout: 240000 });
-        kind = await card.locator('[data-testid="backend"]').getAttribute('data-backend');
-      }
-      const text = await card.locator('[data-testid="backend"]').innerText();
-      const note = await card
-        .locator('[data-testid="backend-note"]')
-        .innerText()
-        .catch(() => '');
+      const before = await frame.locator('[data-testid="run-results"]').first().getAttribute('data-run-id');
+      await frame.locator('[data-testid="rerun"]').dispatchEvent('click');
+      const card = frame.locator(`[data-testid="run-results"]:not([data-run-id="${before}"]) [data-testid="model-result"][data-model="SmallFusionGpu"]`);
+      await card.waitFor({ timeout: 240000 });
+      const wasmRun = await cardFacts(card);
+      const a = gpuRun?.preview ?? [];
+      const b = wasmRun.preview;
+      const maxAbs = a.length === b.length && a.length > 0 ? Math.max(...a.map((v, i) => Math.abs(v - b[i]))) : NaN;
+      const scale = Math.max(1, ...b.map(Math.abs));
+      check(wasmRun.kind === 'wasm' && /^wasm/.test(wasmRun.text), `backend choice "wasm": the model ran on ${JSON.stringify(wasmRun.text)}`);
       check(
-        kind === 'webgpu' && /swiftshader/i.test(text) && /summaries left out/.test(note),
-        `backend choice "webgpu": the model ran on ${JSON.stringify(text)}; ${JSON.stringify(note.slice(0, 60))}`,
+        maxAbs <= 1e-3 * scale,
+        `the ordinary run's outputs on WebGPU and on wasm agree: max |a − b| ${maxAbs.toExponential(2)} over ${a.length} previewed values (tolerance ${(1e-3 * scale).toExponential(1)})`,
       );
-      const first = await card.locator('[data-testid="run-ms"]').innerText();
-      const create = await card.locator('[data-testid="create-ms"]').innerText();
-      log(`WebGPU ordinary run: session ${create}, first run ${first}`);
+      writeFileSync(
+        join(outDir, 'backend-ordinary-run.json'),
+        `${JSON.stringify({ webgpu: gpuRun, wasm: wasmRun, maxAbs, tolerance: 1e-3 * scale }, null, 2)}\n`,
+      );
       await sleep(500);
-      await gpuShot('choice-webgpu');
+      await gpuShot('choice-wasm');
     });
   } finally {
     await ctx?.close().catch(() => {});

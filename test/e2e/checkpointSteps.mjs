@@ -119,7 +119,11 @@ export async function checkpointSteps(t) {
       /32 tensors/.test(totals) && rows === 32 && /epoch\s+90/.test(others),
       `checkpoint viewer: ${JSON.stringify(totals)}, ${rows} tensor rows, others ${JSON.stringify(others)}`,
     );
-    t.log(`checkpoint viewer fits: ${fits}`);
+    // it fits no model (refine is missing): the closest is named, with why
+    t.check(
+      /Closest: TinyResNet \(ckpt_resnet\.py\) — 32 \/ 34 parameters and buffers match; not in the checkpoint: refine\.weight, refine\.bias/.test(fits),
+      `checkpoint viewer names the closest model and why it does not fit: ${JSON.stringify(fits)}`,
+    );
     await t.shot('checkpoint-viewer');
   });
 
@@ -192,5 +196,45 @@ export async function checkpointSteps(t) {
     const card = await graph.locator('[data-testid="card-weights"]').innerText({ timeout: 10000 });
     t.check(/fc\.weight/.test(card) && /fc\.bias/.test(card), `node card lists the layer's parameter changes: ${JSON.stringify(card)}`);
     await t.shot('checkpoint-change-on-graph');
+  });
+
+  await t.step('checkpoint-viewer-graph', async () => {
+    // A checkpoint that fits a workspace model: the viewer shows that model's graph with the checkpoint's tensors on it.
+    await t.openFile('resnet_e50.pth');
+    const frame = await t.frameWithSelector('[data-testid="ckpt-fit"]:has-text("resnet_e50") , [data-testid="ckpt-graph"] [data-testid="weight-badge"]', 60000);
+    const fits = await frame.locator('[data-testid="ckpt-fits"]').innerText();
+    t.check(
+      /TinyResNet \(ckpt_resnet\.py\) — 34 \/ 34 parameters and buffers match/.test(fits),
+      `viewer: the model it fits, with counts: ${JSON.stringify(fits)}`,
+    );
+    const badges = frame.locator('[data-testid="ckpt-graph"] [data-testid="weight-badge"]');
+    await badges.first().waitFor({ timeout: 30000 });
+    const legend = await frame.locator('[data-testid="weight-legend"]').innerText();
+    const n = await badges.count();
+    t.check(n >= 5 && /Weights: resnet_e50\.pth 'model'/.test(legend), `viewer graph carries the weights: ${n} badges, legend ${JSON.stringify(legend)}`);
+    // the box may sit outside the stage's visible part: focus it and press Enter, as a keyboard user does
+    await frame.locator('[data-testid="ckpt-graph"] [data-testid="graph-node"]', { hasText: 'Linear' }).first().press('Enter');
+    const card = await frame.locator('[data-testid="card-weights"]').innerText({ timeout: 10000 });
+    t.check(
+      /fc\.weight/.test(card) && /\[1000, 8\]/.test(card) && /float32/.test(card) && /mean/.test(card),
+      `node card: the checkpoint tensor's shape, dtype and figures: ${JSON.stringify(card.slice(0, 300))}`,
+    );
+    await t.shot('checkpoint-viewer-graph');
+  });
+
+  await t.step('checkpoint-viewer-entry', async () => {
+    // A file with model and ema: the viewer reads another state dict when asked, and the graph shows its weights.
+    await t.openFile('resnet_e10.pth');
+    const frame = await t.frameWithSelector('[data-testid="ckpt-entry"]', 60000);
+    await frame.locator('[data-testid="ckpt-entry"]', { hasText: 'ema' }).first().click();
+    await frame.locator('[data-testid="ckpt-format"]', { hasText: "'ema'" }).waitFor({ timeout: 15000 });
+    await frame.locator('[data-testid="weight-legend"]', { hasText: "'ema'" }).waitFor({ timeout: 15000 });
+    const format = await frame.locator('[data-testid="ckpt-format"]').innerText();
+    const entries = await frame.locator('[data-testid="ckpt-entries"]').innerText();
+    t.check(
+      /State dict: 'ema'/.test(format) && /model — 34 tensors/.test(entries),
+      `viewer switched to the ema state dict: ${JSON.stringify(format)}; others ${JSON.stringify(entries)}`,
+    );
+    await t.shot('checkpoint-viewer-entry');
   });
 }

@@ -80,17 +80,18 @@ async function step(name, fn) {
   }
 }
 
-const quickInput = page.locator('.quick-input-widget .quick-input-box input');
+const quickInputOf = (p) => p.locator('.quick-input-widget .quick-input-box input');
+const quickInput = quickInputOf(page);
 /**
  * Opens Quick Open from the title bar's command center: a key press would go to a focused webview
- * (run panel, .onnx editor) instead of the workbench.
+ * (run panel, .onnx editor) instead of the workbench. `p`: another workbench page (step modules' second browser).
  */
-async function quickOpen() {
-  await page.keyboard.press('Escape');
-  const center = page.locator('.command-center .command-center-center').first();
+async function quickOpen(p = page) {
+  await p.keyboard.press('Escape');
+  const center = p.locator('.command-center .command-center-center').first();
   if (await center.isVisible().catch(() => false)) await center.click();
-  else await page.keyboard.press('Control+p');
-  await quickInput.waitFor({ state: 'visible', timeout: 15000 });
+  else await p.keyboard.press('Control+p');
+  await quickInputOf(p).waitFor({ state: 'visible', timeout: 15000 });
 }
 
 async function palette(command) {
@@ -107,14 +108,15 @@ async function palette(command) {
 }
 
 /** Opens a workspace file with Quick Open (the Explorer may be hidden behind the Fusion Lens view). */
-async function openFile(name) {
-  await quickOpen();
+async function openFile(name, p = page) {
+  await quickOpen(p);
+  const input = quickInputOf(p);
   // A file created a moment ago reaches Quick Open's index a little later: type the name again until it shows.
   // Enter picks the focused row: wait until the filtered list has put the file there (not a stale 'recently opened' row).
-  const row = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first();
+  const row = p.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first();
   for (let i = 0; i < 10; i++) {
-    await quickInput.fill('');
-    await quickInput.fill(name);
+    await input.fill('');
+    await input.fill(name);
     if (
       await row.waitFor({ timeout: 3000 }).then(
         () => true,
@@ -124,7 +126,7 @@ async function openFile(name) {
       break;
   }
   await row.waitFor({ timeout: 3000 });
-  await page.keyboard.press('Enter');
+  await p.keyboard.press('Enter');
 }
 
 /** The 0-based line of the cursor, read from the status bar ("Ln 62, Col 9"). */
@@ -158,11 +160,11 @@ async function frameWithText(re, timeout = 60000, content = false) {
   throw new Error(`no frame shows ${re}`);
 }
 
-/** The first frame holding an element that matches `selector` (webviews are nested iframes). */
-async function frameWithSelector(selector, timeout = 60000) {
+/** The first frame holding an element that matches `selector` (webviews are nested iframes); `p`: another page. */
+async function frameWithSelector(selector, timeout = 60000, p = page) {
   const end = Date.now() + timeout;
   while (Date.now() < end) {
-    for (const f of page.frames()) {
+    for (const f of p.frames()) {
       if (
         (await f
           .locator(selector)
@@ -620,7 +622,7 @@ try {
   await foldedBlocksSteps({ page, wsDir, step, check, shot, openFile, palette, gotoLine, frameWithSelector, sleep, log });
   await checkpointSteps({ page, wsDir, step, check, shot, openFile, palette, gotoLine, frameWithSelector, sleep, log });
   // Issue 15: backend fallback here (no WebGPU), then WebGPU in a second Chromium with --enable-unsafe-webgpu.
-  await backendSteps({ page, url, outDir, wsDir, step, check, log, shot });
+  await backendSteps({ url, outDir, wsDir, step, check, log, shot, openFile, frameWithSelector, sleep });
   await timmWorkspaceSteps({ page, wsDir, step, check, shot, openFile, hoverText, palette, gotoLine, frameWithText, sleep, log });
 } finally {
   await ctx.close();

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end test of Fusion Lens installed from its VSIX into a real VS Code (code-server), driven by Chromium.
-# Usage: bash test/e2e/run.sh            SKIP_APT=1 skips apt-get; E2E_PREPARE_ONLY=1 stops after installing code-server.
+# Usage: bash test/e2e/run.sh            SKIP_APT=1 skips apt-get; E2E_PREPARE_ONLY=1 stops after installing code-server;
+#                                        E2E_DRIVER=<script.mjs> drives the workbench with another script (e.g. test/e2e/wasmTiming.mjs).
 # code-server lives in a cache folder (.e2e/) outside the project's npm deps and is reused by later runs.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -95,7 +96,7 @@ for _ in $(seq 1 120); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz"
 
 step "drive the workbench with Chromium (screenshots: $OUT)"
 set +e
-timeout 1200 node "$ROOT/test/e2e/driveWorkbench.mjs" "http://127.0.0.1:$PORT/?folder=$W/ws" "$OUT" "$W/ws"
+timeout 1200 node "${E2E_DRIVER:-$ROOT/test/e2e/driveWorkbench.mjs}" "http://127.0.0.1:$PORT/?folder=$W/ws" "$OUT" "$W/ws"
 RC=$?
 set -e
 LOG=$(ls "$W"/ud/logs/*/exthost*/*/*Fusion\ Lens.log 2>/dev/null | head -1 || true)

@@ -30,8 +30,9 @@ const allowed: Record<string, readonly string[]> = {
   'src/webviewStrings.ts': [],
   'src/cli': core,
   'src/cli.ts': [...core, 'src/cli'],
-  // The engine service: what the analysis worker and dist/engine.js run. Plain Node, never VS Code.
-  'src/extension/service': [...core, 'src/protocol.ts'],
+  // The engine service: what the analysis worker and dist/engine.js run. Plain Node, never VS Code. Its worker channel
+  // (analysisWorkerProtocol.ts) builds its validators from the protocol's wire primitives.
+  'src/extension/service': [...core, 'src/protocol.ts', 'src/protocolPrimitives.ts'],
   // The VS Code glue: providers, commands, views, panels. The only place that imports `vscode`.
   'src/extension/host': [...core, 'src/protocol.ts', 'src/protocolCheckpoint.ts', 'src/webviewStrings.ts', 'src/extension/service'],
   'webview/shared': ['src/protocol.ts', 'src/webviewStrings.ts', 'src/core/graph', 'src/core/run', 'src/core/shape', 'src/core/weights'],

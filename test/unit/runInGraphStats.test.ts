@@ -77,51 +77,56 @@ function oddInput(): RunTensor {
   return { dtype: 'float32', shape: [2, 3, 5, 7], data };
 }
 
-test('in-graph statistics of every layer equal tensorStats of the whole tensor (ints, NaN/±Inf, large means, prime sizes)', async () => {
-  await ready;
-  const graph = oddGraph();
-  const values = layerValueIds(graph).filter((v) => !graph.outputs.includes(v));
-  const weights = initStateDict(graph.stateDict, 3);
-  // one export exposes both, so both come from the same forward pass
-  const exported = exportOnnx(graph, { weights, extraOutputs: values, statsOutputs: values, mapOutputs: values });
-  const session = await (await runner()).createSession(exported.bytes);
-  try {
-    assert.deepEqual(session.inputNames, ['input.0', 'summaries']);
-    const out = await session.run({ 'input.0': oddInput(), ...summaryGateFeed(session.inputNames, true) });
-    let nonFiniteLayers = 0;
-    let intLayers = 0;
-    for (const v of values) {
-      const full = out[exported.extraOutputs.get(v)!]!;
-      const stats = exported.statsOutputs.get(v)!;
-      const vector = out[stats.name]!;
-      assert.equal(vector.dtype, 'float64');
-      assert.deepEqual(vector.shape, [6]);
-      assert.deepEqual([...stats.dims], [...full.shape], `${v}: dims`);
-      const expected = tensorStats(full.data);
-      assertStatsClose(statsFromVector(vector.data), expected, `${v} ${graph.values.get(v)?.name ?? ''} [${full.shape.join(', ')}] ${full.dtype}`);
-      if (expected.nonFinite > 0) nonFiniteLayers++;
-      if (full.dtype === 'int64') intLayers++;
-      // the feature map: what heatmap() draws from the reduced tensor equals what it draws from the whole one
-      const map = exported.mapOutputs.get(v);
-      assert.equal(map !== undefined, featureMapShape(full.shape) !== null, `${v}: map presence`);
-      if (!map) continue;
-      const reduced = out[map.name]!;
-      assert.deepEqual(reduced.shape, featureMapShape(full.shape));
-      assert.ok(reduced.data.length <= full.data.length);
-      const a = heatmap(reduced.data, reduced.shape);
-      const b = heatmap(full.data, full.shape);
-      assert.equal(a === null, b === null, `${v}: heatmap presence`);
-      if (!a || !b) continue;
-      assert.deepEqual([a.width, a.height], [b.width, b.height]);
-      assert.ok(close(a.min, b.min) && close(a.max, b.max), `${v}: heatmap range ${a.min}…${a.max} vs ${b.min}…${b.max}`);
-      for (let i = 0; i < a.values.length; i++) assert.ok(Math.abs(a.values[i]! - b.values[i]!) < 1e-4, `${v}: heatmap value ${i}`);
+for (const statsDtype of ['float32', 'float64'] as const)
+  test(`in-graph statistics (${statsDtype}) of every layer equal tensorStats of the whole tensor (ints, NaN/±Inf, large means, prime sizes)`, async () => {
+    await ready;
+    const graph = oddGraph();
+    const values = layerValueIds(graph).filter((v) => !graph.outputs.includes(v));
+    const weights = initStateDict(graph.stateDict, 3);
+    // one export exposes both, so both come from the same forward pass
+    const exported = exportOnnx(graph, { weights, extraOutputs: values, statsOutputs: values, mapOutputs: values, statsDtype });
+    const session = await (await runner()).createSession(exported.bytes);
+    try {
+      assert.deepEqual(session.inputNames, ['input.0', 'summaries']);
+      const out = await session.run({ 'input.0': oddInput(), ...summaryGateFeed(session.inputNames, true) });
+      let nonFiniteLayers = 0;
+      let intLayers = 0;
+      for (const v of values) {
+        const full = out[exported.extraOutputs.get(v)!]!;
+        const stats = exported.statsOutputs.get(v)!;
+        const vector = out[stats.name]!;
+        assert.equal(vector.dtype, statsDtype);
+        assert.deepEqual(vector.shape, [6]);
+        assert.deepEqual([...stats.dims], [...full.shape], `${v}: dims`);
+        const expected = tensorStats(full.data);
+        assertStatsClose(
+          statsFromVector(vector.data, stats.dims),
+          expected,
+          `${v} ${graph.values.get(v)?.name ?? ''} [${full.shape.join(', ')}] ${full.dtype}`,
+        );
+        if (expected.nonFinite > 0) nonFiniteLayers++;
+        if (full.dtype === 'int64') intLayers++;
+        // the feature map: what heatmap() draws from the reduced tensor equals what it draws from the whole one
+        const map = exported.mapOutputs.get(v);
+        assert.equal(map !== undefined, featureMapShape(full.shape) !== null, `${v}: map presence`);
+        if (!map) continue;
+        const reduced = out[map.name]!;
+        assert.deepEqual(reduced.shape, featureMapShape(full.shape));
+        assert.ok(reduced.data.length <= full.data.length);
+        const a = heatmap(reduced.data, reduced.shape);
+        const b = heatmap(full.data, full.shape);
+        assert.equal(a === null, b === null, `${v}: heatmap presence`);
+        if (!a || !b) continue;
+        assert.deepEqual([a.width, a.height], [b.width, b.height]);
+        assert.ok(close(a.min, b.min) && close(a.max, b.max), `${v}: heatmap range ${a.min}…${a.max} vs ${b.min}…${b.max}`);
+        for (let i = 0; i < a.values.length; i++) assert.ok(Math.abs(a.values[i]! - b.values[i]!) < 1e-4, `${v}: heatmap value ${i}`);
+      }
+      assert.ok(nonFiniteLayers >= 2, `the model has layers with NaN/Inf (${nonFiniteLayers})`);
+      assert.ok(intLayers >= 1, 'the model has an int64 layer');
+    } finally {
+      await session.dispose();
     }
-    assert.ok(nonFiniteLayers >= 2, `the model has layers with NaN/Inf (${nonFiniteLayers})`);
-    assert.ok(intLayers >= 1, 'the model has an int64 layer');
-  } finally {
-    await session.dispose();
-  }
-});
+  });
 
 test('the CLI path: layerStats from in-graph statistics matches whole tensors; model outputs keep exact stats', async () => {
   await ready;

@@ -1,13 +1,24 @@
 // Checkpoint viewer entry (dist/webview/checkpointView.js): the state dict of a .pt/.pth/.bin as a tree by module path,
-// with dtypes, shapes, sizes and totals, the other entries and the workspace models it fits. Read-only; sends nothing.
-import { isToCheckpointView, type CheckpointTensorRow, type CheckpointViewData } from '../../src/protocolCheckpoint';
-import { readBoot } from '../shared/boot';
+// with dtypes, shapes, sizes and totals, the other entries, the workspace models it fits (or the closest, and why not),
+// and a fitting model's graph with the checkpoint's weights, drawn by the graph view's own GraphApp.
+import { isToGraphView, type FromGraphView } from '../../src/protocol';
+import { isToCheckpointView, type CheckpointTensorRow, type CheckpointViewData, type FromCheckpointView } from '../../src/protocolCheckpoint';
+import { readBoot, uiLanguage } from '../shared/boot';
+import { button } from '../shared/controls';
 import { h } from '../shared/dom';
 import { compact } from '../shared/format';
+import { webviewHost } from '../shared/vscodeApi';
+import { GraphApp, type SavedState } from '../graphView/graphApp';
+import '../graphView/graphView.css';
 import './checkpointView.css';
 
-const s = readBoot().strings;
+const boot = readBoot();
+const s = boot.strings;
 const root = document.getElementById('root') ?? document.body;
+const host = webviewHost<FromGraphView | FromCheckpointView, SavedState>();
+// The graph lives in its own box, kept across renders (the layout and view state stay when only the text changes).
+const graphBox = h('div', { class: 'graph-box', 'data-testid': 'ckpt-graph' });
+const app = new GraphApp(graphBox, host, s, uiLanguage(boot.locale), `${boot.distBase}webview/layoutWorker.js`);
 
 const bytesText = (n: number): string => (n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`);
 
@@ -77,6 +88,39 @@ function groupView(g: Group, depth: number): HTMLElement {
   return list;
 }
 
+/** Which workspace models fit (a choice when several do), or the closest one and why it does not. */
+function fitsSection(d: CheckpointViewData): HTMLElement {
+  const sec = h('section', { 'data-testid': 'ckpt-fits' });
+  const fitting = d.models.filter((m) => m.fits);
+  if (fitting.length === 0) {
+    sec.append(h('p', { class: 'muted' }, s.ckptNoFit));
+    const closest = d.models[0];
+    if (closest)
+      sec.append(
+        h(
+          'p',
+          { 'data-testid': 'ckpt-closest' },
+          `${s.ckptClosest}: ${closest.label} — ${closest.matched} / ${closest.total} ${s.ckptMatch}; ${closest.reason}`,
+        ),
+      );
+    return sec;
+  }
+  sec.append(h('p', {}, `${s.ckptFits}:`));
+  const list = h('div', { class: 'fit-list' });
+  for (const m of fitting) {
+    const text = `${m.label} — ${m.matched} / ${m.total} ${s.ckptMatch}`;
+    if (fitting.length === 1 || m.key === d.shown)
+      list.append(h('div', { class: 'fit shown', 'data-testid': 'ckpt-fit', 'data-shown': String(m.key === d.shown) }, text));
+    else {
+      const b = button(text, () => host.post({ type: 'showModel', key: m.key }), { testId: 'ckpt-fit', title: s.ckptShowModel });
+      b.setAttribute('data-shown', 'false');
+      list.append(b);
+    }
+  }
+  sec.append(list);
+  return sec;
+}
+
 function render(d: CheckpointViewData): void {
   root.replaceChildren();
   root.append(h('h2', {}, d.file));
@@ -91,20 +135,25 @@ function render(d: CheckpointViewData): void {
       `${s.ckptTotal}: ${d.totals.count} ${s.ckptTensors}, ${d.totals.numel.toLocaleString('en-US')} ${s.ckptElements}, ${bytesText(d.totals.bytes)}`,
     ),
   );
-  root.append(
-    h('section', { 'data-testid': 'ckpt-fits' }, d.fits.length ? h('p', {}, `${s.ckptFits}: ${d.fits.join(', ')}`) : h('p', { class: 'muted' }, s.ckptNoFit)),
-  );
-  root.append(h('section', { 'data-testid': 'ckpt-tree' }, groupView(tree(d.tensors), 0)));
   const others = d.candidates.filter((c) => c.path !== d.entry);
   if (others.length)
     root.append(
       h(
         'section',
-        {},
-        h('h3', {}, s.ckptOtherDicts),
-        h('ul', {}, ...others.map((c) => h('li', {}, h('code', {}, c.path || '(file)'), ` — ${c.tensors} ${s.ckptTensors}`))),
+        { 'data-testid': 'ckpt-entries' },
+        h('span', {}, `${s.ckptOtherDicts}: `),
+        ...others.map((c) =>
+          button(`${c.path || '(file)'} — ${c.tensors} ${s.ckptTensors}`, () => host.post({ type: 'pickEntry', path: c.path }), {
+            testId: 'ckpt-entry',
+            title: s.ckptReadEntry,
+          }),
+        ),
       ),
     );
+  root.append(fitsSection(d));
+  graphBox.hidden = d.shown === null;
+  root.append(graphBox);
+  root.append(h('section', { 'data-testid': 'ckpt-tree' }, groupView(tree(d.tensors), 0)));
   if (d.others.length) {
     const t = h('table', { 'data-testid': 'ckpt-others' });
     for (const o of d.others) t.append(h('tr', {}, h('th', {}, h('code', {}, o.key)), h('td', {}, o.text)));
@@ -115,7 +164,10 @@ function render(d: CheckpointViewData): void {
 }
 
 window.addEventListener('message', (e: MessageEvent<unknown>) => {
-  if (!isToCheckpointView(e.data)) return;
-  if (e.data.type === 'error') root.replaceChildren(h('p', { class: 'error', 'data-testid': 'ckpt-error' }, e.data.message));
-  else render(e.data.data);
+  if (isToCheckpointView(e.data)) {
+    if (e.data.type === 'error') root.replaceChildren(h('p', { class: 'error', 'data-testid': 'ckpt-error' }, e.data.message));
+    else render(e.data.data);
+  } else if (isToGraphView(e.data)) app.receive(e.data);
+  else host.post({ type: 'log', level: 'warn', message: 'checkpoint viewer: ignored a malformed message' });
 });
+host.post({ type: 'ready' });

@@ -17,7 +17,7 @@ export function overlayLegend(o: WeightOverlay, s: Strings, hide: () => void): H
     bar.style.background = `linear-gradient(to right, ${stops.join(', ')})`;
     box.append(h('div', { class: 'legend-scale' }, h('span', {}, '0'), bar, h('span', { 'data-testid': 'weight-legend-max' }, changeText(o.max))));
     box.append(h('div', { class: 'muted' }, `‖b − a‖ / ‖a‖ · ${o.nodes.length} ${s.nodes}`));
-  } else box.append(h('div', { class: 'muted' }, `${o.nodes.reduce((a, n) => a + n.params.length, 0)} · ${o.nodes.length} ${s.nodes}`));
+  } else box.append(h('div', { class: 'muted' }, `${o.nodes.reduce((a, n) => a + n.params.length, 0)} ${s.ckptTensors} · ${o.nodes.length} ${s.nodes}`));
   if (o.unplaced.length) {
     const list = o.unplaced.slice(0, 6).join(', ') + (o.unplaced.length > 6 ? ', …' : '');
     box.append(h('div', { class: 'muted', title: o.unplaced.join('\n') }, `${o.unplaced.length} ${s.overlayUnplaced}: ${list}`));

@@ -208,11 +208,9 @@ function withBackend(s: RunnerSession, backend: BackendInfo): RunnerSession {
   };
 }
 
-/** onnxruntime-web 1.30's WebGPU build has no float64 CPU kernels, which the in-graph summaries use. */
+/** onnxruntime-web 1.30's WebGPU build has no float64 CPU kernels (the in-graph summaries are float32 for this reason; a model's own float64 math is not). */
 function float64Hint(e: unknown): string {
-  return /Cast|double|float64/i.test(message(e))
-    ? ' (the per-layer summaries are computed in float64, which the WebGPU build of onnxruntime-web cannot run; with fusionLens.executionProvider "webgpu" the model runs there without them)'
-    : '';
+  return /double|float64/i.test(message(e)) ? ' (the model computes in float64, which the WebGPU build of onnxruntime-web cannot run)' : '';
 }
 
 async function fetchBytes(url: string): Promise<Uint8Array> {

@@ -70,7 +70,7 @@ function modelCard(m: ModelResult, s: Strings, bs: BackendStrings): HTMLElement 
     card.append(
       h(
         'div',
-        { class: 'muted mono', 'data-testid': 'output-preview' },
+        { class: 'muted mono', 'data-testid': 'output-preview', 'data-values': JSON.stringify(o.preview) },
         `${o.name} ${s.preview}: ${o.preview.map((v) => num(v)).join(', ')}${o.preview.length < o.stats.dims.reduce((a, b) => a * b, 1) ? ', …' : ''}`,
       ),
     );

@@ -125,7 +125,7 @@ export async function runModels(
         const t = out[tap.output];
         if (!t) continue;
         // a summarised tap arrives as its statistics (and the reduced tensor its heatmap reads), a plain one whole
-        const stats = tap.summary ? { dims: [...tap.summary.dims], ...statsFields(statsFromVector(t.data)) } : statsOf(t);
+        const stats = tap.summary ? { dims: [...tap.summary.dims], ...statsFields(statsFromVector(t.data, tap.summary.dims)) } : statsOf(t);
         layers.push({ output: tap.output, node: tap.node, label: tap.label, role: tap.role, stats });
         if (tap.role !== 'layer' && tap.fusion !== undefined) {
           const m = tap.summary ? (tap.summary.map !== undefined ? out[tap.summary.map] : undefined) : t;

@@ -55,6 +55,8 @@ interface DocState {
   /** Last good result per class name, for stale display. */
   lastGood: Map<string, ClassAnalysis>;
   indexes: WeakMap<ModelGraph, GraphIndex>;
+  /** Identifiers per class text, for the next update's cache keys. */
+  words: WordCache;
 }
 
 /** The tree-sitter edit that turns `a` into `b` (one changed span between a common prefix and suffix). */
@@ -81,12 +83,27 @@ export function diffEdit(a: string, b: string): Edit | null {
   return { startIndex: start, oldEndIndex: endA, newEndIndex: endB, startPosition: pos(a, start), oldEndPosition: pos(a, endA), newEndPosition: pos(b, endB) };
 }
 
-const words = (text: string): Set<string> => new Set(text.match(/[A-Za-z_]\w*/g) ?? []);
+/** The identifiers a class's text mentions, by text (kept from the previous update: most classes did not change). */
+type WordCache = Map<string, readonly string[]>;
+
+function wordsOf(text: string, prev: WordCache | undefined, next: WordCache): readonly string[] {
+  let w = next.get(text) ?? prev?.get(text);
+  if (!w) w = [...new Set(text.match(/[A-Za-z_]\w*/g) ?? [])];
+  next.set(text, w);
+  return w;
+}
 
 /** Cache keys per class: its text and position, module-level code, and the classes it mentions (transitively). */
-function classKeys(req: CachedRequest, body: readonly Stmt[]): Map<ClassDef, string> {
-  const lines = req.text.split('\n');
-  const slice = (s: Stmt) => `${s.r.startLine}:${s.r.startCol}|${lines.slice(s.r.startLine, s.r.endLine + 1).join('\n')}`;
+function classKeys(req: CachedRequest, body: readonly Stmt[], prevWords?: WordCache): { keys: Map<ClassDef, string>; words: WordCache } {
+  const text = req.text;
+  const lineStarts = [0];
+  for (let k = text.indexOf('\n'); k !== -1; k = text.indexOf('\n', k + 1)) lineStarts.push(k + 1);
+  // The statement's lines (without the last newline), as lines.slice(start, end + 1).join('\n') would give them.
+  const source = (s: Stmt) => {
+    const end = s.r.endLine + 1 < lineStarts.length ? lineStarts[s.r.endLine + 1] - 1 : text.length;
+    return s.r.startLine < lineStarts.length ? text.slice(lineStarts[s.r.startLine], Math.max(end, lineStarts[s.r.startLine])) : '';
+  };
+  const slice = (s: Stmt) => `${s.r.startLine}:${s.r.startCol}|${source(s)}`;
   const classes = topLevelClasses(body);
   const classText = new Map(classes.map((c) => [c.name, slice(c)]));
   const context = body
@@ -101,7 +118,8 @@ function classKeys(req: CachedRequest, body: readonly Stmt[]): Map<ClassDef, str
     only: req.onlyClasses ?? null,
     salt: req.cacheSalt ?? '',
   });
-  const refs = new Map(classes.map((c) => [c.name, [...words(classText.get(c.name)!)].filter((w) => w !== c.name && classText.has(w))]));
+  const words: WordCache = new Map();
+  const refs = new Map(classes.map((c) => [c.name, wordsOf(source(c), prevWords, words).filter((w) => w !== c.name && classText.has(w))]));
   const out = new Map<ClassDef, string>();
   for (const c of classes) {
     const deps = new Set<string>([c.name]);
@@ -115,7 +133,7 @@ function classKeys(req: CachedRequest, body: readonly Stmt[]): Map<ClassDef, str
     }
     out.set(c, [opts, context, ...[...deps].sort().map((d) => classText.get(d))].join('\u0001'));
   }
-  return out;
+  return { keys: out, words };
 }
 
 export class AnalysisCache {
@@ -139,7 +157,7 @@ export class AnalysisCache {
     const { module } = parser.parse(req.text, edit ?? undefined);
     // Callers that derive options from the classes of the file get the parse without a second one.
     if (refine) req = refine(module, req);
-    const keys = classKeys(req, module.body);
+    const { keys, words } = classKeys(req, module.body, doc?.words);
     const prev = doc?.results ?? new Map<string, ClassAnalysis>();
     const results = new Map<string, ClassAnalysis>();
     const lastGood = doc?.lastGood ?? new Map<string, ClassAnalysis>();
@@ -170,9 +188,9 @@ export class AnalysisCache {
     } else for (const name of [...lastGood.keys()]) if (!present.has(name)) lastGood.delete(name);
     const analysis: FileAnalysis = { ...fa, classes };
     if (!doc) {
-      doc = { parser, text: req.text, analysis, results, lastGood, indexes: new WeakMap() };
+      doc = { parser, text: req.text, analysis, results, lastGood, indexes: new WeakMap(), words };
       this.docs.set(uri, doc);
-    } else Object.assign(doc, { text: req.text, analysis, results, lastGood });
+    } else Object.assign(doc, { text: req.text, analysis, results, lastGood, words });
     return analysis;
   }
 

@@ -178,6 +178,11 @@ export class FileAnalyzer {
     return { ip, scope };
   }
 
+  /** Lets go of what the analysis left in the kept interpreter (moduleWorld.ts), once its results are built. */
+  release(): void {
+    if (this.req.reuseModules !== false) worldFor(this.options()).release();
+  }
+
   exampleSpecs(scope: ModuleScope): Map<string, InputSpec[]> {
     if (!this.examples) this.examples = exampleSpecs(this.mod.body, scope.globals);
     return this.examples;
@@ -482,22 +487,26 @@ export function analyzeSource(req: AnalyzeRequest, parser?: PythonParser, parsed
     }
   }
   const fa = new FileAnalyzer(req, mod);
-  const { ip, scope } = fa.load();
-  const moduleDiags = [...ip.rec.diagnostics];
-  const models = (req.models ?? []).map((m) => safeAnalyzeModel(fa, m));
-  const classes: ClassAnalysis[] = [];
-  if (!req.models) {
-    const defs = topLevelClasses(mod.body);
-    const known = moduleClasses(scope);
-    for (const def of defs) {
-      if (!known.has(def.name) && !scope.globals.has(def.name)) continue;
-      const r = memo?.get(def) ?? safeAnalyzeClass(fa, def, scope);
-      // A result computed on imports the budget cut is not reused: the next analysis imports them again.
-      if (!fa.importsCut) memo?.set(def, r);
-      classes.push(r);
+  try {
+    const { ip, scope } = fa.load();
+    const moduleDiags = [...ip.rec.diagnostics];
+    const models = (req.models ?? []).map((m) => safeAnalyzeModel(fa, m));
+    const classes: ClassAnalysis[] = [];
+    if (!req.models) {
+      const defs = topLevelClasses(mod.body);
+      const known = moduleClasses(scope);
+      for (const def of defs) {
+        if (!known.has(def.name) && !scope.globals.has(def.name)) continue;
+        const r = memo?.get(def) ?? safeAnalyzeClass(fa, def, scope);
+        // A result computed on imports the budget cut is not reused: the next analysis imports them again.
+        if (!fa.importsCut) memo?.set(def, r);
+        classes.push(r);
+      }
     }
+    return { file: req.file, classes, models, syntaxErrors: syntaxDiagnostics(req.file, mod), diagnostics: moduleDiags };
+  } finally {
+    fa.release();
   }
-  return { file: req.file, classes, models, syntaxErrors: syntaxDiagnostics(req.file, mod), diagnostics: moduleDiags };
 }
 
 /** Budget overruns and defects of the analysis become diagnostics of the class, never exceptions. */

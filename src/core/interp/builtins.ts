@@ -1,4 +1,5 @@
 // Python builtins and methods of builtin values (list, dict, str, torch.Size) that model code uses.
+import { enumPlain } from './enumCore';
 import { dim } from '../shape/dim';
 import { NONE, type PyValue } from '../ops/values';
 import type { Evaluator } from './evaluator';
@@ -142,7 +143,7 @@ export function makeBuiltins(ip: Evaluator): Map<string, PyValue> {
   def('frozenset', setCtor(true));
   def('object', () => obj({ t: 'opaque', what: 'object' }, 'object'));
   def('int', (a) => {
-    const v = a[0] ?? pyInt(0);
+    const v = enumPlain(a[0] ?? pyInt(0));
     if (v.kind === 'int') return v;
     if (v.kind === 'bool') return pyInt(Number(v.value));
     if (v.kind === 'float') return pyInt(Math.trunc(v.value));

@@ -2,6 +2,7 @@
 import type { PyValue } from '../ops/values';
 import type { Evaluator } from './evaluator';
 import { Instance, asObject, type Tensor } from './objects';
+import { enumMember } from './enumCore';
 
 export function deepCopy(ip: Evaluator, v: PyValue, memo = new Map<unknown, PyValue>()): PyValue {
   const seen = memo.get(v);
@@ -29,7 +30,8 @@ export function deepCopy(ip: Evaluator, v: PyValue, memo = new Map<unknown, PyVa
     }
     case 'object': {
       const o = asObject(v);
-      if (!o || o.t !== 'instance') return v;
+      // Enum members are singletons: deepcopy returns them unchanged.
+      if (!o || o.t !== 'instance' || enumMember(v)) return v;
       const src = o.inst;
       const inst = new Instance(src.cls, src.typeName, src.isModule);
       memo.set(v, inst.value);

@@ -4,6 +4,8 @@ import { NONE, type PyValue } from '../ops/values';
 import type { Evaluator } from './evaluator';
 import { PyRaise } from './errors';
 import { Frame } from './frame';
+import { finishEnumClass } from './stdlibEnum';
+import { enumInfoOf } from './enumCore';
 import { asObject, obj, type ClassRef, type FrameLike, type UserClass, type UserFunction } from './objects';
 
 export function defineFunction(ev: Evaluator, s: FuncDef, frame: Frame): PyValue {
@@ -83,10 +85,12 @@ export function decorate(ev: Evaluator, d: Expr, fnv: PyValue, frame: Frame): Py
 
 export function defineClass(ev: Evaluator, s: ClassDef, frame: Frame): PyValue {
   const bases: ClassRef[] = [];
+  const plainBases: string[] = [];
   for (const b of s.bases) {
     const bv = ev.eval(b, frame);
     const o = asObject(bv);
     if (o && o.t === 'class') bases.push(o.cls);
+    else if (o && o.t === 'builtin') plainBases.push(o.name);
     else if (bv.kind === 'unknown') ev.diag('warning', 'unknown-base', `base class of ${s.name} is not known; it is analysed as a plain class`, b.r);
   }
   const qualname = frame.classBody ? `${frame.qualname}.${s.name}` : frame.funcName === '<module>' ? s.name : `${frame.qualname}.<locals>.${s.name}`;
@@ -102,6 +106,7 @@ export function defineClass(ev: Evaluator, s: ClassDef, frame: Frame): PyValue {
     ev.diag('warning', 'raise', `class body raised ${e.excType}: ${e.message}`, e.range, {}, e.file);
   }
   for (const [k, v] of ns) cls.ns.set(k, v);
+  if (enumInfoOf(cls)) finishEnumClass(ev, cls, plainBases, s.r);
   if (s.decorators.some((d) => decoratorName(d) === 'dataclass') && !cls.ns.has('__init__')) dataclassInit(ev, cls, s);
   return obj({ t: 'class', cls: { t: 'user', cls } }, 'type');
 }

@@ -28,14 +28,14 @@ export class Facts {
   /** named_modules() paths of the model being traced. */
   private paths = new Map<Instance, string>();
   /** How tensors created by torch factories or module constructors are initialised (by tensor object id). */
-  private readonly inits = new Map<number, InitRule>();
+  private inits = new Map<number, InitRule>();
   /** Element values of small constant tensors (by tensor value). */
   private readonly values = new WeakMap<Tensor, readonly number[]>();
   /** Tensor objects that are nn.Parameters. */
-  private readonly params = new Set<number>();
+  private params = new Set<number>();
   /** Source ranges of literal constructor arguments of torch modules. */
-  private readonly literals = new Map<Instance, ReadonlyMap<string, LiteralSite>>();
-  private readonly sizeConstraints: SizeConstraint[] = [];
+  private literals = new Map<Instance, ReadonlyMap<string, LiteralSite>>();
+  private sizeConstraints: SizeConstraint[] = [];
 
   // ---------------------------------------------------------------- tensors
 
@@ -107,10 +107,10 @@ export class Facts {
    */
   nextAnalysis(): void {
     this.paths = new Map();
-    this.inits.clear();
-    this.params.clear();
-    this.literals.clear();
-    this.sizeConstraints.length = 0;
+    this.inits = new Map();
+    this.params = new Set();
+    this.literals = new Map();
+    this.sizeConstraints = [];
   }
 
   // ---------------------------------------------------------------- copies

@@ -1,4 +1,5 @@
 // Input SPECs (`[NAME=]D0xD1x…[:DTYPE]`, dims numbers or symbolic names) and their tensor shapes.
+import { dtypeNamed } from '../ops/args';
 import { dim, symDim, type Dim } from '../shape/dim';
 import type { DType, Shape } from '../shape/shape';
 
@@ -15,31 +16,15 @@ export type InputKind = 'args' | 'list' | 'dict';
 /** Where an input spec came from, first match wins in this order. */
 export type SpecSource = 'comment' | 'option' | 'example' | 'constraint' | 'default';
 
-const DTYPES: Record<string, DType> = {
-  float32: 'float32',
-  float: 'float32',
-  f32: 'float32',
-  float64: 'float64',
-  double: 'float64',
-  float16: 'float16',
-  half: 'float16',
-  bfloat16: 'bfloat16',
-  int64: 'int64',
-  long: 'int64',
-  int32: 'int32',
-  int: 'int32',
-  int16: 'int16',
-  int8: 'int8',
-  uint8: 'uint8',
-  bool: 'bool',
-};
+/** Dtype names of a spec (`:int64`): torch's (`long`, `half`, …) and the short `f32`. */
+const specDtype = (name: string): DType | undefined => (name === 'f32' ? 'float32' : dtypeNamed(name));
 
 /** Parses one SPEC; returns an error message string when it is malformed. */
 export function parseInputSpec(text: string): InputSpec | string {
   const bad = `invalid input spec '${text}' (expected [NAME=]D0xD1x…[:DTYPE], e.g. 4x3x256x256 or tokens=2x12:int64)`;
   const m = /^(?:([A-Za-z_]\w*)=)?([^:=]+)(?::([A-Za-z0-9]+))?$/.exec(text.trim());
   if (!m) return bad;
-  const dtype = m[3] ? DTYPES[m[3]] : 'float32';
+  const dtype = m[3] ? specDtype(m[3]) : 'float32';
   if (!dtype) return `unknown dtype '${m[3]}' in input spec '${text}'`;
   if (m[2] === '[]') return { name: m[1] ?? null, dims: [], dtype };
   const dims: (number | string)[] = [];

@@ -33,6 +33,11 @@ function analysisLimit(opts: InterpOptions): { maxSteps: number; deadline: numbe
   return { maxSteps: opts.maxSteps, deadline: wallClockBudgets() ? opts.deadline : Infinity };
 }
 
+/** The parse of an interpreter between analyses (nothing runs then). */
+function endedParse(): never {
+  throw new Error('no analysis is running in this interpreter');
+}
+
 export class Interpreter implements Evaluator {
   rec: Recorder;
   tracer: LineTracer;
@@ -91,6 +96,23 @@ export class Interpreter implements Evaluator {
     this.ctx = null;
     this.site = { range: null };
     this.currentFile = opts.file;
+    this.frame = null;
+  }
+
+  /**
+   * Ends an analysis (moduleWorld.ts): what belongs to it (recorder, facts, the analysed file's module and the options
+   * that hold its parse) is let go, so it becomes garbage with the caller's results instead of staying reachable from
+   * this long-lived interpreter into the next analysis (where the young-generation GC would copy and promote it).
+   */
+  endAnalysis(): void {
+    const { file, searchRoots } = this.opts;
+    this.modulesByFile.delete(file);
+    this.rec = new Recorder(file, this.rec.library);
+    this.tracer = new LineTracer(this.rec);
+    this.facts.nextAnalysis();
+    this.opts = { file, searchRoots, maxSteps: 0, deadline: 0, parse: endedParse };
+    this.ctx = null;
+    this.site = { range: null };
     this.frame = null;
   }
 

@@ -1,8 +1,9 @@
 // torch.nn.Module semantics: construction, attribute registration (_parameters/_buffers/_modules), containers and calls.
+import { enumCall } from './stdlibEnum';
 import type { Range } from '../python/ast';
 import { defaultDunder, setLeafAttr, userOverride } from './dataModel';
-import { dim } from '../shape/dim';
 import { ShapeError, type BoundArgs, type ModuleOpDef } from '../ops/types';
+import { constructLeaf, lazyPending, materialiseLazy, pendingLazyAttr, pendingLazyState } from './leafState';
 import { opRole } from '../ops/registry';
 import { NONE, type PyValue } from '../ops/values';
 import { numel } from '../shape/shape';
@@ -21,6 +22,8 @@ export function instantiate(ip: Evaluator, cls: ClassRef, args: PyValue[], kwarg
     initTorchBase(ip, cls, inst, args, kwargs, r);
     return inst.value;
   }
+  const member = enumCall(ip, cls.cls, args, kwargs, r);
+  if (member) return member;
   const mro = cls.cls.mro;
   const isModule = mro.some((c) => c.t === 'torch');
   const inst = new Instance(cls, cls.cls.name, isModule);
@@ -77,42 +80,12 @@ export function initTorchBase(
   inst.leaf = def;
   inst.leafAttrs = bound;
   try {
-    def.validate?.(bound);
-    buildLeafTensors(ip, inst, def, bound);
+    constructLeaf(ip, inst, def, bound);
   } catch (e) {
     if (e instanceof ShapeError) ip.diag('error', 'invalid-args', e.message, r);
     else ip.opFailure(e, `nn.${def.type}`, r);
   }
   return NONE;
-}
-
-function buildLeafTensors(ip: Evaluator, inst: Instance, def: ModuleOpDef, attrs: BoundArgs): void {
-  for (const t of def.tensors(attrs)) {
-    const tensor = ip.rec.tensor(
-      t.shape.map((n) => dim(n)),
-      t.dtype,
-    );
-    ip.facts.setInit(tensor, t.init);
-    if (t.role === 'param') {
-      ip.facts.markParam(tensor);
-      inst.params.set(t.name, tensor);
-    } else inst.buffers.set(t.name, tensor);
-  }
-  for (const sub of def.submodules?.(attrs) ?? []) {
-    const child = new Instance({ t: 'torch', type: sub.type, leaf: null }, sub.type, true);
-    for (const t of sub.tensors) {
-      const tensor = ip.rec.tensor(
-        t.shape.map((n) => dim(n)),
-        t.dtype,
-      );
-      ip.facts.setInit(tensor, t.init);
-      if (t.role === 'param') {
-        ip.facts.markParam(tensor);
-        child.params.set(t.name, tensor);
-      } else child.buffers.set(t.name, tensor);
-    }
-    inst.modules.set(sub.name, child);
-  }
 }
 
 function dictPairs(ip: Evaluator, v: PyValue, r: Range | null): [string, PyValue][] {
@@ -151,11 +124,13 @@ export function ownParams(inst: Instance): number {
 /** Calling a module: hooks (module call records) around forward. */
 export function callModule(ip: Evaluator, inst: Instance, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null): PyValue {
   const path = ip.rec.active ? ip.facts.pathOf(inst) : undefined;
+  // A lazy module takes shape before its first call is recorded (PyTorch: a forward pre-hook).
+  const failed = lazyPending(inst) ? materialiseLazy(ip, inst, args, kwargs, r) : null;
   const call =
     path !== undefined ? ip.rec.openCall(path, inst.typeName, { kind: 'tuple', items: args }, ownParams(inst), ip.rec.range(r, ip.currentFile)) : null;
   let out: PyValue = unknown('module call did not finish');
   try {
-    out = moduleForward(ip, inst, args, kwargs, r, path ?? null);
+    out = failed ?? moduleForward(ip, inst, args, kwargs, r, path ?? null);
     return out;
   } finally {
     if (call) ip.rec.closeCall(call, out);
@@ -303,6 +278,7 @@ const OPTIONAL_TENSORS: readonly [RegExp, ReadonlySet<string>][] = [
   [/^(Lazy)?(Conv|ConvTranspose)[123]d$|^(Lazy)?Linear$|^Bilinear$/, new Set(['bias'])],
   [/^(Lazy)?(BatchNorm|InstanceNorm)[123]d$|^SyncBatchNorm$/, new Set(['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked'])],
   [/^(LayerNorm|GroupNorm)$/, new Set(['weight', 'bias'])],
+  [/^MultiheadAttention$/, new Set(['in_proj_weight', 'q_proj_weight', 'k_proj_weight', 'v_proj_weight', 'in_proj_bias', 'bias_k', 'bias_v'])],
 ];
 
 const isOptionalTensor = (type: string, name: string): boolean => OPTIONAL_TENSORS.some(([re, names]) => names.has(name) && re.test(type));
@@ -328,6 +304,8 @@ export function instanceGetAttr(ip: Evaluator, inst: Instance, name: string, r: 
     if (own) return own;
   }
   if (inst.isModule) {
+    const pending = lazyPending(inst) ? pendingLazyAttr(ip, inst, name, r) : undefined;
+    if (pending) return pending;
     if (inst.params.has(name)) return inst.params.get(name) ?? NONE;
     if (inst.buffers.has(name)) return inst.buffers.get(name) ?? NONE;
     if (inst.modules.has(name)) return inst.modules.get(name)?.value ?? NONE;
@@ -428,11 +406,27 @@ function paramList(inst: Instance, recurse: boolean): [string, Tensor][] {
   return out;
 }
 
+const STATE_METHODS = new Set(['parameters', 'named_parameters', 'buffers', 'named_buffers', 'state_dict']);
+
 function moduleMethod(ip: Evaluator, inst: Instance, name: string, args: PyValue[], kwargs: Map<string, PyValue>, r: Range | null): PyValue {
   const arg = (i: number, k: string): PyValue | undefined => args[i] ?? kwargs.get(k);
+  // PyTorch's uninitialized parameters of a lazy module have no shape yet: what reads them is not known.
+  if (
+    STATE_METHODS.has(name) &&
+    pendingLazyState(
+      ip,
+      namedModules(inst).map(([, m]) => m),
+      `${name}()`,
+      r,
+    )
+  )
+    return unknown(`${name}() before a lazy module's first call`);
   switch (name) {
     case 'forward':
-      return builtinForward(ip, inst, args, kwargs, r, ip.rec.active ? (ip.facts.pathOf(inst) ?? null) : null);
+      return (
+        (lazyPending(inst) ? materialiseLazy(ip, inst, args, kwargs, r) : null) ??
+        builtinForward(ip, inst, args, kwargs, r, ip.rec.active ? (ip.facts.pathOf(inst) ?? null) : null)
+      );
     case 'parameters':
       return { kind: 'list', items: paramList(inst, arg(0, 'recurse')?.kind !== 'bool' || (arg(0, 'recurse') as { value: boolean }).value).map(([, p]) => p) };
     case 'named_parameters':

@@ -79,6 +79,11 @@ export class ModuleWorld {
     }
   }
 
+  /** Ends the analysis that just ran: only loaded library modules stay reachable from the world (Interpreter.endAnalysis). */
+  release(): void {
+    this.ip?.endAnalysis();
+  }
+
   get loadedModules(): number {
     return this.ip ? this.ip.modulesByFile.size : 0;
   }

@@ -112,7 +112,8 @@ export function addNode(
   const id = ev.rec.newNodeId();
   const inputs: string[] = [];
   const argAttrs: Record<string, AttrValue> = {};
-  for (const [k, v] of Object.entries(args)) {
+  for (const k in args) {
+    const v = args[k];
     argAttrs[k] = attrValue(v);
     // Tensors made before the traced run (plain tensor attributes set in __init__) enter the graph as constants.
     collectTensorIds(v, inputs, 0, (t) => {

@@ -14,6 +14,7 @@ import { moduleGetItem, moduleIter, moduleLen, moduleSetItem } from './moduleCon
 import { rowValues } from './tensorConsts';
 import { setItems, setMethod } from './pySet';
 import { NO_KWARGS } from './expressions';
+import { enumGetItem, enumIter, flagBinary, flagContains } from './stdlibEnum';
 
 const BIN_KEYS: Record<string, string> = {
   '+': 'op.add',
@@ -88,6 +89,8 @@ export function getItem(ev: Evaluator, v: PyValue, index: PyValue, r: Range | nu
       const o = asObject(v);
       if (o?.t === 'instance') return moduleGetItem(ev, o.inst, index, r);
       if (o?.t === 'builtin' && (v.typeName === 'type' || o.name.startsWith('abc.'))) return v; // List[int], Sequence[Tensor]: the type itself
+      const member = o?.t === 'class' ? enumGetItem(ev, v, index, r) : null;
+      if (member) return member;
       if (o?.t === 'class' || o?.t === 'namespace' || o?.t === 'opaque') return obj({ t: 'opaque', what: 'typing construct' }, 'typing');
       if (v.typeName === 'typing') return v;
       return ev.unsupported(`subscript of ${v.typeName}`, r);
@@ -158,6 +161,8 @@ export function binary(ev: Evaluator, op: string, a: PyValue, b: PyValue, r: Ran
   if (a.kind === 'unknown') return a;
   if (b.kind === 'unknown') return b;
   if (a.kind === 'tensor' || b.kind === 'tensor') return ev.callOpKey(BIN_KEYS[op] ?? `op.${op}`, [a, b], new Map(), r);
+  const flag = a.kind === 'object' || b.kind === 'object' ? flagBinary(op, a, b) : null;
+  if (flag) return flag;
   const v = pyBinary(op, a, b);
   if (v) return v;
   const sa = setItems(a);
@@ -214,7 +219,7 @@ export function compare(ev: Evaluator, op: string, a: PyValue, b: PyValue, r: Ra
         const t = truthy(ev.call(own, [a], new Map(), r));
         return t === null ? unknown('membership by __contains__ not known') : pyBool(op === 'in' ? t : !t);
       }
-      const x = pyContains(b, a);
+      const x = flagContains(b, a) ?? pyContains(b, a);
       return x === null ? unknown('membership in an unknown value') : pyBool(op === 'in' ? x : !x);
     }
   }
@@ -252,6 +257,8 @@ export function iterate(ev: Evaluator, v: PyValue, r: Range | null): PyValue[] |
       if (o?.t === 'instance') return moduleIter(ev, o.inst, r);
       if (o?.t === 'set') return [...o.items];
       if (o?.t === 'opaque') return null;
+      const members = o?.t === 'class' ? enumIter(v) : null;
+      if (members) return members;
       ev.unsupported(`iteration over ${v.typeName}`, r);
       return null;
     }
@@ -270,6 +277,8 @@ export function length(ev: Evaluator, v: PyValue, r: Range | null): PyValue {
   if (inst) return moduleLen(ev, inst, r);
   const si = setItems(v);
   if (si) return pyInt(si.length);
+  const members = enumIter(v);
+  if (members) return pyInt(members.length);
   if (v.kind === 'unknown') return v;
   return ev.unsupported(`len() of ${v.kind}`, r);
 }

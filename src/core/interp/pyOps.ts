@@ -4,6 +4,7 @@ import type { PyValue } from '../ops/values';
 import { asObject, unknown } from './objects';
 import { dictKey, pyRepr } from './tensorLeaves';
 import { fixed, floatRepr } from './pyFormat';
+import { enumPlain, enumStr, enumTruth } from './enumCore';
 
 export const TRUE: PyValue = { kind: 'bool', value: true };
 export const FALSE: PyValue = { kind: 'bool', value: false };
@@ -34,6 +35,8 @@ export function truthy(v: PyValue): boolean | null {
     case 'unknown':
       return null;
     case 'object': {
+      const e = enumTruth(v, truthy);
+      if (e !== null) return e;
       const o = asObject(v);
       if (o && o.t === 'instance' && o.inst.container) return o.inst.modules.size > 0 || o.inst.params.size > 0;
       if (o && o.t === 'set') return o.items.length > 0;
@@ -46,6 +49,7 @@ export function truthy(v: PyValue): boolean | null {
 
 /** Number value of int/bool/float, or null. */
 export function num(v: PyValue): number | null {
+  if (v.kind === 'object') v = enumPlain(v);
   if (v.kind === 'int') return v.dim.value;
   if (v.kind === 'bool') return v.value ? 1 : 0;
   if (v.kind === 'float') return v.value;
@@ -57,6 +61,8 @@ const asIntDim = (v: PyValue) => (v.kind === 'int' ? v.dim : dim(v.kind === 'boo
 
 /** `==` on Python values; null when undecidable. */
 export function pyEquals(a: PyValue, b: PyValue): boolean | null {
+  if (a.kind === 'object') a = enumPlain(a);
+  if (b.kind === 'object') b = enumPlain(b);
   if (a.kind === 'unknown' || b.kind === 'unknown') return null;
   if (isIntLike(a) && isIntLike(b)) return dimEquals(asIntDim(a), asIntDim(b));
   const na = num(a);
@@ -120,6 +126,8 @@ function sameClass(a: import('./objects').ClassRef, b: import('./objects').Class
 
 /** `<`, `<=`, `>`, `>=` on numbers, strings and sequences. */
 export function pyOrder(op: string, a: PyValue, b: PyValue): boolean | null {
+  if (a.kind === 'object') a = enumPlain(a);
+  if (b.kind === 'object') b = enumPlain(b);
   const na = num(a);
   const nb = num(b);
   let c: number | null = null;
@@ -177,6 +185,8 @@ export function pyContains(container: PyValue, item: PyValue): boolean | null {
 
 /** Binary arithmetic on non-tensor values; null when the operands are not plain Python values. */
 export function pyBinary(op: string, a: PyValue, b: PyValue): PyValue | null {
+  if (a.kind === 'object') a = enumPlain(a);
+  if (b.kind === 'object') b = enumPlain(b);
   if (isIntLike(a) && isIntLike(b)) {
     const x = asIntDim(a);
     const y = asIntDim(b);
@@ -294,7 +304,7 @@ export function pyStrOf(v: PyValue): string {
     case 'tensor':
       return 'tensor(...)';
     case 'object':
-      return `<${v.typeName}>`;
+      return enumStr(v, pyStrOf) ?? `<${v.typeName}>`;
     default:
       return `<${v.kind}>`;
   }

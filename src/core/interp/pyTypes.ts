@@ -6,6 +6,7 @@ import { computeMro } from './definitions';
 import { dictKey } from './tensorLeaves';
 import { setItems } from './pySet';
 import { namedtupleTypes } from './stdlibState';
+import { enumPlain } from './enumCore';
 
 /** type(name, bases, ns): a new class made at run time (its attributes come from `ns`). */
 export function newClass(ip: Evaluator, nameV: PyValue, basesV: PyValue, nsV: PyValue): PyValue {
@@ -45,6 +46,8 @@ export function isInstance(ip: Evaluator, v: PyValue, cls: PyValue): boolean | n
   const nt = namedtupleTypes.get(cls);
   if (nt) return v.kind === 'tuple' && v.fields === nt.fields;
   if (o.t === 'builtin') {
+    const plain = enumPlain(v);
+    if (plain !== v && (o.name === 'int' || o.name === 'str' || o.name === 'float')) return isInstance(ip, plain, cls);
     switch (o.name) {
       case 'type':
         return asObject(v)?.t === 'class' || (v.kind === 'object' && v.typeName === 'type');

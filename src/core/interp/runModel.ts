@@ -7,6 +7,7 @@ import { NONE, type PyValue } from '../ops/values';
 import { Frame } from './frame';
 import { BudgetExceeded, Interpreter, PyRaise, type InterpOptions } from './interpreter';
 import { callModule, namedModules } from './moduleRuntime';
+import { lazyPending, reportUncalledLazy } from './leafState';
 import { asObject, instanceOf, type Instance, type ModuleScope, type Tensor } from './objects';
 import { pyStr } from './pyOps';
 import { tensorLeaves } from './tensorLeaves';
@@ -88,8 +89,9 @@ export function forwardModel(ip: Interpreter, root: Instance, req: RunRequest): 
   const named = namedModules(root);
   ip.facts.setPaths(named);
   for (const [, m] of named) m.dict.set('training', { kind: 'bool', value: false });
-  const stateDict = buildStateDict(ip, root);
-  const paramsTotal = countParams(named);
+  let stateDict = buildStateDict(ip, root);
+  let paramsTotal = countParams(named);
+  const lazy = named.some(([, m]) => lazyPending(m));
 
   rec.active = true;
   const inputs: InputDecl[] = [];
@@ -119,6 +121,12 @@ export function forwardModel(ip: Interpreter, root: Instance, req: RunRequest): 
   } finally {
     rec.active = false;
     rec.stack.length = 0;
+  }
+  if (lazy) {
+    // Lazy modules took shape during forward: the state and the count are the ones after it (as PyTorch's state_dict()).
+    reportUncalledLazy(ip, named);
+    stateDict = buildStateDict(ip, root);
+    paramsTotal = countParams(named);
   }
   const leaves = tensorLeaves(out);
   const outputs = leaves.flatMap(([, t]) => (t ? [t.id] : []));
@@ -171,7 +179,8 @@ function buildStateDict(ip: Interpreter, root: Instance): StateEntry[] {
       const alias = firstName.get(t.obj);
       if (!alias) firstName.set(t.obj, full);
       const source = role === 'param' ? 'param' : 'buffer';
-      if (!ip.rec.values.has(t.id)) ip.rec.values.set(t.id, { id: t.id, shape: t.shape, dtype: t.dtype, source, producer: null, name: full });
+      if (ip.rec.values.get(t.id)?.name === undefined)
+        ip.rec.values.set(t.id, { id: t.id, shape: t.shape, dtype: t.dtype, source, producer: null, name: full });
       out.push({
         name: full,
         shape,

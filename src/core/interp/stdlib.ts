@@ -13,6 +13,7 @@ import { reAttr } from './pyRegex';
 import { attrObject, counters, defaultFactories, dictOf, namedtupleTypes } from './stdlibState';
 import { dataclassesAttr, decoratorFactory, inspectAttr, typesAttr } from './stdlibObjects';
 import { numpyAttr } from './stdlibNumpy';
+import { enumAttr } from './stdlibEnum';
 
 const identity = (name: string) => builtin(name, (a) => a[0] ?? NONE);
 
@@ -481,6 +482,8 @@ export function stdlibAttr(ip: Evaluator, path: string, name: string, r: Range |
       return numpyAttr(ip, name, r);
     case 'numpy.random':
       return builtin(name, () => unknown(`numpy.random.${name} (random values)`));
+    case 'enum':
+      return enumAttr(ip, name);
   }
   return null;
 }

@@ -1,5 +1,6 @@
 // Attribute resolution in library namespaces: torch, torch.nn, torch.nn.functional, math, functools, typing, logging, copy, …
 import type { Range } from '../python/ast';
+import { dtypeNamed } from '../ops/args';
 import { functionOp, moduleOp, providesPythonModule, pythonModuleMember } from '../ops/registry';
 import { NONE, type PyValue } from '../ops/values';
 import type { Evaluator } from './evaluator';
@@ -116,31 +117,13 @@ const STDLIB_PATHS = new Set([
   'warnings',
   'numpy',
   'numpy.random',
+  'enum',
 ]);
 
 export function isKnownLibrary(path: string): boolean {
   const root = path.split('.')[0];
   return KNOWN_ROOTS.has(root) || providesPythonModule(root);
 }
-
-const DTYPES: Record<string, string> = {
-  float32: 'float32',
-  float: 'float32',
-  float64: 'float64',
-  double: 'float64',
-  float16: 'float16',
-  half: 'float16',
-  bfloat16: 'bfloat16',
-  int64: 'int64',
-  long: 'int64',
-  int32: 'int32',
-  int: 'int32',
-  int16: 'int16',
-  short: 'int16',
-  int8: 'int8',
-  uint8: 'uint8',
-  bool: 'bool',
-};
 
 const ABSTRACT_TYPES = new Set([
   'Complex',
@@ -254,7 +237,7 @@ export function namespaceAttr(ip: Evaluator, path: string, name: string, r: Rang
   if (std) return std;
   switch (path) {
     case 'torch':
-      if (name in DTYPES) return { kind: 'object', typeName: 'torch.dtype', ref: DTYPES[name] };
+      if (dtypeNamed(name)) return { kind: 'object', typeName: 'torch.dtype', ref: dtypeNamed(name) };
       if (TORCH_SUBMODULES.has(name)) return ns(full);
       switch (name) {
         case 'Tensor':
@@ -400,7 +383,6 @@ export function namespaceAttr(ip: Evaluator, path: string, name: string, r: Rang
     case 'json':
     case 'time':
     case 'random':
-    case 'enum':
       return opaque(full);
     default:
       if (path.startsWith('os.') || path.startsWith('sys.')) return opaque(full);

@@ -3,7 +3,7 @@ import type { GraphNode, GraphValue, ModelGraph } from '../graph/modelGraph';
 import type { LoweringArg, OnnxAttr, OnnxLoweringContext } from '../ops/lowering';
 import { functionOp, moduleOp } from '../ops/registry';
 import type { OnnxLowering } from '../ops/lowering';
-import { featureMapShape, lowerFeatureMap, lowerTensorStats, STATS_VECTOR, SUMMARY_GATE } from '../ops/lowerStats';
+import { featureMapShape, lowerFeatureMap, lowerTensorStats, STATS_VECTOR, SUMMARY_GATE, type StatsDtype } from '../ops/lowerStats';
 import type { DType } from '../shape/shape';
 import { concreteShape } from '../shape/shape';
 import { OnnxAttrType, modelProtoType } from './onnxSchema';
@@ -30,6 +30,11 @@ export interface ExportOptions {
   readonly extraOutputs?: readonly string[];
   /** Value ids whose statistics the graph computes (ops/lowerStats), exposed as `stats.<id>` instead of the tensor. */
   readonly statsOutputs?: readonly string[];
+  /**
+   * The float type of the statistics (default float64). float32 runs where float64 kernels are missing
+   * (onnxruntime-web's WebGPU build); ops/lowerStats keeps its sums short, so the figures stay close (see README).
+   */
+  readonly statsDtype?: StatsDtype;
   /** Value ids whose feature map the graph computes (ops/lowerStats `featureMapShape`), exposed as `map.<id>`. */
   readonly mapOutputs?: readonly string[];
 }
@@ -48,7 +53,7 @@ export interface ExportedModel {
   readonly outputNames: readonly string[];
   /** Value id → ONNX output name, for the requested extra outputs. */
   readonly extraOutputs: ReadonlyMap<string, string>;
-  /** Value id → its statistics output (float64 [6], ops/lowerStats STATS_VECTOR), for the requested `statsOutputs`. */
+  /** Value id → its statistics output (`statsDtype` [6], ops/lowerStats STATS_VECTOR), for the requested `statsOutputs`. */
   readonly statsOutputs: ReadonlyMap<string, SummaryOutput>;
   /** Value id → its feature-map output, for the requested `mapOutputs` that have one. */
   readonly mapOutputs: ReadonlyMap<string, SummaryOutput>;
@@ -387,26 +392,19 @@ export function exportOnnx(graph: ModelGraph, options: ExportOptions): ExportedM
     return { name, dims: shapes.get(src)! };
   };
   const stats = new Map<string, SummaryOutput>();
+  const sd = options.statsDtype ?? 'float32';
   for (const id of options.statsOutputs ?? []) {
     if (stats.has(id) || !graph.values.has(id)) continue;
-    stats.set(
-      id,
-      summarise(
-        id,
-        `stats.${id}`,
-        'float64',
-        [STATS_VECTOR.length],
-        lowerTensorStats,
-        (c) =>
-          c.node('Identity', [
-            c.constFloat(
-              STATS_VECTOR.map(() => NaN),
-              [STATS_VECTOR.length],
-              'float64',
-            ),
-          ])[0]!,
-      ),
-    );
+    const lower = (c: OnnxLoweringContext, x: string, out: string): void => lowerTensorStats(c, x, out, sd);
+    const off = (c: OnnxLoweringContext): string =>
+      c.node('Identity', [
+        c.constFloat(
+          STATS_VECTOR.map(() => NaN),
+          [STATS_VECTOR.length],
+          sd,
+        ),
+      ])[0]!;
+    stats.set(id, summarise(id, `stats.${id}`, sd, [STATS_VECTOR.length], lower, off));
   }
   const maps = new Map<string, SummaryOutput>();
   for (const id of options.mapOutputs ?? []) {

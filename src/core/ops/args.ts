@@ -146,13 +146,14 @@ export function dimsOf(v: PyValue, op: string, name: string): Dim[] {
 
 /**
  * An int-or-tuple argument expanded to `n` concrete numbers (kernel_size=3 → [3, 3]), the way
- * torch's `_pair`/`_triple` do.
+ * torch's `_pair`/`_triple` do; `expandSingle` also expands a one-item sequence.
  */
-export function tupleArg(args: BoundArgs, name: string, n: number, op: string): number[] {
+export function tupleArg(args: BoundArgs, name: string, n: number, op: string, expandSingle = false): number[] {
   const v = get(args, name);
   const ds = dimsOf(v, op, name);
   const nums = ds.map((d, i) => d.value ?? concreteOf(d, op, `${name}[${i}]`));
-  if (seqItems(v)) {
+  // torch's native argument parser expands a one-item list ([2] → [2, 2]) for convolution and pooling.
+  if (seqItems(v) && !(expandSingle && nums.length === 1)) {
     if (nums.length !== n) throw new ShapeError(`${op}: ${name} must have ${n} elements, got ${nums.length}`);
     return nums;
   }
@@ -193,6 +194,11 @@ const DTYPE_NAMES: Readonly<Record<string, DType>> = {
   bool: 'bool',
 };
 
+/** The dtype a `torch.<name>` attribute names (`float32`, `long`, `half`), or undefined. */
+export function dtypeNamed(name: string): DType | undefined {
+  return Object.hasOwn(DTYPE_NAMES, name) ? DTYPE_NAMES[name] : undefined;
+}
+
 /** `torch.float32` (object or string form) → DType; null for None. */
 export function dtypeOf(v: PyValue, op: string, name: string): DType | null {
   unknownCheck(v, op, name);
@@ -202,7 +208,7 @@ export function dtypeOf(v: PyValue, op: string, name: string): DType | null {
   else if (v.kind === 'object' && typeof v.ref === 'string') text = v.ref;
   if (text !== null) {
     const key = text.replace(/^torch\./, '');
-    const dt = DTYPE_NAMES[key];
+    const dt = dtypeNamed(key);
     if (dt) return dt;
   }
   throw new ShapeError(`${op}: argument '${name}' must be a torch.dtype, not ${describe(v)}`);

@@ -23,6 +23,8 @@ interface MhaConfig {
   readonly biasKv: boolean;
   readonly zeroAttn: boolean;
   readonly batchFirst: boolean;
+  /** Output features when not embed_dim (the functional form's out_proj_weight rows). */
+  readonly outFeat?: Dim;
 }
 
 function config(attrs: BoundArgs): MhaConfig {
@@ -101,7 +103,7 @@ function mhaInfer(c: MhaConfig, args: BoundArgs, ctx: Parameters<ModuleOpDef['in
   }
   checkMasks(c, args, pq.seq, pk.seq, pq.batch);
   const s = dimAdd(pk.seq, (c.biasKv ? 1 : 0) + (c.zeroAttn ? 1 : 0));
-  const out = ctx.tensor([...q.shape.slice(0, -1), dim(c.e)], q.dtype);
+  const out = ctx.tensor([...q.shape.slice(0, -1), c.outFeat ?? dim(c.e)], q.dtype);
   if (!needWeights) return { kind: 'tuple', items: [out, vNone] };
   const lead = batched ? [pq.batch as Dim] : [];
   const weights = average ? [...lead, pq.seq, s] : [...lead, dim(c.heads), pq.seq, s];
@@ -189,6 +191,8 @@ const mha: ModuleOpDef = {
     return [{ name: 'out_proj', type: 'NonDynamicallyQuantizableLinear', tensors: withParamDtype(tensors, attrs, T) }];
   },
   infer: (attrs, args, ctx) => mhaInfer(config(attrs), args, ctx, paramDtype(attrs, T)),
+  // kdim/vdim are stored as embed_dim when not given.
+  attr: (attrs, name) => ((name === 'kdim' || name === 'vdim') && isNone(attrs[name]) ? attrs.embed_dim : undefined),
   flops: (attrs, args) => mhaFlops(config(attrs), args),
   onnx: multiheadAttentionLowering,
 };
@@ -231,4 +235,96 @@ const sdpa: FunctionOpDef = {
   onnx: sdpaLowering,
 };
 
-registerOps([mha, sdpa]);
+const MHF = 'F.multi_head_attention_forward';
+
+/** The functional form nn.MultiheadAttention runs: sequence-first (L, N, E) or unbatched, weights passed in. */
+function mhaForwardConfig(args: BoundArgs): MhaConfig {
+  const e = numArg(args, 'embed_dim_to_check', MHF);
+  const heads = numArg(args, 'num_heads', MHF);
+  if (heads < 1 || e % heads !== 0) throw new ShapeError(`${MHF}: embed_dim ${e} not divisible by num_heads ${heads}`);
+  const separate = boolArg(args, 'use_separate_proj_weight', MHF);
+  const weight = (name: string, rows: Dim | number, cols: Dim | number | null): Dim | null => {
+    const w = args[name];
+    if (!w || w.kind !== 'tensor') throw new ShapeError(`${MHF}: ${name} must be a tensor when use_separate_proj_weight is ${separate ? 'True' : 'False'}`);
+    if (!w.shape) return null;
+    if (w.shape.length !== 2 || dimEquals(w.shape[0], rows) === false || (cols !== null && dimEquals(w.shape[1], cols) === false))
+      throw new ShapeError(
+        `${MHF}: ${name} is ${showShape(w.shape)}, but should be [${typeof rows === 'number' ? rows : rows.value}, ${cols === null ? 'features' : typeof cols === 'number' ? cols : cols.value}]`,
+      );
+    return w.shape[1];
+  };
+  let kdim = e;
+  let vdim = e;
+  if (separate) {
+    weight('q_proj_weight', e, e);
+    kdim = weight('k_proj_weight', e, null)?.value ?? e;
+    vdim = weight('v_proj_weight', e, null)?.value ?? e;
+  } else weight('in_proj_weight', 3 * e, e);
+  const ow = args.out_proj_weight;
+  const outFeat = ow && ow.kind === 'tensor' && ow.shape && ow.shape.length === 2 ? ow.shape[0] : undefined;
+  if (outFeat && ow && ow.kind === 'tensor' && ow.shape && dimEquals(ow.shape[1], e) === false)
+    throw new ShapeError(`${MHF}: out_proj_weight is ${showShape(ow.shape)}, but its second dimension should be embed_dim ${e}`);
+  return {
+    e,
+    heads,
+    kdim,
+    vdim,
+    bias: !isNone(args.in_proj_bias),
+    biasKv: !isNone(args.bias_k),
+    zeroAttn: boolArg(args, 'add_zero_attn', MHF),
+    batchFirst: false,
+    outFeat,
+  };
+}
+
+const mhaForward: FunctionOpDef = {
+  kind: 'function',
+  name: MHF,
+  aliases: ['torch.nn.functional.multi_head_attention_forward'],
+  family: 'attention',
+  signature: [
+    req('query'),
+    req('key'),
+    req('value'),
+    req('embed_dim_to_check'),
+    req('num_heads'),
+    req('in_proj_weight'),
+    req('in_proj_bias'),
+    req('bias_k'),
+    req('bias_v'),
+    req('add_zero_attn'),
+    req('dropout_p'),
+    req('out_proj_weight'),
+    req('out_proj_bias'),
+    opt('training', vBool(true)),
+    opt('key_padding_mask', vNone),
+    opt('need_weights', vBool(true)),
+    opt('attn_mask', vNone),
+    opt('use_separate_proj_weight', vBool(false)),
+    opt('q_proj_weight', vNone),
+    opt('k_proj_weight', vNone),
+    opt('v_proj_weight', vNone),
+    opt('static_k', vNone),
+    opt('static_v', vNone),
+    opt('average_attn_weights', vBool(true)),
+  ],
+  infer(args, ctx) {
+    const c = mhaForwardConfig(args);
+    const k = tensorArg(args, 'key', MHF);
+    const v = tensorArg(args, 'value', MHF);
+    if (k.shape && v.shape && !boolArg(args, 'use_separate_proj_weight', MHF)) {
+      if (k.shape.length !== v.shape.length || k.shape.some((d, i) => dimEquals(d, v.shape![i]) === false))
+        throw new ShapeError(`${MHF}: key shape ${showShape(k.shape)} does not match value shape ${showShape(v.shape)}`);
+    }
+    return mhaInfer(c, args, ctx, tensorArg(args, 'query', MHF).dtype);
+  },
+  flops: (args) => {
+    try {
+      return mhaFlops(mhaForwardConfig(args), args);
+    } catch {
+      return 0;
+    }
+  },
+};
+
+registerOps([mha, sdpa, mhaForward]);

@@ -1,7 +1,7 @@
 // Convolutions: nn.Conv1d/2d/3d, nn.ConvTranspose1d/2d/3d and their F.* forms.
 import { Dim, dim, dimEquals } from '../shape/dim';
 import { Shape } from '../shape/shape';
-import { concreteOf, dimsOf, isNone, numArg, optTensorArg, strArg, tensorArg, tupleArg } from './args';
+import { concreteOf, dimsOf, isNone, numArg, optTensorArg, seqItems, strArg, tensorArg, tupleArg } from './args';
 import { numelOf, prod } from './flopsCount';
 import { channelsFirstInput } from './impliedInput';
 import { registerOps } from './registry';
@@ -90,7 +90,7 @@ function convTransposeOutShape(g: ConvGeometry, x: TensorValue, outputPadding: r
   return [...parts.lead, dim(g.outChannels), ...spatial];
 }
 
-function paddingArg(args: BoundArgs, nd: number, op: string): readonly number[] | 'same' | 'valid' {
+function paddingArg(args: BoundArgs, nd: number, op: string, stored = false): readonly number[] | 'same' | 'valid' {
   const v = args.padding;
   if (v && v.kind === 'str') {
     if (v.value !== 'same' && v.value !== 'valid') {
@@ -98,21 +98,56 @@ function paddingArg(args: BoundArgs, nd: number, op: string): readonly number[] 
     }
     return v.value;
   }
-  return tupleArg(args, 'padding', nd, op);
+  return stored ? storedTuple(args, 'padding', nd, op) : tupleArg(args, 'padding', nd, op, true);
 }
 
-function validateGeometry(g: ConvGeometry): void {
+/** What the constructors check (torch's _ConvNd.__init__): groups, and padding='same' only without strides. */
+function validateCtor(g: ConvGeometry): void {
   if (g.groups < 1) throw new ShapeError(`${g.op}: groups must be a positive integer`);
   if (g.inChannels !== null && g.inChannels % g.groups !== 0)
     throw new ShapeError(`${g.op}: in_channels must be divisible by groups (${g.inChannels} % ${g.groups} != 0)`);
   if (g.outChannels % g.groups !== 0) throw new ShapeError(`${g.op}: out_channels must be divisible by groups (${g.outChannels} % ${g.groups} != 0)`);
-  if (g.stride.some((s) => s < 1)) throw new ShapeError(`${g.op}: stride must be positive, got ${g.stride.join('x')}`);
-  if (g.dilation.some((s) => s < 1)) throw new ShapeError(`${g.op}: dilation must be positive, got ${g.dilation.join('x')}`);
-  if (g.kernel.some((k) => k < 1)) throw new ShapeError(`${g.op}: kernel_size must be positive, got ${g.kernel.join('x')}`);
-  if (Array.isArray(g.padding) && g.padding.some((p) => p < 0)) throw new ShapeError(`${g.op}: negative padding is not supported`);
   if (g.padding === 'same' && g.stride.some((s) => s !== 1)) {
     throw new ShapeError(`${g.op}: padding='same' is not supported for strided convolutions`);
   }
+}
+
+/**
+ * What the convolution itself checks when it runs: stride/padding/dilation hold one value or one per kernel dimension
+ * (a one-item list is expanded, as torch's argument parser does), the kernel has one size per spatial dimension, and
+ * sizes are positive. A layer may be built with other lengths and fixed before its forward (`conv.stride = …`).
+ */
+function forwardGeometry(g: ConvGeometry): ConvGeometry {
+  const k = g.kernel.length;
+  const fit = (name: string, v: readonly number[]): readonly number[] => {
+    if (v.length === k) return v;
+    if (v.length === 1) return Array.from({ length: k }, () => v[0]);
+    throw new ShapeError(
+      `${g.op}: expected ${name} to be a single integer value or a list of ${k} values to match the convolution dimensions, but got ${name}=[${v.join(', ')}]`,
+    );
+  };
+  const out: ConvGeometry = {
+    ...g,
+    stride: fit('stride', g.stride),
+    padding: Array.isArray(g.padding) ? fit('padding', g.padding as readonly number[]) : g.padding,
+    dilation: fit('dilation', g.dilation),
+  };
+  if (k !== g.nd)
+    throw new ShapeError(
+      `${g.op}: kernel_size (${g.kernel.join(', ')}) has ${k} values, so the weight is ${k + 2}-D, but a ${g.nd}-D convolution needs ${g.nd}`,
+    );
+  if (out.stride.some((s) => s < 1)) throw new ShapeError(`${g.op}: non-positive stride is not supported (stride=${out.stride.join('x')})`);
+  if (out.dilation.some((s) => s < 1)) throw new ShapeError(`${g.op}: dilation should be greater than zero (dilation=${out.dilation.join('x')})`);
+  if (out.kernel.some((x) => x < 1)) throw new ShapeError(`${g.op}: kernel_size must be positive, got ${out.kernel.join('x')}`);
+  if (Array.isArray(out.padding) && out.padding.some((p) => p < 0)) throw new ShapeError(`${g.op}: negative padding is not supported`);
+  return out;
+}
+
+/** A constructor's int-or-sequence argument as torch stores it: an int repeated per dimension, a sequence as given. */
+function storedTuple(args: BoundArgs, name: string, nd: number, op: string): number[] {
+  const v = args[name];
+  if (v && seqItems(v)) return dimsOf(v, op, name).map((d, i) => d.value ?? concreteOf(d, op, `${name}[${i}]`));
+  return tupleArg(args, name, nd, op);
 }
 
 /** Geometry by constructor arguments: validate, tensors, infer and flops of every call ask for it (attrs are immutable). */
@@ -126,16 +161,27 @@ function moduleGeometry(attrs: BoundArgs, nd: number, type: string): ConvGeometr
   return g;
 }
 
+const forwardCache = new WeakMap<BoundArgs, ConvGeometry>();
+
+/** The geometry a module's forward runs with (checked as the convolution checks it). */
+function moduleForwardGeometry(attrs: BoundArgs, nd: number, type: string): ConvGeometry {
+  const hit = forwardCache.get(attrs);
+  if (hit && hit.nd === nd && hit.op === type) return hit;
+  const g = forwardGeometry(moduleGeometry(attrs, nd, type));
+  forwardCache.set(attrs, g);
+  return g;
+}
+
 function readGeometry(attrs: BoundArgs, nd: number, type: string): ConvGeometry {
   return {
     op: type,
     nd,
     inChannels: numArg(attrs, 'in_channels', type),
     outChannels: numArg(attrs, 'out_channels', type),
-    kernel: tupleArg(attrs, 'kernel_size', nd, type),
-    stride: tupleArg(attrs, 'stride', nd, type),
-    padding: paddingArg(attrs, nd, type),
-    dilation: tupleArg(attrs, 'dilation', nd, type),
+    kernel: storedTuple(attrs, 'kernel_size', nd, type),
+    stride: storedTuple(attrs, 'stride', nd, type),
+    padding: paddingArg(attrs, nd, type, true),
+    dilation: storedTuple(attrs, 'dilation', nd, type),
     groups: numArg(attrs, 'groups', type),
   };
 }
@@ -196,7 +242,7 @@ function convModule(nd: number): ModuleOpDef {
     ],
     forward: [req('input')],
     validate(attrs) {
-      validateGeometry(moduleGeometry(attrs, nd, type));
+      validateCtor(moduleGeometry(attrs, nd, type));
       const mode = strArg(attrs, 'padding_mode', type);
       if (!PADDING_MODES.includes(mode))
         throw new ShapeError(`${type}: padding_mode must be one of ${PADDING_MODES.map((m) => `'${m}'`).join(', ')}, but got '${mode}'`);
@@ -213,7 +259,7 @@ function convModule(nd: number): ModuleOpDef {
     infer(attrs, args, ctx) {
       const x = tensorArg(args, 'input', type);
       requireInputDtype(type, x, paramDtype(attrs, type));
-      return tensorOut(ctx, convOutShape(moduleGeometry(attrs, nd, type), x), x);
+      return tensorOut(ctx, convOutShape(moduleForwardGeometry(attrs, nd, type), x), x);
     },
     flops(attrs, _args, out) {
       const g = moduleGeometry(attrs, nd, type);
@@ -226,7 +272,7 @@ function convModule(nd: number): ModuleOpDef {
 
 function convTransposeModule(nd: number): ModuleOpDef {
   const type = `ConvTranspose${nd}d`;
-  const geometry = (attrs: BoundArgs): ConvGeometry => ({ ...moduleGeometry(attrs, nd, type), padding: tupleArg(attrs, 'padding', nd, type) });
+  const geometry = (attrs: BoundArgs): ConvGeometry => ({ ...moduleGeometry(attrs, nd, type), padding: storedTuple(attrs, 'padding', nd, type) });
   return {
     kind: 'module',
     type,
@@ -247,15 +293,8 @@ function convTransposeModule(nd: number): ModuleOpDef {
     ],
     forward: [req('input'), opt('output_size', vNone)],
     validate(attrs) {
-      const g = geometry(attrs);
-      validateGeometry(g);
+      validateCtor(geometry(attrs));
       if (strArg(attrs, 'padding_mode', type) !== 'zeros') throw new ShapeError(`${type}: only "zeros" padding mode is supported`);
-      const op = tupleArg(attrs, 'output_padding', nd, type);
-      op.forEach((p, i) => {
-        if (p >= g.stride[i] && p >= g.dilation[i]) {
-          throw new ShapeError(`${type}: output_padding (${p}) must be smaller than either stride (${g.stride[i]}) or dilation (${g.dilation[i]})`);
-        }
-      });
     },
     tensors(attrs) {
       const g = geometry(attrs);
@@ -271,8 +310,14 @@ function convTransposeModule(nd: number): ModuleOpDef {
       const x = tensorArg(args, 'input', type);
       requireInputDtype(type, x, paramDtype(attrs, type));
       const size = isNone(args.output_size) ? null : dimsOf(args.output_size, type, 'output_size');
-      const outPad = tupleArg(attrs, 'output_padding', nd, type);
-      return tensorOut(ctx, convTransposeOutShape(geometry(attrs), x, outPad, size), x);
+      const g = forwardGeometry(geometry(attrs));
+      const outPad = tupleArg(attrs, 'output_padding', g.kernel.length, type, true);
+      outPad.forEach((p, i) => {
+        if (p >= g.stride[i] && p >= g.dilation[i]) {
+          throw new ShapeError(`${type}: output_padding (${p}) must be smaller than either stride (${g.stride[i]}) or dilation (${g.dilation[i]})`);
+        }
+      });
+      return tensorOut(ctx, convTransposeOutShape(g, x, outPad, size), x);
     },
     flops(attrs, args, _out) {
       const g = geometry(attrs);
@@ -297,17 +342,17 @@ function functionalGeometry(args: BoundArgs, nd: number, op: string, transposed:
     inChannels: transposed ? ws[0] : ws[1] * groups,
     outChannels: transposed ? ws[1] * groups : ws[0],
     kernel,
-    stride: tupleArg(args, 'stride', nd, op),
-    padding: transposed ? tupleArg(args, 'padding', nd, op) : paddingArg(args, nd, op),
-    dilation: tupleArg(args, 'dilation', nd, op),
+    stride: storedTuple(args, 'stride', nd, op),
+    padding: transposed ? storedTuple(args, 'padding', nd, op) : paddingArg(args, nd, op, true),
+    dilation: storedTuple(args, 'dilation', nd, op),
     groups,
   };
-  validateGeometry(g);
+  validateCtor(g);
   const b = optTensorArg(args, 'bias', op);
   if (b && b.shape && (b.shape.length !== 1 || dimEquals(b.shape[0], g.outChannels) === false)) {
     throw new ShapeError(`${op}: bias must have shape [${g.outChannels}] to match the weight, got ${showShape(b.shape)}`);
   }
-  return g;
+  return forwardGeometry(g);
 }
 
 function convFunction(nd: number): FunctionOpDef {
@@ -362,7 +407,7 @@ function convTransposeFunction(nd: number): FunctionOpDef {
       const x = tensorArg(args, 'input', name);
       requireInputDtype(name, x, tensorArg(args, 'weight', name).dtype);
       const g = functionalGeometry(args, nd, name, true);
-      const outPad = tupleArg(args, 'output_padding', nd, name);
+      const outPad = tupleArg(args, 'output_padding', nd, name, true);
       return ctx.tensor(g ? convTransposeOutShape(g, x, outPad, null) : null, x.dtype);
     },
     flops(args, _out) {

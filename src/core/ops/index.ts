@@ -18,6 +18,7 @@ import './einsum';
 import './embedding';
 import './indexing';
 import './join';
+import './lazy';
 import './linear';
 import './loss';
 import './mathFns';
@@ -33,6 +34,7 @@ import './sampling';
 import './tensor';
 import './tensorInfo';
 import './tensorMisc';
+import './tensorUpdate';
 import './unfold';
 
 export { moduleOp, functionOp, allModuleOps, allFunctionOps, opRole, opErrorCode, roleOfKey } from './registry';

@@ -20,12 +20,12 @@ function checkRank(op: string, nd: number, x: Shape): void {
 }
 
 function windowOut(op: string, kind: PoolKind, nd: number, x: TensorValue, args: BoundArgs): Shape | null {
-  const k = tupleArg(args, 'kernel_size', nd, op);
+  const k = tupleArg(args, 'kernel_size', nd, op, true);
   // stride=None (or an empty list) means stride = kernel_size.
   const strideGiven = !isNone(args.stride) && !(seqItems(args.stride as PyValue)?.length === 0);
-  const s = strideGiven ? tupleArg(args, 'stride', nd, op) : k;
-  const p = tupleArg(args, 'padding', nd, op);
-  const d = kind === 'max' ? tupleArg(args, 'dilation', nd, op) : k.map(() => 1);
+  const s = strideGiven ? tupleArg(args, 'stride', nd, op, true) : k;
+  const p = tupleArg(args, 'padding', nd, op, true);
+  const d = kind === 'max' ? tupleArg(args, 'dilation', nd, op, true) : k.map(() => 1);
   const ceil = boolArg(args, 'ceil_mode', op);
   if (k.some((v) => v < 1)) throw new ShapeError(`${op}: kernel_size must be positive, got ${k.join('x')}`);
   if (s.some((v) => v < 1)) throw new ShapeError(`${op}: stride must be positive, got ${s.join('x')}`);
@@ -76,7 +76,7 @@ function withIndices(ctx: InferContext, shape: Shape | null, x: TensorValue, ind
 
 function windowFlops(op: string, nd: number, args: BoundArgs, out: PyValue): number {
   const first = out.kind === 'tuple' ? out.items[0] : out;
-  return numelOf(first) * prod(tupleArg(args, 'kernel_size', nd, op));
+  return numelOf(first) * prod(tupleArg(args, 'kernel_size', nd, op, true));
 }
 
 const maxCtor = (): ParamSpec[] => [

@@ -87,6 +87,7 @@ const NAMES: Record<string, OpKind> = {
   hardsigmoid: 'sigmoid',
   expit: 'sigmoid',
   multiheadattention: 'mha',
+  multi_head_attention_forward: 'mha',
   scaled_dot_product_attention: 'sdpa',
   linear: 'linear',
   nondynamicallyquantizablelinear: 'linear',
@@ -215,9 +216,8 @@ function torchKind(key: string, family: string): OpKind {
   if (key.startsWith('op.')) return OPERATORS[base] ?? 'other';
   const named = NAMES[base];
   if (named) return named;
-  if (/^(lazy)?conv_?transpose\d?d?$/.test(base) || /^(lazy)?convtranspose\dd$/.test(base)) return 'convT';
-  if (/^(lazy)?conv\dd$/.test(base)) return 'conv';
-  if (/^lazylinear$/.test(base)) return 'linear';
+  if (/^conv_?transpose\d?d?$/.test(base) || /^convtranspose\dd$/.test(base)) return 'convT';
+  if (/^conv\dd$/.test(base)) return 'conv';
   if (/^(adaptive_?)?(max|avg|lp)_?pool\dd$/.test(base) || /^fractionalmaxpool/.test(base)) return 'pool';
   if (/^(zero|constant|reflection|replication|circular)pad\dd$/.test(base)) return 'pad';
   if (/^(rnn|lstm|gru)(cell)?$/.test(base)) return 'weighted';

@@ -84,6 +84,20 @@ export interface TensorSpec {
   readonly init: InitRule;
 }
 
+/**
+ * What makes a module lazy (PyTorch's LazyModuleMixin: `LazyLinear`, `LazyConv2d`, `LazyBatchNorm2d`): `args` are not
+ * constructor parameters; they read as 0 and the module has no parameters until its first call, where the runtime takes
+ * them from the call's input, checks the constructor arguments (`validate`) and builds the tensors. From then on the
+ * entry is used as a non-lazy one: `tensors`, `infer`, `flops` and the ONNX lowering see the completed arguments.
+ * A module that would have no tensors (a lazy norm with affine=False and track_running_stats=False) keeps the zeros.
+ */
+export interface LazyArgs {
+  /** The constructor arguments taken from the input (`in_features`, `in_channels`, `num_features`). */
+  readonly args: readonly string[];
+  /** Their values from the first call's bound forward arguments; ShapeError when the input cannot give them, UnknownArgError when its size is not known. */
+  fromInput(args: BoundArgs): Readonly<Record<string, number>>;
+}
+
 /** A leaf nn.Module type (`Conv2d`): constructor, parameters, and what a call does. */
 export interface ModuleOpDef {
   readonly kind: 'module';
@@ -104,6 +118,8 @@ export interface ModuleOpDef {
    * input size meeting it becomes a constraint the input spec is solved for, and a mismatch offers a fix of the literal.
    */
   readonly lastAxisArg?: string;
+  /** A lazy module (`LazyConv2d`): constructor arguments PyTorch takes from the first call's input instead (see LazyArgs). */
+  readonly lazy?: LazyArgs;
   readonly ctor: readonly ParamSpec[];
   readonly forward: readonly ParamSpec[];
   /** Validates constructor arguments; throws ShapeError with a clear message when they are invalid. */

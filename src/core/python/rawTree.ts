@@ -48,6 +48,8 @@ const FIXED_LENGTH: ReadonlyMap<string, number> = new Map([
   ['none', 4],
 ]);
 const IDENTIFIER_REST = /[_\p{XID_Continue}]*/uy;
+/** The children of leaves read by copyFast (shared: nothing adds children to a built node). */
+const NO_CHILDREN: RawNode[] = [];
 
 /**
  * Parents whose children's fields the grammar fixes by position among the named children (the last name repeats),
@@ -97,6 +99,8 @@ const FIELDLESS: ReadonlySet<string> = new Set([
 /** Per-language lookup tables and per-text line starts, so positions come from indices without wasm calls. */
 export class RawTreeReader {
   private readonly named: (boolean | undefined)[] = [];
+  /** The one node per anonymous token type that copyFast gives (type only; never changed). */
+  private readonly anonymous: MutableRawNode[] = [];
   private readonly lineStarts: number[] = [0];
 
   constructor(
@@ -174,12 +178,14 @@ export class RawTreeReader {
   private copyFast(c: CursorOps, typeId: number, readField: boolean): MutableRawNode {
     const named = this.isNamed(typeId);
     const type = this.typeName(typeId);
-    if (!named) return this.node(type, null, false, false, false, -1, -1, []);
+    // Anonymous tokens read this way carry only their type: one shared node per type (raw nodes are never changed
+    // after their parent is built).
+    if (!named) return (this.anonymous[typeId] ??= this.node(type, null, false, false, false, -1, -1, NO_CHILDREN));
     const fieldId = readField ? c.fieldId() : 0;
     const field = fieldId ? (this.lang.fields[fieldId] ?? null) : null;
     if (LEAF_TYPES.has(type)) {
       const start = c.startIndex();
-      return this.node(type, field, true, false, false, start, this.leafEnd(c, type, start), []);
+      return this.node(type, field, true, false, false, start, this.leafEnd(c, type, start), NO_CHILDREN);
     }
     const children: MutableRawNode[] = [];
     const positional = POSITIONAL_FIELDS.get(type);
@@ -212,9 +218,18 @@ export class RawTreeReader {
 
   private leafEnd(c: CursorOps, type: string, start: number): number {
     if (type === 'identifier') {
-      IDENTIFIER_REST.lastIndex = start + 1;
-      IDENTIFIER_REST.exec(this.text);
-      return IDENTIFIER_REST.lastIndex;
+      // ASCII letters, digits and `_` by char code (no match object per identifier); the regex from the first other char.
+      const text = this.text;
+      let end = start + 1;
+      for (let ch = text.charCodeAt(end); end < text.length; ch = text.charCodeAt(++end)) {
+        if (ch >= 128) {
+          IDENTIFIER_REST.lastIndex = end;
+          IDENTIFIER_REST.test(text);
+          return IDENTIFIER_REST.lastIndex;
+        }
+        if (!((ch >= 97 && ch <= 122) || (ch >= 65 && ch <= 90) || (ch >= 48 && ch <= 57) || ch === 95)) break;
+      }
+      return end;
     }
     const fixed = FIXED_LENGTH.get(type);
     return fixed !== undefined ? start + fixed : c.endIndex();

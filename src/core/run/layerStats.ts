@@ -36,7 +36,7 @@ export function layerStats(graph: ModelGraph, taps: ReadonlyMap<string, LayerTap
       const t = tap ? outputs[tap.output] : undefined;
       if (!tap || !t) continue;
       const where = n.modulePath ?? n.scope;
-      if (tap.dims) out.push({ value: v, node: n.id, op: n.op, where, shape: [...tap.dims], stats: statsFromVector(t.data) });
+      if (tap.dims) out.push({ value: v, node: n.id, op: n.op, where, shape: [...tap.dims], stats: statsFromVector(t.data, tap.dims) });
       else out.push({ value: v, node: n.id, op: n.op, where, shape: t.shape, stats: tensorStats(t.data) });
     }
   }

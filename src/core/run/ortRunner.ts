@@ -63,7 +63,13 @@ export function createOrtRunner(ort: OrtModule, runnerOptions: OrtRunnerOptions 
         provider === 'cpu' && options.threads !== undefined ? { intraOpNumThreads: Math.max(1, Math.floor(options.threads)), interOpNumThreads: 1 } : {};
       // WebGPU names the CPU (wasm) provider too: nodes it does not take (float64 math, inside If branches as well) go there
       const providers = provider === 'webgpu' ? ['webgpu', 'wasm'] : [provider];
-      const session = await ort.InferenceSession.create(onnxBytes, { executionProviders: providers, graphOptimizationLevel: 'all', ...native });
+      // severity 3 (errors): the optimizer's notes (e.g. initializers only an If branch reads, folded away) are not the user's concern
+      const session = await ort.InferenceSession.create(onnxBytes, {
+        executionProviders: providers,
+        graphOptimizationLevel: 'all',
+        logSeverityLevel: 3,
+        ...native,
+      });
       const sessionCreateMs = now() - t0;
       let lastRunMs: number | null = null;
       return {

@@ -38,10 +38,13 @@ export function tensorStats(data: RunArray): TensorStats {
 
 /**
  * The statistics an exported graph computed itself (core/ops/lowerStats: count, mean, std, min, max, nonFinite,
- * as float64), in the same form as `tensorStats` of the whole tensor.
+ * as float64 or float32), in the same form as `tensorStats` of the whole tensor. With the summarised tensor's
+ * `dims` the count is exact whatever the vector's float type (float32 holds integers exactly only up to 2^24).
  */
-export function statsFromVector(data: RunArray): TensorStats {
+export function statsFromVector(data: RunArray, dims?: readonly number[]): TensorStats {
   if (data.length !== 6) throw new Error(`a statistics output has 6 values, not ${data.length}`);
-  const [count, mean, std, min, max, nonFinite] = Array.from(data as ArrayLike<number | bigint>, Number) as [number, number, number, number, number, number];
+  const v = Array.from(data as ArrayLike<number | bigint>, Number) as [number, number, number, number, number, number];
+  const [, mean, std, min, max, nonFinite] = v;
+  const count = dims && Number.isFinite(nonFinite) ? Math.max(0, dims.reduce((a, b) => a * b, 1) - nonFinite) : v[0];
   return count === 0 ? { count: 0, mean: NaN, std: NaN, min: NaN, max: NaN, nonFinite } : { count, mean, std, min, max, nonFinite };
 }

@@ -23,9 +23,11 @@ export class GraphWebviewHost implements vscode.Disposable {
     readonly where: string,
     /** Runs the model on show in the run panel (the graph view's Run button); without it the button stays hidden. */
     private readonly onRun?: (payload: GraphPayload) => void,
+    /** A page that embeds the graph view (the checkpoint viewer): its bundle, and a handler for its own messages. */
+    private readonly shell?: { readonly bundle: string; readonly title: string; readonly other: (m: unknown) => boolean },
   ) {
     webview.options = webviewOptions(extensionUri);
-    webview.html = buildWebviewHtml(webview, extensionUri, { bundle: 'graphView', title: 'Fusion Lens: Graph', wasm: false });
+    webview.html = buildWebviewHtml(webview, extensionUri, { bundle: shell?.bundle ?? 'graphView', title: shell?.title ?? 'Fusion Lens: Graph', wasm: false });
     this.disposables.push(webview.onDidReceiveMessage((m: unknown) => this.receive(m)));
   }
 
@@ -54,6 +56,7 @@ export class GraphWebviewHost implements vscode.Disposable {
 
   private receive(m: unknown): void {
     if (!isFromGraphView(m)) {
+      if (this.shell?.other(m)) return;
       this.log.warn(`${this.where}: rejected a malformed message (${describe(m)})`);
       return;
     }

@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { initPythonParser } from '../../core/python/pythonParser';
 import { isAnalysisWorkerData, isToAnalysisWorker, type FromAnalysisWorker, type ToAnalysisWorker } from './analysisWorkerProtocol';
+import { unhandled } from '../../protocolPrimitives';
 import { toSlices } from './analysisSlices';
 import { DocumentAnalyzer } from './documentAnalyzer';
 
@@ -16,13 +17,21 @@ const post = (m: FromAnalysisWorker): void => port.postMessage(m);
 let chain: Promise<void> = ready.then(() => undefined);
 
 function handle(m: ToAnalysisWorker): void {
-  if (m.type === 'forget') return analyzer.forget(m.uri);
-  const t0 = performance.now();
-  try {
-    const analysis = analyzer.analyze(m.uri, m.request);
-    post({ type: 'result', id: m.id, slices: toSlices(analysis), ms: performance.now() - t0 });
-  } catch (e) {
-    post({ type: 'failed', id: m.id, message: e instanceof Error ? e.message : String(e) });
+  switch (m.type) {
+    case 'forget':
+      return analyzer.forget(m.uri);
+    case 'analyze': {
+      const t0 = performance.now();
+      try {
+        const analysis = analyzer.analyze(m.uri, m.request);
+        post({ type: 'result', id: m.id, slices: toSlices(analysis), ms: performance.now() - t0 });
+      } catch (e) {
+        post({ type: 'failed', id: m.id, message: e instanceof Error ? e.message : String(e) });
+      }
+      return;
+    }
+    default:
+      unhandled(m);
   }
 }
 

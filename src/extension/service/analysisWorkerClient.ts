@@ -1,6 +1,7 @@
 // Host side of the analysis worker: one request in flight per document, newer versions supersede older ones, crashes become failed outcomes.
 // It imports no `vscode`, so the benchmark and the unit tests drive exactly the code the extension uses.
 import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { unhandled } from '../../protocolPrimitives';
 import { fromSlices } from './analysisSlices';
 import { isEngineAnalysis, isFromAnalysisWorker, type AnalysisWorkerData, type ToAnalysisWorker } from './analysisWorkerProtocol';
 import type { AnalyzeRequest, EngineAnalysis } from './engineAnalyze';
@@ -162,19 +163,26 @@ export class AnalysisWorkerClient {
     }
     const job = this.sent.get(m.id);
     if (!job) return;
-    if (m.type === 'failed') return this.answered(job, { kind: 'failed', message: m.message });
-    // Rebuilt a slice per event-loop turn: a hover or keystroke waits for one slice at most, not the whole graph.
-    fromSlices(m.slices, () => new Promise((r) => setImmediate(r))).then(
-      (analysis) =>
-        this.answered(
-          job,
-          isEngineAnalysis(analysis)
-            ? { kind: 'done', analysis, ms: m.ms, inThread: false }
-            : { kind: 'failed', message: 'the analysis worker sent a malformed analysis' },
-        ),
-      (e: unknown) =>
-        this.answered(job, { kind: 'failed', message: `the analysis worker sent a malformed analysis (${e instanceof Error ? e.message : String(e)})` }),
-    );
+    switch (m.type) {
+      case 'failed':
+        return this.answered(job, { kind: 'failed', message: m.message });
+      case 'result':
+        // Rebuilt a slice per event-loop turn: a hover or keystroke waits for one slice at most, not the whole graph.
+        fromSlices(m.slices, () => new Promise((r) => setImmediate(r))).then(
+          (analysis) =>
+            this.answered(
+              job,
+              isEngineAnalysis(analysis)
+                ? { kind: 'done', analysis, ms: m.ms, inThread: false }
+                : { kind: 'failed', message: 'the analysis worker sent a malformed analysis' },
+            ),
+          (e: unknown) =>
+            this.answered(job, { kind: 'failed', message: `the analysis worker sent a malformed analysis (${e instanceof Error ? e.message : String(e)})` }),
+        );
+        return;
+      default:
+        unhandled(m);
+    }
   }
 
   private answered(job: Job, outcome: AnalysisOutcome): void {

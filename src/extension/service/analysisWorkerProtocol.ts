@@ -1,4 +1,5 @@
 // Typed messages between the extension host and its analysis worker thread, with the checks each side applies on arrival.
+import { checkByType, type MessageChecks } from '../../protocolPrimitives';
 import type { AnalyzeRequest, EngineAnalysis } from './engineAnalyze';
 
 /** Host → worker. */
@@ -39,10 +40,14 @@ export function isAnalyzeRequest(v: unknown): v is AnalyzeRequest {
   );
 }
 
+/** One check per message type: a message type added to the union without one does not compile. */
+const TO_WORKER: MessageChecks<ToAnalysisWorker> = {
+  analyze: (m) => isId(m.id) && isString(m.uri) && Number.isSafeInteger(m.version) && isAnalyzeRequest(m.request),
+  forget: (m) => isString(m.uri),
+};
+
 export function isToAnalysisWorker(m: unknown): m is ToAnalysisWorker {
-  if (!isRecord(m)) return false;
-  if (m.type === 'forget') return isString(m.uri);
-  return m.type === 'analyze' && isId(m.id) && isString(m.uri) && Number.isSafeInteger(m.version) && isAnalyzeRequest(m.request);
+  return checkByType(m, TO_WORKER);
 }
 
 /** The top level of an analysis rebuilt from slices; graphs come from our own engine. */
@@ -57,17 +62,19 @@ export function isEngineAnalysis(v: unknown): v is EngineAnalysis {
   );
 }
 
-export function isFromAnalysisWorker(m: unknown): m is FromAnalysisWorker {
-  if (!isRecord(m) || !isId(m.id)) return false;
-  if (m.type === 'failed') return isString(m.message);
-  return (
-    m.type === 'result' &&
+const FROM_WORKER: MessageChecks<FromAnalysisWorker> = {
+  result: (m) =>
+    isId(m.id) &&
     typeof m.ms === 'number' &&
     Number.isFinite(m.ms) &&
     Array.isArray(m.slices) &&
     m.slices.length > 0 &&
-    m.slices.every((b) => b instanceof Uint8Array)
-  );
+    m.slices.every((b) => b instanceof Uint8Array),
+  failed: (m) => isId(m.id) && isString(m.message),
+};
+
+export function isFromAnalysisWorker(m: unknown): m is FromAnalysisWorker {
+  return checkByType(m, FROM_WORKER);
 }
 
 export function isAnalysisWorkerData(v: unknown): v is AnalysisWorkerData {

@@ -1,11 +1,12 @@
 // Checks a checkpoint against a model of the workspace: missing, unexpected and mis-shaped entries at the declaring
 // layer's line, with a quick fix when a constructor argument of the model explains them (found by re-analysing with it).
-import type { ModelGraph, SourceRange, StateEntry } from '../../core/graph/modelGraph';
+import type { ModelGraph, SourceRange } from '../../core/graph/modelGraph';
 import { analyzeSource } from '../../core/interp/analyzeFile';
 import { parseInputSpecs } from '../../core/interp/inputSpec';
 import type { ClassDef, Expr, FuncDef, PyModule, Stmt } from '../../core/python/ast';
 import { PythonParser } from '../../core/python/pythonParser';
-import { describeWeights, readWeightsFile, type WeightsFile } from '../../core/weights/readWeightsFile';
+import { describeWeights, readWeightsFile } from '../../core/weights/readWeightsFile';
+import { fitOf, issueCount } from './checkpointFit';
 import { analysisRoots, fileAccess, type AnalyzeRequest } from './engineAnalyze';
 
 export interface CheckpointFix {
@@ -33,32 +34,6 @@ export interface CheckpointCheck {
   /** One line for a notification. */
   readonly summary: string;
 }
-
-interface Fit {
-  readonly missing: StateEntry[];
-  readonly unexpected: string[];
-  readonly shape: { entry: StateEntry; actual: readonly number[] }[];
-  readonly matched: number;
-}
-
-function fitOf(entries: readonly StateEntry[], file: WeightsFile): Fit {
-  const names = new Set(entries.map((e) => e.name));
-  const missing: StateEntry[] = [];
-  const shape: Fit['shape'] = [];
-  let matched = 0;
-  for (const e of entries) {
-    const t = file.tensors.get(e.name);
-    if (!t) {
-      // tied parameters stored once, and BatchNorm counters, are filled by the loader as PyTorch does
-      if (e.aliasOf === undefined && !(e.dtype === 'int64' && e.name.endsWith('num_batches_tracked'))) missing.push(e);
-      else matched++;
-    } else if (t.shape.length !== e.shape.length || t.shape.some((d, i) => d !== e.shape[i])) shape.push({ entry: e, actual: t.shape });
-    else matched++;
-  }
-  return { missing, unexpected: [...file.tensors.keys()].filter((n) => !names.has(n)), shape, matched };
-}
-
-const issueCount = (f: Fit): number => f.missing.length + f.unexpected.length + f.shape.length;
 
 /** `self.NAME = …` statements of every class of the file, by attribute name. */
 function declarations(module: PyModule): Map<string, { cls: string; range: SourceRange }[]> {

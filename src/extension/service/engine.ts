@@ -10,10 +10,11 @@ import { analyzeText, type AnalyzeRequest, type EngineAnalysis } from './engineA
 import { fusionAnalysis } from './engineFusion';
 import { exportOnnx, prepareRun, type PreparedRun, type WeightsChoice } from './engineRun';
 import { checkCheckpoint, type CheckpointCheck } from './checkpointCheck';
+import { rankFits, type ModelFitReport } from './checkpointFit';
 import { readWeightsFile, weightChanges, type StateDict } from '../../core/weights';
 import { summariseWeights, type WeightsSummary } from '../../core/weights/checkpoint/checkpointSummary';
 
-export type { AnalyzeRequest, CheckpointCheck, EngineAnalysis, PreparedRun, WeightsChoice, WeightsSummary };
+export type { AnalyzeRequest, CheckpointCheck, EngineAnalysis, ModelFitReport, PreparedRun, WeightsChoice, WeightsSummary };
 
 export interface DecodedModel {
   readonly graph: ModelGraph;
@@ -37,6 +38,8 @@ export interface Engine {
   weightChanges(a: StateDict, b: StateDict): { name: string; relative: number; diff: number; norm: number }[];
   /** What a weights file holds (tensor tree, totals, other entries), for the checkpoint viewer; throws a clear error for bad files. */
   summariseWeights(bytes: Uint8Array, source: string, entry?: string): WeightsSummary;
+  /** A weights file against models of the workspace: fitting ones first (with the tensors' figures), then the closest. */
+  fitModels(bytes: Uint8Array, source: string, entry: string | undefined, models: readonly { key: string; graph: ModelGraph }[]): ModelFitReport[];
   /** A checkpoint against a model of the document: issues at declaring lines, constructor-argument fixes, counts. */
   checkCheckpoint(
     req: AnalyzeRequest,
@@ -60,6 +63,7 @@ export async function createEngine(distDir: string): Promise<Engine> {
     exportOnnx,
     checkRunMemory,
     checkCheckpoint,
+    fitModels: (bytes, source, entry, models) => rankFits(models, readWeightsFile(bytes, source, entry !== undefined ? { entry } : {})),
     weightChanges: (a, b) => weightChanges(a, b).map((c) => ({ name: c.name, relative: c.relative, diff: c.diff, norm: c.norm })),
     summariseWeights: (bytes, source, entry) => summariseWeights(readWeightsFile(bytes, source, entry !== undefined ? { entry } : {})),
     decodeOnnx(bytes, file) {

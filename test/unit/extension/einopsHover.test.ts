@@ -1,4 +1,4 @@
-// Hover on einops pattern strings (test/fixtures/models/einops_nets.py): each axis with its length, shapes in and out.
+// Hover on einops pattern strings (samples/hoverEinops.py): each axis with its length, shapes in and out.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -8,30 +8,32 @@ import type { DocumentAnalysis } from '../../../src/extension/service/analysisTy
 import { hoverMarkdown } from '../../../src/extension/service/hoverContent';
 import { sourceContext } from '../../../src/extension/service/sourceContext';
 import { stringAt } from '../../../src/extension/service/einopsHover';
-import { initTestParser, repoRoot } from '../../support/pythonWasm';
+import { findMarkers, marker } from '../../support/markers';
+import { initTestParser } from '../../support/pythonWasm';
 
-const FILE = join(repoRoot, 'test/fixtures/models/einops_nets.py');
+/** The sample: positions are `# ^ name` markers under the lines they mark (test/support/markers.ts). */
+const FILE = join(__dirname, 'samples/hoverEinops.py');
 const TEXT = readFileSync(FILE, 'utf8');
+const MARKERS = findMarkers(TEXT);
 
 function analyse(): DocumentAnalysis {
   const req: AnalyzeRequest = {
     text: TEXT,
     file: FILE,
-    specOverrides: { ViT: 'Bx3x32x32', MLPMixer: 'Bx3x16x16', ConvTokens: 'Bx4x8x12' },
+    specOverrides: { Heads: 'Bx3x32x32' },
     defaultInput: null,
     dimensions: { B: 2 },
-    searchRoots: [join(repoRoot, 'test/fixtures/models')],
+    searchRoots: [join(FILE, '..')],
     openTexts: {},
   };
   return { uri: 'file://' + FILE, version: 1, ...analyzeText(req), ms: 0 };
 }
 
-function hoverOn(a: DocumentAnalysis, lineText: string, inPattern: string): string | null {
+/** The hover at marker `name` (inside a pattern string). */
+function hoverAt(a: DocumentAnalysis, name: string): string | null {
   const lines = TEXT.split('\n');
-  const line = lines.findIndex((l) => l.includes(lineText));
-  assert.ok(line >= 0, lineText);
-  const col = lines[line]!.indexOf(inPattern) + 1;
-  return hoverMarkdown(a, { line, col, word: '', lineText: lines[line]!, ...sourceContext((i) => lines[i] ?? '', line) });
+  const { line, col, word } = marker(MARKERS, name);
+  return hoverMarkdown(a, { line, col, word, lineText: lines[line]!, ...sourceContext((i) => lines[i] ?? '', line) });
 }
 
 test('stringAt finds the literal around a column', () => {
@@ -41,21 +43,28 @@ test('stringAt finds the literal around a column', () => {
 
 test('a rearrange pattern shows each axis with its length and the shapes', async () => {
   await initTestParser();
-  const a = analyse();
-  const h = hoverOn(a, 'out = rearrange(out, "b h n d -> b n (h d)")', 'h n d');
+  const h = hoverAt(analyse(), 'merge-heads');
   assert.ok(h, 'hover on the pattern');
-  assert.match(h!, /einops rearrange/);
-  assert.match(h!, /h=4/);
-  assert.match(h!, /d=8/);
-  assert.match(h!, /→ `.*\[2, 17, 32\]`/);
+  assert.match(h, /einops rearrange/);
+  assert.match(h, /h=4/);
+  assert.match(h, /d=8/);
+  assert.match(h, /→ `.*\[2, 16, 32\]`/);
 });
 
 test('a Rearrange layer pattern in __init__ shows the axes of its calls', async () => {
   await initTestParser();
-  const a = analyse();
-  const h = hoverOn(a, 'Rearrange("b c (h p1) (w p2) -> b (h w) (p1 p2 c)", p1=patch_size, p2=patch_size),', '(h p1)');
+  const h = hoverAt(analyse(), 'layer-pattern');
   assert.ok(h, 'hover on the layer pattern');
-  assert.match(h!, /p1=8/);
-  assert.match(h!, /h=H\/8 \(4\)/);
-  assert.match(h!, /\[2, 16, 192\]/);
+  assert.match(h, /p1=8/);
+  assert.match(h, /h=H\/8 \(4\)/);
+  assert.match(h, /\[2, 16, 192\]/);
+});
+
+test('a reduce pattern shows its reduction, the reduced axis and the result', async () => {
+  await initTestParser();
+  const h = hoverAt(analyse(), 'pool');
+  assert.ok(h, 'hover on the reduce pattern');
+  assert.match(h, /einops mean/);
+  assert.match(h, /n=H\*W\/64 \(16\)/);
+  assert.match(h, /\[2, 32\]/);
 });
