@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { availableParallelism, loadavg } from 'node:os';
 import { nativeAvailable } from '../src/core/run/nativeOrt';
 import type { BenchRow } from './benchRow';
 import { child, exportFusionModel } from './runnerBench';
@@ -14,12 +15,18 @@ interface TorchTiming {
   readonly medianMs: number;
 }
 
-/** PyTorch eager medians per thread count (bench/torchEager.py), or why there are none. */
-function torchEager(modelFile: string, runs: number): TorchTiming[] | string {
+/** Why PyTorch cannot be timed here, or null when `/usr/bin/python3` has torch. */
+function torchMissing(): string | null {
   if (!existsSync(PYTHON)) return `${PYTHON} missing`;
   const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.status !== 0) return `${PYTHON} has no torch`;
-  const r = spawnSync(PYTHON, [join(__dirname, 'torchEager.py'), modelFile, 'FusionModel', '4,3,256,256', THREADS.join(','), String(runs)], {
+  return probe.status === 0 ? null : `${PYTHON} has no torch`;
+}
+
+/** PyTorch eager medians at the given thread counts (bench/torchEager.py), or why there are none. */
+function torchEager(modelFile: string, runs: number, threads: readonly number[]): TorchTiming[] | string {
+  const missing = torchMissing();
+  if (missing) return missing;
+  const r = spawnSync(PYTHON, [join(__dirname, 'torchEager.py'), modelFile, 'FusionModel', '4,3,256,256', threads.join(','), String(runs)], {
     encoding: 'utf8',
     maxBuffer: 1 << 22,
   });
@@ -30,11 +37,16 @@ function torchEager(modelFile: string, runs: number): TorchTiming[] | string {
 export async function backendBench(runs: number): Promise<BenchRow[]> {
   const { ours, modelFile } = await exportFusionModel();
   const rows: BenchRow[] = [];
-  const torch = torchEager(modelFile, runs);
   const native = nativeAvailable();
   for (const t of THREADS) {
+    // each thread count's three measurements back to back, so a change in the machine's load between them stays small
+    const load0 = loadavg()[0]!;
+    const torch = torchEager(modelFile, runs, [t]);
     const wasm = child('node', t, runs, [ours])[0]!.runMs;
     const nat = native ? child('native', t, runs, [ours])[0]!.runMs : NaN;
+    process.stderr.write(
+      `bench: backends at ${t} thread(s): load average ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores\n`,
+    );
     const py = typeof torch === 'string' ? undefined : torch.find((x) => x.threads === t)?.medianMs;
     const base = py === undefined ? `PyTorch eager, ${t} thread(s): not run (${String(torch)})` : `PyTorch 1.13 eager (CPU), ${t} thread${t > 1 ? 's' : ''}`;
     rows.push({

@@ -1,6 +1,7 @@
 // Runs the oracle's cases (our ONNX export with PyTorch's weights, PyTorch's inputs) in Chromium through the run panel's backends, on WebGPU and on wasm, against PyTorch's outputs.
 // usage: node --import tsx test/e2e/backendHarness.ts [--port N] [--no-webgpu] [--taps] [--choices auto,wasm,webgpu] [--only ID,…] [--out FILE.json]
 //        … --no-webgpu --only ID --ab ID [--rounds N]   the wasm path before/after the backend choice, alternating
+//        … --no-webgpu --only ID --build-ab ID [--rounds N]   the wasm-only binary against the WebGPU build's asyncify binary on the CPU
 // Chromium gets a software WebGPU adapter (SwiftShader) with --enable-unsafe-webgpu; without the flag the same page has none
 // and `auto` must fall back to wasm. The page is served cross-origin isolated (COOP/COEP), so wasm may use threads.
 import { createServer } from 'node:http';
@@ -160,7 +161,29 @@ async function main(): Promise<void> {
       );
       report.push({ id: p.id, ab: r.times, ratio: a / b });
     }
-    for (const choice of ab ? [] : CHOICES) {
+    const buildAb = arg('--build-ab');
+    if (buildAb) {
+      // one wasm binary for both paths? the WebGPU build's asyncify wasm on the CPU against the wasm-only build, alternating
+      const p = prepared.get(buildAb);
+      if (!p) throw new Error(`--build-ab ${buildAb}: no such prepared case`);
+      const feeds = p.inputs.map((x, i) => ({ name: x.name, dtype: x.dtype, shape: x.shape, url: `/case/${p.id}/input/${i}` }));
+      const r = (await tab.evaluate(
+        ([u, f, n]) => (globalThis as unknown as { harness: { buildAbRun(a: unknown, b: unknown, c: number): Promise<unknown> } }).harness.buildAbRun(u, f, n),
+        [`/case/${p.id}/model.onnx`, feeds, Number(arg('--rounds') ?? 7)] as const,
+      )) as { times: { plain: number[]; asyncify: number[] }; startMs: { plain: number; asyncify: number } };
+      const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+      const a = median(r.times.plain);
+      const b = median(r.times.asyncify);
+      console.log(`wasm binaries on ${p.id}, 1 thread, alternating:`);
+      console.log(
+        `  wasm-only build   median ${a.toFixed(0)} ms [${r.times.plain.map((t) => t.toFixed(0)).join(', ')}]; start + session ${r.startMs.plain.toFixed(0)} ms`,
+      );
+      console.log(
+        `  asyncify (WebGPU) median ${b.toFixed(0)} ms [${r.times.asyncify.map((t) => t.toFixed(0)).join(', ')}]; start + session ${r.startMs.asyncify.toFixed(0)} ms; ratio ${(b / a).toFixed(3)}`,
+      );
+      report.push({ id: p.id, buildAb: r });
+    }
+    for (const choice of ab || buildAb ? [] : CHOICES) {
       for (const p of prepared.values()) {
         const feeds = p.inputs.map((x, i) => ({ name: x.name, dtype: x.dtype, shape: x.shape, url: `/case/${p.id}/input/${i}` }));
         const r = (await tab

@@ -1,7 +1,7 @@
 // Browser side of the backend harness (bundled by backendHarness.ts): runs ONNX bytes through the run panel's Backends and returns outputs and the backend used.
-import { Backends } from '../../webview/runPanel/backends';
+import { Backends, WEBGPU_FILES } from '../../webview/runPanel/backends';
 import { loadWebOrt } from '../../webview/runPanel/ortLoader';
-import { createOrtRunner } from '../../src/core/run/ortRunner';
+import { createOrtRunner, type OrtModule } from '../../src/core/run/ortRunner';
 import type { ProviderChoice } from '../../src/core/run/backend';
 import type { RunTensor } from '../../src/core/run/runner';
 
@@ -65,6 +65,41 @@ async function abRun(onnxUrl: string, feeds: Feed[], rounds: number): Promise<un
   return { times, backend: after.backend };
 }
 
+/**
+ * The two wasm binaries on the CPU at one thread, alternating: the wasm-only build the panel uses (ort-wasm-simd-threaded.wasm)
+ * against the WebGPU build's asyncify binary running the same model on its wasm provider — whether one binary could serve both.
+ */
+async function buildAbRun(onnxUrl: string, feeds: Feed[], rounds: number): Promise<unknown> {
+  const bytes = new Uint8Array(await (await fetch(onnxUrl)).arrayBuffer());
+  const tensors: Record<string, RunTensor> = {};
+  for (const f of feeds) tensors[f.name] = { dtype: 'float32', shape: f.shape, data: new Float32Array(await (await fetch(f.url)).arrayBuffer()) };
+  const base = `${location.origin}/wasm/`;
+  const t0 = performance.now();
+  const plainOrt = await loadWebOrt(base, () => undefined, 1);
+  const plain = await createOrtRunner(plainOrt).createSession(bytes);
+  const plainStart = performance.now() - t0;
+  const t1 = performance.now();
+  const gpuOrt = (await import(/* webpackIgnore: true */ `${base}${WEBGPU_FILES.module}`)) as OrtModule;
+  gpuOrt.env.wasm.wasmPaths = base;
+  gpuOrt.env.wasm.numThreads = 1;
+  gpuOrt.env.wasm.proxy = false;
+  gpuOrt.env.wasm.wasmBinary = new Uint8Array(await (await fetch(`${base}${WEBGPU_FILES.wasm}`)).arrayBuffer());
+  const asyncify = await createOrtRunner(gpuOrt, { provider: 'wasm' }).createSession(bytes);
+  const asyncifyStart = performance.now() - t1;
+  const times: { plain: number[]; asyncify: number[] } = { plain: [], asyncify: [] };
+  await plain.run(tensors);
+  await asyncify.run(tensors);
+  for (let i = 0; i < rounds; i++) {
+    await plain.run(tensors);
+    times.plain.push(plain.lastRunMs!);
+    await asyncify.run(tensors);
+    times.asyncify.push(asyncify.lastRunMs!);
+  }
+  await plain.dispose();
+  await asyncify.dispose();
+  return { times, startMs: { plain: plainStart, asyncify: asyncifyStart } };
+}
+
 Object.assign(globalThis, {
-  harness: { runCase, abRun, logs, isolated: () => crossOriginIsolated, cores: () => navigator.hardwareConcurrency },
+  harness: { runCase, abRun, buildAbRun, logs, isolated: () => crossOriginIsolated, cores: () => navigator.hardwareConcurrency },
 });

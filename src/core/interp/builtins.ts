@@ -310,6 +310,7 @@ export function makeBuiltins(ip: Evaluator): Map<string, PyValue> {
     if (inst) return obj({ t: 'class', cls: inst.cls }, 'type');
     const vo = asObject(v);
     if (vo && (vo.t === 'class' || (vo.t === 'builtin' && v.kind === 'object' && v.typeName === 'type'))) return b.get('type')!;
+    if (vo && vo.t === 'set') return b.get(vo.frozen ? 'frozenset' : 'set')!;
     const name = v.kind === 'tensor' ? 'Tensor' : v.kind === 'none' ? 'NoneType' : v.kind;
     return b.get(name) ?? obj({ t: 'opaque', what: `type ${name}` }, 'type');
   });

@@ -83,7 +83,7 @@ export function bindParams(ev: Evaluator, fn: UserFunction, args: PyValue[], kwa
     } else if (!p.keywordOnly && ai < args.length) {
       frame.locals.set(p.name, args[ai++]);
       if (kwargs.has(p.name)) {
-        ev.diag('error', 'call-args', `${fn.name}() got multiple values for argument '${p.name}'`, r);
+        ev.callArgError(`${fn.name}() got multiple values for argument '${p.name}'`, r);
         ok = false;
       }
     } else if (kwargs.has(p.name)) {
@@ -91,19 +91,19 @@ export function bindParams(ev: Evaluator, fn: UserFunction, args: PyValue[], kwa
       usedKw.add(p.name);
     } else if (fn.defaults.has(p.name)) frame.locals.set(p.name, fn.defaults.get(p.name)!);
     else {
-      ev.diag('error', 'call-args', `${fn.name}() missing required argument '${p.name}'`, r);
+      ev.callArgError(`${fn.name}() missing required argument '${p.name}'`, r);
       frame.locals.set(p.name, unknown(`missing argument ${p.name}`));
       ok = false;
     }
   }
   if (ai < args.length) {
-    ev.diag('error', 'call-args', `${fn.name}() takes ${ai} positional arguments but ${args.length} were given`, r);
+    ev.callArgError(`${fn.name}() takes ${ai} positional arguments but ${args.length} were given`, r);
     ok = false;
   }
   if (!fn.params.some((p) => p.kind === 'dstar')) {
     for (const k of kwargs.keys()) {
       if (!fn.params.some((p) => p.name === k && p.kind === 'normal')) {
-        ev.diag('error', 'call-args', `${fn.name}() got an unexpected keyword argument '${k}'`, r);
+        ev.callArgError(`${fn.name}() got an unexpected keyword argument '${k}'`, r);
         ok = false;
       }
     }

@@ -1,12 +1,12 @@
 // The Python data model on instances beyond plain attributes: `__dict__`, explicit `__setattr__`/`__getattr__`/
 // `__getattribute__`/`__delattr__` (object's and nn.Module's own), user `__getattr__` fallbacks and `__setattr__`
 // overrides, and the hyper-parameters of built torch layers that forward reads (`conv.stride = 1` changes it).
-import type { ClassDef, Range } from '../python/ast';
+import type { Range } from '../python/ast';
 import { NONE, type PyValue } from '../ops/values';
 import type { Evaluator } from './evaluator';
 import { asObject, obj, unknown, type Instance } from './objects';
 import { pyStr } from './pyOps';
-import { attrObject } from './stdlibState';
+import { dataclassFieldsOf, fieldObject } from './pyDataclass';
 
 /** A user-defined method of the instance's class (not the torch/object default), or null. */
 export function userOverride(ev: Evaluator, inst: Instance, name: string): PyValue | null {
@@ -39,10 +39,10 @@ export function defaultDunder(ev: Evaluator, inst: Instance, name: string, get: 
     case '__dict__':
       return instanceDict(inst);
     case '__dataclass_fields__': {
-      const fields = dataclassFieldNames(inst);
+      const fields = dataclassFieldsOf(inst.value);
       if (!fields) return null;
       const d: Extract<PyValue, { kind: 'dict' }> = { kind: 'dict', entries: new Map(), keys: [] };
-      for (const f of fields) ev.dictSet(d.entries, d.keys, pyStr(f), attrObject('dataclasses.Field', [['name', pyStr(f)]]));
+      for (const f of fields) ev.dictSet(d.entries, d.keys, pyStr(f.name), fieldObject(f));
       return d;
     }
     case '__setattr__':
@@ -119,30 +119,4 @@ export function setLeafAttr(inst: Instance, name: string, v: PyValue): boolean {
   if (name === 'padding_mode' || v.kind === 'unknown') return false;
   inst.leafAttrs = { ...inst.leafAttrs, [name]: v };
   return true;
-}
-
-/** Field names of a @dataclass instance (annotated names of its dataclass classes, root first); null for other objects. */
-function dataclassFieldNames(inst: Instance): string[] | null {
-  if (inst.cls.t !== 'user') return null;
-  const isDc = (d: ClassDef | null) =>
-    !!d?.decorators.some((x) =>
-      /dataclass/.test(
-        x.k === 'name'
-          ? x.id
-          : x.k === 'call' && x.func.k === 'name'
-            ? x.func.id
-            : x.k === 'attr'
-              ? x.name
-              : x.k === 'call' && x.func.k === 'attr'
-                ? x.func.name
-                : '',
-      ),
-    );
-  if (!inst.cls.cls.mro.some((c) => c.t === 'user' && isDc(c.cls.def))) return null;
-  const out: string[] = [];
-  for (const c of [...inst.cls.cls.mro].reverse()) {
-    if (c.t !== 'user' || !isDc(c.cls.def)) continue;
-    for (const st of c.cls.def!.body) if (st.k === 'annassign' && st.target.k === 'name' && !out.includes(st.target.id)) out.push(st.target.id);
-  }
-  return out;
 }

@@ -1,9 +1,10 @@
 // Function and class definitions: closures and qualnames, decorators, class bodies, @dataclass __init__ and the MRO.
 import type { ClassDef, Expr, FuncDef, Param, Range } from '../python/ast';
-import { NONE, type PyValue } from '../ops/values';
+import type { PyValue } from '../ops/values';
 import type { Evaluator } from './evaluator';
 import { PyRaise } from './errors';
 import { Frame } from './frame';
+import { applyDataclass } from './pyDataclass';
 import { finishEnumClass } from './stdlibEnum';
 import { enumInfoOf } from './enumCore';
 import { asObject, obj, type ClassRef, type FrameLike, type UserClass, type UserFunction } from './objects';
@@ -107,51 +108,8 @@ export function defineClass(ev: Evaluator, s: ClassDef, frame: Frame): PyValue {
   }
   for (const [k, v] of ns) cls.ns.set(k, v);
   if (enumInfoOf(cls)) finishEnumClass(ev, cls, plainBases, s.r);
-  if (s.decorators.some((d) => decoratorName(d) === 'dataclass') && !cls.ns.has('__init__')) dataclassInit(ev, cls, s);
+  if (s.decorators.some((d) => decoratorName(d) === 'dataclass')) applyDataclass(ev, cls, s);
   return obj({ t: 'class', cls: { t: 'user', cls } }, 'type');
-}
-
-/** The __init__ that @dataclass generates: annotated fields in order, with their defaults. */
-export function dataclassInit(ev: Evaluator, cls: UserClass, s: ClassDef): void {
-  // Fields of dataclass bases come first (in MRO order from the root), then this class's own.
-  const fields: string[] = [];
-  const defaults = new Map<string, PyValue>();
-  for (const c of [...cls.mro].reverse()) {
-    const def = c.t === 'user' ? (c.cls === cls ? s : c.cls.def) : null;
-    if (!def || c.t !== 'user') continue;
-    for (const st of def.body) {
-      if (st.k !== 'annassign' || st.target.k !== 'name') continue;
-      const f = st.target.id;
-      if (!fields.includes(f)) fields.push(f);
-      const d = c.cls.ns.get(f);
-      if (d) defaults.set(f, d);
-    }
-  }
-  const init: PyValue = obj(
-    {
-      t: 'builtin',
-      name: '__init__',
-      call: (args, kwargs, site) => {
-        const self = args[0] ?? NONE;
-        fields.forEach((f, i) => {
-          const v = args[i + 1] ?? kwargs.get(f) ?? defaults.get(f);
-          if (v) ev.setAttr(self, f, v, site.range);
-          else ev.diag('error', 'call-args', `${cls.name}() missing required argument '${f}'`, site.range);
-        });
-        // The generated __init__ ends by calling __post_init__ when the class defines one.
-        for (const c of cls.mro) {
-          const post = ev.lookupInClass(c, '__post_init__');
-          if (post) {
-            ev.call(ev.bindFromClass(post, self, c), [], new Map(), site.range);
-            break;
-          }
-        }
-        return NONE;
-      },
-    },
-    'builtin_function_or_method',
-  );
-  cls.ns.set('__init__', init);
 }
 
 function decoratorName(d: Expr): string {

@@ -74,6 +74,13 @@ export interface Evaluator {
   tick(): void;
   diag(severity: Severity, code: string, message: string, range: Range | null, extra?: DiagExtra, file?: string): void;
   unsupported(what: string, range: Range | null): PyValue;
+  /** Which exception types the try statements running now catch, innermost last. */
+  readonly tryHandlers: ((excType: string) => boolean)[];
+  /**
+   * Arguments that do not fit a call: a TypeError when a running try statement catches it (code that probes a
+   * signature: `try: act(inplace=True) except TypeError: act()`), else an error diagnostic and the analysis goes on.
+   */
+  callArgError(message: string, range: Range | null): void;
 
   // files, statements and names
   runModule(mod: PyModule, file: string, name: string, scope?: ModuleScope): ModuleScope;

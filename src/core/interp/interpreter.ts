@@ -93,6 +93,7 @@ export class Interpreter implements Evaluator {
     this.steps = 0;
     this.depth = 0;
     this.quiet = 0;
+    this.tryHandlers.length = 0;
     this.ctx = null;
     this.site = { range: null };
     this.currentFile = opts.file;
@@ -131,6 +132,13 @@ export class Interpreter implements Evaluator {
     if (this.quiet > 0 && severity !== 'error') return;
     if (severity === 'info' && file !== this.opts.file) return;
     this.rec.diag({ severity, code, message, range: this.rec.range(range, file), ...extra });
+  }
+
+  readonly tryHandlers: ((excType: string) => boolean)[] = [];
+
+  callArgError(message: string, range: Range | null): void {
+    if (this.tryHandlers.some((catches) => catches('TypeError'))) throw new PyRaise(message, range, this.currentFile, 'TypeError');
+    this.diag('error', 'call-args', message, range);
   }
 
   unsupported(what: string, range: Range | null): PyValue {

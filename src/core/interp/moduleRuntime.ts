@@ -74,7 +74,7 @@ export function initTorchBase(
   if (!def) return NONE;
   const bound = ip.bindSpec(def.ctor, args, kwargs, `nn.${def.type}`);
   if (typeof bound === 'string') {
-    ip.diag('error', 'call-args', bound, r);
+    ip.callArgError(bound, r);
     return NONE;
   }
   inst.leaf = def;
@@ -179,7 +179,7 @@ function leafForward(
 ): PyValue {
   const bound = ip.bindSpec(def.forward, args, kwargs, def.type);
   if (typeof bound === 'string') {
-    ip.diag('error', 'call-args', bound, r);
+    ip.callArgError(bound, r);
     return unknown(bound);
   }
   if (def.lastAxisArg) noteLastAxisConstraint(ip, def.lastAxisArg, attrs, bound, r);

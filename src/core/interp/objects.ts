@@ -97,8 +97,9 @@ export type InterpObject =
   | { readonly t: 'partial'; readonly fn: PyValue; readonly args: readonly PyValue[]; readonly kwargs: ReadonlyMap<string, PyValue> }
   | { readonly t: 'super'; readonly cls: UserClass; readonly self: PyValue }
   | { readonly t: 'pymodule'; readonly scope: ModuleScope }
-  /** A Python set or frozenset (items deduplicated by value). */
-  | { readonly t: 'set'; readonly items: PyValue[]; readonly frozen: boolean }
+  /** A Python set or frozenset: `items` in insertion order, deduplicated by value; `keyed` holds the hash keys
+   *  (pyHash.ts) of the items that have one, `loose` counts those that have none (compared item by item). */
+  | { readonly t: 'set'; readonly items: PyValue[]; readonly frozen: boolean; readonly keyed: Set<string>; loose: number }
   /** A name imported from another file, loaded on first use. */
   | { readonly t: 'lazy'; readonly load: () => PyValue }
   /** Values the analysis need not look into (devices, loggers, context managers, typing constructs). */

@@ -46,6 +46,13 @@ export function callOp(ev: Evaluator, def: FunctionOpDef, key: string, args: PyV
     const vals = def.constValues(bound, out, (t) => (t.kind === 'tensor' ? ev.facts.valuesOf(t as Tensor) : undefined));
     if (vals && vals.length === shapeNumel(out.shape)) ev.facts.setValues(out as Tensor, vals);
   }
+  if (out.kind === 'tuple' && def.constPieces && out.items.every((t) => t.kind === 'tensor')) {
+    const pieces = out.items as Tensor[];
+    const vals = def.constPieces(bound, pieces, (t) => (t.kind === 'tensor' ? ev.facts.valuesOf(t as Tensor) : undefined));
+    vals?.forEach((v, i) => {
+      if (v && v.length === shapeNumel(pieces[i].shape)) ev.facts.setValues(pieces[i], v);
+    });
+  }
   if (ev.rec.active) addNode(ev, def.name, opRole(def), null, {}, bound, out, 0, def.flops ? safeFlops(() => def.flops!(bound, out)) : 0, r);
   // The mutated tensor's values now describe only its old version (already in the graph as this node's input):
   // an alias that still holds the old version must not read them as current.

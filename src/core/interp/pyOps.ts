@@ -1,7 +1,8 @@
 // Python semantics of non-tensor values: truthiness, equality, identity, arithmetic on (symbolic) ints, floats, strings and sequences.
 import { dim, dimAdd, dimEquals, dimFloorDiv, dimMod, dimMul, dimSub } from '../shape/dim';
 import type { PyValue } from '../ops/values';
-import { asObject, unknown } from './objects';
+import { asObject, unknown, type InterpObject } from './objects';
+import { hashKey } from './pyHash';
 import { dictKey, pyRepr } from './tensorLeaves';
 import { fixed, floatRepr } from './pyFormat';
 import { enumPlain, enumStr, enumTruth } from './enumCore';
@@ -171,16 +172,27 @@ export function pyContains(container: PyValue, item: PyValue): boolean | null {
   if (container.kind === 'dict') return container.entries.has(dictKey(item));
   if (container.kind === 'str' && item.kind === 'str') return container.value.includes(item.value);
   const o = asObject(container);
-  if (o && o.t === 'set') {
-    let r: boolean | null = false;
-    for (const x of o.items) {
-      const e = pyEquals(x, item);
-      if (e) return true;
-      if (e === null) r = null;
-    }
-    return r;
-  }
+  if (o && o.t === 'set') return setHas(o, item);
   return null;
+}
+
+export type SetObject = Extract<InterpObject, { t: 'set' }>;
+
+/** Membership in a set: a lookup by hash key, and item-by-item == only against the items without a key. */
+export function setHas(s: SetObject, item: PyValue): boolean | null {
+  const k = hashKey(item);
+  if (k !== null) {
+    if (s.keyed.has(k)) return true;
+    if (s.loose === 0) return false;
+  }
+  let r: boolean | null = false;
+  for (const x of s.items) {
+    if (k !== null && hashKey(x) !== null) continue;
+    const e = pyEquals(x, item);
+    if (e) return true;
+    if (e === null) r = null;
+  }
+  return r;
 }
 
 /** Binary arithmetic on non-tensor values; null when the operands are not plain Python values. */

@@ -139,9 +139,11 @@ export function execStmt(ev: Evaluator, s: Stmt, frame: Frame): Signal {
     case 'try': {
       lineEvent(ev, frame, s);
       let sig: Signal = null;
+      ev.tryHandlers.push((exc) => s.handlers.some((x) => handles(x.type, exc)));
       try {
         sig = execBlock(ev, s.body, frame);
       } catch (e) {
+        ev.tryHandlers.pop();
         if (!(e instanceof PyRaise)) throw e;
         const h = s.handlers.find((x) => handles(x.type, e.excType));
         if (!h) throw e;
@@ -149,6 +151,7 @@ export function execStmt(ev: Evaluator, s: Stmt, frame: Frame): Signal {
         sig = execBlock(ev, h.body, frame);
         return sig ?? execBlock(ev, s.final, frame);
       }
+      ev.tryHandlers.pop();
       if (!sig) sig = execBlock(ev, s.orelse, frame);
       const fin = execBlock(ev, s.final, frame);
       return fin ?? sig;

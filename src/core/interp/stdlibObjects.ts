@@ -7,6 +7,7 @@ import { builtin } from './builtins';
 import { pyBool, pyInt, pyStr } from './pyOps';
 import { dictKey } from './tensorLeaves';
 import { attrObject, dictOf } from './stdlibState';
+import { MISSING, dataclassFieldsOf, fieldObject, makeField } from './pyDataclass';
 
 const opaque = (what: string): PyValue => obj({ t: 'opaque', what }, what);
 
@@ -19,18 +20,10 @@ export function decoratorFactory(name: string): PyValue {
   });
 }
 
-/** The fields of a dataclass instance, in definition order (annotated names of the class and its bases). */
+/** The field names of a dataclass instance (not of the class: asdict/astuple/replace take instances). */
 function dataclassFields(v: PyValue): string[] | null {
-  const inst = instanceOf(v);
-  if (!inst || inst.cls.t !== 'user') return null;
-  const out: string[] = [];
-  for (const c of [...inst.cls.cls.mro].reverse()) {
-    if (c.t !== 'user' || !c.cls.def) continue;
-    for (const st of c.cls.def.body) {
-      if (st.k === 'annassign' && st.target.k === 'name' && !out.includes(st.target.id)) out.push(st.target.id);
-    }
-  }
-  return out;
+  const fields = instanceOf(v) ? dataclassFieldsOf(v) : null;
+  return fields ? fields.map((f) => f.name) : null;
 }
 
 function asDict(ip: Evaluator, v: PyValue, r: Range | null): PyValue {
@@ -53,10 +46,7 @@ function asDict(ip: Evaluator, v: PyValue, r: Range | null): PyValue {
 export function dataclassesAttr(ip: Evaluator, name: string, r: Range | null): PyValue | null {
   switch (name) {
     case 'field':
-      return builtin(name, (_a, k) => {
-        const factory = k.get('default_factory');
-        return k.get('default') ?? (factory ? ip.call(factory, [], new Map(), r) : NONE);
-      });
+      return builtin(name, (_a, k) => makeField(k));
     case 'asdict':
       return builtin(name, (a) => asDict(ip, a[0] ?? NONE, r));
     case 'astuple':
@@ -67,47 +57,27 @@ export function dataclassesAttr(ip: Evaluator, name: string, r: Range | null): P
     case 'replace':
       return builtin(name, (a, k) => {
         const self = a[0] ?? NONE;
-        const fields = dataclassFields(self);
+        const fields = instanceOf(self) ? dataclassFieldsOf(self) : null;
         const inst = instanceOf(self);
         if (!fields || !inst) return unknown('replace of a non-dataclass');
-        const kwargs = new Map(fields.map((f) => [f, k.get(f) ?? ip.getAttr(self, f, r)] as [string, PyValue]));
+        // Fields with init=False are not passed: the new instance's __init__ sets them from their defaults.
+        const kwargs = new Map(fields.filter((f) => f.init).map((f) => [f.name, k.get(f.name) ?? ip.getAttr(self, f.name, r)] as [string, PyValue]));
         return ip.call(obj({ t: 'class', cls: inst.cls }, 'type'), [], kwargs, r);
       });
     case 'fields':
       return builtin(name, (a) => {
-        const o = asObject(a[0] ?? NONE);
-        const probe = o && o.t === 'class' && o.cls.t === 'user' ? null : a[0];
-        let names: string[] | null = probe ? dataclassFields(probe) : null;
-        if (o && o.t === 'class' && o.cls.t === 'user') {
-          names = [];
-          for (const c of [...o.cls.cls.mro].reverse()) {
-            if (c.t !== 'user' || !c.cls.def) continue;
-            for (const st of c.cls.def.body) if (st.k === 'annassign' && st.target.k === 'name' && !names.includes(st.target.id)) names.push(st.target.id);
-          }
-        }
-        return names ? { kind: 'tuple', items: names.map((n) => attrObject('dataclasses.Field', [['name', pyStr(n)]])) } : unknown('fields of a non-dataclass');
+        const fields = dataclassFieldsOf(a[0] ?? NONE);
+        return fields ? { kind: 'tuple', items: fields.map(fieldObject) } : unknown('fields of a non-dataclass');
       });
     case 'is_dataclass':
-      return builtin(name, (a) => {
-        const inst = instanceOf(a[0] ?? NONE);
-        const o = asObject(a[0] ?? NONE);
-        const cls = inst ? inst.cls : o && o.t === 'class' ? o.cls : null;
-        return pyBool(!!cls && cls.t === 'user' && !!cls.cls.def?.decorators.some((d) => /dataclass/.test(exprName(d))));
-      });
+      return builtin(name, (a) => pyBool(dataclassFieldsOf(a[0] ?? NONE) !== null));
     case 'MISSING':
-      return opaque('dataclasses.MISSING');
+      return MISSING;
     case 'InitVar':
     case 'KW_ONLY':
       return opaque('typing');
   }
   return decoratorFactory(name);
-}
-
-function exprName(e: import('../python/ast').Expr): string {
-  if (e.k === 'name') return e.id;
-  if (e.k === 'attr') return e.name;
-  if (e.k === 'call') return exprName(e.func);
-  return '';
 }
 
 function userFunctionOf(v: PyValue): UserFunction | null {

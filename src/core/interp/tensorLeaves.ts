@@ -2,8 +2,8 @@
 import type { PyValue } from '../ops/values';
 import type { Tensor } from './objects';
 import { floatRepr } from './pyFormat';
-import { enumPlain, enumRepr, objectIdentity } from './enumCore';
-import { asObject } from './objects';
+import { enumPlain, enumRepr } from './enumCore';
+import { hashKey } from './pyHash';
 
 const MAX_ITEMS = 512;
 
@@ -24,35 +24,13 @@ export function tensorLeaves(v: PyValue, suffix = '', depth = 0, out: [string, T
   return out;
 }
 
-/** The Map key of a Python dict key: strings as themselves, other keys by a tagged repr. */
+/** The Map key of a Python dict key: strings as themselves, other keys by a tagged hash key (equal for 1, 1.0 and True;
+ *  objects by identity), or by their repr when the analysis cannot hash them. */
 export function dictKey(k: PyValue): string {
-  if (k.kind === 'str') return k.value;
-  if (k.kind === 'object') return objectKey(k);
-  return `\u0000${pyRepr(k)}`;
-}
-
-/** Objects hash by identity (a mixed-in enum member as its value, a torch class by its name). */
-function objectKey(k: Extract<PyValue, { kind: 'object' }>): string {
-  const plain = enumPlain(k);
-  if (plain !== k) return dictKey(plain);
-  const o = asObject(k);
-  if (!o) return typeof k.ref === 'object' && k.ref !== null ? `\u0001${objectIdentity(k.ref)}` : `\u0000<${k.typeName} ${String(k.ref)}>`;
-  switch (o.t) {
-    case 'instance':
-      return `\u0001${objectIdentity(o.inst)}`;
-    case 'class':
-      return o.cls.t === 'user' ? `\u0001${objectIdentity(o.cls.cls)}` : `\u0000<class ${o.cls.type}>`;
-    case 'func':
-      return `\u0001${objectIdentity(o.fn)}`;
-    case 'builtin':
-      return `\u0001${objectIdentity(o.call)}`;
-    case 'namespace':
-      return `\u0000<namespace ${o.path}>`;
-    case 'pymodule':
-      return `\u0001${objectIdentity(o.scope)}`;
-    default:
-      return `\u0001${objectIdentity(o)}`;
-  }
+  // A str-mixin enum member is the same key as its value.
+  const plain = k.kind === 'object' ? enumPlain(k) : k;
+  if (plain.kind === 'str') return plain.value;
+  return `\u0000${hashKey(plain) ?? pyRepr(plain)}`;
 }
 
 /** Python's repr for the simple values that can be dict keys or appear in messages. */

@@ -1,7 +1,7 @@
 // Element values of small constant tensors, as the registry entries that make them state (`constValues` hooks):
 // creation from literal arguments (`torch.linspace(0, 0.1, 4)`) and elementwise math on tracked values
 // (`torch.arange(4) * 2.5 + 1`, `.round()`, `.int()`, `torch.diff`), so `.item()`/`.tolist()` give numbers.
-import type { BoundArgs, ConstValuesHook, FunctionOpDef } from './types';
+import type { BoundArgs, ConstPiecesHook, ConstValuesHook, FunctionOpDef } from './types';
 import type { PyValue } from './values';
 import type { DType, Shape } from '../shape/shape';
 
@@ -216,6 +216,13 @@ function hookFor(key: string): ConstValuesHook | undefined {
   const name = key.slice(dot + 1);
   if (ns !== 'op' && ns !== 'torch' && ns !== 'Tensor') return undefined;
   const firstArg = ns === 'op' ? 'a' : ns === 'Tensor' ? 'self' : 'input';
+  // Ops that keep the elements in row-major order (reshapes, copies): the same values.
+  if (ns !== 'op' && SAME_ORDER.has(name)) {
+    return (a, out, get) => {
+      const x = operandOf(a[firstArg], get);
+      return x && out.shape && x.vals.length === out.shape.reduce((p, d) => p * (d.value ?? NaN), 1) ? [...x.vals] : null;
+    };
+  }
   if ((ns !== 'op' && UNARY_VALUE.has(name)) || (ns === 'op' && (name === 'neg' || name === 'pos'))) {
     const f = name === 'pos' ? (v: number) => v : UNARY_VALUE.get(name)!;
     return (a, out, get) => {
@@ -264,9 +271,45 @@ function hookFor(key: string): ConstValuesHook | undefined {
   return undefined;
 }
 
+/**
+ * split/chunk/tensor_split/unbind along `dim`: each piece holds the consecutive slices of the input along that dim
+ * (as many as the piece's size there; one, with the dim dropped, for unbind).
+ */
+const piecesAlongDim: ConstPiecesHook = (a, pieces, get) => {
+  const x = operandOf(a.self ?? a.input ?? a.tensor, get);
+  const d0 = a.dim === undefined ? 0 : constNum(a.dim);
+  if (!x || d0 === null || x.shape.length === 0) return null;
+  const rank = x.shape.length;
+  const d = d0 < 0 ? d0 + rank : d0;
+  if (d < 0 || d >= rank) return null;
+  const inner = x.shape.slice(d + 1).reduce((p, n) => p * n, 1);
+  const outer = x.shape.slice(0, d).reduce((p, n) => p * n, 1);
+  const along = x.shape[d];
+  const out: (number[] | null)[] = [];
+  let at = 0;
+  for (const p of pieces) {
+    if (!p.shape) return null;
+    // unbind drops the dim (one slice per piece); the splitting ops keep it with the piece's size.
+    const size = p.shape.length === rank ? p.shape[d].value : p.shape.length === rank - 1 ? 1 : null;
+    if (size === null || at + size > along) return null;
+    const vals: number[] = [];
+    for (let o = 0; o < outer; o++) for (let i = at; i < at + size; i++) for (let k = 0; k < inner; k++) vals.push(x.vals[(o * along + i) * inner + k]);
+    out.push(vals);
+    at += size;
+  }
+  return out;
+};
+
+const SAME_ORDER = new Set(['reshape', 'flatten', 'contiguous', 'clone', 'detach', 'squeeze', 'unsqueeze', 'reshape_as', 'ravel']);
+
+const PIECES = new Set(['split', 'chunk', 'tensor_split', 'unbind']);
+
 /** The entry with its `constValues` hook (creation from literals, elementwise math, casts, diff), when it folds values. */
 export function withConstValues(def: FunctionOpDef): FunctionOpDef {
-  if (def.constValues) return def;
+  const dot = def.name.indexOf('.');
+  const pieces = !def.constPieces && (def.name.startsWith('torch.') || def.name.startsWith('Tensor.')) && PIECES.has(def.name.slice(dot + 1));
+  const withPieces = pieces ? { ...def, constPieces: piecesAlongDim } : def;
+  if (withPieces.constValues) return withPieces;
   const hook = hookFor(def.name);
-  return hook ? { ...def, constValues: hook } : def;
+  return hook ? { ...withPieces, constValues: hook } : withPieces;
 }

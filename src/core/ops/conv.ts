@@ -355,68 +355,43 @@ function functionalGeometry(args: BoundArgs, nd: number, op: string, transposed:
   return forwardGeometry(g);
 }
 
-function convFunction(nd: number): FunctionOpDef {
-  const name = `F.conv${nd}d`;
+/** F.conv{nd}d and F.conv_transpose{nd}d: the geometry comes from the weight; FLOPs count 2 per MAC. */
+function convFunction(nd: number, transposed: boolean): FunctionOpDef {
+  const base = transposed ? `conv_transpose${nd}d` : `conv${nd}d`;
+  const name = `F.${base}`;
   return {
     kind: 'function',
     name,
-    aliases: [`torch.conv${nd}d`, `torch.nn.functional.conv${nd}d`],
+    aliases: [`torch.${base}`, `torch.nn.functional.${base}`],
     family: 'conv',
-    signature: [
-      req('input'),
-      req('weight'),
-      opt('bias', vNone),
-      opt('stride', vInt(1)),
-      opt('padding', vInt(0)),
-      opt('dilation', vInt(1)),
-      opt('groups', vInt(1)),
-    ],
+    signature: transposed
+      ? [
+          req('input'),
+          req('weight'),
+          opt('bias', vNone),
+          opt('stride', vInt(1)),
+          opt('padding', vInt(0)),
+          opt('output_padding', vInt(0)),
+          opt('groups', vInt(1)),
+          opt('dilation', vInt(1)),
+        ]
+      : [req('input'), req('weight'), opt('bias', vNone), opt('stride', vInt(1)), opt('padding', vInt(0)), opt('dilation', vInt(1)), opt('groups', vInt(1))],
     infer(args, ctx) {
       const x = tensorArg(args, 'input', name);
       requireInputDtype(name, x, tensorArg(args, 'weight', name).dtype);
-      const g = functionalGeometry(args, nd, name, false);
-      return ctx.tensor(g ? convOutShape(g, x) : null, x.dtype);
-    },
-    flops(args, out) {
-      const w = args.weight;
-      const ws = w && w.kind === 'tensor' && w.shape ? w.shape.map((d) => d.value ?? 0) : [];
-      return ws.length ? 2 * numelOf(out) * prod(ws.slice(1)) : 0;
-    },
-    onnx: convLowering(nd),
-  };
-}
-
-function convTransposeFunction(nd: number): FunctionOpDef {
-  const name = `F.conv_transpose${nd}d`;
-  return {
-    kind: 'function',
-    name,
-    aliases: [`torch.conv_transpose${nd}d`, `torch.nn.functional.conv_transpose${nd}d`],
-    family: 'conv',
-    signature: [
-      req('input'),
-      req('weight'),
-      opt('bias', vNone),
-      opt('stride', vInt(1)),
-      opt('padding', vInt(0)),
-      opt('output_padding', vInt(0)),
-      opt('groups', vInt(1)),
-      opt('dilation', vInt(1)),
-    ],
-    infer(args, ctx) {
-      const x = tensorArg(args, 'input', name);
-      requireInputDtype(name, x, tensorArg(args, 'weight', name).dtype);
-      const g = functionalGeometry(args, nd, name, true);
-      const outPad = tupleArg(args, 'output_padding', nd, name, true);
+      const g = functionalGeometry(args, nd, name, transposed);
+      if (!transposed) return ctx.tensor(g ? convOutShape(g, x) : null, x.dtype);
+      const outPad = tupleArg(args, 'output_padding', nd, name);
       return ctx.tensor(g ? convTransposeOutShape(g, x, outPad, null) : null, x.dtype);
     },
-    flops(args, _out) {
+    flops(args, out) {
+      // Per output element for a convolution, per input element for the transposed one: weight dims 1.. are the MACs.
       const w = args.weight;
       const ws = w && w.kind === 'tensor' && w.shape ? w.shape.map((d) => d.value ?? 0) : [];
-      return ws.length ? 2 * numelOf(args.input) * prod(ws.slice(1)) : 0;
+      return ws.length ? 2 * numelOf(transposed ? args.input : out) * prod(ws.slice(1)) : 0;
     },
-    onnx: convTransposeLowering(nd),
+    onnx: transposed ? convTransposeLowering(nd) : convLowering(nd),
   };
 }
 
-registerOps([1, 2, 3].flatMap((nd) => [convModule(nd), convTransposeModule(nd), convFunction(nd), convTransposeFunction(nd)]));
+registerOps([1, 2, 3].flatMap((nd) => [convModule(nd), convTransposeModule(nd), convFunction(nd, false), convFunction(nd, true)]));

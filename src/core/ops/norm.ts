@@ -8,7 +8,7 @@ import { channelsFirstInput } from './impliedInput';
 import { registerOps } from './registry';
 import { factoryKwargs, opt, req, vBool, vFloat, vInt, vNone } from './sig';
 import { showShape } from './showShape';
-import { BoundArgs, FunctionOpDef, ModuleOpDef, ShapeError, TensorSpec } from './types';
+import { BoundArgs, FunctionOpDef, ModuleOpDef, ParamSpec, ShapeError, TensorSpec } from './types';
 import { TensorValue } from './values';
 import type { OnnxLowering } from './lowering';
 import { batchNormLowering, groupNormLowering, instanceNormLowering, layerNormLowering, lrnLowering, normalizeLowering } from './lowerNorm';
@@ -49,6 +49,29 @@ function checkChannels(op: string, x: Shape, channelDim: number, c: number): voi
   }
 }
 
+/** BatchNorm / InstanceNorm / SyncBatchNorm constructors: affine and track_running_stats default to `flags`. */
+function statsNormCtor(flags: boolean, extra: readonly ParamSpec[] = []): ParamSpec[] {
+  return [
+    req('num_features'),
+    opt('eps', vFloat(1e-5)),
+    opt('momentum', vFloat(0.1)),
+    opt('affine', vBool(flags)),
+    opt('track_running_stats', vBool(flags)),
+    ...extra,
+    ...factoryKwargs,
+  ];
+}
+
+/** Their tensors: weight and bias when affine, the running statistics when tracked. */
+function statsNormTensors(attrs: BoundArgs, type: string): TensorSpec[] {
+  const c = numArg(attrs, 'num_features', type);
+  return withParamDtype(
+    [...(boolArg(attrs, 'affine', type) ? affineTensors(c) : []), ...(boolArg(attrs, 'track_running_stats', type) ? runningStats(c) : [])],
+    attrs,
+    type,
+  );
+}
+
 function batchNormModule(nd: number): ModuleOpDef {
   const type = `BatchNorm${nd}d`;
   const ranks = nd === 1 ? [2, 3] : [nd + 2];
@@ -57,23 +80,9 @@ function batchNormModule(nd: number): ModuleOpDef {
     type,
     family: 'norm',
     impliedInput: channelsFirstInput(nd, 'num_features'),
-    ctor: [
-      req('num_features'),
-      opt('eps', vFloat(1e-5)),
-      opt('momentum', vFloat(0.1)),
-      opt('affine', vBool(true)),
-      opt('track_running_stats', vBool(true)),
-      ...factoryKwargs,
-    ],
+    ctor: statsNormCtor(true),
     forward: [req('input')],
-    tensors(attrs) {
-      const c = numArg(attrs, 'num_features', type);
-      return withParamDtype(
-        [...(boolArg(attrs, 'affine', type) ? affineTensors(c) : []), ...(boolArg(attrs, 'track_running_stats', type) ? runningStats(c) : [])],
-        attrs,
-        type,
-      );
-    },
+    tensors: (attrs) => statsNormTensors(attrs, type),
     infer(attrs, args, ctx) {
       const x = tensorArg(args, 'input', type);
       if (boolArg(attrs, 'affine', type) || boolArg(attrs, 'track_running_stats', type)) requireInputDtype(type, x, paramDtype(attrs, type));
@@ -96,23 +105,9 @@ function instanceNormModule(nd: number): ModuleOpDef {
     type,
     family: 'norm',
     impliedInput: channelsFirstInput(nd, 'num_features'),
-    ctor: [
-      req('num_features'),
-      opt('eps', vFloat(1e-5)),
-      opt('momentum', vFloat(0.1)),
-      opt('affine', vBool(false)),
-      opt('track_running_stats', vBool(false)),
-      ...factoryKwargs,
-    ],
+    ctor: statsNormCtor(false),
     forward: [req('input')],
-    tensors(attrs) {
-      const c = numArg(attrs, 'num_features', type);
-      return withParamDtype(
-        [...(boolArg(attrs, 'affine', type) ? affineTensors(c) : []), ...(boolArg(attrs, 'track_running_stats', type) ? runningStats(c) : [])],
-        attrs,
-        type,
-      );
-    },
+    tensors: (attrs) => statsNormTensors(attrs, type),
     infer(attrs, args, ctx) {
       const x = tensorArg(args, 'input', type);
       if (boolArg(attrs, 'affine', type)) requireInputDtype(type, x, paramDtype(attrs, type));
@@ -318,15 +313,7 @@ const fns: FunctionOpDef[] = [
 const syncBatchNorm: ModuleOpDef = {
   ...batchNormModule(2),
   type: 'SyncBatchNorm',
-  ctor: [
-    req('num_features'),
-    opt('eps', vFloat(1e-5)),
-    opt('momentum', vFloat(0.1)),
-    opt('affine', vBool(true)),
-    opt('track_running_stats', vBool(true)),
-    opt('process_group', vNone),
-    ...factoryKwargs,
-  ],
+  ctor: statsNormCtor(true, [opt('process_group', vNone)]),
   infer(attrs, args, ctx) {
     const x = tensorArg(args, 'input', 'SyncBatchNorm');
     if (x.shape) {

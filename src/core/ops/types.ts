@@ -145,6 +145,12 @@ export interface ModuleOpDef {
  * result dtype's precision, or null when any is unknown. `valuesOf` reads a tensor argument's tracked values.
  */
 export type ConstValuesHook = (args: BoundArgs, out: TensorValue, valuesOf: (t: PyValue) => readonly number[] | undefined) => number[] | null;
+/** The values of each tensor of a tuple result (split/chunk/unbind of a tensor whose values are known); null when unknown. */
+export type ConstPiecesHook = (
+  args: BoundArgs,
+  pieces: readonly TensorValue[],
+  valuesOf: (t: PyValue) => readonly number[] | undefined,
+) => (number[] | null)[] | null;
 
 /** A function (`F.conv2d`, `torch.cat`) or a tensor method (`Tensor.view`). */
 export interface FunctionOpDef {
@@ -161,6 +167,8 @@ export interface FunctionOpDef {
   creationInit?(args: BoundArgs): InitRule;
   /** The values its result holds when they follow from the arguments (`torch.arange(4)`, `t * 2`); see constValues.ts. */
   readonly constValues?: ConstValuesHook;
+  /** The values of the tensors of its tuple result, when they follow from the arguments (`torch.linspace(0, r, 6).split([2, 4])`). */
+  readonly constPieces?: ConstPiecesHook;
   /** Diagnostic code for a shape error of a call, when it differs from what the role gives (see roles.ts errorCodeOf). */
   errorCode?(message: string): string;
   /** For methods the first parameter is `self`. */
