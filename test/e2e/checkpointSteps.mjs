@@ -236,5 +236,8 @@ export async function checkpointSteps(t) {
       `viewer switched to the ema state dict: ${JSON.stringify(format)}; others ${JSON.stringify(entries)}`,
     );
     await t.shot('checkpoint-viewer-entry');
+    // leave the workbench as the next steps expect it: no editor of ours left open (a CodeLens or graph of
+    // TinyResNet beside their files would be read as theirs)
+    await t.palette('View: Close All Editor Groups');
   });
 }

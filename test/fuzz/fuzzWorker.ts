@@ -3,6 +3,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { initTestParser } from '../support/pythonWasm';
 import { makeContext, runChunk, type FuzzConfig, type JobName } from './fuzzJobs';
 
+// The fuzz jobs check that analyses end within their wall-clock budgets: keep those on here (pythonWasm turns them off).
+delete process.env.FUSION_LENS_STEP_BUDGETS_ONLY;
+
 export interface WorkerTask {
   readonly job: JobName;
   readonly chunks: readonly number[];

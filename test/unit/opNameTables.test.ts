@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { functionOp } from '../../src/core/ops/index';
+import { allModuleOps, functionOp } from '../../src/core/ops/index';
 
 const root = join(__dirname, '../..');
 
@@ -38,6 +38,28 @@ test('no op-name matching in src/core/interp or src/core/graph (namespaces of Py
       }
       for (const m of code.matchAll(/\/[^/\n]+\/[a-z]*\.test\(\s*[\w.]*\bop\s*\)|\bop\.(?:startsWith|endsWith|includes)\(/g))
         bad.push(`${relative(root, file)}: ${m[0]}`);
+    }
+  }
+  assert.deepEqual(bad, []);
+});
+
+test('no regex over layer type names in src/core/interp or src/core/graph (what a layer type means is a hook of its entry)', () => {
+  // The stems of the registered nn layer types (`Conv` of Conv2d, `BatchNorm` of LazyBatchNorm1d), longer than 3 letters.
+  const stems = new Set(
+    allModuleOps()
+      .map((d) => d.type.replace(/^Lazy/, '').replace(/\d*d?$/, ''))
+      .filter((s) => s.length > 3),
+  );
+  const bad: string[] = [];
+  for (const dir of ['src/core/interp', 'src/core/graph']) {
+    for (const file of tsFiles(join(root, dir))) {
+      const code = readFileSync(file, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/^\s*\/\/.*$/gm, '');
+      for (const m of code.matchAll(/(?<=[=(,:[]\s*)\/(?![/*])(?:\\.|[^/\n])+\/[dgimsuy]*/g)) {
+        const hit = [...stems].find((stem) => m[0].includes(stem));
+        if (hit) bad.push(`${relative(root, file)}: ${m[0]} (${hit})`);
+      }
     }
   }
   assert.deepEqual(bad, []);

@@ -114,6 +114,7 @@ function classKeys(req: CachedRequest, body: readonly Stmt[], prevWords?: WordCa
     o: req.inputOverrides ?? null,
     s: req.symbols ?? null,
     b: req.budget ?? null,
+    ib: req.importBudget ?? null,
     only: req.onlyClasses ?? null,
     salt: req.cacheSalt ?? '',
   });

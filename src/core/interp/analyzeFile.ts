@@ -10,7 +10,9 @@
 //                                   without it, every nn.Module class of the file is analysed
 //     req.inputOverrides[class]     input specs from the user's setting / last choice (second in precedence)
 //     req.symbols                   values of symbolic dims used in specs ({ B: 4, H: 256, W: 256 })
-//     req.budget                    { maxSteps, timeMs } per model run (defaults 2e6 steps, 2000 ms)
+//     req.budget                    { maxSteps, timeMs } per model run (defaults 2e6 steps, 2000 ms), imports excluded
+//     req.importBudget              { maxSteps, timeMs } of the imports of one analysis (DEFAULT_IMPORT_BUDGET); a module
+//                                   it cuts gets a warning where the import starts and is imported again next time
 //     req.onlyClasses               analyse only these classes (the others are listed without a graph)
 //   FileAnalysis: { classes: ClassAnalysis[], models: ModelAnalysis[], syntaxErrors, diagnostics }
 //   ClassAnalysis: { name, range, isModel, buildable, broken, expr, inputSpec, graph, diagnostics, stale }
@@ -51,6 +53,7 @@ export interface AnalyzeRequest {
   readonly inputOverrides?: Readonly<Record<string, readonly InputSpec[]>>;
   readonly symbols?: Readonly<Record<string, number>>;
   readonly budget?: { readonly maxSteps?: number; readonly timeMs?: number };
+  readonly importBudget?: { readonly maxSteps: number; readonly timeMs: number };
   /** Analyse only these classes (others are listed without a graph). */
   readonly onlyClasses?: readonly string[];
   /**
@@ -134,6 +137,9 @@ function parseOther(text: string, file: string): PyModule {
 export class FileAnalyzer {
   private readonly lines: string[];
   private examples: Map<string, InputSpec[]> | null = null;
+  private loads = 0;
+  /** Some import of this analysis was cut by the import budget: its results must not be reused (ClassMemo). */
+  importsCut = false;
 
   constructor(
     readonly req: AnalyzeRequest,
@@ -148,6 +154,7 @@ export class FileAnalyzer {
       file: this.req.file,
       maxSteps: b.maxSteps ?? 2_000_000,
       deadline: performance.now() + (b.timeMs ?? 2000),
+      ...(this.req.importBudget ? { importBudget: this.req.importBudget } : {}),
       readFile: this.req.readFile,
       isDir: this.req.isDir,
       parse: (text, file) => (file === this.req.file && text === this.req.text ? this.mod : parseOther(text, file)),
@@ -157,11 +164,17 @@ export class FileAnalyzer {
 
   load(): { ip: Interpreter; scope: ModuleScope } {
     const opts = this.options();
-    if (this.req.reuseModules === false) return loadFile(opts, this.mod, moduleNameOf(this.req.file));
+    if (this.req.reuseModules === false) {
+      const fresh = loadFile(opts, this.mod, moduleNameOf(this.req.file));
+      if (fresh.ip.incompleteModules.size > 0) this.importsCut = true;
+      return fresh;
+    }
     const world = worldFor(opts);
-    const ip = world.interpreter(opts, this.req.fileVersion);
+    // Modules cut by the import budget are retried once per analysis of the file, not once per class.
+    const ip = world.interpreter(opts, this.req.fileVersion, this.loads++ === 0);
     const scope = ip.runModule(this.mod, opts.file, moduleNameOf(this.req.file));
     world.settle(this.req.fileVersion ?? ((p) => this.req.readFile?.(p) ?? null));
+    if (ip.incompleteModules.size > 0) this.importsCut = true;
     return { ip, scope };
   }
 
@@ -485,7 +498,8 @@ export function analyzeSource(req: AnalyzeRequest, parser?: PythonParser, parsed
       for (const def of defs) {
         if (!known.has(def.name) && !scope.globals.has(def.name)) continue;
         const r = memo?.get(def) ?? safeAnalyzeClass(fa, def, scope);
-        memo?.set(def, r);
+        // A result computed on imports the budget cut is not reused: the next analysis imports them again.
+        if (!fa.importsCut) memo?.set(def, r);
         classes.push(r);
       }
     }

@@ -15,6 +15,12 @@ export interface InterpOptions {
   readonly maxSteps: number;
   /** performance.now()-based deadline in ms. */
   readonly deadline: number;
+  /**
+   * Budget of the imports one analysis runs (DEFAULT_IMPORT_BUDGET when absent). Running an imported file's top level
+   * (a library, parsed and executed once and then reused) does not count against maxSteps and deadline, which bound
+   * the analysis of the file itself; imports have this budget of their own instead.
+   */
+  readonly importBudget?: { readonly maxSteps: number; readonly timeMs: number };
   /** Reads another Python file of the workspace (null when absent). */
   readonly readFile?: (path: string) => string | null;
   readonly parse: (text: string, file: string) => PyModule;
@@ -22,6 +28,21 @@ export interface InterpOptions {
   readonly searchRoots: readonly string[];
   /** Whether a folder exists (namespace packages); without it, folders without __init__.py do not import. */
   readonly isDir?: (path: string) => boolean;
+}
+
+/**
+ * Imports of one analysis: `import timm` runs ~280 files (about 2 s on a quiet 2-core machine, 5 s under load; Python
+ * itself takes 3.3 s to import torch and timm), once per file version.
+ */
+export const DEFAULT_IMPORT_BUDGET = { maxSteps: 50_000_000, timeMs: 30_000 } as const;
+
+/**
+ * Whether wall-clock budgets apply. The tests set FUSION_LENS_STEP_BUDGETS_ONLY=1 (test/support/pythonWasm.ts): then
+ * only step budgets cut an analysis, so a result never depends on how busy the machine is. The editor and the CLI
+ * keep their time budgets.
+ */
+export function wallClockBudgets(): boolean {
+  return typeof process === 'undefined' || process.env?.FUSION_LENS_STEP_BUDGETS_ONLY !== '1';
 }
 
 /** How a statement ends other than by falling through. */

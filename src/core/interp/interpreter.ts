@@ -16,7 +16,7 @@ import { makeBuiltins } from './builtins';
 import { addStdlibMethods } from './stdlibMethods';
 import { Facts } from './facts';
 import { BudgetExceeded, PyRaise, TOO_DEEP, isStackExhausted } from './errors';
-import type { DiagExtra, Evaluator, InterpOptions, Signal } from './evaluator';
+import { DEFAULT_IMPORT_BUDGET, wallClockBudgets, type DiagExtra, type Evaluator, type InterpOptions, type Signal } from './evaluator';
 import * as statements from './statements';
 import * as definitions from './definitions';
 import * as expressions from './expressions';
@@ -27,6 +27,11 @@ import * as operators from './operators';
 
 export { BudgetExceeded, PyRaise, TOO_DEEP, isStackExhausted } from './errors';
 export type { InterpOptions } from './evaluator';
+
+/** The analysis' own budget (Infinity for time when wall-clock budgets are off). */
+function analysisLimit(opts: InterpOptions): { maxSteps: number; deadline: number } {
+  return { maxSteps: opts.maxSteps, deadline: wallClockBudgets() ? opts.deadline : Infinity };
+}
 
 /** The parse of an interpreter between analyses (nothing runs then). */
 function endedParse(): never {
@@ -40,7 +45,18 @@ export class Interpreter implements Evaluator {
   readonly modulesByFile = new Map<string, ModuleScope>();
   readonly facts = new Facts();
   private steps = 0;
-  private libSteps = 0;
+  /** The budget `tick` checks: the analysis' own (opts), or the imports' while an imported file's top level runs. */
+  private limit: { maxSteps: number; deadline: number };
+  /** Steps and milliseconds the imports of this analysis have used (their budget is opts.importBudget). */
+  private importUsed = { steps: 0, ms: 0 };
+  /** > 0 while an imported file's top level runs (the outermost one switches to the import budget). */
+  private importing = 0;
+  /** Names of imported modules whose top level the import budget cut, not yet reported. */
+  private importsCut: string[] = [];
+  /** The top-level statement of the analysed file that is running (where a cut import is reported). */
+  private topStatement: Range | null = null;
+  /** Imported files whose top level did not run to its end (budget): they must not be reused (moduleWorld.ts). */
+  readonly incompleteModules = new Set<string>();
   private depth = 0;
   /** The innermost call expression being evaluated, for diagnostics of ops. */
   site: CallSite = { range: null };
@@ -52,6 +68,7 @@ export class Interpreter implements Evaluator {
   private ctx: InferContext | null = null;
 
   constructor(public opts: InterpOptions) {
+    this.limit = analysisLimit(opts);
     this.rec = new Recorder(opts.file);
     this.tracer = new LineTracer(this.rec);
     this.builtins = makeBuiltins(this);
@@ -65,6 +82,11 @@ export class Interpreter implements Evaluator {
    */
   beginAnalysis(opts: InterpOptions): void {
     this.opts = opts;
+    this.limit = analysisLimit(opts);
+    this.importUsed = { steps: 0, ms: 0 };
+    this.importing = 0;
+    this.importsCut = [];
+    this.topStatement = null;
     this.rec = new Recorder(opts.file, this.rec.library);
     this.tracer = new LineTracer(this.rec);
     this.facts.nextAnalysis();
@@ -98,15 +120,11 @@ export class Interpreter implements Evaluator {
   // ---------------------------------------------------------------- budget and diagnostics
 
   tick(): void {
-    // The top level of an imported library (import timm registers ~1,300 models) is bounded by time only: the step
-    // budget is for the analysed code, and a library is run once and kept (moduleWorld.ts).
-    if (this.quiet > 0) {
-      if ((++this.libSteps & 255) === 0 && performance.now() > this.opts.deadline) throw new BudgetExceeded('time budget exceeded');
-      return;
-    }
+    // While an imported file's top level runs (import timm registers ~1,300 models), `limit` is the import budget
+    // (runModule): the analysis' own steps and time are for the analysed code; a library is run once and kept.
     this.steps++;
-    if (this.steps > this.opts.maxSteps) throw new BudgetExceeded(`step budget of ${this.opts.maxSteps} exceeded`);
-    if ((this.steps & 255) === 0 && performance.now() > this.opts.deadline) throw new BudgetExceeded('time budget exceeded');
+    if (this.steps > this.limit.maxSteps) throw new BudgetExceeded(`step budget of ${this.limit.maxSteps} exceeded`);
+    if ((this.steps & 255) === 0 && performance.now() > this.limit.deadline) throw new BudgetExceeded('time budget exceeded');
   }
 
   diag(severity: Severity, code: string, message: string, range: Range | null, extra: DiagExtra = {}, file = this.currentFile): void {
@@ -132,13 +150,47 @@ export class Interpreter implements Evaluator {
 
   /** Executes a parsed file's top level as module `name`. */
   runModule(mod: PyModule, file: string, name: string, scope: ModuleScope = { file, name, globals: new Map() }): ModuleScope {
+    const imported = file !== this.opts.file;
+    if (!imported || this.importing > 0) return this.runModuleBody(mod, file, name, scope, imported);
+    // The outermost import of a file runs under the import budget; the time it takes is not the analysis'.
+    const budget = this.opts.importBudget ?? DEFAULT_IMPORT_BUDGET;
+    const saved = { steps: this.steps, limit: this.limit, t0: performance.now(), site: this.topStatement ?? this.site.range, from: this.currentFile };
+    this.steps = 0;
+    this.limit = {
+      maxSteps: Math.max(0, budget.maxSteps - this.importUsed.steps),
+      deadline: wallClockBudgets() ? saved.t0 + Math.max(0, budget.timeMs - this.importUsed.ms) : Infinity,
+    };
+    this.importing++;
+    try {
+      return this.runModuleBody(mod, file, name, scope, imported);
+    } finally {
+      this.importing--;
+      const ms = performance.now() - saved.t0;
+      this.importUsed = { steps: this.importUsed.steps + this.steps, ms: this.importUsed.ms + ms };
+      this.steps = saved.steps;
+      this.limit = { maxSteps: saved.limit.maxSteps, deadline: saved.limit.deadline + ms };
+      if (this.importsCut.length > 0) {
+        const cut = [...new Set(this.importsCut)];
+        this.importsCut = [];
+        this.diag(
+          'warning',
+          'budget',
+          `importing ${name} stopped: the import budget (${budget.timeMs / 1000} s, ${budget.maxSteps.toLocaleString('en-US')} steps) ran out in ${cut.slice(0, 3).join(', ')}${cut.length > 3 ? ', …' : ''}; names it defines may be missing (it is read again at the next analysis)`,
+          saved.site,
+          {},
+          saved.from,
+        );
+      }
+    }
+  }
+
+  private runModuleBody(mod: PyModule, file: string, name: string, scope: ModuleScope, imported: boolean): ModuleScope {
     scope.globals.set('__name__', pyStr(name));
     scope.globals.set('__file__', pyStr(file));
     this.modulesByFile.set(file, scope);
     const frame = new Frame(null, scope, '<module>', '<module>', null, false, null);
     const prevFile = this.currentFile;
     const prevFrame = this.frame;
-    const imported = file !== this.opts.file;
     this.currentFile = file;
     this.frame = null;
     if (imported) {
@@ -147,6 +199,7 @@ export class Interpreter implements Evaluator {
     }
     try {
       for (const s of mod.body) {
+        if (!imported) this.topStatement = s.r;
         try {
           const sig = this.execStmt(s, frame);
           if (sig) break;
@@ -156,7 +209,11 @@ export class Interpreter implements Evaluator {
             continue;
           }
           if (e instanceof BudgetExceeded) {
-            this.diag('warning', 'budget', `module-level code of ${name}: ${e.message}; the rest of the file's top level was skipped`, s.r, {}, file);
+            if (imported) {
+              // Not kept for later analyses (moduleWorld.ts), and reported where the import started.
+              this.incompleteModules.add(file);
+              this.importsCut.push(name);
+            } else this.diag('warning', 'budget', `module-level code of ${name}: ${e.message}; the rest of the file's top level was skipped`, s.r, {}, file);
             break;
           }
           // A defect of the analysis must not take the editor down: report it and go on with the next statement.
@@ -165,6 +222,7 @@ export class Interpreter implements Evaluator {
         }
       }
     } finally {
+      if (!imported) this.topStatement = null;
       this.currentFile = prevFile;
       this.frame = prevFrame;
       if (imported) {

@@ -273,16 +273,6 @@ const MODULE_METHODS = new Set([
   'pop',
 ]);
 
-/** Tensors that PyTorch registers as None when a constructor flag switches them off (`bias=False`; norms with `affine=False` or `track_running_stats=False`). */
-const OPTIONAL_TENSORS: readonly [RegExp, ReadonlySet<string>][] = [
-  [/^(Lazy)?(Conv|ConvTranspose)[123]d$|^(Lazy)?Linear$|^Bilinear$/, new Set(['bias'])],
-  [/^(Lazy)?(BatchNorm|InstanceNorm)[123]d$|^SyncBatchNorm$/, new Set(['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked'])],
-  [/^(LayerNorm|GroupNorm)$/, new Set(['weight', 'bias'])],
-  [/^MultiheadAttention$/, new Set(['in_proj_weight', 'q_proj_weight', 'k_proj_weight', 'v_proj_weight', 'in_proj_bias', 'bias_k', 'bias_v'])],
-];
-
-const isOptionalTensor = (type: string, name: string): boolean => OPTIONAL_TENSORS.some(([re, names]) => names.has(name) && re.test(type));
-
 export function instanceGetAttr(ip: Evaluator, inst: Instance, name: string, r: Range | null, torchOnly = false, quiet = false): PyValue {
   if (!torchOnly && inst.cls.t === 'user') {
     for (const c of inst.cls.cls.mro) {
@@ -312,7 +302,7 @@ export function instanceGetAttr(ip: Evaluator, inst: Instance, name: string, r: 
     if (MODULE_METHODS.has(name))
       return obj({ t: 'builtin', name, call: (args, kwargs, site) => moduleMethod(ip, inst, name, args, kwargs, site.range) }, 'method');
     // Present tensors were found above; an absent optional one is None (`conv.bias is None` with bias=False), not the constructor flag.
-    if (inst.leaf && isOptionalTensor(inst.leaf.type, name)) return NONE;
+    if (inst.leaf?.optionalTensors?.includes(name)) return NONE;
     if (inst.leafAttrs && name in inst.leafAttrs) return inst.leaf?.attr?.(inst.leafAttrs, name) ?? inst.leafAttrs[name];
     if (name === '__class__') return obj({ t: 'class', cls: inst.cls }, 'type');
     if (name === 'training') return pyBool(true);

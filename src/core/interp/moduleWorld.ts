@@ -2,9 +2,11 @@
 //
 // API:
 //   worldFor(opts)        → the ModuleWorld for these search roots (a few are kept, least recently used dropped)
-//   world.interpreter(o)  → an Interpreter ready for one analysis of o.file: per-analysis state fresh, modules loaded
+//   world.interpreter(o, version?, retryIncomplete?)
+//                         → an Interpreter ready for one analysis of o.file: per-analysis state fresh, modules loaded
 //                           by earlier analyses kept unless their file's version changed (or a module they imported
-//                           did, or they imported the analysed file itself, which always runs again)
+//                           did, or they imported the analysed file itself, which always runs again); with
+//                           retryIncomplete, modules whose top level the import budget cut run again too
 // Like a long-running Python process that re-runs the user's script: library state the script changes stays changed.
 import { Interpreter, type InterpOptions } from './interpreter';
 import { dirname, forgetFileChecks, moduleImporters, packageRoot } from './imports';
@@ -17,8 +19,12 @@ export class ModuleWorld {
   /** The version of each loaded module's file when it was loaded. */
   private readonly versions = new Map<string, string | null>();
 
-  /** An interpreter for one analysis; `version` tells whether an imported file changed (default: its text). */
-  interpreter(opts: InterpOptions, version?: FileVersion): Interpreter {
+  /**
+   * An interpreter for one analysis; `version` tells whether an imported file changed (default: its text).
+   * `retryIncomplete`: a module cut by the import budget is dropped, like a module whose import raised in Python, so
+   * it is imported again; false keeps it (a second run within the same document analysis does not pay the import twice).
+   */
+  interpreter(opts: InterpOptions, version?: FileVersion, retryIncomplete = true): Interpreter {
     const ver: FileVersion = version ?? ((p) => opts.readFile?.(p) ?? null);
     if (!this.ip) {
       this.ip = new Interpreter(opts);
@@ -31,6 +37,10 @@ export class ModuleWorld {
     // So do the modules of the analysed file's own package or folder: it runs again, and whatever it does to their
     // state (a registry it registers into) must start afresh as in a new Python process. Installed libraries stay.
     const stale = new Set<string>([opts.file]);
+    if (retryIncomplete) {
+      for (const f of ip.incompleteModules) stale.add(f);
+      ip.incompleteModules.clear();
+    }
     const own = ownRoots(ip, opts);
     for (const file of ip.modulesByFile.keys()) {
       if (file === opts.file || file.startsWith('<')) continue;
@@ -64,7 +74,7 @@ export class ModuleWorld {
   settle(version: FileVersion): void {
     if (!this.ip) return;
     for (const file of this.ip.modulesByFile.keys()) {
-      if (file === this.ip.opts.file || file.startsWith('<') || this.versions.has(file)) continue;
+      if (file === this.ip.opts.file || file.startsWith('<') || this.versions.has(file) || this.ip.incompleteModules.has(file)) continue;
       this.versions.set(file, version(file));
     }
   }

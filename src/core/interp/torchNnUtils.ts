@@ -57,8 +57,7 @@ function spectralNorm(ip: Evaluator): PyValue {
     const w = inst.params.get(name);
     if (!w || !w.shape) return mod;
     const dimV = k.get('dim');
-    const isTransposed = /ConvTranspose/.test(inst.typeName);
-    const d = dimV && dimV.kind !== 'none' ? (num(dimV) ?? 0) : isTransposed ? 1 : 0;
+    const d = dimV && dimV.kind !== 'none' ? (num(dimV) ?? 0) : (inst.leaf?.weightOutputAxis ?? 0);
     const rows = w.shape[d < 0 ? d + w.shape.length : d];
     const cols = w.shape.reduce((acc, x, i) => (i === d ? acc : acc * (x.value ?? 1)), 1);
     inst.params.delete(name);

@@ -156,6 +156,7 @@ const mha: ModuleOpDef = {
   kind: 'module',
   type: T,
   family: 'attention',
+  optionalTensors: ['in_proj_weight', 'q_proj_weight', 'k_proj_weight', 'v_proj_weight', 'in_proj_bias', 'bias_k', 'bias_v'],
   ctor: [
     req('embed_dim'),
     req('num_heads'),

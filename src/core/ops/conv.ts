@@ -228,6 +228,7 @@ function convModule(nd: number): ModuleOpDef {
     type,
     family: 'conv',
     impliedInput: channelsFirstInput(nd, 'in_channels'),
+    optionalTensors: ['bias'],
     ctor: [
       req('in_channels'),
       req('out_channels'),
@@ -278,6 +279,8 @@ function convTransposeModule(nd: number): ModuleOpDef {
     type,
     family: 'conv',
     impliedInput: channelsFirstInput(nd, 'in_channels'),
+    optionalTensors: ['bias'],
+    weightOutputAxis: 1,
     ctor: [
       req('in_channels'),
       req('out_channels'),

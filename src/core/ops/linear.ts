@@ -46,6 +46,7 @@ function linearModule(type: string): ModuleOpDef {
     type,
     family: 'linear',
     impliedInput: vectorInput('in_features'),
+    optionalTensors: ['bias'],
     lastAxisArg: 'in_features',
     ctor: [req('in_features'), req('out_features'), opt('bias', vBool(true)), ...factoryKwargs],
     forward: [req('input')],
@@ -119,6 +120,7 @@ const bilinear: ModuleOpDef = {
   kind: 'module',
   type: 'Bilinear',
   family: 'linear',
+  optionalTensors: ['bias'],
   ctor: [req('in1_features'), req('in2_features'), req('out_features'), opt('bias', vBool(true)), ...factoryKwargs],
   forward: [req('input1'), req('input2')],
   tensors(attrs) {

@@ -80,6 +80,7 @@ function batchNormModule(nd: number): ModuleOpDef {
     type,
     family: 'norm',
     impliedInput: channelsFirstInput(nd, 'num_features'),
+    optionalTensors: ['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked'],
     ctor: statsNormCtor(true),
     forward: [req('input')],
     tensors: (attrs) => statsNormTensors(attrs, type),
@@ -105,6 +106,7 @@ function instanceNormModule(nd: number): ModuleOpDef {
     type,
     family: 'norm',
     impliedInput: channelsFirstInput(nd, 'num_features'),
+    optionalTensors: ['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked'],
     ctor: statsNormCtor(false),
     forward: [req('input')],
     tensors: (attrs) => statsNormTensors(attrs, type),
@@ -152,6 +154,7 @@ const layerNorm: ModuleOpDef = {
   kind: 'module',
   type: 'LayerNorm',
   family: 'norm',
+  optionalTensors: ['weight', 'bias'],
   ctor: [req('normalized_shape'), opt('eps', vFloat(1e-5)), opt('elementwise_affine', vBool(true)), ...factoryKwargs],
   forward: [req('input')],
   tensors(attrs) {
@@ -191,6 +194,7 @@ const groupNorm: ModuleOpDef = {
   kind: 'module',
   type: 'GroupNorm',
   family: 'norm',
+  optionalTensors: ['weight', 'bias'],
   ctor: [req('num_groups'), req('num_channels'), opt('eps', vFloat(1e-5)), opt('affine', vBool(true)), ...factoryKwargs],
   forward: [req('input')],
   validate(attrs) {

@@ -118,6 +118,10 @@ export interface ModuleOpDef {
    * input size meeting it becomes a constraint the input spec is solved for, and a mismatch offers a fix of the literal.
    */
   readonly lastAxisArg?: string;
+  /** Tensors PyTorch registers as None when a constructor flag switches them off (`bias=False`, `affine=False`): reading one that is absent gives None. */
+  readonly optionalTensors?: readonly string[];
+  /** The axis of `weight` that holds the output features when it is not 0 (1 for transposed convolutions); spectral_norm reshapes by it. */
+  readonly weightOutputAxis?: number;
   /** A lazy module (`LazyConv2d`): constructor arguments PyTorch takes from the first call's input instead (see LazyArgs). */
   readonly lazy?: LazyArgs;
   readonly ctor: readonly ParamSpec[];

@@ -32,6 +32,12 @@ export class AnalysisStore implements vscode.Disposable {
     return this.slots.get(doc.uri.toString())?.current;
   }
 
+  /** Whether an analysis of the document is scheduled or running. */
+  pending(doc: vscode.TextDocument): boolean {
+    const slot = this.slots.get(doc.uri.toString());
+    return !!slot && (slot.timer !== undefined || slot.running !== undefined);
+  }
+
   /** Schedules a re-analysis; `immediate` for open/save, debounced for typing. */
   schedule(doc: vscode.TextDocument, immediate = false): void {
     const slot = this.slot(doc);

@@ -1,7 +1,7 @@
 // Hover provider: answers from the last cached analysis of the document, never waiting for a new one.
 import * as vscode from 'vscode';
 import type { AnalysisStore } from './analysisStore';
-import { hoverMarkdown } from '../service/hoverContent';
+import { analysingHover, hoverMarkdown } from '../service/hoverContent';
 import { sourceContext } from '../service/sourceContext';
 
 export class ShapeHoverProvider implements vscode.HoverProvider {
@@ -13,12 +13,16 @@ export class ShapeHoverProvider implements vscode.HoverProvider {
 
   provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
     const analysis = this.store.peek(doc);
-    if (!analysis) {
-      // First hover before any analysis: start one so the next hover has an answer.
-      this.store.schedule(doc, true);
-      return undefined;
-    }
     const range = doc.getWordRangeAtPosition(pos, /[A-Za-z_]\w*/);
+    if (!analysis) {
+      // No analysis yet (the first one of a file importing a large library takes seconds): say so, and make sure one
+      // runs — without restarting one already under way, whose result would then be dropped as superseded.
+      if (!this.store.pending(doc)) this.store.schedule(doc, true);
+      if (!range) return undefined;
+      const note = new vscode.MarkdownString(analysingHover({ l10n: vscode.l10n, zh: false }));
+      note.isTrusted = false;
+      return new vscode.Hover(note, range);
+    }
     if (!range) return undefined;
     const ctx = sourceContext((i) => doc.lineAt(i).text, pos.line);
     const md = hoverMarkdown(

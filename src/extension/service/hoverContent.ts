@@ -32,6 +32,11 @@ export const ENGLISH_UI: HoverUi = {
   zh: false,
 };
 
+/** The hover while a document has no analysis yet: never nothing, never a guess. */
+export function analysingHover({ l10n }: HoverUi): string {
+  return `*${l10n.t('Fusion Lens: analysing this file — the first analysis reads the libraries it imports; shapes show in a moment.')}*`;
+}
+
 export function hoverMarkdown(a: DocumentAnalysis, q: HoverQuery, ui: HoverUi = ENGLISH_UI): string | null {
   const { l10n } = ui;
   const parts: string[] = [];
