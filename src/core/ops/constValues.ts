@@ -198,6 +198,35 @@ export function diffValues(vals: readonly number[], shape: readonly number[], ax
   return cur;
 }
 
+/** Ints of a dims argument given as one int, a sequence, or varargs holding a sequence (`x.flip(0, 1)`, `x.flip((0, 1))`). */
+function flatNums(v: PyValue | undefined): number[] | null {
+  if (!v) return null;
+  if (v.kind === 'tuple' || v.kind === 'list') {
+    const out: number[] = [];
+    for (const x of v.items) {
+      const n = flatNums(x);
+      if (!n) return null;
+      out.push(...n);
+    }
+    return out;
+  }
+  const n = constNum(v);
+  return n === null ? null : [n];
+}
+
+/** Row-major values with the axes in `axes` reversed (torch.flip). */
+function flipValues(vals: readonly number[], shape: readonly number[], axes: ReadonlySet<number>): number[] {
+  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+  return vals.map((_, idx) => {
+    let src = 0;
+    for (let i = 0; i < shape.length; i++) {
+      const c = Math.floor(idx / strides[i]!) % shape[i]!;
+      src += (axes.has(i) ? shape[i]! - 1 - c : c) * strides[i]!;
+    }
+    return vals[src]!;
+  });
+}
+
 /** The values hook of the registry entry keyed `key` (its canonical name), or undefined when it folds no values. */
 function hookFor(key: string): ConstValuesHook | undefined {
   if (key === 'torch.linspace') return (a, out) => linspaceValues(a, out.dtype);
@@ -255,6 +284,14 @@ function hookFor(key: string): ConstValuesHook | undefined {
       if (!out.shape) return null;
       const x = operandOf(a[firstArg], get);
       return x ? x.vals.map((v) => storeAs(v, out.dtype)) : null;
+    };
+  }
+  if (name === 'flip' && ns !== 'op') {
+    return (a, out, get) => {
+      const x = operandOf(a[firstArg], get);
+      const dims = flatNums(a.dims);
+      if (!x || !dims || x.shape.length === 0) return null;
+      return flipValues(x.vals, x.shape, new Set(dims.map((d) => (d < 0 ? d + x.shape.length : d))));
     };
   }
   if (name === 'diff' && ns !== 'op') {

@@ -11,3 +11,6 @@ r_tensor_split = [x.tolist() for x in torch.tensor_split(torch.arange(7), 3)]
 r_unbind = [x.item() for x in torch.arange(4).unbind()]
 r_unbind_rows = [x.tolist() for x in torch.arange(6).reshape(2, 3).unbind(1)]
 r_drop_path = [[r > 0.0 for r in stage] for stage in r_split_stage]
+r_flip = (4 ** torch.arange(3, dtype=torch.long)).flip(0).tolist()
+r_flip_2d = torch.arange(6).reshape(2, 3).flip(0, 1).tolist()
+r_flip_tuple = torch.flip(torch.arange(6).reshape(2, 3), [1]).tolist()
