@@ -7,7 +7,7 @@ import { asObject, instanceOf, obj, unknown, type BuiltinFn, type Tensor } from 
 import { num, pyBool, pyEquals, pyInt, pyOrder, pyStr, pyStrOf, truthy } from './pyOps';
 import { dictKey, pyRepr } from './tensorLeaves';
 import { instanceGetAttr } from './moduleRuntime';
-import { moduleDict } from './moduleObjects';
+import { addNamespaceBuiltins } from './moduleObjects';
 import { PyRaise } from './errors';
 import { makeSet } from './pySet';
 import { pyNumber, toPyList } from './tensorConsts';
@@ -293,16 +293,7 @@ export function makeBuiltins(ip: Evaluator): Map<string, PyValue> {
   });
   def('id', () => unknown('id()'));
   def('hash', () => unknown('hash()'));
-  def('vars', (a) => {
-    const o = a[0] ? asObject(a[0]) : null;
-    if (o && o.t === 'pymodule') return moduleDict(o.scope);
-    const scope = !a.length ? ip.frame?.scope : null;
-    return scope && !ip.frame?.fn ? moduleDict(scope) : unknown('vars()');
-  });
-  def('globals', () => {
-    const scope = ip.frame?.scope ?? ip.modulesByFile.get(ip.currentFile);
-    return scope ? moduleDict(scope) : unknown('globals()');
-  });
+  addNamespaceBuiltins(ip, def);
   def('type', (a) => {
     const v = a[0] ?? NONE;
     if (a.length === 3) return newClass(ip, a[0]!, a[1]!, a[2]!);

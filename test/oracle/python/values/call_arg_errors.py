@@ -48,3 +48,15 @@ try:
 except Exception:
     r_linear = "caught"
 r_ok = plain(1, b=5)
+
+
+def local_names(embed_dims=(64, 128), depths=(2, 2), num_levels=2):
+    found = []
+    for name in ["embed_dims", "depths"]:
+        value = locals()[name]
+        found.append((name, len(value) == num_levels))
+    return found, sorted(k for k in locals() if not k.startswith("_"))
+
+
+r_locals = local_names()
+r_module_locals = "r_ok" in locals()
