@@ -13,11 +13,23 @@ function severity(s: EngineDiagnostic['severity']): vscode.DiagnosticSeverity {
   return s === 'error' ? vscode.DiagnosticSeverity.Error : s === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
 }
 
+/** Whether a tab shows the document: files the extension reads in the background (the checkpoint viewer's search) stay out of Problems. */
+function inEditorTab(uri: vscode.Uri): boolean {
+  const key = uri.toString();
+  return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => tabUri(t)?.toString() === key));
+}
+
+function tabUri(t: vscode.Tab): vscode.Uri | undefined {
+  if (t.input instanceof vscode.TabInputText) return t.input.uri;
+  if (t.input instanceof vscode.TabInputTextDiff) return t.input.modified;
+  return undefined;
+}
+
 export function registerDiagnostics(store: AnalysisStore): vscode.Disposable {
   const collection = vscode.languages.createDiagnosticCollection('fusionLens');
   const update = (uri: vscode.Uri): void => {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    const analysis = doc ? store.peek(doc) : undefined;
+    const analysis = doc && inEditorTab(uri) ? store.peek(doc) : undefined;
     if (!analysis) return collection.delete(uri);
     collection.set(
       uri,
@@ -33,5 +45,12 @@ export function registerDiagnostics(store: AnalysisStore): vscode.Disposable {
     collection,
     store.onDidUpdate(update),
     vscode.workspace.onDidCloseTextDocument((d) => collection.delete(d.uri)),
+    // A file analysed in the background and opened later shows its diagnostics at once, from the analysis already held.
+    vscode.window.tabGroups.onDidChangeTabs((e) => {
+      for (const t of e.opened) {
+        const uri = tabUri(t);
+        if (uri) update(uri);
+      }
+    }),
   );
 }
