@@ -338,6 +338,8 @@ export function namespaceAttr(ip: Evaluator, path: string, name: string, r: Rang
         if (name === 'is_scripting' || name === 'is_tracing') return builtin(name, () => pyBool(false));
         return decoratorFactory(name);
       }
+      // torch.jit.annotate(type, value) is value in eager mode.
+      if (name === 'annotate') return builtin(name, (a) => a[1] ?? NONE);
       if (name === 'Final' || name === 'Attribute') return opaque('typing');
       break;
     case 'torch.cuda':

@@ -14,3 +14,8 @@ r_drop_path = [[r > 0.0 for r in stage] for stage in r_split_stage]
 r_flip = (4 ** torch.arange(3, dtype=torch.long)).flip(0).tolist()
 r_flip_2d = torch.arange(6).reshape(2, 3).flip(0, 1).tolist()
 r_flip_tuple = torch.flip(torch.arange(6).reshape(2, 3), [1]).tolist()
+from typing import List
+
+outs = torch.jit.annotate(List[torch.Tensor], [])
+outs.append(torch.zeros(2, 3))
+r_jit_annotate = (len(outs), list(outs[0].shape), torch.jit.annotate(int, 3))
