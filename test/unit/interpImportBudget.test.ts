@@ -50,13 +50,13 @@ class Classifier(nn.Module):
 `;
 
 /** A workspace and an environment's site-packages holding slowlib, in fresh folders (module worlds are per search roots). */
-function workspace(): { file: string; req: (extra?: Partial<AnalyzeRequest>) => AnalyzeRequest } {
+function workspace(library = LIBRARY): { file: string; req: (extra?: Partial<AnalyzeRequest>) => AnalyzeRequest } {
   const root = mkdtempSync(join(tmpdir(), 'fl-import-budget-'));
   const ws = join(root, 'ws');
   const site = join(root, 'venv', 'lib', 'python3.11', 'site-packages');
   mkdirSync(join(site, 'slowlib'), { recursive: true });
   mkdirSync(ws, { recursive: true });
-  writeFileSync(join(site, 'slowlib', '__init__.py'), LIBRARY);
+  writeFileSync(join(site, 'slowlib', '__init__.py'), library);
   const file = join(ws, 'model.py');
   writeFileSync(file, USER);
   const readFile = (p: string): string | null => {
@@ -96,6 +96,11 @@ test('an import cut by the import budget is reported at the import line and impo
   assert.equal(warning.range?.startLine, 1, 'at `import slowlib`');
   assert.match(warning.message, /importing slowlib stopped: the import budget .* ran out in slowlib/);
   assert.equal(logits(cut), undefined);
+  // Whatever the cut left undefined is not the user's error.
+  assert.deepEqual(
+    cut.classes.flatMap((c) => c.diagnostics).filter((d) => d.severity === 'error'),
+    [],
+  );
   // Same roots, so the same module world: the cut module is not reused as if it were complete.
   const again = analyzeSource(req());
   assert.deepEqual(logits(again), [2, 4], JSON.stringify(again.classes.map((c) => c.diagnostics)));
@@ -113,4 +118,25 @@ test('a class result computed on a cut import is not kept for reuse (per-documen
   assert.deepEqual(kept, []);
   analyzeSource(req(), undefined, undefined, memo);
   assert.deepEqual(kept, ['Classifier']);
+});
+
+test("an exception raised because a cut import left its registry unfilled is a warning that names the cut, not the user's error", () => {
+  // `create` is defined before the long loop, the builder after it: the cut leaves `create` callable and the registry empty.
+  const lib = LIBRARY.replace('def create(', 'def _unused(').replace(
+    'import torch.nn as nn\n',
+    "import torch.nn as nn\n\n\ndef create(name, **kwargs):\n    if name not in _registry:\n        raise RuntimeError('Unknown model (%s)' % name)\n    return _registry[name](**kwargs)\n",
+  );
+  const { req } = workspace(lib);
+  const cut = analyzeSource(req({ importBudget: { maxSteps: 1000, timeMs: 60_000 } }));
+  const diags = cut.classes.flatMap((c) => c.diagnostics);
+  const raised = diags.find((d) => d.code === 'raise');
+  assert.ok(raised, JSON.stringify(diags));
+  assert.equal(raised.severity, 'warning');
+  assert.match(raised.message, /Unknown model \(tiny_head\).*cut short by the import budget/);
+  assert.deepEqual(
+    diags.filter((d) => d.severity === 'error'),
+    [],
+  );
+  // Without the cut the same library builds the model.
+  assert.deepEqual(logits(analyzeSource(req())), [2, 4]);
 });

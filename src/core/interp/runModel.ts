@@ -54,6 +54,12 @@ function evalExpr(ip: Interpreter, scope: ModuleScope, expr: string): PyValue {
   return ip.inFile('<expr>', () => ip.eval(stmt.value, frame));
 }
 
+// A budget cut says nothing about the model (a warning); an exception after an import was cut short may come from the
+// names that import did not get to define, so it is not reported as the user's error either.
+const raiseSeverity = (ip: Interpreter): 'error' | 'warning' => (ip.incompleteModules.size > 0 ? 'warning' : 'error');
+const cutNote = (ip: Interpreter): string =>
+  ip.incompleteModules.size > 0 ? ' (an import was cut short by the import budget, so this may come from names it did not define)' : '';
+
 /** Evaluates the model expression; null (with a diagnostic) when it does not build an nn.Module. */
 export function buildModel(ip: Interpreter, scope: ModuleScope, expr: string): Instance | null {
   try {
@@ -66,11 +72,11 @@ export function buildModel(ip: Interpreter, scope: ModuleScope, expr: string): I
     return null;
   } catch (e) {
     if (e instanceof PyRaise) {
-      ip.diag('error', 'raise', `building '${expr}' raised ${e.excType}: ${e.message}`, e.range, {}, e.file);
+      ip.diag(raiseSeverity(ip), 'raise', `building '${expr}' raised ${e.excType}: ${e.message}${cutNote(ip)}`, e.range, {}, e.file);
       return null;
     }
     if (e instanceof BudgetExceeded) {
-      ip.diag('error', 'budget', `building '${expr}': ${e.message}`, null);
+      ip.diag('warning', 'budget', `building '${expr}': ${e.message}`, null);
       return null;
     }
     throw e;
@@ -114,8 +120,8 @@ export function forwardModel(ip: Interpreter, root: Instance, req: RunRequest): 
   try {
     out = callModule(ip, root, args, new Map(), null);
   } catch (e) {
-    if (e instanceof PyRaise) ip.diag('error', 'raise', `forward raised ${e.excType}: ${e.message}`, e.range, {}, e.file);
-    else if (e instanceof BudgetExceeded) ip.diag('error', 'budget', `forward: ${e.message}`, null);
+    if (e instanceof PyRaise) ip.diag(raiseSeverity(ip), 'raise', `forward raised ${e.excType}: ${e.message}${cutNote(ip)}`, e.range, {}, e.file);
+    else if (e instanceof BudgetExceeded) ip.diag('warning', 'budget', `forward: ${e.message}`, null);
     else throw e;
     out = { kind: 'unknown', why: 'forward failed' };
   } finally {
