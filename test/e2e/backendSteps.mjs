@@ -2,7 +2,7 @@
 // Chromium with --enable-unsafe-webgpu (Debian's Chromium then offers SwiftShader, a software WebGPU adapter) runs a model's
 // ordinary run on WebGPU with `auto`, Time 5 runs times it on WebGPU and on wasm and shows how far their outputs are apart,
 // and the panel's choice "wasm" runs it again on wasm, whose outputs must agree with WebGPU's.
-// Called once from driveWorkbench.mjs with its helpers: await backendSteps({ url, outDir, wsDir, step, check, log, shot,
+// Called once from driveWorkbench.mjs with its helpers: await backendSteps({ page, url, outDir, wsDir, step, check, log, shot,
 // openFile, frameWithSelector, sleep }); openFile and frameWithSelector take the second browser's page as their last argument.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,10 +24,25 @@ async function runFromLens(page) {
     await page.keyboard.press('Enter');
 }
 
-export async function backendSteps({ url, outDir, wsDir, step, check, log, shot, openFile, frameWithSelector, sleep }) {
+export async function backendSteps({ page, url, outDir, wsDir, step, check, log, shot, openFile, frameWithSelector, sleep }) {
+  // A small subclass of FusionModel: SwiftShader runs shaders on the CPU, so the 4×3×256×256 input would take minutes a run.
+  writeFileSync(
+    join(wsDir, 'gpu_small.py'),
+    ['from fusion_cnn import FusionModel', '', '', '# fusion-lens: input=1x3x32x32', 'class SmallFusionGpu(FusionModel):', '    pass', ''].join('\n'),
+  );
   await step('backend-fallback-without-webgpu', async () => {
-    // This Chromium runs without --enable-unsafe-webgpu: no adapter, so `auto` ran every model on wasm and says why.
-    const frame = await frameWithSelector('[data-testid="model-result"] [data-testid="backend"]', 30000);
+    // This Chromium runs without --enable-unsafe-webgpu: no adapter, so `auto` runs every model on wasm and says why.
+    // Earlier steps may have closed the run panel (they end by closing every editor): then run the small model here.
+    const selector = '[data-testid="model-result"] [data-testid="backend"]';
+    const shown = await frameWithSelector(selector, 5000).then(
+      () => true,
+      () => false,
+    );
+    if (!shown) {
+      await openFile('gpu_small.py');
+      await runFromLens(page);
+    }
+    const frame = await frameWithSelector(selector, 120000);
     const backends = await frame.locator('[data-testid="backend"]').allInnerTexts();
     const reasons = await frame.locator('[data-testid="fallback-reason"]').allInnerTexts();
     check(
@@ -38,11 +53,6 @@ export async function backendSteps({ url, outDir, wsDir, step, check, log, shot,
     await shot('backend-fallback-wasm');
   });
 
-  // A small subclass of FusionModel: SwiftShader runs shaders on the CPU, so the 4×3×256×256 input would take minutes a run.
-  writeFileSync(
-    join(wsDir, 'gpu_small.py'),
-    ['from fusion_cnn import FusionModel', '', '', '# fusion-lens: input=1x3x32x32', 'class SmallFusionGpu(FusionModel):', '    pass', ''].join('\n'),
-  );
   const profile = mkdtempSync(join(process.env.TMPDIR || tmpdir(), 'chromium-webgpu-'));
   let ctx = null;
   try {

@@ -622,7 +622,7 @@ try {
   await foldedBlocksSteps({ page, wsDir, step, check, shot, openFile, palette, gotoLine, frameWithSelector, sleep, log });
   await checkpointSteps({ page, wsDir, step, check, shot, openFile, palette, gotoLine, frameWithSelector, sleep, log });
   // Issue 15: backend fallback here (no WebGPU), then WebGPU in a second Chromium with --enable-unsafe-webgpu.
-  await backendSteps({ url, outDir, wsDir, step, check, log, shot, openFile, frameWithSelector, sleep });
+  await backendSteps({ page, url, outDir, wsDir, step, check, log, shot, openFile, frameWithSelector, sleep });
   await timmWorkspaceSteps({ page, wsDir, step, check, shot, openFile, hoverText, palette, gotoLine, frameWithText, sleep, log });
 } finally {
   await ctx.close();
