@@ -4,10 +4,9 @@
 // and the panel's choice "wasm" runs it again on wasm, whose outputs must agree with WebGPU's.
 // Called once from driveWorkbench.mjs with its helpers: await backendSteps({ page, url, outDir, wsDir, step, check, log, shot,
 // openFile, frameWithSelector, sleep }); openFile and frameWithSelector take the second browser's page as their last argument.
-import { chromium } from 'playwright-core';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { launchChromium } from './browser.mjs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 
 /** Clicks the file's "Run Fusion Model" CodeLens and takes the seeded weights if a weights pick shows. */
 async function runFromLens(page) {
@@ -53,28 +52,14 @@ export async function backendSteps({ page, url, outDir, wsDir, step, check, log,
     await shot('backend-fallback-wasm');
   });
 
-  const profile = mkdtempSync(join(process.env.TMPDIR || tmpdir(), 'chromium-webgpu-'));
+  let profile = null;
   let ctx = null;
   try {
     // Debian's Chromium: --enable-unsafe-webgpu alone gives the SwiftShader adapter (Vulkan, software), even headless
     // with --disable-gpu; tested on a plain page first (test/e2e/backendHarness.ts).
-    ctx = await chromium.launchPersistentContext(profile, {
-      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-      headless: true,
-      viewport: { width: 1600, height: 1000 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--enable-unsafe-webgpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    const gpuPage = ctx.pages()[0] ?? (await ctx.newPage());
+    const gpu = await launchChromium('chromium-webgpu-', ['--enable-unsafe-webgpu']);
+    ({ profile, ctx } = gpu);
+    const gpuPage = gpu.page;
     const gpuShot = async (name) => {
       await gpuPage.screenshot({ path: join(outDir, `webgpu-${name}.png`) });
       log('screenshot', join(outDir, `webgpu-${name}.png`));
@@ -170,6 +155,6 @@ export async function backendSteps({ page, url, outDir, wsDir, step, check, log,
     });
   } finally {
     await ctx?.close().catch(() => {});
-    rmSync(profile, { recursive: true, force: true });
+    if (profile) rmSync(profile, { recursive: true, force: true });
   }
 }

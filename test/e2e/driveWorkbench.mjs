@@ -1,11 +1,10 @@
 // Drives code-server in Chromium as a person would: hover, inlay hints, Run Fusion Model, graph view, .onnx editor.
 // Usage: node test/e2e/driveWorkbench.mjs <workbenchUrl> <screenshotDir> <workspaceDir>
-import { chromium } from 'playwright-core';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
+import { launchChromium, frameOf } from './browser.mjs';
 import { backendSteps } from './backendSteps.mjs';
 import { timmWorkspaceSteps } from './timmWorkspace.mjs';
 import { foldedBlocksSteps } from './foldedBlocks.mjs';
@@ -38,23 +37,7 @@ const check = (ok, what) => {
 };
 
 mkdirSync(outDir, { recursive: true });
-const profile = mkdtempSync(join(process.env.TMPDIR || tmpdir(), 'chromium-profile-'));
-const ctx = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  viewport: { width: 1600, height: 1000 },
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
-const page = ctx.pages()[0] ?? (await ctx.newPage());
+const { profile, ctx, page } = await launchChromium();
 page.on('pageerror', (e) => log('pageerror:', e.message.slice(0, 300)));
 page.on('console', (m) => {
   if (m.type() === 'error' && !/Failed to load resource|favicon|ERR_BLOCKED|workbench.*contrib/i.test(m.text())) log('console.error:', m.text().slice(0, 300));
@@ -161,21 +144,8 @@ async function frameWithText(re, timeout = 60000, content = false) {
 }
 
 /** The first frame holding an element that matches `selector` (webviews are nested iframes); `p`: another page. */
-async function frameWithSelector(selector, timeout = 60000, p = page) {
-  const end = Date.now() + timeout;
-  while (Date.now() < end) {
-    for (const f of p.frames()) {
-      if (
-        (await f
-          .locator(selector)
-          .count()
-          .catch(() => 0)) > 0
-      )
-        return f;
-    }
-    await sleep(500);
-  }
-  throw new Error(`no frame has ${selector}`);
+function frameWithSelector(selector, timeout = 60000, p = page) {
+  return frameOf(p, selector, timeout);
 }
 
 /** Hovers `word` on the editor line containing `lineText` until a hover matching `re` shows. */

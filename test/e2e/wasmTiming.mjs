@@ -2,12 +2,11 @@
 // editor, Run Fusion Model, then Time 5 runs in the panel and bench/runnerChild.ts (Node, 1 thread) alternating, pooled.
 // Run through run.sh with E2E_DRIVER=test/e2e/wasmTiming.mjs and E2E_ONNX=<FusionModel.onnx to time> (the same bytes for
 // every tree compared); E2E_ROUNDS (default 3) alternations of 5 warm runs each side. Prints and writes wasm-timing.json.
-import { chromium } from 'playwright-core';
+import { frameOf, launchChromium } from './browser.mjs';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 
 const [url, outDir, wsDir] = process.argv.slice(2);
 const onnx = process.env.E2E_ONNX;
@@ -22,39 +21,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 copyFileSync(onnx, join(wsDir, 'FusionModel.onnx'));
 mkdirSync(outDir, { recursive: true });
 
-const profile = mkdtempSync(join(process.env.TMPDIR || tmpdir(), 'chromium-profile-'));
-const ctx = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  viewport: { width: 1600, height: 1000 },
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
-const page = ctx.pages()[0] ?? (await ctx.newPage());
+const { ctx, page } = await launchChromium();
 
-async function frameWithSelector(selector, timeout = 60000) {
-  const end = Date.now() + timeout;
-  while (Date.now() < end) {
-    for (const f of page.frames())
-      if (
-        (await f
-          .locator(selector)
-          .count()
-          .catch(() => 0)) > 0
-      )
-        return f;
-    await sleep(500);
-  }
-  throw new Error(`no frame has ${selector}`);
-}
+const frameWithSelector = (selector, timeout) => frameOf(page, selector, timeout);
 
 const quickInput = page.locator('.quick-input-widget .quick-input-box input');
 async function quickOpen() {
