@@ -15,6 +15,18 @@ function tsFiles(dir: string): string[] {
   });
 }
 
+/** The code (comments removed) of every file of src/core/interp and src/core/graph, the layers that must not know op names. */
+function interpAndGraphCode(): { file: string; code: string }[] {
+  return ['src/core/interp', 'src/core/graph'].flatMap((dir) =>
+    tsFiles(join(root, dir)).map((file) => ({
+      file,
+      code: readFileSync(file, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/^\s*\/\/.*$/gm, ''),
+    })),
+  );
+}
+
 /** Python module paths the interpreter resolves as namespaces (not ops), and type names it reports. */
 const NAMESPACES = /^torch\.(nn|utils|jit|cuda|backends|_C|fx|linalg|fft|special|autograd)(\.|$)|^torch\.(dtype|device|Size|Generator|Tensor)$/;
 
@@ -27,18 +39,13 @@ const MATCHING = new RegExp(
 
 test('no op-name matching in src/core/interp or src/core/graph (namespaces of Python modules excepted)', () => {
   const bad: string[] = [];
-  for (const dir of ['src/core/interp', 'src/core/graph']) {
-    for (const file of tsFiles(join(root, dir))) {
-      const code = readFileSync(file, 'utf8')
-        .replace(/\/\*[\s\S]*?\*\//g, '')
-        .replace(/^\s*\/\/.*$/gm, '');
-      for (const m of code.matchAll(MATCHING)) {
-        const key = m.slice(1).find((g) => g !== undefined)!;
-        if (!NAMESPACES.test(key)) bad.push(`${relative(root, file)}: ${m[0].trim()}`);
-      }
-      for (const m of code.matchAll(/\/[^/\n]+\/[a-z]*\.test\(\s*[\w.]*\bop\s*\)|\bop\.(?:startsWith|endsWith|includes)\(/g))
-        bad.push(`${relative(root, file)}: ${m[0]}`);
+  for (const { file, code } of interpAndGraphCode()) {
+    for (const m of code.matchAll(MATCHING)) {
+      const key = m.slice(1).find((g) => g !== undefined)!;
+      if (!NAMESPACES.test(key)) bad.push(`${relative(root, file)}: ${m[0].trim()}`);
     }
+    for (const m of code.matchAll(/\/[^/\n]+\/[a-z]*\.test\(\s*[\w.]*\bop\s*\)|\bop\.(?:startsWith|endsWith|includes)\(/g))
+      bad.push(`${relative(root, file)}: ${m[0]}`);
   }
   assert.deepEqual(bad, []);
 });
@@ -51,15 +58,10 @@ test('no regex over layer type names in src/core/interp or src/core/graph (what 
       .filter((s) => s.length > 3),
   );
   const bad: string[] = [];
-  for (const dir of ['src/core/interp', 'src/core/graph']) {
-    for (const file of tsFiles(join(root, dir))) {
-      const code = readFileSync(file, 'utf8')
-        .replace(/\/\*[\s\S]*?\*\//g, '')
-        .replace(/^\s*\/\/.*$/gm, '');
-      for (const m of code.matchAll(/(?<=[=(,:[]\s*)\/(?![/*])(?:\\.|[^/\n])+\/[dgimsuy]*/g)) {
-        const hit = [...stems].find((stem) => m[0].includes(stem));
-        if (hit) bad.push(`${relative(root, file)}: ${m[0]} (${hit})`);
-      }
+  for (const { file, code } of interpAndGraphCode()) {
+    for (const m of code.matchAll(/(?<=[=(,:[]\s*)\/(?![/*])(?:\\.|[^/\n])+\/[dgimsuy]*/g)) {
+      const hit = [...stems].find((stem) => m[0].includes(stem));
+      if (hit) bad.push(`${relative(root, file)}: ${m[0]} (${hit})`);
     }
   }
   assert.deepEqual(bad, []);
