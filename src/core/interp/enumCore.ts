@@ -77,16 +77,3 @@ export function enumStr(v: PyValue, str: (x: PyValue) => string): string | null 
   if (!m) return null;
   return m.info.strIsValue ? str(memberValue(m.inst)) : `${m.inst.typeName}.${memberName(m.inst)}`;
 }
-
-const identities = new WeakMap<object, number>();
-let nextIdentity = 1;
-
-/** A stable identity for an object used as a dict key (its hash is its id, as for Python objects without __hash__). */
-export function objectIdentity(ref: object): number {
-  let id = identities.get(ref);
-  if (id === undefined) {
-    id = nextIdentity++;
-    identities.set(ref, id);
-  }
-  return id;
-}

@@ -4,7 +4,20 @@
 import type { PyValue } from '../ops/values';
 import { asObject } from './objects';
 import { floatRepr } from './pyFormat';
-import { enumPlain, objectIdentity } from './enumCore';
+import { enumPlain } from './enumCore';
+
+const identities = new WeakMap<object, number>();
+let nextIdentity = 1;
+
+/** A stable identity for an object used as a dict key (its hash is its id, as for Python objects without __hash__). */
+function objectIdentity(ref: object): number {
+  let id = identities.get(ref);
+  if (id === undefined) {
+    id = nextIdentity++;
+    identities.set(ref, id);
+  }
+  return id;
+}
 
 const identity = (o: object): string => `#${objectIdentity(o)}`;
 
